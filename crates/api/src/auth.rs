@@ -1,0 +1,139 @@
+//! Sign-in, sign-out and enrolment of a new account's password and second factor.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Auth, ClientIp, Json};
+use axum::extract::State;
+use axum::http::StatusCode;
+use mds_app::auth::{Channel, LoginRequest};
+use mds_app::App;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub login: String,
+    pub password: String,
+    /// Current 6-digit code of the authenticator app.
+    pub totp_code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionOut {
+    /// Bearer token for `Authorization: Bearer …`. Shown once.
+    pub token: String,
+    /// Absolute expiry (RFC 3339); the session also ends after the idle timeout.
+    pub expires_at: String,
+    pub account: AccountOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountOut {
+    pub id: String,
+    /// patient, professional, assistant or support.
+    pub kind: String,
+    pub display_name: String,
+}
+
+impl From<&mds_app::Actor> for AccountOut {
+    fn from(a: &mds_app::Actor) -> Self {
+        Self {
+            id: a.account_id.to_string(),
+            kind: a.kind.as_str().to_owned(),
+            display_name: a.display_name.clone(),
+        }
+    }
+}
+
+/// Anyone. Password and second factor in one step; the answer never says which was wrong.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginBody>,
+) -> Result<axum::Json<SessionOut>, ApiError> {
+    let req = LoginRequest {
+        login: body.login,
+        password: body.password,
+        totp_code: body.totp_code,
+        ip,
+        channel: Channel::Api,
+    };
+    let s = app.login(req, crate::now()).await?;
+    Ok(axum::Json(SessionOut {
+        token: s.token,
+        expires_at: s.expires_at.to_rfc3339(),
+        account: AccountOut::from(&s.actor),
+    }))
+}
+
+/// Any signed-in account. Ends the current session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+) -> Result<StatusCode, ApiError> {
+    app.logout(&actor, ip, crate::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Any signed-in account. Who am I.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = AccountOut), (status = 401, body = ErrorBody)))]
+pub async fn me(Auth(actor): Auth) -> axum::Json<AccountOut> {
+    axum::Json(AccountOut::from(&actor))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentBody {
+    /// The one-time enrolment token received when the account was created.
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EnrolmentOut {
+    /// Base32 secret to type into an authenticator app.
+    pub totp_secret: String,
+    /// `otpauth://` URI (for a QR code).
+    pub provisioning_uri: String,
+}
+
+/// Holder of an enrolment token. Sets the password and returns a new TOTP secret.
+#[utoipa::path(post, path = "/api/v1/auth/enrolment", tag = "auth", request_body = EnrolmentBody,
+    responses((status = 200, body = EnrolmentOut), (status = 422, body = ErrorBody)))]
+pub async fn begin_enrolment(
+    State(app): State<App>,
+    Json(body): Json<EnrolmentBody>,
+) -> Result<axum::Json<EnrolmentOut>, ApiError> {
+    let e = app
+        .begin_enrolment(&body.token, &body.password, crate::now())
+        .await?;
+    Ok(axum::Json(EnrolmentOut {
+        totp_secret: e.totp_secret,
+        provisioning_uri: e.provisioning_uri,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    pub token: String,
+    pub totp_code: String,
+}
+
+/// Holder of an enrolment token. Proves the authenticator works; the account becomes active.
+#[utoipa::path(post, path = "/api/v1/auth/enrolment/confirm", tag = "auth", request_body = ConfirmBody,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn confirm_enrolment(
+    State(app): State<App>,
+    Json(body): Json<ConfirmBody>,
+) -> Result<StatusCode, ApiError> {
+    app.confirm_enrolment(&body.token, &body.totp_code, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,68 @@
+//! The REST API under `/api/v1`, plus `/healthz` and `/readyz`. Handlers translate HTTP to
+//! use cases of `mds-app` and back; they hold no rules. Errors become JSON
+//! `{"error": {"code", "message"}}` in one place (`error.rs`); the OpenAPI document is
+//! generated from the handlers' annotations, so it cannot drift from the code.
+
+mod audit;
+mod auth;
+mod directory;
+mod error;
+mod extract;
+mod health;
+mod middleware;
+mod openapi;
+
+pub use error::ApiError;
+pub use openapi::openapi_json;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use mds_app::App;
+
+/// Largest JSON body accepted (document uploads, with their own limit, come later).
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// The whole HTTP surface of the service.
+pub fn router(app: App) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(openapi::serve))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .route("/auth/enrolment", post(auth::begin_enrolment))
+        .route("/auth/enrolment/confirm", post(auth::confirm_enrolment))
+        .route(
+            "/structures",
+            get(directory::list_structures).post(directory::create_structure),
+        )
+        .route(
+            "/professionals",
+            get(directory::search_professionals).post(directory::create_professional),
+        )
+        .route("/professionals/{id}", get(directory::get_professional))
+        .route("/accounts/{id}/suspend", post(directory::suspend))
+        .route("/accounts/{id}/reactivate", post(directory::reactivate))
+        .route("/assistants", post(directory::create_assistant))
+        .route("/audit", get(audit::read))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api)
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::trace_requests))
+        .with_state(app)
+}
+
+/// The current instant, read once per request at the edge; everything below takes it as a
+/// parameter.
+pub(crate) fn now() -> mds_domain::Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    mds_domain::Timestamp::from_millis(ms)
+}

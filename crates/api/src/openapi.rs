@@ -1,0 +1,47 @@
+//! The OpenAPI document, assembled from the handlers' annotations.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Mon Drive Santé API", version = "1", description = "Dossier médical partagé de la Nouvelle-Calédonie — REST API. Errors are JSON `{\"error\": {\"code\", \"message\"}}`."),
+    paths(
+        crate::health::healthz, crate::health::readyz,
+        crate::auth::login, crate::auth::logout, crate::auth::me, crate::auth::begin_enrolment, crate::auth::confirm_enrolment,
+        crate::directory::create_structure, crate::directory::list_structures,
+        crate::directory::create_professional, crate::directory::search_professionals, crate::directory::get_professional,
+        crate::directory::suspend, crate::directory::reactivate, crate::directory::create_assistant,
+        crate::audit::read,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "health"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = doc.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The OpenAPI document as JSON text.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Anyone. The OpenAPI 3 document of this API.
+pub async fn serve() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json())
+}

@@ -1,0 +1,67 @@
+//! The application handle shared by every surface, and the authenticated actor.
+
+use crate::{password, Settings};
+use mds_domain::{AccountId, AccountKind};
+use mds_store::Db;
+use mds_vault::Vault;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App {
+    pub(crate) db: Db,
+    pub(crate) vault: Vault,
+    pub(crate) settings: Arc<Settings>,
+    /// A hash of a random password, verified when the login is unknown so that the answer
+    /// takes as long as for a real account.
+    pub(crate) dummy_hash: Arc<String>,
+}
+
+impl App {
+    pub fn new(db: Db, vault: Vault, settings: Settings) -> Result<Self, crate::AppError> {
+        let dummy_hash = password::hash(&crate::auth::random_token())?;
+        Ok(Self {
+            db,
+            vault,
+            settings: Arc::new(settings),
+            dummy_hash: Arc::new(dummy_hash),
+        })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Readiness: the database answers and the vault is reachable.
+    pub async fn ready(&self) -> Result<(), crate::AppError> {
+        self.db.ping().await?;
+        self.vault.ping().await?;
+        Ok(())
+    }
+}
+
+/// Who is making a request, as established by a valid session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: AccountId,
+    pub kind: AccountKind,
+    pub display_name: String,
+    pub session_hash: String,
+}
+
+impl Actor {
+    pub fn require(&self, kind: AccountKind) -> Result<(), crate::AppError> {
+        if self.kind == kind {
+            Ok(())
+        } else {
+            Err(crate::AppError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Reading the audit trail (support agents, for an authority) — itself an audited action —
+//! and verifying the chain.
+
+use crate::{Actor, App, AppError};
+use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome, VerifyOutcome};
+use mds_domain::{AccountKind, Timestamp};
+
+impl App {
+    /// Support only. The read is recorded (who read which trail) before the rows are returned.
+    pub async fn read_audit(
+        &self,
+        actor: &Actor,
+        query: AuditQuery,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<Vec<AuditRecord>, AppError> {
+        if actor.kind != AccountKind::Support {
+            let ev = NewEvent {
+                actor_id: Some(actor.account_id.to_string()),
+                patient_id: query.patient_id.clone(),
+                ip,
+                ..NewEvent::new(actor.kind.as_str(), "audit.read", Outcome::Deny)
+            };
+            mds_audit::record(&self.db, ev, now.millis()).await?;
+            return Err(AppError::Forbidden);
+        }
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: query.patient_id.clone(),
+            detail: serde_json::json!({
+                "actor_id": query.actor_id, "from_ms": query.from_ms, "to_ms": query.to_ms,
+                "after_seq": query.after_seq, "limit": query.limit,
+            }),
+            ip,
+            ..NewEvent::new(actor.kind.as_str(), "audit.read", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(mds_audit::query(&self.db, &query).await?)
+    }
+
+    /// Walks the whole chain; the verification itself is recorded when it succeeds.
+    pub async fn verify_audit(
+        &self,
+        anchor: Option<(i64, String)>,
+        now: Timestamp,
+    ) -> Result<VerifyOutcome, AppError> {
+        let outcome = mds_audit::verify(&self.db, anchor).await?;
+        if let VerifyOutcome::Intact { events, .. } = &outcome {
+            let ev = NewEvent {
+                detail: serde_json::json!({ "events": events }),
+                ..NewEvent::new("system", "audit.verify", Outcome::Success)
+            };
+            mds_audit::record(&self.db, ev, now.millis()).await?;
+        }
+        Ok(outcome)
+    }
+}

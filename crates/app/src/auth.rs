@@ -1,0 +1,283 @@
+//! Sign-in with password and second factor, server-side sessions, enrolment of a new
+//! account's password and TOTP, and throttling of attempts per account and per address.
+//!
+//! Every answer to a failed sign-in is the same `InvalidCredentials`, whether the login
+//! exists or not; unknown logins still cost one argon2 verification.
+
+use crate::{password, totp, Actor, App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::{AccountId, AccountKind, AccountState, Login, Timestamp};
+use mds_store::{accounts, sessions};
+use sha2::{Digest, Sha256};
+
+/// Where a session is used: the web portals (cookie) or the REST API (bearer token).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Web,
+    Api,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Api => "api",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    pub totp_code: String,
+    pub ip: Option<String>,
+    pub channel: Channel,
+}
+
+/// A new session: the secret token is returned once and only its hash is stored.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub expires_at: Timestamp,
+    pub actor: Actor,
+}
+
+/// 256 random bits, base64url without padding.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
+    data_encoding::BASE64URL_NOPAD.encode(&bytes)
+}
+
+pub(crate) fn token_hash(token: &str) -> String {
+    data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
+}
+
+fn auth_event(
+    action: &str,
+    actor: Option<(&str, AccountKind)>,
+    outcome: Outcome,
+    ip: Option<String>,
+    detail: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        actor_kind: actor.map_or("anonymous", |(_, k)| k.as_str()).to_owned(),
+        actor_id: actor.map(|(id, _)| id.to_owned()),
+        on_behalf_of: None,
+        structure_id: None,
+        action: action.to_owned(),
+        patient_id: None,
+        document_id: None,
+        access_mode: None,
+        outcome,
+        rule: None,
+        detail,
+        ip,
+    }
+}
+
+impl App {
+    /// Signs in with login, password and TOTP code. Throttled per login and per address.
+    pub async fn login(&self, req: LoginRequest, now: Timestamp) -> Result<NewSession, AppError> {
+        let login = Login::parse(&req.login);
+        let login_key = format!("login:{}", login.as_ref().map_or("", |l| l.as_str()));
+        let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
+        for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
+            self.check_throttle(key, now).await?;
+        }
+        let account = match &login {
+            Some(l) => accounts::by_login(self.db.pool(), l.as_str()).await?,
+            None => None,
+        };
+        let verified = match &account {
+            Some(a) => self.credentials_ok(a, &req, now).await?,
+            None => {
+                // Same work as for a real account: one argon2 verification.
+                let _ = password::verify(&req.password, &self.dummy_hash)?;
+                false
+            }
+        };
+        let Some(account) = account.filter(|_| verified) else {
+            for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
+                self.record_failure(key, now).await?;
+            }
+            let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str) });
+            mds_audit::record(
+                &self.db,
+                auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail),
+                now.millis(),
+            )
+            .await?;
+            return Err(AppError::InvalidCredentials);
+        };
+        let kind = AccountKind::parse(&account.kind)
+            .ok_or_else(|| AppError::Internal(format!("account kind {:?}", account.kind)))?;
+        let session = self.open_session(&account, kind, &req, now).await?;
+        for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
+            sessions::throttle_clear(self.db.pool(), key).await?;
+        }
+        Ok(session)
+    }
+
+    /// Password, state and second factor; consumes the TOTP step on success.
+    async fn credentials_ok(
+        &self,
+        a: &accounts::AccountRow,
+        req: &LoginRequest,
+        now: Timestamp,
+    ) -> Result<bool, AppError> {
+        let password_ok = match &a.password_hash {
+            Some(h) => password::verify(&req.password, h)?,
+            None => {
+                let _ = password::verify(&req.password, &self.dummy_hash)?;
+                false
+            }
+        };
+        let state_ok = AccountState::parse(&a.state).is_some_and(AccountState::may_sign_in);
+        if !(password_ok && state_ok && a.totp_confirmed) {
+            return Ok(false);
+        }
+        let Some(secret) = &a.totp_secret else {
+            return Ok(false);
+        };
+        let Some(step) = totp::matching_step(secret, &req.totp_code, now.millis()) else {
+            return Ok(false);
+        };
+        // Replay protection: a step is accepted once per account, atomically.
+        Ok(accounts::consume_totp_step(self.db.pool(), &a.id, step).await?)
+    }
+
+    async fn open_session(
+        &self,
+        a: &accounts::AccountRow,
+        kind: AccountKind,
+        req: &LoginRequest,
+        now: Timestamp,
+    ) -> Result<NewSession, AppError> {
+        let token = random_token();
+        let expires_at = now.plus_seconds(self.settings.session_absolute_hours * 3600);
+        let row = sessions::SessionRow {
+            id_hash: token_hash(&token),
+            account_id: a.id.clone(),
+            channel: req.channel.as_str().to_owned(),
+            created_at_ms: now.millis(),
+            last_seen_ms: now.millis(),
+            expires_at_ms: expires_at.millis(),
+            idle_timeout_ms: self.settings.session_idle_minutes * 60_000,
+            ip: req.ip.clone(),
+            revoked_at_ms: None,
+        };
+        let mut tx = self.db.begin().await?;
+        sessions::insert(&mut *tx, &row).await?;
+        let detail = serde_json::json!({ "channel": req.channel.as_str() });
+        mds_audit::append(
+            &mut tx,
+            auth_event(
+                "auth.login",
+                Some((&a.id, kind)),
+                Outcome::Success,
+                req.ip.clone(),
+                detail,
+            ),
+            now.millis(),
+        )
+        .await?;
+        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        Ok(NewSession {
+            token,
+            expires_at,
+            actor: Actor {
+                account_id: AccountId::from_uuid_text(a.id.clone()),
+                kind,
+                display_name: a.display_name.clone(),
+                session_hash: row.id_hash,
+            },
+        })
+    }
+
+    /// Resolves a session token: unknown, revoked, expired (absolute or idle) sessions and
+    /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer.
+    pub async fn authenticate(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
+        let hash = token_hash(token);
+        let Some(s) = sessions::get(self.db.pool(), &hash).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        let alive = s.revoked_at_ms.is_none()
+            && now.millis() < s.expires_at_ms
+            && now.millis() < s.last_seen_ms + s.idle_timeout_ms;
+        if !alive {
+            return Err(AppError::Unauthenticated);
+        }
+        let account = accounts::by_id(self.db.pool(), &s.account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !AccountState::parse(&account.state).is_some_and(AccountState::may_sign_in) {
+            return Err(AppError::Unauthenticated);
+        }
+        let kind = AccountKind::parse(&account.kind).ok_or(AppError::Unauthenticated)?;
+        // Avoid a write per request: the idle timer moves at most once a minute.
+        if now.millis() - s.last_seen_ms > 60_000 {
+            sessions::touch(self.db.pool(), &hash, now.millis()).await?;
+        }
+        Ok(Actor {
+            account_id: AccountId::from_uuid_text(account.id),
+            kind,
+            display_name: account.display_name,
+            session_hash: hash,
+        })
+    }
+
+    pub async fn logout(
+        &self,
+        actor: &Actor,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        sessions::revoke(&mut *tx, &actor.session_hash, now.millis()).await?;
+        let ev = auth_event(
+            "auth.logout",
+            Some((actor.account_id.as_str(), actor.kind)),
+            Outcome::Success,
+            ip,
+            serde_json::json!({}),
+        );
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        Ok(())
+    }
+
+    async fn check_throttle(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
+        if let Some(t) = sessions::throttle_get(self.db.pool(), key).await? {
+            if t.locked_until_ms > now.millis() {
+                return Err(AppError::Throttled {
+                    retry_after_seconds: (t.locked_until_ms - now.millis() + 999) / 1000,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_failure(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
+        let s = &self.settings;
+        let window = s.login_window_minutes * 60_000;
+        let prev = sessions::throttle_get(self.db.pool(), key).await?;
+        let mut t = match prev {
+            Some(t) if now.millis() - t.window_start_ms < window => t,
+            _ => sessions::Throttle {
+                failures: 0,
+                window_start_ms: now.millis(),
+                locked_until_ms: 0,
+            },
+        };
+        t.failures += 1;
+        if t.failures >= s.login_max_failures {
+            t.locked_until_ms = now.millis() + s.login_lockout_minutes * 60_000;
+            t.failures = 0;
+            t.window_start_ms = now.millis();
+        }
+        sessions::throttle_put(self.db.pool(), key, t).await?;
+        Ok(())
+    }
+}

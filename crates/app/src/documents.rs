@@ -1,0 +1,331 @@
+//! Document content in the vault, from the record's point of view: depositing content with
+//! its row, and the operator's integrity check, key rotation and orphan sweep.
+//!
+//! Write order (crash safety): 1. the encrypted object is written and made durable under a
+//! new server-generated key; 2. the row referencing it commits, with its audit event, in one
+//! transaction; 3. if step 2 fails the object is deleted. A crash between 1 and 2 leaves an
+//! orphan object (no row), never a row without content; `sweep_orphans` removes orphans older
+//! than a grace period. The access rules for documents arrive with the policy crate; this
+//! module holds the storage mechanics they will call.
+
+use crate::{App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::{DocumentType, Timestamp};
+use mds_store::{documents, new_id, StoreError};
+use serde::Serialize;
+use std::path::Path;
+
+/// Formats accepted in a record, recognised from the content itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    CdaXml,
+    Jpeg,
+    Png,
+    Text,
+}
+
+impl Format {
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::CdaXml => "application/xml",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::Text => "text/plain",
+        }
+    }
+
+    /// Sniffs the format from the first bytes. Declared types are never trusted.
+    pub fn sniff(content: &[u8]) -> Option<Self> {
+        if content.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if content.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
+            Some(Self::Png)
+        } else if content.starts_with(&[0xff, 0xd8, 0xff]) {
+            Some(Self::Jpeg)
+        } else {
+            let text = std::str::from_utf8(content).ok()?;
+            let head = text.trim_start_matches('\u{feff}').trim_start();
+            if head.starts_with("<?xml") || head.starts_with("<ClinicalDocument") {
+                head.contains("ClinicalDocument").then_some(Self::CdaXml)
+            } else if !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                Some(Self::Text)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// A document to store with its metadata, already authorised by the caller.
+#[derive(Clone, Debug)]
+pub struct Deposit {
+    pub patient_id: String,
+    pub type_code: String,
+    pub title: String,
+    pub act_date: String,
+    pub author_account_id: Option<String>,
+    pub author_structure_id: Option<String>,
+    pub depositor_account_id: Option<String>,
+    pub depositor_kind: String,
+    pub source: String,
+    pub confidential: bool,
+    pub hidden_from_patient: bool,
+    pub content: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct VaultCheck {
+    pub checked: u64,
+    pub missing_or_unreadable: Vec<String>,
+    pub digest_mismatch: Vec<String>,
+}
+
+impl App {
+    /// Stores content then commits the row and `event` together (see the module docs).
+    pub(crate) async fn store_document(
+        &self,
+        d: Deposit,
+        event: NewEvent,
+        now: Timestamp,
+    ) -> Result<documents::DocumentRow, AppError> {
+        let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
+            AppError::invalid("unknown_document_type", "Type de document inconnu.")
+        })?;
+        let format = Format::sniff(&d.content).ok_or_else(|| {
+            AppError::invalid(
+                "unsupported_format",
+                "Format non accepté : PDF, CDA XML, JPEG, PNG ou texte.",
+            )
+        })?;
+        let sealed = self.vault.put(&d.content).await?;
+        let row = documents::DocumentRow {
+            id: new_id(),
+            patient_id: d.patient_id,
+            type_code: doc_type.code().to_owned(),
+            class_code: doc_type.class_code().to_owned(),
+            title: d.title,
+            act_date: d.act_date,
+            author_account_id: d.author_account_id,
+            author_structure_id: d.author_structure_id,
+            depositor_account_id: d.depositor_account_id,
+            depositor_kind: d.depositor_kind,
+            source: d.source,
+            format: format.mime().to_owned(),
+            size_bytes: i64::try_from(sealed.size).unwrap_or(i64::MAX),
+            sha256: sealed.sha256_hex.clone(),
+            version: 1,
+            replaces_id: None,
+            status: "current".to_owned(),
+            confidential: d.confidential,
+            hidden_from_patient: d.hidden_from_patient,
+            created_at_ms: now.millis(),
+            content: Some(documents::ContentRef {
+                object_key: sealed.object_key.clone(),
+                wrapped_key: sealed.wrapped_key.clone(),
+                key_id: sealed.key_id.clone(),
+            }),
+        };
+        let committed = async {
+            let mut tx = self.db.begin().await?;
+            documents::insert(&mut *tx, &row).await?;
+            let ev = NewEvent {
+                patient_id: Some(row.patient_id.clone()),
+                document_id: Some(row.id.clone()),
+                ..event
+            };
+            mds_audit::append(&mut tx, ev, now.millis()).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        if let Err(e) = committed {
+            if let Err(del) = self.vault.delete(&sealed.object_key).await {
+                tracing::warn!(object = %sealed.object_key, error = %del, "could not delete the object of a failed deposit; the orphan sweep will");
+            }
+            return Err(match e {
+                AppError::Store(StoreError::Conflict(_)) => AppError::conflict(
+                    "duplicate_document",
+                    "Ce document est déjà dans le dossier.",
+                ),
+                e => e,
+            });
+        }
+        Ok(row)
+    }
+
+    /// Decrypted content of a stored document row (no access decision here).
+    pub(crate) async fn document_content(
+        &self,
+        row: &documents::DocumentRow,
+    ) -> Result<Vec<u8>, AppError> {
+        let c = row.content.as_ref().ok_or(AppError::NotFound)?;
+        Ok(self
+            .vault
+            .get(&c.object_key, &c.wrapped_key, &c.key_id)
+            .await?)
+    }
+
+    /// Operator integrity check: every committed document decrypts and matches its SHA-256.
+    pub async fn check_vault(&self) -> Result<VaultCheck, AppError> {
+        use sha2::{Digest, Sha256};
+        let mut report = VaultCheck::default();
+        let mut after = String::new();
+        loop {
+            let page = documents::with_content_page(self.db.pool(), &after, 200).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            for row in &page {
+                report.checked += 1;
+                match self.document_content(row).await {
+                    Ok(bytes) => {
+                        let digest = data_encoding::HEXLOWER.encode(&Sha256::digest(&bytes));
+                        if digest != row.sha256 {
+                            report.digest_mismatch.push(row.id.clone());
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(document = %row.id, error = %e, "document content unreadable");
+                        report.missing_or_unreadable.push(row.id.clone());
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Adds a new master key, re-wraps every data key under it (content is not re-encrypted)
+    /// and retires the keys that no longer wrap anything. Safe to run again after a crash.
+    pub async fn rotate_master_key(
+        &self,
+        key_file: &Path,
+        now: Timestamp,
+    ) -> Result<(String, u64, Vec<String>), AppError> {
+        let mut ring = mds_vault::KeyRing::load(key_file)?;
+        let new_id = ring.rotate(key_file)?;
+        self.vault.reload_keys(ring);
+        let mut rewrapped = 0u64;
+        let mut after = String::new();
+        loop {
+            let page = documents::with_content_page(self.db.pool(), &after, 500).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            for row in page {
+                let Some(c) = row.content else { continue };
+                if c.key_id == new_id {
+                    continue;
+                }
+                let (wrapped, key_id) =
+                    self.vault
+                        .rewrap(&c.object_key, &c.wrapped_key, &c.key_id)?;
+                documents::set_wrapped_key(self.db.pool(), &row.id, &wrapped, &key_id).await?;
+                rewrapped += 1;
+            }
+        }
+        let in_use = documents::key_ids_in_use(self.db.pool()).await?;
+        let mut ring = mds_vault::KeyRing::load(key_file)?;
+        let retired = ring.retire_unused(key_file, &in_use)?;
+        self.vault.reload_keys(ring);
+        let ev = NewEvent {
+            detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped, "retired": retired }),
+            ..NewEvent::new("system", "vault.keys.rotate", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok((new_id, rewrapped, retired))
+    }
+
+    /// Deletes vault objects that no row references and half-written upload files, when
+    /// older than the grace period (younger ones may belong to a deposit in flight).
+    pub async fn sweep_orphans(&self, now: Timestamp) -> Result<u64, AppError> {
+        let grace_ms = self.settings.orphan_grace_minutes * 60_000;
+        let grace = std::time::Duration::from_millis(u64::try_from(grace_ms).unwrap_or(0));
+        let mut removed = u64::try_from(self.vault.sweep_temp(grace).await?.len()).unwrap_or(0);
+        for object in self.vault.list().await? {
+            if now.millis() - object.modified_ms < grace_ms {
+                continue;
+            }
+            if !documents::object_is_referenced(self.db.pool(), &object.key).await? {
+                self.vault.delete(&object.key).await?;
+                removed += 1;
+            }
+        }
+        if removed > 0 {
+            let ev = NewEvent {
+                detail: serde_json::json!({ "removed": removed }),
+                ..NewEvent::new("system", "vault.orphans.sweep", Outcome::Success)
+            };
+            mds_audit::record(&self.db, ev, now.millis()).await?;
+        }
+        Ok(removed)
+    }
+
+    /// Stores `count` small synthetic documents for `patient_id` as fast as possible: the
+    /// vault write benchmark and the crash-safety test use it (`mds bench vault-writes`).
+    pub async fn bench_vault_writes(
+        &self,
+        patient_id: &str,
+        count: u64,
+        now: Timestamp,
+    ) -> Result<u64, AppError> {
+        for i in 0..count {
+            let d = Deposit {
+                patient_id: patient_id.to_owned(),
+                type_code: "11502-2".to_owned(),
+                title: format!("Bilan synthétique {i}"),
+                act_date: "2026-11-22".to_owned(),
+                author_account_id: None,
+                author_structure_id: None,
+                depositor_account_id: None,
+                depositor_kind: "system".to_owned(),
+                source: "software".to_owned(),
+                confidential: false,
+                hidden_from_patient: false,
+                content: format!(
+                    "Synthetic benchmark document {i} {}\n{}",
+                    new_id(),
+                    "x".repeat(4096)
+                )
+                .into_bytes(),
+            };
+            let ev = NewEvent::new("system", "bench.document.store", Outcome::Success);
+            self.store_document(d, ev, now).await?;
+        }
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn formats_are_recognised_from_content() {
+        let cases: [(&str, &[u8], Option<Format>); 7] = [
+            ("pdf", b"%PDF-1.7\n...", Some(Format::Pdf)),
+            (
+                "png",
+                &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0],
+                Some(Format::Png),
+            ),
+            ("jpeg", &[0xff, 0xd8, 0xff, 0xe0], Some(Format::Jpeg)),
+            (
+                "cda",
+                b"<?xml version=\"1.0\"?><ClinicalDocument/>",
+                Some(Format::CdaXml),
+            ),
+            ("text", "Compte rendu\nRAS".as_bytes(), Some(Format::Text)),
+            ("other xml", b"<?xml version=\"1.0\"?><html/>", None),
+            ("binary", &[0, 1, 2, 3], None),
+        ];
+        let failing: Vec<_> = cases
+            .iter()
+            .filter(|(_, c, f)| Format::sniff(c) != *f)
+            .map(|(n, _, _)| *n)
+            .collect();
+        assert!(failing.is_empty(), "failing cases: {failing:?}");
+    }
+}

@@ -1,0 +1,22 @@
+//! Use cases of Mon Drive Santé: each loads the facts it needs from the store, asks the policy
+//! where a record is involved, acts, and writes its audit event in the same transaction.
+//!
+//! Callers (the REST API, the portals, the command line, jobs) go through `App` only; they
+//! never touch the store, the vault or the audit directly. Time is always a parameter.
+
+mod app;
+mod error;
+
+pub mod audit_trail;
+pub mod auth;
+pub mod demo;
+pub mod directory;
+pub mod documents;
+pub mod enrolment;
+pub mod password;
+pub mod settings;
+pub mod totp;
+
+pub use app::{Actor, App};
+pub use error::AppError;
+pub use settings::Settings;

@@ -1,0 +1,20 @@
+//! Pure domain types of Mon Drive Santé: identifiers, value types and reference data.
+//! No I/O, no async, no clock: time always arrives as a parameter.
+
+pub mod account;
+pub mod commune;
+pub mod document_type;
+pub mod identity;
+pub mod ids;
+pub mod profession;
+pub mod time;
+
+pub use account::{AccountKind, AccountState, Login};
+pub use document_type::{DocumentStatus, DocumentType};
+pub use identity::{
+    check_adult, similarity, BirthDate, BirthName, BirthPlace, CafatNumber, CafatRules, FirstNames,
+    IdentityError, IdentityInput, IdentityKey, IdentityTraits, MatchKind, Sex,
+};
+pub use ids::{AccountId, DocumentId, PatientId, StructureId};
+pub use profession::{Profession, ProfessionCategory};
+pub use time::Timestamp;

@@ -1,0 +1,481 @@
+//! Command-line interface: `mds serve`, `mds demo`, `mds admin`, `mds audit`, `mds keys`,
+//! `mds vault`, `mds bench`, `mds openapi`.
+
+use crate::runtime::{self, RunError};
+use clap::{Args, Parser, Subcommand};
+use mds_app::{Actor, App};
+use mds_domain::{AccountId, AccountKind};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "mds", version, about = "Mon Drive Santé — le dossier médical partagé de la Nouvelle-Calédonie", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct ConfigArg {
+    /// TOML configuration file (defaults, then this file, then MDS_* environment variables).
+    #[arg(long, short = 'c', global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the service (HTTP or HTTPS), applying database migrations first.
+    Serve {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Load the demo data first (idempotent) and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Demo data: load it, or print the current second-factor code of a demo login.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Operator tasks of the support service, without the web.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Master keys of the document vault.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Document vault maintenance.
+    #[command(subcommand)]
+    Vault(VaultCommand),
+    /// Benchmarks (write into the configured data directory: use a throwaway one).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Print the OpenAPI document of the REST API.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Load the fictional New Caledonian demo data (twice loads nothing more).
+    Load {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Print the current TOTP code of a demo login (demo accounts only).
+    Code {
+        /// A demo login, e.g. dr.nea@demo.mds.nc
+        login: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a support agent account and print its one-time enrolment token.
+    CreateSupport {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long)]
+        login: String,
+        /// Display name, e.g. "Marie Support".
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a care structure (acting as the named support agent).
+    CreateStructure {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Login of the support agent on whose behalf the operator acts (recorded in the audit).
+        #[arg(long = "as")]
+        as_login: String,
+        #[arg(long)]
+        name: String,
+        /// RIDET number, e.g. 1234567.001
+        #[arg(long)]
+        ridet: String,
+        /// hospital, clinic, dispensary, medical_centre, practice, pharmacy, laboratory, samu, other
+        #[arg(long)]
+        kind: String,
+        /// INSEE code of the commune (98801–98833)
+        #[arg(long)]
+        commune: String,
+    },
+    /// Create a professional account and print its one-time enrolment token.
+    CreateProfessional {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// Profession slug (medecin, infirmier, pharmacien, sage_femme, psychologue, …)
+        #[arg(long)]
+        profession: String,
+        #[arg(long)]
+        professional_id: String,
+        /// Structure id (repeat for several structures)
+        #[arg(long = "structure", required = true)]
+        structures: Vec<String>,
+        #[arg(long)]
+        samu_regulator: bool,
+    },
+    /// Create an assistant acting for a professional and print its enrolment token.
+    CreateAssistant {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// Account id of the professional
+        #[arg(long)]
+        professional: String,
+    },
+    /// Suspend an account (all its sessions end at once).
+    Suspend {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Account id
+        account: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift the suspension of an account.
+    Reactivate {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        account: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 0 when intact, 1 naming the first bad event otherwise.
+    Verify {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// An anchor printed by an earlier verification, SEQ:HASH, kept outside the database:
+        /// detects a truncation even if the head row was forged too.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new master key and re-wrap every document key under it (content untouched).
+    Rotate {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum VaultCommand {
+    /// Check that every committed document decrypts and matches its SHA-256.
+    Check {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Remove stored objects that no document references (older than the grace period).
+    Sweep {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Store COUNT small documents for the first demo patient as fast as possible.
+    VaultWrites {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+    },
+}
+
+async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
+    let cfg = runtime::load_config(config.config.as_deref())?;
+    runtime::init_logs(&cfg);
+    let app = runtime::open(&cfg).await?;
+    Ok((cfg, app))
+}
+
+/// The support agent an operator command acts for; must be an active support account.
+async fn support_actor(app: &App, login: &str) -> Result<Actor, RunError> {
+    let account = mds_store::accounts::by_login(app.db().pool(), &login.trim().to_lowercase())
+        .await?
+        .filter(|a| a.kind == "support" && a.state == "active")
+        .ok_or_else(|| RunError::Other(format!("{login} is not an active support account (create one with `mds admin create-support`)")))?;
+    Ok(Actor {
+        account_id: AccountId::from_uuid_text(account.id),
+        kind: AccountKind::Support,
+        display_name: account.display_name,
+        session_hash: String::new(),
+    })
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("mds: cannot print the result: {e}"),
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
+    let now = runtime::now();
+    match cli.command {
+        Command::Serve { config, demo } => {
+            let (cfg, app) = open(&config).await?;
+            if demo {
+                let report = app.load_demo(now).await?;
+                print_demo(&report);
+            }
+            crate::serve::serve(cfg, app).await?;
+        }
+        Command::Demo(DemoCommand::Load { config }) => {
+            let (_, app) = open(&config).await?;
+            let report = app.load_demo(now).await?;
+            print_demo(&report);
+        }
+        Command::Demo(DemoCommand::Code { login }) => {
+            if !mds_app::demo::is_demo_login(&login) {
+                return Err(RunError::Other(format!(
+                    "{login} is not a demo login (…@demo.mds.nc)"
+                )));
+            }
+            let secret = mds_app::demo::demo_totp_secret(&login.trim().to_lowercase());
+            let step = mds_app::totp::step_at(now.millis());
+            let code = mds_app::totp::code_at_step(&secret, step)
+                .ok_or_else(|| RunError::Other("cannot compute the code".into()))?;
+            println!("{code}");
+        }
+        Command::Admin(cmd) => admin(cmd, now).await?,
+        Command::Audit(AuditCommand::Verify { config, anchor }) => {
+            let (_, app) = open(&config).await?;
+            let anchor = match anchor {
+                Some(a) => {
+                    let (seq, hash) = a
+                        .split_once(':')
+                        .ok_or_else(|| RunError::Other("--anchor expects SEQ:HASH".into()))?;
+                    Some((
+                        seq.parse::<i64>().map_err(|_| {
+                            RunError::Other("--anchor: SEQ must be a number".into())
+                        })?,
+                        hash.to_owned(),
+                    ))
+                }
+                None => None,
+            };
+            return Ok(match app.verify_audit(anchor, now).await? {
+                mds_audit::VerifyOutcome::Intact {
+                    events,
+                    head_seq,
+                    head_hash,
+                } => {
+                    println!("audit intact: {events} events; anchor to keep outside the database: {head_seq}:{head_hash}");
+                    ExitCode::SUCCESS
+                }
+                mds_audit::VerifyOutcome::Broken {
+                    seq,
+                    problem,
+                    message,
+                } => {
+                    println!("audit BROKEN at event {seq} ({problem:?}): {message}");
+                    ExitCode::FAILURE
+                }
+            });
+        }
+        Command::Keys(KeysCommand::Rotate { config }) => {
+            let (cfg, app) = open(&config).await?;
+            let (id, rewrapped, retired) =
+                app.rotate_master_key(&cfg.master_key_file(), now).await?;
+            println!(
+                "new master key {id}; {rewrapped} document keys re-wrapped; retired keys: {}",
+                if retired.is_empty() {
+                    "none".to_owned()
+                } else {
+                    retired.join(", ")
+                }
+            );
+        }
+        Command::Vault(VaultCommand::Check { config }) => {
+            let (_, app) = open(&config).await?;
+            let report = app.check_vault().await?;
+            print_json(&report);
+            if !(report.missing_or_unreadable.is_empty() && report.digest_mismatch.is_empty()) {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Vault(VaultCommand::Sweep { config }) => {
+            let (_, app) = open(&config).await?;
+            let removed = app.sweep_orphans(now).await?;
+            println!("{removed} orphan objects removed");
+        }
+        Command::Bench(BenchCommand::VaultWrites { config, count }) => {
+            let (_, app) = open(&config).await?;
+            let patient = mds_store::patients::by_cafat(app.db().pool(), "1234567")
+                .await?
+                .ok_or_else(|| {
+                    RunError::Other("load the demo data first (mds demo load)".into())
+                })?;
+            let started = std::time::Instant::now();
+            app.bench_vault_writes(&patient.id, count, now).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "{count} documents stored in {secs:.2} s ({:.1} documents/s)",
+                count as f64 / secs.max(1e-9)
+            );
+        }
+        Command::Openapi => println!("{}", mds_api::openapi_json()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunError> {
+    match cmd {
+        AdminCommand::CreateSupport {
+            config,
+            login,
+            name,
+        } => {
+            let (_, app) = open(&config).await?;
+            let created = app.create_support_agent(&login, &name, now).await?;
+            println!("support account {} created (pending). One-time enrolment token, to hand over securely:\n{}", created.item, created.enrolment_token);
+            println!("The agent sets a password and second factor with POST /api/v1/auth/enrolment then /api/v1/auth/enrolment/confirm.");
+        }
+        AdminCommand::CreateStructure {
+            config,
+            as_login,
+            name,
+            ridet,
+            kind,
+            commune,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let s = app
+                .create_structure(
+                    &actor,
+                    mds_app::directory::NewStructure {
+                        name,
+                        ridet,
+                        kind,
+                        commune,
+                    },
+                    now,
+                )
+                .await?;
+            println!("structure created: {}", s.id);
+        }
+        AdminCommand::CreateProfessional {
+            config,
+            as_login,
+            login,
+            email,
+            first_name,
+            last_name,
+            profession,
+            professional_id,
+            structures,
+            samu_regulator,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let input = mds_app::directory::NewProfessional {
+                login,
+                email,
+                first_name,
+                last_name,
+                profession,
+                professional_id,
+                structure_ids: structures,
+                samu_regulator,
+            };
+            let c = app.create_professional(&actor, input, now).await?;
+            println!(
+                "professional {} created (pending). One-time enrolment token:\n{}",
+                c.item.account_id, c.enrolment_token
+            );
+        }
+        AdminCommand::CreateAssistant {
+            config,
+            as_login,
+            login,
+            first_name,
+            last_name,
+            professional,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let input = mds_app::directory::NewAssistant {
+                login,
+                email: None,
+                first_name,
+                last_name,
+                professional_account_id: professional,
+            };
+            let c = app.create_assistant(&actor, input, now).await?;
+            println!(
+                "assistant {} created (pending). One-time enrolment token:\n{}",
+                c.item.account_id, c.enrolment_token
+            );
+        }
+        AdminCommand::Suspend {
+            config,
+            as_login,
+            account,
+            reason,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            app.set_suspended(&actor, &account, true, &reason, now)
+                .await?;
+            println!("account {account} suspended; its sessions have ended");
+        }
+        AdminCommand::Reactivate {
+            config,
+            as_login,
+            account,
+            reason,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            app.set_suspended(&actor, &account, false, &reason, now)
+                .await?;
+            println!("account {account} reactivated");
+        }
+    }
+    Ok(())
+}
+
+fn print_demo(report: &mds_app::demo::DemoReport) {
+    println!(
+        "Données de démonstration : {} éléments créés, {} déjà présents.",
+        report.created, report.already_present
+    );
+    println!(
+        "Mot de passe de tous les comptes de démonstration : {}",
+        mds_app::demo::DEMO_PASSWORD
+    );
+    println!("Second facteur : code TOTP (application d'authentification avec le secret ci-dessous, ou `mds demo code IDENTIFIANT`).");
+    for l in &report.logins {
+        println!("  {:<28} {:<58} TOTP {}", l.login, l.role, l.totp_secret);
+    }
+}

@@ -1,0 +1,401 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `MDS_*` environment
+//! variables (`MDS_VAULT_S3_BUCKET` sets `vault.s3.bucket`). Unknown keys, in the file or in
+//! the environment, are refused with a message naming them. Secrets are read from files
+//! named in the configuration, never written in it.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on. Loopback by default: put a reverse proxy or `tls` in front.
+    pub listen: String,
+    /// Data directory: SQLite database, local vault, master key file.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…`; empty = `sqlite://<data_dir>/mds.db`.
+    pub database_url: String,
+    /// File holding the database URL (for a PostgreSQL password), instead of `database_url`.
+    pub database_url_file: String,
+    pub tls: TlsConfig,
+    pub vault: VaultConfig,
+    pub log: LogConfig,
+    pub security: mds_app::Settings,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// PEM certificate chain; with `key_file`, the server speaks HTTPS itself.
+    pub cert_file: String,
+    pub key_file: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VaultConfig {
+    /// `local` (a directory) or `s3` (S3-compatible object storage).
+    pub backend: String,
+    /// Master key file; empty = `<data_dir>/master.keys`, created on first start.
+    pub master_key_file: String,
+    /// Directory of the local backend; empty = `<data_dir>/vault`.
+    pub local_dir: String,
+    pub s3: S3Config,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Config {
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    pub access_key_id: String,
+    /// File holding the secret access key.
+    pub secret_access_key_file: String,
+    /// Path-style addressing (`endpoint/bucket/key`), needed by most local servers.
+    pub path_style: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A `tracing` filter, e.g. `info` or `mds=debug,sqlx=warn`.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./mds-data"),
+            database_url: String::new(),
+            database_url_file: String::new(),
+            tls: TlsConfig::default(),
+            vault: VaultConfig::default(),
+            log: LogConfig::default(),
+            security: mds_app::Settings::default(),
+        }
+    }
+}
+
+impl Default for VaultConfig {
+    fn default() -> Self {
+        Self {
+            backend: "local".into(),
+            master_key_file: String::new(),
+            local_dir: String::new(),
+            s3: S3Config::default(),
+        }
+    }
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        Self {
+            endpoint: String::new(),
+            region: "us-east-1".into(),
+            bucket: "mds-documents".into(),
+            access_key_id: String::new(),
+            secret_access_key_file: String::new(),
+            path_style: true,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: "text".into(),
+            level: "info,sqlx=warn".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("unknown environment variable {0}: no such configuration key (see `mds serve --help` and README)")]
+    UnknownEnv(String),
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Environment variables with this prefix belong to the test harness, not to the service.
+const TEST_PREFIX: &str = "MDS_TEST_";
+
+impl Config {
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let defaults = toml::Value::try_from(Config::default())
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let mut merged = defaults.clone();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            let value: toml::Value = text
+                .parse::<toml::Table>()
+                .map(toml::Value::Table)
+                .map_err(|e| ConfigError::File {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?;
+            merge(&mut merged, value);
+            // Reject unknown keys of the file before the environment can mask them.
+            merged
+                .clone()
+                .try_into::<Config>()
+                .map_err(|e| ConfigError::File {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?;
+        }
+        let mut known = Vec::new();
+        leaf_paths(&defaults, &mut Vec::new(), &mut known);
+        for (name, raw) in env {
+            let Some(rest) = name.strip_prefix("MDS_") else {
+                continue;
+            };
+            if name.starts_with(TEST_PREFIX) {
+                continue;
+            }
+            let Some((path, default)) = known
+                .iter()
+                .find(|(p, _)| p.join("_").to_uppercase() == rest)
+            else {
+                return Err(ConfigError::UnknownEnv(name));
+            };
+            let value = typed(default, &raw).map_err(|message| ConfigError::Env {
+                name: name.clone(),
+                message,
+            })?;
+            set_path(&mut merged, path, value);
+        }
+        let config: Config = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen.parse::<std::net::SocketAddr>().map_err(|_| {
+            ConfigError::Invalid(format!(
+                "listen = {:?} is not an address like 127.0.0.1:8080",
+                self.listen
+            ))
+        })?;
+        if !matches!(self.vault.backend.as_str(), "local" | "s3") {
+            return Err(ConfigError::Invalid(format!(
+                "vault.backend = {:?}: expected \"local\" or \"s3\"",
+                self.vault.backend
+            )));
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return Err(ConfigError::Invalid(format!(
+                "log.format = {:?}: expected \"text\" or \"json\"",
+                self.log.format
+            )));
+        }
+        if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
+            return Err(ConfigError::Invalid(
+                "tls.cert_file and tls.key_file go together".into(),
+            ));
+        }
+        let s = &self.security;
+        if s.session_idle_minutes < 1
+            || s.session_absolute_hours < 1
+            || s.login_max_failures < 1
+            || s.password_min_length < 8
+        {
+            return Err(ConfigError::Invalid(
+                "security: timeouts and limits must be positive, password_min_length at least 8"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> Result<String, ConfigError> {
+        if !self.database_url_file.is_empty() {
+            let url = std::fs::read_to_string(&self.database_url_file).map_err(|source| {
+                ConfigError::Read {
+                    path: self.database_url_file.clone().into(),
+                    source,
+                }
+            })?;
+            return Ok(url.trim().to_owned());
+        }
+        if !self.database_url.is_empty() {
+            return Ok(self.database_url.clone());
+        }
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("mds.db").display()
+        ))
+    }
+
+    pub fn master_key_file(&self) -> PathBuf {
+        if self.vault.master_key_file.is_empty() {
+            self.data_dir.join("master.keys")
+        } else {
+            PathBuf::from(&self.vault.master_key_file)
+        }
+    }
+
+    pub fn local_vault_dir(&self) -> PathBuf {
+        if self.vault.local_dir.is_empty() {
+            self.data_dir.join("vault")
+        } else {
+            PathBuf::from(&self.vault.local_dir)
+        }
+    }
+}
+
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(existing) => merge(existing, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+fn leaf_paths(
+    v: &toml::Value,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, toml::Value)>,
+) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, child) in t {
+                prefix.push(k.clone());
+                leaf_paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        leaf => out.push((prefix.clone(), leaf.clone())),
+    }
+}
+
+fn typed(default: &toml::Value, raw: &str) -> Result<toml::Value, String> {
+    Ok(match default {
+        toml::Value::Integer(_) => toml::Value::Integer(
+            raw.trim()
+                .parse()
+                .map_err(|_| format!("expected an integer, got {raw:?}"))?,
+        ),
+        toml::Value::Boolean(_) => toml::Value::Boolean(match raw.trim() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => return Err(format!("expected true or false, got {raw:?}")),
+        }),
+        _ => toml::Value::String(raw.to_owned()),
+    })
+}
+
+fn set_path(root: &mut toml::Value, path: &[String], value: toml::Value) {
+    let mut cur = root;
+    for (i, key) in path.iter().enumerate() {
+        let toml::Value::Table(t) = cur else { return };
+        if i + 1 == path.len() {
+            t.insert(key.clone(), value);
+            return;
+        }
+        cur = t
+            .entry(key.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "listen = \"127.0.0.1:9000\"\n[vault]\nbackend = \"s3\"\n[vault.s3]\nbucket = \"from-file\"\n[security]\nsession_idle_minutes = 20").unwrap();
+        let c = Config::load(
+            Some(f.path()),
+            env(&[
+                ("MDS_VAULT_S3_BUCKET", "from-env"),
+                ("MDS_SECURITY_LOGIN_MAX_FAILURES", "7"),
+                ("MDS_TEST_PG_URL", "ignored"),
+                ("HOME", "/root"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9000");
+        assert_eq!(c.vault.backend, "s3");
+        assert_eq!(c.vault.s3.bucket, "from-env");
+        assert_eq!(c.security.session_idle_minutes, 20);
+        assert_eq!(c.security.login_max_failures, 7);
+        assert_eq!(c.vault.s3.region, "us-east-1");
+        assert_eq!(c.database_url().unwrap(), "sqlite://./mds-data/mds.db");
+    }
+
+    #[test]
+    fn unknown_and_malformed_settings_are_refused_by_name() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[vault]\nbackedn = \"s3\"").unwrap();
+        let err = Config::load(Some(f.path()), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("backedn"), "{err}");
+
+        let err = Config::load(None, env(&[("MDS_LISTN", "x")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("MDS_LISTN"), "{err}");
+
+        let err = Config::load(None, env(&[("MDS_SECURITY_SESSION_IDLE_MINUTES", "soon")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("MDS_SECURITY_SESSION_IDLE_MINUTES") && err.contains("integer"),
+            "{err}"
+        );
+
+        let err = Config::load(None, env(&[("MDS_LISTEN", "localhost")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("listen"), "{err}");
+
+        let mut bad = tempfile::NamedTempFile::new().unwrap();
+        writeln!(bad, "listen = ").unwrap();
+        let err = Config::load(Some(bad.path()), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid configuration file"), "{err}");
+    }
+}

@@ -1,0 +1,114 @@
+//! `mds serve`: the HTTP service with graceful shutdown, optional built-in TLS, and the
+//! periodic housekeeping (orphan objects, stale upload files).
+
+use crate::config::Config;
+use crate::runtime::{self, RunError};
+use mds_app::App;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How long requests in flight may take to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(30);
+
+pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
+    let router = mds_api::router(app.clone());
+    let addr: SocketAddr = config
+        .listen
+        .parse()
+        .map_err(|_| RunError::Other(format!("listen = {:?} is not an address", config.listen)))?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let housekeeping = tokio::spawn(housekeeping(app.clone(), stop_rx.clone()));
+    let tls = !config.tls.cert_file.is_empty();
+    if tls {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let tls_config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+            &config.tls.cert_file,
+            &config.tls.key_file,
+        )
+        .await
+        .map_err(|e| {
+            RunError::Other(format!(
+                "cannot load the TLS certificate {} / key {}: {e}",
+                config.tls.cert_file, config.tls.key_file
+            ))
+        })?;
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
+        listener.set_nonblocking(true)?;
+        let local = listener.local_addr()?;
+        announce(&format!("https://{local}"));
+        let handle = axum_server::Handle::new();
+        let h = handle.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+            h.graceful_shutdown(Some(DRAIN));
+        });
+        axum_server::from_tcp_rustls(listener, tls_config)
+            .handle(handle)
+            .serve(router.into_make_service_with_connect_info::<SocketAddr>())
+            .await?;
+    } else {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener.local_addr()?;
+        announce(&format!("http://{local}"));
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        })
+        .await?;
+    }
+    let _ = housekeeping.await;
+    app.db().close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+fn announce(url: &str) {
+    tracing::info!(%url, "listening");
+    println!("Mon Drive Santé écoute sur {url}  (santé : {url}/healthz, API : {url}/api/v1/openapi.json)");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}
+
+/// Every ten minutes: remove vault objects no row references (older than the grace period),
+/// left by uploads interrupted by a crash.
+async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                match app.sweep_orphans(runtime::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "orphan vault objects removed"),
+                    Err(e) => tracing::warn!(error = %e, "orphan sweep failed"),
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
+}

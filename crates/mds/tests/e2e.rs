@@ -1,0 +1,263 @@
+//! End-to-end tests of the real `mds` binary: serve with demo data, probes, API login with
+//! TOTP (wrong and replayed codes refused), graceful shutdown, idempotent demo data, audit
+//! verification after tampering, configuration errors, TLS, and the production backends
+//! (PostgreSQL + S3).
+#![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+async fn login(client: &reqwest::Client, url: &str, login: &str, code: &str) -> reqwest::Response {
+    client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(
+            &json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code }),
+        )
+        .send()
+        .await
+        .expect("login request")
+}
+
+#[tokio::test]
+async fn serve_demo_answers_probes_and_a_professional_logs_in_with_totp() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    let server = Server::start(&env, &["--demo"]);
+    assert!(
+        server.banner.contains("dr.nea@demo.mds.nc"),
+        "{}",
+        server.banner
+    );
+    assert!(server.banner.contains("Demo-MDS-2026"), "{}", server.banner);
+    assert!(dir.path().join("master.keys").exists());
+    let client = http();
+    let url = server.url.clone();
+    for probe in ["healthz", "readyz"] {
+        let r = client.get(format!("{url}/{probe}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{probe}");
+    }
+
+    let pro = "dr.nea@demo.mds.nc";
+    let wrong = login(&client, &url, pro, "000000").await;
+    assert_eq!(wrong.status(), 401);
+    let code = demo_code(pro, 0);
+    let ok = login(&client, &url, pro, &code).await;
+    assert_eq!(ok.status(), 200);
+    let body: serde_json::Value = ok.json().await.unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
+    let replay = login(&client, &url, pro, &code).await;
+    assert_eq!(replay.status(), 401, "a TOTP code is accepted once");
+    let err: serde_json::Value = replay.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "invalid_credentials");
+
+    let me = client
+        .get(format!("{url}/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    assert_eq!(
+        me.json::<serde_json::Value>().await.unwrap()["kind"],
+        "professional"
+    );
+
+    let status = server.terminate();
+    assert!(
+        status.success(),
+        "graceful shutdown exit status: {status:?}"
+    );
+}
+
+#[test]
+fn demo_data_loads_once_and_the_audit_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    let first = mds(&env, &["demo", "load"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        !stdout(&first).contains(" 0 éléments créés"),
+        "{}",
+        stdout(&first)
+    );
+    let second = mds(&env, &["demo", "load"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        stdout(&second).contains(" 0 éléments créés"),
+        "{}",
+        stdout(&second)
+    );
+
+    let verify = mds(&env, &["audit", "verify"]);
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
+    assert!(
+        stdout(&verify).contains("audit intact"),
+        "{}",
+        stdout(&verify)
+    );
+    let check = mds(&env, &["vault", "check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["checked"], 9);
+}
+
+#[tokio::test]
+async fn audit_verify_names_an_altered_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    assert!(mds(&env, &["demo", "load"]).status.success());
+    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    sqlx::raw_sql("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET action = 'document.read' WHERE seq = 7;")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    let verify = mds(&env, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1), "{}", stdout(&verify));
+    assert!(stdout(&verify).contains("event 7"), "{}", stdout(&verify));
+}
+
+#[test]
+fn configuration_errors_are_named_and_nothing_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = base_env(dir.path());
+    let cfg = dir.path().join("mds.toml");
+    std::fs::write(&cfg, "[vault]\nbakend = \"s3\"\n").unwrap();
+    let out = mds(&env, &["serve", "--config", cfg.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("bakend"), "{}", stderr(&out));
+
+    env.push((
+        "MDS_DATABASE_URL".into(),
+        "mysql://root@127.0.0.1/mds".into(),
+    ));
+    let out = mds(&env, &["demo", "load"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unsupported database URL"),
+        "{}",
+        stderr(&out)
+    );
+    env.pop();
+
+    env.push(("MDS_UNKNOWN_THING".into(), "1".into()));
+    let out = mds(&env, &["demo", "load"]);
+    assert!(
+        stderr(&out).contains("MDS_UNKNOWN_THING"),
+        "{}",
+        stderr(&out)
+    );
+    env.pop();
+
+    // A master key readable by others is refused, with the fix in the message.
+    assert!(mds(&env, &["demo", "load"]).status.success());
+    let key = dir.path().join("master.keys");
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let out = mds(&env, &["vault", "check"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("master.keys"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn built_in_tls_serves_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let gen = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is needed to make a test certificate");
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    let mut env = base_env(dir.path());
+    env.push(("MDS_TLS_CERT_FILE".into(), cert.display().to_string()));
+    env.push(("MDS_TLS_KEY_FILE".into(), key.display().to_string()));
+    let server = Server::start(&env, &[]);
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+    let client = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let r = client
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn production_backends_postgresql_and_s3() {
+    let dir = tempfile::tempdir().unwrap();
+    let pg = mds_store::testing::fresh_postgres_url()
+        .await
+        .expect("MDS_TEST_PG_URL (run scripts/test.sh)");
+    let endpoint = std::env::var("MDS_TEST_S3_ENDPOINT")
+        .expect("MDS_TEST_S3_ENDPOINT is not set: run scripts/test.sh");
+    let secret = dir.path().join("s3.secret");
+    std::fs::write(&secret, "test-secret\n").unwrap();
+    let bucket = format!("mds-e2e-{}", &mds_store::new_id()[..8]);
+    let mut env = base_env(dir.path());
+    for (k, v) in [
+        ("MDS_DATABASE_URL", pg.as_str()),
+        ("MDS_VAULT_BACKEND", "s3"),
+        ("MDS_VAULT_S3_ENDPOINT", endpoint.as_str()),
+        ("MDS_VAULT_S3_BUCKET", bucket.as_str()),
+        ("MDS_VAULT_S3_ACCESS_KEY_ID", "test"),
+        (
+            "MDS_VAULT_S3_SECRET_ACCESS_KEY_FILE",
+            secret.to_str().unwrap(),
+        ),
+    ] {
+        env.push((k.into(), v.into()));
+    }
+    let server = Server::start(&env, &["--demo"]);
+    let client = http();
+    let r = client
+        .get(format!("{}/readyz", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let code = demo_code("support@demo.mds.nc", 0);
+    let ok = login(&client, &server.url, "support@demo.mds.nc", &code).await;
+    assert_eq!(ok.status(), 200);
+    drop(server);
+    let check = mds(&env, &["vault", "check"]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["checked"], 9, "documents stored in S3 and readable");
+    assert!(
+        !dir.path().join("vault").exists(),
+        "the local vault must not be used with s3"
+    );
+}

@@ -1,0 +1,521 @@
+//! `decide(request, facts, now)`: the single place where MDS says yes or no. Pure: the facts
+//! and the time arrive as arguments; nothing here reads a clock, a database or a file.
+
+use crate::decision::{Decision, Denial, Permit};
+use crate::facts::Facts;
+use crate::matrix::{CellOutcome, MatrixAction, MatrixCell, MatrixColumn};
+use crate::mode::{access_mode, AccessMode, Mode};
+use crate::request::{Action, Actor, DocumentFacts, ProfessionalActor, Request};
+use crate::rule::Rule;
+use mds_domain::{AccountId, AccountState, DocumentStatus, PatientId, Timestamp};
+
+/// A break-glass reason must be at least a sentence: this many characters (after trimming)…
+pub const BREAK_GLASS_REASON_MIN_CHARS: usize = 15;
+/// …and this many words containing a letter or digit.
+pub const BREAK_GLASS_REASON_MIN_WORDS: usize = 3;
+/// A SAMU call reference is a non-blank line of at most this many characters.
+pub const SAMU_CALL_REFERENCE_MAX_CHARS: usize = 64;
+
+pub fn is_valid_break_glass_reason(reason: &str) -> bool {
+    let reason = reason.trim();
+    let words = reason
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    reason.chars().count() >= BREAK_GLASS_REASON_MIN_CHARS && words >= BREAK_GLASS_REASON_MIN_WORDS
+}
+
+pub fn is_valid_samu_call_reference(reference: &str) -> bool {
+    let reference = reference.trim();
+    !reference.is_empty()
+        && reference.chars().count() <= SAMU_CALL_REFERENCE_MAX_CHARS
+        && !reference.chars().any(char::is_control)
+}
+
+/// Decides one request. Every outcome, permit or denial, carries the mode and the rule, to be
+/// written in the audit.
+pub fn decide(request: &Request, facts: &Facts<'_>, now: Timestamp) -> Decision {
+    let ctx = Ctx::new(&request.actor, &request.action, &request.record, facts, now);
+    ctx.decide()
+}
+
+/// `decide(...).into_result()`: the only way to obtain a [`Permit`].
+pub fn authorize(request: &Request, facts: &Facts<'_>, now: Timestamp) -> Result<Permit, Denial> {
+    decide(request, facts, now).into_result()
+}
+
+/// Whether `document` appears in `actor`'s list of the record of `facts`. Consistent with
+/// `decide`: true only if listing is permitted, the document is the current version, and the
+/// matrix's list cell and the habilitation (unless the actor deposited it) allow it. With the
+/// shipped matrix, a visible document is also readable.
+pub fn visible_in_list(
+    actor: &Actor,
+    facts: &Facts<'_>,
+    document: &DocumentFacts,
+    now: Timestamp,
+) -> bool {
+    let list = Action::ListDocuments;
+    let ctx = Ctx::new(actor, &list, &facts.record.patient, facts, now);
+    if document.status != DocumentStatus::Current
+        || document.patient != facts.record.patient
+        || !ctx.decide().is_permit()
+    {
+        return false;
+    }
+    match (actor, ctx.mode) {
+        (Actor::Patient { account }, _) => ctx
+            .document_access(
+                MatrixAction::List,
+                MatrixColumn::Patient,
+                document,
+                account,
+                None,
+            )
+            .is_permit(),
+        (
+            Actor::Professional(p)
+            | Actor::Software {
+                professional: p, ..
+            },
+            Mode::Professional(mode),
+        ) => ctx
+            .document_access(
+                MatrixAction::List,
+                mode.column(),
+                document,
+                &p.account,
+                Some(p),
+            )
+            .is_permit(),
+        _ => false,
+    }
+}
+
+/// One decision being taken.
+struct Ctx<'a, 'p> {
+    actor: &'a Actor,
+    action: &'a Action,
+    record: &'a PatientId,
+    facts: &'a Facts<'p>,
+    mode: Mode,
+}
+
+impl<'a, 'p> Ctx<'a, 'p> {
+    fn new(
+        actor: &'a Actor,
+        action: &'a Action,
+        record: &'a PatientId,
+        facts: &'a Facts<'p>,
+        now: Timestamp,
+    ) -> Self {
+        let mode = match actor {
+            Actor::Patient { .. } => Mode::Patient,
+            Actor::Support { .. } => Mode::Support,
+            Actor::Professional(p)
+            | Actor::Assistant {
+                professional: p, ..
+            }
+            | Actor::Software {
+                professional: p, ..
+            } => Mode::Professional(access_mode(p, facts, now)),
+        };
+        Self {
+            actor,
+            action,
+            record,
+            facts,
+            mode,
+        }
+    }
+
+    fn permit(&self, rule: Rule) -> Decision {
+        self.permit_as(rule, false)
+    }
+
+    fn permit_as(&self, rule: Rule, as_depositor: bool) -> Decision {
+        Decision::Permit(Permit::new(
+            self.mode,
+            rule,
+            as_depositor,
+            self.action.kind(),
+            self.record.clone(),
+            self.action.document().map(|d| d.id.clone()),
+        ))
+    }
+
+    fn deny(&self, rule: Rule) -> Decision {
+        Decision::Deny(Denial::new(self.mode, rule))
+    }
+
+    fn decide(&self) -> Decision {
+        if &self.facts.record.patient != self.record {
+            return self.deny(Rule::RequestInconsistent);
+        }
+        if self
+            .action
+            .document()
+            .is_some_and(|d| &d.patient != self.record)
+        {
+            return self.deny(Rule::DocumentOtherRecord);
+        }
+        match self.actor {
+            Actor::Patient { account } => self.patient(account),
+            Actor::Professional(p) => self.professional(p),
+            Actor::Assistant { professional, .. } => match self.action {
+                Action::AddDocument { .. } => self.professional(professional),
+                _ => self.deny(Rule::AssistantAddOnly),
+            },
+            Actor::Support { .. } => self.support(),
+            Actor::Software {
+                structure,
+                professional,
+            } => {
+                if professional.structure.as_ref() == Some(structure) {
+                    self.professional(professional)
+                } else {
+                    self.deny(Rule::SoftwareNotStructureMember)
+                }
+            }
+        }
+    }
+
+    fn patient(&self, account: &AccountId) -> Decision {
+        let record = &self.facts.record;
+        if record.owner.as_ref() != Some(account) {
+            return self.deny(Rule::PatientNotOwner);
+        }
+        let closed = match record.state {
+            AccountState::Active => None,
+            AccountState::Inactive => Some(Rule::PatientNoPortal),
+            other => closed_to_professionals(other),
+        };
+        if let Some(rule) = closed {
+            return self.deny(rule);
+        }
+        let column = MatrixColumn::Patient;
+        let deposited = |d: &DocumentFacts| d.depositor.as_ref() == Some(account);
+        match self.action {
+            Action::AddDocument { .. } => self.add(column, None),
+            Action::ReadDocument(d) => {
+                self.document_access(MatrixAction::Read, column, d, account, None)
+            }
+            Action::ModifyDocument(d) => self.modify(column, d, deposited(d), None),
+            Action::ListDocuments => self.list(column),
+            Action::DeleteDocument(d) => self.delete(column, d, deposited(d)),
+            Action::MaskDocument(d) | Action::UnmaskDocument(d) => {
+                let read = self.document_access(MatrixAction::Read, column, d, account, None);
+                if read.is_permit() {
+                    self.permit(Rule::PatientControl)
+                } else {
+                    read
+                }
+            }
+            Action::ManageCareTeam
+            | Action::Block
+            | Action::Unblock
+            | Action::SetEmergencySettings
+            | Action::MaskAll
+            | Action::ReadHistory
+            | Action::Export
+            | Action::Close => self.permit(Rule::PatientControl),
+            Action::RequestConsent
+            | Action::OpenBreakGlass { .. }
+            | Action::OpenSamuAccess { .. }
+            | Action::SetHiddenFromPatient(_)
+            | Action::LiftHiddenFromPatient(_)
+            | Action::RecordFeedingOpposition
+            | Action::LiftFeedingOpposition => self.deny(Rule::ProfessionalOnly),
+        }
+    }
+
+    fn professional(&self, p: &ProfessionalActor) -> Decision {
+        if let Some(rule) = closed_to_professionals(self.facts.record.state) {
+            return self.deny(rule);
+        }
+        let mode = match self.mode {
+            Mode::Professional(mode) => mode,
+            Mode::Patient | Mode::Support => AccessMode::NoAccess,
+        };
+        if mode == AccessMode::Blocked {
+            return self.deny(Rule::Blocked);
+        }
+        let column = mode.column();
+        let deposited = |d: &DocumentFacts| d.depositor.as_ref() == Some(&p.account);
+        let settings = self.facts.emergency_settings;
+        match self.action {
+            Action::AddDocument {
+                confirms_patient_informed,
+            } => {
+                let decision = self.add(column, Some(&p.account));
+                if decision.is_permit()
+                    && !confirms_patient_informed
+                    && !self.facts.was_informed_by(&p.account)
+                {
+                    return self.deny(Rule::InformationDutyNotConfirmed);
+                }
+                decision
+            }
+            Action::ReadDocument(d) => {
+                self.document_access(MatrixAction::Read, column, d, &p.account, Some(p))
+            }
+            Action::ModifyDocument(d) => self.modify(column, d, deposited(d), Some(&p.account)),
+            Action::ListDocuments => self.list(column),
+            Action::DeleteDocument(d) => self.delete(column, d, deposited(d)),
+            Action::ManageCareTeam => self.deny(Rule::CareTeamPatientOrSupport),
+            Action::RequestConsent => self.permit(Rule::ConsentRequest),
+            Action::OpenBreakGlass { reason } => {
+                if !p.profession.is_health() {
+                    self.deny(Rule::BreakGlassNotHealthProfessional)
+                } else if settings.oppose_break_glass {
+                    self.deny(Rule::BreakGlassOpposed)
+                } else if !is_valid_break_glass_reason(reason) {
+                    self.deny(Rule::BreakGlassReasonInsufficient)
+                } else {
+                    self.permit(Rule::BreakGlassOpen)
+                }
+            }
+            Action::OpenSamuAccess { call_reference } => {
+                if !(p.samu_regulator && p.profession.is_health()) {
+                    self.deny(Rule::SamuNotRegulator)
+                } else if settings.oppose_samu {
+                    self.deny(Rule::SamuOpposed)
+                } else if !is_valid_samu_call_reference(call_reference) {
+                    self.deny(Rule::SamuCallReferenceRequired)
+                } else {
+                    self.permit(Rule::SamuOpen)
+                }
+            }
+            Action::MaskDocument(d) => {
+                let read = self.document_access(MatrixAction::Read, column, d, &p.account, Some(p));
+                if read.is_permit() {
+                    self.permit(Rule::MaskAtPatientRequest)
+                } else {
+                    read
+                }
+            }
+            Action::SetHiddenFromPatient(d) | Action::LiftHiddenFromPatient(d) => {
+                if d.status == DocumentStatus::Deleted {
+                    self.deny(Rule::DocumentDeleted)
+                } else if deposited(d) {
+                    self.permit(Rule::HiddenFromPatientByDepositor)
+                } else {
+                    self.deny(Rule::HiddenFromPatientDepositorOnly)
+                }
+            }
+            Action::RecordFeedingOpposition | Action::LiftFeedingOpposition => {
+                self.permit(Rule::FeedingOppositionManaged)
+            }
+            Action::Block
+            | Action::Unblock
+            | Action::SetEmergencySettings
+            | Action::UnmaskDocument(_)
+            | Action::MaskAll
+            | Action::ReadHistory
+            | Action::Export
+            | Action::Close => self.deny(Rule::PatientOnly),
+        }
+    }
+
+    fn support(&self) -> Decision {
+        let state = self.facts.record.state;
+        match self.action {
+            Action::ManageCareTeam if state == AccountState::Inactive => {
+                self.permit(Rule::SupportControl)
+            }
+            Action::ManageCareTeam => self.deny(Rule::SupportCareTeamInactiveOnly),
+            Action::Close => match state {
+                AccountState::Active | AccountState::Inactive | AccountState::Pending => {
+                    self.permit(Rule::SupportControl)
+                }
+                AccountState::Closed | AccountState::Suspended => self.deny(Rule::RecordClosed),
+                AccountState::Erased => self.deny(Rule::RecordErased),
+            },
+            Action::AddDocument { .. }
+            | Action::ReadDocument(_)
+            | Action::ModifyDocument(_)
+            | Action::ListDocuments
+            | Action::DeleteDocument(_)
+            | Action::MaskDocument(_)
+            | Action::UnmaskDocument(_)
+            | Action::SetHiddenFromPatient(_)
+            | Action::LiftHiddenFromPatient(_)
+            | Action::ReadHistory
+            | Action::Export => self.deny(Rule::SupportNoMedicalContent),
+            Action::RequestConsent
+            | Action::OpenBreakGlass { .. }
+            | Action::OpenSamuAccess { .. }
+            | Action::Block
+            | Action::Unblock
+            | Action::SetEmergencySettings
+            | Action::MaskAll
+            | Action::RecordFeedingOpposition
+            | Action::LiftFeedingOpposition => self.deny(Rule::SupportNotAllowed),
+        }
+    }
+
+    /// The matrix cell applied as is.
+    fn matrix(
+        &self,
+        action: MatrixAction,
+        column: MatrixColumn,
+        document: Option<&DocumentFacts>,
+        is_depositor: bool,
+    ) -> Decision {
+        let cell = self.facts.policy.matrix.cell(action, column);
+        let rule = Rule::Matrix { action, cell };
+        match cell.evaluate(document, is_depositor) {
+            CellOutcome::Allowed => self.permit(rule),
+            CellOutcome::AllowedAsDepositor => self.permit_as(rule, true),
+            CellOutcome::Refused => self.deny(rule),
+        }
+    }
+
+    /// Adding content (a first document or a new version): nothing goes into the record of a
+    /// deceased patient or of an unvalidated identity, nor from a professional the patient
+    /// opposed.
+    fn feeding_refusal(&self, feeder: Option<&AccountId>) -> Option<Rule> {
+        let record = &self.facts.record;
+        if record.deceased {
+            Some(Rule::RecordDeceased)
+        } else if !record.identity_validated {
+            Some(Rule::IdentityNotValidated)
+        } else if feeder.is_some_and(|f| self.facts.opposes_feeding_by(f)) {
+            Some(Rule::FeedingOpposed)
+        } else {
+            None
+        }
+    }
+
+    fn add(&self, column: MatrixColumn, feeder: Option<&AccountId>) -> Decision {
+        let decision = self.matrix(MatrixAction::Add, column, None, false);
+        match self.feeding_refusal(feeder) {
+            Some(rule) if decision.is_permit() => self.deny(rule),
+            _ => decision,
+        }
+    }
+
+    fn modify(
+        &self,
+        column: MatrixColumn,
+        d: &DocumentFacts,
+        is_depositor: bool,
+        feeder: Option<&AccountId>,
+    ) -> Decision {
+        match d.status {
+            DocumentStatus::Deleted => return self.deny(Rule::DocumentDeleted),
+            DocumentStatus::Superseded => return self.deny(Rule::DocumentSuperseded),
+            DocumentStatus::Current => {}
+        }
+        let decision = self.matrix(MatrixAction::Modify, column, Some(d), is_depositor);
+        match self.feeding_refusal(feeder) {
+            Some(rule) if decision.is_permit() => self.deny(rule),
+            _ => decision,
+        }
+    }
+
+    fn delete(&self, column: MatrixColumn, d: &DocumentFacts, is_depositor: bool) -> Decision {
+        if d.status == DocumentStatus::Deleted {
+            return self.deny(Rule::DocumentDeleted);
+        }
+        self.matrix(MatrixAction::Delete, column, Some(d), is_depositor)
+    }
+
+    /// Listing as a whole: refused only where the cell is `no`; entries are then filtered
+    /// one by one (`visible_in_list`).
+    fn list(&self, column: MatrixColumn) -> Decision {
+        let cell = self.facts.policy.matrix.cell(MatrixAction::List, column);
+        let rule = Rule::Matrix {
+            action: MatrixAction::List,
+            cell,
+        };
+        if cell == MatrixCell::No {
+            self.deny(rule)
+        } else {
+            self.permit(rule)
+        }
+    }
+
+    /// Reading a document, or seeing it in a list: the matrix cell, then (for professionals)
+    /// the attending-physician setting and the habilitation, which never restricts a
+    /// professional's own deposits.
+    fn document_access(
+        &self,
+        action: MatrixAction,
+        column: MatrixColumn,
+        d: &DocumentFacts,
+        actor_account: &AccountId,
+        reader: Option<&ProfessionalActor>,
+    ) -> Decision {
+        if d.status == DocumentStatus::Deleted {
+            return self.deny(Rule::DocumentDeleted);
+        }
+        let is_depositor = d.depositor.as_ref() == Some(actor_account);
+        let policy = self.facts.policy;
+        let habilitated = |p: &ProfessionalActor| {
+            is_depositor || policy.habilitation.allows(p.profession, &d.type_code)
+        };
+        let decision = self.matrix(action, column, Some(d), is_depositor);
+        let Some(p) = reader else {
+            return decision;
+        };
+        if !decision.is_permit() {
+            let cell = policy.matrix.cell(action, column);
+            let attending_override = cell == MatrixCell::UnlessConfidentialAndNotDepositor
+                && policy.settings.attending_physician_sees_confidential
+                && self.facts.is_attending_physician(&p.account);
+            if !attending_override {
+                return decision;
+            }
+            if !habilitated(p) {
+                return self.deny(Rule::HabilitationTypeNotOpen);
+            }
+            return self.permit(Rule::AttendingPhysicianSeesConfidential);
+        }
+        if habilitated(p) {
+            decision
+        } else {
+            self.deny(Rule::HabilitationTypeNotOpen)
+        }
+    }
+}
+
+/// Records that are not open to professionals (nor to their patient): pending, closed,
+/// erased. `suspended` is a staff state and is treated as closed.
+fn closed_to_professionals(state: AccountState) -> Option<Rule> {
+    match state {
+        AccountState::Active | AccountState::Inactive => None,
+        AccountState::Pending => Some(Rule::RecordPending),
+        AccountState::Closed | AccountState::Suspended => Some(Rule::RecordClosed),
+        AccountState::Erased => Some(Rule::RecordErased),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn break_glass_reason_needs_a_sentence() {
+        assert!(is_valid_break_glass_reason(
+            "Patient inconscient aux urgences"
+        ));
+        assert!(is_valid_break_glass_reason("  Arrêt cardiaque en salle  "));
+        assert!(!is_valid_break_glass_reason(""));
+        assert!(!is_valid_break_glass_reason("urgence"));
+        assert!(!is_valid_break_glass_reason("urgenceurgenceurgence"));
+        assert!(!is_valid_break_glass_reason("a b c"));
+        assert!(!is_valid_break_glass_reason("urgence  -----  !!!!!"));
+        // exactly 15 characters and 3 words
+        assert!(is_valid_break_glass_reason("abcd efgh ijklm"));
+        assert!(!is_valid_break_glass_reason("abcd efgh ijkl"));
+    }
+
+    #[test]
+    fn samu_call_reference_is_a_short_line() {
+        assert!(is_valid_samu_call_reference("SAMU-2026-000123"));
+        assert!(!is_valid_samu_call_reference("   "));
+        assert!(!is_valid_samu_call_reference("a\nb"));
+        assert!(!is_valid_samu_call_reference(&"9".repeat(65)));
+        assert!(is_valid_samu_call_reference(&"9".repeat(64)));
+    }
+}

@@ -1,0 +1,156 @@
+//! What the store knows about a record when a request arrives, and the policy configuration
+//! (settings and matrices) it is judged by. Loading these is the caller's job; this module only
+//! answers simple questions about them at a given `now`.
+
+use crate::habilitation::Habilitation;
+use crate::matrix::Matrix;
+use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
+
+/// Settings of the policy (configuration, with documented defaults).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicySettings {
+    /// Whether the declared attending physician (médecin traitant) also reads and lists
+    /// documents masked from professionals. French law says yes; the MDS matrix is silent.
+    /// Default: no.
+    pub attending_physician_sees_confidential: bool,
+}
+
+/// Everything configurable the decision uses, built once at start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub matrix: Matrix,
+    pub habilitation: Habilitation,
+    pub settings: PolicySettings,
+}
+
+/// The record itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordFacts {
+    pub patient: PatientId,
+    /// The patient's portal account, if one exists.
+    pub owner: Option<AccountId>,
+    /// `pending`, `active`, `inactive`, `closed` or `erased`. (`suspended`, a staff state,
+    /// is treated as closed.)
+    pub state: AccountState,
+    pub identity_validated: bool,
+    pub deceased: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CareTeamMember {
+    pub professional: AccountId,
+    /// Declared attending physician (médecin traitant) of the patient.
+    pub attending_physician: bool,
+}
+
+/// An explicit temporary access given by the patient to a professional outside the care team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    pub grantee: AccountId,
+    /// Expired from this instant on (see [`is_unexpired`]).
+    pub expires_at: Timestamp,
+    pub revoked: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EmergencyKind {
+    BreakGlass,
+    Samu,
+}
+
+/// An emergency session opened by a professional on this record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencySession {
+    pub professional: AccountId,
+    pub kind: EmergencyKind,
+    /// Expired from this instant on (see [`is_unexpired`]).
+    pub expires_at: Timestamp,
+}
+
+/// The patient's emergency settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EmergencySettings {
+    pub oppose_break_glass: bool,
+    pub oppose_samu: bool,
+}
+
+/// The facts about one record, with the policy they are judged by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts<'p> {
+    pub policy: &'p Policy,
+    pub record: RecordFacts,
+    pub care_team: Vec<CareTeamMember>,
+    pub consents: Vec<Consent>,
+    pub emergency_sessions: Vec<EmergencySession>,
+    /// Professionals the patient has blocked.
+    pub blocked: Vec<AccountId>,
+    /// Professionals who recorded that the patient opposes being fed by them.
+    pub feeding_oppositions: Vec<AccountId>,
+    /// Professionals who already confirmed that the patient was informed (once per pair).
+    pub informed: Vec<AccountId>,
+    pub emergency_settings: EmergencySettings,
+}
+
+/// The expiry rule, everywhere: a grant is valid strictly before `expires_at`; at
+/// `expires_at == now` it has expired.
+pub fn is_unexpired(expires_at: Timestamp, now: Timestamp) -> bool {
+    now < expires_at
+}
+
+impl<'p> Facts<'p> {
+    /// Facts with no care team, consent, session, block, opposition or information yet.
+    pub fn new(policy: &'p Policy, record: RecordFacts) -> Self {
+        Self {
+            policy,
+            record,
+            care_team: Vec::new(),
+            consents: Vec::new(),
+            emergency_sessions: Vec::new(),
+            blocked: Vec::new(),
+            feeding_oppositions: Vec::new(),
+            informed: Vec::new(),
+            emergency_settings: EmergencySettings::default(),
+        }
+    }
+
+    pub fn is_blocked(&self, professional: &AccountId) -> bool {
+        self.blocked.contains(professional)
+    }
+
+    pub fn in_care_team(&self, professional: &AccountId) -> bool {
+        self.care_team
+            .iter()
+            .any(|m| &m.professional == professional)
+    }
+
+    pub fn is_attending_physician(&self, professional: &AccountId) -> bool {
+        self.care_team
+            .iter()
+            .any(|m| &m.professional == professional && m.attending_physician)
+    }
+
+    pub fn has_valid_consent(&self, professional: &AccountId, now: Timestamp) -> bool {
+        self.consents
+            .iter()
+            .any(|c| &c.grantee == professional && !c.revoked && is_unexpired(c.expires_at, now))
+    }
+
+    pub fn has_open_session(
+        &self,
+        professional: &AccountId,
+        kind: EmergencyKind,
+        now: Timestamp,
+    ) -> bool {
+        self.emergency_sessions.iter().any(|s| {
+            &s.professional == professional && s.kind == kind && is_unexpired(s.expires_at, now)
+        })
+    }
+
+    pub fn opposes_feeding_by(&self, professional: &AccountId) -> bool {
+        self.feeding_oppositions.contains(professional)
+    }
+
+    pub fn was_informed_by(&self, professional: &AccountId) -> bool {
+        self.informed.contains(professional)
+    }
+}

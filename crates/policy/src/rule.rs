@@ -1,0 +1,338 @@
+//! The rules a decision can rest on: a stable identifier for the audit (never reworded once
+//! released) and the plain-French sentence shown to the patient or the professional.
+
+use crate::matrix::{MatrixAction, MatrixCell};
+use crate::mode::{AccessMode, Mode};
+use std::fmt;
+
+/// Why a request was permitted or denied. `id()` is stable; see each variant's identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// `matrix.<action>.<cell>`, e.g. `matrix.read.unless_confidential_and_not_depositor`.
+    Matrix {
+        action: MatrixAction,
+        cell: MatrixCell,
+    },
+    /// `blocked`
+    Blocked,
+    /// `habilitation.type_not_open`
+    HabilitationTypeNotOpen,
+    /// `attending_physician.sees_confidential` (only with the setting switched on)
+    AttendingPhysicianSeesConfidential,
+    /// `record.pending`
+    RecordPending,
+    /// `record.closed`
+    RecordClosed,
+    /// `record.erased`
+    RecordErased,
+    /// `record.deceased`
+    RecordDeceased,
+    /// `record.identity_not_validated`
+    IdentityNotValidated,
+    /// `opposition.feeding`
+    FeedingOpposed,
+    /// `opposition.manage`
+    FeedingOppositionManaged,
+    /// `information_duty.not_confirmed`
+    InformationDutyNotConfirmed,
+    /// `document.deleted`
+    DocumentDeleted,
+    /// `document.superseded`
+    DocumentSuperseded,
+    /// `document.other_record`
+    DocumentOtherRecord,
+    /// `request.inconsistent` (facts about another record than the one asked for)
+    RequestInconsistent,
+    /// `patient.not_owner`
+    PatientNotOwner,
+    /// `patient.no_portal`
+    PatientNoPortal,
+    /// `patient.control`
+    PatientControl,
+    /// `control.patient_only`
+    PatientOnly,
+    /// `control.professional_only`
+    ProfessionalOnly,
+    /// `assistant.add_only`
+    AssistantAddOnly,
+    /// `support.no_medical_content`
+    SupportNoMedicalContent,
+    /// `support.care_team_inactive_only`
+    SupportCareTeamInactiveOnly,
+    /// `support.control`
+    SupportControl,
+    /// `support.not_allowed`
+    SupportNotAllowed,
+    /// `software.not_structure_member`
+    SoftwareNotStructureMember,
+    /// `care_team.patient_or_support`
+    CareTeamPatientOrSupport,
+    /// `consent.request`
+    ConsentRequest,
+    /// `break_glass.not_health_professional`
+    BreakGlassNotHealthProfessional,
+    /// `break_glass.opposed`
+    BreakGlassOpposed,
+    /// `break_glass.reason_insufficient`
+    BreakGlassReasonInsufficient,
+    /// `break_glass.open`
+    BreakGlassOpen,
+    /// `samu.not_regulator`
+    SamuNotRegulator,
+    /// `samu.opposed`
+    SamuOpposed,
+    /// `samu.call_reference_required`
+    SamuCallReferenceRequired,
+    /// `samu.open`
+    SamuOpen,
+    /// `mask.at_patient_request`
+    MaskAtPatientRequest,
+    /// `hidden_from_patient.depositor`
+    HiddenFromPatientByDepositor,
+    /// `hidden_from_patient.depositor_only`
+    HiddenFromPatientDepositorOnly,
+}
+
+impl Rule {
+    /// The stable identifier written in the audit.
+    pub fn id(&self) -> String {
+        self.to_string()
+    }
+
+    fn fixed_id(&self) -> &'static str {
+        match self {
+            Self::Matrix { .. } => "matrix",
+            Self::Blocked => "blocked",
+            Self::HabilitationTypeNotOpen => "habilitation.type_not_open",
+            Self::AttendingPhysicianSeesConfidential => "attending_physician.sees_confidential",
+            Self::RecordPending => "record.pending",
+            Self::RecordClosed => "record.closed",
+            Self::RecordErased => "record.erased",
+            Self::RecordDeceased => "record.deceased",
+            Self::IdentityNotValidated => "record.identity_not_validated",
+            Self::FeedingOpposed => "opposition.feeding",
+            Self::FeedingOppositionManaged => "opposition.manage",
+            Self::InformationDutyNotConfirmed => "information_duty.not_confirmed",
+            Self::DocumentDeleted => "document.deleted",
+            Self::DocumentSuperseded => "document.superseded",
+            Self::DocumentOtherRecord => "document.other_record",
+            Self::RequestInconsistent => "request.inconsistent",
+            Self::PatientNotOwner => "patient.not_owner",
+            Self::PatientNoPortal => "patient.no_portal",
+            Self::PatientControl => "patient.control",
+            Self::PatientOnly => "control.patient_only",
+            Self::ProfessionalOnly => "control.professional_only",
+            Self::AssistantAddOnly => "assistant.add_only",
+            Self::SupportNoMedicalContent => "support.no_medical_content",
+            Self::SupportCareTeamInactiveOnly => "support.care_team_inactive_only",
+            Self::SupportControl => "support.control",
+            Self::SupportNotAllowed => "support.not_allowed",
+            Self::SoftwareNotStructureMember => "software.not_structure_member",
+            Self::CareTeamPatientOrSupport => "care_team.patient_or_support",
+            Self::ConsentRequest => "consent.request",
+            Self::BreakGlassNotHealthProfessional => "break_glass.not_health_professional",
+            Self::BreakGlassOpposed => "break_glass.opposed",
+            Self::BreakGlassReasonInsufficient => "break_glass.reason_insufficient",
+            Self::BreakGlassOpen => "break_glass.open",
+            Self::SamuNotRegulator => "samu.not_regulator",
+            Self::SamuOpposed => "samu.opposed",
+            Self::SamuCallReferenceRequired => "samu.call_reference_required",
+            Self::SamuOpen => "samu.open",
+            Self::MaskAtPatientRequest => "mask.at_patient_request",
+            Self::HiddenFromPatientByDepositor => "hidden_from_patient.depositor",
+            Self::HiddenFromPatientDepositorOnly => "hidden_from_patient.depositor_only",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Matrix { action, cell } => {
+                write!(f, "matrix.{}.{}", action.as_str(), cell.as_str())
+            }
+            other => f.write_str(other.fixed_id()),
+        }
+    }
+}
+
+/// The sentence explaining a permit. `as_depositor`: permitted because the actor deposited
+/// the document.
+pub(crate) fn permit_text(rule: Rule, mode: Mode, as_depositor: bool) -> &'static str {
+    if as_depositor {
+        return "Autorisé : vous avez déposé ce document.";
+    }
+    match rule {
+        Rule::AttendingPhysicianSeesConfidential => {
+            "Autorisé : vous êtes le médecin traitant déclaré du patient."
+        }
+        Rule::FeedingOppositionManaged => {
+            "Autorisé : vous pouvez enregistrer ou lever l'opposition du patient à ce que vous alimentiez son dossier."
+        }
+        Rule::ConsentRequest => "Autorisé : vous pouvez demander l'accord du patient.",
+        Rule::BreakGlassOpen => {
+            "Autorisé : accès d'urgence (bris de glace) ouvert ; le patient en est informé."
+        }
+        Rule::SamuOpen => "Autorisé : accès de régulation SAMU ouvert ; le patient en est informé.",
+        Rule::MaskAtPatientRequest => {
+            "Autorisé : vous pouvez masquer ce document aux professionnels à la demande du patient."
+        }
+        Rule::HiddenFromPatientByDepositor => "Autorisé : vous avez déposé ce document.",
+        Rule::SupportControl => "Autorisé : action de gestion du support, à la demande du patient.",
+        Rule::Matrix {
+            action: MatrixAction::Add,
+            ..
+        } if mode == Mode::Professional(AccessMode::NoAccess) => {
+            "Autorisé : tout professionnel peut alimenter le dossier d'un patient."
+        }
+        _ => match mode {
+            Mode::Patient => "Autorisé : vous êtes titulaire de ce dossier.",
+            Mode::Support => "Autorisé : action de gestion du support.",
+            Mode::Professional(AccessMode::CareTeam) => {
+                "Autorisé : vous faites partie de l'équipe de soins."
+            }
+            Mode::Professional(AccessMode::Consented) => {
+                "Autorisé : le patient vous a donné un accès temporaire."
+            }
+            Mode::Professional(AccessMode::BreakGlass) => {
+                "Autorisé : accès d'urgence (bris de glace) en cours."
+            }
+            Mode::Professional(AccessMode::Samu) => "Autorisé : accès de régulation SAMU en cours.",
+            Mode::Professional(AccessMode::NoAccess | AccessMode::Blocked) => "Autorisé.",
+        },
+    }
+}
+
+/// The sentence explaining a denial.
+pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
+    match rule {
+        Rule::Matrix { cell, .. } => match (cell, mode) {
+            (MatrixCell::UnlessConfidentialAndNotDepositor, _) => {
+                "Accès refusé : le patient a masqué ce document aux professionnels."
+            }
+            (MatrixCell::UnlessHiddenFromPatient, _) => {
+                "Ce document n'est pas encore visible : il vous sera présenté lors d'une consultation."
+            }
+            (MatrixCell::IfDepositor, Mode::Professional(AccessMode::NoAccess)) => {
+                "Accès refusé : vous n'avez pas accès à ce dossier et vous n'avez pas déposé ce document."
+            }
+            (MatrixCell::IfDepositor, _) => {
+                "Refusé : seul le déposant de ce document peut effectuer cette action."
+            }
+            (_, Mode::Professional(AccessMode::NoAccess)) => {
+                "Accès refusé : vous n'avez pas accès à ce dossier (ni équipe de soins, ni accord du patient, ni accès d'urgence)."
+            }
+            _ => "Refusé : cette action n'est pas permise dans votre situation d'accès.",
+        },
+        Rule::Blocked => "Accès refusé : le patient vous a bloqué.",
+        Rule::HabilitationTypeNotOpen => {
+            "Accès refusé : votre profession n'a pas accès à ce type de document."
+        }
+        Rule::RecordPending => {
+            "Refusé : ce dossier est en attente de vérification et n'est pas encore ouvert."
+        }
+        Rule::RecordClosed => "Refusé : ce dossier est clôturé.",
+        Rule::RecordErased => "Refusé : ce dossier a été supprimé.",
+        Rule::RecordDeceased => {
+            "Refusé : le patient est décédé ; aucun document ne peut plus être ajouté."
+        }
+        Rule::IdentityNotValidated => {
+            "Refusé : l'identité du patient n'est pas encore validée ; aucun document ne peut être ajouté."
+        }
+        Rule::FeedingOpposed => {
+            "Refusé : le patient s'est opposé à ce que vous alimentiez son dossier."
+        }
+        Rule::InformationDutyNotConfirmed => {
+            "Refusé : pour un premier dépôt, confirmez que le patient a été informé."
+        }
+        Rule::DocumentDeleted => "Refusé : ce document a été supprimé.",
+        Rule::DocumentSuperseded => "Refusé : une version plus récente de ce document existe.",
+        Rule::DocumentOtherRecord => "Refusé : ce document n'appartient pas à ce dossier.",
+        Rule::RequestInconsistent => "Refusé : la demande est incohérente.",
+        Rule::PatientNotOwner => "Accès refusé : ce dossier n'est pas le vôtre.",
+        Rule::PatientNoPortal => {
+            "Refusé : ce dossier n'a pas d'accès en ligne ; adressez-vous au support."
+        }
+        Rule::PatientOnly => "Refusé : seul le patient peut effectuer cette action.",
+        Rule::ProfessionalOnly => "Refusé : seul un professionnel peut effectuer cette action.",
+        Rule::AssistantAddOnly => {
+            "Refusé : un assistant peut seulement ajouter des documents au nom de son professionnel."
+        }
+        Rule::SupportNoMedicalContent => "Refusé : le support n'a jamais accès au contenu médical.",
+        Rule::SupportCareTeamInactiveOnly => {
+            "Refusé : le support ne modifie l'équipe de soins que des dossiers sans accès en ligne."
+        }
+        Rule::SupportNotAllowed => "Refusé : cette action n'est pas ouverte au support.",
+        Rule::SoftwareNotStructureMember => {
+            "Refusé : ce professionnel n'est pas rattaché à la structure dont le logiciel fait la demande."
+        }
+        Rule::CareTeamPatientOrSupport => {
+            "Refusé : l'équipe de soins est gérée par le patient, ou par le support pour un dossier sans accès en ligne."
+        }
+        Rule::BreakGlassNotHealthProfessional => {
+            "Refusé : seuls les professionnels de santé peuvent déclarer un accès d'urgence."
+        }
+        Rule::BreakGlassOpposed => {
+            "Refusé : le patient s'est opposé à l'accès d'urgence à son dossier."
+        }
+        Rule::BreakGlassReasonInsufficient => {
+            "Refusé : décrivez le motif de l'urgence en une phrase (au moins 15 caractères et 3 mots)."
+        }
+        Rule::SamuNotRegulator => {
+            "Refusé : seul un médecin régulateur du SAMU peut ouvrir un accès de régulation."
+        }
+        Rule::SamuOpposed => "Refusé : le patient s'est opposé à l'accès du SAMU à son dossier.",
+        Rule::SamuCallReferenceRequired => "Refusé : indiquez la référence de l'appel au SAMU.",
+        Rule::HiddenFromPatientDepositorOnly => {
+            "Refusé : seul le professionnel qui a déposé ce document peut le rendre invisible au patient ou visible."
+        }
+        Rule::AttendingPhysicianSeesConfidential
+        | Rule::FeedingOppositionManaged
+        | Rule::PatientControl
+        | Rule::SupportControl
+        | Rule::ConsentRequest
+        | Rule::BreakGlassOpen
+        | Rule::SamuOpen
+        | Rule::MaskAtPatientRequest
+        | Rule::HiddenFromPatientByDepositor => "Refusé.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_ids_name_action_and_cell() {
+        let rule = Rule::Matrix {
+            action: MatrixAction::Read,
+            cell: MatrixCell::UnlessConfidentialAndNotDepositor,
+        };
+        assert_eq!(
+            rule.id(),
+            "matrix.read.unless_confidential_and_not_depositor"
+        );
+        assert_eq!(Rule::Blocked.id(), "blocked");
+        assert_eq!(
+            Rule::HabilitationTypeNotOpen.id(),
+            "habilitation.type_not_open"
+        );
+    }
+
+    #[test]
+    fn texts_are_french_sentences() {
+        let care_team = Mode::Professional(AccessMode::CareTeam);
+        assert_eq!(
+            deny_text(Rule::Blocked, care_team),
+            "Accès refusé : le patient vous a bloqué."
+        );
+        let read = Rule::Matrix {
+            action: MatrixAction::Read,
+            cell: MatrixCell::UnlessConfidentialAndNotDepositor,
+        };
+        assert_eq!(
+            permit_text(read, care_team, false),
+            "Autorisé : vous faites partie de l'équipe de soins."
+        );
+    }
+}

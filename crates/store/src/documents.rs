@@ -1,0 +1,202 @@
+//! Document rows: metadata plus the reference to the encrypted content in the vault
+//! (object key, wrapped data key and the id of the master key that wraps it).
+//!
+//! A row is committed only after its content is durably in the vault, so a committed row
+//! always has content; content without a row is an orphan that the vault sweep removes.
+
+use crate::{flag, StoreError};
+use sqlx::{Any, Executor, Row};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentRow {
+    pub id: String,
+    pub patient_id: String,
+    pub type_code: String,
+    pub class_code: String,
+    pub title: String,
+    pub act_date: String,
+    pub author_account_id: Option<String>,
+    pub author_structure_id: Option<String>,
+    pub depositor_account_id: Option<String>,
+    pub depositor_kind: String,
+    pub source: String,
+    pub format: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub version: i64,
+    pub replaces_id: Option<String>,
+    pub status: String,
+    pub confidential: bool,
+    pub hidden_from_patient: bool,
+    pub created_at_ms: i64,
+    pub content: Option<ContentRef>,
+}
+
+/// Where a document's encrypted content is and how to unwrap its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentRef {
+    pub object_key: String,
+    pub wrapped_key: Vec<u8>,
+    pub key_id: String,
+}
+
+const COLUMNS: &str = "id, patient_id, type_code, class_code, title, act_date, \
+     author_account_id, author_structure_id, depositor_account_id, depositor_kind, source, \
+     format, size_bytes, sha256, version, replaces_id, status, confidential, \
+     hidden_from_patient, created_at_ms, object_key, wrapped_key, key_id";
+
+pub async fn insert<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    d: &DocumentRow,
+) -> Result<(), StoreError> {
+    let content = d.content.as_ref();
+    sqlx::query(&format!(
+        "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
+    ))
+    .bind(&d.id)
+    .bind(&d.patient_id)
+    .bind(&d.type_code)
+    .bind(&d.class_code)
+    .bind(&d.title)
+    .bind(&d.act_date)
+    .bind(&d.author_account_id)
+    .bind(&d.author_structure_id)
+    .bind(&d.depositor_account_id)
+    .bind(&d.depositor_kind)
+    .bind(&d.source)
+    .bind(&d.format)
+    .bind(d.size_bytes)
+    .bind(&d.sha256)
+    .bind(d.version)
+    .bind(&d.replaces_id)
+    .bind(&d.status)
+    .bind(flag(d.confidential))
+    .bind(flag(d.hidden_from_patient))
+    .bind(d.created_at_ms)
+    .bind(content.map(|c| c.object_key.clone()))
+    .bind(content.map(|c| c.wrapped_key.clone()))
+    .bind(content.map(|c| c.key_id.clone()))
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<DocumentRow, StoreError> {
+    let object_key: Option<String> = r.try_get(20)?;
+    let wrapped_key: Option<Vec<u8>> = r.try_get(21)?;
+    let key_id: Option<String> = r.try_get(22)?;
+    let content = match (object_key, wrapped_key, key_id) {
+        (Some(object_key), Some(wrapped_key), Some(key_id)) => Some(ContentRef {
+            object_key,
+            wrapped_key,
+            key_id,
+        }),
+        _ => None,
+    };
+    Ok(DocumentRow {
+        id: r.try_get(0)?,
+        patient_id: r.try_get(1)?,
+        type_code: r.try_get(2)?,
+        class_code: r.try_get(3)?,
+        title: r.try_get(4)?,
+        act_date: r.try_get(5)?,
+        author_account_id: r.try_get(6)?,
+        author_structure_id: r.try_get(7)?,
+        depositor_account_id: r.try_get(8)?,
+        depositor_kind: r.try_get(9)?,
+        source: r.try_get(10)?,
+        format: r.try_get(11)?,
+        size_bytes: r.try_get(12)?,
+        sha256: r.try_get(13)?,
+        version: r.try_get(14)?,
+        replaces_id: r.try_get(15)?,
+        status: r.try_get(16)?,
+        confidential: r.try_get::<i64, _>(17)? != 0,
+        hidden_from_patient: r.try_get::<i64, _>(18)? != 0,
+        created_at_ms: r.try_get(19)?,
+        content,
+    })
+}
+
+pub async fn by_id<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+) -> Result<Option<DocumentRow>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM documents WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Current (not superseded, not deleted) documents of a patient, newest act first.
+pub async fn current_for_patient<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM documents WHERE patient_id = $1 AND status = 'current' \
+         ORDER BY act_date DESC, created_at_ms DESC, id"
+    ))
+    .bind(patient_id)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Documents that have content, in id order, `limit` at a time after `after_id`: the
+/// integrity check, key rotation and orphan sweep walk the whole table this way.
+pub async fn with_content_page<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    after_id: &str,
+    limit: i64,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM documents WHERE object_key IS NOT NULL AND id > $1 \
+         ORDER BY id LIMIT $2"
+    ))
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn set_wrapped_key<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    wrapped_key: &[u8],
+    key_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE documents SET wrapped_key = $1, key_id = $2 WHERE id = $3")
+        .bind(wrapped_key.to_vec())
+        .bind(key_id)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Whether some row references this vault object (used before deleting an apparent orphan).
+pub async fn object_is_referenced<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    object_key: &str,
+) -> Result<bool, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM documents WHERE object_key = $1")
+        .bind(object_key)
+        .fetch_optional(ex)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Master key ids still wrapping some data key.
+pub async fn key_ids_in_use<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT key_id FROM documents WHERE key_id IS NOT NULL")
+            .fetch_all(ex)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

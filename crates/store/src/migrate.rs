@@ -1,0 +1,89 @@
+//! A small migration runner: each backend has its ordered SQL files embedded in the binary;
+//! applied versions are recorded in `schema_migrations` with a checksum so that an edited,
+//! already-applied migration is detected instead of silently diverging.
+
+use crate::{Backend, Db, StoreError};
+use sha2_free::checksum;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_foundations",
+    sql: include_str!("../migrations/sqlite/0001_foundations.sql"),
+}];
+
+const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_foundations",
+    sql: include_str!("../migrations/postgres/0001_foundations.sql"),
+}];
+
+pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
+    let migrations = match db.backend() {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let known = migrations.last().map_or(0, |m| m.version);
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
+    )
+    .execute(db.pool())
+    .await?;
+    let applied: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+            .fetch_all(db.pool())
+            .await?;
+    if let Some((found, _)) = applied.iter().find(|(v, _)| *v > known) {
+        return Err(StoreError::SchemaTooNew {
+            found: *found,
+            known,
+        });
+    }
+    for m in migrations {
+        let sum = checksum(m.sql);
+        match applied.iter().find(|(v, _)| *v == m.version) {
+            Some((_, stored)) if *stored == sum => continue,
+            Some(_) => {
+                return Err(StoreError::Corrupt(format!(
+                    "migration {} was changed after being applied",
+                    m.name
+                )))
+            }
+            None => {}
+        }
+        let fail = |source| StoreError::Migration {
+            name: m.name.to_owned(),
+            source,
+        };
+        let mut tx = db.pool().begin().await.map_err(fail)?;
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(fail)?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(sum)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        tracing::info!(migration = m.name, "applied migration");
+    }
+    Ok(())
+}
+
+/// FNV-1a is enough to notice an edited migration; it is not a security boundary.
+mod sha2_free {
+    pub fn checksum(text: &str) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}

@@ -1,0 +1,191 @@
+//! Server-side sessions (web cookies and API bearer tokens share this table) and login
+//! throttling counters. Session ids are stored hashed so a database leak yields no usable
+//! session.
+
+use crate::StoreError;
+use sqlx::{Any, Executor};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub account_id: String,
+    pub channel: String,
+    pub created_at_ms: i64,
+    pub last_seen_ms: i64,
+    pub expires_at_ms: i64,
+    pub idle_timeout_ms: i64,
+    pub ip: Option<String>,
+    pub revoked_at_ms: Option<i64>,
+}
+
+type Tuple = (
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<i64>,
+);
+
+pub async fn insert<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    s: &SessionRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, account_id, channel, created_at_ms, last_seen_ms, \
+         expires_at_ms, idle_timeout_ms, ip, revoked_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&s.id_hash)
+    .bind(&s.account_id)
+    .bind(&s.channel)
+    .bind(s.created_at_ms)
+    .bind(s.last_seen_ms)
+    .bind(s.expires_at_ms)
+    .bind(s.idle_timeout_ms)
+    .bind(&s.ip)
+    .bind(s.revoked_at_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn get<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id_hash: &str,
+) -> Result<Option<SessionRow>, StoreError> {
+    let row: Option<Tuple> = sqlx::query_as(
+        "SELECT id_hash, account_id, channel, created_at_ms, last_seen_ms, expires_at_ms, \
+         idle_timeout_ms, ip, revoked_at_ms FROM sessions WHERE id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|t| SessionRow {
+        id_hash: t.0,
+        account_id: t.1,
+        channel: t.2,
+        created_at_ms: t.3,
+        last_seen_ms: t.4,
+        expires_at_ms: t.5,
+        idle_timeout_ms: t.6,
+        ip: t.7,
+        revoked_at_ms: t.8,
+    }))
+}
+
+pub async fn touch<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id_hash: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+        .bind(now_ms)
+        .bind(id_hash)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id_hash: &str,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at_ms = $1 WHERE id_hash = $2 AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(id_hash)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends every session of an account at once (suspension, password change).
+pub async fn revoke_all<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    account_id: &str,
+    now_ms: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at_ms = $1 WHERE account_id = $2 AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(account_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Deletes sessions that ended (revoked or expired) before `before_ms`.
+pub async fn purge<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    before_ms: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
+        .bind(before_ms)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Throttle {
+    pub failures: i64,
+    pub window_start_ms: i64,
+    pub locked_until_ms: i64,
+}
+
+pub async fn throttle_get<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    key: &str,
+) -> Result<Option<Throttle>, StoreError> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT failures, window_start_ms, locked_until_ms FROM auth_throttle WHERE throttle_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(ex)
+    .await?;
+    Ok(
+        row.map(|(failures, window_start_ms, locked_until_ms)| Throttle {
+            failures,
+            window_start_ms,
+            locked_until_ms,
+        }),
+    )
+}
+
+pub async fn throttle_put<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    key: &str,
+    t: Throttle,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO auth_throttle (throttle_key, failures, window_start_ms, locked_until_ms) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (throttle_key) DO UPDATE SET \
+         failures = excluded.failures, window_start_ms = excluded.window_start_ms, \
+         locked_until_ms = excluded.locked_until_ms",
+    )
+    .bind(key)
+    .bind(t.failures)
+    .bind(t.window_start_ms)
+    .bind(t.locked_until_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn throttle_clear<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    key: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM auth_throttle WHERE throttle_key = $1")
+        .bind(key)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! Sealed objects as files in a local directory (the embedded deployment). Stores opaque bytes
+//! under validated object keys; must not encrypt, decrypt or interpret content, and must never
+//! leave a partially written object under its final name.
+//!
+//! Layout: `root/objects/xx/yy/<key>` (`xx`, `yy` = first two pairs of hex digits, so no
+//! directory grows past 65,536 entries at 15 million documents) and `root/tmp/<key>.part`
+//! while writing.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::keys::create_private_dir;
+use crate::seal::check_object_key;
+use crate::{ObjectInfo, VaultError};
+
+/// A vault directory on the local file system.
+#[derive(Clone, Debug)]
+pub struct LocalDir {
+    root: PathBuf,
+    objects: PathBuf,
+    tmp: PathBuf,
+}
+
+impl LocalDir {
+    /// Opens (creating when needed, mode 0700) the vault directory `root`.
+    pub fn open(root: &Path) -> Result<Self, VaultError> {
+        let dir = LocalDir {
+            root: root.to_owned(),
+            objects: root.join("objects"),
+            tmp: root.join("tmp"),
+        };
+        for d in [&dir.objects, &dir.tmp] {
+            create_private_dir(d)
+                .map_err(|e| VaultError::io("cannot create vault directory", d, e))?;
+        }
+        Ok(dir)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn shard_dir(&self, key: &str) -> PathBuf {
+        self.objects.join(&key[0..2]).join(&key[2..4])
+    }
+
+    fn object_path(&self, key: &str) -> Result<PathBuf, VaultError> {
+        check_object_key(key)?;
+        Ok(self.shard_dir(key).join(key))
+    }
+
+    pub(crate) fn read(&self, key: &str) -> Result<Vec<u8>, VaultError> {
+        let path = self.object_path(key)?;
+        fs::read(&path).map_err(|e| match e.kind() {
+            ErrorKind::NotFound => VaultError::NotFound {
+                object_key: key.to_owned(),
+            },
+            _ => VaultError::io("cannot read", &path, e),
+        })
+    }
+
+    /// Writes `bytes` to `tmp/<key>.part`, fsyncs it, renames it into place and fsyncs the
+    /// directory, so after a crash the object is either complete or absent.
+    pub(crate) fn write(&self, key: &str, bytes: &[u8]) -> Result<(), VaultError> {
+        let path = self.object_path(key)?;
+        let shard = self.shard_dir(key);
+        let shard_existed = shard.is_dir();
+        if !shard_existed {
+            create_private_dir(&shard)
+                .map_err(|e| VaultError::io("cannot create directory", &shard, e))?;
+        }
+        let part = self.tmp.join(format!("{key}.part"));
+        let written = write_file_synced(&part, bytes)
+            .map_err(|e| VaultError::io("cannot write", &part, e))
+            .and_then(|()| {
+                fs::rename(&part, &path)
+                    .map_err(|e| VaultError::io("cannot move into place", &path, e))
+            });
+        if let Err(e) = written {
+            let _ = fs::remove_file(&part);
+            return Err(e);
+        }
+        sync_dir(&shard)?;
+        if !shard_existed {
+            // New directories must be durable too, or the renamed file could vanish with them.
+            if let Some(parent) = shard.parent() {
+                sync_dir(parent)?;
+            }
+            sync_dir(&self.objects)?;
+        }
+        Ok(())
+    }
+
+    /// Removes an object; removing a missing object is not an error.
+    pub(crate) fn remove(&self, key: &str) -> Result<(), VaultError> {
+        let path = self.object_path(key)?;
+        match fs::remove_file(&path) {
+            Ok(()) => sync_dir(&self.shard_dir(key)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(VaultError::io("cannot delete", &path, e)),
+        }
+    }
+
+    /// Every stored object. Files that do not have the vault's own shape or location are
+    /// skipped with a warning: they are not the vault's to report or delete.
+    pub(crate) fn list(&self) -> Result<Vec<ObjectInfo>, VaultError> {
+        let mut out = Vec::new();
+        // Non-directories at shard levels are strays; read_dir on them would fail the whole list.
+        for xx in read_dir(&self.objects)?.into_iter().filter(|p| p.is_dir()) {
+            for yy in read_dir(&xx)?.into_iter().filter(|p| p.is_dir()) {
+                for file in read_dir(&yy)? {
+                    let Some(key) = shard_member(&self.objects, &file) else {
+                        tracing::warn!(path = %file.display(), "unexpected entry in the vault directory, ignored");
+                        continue;
+                    };
+                    let meta = match fs::metadata(&file) {
+                        Ok(meta) => meta,
+                        // Deleted between the directory read and now: no longer stored.
+                        Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                        Err(e) => return Err(VaultError::io("cannot inspect", &file, e)),
+                    };
+                    out.push(ObjectInfo {
+                        key,
+                        modified_ms: modified_ms(&meta),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes `.part` files older than `older_than` (left by a crash during a write; a younger
+    /// one may belong to a write in progress) and returns their paths.
+    pub(crate) fn sweep_temp(&self, older_than: Duration) -> Result<Vec<PathBuf>, VaultError> {
+        let now = SystemTime::now();
+        let mut removed = Vec::new();
+        for path in read_dir(&self.tmp)? {
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                Err(e) => return Err(VaultError::io("cannot inspect", &path, e)),
+            };
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or_default();
+            if meta.is_file() && age >= older_than {
+                match fs::remove_file(&path) {
+                    Ok(()) => removed.push(path),
+                    Err(e) if e.kind() == ErrorKind::NotFound => {}
+                    Err(e) => return Err(VaultError::io("cannot delete", &path, e)),
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Writes, reads back and removes a probe file: proves the directory is usable, not just
+    /// present (a read-only remount or a full disk fails here).
+    pub(crate) fn ping(&self) -> Result<(), VaultError> {
+        let probe = self
+            .tmp
+            .join(format!("probe-{}.part", uuid::Uuid::new_v4().simple()));
+        let payload = b"mds-vault probe";
+        let result = write_file_synced(&probe, payload)
+            .and_then(|()| fs::read(&probe))
+            .map_err(|e| VaultError::io("vault directory is not writable/readable", &probe, e))
+            .and_then(|read| {
+                if read == payload {
+                    Ok(())
+                } else {
+                    Err(VaultError::io(
+                        "vault directory returned different bytes",
+                        &probe,
+                        std::io::Error::other("probe content mismatch"),
+                    ))
+                }
+            });
+        let _ = fs::remove_file(&probe);
+        result
+    }
+}
+
+/// The object key of `file` if it sits exactly where the vault would have put it.
+fn shard_member(objects: &Path, file: &Path) -> Option<String> {
+    let key = file.file_name()?.to_str()?;
+    check_object_key(key).ok()?;
+    let expected = objects.join(&key[0..2]).join(&key[2..4]).join(key);
+    (expected == file && file.is_file()).then(|| key.to_owned())
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, VaultError> {
+    let entries = fs::read_dir(dir).map_err(|e| VaultError::io("cannot list", dir, e))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        paths.push(
+            entry
+                .map_err(|e| VaultError::io("cannot list", dir, e))?
+                .path(),
+        );
+    }
+    Ok(paths)
+}
+
+fn modified_ms(meta: &fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok())
+        .unwrap_or(0)
+}
+
+fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sync_dir(dir: &Path) -> Result<(), VaultError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| VaultError::io("cannot fsync directory", dir, e))
+}

@@ -1,0 +1,257 @@
+//! The vault itself: seals documents with a fresh data key, stores them through a backend, and
+//! opens them again. Must not persist wrapped keys (the caller commits them in its database
+//! row), must not accept object keys from outside the vault's own shape, and must not return
+//! content that failed authentication.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::seal::{self, check_object_key, SecretKey};
+use crate::{KeyRing, LocalDir, S3Store, VaultError};
+
+/// What [`Vault::put`] returns: everything the caller must store in the document's row to read
+/// the content back later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sealed {
+    /// Server-generated storage name (32 lowercase hex digits).
+    pub object_key: String,
+    /// The document's data key, encrypted under master key `key_id` (73 bytes).
+    pub wrapped_key: Vec<u8>,
+    pub key_id: String,
+    /// SHA-256 of the plaintext, lower-case hex (for the document metadata and duplicates).
+    pub sha256_hex: String,
+    /// Size of the plaintext in bytes.
+    pub size: u64,
+}
+
+/// One stored object, as listed for orphan clean-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectInfo {
+    pub key: String,
+    /// Last modification, milliseconds since the Unix epoch (UTC).
+    pub modified_ms: i64,
+}
+
+/// Where sealed objects live. Its methods move raw, still-encrypted bytes: they exist for the
+/// vault, for backup/restore tooling and for tests; application code goes through [`Vault`].
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Local(LocalDir),
+    S3(S3Store),
+}
+
+impl Backend {
+    pub async fn read_object(&self, key: &str) -> Result<Vec<u8>, VaultError> {
+        match self {
+            Backend::Local(dir) => {
+                let key = key.to_owned();
+                blocking(dir, move |d| d.read(&key)).await
+            }
+            Backend::S3(s3) => s3.get(key).await,
+        }
+    }
+
+    pub async fn write_object(&self, key: &str, bytes: Vec<u8>) -> Result<(), VaultError> {
+        match self {
+            Backend::Local(dir) => {
+                let key = key.to_owned();
+                blocking(dir, move |d| d.write(&key, &bytes)).await
+            }
+            Backend::S3(s3) => s3.put(key, bytes).await,
+        }
+    }
+
+    /// Idempotent: removing an absent object succeeds.
+    pub async fn remove_object(&self, key: &str) -> Result<(), VaultError> {
+        match self {
+            Backend::Local(dir) => {
+                let key = key.to_owned();
+                blocking(dir, move |d| d.remove(&key)).await
+            }
+            Backend::S3(s3) => s3.delete(key).await,
+        }
+    }
+
+    pub async fn list_objects(&self) -> Result<Vec<ObjectInfo>, VaultError> {
+        match self {
+            Backend::Local(dir) => blocking(dir, |d| d.list()).await,
+            Backend::S3(s3) => s3.list().await,
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), VaultError> {
+        match self {
+            Backend::Local(dir) => blocking(dir, |d| d.ping()).await,
+            Backend::S3(s3) => s3.ping().await,
+        }
+    }
+
+    /// Deletes temporary files older than `older_than` left by interrupted writes and returns
+    /// their paths. S3 uploads are atomic and leave none, so this is a no-op there.
+    pub async fn sweep_temp(&self, older_than: Duration) -> Result<Vec<PathBuf>, VaultError> {
+        match self {
+            Backend::Local(dir) => blocking(dir, move |d| d.sweep_temp(older_than)).await,
+            Backend::S3(_) => Ok(Vec::new()),
+        }
+    }
+}
+
+/// File-system work runs on tokio's blocking pool: fsync can take tens of milliseconds and must
+/// not stall the request-serving threads.
+async fn blocking<T, F>(dir: &LocalDir, work: F) -> Result<T, VaultError>
+where
+    T: Send + 'static,
+    F: FnOnce(&LocalDir) -> Result<T, VaultError> + Send + 'static,
+{
+    let dir = dir.clone();
+    tokio::task::spawn_blocking(move || work(&dir))
+        .await
+        .map_err(|e| VaultError::Task(e.to_string()))?
+}
+
+/// The encrypted document store. Cheap to clone; clones share the backend and key ring.
+#[derive(Clone, Debug)]
+pub struct Vault {
+    backend: Backend,
+    keys: Arc<RwLock<KeyRing>>,
+}
+
+impl Vault {
+    pub fn new(backend: Backend, keys: KeyRing) -> Vault {
+        Vault {
+            backend,
+            keys: Arc::new(RwLock::new(keys)),
+        }
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Replaces the key ring (after a rotation or retirement done by an admin command).
+    pub fn reload_keys(&self, keys: KeyRing) {
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = keys;
+    }
+
+    /// The id of the master key new documents are wrapped with.
+    pub fn current_key_id(&self) -> String {
+        self.ring(|ring| ring.current_id().to_owned())
+    }
+
+    // The ring is only ever replaced whole, so a panic while a lock was held cannot leave it
+    // half-updated: a poisoned lock is safe to keep using.
+    fn ring<T>(&self, f: impl FnOnce(&KeyRing) -> T) -> T {
+        f(&self.keys.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Encrypts `plaintext` under a fresh random data key and stores it under a new
+    /// server-generated object key. The caller must commit the returned [`Sealed`] in its
+    /// database row; an object whose row never commits is an orphan for [`Vault::list`]-based
+    /// clean-up.
+    pub async fn put(&self, plaintext: &[u8]) -> Result<Sealed, VaultError> {
+        let object_key = seal::new_object_key();
+        let data_key = seal::random_key();
+        let (key_id, wrapped_key) = self.ring(|ring| {
+            let (id, master) = ring.current().ok_or(VaultError::UnknownKeyId {
+                key_id: String::new(),
+            })?;
+            let wrapped = seal::wrap_key(master, id, &object_key, &data_key)?;
+            Ok::<_, VaultError>((id.to_owned(), wrapped))
+        })?;
+        // Hashing and encrypting 20 MB take tens of milliseconds of CPU: done on the blocking
+        // pool, at the price of one copy of the plaintext, so async workers keep serving.
+        let plain = plaintext.to_vec();
+        let name = object_key.clone();
+        let (sha256_hex, sealed) = tokio::task::spawn_blocking(move || {
+            let sha = data_encoding::HEXLOWER.encode(&Sha256::digest(&plain));
+            seal::seal_content(&data_key, &name, &plain).map(|sealed| (sha, sealed))
+        })
+        .await
+        .map_err(|e| VaultError::Task(e.to_string()))??;
+        self.backend.write_object(&object_key, sealed).await?;
+        Ok(Sealed {
+            object_key,
+            wrapped_key,
+            key_id,
+            sha256_hex,
+            size: plaintext.len() as u64,
+        })
+    }
+
+    /// Fetches and decrypts an object. A missing object is `NotFound`; an altered, truncated or
+    /// swapped object, or a wrong or unknown master key, is an error and no content is returned.
+    pub async fn get(
+        &self,
+        object_key: &str,
+        wrapped_key: &[u8],
+        key_id: &str,
+    ) -> Result<Vec<u8>, VaultError> {
+        check_object_key(object_key)?;
+        let data_key = self.unwrap(object_key, wrapped_key, key_id)?;
+        let stored = self.backend.read_object(object_key).await?;
+        let object_key = object_key.to_owned();
+        // Decrypting 20 MB takes tens of milliseconds: keep it off the async worker threads.
+        tokio::task::spawn_blocking(move || seal::open_content(&data_key, &object_key, stored))
+            .await
+            .map_err(|e| VaultError::Task(e.to_string()))?
+    }
+
+    /// Deletes an object; deleting an absent one succeeds, so a retried deletion is harmless.
+    pub async fn delete(&self, object_key: &str) -> Result<(), VaultError> {
+        self.backend.remove_object(object_key).await
+    }
+
+    /// Re-wraps a document's data key under the current master key, without reading or
+    /// rewriting the content. Returns `(new_wrapped_key, new_key_id)` for the caller to commit.
+    pub fn rewrap(
+        &self,
+        object_key: &str,
+        wrapped_key: &[u8],
+        key_id: &str,
+    ) -> Result<(Vec<u8>, String), VaultError> {
+        check_object_key(object_key)?;
+        let data_key = self.unwrap(object_key, wrapped_key, key_id)?;
+        self.ring(|ring| {
+            let (id, master) = ring.current().ok_or(VaultError::UnknownKeyId {
+                key_id: String::new(),
+            })?;
+            Ok((
+                seal::wrap_key(master, id, object_key, &data_key)?,
+                id.to_owned(),
+            ))
+        })
+    }
+
+    fn unwrap(
+        &self,
+        object_key: &str,
+        wrapped_key: &[u8],
+        key_id: &str,
+    ) -> Result<SecretKey, VaultError> {
+        self.ring(|ring| {
+            let master = ring.key(key_id).ok_or_else(|| VaultError::UnknownKeyId {
+                key_id: key_id.to_owned(),
+            })?;
+            seal::unwrap_key(master, key_id, object_key, wrapped_key)
+        })
+    }
+
+    /// Every stored object, for orphan clean-up (objects with no committed row).
+    pub async fn list(&self) -> Result<Vec<ObjectInfo>, VaultError> {
+        self.backend.list_objects().await
+    }
+
+    /// Readiness: the backend is reachable and an object can be written, read and removed.
+    pub async fn ping(&self) -> Result<(), VaultError> {
+        self.backend.ping().await
+    }
+
+    /// Removes temporary files of interrupted writes older than `older_than`; see
+    /// [`Backend::sweep_temp`].
+    pub async fn sweep_temp(&self, older_than: Duration) -> Result<Vec<PathBuf>, VaultError> {
+        self.backend.sweep_temp(older_than).await
+    }
+}
