@@ -2,8 +2,11 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json};
+use crate::ApiOptions;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use mds_app::auth::{Channel, LoginRequest};
 use mds_app::App;
 use serde::{Deserialize, Serialize};
@@ -16,12 +19,21 @@ pub struct LoginBody {
     pub password: String,
     /// Current 6-digit code of the authenticator app.
     pub totp_code: String,
+    /// Open a browser session: the token goes into an `HttpOnly`, `SameSite=Strict` cookie
+    /// instead of the body, and the answer carries the `csrf_token` that requests other than
+    /// GET must send back in the `X-CSRF-Token` header.
+    #[serde(default)]
+    pub cookie: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct SessionOut {
-    /// Bearer token for `Authorization: Bearer …`. Shown once.
-    pub token: String,
+    /// Bearer token for `Authorization: Bearer …`. Shown once; absent for cookie sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// For cookie sessions: send it as `X-CSRF-Token` on every request other than GET.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
     /// Absolute expiry (RFC 3339); the session also ends after the idle timeout.
     pub expires_at: String,
     pub account: AccountOut,
@@ -46,26 +58,53 @@ impl From<&mds_app::Actor> for AccountOut {
 }
 
 /// Anyone. Password and second factor in one step; the answer never says which was wrong.
+/// A new session id is issued at every login.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(app): State<App>,
+    Extension(options): Extension<ApiOptions>,
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginBody>,
-) -> Result<axum::Json<SessionOut>, ApiError> {
+) -> Result<Response, ApiError> {
+    let channel = if body.cookie {
+        Channel::Web
+    } else {
+        Channel::Api
+    };
     let req = LoginRequest {
         login: body.login,
         password: body.password,
         totp_code: body.totp_code,
         ip,
-        channel: Channel::Api,
+        channel,
     };
-    let s = app.login(req, crate::now()).await?;
-    Ok(axum::Json(SessionOut {
-        token: s.token,
-        expires_at: s.expires_at.to_rfc3339(),
-        account: AccountOut::from(&s.actor),
-    }))
+    let now = crate::now();
+    let s = app.login(req, now).await?;
+    let account = AccountOut::from(&s.actor);
+    let expires_at = s.expires_at.to_rfc3339();
+    if !body.cookie {
+        return Ok(axum::Json(SessionOut {
+            token: Some(s.token),
+            csrf_token: None,
+            expires_at,
+            account,
+        })
+        .into_response());
+    }
+    let max_age = (s.expires_at.millis() - now.millis()) / 1000;
+    let cookie = crate::extract::session_cookie(&s.token, options.secure_cookies, max_age);
+    let csrf = mds_app::auth::csrf_token(&s.token);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(SessionOut {
+            token: None,
+            csrf_token: Some(csrf),
+            expires_at,
+            account,
+        }),
+    )
+        .into_response())
 }
 
 /// Any signed-in account. Ends the current session.
@@ -73,11 +112,13 @@ pub async fn login(
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     State(app): State<App>,
+    Extension(options): Extension<ApiOptions>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     app.logout(&actor, ip, crate::now()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let cleared = crate::extract::session_cookie("", options.secure_cookies, 0);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cleared)]).into_response())
 }
 
 /// Any signed-in account. Who am I.

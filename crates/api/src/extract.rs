@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use mds_app::{Actor, App};
 use std::net::SocketAddr;
 
@@ -74,21 +74,76 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// An authenticated caller, from `Authorization: Bearer <token>`.
+/// Name of the session cookie. With `Secure`, the `__Host-` prefix also pins it to this host
+/// and path `/`.
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-mds_session"
+    } else {
+        "mds_session"
+    }
+}
+
+/// `Set-Cookie` value of a session cookie (`max_age` 0 clears it).
+pub fn session_cookie(token: &str, secure: bool, max_age_seconds: i64) -> String {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure_attr}",
+        cookie_name(secure),
+        max_age_seconds.max(0)
+    )
+}
+
+fn cookie_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == cookie_name(true) || *name == cookie_name(false))
+        .map(|(_, value)| value.to_owned())
+}
+
+/// An authenticated caller: `Authorization: Bearer <token>`, or the session cookie of a
+/// browser. With the cookie, requests other than GET/HEAD must carry the session's anti-CSRF
+/// token in `X-CSRF-Token` (the cookie alone could be sent by another site's form).
 pub struct Auth(pub Actor);
 
 impl FromRequestParts<App> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let token = parts
+        let unauthenticated = || ApiError::App(mds_app::AppError::Unauthenticated);
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 128)
-            .ok_or(ApiError::App(mds_app::AppError::Unauthenticated))?;
-        Ok(Self(app.authenticate(token, crate::now()).await?))
+            .map(|t| t.trim().to_owned());
+        let (token, from_cookie) = match bearer {
+            Some(t) => (t, false),
+            None => (cookie_token(parts).ok_or_else(unauthenticated)?, true),
+        };
+        if token.is_empty() || token.len() > 128 {
+            return Err(unauthenticated());
+        }
+        let actor = app.authenticate(&token, crate::now()).await?;
+        if from_cookie && !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if sent != mds_app::auth::csrf_token(&token) {
+                return Err(ApiError::http(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "Requête refusée : jeton anti-CSRF absent ou invalide. Rechargez la page.",
+                ));
+            }
+        }
+        Ok(Self(actor))
     }
 }

@@ -13,6 +13,7 @@ mod middleware;
 mod openapi;
 
 pub use error::ApiError;
+pub use extract::session_cookie;
 pub use openapi::openapi_json;
 
 use axum::extract::DefaultBodyLimit;
@@ -23,8 +24,20 @@ use mds_app::App;
 /// Largest JSON body accepted (document uploads, with their own limit, come later).
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
-/// The whole HTTP surface of the service.
+/// Options of the HTTP surface that depend on how the service is deployed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ApiOptions {
+    /// Mark session cookies `Secure` (served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// The whole HTTP surface of the service, with default options (plain HTTP on loopback).
 pub fn router(app: App) -> Router {
+    router_with(app, ApiOptions::default())
+}
+
+/// The whole HTTP surface of the service.
+pub fn router_with(app: App, options: ApiOptions) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(openapi::serve))
         .route("/auth/login", post(auth::login))
@@ -53,6 +66,7 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api)
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(axum::Extension(options))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::trace_requests))
         .with_state(app)

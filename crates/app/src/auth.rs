@@ -50,6 +50,13 @@ pub fn random_token() -> String {
     data_encoding::BASE64URL_NOPAD.encode(&bytes)
 }
 
+/// The anti-CSRF token of a cookie session: derived from the session token, so it needs no
+/// storage, and it reveals nothing of the session token (SHA-256 preimage).
+pub fn csrf_token(session_token: &str) -> String {
+    let digest = Sha256::digest(format!("mds-csrf:{session_token}").as_bytes());
+    data_encoding::BASE64URL_NOPAD.encode(&digest)
+}
+
 pub(crate) fn token_hash(token: &str) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
 }

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// Address to listen on. Loopback by default: put a reverse proxy or `tls` in front.
     pub listen: String,
+    /// Address people use to reach the service, when a reverse proxy sits in front
+    /// (e.g. `https://mondrivesante.nc`). An `https://` address marks session cookies `Secure`.
+    pub public_url: String,
     /// Data directory: SQLite database, local vault, master key file.
     pub data_dir: PathBuf,
     /// `sqlite://PATH` or `postgres://…`; empty = `sqlite://<data_dir>/mds.db`.
@@ -69,6 +72,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
             data_dir: PathBuf::from("./mds-data"),
             database_url: String::new(),
             database_url_file: String::new(),
@@ -248,6 +252,11 @@ impl Config {
         ))
     }
 
+    /// Whether people reach the service over HTTPS through a proxy.
+    pub fn public_url_is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     pub fn master_key_file(&self) -> PathBuf {
         if self.vault.master_key_file.is_empty() {
             self.data_dir.join("master.keys")
@@ -397,5 +406,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("invalid configuration file"), "{err}");
+    }
+
+    #[test]
+    fn the_documented_example_lists_every_key_with_its_default() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/mds.example.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let documented: toml::Value = text.parse::<toml::Table>().map(toml::Value::Table).unwrap();
+        let defaults = toml::Value::try_from(Config::default()).unwrap();
+        assert_eq!(documented, defaults, "docs/mds.example.toml is out of date");
     }
 }

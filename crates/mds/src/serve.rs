@@ -12,14 +12,19 @@ use tokio::sync::watch;
 const DRAIN: Duration = Duration::from_secs(30);
 
 pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
-    let router = mds_api::router(app.clone());
+    let tls = !config.tls.cert_file.is_empty();
+    let router = mds_api::router_with(
+        app.clone(),
+        mds_api::ApiOptions {
+            secure_cookies: tls || config.public_url_is_https(),
+        },
+    );
     let addr: SocketAddr = config
         .listen
         .parse()
         .map_err(|_| RunError::Other(format!("listen = {:?} is not an address", config.listen)))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let housekeeping = tokio::spawn(housekeeping(app.clone(), stop_rx.clone()));
-    let tls = !config.tls.cert_file.is_empty();
     if tls {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let tls_config = axum_server::tls_rustls::RustlsConfig::from_pem_file(

@@ -261,3 +261,124 @@ async fn production_backends_postgresql_and_s3() {
         "the local vault must not be used with s3"
     );
 }
+
+#[tokio::test]
+async fn browser_sessions_use_a_strict_http_only_cookie_and_csrf_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&base_env(dir.path()), &["--demo"]);
+    let client = http();
+    let url = &server.url;
+    let login = "marie.wea@demo.mds.nc";
+    let r = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": demo_code(login, 0), "cookie": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attr in ["mds_session=", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attr), "{set_cookie}");
+    }
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain HTTP on loopback: {set_cookie}"
+    );
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body.get("token").is_none(),
+        "the token stays in the HttpOnly cookie: {body}"
+    );
+    let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+
+    let me = client
+        .get(format!("{url}/api/v1/auth/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let forged = client
+        .post(format!("{url}/api/v1/auth/logout"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status(),
+        403,
+        "a cookie alone may not change anything"
+    );
+    let out = client
+        .post(format!("{url}/api/v1/auth/logout"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    assert!(out.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let after = client
+        .get(format!("{url}/api/v1/auth/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401, "the session ended server-side");
+}
+
+#[test]
+fn master_key_rotation_rewraps_every_document_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    assert!(mds(&env, &["demo", "load"]).status.success());
+    let key_file = dir.path().join("master.keys");
+    let before = std::fs::read_to_string(&key_file).unwrap();
+    let rotate = mds(&env, &["keys", "rotate"]);
+    assert!(rotate.status.success(), "{}", stderr(&rotate));
+    assert!(
+        stdout(&rotate).contains("9 document keys re-wrapped"),
+        "{}",
+        stdout(&rotate)
+    );
+    let after = std::fs::read_to_string(&key_file).unwrap();
+    let old_id = before
+        .lines()
+        .find(|l| l.starts_with("mk-"))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    assert!(
+        !after.contains(old_id),
+        "the old key, no longer used, is retired"
+    );
+    let check = mds(&env, &["vault", "check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
+#[test]
+fn an_unreachable_s3_endpoint_is_named_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = base_env(dir.path());
+    env.push(("MDS_VAULT_BACKEND".into(), "s3".into()));
+    env.push(("MDS_VAULT_S3_ENDPOINT".into(), "http://127.0.0.1:9".into()));
+    env.push(("MDS_VAULT_S3_ACCESS_KEY_ID".into(), "test".into()));
+    let secret = dir.path().join("s3.secret");
+    std::fs::write(&secret, "test").unwrap();
+    env.push((
+        "MDS_VAULT_S3_SECRET_ACCESS_KEY_FILE".into(),
+        secret.display().to_string(),
+    ));
+    let out = mds(&env, &["serve"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("http://127.0.0.1:9"),
+        "{}",
+        stderr(&out)
+    );
+}
