@@ -91,7 +91,12 @@ impl App {
         let login_key = format!("login:{}", login.as_ref().map_or("", |l| l.as_str()));
         let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
         for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
-            self.check_throttle(key, now).await?;
+            if let Err(e) = self.check_throttle(key, now).await {
+                let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
+                let ev = auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail);
+                mds_audit::record(&self.db, ev, now.millis()).await?;
+                return Err(e);
+            }
         }
         let account = match &login {
             Some(l) => accounts::by_login(self.db.pool(), l.as_str()).await?,

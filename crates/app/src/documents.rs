@@ -263,6 +263,15 @@ impl App {
         Ok(removed)
     }
 
+    /// One pass of periodic housekeeping (the service runs it every ten minutes): orphan
+    /// vault objects and half-written uploads, and sessions ended more than a day ago.
+    pub async fn run_housekeeping(&self, now: Timestamp) -> Result<(u64, u64), AppError> {
+        let orphans = self.sweep_orphans(now).await?;
+        let sessions =
+            mds_store::sessions::purge(self.db.pool(), now.millis() - 86_400_000).await?;
+        Ok((orphans, sessions))
+    }
+
     /// Stores `count` small synthetic documents for `patient_id` as fast as possible: the
     /// vault write benchmark and the crash-safety test use it (`mds bench vault-writes`).
     pub async fn bench_vault_writes(

@@ -101,16 +101,16 @@ async fn shutdown_signal() {
 }
 
 /// Every ten minutes: remove vault objects no row references (older than the grace period),
-/// left by uploads interrupted by a crash.
+/// left by uploads interrupted by a crash, and sessions that ended long ago.
 async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tokio::select! {
             _ = tick.tick() => {
-                match app.sweep_orphans(runtime::now()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(removed = n, "orphan vault objects removed"),
-                    Err(e) => tracing::warn!(error = %e, "orphan sweep failed"),
+                match app.run_housekeeping(runtime::now()).await {
+                    Ok((0, 0)) => {}
+                    Ok((orphans, sessions)) => tracing::info!(orphans, sessions, "housekeeping removed stale items"),
+                    Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
                 }
             }
             _ = stop.changed() => break,

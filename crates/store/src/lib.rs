@@ -9,6 +9,7 @@ mod error;
 mod migrate;
 
 pub mod accounts;
+pub mod care_team;
 pub mod directory;
 pub mod documents;
 pub mod patients;

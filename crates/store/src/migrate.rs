@@ -11,17 +11,31 @@ struct Migration {
     sql: &'static str,
 }
 
-const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_foundations",
-    sql: include_str!("../migrations/sqlite/0001_foundations.sql"),
-}];
+const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_foundations",
+        sql: include_str!("../migrations/sqlite/0001_foundations.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_care_team",
+        sql: include_str!("../migrations/sqlite/0002_care_team.sql"),
+    },
+];
 
-const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_foundations",
-    sql: include_str!("../migrations/postgres/0001_foundations.sql"),
-}];
+const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_foundations",
+        sql: include_str!("../migrations/postgres/0001_foundations.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_care_team",
+        sql: include_str!("../migrations/postgres/0002_care_team.sql"),
+    },
+];
 
 pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
     let migrations = match db.backend() {

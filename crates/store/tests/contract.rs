@@ -442,3 +442,59 @@ async fn concurrent_writers_do_not_fail() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn care_team_membership_and_attending_physician() {
+    use mds_store::care_team;
+    each_backend(|backend, db| async move {
+        patients::insert(db.pool(), &patient("x1", "1234567"))
+            .await
+            .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        for id in ["p1", "p2"] {
+            accounts::insert(&mut *tx, &account(id, &format!("{id}@cht.nc")))
+                .await
+                .unwrap();
+            let p = directory::ProfessionalRow {
+                account_id: id.to_owned(),
+                professional_id: format!("1000{id}"),
+                first_name: "A".to_owned(),
+                last_name: "B".to_owned(),
+                profession: "medecin".to_owned(),
+                samu_regulator: false,
+                state: "active".to_owned(),
+                structure_ids: vec![],
+            };
+            directory::insert_professional(&mut tx, &p).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let member = |p: &str| care_team::CareTeamMember {
+            patient_id: "x1".to_owned(),
+            professional_account_id: p.to_owned(),
+            attending_physician: false,
+            added_by: "p1".to_owned(),
+            added_at_ms: 10,
+        };
+        assert!(care_team::add(db.pool(), &member("p1")).await.unwrap());
+        assert!(
+            !care_team::add(db.pool(), &member("p1")).await.unwrap(),
+            "{backend:?}: added once"
+        );
+        assert!(care_team::add(db.pool(), &member("p2")).await.unwrap());
+        let mut tx = db.begin().await.unwrap();
+        care_team::set_attending(&mut tx, "x1", Some("p2"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let got = care_team::members(db.pool(), "x1").await.unwrap();
+        assert_eq!(
+            got.iter()
+                .map(|m| (m.professional_account_id.as_str(), m.attending_physician))
+                .collect::<Vec<_>>(),
+            vec![("p1", false), ("p2", true)]
+        );
+        assert!(care_team::remove(db.pool(), "x1", "p1").await.unwrap());
+        assert!(!care_team::remove(db.pool(), "x1", "p1").await.unwrap());
+    })
+    .await;
+}
