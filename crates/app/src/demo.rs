@@ -273,17 +273,15 @@ impl App {
             tx.commit().await.map_err(StoreError::from)?;
             report.created += 1;
         }
-        let support = self
-            .demo_account(
-                SUPPORT_LOGIN,
-                AccountKind::Support,
-                "Agent du support MDS",
-                &password_hash,
-                now,
-                &mut report,
-            )
-            .await?;
-        let _ = support;
+        self.demo_account(
+            SUPPORT_LOGIN,
+            AccountKind::Support,
+            "Agent du support MDS",
+            &password_hash,
+            now,
+            &mut report,
+        )
+        .await?;
         for p in PROFESSIONALS {
             self.demo_professional(p, &password_hash, now, &mut report)
                 .await?;

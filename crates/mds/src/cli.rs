@@ -171,8 +171,12 @@ enum AuditCommand {
         config: ConfigArg,
         /// An anchor printed by an earlier verification, SEQ:HASH, kept outside the database:
         /// detects a truncation even if the head row was forged too.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "anchor_file")]
         anchor: Option<String>,
+        /// A checkpoint file kept outside the database (another disk, a WORM store): its last
+        /// `SEQ:HASH` line is used as the anchor, and the new head is appended when intact.
+        #[arg(long)]
+        anchor_file: Option<PathBuf>,
     },
 }
 
@@ -267,21 +271,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             println!("{code}");
         }
         Command::Admin(cmd) => admin(cmd, now).await?,
-        Command::Audit(AuditCommand::Verify { config, anchor }) => {
+        Command::Audit(AuditCommand::Verify {
+            config,
+            anchor,
+            anchor_file,
+        }) => {
             let (_, app) = open(&config).await?;
-            let anchor = match anchor {
-                Some(a) => {
-                    let (seq, hash) = a
-                        .split_once(':')
-                        .ok_or_else(|| RunError::Other("--anchor expects SEQ:HASH".into()))?;
-                    Some((
-                        seq.parse::<i64>().map_err(|_| {
-                            RunError::Other("--anchor: SEQ must be a number".into())
-                        })?,
-                        hash.to_owned(),
-                    ))
-                }
-                None => None,
+            let anchor = match (&anchor, &anchor_file) {
+                (Some(a), _) => Some(parse_anchor(a)?),
+                (None, Some(file)) => last_anchor(file)?,
+                (None, None) => None,
             };
             return Ok(match app.verify_audit(anchor, now).await? {
                 mds_audit::VerifyOutcome::Intact {
@@ -290,6 +289,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
                     head_hash,
                 } => {
                     println!("audit intact: {events} events; anchor to keep outside the database: {head_seq}:{head_hash}");
+                    if let Some(file) = anchor_file {
+                        append_anchor(&file, head_seq, &head_hash, now)?;
+                    }
                     ExitCode::SUCCESS
                 }
                 mds_audit::VerifyOutcome::Broken {
@@ -462,6 +464,56 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
             println!("account {account} reactivated");
         }
     }
+    Ok(())
+}
+
+fn parse_anchor(text: &str) -> Result<(i64, String), RunError> {
+    let (seq, hash) = text
+        .trim()
+        .split_once(':')
+        .ok_or_else(|| RunError::Other(format!("anchor {text:?}: expected SEQ:HASH")))?;
+    let seq = seq
+        .parse::<i64>()
+        .map_err(|_| RunError::Other(format!("anchor {text:?}: SEQ must be a number")))?;
+    Ok((seq, hash.to_owned()))
+}
+
+/// The last checkpoint of an anchor file (`SEQ:HASH RFC3339` lines); none if the file is new.
+fn last_anchor(file: &std::path::Path) -> Result<Option<(i64, String)>, RunError> {
+    match std::fs::read_to_string(file) {
+        Ok(text) => text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| parse_anchor(l.split_whitespace().next().unwrap_or_default()))
+            .transpose(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(RunError::Other(format!(
+            "cannot read the anchor file {}: {e}",
+            file.display()
+        ))),
+    }
+}
+
+fn append_anchor(
+    file: &std::path::Path,
+    seq: i64,
+    hash: &str,
+    now: mds_domain::Timestamp,
+) -> Result<(), RunError> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .map_err(|e| {
+            RunError::Other(format!(
+                "cannot write the anchor file {}: {e}",
+                file.display()
+            ))
+        })?;
+    writeln!(f, "{seq}:{hash} {}", now.to_rfc3339())?;
+    f.sync_all()?;
     Ok(())
 }
 

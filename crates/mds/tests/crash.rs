@@ -13,12 +13,20 @@ async fn sigkill_during_vault_writes_leaves_no_committed_document_without_conten
     let dir = tempfile::tempdir().unwrap();
     let mut env = base_env(dir.path());
     assert!(mds(&env, &["demo", "load"]).status.success());
+    let objects = || vault_files(&dir.path().join("vault")).len();
     for round in 0..3 {
         let mut child = command(&env, &["bench", "vault-writes", "--count", "1000000"])
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(1500 + 300 * round));
+        // Kill in the middle of the burst: once it has written a few objects (however slow
+        // the machine), plus a varying delay so the kill lands at different points.
+        let before = objects();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while objects() < before + 5 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(37 * round));
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
         assert!(

@@ -382,3 +382,44 @@ fn an_unreachable_s3_endpoint_is_named_at_start() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn an_anchor_file_catches_a_truncation_with_a_forged_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    assert!(mds(&env, &["demo", "load"]).status.success());
+    let anchors = dir.path().join("anchors.txt");
+    let anchors_arg = anchors.to_str().unwrap();
+    let first = mds(&env, &["audit", "verify", "--anchor-file", anchors_arg]);
+    assert!(first.status.success(), "{}", stdout(&first));
+    assert_eq!(
+        std::fs::read_to_string(&anchors).unwrap().lines().count(),
+        1
+    );
+
+    // An attacker removes the last events and rewinds the head row to match.
+    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "DROP TRIGGER audit_events_no_delete; \
+         DELETE FROM audit_events WHERE seq > 20; \
+         UPDATE audit_head SET seq = 20, hash = (SELECT hash FROM audit_events WHERE seq = 20);",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let plain = mds(&env, &["audit", "verify"]);
+    assert!(
+        plain.status.success(),
+        "without an anchor the forged head looks consistent"
+    );
+    let anchored = mds(&env, &["audit", "verify", "--anchor-file", anchors_arg]);
+    assert_eq!(anchored.status.code(), Some(1), "{}", stdout(&anchored));
+    assert!(
+        stdout(&anchored).contains("BROKEN"),
+        "{}",
+        stdout(&anchored)
+    );
+}
