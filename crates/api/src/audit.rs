@@ -1,8 +1,9 @@
 //! Reading the audit trail, for support agents answering an authority. Audited itself.
 
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::Query;
 use crate::extract::{Auth, ClientIp};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use mds_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

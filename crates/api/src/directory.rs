@@ -2,7 +2,8 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, Json};
-use axum::extract::{Path, Query, State};
+use crate::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use mds_app::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::App;

@@ -57,6 +57,50 @@ fn json_error(rejection: &JsonRejection) -> ApiError {
     }
 }
 
+/// `axum::extract::Query`, with rejections turned into JSON errors.
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|_| {
+                ApiError::http(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    "Paramètres de requête invalides.",
+                )
+            })
+    }
+}
+
+/// `axum::extract::Path`, with rejections turned into JSON errors.
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Self(p.0))
+            .map_err(|_| {
+                ApiError::http(StatusCode::NOT_FOUND, "not_found", "Ressource introuvable.")
+            })
+    }
+}
+
 /// The caller's address, when the server knows it (absent in router-level tests).
 #[derive(Clone, Debug, Default)]
 pub struct ClientIp(pub Option<String>);
@@ -94,7 +138,9 @@ pub fn session_cookie(token: &str, secure: bool, max_age_seconds: i64) -> String
     )
 }
 
-fn cookie_token(parts: &Parts) -> Option<String> {
+/// The session cookie; with `secure`, only the `__Host-` cookie counts (a plain one could have
+/// been planted by a sibling subdomain).
+fn cookie_token(parts: &Parts, secure: bool) -> Option<String> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -102,8 +148,17 @@ fn cookie_token(parts: &Parts) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == cookie_name(true) || *name == cookie_name(false))
+        .find(|(name, _)| *name == cookie_name(secure))
         .map(|(_, value)| value.to_owned())
+}
+
+/// Constant-time comparison, so that the anti-CSRF check leaks no timing.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// An authenticated caller: `Authorization: Bearer <token>`, or the session cookie of a
@@ -124,7 +179,16 @@ impl FromRequestParts<App> for Auth {
             .map(|t| t.trim().to_owned());
         let (token, from_cookie) = match bearer {
             Some(t) => (t, false),
-            None => (cookie_token(parts).ok_or_else(unauthenticated)?, true),
+            None => {
+                let secure = parts
+                    .extensions
+                    .get::<crate::ApiOptions>()
+                    .is_some_and(|o| o.secure_cookies);
+                (
+                    cookie_token(parts, secure).ok_or_else(unauthenticated)?,
+                    true,
+                )
+            }
         };
         if token.is_empty() || token.len() > 128 {
             return Err(unauthenticated());
@@ -136,7 +200,7 @@ impl FromRequestParts<App> for Auth {
                 .get("x-csrf-token")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            if sent != mds_app::auth::csrf_token(&token) {
+            if !same(sent, &mds_app::auth::csrf_token(&token)) {
                 return Err(ApiError::http(
                     StatusCode::FORBIDDEN,
                     "csrf_failed",

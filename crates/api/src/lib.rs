@@ -65,6 +65,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
         .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::Extension(options))
         .layer(axum::middleware::from_fn(middleware::security_headers))

@@ -14,6 +14,9 @@ pub struct App {
     /// A hash of a random password, verified when the login is unknown so that the answer
     /// takes as long as for a real account.
     pub(crate) dummy_hash: Arc<String>,
+    /// The master key file, when known: reloaded when content is wrapped under a key id this
+    /// process has not loaded (another process rotated the keys).
+    pub(crate) key_file: Option<Arc<std::path::PathBuf>>,
 }
 
 impl App {
@@ -24,7 +27,14 @@ impl App {
             vault,
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
+            key_file: None,
         })
+    }
+
+    /// Names the master key file this instance's vault was loaded from.
+    pub fn with_key_file(mut self, path: std::path::PathBuf) -> Self {
+        self.key_file = Some(Arc::new(path));
+        self
     }
 
     pub fn db(&self) -> &Db {

@@ -90,13 +90,23 @@ impl App {
         let login = Login::parse(&req.login);
         let login_key = format!("login:{}", login.as_ref().map_or("", |l| l.as_str()));
         let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
-        for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
-            if let Err(e) = self.check_throttle(key, now).await {
-                let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
-                let ev = auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail);
-                mds_audit::record(&self.db, ev, now.millis()).await?;
-                return Err(e);
-            }
+        let s = &self.settings;
+        // The address is checked first (read only); the login's attempt is counted before the
+        // credentials are, so that a burst of parallel guesses cannot all pass the check.
+        let mut admitted = match &ip_key {
+            Some(key) => self.check_throttle(key, now).await,
+            None => Ok(()),
+        };
+        if admitted.is_ok() {
+            admitted = self
+                .reserve_attempt(&login_key, s.login_max_failures, now)
+                .await;
+        }
+        if let Err(e) = admitted {
+            let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
+            let ev = auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail);
+            mds_audit::record(&self.db, ev, now.millis()).await?;
+            return Err(e);
         }
         let account = match &login {
             Some(l) => accounts::by_login(self.db.pool(), l.as_str()).await?,
@@ -111,8 +121,14 @@ impl App {
             }
         };
         let Some(account) = account.filter(|_| verified) else {
-            for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
-                self.record_failure(key, now).await?;
+            if let Some(key) = &ip_key {
+                match self
+                    .reserve_attempt(key, s.login_max_failures_per_address, now)
+                    .await
+                {
+                    Ok(()) | Err(AppError::Throttled { .. }) => {}
+                    Err(e) => return Err(e),
+                }
             }
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str) });
             mds_audit::record(
@@ -126,9 +142,9 @@ impl App {
         let kind = AccountKind::parse(&account.kind)
             .ok_or_else(|| AppError::Internal(format!("account kind {:?}", account.kind)))?;
         let session = self.open_session(&account, kind, &req, now).await?;
-        for key in std::iter::once(&login_key).chain(ip_key.as_ref()) {
-            sessions::throttle_clear(self.db.pool(), key).await?;
-        }
+        // Only the login's counter is reset: a success with one account must not reset the
+        // failures of its address (that would let one valid account cover a password spray).
+        sessions::throttle_clear(self.db.pool(), &login_key).await?;
         Ok(session)
     }
 
@@ -271,10 +287,20 @@ impl App {
         Ok(())
     }
 
-    async fn record_failure(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
+    /// Counts one attempt (or failure) for `key`, atomically: the read-modify-write runs in a
+    /// write transaction, which serialises with every other. The attempt that reaches `max`
+    /// within the window still proceeds but locks the key for the lockout period.
+    async fn reserve_attempt(&self, key: &str, max: i64, now: Timestamp) -> Result<(), AppError> {
         let s = &self.settings;
         let window = s.login_window_minutes * 60_000;
-        let prev = sessions::throttle_get(self.db.pool(), key).await?;
+        let mut tx = self.db.begin().await?;
+        let prev = sessions::throttle_get(&mut *tx, key).await?;
+        if let Some(t) = prev.filter(|t| t.locked_until_ms > now.millis()) {
+            tx.rollback().await.map_err(mds_store::StoreError::from)?;
+            return Err(AppError::Throttled {
+                retry_after_seconds: (t.locked_until_ms - now.millis() + 999) / 1000,
+            });
+        }
         let mut t = match prev {
             Some(t) if now.millis() - t.window_start_ms < window => t,
             _ => sessions::Throttle {
@@ -284,12 +310,13 @@ impl App {
             },
         };
         t.failures += 1;
-        if t.failures >= s.login_max_failures {
+        if t.failures >= max {
             t.locked_until_ms = now.millis() + s.login_lockout_minutes * 60_000;
             t.failures = 0;
             t.window_start_ms = now.millis();
         }
-        sessions::throttle_put(self.db.pool(), key, t).await?;
+        sessions::throttle_put(&mut *tx, key, t).await?;
+        tx.commit().await.map_err(mds_store::StoreError::from)?;
         Ok(())
     }
 }

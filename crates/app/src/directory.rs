@@ -179,13 +179,16 @@ impl App {
                 "L'identifiant professionnel doit comporter de 6 à 20 chiffres ou lettres.",
             ));
         }
-        if p.structure_ids.is_empty() {
+        let mut structure_ids = p.structure_ids.clone();
+        structure_ids.sort();
+        structure_ids.dedup();
+        if structure_ids.is_empty() {
             return Err(AppError::invalid(
                 "structure_required",
                 "Un professionnel exerce dans au moins une structure.",
             ));
         }
-        for s in &p.structure_ids {
+        for s in &structure_ids {
             if directory::structure_by_id(self.db.pool(), s)
                 .await?
                 .is_none()
@@ -206,7 +209,7 @@ impl App {
             profession: profession.slug().to_owned(),
             samu_regulator: p.samu_regulator,
             state: AccountState::Pending.as_str().to_owned(),
-            structure_ids: p.structure_ids.clone(),
+            structure_ids,
         };
         let display = format!("{first_name} {last_name}");
         let mut tx = self.db.begin().await?;

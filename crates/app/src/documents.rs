@@ -164,10 +164,30 @@ impl App {
         row: &documents::DocumentRow,
     ) -> Result<Vec<u8>, AppError> {
         let c = row.content.as_ref().ok_or(AppError::NotFound)?;
-        Ok(self
+        match self
             .vault
             .get(&c.object_key, &c.wrapped_key, &c.key_id)
-            .await?)
+            .await
+        {
+            Err(mds_vault::VaultError::UnknownKeyId { .. }) if self.key_file.is_some() => {
+                self.reload_master_keys()?;
+                Ok(self
+                    .vault
+                    .get(&c.object_key, &c.wrapped_key, &c.key_id)
+                    .await?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Reloads the master key file (after a rotation by another process, new content is
+    /// wrapped under the new current key from then on).
+    pub fn reload_master_keys(&self) -> Result<(), AppError> {
+        if let Some(path) = &self.key_file {
+            self.vault.reload_keys(mds_vault::KeyRing::load(path)?);
+            tracing::debug!(key_id = %self.vault.current_key_id(), "master keys reloaded");
+        }
+        Ok(())
     }
 
     /// Operator integrity check: every committed document decrypts and matches its SHA-256.
@@ -198,16 +218,28 @@ impl App {
         Ok(report)
     }
 
-    /// Adds a new master key, re-wraps every data key under it (content is not re-encrypted)
-    /// and retires the keys that no longer wrap anything. Safe to run again after a crash.
+    /// Adds a new master key and re-wraps every data key under it (content is not
+    /// re-encrypted). Old keys stay in the file: a service still running with the old current
+    /// key keeps writing readable content until it reloads the file (on an unknown key id, and
+    /// at every housekeeping pass). Safe to run again after a crash.
     pub async fn rotate_master_key(
         &self,
         key_file: &Path,
         now: Timestamp,
-    ) -> Result<(String, u64, Vec<String>), AppError> {
+    ) -> Result<(String, u64), AppError> {
         let mut ring = mds_vault::KeyRing::load(key_file)?;
         let new_id = ring.rotate(key_file)?;
         self.vault.reload_keys(ring);
+        let rewrapped = self.rewrap_all(&new_id).await?;
+        let ev = NewEvent {
+            detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped }),
+            ..NewEvent::new("system", "vault.keys.rotate", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok((new_id, rewrapped))
+    }
+
+    async fn rewrap_all(&self, current: &str) -> Result<u64, AppError> {
         let mut rewrapped = 0u64;
         let mut after = String::new();
         loop {
@@ -216,7 +248,7 @@ impl App {
             after = last.id.clone();
             for row in page {
                 let Some(c) = row.content else { continue };
-                if c.key_id == new_id {
+                if c.key_id == current {
                     continue;
                 }
                 let (wrapped, key_id) =
@@ -226,16 +258,31 @@ impl App {
                 rewrapped += 1;
             }
         }
+        Ok(rewrapped)
+    }
+
+    /// Removes from the key file the keys that wrap nothing any more, after re-wrapping what a
+    /// still-running service may have written under an old key since the rotation. Run it once
+    /// every instance has been restarted or has reloaded its keys.
+    pub async fn retire_master_keys(
+        &self,
+        key_file: &Path,
+        now: Timestamp,
+    ) -> Result<Vec<String>, AppError> {
+        let ring = mds_vault::KeyRing::load(key_file)?;
+        let current = ring.current_id().to_owned();
+        self.vault.reload_keys(ring);
+        self.rewrap_all(&current).await?;
         let in_use = documents::key_ids_in_use(self.db.pool()).await?;
         let mut ring = mds_vault::KeyRing::load(key_file)?;
         let retired = ring.retire_unused(key_file, &in_use)?;
         self.vault.reload_keys(ring);
         let ev = NewEvent {
-            detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped, "retired": retired }),
-            ..NewEvent::new("system", "vault.keys.rotate", Outcome::Success)
+            detail: serde_json::json!({ "retired": retired }),
+            ..NewEvent::new("system", "vault.keys.retire", Outcome::Success)
         };
         mds_audit::record(&self.db, ev, now.millis()).await?;
-        Ok((new_id, rewrapped, retired))
+        Ok(retired)
     }
 
     /// Deletes vault objects that no row references and half-written upload files, when
@@ -266,6 +313,7 @@ impl App {
     /// One pass of periodic housekeeping (the service runs it every ten minutes): orphan
     /// vault objects and half-written uploads, and sessions ended more than a day ago.
     pub async fn run_housekeeping(&self, now: Timestamp) -> Result<(u64, u64), AppError> {
+        self.reload_master_keys()?;
         let orphans = self.sweep_orphans(now).await?;
         let sessions =
             mds_store::sessions::purge(self.db.pool(), now.millis() - 86_400_000).await?;

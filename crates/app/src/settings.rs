@@ -9,8 +9,11 @@ pub struct Settings {
     pub session_idle_minutes: i64,
     /// Absolute lifetime of a session, in hours (12 by default).
     pub session_absolute_hours: i64,
-    /// Failed attempts allowed per account and per address within the window.
+    /// Attempts allowed per login within the window (a success resets the count).
     pub login_max_failures: i64,
+    /// Failed attempts allowed per client address within the window, across logins. Higher
+    /// than per login: many people may sign in from one hospital's address.
+    pub login_max_failures_per_address: i64,
     pub login_window_minutes: i64,
     /// How long an account or address stays locked after too many failures.
     pub login_lockout_minutes: i64,
@@ -29,6 +32,7 @@ impl Default for Settings {
             session_idle_minutes: 15,
             session_absolute_hours: 12,
             login_max_failures: 5,
+            login_max_failures_per_address: 20,
             login_window_minutes: 15,
             login_lockout_minutes: 15,
             enrolment_token_hours: 24 * 7,

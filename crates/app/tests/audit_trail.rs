@@ -276,3 +276,44 @@ fn no_one_but_support_reads_the_audit_and_each_refusal_is_recorded() {
         assert_chain_intact(&f.app).await;
     });
 }
+
+#[test]
+fn a_throttled_attempt_is_recorded_as_a_failure() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let ip = Some("203.0.113.9");
+        for i in 0..f.app.settings().login_max_failures {
+            let r = f
+                .app
+                .login(request(DOCTOR, "Mauvais", "000000", ip), at(i))
+                .await;
+            assert!(
+                matches!(r, Err(AppError::InvalidCredentials)),
+                "failure {i}"
+            );
+        }
+        let mut trail = Trail::start(&f.app).await;
+        let mut req = demo_request(DOCTOR, at(1000));
+        req.ip = ip.map(str::to_owned);
+        let r = f.app.login(req, at(1000)).await;
+        assert!(
+            matches!(r, Err(AppError::Throttled { .. })),
+            "{:?}",
+            r.map(|s| s.actor)
+        );
+        let e = trail.one(&f.app, "throttled attempt").await;
+        expect(
+            &e,
+            "auth.login",
+            Outcome::Failure,
+            None,
+            "throttled attempt",
+        );
+        assert_eq!(
+            (e.detail["login"].as_str(), e.detail["throttled"].as_bool()),
+            (Some(DOCTOR), Some(true))
+        );
+        assert_eq!(e.ip.as_deref(), ip);
+        assert_chain_intact(&f.app).await;
+    });
+}

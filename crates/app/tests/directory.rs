@@ -291,7 +291,6 @@ fn a_refused_creation_leaves_no_account_behind() {
 }
 
 #[test]
-#[ignore = "bug: a repeated structure id is reported as duplicate_professional_id (crates/app/src/directory.rs create_professional)"]
 fn a_repeated_structure_is_not_reported_as_a_duplicate_professional() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;

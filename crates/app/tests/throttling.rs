@@ -91,20 +91,16 @@ fn failures_for_one_login_lock_it_until_the_lockout_ends() {
 fn failures_from_one_address_lock_it_across_logins() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
-        let max = f.app.settings().login_max_failures;
+        let max = f.app.settings().login_max_failures_per_address;
         let lockout = f.app.settings().login_lockout_minutes * MINUTE;
         let ip = Some("203.0.113.7");
         // A spray: one failure per login, real or not.
-        let logins = [
-            DOCTOR,
-            REGULATOR,
-            ASSISTANT,
-            SUPPORT,
-            "inconnu@demo.mds.nc",
-            "x1@cht.nc",
-            "x2@cht.nc",
-        ];
-        assert!(logins.len() as i64 >= max, "enough logins for the spray");
+        let mut logins: Vec<String> =
+            [DOCTOR, REGULATOR, ASSISTANT, SUPPORT, "inconnu@demo.mds.nc"]
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect();
+        logins.extend((0..max).map(|i| format!("x{i}@cht.nc")));
         for (i, login) in logins
             .iter()
             .take(usize::try_from(max).unwrap_or(0))
@@ -193,5 +189,40 @@ fn failures_outside_the_window_do_not_add_up() {
             );
         }
         sign_in(&f.app, DOCTOR, at(t + STEP)).await;
+    });
+}
+
+#[test]
+fn concurrent_failures_are_all_counted() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let max = f.app.settings().login_max_failures;
+        // A burst of parallel guesses, as a script would send them.
+        let mut burst = tokio::task::JoinSet::new();
+        for i in 0..2 * max {
+            let app = f.app.clone();
+            let req = request(DOCTOR, &format!("Essai-parallele-{i}"), "000000", None);
+            burst.spawn(async move { app.login(req, at(0)).await.map(|s| s.actor) });
+        }
+        let mut refused = 0;
+        while let Some(r) = burst.join_next().await {
+            let r = r.unwrap_or_else(|e| panic!("task: {e}"));
+            assert!(
+                matches!(
+                    r,
+                    Err(AppError::InvalidCredentials | AppError::Throttled { .. })
+                ),
+                "{r:?}"
+            );
+            refused += 1;
+        }
+        assert_eq!(refused, 2 * max);
+        let r = f.app.login(demo_request(DOCTOR, at(1000)), at(1000)).await;
+        assert!(
+            matches!(r, Err(AppError::Throttled { .. })),
+            "{} failures in a burst did not lock the login: {:?}",
+            2 * max,
+            r.map(|s| s.actor)
+        );
     });
 }

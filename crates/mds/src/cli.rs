@@ -187,6 +187,12 @@ enum KeysCommand {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Remove keys that no longer wrap anything (after every running instance has restarted
+    /// or reloaded its keys since the rotation).
+    Retire {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -306,10 +312,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
         }
         Command::Keys(KeysCommand::Rotate { config }) => {
             let (cfg, app) = open(&config).await?;
-            let (id, rewrapped, retired) =
-                app.rotate_master_key(&cfg.master_key_file(), now).await?;
+            let (id, rewrapped) = app.rotate_master_key(&cfg.master_key_file(), now).await?;
+            println!("new master key {id}; {rewrapped} document keys re-wrapped. Old keys stay until `mds keys retire`.");
+        }
+        Command::Keys(KeysCommand::Retire { config }) => {
+            let (cfg, app) = open(&config).await?;
+            let retired = app.retire_master_keys(&cfg.master_key_file(), now).await?;
             println!(
-                "new master key {id}; {rewrapped} document keys re-wrapped; retired keys: {}",
+                "retired keys: {}",
                 if retired.is_empty() {
                     "none".to_owned()
                 } else {

@@ -88,7 +88,7 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
     let vault = Vault::new(backend, keys);
     let db = Db::connect(&config.database_url()?).await?;
     db.migrate().await?;
-    Ok(App::new(db, vault, config.security.clone())?)
+    Ok(App::new(db, vault, config.security.clone())?.with_key_file(key_file))
 }
 
 pub fn now() -> mds_domain::Timestamp {

@@ -345,7 +345,6 @@ fn master_key_rotation_rewraps_every_document_key() {
         "{}",
         stdout(&rotate)
     );
-    let after = std::fs::read_to_string(&key_file).unwrap();
     let old_id = before
         .lines()
         .find(|l| l.starts_with("mk-"))
@@ -354,7 +353,14 @@ fn master_key_rotation_rewraps_every_document_key() {
         .next()
         .unwrap();
     assert!(
-        !after.contains(old_id),
+        std::fs::read_to_string(&key_file).unwrap().contains(old_id),
+        "kept until retired"
+    );
+    let retire = mds(&env, &["keys", "retire"]);
+    assert!(retire.status.success(), "{}", stderr(&retire));
+    assert!(stdout(&retire).contains(old_id), "{}", stdout(&retire));
+    assert!(
+        !std::fs::read_to_string(&key_file).unwrap().contains(old_id),
         "the old key, no longer used, is retired"
     );
     let check = mds(&env, &["vault", "check"]);

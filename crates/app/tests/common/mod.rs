@@ -95,6 +95,24 @@ impl Fixture {
     }
 }
 
+impl Fixture {
+    /// Another `App` on the same database, vault directory and key file, as a second process
+    /// (`mds serve` and an `mds` command) would open them.
+    pub fn second_process(&self) -> App {
+        let keys = mds_vault::KeyRing::load(&self.key_file())
+            .unwrap_or_else(|e| panic!("vault keys: {e}"));
+        let local = mds_vault::LocalDir::open(&self.dir.path().join("vault"))
+            .unwrap_or_else(|e| panic!("vault directory: {e}"));
+        let vault = mds_vault::Vault::new(mds_vault::Backend::Local(local), keys);
+        App::new(self.app.db().clone(), vault, Settings::default())
+            .unwrap_or_else(|e| panic!("app: {e:?}"))
+    }
+
+    pub fn key_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("master.keys")
+    }
+}
+
 /// The TOTP code of `secret` at `now`.
 pub fn code(secret: &str, now: Timestamp) -> String {
     code_at_step(secret, totp::step_at(now.millis()))
