@@ -10,4 +10,14 @@ eval "$(scripts/services.sh start)"
 : "${MDS_TEST_PG_URL:?services.sh did not provide PostgreSQL}"
 : "${MDS_TEST_S3_ENDPOINT:?services.sh did not provide the S3 server}"
 echo "PostgreSQL: $MDS_TEST_PG_URL   S3: $MDS_TEST_S3_ENDPOINT" >&2
-cargo test --workspace --no-fail-fast "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --no-fail-fast "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run (cargo prints one per test binary, the last of which
+# is often an empty doc-test run).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1); if ($i ~ /^ignored;?$/) g += $(i-1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, g }' "$log"
+exit "$status"
