@@ -180,6 +180,26 @@ impl World {
         self.send(login, Method::POST, uri, Some(body)).await
     }
 
+    pub async fn put(&mut self, login: &str, uri: &str, body: Value) -> Answer {
+        self.send(login, Method::PUT, uri, Some(body)).await
+    }
+
+    pub async fn delete(&mut self, login: &str, uri: &str) -> Answer {
+        self.send(login, Method::DELETE, uri, None).await
+    }
+
+    /// Whether `login` can list the record (200) or not (404).
+    pub async fn lists(&mut self, login: &str, patient_id: &str) -> bool {
+        let a = self
+            .get(login, &format!("/api/v1/records/{patient_id}/documents"))
+            .await;
+        match a.status {
+            StatusCode::OK => true,
+            StatusCode::NOT_FOUND => false,
+            other => panic!("{:?}: listing answered {other}: {:?}", self.backend, a.json),
+        }
+    }
+
     /// A multipart upload of `content` with the given form fields.
     pub async fn upload(
         &mut self,
