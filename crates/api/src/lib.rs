@@ -11,18 +11,23 @@ mod extract;
 mod health;
 mod middleware;
 mod openapi;
+mod record;
+mod record_controls;
 
 pub use error::ApiError;
 pub use extract::session_cookie;
 pub use openapi::openapi_json;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use mds_app::App;
 
-/// Largest JSON body accepted (document uploads, with their own limit, come later).
+/// Largest JSON body accepted (document uploads have their own limit, from the settings).
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// Room for the multipart envelope and metadata fields around an uploaded file.
+const UPLOAD_OVERHEAD: usize = 256 * 1024;
 
 /// Options of the HTTP surface that depend on how the service is deployed.
 #[derive(Clone, Copy, Debug, Default)]
@@ -38,7 +43,80 @@ pub fn router(app: App) -> Router {
 
 /// The whole HTTP surface of the service.
 pub fn router_with(app: App, options: ApiOptions) -> Router {
+    let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let rc = "/records/{patient_id}";
+    let doc = "/records/{patient_id}/documents/{document_id}";
     let api = Router::new()
+        .route("/records/mine", get(record::mine))
+        .route(
+            &format!("{rc}/documents"),
+            get(record::list).post(record::add).layer(upload),
+        )
+        .route(doc, get(record::metadata).delete(record::delete))
+        .route(&format!("{doc}/content"), get(record::content))
+        .route(
+            &format!("{doc}/versions"),
+            post(record::new_version).layer(upload),
+        )
+        .route(
+            &format!("{doc}/mask"),
+            post(record_controls::mask).delete(record_controls::unmask),
+        )
+        .route(
+            &format!("{doc}/hidden-from-patient"),
+            post(record_controls::hide).delete(record_controls::show),
+        )
+        .route(&format!("{rc}/mask-all"), post(record_controls::mask_all))
+        .route(
+            &format!("{rc}/care-team"),
+            get(record_controls::care_team).post(record_controls::add_member),
+        )
+        .route(
+            &format!("{rc}/care-team/{{professional_account_id}}"),
+            delete(record_controls::remove_member),
+        )
+        .route(
+            &format!("{rc}/attending-physician"),
+            put(record_controls::attending),
+        )
+        .route(&format!("{rc}/blocks"), post(record_controls::block))
+        .route(
+            &format!("{rc}/blocks/{{professional_account_id}}"),
+            delete(record_controls::unblock),
+        )
+        .route(
+            &format!("{rc}/emergency-settings"),
+            put(record_controls::emergency_settings),
+        )
+        .route(
+            &format!("{rc}/break-glass"),
+            post(record_controls::break_glass),
+        )
+        .route(&format!("{rc}/samu"), post(record_controls::samu))
+        .route(
+            &format!("{rc}/feeding-opposition"),
+            post(record_controls::oppose_feeding).delete(record_controls::lift_feeding_opposition),
+        )
+        .route(
+            &format!("{rc}/consents"),
+            get(record_controls::consents).post(record_controls::request_consent),
+        )
+        .route(
+            &format!("{rc}/consents/{{consent_id}}/approve"),
+            post(record_controls::approve),
+        )
+        .route(
+            &format!("{rc}/consents/{{consent_id}}/refuse"),
+            post(record_controls::refuse),
+        )
+        .route(
+            &format!("{rc}/consents/{{consent_id}}/revoke"),
+            post(record_controls::revoke),
+        )
+        .route(
+            &format!("{rc}/consents/{{consent_id}}/code"),
+            post(record_controls::enter_code),
+        )
         .route("/openapi.json", get(openapi::serve))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

@@ -15,9 +15,22 @@ use utoipa::{Modify, OpenApi};
         crate::directory::create_professional, crate::directory::search_professionals, crate::directory::get_professional,
         crate::directory::suspend, crate::directory::reactivate, crate::directory::create_assistant,
         crate::audit::read,
+        crate::record::mine, crate::record::add, crate::record::list, crate::record::metadata,
+        crate::record::content, crate::record::new_version, crate::record::delete,
+        crate::record_controls::care_team, crate::record_controls::add_member,
+        crate::record_controls::remove_member, crate::record_controls::attending,
+        crate::record_controls::block, crate::record_controls::unblock,
+        crate::record_controls::emergency_settings, crate::record_controls::break_glass,
+        crate::record_controls::samu, crate::record_controls::oppose_feeding,
+        crate::record_controls::lift_feeding_opposition, crate::record_controls::mask,
+        crate::record_controls::unmask, crate::record_controls::mask_all,
+        crate::record_controls::hide, crate::record_controls::show,
+        crate::record_controls::request_consent, crate::record_controls::consents,
+        crate::record_controls::approve, crate::record_controls::refuse,
+        crate::record_controls::revoke, crate::record_controls::enter_code,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "health"))
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "record"), (name = "record-controls"), (name = "health"))
 )]
 struct ApiDoc;
 

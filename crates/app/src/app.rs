@@ -11,6 +11,8 @@ pub struct App {
     pub(crate) db: Db,
     pub(crate) vault: Vault,
     pub(crate) settings: Arc<Settings>,
+    /// The access matrices and policy settings every record decision is judged by.
+    pub(crate) policy: Arc<mds_policy::Policy>,
     /// A hash of a random password, verified when the login is unknown so that the answer
     /// takes as long as for a real account.
     pub(crate) dummy_hash: Arc<String>,
@@ -22,9 +24,17 @@ pub struct App {
 impl App {
     pub fn new(db: Db, vault: Vault, settings: Settings) -> Result<Self, crate::AppError> {
         let dummy_hash = password::hash(&crate::auth::random_token())?;
+        let policy = mds_policy::Policy {
+            settings: mds_policy::PolicySettings {
+                attending_physician_sees_confidential: settings
+                    .attending_physician_sees_confidential,
+            },
+            ..mds_policy::Policy::default()
+        };
         Ok(Self {
             db,
             vault,
+            policy: Arc::new(policy),
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
             key_file: None,
@@ -47,6 +57,11 @@ impl App {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The policy (matrices and settings) record decisions are judged by.
+    pub fn policy(&self) -> &mds_policy::Policy {
+        &self.policy
     }
 
     /// Readiness: the database answers and the vault is reachable.

@@ -11,7 +11,7 @@ use crate::documents::Deposit;
 use crate::{password, App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{AccountKind, AccountState, Timestamp};
-use mds_store::{accounts, directory, documents, new_id, patients, StoreError};
+use mds_store::{accounts, care_team, directory, documents, new_id, patients, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -210,6 +210,16 @@ const DOCUMENTS: &[DemoDoc] = &[
     DemoDoc { patient_cafat: "345678", author_login: "inf.kaloi@demo.mds.nc", structure_ridet: "0900002.001", type_code: "11506-3", title: "Suivi de soins infirmiers — pansement", act_date: "2026-11-18", hidden_from_patient: false, body: "Réfection de pansement, plaie propre.", pdf: false },
 ];
 
+/// A care-team membership: (patient CAFAT number, professional login, attending physician).
+const CARE_TEAMS: &[(&str, &str, bool)] = &[
+    ("1234567", "dr.nea@demo.mds.nc", true),
+    ("1234567", "ph.leroux@demo.mds.nc", false),
+    ("2345678", "sf.gope@demo.mds.nc", false),
+    ("7654321", "dr.nea@demo.mds.nc", true),
+    ("7654321", "inf.kaloi@demo.mds.nc", false),
+    ("345678", "inf.kaloi@demo.mds.nc", false),
+];
+
 /// One demo login, as printed for the person trying the service.
 #[derive(Clone, Debug, Serialize)]
 pub struct DemoLogin {
@@ -294,6 +304,9 @@ impl App {
         }
         for d in DOCUMENTS {
             self.demo_document(d, now, &mut report).await?;
+        }
+        for m in CARE_TEAMS {
+            self.demo_care_team(m, now, &mut report).await?;
         }
         Ok(report)
     }
@@ -557,6 +570,57 @@ impl App {
             ..NewEvent::new("professional", "document.add", Outcome::Success)
         };
         self.store_document(deposit, ev, now).await?;
+        report.created += 1;
+        Ok(())
+    }
+}
+
+impl App {
+    /// Puts a professional in a demo patient's care team (chosen by the patient, or by
+    /// support for an inactive account), once.
+    async fn demo_care_team(
+        &self,
+        (cafat, login, attending): &(&str, &str, bool),
+        now: Timestamp,
+        report: &mut DemoReport,
+    ) -> Result<(), AppError> {
+        let patient = patients::by_cafat(self.db.pool(), cafat)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let pro = accounts::by_login(self.db.pool(), login)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let added_by = match &patient.account_id {
+            Some(a) => a.clone(),
+            None => {
+                accounts::by_login(self.db.pool(), SUPPORT_LOGIN)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+                    .id
+            }
+        };
+        let mut tx = self.db.begin().await?;
+        let member = care_team::CareTeamMember {
+            patient_id: patient.id.clone(),
+            professional_account_id: pro.id.clone(),
+            attending_physician: false,
+            added_by,
+            added_at_ms: now.millis(),
+        };
+        if !care_team::add(&mut *tx, &member).await? {
+            report.already_present += 1;
+            return Ok(());
+        }
+        if *attending {
+            care_team::set_attending(&mut tx, &patient.id, Some(&pro.id)).await?;
+        }
+        let ev = NewEvent {
+            patient_id: Some(patient.id),
+            detail: serde_json::json!({ "professional_account_id": pro.id, "attending_physician": attending, "demo": true }),
+            ..NewEvent::new("system", "care_team.add", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         report.created += 1;
         Ok(())
     }

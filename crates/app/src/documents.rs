@@ -78,6 +78,24 @@ pub struct Deposit {
     pub content: Vec<u8>,
 }
 
+/// Writes committed together with a deposit's row.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DepositExtras {
+    /// `(id, version)` of the current version this deposit replaces.
+    pub replaces: Option<(String, i64)>,
+    /// The professional whose information duty towards the patient this deposit confirms.
+    pub informed_by: Option<String>,
+}
+
+/// Whether XML content declares a DTD or entities. CDA documents are never parsed with DTDs
+/// or external entities; refusing the declarations outright keeps every later reader safe.
+fn declares_dtd(content: &[u8]) -> bool {
+    let upper = |w: &[u8]| w.to_ascii_uppercase();
+    content
+        .windows(9)
+        .any(|w| upper(w) == b"<!DOCTYPE" || upper(&w[..8]) == b"<!ENTITY")
+}
+
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct VaultCheck {
     pub checked: u64,
@@ -93,6 +111,19 @@ impl App {
         event: NewEvent,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
+        self.store_document_ext(d, DepositExtras::default(), event, now)
+            .await
+    }
+
+    /// `store_document`, with the writes that must commit with the row: the version it
+    /// replaces (marked superseded) and the information duty confirmed by this deposit.
+    pub(crate) async fn store_document_ext(
+        &self,
+        d: Deposit,
+        extras: DepositExtras,
+        event: NewEvent,
+        now: Timestamp,
+    ) -> Result<documents::DocumentRow, AppError> {
         let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
             AppError::invalid("unknown_document_type", "Type de document inconnu.")
         })?;
@@ -102,6 +133,12 @@ impl App {
                 "Format non accepté : PDF, CDA XML, JPEG, PNG ou texte.",
             )
         })?;
+        if format == Format::CdaXml && declares_dtd(&d.content) {
+            return Err(AppError::invalid(
+                "xml_doctype_refused",
+                "Document XML refusé : les déclarations DOCTYPE et ENTITY ne sont pas acceptées.",
+            ));
+        }
         let sealed = self.vault.put(&d.content).await?;
         let row = documents::DocumentRow {
             id: new_id(),
@@ -118,8 +155,8 @@ impl App {
             format: format.mime().to_owned(),
             size_bytes: i64::try_from(sealed.size).unwrap_or(i64::MAX),
             sha256: sealed.sha256_hex.clone(),
-            version: 1,
-            replaces_id: None,
+            version: extras.replaces.as_ref().map_or(1, |(_, v)| v + 1),
+            replaces_id: extras.replaces.as_ref().map(|(id, _)| id.clone()),
             status: "current".to_owned(),
             confidential: d.confidential,
             hidden_from_patient: d.hidden_from_patient,
@@ -132,6 +169,24 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
+            if let Some((old, _)) = &extras.replaces {
+                if !documents::mark_superseded(&mut *tx, old).await? {
+                    return Err(AppError::conflict(
+                        "document_changed",
+                        "Ce document a été modifié ou supprimé entre-temps.",
+                    ));
+                }
+            }
+            if let Some(professional) = &extras.informed_by {
+                mds_store::record_access::add_pair(
+                    &mut *tx,
+                    mds_store::record_access::PairTable::InformationDuty,
+                    &row.patient_id,
+                    professional,
+                    now.millis(),
+                )
+                .await?;
+            }
             documents::insert(&mut *tx, &row).await?;
             let ev = NewEvent {
                 patient_id: Some(row.patient_id.clone()),

@@ -15,6 +15,13 @@ pub enum AppError {
     Forbidden,
     #[error("introuvable")]
     NotFound,
+    /// The access policy refused an action on a record the actor may otherwise see; `rule` is
+    /// the stable rule id, `message` the policy's French explanation.
+    #[error("refusé ({rule})")]
+    Denied { rule: String, message: &'static str },
+    /// The content is larger than allowed for this kind of depositor.
+    #[error("document trop volumineux")]
+    TooLarge { max_bytes: usize },
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
     #[error("{message}")]
@@ -52,6 +59,8 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::Denied { .. } => "access_denied",
+            Self::TooLarge { .. } => "document_too_large",
             Self::Invalid { code, .. } | Self::Conflict { code, .. } => code,
             Self::Store(_) | Self::Vault(_) | Self::Audit(_) | Self::Internal(_) => "internal",
         }
@@ -70,6 +79,11 @@ impl AppError {
             Self::Unauthenticated => "Authentification requise.".to_owned(),
             Self::Forbidden => "Vous n'êtes pas autorisé à effectuer cette action.".to_owned(),
             Self::NotFound => "Ressource introuvable.".to_owned(),
+            Self::Denied { message, .. } => (*message).to_owned(),
+            Self::TooLarge { max_bytes } => format!(
+                "Document trop volumineux : {} Mo au plus.",
+                max_bytes / (1024 * 1024)
+            ),
             Self::Invalid { message, .. } | Self::Conflict { message, .. } => message.clone(),
         }
     }

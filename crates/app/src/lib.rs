@@ -14,6 +14,7 @@ pub mod directory;
 pub mod documents;
 pub mod enrolment;
 pub mod password;
+pub mod record;
 pub mod settings;
 pub mod totp;
 

@@ -24,6 +24,22 @@ pub struct Settings {
     /// Grace period before a vault object without a database row is considered an orphan
     /// (an upload in flight has content for a moment before its row commits).
     pub orphan_grace_minutes: i64,
+    /// Largest document accepted from a professional, assistant or software, in bytes
+    /// (20 MB by default).
+    pub max_document_bytes: usize,
+    /// Largest document a patient may upload, in bytes (5 MB by default).
+    pub max_patient_document_bytes: usize,
+    /// Lifetime of a consented access once granted, in hours (24 by default).
+    pub consent_hours: i64,
+    /// Lifetime of the one-time code of a consent request, in minutes (30 by default).
+    pub consent_code_minutes: i64,
+    /// Lifetime of a break-glass session, in hours (24 by default).
+    pub break_glass_hours: i64,
+    /// Lifetime of a SAMU regulation access, in hours (24 by default).
+    pub samu_hours: i64,
+    /// Whether the declared attending physician also sees documents masked from
+    /// professionals (French law says yes; the MDS matrix is silent). Default: no.
+    pub attending_physician_sees_confidential: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +54,13 @@ impl Default for Settings {
             enrolment_token_hours: 24 * 7,
             password_min_length: 12,
             orphan_grace_minutes: 60,
+            max_document_bytes: 20 * 1024 * 1024,
+            max_patient_document_bytes: 5 * 1024 * 1024,
+            consent_hours: 24,
+            consent_code_minutes: 30,
+            break_glass_hours: 24,
+            samu_hours: 24,
+            attending_physician_sees_confidential: false,
         }
     }
 }

@@ -17,6 +17,7 @@ async fn counts(app: &App) -> Vec<(&'static str, i64)> {
         "structures",
         "professionals",
         "assistants",
+        "care_team",
         "audit_events",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

@@ -218,6 +218,11 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         count: u64,
     },
+    /// Time COUNT access decisions on one core (no database: pure policy).
+    Policy {
+        #[arg(long, default_value_t = 10_000_000)]
+        count: u64,
+    },
 }
 
 async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
@@ -353,6 +358,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             println!(
                 "{count} documents stored in {secs:.2} s ({:.1} documents/s)",
                 count as f64 / secs.max(1e-9)
+            );
+        }
+        Command::Bench(BenchCommand::Policy { count }) => {
+            let r = mds_app::record::bench::bench_policy(count);
+            println!(
+                "{} decisions ({} permits) in {:.3} s: {:.0} decisions/s on one core",
+                r.decisions, r.permits, r.seconds, r.decisions_per_second
             );
         }
         Command::Openapi => println!("{}", mds_api::openapi_json()),

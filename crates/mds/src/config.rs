@@ -359,6 +359,8 @@ mod tests {
             env(&[
                 ("MDS_VAULT_S3_BUCKET", "from-env"),
                 ("MDS_SECURITY_LOGIN_MAX_FAILURES", "7"),
+                ("MDS_SECURITY_MAX_PATIENT_DOCUMENT_BYTES", "1048576"),
+                ("MDS_SECURITY_ATTENDING_PHYSICIAN_SEES_CONFIDENTIAL", "true"),
                 ("MDS_TEST_PG_URL", "ignored"),
                 ("HOME", "/root"),
             ]),
@@ -369,6 +371,9 @@ mod tests {
         assert_eq!(c.vault.s3.bucket, "from-env");
         assert_eq!(c.security.session_idle_minutes, 20);
         assert_eq!(c.security.login_max_failures, 7);
+        assert_eq!(c.security.max_patient_document_bytes, 1_048_576);
+        assert_eq!(c.security.max_document_bytes, 20 * 1024 * 1024);
+        assert!(c.security.attending_physician_sees_confidential);
         assert_eq!(c.vault.s3.region, "us-east-1");
         assert_eq!(c.database_url().unwrap(), "sqlite://./mds-data/mds.db");
     }

@@ -200,3 +200,149 @@ pub async fn key_ids_in_use<'e, E: Executor<'e, Database = Any>>(
             .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// Filters of a record search; `None` means any. Dates are ISO `YYYY-MM-DD`, inclusive.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentFilter {
+    pub type_code: Option<String>,
+    pub class_code: Option<String>,
+    pub act_date_from: Option<String>,
+    pub act_date_to: Option<String>,
+    pub author_account_id: Option<String>,
+    pub author_structure_id: Option<String>,
+}
+
+/// Current documents of a patient matching `f`, newest act first (visibility is filtered by
+/// the caller, with the policy, before paginating).
+pub async fn search<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+    f: &DocumentFilter,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    let mut sql =
+        format!("SELECT {COLUMNS} FROM documents WHERE patient_id = $1 AND status = 'current'");
+    let clauses = [
+        ("type_code =", &f.type_code),
+        ("class_code =", &f.class_code),
+        ("act_date >=", &f.act_date_from),
+        ("act_date <=", &f.act_date_to),
+        ("author_account_id =", &f.author_account_id),
+        ("author_structure_id =", &f.author_structure_id),
+    ];
+    let mut binds: Vec<&str> = Vec::new();
+    for (clause, value) in clauses {
+        if let Some(v) = value {
+            binds.push(v.as_str());
+            sql.push_str(&format!(" AND {clause} ${}", binds.len() + 1));
+        }
+    }
+    sql.push_str(" ORDER BY act_date DESC, created_at_ms DESC, id");
+    let mut q = sqlx::query(&sql).bind(patient_id);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(ex).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Marks a current version superseded by a new one; false if it was no longer current.
+pub async fn mark_superseded<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE documents SET status = 'superseded' WHERE id = $1 AND status = 'current'",
+    )
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks a document deleted and forgets where its content was; the caller erases the object
+/// after the commit. Returns the content reference it had, or `None` if already deleted.
+pub async fn mark_deleted(
+    tx: &mut crate::Tx,
+    id: &str,
+) -> Result<Option<Option<ContentRef>>, StoreError> {
+    let Some(before) = by_id(&mut **tx, id).await? else {
+        return Ok(None);
+    };
+    let done = sqlx::query(
+        "UPDATE documents SET status = 'deleted', object_key = NULL, wrapped_key = NULL, \
+         key_id = NULL WHERE id = $1 AND status <> 'deleted'",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok((done.rows_affected() == 1).then_some(before.content))
+}
+
+/// Masks or unmasks a document from professionals. `by` is the account that did it;
+/// `at_patient_request` is true when a professional masked at the patient's request.
+pub async fn set_masked<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    masked: bool,
+    by: &str,
+    at_patient_request: bool,
+    at_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE documents SET confidential = $1, masked_by = $2, masked_at_patient_request = $3, \
+         masked_at_ms = $4 WHERE id = $5",
+    )
+    .bind(flag(masked))
+    .bind(masked.then_some(by))
+    .bind(flag(masked && at_patient_request))
+    .bind(masked.then_some(at_ms))
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Masks every current document of a record from professionals; returns how many changed.
+pub async fn mask_all<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+    by: &str,
+    at_ms: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE documents SET confidential = 1, masked_by = $1, masked_at_patient_request = 0, \
+         masked_at_ms = $2 WHERE patient_id = $3 AND status = 'current' AND confidential = 0",
+    )
+    .bind(by)
+    .bind(at_ms)
+    .bind(patient_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn set_hidden_from_patient<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    hidden: bool,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE documents SET hidden_from_patient = $1 WHERE id = $2")
+        .bind(flag(hidden))
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Who masked a document and whether it was at the patient's request.
+pub async fn masking<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+) -> Result<Option<(Option<String>, bool)>, StoreError> {
+    let row: Option<(Option<String>, i64)> =
+        sqlx::query_as("SELECT masked_by, masked_at_patient_request FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.map(|(by, req)| (by, req != 0)))
+}

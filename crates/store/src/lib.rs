@@ -13,6 +13,7 @@ pub mod care_team;
 pub mod directory;
 pub mod documents;
 pub mod patients;
+pub mod record_access;
 pub mod sessions;
 pub mod testing;
 

@@ -22,6 +22,11 @@ const SQLITE: &[Migration] = &[
         name: "0002_care_team",
         sql: include_str!("../migrations/sqlite/0002_care_team.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_record_access",
+        sql: include_str!("../migrations/sqlite/0004_record_access.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -34,6 +39,11 @@ const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_care_team",
         sql: include_str!("../migrations/postgres/0002_care_team.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_record_access",
+        sql: include_str!("../migrations/postgres/0004_record_access.sql"),
     },
 ];
 

@@ -1,0 +1,340 @@
+//! Documents of a record: add (multipart upload), list and search, metadata, content, new
+//! version, delete. Handlers translate HTTP to `mds-app` use cases; the access rules and the
+//! audit happen there. A record or document the caller may not see answers 404.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Auth, ClientIp};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use mds_app::record::documents::{DocumentQuery, DocumentView, NewDocument};
+use mds_app::App;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentOut {
+    pub id: String,
+    pub patient_id: String,
+    /// LOINC or CI-SIS code (`reference/document-types.csv`).
+    pub type_code: String,
+    pub type_label: String,
+    pub class_code: String,
+    pub title: String,
+    pub act_date: String,
+    pub author_account_id: Option<String>,
+    pub author_structure_id: Option<String>,
+    pub depositor_account_id: Option<String>,
+    /// professional, patient or software.
+    pub source: String,
+    /// MIME type recognised from the content.
+    pub format: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub version: i64,
+    pub replaces_id: Option<String>,
+    /// current, superseded or deleted.
+    pub status: String,
+    /// Masked from professionals.
+    pub confidential: bool,
+    pub hidden_from_patient: bool,
+    pub created_at_ms: i64,
+}
+
+impl From<DocumentView> for DocumentOut {
+    fn from(d: DocumentView) -> Self {
+        Self {
+            id: d.id,
+            patient_id: d.patient_id,
+            type_code: d.type_code,
+            type_label: d.type_label,
+            class_code: d.class_code,
+            title: d.title,
+            act_date: d.act_date,
+            author_account_id: d.author_account_id,
+            author_structure_id: d.author_structure_id,
+            depositor_account_id: d.depositor_account_id,
+            source: d.source,
+            format: d.format,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            version: d.version,
+            replaces_id: d.replaces_id,
+            status: d.status,
+            confidential: d.confidential,
+            hidden_from_patient: d.hidden_from_patient,
+            created_at_ms: d.created_at_ms,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentPageOut {
+    pub items: Vec<DocumentOut>,
+    /// Visible documents matching the filters, all pages together.
+    pub total: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordOut {
+    pub patient_id: String,
+    pub state: String,
+}
+
+/// The multipart form of an upload (for the OpenAPI document; parsed by hand).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The document (PDF, CDA R2 XML, JPEG, PNG or plain text; recognised from the content).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    pub type_code: String,
+    pub title: String,
+    /// YYYY-MM-DD
+    pub act_date: String,
+    /// One of the author's structures (default: their first).
+    pub structure_id: Option<String>,
+    pub confidential: Option<bool>,
+    /// Professionals only: hidden from the patient until an announcement consultation.
+    pub hidden_from_patient: Option<bool>,
+    /// Professionals: required `true` the first time they feed this record.
+    pub confirms_patient_informed: Option<bool>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    pub type_code: Option<String>,
+    pub class_code: Option<String>,
+    /// Acts on or after this date (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Acts on or before this date (YYYY-MM-DD).
+    pub to: Option<String>,
+    pub author_account_id: Option<String>,
+    pub structure_id: Option<String>,
+    /// 1–100, default 50.
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+fn flag(text: &str) -> Result<bool, ApiError> {
+    match text.trim() {
+        "true" | "1" | "on" | "yes" => Ok(true),
+        "false" | "0" | "off" | "no" | "" => Ok(false),
+        _ => Err(ApiError::http(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "Valeur booléenne attendue (true ou false).",
+        )),
+    }
+}
+
+fn bad_form(message: &str) -> ApiError {
+    ApiError::http(
+        StatusCode::BAD_REQUEST,
+        "invalid_multipart",
+        message.to_owned(),
+    )
+}
+
+/// Reads an upload form; the whole body is bounded by the route's body limit.
+async fn read_form(mut form: Multipart) -> Result<NewDocument, ApiError> {
+    let mut d = NewDocument::default();
+    let mut has_file = false;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::http(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "document_too_large",
+                    "Document trop volumineux.",
+                ))
+            }
+            Err(_) => return Err(bad_form("Formulaire multipart illisible.")),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::http(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "document_too_large",
+                        "Document trop volumineux.",
+                    )
+                } else {
+                    bad_form("Fichier illisible.")
+                }
+            })?;
+            d.content = bytes.to_vec();
+            has_file = true;
+            continue;
+        }
+        let text = field
+            .text()
+            .await
+            .map_err(|_| bad_form("Champ de formulaire illisible."))?;
+        match name.as_str() {
+            "type_code" => d.type_code = text,
+            "title" => d.title = text,
+            "act_date" => d.act_date = text,
+            "structure_id" => d.structure_id = Some(text).filter(|s| !s.is_empty()),
+            "confidential" => d.confidential = flag(&text)?,
+            "hidden_from_patient" => d.hidden_from_patient = flag(&text)?,
+            "confirms_patient_informed" => d.confirms_patient_informed = flag(&text)?,
+            other => {
+                return Err(bad_form(&format!("Champ inconnu : {other}.")));
+            }
+        }
+    }
+    if !has_file {
+        return Err(bad_form("Le champ « file » est obligatoire."));
+    }
+    Ok(d)
+}
+
+/// A patient. Their own record's identifier.
+#[utoipa::path(get, path = "/api/v1/records/mine", tag = "record", security(("bearer" = [])),
+    responses((status = 200, body = RecordOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mine(
+    State(app): State<App>,
+    Auth(actor): Auth,
+) -> Result<axum::Json<RecordOut>, ApiError> {
+    let r = app.my_record(&actor).await?;
+    Ok(axum::Json(RecordOut {
+        patient_id: r.patient_id,
+        state: r.state,
+    }))
+}
+
+/// Patients (own record, 5 MB), professionals and assistants (in their professional's name,
+/// 20 MB). Adds a document; a professional's first addition must confirm that the patient
+/// was informed.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/documents", tag = "record", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = DocumentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path(patient_id): Path<String>,
+    form: Multipart,
+) -> Result<(StatusCode, axum::Json<DocumentOut>), ApiError> {
+    let d = read_form(form).await?;
+    let v = app
+        .add_document(&actor, &patient_id, d, ip, crate::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(v.into())))
+}
+
+/// Patients (except documents hidden from them) and professionals (as their access mode and
+/// the habilitation matrix allow). Lists and searches current documents; recorded.
+#[utoipa::path(get, path = "/api/v1/records/{patient_id}/documents", tag = "record", security(("bearer" = [])),
+    params(SearchParams),
+    responses((status = 200, body = DocumentPageOut), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path(patient_id): Path<String>,
+    Query(p): Query<SearchParams>,
+) -> Result<axum::Json<DocumentPageOut>, ApiError> {
+    let q = DocumentQuery {
+        filter: mds_app::record::documents::DocumentFilter {
+            type_code: p.type_code,
+            class_code: p.class_code,
+            act_date_from: p.from,
+            act_date_to: p.to,
+            author_account_id: p.author_account_id,
+            author_structure_id: p.structure_id,
+        },
+        limit: p.limit.unwrap_or(50),
+        offset: p.offset.unwrap_or(0),
+    };
+    let page = app
+        .list_documents(&actor, &patient_id, q, ip, crate::now())
+        .await?;
+    Ok(axum::Json(DocumentPageOut {
+        total: page.total,
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Whoever may read the document. Its metadata.
+#[utoipa::path(get, path = "/api/v1/records/{patient_id}/documents/{document_id}", tag = "record", security(("bearer" = [])),
+    responses((status = 200, body = DocumentOut), (status = 404, body = ErrorBody)))]
+pub async fn metadata(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path((patient_id, document_id)): Path<(String, String)>,
+) -> Result<axum::Json<DocumentOut>, ApiError> {
+    let v = app
+        .document_metadata(&actor, &patient_id, &document_id, ip, crate::now())
+        .await?;
+    Ok(axum::Json(v.into()))
+}
+
+/// Whoever may read the document. Its decrypted content, with its format as content type.
+#[utoipa::path(get, path = "/api/v1/records/{patient_id}/documents/{document_id}/content", tag = "record", security(("bearer" = [])),
+    responses((status = 200, description = "The document's content", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+pub async fn content(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path((patient_id, document_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let c = app
+        .document_content_for(&actor, &patient_id, &document_id, ip, crate::now())
+        .await?;
+    let mut response = c.content.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&c.meta.format) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", c.meta.sha256)) {
+        headers.insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+/// The depositor. Deposits a new version replacing this document (same form as an upload);
+/// the old version leaves the lists.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/documents/{document_id}/versions", tag = "record", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = DocumentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn new_version(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path((patient_id, document_id)): Path<(String, String)>,
+    form: Multipart,
+) -> Result<(StatusCode, axum::Json<DocumentOut>), ApiError> {
+    let d = read_form(form).await?;
+    let v = app
+        .modify_document(&actor, &patient_id, &document_id, d, ip, crate::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(v.into())))
+}
+
+/// The patient (any document) or the depositor. Deletes the document: content erased, the
+/// audit keeps that it happened.
+#[utoipa::path(delete, path = "/api/v1/records/{patient_id}/documents/{document_id}", tag = "record", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path((patient_id, document_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    app.delete_document(&actor, &patient_id, &document_id, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,509 @@
+//! The controls over a record: care team, consent, break-glass and SAMU access, blocking,
+//! emergency settings, feeding opposition, masking and hiding documents. Each handler names
+//! who may call it; the decision and its audit happen in `mds-app`.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Auth, ClientIp, Json};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use mds_app::record::consent::{ConsentAnswer, ConsentView};
+use mds_app::record::controls::{CareTeamEntry, EmergencyAccess, EmergencyChoices};
+use mds_app::App;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+type Pid = Path<String>;
+type PidAnd = Path<(String, String)>;
+
+#[derive(Serialize, ToSchema)]
+pub struct CareTeamOut {
+    pub professional_account_id: String,
+    pub name: String,
+    pub profession: String,
+    pub attending_physician: bool,
+    pub added_at_ms: i64,
+}
+
+impl From<CareTeamEntry> for CareTeamOut {
+    fn from(e: CareTeamEntry) -> Self {
+        Self {
+            professional_account_id: e.professional_account_id,
+            name: e.name,
+            profession: e.profession,
+            attending_physician: e.attending_physician,
+            added_at_ms: e.added_at_ms,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareTeamIn {
+    pub professional_account_id: String,
+    #[serde(default)]
+    pub attending_physician: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendingIn {
+    /// A care-team member, or null for nobody.
+    pub professional_account_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfessionalIn {
+    pub professional_account_id: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreakGlassIn {
+    /// At least a sentence: why the patient's record is needed now.
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SamuIn {
+    /// Reference of the regulation call.
+    pub call_reference: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmergencyOut {
+    pub id: String,
+    /// break_glass or samu
+    pub kind: String,
+    pub opened_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+impl From<EmergencyAccess> for EmergencyOut {
+    fn from(e: EmergencyAccess) -> Self {
+        Self {
+            id: e.id,
+            kind: e.kind,
+            opened_at_ms: e.opened_at_ms,
+            expires_at_ms: e.expires_at_ms,
+        }
+    }
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencySettingsIo {
+    pub oppose_break_glass: bool,
+    pub oppose_samu: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentIn {
+    /// Why the professional needs access.
+    pub purpose: String,
+    /// Inactive accounts only: the patient, present, was informed and agreed.
+    #[serde(default)]
+    pub attests_in_person: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeIn {
+    pub code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConsentOut {
+    pub id: String,
+    pub patient_id: String,
+    pub professional_account_id: String,
+    pub purpose: String,
+    /// requested, granted, refused, revoked or expired.
+    pub state: String,
+    pub granted_how: Option<String>,
+    pub requested_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    /// Shown to the patient only, while the request is pending: the code to read to the
+    /// professional.
+    pub code: Option<String>,
+    pub code_expires_at_ms: Option<i64>,
+}
+
+impl From<ConsentView> for ConsentOut {
+    fn from(c: ConsentView) -> Self {
+        Self {
+            id: c.id,
+            patient_id: c.patient_id,
+            professional_account_id: c.professional_account_id,
+            purpose: c.purpose,
+            state: c.state,
+            granted_how: c.granted_how,
+            requested_at_ms: c.requested_at_ms,
+            expires_at_ms: c.expires_at_ms,
+            code: c.code,
+            code_expires_at_ms: c.code_expires_at_ms,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MaskAllOut {
+    pub masked: u64,
+}
+
+/// The patient (active account) or support (inactive account). The care team.
+#[utoipa::path(get, path = "/api/v1/records/{patient_id}/care-team", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = [CareTeamOut]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn care_team(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+) -> Result<axum::Json<Vec<CareTeamOut>>, ApiError> {
+    let team = app.care_team(&a, &p, ip, crate::now()).await?;
+    Ok(axum::Json(team.into_iter().map(Into::into).collect()))
+}
+
+/// The patient (active account) or support (inactive account). Adds a professional with an
+/// active account to the care team.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/care-team", tag = "record-controls", security(("bearer" = [])), request_body = CareTeamIn,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_member(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<CareTeamIn>,
+) -> Result<StatusCode, ApiError> {
+    app.add_to_care_team(
+        &a,
+        &p,
+        &b.professional_account_id,
+        b.attending_physician,
+        ip,
+        crate::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient (active account) or support (inactive account). Removes a care-team member.
+#[utoipa::path(delete, path = "/api/v1/records/{patient_id}/care-team/{professional_account_id}", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_member(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, pro)): PidAnd,
+) -> Result<StatusCode, ApiError> {
+    app.remove_from_care_team(&a, &p, &pro, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient (active account) or support (inactive account). Declares the attending
+/// physician among the care team (null: nobody).
+#[utoipa::path(put, path = "/api/v1/records/{patient_id}/attending-physician", tag = "record-controls", security(("bearer" = [])), request_body = AttendingIn,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn attending(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<AttendingIn>,
+) -> Result<StatusCode, ApiError> {
+    app.declare_attending_physician(
+        &a,
+        &p,
+        b.professional_account_id.as_deref(),
+        ip,
+        crate::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient. Blocks a professional, without a reason; overrides every access, emergencies
+/// included.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/blocks", tag = "record-controls", security(("bearer" = [])), request_body = ProfessionalIn,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn block(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<ProfessionalIn>,
+) -> Result<StatusCode, ApiError> {
+    app.block_professional(&a, &p, &b.professional_account_id, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient. Lifts a block.
+#[utoipa::path(delete, path = "/api/v1/records/{patient_id}/blocks/{professional_account_id}", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unblock(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, pro)): PidAnd,
+) -> Result<StatusCode, ApiError> {
+    app.unblock_professional(&a, &p, &pro, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient. Opposes (or accepts) break-glass and SAMU access, separately.
+#[utoipa::path(put, path = "/api/v1/records/{patient_id}/emergency-settings", tag = "record-controls", security(("bearer" = [])), request_body = EmergencySettingsIo,
+    responses((status = 200, body = EmergencySettingsIo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn emergency_settings(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<EmergencySettingsIo>,
+) -> Result<axum::Json<EmergencySettingsIo>, ApiError> {
+    let choices = EmergencyChoices {
+        oppose_break_glass: b.oppose_break_glass,
+        oppose_samu: b.oppose_samu,
+    };
+    let c = app
+        .set_emergency_settings(&a, &p, choices, ip, crate::now())
+        .await?;
+    Ok(axum::Json(EmergencySettingsIo {
+        oppose_break_glass: c.oppose_break_glass,
+        oppose_samu: c.oppose_samu,
+    }))
+}
+
+/// A health professional. Opens break-glass access (reason of at least a sentence); refused
+/// if the patient opposed it. The patient is notified, supervision alerted.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/break-glass", tag = "record-controls", security(("bearer" = [])), request_body = BreakGlassIn,
+    responses((status = 201, body = EmergencyOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn break_glass(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<BreakGlassIn>,
+) -> Result<(StatusCode, axum::Json<EmergencyOut>), ApiError> {
+    let e = app
+        .open_emergency_access(&a, &p, false, &b.reason, ip, crate::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(e.into())))
+}
+
+/// A SAMU regulator. Opens regulation access for a call about the patient; refused if the
+/// patient opposed it.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/samu", tag = "record-controls", security(("bearer" = [])), request_body = SamuIn,
+    responses((status = 201, body = EmergencyOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn samu(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<SamuIn>,
+) -> Result<(StatusCode, axum::Json<EmergencyOut>), ApiError> {
+    let e = app
+        .open_emergency_access(&a, &p, true, &b.call_reference, ip, crate::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(e.into())))
+}
+
+/// A professional. Records that the patient opposes being fed by them (no reason is ever
+/// recorded).
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/feeding-opposition", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn oppose_feeding(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+) -> Result<StatusCode, ApiError> {
+    app.record_feeding_opposition(&a, &p, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A professional. Lifts the patient's opposition to being fed by them.
+#[utoipa::path(delete, path = "/api/v1/records/{patient_id}/feeding-opposition", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn lift_feeding_opposition(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+) -> Result<StatusCode, ApiError> {
+    app.lift_feeding_opposition(&a, &p, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient, or a professional who may read the document (at the patient's request,
+/// recorded as such). Masks the document from professionals.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/documents/{document_id}/mask", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mask(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, d)): PidAnd,
+) -> Result<StatusCode, ApiError> {
+    app.set_document_masked(&a, &p, &d, true, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient. Unmasks the document.
+#[utoipa::path(delete, path = "/api/v1/records/{patient_id}/documents/{document_id}/mask", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unmask(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, d)): PidAnd,
+) -> Result<StatusCode, ApiError> {
+    app.set_document_masked(&a, &p, &d, false, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The patient. Masks every current document from professionals in one action.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/mask-all", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = MaskAllOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mask_all(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+) -> Result<axum::Json<MaskAllOut>, ApiError> {
+    let masked = app.mask_all_documents(&a, &p, ip, crate::now()).await?;
+    Ok(axum::Json(MaskAllOut { masked }))
+}
+
+/// The depositing professional. Hides the document from the patient until an announcement
+/// consultation.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/documents/{document_id}/hidden-from-patient", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn hide(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, d)): PidAnd,
+) -> Result<StatusCode, ApiError> {
+    app.set_hidden_from_patient(&a, &p, &d, true, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The depositing professional. Makes the document visible to the patient.
+#[utoipa::path(delete, path = "/api/v1/records/{patient_id}/documents/{document_id}/hidden-from-patient", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, d)): PidAnd,
+) -> Result<StatusCode, ApiError> {
+    app.set_hidden_from_patient(&a, &p, &d, false, ip, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A professional. Asks the patient for temporary access, stating the purpose (inactive
+/// accounts: attest the in-person consent, granted at once).
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents", tag = "record-controls", security(("bearer" = [])), request_body = ConsentIn,
+    responses((status = 201, body = ConsentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_consent(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+    Json(b): Json<ConsentIn>,
+) -> Result<(StatusCode, axum::Json<ConsentOut>), ApiError> {
+    let c = app
+        .request_consent(&a, &p, &b.purpose, b.attests_in_person, ip, crate::now())
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(c.into())))
+}
+
+/// The patient. Consent requests and grants of the record, pending ones with their code.
+#[utoipa::path(get, path = "/api/v1/records/{patient_id}/consents", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = [ConsentOut]), (status = 404, body = ErrorBody)))]
+pub async fn consents(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+) -> Result<axum::Json<Vec<ConsentOut>>, ApiError> {
+    let all = app.consents(&a, &p, ip, crate::now()).await?;
+    Ok(axum::Json(all.into_iter().map(Into::into).collect()))
+}
+
+async fn answer(
+    app: &App,
+    a: &mds_app::Actor,
+    ip: Option<String>,
+    p: &str,
+    c: &str,
+    answer: ConsentAnswer,
+) -> Result<axum::Json<ConsentOut>, ApiError> {
+    let v = app
+        .answer_consent(a, p, c, answer, ip, crate::now())
+        .await?;
+    Ok(axum::Json(v.into()))
+}
+
+/// The patient. Approves a pending request.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/approve", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn approve(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, c)): PidAnd,
+) -> Result<axum::Json<ConsentOut>, ApiError> {
+    answer(&app, &a, ip, &p, &c, ConsentAnswer::Approve).await
+}
+
+/// The patient. Refuses a pending request.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/refuse", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn refuse(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, c)): PidAnd,
+) -> Result<axum::Json<ConsentOut>, ApiError> {
+    answer(&app, &a, ip, &p, &c, ConsentAnswer::Refuse).await
+}
+
+/// The patient. Revokes a request or a grant, at any time.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/revoke", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn revoke(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, c)): PidAnd,
+) -> Result<axum::Json<ConsentOut>, ApiError> {
+    answer(&app, &a, ip, &p, &c, ConsentAnswer::Revoke).await
+}
+
+/// The professional who asked. Enters the one-time code the patient read to them.
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/code", tag = "record-controls", security(("bearer" = [])), request_body = CodeIn,
+    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn enter_code(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path((p, c)): PidAnd,
+    Json(b): Json<CodeIn>,
+) -> Result<axum::Json<ConsentOut>, ApiError> {
+    let v = app
+        .enter_consent_code(&a, &p, &c, &b.code, ip, crate::now())
+        .await?;
+    Ok(axum::Json(v.into()))
+}

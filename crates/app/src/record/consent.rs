@@ -1,0 +1,323 @@
+//! Consented access (DESIGN.md 4.3): a professional outside the care team asks, stating the
+//! purpose; the patient approves or refuses in the portal, or reads to the professional the
+//! one-time code sent to them; for an inactive account the professional attests the patient's
+//! in-person consent. Every step is audited; the patient may revoke at any time.
+//!
+//! The one-time code is stored hashed for verification. Until e-mail delivery exists, a copy
+//! waits in `code_for_delivery` and is shown only to the patient, in their pending requests;
+//! that copy is erased as soon as the request is decided, revoked or the code expires.
+
+use crate::{Actor, App, AppError};
+use mds_audit::NewEvent;
+use mds_domain::{AccountKind, Timestamp};
+use mds_policy::Action;
+use mds_store::record_access::{self, ConsentRow};
+use mds_store::{new_id, StoreError};
+use rand::Rng;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Failed code entries after which a request can no longer be granted by code.
+pub const MAX_CODE_FAILURES: i64 = 5;
+
+/// A consent request or grant, as shown to the patient or to the professional who asked.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ConsentView {
+    pub id: String,
+    pub patient_id: String,
+    pub professional_account_id: String,
+    pub purpose: String,
+    /// `requested`, `granted`, `refused`, `revoked`, or `expired` (granted, past its expiry).
+    pub state: String,
+    pub granted_how: Option<String>,
+    pub requested_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    /// The one-time code, shown to the patient only, while the request is pending.
+    pub code: Option<String>,
+    pub code_expires_at_ms: Option<i64>,
+}
+
+fn view(c: &ConsentRow, for_patient: bool, now: Timestamp) -> ConsentView {
+    let state = match (c.state.as_str(), c.expires_at_ms) {
+        ("granted", Some(e)) if e <= now.millis() => "expired".to_owned(),
+        (s, _) => s.to_owned(),
+    };
+    let code_live = c.code_expires_at_ms.is_some_and(|e| now.millis() < e);
+    ConsentView {
+        id: c.id.clone(),
+        patient_id: c.patient_id.clone(),
+        professional_account_id: c.professional_account_id.clone(),
+        purpose: c.purpose.clone(),
+        state,
+        granted_how: c.granted_how.clone(),
+        requested_at_ms: c.requested_at_ms,
+        expires_at_ms: c.expires_at_ms,
+        code: (for_patient && code_live && c.state == "requested")
+            .then(|| c.code_for_delivery.clone())
+            .flatten(),
+        code_expires_at_ms: c.code_expires_at_ms,
+    }
+}
+
+fn code_hash(consent_id: &str, code: &str) -> String {
+    let digest = Sha256::digest(format!("mds-consent:{consent_id}:{code}").as_bytes());
+    data_encoding::HEXLOWER.encode(&digest)
+}
+
+impl App {
+    /// A professional. Asks the patient for temporary access, stating the purpose. For an
+    /// inactive account, `attests_in_person` (the patient, present, was informed and agreed)
+    /// grants it at once; otherwise a one-time code is issued to the patient.
+    pub async fn request_consent(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        purpose: &str,
+        attests_in_person: bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<ConsentView, AppError> {
+        let name = "consent.request";
+        let purpose = purpose.trim();
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let detail = serde_json::json!({ "attests_in_person": attests_in_person });
+        let (_, ev) = gate
+            .authorize(self, Action::RequestConsent, name, detail)
+            .await?;
+        if purpose.chars().count() < 3 || purpose.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "invalid_purpose",
+                "Indiquez l'objet de la demande (3 à 500 caractères).",
+            ));
+        }
+        let professional = gate
+            .actor
+            .professional()
+            .map(|p| p.account.to_string())
+            .ok_or(AppError::Forbidden)?;
+        let inactive = gate.patient.record_state == "inactive";
+        if inactive && !attests_in_person {
+            return Err(AppError::invalid(
+                "attestation_required",
+                "Ce patient n'a pas de compte actif : attestez son consentement recueilli en personne.",
+            ));
+        }
+        let id = new_id();
+        let mut row = ConsentRow {
+            id: id.clone(),
+            patient_id: gate.patient_id().to_owned(),
+            professional_account_id: professional,
+            purpose: purpose.to_owned(),
+            state: "requested".to_owned(),
+            code_hash: None,
+            code_for_delivery: None,
+            code_expires_at_ms: None,
+            code_failures: 0,
+            attested: false,
+            granted_how: None,
+            requested_at_ms: now.millis(),
+            decided_at_ms: None,
+            expires_at_ms: None,
+            revoked_at_ms: None,
+        };
+        if inactive {
+            row.state = "granted".to_owned();
+            row.attested = true;
+            row.granted_how = Some("attestation".to_owned());
+            row.decided_at_ms = Some(now.millis());
+            row.expires_at_ms = Some(now.millis() + self.settings.consent_hours * 3_600_000);
+        } else {
+            let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+            row.code_hash = Some(code_hash(&id, &code));
+            row.code_for_delivery = Some(code);
+            row.code_expires_at_ms =
+                Some(now.millis() + self.settings.consent_code_minutes * 60_000);
+        }
+        let mut tx = self.db.begin().await?;
+        record_access::insert_consent(&mut *tx, &row).await?;
+        let ev = NewEvent {
+            detail: serde_json::json!({ "consent_id": id, "state": row.state,
+                "attests_in_person": attests_in_person }),
+            ..ev
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(view(&row, false, now))
+    }
+
+    /// The patient. The consent requests and grants of their record (pending ones with the
+    /// one-time code to read to the professional).
+    pub async fn consents(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<Vec<ConsentView>, AppError> {
+        let name = "consent.list";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let (_, ev) = gate
+            .authorize(self, Action::ManageCareTeam, name, serde_json::Value::Null)
+            .await?;
+        if actor.kind != AccountKind::Patient {
+            return Err(AppError::NotFound);
+        }
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        let rows = record_access::consents_for_patient(self.db.pool(), gate.patient_id()).await?;
+        Ok(rows.iter().map(|c| view(c, true, now)).collect())
+    }
+
+    /// The patient. Approves or refuses a pending request, or revokes a grant (`Revoke`).
+    pub async fn answer_consent(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        consent_id: &str,
+        answer: ConsentAnswer,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<ConsentView, AppError> {
+        let name = match answer {
+            ConsentAnswer::Approve => "consent.approve",
+            ConsentAnswer::Refuse => "consent.refuse",
+            ConsentAnswer::Revoke => "consent.revoke",
+        };
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let detail = serde_json::json!({ "consent_id": consent_id });
+        // Consent is the patient's own control over access, judged like the care team.
+        let (_, ev) = gate
+            .authorize(self, Action::ManageCareTeam, name, detail)
+            .await?;
+        if actor.kind != AccountKind::Patient {
+            return Err(AppError::NotFound);
+        }
+        let row = record_access::consent_by_id(self.db.pool(), consent_id)
+            .await?
+            .filter(|c| c.patient_id == gate.patient_id())
+            .ok_or(AppError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        let changed = match answer {
+            ConsentAnswer::Approve => {
+                let expires = now.millis() + self.settings.consent_hours * 3_600_000;
+                record_access::decide_consent(
+                    &mut *tx,
+                    &row.id,
+                    "requested",
+                    "granted",
+                    Some("portal"),
+                    now.millis(),
+                    Some(expires),
+                )
+                .await?
+            }
+            ConsentAnswer::Refuse => {
+                record_access::decide_consent(
+                    &mut *tx,
+                    &row.id,
+                    "requested",
+                    "refused",
+                    None,
+                    now.millis(),
+                    None,
+                )
+                .await?
+            }
+            ConsentAnswer::Revoke => {
+                record_access::revoke_consent(&mut *tx, &row.id, now.millis()).await?
+            }
+        };
+        if !changed {
+            return Err(AppError::conflict(
+                "consent_not_pending",
+                "Cette demande n'est plus en attente (déjà traitée, révoquée ou expirée).",
+            ));
+        }
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let row = record_access::consent_by_id(self.db.pool(), &row.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(view(&row, true, now))
+    }
+
+    /// The professional who asked. Enters the one-time code the patient read to them; a
+    /// right code, once, before it expires, grants the access.
+    pub async fn enter_consent_code(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        consent_id: &str,
+        code: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<ConsentView, AppError> {
+        let name = "consent.code";
+        let gate = self.gate(actor, patient_id, name, ip.clone(), now).await?;
+        let detail = serde_json::json!({ "consent_id": consent_id });
+        let (_, ev) = gate
+            .authorize(self, Action::RequestConsent, name, detail)
+            .await?;
+        let me = gate.actor.professional().map(|p| p.account.to_string());
+        let row = record_access::consent_by_id(self.db.pool(), consent_id)
+            .await?
+            .filter(|c| {
+                c.patient_id == gate.patient_id() && Some(&c.professional_account_id) == me.as_ref()
+            })
+            .ok_or(AppError::NotFound)?;
+        let invalid = || {
+            AppError::invalid(
+                "consent_code_invalid",
+                "Code incorrect, expiré ou déjà utilisé.",
+            )
+        };
+        let live = row.state == "requested"
+            && row.code_failures < MAX_CODE_FAILURES
+            && row.code_expires_at_ms.is_some_and(|e| now.millis() < e);
+        let right = row
+            .code_hash
+            .as_deref()
+            .is_some_and(|h| h == code_hash(&row.id, code.trim()));
+        if !(live && right) {
+            let mut tx = self.db.begin().await?;
+            if row.state == "requested" {
+                record_access::count_code_failure(&mut *tx, &row.id).await?;
+            }
+            let failed = NewEvent {
+                outcome: mds_audit::Outcome::Failure,
+                ..ev
+            };
+            mds_audit::append(&mut tx, failed, now.millis()).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Err(invalid());
+        }
+        let expires = now.millis() + self.settings.consent_hours * 3_600_000;
+        let mut tx = self.db.begin().await?;
+        if !record_access::decide_consent(
+            &mut *tx,
+            &row.id,
+            "requested",
+            "granted",
+            Some("code"),
+            now.millis(),
+            Some(expires),
+        )
+        .await?
+        {
+            return Err(invalid());
+        }
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let row = record_access::consent_by_id(self.db.pool(), &row.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(view(&row, false, now))
+    }
+}
+
+/// The patient's answer to a consent request (or the revocation of a grant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsentAnswer {
+    Approve,
+    Refuse,
+    Revoke,
+}

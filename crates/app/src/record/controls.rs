@@ -1,0 +1,592 @@
+//! The controls over a record (DESIGN.md 4.3): care team and attending physician, blocking,
+//! emergency settings, break-glass and SAMU access, feeding opposition, masking from
+//! professionals and hiding from the patient. Each asks the policy through the record's gate,
+//! writes its change and its audit event in one transaction, and answers `NotFound` for what
+//! the actor may not see.
+
+use super::gate::{document_facts, Gate};
+use crate::{Actor, App, AppError};
+use mds_audit::NewEvent;
+use mds_domain::Timestamp;
+use mds_policy::{Action, Actor as PolicyActor};
+use mds_store::record_access::{self, PairTable};
+use mds_store::{care_team, directory, documents, new_id, StoreError};
+use serde::Serialize;
+
+/// One member of a care team.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct CareTeamEntry {
+    pub professional_account_id: String,
+    pub name: String,
+    pub profession: String,
+    pub attending_physician: bool,
+    pub added_at_ms: i64,
+}
+
+/// An emergency access just opened.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct EmergencyAccess {
+    pub id: String,
+    pub kind: String,
+    pub opened_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+/// The patient's emergency settings.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct EmergencyChoices {
+    pub oppose_break_glass: bool,
+    pub oppose_samu: bool,
+}
+
+/// The audit action names of the pair controls.
+fn pair_action(table: PairTable, add: bool) -> (&'static str, Action) {
+    match (table, add) {
+        (PairTable::Blocks, true) => ("record.block", Action::Block),
+        (PairTable::Blocks, false) => ("record.unblock", Action::Unblock),
+        (PairTable::FeedingOppositions, true) => (
+            "record.feeding_opposition.record",
+            Action::RecordFeedingOpposition,
+        ),
+        (PairTable::FeedingOppositions, false) => (
+            "record.feeding_opposition.lift",
+            Action::LiftFeedingOpposition,
+        ),
+        (PairTable::InformationDuty, _) => (
+            "record.information_duty",
+            Action::AddDocument {
+                confirms_patient_informed: true,
+            },
+        ),
+    }
+}
+
+impl App {
+    /// Commits `ev` (a permit) after `change` ran in the same transaction.
+    async fn commit_with(
+        &self,
+        mut tx: mds_store::Tx,
+        ev: NewEvent,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// An active professional account named by a control, or `unknown_professional`.
+    async fn active_professional(
+        &self,
+        account_id: &str,
+    ) -> Result<directory::ProfessionalRow, AppError> {
+        let unknown = || {
+            AppError::invalid(
+                "unknown_professional",
+                "Professionnel inconnu ou dont le compte n'est pas actif.",
+            )
+        };
+        if mds_domain::AccountId::parse(account_id).is_none() {
+            return Err(unknown());
+        }
+        let p = directory::professional(self.db.pool(), account_id)
+            .await?
+            .ok_or_else(unknown)?;
+        if p.state != "active" {
+            return Err(unknown());
+        }
+        Ok(p)
+    }
+
+    /// The patient (active account) or support (inactive account). The care team.
+    pub async fn care_team(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<Vec<CareTeamEntry>, AppError> {
+        let name = "care_team.read";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let (_, ev) = gate
+            .authorize(self, Action::ManageCareTeam, name, serde_json::Value::Null)
+            .await?;
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        let mut out = Vec::new();
+        for m in care_team::members(self.db.pool(), gate.patient_id()).await? {
+            let p = directory::professional(self.db.pool(), &m.professional_account_id).await?;
+            out.push(CareTeamEntry {
+                name: p
+                    .as_ref()
+                    .map(|p| format!("{} {}", p.first_name, p.last_name))
+                    .unwrap_or_default(),
+                profession: p.map(|p| p.profession).unwrap_or_default(),
+                professional_account_id: m.professional_account_id,
+                attending_physician: m.attending_physician,
+                added_at_ms: m.added_at_ms,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The patient (active account) or support (inactive account). Adds a professional with
+    /// an active account to the care team, optionally as declared attending physician.
+    pub async fn add_to_care_team(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        professional_account_id: &str,
+        attending_physician: bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let name = "care_team.add";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let detail = serde_json::json!({
+            "professional_account_id": professional_account_id,
+            "attending_physician": attending_physician,
+        });
+        let (_, ev) = gate
+            .authorize(self, Action::ManageCareTeam, name, detail)
+            .await?;
+        self.active_professional(professional_account_id).await?;
+        let mut tx = self.db.begin().await?;
+        let member = care_team::CareTeamMember {
+            patient_id: gate.patient_id().to_owned(),
+            professional_account_id: professional_account_id.to_owned(),
+            attending_physician: false,
+            added_by: actor.account_id.to_string(),
+            added_at_ms: now.millis(),
+        };
+        care_team::add(&mut *tx, &member).await?;
+        if attending_physician {
+            care_team::set_attending(&mut tx, gate.patient_id(), Some(professional_account_id))
+                .await?;
+        }
+        self.commit_with(tx, ev, now).await
+    }
+
+    /// The patient (active account) or support (inactive account). Removes a professional
+    /// from the care team.
+    pub async fn remove_from_care_team(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        professional_account_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let name = "care_team.remove";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let detail = serde_json::json!({ "professional_account_id": professional_account_id });
+        let (_, ev) = gate
+            .authorize(self, Action::ManageCareTeam, name, detail)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        if !care_team::remove(&mut *tx, gate.patient_id(), professional_account_id).await? {
+            return Err(AppError::NotFound);
+        }
+        self.commit_with(tx, ev, now).await
+    }
+
+    /// The patient (active account) or support (inactive account). Declares which care-team
+    /// member is the attending physician (`None`: nobody).
+    pub async fn declare_attending_physician(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        professional_account_id: Option<&str>,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let name = "care_team.attending_physician";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let detail = serde_json::json!({ "professional_account_id": professional_account_id });
+        let (_, ev) = gate
+            .authorize(self, Action::ManageCareTeam, name, detail)
+            .await?;
+        if let Some(p) = professional_account_id {
+            let members = care_team::members(self.db.pool(), gate.patient_id()).await?;
+            if !members.iter().any(|m| m.professional_account_id == p) {
+                return Err(AppError::invalid(
+                    "not_in_care_team",
+                    "Le médecin traitant doit d'abord faire partie de l'équipe de soins.",
+                ));
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        care_team::set_attending(&mut tx, gate.patient_id(), professional_account_id).await?;
+        self.commit_with(tx, ev, now).await
+    }
+
+    /// Blocks/unblocks (the patient, any professional) or records/lifts an opposition to
+    /// feeding (a professional, about themselves). Idempotent.
+    #[allow(clippy::too_many_arguments)]
+    async fn pair_control(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        table: PairTable,
+        add: bool,
+        professional_account_id: Option<&str>,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let (name, action) = pair_action(table, add);
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let professional = match professional_account_id {
+            Some(p) => p.to_owned(),
+            None => gate
+                .actor
+                .professional()
+                .map(|p| p.account.to_string())
+                .unwrap_or_default(),
+        };
+        let detail = serde_json::json!({ "professional_account_id": professional });
+        let (_, ev) = gate.authorize(self, action, name, detail).await?;
+        if table == PairTable::Blocks {
+            self.active_professional(&professional).await?;
+        }
+        let mut tx = self.db.begin().await?;
+        if add {
+            record_access::add_pair(
+                &mut *tx,
+                table,
+                gate.patient_id(),
+                &professional,
+                now.millis(),
+            )
+            .await?;
+        } else {
+            record_access::remove_pair(&mut *tx, table, gate.patient_id(), &professional).await?;
+        }
+        self.commit_with(tx, ev, now).await
+    }
+
+    /// The patient. Blocks a professional (no reason asked); overrides every access mode.
+    pub async fn block_professional(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        professional_account_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        self.pair_control(
+            actor,
+            patient_id,
+            PairTable::Blocks,
+            true,
+            Some(professional_account_id),
+            ip,
+            now,
+        )
+        .await
+    }
+
+    /// The patient. Lifts a block.
+    pub async fn unblock_professional(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        professional_account_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        self.pair_control(
+            actor,
+            patient_id,
+            PairTable::Blocks,
+            false,
+            Some(professional_account_id),
+            ip,
+            now,
+        )
+        .await
+    }
+
+    /// A professional. Records that the patient opposes being fed by them (never a reason).
+    pub async fn record_feeding_opposition(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        self.pair_control(
+            actor,
+            patient_id,
+            PairTable::FeedingOppositions,
+            true,
+            None,
+            ip,
+            now,
+        )
+        .await
+    }
+
+    /// A professional. Lifts the patient's opposition to being fed by them.
+    pub async fn lift_feeding_opposition(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        self.pair_control(
+            actor,
+            patient_id,
+            PairTable::FeedingOppositions,
+            false,
+            None,
+            ip,
+            now,
+        )
+        .await
+    }
+
+    /// The patient. Opposes (or accepts) break-glass and, separately, SAMU access.
+    pub async fn set_emergency_settings(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        choices: EmergencyChoices,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<EmergencyChoices, AppError> {
+        let name = "record.emergency_settings";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let detail = serde_json::json!({
+            "oppose_break_glass": choices.oppose_break_glass, "oppose_samu": choices.oppose_samu,
+        });
+        let (_, ev) = gate
+            .authorize(self, Action::SetEmergencySettings, name, detail)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        record_access::set_emergency_settings(
+            &mut *tx,
+            gate.patient_id(),
+            choices.oppose_break_glass,
+            choices.oppose_samu,
+            now.millis(),
+        )
+        .await?;
+        self.commit_with(tx, ev, now).await?;
+        Ok(choices)
+    }
+
+    /// A health professional (break-glass) or a SAMU regulator (regulation access). Opens an
+    /// emergency access with its written reason or call reference; refused if the patient
+    /// opposed it.
+    pub async fn open_emergency_access(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        samu: bool,
+        text: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<EmergencyAccess, AppError> {
+        let (name, action, hours, kind) = if samu {
+            let action = Action::OpenSamuAccess {
+                call_reference: text.to_owned(),
+            };
+            ("record.samu.open", action, self.settings.samu_hours, "samu")
+        } else {
+            let action = Action::OpenBreakGlass {
+                reason: text.to_owned(),
+            };
+            (
+                "record.break_glass.open",
+                action,
+                self.settings.break_glass_hours,
+                "break_glass",
+            )
+        };
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let short: String = text.trim().chars().take(500).collect();
+        let detail = if samu {
+            serde_json::json!({ "call_reference": short })
+        } else {
+            serde_json::json!({ "reason": short })
+        };
+        let (_, ev) = gate.authorize(self, action, name, detail).await?;
+        let professional = gate
+            .actor
+            .professional()
+            .map(|p| p.account.to_string())
+            .ok_or(AppError::Forbidden)?;
+        let row = record_access::EmergencySessionRow {
+            id: new_id(),
+            patient_id: gate.patient_id().to_owned(),
+            professional_account_id: professional,
+            kind: kind.to_owned(),
+            reason: (!samu).then(|| short.clone()),
+            call_reference: samu.then_some(short),
+            opened_at_ms: now.millis(),
+            expires_at_ms: now.millis() + hours * 3_600_000,
+        };
+        let mut tx = self.db.begin().await?;
+        record_access::insert_emergency_session(&mut *tx, &row).await?;
+        let ev = NewEvent {
+            detail: serde_json::json!({ "session_id": row.id, "detail": ev.detail,
+                "expires_at_ms": row.expires_at_ms, "patient_notified": false,
+                "supervision_alert": !samu }),
+            ..ev
+        };
+        self.commit_with(tx, ev, now).await?;
+        Ok(EmergencyAccess {
+            id: row.id,
+            kind: row.kind,
+            opened_at_ms: row.opened_at_ms,
+            expires_at_ms: row.expires_at_ms,
+        })
+    }
+
+    /// The patient (mask or unmask), or a professional who may read the document (mask only,
+    /// at the patient's request, recorded as such). Masks a document from professionals.
+    pub async fn set_document_masked(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        masked: bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let name = if masked {
+            "document.mask"
+        } else {
+            "document.unmask"
+        };
+        self.document_control(
+            actor,
+            patient_id,
+            document_id,
+            name,
+            ip,
+            now,
+            |gate, facts| {
+                if masked {
+                    Action::MaskDocument(facts)
+                } else {
+                    let _ = gate;
+                    Action::UnmaskDocument(facts)
+                }
+            },
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The patient. Masks every current document of the record from professionals.
+    pub async fn mask_all_documents(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<u64, AppError> {
+        let name = "document.mask_all";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let (_, ev) = gate
+            .authorize(self, Action::MaskAll, name, serde_json::Value::Null)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let n = documents::mask_all(
+            &mut *tx,
+            gate.patient_id(),
+            actor.account_id.as_str(),
+            now.millis(),
+        )
+        .await?;
+        let ev = NewEvent {
+            detail: serde_json::json!({ "masked": n }),
+            ..ev
+        };
+        self.commit_with(tx, ev, now).await?;
+        Ok(n)
+    }
+
+    /// The depositing professional. Hides a document from the patient until an announcement
+    /// consultation, or lifts that.
+    pub async fn set_hidden_from_patient(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        hidden: bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let name = if hidden {
+            "document.hide_from_patient"
+        } else {
+            "document.show_to_patient"
+        };
+        self.document_control(actor, patient_id, document_id, name, ip, now, |_, facts| {
+            if hidden {
+                Action::SetHiddenFromPatient(facts)
+            } else {
+                Action::LiftHiddenFromPatient(facts)
+            }
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// One permitted change of a document's flags, with its audit event.
+    #[allow(clippy::too_many_arguments)]
+    async fn document_control(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        name: &str,
+        ip: Option<String>,
+        now: Timestamp,
+        action: impl FnOnce(&Gate<'_>, mds_policy::DocumentFacts) -> Action,
+    ) -> Result<(), AppError> {
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let row = self.document_row(&gate, document_id, name).await?;
+        let action = action(&gate, document_facts(&row));
+        let kind = action.kind();
+        let (permit, ev) = gate
+            .authorize(self, action, name, serde_json::Value::Null)
+            .await?;
+        if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
+            return Err(AppError::Internal(
+                "change without a matching permit".into(),
+            ));
+        }
+        let by_professional = matches!(gate.actor, PolicyActor::Professional(_));
+        let mut tx = self.db.begin().await?;
+        use mds_policy::ActionKind as K;
+        match kind {
+            K::MaskDocument | K::UnmaskDocument => {
+                documents::set_masked(
+                    &mut *tx,
+                    &row.id,
+                    kind == K::MaskDocument,
+                    actor.account_id.as_str(),
+                    by_professional,
+                    now.millis(),
+                )
+                .await?;
+            }
+            K::SetHiddenFromPatient | K::LiftHiddenFromPatient => {
+                documents::set_hidden_from_patient(
+                    &mut *tx,
+                    &row.id,
+                    kind == K::SetHiddenFromPatient,
+                )
+                .await?;
+            }
+            _ => return Err(AppError::Internal("not a document control".into())),
+        }
+        let ev = NewEvent {
+            detail: serde_json::json!({ "at_patient_request": by_professional && kind == K::MaskDocument }),
+            ..ev
+        };
+        self.commit_with(tx, ev, now).await
+    }
+}

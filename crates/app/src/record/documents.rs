@@ -1,0 +1,504 @@
+//! Documents of a record: add, list and search, read metadata and content, modify (a new
+//! version replacing the old one) and delete (content erased, the audit keeps that it
+//! happened). Each use case asks the policy through the record's gate and acts only with the
+//! permit; storage mechanics (vault first, then row and audit in one transaction) are in
+//! `crate::documents`.
+
+use super::gate::{document_facts, Gate};
+use crate::documents::{Deposit, DepositExtras};
+use crate::{Actor, App, AppError};
+use mds_audit::Outcome;
+use mds_domain::{AccountKind, DocumentType, Timestamp};
+use mds_policy::{Action, ActionKind, Actor as PolicyActor, Permit};
+use mds_store::{documents, StoreError};
+use serde::Serialize;
+
+pub use mds_store::documents::DocumentFilter;
+
+/// Metadata of a document as shown to those who may see it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct DocumentView {
+    pub id: String,
+    pub patient_id: String,
+    pub type_code: String,
+    pub type_label: String,
+    pub class_code: String,
+    pub title: String,
+    pub act_date: String,
+    pub author_account_id: Option<String>,
+    pub author_structure_id: Option<String>,
+    pub depositor_account_id: Option<String>,
+    pub source: String,
+    pub format: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub version: i64,
+    pub replaces_id: Option<String>,
+    pub status: String,
+    pub confidential: bool,
+    pub hidden_from_patient: bool,
+    pub created_at_ms: i64,
+}
+
+impl From<&documents::DocumentRow> for DocumentView {
+    fn from(r: &documents::DocumentRow) -> Self {
+        Self {
+            id: r.id.clone(),
+            patient_id: r.patient_id.clone(),
+            type_code: r.type_code.clone(),
+            type_label: DocumentType::from_code(&r.type_code)
+                .map_or_else(String::new, |t| t.label_fr().to_owned()),
+            class_code: r.class_code.clone(),
+            title: r.title.clone(),
+            act_date: r.act_date.clone(),
+            author_account_id: r.author_account_id.clone(),
+            author_structure_id: r.author_structure_id.clone(),
+            depositor_account_id: r.depositor_account_id.clone(),
+            source: r.source.clone(),
+            format: r.format.clone(),
+            size_bytes: r.size_bytes,
+            sha256: r.sha256.clone(),
+            version: r.version,
+            replaces_id: r.replaces_id.clone(),
+            status: r.status.clone(),
+            confidential: r.confidential,
+            hidden_from_patient: r.hidden_from_patient,
+            created_at_ms: r.created_at_ms,
+        }
+    }
+}
+
+/// A document to add (or a new version), as received from the depositor.
+#[derive(Clone, Debug, Default)]
+pub struct NewDocument {
+    /// LOINC or CI-SIS code from `reference/document-types.csv`.
+    pub type_code: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub act_date: String,
+    /// The structure the author acts from; defaults to the professional's first structure.
+    pub structure_id: Option<String>,
+    pub confidential: bool,
+    pub hidden_from_patient: bool,
+    /// The professional confirms that the patient was informed (needed the first time).
+    pub confirms_patient_informed: bool,
+    pub content: Vec<u8>,
+}
+
+/// Search filters and page of a record listing.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentQuery {
+    pub filter: documents::DocumentFilter,
+    /// At most 100; 50 when zero.
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct DocumentPage {
+    pub items: Vec<DocumentView>,
+    /// Visible documents matching the filters, all pages together.
+    pub total: usize,
+}
+
+/// Decrypted content with its metadata.
+#[derive(Clone, Debug)]
+pub struct DocumentContent {
+    pub meta: DocumentView,
+    pub content: Vec<u8>,
+}
+
+fn valid_date(text: &str) -> bool {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &fmt).is_ok()
+}
+
+fn check_new(d: &NewDocument) -> Result<(), AppError> {
+    if DocumentType::from_code(&d.type_code).is_none() {
+        return Err(AppError::invalid(
+            "unknown_document_type",
+            "Type de document inconnu.",
+        ));
+    }
+    let title = d.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "invalid_title",
+            "Le titre est obligatoire (200 caractères au plus).",
+        ));
+    }
+    if !valid_date(&d.act_date) {
+        return Err(AppError::invalid(
+            "invalid_act_date",
+            "Date de l'acte invalide (AAAA-MM-JJ).",
+        ));
+    }
+    if d.content.is_empty() {
+        return Err(AppError::invalid("empty_document", "Le document est vide."));
+    }
+    Ok(())
+}
+
+impl App {
+    /// The largest upload accepted from this kind of account.
+    pub fn max_upload_bytes(&self, kind: AccountKind) -> usize {
+        if kind == AccountKind::Patient {
+            self.settings.max_patient_document_bytes
+        } else {
+            self.settings.max_document_bytes
+        }
+    }
+
+    /// Loads the document `document_id` for an action on it through `gate`; unknown ids are
+    /// audited and answer `NotFound`.
+    pub(crate) async fn document_row(
+        &self,
+        gate: &Gate<'_>,
+        document_id: &str,
+        audit_action: &str,
+    ) -> Result<documents::DocumentRow, AppError> {
+        let row = match mds_domain::DocumentId::parse(document_id) {
+            Some(id) => documents::by_id(self.db.pool(), id.as_str()).await?,
+            None => None,
+        };
+        match row {
+            Some(r) => Ok(r),
+            None => Err(gate.unknown_document(self, audit_action, document_id).await),
+        }
+    }
+
+    /// Builds the deposit of `d` for the actor of `gate` (author, depositor, source).
+    fn deposit_for(&self, gate: &Gate<'_>, d: NewDocument) -> Result<Deposit, AppError> {
+        let (author, structure, depositor_kind, source) = match &gate.actor {
+            PolicyActor::Patient { account } => {
+                (Some(account.to_string()), None, "patient", "patient")
+            }
+            PolicyActor::Professional(p)
+            | PolicyActor::Assistant {
+                professional: p, ..
+            } => {
+                let structure = match &d.structure_id {
+                    Some(s) => Some(s.clone()),
+                    None => p.structure.as_ref().map(ToString::to_string),
+                };
+                let kind = if matches!(gate.actor, PolicyActor::Assistant { .. }) {
+                    "assistant"
+                } else {
+                    "professional"
+                };
+                (Some(p.account.to_string()), structure, kind, "professional")
+            }
+            PolicyActor::Software { professional, .. } => (
+                Some(professional.account.to_string()),
+                professional.structure.as_ref().map(ToString::to_string),
+                "software",
+                "software",
+            ),
+            PolicyActor::Support { .. } => return Err(AppError::NotFound),
+        };
+        let is_patient = source == "patient";
+        Ok(Deposit {
+            patient_id: gate.patient_id().to_owned(),
+            type_code: d.type_code,
+            title: d.title.trim().to_owned(),
+            act_date: d.act_date,
+            author_account_id: if is_patient { None } else { author.clone() },
+            author_structure_id: structure,
+            depositor_account_id: author,
+            depositor_kind: depositor_kind.to_owned(),
+            source: source.to_owned(),
+            confidential: d.confidential,
+            hidden_from_patient: d.hidden_from_patient && !is_patient,
+            content: d.content,
+        })
+    }
+
+    /// Checks that a structure named by a professional is one of theirs.
+    async fn check_structure(&self, gate: &Gate<'_>, d: &NewDocument) -> Result<(), AppError> {
+        let (Some(s), Some(p)) = (&d.structure_id, gate.actor.professional()) else {
+            return Ok(());
+        };
+        let pro = mds_store::directory::professional(self.db.pool(), p.account.as_str())
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        if pro.structure_ids.iter().any(|x| x == s) {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "invalid_structure",
+                "Vous n'exercez pas dans cette structure.",
+            ))
+        }
+    }
+
+    /// Patients (own record), professionals, assistants (for their professional). Adds a
+    /// document to a record.
+    pub async fn add_document(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        d: NewDocument,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<DocumentView, AppError> {
+        let action_name = "document.add";
+        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
+        let confirms = d.confirms_patient_informed;
+        let (permit, ev) = gate
+            .authorize(
+                self,
+                Action::AddDocument {
+                    confirms_patient_informed: confirms,
+                },
+                action_name,
+                serde_json::json!({ "type_code": d.type_code }),
+            )
+            .await?;
+        debug_assert!(permit.covers(ActionKind::AddDocument, permit.patient(), None));
+        let max = self.max_upload_bytes(actor.kind);
+        if d.content.len() > max {
+            return Err(AppError::TooLarge { max_bytes: max });
+        }
+        check_new(&d)?;
+        self.check_structure(&gate, &d).await?;
+        let informed_by = gate
+            .actor
+            .professional()
+            .filter(|p| !gate.facts.was_informed_by(&p.account))
+            .map(|p| p.account.to_string());
+        let deposit = self.deposit_for(&gate, d)?;
+        let extras = DepositExtras {
+            replaces: None,
+            informed_by,
+        };
+        let row = self.deposit(&permit, deposit, extras, ev, now).await?;
+        Ok(DocumentView::from(&row))
+    }
+
+    /// Stores a deposit the permit covers (adding, or a new version of the permit's document).
+    async fn deposit(
+        &self,
+        permit: &Permit,
+        deposit: Deposit,
+        extras: DepositExtras,
+        ev: mds_audit::NewEvent,
+        now: Timestamp,
+    ) -> Result<documents::DocumentRow, AppError> {
+        if !matches!(
+            permit.action(),
+            ActionKind::AddDocument | ActionKind::ModifyDocument
+        ) || permit.patient().as_str() != deposit.patient_id
+        {
+            return Err(AppError::Internal(
+                "deposit without a matching permit".into(),
+            ));
+        }
+        let ev = mds_audit::NewEvent {
+            outcome: Outcome::Permit,
+            ..ev
+        };
+        self.store_document_ext(deposit, extras, ev, now).await
+    }
+
+    /// Patients, professionals (as the matrix and habilitation allow). Lists and searches the
+    /// current documents of a record; every search is recorded.
+    pub async fn list_documents(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        q: DocumentQuery,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<DocumentPage, AppError> {
+        let action_name = "document.search";
+        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
+        let f = &q.filter;
+        let detail = serde_json::json!({
+            "type_code": f.type_code, "class_code": f.class_code,
+            "act_date_from": f.act_date_from, "act_date_to": f.act_date_to,
+            "author_account_id": f.author_account_id, "structure_id": f.author_structure_id,
+        });
+        let (_permit, ev) = gate
+            .authorize(self, Action::ListDocuments, action_name, detail)
+            .await?;
+        let rows = documents::search(self.db.pool(), gate.patient_id(), &q.filter).await?;
+        let visible: Vec<_> = rows
+            .iter()
+            .filter(|r| {
+                mds_policy::visible_in_list(&gate.actor, &gate.facts, &document_facts(r), now)
+            })
+            .collect();
+        let limit = match q.limit {
+            0 => 50,
+            n => n.min(100),
+        };
+        let items = visible
+            .iter()
+            .skip(q.offset)
+            .take(limit)
+            .map(|r| DocumentView::from(*r))
+            .collect();
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(DocumentPage {
+            items,
+            total: visible.len(),
+        })
+    }
+
+    /// Whoever may read the document. Its metadata.
+    pub async fn document_metadata(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<DocumentView, AppError> {
+        let row = self
+            .authorized_read(
+                actor,
+                patient_id,
+                document_id,
+                "document.read_metadata",
+                ip,
+                now,
+            )
+            .await?;
+        Ok(DocumentView::from(&row))
+    }
+
+    /// Whoever may read the document. Its decrypted content.
+    pub async fn document_content_for(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<DocumentContent, AppError> {
+        let row = self
+            .authorized_read(actor, patient_id, document_id, "document.read", ip, now)
+            .await?;
+        let content = self.document_content(&row).await?;
+        Ok(DocumentContent {
+            meta: DocumentView::from(&row),
+            content,
+        })
+    }
+
+    async fn authorized_read(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        action_name: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<documents::DocumentRow, AppError> {
+        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
+        let row = self.document_row(&gate, document_id, action_name).await?;
+        let (permit, ev) = gate
+            .authorize(
+                self,
+                Action::ReadDocument(document_facts(&row)),
+                action_name,
+                serde_json::Value::Null,
+            )
+            .await?;
+        if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
+            return Err(AppError::Internal("read without a matching permit".into()));
+        }
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(row)
+    }
+
+    /// The depositor (as the matrix allows). Deposits a new version replacing the document;
+    /// the old version leaves the lists (status `superseded`).
+    pub async fn modify_document(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        d: NewDocument,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<DocumentView, AppError> {
+        let action_name = "document.modify";
+        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
+        let old = self.document_row(&gate, document_id, action_name).await?;
+        let (permit, ev) = gate
+            .authorize(
+                self,
+                Action::ModifyDocument(document_facts(&old)),
+                action_name,
+                serde_json::json!({ "replaces_id": old.id }),
+            )
+            .await?;
+        let max = self.max_upload_bytes(actor.kind);
+        if d.content.len() > max {
+            return Err(AppError::TooLarge { max_bytes: max });
+        }
+        check_new(&d)?;
+        self.check_structure(&gate, &d).await?;
+        let mut deposit = self.deposit_for(&gate, d)?;
+        // A new version keeps the masking the old one had.
+        deposit.confidential |= old.confidential;
+        let extras = DepositExtras {
+            replaces: Some((old.id.clone(), old.version)),
+            informed_by: None,
+        };
+        let row = self.deposit(&permit, deposit, extras, ev, now).await?;
+        Ok(DocumentView::from(&row))
+    }
+
+    /// The patient (any document) or the depositor. Deletes a document: its content (and that
+    /// of the versions it replaced) is erased; the audit keeps that it happened.
+    pub async fn delete_document(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        document_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let action_name = "document.delete";
+        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
+        let row = self.document_row(&gate, document_id, action_name).await?;
+        let (permit, ev) = gate
+            .authorize(
+                self,
+                Action::DeleteDocument(document_facts(&row)),
+                action_name,
+                serde_json::Value::Null,
+            )
+            .await?;
+        if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
+            return Err(AppError::Internal(
+                "delete without a matching permit".into(),
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let mut erased = Vec::new();
+        let mut next = Some(row.id.clone());
+        while let Some(id) = next.take() {
+            let current = documents::by_id(&mut *tx, &id).await?;
+            if let Some(Some(content)) = documents::mark_deleted(&mut tx, &id).await? {
+                erased.push(content.object_key);
+            }
+            next = current.and_then(|c| c.replaces_id);
+        }
+        let ev = mds_audit::NewEvent {
+            outcome: Outcome::Permit,
+            detail: serde_json::json!({ "versions_erased": erased.len() }),
+            ..ev
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        for key in erased {
+            if let Err(e) = self.vault.delete(&key).await {
+                tracing::warn!(object = %key, error = %e, "could not erase a deleted document's content; the orphan sweep will");
+            }
+        }
+        Ok(())
+    }
+}

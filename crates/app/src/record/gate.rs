@@ -1,0 +1,356 @@
+//! The gate of a record: who acts (as the policy sees them), the facts of the record loaded
+//! from the store, one decision per request and its audit event. It decides nothing itself.
+
+use crate::{Actor, App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, DocumentId, DocumentStatus, PatientId, Profession,
+    StructureId, Timestamp,
+};
+use mds_policy::{
+    Action, ActionKind, Actor as PolicyActor, CareTeamMember, Consent, Decision, DocumentFacts,
+    EmergencyKind, EmergencySession, EmergencySettings, Facts, Permit, ProfessionalActor,
+    RecordFacts, Request, Rule,
+};
+use mds_store::record_access::{self, PairTable};
+use mds_store::{care_team, directory, documents, patients};
+use serde::Serialize;
+
+/// A record as named to its owner.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RecordRef {
+    pub patient_id: String,
+    pub state: String,
+}
+
+/// One request on one record: the actor, the record and its facts at `now`.
+pub(crate) struct Gate<'a> {
+    pub actor: PolicyActor,
+    pub account: &'a Actor,
+    pub patient: patients::PatientRow,
+    pub facts: Facts<'a>,
+    pub ip: Option<String>,
+    pub now: Timestamp,
+}
+
+fn audit_kind(kind: AccountKind) -> &'static str {
+    kind.as_str()
+}
+
+impl App {
+    /// The professional's facts from the directory (profession, first structure, SAMU role).
+    pub(crate) async fn professional_actor(
+        &self,
+        account_id: &str,
+    ) -> Result<ProfessionalActor, AppError> {
+        let p = directory::professional(self.db.pool(), account_id)
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        let profession = Profession::from_slug(&p.profession)
+            .ok_or_else(|| AppError::Internal(format!("unknown profession {}", p.profession)))?;
+        Ok(ProfessionalActor {
+            account: AccountId::from_uuid_text(p.account_id),
+            profession,
+            structure: p
+                .structure_ids
+                .first()
+                .map(|s| StructureId::from_uuid_text(s.clone())),
+            samu_regulator: p.samu_regulator,
+        })
+    }
+
+    /// The authenticated account as the policy sees it.
+    pub(crate) async fn policy_actor(&self, actor: &Actor) -> Result<PolicyActor, AppError> {
+        let account = actor.account_id.clone();
+        Ok(match actor.kind {
+            AccountKind::Patient => PolicyActor::Patient { account },
+            AccountKind::Support => PolicyActor::Support { account },
+            AccountKind::Professional => {
+                PolicyActor::Professional(self.professional_actor(account.as_str()).await?)
+            }
+            AccountKind::Assistant => {
+                let a = directory::assistant(self.db.pool(), account.as_str())
+                    .await?
+                    .ok_or(AppError::Forbidden)?;
+                PolicyActor::Assistant {
+                    account,
+                    professional: self.professional_actor(&a.professional_account_id).await?,
+                }
+            }
+        })
+    }
+
+    /// Everything the policy needs to know about a record at `now`.
+    pub(crate) async fn load_facts(
+        &self,
+        patient: &patients::PatientRow,
+        now: Timestamp,
+    ) -> Result<Facts<'_>, AppError> {
+        let pool = self.db.pool();
+        let pid = patient.id.as_str();
+        let ids = |v: Vec<String>| v.into_iter().map(AccountId::from_uuid_text).collect();
+        let state = AccountState::parse(&patient.record_state).unwrap_or(AccountState::Closed);
+        let record = RecordFacts {
+            patient: PatientId::from_uuid_text(patient.id.clone()),
+            owner: patient.account_id.clone().map(AccountId::from_uuid_text),
+            state,
+            identity_validated: patient.identity_status == "validated",
+            deceased: patient.died_on.is_some(),
+        };
+        let mut facts = Facts::new(&self.policy, record);
+        facts.care_team = care_team::members(pool, pid)
+            .await?
+            .into_iter()
+            .map(|m| CareTeamMember {
+                professional: AccountId::from_uuid_text(m.professional_account_id),
+                attending_physician: m.attending_physician,
+            })
+            .collect();
+        facts.consents = record_access::consents_for_patient(pool, pid)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                let expires = c.expires_at_ms?;
+                matches!(c.state.as_str(), "granted" | "revoked").then(|| Consent {
+                    grantee: AccountId::from_uuid_text(c.professional_account_id),
+                    expires_at: Timestamp::from_millis(expires),
+                    revoked: c.state == "revoked",
+                })
+            })
+            .collect();
+        facts.emergency_sessions = record_access::open_emergency_sessions(pool, pid, now.millis())
+            .await?
+            .into_iter()
+            .map(|s| EmergencySession {
+                professional: AccountId::from_uuid_text(s.professional_account_id),
+                kind: if s.kind == "samu" {
+                    EmergencyKind::Samu
+                } else {
+                    EmergencyKind::BreakGlass
+                },
+                expires_at: Timestamp::from_millis(s.expires_at_ms),
+            })
+            .collect();
+        facts.blocked = ids(record_access::pairs(pool, PairTable::Blocks, pid).await?);
+        facts.feeding_oppositions =
+            ids(record_access::pairs(pool, PairTable::FeedingOppositions, pid).await?);
+        facts.informed = ids(record_access::pairs(pool, PairTable::InformationDuty, pid).await?);
+        let (oppose_break_glass, oppose_samu) =
+            record_access::emergency_settings(pool, pid).await?;
+        facts.emergency_settings = EmergencySettings {
+            oppose_break_glass,
+            oppose_samu,
+        };
+        Ok(facts)
+    }
+
+    /// Opens the gate of a record. An unknown record is audited as a denial and answers
+    /// `NotFound`, like a record the actor may not see.
+    pub(crate) async fn gate<'a>(
+        &'a self,
+        actor: &'a Actor,
+        patient_id: &str,
+        audit_action: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<Gate<'a>, AppError> {
+        let policy_actor = self.policy_actor(actor).await?;
+        let patient = match PatientId::parse(patient_id) {
+            Some(id) => patients::by_id(self.db.pool(), id.as_str()).await?,
+            None => None,
+        };
+        let Some(patient) = patient else {
+            let ev = NewEvent {
+                rule: Some("record.unknown".to_owned()),
+                detail: serde_json::json!({ "requested_patient_id": truncate(patient_id) }),
+                ..base_event(actor, &policy_actor, audit_action, Outcome::Deny, ip)
+            };
+            mds_audit::record(&self.db, ev, now.millis()).await?;
+            return Err(AppError::NotFound);
+        };
+        let facts = self.load_facts(&patient, now).await?;
+        Ok(Gate {
+            actor: policy_actor,
+            account: actor,
+            patient,
+            facts,
+            ip,
+            now,
+        })
+    }
+
+    /// The record of a patient account (patients only).
+    pub async fn my_record(&self, actor: &Actor) -> Result<RecordRef, AppError> {
+        actor.require(AccountKind::Patient)?;
+        let p = patients::by_account(self.db.pool(), actor.account_id.as_str())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(RecordRef {
+            patient_id: p.id,
+            state: p.record_state,
+        })
+    }
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+/// The audit event of a request on a record, before its outcome details.
+fn base_event(
+    actor: &Actor,
+    policy_actor: &PolicyActor,
+    action: &str,
+    outcome: Outcome,
+    ip: Option<String>,
+) -> NewEvent {
+    let pro = policy_actor.professional();
+    NewEvent {
+        actor_id: Some(actor.account_id.to_string()),
+        on_behalf_of: match policy_actor {
+            PolicyActor::Assistant { professional, .. } => Some(professional.account.to_string()),
+            _ => None,
+        },
+        structure_id: pro.and_then(|p| p.structure.as_ref().map(ToString::to_string)),
+        ip,
+        ..NewEvent::new(audit_kind(actor.kind), action, outcome)
+    }
+}
+
+/// What the policy knows about a stored document.
+pub(crate) fn document_facts(row: &documents::DocumentRow) -> DocumentFacts {
+    DocumentFacts {
+        id: DocumentId::from_uuid_text(row.id.clone()),
+        patient: PatientId::from_uuid_text(row.patient_id.clone()),
+        depositor: row
+            .depositor_account_id
+            .clone()
+            .map(AccountId::from_uuid_text),
+        type_code: row.type_code.clone(),
+        confidential: row.confidential,
+        hidden_from_patient: row.hidden_from_patient,
+        status: DocumentStatus::parse(&row.status).unwrap_or(DocumentStatus::Deleted),
+    }
+}
+
+impl Gate<'_> {
+    pub fn patient_id(&self) -> &str {
+        &self.patient.id
+    }
+
+    pub fn request(&self, action: Action) -> Request {
+        Request {
+            actor: self.actor.clone(),
+            action,
+            record: self.facts.record.patient.clone(),
+        }
+    }
+
+    pub fn decide(&self, action: Action) -> Decision {
+        mds_policy::decide(&self.request(action), &self.facts, self.now)
+    }
+
+    /// The audit event of `decision` on this record.
+    pub fn event(
+        &self,
+        audit_action: &str,
+        decision: &Decision,
+        document: Option<&str>,
+    ) -> NewEvent {
+        let outcome = if decision.is_permit() {
+            Outcome::Permit
+        } else {
+            Outcome::Deny
+        };
+        NewEvent {
+            patient_id: Some(self.patient.id.clone()),
+            document_id: document.map(str::to_owned),
+            access_mode: Some(decision.mode().as_str().to_owned()),
+            rule: Some(decision.rule().id()),
+            ..base_event(
+                self.account,
+                &self.actor,
+                audit_action,
+                outcome,
+                self.ip.clone(),
+            )
+        }
+    }
+
+    /// Asks the policy. A denial is audited at once and becomes the error to answer; a permit
+    /// comes back with its audit event, which the caller writes in the transaction of the
+    /// change (or records, for a read).
+    pub async fn authorize(
+        &self,
+        app: &App,
+        action: Action,
+        audit_action: &str,
+        detail: serde_json::Value,
+    ) -> Result<(Permit, NewEvent), AppError> {
+        let document = action.document().map(|d| d.id.to_string());
+        let decision = self.decide(action.clone());
+        let mut ev = self.event(audit_action, &decision, document.as_deref());
+        ev.detail = detail;
+        match decision {
+            Decision::Permit(p) => Ok((p, ev)),
+            Decision::Deny(d) => {
+                mds_audit::record(&app.db, ev, self.now.millis()).await?;
+                Err(self.denial_error(&action, d.rule, d.reason))
+            }
+        }
+    }
+
+    /// Denials answer `NotFound` whenever the actor may not see what was named (the record,
+    /// or the document): existence is never revealed by an error.
+    fn denial_error(&self, action: &Action, rule: Rule, reason: &'static str) -> AppError {
+        let hides = matches!(
+            rule,
+            Rule::PatientNotOwner
+                | Rule::DocumentOtherRecord
+                | Rule::RequestInconsistent
+                | Rule::SupportNoMedicalContent
+                | Rule::AssistantAddOnly
+                | Rule::RecordErased
+        );
+        if hides || action.kind() == ActionKind::ListDocuments {
+            return AppError::NotFound;
+        }
+        if let Some(d) = action.document() {
+            if !self.decide(Action::ReadDocument(d.clone())).is_permit() {
+                return AppError::NotFound;
+            }
+        }
+        if rule == Rule::InformationDutyNotConfirmed {
+            return AppError::invalid("information_duty_required", reason);
+        }
+        AppError::Denied {
+            rule: rule.id(),
+            message: reason,
+        }
+    }
+
+    /// Audits a request naming a document that does not exist, and answers `NotFound`.
+    pub async fn unknown_document(
+        &self,
+        app: &App,
+        audit_action: &str,
+        document_id: &str,
+    ) -> AppError {
+        let ev = NewEvent {
+            patient_id: Some(self.patient.id.clone()),
+            rule: Some("document.unknown".to_owned()),
+            detail: serde_json::json!({ "requested_document_id": truncate(document_id) }),
+            ..base_event(
+                self.account,
+                &self.actor,
+                audit_action,
+                Outcome::Deny,
+                self.ip.clone(),
+            )
+        };
+        match mds_audit::record(&app.db, ev, self.now.millis()).await {
+            Ok(_) => AppError::NotFound,
+            Err(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The patient record: documents and the controls over who sees them (DESIGN.md 4 and 5).
+//!
+//! Every use case here follows one shape: open the [`gate::Gate`] of the record (the actor as
+//! the policy sees it, and the record's facts loaded from the store), ask `mds_policy`, write
+//! the decision to the audit — a denial too — and act only with the `Permit` it returned.
+//! A record or document the actor may not see answers `NotFound`, exactly like one that does
+//! not exist. This module must not decide anything itself: rules live in `mds-policy`.
+
+pub mod bench;
+pub mod consent;
+pub mod controls;
+pub mod documents;
+pub(crate) mod gate;
+
+pub use gate::RecordRef;

@@ -1,0 +1,357 @@
+//! Rows behind the access rules of a record (DESIGN.md 4.3): consents, emergency sessions,
+//! blocks, feeding oppositions, emergency settings and the information duty. Rows, not rules:
+//! whether any of these grants or refuses anything is decided by `mds-policy`.
+
+use crate::{flag, StoreError};
+use sqlx::{Any, Executor};
+
+/// A consent request and, once granted, the temporary access it gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentRow {
+    pub id: String,
+    pub patient_id: String,
+    pub professional_account_id: String,
+    pub purpose: String,
+    /// `requested`, `granted`, `refused` or `revoked`.
+    pub state: String,
+    pub code_hash: Option<String>,
+    pub code_for_delivery: Option<String>,
+    pub code_expires_at_ms: Option<i64>,
+    pub code_failures: i64,
+    pub attested: bool,
+    pub granted_how: Option<String>,
+    pub requested_at_ms: i64,
+    pub decided_at_ms: Option<i64>,
+    pub expires_at_ms: Option<i64>,
+    pub revoked_at_ms: Option<i64>,
+}
+
+const CONSENT_COLUMNS: &str = "id, patient_id, professional_account_id, purpose, state, \
+     code_hash, code_for_delivery, code_expires_at_ms, code_failures, attested, granted_how, \
+     requested_at_ms, decided_at_ms, expires_at_ms, revoked_at_ms";
+
+fn consent_from(r: &sqlx::any::AnyRow) -> Result<ConsentRow, StoreError> {
+    use sqlx::Row;
+    Ok(ConsentRow {
+        id: r.try_get(0)?,
+        patient_id: r.try_get(1)?,
+        professional_account_id: r.try_get(2)?,
+        purpose: r.try_get(3)?,
+        state: r.try_get(4)?,
+        code_hash: r.try_get(5)?,
+        code_for_delivery: r.try_get(6)?,
+        code_expires_at_ms: r.try_get(7)?,
+        code_failures: r.try_get(8)?,
+        attested: r.try_get::<i64, _>(9)? != 0,
+        granted_how: r.try_get(10)?,
+        requested_at_ms: r.try_get(11)?,
+        decided_at_ms: r.try_get(12)?,
+        expires_at_ms: r.try_get(13)?,
+        revoked_at_ms: r.try_get(14)?,
+    })
+}
+
+pub async fn insert_consent<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    c: &ConsentRow,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         $10, $11, $12, $13, $14, $15)"
+    ))
+    .bind(&c.id)
+    .bind(&c.patient_id)
+    .bind(&c.professional_account_id)
+    .bind(&c.purpose)
+    .bind(&c.state)
+    .bind(&c.code_hash)
+    .bind(&c.code_for_delivery)
+    .bind(c.code_expires_at_ms)
+    .bind(c.code_failures)
+    .bind(flag(c.attested))
+    .bind(&c.granted_how)
+    .bind(c.requested_at_ms)
+    .bind(c.decided_at_ms)
+    .bind(c.expires_at_ms)
+    .bind(c.revoked_at_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn consent_by_id<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+) -> Result<Option<ConsentRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CONSENT_COLUMNS} FROM consents WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
+    row.as_ref().map(consent_from).transpose()
+}
+
+/// Every consent row of a record, newest request first.
+pub async fn consents_for_patient<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+) -> Result<Vec<ConsentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CONSENT_COLUMNS} FROM consents WHERE patient_id = $1 \
+         ORDER BY requested_at_ms DESC, id"
+    ))
+    .bind(patient_id)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(consent_from).collect()
+}
+
+/// Moves a consent to its decided state. Only a row still in `from_state` changes (so two
+/// concurrent decisions cannot both succeed); the delivery copy of the code is always cleared.
+pub async fn decide_consent<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    from_state: &str,
+    to_state: &str,
+    granted_how: Option<&str>,
+    decided_at_ms: i64,
+    expires_at_ms: Option<i64>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE consents SET state = $1, granted_how = $2, decided_at_ms = $3, \
+         expires_at_ms = $4, code_hash = NULL, code_for_delivery = NULL \
+         WHERE id = $5 AND state = $6",
+    )
+    .bind(to_state)
+    .bind(granted_how)
+    .bind(decided_at_ms)
+    .bind(expires_at_ms)
+    .bind(id)
+    .bind(from_state)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn revoke_consent<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    at_ms: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE consents SET state = 'revoked', revoked_at_ms = $1, code_hash = NULL, \
+         code_for_delivery = NULL WHERE id = $2 AND state IN ('requested', 'granted')",
+    )
+    .bind(at_ms)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_code_failure<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE consents SET code_failures = code_failures + 1 WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// An emergency access session (break-glass or SAMU regulation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencySessionRow {
+    pub id: String,
+    pub patient_id: String,
+    pub professional_account_id: String,
+    /// `break_glass` or `samu`.
+    pub kind: String,
+    pub reason: Option<String>,
+    pub call_reference: Option<String>,
+    pub opened_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+pub async fn insert_emergency_session<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    s: &EmergencySessionRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO emergency_sessions (id, patient_id, professional_account_id, kind, reason, \
+         call_reference, opened_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&s.id)
+    .bind(&s.patient_id)
+    .bind(&s.professional_account_id)
+    .bind(&s.kind)
+    .bind(&s.reason)
+    .bind(&s.call_reference)
+    .bind(s.opened_at_ms)
+    .bind(s.expires_at_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+type SessionTuple = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+);
+
+/// Sessions of a record still open at `now_ms`.
+pub async fn open_emergency_sessions<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+    now_ms: i64,
+) -> Result<Vec<EmergencySessionRow>, StoreError> {
+    let rows: Vec<SessionTuple> = sqlx::query_as(
+        "SELECT id, patient_id, professional_account_id, kind, reason, call_reference, \
+         opened_at_ms, expires_at_ms FROM emergency_sessions \
+         WHERE patient_id = $1 AND expires_at_ms > $2 ORDER BY opened_at_ms, id",
+    )
+    .bind(patient_id)
+    .bind(now_ms)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| EmergencySessionRow {
+            id: t.0,
+            patient_id: t.1,
+            professional_account_id: t.2,
+            kind: t.3,
+            reason: t.4,
+            call_reference: t.5,
+            opened_at_ms: t.6,
+            expires_at_ms: t.7,
+        })
+        .collect())
+}
+
+/// The pair tables (patient, professional) that only record presence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairTable {
+    Blocks,
+    FeedingOppositions,
+    InformationDuty,
+}
+
+impl PairTable {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Blocks => "record_blocks",
+            Self::FeedingOppositions => "feeding_oppositions",
+            Self::InformationDuty => "information_duty",
+        }
+    }
+
+    fn at_column(self) -> &'static str {
+        match self {
+            Self::Blocks => "blocked_at_ms",
+            Self::FeedingOppositions => "recorded_at_ms",
+            Self::InformationDuty => "confirmed_at_ms",
+        }
+    }
+}
+
+/// Adds the pair; false if it was already there.
+pub async fn add_pair<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    table: PairTable,
+    patient_id: &str,
+    professional_account_id: &str,
+    at_ms: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(&format!(
+        "INSERT INTO {} (patient_id, professional_account_id, {}) VALUES ($1, $2, $3) \
+         ON CONFLICT (patient_id, professional_account_id) DO NOTHING",
+        table.name(),
+        table.at_column()
+    ))
+    .bind(patient_id)
+    .bind(professional_account_id)
+    .bind(at_ms)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes the pair; false if it was not there.
+pub async fn remove_pair<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    table: PairTable,
+    patient_id: &str,
+    professional_account_id: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(&format!(
+        "DELETE FROM {} WHERE patient_id = $1 AND professional_account_id = $2",
+        table.name()
+    ))
+    .bind(patient_id)
+    .bind(professional_account_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The professionals paired with a record in `table`.
+pub async fn pairs<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    table: PairTable,
+    patient_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT professional_account_id FROM {} WHERE patient_id = $1 \
+         ORDER BY professional_account_id",
+        table.name()
+    ))
+    .bind(patient_id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
+pub async fn emergency_settings<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+) -> Result<(bool, bool), StoreError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT oppose_break_glass, oppose_samu FROM emergency_settings WHERE patient_id = $1",
+    )
+    .bind(patient_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map_or((false, false), |(b, s)| (b != 0, s != 0)))
+}
+
+pub async fn set_emergency_settings<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+    oppose_break_glass: bool,
+    oppose_samu: bool,
+    at_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO emergency_settings (patient_id, oppose_break_glass, oppose_samu, updated_at_ms) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (patient_id) DO UPDATE SET \
+         oppose_break_glass = excluded.oppose_break_glass, oppose_samu = excluded.oppose_samu, \
+         updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(patient_id)
+    .bind(flag(oppose_break_glass))
+    .bind(flag(oppose_samu))
+    .bind(at_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
