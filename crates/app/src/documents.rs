@@ -93,6 +93,7 @@ impl App {
         event: NewEvent,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
+        self.check_record_accepts_documents(&d.patient_id).await?;
         let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
             AppError::invalid("unknown_document_type", "Type de document inconnu.")
         })?;
@@ -156,6 +157,35 @@ impl App {
             });
         }
         Ok(row)
+    }
+
+    /// Only a validated identity of an open record (active or inactive) of a living patient
+    /// may be fed (DESIGN.md sections 2 and 3).
+    pub(crate) async fn check_record_accepts_documents(
+        &self,
+        patient_id: &str,
+    ) -> Result<(), AppError> {
+        let p = mds_store::patients::by_id(self.db.pool(), patient_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if p.died_on.is_some() {
+            return Err(crate::patient_life::deceased());
+        }
+        if !matches!(p.record_state.as_str(), "active" | "inactive") {
+            return Err(AppError::conflict(
+                "record_not_open",
+                "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \
+                 document ne peut y être ajouté.",
+            ));
+        }
+        if p.identity_status != "validated" {
+            return Err(AppError::conflict(
+                "identity_not_validated",
+                "L'identité de ce patient n'est pas encore validée : aucun document ne peut \
+                 être ajouté.",
+            ));
+        }
+        Ok(())
     }
 
     /// Decrypted content of a stored document row (no access decision here).

@@ -14,6 +14,8 @@ pub mod directory;
 pub mod documents;
 pub mod enrolment;
 pub mod password;
+pub mod patient_life;
+pub mod patients;
 pub mod settings;
 pub mod totp;
 

@@ -21,6 +21,12 @@ pub struct Settings {
     /// Grace period before a vault object without a database row is considered an orphan
     /// (an upload in flight has content for a moment before its row commits).
     pub orphan_grace_minutes: i64,
+    /// Keep the identity scans of a self-enrolment after support's decision (deleted from the
+    /// vault by default: once the identity is checked they are no longer needed).
+    pub keep_identity_scans: bool,
+    /// Days within which an erasure request is carried out (3 months by default). The
+    /// retention job carries out pending requests at its next run, well before.
+    pub erasure_deadline_days: i64,
 }
 
 impl Default for Settings {
@@ -34,6 +40,8 @@ impl Default for Settings {
             enrolment_token_hours: 24 * 7,
             password_min_length: 12,
             orphan_grace_minutes: 60,
+            keep_identity_scans: false,
+            erasure_deadline_days: 92,
         }
     }
 }

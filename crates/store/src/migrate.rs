@@ -22,6 +22,11 @@ const SQLITE: &[Migration] = &[
         name: "0002_care_team",
         sql: include_str!("../migrations/sqlite/0002_care_team.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_patients",
+        sql: include_str!("../migrations/sqlite/0003_patients.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -34,6 +39,11 @@ const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_care_team",
         sql: include_str!("../migrations/postgres/0002_care_team.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_patients",
+        sql: include_str!("../migrations/postgres/0003_patients.sql"),
     },
 ];
 
