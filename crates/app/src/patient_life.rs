@@ -193,7 +193,7 @@ impl App {
         }
         for id in add {
             let known = directory::professional(self.db.pool(), id).await?;
-            if !known.is_some_and(|k| k.state == "active") {
+            if known.is_none_or(|k| k.state != "active") {
                 return Err(AppError::invalid(
                     "unknown_professional",
                     "Ce professionnel n'est pas un professionnel actif de l'annuaire.",

@@ -389,7 +389,7 @@ impl App {
         }
         for id in &team {
             let known = directory::professional(self.db.pool(), id).await?;
-            if !known.is_some_and(|k| k.state == "active") {
+            if known.is_none_or(|k| k.state != "active") {
                 return Err(AppError::invalid(
                     "unknown_professional",
                     "Un membre choisi pour l'équipe de soins n'est pas un professionnel actif \
