@@ -16,6 +16,7 @@ pub mod enrolment;
 pub mod password;
 pub mod patient_life;
 pub mod patients;
+pub mod self_enrolment;
 pub mod settings;
 pub mod totp;
 
