@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod documents;
 pub mod enrolment;
+pub mod export;
 pub mod password;
 pub mod patient_life;
 pub mod patients;

@@ -559,3 +559,68 @@ fn an_erasure_request_is_carried_out_by_the_next_job_run() {
         );
     });
 }
+
+#[test]
+fn the_patient_exports_the_record_as_a_zip_with_a_manifest() {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let patient = actor(&f.app, PATIENT, at(0)).await;
+        let doctor = actor(&f.app, DOCTOR, at(0)).await;
+        assert_eq!(
+            outcome(&f.app.export_own_record(&doctor, at(MINUTE)).await),
+            "forbidden"
+        );
+        let bytes = f.app.export_own_record(&patient, at(MINUTE)).await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut files = std::collections::BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            files.insert(entry.name().unwrap().to_string(), content);
+        }
+        for name in [
+            "identity.json",
+            "documents.json",
+            "care_team.json",
+            "settings.json",
+            "history.json",
+            "manifest.json",
+        ] {
+            assert!(files.contains_key(name), "{backend:?}: {name} missing");
+        }
+        let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+        let listed = manifest["files"].as_array().unwrap();
+        assert_eq!(
+            listed.len(),
+            files.len() - 1,
+            "{backend:?}: every file in the manifest"
+        );
+        for entry in listed {
+            let content = &files[entry["path"].as_str().unwrap()];
+            let digest = data_encoding::HEXLOWER.encode(&Sha256::digest(content));
+            assert_eq!(entry["sha256"], digest.as_str(), "{backend:?}");
+        }
+        let docs: serde_json::Value = serde_json::from_slice(&files["documents.json"]).unwrap();
+        let docs = docs.as_array().unwrap();
+        assert_eq!(
+            docs.len(),
+            4,
+            "{backend:?}: the demo documents of Marie Wéa"
+        );
+        for d in docs {
+            let content = &files[d["file"].as_str().unwrap()];
+            assert_eq!(
+                data_encoding::HEXLOWER.encode(&Sha256::digest(content)),
+                d["sha256"].as_str().unwrap(),
+                "{backend:?}: original content, decrypted"
+            );
+        }
+        let identity: serde_json::Value = serde_json::from_slice(&files["identity.json"]).unwrap();
+        assert_eq!(identity["cafat"], "1234567");
+        let history: serde_json::Value = serde_json::from_slice(&files["history.json"]).unwrap();
+        assert!(!history.as_array().unwrap().is_empty());
+    });
+}
