@@ -117,11 +117,13 @@ pub async fn create(
     Auth(actor): Auth,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let multipart = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+        .unwrap_or_default()
+        .to_owned();
+    let multipart = content_type.starts_with("multipart/form-data");
     let (body, consent_form) = if multipart {
         let m = Multipart::from_request(req, &app)
             .await
@@ -130,17 +132,27 @@ pub async fn create(
         let json = parts.take("patient").ok_or_else(|| {
             crate::uploads::missing("patient", "les informations du patient (JSON)")
         })?;
-        let body: NewPatientIn = serde_json::from_slice(&json).map_err(|e| {
-            ApiError::http(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                format!("Contenu JSON invalide : {e}"),
-            )
-        })?;
-        (body, parts.take("consent_form"))
+        (parse_json(&json)?, parts.take("consent_form"))
     } else {
-        let Json(body) = Json::<NewPatientIn>::from_request(req, &app).await?;
-        (body, None)
+        if !content_type.starts_with("application/json") {
+            return Err(ApiError::http(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Envoyez le corps en JSON (Content-Type: application/json) ou en \
+                 multipart/form-data.",
+            ));
+        }
+        // The route accepts large forms; a JSON body keeps the usual limit.
+        let bytes = axum::body::to_bytes(req.into_body(), crate::JSON_BODY_LIMIT)
+            .await
+            .map_err(|_| {
+                ApiError::http(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "Le corps de la requête est trop volumineux.",
+                )
+            })?;
+        (parse_json(&bytes)?, None)
     };
     let input = NewPatient {
         identity: body.identity.into(),
@@ -167,6 +179,16 @@ pub async fn create(
         )
             .into_response()),
     }
+}
+
+fn parse_json(bytes: &[u8]) -> Result<NewPatientIn, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::http(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("Contenu JSON invalide : {e}"),
+        )
+    })
 }
 
 /// Either the CAFAT number with the birth date, or the birth name, one first name, the birth
