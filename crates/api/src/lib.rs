@@ -13,6 +13,7 @@ mod health;
 mod middleware;
 mod openapi;
 mod patients;
+mod reviews;
 mod uploads;
 
 pub use error::ApiError;
@@ -83,6 +84,9 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/enrolments/{id}/scans/{scan_id}", get(enrolments::scan))
         .route("/enrolments/{id}/validate", post(enrolments::validate))
         .route("/enrolments/{id}/reject", post(enrolments::reject))
+        .route("/identity-reviews", get(reviews::list))
+        .route("/identity-reviews/{id}/approve", post(reviews::approve))
+        .route("/identity-reviews/{id}/reject", post(reviews::reject))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     Router::new()

@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         crate::patients::close_own, crate::patients::erase_own, crate::patients::export_own,
         crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
+        crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "health"))

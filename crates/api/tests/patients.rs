@@ -236,6 +236,34 @@ fn professional_creation_search_and_refusals() {
                 (StatusCode::ACCEPTED, Some("near_match_review")),
                 "{backend:?}: {v}"
             );
+            let support = login(&f, SUPPORT).await;
+            let (s, reviews) =
+                call(&f, "GET", "/api/v1/identity-reviews", Some(&support), None).await;
+            assert_eq!(s, StatusCode::OK, "{backend:?}: {reviews}");
+            assert_eq!(reviews[0]["review_id"], v["review_id"]);
+            let uri = format!(
+                "/api/v1/identity-reviews/{}/approve",
+                v["review_id"].as_str().unwrap()
+            );
+            let (s, created) = call(
+                &f,
+                "POST",
+                &uri,
+                Some(&support),
+                Some(json!({ "note": "vérifié" })),
+            )
+            .await;
+            assert_eq!(
+                (s, created["record_state"].as_str()),
+                (StatusCode::CREATED, Some("inactive")),
+                "{backend:?}: {created}"
+            );
+            let (s, again) = call(&f, "POST", &uri, Some(&support), Some(json!({}))).await;
+            assert_eq!(
+                (s, code(&again)),
+                (StatusCode::CONFLICT, "already_decided"),
+                "{backend:?}"
+            );
 
             let form = new_patient(identity("555118", "Wamytan", "1960-03-03")).to_string();
             let req = multipart_request(
@@ -598,6 +626,7 @@ fn the_openapi_document_lists_the_patient_endpoints() {
         "/api/v1/enrolments/{id}/validate",
         "/api/v1/me/record/export",
         "/api/v1/patients/{id}/death",
+        "/api/v1/identity-reviews",
     ] {
         assert!(
             doc.contains(&format!("\"{path}\"")),

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod documents;
 pub mod enrolment;
 pub mod export;
+pub mod identity_reviews;
 pub mod password;
 pub mod patient_life;
 pub mod patients;

@@ -250,6 +250,72 @@ pub(crate) fn new_row(
     }
 }
 
+/// Inserts a record created by a professional (`creator`) with its care team, in `tx`.
+pub(crate) async fn insert_created(
+    tx: &mut mds_store::Tx,
+    row: &patients::PatientRow,
+    creator: &str,
+    team: &[String],
+    now: Timestamp,
+) -> Result<(), AppError> {
+    patients::insert(&mut **tx, row)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
+            StoreError::Conflict(_) => duplicate_identity(),
+            e => e.into(),
+        })?;
+    patients::set_created_by(&mut **tx, &row.id, creator).await?;
+    for member in team {
+        let m = care_team::CareTeamMember {
+            patient_id: row.id.clone(),
+            professional_account_id: member.clone(),
+            attending_physician: false,
+            added_by: creator.to_owned(),
+            added_at_ms: now.millis(),
+        };
+        care_team::add(&mut **tx, &m).await?;
+    }
+    Ok(())
+}
+
+/// The care team of a creation: the creator first unless excluded, then the chosen
+/// professionals, each once; every one must be an active professional of the directory.
+pub(crate) async fn creation_team(
+    app: &App,
+    creator: &str,
+    chosen: &[String],
+    exclude_creator: bool,
+) -> Result<Vec<String>, AppError> {
+    let mut team: Vec<String> = Vec::new();
+    if !exclude_creator {
+        team.push(creator.to_owned());
+    }
+    for id in chosen {
+        let id = id.trim().to_owned();
+        if !team.contains(&id) {
+            team.push(id);
+        }
+    }
+    if team.len() > 50 {
+        return Err(AppError::invalid(
+            "care_team_too_large",
+            "L'équipe de soins compte au plus 50 professionnels.",
+        ));
+    }
+    for id in &team {
+        let known = directory::professional(app.db.pool(), id).await?;
+        if known.is_none_or(|k| k.state != "active") {
+            return Err(AppError::invalid(
+                "unknown_professional",
+                "Un membre choisi pour l'équipe de soins n'est pas un professionnel actif de \
+                 l'annuaire.",
+            ));
+        }
+    }
+    Ok(team)
+}
+
 /// An e-mail address: one `@`, no space or control character, at most 254 characters.
 pub(crate) fn parse_email(text: &str) -> Result<String, AppError> {
     let t = text.trim().to_lowercase();
@@ -371,32 +437,7 @@ impl App {
         let email = optional(p.email.as_deref()).map(parse_email).transpose()?;
         let phone = optional(p.phone.as_deref()).map(parse_phone).transpose()?;
         let creator = actor.account_id.to_string();
-        let mut team: Vec<String> = Vec::new();
-        if !p.exclude_creator {
-            team.push(creator.clone());
-        }
-        for id in &p.care_team {
-            let id = id.trim().to_owned();
-            if !team.contains(&id) {
-                team.push(id);
-            }
-        }
-        if team.len() > 50 {
-            return Err(AppError::invalid(
-                "care_team_too_large",
-                "L'équipe de soins compte au plus 50 professionnels.",
-            ));
-        }
-        for id in &team {
-            let known = directory::professional(self.db.pool(), id).await?;
-            if known.is_none_or(|k| k.state != "active") {
-                return Err(AppError::invalid(
-                    "unknown_professional",
-                    "Un membre choisi pour l'équipe de soins n'est pas un professionnel actif \
-                     de l'annuaire.",
-                ));
-            }
-        }
+        let team = creation_team(self, &creator, &p.care_team, p.exclude_creator).await?;
         let consent_format = p
             .consent_form
             .as_deref()
@@ -425,24 +466,7 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
-            patients::insert(&mut *tx, &row)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
-                    StoreError::Conflict(_) => duplicate_identity(),
-                    e => e.into(),
-                })?;
-            patients::set_created_by(&mut *tx, &row.id, &creator).await?;
-            for member in &team {
-                let m = care_team::CareTeamMember {
-                    patient_id: row.id.clone(),
-                    professional_account_id: member.clone(),
-                    attending_physician: false,
-                    added_by: creator.clone(),
-                    added_at_ms: now.millis(),
-                };
-                care_team::add(&mut *tx, &m).await?;
-            }
+            insert_created(&mut tx, &row, &creator, &team, now).await?;
             if let Some(f) = &file {
                 identity_files::insert(&mut *tx, f).await?;
             }

@@ -265,6 +265,82 @@ fn a_near_match_is_held_for_support_review_and_not_created() {
             1,
             "{backend:?}: consent form kept with the review"
         );
+
+        let support = actor(&f.app, SUPPORT, at(0)).await;
+        assert_eq!(
+            outcome(&f.app.list_identity_reviews(&doctor, at(MINUTE)).await),
+            "forbidden"
+        );
+        let queue = f
+            .app
+            .list_identity_reviews(&support, at(MINUTE))
+            .await
+            .unwrap();
+        assert_eq!(queue.len(), 1, "{backend:?}");
+        assert_eq!(queue[0].identity["birth_name"], "Poigounne");
+        assert_eq!(queue[0].candidate.as_ref().unwrap().birth_name, "Poigoune");
+        let created = f
+            .app
+            .approve_identity_review(
+                &support,
+                &review_id,
+                "frère jumeau, vérifié",
+                at(2 * MINUTE),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                created.record_state.as_str(),
+                created.identity_status.as_str()
+            ),
+            ("inactive", "validated")
+        );
+        let row = mds_store::patients::by_id(f.app.db().pool(), &created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.validated_by.as_deref(),
+            Some(doctor.account_id.as_str()),
+            "{backend:?}"
+        );
+        let moved = mds_store::identity_files::for_owner(f.app.db().pool(), "patient", &created.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            moved.len(),
+            1,
+            "{backend:?}: consent form follows the record"
+        );
+        let again = f
+            .app
+            .reject_identity_review(&support, &review_id, "", at(2 * MINUTE))
+            .await;
+        assert_eq!(outcome(&again), "already_decided");
+
+        // A second near match (swapped names) is rejected: nothing is created.
+        let p = new_patient(identity("555445", "Joseph", "Poigoune", "1952-07-02", "M"));
+        let Creation::HeldForReview { review_id } = f
+            .app
+            .create_patient(&doctor, p, at(3 * MINUTE))
+            .await
+            .unwrap()
+        else {
+            panic!("{backend:?}: swapped names are a near match");
+        };
+        let before = count(&f.app, "patients").await;
+        f.app
+            .reject_identity_review(&support, &review_id, "même personne", at(4 * MINUTE))
+            .await
+            .unwrap();
+        assert_eq!(count(&f.app, "patients").await, before);
+        assert!(
+            mds_store::identity_files::for_owner(f.app.db().pool(), "review", &review_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     });
 }
 

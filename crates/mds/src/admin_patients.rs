@@ -1,5 +1,5 @@
 //! `mds admin` commands for the support tasks on patient records that an operator needs
-//! without the web: the self-enrolment queue and its decisions, activation of an inactive
+//! without the web: the self-enrolment queue and its decisions, the near-match review queue, activation of an inactive
 //! record, recording a death, and one run of the retention job. Each acts as a named support
 //! agent (`--as`), recorded in the audit trail like the same action on the web.
 
@@ -12,6 +12,13 @@ use mds_domain::Timestamp;
 pub enum PatientAdmin {
     /// List the self-enrolments waiting for identity verification (JSON).
     ListEnrolments {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// List the creations held because of a near match, for review (JSON).
+    ListReviews {
         #[command(flatten)]
         config: ConfigArg,
         #[arg(long = "as")]
@@ -75,6 +82,11 @@ pub async fn run(cmd: PatientAdmin, now: Timestamp) -> Result<(), RunError> {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
             print_json(&app.list_self_enrolments(&actor, now).await?);
+        }
+        PatientAdmin::ListReviews { config, as_login } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            print_json(&app.list_identity_reviews(&actor, now).await?);
         }
         PatientAdmin::ValidateEnrolment {
             config,
