@@ -256,6 +256,29 @@ impl App {
                 rewrapped += 1;
             }
         }
+        // Identity scans and consent forms are sealed the same way.
+        let mut after = String::new();
+        loop {
+            let page = mds_store::identity_files::page(self.db.pool(), &after, 500).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            for f in page {
+                if f.key_id == new_id {
+                    continue;
+                }
+                let (wrapped, key_id) =
+                    self.vault
+                        .rewrap(&f.object_key, &f.wrapped_key, &f.key_id)?;
+                mds_store::identity_files::set_wrapped_key(
+                    self.db.pool(),
+                    &f.id,
+                    &wrapped,
+                    &key_id,
+                )
+                .await?;
+                rewrapped += 1;
+            }
+        }
         let in_use = documents::key_ids_in_use(self.db.pool()).await?;
         let mut ring = mds_vault::KeyRing::load(key_file)?;
         let retired = ring.retire_unused(key_file, &in_use)?;

@@ -1,7 +1,8 @@
 //! Support's review of creations held because of a near match (DESIGN.md section 2): the
 //! queue, and the decision. Approving creates the record exactly as the professional
 //! submitted it (identity validated in person by that professional, care team, consent
-//! form); rejecting keeps nothing but the decision. Exact duplicates are still refused.
+//! form); rejecting keeps nothing but the decision (the submission and its consent form are
+//! deleted). Exact duplicates are still refused.
 
 use crate::patients::{creation_team, insert_created, new_row, PatientSummary};
 use crate::{Actor, App, AppError};
@@ -182,6 +183,7 @@ impl App {
             return Err(already_decided());
         }
         identity_files::delete_for_owner(&mut *tx, "review", &r.id).await?;
+        enrolments::clear_review_submission(&mut *tx, &r.id).await?;
         let ev = NewEvent {
             actor_id: Some(by),
             patient_id: r.candidate_patient_id.clone(),

@@ -295,3 +295,40 @@ fn bad_submissions_create_nothing() {
         assert_eq!(objects(&f.app).await, before);
     });
 }
+
+#[test]
+fn key_rotation_rewraps_identity_scans_too() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let receipt = f
+            .app
+            .submit_self_enrolment(submission(), None, at(0))
+            .await
+            .unwrap();
+        let (new_key, _, retired) = f
+            .app
+            .rotate_master_key(&f.dir.path().join("master.keys"), at(MINUTE))
+            .await
+            .unwrap();
+        assert_eq!(
+            retired.len(),
+            1,
+            "{backend:?}: the old key wraps nothing any more"
+        );
+        let scans = mds_store::identity_files::for_owner(
+            f.app.db().pool(),
+            "enrolment",
+            &receipt.request_id,
+        )
+        .await
+        .unwrap();
+        assert!(scans.iter().all(|s| s.key_id == new_key), "{backend:?}");
+        let support = actor(&f.app, SUPPORT, at(0)).await;
+        for s in scans {
+            f.app
+                .read_enrolment_scan(&support, &receipt.request_id, &s.id, None, at(2 * MINUTE))
+                .await
+                .unwrap();
+        }
+    });
+}

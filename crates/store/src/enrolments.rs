@@ -244,3 +244,15 @@ pub async fn decide_review<'e, E: Executor<'e, Database = Any>>(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Forgets the personal data of a review once it is rejected (the decision stays).
+pub async fn clear_review_submission<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    review_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE identity_reviews SET submission = '{}' WHERE id = $1")
+        .bind(review_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -112,3 +112,34 @@ pub async fn reassign<'e, E: Executor<'e, Database = Any>>(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Every identity file in id order, `limit` at a time after `after_id` (key rotation).
+pub async fn page<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    after_id: &str,
+    limit: i64,
+) -> Result<Vec<IdentityFileRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM identity_files WHERE id > $1 ORDER BY id LIMIT $2"
+    ))
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn set_wrapped_key<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    wrapped_key: &[u8],
+    key_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE identity_files SET wrapped_key = $1, key_id = $2 WHERE id = $3")
+        .bind(wrapped_key.to_vec())
+        .bind(key_id)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
