@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
         crate::directory::suspend, crate::directory::reactivate, crate::directory::create_assistant,
         crate::audit::read,
         crate::patients::create, crate::patients::search, crate::patients::activate,
-        crate::patients::change_care_team, crate::patients::record_death, crate::patients::request_erasure,
+        crate::patients::change_care_team, crate::patients::record_death, crate::patients::request_erasure, crate::patients::close,
         crate::patients::close_own, crate::patients::erase_own, crate::patients::export_own,
         crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,

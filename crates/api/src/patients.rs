@@ -380,6 +380,25 @@ pub async fn request_erasure(
     }))
 }
 
+/// Support. Closes a record on the patient's request (e.g. an inactive record, without
+/// portal access): archived 10 years, then deleted.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/close", tag = "patients", security(("bearer" = [])), request_body = RequestIn,
+    params(("id" = String, Path, description = "patient id")),
+    responses((status = 200, body = ClosedOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn close(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Json(b): Json<RequestIn>,
+) -> Result<axum::Json<ClosedOut>, ApiError> {
+    let purge_after = app
+        .close_record_for_patient(&actor, &id, &b.request, crate::now())
+        .await?;
+    Ok(axum::Json(ClosedOut {
+        purge_after: purge_after.to_rfc3339(),
+    }))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmIn {

@@ -249,22 +249,52 @@ impl App {
         if p.record_state != "active" {
             return Err(invalid_state(&p.record_state));
         }
+        self.close_record(actor, &p, None, now).await
+    }
+
+    /// Support only: closure requested by the patient outside the portal (an inactive record
+    /// has no portal access), with the reference of the request.
+    pub async fn close_record_for_patient(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        request: &str,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        actor.require(AccountKind::Support)?;
+        let reference = request_reference(request)?;
+        let p = self.patient(patient_id).await?;
+        if !matches!(p.record_state.as_str(), "active" | "inactive") {
+            return Err(invalid_state(&p.record_state));
+        }
+        self.close_record(actor, &p, Some(reference), now).await
+    }
+
+    async fn close_record(
+        &self,
+        actor: &Actor,
+        p: &patients::PatientRow,
+        reference: Option<String>,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
         let purge_after = years_later(now, ARCHIVE_YEARS);
         let mut tx = self.db.begin().await?;
         patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
-        accounts::set_state(
-            &mut *tx,
-            actor.account_id.as_str(),
-            AccountState::Closed.as_str(),
-            now.millis(),
-        )
-        .await?;
-        sessions::revoke_all(&mut *tx, actor.account_id.as_str(), now.millis()).await?;
+        if let Some(account) = &p.account_id {
+            accounts::set_state(
+                &mut *tx,
+                account,
+                AccountState::Closed.as_str(),
+                now.millis(),
+            )
+            .await?;
+            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+        }
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.clone()),
-            detail: serde_json::json!({ "purge_after": purge_after.to_rfc3339() }),
-            ..NewEvent::new("patient", "patient.close", Outcome::Success)
+            detail: serde_json::json!({ "purge_after": purge_after.to_rfc3339(), "request": reference }),
+            ..NewEvent::new(actor.kind.as_str(), "patient.close", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;

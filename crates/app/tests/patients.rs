@@ -700,3 +700,32 @@ fn the_patient_exports_the_record_as_a_zip_with_a_manifest() {
         assert!(!history.as_array().unwrap().is_empty());
     });
 }
+
+#[test]
+fn support_closes_an_inactive_record_on_request() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let support = actor(&f.app, SUPPORT, at(0)).await;
+        let doctor = actor(&f.app, DOCTOR, at(0)).await;
+        let poigoune = patient_id_by_cafat(&f.app, "7654321").await;
+        let denied = f
+            .app
+            .close_record_for_patient(&doctor, &poigoune, "x", at(MINUTE))
+            .await;
+        assert_eq!(outcome(&denied), "forbidden");
+        let purge_after = f
+            .app
+            .close_record_for_patient(&support, &poigoune, "courrier du 21/09", at(MINUTE))
+            .await
+            .unwrap();
+        let again = f
+            .app
+            .close_record_for_patient(&support, &poigoune, "x", at(MINUTE))
+            .await;
+        assert_eq!(outcome(&again), "invalid_state", "{backend:?}");
+        let added = f.app.bench_vault_writes(&poigoune, 1, at(2 * MINUTE)).await;
+        assert_eq!(outcome(&added), "record_not_open", "{backend:?}");
+        let report = f.app.run_retention(purge_after).await.unwrap();
+        assert_eq!(report.purged, 1, "{backend:?}");
+    });
+}
