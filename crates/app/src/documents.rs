@@ -78,6 +78,28 @@ pub struct Deposit {
     pub content: Vec<u8>,
 }
 
+/// Whether a record may be fed: see [`App::check_record_accepts_documents`].
+fn accepts_documents(p: &mds_store::patients::PatientRow) -> Result<(), AppError> {
+    if p.died_on.is_some() {
+        return Err(crate::patient_life::deceased());
+    }
+    if !matches!(p.record_state.as_str(), "active" | "inactive") {
+        return Err(AppError::conflict(
+            "record_not_open",
+            "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \
+             document ne peut y être ajouté.",
+        ));
+    }
+    if p.identity_status != "validated" {
+        return Err(AppError::conflict(
+            "identity_not_validated",
+            "L'identité de ce patient n'est pas encore validée : aucun document ne peut \
+             être ajouté.",
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct VaultCheck {
     pub checked: u64,
@@ -133,6 +155,12 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
+            // Checked again under the writer lock: a death or closure recorded while the
+            // content was being written wins.
+            let patient = mds_store::patients::by_id(&mut *tx, &row.patient_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            accepts_documents(&patient)?;
             documents::insert(&mut *tx, &row).await?;
             let ev = NewEvent {
                 patient_id: Some(row.patient_id.clone()),
@@ -168,24 +196,7 @@ impl App {
         let p = mds_store::patients::by_id(self.db.pool(), patient_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if p.died_on.is_some() {
-            return Err(crate::patient_life::deceased());
-        }
-        if !matches!(p.record_state.as_str(), "active" | "inactive") {
-            return Err(AppError::conflict(
-                "record_not_open",
-                "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \
-                 document ne peut y être ajouté.",
-            ));
-        }
-        if p.identity_status != "validated" {
-            return Err(AppError::conflict(
-                "identity_not_validated",
-                "L'identité de ce patient n'est pas encore validée : aucun document ne peut \
-                 être ajouté.",
-            ));
-        }
-        Ok(())
+        accepts_documents(&p)
     }
 
     /// Decrypted content of a stored document row (no access decision here).
