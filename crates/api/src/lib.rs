@@ -6,13 +6,17 @@
 mod audit;
 mod auth;
 mod directory;
+mod enrolments;
 mod error;
 mod extract;
 mod health;
 mod middleware;
 mod openapi;
+mod patients;
 mod record;
 mod record_controls;
+mod reviews;
+mod uploads;
 
 pub use error::ApiError;
 pub use extract::session_cookie;
@@ -136,6 +140,32 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/accounts/{id}/reactivate", post(directory::reactivate))
         .route("/assistants", post(directory::create_assistant))
         .route("/audit", get(audit::read))
+        .route(
+            "/patients",
+            post(patients::create).layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/patients/search", post(patients::search))
+        .route("/patients/{id}/activate", post(patients::activate))
+        .route("/patients/{id}/care-team", post(patients::change_care_team))
+        .route("/patients/{id}/death", post(patients::record_death))
+        .route("/patients/{id}/erasure", post(patients::request_erasure))
+        .route("/patients/{id}/close", post(patients::close))
+        .route("/me/record/close", post(patients::close_own))
+        .route("/me/record/erasure", post(patients::erase_own))
+        .route("/me/record/export", get(patients::export_own))
+        .route(
+            "/enrolments",
+            get(enrolments::queue)
+                .post(enrolments::submit)
+                .layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/enrolments/status", post(enrolments::status))
+        .route("/enrolments/{id}/scans/{scan_id}", get(enrolments::scan))
+        .route("/enrolments/{id}/validate", post(enrolments::validate))
+        .route("/enrolments/{id}/reject", post(enrolments::reject))
+        .route("/identity-reviews", get(reviews::list))
+        .route("/identity-reviews/{id}/approve", post(reviews::approve))
+        .route("/identity-reviews/{id}/reject", post(reviews::reject))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     Router::new()

@@ -28,9 +28,15 @@ use utoipa::{Modify, OpenApi};
         crate::record_controls::request_consent, crate::record_controls::consents,
         crate::record_controls::approve, crate::record_controls::refuse,
         crate::record_controls::revoke, crate::record_controls::enter_code,
+        crate::patients::create, crate::patients::search, crate::patients::activate,
+        crate::patients::change_care_team, crate::patients::record_death, crate::patients::request_erasure, crate::patients::close,
+        crate::patients::close_own, crate::patients::erase_own, crate::patients::export_own,
+        crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
+        crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
+        crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "record"), (name = "record-controls"), (name = "health"))
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"))
 )]
 struct ApiDoc;
 

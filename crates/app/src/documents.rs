@@ -96,6 +96,28 @@ fn declares_dtd(content: &[u8]) -> bool {
         .any(|w| upper(w) == b"<!DOCTYPE" || upper(&w[..8]) == b"<!ENTITY")
 }
 
+/// Whether a record may be fed: see [`App::check_record_accepts_documents`].
+fn accepts_documents(p: &mds_store::patients::PatientRow) -> Result<(), AppError> {
+    if p.died_on.is_some() {
+        return Err(crate::patient_life::deceased());
+    }
+    if !matches!(p.record_state.as_str(), "active" | "inactive") {
+        return Err(AppError::conflict(
+            "record_not_open",
+            "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \
+             document ne peut y être ajouté.",
+        ));
+    }
+    if p.identity_status != "validated" {
+        return Err(AppError::conflict(
+            "identity_not_validated",
+            "L'identité de ce patient n'est pas encore validée : aucun document ne peut \
+             être ajouté.",
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct VaultCheck {
     pub checked: u64,
@@ -124,6 +146,7 @@ impl App {
         event: NewEvent,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
+        self.check_record_accepts_documents(&d.patient_id).await?;
         let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
             AppError::invalid("unknown_document_type", "Type de document inconnu.")
         })?;
@@ -169,6 +192,12 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
+            // Checked again under the writer lock: a death or closure recorded while the
+            // content was being written wins.
+            let patient = mds_store::patients::by_id(&mut *tx, &row.patient_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            accepts_documents(&patient)?;
             if let Some((old, _)) = &extras.replaces {
                 if !documents::mark_superseded(&mut *tx, old).await? {
                     return Err(AppError::conflict(
@@ -211,6 +240,18 @@ impl App {
             });
         }
         Ok(row)
+    }
+
+    /// Only a validated identity of an open record (active or inactive) of a living patient
+    /// may be fed (DESIGN.md sections 2 and 3).
+    pub(crate) async fn check_record_accepts_documents(
+        &self,
+        patient_id: &str,
+    ) -> Result<(), AppError> {
+        let p = mds_store::patients::by_id(self.db.pool(), patient_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        accepts_documents(&p)
     }
 
     /// Decrypted content of a stored document row (no access decision here).
@@ -310,6 +351,29 @@ impl App {
                     self.vault
                         .rewrap(&c.object_key, &c.wrapped_key, &c.key_id)?;
                 documents::set_wrapped_key(self.db.pool(), &row.id, &wrapped, &key_id).await?;
+                rewrapped += 1;
+            }
+        }
+        // Identity scans and consent forms are sealed the same way.
+        let mut after = String::new();
+        loop {
+            let page = mds_store::identity_files::page(self.db.pool(), &after, 500).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            for f in page {
+                if f.key_id == current {
+                    continue;
+                }
+                let (wrapped, key_id) =
+                    self.vault
+                        .rewrap(&f.object_key, &f.wrapped_key, &f.key_id)?;
+                mds_store::identity_files::set_wrapped_key(
+                    self.db.pool(),
+                    &f.id,
+                    &wrapped,
+                    &key_id,
+                )
+                .await?;
                 rewrapped += 1;
             }
         }

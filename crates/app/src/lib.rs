@@ -13,8 +13,13 @@ pub mod demo;
 pub mod directory;
 pub mod documents;
 pub mod enrolment;
+pub mod export;
+pub mod identity_reviews;
 pub mod password;
+pub mod patient_life;
+pub mod patients;
 pub mod record;
+pub mod self_enrolment;
 pub mod settings;
 pub mod totp;
 

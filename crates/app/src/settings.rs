@@ -40,6 +40,12 @@ pub struct Settings {
     /// Whether the declared attending physician also sees documents masked from
     /// professionals (French law says yes; the MDS matrix is silent). Default: no.
     pub attending_physician_sees_confidential: bool,
+    /// Keep the identity scans of a self-enrolment after support's decision (deleted from the
+    /// vault by default: once the identity is checked they are no longer needed).
+    pub keep_identity_scans: bool,
+    /// Days within which an erasure request is carried out (3 months by default). The
+    /// retention job carries out pending requests at its next run, well before.
+    pub erasure_deadline_days: i64,
 }
 
 impl Default for Settings {
@@ -61,6 +67,8 @@ impl Default for Settings {
             break_glass_hours: 24,
             samu_hours: 24,
             attending_physician_sees_confidential: false,
+            keep_identity_scans: false,
+            erasure_deadline_days: 92,
         }
     }
 }

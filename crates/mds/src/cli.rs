@@ -16,10 +16,10 @@ pub struct Cli {
 }
 
 #[derive(Args, Clone)]
-struct ConfigArg {
+pub(crate) struct ConfigArg {
     /// TOML configuration file (defaults, then this file, then MDS_* environment variables).
     #[arg(long, short = 'c', global = true)]
-    config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -161,6 +161,8 @@ enum AdminCommand {
         #[arg(long)]
         reason: String,
     },
+    #[command(flatten)]
+    Patients(crate::admin_patients::PatientAdmin),
 }
 
 #[derive(Subcommand)]
@@ -225,7 +227,7 @@ enum BenchCommand {
     },
 }
 
-async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
+pub(crate) async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
     let cfg = runtime::load_config(config.config.as_deref())?;
     runtime::init_logs(&cfg);
     let app = runtime::open(&cfg).await?;
@@ -233,7 +235,7 @@ async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunErr
 }
 
 /// The support agent an operator command acts for; must be an active support account.
-async fn support_actor(app: &App, login: &str) -> Result<Actor, RunError> {
+pub(crate) async fn support_actor(app: &App, login: &str) -> Result<Actor, RunError> {
     let account = mds_store::accounts::by_login(app.db().pool(), &login.trim().to_lowercase())
         .await?
         .filter(|a| a.kind == "support" && a.state == "active")
@@ -246,7 +248,7 @@ async fn support_actor(app: &App, login: &str) -> Result<Actor, RunError> {
     })
 }
 
-fn print_json(value: &impl serde::Serialize) {
+pub(crate) fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {
         Ok(s) => println!("{s}"),
         Err(e) => eprintln!("mds: cannot print the result: {e}"),
@@ -485,6 +487,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
                 .await?;
             println!("account {account} reactivated");
         }
+        AdminCommand::Patients(cmd) => crate::admin_patients::run(cmd, now).await?,
     }
     Ok(())
 }

@@ -230,6 +230,12 @@ impl Config {
                     .into(),
             ));
         }
+        if !(1..=92).contains(&s.erasure_deadline_days) {
+            return Err(ConfigError::Invalid(
+                "security.erasure_deadline_days: from 1 to 92 (an erasure is due within 3 months)"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 
@@ -376,6 +382,28 @@ mod tests {
         assert!(c.security.attending_physician_sees_confidential);
         assert_eq!(c.vault.s3.region, "us-east-1");
         assert_eq!(c.database_url().unwrap(), "sqlite://./mds-data/mds.db");
+    }
+
+    #[test]
+    fn identity_scans_and_erasure_deadline_are_configurable() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert!(!c.security.keep_identity_scans);
+        assert_eq!(c.security.erasure_deadline_days, 92);
+        let c = Config::load(
+            None,
+            env(&[
+                ("MDS_SECURITY_KEEP_IDENTITY_SCANS", "true"),
+                ("MDS_SECURITY_ERASURE_DEADLINE_DAYS", "30"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.security.keep_identity_scans);
+        assert_eq!(c.security.erasure_deadline_days, 30);
+        let err = Config::load(None, env(&[("MDS_SECURITY_ERASURE_DEADLINE_DAYS", "120")]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("erasure_deadline_days"), "{err}");
     }
 
     #[test]

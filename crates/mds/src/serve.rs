@@ -101,7 +101,8 @@ async fn shutdown_signal() {
 }
 
 /// Every ten minutes: remove vault objects no row references (older than the grace period),
-/// left by uploads interrupted by a crash, and sessions that ended long ago.
+/// left by uploads interrupted by a crash, and sessions that ended long ago; then run the
+/// retention job (purge of 10-year-old archives, erasure requests).
 async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -111,6 +112,12 @@ async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
                     Ok((0, 0)) => {}
                     Ok((orphans, sessions)) => tracing::info!(orphans, sessions, "housekeeping removed stale items"),
                     Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                }
+                // Archives past 10 years and erasure requests (DESIGN.md section 3).
+                match app.run_retention(runtime::now()).await {
+                    Ok(r) if r.purged + r.erased > 0 => tracing::info!(purged = r.purged, erased = r.erased, documents = r.documents_removed, "retention job removed records"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "retention job failed"),
                 }
             }
             _ = stop.changed() => break,

@@ -222,3 +222,24 @@ pub async fn use_enrolment_token<'e, E: Executor<'e, Database = Any>>(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Removes every personal datum and credential of an account and frees its login (closed or
+/// erased patient accounts, rejected enrolments): the row stays for the audit trail.
+pub async fn scrub<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id: &str,
+    state: &str,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE accounts SET login = $1, display_name = '', email = NULL, password_hash = NULL, \
+         totp_secret = NULL, totp_confirmed = 0, state = $2, updated_at_ms = $3 WHERE id = $4",
+    )
+    .bind(format!("{state}:{id}"))
+    .bind(state)
+    .bind(now_ms)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}

@@ -87,3 +87,15 @@ pub async fn members<'e, E: Executor<'e, Database = Any>>(
         })
         .collect())
 }
+
+/// Empties the care team of a patient (erasure).
+pub async fn remove_all<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM care_team WHERE patient_id = $1")
+        .bind(patient_id)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -178,26 +178,32 @@ pub async fn set_wrapped_key<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-/// Whether some row references this vault object (used before deleting an apparent orphan).
+/// Whether some row (a document or an identity file) references this vault object (used
+/// before deleting an apparent orphan).
 pub async fn object_is_referenced<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     object_key: &str,
 ) -> Result<bool, StoreError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM documents WHERE object_key = $1")
-        .bind(object_key)
-        .fetch_optional(ex)
-        .await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM documents WHERE object_key = $1 \
+         UNION ALL SELECT 1 FROM identity_files WHERE object_key = $1",
+    )
+    .bind(object_key)
+    .fetch_optional(ex)
+    .await?;
     Ok(row.is_some())
 }
 
-/// Master key ids still wrapping some data key.
+/// Master key ids still wrapping some data key (of a document or an identity file).
 pub async fn key_ids_in_use<'e, E: Executor<'e, Database = Any>>(
     ex: E,
 ) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT DISTINCT key_id FROM documents WHERE key_id IS NOT NULL")
-            .fetch_all(ex)
-            .await?;
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT key_id FROM documents WHERE key_id IS NOT NULL \
+             UNION SELECT DISTINCT key_id FROM identity_files",
+    )
+    .fetch_all(ex)
+    .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -345,4 +351,30 @@ pub async fn masking<'e, E: Executor<'e, Database = Any>>(
             .fetch_optional(ex)
             .await?;
     Ok(row.map(|(by, req)| (by, req != 0)))
+}
+
+/// Every document row of a patient, whatever its status (export, erasure).
+pub async fn all_for_patient<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM documents WHERE patient_id = $1 ORDER BY created_at_ms, id"
+    ))
+    .bind(patient_id)
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Deletes every document row of a patient (the vault objects are the caller's job).
+pub async fn delete_all_for_patient<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM documents WHERE patient_id = $1")
+        .bind(patient_id)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected())
 }

@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod care_team;
 pub mod directory;
 pub mod documents;
+pub mod enrolments;
+pub mod identity_files;
 pub mod patients;
 pub mod record_access;
 pub mod sessions;

@@ -23,6 +23,11 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0002_care_team.sql"),
     },
     Migration {
+        version: 3,
+        name: "0003_patients",
+        sql: include_str!("../migrations/sqlite/0003_patients.sql"),
+    },
+    Migration {
         version: 4,
         name: "0004_record_access",
         sql: include_str!("../migrations/sqlite/0004_record_access.sql"),
@@ -39,6 +44,11 @@ const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_care_team",
         sql: include_str!("../migrations/postgres/0002_care_team.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_patients",
+        sql: include_str!("../migrations/postgres/0003_patients.sql"),
     },
     Migration {
         version: 4,

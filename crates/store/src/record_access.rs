@@ -355,3 +355,27 @@ pub async fn set_emergency_settings<'e, E: Executor<'e, Database = Any>>(
     .await?;
     Ok(())
 }
+
+/// Deletes every access fact of a patient (consents, emergency sessions, blocks, oppositions,
+/// emergency settings, information duty) — the erasure of a record. Returns the rows removed.
+pub async fn remove_all_for_patient(
+    tx: &mut crate::Tx,
+    patient_id: &str,
+) -> Result<u64, StoreError> {
+    let mut removed = 0;
+    for table in [
+        "consents",
+        "emergency_sessions",
+        "record_blocks",
+        "feeding_oppositions",
+        "emergency_settings",
+        "information_duty",
+    ] {
+        let done = sqlx::query(&format!("DELETE FROM {table} WHERE patient_id = $1"))
+            .bind(patient_id)
+            .execute(&mut **tx)
+            .await?;
+        removed += done.rows_affected();
+    }
+    Ok(removed)
+}

@@ -1,0 +1,242 @@
+//! Self-enrolment of a patient (anonymous, with scans) and its handling by support.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Auth, ClientIp, Json};
+use crate::patients::{IdentityIn, PatientOut};
+use crate::uploads::{missing, multipart_error, read_parts};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use mds_app::self_enrolment::SelfEnrolment;
+use mds_app::App;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The `enrolment` part of the form.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentIn {
+    pub identity: IdentityIn,
+    pub email: String,
+    pub phone: Option<String>,
+    /// At least 12 characters.
+    pub password: String,
+}
+
+/// The form of `POST /api/v1/enrolments` (`multipart/form-data`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the form for OpenAPI only
+pub struct EnrolmentForm {
+    /// JSON text of [`EnrolmentIn`].
+    enrolment: String,
+    /// Scan of the identity document (ID card or passport): PDF, JPEG or PNG, 5 MB at most.
+    #[schema(format = Binary, value_type = String)]
+    identity_document: Vec<u8>,
+    /// Scan of the CAFAT card: PDF, JPEG or PNG, 5 MB at most.
+    #[schema(format = Binary, value_type = String)]
+    cafat_card: Vec<u8>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceiptOut {
+    pub request_id: String,
+    /// Keep it: `POST /api/v1/enrolments/status` tells where the request stands. Shown once.
+    pub status_token: String,
+}
+
+/// Anyone. Self-enrolment: the account is `pending` until support checks the scans.
+#[utoipa::path(post, path = "/api/v1/enrolments", tag = "enrolments",
+    request_body(content = EnrolmentForm, content_type = "multipart/form-data"),
+    responses((status = 202, body = ReceiptOut), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, axum::Json<ReceiptOut>), ApiError> {
+    let m = m.map_err(|e| multipart_error(&e))?;
+    let mut parts = read_parts(m, &["enrolment", "identity_document", "cafat_card"]).await?;
+    let json = parts
+        .take("enrolment")
+        .ok_or_else(|| missing("enrolment", "identité et contact, en JSON"))?;
+    let body: EnrolmentIn = serde_json::from_slice(&json).map_err(|e| {
+        ApiError::http(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("Contenu JSON invalide : {e}"),
+        )
+    })?;
+    let e = SelfEnrolment {
+        identity: body.identity.into(),
+        email: body.email,
+        phone: body.phone,
+        password: body.password,
+        identity_document: parts
+            .take("identity_document")
+            .ok_or_else(|| missing("identity_document", "scan de la pièce d'identité"))?,
+        cafat_card: parts
+            .take("cafat_card")
+            .ok_or_else(|| missing("cafat_card", "scan de la carte CAFAT"))?,
+    };
+    let r = app.submit_self_enrolment(e, ip, crate::now()).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(ReceiptOut {
+            request_id: r.request_id,
+            status_token: r.status_token,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusIn {
+    pub status_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusOut {
+    /// pending, validated or rejected.
+    pub status: String,
+    /// Why support rejected the request.
+    pub reason: Option<String>,
+}
+
+/// Anyone holding the status token given at enrolment.
+#[utoipa::path(post, path = "/api/v1/enrolments/status", tag = "enrolments", request_body = StatusIn,
+    responses((status = 200, body = StatusOut), (status = 404, body = ErrorBody)))]
+pub async fn status(
+    State(app): State<App>,
+    Json(b): Json<StatusIn>,
+) -> Result<axum::Json<StatusOut>, ApiError> {
+    let s = app.self_enrolment_status(&b.status_token).await?;
+    Ok(axum::Json(StatusOut {
+        status: s.status,
+        reason: s.reason,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScanOut {
+    pub id: String,
+    /// identity_document or cafat_card.
+    pub purpose: String,
+    pub format: String,
+    pub size_bytes: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QueueItemOut {
+    pub request_id: String,
+    pub submitted_at_ms: i64,
+    pub patient: PatientOut,
+    pub cafat: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A record with a near identity, to compare before validating.
+    pub near_match_patient_id: Option<String>,
+    pub scans: Vec<ScanOut>,
+}
+
+/// Support. Self-enrolments waiting for verification, oldest first.
+#[utoipa::path(get, path = "/api/v1/enrolments", tag = "enrolments", security(("bearer" = [])),
+    responses((status = 200, body = [QueueItemOut]), (status = 403, body = ErrorBody)))]
+pub async fn queue(
+    State(app): State<App>,
+    Auth(actor): Auth,
+) -> Result<axum::Json<Vec<QueueItemOut>>, ApiError> {
+    let items = app.list_self_enrolments(&actor, crate::now()).await?;
+    Ok(axum::Json(
+        items
+            .into_iter()
+            .map(|i| QueueItemOut {
+                request_id: i.request_id,
+                submitted_at_ms: i.submitted_at_ms,
+                patient: i.patient.into(),
+                cafat: i.cafat,
+                email: i.email,
+                phone: i.phone,
+                near_match_patient_id: i.near_match_patient_id,
+                scans: i
+                    .scans
+                    .into_iter()
+                    .map(|s| ScanOut {
+                        id: s.id,
+                        purpose: s.purpose,
+                        format: s.format,
+                        size_bytes: s.size_bytes,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// Support. Downloads a scan of a request (identity, never medical content); audited.
+#[utoipa::path(get, path = "/api/v1/enrolments/{id}/scans/{scan_id}", tag = "enrolments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "request id"), ("scan_id" = String, Path, description = "scan id")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn scan(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Path((id, scan_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (bytes, mime) = app
+        .read_enrolment_scan(&actor, &id, &scan_id, ip, crate::now())
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CONTENT_DISPOSITION, "attachment".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ValidatedOut {
+    pub patient_id: String,
+    /// One-time token for the patient to enrol a second factor (`/api/v1/auth/enrolment`).
+    pub enrolment_token: String,
+}
+
+/// Support. The scans match: identity validated from scans, account active.
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/validate", tag = "enrolments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "request id")),
+    responses((status = 200, body = ValidatedOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn validate(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> Result<axum::Json<ValidatedOut>, ApiError> {
+    let v = app
+        .validate_self_enrolment(&actor, &id, crate::now())
+        .await?;
+    Ok(axum::Json(ValidatedOut {
+        patient_id: v.patient_id,
+        enrolment_token: v.enrolment_token,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectIn {
+    /// Shown to the person: say what to correct.
+    pub reason: String,
+}
+
+/// Support. Rejects with a reason the person reads with the status token.
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/reject", tag = "enrolments", security(("bearer" = [])), request_body = RejectIn,
+    params(("id" = String, Path, description = "request id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reject(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Json(b): Json<RejectIn>,
+) -> Result<StatusCode, ApiError> {
+    app.reject_self_enrolment(&actor, &id, &b.reason, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

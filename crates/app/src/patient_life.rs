@@ -1,0 +1,517 @@
+//! The life of a patient record after creation (DESIGN.md section 3): activation of an
+//! inactive record by support, care team changes of inactive records by support, closure by
+//! the patient (archived 10 years, then removed by [`App::run_retention`]), erasure on request,
+//! death recorded by support. Every change is audited in its transaction; nothing here reads
+//! medical content.
+
+use crate::patients::parse_email;
+use crate::{enrolment, Actor, App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::{AccountKind, AccountState, Login, Timestamp};
+use mds_store::{accounts, care_team, directory, documents, identity_files, patients, sessions};
+use mds_store::{new_id, StoreError};
+use serde::Serialize;
+
+/// How long a closed record stays archived.
+pub const ARCHIVE_YEARS: i32 = 10;
+
+/// The activation of an inactive record: the patient sets a password and a second factor with
+/// this one-time token (`/api/v1/auth/enrolment`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Activation {
+    pub patient_id: String,
+    pub account_id: String,
+    pub login: String,
+    pub enrolment_token: String,
+}
+
+/// What one pass of the retention job did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RetentionReport {
+    /// Archives removed 10 years after closure.
+    pub purged: u64,
+    /// Records erased on request.
+    pub erased: u64,
+    pub documents_removed: u64,
+}
+
+fn request_reference(text: &str) -> Result<String, AppError> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 500 || t.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "request_reference_required",
+            "Indiquez la référence de la demande du patient (500 caractères au plus).",
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+fn invalid_state(state: &str) -> AppError {
+    let message = match state {
+        "closed" => "Ce dossier est clôturé : cette action n'est plus possible.",
+        "erased" => "Ce dossier a été supprimé.",
+        "pending" => "Ce dossier attend la vérification de l'identité par le support.",
+        "active" => "Ce compte est déjà actif : le patient gère lui-même son dossier.",
+        _ => "Cette action n'est pas possible dans l'état actuel du dossier.",
+    };
+    AppError::conflict("invalid_state", message)
+}
+
+/// The same calendar day `years` later (29 February becomes 1 March).
+pub fn years_later(at: Timestamp, years: i32) -> Timestamp {
+    let Some(t) = at.to_offset_datetime() else {
+        return at;
+    };
+    let date = t.date();
+    let target = time::Date::from_calendar_date(date.year() + years, date.month(), date.day())
+        .or_else(|_| time::Date::from_calendar_date(date.year() + years, time::Month::March, 1));
+    match target {
+        Ok(d) => {
+            let later = t.replace_date(d);
+            let ms = later.unix_timestamp_nanos() / 1_000_000;
+            Timestamp::from_millis(i64::try_from(ms).unwrap_or(i64::MAX))
+        }
+        Err(_) => Timestamp::from_millis(i64::MAX),
+    }
+}
+
+impl App {
+    async fn patient(&self, patient_id: &str) -> Result<patients::PatientRow, AppError> {
+        patients::by_id(self.db.pool(), patient_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The record of a signed-in patient.
+    pub(crate) async fn own_record(&self, actor: &Actor) -> Result<patients::PatientRow, AppError> {
+        actor.require(AccountKind::Patient)?;
+        patients::by_account(self.db.pool(), actor.account_id.as_str())
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Support only. Turns an inactive record into an active account on the patient's request:
+    /// an account is created with the patient's e-mail as login and a one-time enrolment token
+    /// is issued for the patient to choose a password and a second factor.
+    pub async fn activate_patient(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        email: Option<&str>,
+        request: &str,
+        now: Timestamp,
+    ) -> Result<Activation, AppError> {
+        actor.require(AccountKind::Support)?;
+        let reference = request_reference(request)?;
+        let p = self.patient(patient_id).await?;
+        if p.record_state != "inactive" {
+            return Err(invalid_state(&p.record_state));
+        }
+        if p.died_on.is_some() {
+            return Err(deceased());
+        }
+        let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(e) => parse_email(e)?,
+            None => p.email.clone().ok_or_else(|| {
+                AppError::invalid(
+                    "email_required",
+                    "Une adresse e-mail est nécessaire pour activer le compte : demandez-la \
+                     au patient.",
+                )
+            })?,
+        };
+        let login = Login::parse(&email).ok_or_else(|| {
+            AppError::invalid("invalid_email", "L'adresse e-mail n'est pas valide.")
+        })?;
+        let first: Vec<String> = serde_json::from_str(&p.first_names).unwrap_or_default();
+        let display = format!(
+            "{} {}",
+            first.first().map_or("", String::as_str),
+            p.birth_name
+        );
+        let account = accounts::AccountRow {
+            id: new_id(),
+            kind: AccountKind::Patient.as_str().to_owned(),
+            login: login.as_str().to_owned(),
+            display_name: display.trim().to_owned(),
+            email: Some(email.clone()),
+            password_hash: None,
+            totp_secret: None,
+            totp_confirmed: false,
+            totp_last_step: 0,
+            state: AccountState::Pending.as_str().to_owned(),
+            created_at_ms: now.millis(),
+            updated_at_ms: now.millis(),
+        };
+        let mut tx = self.db.begin().await?;
+        if !patients::transition(&mut *tx, &p.id, "inactive", "active").await? {
+            return Err(invalid_state("changed"));
+        }
+        accounts::insert(&mut *tx, &account)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::conflict(
+                    "duplicate_email",
+                    "Cette adresse e-mail est déjà utilisée par un autre compte.",
+                ),
+                e => e.into(),
+            })?;
+        patients::set_account(&mut *tx, &p.id, &account.id, &email).await?;
+        let token = enrolment::issue_token(self, &mut tx, &account.id, now).await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: serde_json::json!({ "account_id": account.id, "request": reference }),
+            ..NewEvent::new("support", "patient.activate", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(Activation {
+            patient_id: p.id,
+            account_id: account.id,
+            login: account.login,
+            enrolment_token: token,
+        })
+    }
+
+    /// Support only, inactive records only (an active patient manages their own care team).
+    /// Adds and removes professionals on the patient's request, whose reference is recorded.
+    pub async fn change_care_team_for_patient(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        add: &[String],
+        remove: &[String],
+        request: &str,
+        now: Timestamp,
+    ) -> Result<Vec<care_team::CareTeamMember>, AppError> {
+        actor.require(AccountKind::Support)?;
+        let reference = request_reference(request)?;
+        let p = self.patient(patient_id).await?;
+        if p.record_state != "inactive" {
+            return Err(invalid_state(&p.record_state));
+        }
+        for id in add {
+            let known = directory::professional(self.db.pool(), id).await?;
+            if known.is_none_or(|k| k.state != "active") {
+                return Err(AppError::invalid(
+                    "unknown_professional",
+                    "Ce professionnel n'est pas un professionnel actif de l'annuaire.",
+                ));
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        let (mut added, mut removed) = (Vec::new(), Vec::new());
+        for id in add {
+            let m = care_team::CareTeamMember {
+                patient_id: p.id.clone(),
+                professional_account_id: id.clone(),
+                attending_physician: false,
+                added_by: actor.account_id.to_string(),
+                added_at_ms: now.millis(),
+            };
+            if care_team::add(&mut *tx, &m).await? {
+                added.push(id.clone());
+            }
+        }
+        for id in remove {
+            if care_team::remove(&mut *tx, &p.id, id).await? {
+                removed.push(id.clone());
+            }
+        }
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: serde_json::json!({ "added": added, "removed": removed, "request": reference }),
+            ..NewEvent::new("support", "patient.care_team.change", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(care_team::members(self.db.pool(), &p.id).await?)
+    }
+
+    /// The patient closes their own account, with an explicit confirmation. Nothing can be
+    /// added or read afterwards; the record is archived for 10 years, then removed.
+    pub async fn close_own_record(
+        &self,
+        actor: &Actor,
+        confirm: bool,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        let p = self.own_record(actor).await?;
+        if !confirm {
+            return Err(AppError::invalid(
+                "confirmation_required",
+                "Confirmez la clôture : votre dossier sera archivé 10 ans puis supprimé, et \
+                 plus aucun professionnel ne pourra le consulter ni l'alimenter.",
+            ));
+        }
+        if p.record_state != "active" {
+            return Err(invalid_state(&p.record_state));
+        }
+        self.close_record(actor, &p, None, now).await
+    }
+
+    /// Support only: closure requested by the patient outside the portal (an inactive record
+    /// has no portal access), with the reference of the request.
+    pub async fn close_record_for_patient(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        request: &str,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        actor.require(AccountKind::Support)?;
+        let reference = request_reference(request)?;
+        let p = self.patient(patient_id).await?;
+        if !matches!(p.record_state.as_str(), "active" | "inactive") {
+            return Err(invalid_state(&p.record_state));
+        }
+        self.close_record(actor, &p, Some(reference), now).await
+    }
+
+    async fn close_record(
+        &self,
+        actor: &Actor,
+        p: &patients::PatientRow,
+        reference: Option<String>,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        let purge_after = years_later(now, ARCHIVE_YEARS);
+        let mut tx = self.db.begin().await?;
+        patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
+        if let Some(account) = &p.account_id {
+            accounts::set_state(
+                &mut *tx,
+                account,
+                AccountState::Closed.as_str(),
+                now.millis(),
+            )
+            .await?;
+            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+        }
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: serde_json::json!({ "purge_after": purge_after.to_rfc3339(), "request": reference }),
+            ..NewEvent::new(actor.kind.as_str(), "patient.close", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(purge_after)
+    }
+
+    /// The patient asks for the erasure of the record, with an explicit confirmation. The
+    /// record is closed at once; the retention job erases it before the deadline.
+    pub async fn request_own_erasure(
+        &self,
+        actor: &Actor,
+        confirm: bool,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        let p = self.own_record(actor).await?;
+        if !confirm {
+            return Err(AppError::invalid(
+                "confirmation_required",
+                "Confirmez la demande : toutes les données de votre dossier seront \
+                 définitivement supprimées.",
+            ));
+        }
+        self.record_erasure_request(actor, &p, None, now).await
+    }
+
+    /// Support only: an erasure request received from the patient (e.g. an inactive record
+    /// without portal access), with the reference of the request.
+    pub async fn request_erasure_for_patient(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        request: &str,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        actor.require(AccountKind::Support)?;
+        let reference = request_reference(request)?;
+        let p = self.patient(patient_id).await?;
+        self.record_erasure_request(actor, &p, Some(reference), now)
+            .await
+    }
+
+    async fn record_erasure_request(
+        &self,
+        actor: &Actor,
+        p: &patients::PatientRow,
+        reference: Option<String>,
+        now: Timestamp,
+    ) -> Result<Timestamp, AppError> {
+        if !matches!(p.record_state.as_str(), "active" | "inactive" | "closed") {
+            return Err(invalid_state(&p.record_state));
+        }
+        let life = patients::life(self.db.pool(), &p.id)
+            .await?
+            .unwrap_or_default();
+        if let Some(deadline) = life.erasure_deadline_ms {
+            return Ok(Timestamp::from_millis(deadline));
+        }
+        let deadline = now.plus_seconds(self.settings.erasure_deadline_days * 86_400);
+        let mut tx = self.db.begin().await?;
+        patients::request_erasure(&mut *tx, &p.id, now.millis(), deadline.millis()).await?;
+        if p.record_state != "closed" {
+            let purge_after = years_later(now, ARCHIVE_YEARS);
+            patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
+        }
+        if let Some(account) = &p.account_id {
+            accounts::set_state(
+                &mut *tx,
+                account,
+                AccountState::Closed.as_str(),
+                now.millis(),
+            )
+            .await?;
+            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+        }
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: serde_json::json!({ "deadline": deadline.to_rfc3339(), "request": reference }),
+            ..NewEvent::new(
+                actor.kind.as_str(),
+                "patient.erasure.request",
+                Outcome::Success,
+            )
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(deadline)
+    }
+
+    /// Support only. Records the death of a patient (`AAAA-MM-JJ` or `JJ/MM/AAAA`, not in the
+    /// future, not before the birth): nothing can be added to the record afterwards.
+    pub async fn record_death(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        died_on: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        actor.require(AccountKind::Support)?;
+        let p = self.patient(patient_id).await?;
+        if p.record_state == "erased" {
+            return Err(invalid_state(&p.record_state));
+        }
+        if p.died_on.is_some() {
+            return Err(AppError::conflict(
+                "death_already_recorded",
+                "Le décès de ce patient est déjà enregistré.",
+            ));
+        }
+        let today = now
+            .noumea_date()
+            .ok_or_else(|| AppError::Internal("clock out of range".to_owned()))?;
+        let date = mds_domain::BirthDate::parse(died_on, today).map_err(|_| {
+            AppError::invalid(
+                "invalid_death_date",
+                "La date de décès doit être une date valide, au format JJ/MM/AAAA, et ne peut \
+                 pas être dans le futur.",
+            )
+        })?;
+        if date.to_iso() < p.birth_date {
+            return Err(AppError::invalid(
+                "invalid_death_date",
+                "La date de décès ne peut pas précéder la date de naissance.",
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        patients::record_death(&mut *tx, &p.id, &date.to_iso(), actor.account_id.as_str()).await?;
+        if let Some(account) = &p.account_id {
+            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+        }
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: serde_json::json!({ "died_on": date.to_iso() }),
+            ..NewEvent::new("support", "patient.death.record", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// The retention job: removes archives 10 years after closure and carries out erasure
+    /// requests. Rows go first (with their audit event, which keeps only that the removal
+    /// happened), then the vault objects; an object left behind is an orphan for the sweep.
+    pub async fn run_retention(&self, now: Timestamp) -> Result<RetentionReport, AppError> {
+        let mut report = RetentionReport::default();
+        loop {
+            let due = patients::due_for_removal(self.db.pool(), now.millis(), 100).await?;
+            if due.is_empty() {
+                break;
+            }
+            for (id, reason) in due {
+                report.documents_removed += self.remove_record(&id, &reason, now).await?;
+                if reason == "retention" {
+                    report.purged += 1;
+                } else {
+                    report.erased += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn remove_record(&self, id: &str, reason: &str, now: Timestamp) -> Result<u64, AppError> {
+        let p = self.patient(id).await?;
+        let docs = documents::all_for_patient(self.db.pool(), id).await?;
+        let files = identity_files::for_owner(self.db.pool(), "patient", id).await?;
+        let mut objects: Vec<String> = docs
+            .iter()
+            .filter_map(|d| d.content.as_ref().map(|c| c.object_key.clone()))
+            .collect();
+        objects.extend(files.iter().map(|f| f.object_key.clone()));
+        let mut tx = self.db.begin().await?;
+        let removed = documents::delete_all_for_patient(&mut *tx, id).await?;
+        care_team::remove_all(&mut *tx, id).await?;
+        mds_store::record_access::remove_all_for_patient(&mut tx, id).await?;
+        identity_files::delete_for_owner(&mut *tx, "patient", id).await?;
+        patients::scrub(&mut *tx, id, now.millis()).await?;
+        if let Some(account) = &p.account_id {
+            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+            accounts::scrub(
+                &mut *tx,
+                account,
+                AccountState::Erased.as_str(),
+                now.millis(),
+            )
+            .await?;
+        }
+        let ev = NewEvent {
+            patient_id: Some(id.to_owned()),
+            detail: serde_json::json!({ "reason": reason, "documents": removed, "files": files.len() }),
+            ..NewEvent::new("system", "patient.erase", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.discard_objects(&objects).await;
+        Ok(removed)
+    }
+}
+
+pub(crate) fn deceased() -> AppError {
+    AppError::conflict(
+        "patient_deceased",
+        "Le décès de ce patient est enregistré : plus rien ne peut être ajouté à son dossier.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_years_later_keeps_the_calendar_day() {
+        // 2016-02-29T00:00:00Z: no 29 February in 2026, so 1 March.
+        let leap = Timestamp::from_millis(1_456_704_000_000);
+        assert_eq!(years_later(leap, 10).to_rfc3339(), "2026-03-01T00:00:00Z");
+        let t = Timestamp::from_millis(1_795_318_320_000);
+        assert_eq!(years_later(t, 10).to_rfc3339(), "2036-11-22T03:32:00Z");
+    }
+}

@@ -1,0 +1,452 @@
+//! Self-enrolment of a patient (DESIGN.md section 3, account `pending`): the person sends the
+//! traits, contact, a password and scans of the identity document and CAFAT card; support
+//! checks the scans and validates (identity `validated` from scans, account `active`) or
+//! rejects with a reason the person reads with the status token given at submission. Scans are
+//! encrypted in the vault and deleted after the decision unless configuration keeps them.
+//! Support sees identity scans, never medical content; every download is audited.
+
+use crate::auth::{random_token, token_hash};
+use crate::patients::{
+    check_duplicates, check_identity_file, duplicate_cafat, duplicate_identity, new_row,
+    parse_email, parse_phone, validate_identity, PatientSummary,
+};
+use crate::{enrolment, password, Actor, App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::identity::IdentityInput;
+use mds_domain::{AccountKind, AccountState, Login, Timestamp};
+use mds_store::{accounts, enrolments, identity_files, new_id, patients, StoreError};
+use serde::Serialize;
+
+/// What a person sends to enrol.
+#[derive(Clone, Debug, Default)]
+pub struct SelfEnrolment {
+    pub identity: IdentityInput,
+    pub email: String,
+    pub phone: Option<String>,
+    pub password: String,
+    pub identity_document: Vec<u8>,
+    pub cafat_card: Vec<u8>,
+}
+
+/// Given once at submission: the status token lets the person follow the request.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnrolmentReceipt {
+    pub request_id: String,
+    pub status_token: String,
+}
+
+/// What the person reads with the status token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnrolmentStatus {
+    /// `pending`, `validated` or `rejected`.
+    pub status: String,
+    /// The reason given by support when rejected.
+    pub reason: Option<String>,
+}
+
+/// A scan as listed for support.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanInfo {
+    pub id: String,
+    /// `identity_document` or `cafat_card`.
+    pub purpose: String,
+    pub format: String,
+    pub size_bytes: i64,
+}
+
+/// One request of the support queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnrolmentQueueItem {
+    pub request_id: String,
+    pub submitted_at_ms: i64,
+    pub patient: PatientSummary,
+    pub cafat: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// An existing record with a near identity, to compare before validating.
+    pub near_match_patient_id: Option<String>,
+    pub scans: Vec<ScanInfo>,
+}
+
+/// Support's validation: the patient may sign in; the token enrols a TOTP second factor.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnrolmentValidated {
+    pub patient_id: String,
+    pub enrolment_token: String,
+}
+
+fn not_pending() -> AppError {
+    AppError::conflict(
+        "already_decided",
+        "Cette demande d'inscription a déjà été traitée.",
+    )
+}
+
+impl App {
+    /// Anyone (anonymous). Checks everything, stores the scans encrypted, then creates the
+    /// pending account, the provisional record and the request in one transaction.
+    pub async fn submit_self_enrolment(
+        &self,
+        e: SelfEnrolment,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<EnrolmentReceipt, AppError> {
+        let traits = validate_identity(&e.identity, now)?;
+        let email = parse_email(&e.email)?;
+        let login = Login::parse(&email).ok_or_else(|| {
+            AppError::invalid("invalid_email", "L'adresse e-mail n'est pas valide.")
+        })?;
+        let phone = e
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(parse_phone)
+            .transpose()?;
+        password::check_strength(&e.password, &email, self.settings.password_min_length)?;
+        let id_format = check_identity_file(&e.identity_document, "pièce d'identité")?;
+        let cafat_format = check_identity_file(&e.cafat_card, "carte CAFAT")?;
+        if accounts::by_login(self.db.pool(), login.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(duplicate_email());
+        }
+        let near = check_duplicates(self, &traits).await?;
+        let hash = password::hash(&e.password)?;
+
+        let request_id = new_id();
+        let owner = ("enrolment", request_id.as_str());
+        let mut files = Vec::new();
+        for (purpose, format, content) in [
+            ("identity_document", id_format, &e.identity_document),
+            ("cafat_card", cafat_format, &e.cafat_card),
+        ] {
+            match self
+                .seal_identity_file(owner, purpose, format, content, now)
+                .await
+            {
+                Ok(f) => files.push(f),
+                Err(err) => {
+                    let keys: Vec<String> = files.iter().map(|f| f.object_key.clone()).collect();
+                    self.discard_objects(&keys).await;
+                    return Err(err);
+                }
+            }
+        }
+        let account_id = new_id();
+        let mut row = new_row(&traits, "provisional", "pending", Some(now));
+        row.account_id = Some(account_id.clone());
+        row.email = Some(email.clone());
+        row.phone = phone;
+        let token = random_token();
+        let display = format!(
+            "{} {}",
+            traits.first_names.first().entered(),
+            traits.birth_name.entered()
+        );
+        let committed = async {
+            let mut tx = self.db.begin().await?;
+            let account = accounts::AccountRow {
+                id: account_id.clone(),
+                kind: AccountKind::Patient.as_str().to_owned(),
+                login: login.as_str().to_owned(),
+                display_name: display,
+                email: Some(email.clone()),
+                password_hash: Some(hash),
+                totp_secret: None,
+                totp_confirmed: false,
+                totp_last_step: 0,
+                state: AccountState::Pending.as_str().to_owned(),
+                created_at_ms: now.millis(),
+                updated_at_ms: now.millis(),
+            };
+            accounts::insert(&mut *tx, &account)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict(_) => duplicate_email(),
+                    e => e.into(),
+                })?;
+            patients::insert(&mut *tx, &row)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
+                    StoreError::Conflict(_) => duplicate_identity(),
+                    e => e.into(),
+                })?;
+            let request = enrolments::EnrolmentRequestRow {
+                id: request_id.clone(),
+                patient_id: Some(row.id.clone()),
+                account_id: account_id.clone(),
+                status_token_hash: token_hash(&token),
+                status: "pending".to_owned(),
+                near_match_patient_id: near.as_ref().map(|(id, _)| id.clone()),
+                reason: None,
+                decided_by: None,
+                decided_at_ms: None,
+                submitted_at_ms: now.millis(),
+            };
+            enrolments::insert_request(&mut *tx, &request).await?;
+            for f in &files {
+                identity_files::insert(&mut *tx, f).await?;
+            }
+            let ev = NewEvent {
+                patient_id: Some(row.id.clone()),
+                detail: serde_json::json!({
+                    "request_id": request_id, "account_id": account_id,
+                    "near_match": near.is_some(),
+                }),
+                ip,
+                ..NewEvent::new("anonymous", "patient.enrolment.submit", Outcome::Success)
+            };
+            mds_audit::append(&mut tx, ev, now.millis()).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        if let Err(err) = committed {
+            let keys: Vec<String> = files.iter().map(|f| f.object_key.clone()).collect();
+            self.discard_objects(&keys).await;
+            return Err(err);
+        }
+        Ok(EnrolmentReceipt {
+            request_id,
+            status_token: token,
+        })
+    }
+
+    /// Anyone holding the status token given at submission.
+    pub async fn self_enrolment_status(&self, token: &str) -> Result<EnrolmentStatus, AppError> {
+        if token.is_empty() || token.len() > 128 {
+            return Err(AppError::NotFound);
+        }
+        let r = enrolments::request_by_token_hash(self.db.pool(), &token_hash(token))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(EnrolmentStatus {
+            status: r.status,
+            reason: r.reason,
+        })
+    }
+
+    /// Support only. The pending self-enrolments, oldest first.
+    pub async fn list_self_enrolments(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<EnrolmentQueueItem>, AppError> {
+        actor.require(AccountKind::Support)?;
+        let pool = self.db.pool();
+        let mut items = Vec::new();
+        for r in enrolments::requests_with_status(pool, "pending", 200).await? {
+            let Some(pid) = &r.patient_id else { continue };
+            let Some(p) = patients::by_id(pool, pid).await? else {
+                continue;
+            };
+            let scans = identity_files::for_owner(pool, "enrolment", &r.id)
+                .await?
+                .into_iter()
+                .map(|f| ScanInfo {
+                    id: f.id,
+                    purpose: f.purpose,
+                    format: f.format,
+                    size_bytes: f.size_bytes,
+                })
+                .collect();
+            items.push(EnrolmentQueueItem {
+                request_id: r.id.clone(),
+                submitted_at_ms: r.submitted_at_ms,
+                patient: PatientSummary::of(&p),
+                cafat: p.cafat_number.clone(),
+                email: p.email.clone(),
+                phone: p.phone.clone(),
+                near_match_patient_id: r.near_match_patient_id.clone(),
+                scans,
+            });
+        }
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            detail: serde_json::json!({ "pending": items.len() }),
+            ..NewEvent::new("support", "patient.enrolment.list", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(items)
+    }
+
+    /// Support only. The decrypted scan and its MIME type; audited.
+    pub async fn read_enrolment_scan(
+        &self,
+        actor: &Actor,
+        request_id: &str,
+        scan_id: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, String), AppError> {
+        actor.require(AccountKind::Support)?;
+        let r = enrolments::request_by_id(self.db.pool(), request_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let owner = if r.status == "validated" {
+            ("patient", r.patient_id.clone().unwrap_or_default())
+        } else {
+            ("enrolment", r.id.clone())
+        };
+        let file = identity_files::for_owner(self.db.pool(), owner.0, &owner.1)
+            .await?
+            .into_iter()
+            .find(|f| f.id == scan_id)
+            .ok_or(AppError::NotFound)?;
+        let content = self
+            .vault
+            .get(&file.object_key, &file.wrapped_key, &file.key_id)
+            .await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: r.patient_id.clone(),
+            detail: serde_json::json!({ "request_id": r.id, "scan_id": file.id, "purpose": file.purpose }),
+            ip,
+            ..NewEvent::new("support", "patient.enrolment.scan.read", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok((content, file.format))
+    }
+
+    /// Support only. The scans match the traits: identity `validated` (from scans, by this
+    /// agent), record and account `active`; returns an enrolment token for the patient's
+    /// second factor.
+    pub async fn validate_self_enrolment(
+        &self,
+        actor: &Actor,
+        request_id: &str,
+        now: Timestamp,
+    ) -> Result<EnrolmentValidated, AppError> {
+        actor.require(AccountKind::Support)?;
+        let r = enrolments::request_by_id(self.db.pool(), request_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let patient_id = r.patient_id.clone().ok_or_else(not_pending)?;
+        if r.status != "pending" {
+            return Err(not_pending());
+        }
+        let keep = self.settings.keep_identity_scans;
+        let files = identity_files::for_owner(self.db.pool(), "enrolment", &r.id).await?;
+        let by = actor.account_id.to_string();
+        let mut tx = self.db.begin().await?;
+        if !enrolments::decide_request(&mut *tx, &r.id, "validated", None, &by, now.millis(), true)
+            .await?
+        {
+            return Err(not_pending());
+        }
+        patients::set_validated(&mut *tx, &patient_id, &by, "from_scans", now.millis()).await?;
+        patients::transition(&mut *tx, &patient_id, "pending", "active").await?;
+        accounts::set_state(
+            &mut *tx,
+            &r.account_id,
+            AccountState::Active.as_str(),
+            now.millis(),
+        )
+        .await?;
+        if keep {
+            identity_files::reassign(&mut *tx, ("enrolment", &r.id), ("patient", &patient_id))
+                .await?;
+        } else {
+            identity_files::delete_for_owner(&mut *tx, "enrolment", &r.id).await?;
+        }
+        let token = enrolment::issue_token(self, &mut tx, &r.account_id, now).await?;
+        let ev = NewEvent {
+            actor_id: Some(by.clone()),
+            patient_id: Some(patient_id.clone()),
+            detail: serde_json::json!({ "request_id": r.id, "how": "from_scans", "scans_kept": keep }),
+            ..NewEvent::new("support", "patient.enrolment.validate", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        if !keep {
+            let keys: Vec<String> = files.into_iter().map(|f| f.object_key).collect();
+            self.discard_objects(&keys).await;
+        }
+        Ok(EnrolmentValidated {
+            patient_id,
+            enrolment_token: token,
+        })
+    }
+
+    /// Support only. Rejects with a reason the person can act on (read with the status
+    /// token); the provisional record is removed and the account closed, freeing the e-mail
+    /// address and the CAFAT number for a corrected request.
+    pub async fn reject_self_enrolment(
+        &self,
+        actor: &Actor,
+        request_id: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        actor.require(AccountKind::Support)?;
+        let reason = reason.trim();
+        if reason.is_empty()
+            || reason.chars().count() > 1000
+            || reason.chars().any(|c| c.is_control() && c != '\n')
+        {
+            return Err(AppError::invalid(
+                "reason_required",
+                "Indiquez au patient la raison du refus (1000 caractères au plus).",
+            ));
+        }
+        let r = enrolments::request_by_id(self.db.pool(), request_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if r.status != "pending" {
+            return Err(not_pending());
+        }
+        let keep = self.settings.keep_identity_scans;
+        let files = identity_files::for_owner(self.db.pool(), "enrolment", &r.id).await?;
+        let by = actor.account_id.to_string();
+        let mut tx = self.db.begin().await?;
+        if !enrolments::decide_request(
+            &mut *tx,
+            &r.id,
+            "rejected",
+            Some(reason),
+            &by,
+            now.millis(),
+            false,
+        )
+        .await?
+        {
+            return Err(not_pending());
+        }
+        if let Some(pid) = &r.patient_id {
+            patients::delete(&mut *tx, pid).await?;
+        }
+        accounts::scrub(
+            &mut *tx,
+            &r.account_id,
+            AccountState::Closed.as_str(),
+            now.millis(),
+        )
+        .await?;
+        if !keep {
+            identity_files::delete_for_owner(&mut *tx, "enrolment", &r.id).await?;
+        }
+        let ev = NewEvent {
+            actor_id: Some(by),
+            detail: serde_json::json!({ "request_id": r.id, "scans_kept": keep }),
+            ..NewEvent::new("support", "patient.enrolment.reject", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        if !keep {
+            let keys: Vec<String> = files.into_iter().map(|f| f.object_key).collect();
+            self.discard_objects(&keys).await;
+        }
+        Ok(())
+    }
+}
+
+fn duplicate_email() -> AppError {
+    AppError::conflict(
+        "duplicate_email",
+        "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou contactez le \
+         support.",
+    )
+}

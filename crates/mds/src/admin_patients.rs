@@ -1,0 +1,150 @@
+//! `mds admin` commands for the support tasks on patient records that an operator needs
+//! without the web: the self-enrolment queue and its decisions, the near-match review queue, activation of an inactive
+//! record, recording a death, and one run of the retention job. Each acts as a named support
+//! agent (`--as`), recorded in the audit trail like the same action on the web.
+
+use crate::cli::{open, print_json, support_actor, ConfigArg};
+use crate::runtime::RunError;
+use clap::Subcommand;
+use mds_domain::Timestamp;
+
+#[derive(Subcommand)]
+pub enum PatientAdmin {
+    /// List the self-enrolments waiting for identity verification (JSON).
+    ListEnrolments {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// List the creations held because of a near match, for review (JSON).
+    ListReviews {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// Validate a self-enrolment after checking its scans; prints the patient's TOTP
+    /// enrolment token.
+    ValidateEnrolment {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Request id
+        request: String,
+    },
+    /// Reject a self-enrolment; the person reads the reason with their status token.
+    RejectEnrolment {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        request: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Activate an inactive record on the patient's request; prints the enrolment token.
+    ActivatePatient {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Patient id
+        patient: String,
+        /// The patient's e-mail (the one given at creation if absent)
+        #[arg(long)]
+        email: Option<String>,
+        /// Reference of the patient's request (letter, call, ticket)
+        #[arg(long)]
+        request: String,
+    },
+    /// Record the death of a patient (AAAA-MM-JJ or JJ/MM/AAAA).
+    RecordDeath {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        patient: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Run the retention job once: purge archives older than 10 years, carry out erasures.
+    RunRetention {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+}
+
+pub async fn run(cmd: PatientAdmin, now: Timestamp) -> Result<(), RunError> {
+    match cmd {
+        PatientAdmin::ListEnrolments { config, as_login } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            print_json(&app.list_self_enrolments(&actor, now).await?);
+        }
+        PatientAdmin::ListReviews { config, as_login } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            print_json(&app.list_identity_reviews(&actor, now).await?);
+        }
+        PatientAdmin::ValidateEnrolment {
+            config,
+            as_login,
+            request,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let v = app.validate_self_enrolment(&actor, &request, now).await?;
+            println!(
+                "enrolment validated: patient {}. One-time enrolment token for the patient's second factor:\n{}",
+                v.patient_id, v.enrolment_token
+            );
+        }
+        PatientAdmin::RejectEnrolment {
+            config,
+            as_login,
+            request,
+            reason,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            app.reject_self_enrolment(&actor, &request, &reason, now)
+                .await?;
+            println!("enrolment {request} rejected");
+        }
+        PatientAdmin::ActivatePatient {
+            config,
+            as_login,
+            patient,
+            email,
+            request,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let a = app
+                .activate_patient(&actor, &patient, email.as_deref(), &request, now)
+                .await?;
+            println!(
+                "record {} activated, login {}. One-time enrolment token, to hand to the patient:\n{}",
+                a.patient_id, a.login, a.enrolment_token
+            );
+        }
+        PatientAdmin::RecordDeath {
+            config,
+            as_login,
+            patient,
+            date,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            app.record_death(&actor, &patient, &date, now).await?;
+            println!("death recorded for {patient}");
+        }
+        PatientAdmin::RunRetention { config } => {
+            let (_, app) = open(&config).await?;
+            print_json(&app.run_retention(now).await?);
+        }
+    }
+    Ok(())
+}
