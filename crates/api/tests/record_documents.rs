@@ -137,6 +137,18 @@ fn duplicates_formats_dtds_and_sizes_are_refused() {
             (StatusCode::CONFLICT, "duplicate_document"),
             "{backend:?}"
         );
+        let ev = w
+            .events_after(0)
+            .await
+            .into_iter()
+            .rev()
+            .find(|e| e.action == "document.add")
+            .unwrap();
+        assert_eq!(
+            (ev.outcome.as_str(), ev.detail["error"].as_str()),
+            ("failure", Some("duplicate_document")),
+            "{backend:?}: a failed deposit is audited"
+        );
         let uri = format!("/api/v1/records/{pid}/documents");
         let fields = [
             ("type_code", "11488-4"),

@@ -39,9 +39,10 @@ pub struct EmergencyChoices {
     pub oppose_samu: bool,
 }
 
-/// The audit action names of the pair controls.
-fn pair_action(table: PairTable, add: bool) -> (&'static str, Action) {
-    match (table, add) {
+/// The audit action name and policy action of a pair control. The information duty is not
+/// one: it is recorded only by the deposit that confirms it, in the deposit's transaction.
+fn pair_action(table: PairTable, add: bool) -> Option<(&'static str, Action)> {
+    Some(match (table, add) {
         (PairTable::Blocks, true) => ("record.block", Action::Block),
         (PairTable::Blocks, false) => ("record.unblock", Action::Unblock),
         (PairTable::FeedingOppositions, true) => (
@@ -52,13 +53,8 @@ fn pair_action(table: PairTable, add: bool) -> (&'static str, Action) {
             "record.feeding_opposition.lift",
             Action::LiftFeedingOpposition,
         ),
-        (PairTable::InformationDuty, _) => (
-            "record.information_duty",
-            Action::AddDocument {
-                confirms_patient_informed: true,
-            },
-        ),
-    }
+        (PairTable::InformationDuty, _) => return None,
+    })
 }
 
 impl App {
@@ -231,7 +227,8 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let (name, action) = pair_action(table, add);
+        let (name, action) = pair_action(table, add)
+            .ok_or_else(|| AppError::Internal("not a pair control".into()))?;
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let professional = match professional_account_id {
             Some(p) => p.to_owned(),

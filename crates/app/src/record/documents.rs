@@ -255,12 +255,9 @@ impl App {
             )
             .await?;
         debug_assert!(permit.covers(ActionKind::AddDocument, permit.patient(), None));
-        let max = self.max_upload_bytes(actor.kind);
-        if d.content.len() > max {
-            return Err(AppError::TooLarge { max_bytes: max });
+        if let Err(e) = self.check_deposit(actor, &gate, &d).await {
+            return Err(self.audit_failure(ev, e, now).await);
         }
-        check_new(&d)?;
-        self.check_structure(&gate, &d).await?;
         let informed_by = gate
             .actor
             .professional()
@@ -271,8 +268,48 @@ impl App {
             replaces: None,
             informed_by,
         };
-        let row = self.deposit(&permit, deposit, extras, ev, now).await?;
+        let row = match self
+            .deposit(&permit, deposit, extras, ev.clone(), now)
+            .await
+        {
+            Ok(row) => row,
+            Err(e) => return Err(self.audit_failure(ev, e, now).await),
+        };
         Ok(DocumentView::from(&row))
+    }
+
+    /// Size, metadata and structure of a deposit, checked once the policy has permitted it.
+    async fn check_deposit(
+        &self,
+        actor: &Actor,
+        gate: &Gate<'_>,
+        d: &NewDocument,
+    ) -> Result<(), AppError> {
+        let max = self.max_upload_bytes(actor.kind);
+        if d.content.len() > max {
+            return Err(AppError::TooLarge { max_bytes: max });
+        }
+        check_new(d)?;
+        self.check_structure(gate, d).await
+    }
+
+    /// A permitted deposit that failed (too large, invalid, duplicate…) is still audited,
+    /// as a failure with the error's code; returns the error to answer.
+    async fn audit_failure(
+        &self,
+        ev: mds_audit::NewEvent,
+        e: AppError,
+        now: Timestamp,
+    ) -> AppError {
+        let ev = mds_audit::NewEvent {
+            outcome: Outcome::Failure,
+            detail: serde_json::json!({ "error": e.code(), "request": ev.detail }),
+            ..ev
+        };
+        if let Err(audit) = mds_audit::record(&self.db, ev, now.millis()).await {
+            tracing::warn!(error = %audit, "could not audit a failed deposit");
+        }
+        e
     }
 
     /// Stores a deposit the permit covers (adding, or a new version of the permit's document).
@@ -434,12 +471,9 @@ impl App {
                 serde_json::json!({ "replaces_id": old.id }),
             )
             .await?;
-        let max = self.max_upload_bytes(actor.kind);
-        if d.content.len() > max {
-            return Err(AppError::TooLarge { max_bytes: max });
+        if let Err(e) = self.check_deposit(actor, &gate, &d).await {
+            return Err(self.audit_failure(ev, e, now).await);
         }
-        check_new(&d)?;
-        self.check_structure(&gate, &d).await?;
         let mut deposit = self.deposit_for(&gate, d)?;
         // A new version keeps the masking the old one had.
         deposit.confidential |= old.confidential;
@@ -447,7 +481,13 @@ impl App {
             replaces: Some((old.id.clone(), old.version)),
             informed_by: None,
         };
-        let row = self.deposit(&permit, deposit, extras, ev, now).await?;
+        let row = match self
+            .deposit(&permit, deposit, extras, ev.clone(), now)
+            .await
+        {
+            Ok(row) => row,
+            Err(e) => return Err(self.audit_failure(ev, e, now).await),
+        };
         Ok(DocumentView::from(&row))
     }
 
