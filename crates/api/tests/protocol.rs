@@ -12,39 +12,142 @@ use std::collections::BTreeSet;
 
 /// Every route the router serves, as `(method, path template)`.
 const ROUTES: &[(&str, &str)] = &[
-    ("get", "/healthz"),
-    ("get", "/readyz"),
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/accounts/{id}/reactivate"),
+    ("post", "/api/v1/accounts/{id}/suspend"),
+    ("post", "/api/v1/assistants"),
+    ("get", "/api/v1/audit"),
+    ("post", "/api/v1/auth/enrolment"),
+    ("post", "/api/v1/auth/enrolment/confirm"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/auth/me"),
-    ("post", "/api/v1/auth/enrolment"),
-    ("post", "/api/v1/auth/enrolment/confirm"),
-    ("get", "/api/v1/structures"),
-    ("post", "/api/v1/structures"),
+    ("get", "/api/v1/enrolments"),
+    ("post", "/api/v1/enrolments"),
+    ("post", "/api/v1/enrolments/status"),
+    ("post", "/api/v1/enrolments/{id}/reject"),
+    ("get", "/api/v1/enrolments/{id}/scans/{scan_id}"),
+    ("post", "/api/v1/enrolments/{id}/validate"),
+    ("get", "/api/v1/identity-reviews"),
+    ("post", "/api/v1/identity-reviews/{id}/approve"),
+    ("post", "/api/v1/identity-reviews/{id}/reject"),
+    ("post", "/api/v1/me/record/close"),
+    ("post", "/api/v1/me/record/erasure"),
+    ("get", "/api/v1/me/record/export"),
+    ("post", "/api/v1/patients"),
+    ("post", "/api/v1/patients/search"),
+    ("post", "/api/v1/patients/{id}/activate"),
+    ("post", "/api/v1/patients/{id}/care-team"),
+    ("post", "/api/v1/patients/{id}/close"),
+    ("post", "/api/v1/patients/{id}/death"),
+    ("post", "/api/v1/patients/{id}/erasure"),
     ("get", "/api/v1/professionals"),
     ("post", "/api/v1/professionals"),
     ("get", "/api/v1/professionals/{id}"),
-    ("post", "/api/v1/accounts/{id}/suspend"),
-    ("post", "/api/v1/accounts/{id}/reactivate"),
-    ("post", "/api/v1/assistants"),
-    ("get", "/api/v1/audit"),
+    ("get", "/api/v1/records/mine"),
+    ("put", "/api/v1/records/{patient_id}/attending-physician"),
+    ("post", "/api/v1/records/{patient_id}/blocks"),
+    (
+        "delete",
+        "/api/v1/records/{patient_id}/blocks/{professional_account_id}",
+    ),
+    ("post", "/api/v1/records/{patient_id}/break-glass"),
+    ("get", "/api/v1/records/{patient_id}/care-team"),
+    ("post", "/api/v1/records/{patient_id}/care-team"),
+    (
+        "delete",
+        "/api/v1/records/{patient_id}/care-team/{professional_account_id}",
+    ),
+    ("get", "/api/v1/records/{patient_id}/consents"),
+    ("post", "/api/v1/records/{patient_id}/consents"),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/consents/{consent_id}/approve",
+    ),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/consents/{consent_id}/code",
+    ),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/consents/{consent_id}/refuse",
+    ),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/consents/{consent_id}/revoke",
+    ),
+    ("get", "/api/v1/records/{patient_id}/documents"),
+    ("post", "/api/v1/records/{patient_id}/documents"),
+    (
+        "get",
+        "/api/v1/records/{patient_id}/documents/{document_id}",
+    ),
+    (
+        "delete",
+        "/api/v1/records/{patient_id}/documents/{document_id}",
+    ),
+    (
+        "get",
+        "/api/v1/records/{patient_id}/documents/{document_id}/content",
+    ),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/documents/{document_id}/hidden-from-patient",
+    ),
+    (
+        "delete",
+        "/api/v1/records/{patient_id}/documents/{document_id}/hidden-from-patient",
+    ),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/documents/{document_id}/mask",
+    ),
+    (
+        "delete",
+        "/api/v1/records/{patient_id}/documents/{document_id}/mask",
+    ),
+    (
+        "post",
+        "/api/v1/records/{patient_id}/documents/{document_id}/versions",
+    ),
+    ("put", "/api/v1/records/{patient_id}/emergency-settings"),
+    ("post", "/api/v1/records/{patient_id}/feeding-opposition"),
+    ("delete", "/api/v1/records/{patient_id}/feeding-opposition"),
+    ("post", "/api/v1/records/{patient_id}/mask-all"),
+    ("post", "/api/v1/records/{patient_id}/samu"),
+    ("get", "/api/v1/structures"),
+    ("post", "/api/v1/structures"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
 ];
 
 /// The OpenAPI document describes the API, not itself.
 const UNDOCUMENTED: &[&str] = &["/api/v1/openapi.json"];
 
+/// Any `{param}` of a route template becomes a well-formed id that exists nowhere.
 fn concrete(path: &str) -> String {
-    path.replace("{id}", "0b1d6f8e-5a43-4c2e-9d7a-3f0e8c2b1a90")
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        out.push_str("0b1d6f8e-5a43-4c2e-9d7a-3f0e8c2b1a90");
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
 }
 
 async fn call_route(api: &Api, method: &str, path: &str) -> Reply {
     match method {
         "get" => api.get(&concrete(path), None).await,
-        _ => {
+        "post" => {
             api.post(&concrete(path), None, &serde_json::json!({}))
                 .await
         }
+        "put" => api.call(Method::PUT, &concrete(path), None, None).await,
+        "delete" => api.call(Method::DELETE, &concrete(path), None, None).await,
+        other => panic!("no call for method {other}"),
     }
 }
 
