@@ -1,10 +1,11 @@
 //! Self-enrolment of a patient (anonymous, with scans) and its handling by support.
 
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
 use crate::patients::{IdentityIn, PatientOut};
 use crate::uploads::{missing, multipart_error, read_parts};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::self_enrolment::SelfEnrolment;

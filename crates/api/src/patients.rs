@@ -3,9 +3,10 @@
 //! request) and the patient's own actions (closure, erasure request, export).
 
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
 use crate::uploads::{read_parts, Parts};
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::patients::{Creation, NewPatient, PatientQuery, PatientSummary};
@@ -459,6 +460,42 @@ pub async fn export_own(State(app): State<App>, Auth(actor): Auth) -> Result<Res
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"mon-drive-sante.zip\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalExportIn {
+    /// Reference of the legal request (requisition, court order…), recorded in the audit.
+    pub reference: String,
+}
+
+/// Support, on a closed record only. Legal export for an authority (documents hidden from the
+/// patient included), as the same ZIP archive as the patient's export; audited with its
+/// reference.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/legal-export", tag = "patients", security(("bearer" = [])),
+    request_body = LegalExportIn, params(("id" = String, Path, description = "patient id")),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn legal_export(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Json(b): Json<LegalExportIn>,
+) -> Result<Response, ApiError> {
+    let bytes = app
+        .legal_export(&actor, &id, &b.reference, crate::now())
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"export-legal-mds.zip\"",
             ),
         ],
         bytes,

@@ -4,7 +4,8 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp};
-use axum::extract::{Multipart, Path, Query, State};
+use crate::extract::{Path, Query};
+use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::record::documents::{DocumentQuery, DocumentView, NewDocument};

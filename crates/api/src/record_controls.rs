@@ -3,8 +3,9 @@
 //! who may call it; the decision and its audit happen in `mds-app`.
 
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use mds_app::record::consent::{ConsentAnswer, ConsentView};
 use mds_app::record::controls::{CareTeamEntry, EmergencyAccess, EmergencyChoices};

@@ -1,9 +1,10 @@
 //! Support's review of patient creations held because of a near match.
 
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::Path;
 use crate::extract::{Auth, Json};
 use crate::patients::PatientOut;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use mds_app::App;
 use serde::{Deserialize, Serialize};

@@ -95,6 +95,62 @@ impl App {
         if p.record_state != "active" {
             return Err(AppError::NotFound);
         }
+        let (bytes, count) = self.record_archive(&p, false, now).await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: json!({ "documents": count, "bytes": bytes.len() }),
+            ..NewEvent::new("patient", "patient.export", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(bytes)
+    }
+
+    /// Support only, on a closed record (archived, read-only to everyone else): the legal
+    /// export for an authority, documents hidden from the patient included. The reference of
+    /// the legal request is mandatory and recorded in the audit.
+    pub async fn legal_export(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        reference: &str,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, AppError> {
+        actor.require(mds_domain::AccountKind::Support)?;
+        let reference = reference.trim();
+        if reference.is_empty() || reference.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "reference_required",
+                "Indiquez la référence de la demande légale (200 caractères au plus).",
+            ));
+        }
+        let p = patients::by_id(self.db.pool(), patient_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if p.record_state != "closed" {
+            return Err(AppError::conflict(
+                "record_not_closed",
+                "L'export légal ne concerne que les dossiers clôturés.",
+            ));
+        }
+        let (bytes, count) = self.record_archive(&p, true, now).await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.clone()),
+            detail: json!({ "reference": reference, "documents": count, "bytes": bytes.len() }),
+            ..NewEvent::new("support", "patient.legal_export", Outcome::Success)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(bytes)
+    }
+
+    /// The archive of a record and the number of documents in it.
+    async fn record_archive(
+        &self,
+        p: &patients::PatientRow,
+        include_hidden: bool,
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, usize), AppError> {
         let pool = self.db.pool();
         let mut archive = Archive::new();
         let life = patients::life(pool, &p.id).await?.unwrap_or_default();
@@ -112,7 +168,7 @@ impl App {
         )?;
         let mut listed = Vec::new();
         for d in documents::current_for_patient(pool, &p.id).await? {
-            if d.hidden_from_patient {
+            if d.hidden_from_patient && !include_hidden {
                 continue;
             }
             let content = self.document_content(&d).await?;
@@ -167,14 +223,6 @@ impl App {
             })
             .collect();
         archive.add_json("history.json", &json!(history))?;
-        let bytes = archive.finish(now)?;
-        let ev = NewEvent {
-            actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
-            detail: json!({ "documents": listed.len(), "bytes": bytes.len() }),
-            ..NewEvent::new("patient", "patient.export", Outcome::Success)
-        };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
-        Ok(bytes)
+        Ok((archive.finish(now)?, listed.len()))
     }
 }

@@ -729,3 +729,66 @@ fn support_closes_an_inactive_record_on_request() {
         assert_eq!(report.purged, 1, "{backend:?}");
     });
 }
+
+#[test]
+fn support_exports_a_closed_record_for_an_authority_with_its_reference() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let support = actor(&f.app, SUPPORT, at(0)).await;
+        let doctor = actor(&f.app, DOCTOR, at(0)).await;
+        let poigoune = patient_id_by_cafat(&f.app, "7654321").await;
+        let open = f
+            .app
+            .legal_export(&support, &poigoune, "Réquisition n° 12", at(MINUTE))
+            .await;
+        assert_eq!(
+            outcome(&open),
+            "record_not_closed",
+            "{backend:?}: only closed records"
+        );
+        f.app
+            .close_record_for_patient(&support, &poigoune, "courrier du 21/09", at(MINUTE))
+            .await
+            .unwrap();
+        let by_doctor = f
+            .app
+            .legal_export(&doctor, &poigoune, "x", at(2 * MINUTE))
+            .await;
+        assert_eq!(outcome(&by_doctor), "forbidden", "{backend:?}");
+        let no_reference = f
+            .app
+            .legal_export(&support, &poigoune, "  ", at(2 * MINUTE))
+            .await;
+        assert_eq!(outcome(&no_reference), "reference_required", "{backend:?}");
+        let zip = f
+            .app
+            .legal_export(&support, &poigoune, "Réquisition n° 12", at(2 * MINUTE))
+            .await
+            .unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut listed = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("documents.json").unwrap(), &mut listed)
+            .unwrap();
+        let docs: serde_json::Value = serde_json::from_str(&listed).unwrap();
+        assert_eq!(
+            docs.as_array().map(Vec::len),
+            Some(2),
+            "{backend:?}: both demo documents"
+        );
+        let events = mds_audit::query(
+            f.app.db(),
+            &mds_audit::AuditQuery {
+                patient_id: Some(poigoune.clone()),
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let export = events
+            .iter()
+            .find(|e| e.action == "patient.legal_export")
+            .expect("audited");
+        assert_eq!(export.detail["reference"], "Réquisition n° 12");
+    });
+}
