@@ -157,7 +157,7 @@ impl App {
         archive.add_json(
             "identity.json",
             &json!({
-                "patient": PatientSummary::of(&p),
+                "patient": PatientSummary::of(p),
                 "cafat": p.cafat_number,
                 "validated_how": p.validated_how,
                 "validated_at": p.validated_at_ms.map(|m| Timestamp::from_millis(m).to_rfc3339()),
