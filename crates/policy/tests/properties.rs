@@ -203,7 +203,11 @@ fn action(asked: &Asked) -> Action {
 
 /// The decision and the list visibility of `asked` under `scenario`.
 fn outcome(scenario: &Scenario, asked: &Asked) -> (Decision, bool) {
-    let facts = scenario.facts();
+    outcome_with(scenario.facts(), asked)
+}
+
+/// The same, with facts prepared by the caller.
+fn outcome_with(facts: mds_policy::Facts<'static>, asked: &Asked) -> (Decision, bool) {
     let Some(actor) = actor(asked.kind, asked.profession, asked.samu_regulator) else {
         panic!("unknown profession {}", asked.profession);
     };
@@ -301,5 +305,36 @@ proptest! {
             let (decision, listed) = outcome(&s, &Asked { kind, verb, ..a.clone() });
             prop_assert!(!decision.is_permit() && !listed);
         }
+    }
+
+    #[test]
+    fn the_order_of_facts_does_not_matter(s in scenario(), a in asked()) {
+        let mut reversed = s.facts();
+        reversed.care_team.reverse();
+        reversed.consents.reverse();
+        reversed.emergency_sessions.reverse();
+        reversed.blocked.reverse();
+        reversed.feeding_oppositions.reverse();
+        reversed.informed.reverse();
+        prop_assert_eq!(outcome(&s, &a), outcome_with(reversed, &a));
+    }
+
+    #[test]
+    fn a_denial_never_depends_on_what_the_document_holds(
+        s in scenario(),
+        a in asked(),
+        other in doc(),
+        verb in select(vec!["read", "modify", "delete"]),
+    ) {
+        // A professional without any access to the record, on a document deposited by
+        // someone else: whatever the document is (type, confidentiality, visibility), the
+        // answer is the same, so it reveals nothing about it.
+        let s = Scenario { team: false, attending: false, consent: None, break_glass: None, samu: None, ..s };
+        let first = Asked { kind: ActorKind::Pro, verb, doc: Doc { depositor: Depositor::Q, ..a.doc.clone() }, ..a.clone() };
+        let second = Asked { doc: Doc { depositor: Depositor::Q, status: first.doc.status, other_record: first.doc.other_record, ..other }, ..first.clone() };
+        let (d1, _) = outcome(&s, &first);
+        let (d2, _) = outcome(&s, &second);
+        prop_assert!(!d1.is_permit() && !d2.is_permit(), "{d1:?} / {d2:?}");
+        prop_assert_eq!((d1.rule(), d1.explanation()), (d2.rule(), d2.explanation()));
     }
 }
