@@ -320,3 +320,23 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// The support agent an operator command acts for (command line, no session): must be an
+    /// active support account. Its actions are recorded in the audit under its name.
+    pub async fn operator_actor(&self, login: &str) -> Result<Actor, AppError> {
+        let login = Login::parse(login).ok_or(AppError::NotFound)?;
+        let account = accounts::by_login(self.db.pool(), login.as_str())
+            .await?
+            .filter(|a| {
+                a.kind == AccountKind::Support.as_str() && a.state == AccountState::Active.as_str()
+            })
+            .ok_or(AppError::NotFound)?;
+        Ok(Actor {
+            account_id: AccountId::from_uuid_text(account.id),
+            kind: AccountKind::Support,
+            display_name: account.display_name,
+            session_hash: String::new(),
+        })
+    }
+}

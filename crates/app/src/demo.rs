@@ -248,6 +248,13 @@ pub fn is_demo_login(login: &str) -> bool {
 }
 
 impl App {
+    /// The record of the first demo patient (Marie Wéa), when the demo data is loaded.
+    pub async fn demo_patient_id(&self) -> Result<Option<String>, AppError> {
+        Ok(patients::by_cafat(self.db.pool(), PATIENTS[0].cafat)
+            .await?
+            .map(|p| p.id))
+    }
+
     pub async fn load_demo(&self, now: Timestamp) -> Result<DemoReport, AppError> {
         let mut report = DemoReport {
             created: 0,

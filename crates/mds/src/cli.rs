@@ -4,7 +4,6 @@
 use crate::runtime::{self, RunError};
 use clap::{Args, Parser, Subcommand};
 use mds_app::{Actor, App};
-use mds_domain::{AccountId, AccountKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -236,15 +235,10 @@ pub(crate) async fn open(config: &ConfigArg) -> Result<(crate::config::Config, A
 
 /// The support agent an operator command acts for; must be an active support account.
 pub(crate) async fn support_actor(app: &App, login: &str) -> Result<Actor, RunError> {
-    let account = mds_store::accounts::by_login(app.db().pool(), &login.trim().to_lowercase())
-        .await?
-        .filter(|a| a.kind == "support" && a.state == "active")
-        .ok_or_else(|| RunError::Other(format!("{login} is not an active support account (create one with `mds admin create-support`)")))?;
-    Ok(Actor {
-        account_id: AccountId::from_uuid_text(account.id),
-        kind: AccountKind::Support,
-        display_name: account.display_name,
-        session_hash: String::new(),
+    app.operator_actor(login).await.map_err(|_| {
+        RunError::Other(format!(
+            "{login} is not an active support account (create one with `mds admin create-support`)"
+        ))
     })
 }
 
@@ -349,13 +343,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
         }
         Command::Bench(BenchCommand::VaultWrites { config, count }) => {
             let (_, app) = open(&config).await?;
-            let patient = mds_store::patients::by_cafat(app.db().pool(), "1234567")
-                .await?
-                .ok_or_else(|| {
-                    RunError::Other("load the demo data first (mds demo load)".into())
-                })?;
+            let patient_id = app.demo_patient_id().await?.ok_or_else(|| {
+                RunError::Other("load the demo data first (mds demo load)".into())
+            })?;
             let started = std::time::Instant::now();
-            app.bench_vault_writes(&patient.id, count, now).await?;
+            app.bench_vault_writes(&patient_id, count, now).await?;
             let secs = started.elapsed().as_secs_f64();
             println!(
                 "{count} documents stored in {secs:.2} s ({:.1} documents/s)",
