@@ -58,11 +58,19 @@ start_s3() {
   fi
 }
 
+# Each test creates its own database; drop those of earlier runs so disk use stays bounded.
+drop_old_test_databases() {
+  local url="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+  psql -qAt "$url" -c "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'mds_test_%' OR datname LIKE 'mds_bench_%'" \
+    | psql -q "$url" >/dev/null 2>&1 || true
+}
+
 case "${1:-start}" in
   start)
     mkdir -p "$RUN_DIR"; chmod 755 "$RUN_DIR"
     ensure_postgres; ensure_moto
     start_postgres; start_s3
+    drop_old_test_databases
     echo "export MDS_TEST_PG_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres"
     echo "export MDS_TEST_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
     ;;
