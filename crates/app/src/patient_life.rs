@@ -280,16 +280,7 @@ impl App {
         let purge_after = years_later(now, ARCHIVE_YEARS);
         let mut tx = self.db.begin().await?;
         patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
-        if let Some(account) = &p.account_id {
-            accounts::set_state(
-                &mut *tx,
-                account,
-                AccountState::Closed.as_str(),
-                now.millis(),
-            )
-            .await?;
-            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
-        }
+        close_account(&mut tx, p, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.clone()),
@@ -359,16 +350,7 @@ impl App {
             let purge_after = years_later(now, ARCHIVE_YEARS);
             patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
         }
-        if let Some(account) = &p.account_id {
-            accounts::set_state(
-                &mut *tx,
-                account,
-                AccountState::Closed.as_str(),
-                now.millis(),
-            )
-            .await?;
-            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
-        }
+        close_account(&mut tx, p, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.clone()),
@@ -500,6 +482,25 @@ pub(crate) fn deceased() -> AppError {
         "patient_deceased",
         "Le décès de ce patient est enregistré : plus rien ne peut être ajouté à son dossier.",
     )
+}
+
+/// Closes the portal account of a record, if it has one, and ends its sessions at once.
+async fn close_account(
+    tx: &mut mds_store::Tx,
+    p: &patients::PatientRow,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if let Some(account) = &p.account_id {
+        accounts::set_state(
+            &mut **tx,
+            account,
+            AccountState::Closed.as_str(),
+            now.millis(),
+        )
+        .await?;
+        sessions::revoke_all(&mut **tx, account, now.millis()).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,25 +18,7 @@ const PATIENT: &str = "marie.wea@demo.mds.nc";
 const BOUNDARY: &str = "mds-bench-boundary-9a3e";
 
 fn form(content: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in [
-        ("type_code", "11488-4"),
-        ("title", "Compte rendu (banc d'essai)"),
-        ("act_date", "2026-11-20"),
-        ("confirms_patient_informed", "true"),
-    ] {
-        body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .into_bytes(),
-        );
-    }
-    body.extend(
-        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cr.pdf\"\r\n\r\n")
-            .into_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend(format!("\r\n--{BOUNDARY}--\r\n").into_bytes());
-    body
+    upload_form(BOUNDARY, "Compte rendu (banc d'essai)", "cr.pdf", content)
 }
 
 /// A unique PDF of about 100 KB (a one-page PDF padded with comment lines).

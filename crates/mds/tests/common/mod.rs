@@ -148,3 +148,27 @@ pub fn vault_files(dir: &Path) -> Vec<PathBuf> {
     walk(dir, &mut out);
     out
 }
+
+/// A multipart body for `POST /api/v1/records/{id}/documents`: a consultation report with the
+/// information-duty confirmation, and the file.
+pub fn upload_form(boundary: &str, title: &str, filename: &str, content: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("type_code", "11488-4"),
+        ("title", title),
+        ("act_date", "2026-11-20"),
+        ("confirms_patient_informed", "true"),
+    ] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .into_bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\r\n")
+            .into_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    body
+}
