@@ -59,6 +59,7 @@ pub async fn read(
         actions: Vec::new(),
         after_seq: p.after_seq,
         limit: p.limit.unwrap_or(100).clamp(1, 1000),
+        ..mds_audit::AuditQuery::default()
     };
     let rows = app.read_audit(&actor, q, ip, crate::now()).await?;
     Ok(axum::Json(

@@ -246,6 +246,62 @@ async fn query_filters_as_a_table() {
             100,
         ),
         (
+            "involving: actor or on behalf of",
+            AuditQuery {
+                involving: Some("pro-1".into()),
+                ..q.clone()
+            },
+            |r| r.on_behalf_of.as_deref() == Some("pro-1"),
+            100,
+        ),
+        (
+            "involving an actor",
+            AuditQuery {
+                involving: Some("actor-1".into()),
+                ..q.clone()
+            },
+            |r| r.actor_id.as_deref() == Some("actor-1"),
+            100,
+        ),
+        (
+            "denials only",
+            AuditQuery {
+                outcome: Some(Outcome::Deny),
+                ..q.clone()
+            },
+            |r| r.outcome == Outcome::Deny,
+            100,
+        ),
+        (
+            "actions or access modes",
+            AuditQuery {
+                actions: owned(&["auth.login"]),
+                access_modes: owned(&["nothing"]),
+                ..q.clone()
+            },
+            |r| r.action == "auth.login",
+            100,
+        ),
+        (
+            "access modes alone",
+            AuditQuery {
+                access_modes: owned(&["care_team"]),
+                patient_id: Some("patient-1".into()),
+                ..q.clone()
+            },
+            |r| r.patient_id.as_deref() == Some("patient-1"),
+            100,
+        ),
+        (
+            "before seq",
+            AuditQuery {
+                before_seq: Some(4),
+                ..q.clone()
+            },
+            |r| r.seq < 4,
+            100,
+        ),
+        (
             "limit 0",
             AuditQuery {
                 limit: 0,
@@ -276,6 +332,28 @@ async fn query_filters_as_a_table() {
                 }
                 Err(e) => failures.push(format!("{backend:?} / {name}: {e}")),
             }
+        }
+        // Newest first, paged backwards with before_seq, visits every event once.
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = mds_audit::query(
+                &db,
+                &AuditQuery {
+                    before_seq: before,
+                    newest_first: true,
+                    limit: 5,
+                    ..AuditQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+            let Some(last) = page.last() else { break };
+            before = Some(last.seq);
+            seen.extend(page.iter().map(|r| r.seq));
+        }
+        if seen != (1..=12).rev().collect::<Vec<_>>() {
+            failures.push(format!("{backend:?} / newest first: {seen:?}"));
         }
         // Keyset pagination visits every event once, in order.
         let mut seen = Vec::new();
