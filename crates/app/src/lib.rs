@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod documents;
 pub mod enrolment;
+pub mod history;
 pub mod export;
 pub mod identity_reviews;
 pub mod password;

@@ -1,0 +1,630 @@
+//! One audit event as one plain-French line, « 22/11/2026 14:32 — Dr Jean Néa, médecin,
+//! Centre hospitalier X, a consulté le document « … » (accès en tant que membre de l'équipe de
+//! soins) », in New Caledonia time. Pure: the caller resolves every name (people, structures,
+//! document titles) and decides what the reader may see; this module never touches the store
+//! and never prints a raw action code, identifier or rule.
+
+use mds_audit::{AuditRecord, Outcome};
+use mds_domain::Timestamp;
+
+/// Who reads the line: it decides « vous » and how the record is named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// The patient, owner of the record.
+    Owner,
+    /// A professional (or assistant) reading their own access log.
+    Actor,
+    /// An authority receiving an extraction through support.
+    Authority,
+}
+
+/// Who acted, as the reader is allowed to know them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Person {
+    /// The reader themselves.
+    You,
+    /// The patient owner of the record, seen by someone else.
+    Patient,
+    /// A patient account that does not own the record.
+    OtherPatient,
+    Professional(Professional),
+    /// Staff acting in the name of a professional (`None`: the professional is unknown).
+    Assistant {
+        name: String,
+        for_professional: Box<Person>,
+    },
+    /// A structure's software acting in the name of a professional.
+    Software { structure: Option<String> },
+    Support,
+    System,
+    Anonymous,
+    /// An account that no longer exists or could not be named.
+    Unknown,
+}
+
+/// A professional as named in a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Professional {
+    /// « Jean Néa ».
+    pub name: String,
+    /// « Dr » is written before doctors' names.
+    pub doctor: bool,
+    /// French label of the profession, as in the reference file (« Médecin »).
+    pub profession: Option<String>,
+    /// Name of the structure the professional acted from.
+    pub structure: Option<String>,
+}
+
+/// How a document is named to this reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocumentName {
+    /// Its title (from the documents table, never from the audit detail).
+    Titled(String),
+    /// Only its type label, for readers who must not see titles.
+    Typed(String),
+    /// Neither: hidden from the patient, or no longer known.
+    Unnamed,
+}
+
+/// The names an event needs, resolved by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Names {
+    pub actor: Person,
+    pub document: DocumentName,
+    /// The professional an event is about (care team, block, consent), short form.
+    pub subject: Option<String>,
+    /// Declared reason (break-glass) or call reference (SAMU) of the emergency access under
+    /// which the event happened.
+    pub emergency: Option<String>,
+}
+
+impl Names {
+    pub fn of(actor: Person) -> Self {
+        Self {
+            actor,
+            document: DocumentName::Unnamed,
+            subject: None,
+            emergency: None,
+        }
+    }
+}
+
+/// « 22/11/2026 14:32 — <sentence> ».
+pub fn line(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
+    format!(
+        "{} — {}",
+        Timestamp::from_millis(ev.at_ms).to_noumea_display(),
+        sentence(ev, names, audience)
+    )
+}
+
+/// The sentence of `ev` without its time.
+pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
+    let w = Words { ev, names, audience };
+    let you = names.actor == Person::You;
+    let subject = subject_text(&names.actor);
+    let aux = if you { "avez" } else { "a" };
+    let phrase = w.phrase();
+    match ev.outcome {
+        Outcome::Permit | Outcome::Success => {
+            let mode = if phrase.shows_mode { w.mode() } else { String::new() };
+            format!("{subject} {aux} {}{mode}", phrase.done)
+        }
+        Outcome::Deny => format!(
+            "{subject} {aux} tenté {} : accès refusé",
+            de(&phrase.attempt)
+        ),
+        Outcome::Failure => format!(
+            "{subject} {aux} tenté {} : l'opération n'a pas abouti",
+            de(&phrase.attempt)
+        ),
+    }
+}
+
+/// « de consulter », « d'ajouter ».
+fn de(infinitive: &str) -> String {
+    let elides = infinitive
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyhéèêàâîôûAEIOUYHÉ".contains(c));
+    if elides {
+        format!("d'{infinitive}")
+    } else {
+        format!("de {infinitive}")
+    }
+}
+
+pub(super) fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// « Dr Jean Néa ».
+fn short_name(p: &Professional) -> String {
+    if p.doctor {
+        format!("Dr {}", p.name)
+    } else {
+        p.name.clone()
+    }
+}
+
+fn professional_text(p: &Professional) -> String {
+    let mut parts = vec![short_name(p)];
+    parts.extend(p.profession.as_deref().map(lower_first));
+    parts.extend(p.structure.clone());
+    parts.join(", ")
+}
+
+fn subject_text(person: &Person) -> String {
+    match person {
+        Person::You => "Vous".to_owned(),
+        Person::Patient => "Le patient".to_owned(),
+        Person::OtherPatient => "Un autre patient".to_owned(),
+        Person::Professional(p) => format!("{},", professional_text(p)),
+        Person::Assistant {
+            name,
+            for_professional,
+        } => match for_professional.as_ref() {
+            Person::You => format!("{name} (de votre secrétariat)"),
+            Person::Professional(p) => {
+                format!("{name} (secrétariat de {})", professional_text(p))
+            }
+            _ => format!("{name} (secrétariat d'un professionnel)"),
+        },
+        Person::Software { structure } => match structure {
+            Some(s) => format!("Le logiciel de {s}"),
+            None => "Le logiciel d'une structure de soins".to_owned(),
+        },
+        Person::Support => "Le support Mon Drive Santé".to_owned(),
+        Person::System => "Mon Drive Santé".to_owned(),
+        Person::Anonymous => "Une personne non connectée".to_owned(),
+        Person::Unknown => "Un utilisateur".to_owned(),
+    }
+}
+
+/// What was done (past participle phrase), what was attempted (infinitive phrase), and
+/// whether the access mode is worth saying.
+struct Phrase {
+    done: String,
+    attempt: String,
+    shows_mode: bool,
+}
+
+fn phrase(done: String, attempt: String, shows_mode: bool) -> Phrase {
+    Phrase {
+        done,
+        attempt,
+        shows_mode,
+    }
+}
+
+struct Words<'a> {
+    ev: &'a AuditRecord,
+    names: &'a Names,
+    audience: Audience,
+}
+
+impl Words<'_> {
+    fn owner(&self) -> bool {
+        self.audience == Audience::Owner
+    }
+
+    /// « votre dossier » / « le dossier du patient ».
+    fn record(&self) -> &'static str {
+        if self.owner() {
+            "votre dossier"
+        } else {
+            "le dossier du patient"
+        }
+    }
+
+    /// « à votre dossier » / « au dossier du patient ».
+    fn to_record(&self) -> &'static str {
+        if self.owner() {
+            "à votre dossier"
+        } else {
+            "au dossier du patient"
+        }
+    }
+
+    fn of_record(&self) -> &'static str {
+        if self.owner() {
+            "de votre dossier"
+        } else {
+            "du dossier du patient"
+        }
+    }
+
+    /// « votre » / « du patient » after a noun: « l'accord du patient ».
+    fn yours(&self, noun: &str) -> String {
+        if self.owner() {
+            format!("votre {noun}")
+        } else {
+            format!("l'{noun} du patient")
+        }
+    }
+
+    fn document(&self) -> String {
+        match &self.names.document {
+            DocumentName::Titled(t) => format!("le document « {t} »"),
+            DocumentName::Typed(label) => format!("un document de type « {label} »"),
+            DocumentName::Unnamed => "un document".to_owned(),
+        }
+    }
+
+    /// « du document « … » » / « d'un document ».
+    fn of_document(&self) -> String {
+        match self.document().strip_prefix("le ") {
+            Some(rest) => format!("du {rest}"),
+            None => format!("d'{}", self.document()),
+        }
+    }
+
+    fn subject(&self) -> String {
+        self.names
+            .subject
+            .clone()
+            .unwrap_or_else(|| "un professionnel".to_owned())
+    }
+
+    fn detail_text(&self, key: &str) -> Option<String> {
+        self.ev
+            .detail
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    }
+
+    fn detail_flag(&self, key: &str) -> bool {
+        self.ev
+            .detail
+            .get(key)
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// The access mode in words, for professionals' reads and changes.
+    fn mode(&self) -> String {
+        let acts_as_professional = matches!(
+            self.names.actor,
+            Person::Professional(_) | Person::Assistant { .. } | Person::Software { .. }
+        ) || (self.audience == Audience::Actor && self.names.actor == Person::You);
+        if !acts_as_professional {
+            return String::new();
+        }
+        match self.ev.access_mode.as_deref() {
+            Some("care_team") => " (accès en tant que membre de l'équipe de soins)".to_owned(),
+            Some("consented") if self.owner() => " (accès avec votre consentement)".to_owned(),
+            Some("consented") => " (accès avec le consentement du patient)".to_owned(),
+            Some("break_glass") => match &self.names.emergency {
+                Some(reason) => format!(" (accès en urgence (bris de glace) : {reason})"),
+                None => " (accès en urgence (bris de glace))".to_owned(),
+            },
+            Some("samu") => match &self.names.emergency {
+                Some(call) => format!(" (accès par la régulation du SAMU, appel {call})"),
+                None => " (accès par la régulation du SAMU)".to_owned(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    fn phrase(&self) -> Phrase {
+        let rec = self.record();
+        let doc = self.document();
+        let of_doc = self.of_document();
+        let who = self.subject();
+        let to_rec = self.to_record();
+        let of_rec = self.of_record();
+        match self.ev.action.as_str() {
+            "document.add" => {
+                let attempt = if self.ev.outcome == Outcome::Deny {
+                    format!("ajouter un document {to_rec}")
+                } else {
+                    format!("ajouter {doc} {to_rec}")
+                };
+                phrase(format!("ajouté {doc} {to_rec}"), attempt, true)
+            }
+            "document.read" => phrase(format!("consulté {doc}"), format!("consulter {doc}"), true),
+            "document.read_metadata" => phrase(
+                format!("consulté la description {of_doc}"),
+                format!("consulter la description {of_doc}"),
+                true,
+            ),
+            "document.search" => phrase(
+                format!("recherché des documents {}", self.of_record()),
+                format!("rechercher des documents {}", self.of_record()),
+                true,
+            ),
+            "document.modify" => phrase(
+                format!("déposé une nouvelle version {of_doc}"),
+                format!("modifier {doc}"),
+                true,
+            ),
+            "document.delete" => {
+                phrase(format!("supprimé {doc}"), format!("supprimer {doc}"), true)
+            }
+            "document.mask" => {
+                let request = if self.detail_flag("at_patient_request") {
+                    if self.owner() {
+                        ", à votre demande"
+                    } else {
+                        ", à la demande du patient"
+                    }
+                } else {
+                    ""
+                };
+                phrase(
+                    format!("masqué {doc} aux professionnels{request}"),
+                    format!("masquer {doc} aux professionnels"),
+                    false,
+                )
+            }
+            "document.unmask" => phrase(
+                format!("rendu {doc} de nouveau visible par les professionnels"),
+                format!("rendre {doc} visible par les professionnels"),
+                false,
+            ),
+            "document.mask_all" => phrase(
+                format!("masqué tous les documents {} aux professionnels", self.of_record()),
+                format!("masquer tous les documents {} aux professionnels", self.of_record()),
+                false,
+            ),
+            "document.hide_from_patient" => phrase(
+                format!("réservé {doc} à une consultation d'annonce"),
+                format!("réserver {doc} à une consultation d'annonce"),
+                false,
+            ),
+            "document.show_to_patient" => {
+                let to = if self.owner() {
+                    "vous"
+                } else {
+                    "le patient"
+                };
+                phrase(
+                    format!("rendu {doc} visible par {to}"),
+                    format!("rendre {doc} visible par {to}"),
+                    false,
+                )
+            }
+            "care_team.read" => phrase(
+                format!("consulté l'équipe de soins {}", self.of_record()),
+                format!("consulter l'équipe de soins {}", self.of_record()),
+                false,
+            ),
+            "care_team.add" => {
+                let attending = if self.detail_flag("attending_physician") {
+                    " comme médecin traitant"
+                } else {
+                    ""
+                };
+                phrase(
+                    format!("ajouté {who} à l'équipe de soins{attending}"),
+                    format!("ajouter {who} à l'équipe de soins"),
+                    false,
+                )
+            }
+            "care_team.remove" => phrase(
+                format!("retiré {who} de l'équipe de soins"),
+                format!("retirer {who} de l'équipe de soins"),
+                false,
+            ),
+            "care_team.attending_physician" if self.names.subject.is_none() => phrase(
+                "retiré la déclaration de médecin traitant".to_owned(),
+                "retirer la déclaration de médecin traitant".to_owned(),
+                false,
+            ),
+            "care_team.attending_physician" => phrase(
+                format!("déclaré {who} comme médecin traitant"),
+                format!("déclarer {who} comme médecin traitant"),
+                false,
+            ),
+            "patient.care_team.change" => phrase(
+                format!("modifié l'équipe de soins {}", self.of_record()),
+                format!("modifier l'équipe de soins {}", self.of_record()),
+                false,
+            ),
+            "consent.list" => phrase(
+                format!("consulté les demandes d'accès {to_rec}"),
+                format!("consulter les demandes d'accès {to_rec}"),
+                false,
+            ),
+            "consent.request" if self.detail_text("state").as_deref() == Some("granted") => {
+                phrase(
+                    format!(
+                        "attesté avoir recueilli en personne {} pour un accès temporaire {to_rec}",
+                        self.yours("accord")
+                    ),
+                    format!("demander {} pour accéder {to_rec}", self.yours("accord")),
+                    false,
+                )
+            }
+            "consent.request" => phrase(
+                format!("demandé {} pour accéder {to_rec}", self.yours("accord")),
+                format!("demander {} pour accéder {to_rec}", self.yours("accord")),
+                false,
+            ),
+            "consent.approve" => phrase(
+                format!("accepté la demande d'accès de {who}"),
+                format!("accepter la demande d'accès de {who}"),
+                false,
+            ),
+            "consent.refuse" => phrase(
+                format!("refusé la demande d'accès de {who}"),
+                format!("refuser la demande d'accès de {who}"),
+                false,
+            ),
+            "consent.revoke" => phrase(
+                format!("retiré l'accès temporaire accordé à {who}"),
+                format!("retirer l'accès temporaire accordé à {who}"),
+                false,
+            ),
+            "consent.code" => {
+                let code = if self.owner() {
+                    "le code d'accord que vous lui avez communiqué"
+                } else {
+                    "le code d'accord du patient"
+                };
+                phrase(
+                    format!("saisi {code} et obtenu un accès temporaire {to_rec}"),
+                    "saisir un code d'accord".to_owned(),
+                    false,
+                )
+            }
+            "record.block" => phrase(
+                format!("bloqué l'accès de {who} {to_rec}"),
+                format!("bloquer l'accès de {who} {to_rec}"),
+                false,
+            ),
+            "record.unblock" => phrase(
+                format!("débloqué l'accès de {who} {to_rec}"),
+                format!("débloquer l'accès de {who} {to_rec}"),
+                false,
+            ),
+            "record.emergency_settings" => {
+                let choice = |key: &str, feminine: bool| match (self.detail_flag(key), feminine) {
+                    (true, false) => "refusé",
+                    (false, false) => "accepté",
+                    (true, true) => "refusée",
+                    (false, true) => "acceptée",
+                };
+                phrase(
+                    format!(
+                        "réglé les accès en urgence {to_rec} : bris de glace {}, régulation du SAMU {}",
+                        choice("oppose_break_glass", false),
+                        choice("oppose_samu", true)
+                    ),
+                    format!("régler les accès en urgence {to_rec}"),
+                    false,
+                )
+            }
+            "record.break_glass.open" => {
+                let reason = self
+                    .detail_text("reason")
+                    .map(|r| format!(", motif : « {r} »"))
+                    .unwrap_or_default();
+                phrase(
+                    format!("ouvert un accès en urgence (bris de glace) {to_rec}{reason}"),
+                    format!("ouvrir un accès en urgence (bris de glace) {to_rec}{reason}"),
+                    false,
+                )
+            }
+            "record.samu.open" => {
+                let call = self
+                    .detail_text("call_reference")
+                    .map(|c| format!(", appel {c}"))
+                    .unwrap_or_default();
+                phrase(
+                    format!("ouvert un accès de régulation du SAMU {to_rec}{call}"),
+                    format!("ouvrir un accès de régulation du SAMU {to_rec}{call}"),
+                    false,
+                )
+            }
+            "record.feeding_opposition.record" => phrase(
+                format!(
+                    "enregistré {} à ce que ce professionnel alimente {rec}",
+                    self.yours("opposition")
+                ),
+                format!(
+                    "enregistrer {} à ce que ce professionnel alimente {rec}",
+                    self.yours("opposition")
+                ),
+                false,
+            ),
+            "record.feeding_opposition.lift" => phrase(
+                format!(
+                    "levé {} à ce que ce professionnel alimente {rec}",
+                    self.yours("opposition")
+                ),
+                format!(
+                    "lever {} à ce que ce professionnel alimente {rec}",
+                    self.yours("opposition")
+                ),
+                false,
+            ),
+            "history.read" => phrase(
+                format!("consulté l'historique d'activité {}", self.of_record()),
+                format!("consulter l'historique d'activité {}", self.of_record()),
+                false,
+            ),
+            "audit.read" => phrase(
+                format!("consulté le journal d'audit {}", self.of_record()),
+                format!("consulter le journal d'audit {}", self.of_record()),
+                false,
+            ),
+            "audit.extract" => phrase(
+                format!(
+                    "extrait le journal d'audit {} pour une autorité",
+                    self.of_record()
+                ),
+                format!("extraire le journal d'audit {}", self.of_record()),
+                false,
+            ),
+            "patient.create" => phrase(format!("créé {rec}"), format!("créer {rec}"), false),
+            "patient.search" => phrase(
+                format!("retrouvé {rec} par une recherche de patient"),
+                "rechercher un patient".to_owned(),
+                false,
+            ),
+            "patient.activate" => phrase(
+                format!("activé le compte en ligne lié {to_rec}"),
+                format!("activer le compte en ligne lié {to_rec}"),
+                false,
+            ),
+            "patient.enrolment.submit" => phrase(
+                format!("déposé une demande d'ouverture de compte pour {rec}"),
+                format!("déposer une demande d'ouverture de compte pour {rec}"),
+                false,
+            ),
+            "patient.enrolment.scan.read" => phrase(
+                "consulté une pièce justificative de la demande d'ouverture de compte".to_owned(),
+                "consulter une pièce justificative de la demande d'ouverture de compte".to_owned(),
+                false,
+            ),
+            "patient.enrolment.validate" => phrase(
+                "validé la demande d'ouverture de compte".to_owned(),
+                "valider la demande d'ouverture de compte".to_owned(),
+                false,
+            ),
+            "patient.review.approve" => phrase(
+                format!("validé la création {of_rec} après vérification de l'identité"),
+                format!("valider la création {of_rec}"),
+                false,
+            ),
+            "patient.review.reject" => phrase(
+                "écarté une demande de création de dossier en doublon".to_owned(),
+                "écarter une demande de création de dossier".to_owned(),
+                false,
+            ),
+            "patient.close" => phrase(format!("fermé {rec}"), format!("fermer {rec}"), false),
+            "patient.erasure.request" => phrase(
+                format!("demandé l'effacement {of_rec}"),
+                format!("demander l'effacement {of_rec}"),
+                false,
+            ),
+            "patient.death.record" => phrase(
+                format!("enregistré un décès sur {rec}"),
+                format!("enregistrer un décès sur {rec}"),
+                false,
+            ),
+            "patient.erase" => phrase(format!("effacé {rec}"), format!("effacer {rec}"), false),
+            "patient.export" => phrase(
+                format!("téléchargé une copie complète {of_rec}"),
+                format!("télécharger une copie complète {of_rec}"),
+                false,
+            ),
+            "patient.legal_export" => phrase(
+                format!("produit une copie {of_rec} pour une autorité"),
+                format!("produire une copie {of_rec}"),
+                false,
+            ),
+            _ => phrase(
+                format!("effectué une action sur {rec}"),
+                format!("effectuer une action sur {rec}"),
+                true,
+            ),
+        }
+    }
+}
