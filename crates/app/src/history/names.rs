@@ -3,7 +3,7 @@
 //! document — the title for the patient unless the document is hidden from them, the type
 //! only for anyone else — and nothing else.
 
-use super::render::{lower_first, Audience, DocumentName, Names, Person, Professional};
+use super::render::{detail_str, lower_first, Audience, DocumentName, Names, Person, Professional};
 use crate::{App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, Outcome};
 use mds_domain::{DocumentType, Profession};
@@ -234,8 +234,7 @@ impl<'a> Resolver<'a> {
         let open = mds_audit::query(&self.app.db, &q).await?;
         Ok(open
             .first()
-            .and_then(|o| o.detail.get(key))
-            .and_then(|v| v.as_str())
+            .and_then(|o| detail_str(&o.detail, key))
             .map(str::to_owned))
     }
 }

@@ -134,6 +134,15 @@ fn de(infinitive: &str) -> String {
     }
 }
 
+/// A text of an event's detail, at its top level or nested under `detail` (an emergency
+/// opening keeps the request's detail there).
+pub(super) fn detail_str<'a>(detail: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    detail
+        .get(key)
+        .or_else(|| detail.get("detail").and_then(|d| d.get(key)))
+        .and_then(serde_json::Value::as_str)
+}
+
 pub(super) fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -271,11 +280,7 @@ impl Words<'_> {
     }
 
     fn detail_text(&self, key: &str) -> Option<String> {
-        self.ev
-            .detail
-            .get(key)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
+        detail_str(&self.ev.detail, key).map(str::to_owned)
     }
 
     fn detail_flag(&self, key: &str) -> bool {
@@ -618,6 +623,33 @@ impl Words<'_> {
             "patient.legal_export" => phrase(
                 format!("produit une copie {of_rec} pour une autorité"),
                 format!("produire une copie {of_rec}"),
+                false,
+            ),
+            "access_log.read" => {
+                let whose = if self.audience == Audience::Actor {
+                    "votre"
+                } else {
+                    "son"
+                };
+                phrase(
+                    format!("consulté {whose} journal d'accès"),
+                    format!("consulter {whose} journal d'accès"),
+                    false,
+                )
+            }
+            "auth.login" => phrase(
+                "ouvert une session".to_owned(),
+                "ouvrir une session".to_owned(),
+                false,
+            ),
+            "auth.logout" => phrase(
+                "fermé sa session".to_owned(),
+                "fermer sa session".to_owned(),
+                false,
+            ),
+            _ if self.ev.patient_id.is_none() => phrase(
+                "effectué une action dans Mon Drive Santé".to_owned(),
+                "effectuer une action dans Mon Drive Santé".to_owned(),
                 false,
             ),
             _ => phrase(
