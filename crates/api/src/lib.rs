@@ -10,6 +10,7 @@ mod enrolments;
 mod error;
 mod extract;
 mod health;
+mod history;
 mod middleware;
 mod openapi;
 mod patients;
@@ -140,6 +141,9 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/accounts/{id}/reactivate", post(directory::reactivate))
         .route("/assistants", post(directory::create_assistant))
         .route("/audit", get(audit::read))
+        .route("/audit/extract", get(history::extract))
+        .route(&format!("{rc}/history"), get(history::record_history))
+        .route("/me/access-log", get(history::access_log))
         .route(
             "/patients",
             post(patients::create).layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),

@@ -46,6 +46,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/professionals"),
     ("get", "/api/v1/professionals/{id}"),
     ("get", "/api/v1/records/mine"),
+    ("get", "/api/v1/records/{patient_id}/history"),
+    ("get", "/api/v1/me/access-log"),
+    ("get", "/api/v1/audit/extract"),
     ("put", "/api/v1/records/{patient_id}/attending-physician"),
     ("post", "/api/v1/records/{patient_id}/blocks"),
     (

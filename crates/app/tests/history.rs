@@ -54,7 +54,8 @@ fn document(type_code: &str, title: &str, hidden: bool) -> NewDocument {
 
 /// A line without its « 23/09/2026 13:31 — » prefix.
 fn without_time(line: &str) -> String {
-    line.split_once(" — ").map_or_else(String::new, |(_, rest)| rest.to_owned())
+    line.split_once(" — ")
+        .map_or_else(String::new, |(_, rest)| rest.to_owned())
 }
 
 fn text(page: &HistoryPage) -> String {
@@ -99,7 +100,13 @@ async fn scripted_day(app: &App) -> Day {
     let ok = |what: &str| format!("{what} must succeed");
 
     let doc = app
-        .add_document(&doctor, pid, document("11488-4", TITLE, false), None, hm(8, 0))
+        .add_document(
+            &doctor,
+            pid,
+            document("11488-4", TITLE, false),
+            None,
+            hm(8, 0),
+        )
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("add")));
     let hidden = document("60568-3", "Résultat d'anatomopathologie", true);
@@ -113,7 +120,14 @@ async fn scripted_day(app: &App) -> Day {
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("patient read")));
     let consent = app
-        .request_consent(&regulator, pid, "Avis de régulation", false, None, hm(10, 0))
+        .request_consent(
+            &regulator,
+            pid,
+            "Avis de régulation",
+            false,
+            None,
+            hm(10, 0),
+        )
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("consent request")));
     app.answer_consent(
@@ -278,7 +292,15 @@ fn history_filters_and_pages() {
                 None => break,
             }
         }
-        let full = read(filter, PageRequest { before: None, size: 100 }, 31).await;
+        let full = read(
+            filter,
+            PageRequest {
+                before: None,
+                size: 100,
+            },
+            31,
+        )
+        .await;
         let all: Vec<i64> = full.entries.iter().map(|e| e.seq).collect();
         assert!(seen.len() >= 11, "{seen:?}");
         assert_eq!(&all[all.len() - 11..], &seen[seen.len() - 11..]);
@@ -336,7 +358,13 @@ fn a_professional_reads_their_own_access_log() {
         let day = scripted_day(&f.app).await;
         let page = f
             .app
-            .my_access_log(&day.nurse, &from_day(), PageRequest::default(), None, hm(20, 0))
+            .my_access_log(
+                &day.nurse,
+                &from_day(),
+                PageRequest::default(),
+                None,
+                hm(20, 0),
+            )
             .await
             .unwrap_or_else(|e| panic!("access log: {e:?}"));
         assert_eq!(
@@ -352,7 +380,13 @@ fn a_professional_reads_their_own_access_log() {
             .all(|e| e.patient_id.as_deref() == Some(day.patient_id.as_str())));
         let r = f
             .app
-            .my_access_log(&day.patient, &from_day(), PageRequest::default(), None, hm(20, 1))
+            .my_access_log(
+                &day.patient,
+                &from_day(),
+                PageRequest::default(),
+                None,
+                hm(20, 1),
+            )
             .await;
         assert_eq!(outcome(&r), "forbidden");
     });
@@ -368,7 +402,14 @@ fn support_extracts_a_record_or_a_professional_for_an_authority() {
         let reason = "Réquisition judiciaire n° 2026/118";
         let csv = f
             .app
-            .extract_audit(&day.support, &target, reason, ExtractFormat::Csv, None, hm(21, 0))
+            .extract_audit(
+                &day.support,
+                &target,
+                reason,
+                ExtractFormat::Csv,
+                None,
+                hm(21, 0),
+            )
             .await
             .unwrap_or_else(|e| panic!("extract: {e:?}"));
         let body = String::from_utf8(csv.body).unwrap_or_default();
@@ -387,7 +428,11 @@ fn support_extracts_a_record_or_a_professional_for_an_authority() {
         )
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(csv.events, all.len(), "every event of the record, the extraction too");
+        assert_eq!(
+            csv.events,
+            all.len(),
+            "every event of the record, the extraction too"
+        );
         assert_eq!(body.matches("\r\n").count(), all.len() + 1);
         assert!(body.contains(",break_glass,permit,"), "raw columns");
         assert!(
@@ -415,20 +460,39 @@ fn support_extracts_a_record_or_a_professional_for_an_authority() {
         let items = v.as_array().cloned().unwrap_or_default();
         assert_eq!(items.len(), json.events);
         assert!(items.iter().all(|e| e["actor_id"] == nurse_id.as_str()));
-        assert!(items.iter().any(|e| e["action"] == "record.break_glass.open"));
+        assert!(items
+            .iter()
+            .any(|e| e["action"] == "record.break_glass.open"));
 
         let denied = f
             .app
-            .extract_audit(&day.doctor, &target, reason, ExtractFormat::Csv, None, hm(21, 2))
+            .extract_audit(
+                &day.doctor,
+                &target,
+                reason,
+                ExtractFormat::Csv,
+                None,
+                hm(21, 2),
+            )
             .await;
         assert_eq!(outcome(&denied), "forbidden");
         let no_reason = f
             .app
-            .extract_audit(&day.support, &target, " ", ExtractFormat::Csv, None, hm(21, 3))
+            .extract_audit(
+                &day.support,
+                &target,
+                " ",
+                ExtractFormat::Csv,
+                None,
+                hm(21, 3),
+            )
             .await;
         assert_eq!(outcome(&no_reason), "reason_required");
         let last = events_after(&f.app, 0).await;
-        let extracts: Vec<_> = last.iter().filter(|e| e.action == "audit.extract").collect();
+        let extracts: Vec<_> = last
+            .iter()
+            .filter(|e| e.action == "audit.extract")
+            .collect();
         assert_eq!(extracts.len(), 3, "two extractions and one denial");
         assert_eq!(extracts[2].outcome, mds_audit::Outcome::Deny);
         assert_chain_intact(&f.app).await;

@@ -70,7 +70,11 @@ pub async fn query(db: &Db, q: &AuditQuery) -> Result<Vec<AuditRecord>, AuditErr
         conditions.push(format!("(actor_id = {first} OR on_behalf_of = {second})"));
     }
     if let Some(o) = q.outcome {
-        conditions.push(push("outcome = ?", Bind::Text(o.as_str().to_owned()), &mut binds));
+        conditions.push(push(
+            "outcome = ?",
+            Bind::Text(o.as_str().to_owned()),
+            &mut binds,
+        ));
     }
     if let Some(from) = q.from_ms {
         conditions.push(push("at_ms >= ?", Bind::Int(from), &mut binds));

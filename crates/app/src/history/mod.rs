@@ -183,6 +183,16 @@ pub struct HistoryPage {
     pub next: Option<i64>,
 }
 
+/// A filter date, `AAAA-MM-JJ` or `JJ/MM/AAAA`.
+pub fn parse_date(text: &str) -> Result<time::Date, AppError> {
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let fr = time::macros::format_description!("[day]/[month]/[year]");
+    let text = text.trim();
+    time::Date::parse(text, &iso)
+        .or_else(|_| time::Date::parse(text, &fr))
+        .map_err(|_| AppError::invalid("invalid_date", "Date invalide (AAAA-MM-JJ ou JJ/MM/AAAA)."))
+}
+
 /// Midnight of a New Caledonia date, in ms since the epoch.
 fn local_midnight_ms(date: time::Date) -> Option<i64> {
     let offset = time::UtcOffset::from_whole_seconds(NOUMEA_OFFSET_SECONDS).ok()?;
@@ -314,7 +324,11 @@ impl App {
             entries.push(entry(ev, resolver.line(ev).await?));
         }
         Ok(HistoryPage {
-            next: if more { rows.last().map(|r| r.seq) } else { None },
+            next: if more {
+                rows.last().map(|r| r.seq)
+            } else {
+                None
+            },
             entries,
         })
     }

@@ -177,7 +177,12 @@ impl<'a> Resolver<'a> {
 
     /// The professional an event is about, from its detail (an account id or a consent id).
     async fn subject(&mut self, ev: &AuditRecord) -> Result<Option<String>, AppError> {
-        let text = |key: &str| ev.detail.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let text = |key: &str| {
+            ev.detail
+                .get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         let account = match text("professional_account_id") {
             Some(a) => Some(a),
             None => match text("consent_id") {

@@ -34,7 +34,9 @@ pub enum Person {
         for_professional: Box<Person>,
     },
     /// A structure's software acting in the name of a professional.
-    Software { structure: Option<String> },
+    Software {
+        structure: Option<String>,
+    },
     Support,
     System,
     Anonymous,
@@ -100,14 +102,22 @@ pub fn line(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
 
 /// The sentence of `ev` without its time.
 pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
-    let w = Words { ev, names, audience };
+    let w = Words {
+        ev,
+        names,
+        audience,
+    };
     let you = names.actor == Person::You;
     let subject = subject_text(&names.actor);
     let aux = if you { "avez" } else { "a" };
     let phrase = w.phrase();
     match ev.outcome {
         Outcome::Permit | Outcome::Success => {
-            let mode = if phrase.shows_mode { w.mode() } else { String::new() };
+            let mode = if phrase.shows_mode {
+                w.mode()
+            } else {
+                String::new()
+            };
             format!("{subject} {aux} {}{mode}", phrase.done)
         }
         Outcome::Deny => format!(
@@ -296,7 +306,8 @@ impl Words<'_> {
         let acts_as_professional = matches!(
             self.names.actor,
             Person::Professional(_) | Person::Assistant { .. } | Person::Software { .. }
-        ) || (self.audience == Audience::Actor && self.names.actor == Person::You);
+        ) || (self.audience == Audience::Actor
+            && self.names.actor == Person::You);
         if !acts_as_professional {
             return String::new();
         }
@@ -373,8 +384,14 @@ impl Words<'_> {
                 false,
             ),
             "document.mask_all" => phrase(
-                format!("masqué tous les documents {} aux professionnels", self.of_record()),
-                format!("masquer tous les documents {} aux professionnels", self.of_record()),
+                format!(
+                    "masqué tous les documents {} aux professionnels",
+                    self.of_record()
+                ),
+                format!(
+                    "masquer tous les documents {} aux professionnels",
+                    self.of_record()
+                ),
                 false,
             ),
             "document.hide_from_patient" => phrase(
@@ -383,11 +400,7 @@ impl Words<'_> {
                 false,
             ),
             "document.show_to_patient" => {
-                let to = if self.owner() {
-                    "vous"
-                } else {
-                    "le patient"
-                };
+                let to = if self.owner() { "vous" } else { "le patient" };
                 phrase(
                     format!("rendu {doc} visible par {to}"),
                     format!("rendre {doc} visible par {to}"),
@@ -436,16 +449,14 @@ impl Words<'_> {
                 format!("consulter les demandes d'accès {to_rec}"),
                 false,
             ),
-            "consent.request" if self.detail_text("state").as_deref() == Some("granted") => {
-                phrase(
-                    format!(
-                        "attesté avoir recueilli en personne {} pour un accès temporaire {to_rec}",
-                        self.yours("accord")
-                    ),
-                    format!("demander {} pour accéder {to_rec}", self.yours("accord")),
-                    false,
-                )
-            }
+            "consent.request" if self.detail_text("state").as_deref() == Some("granted") => phrase(
+                format!(
+                    "attesté avoir recueilli en personne {} pour un accès temporaire {to_rec}",
+                    self.yours("accord")
+                ),
+                format!("demander {} pour accéder {to_rec}", self.yours("accord")),
+                false,
+            ),
             "consent.request" => phrase(
                 format!("demandé {} pour accéder {to_rec}", self.yours("accord")),
                 format!("demander {} pour accéder {to_rec}", self.yours("accord")),

@@ -9,7 +9,12 @@ use serde_json::json;
 /// 22/11/2026 14:32 in Nouméa (03:32 UTC).
 const AT: i64 = 1_795_318_320_000;
 
-fn ev(action: &str, outcome: Outcome, mode: Option<&str>, detail: serde_json::Value) -> AuditRecord {
+fn ev(
+    action: &str,
+    outcome: Outcome,
+    mode: Option<&str>,
+    detail: serde_json::Value,
+) -> AuditRecord {
     AuditRecord {
         seq: 1,
         id: "e".into(),
@@ -253,7 +258,12 @@ fn renderer_decision_table() {
 fn no_line_shows_a_raw_code() {
     for c in cases() {
         let got = line(&c.event, &c.names, c.audience);
-        for raw in [c.event.action.as_str(), "care_team", "break_glass", "no_access"] {
+        for raw in [
+            c.event.action.as_str(),
+            "care_team",
+            "break_glass",
+            "no_access",
+        ] {
             assert!(!got.contains(raw), "{}: {got}", c.name);
         }
     }
