@@ -225,5 +225,7 @@ fn support_extracts_an_audit_trail_as_csv_or_json() {
             "/api/v1/audit/extract?patient_id=00000000-0000-4000-8000-000000000000&reason={reason}"
         );
         assert_eq!(w.get(SUPPORT, &unknown).await.status, StatusCode::NOT_FOUND);
+        let nobody = format!("/api/v1/audit/extract?professional_id=00000000-0000-4000-8000-000000000000&reason={reason}");
+        assert_eq!(w.get(SUPPORT, &nobody).await.status, StatusCode::NOT_FOUND);
     });
 }

@@ -19,6 +19,9 @@ use mds_domain::Timestamp;
 const DAY: i64 = 110_820_000;
 const PSY: &str = "psy.hnawia@demo.mds.nc";
 const NURSE: &str = "inf.kaloi@demo.mds.nc";
+/// Works in one structure only: a professional's acting structure is their first one, and
+/// with several it depends on generated identifiers.
+const MIDWIFE: &str = "sf.gope@demo.mds.nc";
 const TITLE: &str = "Compte rendu de consultation — suivi tensionnel";
 const REASON: &str = "Patient inconscient admis aux urgences de Koné";
 
@@ -32,9 +35,9 @@ const TRANSCRIPT: &str = "\
 23/09/2026 15:45 — Léa Hnawia, psychologue, Centre hospitalier territorial de Nouméa (démo), a tenté de consulter le document « Compte rendu de consultation — suivi tensionnel » : accès refusé
 23/09/2026 13:31 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès en urgence (bris de glace) : Patient inconscient admis aux urgences de Koné)
 23/09/2026 13:30 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a ouvert un accès en urgence (bris de glace) à votre dossier, motif : « Patient inconscient admis aux urgences de Koné »
-23/09/2026 10:05 — Dr Sarah Wamytan, médecin, SAMU 988 — centre de régulation (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès avec votre consentement)
-23/09/2026 10:02 — Vous avez accepté la demande d'accès de Dr Sarah Wamytan (médecin)
-23/09/2026 10:00 — Dr Sarah Wamytan, médecin, SAMU 988 — centre de régulation (démo), a demandé votre accord pour accéder à votre dossier
+23/09/2026 10:05 — Annie Gopé, sage-femme, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès avec votre consentement)
+23/09/2026 10:02 — Vous avez accepté la demande d'accès de Annie Gopé (sage-femme)
+23/09/2026 10:00 — Annie Gopé, sage-femme, Dispensaire provincial de Koné (démo), a demandé votre accord pour accéder à votre dossier
 23/09/2026 09:12 — Vous avez consulté le document « Compte rendu de consultation — suivi tensionnel »
 23/09/2026 09:10 — Vous avez recherché des documents de votre dossier
 23/09/2026 08:05 — Dr Jean Néa, médecin, Centre hospitalier territorial de Nouméa (démo), a ajouté un document à votre dossier (accès en tant que membre de l'équipe de soins)
@@ -87,7 +90,7 @@ async fn scripted_day(app: &App) -> Day {
     let t = at(0);
     let patient = actor(app, PATIENT, t).await;
     let doctor = actor(app, DOCTOR, t).await;
-    let regulator = actor(app, REGULATOR, t).await;
+    let midwife = actor(app, MIDWIFE, t).await;
     let nurse = actor(app, NURSE, t).await;
     let psy = actor(app, PSY, t).await;
     let support = actor(app, SUPPORT, t).await;
@@ -120,14 +123,7 @@ async fn scripted_day(app: &App) -> Day {
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("patient read")));
     let consent = app
-        .request_consent(
-            &regulator,
-            pid,
-            "Avis de régulation",
-            false,
-            None,
-            hm(10, 0),
-        )
+        .request_consent(&midwife, pid, "Suivi de grossesse", false, None, hm(10, 0))
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("consent request")));
     app.answer_consent(
@@ -140,7 +136,7 @@ async fn scripted_day(app: &App) -> Day {
     )
     .await
     .unwrap_or_else(|e| panic!("{}: {e:?}", ok("approve")));
-    app.document_content_for(&regulator, pid, &doc.id, None, hm(10, 5))
+    app.document_content_for(&midwife, pid, &doc.id, None, hm(10, 5))
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("consented read")));
     app.open_emergency_access(&nurse, pid, false, REASON, None, hm(13, 30))

@@ -8,7 +8,7 @@ use super::render::Audience;
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
 use mds_domain::{AccountKind, Timestamp};
-use mds_store::patients;
+use mds_store::{accounts, patients};
 
 /// Events read from the store per page while extracting.
 const BATCH: u32 = 1_000;
@@ -178,20 +178,25 @@ impl App {
                 "Indiquez la référence de la demande de l'autorité (3 à 500 caractères).",
             ));
         }
-        let owner = match &patient_id {
-            Some(p) => match patients::by_id(self.db.pool(), p).await? {
-                Some(row) => row.account_id,
-                None => {
-                    let ev = NewEvent {
-                        outcome: Outcome::Failure,
-                        ..base
-                    };
-                    mds_audit::record(&self.db, ev, now.millis()).await?;
-                    return Err(AppError::NotFound);
-                }
+        // What is named must exist: an empty extraction would read as "nothing happened".
+        let (exists, owner) = match target {
+            ExtractTarget::Record(p) => match patients::by_id(self.db.pool(), p).await? {
+                Some(row) => (true, row.account_id),
+                None => (false, None),
             },
-            None => None,
+            ExtractTarget::Professional(a) => {
+                let found = accounts::by_id(self.db.pool(), a).await?;
+                (found.is_some(), None)
+            }
         };
+        if !exists {
+            let ev = NewEvent {
+                outcome: Outcome::Failure,
+                ..base
+            };
+            mds_audit::record(&self.db, ev, now.millis()).await?;
+            return Err(AppError::NotFound);
+        }
         let stored = mds_audit::record(&self.db, base, now.millis()).await?;
         let reader = Reader {
             audience: Audience::Authority,
