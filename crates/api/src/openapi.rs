@@ -37,7 +37,7 @@ use utoipa::{Modify, OpenApi};
         crate::history::record_history, crate::history::access_log, crate::history::extract,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "history"))
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"))
 )]
 struct ApiDoc;
 
