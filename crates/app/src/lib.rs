@@ -15,6 +15,8 @@ pub mod documents;
 pub mod enrolment;
 pub mod export;
 pub mod identity_reviews;
+pub mod jobs;
+pub mod notify;
 pub mod password;
 pub mod patient_life;
 pub mod patients;

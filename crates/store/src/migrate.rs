@@ -32,6 +32,11 @@ const SQLITE: &[Migration] = &[
         name: "0004_record_access",
         sql: include_str!("../migrations/sqlite/0004_record_access.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_notifications",
+        sql: include_str!("../migrations/sqlite/0005_notifications.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -54,6 +59,11 @@ const POSTGRES: &[Migration] = &[
         version: 4,
         name: "0004_record_access",
         sql: include_str!("../migrations/postgres/0004_record_access.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_notifications",
+        sql: include_str!("../migrations/postgres/0005_notifications.sql"),
     },
 ];
 
