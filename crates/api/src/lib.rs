@@ -156,7 +156,10 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/me/record/erasure", post(patients::erase_own))
         .route("/me/record/export", get(patients::export_own))
         .route("/me/notifications", get(notifications::list))
-        .route("/me/notifications/{id}/read", post(notifications::mark_read))
+        .route(
+            "/me/notifications/{id}/read",
+            post(notifications::mark_read),
+        )
         .route(
             "/me/notification-preferences",
             get(notifications::preferences).put(notifications::set_preferences),

@@ -116,7 +116,8 @@ pub async fn mark_read(
     Auth(actor): Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    app.mark_notification_read(&actor, &id, crate::now()).await?;
+    app.mark_notification_read(&actor, &id, crate::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

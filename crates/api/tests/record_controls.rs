@@ -132,7 +132,12 @@ fn consent_by_one_time_code_is_single_use_and_revocable() {
         let mine = w
             .get(PATIENT, &format!("/api/v1/records/{pid}/consents"))
             .await;
-        assert!(mine.json.as_array().unwrap().iter().all(|c| c.get("code").is_none()));
+        assert!(mine
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("code").is_none()));
         let inbox = w.get(PATIENT, "/api/v1/me/notifications").await;
         let text = inbox.json["items"]
             .as_array()
@@ -143,7 +148,13 @@ fn consent_by_one_time_code_is_single_use_and_revocable() {
             .as_str()
             .unwrap()
             .to_owned();
-        let code: String = text.split("ce code : ").nth(1).unwrap().chars().take(6).collect();
+        let code: String = text
+            .split("ce code : ")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(6)
+            .collect();
         assert_eq!(code.len(), 6, "{backend:?}");
         let code_uri = format!("/api/v1/records/{pid}/consents/{cid}/code");
         let wrong = if code == "000000" { "111111" } else { "000000" };

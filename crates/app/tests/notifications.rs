@@ -83,16 +83,28 @@ fn an_added_document_is_notified_with_the_action_and_mailed_once_without_its_tit
         let doctor = actor(app, DOCTOR, at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
         let before = rows(app).await.len();
-        app.add_document(&doctor, &marie, document(SECRET_TITLE, false), None, at(MINUTE))
-            .await
-            .unwrap();
+        app.add_document(
+            &doctor,
+            &marie,
+            document(SECRET_TITLE, false),
+            None,
+            at(MINUTE),
+        )
+        .await
+        .unwrap();
         let queued = rows(app).await;
-        assert_eq!(queued.len(), before + 1, "{backend:?}: outbox row written with the deposit");
+        assert_eq!(
+            queued.len(),
+            before + 1,
+            "{backend:?}: outbox row written with the deposit"
+        );
         let row = queued.iter().find(|r| r.sent_at_ms.is_none()).unwrap();
         assert_eq!(row.recipient, PATIENT, "{backend:?}");
         assert_eq!(row.kind, "document_added", "{backend:?}");
         let inbox = notes(app, &patient).await;
-        assert!(inbox.iter().any(|n| n.kind == "document_added" && n.read_at_ms.is_none()));
+        assert!(inbox
+            .iter()
+            .any(|n| n.kind == "document_added" && n.read_at_ms.is_none()));
 
         let sink = SmtpSink::start(free_port(), &f.dir.path().join("mail"));
         let job = delivery(sink.port);
@@ -131,15 +143,31 @@ fn while_smtp_is_down_deliveries_back_off_then_succeed_once_when_it_returns() {
         let job = delivery(port);
         let down = job.deliver(app, at(0)).await.unwrap();
         assert_eq!((down.done, down.retried), (0, 1), "{backend:?}: {down:?}");
-        let row = rows(app).await.into_iter().find(|r| r.sent_at_ms.is_none()).unwrap();
+        let row = rows(app)
+            .await
+            .into_iter()
+            .find(|r| r.sent_at_ms.is_none())
+            .unwrap();
         assert_eq!(row.kind, "break_glass");
         assert_eq!(row.attempts, 1);
-        assert_eq!(row.next_attempt_at_ms, at(30_000).millis(), "{backend:?}: 30 s backoff");
+        assert_eq!(
+            row.next_attempt_at_ms,
+            at(30_000).millis(),
+            "{backend:?}: 30 s backoff"
+        );
         assert!(row.last_error.is_some());
         let second = job.deliver(app, at(30_000)).await.unwrap();
         assert_eq!(second.retried, 1, "{backend:?}");
-        let row = rows(app).await.into_iter().find(|r| r.id == row.id).unwrap();
-        assert_eq!(row.next_attempt_at_ms, at(90_000).millis(), "{backend:?}: doubled");
+        let row = rows(app)
+            .await
+            .into_iter()
+            .find(|r| r.id == row.id)
+            .unwrap();
+        assert_eq!(
+            row.next_attempt_at_ms,
+            at(90_000).millis(),
+            "{backend:?}: doubled"
+        );
 
         let sink = SmtpSink::start(port, &f.dir.path().join("mail"));
         let early = job.deliver(app, at(90_000 - 1)).await.unwrap();
@@ -153,7 +181,10 @@ fn while_smtp_is_down_deliveries_back_off_then_succeed_once_when_it_returns() {
         assert_eq!(mails[0]["rcpt_tos"][0], CELINE);
         let body = mails[0]["body"].as_str().unwrap();
         assert!(body.contains("bris de glace"), "{body}");
-        assert!(!body.contains("inconsciente"), "{backend:?}: no reason in the e-mail");
+        assert!(
+            !body.contains("inconsciente"),
+            "{backend:?}: no reason in the e-mail"
+        );
     });
 }
 
@@ -179,9 +210,16 @@ fn an_email_is_given_up_after_the_last_attempt() {
         assert_eq!(job.deliver(app, at(0)).await.unwrap().retried, 1);
         let last = job.deliver(app, at(HOUR)).await.unwrap();
         assert_eq!((last.retried, last.failed), (0, 1), "{backend:?}");
-        assert_eq!(job.deliver(app, at(2 * HOUR)).await.unwrap(), Default::default());
+        assert_eq!(
+            job.deliver(app, at(2 * HOUR)).await.unwrap(),
+            Default::default()
+        );
         let (pending, _, failed) = outbox::counts(app.db().pool()).await.unwrap();
-        assert_eq!((pending, failed), (0, 1), "{backend:?}: visible to operators");
+        assert_eq!(
+            (pending, failed),
+            (0, 1),
+            "{backend:?}: visible to operators"
+        );
     });
 }
 
@@ -209,22 +247,38 @@ fn email_preferences_switch_off_optional_kinds_only() {
             .await
             .unwrap();
         assert!(prefs.iter().any(|p| p.kind == "document_added" && !p.email));
-        assert!(prefs.iter().any(|p| p.kind == "break_glass" && p.email && p.mandatory));
+        assert!(prefs
+            .iter()
+            .any(|p| p.kind == "break_glass" && p.email && p.mandatory));
 
         let before = rows(app).await.len();
         app.add_document(&doctor, &marie, document("Bilan", false), None, at(MINUTE))
             .await
             .unwrap();
-        assert_eq!(rows(app).await.len(), before, "{backend:?}: no e-mail, switched off");
+        assert_eq!(
+            rows(app).await.len(),
+            before,
+            "{backend:?}: no e-mail, switched off"
+        );
         let inbox = notes(app, &patient).await;
-        let fresh = inbox.iter().find(|n| n.created_at_ms == at(MINUTE).millis()).unwrap();
-        assert_eq!(fresh.kind, "document_added", "{backend:?}: still in the portal");
+        let fresh = inbox
+            .iter()
+            .find(|n| n.created_at_ms == at(MINUTE).millis())
+            .unwrap();
+        assert_eq!(
+            fresh.kind, "document_added",
+            "{backend:?}: still in the portal"
+        );
 
-        app.mark_notification_read(&patient, &fresh.id, at(2 * MINUTE)).await.unwrap();
+        app.mark_notification_read(&patient, &fresh.id, at(2 * MINUTE))
+            .await
+            .unwrap();
         let unread = app.notifications(&patient, true, 100, 0).await.unwrap();
         assert!(unread.items.iter().all(|n| n.id != fresh.id), "{backend:?}");
         assert_eq!(unread.total, unread.unread);
-        let other = app.mark_notification_read(&doctor, &fresh.id, at(3 * MINUTE)).await;
+        let other = app
+            .mark_notification_read(&doctor, &fresh.id, at(3 * MINUTE))
+            .await;
         assert_eq!(outcome(&other), "not_found", "{backend:?}: not another's");
     });
 }
@@ -241,9 +295,16 @@ fn a_consent_request_carries_its_code_in_the_notification_only() {
             .request_consent(&midwife, &marie, "Suivi de grossesse", false, None, at(0))
             .await
             .unwrap();
-        let mail = rows(app).await.into_iter().find(|r| r.kind == "consent_request").unwrap();
+        let mail = rows(app)
+            .await
+            .into_iter()
+            .find(|r| r.kind == "consent_request")
+            .unwrap();
         assert_eq!(mail.recipient, PATIENT);
-        assert!(!mail.body.contains("grossesse"), "{backend:?}: no purpose in the e-mail");
+        assert!(
+            !mail.body.contains("grossesse"),
+            "{backend:?}: no purpose in the e-mail"
+        );
         let code: String = mail
             .body
             .split("ce code : ")
@@ -252,14 +313,23 @@ fn a_consent_request_carries_its_code_in_the_notification_only() {
             .chars()
             .take(6)
             .collect();
-        assert!(code.chars().all(|c| c.is_ascii_digit()) && code.len() == 6, "{code}");
+        assert!(
+            code.chars().all(|c| c.is_ascii_digit()) && code.len() == 6,
+            "{code}"
+        );
         let inbox = notes(app, &patient).await;
-        assert!(inbox.iter().any(|n| n.kind == "consent_request" && n.text.contains(&code)));
+        assert!(inbox
+            .iter()
+            .any(|n| n.kind == "consent_request" && n.text.contains(&code)));
         let stored = mds_store::record_access::consent_by_id(app.db().pool(), &asked.id)
             .await
             .unwrap()
             .unwrap();
-        assert_ne!(stored.code_hash.as_deref(), Some(code.as_str()), "only a hash is kept");
+        assert_ne!(
+            stored.code_hash.as_deref(),
+            Some(code.as_str()),
+            "only a hash is kept"
+        );
         let granted = app
             .enter_consent_code(&midwife, &marie, &asked.id, &code, None, at(MINUTE))
             .await
@@ -281,7 +351,11 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
             .await
             .unwrap();
         let kinds = |app: App, who: Actor| async move {
-            notes(&app, &who).await.into_iter().map(|n| n.kind).collect::<Vec<_>>()
+            notes(&app, &who)
+                .await
+                .into_iter()
+                .map(|n| n.kind)
+                .collect::<Vec<_>>()
         };
         let visible = |app: App, who: Actor, t: i64, pid: String| async move {
             let page = app
@@ -296,7 +370,11 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
 
         app.fire_timers(at(14 * DAY - HOUR)).await.unwrap();
         let k = kinds(app.clone(), patient.clone()).await;
-        assert_eq!(count(&k, "announcement_reminder"), 0, "{backend:?}: 13 d 23 h");
+        assert_eq!(
+            count(&k, "announcement_reminder"),
+            0,
+            "{backend:?}: 13 d 23 h"
+        );
         app.fire_timers(at(14 * DAY)).await.unwrap();
         let k = kinds(app.clone(), patient.clone()).await;
         assert_eq!(count(&k, "announcement_reminder"), 1, "{backend:?}: 14 d");
@@ -331,7 +409,9 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
         assert_eq!(count(&k, "announcement_reminder"), 1, "{backend:?}");
         assert_eq!(count(&k, "document_added"), added0 + 1, "{backend:?}");
         let outbox = rows(app).await;
-        assert!(outbox.iter().all(|r| !r.body.contains("TITRE-CONFIDENTIEL")));
+        assert!(outbox
+            .iter()
+            .all(|r| !r.body.contains("TITRE-CONFIDENTIEL")));
         assert_chain_intact(app).await;
     });
 }
@@ -364,14 +444,28 @@ fn without_auto_release_the_depositor_is_reminded_instead() {
         let before = reminded(app.clone(), doctor.clone()).await.len();
         app.fire_timers(at(30 * DAY)).await.unwrap();
         let page = app
-            .list_documents(&patient, &marie, DocumentQuery::default(), None, at(30 * DAY))
+            .list_documents(
+                &patient,
+                &marie,
+                DocumentQuery::default(),
+                None,
+                at(30 * DAY),
+            )
             .await
             .unwrap();
-        assert!(page.items.iter().all(|d| d.title != SECRET_TITLE), "{backend:?}: still hidden");
+        assert!(
+            page.items.iter().all(|d| d.title != SECRET_TITLE),
+            "{backend:?}: still hidden"
+        );
         let reminders = reminded(app.clone(), doctor.clone()).await;
         assert_eq!(reminders.len(), before + 1, "{backend:?}");
-        assert!(reminders.iter().all(|n| !n.text.contains("TITRE-CONFIDENTIEL")));
-        assert!(reminders[0].text.contains(&at(0).to_noumea_display()), "{backend:?}");
+        assert!(reminders
+            .iter()
+            .all(|n| !n.text.contains("TITRE-CONFIDENTIEL")));
+        assert!(
+            reminders[0].text.contains(&at(0).to_noumea_display()),
+            "{backend:?}"
+        );
     });
 }
 
@@ -401,14 +495,30 @@ fn the_first_access_of_each_professional_is_notified_once() {
                 .unwrap();
         }
         assert_eq!(firsts(app.clone()).await, 1, "{backend:?}");
-        app.list_documents(&pharmacist, &marie, DocumentQuery::default(), None, at(3 * MINUTE))
-            .await
-            .unwrap();
+        app.list_documents(
+            &pharmacist,
+            &marie,
+            DocumentQuery::default(),
+            None,
+            at(3 * MINUTE),
+        )
+        .await
+        .unwrap();
         assert_eq!(firsts(app.clone()).await, 2, "{backend:?}");
-        app.list_documents(&patient, &marie, DocumentQuery::default(), None, at(4 * MINUTE))
-            .await
-            .unwrap();
-        assert_eq!(firsts(app.clone()).await, 2, "{backend:?}: not for the patient");
+        app.list_documents(
+            &patient,
+            &marie,
+            DocumentQuery::default(),
+            None,
+            at(4 * MINUTE),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            firsts(app.clone()).await,
+            2,
+            "{backend:?}: not for the patient"
+        );
         let searches = events_after(app, seq)
             .await
             .into_iter()
@@ -431,8 +541,19 @@ fn expired_accesses_are_recorded_once_by_the_system() {
             .await
             .unwrap();
         assert_eq!(app.expire_accesses(at(DAY - 1)).await.unwrap().done, 0);
-        assert_eq!(app.expire_accesses(at(DAY)).await.unwrap().done, 1, "{backend:?}");
-        assert_eq!(f.second_process().expire_accesses(at(2 * DAY)).await.unwrap().done, 0);
+        assert_eq!(
+            app.expire_accesses(at(DAY)).await.unwrap().done,
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(
+            f.second_process()
+                .expire_accesses(at(2 * DAY))
+                .await
+                .unwrap()
+                .done,
+            0
+        );
         let ended: Vec<_> = events_after(app, 0)
             .await
             .into_iter()
@@ -451,11 +572,18 @@ fn closure_and_erasure_are_mailed_to_the_account() {
         let app = &f.app;
         drain_demo_outbox(&f).await;
         let patient = actor(app, PATIENT, at(0)).await;
-        app.close_own_record(&patient, true, at(MINUTE)).await.unwrap();
-        app.request_own_erasure(&patient, true, at(2 * MINUTE)).await.unwrap();
+        app.close_own_record(&patient, true, at(MINUTE))
+            .await
+            .unwrap();
+        app.request_own_erasure(&patient, true, at(2 * MINUTE))
+            .await
+            .unwrap();
         app.run_retention(at(3 * MINUTE)).await.unwrap();
         let sink = SmtpSink::start(free_port(), &f.dir.path().join("mail"));
-        delivery(sink.port).deliver(app, at(4 * MINUTE)).await.unwrap();
+        delivery(sink.port)
+            .deliver(app, at(4 * MINUTE))
+            .await
+            .unwrap();
         let mut subjects: Vec<String> = sink
             .mails()
             .iter()
@@ -471,11 +599,12 @@ fn closure_and_erasure_are_mailed_to_the_account() {
             ],
             "{backend:?}"
         );
-        let left: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE account_id = $1")
-            .bind(patient.account_id.as_str())
-            .fetch_one(app.db().pool())
-            .await
-            .unwrap();
+        let left: (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE account_id = $1")
+                .bind(patient.account_id.as_str())
+                .fetch_one(app.db().pool())
+                .await
+                .unwrap();
         assert_eq!(left.0, 0, "{backend:?}: erased with the account");
         assert_chain_intact(app).await;
     });

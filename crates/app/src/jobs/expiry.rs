@@ -62,8 +62,12 @@ impl App {
                         "record.break_glass.expire"
                     };
                     let detail = serde_json::json!({ "session_id": id, "professional_account_id": professional });
-                    mds_audit::append(&mut tx, system_event(action, &patient, detail), now.millis())
-                        .await?;
+                    mds_audit::append(
+                        &mut tx,
+                        system_event(action, &patient, detail),
+                        now.millis(),
+                    )
+                    .await?;
                     report.done += 1;
                 }
                 tx.commit().await.map_err(StoreError::from)?;

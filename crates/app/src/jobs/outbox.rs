@@ -69,7 +69,9 @@ impl SmtpSettings {
             .parse::<Mailbox>()
             .map_err(|e| format!("smtp.from = {:?}: {e}", self.from))?;
         if self.batch_size < 1 || self.backoff_base_seconds < 1 || self.max_attempts < 1 {
-            return Err("smtp: batch_size, backoff_base_seconds and max_attempts must be positive".into());
+            return Err(
+                "smtp: batch_size, backoff_base_seconds and max_attempts must be positive".into(),
+            );
         }
         if self.backoff_max_seconds < self.backoff_base_seconds {
             return Err("smtp.backoff_max_seconds must not be below backoff_base_seconds".into());
@@ -101,7 +103,9 @@ impl OutboxDelivery {
         let builder = match s.tls.as_str() {
             "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host),
             "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host),
-            _ => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)),
+            _ => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &s.host,
+            )),
         }
         .map_err(|e| e.to_string())?;
         let mut builder = builder
@@ -116,7 +120,10 @@ impl OutboxDelivery {
 
     fn message(&self, row: &outbox::EmailRow) -> Result<lettre::Message, String> {
         let from: Mailbox = self.settings.from.parse().map_err(|e| format!("{e}"))?;
-        let to: Mailbox = row.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
+        let to: Mailbox = row
+            .recipient
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?;
         let domain = from.email.domain().to_owned();
         lettre::Message::builder()
             .from(from)
@@ -158,8 +165,7 @@ impl OutboxDelivery {
                     let give_up = permanent || attempts >= self.settings.max_attempts;
                     let next = now.millis() + self.settings.backoff_ms(attempts);
                     let failed_at = give_up.then_some(now.millis());
-                    outbox::mark_attempt_failed(&mut *tx, &row.id, next, failed_at, &error)
-                        .await?;
+                    outbox::mark_attempt_failed(&mut *tx, &row.id, next, failed_at, &error).await?;
                     if give_up {
                         report.failed += 1;
                     } else {

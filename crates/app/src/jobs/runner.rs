@@ -34,14 +34,22 @@ pub async fn run_loop(
             }
             let now = clock();
             let every = i64::try_from(job.every().as_millis()).unwrap_or(i64::MAX);
-            if last_run.get(job.name()).is_some_and(|t| now.millis() - t < every) {
+            if last_run
+                .get(job.name())
+                .is_some_and(|t| now.millis() - t < every)
+            {
                 continue;
             }
             last_run.insert(job.name(), now.millis());
             let problem = match job.run_once(&app, now).await {
                 Ok(r) => {
                     if r.done > 0 || r.failed > 0 {
-                        tracing::info!(job = job.name(), done = r.done, failed = r.failed, "job run");
+                        tracing::info!(
+                            job = job.name(),
+                            done = r.done,
+                            failed = r.failed,
+                            "job run"
+                        );
                     }
                     (r.retried > 0 || r.failed > 0)
                         .then(|| r.last_error.unwrap_or_else(|| "retrying".to_owned()))

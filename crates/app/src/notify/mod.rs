@@ -237,16 +237,70 @@ mod tests {
         };
         // (name, kind, recipient, chose_off, expected)
         let cases = [
-            ("document, active, default", Kind::DocumentAdded, r(true, true), false, true),
-            ("document, switched off", Kind::DocumentAdded, r(true, true), true, false),
-            ("document, no address", Kind::DocumentAdded, r(false, true), false, false),
-            ("document, inactive account", Kind::DocumentAdded, r(true, false), false, false),
-            ("break-glass, switched off", Kind::BreakGlass, r(true, true), true, true),
+            (
+                "document, active, default",
+                Kind::DocumentAdded,
+                r(true, true),
+                false,
+                true,
+            ),
+            (
+                "document, switched off",
+                Kind::DocumentAdded,
+                r(true, true),
+                true,
+                false,
+            ),
+            (
+                "document, no address",
+                Kind::DocumentAdded,
+                r(false, true),
+                false,
+                false,
+            ),
+            (
+                "document, inactive account",
+                Kind::DocumentAdded,
+                r(true, false),
+                false,
+                false,
+            ),
+            (
+                "break-glass, switched off",
+                Kind::BreakGlass,
+                r(true, true),
+                true,
+                true,
+            ),
             ("samu, switched off", Kind::Samu, r(true, true), true, true),
-            ("break-glass, inactive", Kind::BreakGlass, r(true, false), false, false),
-            ("closure, closed account", Kind::AccountClosed, r(true, false), true, true),
-            ("erasure done, no address", Kind::ErasureDone, r(false, false), false, false),
-            ("consent request, switched off", Kind::ConsentRequest, r(true, true), true, false),
+            (
+                "break-glass, inactive",
+                Kind::BreakGlass,
+                r(true, false),
+                false,
+                false,
+            ),
+            (
+                "closure, closed account",
+                Kind::AccountClosed,
+                r(true, false),
+                true,
+                true,
+            ),
+            (
+                "erasure done, no address",
+                Kind::ErasureDone,
+                r(false, false),
+                false,
+                false,
+            ),
+            (
+                "consent request, switched off",
+                Kind::ConsentRequest,
+                r(true, true),
+                true,
+                false,
+            ),
         ];
         let failing: Vec<_> = cases
             .iter()

@@ -48,7 +48,10 @@ impl SmtpSink {
             if let Ok(Some(status)) = sink.child.try_wait() {
                 panic!("aiosmtpd exited at start ({status}); is it installed? python3 -m pip install aiosmtpd");
             }
-            assert!(Instant::now() < deadline, "aiosmtpd did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         sink
