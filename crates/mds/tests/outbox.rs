@@ -44,9 +44,21 @@ async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
 
 #[tokio::test]
 async fn an_email_queued_before_a_crash_is_delivered_exactly_once_after_restart() {
+    crash_then_deliver(None).await;
+    let pg = mds_store::testing::fresh_postgres_url()
+        .await
+        .expect("MDS_TEST_PG_URL (run scripts/test.sh)");
+    crash_then_deliver(Some(pg)).await;
+}
+
+/// The scenario on SQLite (`None`) or on the PostgreSQL database at `database_url`.
+async fn crash_then_deliver(database_url: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut env = base_env(dir.path());
+    if let Some(url) = database_url {
+        env.push(("MDS_DATABASE_URL".to_owned(), url));
+    }
     for (k, v) in [
         ("MDS_SMTP_PORT", port.to_string()),
         ("MDS_SMTP_BACKOFF_BASE_SECONDS", "1".to_owned()),
