@@ -30,6 +30,16 @@ ensure_moto() {
   command -v moto_server >/dev/null 2>&1 || die "moto_server is not on PATH after installation"
 }
 
+# The notification tests start their own SMTP server (aiosmtpd, with scripts/smtp_sink.py).
+ensure_aiosmtpd() {
+  python3 -c 'import aiosmtpd' >/dev/null 2>&1 && return 0
+  echo "installing aiosmtpd (pip)…" >&2
+  python3 -m pip install -q 'aiosmtpd>=1.4,<2' >&2 \
+    || { as_root && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd) >&2; } \
+    || die "aiosmtpd is missing and could not be installed. Install it with: python3 -m pip install aiosmtpd (or apt-get install python3-aiosmtpd)"
+  python3 -c 'import aiosmtpd' >/dev/null 2>&1 || die "aiosmtpd is not importable after installation"
+}
+
 pg_run() {
   if as_root; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi
 }
@@ -68,7 +78,7 @@ drop_old_test_databases() {
 case "${1:-start}" in
   start)
     mkdir -p "$RUN_DIR"; chmod 755 "$RUN_DIR"
-    ensure_postgres; ensure_moto
+    ensure_postgres; ensure_moto; ensure_aiosmtpd
     start_postgres; start_s3
     drop_old_test_databases
     echo "export MDS_TEST_PG_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres"

@@ -12,6 +12,7 @@ mod extract;
 mod health;
 mod history;
 mod middleware;
+mod notifications;
 mod openapi;
 mod patients;
 mod record;
@@ -158,6 +159,15 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/me/record/close", post(patients::close_own))
         .route("/me/record/erasure", post(patients::erase_own))
         .route("/me/record/export", get(patients::export_own))
+        .route("/me/notifications", get(notifications::list))
+        .route(
+            "/me/notifications/{id}/read",
+            post(notifications::mark_read),
+        )
+        .route(
+            "/me/notification-preferences",
+            get(notifications::preferences).put(notifications::set_preferences),
+        )
         .route(
             "/enrolments",
             get(enrolments::queue)

@@ -35,9 +35,11 @@ use utoipa::{Modify, OpenApi};
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
         crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
         crate::history::record_history, crate::history::access_log, crate::history::extract,
+        crate::notifications::list, crate::notifications::mark_read,
+        crate::notifications::preferences, crate::notifications::set_preferences,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"))
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"))
 )]
 struct ApiDoc;
 

@@ -126,9 +126,6 @@ pub struct ConsentOut {
     pub granted_how: Option<String>,
     pub requested_at_ms: i64,
     pub expires_at_ms: Option<i64>,
-    /// Shown to the patient only, while the request is pending: the code to read to the
-    /// professional.
-    pub code: Option<String>,
     pub code_expires_at_ms: Option<i64>,
 }
 
@@ -143,7 +140,6 @@ impl From<ConsentView> for ConsentOut {
             granted_how: c.granted_how,
             requested_at_ms: c.requested_at_ms,
             expires_at_ms: c.expires_at_ms,
-            code: c.code,
             code_expires_at_ms: c.code_expires_at_ms,
         }
     }

@@ -128,19 +128,33 @@ fn consent_by_one_time_code_is_single_use_and_revocable() {
             "{backend:?}: the professional never sees the code"
         );
         let cid = asked.json["id"].as_str().unwrap().to_owned();
+        // The code reaches the patient in their notification (and e-mail), nowhere else.
         let mine = w
             .get(PATIENT, &format!("/api/v1/records/{pid}/consents"))
             .await;
-        let code = mine
+        assert!(mine
             .json
             .as_array()
             .unwrap()
             .iter()
-            .find(|c| c["id"] == cid.as_str())
-            .unwrap()["code"]
+            .all(|c| c.get("code").is_none()));
+        let inbox = w.get(PATIENT, "/api/v1/me/notifications").await;
+        let text = inbox.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "consent_request")
+            .unwrap()["text"]
             .as_str()
             .unwrap()
             .to_owned();
+        let code: String = text
+            .split("ce code : ")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(6)
+            .collect();
         assert_eq!(code.len(), 6, "{backend:?}");
         let code_uri = format!("/api/v1/records/{pid}/consents/{cid}/code");
         let wrong = if code == "000000" { "111111" } else { "000000" };

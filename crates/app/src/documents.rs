@@ -217,6 +217,7 @@ impl App {
                 .await?;
             }
             documents::insert(&mut *tx, &row).await?;
+            crate::notify::hidden::document_stored(&self.settings, &mut tx, &row, now).await?;
             let ev = NewEvent {
                 patient_id: Some(row.patient_id.clone()),
                 document_id: Some(row.id.clone()),

@@ -105,6 +105,13 @@ impl App {
                 now.millis(),
             )
             .await?;
+            if account.kind == mds_domain::AccountKind::Patient.as_str() {
+                let r = crate::notify::recipient_of_account(&mut tx, &account.id).await?;
+                if let Some(r) = r {
+                    let m = crate::notify::Message::account_activated();
+                    crate::notify::queue(&mut tx, &r, &m, true, now).await?;
+                }
+            }
         }
         let ev = NewEvent {
             actor_id: Some(account.id.clone()),

@@ -16,6 +16,8 @@ pub mod enrolment;
 pub mod export;
 pub mod history;
 pub mod identity_reviews;
+pub mod jobs;
+pub mod notify;
 pub mod password;
 pub mod patient_life;
 pub mod patients;

@@ -281,6 +281,8 @@ impl App {
         let mut tx = self.db.begin().await?;
         patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
         close_account(&mut tx, p, now).await?;
+        let closed = crate::notify::Message::account_closed(now);
+        crate::notify::tell_patient(&mut tx, &p.id, &closed, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.clone()),
@@ -450,6 +452,14 @@ impl App {
             .collect();
         objects.extend(files.iter().map(|f| f.object_key.clone()));
         let mut tx = self.db.begin().await?;
+        // Told before the account is scrubbed (its address goes with it); e-mail only.
+        if reason != "retention" {
+            if let Some(r) = crate::notify::recipient_of_patient(&mut tx, id).await? {
+                let done = crate::notify::Message::erasure_done();
+                crate::notify::queue(&mut tx, &r, &done, false, now).await?;
+            }
+        }
+        mds_store::notifications::delete_for_patient(&mut tx, id).await?;
         let removed = documents::delete_all_for_patient(&mut *tx, id).await?;
         care_team::remove_all(&mut *tx, id).await?;
         mds_store::record_access::remove_all_for_patient(&mut tx, id).await?;
@@ -457,6 +467,7 @@ impl App {
         patients::scrub(&mut *tx, id, now.millis()).await?;
         if let Some(account) = &p.account_id {
             sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+            mds_store::notifications::delete_for_account(&mut tx, account).await?;
             accounts::scrub(
                 &mut *tx,
                 account,

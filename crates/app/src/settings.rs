@@ -46,6 +46,15 @@ pub struct Settings {
     /// Days within which an erasure request is carried out (3 months by default). The
     /// retention job carries out pending requests at its next run, well before.
     pub erasure_deadline_days: i64,
+    /// Days after its deposit at which the patient is told that a document hidden from them
+    /// awaits a consultation with a professional (2 weeks by default).
+    pub hidden_reminder_days: i64,
+    /// Days after its deposit at which a document still hidden from the patient becomes
+    /// visible (or its depositor is reminded, without auto-release). "One month" = 30 days.
+    pub hidden_release_days: i64,
+    /// Whether a hidden document becomes visible by itself after `hidden_release_days`; if
+    /// not, the depositor is reminded instead.
+    pub hidden_auto_release: bool,
 }
 
 impl Default for Settings {
@@ -69,6 +78,9 @@ impl Default for Settings {
             attending_physician_sees_confidential: false,
             keep_identity_scans: false,
             erasure_deadline_days: 92,
+            hidden_reminder_days: 14,
+            hidden_release_days: 30,
+            hidden_auto_release: true,
         }
     }
 }

@@ -24,6 +24,22 @@ pub struct Config {
     pub vault: VaultConfig,
     pub log: LogConfig,
     pub security: mds_app::Settings,
+    /// Outgoing e-mail (notification outbox); the password comes from `MDS_SMTP_PASSWORD`.
+    pub smtp: mds_app::jobs::SmtpSettings,
+    pub jobs: JobsConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Seconds between two passes of the job runner (outbox, timers, expiry, retention…).
+    pub tick_seconds: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { tick_seconds: 5 }
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -80,6 +96,8 @@ impl Default for Config {
             vault: VaultConfig::default(),
             log: LogConfig::default(),
             security: mds_app::Settings::default(),
+            smtp: mds_app::jobs::SmtpSettings::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -137,6 +155,9 @@ pub enum ConfigError {
 /// Environment variables with this prefix belong to the test harness, not to the service.
 const TEST_PREFIX: &str = "MDS_TEST_";
 
+/// The SMTP password: read from the environment only, never a configuration key.
+pub const SMTP_PASSWORD_ENV: &str = "MDS_SMTP_PASSWORD";
+
 impl Config {
     pub fn load(
         file: Option<&Path>,
@@ -173,7 +194,7 @@ impl Config {
             let Some(rest) = name.strip_prefix("MDS_") else {
                 continue;
             };
-            if name.starts_with(TEST_PREFIX) {
+            if name.starts_with(TEST_PREFIX) || name == SMTP_PASSWORD_ENV {
                 continue;
             }
             let Some((path, default)) = known
@@ -229,6 +250,16 @@ impl Config {
                 "security: timeouts and limits must be positive, password_min_length at least 8"
                     .into(),
             ));
+        }
+        if s.hidden_reminder_days < 1 || s.hidden_release_days <= s.hidden_reminder_days {
+            return Err(ConfigError::Invalid(
+                "security: hidden_reminder_days must be positive and below hidden_release_days"
+                    .into(),
+            ));
+        }
+        self.smtp.validate().map_err(ConfigError::Invalid)?;
+        if self.jobs.tick_seconds < 1 {
+            return Err(ConfigError::Invalid("jobs.tick_seconds: at least 1".into()));
         }
         if !(1..=92).contains(&s.erasure_deadline_days) {
             return Err(ConfigError::Invalid(
@@ -404,6 +435,38 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("erasure_deadline_days"), "{err}");
+    }
+
+    #[test]
+    fn smtp_settings_come_from_the_file_and_environment_but_not_the_password() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("MDS_SMTP_HOST", "smtp.example.nc"),
+                ("MDS_SMTP_PORT", "587"),
+                ("MDS_SMTP_TLS", "starttls"),
+                ("MDS_SMTP_PASSWORD", "not a key"),
+                ("MDS_JOBS_TICK_SECONDS", "2"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.smtp.host.as_str(), c.smtp.port, c.smtp.tls.as_str()),
+            ("smtp.example.nc", 587, "starttls")
+        );
+        assert_eq!(c.jobs.tick_seconds, 2);
+        let err = Config::load(None, env(&[("MDS_SMTP_TLS", "ssl")]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("smtp.tls"), "{err}");
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[smtp]\npassword = \"secret\"").unwrap();
+        let err = Config::load(Some(f.path()), env(&[]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("password"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `mds serve`: the HTTP service with graceful shutdown, optional built-in TLS, and the
-//! periodic housekeeping (orphan objects, stale upload files).
+//! `mds serve`: the HTTP service with graceful shutdown, optional built-in TLS, and the job
+//! runner (notification outbox, timers, access expiry, retention, housekeeping).
 
 use crate::config::Config;
 use crate::runtime::{self, RunError};
@@ -24,7 +24,18 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         .parse()
         .map_err(|_| RunError::Other(format!("listen = {:?} is not an address", config.listen)))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let housekeeping = tokio::spawn(housekeeping(app.clone(), stop_rx.clone()));
+    let jobs = mds_app::jobs::product_jobs(
+        config.smtp.clone(),
+        std::env::var(crate::config::SMTP_PASSWORD_ENV).ok(),
+    );
+    let tick = Duration::from_secs(config.jobs.tick_seconds);
+    let runner = tokio::spawn(mds_app::jobs::run_loop(
+        app.clone(),
+        jobs,
+        tick,
+        runtime::now,
+        stop_rx.clone(),
+    ));
     if tls {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let tls_config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
@@ -70,7 +81,7 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         })
         .await?;
     }
-    let _ = housekeeping.await;
+    let _ = runner.await;
     app.db().close().await;
     tracing::info!("stopped cleanly");
     Ok(())
@@ -98,29 +109,4 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutdown requested: finishing requests in flight");
-}
-
-/// Every ten minutes: remove vault objects no row references (older than the grace period),
-/// left by uploads interrupted by a crash, and sessions that ended long ago; then run the
-/// retention job (purge of 10-year-old archives, erasure requests).
-async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {
-                match app.run_housekeeping(runtime::now()).await {
-                    Ok((0, 0)) => {}
-                    Ok((orphans, sessions)) => tracing::info!(orphans, sessions, "housekeeping removed stale items"),
-                    Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-                }
-                // Archives past 10 years and erasure requests (DESIGN.md section 3).
-                match app.run_retention(runtime::now()).await {
-                    Ok(r) if r.purged + r.erased > 0 => tracing::info!(purged = r.purged, erased = r.erased, documents = r.documents_removed, "retention job removed records"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "retention job failed"),
-                }
-            }
-            _ = stop.changed() => break,
-        }
-    }
 }

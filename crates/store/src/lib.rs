@@ -14,10 +14,13 @@ pub mod directory;
 pub mod documents;
 pub mod enrolments;
 pub mod identity_files;
+pub mod notifications;
+pub mod outbox;
 pub mod patients;
 pub mod record_access;
 pub mod sessions;
 pub mod testing;
+pub mod timers;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -33,6 +33,11 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0004_record_access.sql"),
     },
     Migration {
+        version: 5,
+        name: "0005_notifications",
+        sql: include_str!("../migrations/sqlite/0005_notifications.sql"),
+    },
+    Migration {
         version: 8,
         name: "0008_audit_on_behalf_of",
         sql: include_str!("../migrations/sqlite/0008_audit_on_behalf_of.sql"),
@@ -59,6 +64,11 @@ const POSTGRES: &[Migration] = &[
         version: 4,
         name: "0004_record_access",
         sql: include_str!("../migrations/postgres/0004_record_access.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_notifications",
+        sql: include_str!("../migrations/postgres/0005_notifications.sql"),
     },
     Migration {
         version: 8,

@@ -15,7 +15,6 @@ pub struct ConsentRow {
     /// `requested`, `granted`, `refused` or `revoked`.
     pub state: String,
     pub code_hash: Option<String>,
-    pub code_for_delivery: Option<String>,
     pub code_expires_at_ms: Option<i64>,
     pub code_failures: i64,
     pub attested: bool,
@@ -27,7 +26,7 @@ pub struct ConsentRow {
 }
 
 const CONSENT_COLUMNS: &str = "id, patient_id, professional_account_id, purpose, state, \
-     code_hash, code_for_delivery, code_expires_at_ms, code_failures, attested, granted_how, \
+     code_hash, code_expires_at_ms, code_failures, attested, granted_how, \
      requested_at_ms, decided_at_ms, expires_at_ms, revoked_at_ms";
 
 fn consent_from(r: &sqlx::any::AnyRow) -> Result<ConsentRow, StoreError> {
@@ -39,15 +38,14 @@ fn consent_from(r: &sqlx::any::AnyRow) -> Result<ConsentRow, StoreError> {
         purpose: r.try_get(3)?,
         state: r.try_get(4)?,
         code_hash: r.try_get(5)?,
-        code_for_delivery: r.try_get(6)?,
-        code_expires_at_ms: r.try_get(7)?,
-        code_failures: r.try_get(8)?,
-        attested: r.try_get::<i64, _>(9)? != 0,
-        granted_how: r.try_get(10)?,
-        requested_at_ms: r.try_get(11)?,
-        decided_at_ms: r.try_get(12)?,
-        expires_at_ms: r.try_get(13)?,
-        revoked_at_ms: r.try_get(14)?,
+        code_expires_at_ms: r.try_get(6)?,
+        code_failures: r.try_get(7)?,
+        attested: r.try_get::<i64, _>(8)? != 0,
+        granted_how: r.try_get(9)?,
+        requested_at_ms: r.try_get(10)?,
+        decided_at_ms: r.try_get(11)?,
+        expires_at_ms: r.try_get(12)?,
+        revoked_at_ms: r.try_get(13)?,
     })
 }
 
@@ -57,7 +55,7 @@ pub async fn insert_consent<'e, E: Executor<'e, Database = Any>>(
 ) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-         $10, $11, $12, $13, $14, $15)"
+         $10, $11, $12, $13, $14)"
     ))
     .bind(&c.id)
     .bind(&c.patient_id)
@@ -65,7 +63,6 @@ pub async fn insert_consent<'e, E: Executor<'e, Database = Any>>(
     .bind(&c.purpose)
     .bind(&c.state)
     .bind(&c.code_hash)
-    .bind(&c.code_for_delivery)
     .bind(c.code_expires_at_ms)
     .bind(c.code_failures)
     .bind(flag(c.attested))
@@ -108,7 +105,7 @@ pub async fn consents_for_patient<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Moves a consent to its decided state. Only a row still in `from_state` changes (so two
-/// concurrent decisions cannot both succeed); the delivery copy of the code is always cleared.
+/// concurrent decisions cannot both succeed); the code's hash is always cleared.
 pub async fn decide_consent<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     id: &str,
@@ -120,7 +117,7 @@ pub async fn decide_consent<'e, E: Executor<'e, Database = Any>>(
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE consents SET state = $1, granted_how = $2, decided_at_ms = $3, \
-         expires_at_ms = $4, code_hash = NULL, code_for_delivery = NULL \
+         expires_at_ms = $4, code_hash = NULL \
          WHERE id = $5 AND state = $6",
     )
     .bind(to_state)
@@ -140,8 +137,8 @@ pub async fn revoke_consent<'e, E: Executor<'e, Database = Any>>(
     at_ms: i64,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE consents SET state = 'revoked', revoked_at_ms = $1, code_hash = NULL, \
-         code_for_delivery = NULL WHERE id = $2 AND state IN ('requested', 'granted')",
+        "UPDATE consents SET state = 'revoked', revoked_at_ms = $1, code_hash = NULL \
+         WHERE id = $2 AND state IN ('requested', 'granted')",
     )
     .bind(at_ms)
     .bind(id)

@@ -3,10 +3,10 @@
 //! one-time code sent to them; for an inactive account the professional attests the patient's
 //! in-person consent. Every step is audited; the patient may revoke at any time.
 //!
-//! The one-time code is stored hashed for verification. Until e-mail delivery exists, a copy
-//! waits in `code_for_delivery` and is shown only to the patient, in their pending requests;
-//! that copy is erased as soon as the request is decided, revoked or the code expires.
+//! The one-time code is stored hashed for verification only; the code itself travels in the
+//! patient's notification (portal and e-mail), written in the transaction of the request.
 
+use crate::notify::Message;
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::{AccountKind, Timestamp};
@@ -32,17 +32,14 @@ pub struct ConsentView {
     pub granted_how: Option<String>,
     pub requested_at_ms: i64,
     pub expires_at_ms: Option<i64>,
-    /// The one-time code, shown to the patient only, while the request is pending.
-    pub code: Option<String>,
     pub code_expires_at_ms: Option<i64>,
 }
 
-fn view(c: &ConsentRow, for_patient: bool, now: Timestamp) -> ConsentView {
+fn view(c: &ConsentRow, now: Timestamp) -> ConsentView {
     let state = match (c.state.as_str(), c.expires_at_ms) {
         ("granted", Some(e)) if e <= now.millis() => "expired".to_owned(),
         (s, _) => s.to_owned(),
     };
-    let code_live = c.code_expires_at_ms.is_some_and(|e| now.millis() < e);
     ConsentView {
         id: c.id.clone(),
         patient_id: c.patient_id.clone(),
@@ -52,9 +49,6 @@ fn view(c: &ConsentRow, for_patient: bool, now: Timestamp) -> ConsentView {
         granted_how: c.granted_how.clone(),
         requested_at_ms: c.requested_at_ms,
         expires_at_ms: c.expires_at_ms,
-        code: (for_patient && code_live && c.state == "requested")
-            .then(|| c.code_for_delivery.clone())
-            .flatten(),
         code_expires_at_ms: c.code_expires_at_ms,
     }
 }
@@ -110,7 +104,6 @@ impl App {
             purpose: purpose.to_owned(),
             state: "requested".to_owned(),
             code_hash: None,
-            code_for_delivery: None,
             code_expires_at_ms: None,
             code_failures: 0,
             attested: false,
@@ -120,6 +113,7 @@ impl App {
             expires_at_ms: None,
             revoked_at_ms: None,
         };
+        let mut message = None;
         if inactive {
             row.state = "granted".to_owned();
             row.attested = true;
@@ -129,12 +123,15 @@ impl App {
         } else {
             let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
             row.code_hash = Some(code_hash(&id, &code));
-            row.code_for_delivery = Some(code);
-            row.code_expires_at_ms =
-                Some(now.millis() + self.settings.consent_code_minutes * 60_000);
+            let until = now.plus_seconds(self.settings.consent_code_minutes * 60);
+            row.code_expires_at_ms = Some(until.millis());
+            message = Some(Message::consent_request(&actor.display_name, &code, until));
         }
         let mut tx = self.db.begin().await?;
         record_access::insert_consent(&mut *tx, &row).await?;
+        if let Some(m) = &message {
+            crate::notify::tell_patient(&mut tx, &row.patient_id, m, now).await?;
+        }
         let ev = NewEvent {
             detail: serde_json::json!({ "consent_id": id, "state": row.state,
                 "attests_in_person": attests_in_person }),
@@ -142,11 +139,11 @@ impl App {
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(view(&row, false, now))
+        Ok(view(&row, now))
     }
 
-    /// The patient. The consent requests and grants of their record (pending ones with the
-    /// one-time code to read to the professional).
+    /// The patient. The consent requests and grants of their record (the one-time code of a
+    /// pending request is in the patient's notification).
     pub async fn consents(
         &self,
         actor: &Actor,
@@ -164,7 +161,7 @@ impl App {
         }
         mds_audit::record(&self.db, ev, now.millis()).await?;
         let rows = record_access::consents_for_patient(self.db.pool(), gate.patient_id()).await?;
-        Ok(rows.iter().map(|c| view(c, true, now)).collect())
+        Ok(rows.iter().map(|c| view(c, now)).collect())
     }
 
     /// The patient. Approves or refuses a pending request, or revokes a grant (`Revoke`).
@@ -237,7 +234,7 @@ impl App {
         let row = record_access::consent_by_id(self.db.pool(), &row.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(view(&row, true, now))
+        Ok(view(&row, now))
     }
 
     /// The professional who asked. Enters the one-time code the patient read to them; a
@@ -310,7 +307,7 @@ impl App {
         let row = record_access::consent_by_id(self.db.pool(), &row.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(view(&row, false, now))
+        Ok(view(&row, now))
     }
 }
 

@@ -424,9 +424,12 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         record_access::insert_emergency_session(&mut *tx, &row).await?;
+        let message = crate::notify::Message::emergency(samu, &actor.display_name, now);
+        let told = crate::notify::tell_patient(&mut tx, &row.patient_id, &message, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "session_id": row.id, "detail": ev.detail,
-                "expires_at_ms": row.expires_at_ms, "patient_notified": false,
+                "expires_at_ms": row.expires_at_ms,
+                "patient_notified": told.in_app || told.email,
                 "supervision_alert": !samu }),
             ..ev
         };
@@ -571,12 +574,13 @@ impl App {
                 .await?;
             }
             K::SetHiddenFromPatient | K::LiftHiddenFromPatient => {
-                documents::set_hidden_from_patient(
-                    &mut *tx,
-                    &row.id,
-                    kind == K::SetHiddenFromPatient,
-                )
-                .await?;
+                let hide = kind == K::SetHiddenFromPatient;
+                documents::set_hidden_from_patient(&mut *tx, &row.id, hide).await?;
+                if hide {
+                    crate::notify::hidden::add_hidden_timers(&self.settings, &mut tx, &row).await?;
+                } else if row.hidden_from_patient && row.status == "current" {
+                    crate::notify::hidden::document_shown(&mut tx, &row, now).await?;
+                }
             }
             _ => return Err(AppError::Internal("not a document control".into())),
         }

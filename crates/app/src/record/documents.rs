@@ -375,7 +375,7 @@ impl App {
             .take(limit)
             .map(|r| DocumentView::from(*r))
             .collect();
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.audit_record_read(&gate, ev, now).await?;
         Ok(DocumentPage {
             items,
             total: visible.len(),
@@ -445,7 +445,7 @@ impl App {
         if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
             return Err(AppError::Internal("read without a matching permit".into()));
         }
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.audit_record_read(&gate, ev, now).await?;
         Ok(row)
     }
 

@@ -1,0 +1,149 @@
+//! The signed-in account's notifications (read/unread, paginated) and e-mail preferences.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Auth, Json, Path, Query};
+use axum::extract::State;
+use axum::http::StatusCode;
+use mds_app::notify::inbox::{NotificationPage, Preference};
+use mds_app::App;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Only the notifications not read yet.
+    #[serde(default)]
+    pub unread: bool,
+    /// At most 100; 50 by default.
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: String,
+    /// document_added, first_access, break_glass, samu, consent_request,
+    /// announcement_reminder, depositor_reminder, account_activated, account_closed.
+    pub kind: String,
+    /// French text, without medical content.
+    pub text: String,
+    pub created_at: String,
+    pub read: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationPageOut {
+    pub items: Vec<NotificationOut>,
+    /// Matching the filter, all pages together.
+    pub total: i64,
+    pub unread: i64,
+}
+
+impl From<NotificationPage> for NotificationPageOut {
+    fn from(p: NotificationPage) -> Self {
+        Self {
+            items: p
+                .items
+                .into_iter()
+                .map(|n| NotificationOut {
+                    id: n.id,
+                    kind: n.kind,
+                    text: n.text,
+                    created_at: mds_domain::Timestamp::from_millis(n.created_at_ms).to_rfc3339(),
+                    read: n.read_at_ms.is_some(),
+                })
+                .collect(),
+            total: p.total,
+            unread: p.unread,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct PreferenceOut {
+    pub kind: String,
+    pub label: String,
+    /// Sent by e-mail.
+    pub email: bool,
+    /// Always sent by e-mail (emergency accesses, account events): cannot be switched off.
+    pub mandatory: bool,
+}
+
+impl From<Preference> for PreferenceOut {
+    fn from(p: Preference) -> Self {
+        Self {
+            kind: p.kind,
+            label: p.label,
+            email: p.email,
+            mandatory: p.mandatory,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferenceIn {
+    pub kind: String,
+    pub email: bool,
+}
+
+/// Any signed-in account. Its notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications", security(("bearer" = [])), params(ListParams),
+    responses((status = 200, body = NotificationPageOut), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Query(p): Query<ListParams>,
+) -> Result<axum::Json<NotificationPageOut>, ApiError> {
+    let page = app
+        .notifications(
+            &actor,
+            p.unread,
+            p.limit.unwrap_or(0),
+            p.offset.unwrap_or(0),
+        )
+        .await?;
+    Ok(axum::Json(page.into()))
+}
+
+/// Any signed-in account. Marks one of its notifications read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "notifications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "notification id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn mark_read(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    app.mark_notification_read(&actor, &id, crate::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Any signed-in account. Its e-mail choice for every kind of notification.
+#[utoipa::path(get, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = [PreferenceOut]), (status = 401, body = ErrorBody)))]
+pub async fn preferences(
+    State(app): State<App>,
+    Auth(actor): Auth,
+) -> Result<axum::Json<Vec<PreferenceOut>>, ApiError> {
+    let prefs = app.notification_preferences(&actor).await?;
+    Ok(axum::Json(prefs.into_iter().map(Into::into).collect()))
+}
+
+/// Any signed-in account. Switches e-mail on or off for the kinds listed; the mandatory kinds
+/// cannot be switched off (`notification_mandatory`).
+#[utoipa::path(put, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])), request_body = [PreferenceIn],
+    responses((status = 200, body = [PreferenceOut]), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_preferences(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Json(b): Json<Vec<PreferenceIn>>,
+) -> Result<axum::Json<Vec<PreferenceOut>>, ApiError> {
+    let choices: Vec<(String, bool)> = b.into_iter().map(|p| (p.kind, p.email)).collect();
+    let prefs = app
+        .set_notification_preferences(&actor, &choices, crate::now())
+        .await?;
+    Ok(axum::Json(prefs.into_iter().map(Into::into).collect()))
+}

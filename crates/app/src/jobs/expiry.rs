@@ -1,0 +1,77 @@
+//! The access-expiry job: a consented access or an emergency session past its end is recorded
+//! as ended, with an audit event by `system` in the same transaction. The policy already
+//! refuses an expired access by its date; this makes the end visible in the record's history.
+
+use super::{Job, JobFuture, JobReport};
+use crate::{App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::Timestamp;
+use mds_store::{timers, StoreError};
+use std::time::Duration;
+
+pub struct AccessExpiry;
+
+impl Job for AccessExpiry {
+    fn name(&self) -> &'static str {
+        "access_expiry"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(app.expire_accesses(now))
+    }
+}
+
+fn system_event(action: &str, patient: &str, detail: serde_json::Value) -> NewEvent {
+    NewEvent {
+        patient_id: Some(patient.to_owned()),
+        detail,
+        ..NewEvent::new("system", action, Outcome::Success)
+    }
+}
+
+impl App {
+    /// Records the end of every consent and emergency session expired at `now`.
+    pub async fn expire_accesses(&self, now: Timestamp) -> Result<JobReport, AppError> {
+        let mut report = JobReport::default();
+        loop {
+            let consents = timers::expired_consents(self.db.pool(), now.millis(), 100).await?;
+            let sessions = timers::ended_sessions(self.db.pool(), now.millis(), 100).await?;
+            if consents.is_empty() && sessions.is_empty() {
+                return Ok(report);
+            }
+            for (id, patient, professional) in consents {
+                let mut tx = self.db.begin().await?;
+                if timers::expire_consent(&mut *tx, &id).await? {
+                    let detail = serde_json::json!({ "consent_id": id, "professional_account_id": professional });
+                    let ev = system_event("consent.expire", &patient, detail);
+                    mds_audit::append(&mut tx, ev, now.millis()).await?;
+                    report.done += 1;
+                }
+                tx.commit().await.map_err(StoreError::from)?;
+            }
+            for (id, patient, professional, kind) in sessions {
+                let mut tx = self.db.begin().await?;
+                if timers::end_session(&mut *tx, &id, now.millis()).await? {
+                    let action = if kind == "samu" {
+                        "record.samu.expire"
+                    } else {
+                        "record.break_glass.expire"
+                    };
+                    let detail = serde_json::json!({ "session_id": id, "professional_account_id": professional });
+                    mds_audit::append(
+                        &mut tx,
+                        system_event(action, &patient, detail),
+                        now.millis(),
+                    )
+                    .await?;
+                    report.done += 1;
+                }
+                tx.commit().await.map_err(StoreError::from)?;
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The French texts of notifications. None names a document, its type, a diagnosis, the
+//! reason of an emergency access or the purpose of a consent request: an e-mail may be read
+//! by someone else. The portal text may name the professional (the patient is signed in).
+
+use super::Kind;
+use mds_domain::Timestamp;
+
+/// One notification: its in-app text and its e-mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub kind: Kind,
+    pub in_app: String,
+    pub subject: String,
+    pub body: String,
+}
+
+const SIGN_IN: &str = "Connectez-vous à Mon Drive Santé pour voir le détail dans votre historique.";
+
+const FOOTER: &str =
+    "\n\n--\nMon Drive Santé, le dossier médical partagé de la Nouvelle-Calédonie.\n\
+Ce message est envoyé automatiquement : n'y répondez pas. Il ne contient aucune information \
+médicale.\n";
+
+impl Message {
+    /// The e-mail body: the text and a footer.
+    pub fn email_body(&self) -> String {
+        format!("Bonjour,\n\n{}{FOOTER}", self.body)
+    }
+
+    pub fn document_added() -> Self {
+        let text = "Un nouveau document a été ajouté à votre dossier Mon Drive Santé. \
+                    Connectez-vous pour le consulter.";
+        Self {
+            kind: Kind::DocumentAdded,
+            in_app: "Un nouveau document a été ajouté à votre dossier.".to_owned(),
+            subject: "Nouveau document dans votre dossier Mon Drive Santé".to_owned(),
+            body: text.to_owned(),
+        }
+    }
+
+    pub fn first_access(professional: &str, at: Timestamp) -> Self {
+        Self {
+            kind: Kind::FirstAccess,
+            in_app: format!(
+                "{professional} a accédé à votre dossier pour la première fois le {}.",
+                at.to_noumea_display()
+            ),
+            subject: "Un professionnel a accédé à votre dossier Mon Drive Santé".to_owned(),
+            body: format!(
+                "Un professionnel de santé a accédé pour la première fois à votre dossier Mon \
+                 Drive Santé le {}. {SIGN_IN}",
+                at.to_noumea_display()
+            ),
+        }
+    }
+
+    pub fn emergency(samu: bool, professional: &str, at: Timestamp) -> Self {
+        let (kind, what) = if samu {
+            (Kind::Samu, "un accès de régulation du SAMU")
+        } else {
+            (Kind::BreakGlass, "un accès d'urgence (bris de glace)")
+        };
+        let when = at.to_noumea_display();
+        Self {
+            kind,
+            in_app: format!("{professional} a ouvert {what} à votre dossier le {when}."),
+            subject: "Accès d'urgence à votre dossier Mon Drive Santé".to_owned(),
+            body: format!(
+                "Un professionnel de santé a ouvert {what} à votre dossier Mon Drive Santé le \
+                 {when}. {SIGN_IN} Si vous vous opposez à ces accès, vous pouvez le \
+                 paramétrer dans votre espace."
+            ),
+        }
+    }
+
+    /// `code`: the one-time code to read to the professional (active accounts).
+    pub fn consent_request(professional: &str, code: &str, valid_until: Timestamp) -> Self {
+        let until = valid_until.to_noumea_display();
+        let how = format!(
+            "Si ce professionnel vous le demande en votre présence et que vous êtes d'accord, \
+             communiquez-lui ce code : {code} (valable jusqu'au {until}). Vous pouvez aussi \
+             accepter ou refuser la demande depuis votre espace."
+        );
+        Self {
+            kind: Kind::ConsentRequest,
+            in_app: format!("{professional} demande à accéder à votre dossier. {how}"),
+            subject: "Demande d'accès à votre dossier Mon Drive Santé".to_owned(),
+            body: format!(
+                "Un professionnel de santé demande à accéder à votre dossier Mon Drive Santé. \
+                 {how}"
+            ),
+        }
+    }
+
+    pub fn announcement_reminder() -> Self {
+        let text = "Un document de votre dossier Mon Drive Santé vous sera présenté lors d'une \
+                    consultation avec un professionnel de santé. Prenez rendez-vous avec le \
+                    professionnel qui vous suit.";
+        Self {
+            kind: Kind::AnnouncementReminder,
+            in_app: text.to_owned(),
+            subject: "Un document attend une consultation".to_owned(),
+            body: text.to_owned(),
+        }
+    }
+
+    /// To the depositing professional, when auto-release is off.
+    pub fn depositor_reminder(deposited_at: Timestamp) -> Self {
+        let text = format!(
+            "Un document que vous avez déposé le {} est toujours masqué au patient dans \
+             l'attente d'une consultation d'annonce. Organisez cette consultation ou rendez le \
+             document visible au patient.",
+            deposited_at.to_noumea_display()
+        );
+        Self {
+            kind: Kind::DepositorReminder,
+            in_app: text.clone(),
+            subject: "Rappel : un document est masqué au patient".to_owned(),
+            body: text,
+        }
+    }
+
+    pub fn account_activated() -> Self {
+        let text = "Votre compte Mon Drive Santé est activé. Vous pouvez consulter votre \
+                    dossier et choisir qui y accède.";
+        Self {
+            kind: Kind::AccountActivated,
+            in_app: text.to_owned(),
+            subject: "Votre compte Mon Drive Santé est activé".to_owned(),
+            body: text.to_owned(),
+        }
+    }
+
+    pub fn account_closed(at: Timestamp) -> Self {
+        let text = format!(
+            "Votre compte Mon Drive Santé a été clôturé le {}. Plus aucun professionnel ne peut \
+             consulter ni alimenter votre dossier ; il est archivé dix ans puis supprimé.",
+            at.to_noumea_display()
+        );
+        Self {
+            kind: Kind::AccountClosed,
+            in_app: text.clone(),
+            subject: "Votre compte Mon Drive Santé est clôturé".to_owned(),
+            body: text,
+        }
+    }
+
+    pub fn erasure_done() -> Self {
+        let text = "Comme vous l'avez demandé, les données de votre dossier Mon Drive Santé ont \
+                    été supprimées.";
+        Self {
+            kind: Kind::ErasureDone,
+            in_app: text.to_owned(),
+            subject: "Les données de votre dossier Mon Drive Santé sont supprimées".to_owned(),
+            body: text.to_owned(),
+        }
+    }
+}
