@@ -17,6 +17,8 @@ pub mod identity_files;
 pub mod patients;
 pub mod record_access;
 pub mod sessions;
+pub mod structure_credentials;
+pub mod supervision;
 pub mod testing;
 
 pub use db::{Backend, Db, Tx};
