@@ -192,6 +192,7 @@ impl App {
                 rule: a.rule.id().to_owned(),
                 subject_id: a.subject.clone(),
                 day: a.day.clone(),
+                dedup_key: a.key.clone(),
                 event_seq: a.seq,
                 event_at_ms: a.at.millis(),
                 patient_id: a.patient.clone(),

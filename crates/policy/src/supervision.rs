@@ -4,8 +4,9 @@
 //!
 //! Every count is "more than": a threshold of 50 raises nothing at 50 and an alert at 51.
 //! Windows are trailing and end at the fact being judged, inclusive: `(at - window, at]`.
-//! Alerts are de-duplicated per rule × subject × New Caledonia day; the store keeps the same
-//! key unique, so that a rule firing all day long gives support one line.
+//! Alerts are de-duplicated per rule × subject × New Caledonia day (× record, for the alert
+//! every break-glass access raises); the store keeps the same key unique, so that a rule
+//! firing all day long gives support one line.
 
 use mds_domain::identity::{normalize_name, NameField};
 use mds_domain::Timestamp;
@@ -83,6 +84,8 @@ pub struct Fact {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AlertRule {
     DistinctPatients,
+    /// Every break-glass access (DESIGN.md 4.3: "a supervision alert is raised").
+    BreakGlassAccess,
     RepeatedBreakGlass,
     NightAccess,
     SameBirthName,
@@ -90,8 +93,9 @@ pub enum AlertRule {
 }
 
 impl AlertRule {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::DistinctPatients,
+        Self::BreakGlassAccess,
         Self::RepeatedBreakGlass,
         Self::NightAccess,
         Self::SameBirthName,
@@ -101,6 +105,7 @@ impl AlertRule {
     pub fn id(self) -> &'static str {
         match self {
             Self::DistinctPatients => "distinct_patients_24h",
+            Self::BreakGlassAccess => "break_glass_access",
             Self::RepeatedBreakGlass => "break_glass_24h",
             Self::NightAccess => "night_access",
             Self::SameBirthName => "same_birth_name",
@@ -116,6 +121,7 @@ impl AlertRule {
     pub fn label_fr(self) -> &'static str {
         match self {
             Self::DistinctPatients => "Consultation des dossiers de nombreux patients en 24 h",
+            Self::BreakGlassAccess => "Accès en urgence (bris de glace) à un dossier",
             Self::RepeatedBreakGlass => "Accès en urgence (bris de glace) répétés en 24 h",
             Self::NightAccess => "Accès à un dossier entre 22 h et 5 h (heure de Nouméa)",
             Self::SameBirthName => {
@@ -137,8 +143,11 @@ pub struct Alert {
     pub patient: Option<String>,
     /// The count that crossed the threshold (1 for the rules on a single access).
     pub count: usize,
-    /// The New Caledonia day of `at`, `YYYY-MM-DD`: the de-duplication key with rule and subject.
+    /// The New Caledonia day of `at`, `YYYY-MM-DD`.
     pub day: String,
+    /// With rule and subject, what makes an alert unique: the day, and for a single
+    /// break-glass access the day and the record.
+    pub key: String,
 }
 
 /// The hour of `at` in New Caledonia (UTC+11, no daylight saving).
@@ -185,7 +194,7 @@ pub fn evaluate(new: &[Fact], window: &[Fact], t: &Thresholds) -> Vec<Alert> {
     ordered.sort_by_key(|f| f.seq);
     for fact in ordered {
         for alert in judge(fact, &all, t) {
-            if seen.insert((alert.rule, alert.subject.clone(), alert.day.clone())) {
+            if seen.insert((alert.rule, alert.subject.clone(), alert.key.clone())) {
                 out.push(alert);
             }
         }
@@ -196,14 +205,22 @@ pub fn evaluate(new: &[Fact], window: &[Fact], t: &Thresholds) -> Vec<Alert> {
 /// The alerts one fact raises, given every fact known (sorted by `seq`).
 fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
     let mut out = Vec::new();
-    let alert = |rule, subject: &str, count| Alert {
-        rule,
-        subject: subject.to_owned(),
-        at: f.at,
-        seq: f.seq,
-        patient: f.patient.clone(),
-        count,
-        day: day_of(f.at),
+    let alert = |rule, subject: &str, count| {
+        let day = day_of(f.at);
+        let key = match (rule, &f.patient) {
+            (AlertRule::BreakGlassAccess, Some(p)) => format!("{day}/{p}"),
+            _ => day.clone(),
+        };
+        Alert {
+            rule,
+            subject: subject.to_owned(),
+            at: f.at,
+            seq: f.seq,
+            patient: f.patient.clone(),
+            count,
+            day,
+            key,
+        }
     };
     // Facts up to this one, in the trailing window of `span` milliseconds.
     let trailing = |span: i64| {
@@ -226,6 +243,7 @@ fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
             }
         }
         if f.kind == FactKind::BreakGlass {
+            out.push(alert(AlertRule::BreakGlassAccess, pro, 1));
             let n = trailing(DAY_MS)
                 .filter(|g| g.permitted && g.kind == FactKind::BreakGlass)
                 .filter(|g| g.professional.as_ref() == Some(pro))

@@ -118,8 +118,22 @@ fn cases() -> Vec<Case> {
             },
             vec![],
         ),
-        c("3 break-glass accesses: nothing", break_glasses(3), vec![]),
-        c("4 break-glass accesses: alert", break_glasses(4), vec![(RepeatedBreakGlass, 4)]),
+        c(
+            "3 break-glass accesses: one alert each, not repeated",
+            break_glasses(3),
+            vec![(BreakGlassAccess, 1); 3],
+        ),
+        c(
+            "4 break-glass accesses: repeated",
+            break_glasses(4),
+            vec![
+                (BreakGlassAccess, 1),
+                (BreakGlassAccess, 1),
+                (BreakGlassAccess, 1),
+                (BreakGlassAccess, 1),
+                (RepeatedBreakGlass, 4),
+            ],
+        ),
         c("read at 21:59: nothing", one(local(21, 59), FactKind::Read), vec![]),
         c("read at 22:00: alert", one(local(22, 0), FactKind::Read), vec![(NightAccess, 1)]),
         c("read at 04:59: alert", one(local(4, 59), FactKind::Read), vec![(NightAccess, 1)]),
@@ -127,7 +141,7 @@ fn cases() -> Vec<Case> {
         c(
             "break-glass at 23:30: night alert",
             one(local(23, 30), FactKind::BreakGlass),
-            vec![(NightAccess, 1)],
+            vec![(BreakGlassAccess, 1), (NightAccess, 1)],
         ),
         c("document added at 23:00: nothing", one(local(23, 0), FactKind::Other), vec![]),
         c("different names: nothing", named("Néa", "Wéa"), vec![]),
@@ -196,7 +210,14 @@ fn thresholds_are_configurable() {
         evaluate(&facts, &[], &t).into_iter().map(|a| a.rule).collect()
     };
     assert_eq!(rules(reads(3)), vec![AlertRule::DistinctPatients]);
-    assert_eq!(rules(break_glasses(2)), vec![AlertRule::RepeatedBreakGlass]);
+    assert_eq!(
+        rules(break_glasses(2)),
+        vec![
+            AlertRule::BreakGlassAccess,
+            AlertRule::BreakGlassAccess,
+            AlertRule::RepeatedBreakGlass
+        ]
+    );
     assert_eq!(rules(one(local(20, 0), FactKind::Read)), vec![AlertRule::NightAccess]);
     assert_eq!(rules(one(local(6, 0), FactKind::Read)), vec![]);
     assert_eq!(rules(denials(3, 10)), vec![AlertRule::DeniedBurst]);

@@ -130,6 +130,8 @@ pub struct AlertRow {
     pub rule: String,
     pub subject_id: String,
     pub day: String,
+    /// With rule and subject, unique: the day (and the record, for some rules).
+    pub dedup_key: String,
     pub event_seq: i64,
     pub event_at_ms: i64,
     pub patient_id: Option<String>,
@@ -147,6 +149,7 @@ type AlertTuple = (
     String,
     String,
     String,
+    String,
     i64,
     i64,
     Option<String>,
@@ -158,7 +161,7 @@ type AlertTuple = (
     Option<String>,
 );
 
-const ALERT_COLUMNS: &str = "id, rule, subject_id, day, event_seq, event_at_ms, patient_id, \
+const ALERT_COLUMNS: &str = "id, rule, subject_id, day, dedup_key, event_seq, event_at_ms, patient_id, \
      event_count, raised_at_ms, state, reviewed_by, reviewed_at_ms, review_comment";
 
 fn alert(t: AlertTuple) -> AlertRow {
@@ -167,32 +170,34 @@ fn alert(t: AlertTuple) -> AlertRow {
         rule: t.1,
         subject_id: t.2,
         day: t.3,
-        event_seq: t.4,
-        event_at_ms: t.5,
-        patient_id: t.6,
-        event_count: t.7,
-        raised_at_ms: t.8,
-        state: t.9,
-        reviewed_by: t.10,
-        reviewed_at_ms: t.11,
-        review_comment: t.12,
+        dedup_key: t.4,
+        event_seq: t.5,
+        event_at_ms: t.6,
+        patient_id: t.7,
+        event_count: t.8,
+        raised_at_ms: t.9,
+        state: t.10,
+        reviewed_by: t.11,
+        reviewed_at_ms: t.12,
+        review_comment: t.13,
     }
 }
 
-/// Inserts an alert unless one exists for the same rule, subject and day; true if inserted.
+/// Inserts an alert unless one exists for the same rule, subject and key; true if inserted.
 pub async fn insert_alert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     a: &AlertRow,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(&format!(
         "INSERT INTO supervision_alerts ({ALERT_COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-         ON CONFLICT (rule, subject_id, day) DO NOTHING"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         ON CONFLICT (rule, subject_id, dedup_key) DO NOTHING"
     ))
     .bind(&a.id)
     .bind(&a.rule)
     .bind(&a.subject_id)
     .bind(&a.day)
+    .bind(&a.dedup_key)
     .bind(a.event_seq)
     .bind(a.event_at_ms)
     .bind(&a.patient_id)

@@ -8,12 +8,14 @@ CREATE TABLE supervision_cursor (
 );
 INSERT INTO supervision_cursor (id, last_seq) SELECT 1, seq FROM audit_head WHERE id = 1;
 
--- One alert per rule, subject and New Caledonia day (YYYY-MM-DD).
+-- One alert per rule, subject and New Caledonia day (YYYY-MM-DD; day and record for the
+-- alert of a single break-glass access): `dedup_key`.
 CREATE TABLE supervision_alerts (
     id TEXT PRIMARY KEY,
     rule TEXT NOT NULL,
     subject_id TEXT NOT NULL,
     day TEXT NOT NULL,
+    dedup_key TEXT NOT NULL,
     event_seq BIGINT NOT NULL,
     event_at_ms BIGINT NOT NULL,
     patient_id TEXT,
@@ -24,7 +26,7 @@ CREATE TABLE supervision_alerts (
     reviewed_at_ms BIGINT,
     review_comment TEXT
 );
-CREATE UNIQUE INDEX supervision_alerts_once ON supervision_alerts (rule, subject_id, day);
+CREATE UNIQUE INDEX supervision_alerts_once ON supervision_alerts (rule, subject_id, dedup_key);
 CREATE INDEX supervision_alerts_state ON supervision_alerts (state, raised_at_ms);
 
 -- Credentials of structure software; only a hash of the secret is kept.
