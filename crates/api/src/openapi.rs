@@ -34,9 +34,11 @@ use utoipa::{Modify, OpenApi};
         crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
         crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
+        crate::supervision::list, crate::supervision::review,
+        crate::software::create, crate::software::list, crate::software::revoke, crate::software::preload,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"))
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "supervision"), (name = "software"))
 )]
 struct ApiDoc;
 
@@ -48,6 +50,20 @@ impl Modify for BearerAuth {
             components.add_security_scheme(
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+            components.add_security_scheme(
+                "structure_software",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("mds-sw-…")
+                        .description(Some(
+                            "A structure software credential (`mds-sw-…`, created by support), \
+                             with the header `X-MDS-Professional: <account id>` naming the \
+                             professional of that structure the software acts for.",
+                        ))
+                        .build(),
+                ),
             );
         }
     }
