@@ -102,7 +102,7 @@ async fn shutdown_signal() {
 
 /// Every ten minutes: remove vault objects no row references (older than the grace period),
 /// left by uploads interrupted by a crash, and sessions that ended long ago; then run the
-/// retention job (purge of 10-year-old archives, erasure requests).
+/// retention job (purge of 10-year-old archives, erasure requests) and the supervision job.
 async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -118,6 +118,12 @@ async fn housekeeping(app: App, mut stop: watch::Receiver<bool>) {
                     Ok(r) if r.purged + r.erased > 0 => tracing::info!(purged = r.purged, erased = r.erased, documents = r.documents_removed, "retention job removed records"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "retention job failed"),
+                }
+                // Supervision alerts for support (DESIGN.md section 6).
+                match app.run_supervision(runtime::now()).await {
+                    Ok(r) if r.alerts_raised > 0 => tracing::info!(alerts = r.alerts_raised, events = r.events_judged, "supervision raised alerts"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "supervision job failed"),
                 }
             }
             _ = stop.changed() => break,
