@@ -58,13 +58,23 @@ async fn credential(api: &Api, support: &str, ridet: &str) -> (String, String) {
         .expect(StatusCode::CREATED, "create credential")
         .json();
     (
-        v["credential"]["id"].as_str().unwrap_or_default().to_owned(),
+        v["credential"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         v["token"].as_str().unwrap_or_default().to_owned(),
     )
 }
 
 /// A preload of `n` distinct text documents, as structure software.
-async fn preload(api: &Api, token: &str, professional: &str, pid: &str, n: usize, tag: &str) -> Reply {
+async fn preload(
+    api: &Api,
+    token: &str,
+    professional: &str,
+    pid: &str,
+    n: usize,
+    tag: &str,
+) -> Reply {
     let boundary = "mds-preload-boundary";
     let documents: Vec<Value> = (0..n)
         .map(|i| json!({ "type_code": "11488-4", "title": format!("Compte rendu {i}"), "act_date": "2026-11-20" }))
@@ -105,26 +115,48 @@ fn support_manages_software_credentials_and_software_preloads_within_its_limits(
             .expect_error(StatusCode::FORBIDDEN, "forbidden", "a professional");
         let (cred, token) = credential(&api, &support, NEA_RIDET).await;
         assert!(token.starts_with("mds-sw-"), "{backend:?}");
-        let list = api.get(&path, Some(&support)).await.expect(StatusCode::OK, "list").json();
+        let list = api
+            .get(&path, Some(&support))
+            .await
+            .expect(StatusCode::OK, "list")
+            .json();
         assert_eq!(list[0]["id"], cred.as_str());
-        assert!(list[0].get("token").is_none(), "{backend:?}: the secret is shown once");
+        assert!(
+            list[0].get("token").is_none(),
+            "{backend:?}: the secret is shown once"
+        );
 
         let pid = marie(&api).await;
         let r = preload(&api, &token, &doctor_id, &pid, 11, "a").await;
-        let r = r.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "preload_too_many_documents", "11");
-        assert!(r.json()["error"]["message"].as_str().unwrap_or_default().contains("au plus 10"));
-        let v = preload(&api, &token, &doctor_id, &pid, 10, "b").await.expect(StatusCode::OK, "10").json();
+        let r = r.expect_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "preload_too_many_documents",
+            "11",
+        );
+        assert!(r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("au plus 10"));
+        let v = preload(&api, &token, &doctor_id, &pid, 10, "b")
+            .await
+            .expect(StatusCode::OK, "10")
+            .json();
         let items = v["items"].as_array().cloned().unwrap_or_default();
         assert_eq!(items.len(), 10, "{backend:?}");
-        assert!(items.iter().all(|i| i["document"]["source"] == "software"), "{v}");
+        assert!(
+            items.iter().all(|i| i["document"]["source"] == "software"),
+            "{v}"
+        );
 
         // Session tokens are not software credentials, and a credential is not a session.
         preload(&api, &doctor, &doctor_id, &pid, 1, "c")
             .await
             .expect_error(StatusCode::UNAUTHORIZED, "unauthenticated", "session token");
-        api.get("/api/v1/auth/me", Some(&token))
-            .await
-            .expect_error(StatusCode::UNAUTHORIZED, "unauthenticated", "credential as session");
+        api.get("/api/v1/auth/me", Some(&token)).await.expect_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "credential as session",
+        );
         // The professional must be named, and be a member of the structure.
         let nurse = account(&api, NURSE).await;
         preload(&api, &token, &nurse, &pid, 1, "d")
@@ -139,13 +171,19 @@ fn support_manages_software_credentials_and_software_preloads_within_its_limits(
         api.post(&revoke, Some(&doctor), &json!({}))
             .await
             .expect_error(StatusCode::FORBIDDEN, "forbidden", "a professional revokes");
-        api.post(&revoke, Some(&support), &json!({})).await.expect(StatusCode::NO_CONTENT, "revoke");
+        api.post(&revoke, Some(&support), &json!({}))
+            .await
+            .expect(StatusCode::NO_CONTENT, "revoke");
         api.post(&revoke, Some(&support), &json!({}))
             .await
             .expect_error(StatusCode::CONFLICT, "credential_already_revoked", "twice");
         preload(&api, &token, &doctor_id, &pid, 1, "f")
             .await
-            .expect_error(StatusCode::UNAUTHORIZED, "unauthenticated", "revoked credential");
+            .expect_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "revoked credential",
+            );
     });
 }
 
@@ -158,7 +196,10 @@ fn a_suspended_professional_is_refused_at_once_on_every_rest_surface() {
         let (assistant, _) = api.login(ASSISTANT).await;
         let mut body = api.login_body(DOCTOR).await;
         body["cookie"] = Value::Bool(true);
-        let r = api.post("/api/v1/auth/login", None, &body).await.expect(StatusCode::OK, "cookie");
+        let r = api
+            .post("/api/v1/auth/login", None, &body)
+            .await
+            .expect(StatusCode::OK, "cookie");
         let cookie = r
             .headers
             .get(header::SET_COOKIE)
@@ -172,11 +213,15 @@ fn a_suspended_professional_is_refused_at_once_on_every_rest_surface() {
             let api = &api;
             async move {
                 let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                api.call_with(Method::GET, "/api/v1/auth/me", &h, None).await.status
+                api.call_with(Method::GET, "/api/v1/auth/me", &h, None)
+                    .await
+                    .status
             }
         };
         assert_eq!(me(vec![("cookie", cookie.clone())]).await, StatusCode::OK);
-        preload(&api, &token, &doctor_id, &pid, 1, "before").await.expect(StatusCode::OK, "before");
+        preload(&api, &token, &doctor_id, &pid, 1, "before")
+            .await
+            .expect(StatusCode::OK, "before");
 
         api.post(
             &format!("/api/v1/accounts/{doctor_id}/suspend"),
@@ -196,7 +241,8 @@ fn a_suspended_professional_is_refused_at_once_on_every_rest_surface() {
             failing.push(format!("cookie: {status}"));
         }
         let code = api.unspent_code(&mds_app::demo::demo_totp_secret(DOCTOR));
-        let login = json!({ "login": DOCTOR, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code });
+        let login =
+            json!({ "login": DOCTOR, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code });
         let r = api.post("/api/v1/auth/login", None, &login).await;
         if r.status != StatusCode::UNAUTHORIZED {
             failing.push(format!("sign-in: {}", r.status));
@@ -228,14 +274,21 @@ fn support_lists_and_reviews_supervision_alerts() {
         let (support, _) = api.login(SUPPORT).await;
         let (nurse, nurse_id) = api.login(NURSE).await;
         let pid = marie(&api).await;
-        api.app.run_supervision(now()).await.unwrap_or_else(|e| panic!("{e:?}"));
+        api.app
+            .run_supervision(now())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
         // Eleven refused listings of a record outside the nurse's care: a burst of denials.
         for _ in 0..11 {
             api.get(&format!("/api/v1/records/{pid}/documents"), Some(&nurse))
                 .await
                 .expect_error(StatusCode::NOT_FOUND, "not_found", "denied");
         }
-        let report = api.app.run_supervision(now()).await.unwrap_or_else(|e| panic!("{e:?}"));
+        let report = api
+            .app
+            .run_supervision(now())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(report.alerts_raised >= 1, "{backend:?}: {report:?}");
 
         api.get("/api/v1/supervision/alerts", Some(&nurse))
@@ -257,9 +310,17 @@ fn support_lists_and_reviews_supervision_alerts() {
         let path = format!("/api/v1/supervision/alerts/{id}/review");
         api.post(&path, Some(&support), &json!({ "comment": "" }))
             .await
-            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "comment_required", "empty");
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "comment_required",
+                "empty",
+            );
         let v = api
-            .post(&path, Some(&support), &json!({ "comment": "Erreur de dossier, vu avec l'infirmier." }))
+            .post(
+                &path,
+                Some(&support),
+                &json!({ "comment": "Erreur de dossier, vu avec l'infirmier." }),
+            )
             .await
             .expect(StatusCode::OK, "review")
             .json();
@@ -269,9 +330,16 @@ fn support_lists_and_reviews_supervision_alerts() {
             .expect_error(StatusCode::CONFLICT, "alert_already_reviewed", "twice");
         api.get("/api/v1/supervision/alerts?state=nope", Some(&support))
             .await
-            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_state", "bad state");
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_state",
+                "bad state",
+            );
         let v = api
-            .get("/api/v1/supervision/alerts?state=reviewed&limit=1", Some(&support))
+            .get(
+                "/api/v1/supervision/alerts?state=reviewed&limit=1",
+                Some(&support),
+            )
             .await
             .expect(StatusCode::OK, "reviewed")
             .json();

@@ -80,8 +80,7 @@ impl App {
     ) -> Result<CreatedCredential, AppError> {
         actor.require(AccountKind::Support)?;
         let label = label.trim();
-        if label.is_empty() || label.chars().count() > 200 || label.chars().any(char::is_control)
-        {
+        if label.is_empty() || label.chars().count() > 200 || label.chars().any(char::is_control) {
             return Err(AppError::invalid(
                 "invalid_field",
                 "Le champ « libellé » est obligatoire (200 caractères au plus).",
@@ -91,7 +90,10 @@ impl App {
             .await?
             .is_none()
         {
-            return Err(AppError::invalid("unknown_structure", "Structure inconnue."));
+            return Err(AppError::invalid(
+                "unknown_structure",
+                "Structure inconnue.",
+            ));
         }
         let token = format!("{TOKEN_PREFIX}{}", random_token());
         let row = CredentialRow {
@@ -140,7 +142,11 @@ impl App {
         }
         let ev = NewEvent {
             detail: serde_json::json!({ "credential_id": row.id }),
-            ..support_event(actor, "structure_software.credential.revoke", &row.structure_id)
+            ..support_event(
+                actor,
+                "structure_software.credential.revoke",
+                &row.structure_id,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;

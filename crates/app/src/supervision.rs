@@ -104,7 +104,8 @@ impl App {
         let professional = professional_of(e);
         let kind = kind_of(&e.action);
         let (mut family, mut birth) = (None, None);
-        if let (Some(pro), Some(pid), true) = (&professional, &e.patient_id, kind != FactKind::Other)
+        if let (Some(pro), Some(pid), true) =
+            (&professional, &e.patient_id, kind != FactKind::Other)
         {
             if !names.family.contains_key(pro) {
                 let p = directory::professional(self.db.pool(), pro).await?;

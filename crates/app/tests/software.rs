@@ -85,28 +85,46 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
             .await
             .unwrap()
             .unwrap();
-        assert_ne!(row.token_hash, c.token, "{backend:?}: only a hash is stored");
+        assert_ne!(
+            row.token_hash, c.token,
+            "{backend:?}: only a hash is stored"
+        );
         assert!(!row.token_hash.contains(&c.token[7..]), "{backend:?}");
         let evs = events_after(&f.app, before).await;
         assert_eq!(evs.len(), 1);
         assert_eq!(evs[0].action, "structure_software.credential.create");
         assert_eq!(evs[0].structure_id.as_deref(), Some(s.as_str()));
-        assert!(!evs[0].detail.to_string().contains(&c.token), "no secret in the audit");
+        assert!(
+            !evs[0].detail.to_string().contains(&c.token),
+            "no secret in the audit"
+        );
 
         let cases = [
             (
                 "a professional",
-                outcome(&f.app.create_software_credential(&doctor, &s, "x", at(0)).await),
+                outcome(
+                    &f.app
+                        .create_software_credential(&doctor, &s, "x", at(0))
+                        .await,
+                ),
                 "forbidden",
             ),
             (
                 "unknown structure",
-                outcome(&f.app.create_software_credential(&support, "nope", "x", at(0)).await),
+                outcome(
+                    &f.app
+                        .create_software_credential(&support, "nope", "x", at(0))
+                        .await,
+                ),
                 "unknown_structure",
             ),
             (
                 "empty label",
-                outcome(&f.app.create_software_credential(&support, &s, " ", at(0)).await),
+                outcome(
+                    &f.app
+                        .create_software_credential(&support, &s, " ", at(0))
+                        .await,
+                ),
                 "invalid_field",
             ),
         ];
@@ -117,21 +135,39 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].state, "active");
         let dr = doctor.account_id.to_string();
-        assert!(f.app.authenticate_software(&c.token, &dr, None, at(MINUTE)).await.is_ok());
+        assert!(f
+            .app
+            .authenticate_software(&c.token, &dr, None, at(MINUTE))
+            .await
+            .is_ok());
         let id = &c.credential.id;
-        f.app.revoke_software_credential(&support, id, at(2 * MINUTE)).await.unwrap();
+        f.app
+            .revoke_software_credential(&support, id, at(2 * MINUTE))
+            .await
+            .unwrap();
         assert_eq!(
-            outcome(&f.app.revoke_software_credential(&support, id, at(2 * MINUTE)).await),
+            outcome(
+                &f.app
+                    .revoke_software_credential(&support, id, at(2 * MINUTE))
+                    .await
+            ),
             "credential_already_revoked"
         );
         assert_eq!(
-            outcome(&f.app.authenticate_software(&c.token, &dr, None, at(3 * MINUTE)).await),
+            outcome(
+                &f.app
+                    .authenticate_software(&c.token, &dr, None, at(3 * MINUTE))
+                    .await
+            ),
             "unauthenticated",
             "{backend:?}: a revoked credential is refused"
         );
         let last = events_after(&f.app, 0).await;
         let last = last.last().unwrap();
-        assert_eq!((last.action.as_str(), last.rule.as_deref()), ("software.authenticate", Some("software.credential_revoked")));
+        assert_eq!(
+            (last.action.as_str(), last.rule.as_deref()),
+            ("software.authenticate", Some("software.credential_revoked"))
+        );
         assert_eq!(
             f.app.list_software_credentials(&support, &s).await.unwrap()[0].state,
             "revoked"
@@ -151,11 +187,31 @@ fn software_acts_only_for_an_active_member_of_its_structure() {
         let t = at(MINUTE);
         let cases = [
             ("member", own.as_str(), dr.as_str(), "ok"),
-            ("not a member of that structure", other.as_str(), dr.as_str(), "forbidden"),
-            ("an assistant is not a professional", own.as_str(), assistant.as_str(), "forbidden"),
+            (
+                "not a member of that structure",
+                other.as_str(),
+                dr.as_str(),
+                "forbidden",
+            ),
+            (
+                "an assistant is not a professional",
+                own.as_str(),
+                assistant.as_str(),
+                "forbidden",
+            ),
             ("unknown professional", own.as_str(), "nope", "forbidden"),
-            ("unknown secret", "mds-sw-nope", dr.as_str(), "unauthenticated"),
-            ("a session token is not a credential", "abc", dr.as_str(), "unauthenticated"),
+            (
+                "unknown secret",
+                "mds-sw-nope",
+                dr.as_str(),
+                "unauthenticated",
+            ),
+            (
+                "a session token is not a credential",
+                "abc",
+                dr.as_str(),
+                "unauthenticated",
+            ),
         ];
         let mut failing = Vec::new();
         for (name, token, pro, expected) in cases {
@@ -175,14 +231,24 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let (cred, token) = credential(&f.app, &support, NEA_RIDET).await;
         let dr = account_id(&f.app, DOCTOR).await;
-        let sw = f.app.authenticate_software(&token, &dr, None, at(MINUTE)).await.unwrap();
+        let sw = f
+            .app
+            .authenticate_software(&token, &dr, None, at(MINUTE))
+            .await
+            .unwrap();
         let m = marie(&f.app).await;
         let before = last_seq(&f.app).await;
-        let r = f.app.preload_documents(&sw, &m, docs(11, 0), None, at(MINUTE)).await;
+        let r = f
+            .app
+            .preload_documents(&sw, &m, docs(11, 0), None, at(MINUTE))
+            .await;
         assert_eq!(outcome(&r), "preload_too_many_documents", "{backend:?}");
         let message = r.err().unwrap().public_message();
         assert!(message.contains("au plus 10 documents"), "{message}");
-        assert!(events_after(&f.app, before).await.is_empty(), "{backend:?}: nothing added");
+        assert!(
+            events_after(&f.app, before).await.is_empty(),
+            "{backend:?}: nothing added"
+        );
 
         let items = f
             .app
@@ -190,11 +256,21 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
             .await
             .unwrap();
         assert_eq!(items.len(), 10);
-        assert!(items.iter().all(|i| i.document.is_some()), "{backend:?}: {items:?}");
+        assert!(
+            items.iter().all(|i| i.document.is_some()),
+            "{backend:?}: {items:?}"
+        );
         let d = items[0].document.as_ref().unwrap();
-        assert_eq!((d.source.as_str(), d.depositor_account_id.as_deref()), ("software", Some(dr.as_str())));
+        assert_eq!(
+            (d.source.as_str(), d.depositor_account_id.as_deref()),
+            ("software", Some(dr.as_str()))
+        );
         let evs = events_after(&f.app, before).await;
-        assert_eq!(evs.len(), 11, "{backend:?}: the preload and its 10 additions");
+        assert_eq!(
+            evs.len(),
+            11,
+            "{backend:?}: the preload and its 10 additions"
+        );
         assert_eq!(evs[0].action, "document.preload");
         for e in &evs {
             assert_eq!(e.actor_kind, "structure_software", "{backend:?}");
@@ -206,8 +282,15 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
         // One document failing (a duplicate) does not stop the others.
         let mut again = docs(2, 20);
         again.push(doc(0));
-        let items = f.app.preload_documents(&sw, &m, again, None, at(3 * MINUTE)).await.unwrap();
-        let codes: Vec<_> = items.iter().map(|i| i.error_code.as_deref().unwrap_or("ok")).collect();
+        let items = f
+            .app
+            .preload_documents(&sw, &m, again, None, at(3 * MINUTE))
+            .await
+            .unwrap();
+        let codes: Vec<_> = items
+            .iter()
+            .map(|i| i.error_code.as_deref().unwrap_or("ok"))
+            .collect();
         assert_eq!(codes, vec!["ok", "ok", "duplicate_document"], "{backend:?}");
         assert_chain_intact(&f.app).await;
     });
@@ -248,31 +331,62 @@ fn software_feeds_at_most_50_distinct_patients_per_professional_in_24_hours() {
         let ids = patients(&f.app, &doctor, 51).await;
         let (_, token) = credential(&f.app, &support, NEA_RIDET).await;
         let dr = doctor.account_id.to_string();
-        let sw = f.app.authenticate_software(&token, &dr, None, at(MINUTE)).await.unwrap();
+        let sw = f
+            .app
+            .authenticate_software(&token, &dr, None, at(MINUTE))
+            .await
+            .unwrap();
         let start = at(HOUR);
         for (i, id) in ids.iter().take(50).enumerate() {
             let t = later(start, i64::try_from(i).unwrap() * 1000);
-            let r = f.app.preload_documents(&sw, id, vec![doc(i)], None, t).await;
+            let r = f
+                .app
+                .preload_documents(&sw, id, vec![doc(i)], None, t)
+                .await;
             assert_eq!(outcome(&r), "ok", "{backend:?}: patient {i}");
         }
         let t = later(start, 2 * HOUR);
-        let r = f.app.preload_documents(&sw, &ids[50], vec![doc(50)], None, t).await;
-        assert_eq!(outcome(&r), "software_patient_limit", "{backend:?}: the 51st");
+        let r = f
+            .app
+            .preload_documents(&sw, &ids[50], vec![doc(50)], None, t)
+            .await;
+        assert_eq!(
+            outcome(&r),
+            "software_patient_limit",
+            "{backend:?}: the 51st"
+        );
         assert!(r.err().unwrap().public_message().contains("50 dossiers"));
         let last = events_after(&f.app, 0).await;
         let last = last.last().unwrap();
-        assert_eq!(last.outcome.as_str(), "deny", "{backend:?}: the refusal is audited");
+        assert_eq!(
+            last.outcome.as_str(),
+            "deny",
+            "{backend:?}: the refusal is audited"
+        );
         assert_eq!(last.rule.as_deref(), Some("software.patient_limit"));
         // A patient already fed today is not a new one.
-        let r = f.app.preload_documents(&sw, &ids[0], vec![doc(60)], None, t).await;
+        let r = f
+            .app
+            .preload_documents(&sw, &ids[0], vec![doc(60)], None, t)
+            .await;
         assert_eq!(outcome(&r), "ok", "{backend:?}: a known patient");
         // Exactly 24 h after the first preloads, the first (not fed since) leaves the window
         // but the 49 others and the one fed again at +2 h still count: 50, still full.
-        let r = f.app.preload_documents(&sw, &ids[50], vec![doc(50)], None, later(start, DAY)).await;
-        assert_eq!(outcome(&r), "software_patient_limit", "{backend:?}: 24 h later");
+        let r = f
+            .app
+            .preload_documents(&sw, &ids[50], vec![doc(50)], None, later(start, DAY))
+            .await;
+        assert_eq!(
+            outcome(&r),
+            "software_patient_limit",
+            "{backend:?}: 24 h later"
+        );
         // One second later the second patient leaves the window too: a place is free.
         let t = later(start, DAY + 1000);
-        let r = f.app.preload_documents(&sw, &ids[50], vec![doc(50)], None, t).await;
+        let r = f
+            .app
+            .preload_documents(&sw, &ids[50], vec![doc(50)], None, t)
+            .await;
         assert_eq!(outcome(&r), "ok", "{backend:?}: a place freed");
     });
 }
@@ -295,26 +409,58 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
         // An enrolment token the account holds (as a reset would issue).
         let enrol = "jeton-de-test-pour-enrolement";
         let hash = data_encoding::HEXLOWER.encode(&<sha2::Sha256 as sha2::Digest>::digest(enrol));
-        mds_store::accounts::insert_enrolment_token(f.app.db().pool(), &hash, &dr, at(DAY).millis())
+        mds_store::accounts::insert_enrolment_token(
+            f.app.db().pool(),
+            &hash,
+            &dr,
+            at(DAY).millis(),
+        )
+        .await
+        .unwrap();
+        let t = at(2 * STEP);
+        assert!(f
+            .app
+            .authenticate_software(&token, &dr, None, t)
+            .await
+            .is_ok());
+        assert!(f
+            .app
+            .add_document(&assistant, &m, doc(1), None, t)
+            .await
+            .is_ok());
+
+        f.app
+            .set_suspended(&support, &dr, true, "enquête", t)
             .await
             .unwrap();
-        let t = at(2 * STEP);
-        assert!(f.app.authenticate_software(&token, &dr, None, t).await.is_ok());
-        assert!(f.app.add_document(&assistant, &m, doc(1), None, t).await.is_ok());
-
-        f.app.set_suspended(&support, &dr, true, "enquête", t).await.unwrap();
         let before = last_seq(&f.app).await;
         let cases = [
-            ("cookie session", outcome(&f.app.authenticate(&web.token, t).await), "unauthenticated"),
-            ("bearer session", outcome(&f.app.authenticate(&api.token, t).await), "unauthenticated"),
+            (
+                "cookie session",
+                outcome(&f.app.authenticate(&web.token, t).await),
+                "unauthenticated",
+            ),
+            (
+                "bearer session",
+                outcome(&f.app.authenticate(&api.token, t).await),
+                "unauthenticated",
+            ),
             (
                 "password and TOTP sign-in",
-                outcome(&f.app.login(demo_request(DOCTOR, at(3 * STEP)), at(3 * STEP)).await),
+                outcome(
+                    &f.app
+                        .login(demo_request(DOCTOR, at(3 * STEP)), at(3 * STEP))
+                        .await,
+                ),
                 "invalid_credentials",
             ),
             (
                 "enrolment token",
-                outcome(&f.app.begin_enrolment(enrol, "Un-mot-de-passe-solide-2026", t).await),
+                outcome(
+                    &f.app
+                        .begin_enrolment(enrol, "Un-mot-de-passe-solide-2026", t)
+                        .await,
+                ),
                 "invalid_enrolment_token",
             ),
             (
@@ -336,17 +482,41 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             .filter(|e| e.outcome.as_str() == "deny")
             .filter_map(|e| e.rule)
             .collect();
-        assert!(rules.contains(&"software.professional_inactive".to_owned()), "{rules:?}");
-        assert!(rules.contains(&"actor.professional_inactive".to_owned()), "{rules:?}");
+        assert!(
+            rules.contains(&"software.professional_inactive".to_owned()),
+            "{rules:?}"
+        );
+        assert!(
+            rules.contains(&"actor.professional_inactive".to_owned()),
+            "{rules:?}"
+        );
 
         // Reactivated: software and assistant act again; old sessions and tokens stay ended.
         let t = at(4 * STEP);
-        f.app.set_suspended(&support, &dr, false, "fin", t).await.unwrap();
-        assert!(f.app.authenticate_software(&token, &dr, None, t).await.is_ok());
-        assert!(f.app.add_document(&assistant, &m, doc(3), None, t).await.is_ok());
-        assert_eq!(outcome(&f.app.authenticate(&api.token, t).await), "unauthenticated");
+        f.app
+            .set_suspended(&support, &dr, false, "fin", t)
+            .await
+            .unwrap();
+        assert!(f
+            .app
+            .authenticate_software(&token, &dr, None, t)
+            .await
+            .is_ok());
+        assert!(f
+            .app
+            .add_document(&assistant, &m, doc(3), None, t)
+            .await
+            .is_ok());
         assert_eq!(
-            outcome(&f.app.begin_enrolment(enrol, "Un-mot-de-passe-solide-2026", t).await),
+            outcome(&f.app.authenticate(&api.token, t).await),
+            "unauthenticated"
+        );
+        assert_eq!(
+            outcome(
+                &f.app
+                    .begin_enrolment(enrol, "Un-mot-de-passe-solide-2026", t)
+                    .await
+            ),
             "invalid_enrolment_token"
         );
     });

@@ -27,7 +27,13 @@ fn later(t: Timestamp, ms: i64) -> Timestamp {
 }
 
 /// `n` inactive records created by `creator` (in their care team), birth name `name`.
-async fn patients(app: &App, creator: &Actor, n: usize, first_cafat: u32, name: &str) -> Vec<String> {
+async fn patients(
+    app: &App,
+    creator: &Actor,
+    n: usize,
+    first_cafat: u32,
+    name: &str,
+) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0..n {
         let identity = IdentityInput {
@@ -98,11 +104,19 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
         }
         // The same 50 again, later the same day: still 50 distinct records.
         assert!(read(&f.app, &doctor, &ids[0], local(11, 0)).await);
-        assert_eq!(run(&f.app, local(12, 0)).await, 0, "{backend:?}: 50 records");
+        assert_eq!(
+            run(&f.app, local(12, 0)).await,
+            0,
+            "{backend:?}: 50 records"
+        );
         assert!(alerts(&f.app, &support).await.is_empty(), "{backend:?}");
 
         assert!(read(&f.app, &doctor, &ids[50], local(13, 0)).await);
-        assert_eq!(run(&f.app, local(13, 1)).await, 1, "{backend:?}: 51 records");
+        assert_eq!(
+            run(&f.app, local(13, 1)).await,
+            1,
+            "{backend:?}: 51 records"
+        );
         assert_eq!(
             alerts(&f.app, &support).await,
             vec![("distinct_patients_24h".to_owned(), doctor_id.clone(), 51)],
@@ -112,7 +126,11 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
         // process or by another one.
         let m = marie(&f.app).await;
         assert!(read(&f.app, &doctor, &m, local(14, 0)).await);
-        assert_eq!(run(&f.second_process(), local(14, 1)).await, 0, "{backend:?}");
+        assert_eq!(
+            run(&f.second_process(), local(14, 1)).await,
+            0,
+            "{backend:?}"
+        );
         assert_eq!(run(&f.app, local(14, 2)).await, 0, "{backend:?}");
         assert_eq!(alerts(&f.app, &support).await.len(), 1, "{backend:?}");
 
@@ -123,7 +141,10 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
             .collect();
         assert_eq!(raised.len(), 1, "{backend:?}");
         assert_eq!(raised[0].actor_kind, "system", "{backend:?}");
-        assert_eq!(raised[0].rule.as_deref(), Some("supervision.distinct_patients_24h"));
+        assert_eq!(
+            raised[0].rule.as_deref(),
+            Some("supervision.distinct_patients_24h")
+        );
         assert_chain_intact(&f.app).await;
     });
 }
@@ -146,8 +167,16 @@ fn a_fourth_break_glass_in_24_hours_raises_the_repeated_alert() {
                 .unwrap();
         }
         assert_eq!(run(&f.app, local(12, 30)).await, 3, "{backend:?}");
-        let rules: Vec<_> = alerts(&f.app, &support).await.into_iter().map(|a| a.0).collect();
-        assert_eq!(rules, vec!["break_glass_access"; 3], "{backend:?}: 3 accesses");
+        let rules: Vec<_> = alerts(&f.app, &support)
+            .await
+            .into_iter()
+            .map(|a| a.0)
+            .collect();
+        assert_eq!(
+            rules,
+            vec!["break_glass_access"; 3],
+            "{backend:?}: 3 accesses"
+        );
 
         // The fourth, the next morning, less than 24 h after the first.
         let t = later(local(8, 59), DAY);
@@ -189,7 +218,11 @@ fn accesses_from_22_00_to_04_59_noumea_time_raise_an_alert() {
             }
         }
         assert!(failing.is_empty(), "{backend:?}: {failing:?}");
-        let rules: Vec<_> = alerts(&f.app, &support).await.into_iter().map(|a| a.0).collect();
+        let rules: Vec<_> = alerts(&f.app, &support)
+            .await
+            .into_iter()
+            .map(|a| a.0)
+            .collect();
         assert_eq!(rules, vec!["night_access"; 2], "{backend:?}");
     });
 }
@@ -204,12 +237,20 @@ fn reading_the_record_of_a_patient_with_ones_own_birth_name_raises_an_alert() {
         let same = patients(&f.app, &doctor, 1, 630_000, "NEA").await;
         run(&f.app, local(8, 0)).await;
         assert!(read(&f.app, &doctor, &other[0], local(9, 0)).await);
-        assert_eq!(run(&f.app, local(9, 1)).await, 0, "{backend:?}: Testa is not Néa");
+        assert_eq!(
+            run(&f.app, local(9, 1)).await,
+            0,
+            "{backend:?}: Testa is not Néa"
+        );
         assert!(read(&f.app, &doctor, &same[0], local(9, 2)).await);
         assert_eq!(run(&f.app, local(9, 3)).await, 1, "{backend:?}: NEA is Néa");
         let a = alerts(&f.app, &support).await;
         assert_eq!(a[0].0, "same_birth_name", "{backend:?}");
-        let page = f.app.list_alerts(&support, Some("open"), 10, 0).await.unwrap();
+        let page = f
+            .app
+            .list_alerts(&support, Some("open"), 10, 0)
+            .await
+            .unwrap();
         assert_eq!(page.items[0].patient_id.as_deref(), Some(same[0].as_str()));
         assert_eq!(page.items[0].subject_name.as_deref(), Some("Jean Néa"));
     });
@@ -227,9 +268,17 @@ fn more_than_ten_denials_in_ten_minutes_raise_an_alert() {
             let t = later(local(10, 0), i * 55_000);
             assert!(!read(&f.app, &nurse, &m, t).await, "{backend:?}: denied");
         }
-        assert_eq!(run(&f.app, local(10, 10)).await, 0, "{backend:?}: 10 denials");
+        assert_eq!(
+            run(&f.app, local(10, 10)).await,
+            0,
+            "{backend:?}: 10 denials"
+        );
         assert!(!read(&f.app, &nurse, &m, later(local(10, 0), 10 * 55_000)).await);
-        assert_eq!(run(&f.app, local(10, 11)).await, 1, "{backend:?}: 11 denials");
+        assert_eq!(
+            run(&f.app, local(10, 11)).await,
+            1,
+            "{backend:?}: 11 denials"
+        );
         assert_eq!(
             alerts(&f.app, &support).await,
             vec![("denied_burst".to_owned(), nurse.account_id.to_string(), 11)],
@@ -247,16 +296,35 @@ fn support_lists_alerts_and_reviews_them_with_a_comment() {
         let m = marie(&f.app).await;
         assert!(read(&f.app, &doctor, &m, local(23, 0)).await);
         assert_eq!(run(&f.app, local(23, 1)).await, 1);
-        let page = f.app.list_alerts(&support, Some("open"), 10, 0).await.unwrap();
+        let page = f
+            .app
+            .list_alerts(&support, Some("open"), 10, 0)
+            .await
+            .unwrap();
         assert_eq!(page.total, 1, "{backend:?}");
         let id = page.items[0].id.clone();
-        assert_eq!(page.items[0].label, "Accès à un dossier entre 22 h et 5 h (heure de Nouméa)");
+        assert_eq!(
+            page.items[0].label,
+            "Accès à un dossier entre 22 h et 5 h (heure de Nouméa)"
+        );
 
         let t = local(23, 30);
-        assert_eq!(outcome(&f.app.list_alerts(&doctor, None, 10, 0).await), "forbidden");
-        assert_eq!(outcome(&f.app.review_alert(&doctor, &id, "vu", t).await), "forbidden");
-        assert_eq!(outcome(&f.app.review_alert(&support, &id, "  ", t).await), "comment_required");
-        assert_eq!(outcome(&f.app.review_alert(&support, "nope", "vu", t).await), "not_found");
+        assert_eq!(
+            outcome(&f.app.list_alerts(&doctor, None, 10, 0).await),
+            "forbidden"
+        );
+        assert_eq!(
+            outcome(&f.app.review_alert(&doctor, &id, "vu", t).await),
+            "forbidden"
+        );
+        assert_eq!(
+            outcome(&f.app.review_alert(&support, &id, "  ", t).await),
+            "comment_required"
+        );
+        assert_eq!(
+            outcome(&f.app.review_alert(&support, "nope", "vu", t).await),
+            "not_found"
+        );
         assert_eq!(
             outcome(&f.app.list_alerts(&support, Some("closed"), 10, 0).await),
             "invalid_state"
@@ -273,11 +341,28 @@ fn support_lists_alerts_and_reviews_them_with_a_comment() {
         let evs = events_after(&f.app, before).await;
         assert_eq!(evs.len(), 1, "{backend:?}");
         assert_eq!(evs[0].action, "supervision.alert.review");
-        assert_eq!(evs[0].actor_id.as_deref(), Some(support.account_id.as_str()));
+        assert_eq!(
+            evs[0].actor_id.as_deref(),
+            Some(support.account_id.as_str())
+        );
         assert_eq!(evs[0].detail["comment"], comment);
 
-        assert_eq!(f.app.list_alerts(&support, Some("open"), 10, 0).await.unwrap().total, 0);
-        let reviewed = f.app.list_alerts(&support, Some("reviewed"), 10, 0).await.unwrap();
-        assert_eq!(reviewed.items[0].reviewed_by.as_deref(), Some(support.account_id.as_str()));
+        assert_eq!(
+            f.app
+                .list_alerts(&support, Some("open"), 10, 0)
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let reviewed = f
+            .app
+            .list_alerts(&support, Some("reviewed"), 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            reviewed.items[0].reviewed_by.as_deref(),
+            Some(support.account_id.as_str())
+        );
     });
 }

@@ -20,8 +20,10 @@ fn json_out(env: &[(String, String)], args: &[&str]) -> Value {
 async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
     let r = client
         .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD,
-            "totp_code": demo_code(login, 0) }))
+        .json(
+            &json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD,
+            "totp_code": demo_code(login, 0) }),
+        )
         .send()
         .await
         .unwrap();
@@ -37,9 +39,15 @@ async fn supervision_and_software_credentials_from_the_command_line() {
     let server = Server::start(&env, &["--demo"]);
     let client = http();
     let url = server.url.clone();
-    let db = mds_store::Db::connect(&sqlite_url(dir.path())).await.unwrap();
+    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
+        .await
+        .unwrap();
     let pool = db.pool();
-    let marie = mds_store::patients::by_cafat(pool, "1234567").await.unwrap().unwrap().id;
+    let marie = mds_store::patients::by_cafat(pool, "1234567")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let structure = mds_store::directory::structure_by_ridet(pool, "0900001.001")
         .await
         .unwrap()
@@ -63,7 +71,10 @@ async fn supervision_and_software_credentials_from_the_command_line() {
         assert_eq!(r.status(), 404);
     }
     json_out(&env, &["admin", "run-supervision"]);
-    let alerts = json_out(&env, &["admin", "list-alerts", "--as", SUPPORT, "--state", "open"]);
+    let alerts = json_out(
+        &env,
+        &["admin", "list-alerts", "--as", SUPPORT, "--state", "open"],
+    );
     let burst = alerts["items"]
         .as_array()
         .unwrap()
@@ -72,19 +83,67 @@ async fn supervision_and_software_credentials_from_the_command_line() {
         .unwrap_or_else(|| panic!("no denied_burst alert: {alerts}"))
         .clone();
     let id = burst["id"].as_str().unwrap();
-    let o = mds(&env, &["admin", "review-alert", "--as", SUPPORT, id, "--comment", "Vu avec le dispensaire."]);
+    let o = mds(
+        &env,
+        &[
+            "admin",
+            "review-alert",
+            "--as",
+            SUPPORT,
+            id,
+            "--comment",
+            "Vu avec le dispensaire.",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let reviewed = json_out(&env, &["admin", "list-alerts", "--as", SUPPORT, "--state", "reviewed"]);
+    let reviewed = json_out(
+        &env,
+        &[
+            "admin",
+            "list-alerts",
+            "--as",
+            SUPPORT,
+            "--state",
+            "reviewed",
+        ],
+    );
     assert_eq!(reviewed["items"][0]["id"], id, "{reviewed}");
 
-    let o = mds(&env, &["admin", "create-software-credential", "--as", SUPPORT,
-        "--structure", &structure, "--label", "DPI du cabinet"]);
+    let o = mds(
+        &env,
+        &[
+            "admin",
+            "create-software-credential",
+            "--as",
+            SUPPORT,
+            "--structure",
+            &structure,
+            "--label",
+            "DPI du cabinet",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    let secret = out.split_whitespace().find(|w| w.starts_with("mds-sw-")).unwrap().to_owned();
-    let listed = json_out(&env, &["admin", "list-software-credentials", "--as", SUPPORT,
-        "--structure", &structure]);
-    assert!(!listed.to_string().contains(&secret), "the secret is shown once");
+    let secret = out
+        .split_whitespace()
+        .find(|w| w.starts_with("mds-sw-"))
+        .unwrap()
+        .to_owned();
+    let listed = json_out(
+        &env,
+        &[
+            "admin",
+            "list-software-credentials",
+            "--as",
+            SUPPORT,
+            "--structure",
+            &structure,
+        ],
+    );
+    assert!(
+        !listed.to_string().contains(&secret),
+        "the secret is shown once"
+    );
     let credential = listed[0]["id"].as_str().unwrap().to_owned();
 
     let preload = || async {
@@ -96,7 +155,10 @@ async fn supervision_and_software_credentials_from_the_command_line() {
             .post(format!("{url}/api/v1/software/records/{marie}/preload"))
             .bearer_auth(&secret)
             .header("x-mds-professional", &doctor)
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .body(body)
             .send()
             .await
@@ -104,7 +166,16 @@ async fn supervision_and_software_credentials_from_the_command_line() {
             .status()
     };
     assert_eq!(preload().await, 200);
-    let o = mds(&env, &["admin", "revoke-software-credential", "--as", SUPPORT, &credential]);
+    let o = mds(
+        &env,
+        &[
+            "admin",
+            "revoke-software-credential",
+            "--as",
+            SUPPORT,
+            &credential,
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(preload().await, 401, "a revoked credential is refused");
     assert!(server.terminate().success());

@@ -255,11 +255,9 @@ fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
         if access && f.patient.is_some() && is_night(f.at, t) {
             out.push(alert(AlertRule::NightAccess, pro, 1));
         }
-        if let (true, Some(a), Some(b)) = (
-            access,
-            &f.professional_family_name,
-            &f.patient_birth_name,
-        ) {
+        if let (true, Some(a), Some(b)) =
+            (access, &f.professional_family_name, &f.patient_birth_name)
+        {
             if same_name(a, b) {
                 out.push(alert(AlertRule::SameBirthName, pro, 1));
             }

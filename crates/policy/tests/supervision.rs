@@ -32,13 +32,27 @@ fn fact(seq: i64, at: Timestamp, kind: FactKind, patient: &str) -> Fact {
 /// `n` reads of `n` distinct patients by pro-1 during the afternoon.
 fn reads(n: i64) -> Vec<Fact> {
     (0..n)
-        .map(|i| fact(i + 1, local(14, 0).plus_seconds(i * 10), FactKind::Read, &format!("p{i}")))
+        .map(|i| {
+            fact(
+                i + 1,
+                local(14, 0).plus_seconds(i * 10),
+                FactKind::Read,
+                &format!("p{i}"),
+            )
+        })
         .collect()
 }
 
 fn break_glasses(n: i64) -> Vec<Fact> {
     (0..n)
-        .map(|i| fact(i + 1, local(9, 0).plus_seconds(i * 3600), FactKind::BreakGlass, &format!("p{i}")))
+        .map(|i| {
+            fact(
+                i + 1,
+                local(9, 0).plus_seconds(i * 3600),
+                FactKind::BreakGlass,
+                &format!("p{i}"),
+            )
+        })
         .collect()
 }
 
@@ -47,7 +61,12 @@ fn denials(n: i64, spacing_seconds: i64) -> Vec<Fact> {
         .map(|i| Fact {
             permitted: false,
             denied: true,
-            ..fact(i + 1, local(10, 0).plus_seconds(i * spacing_seconds), FactKind::Other, "px")
+            ..fact(
+                i + 1,
+                local(10, 0).plus_seconds(i * spacing_seconds),
+                FactKind::Other,
+                "px",
+            )
         })
         .collect()
 }
@@ -80,12 +99,19 @@ fn cases() -> Vec<Case> {
     };
     vec![
         c("50 distinct patients read: nothing", reads(50), vec![]),
-        c("51 distinct patients read: alert", reads(51), vec![(DistinctPatients, 51)]),
+        c(
+            "51 distinct patients read: alert",
+            reads(51),
+            vec![(DistinctPatients, 51)],
+        ),
         c(
             "60 reads of the same 50 patients: nothing",
             {
                 let mut v = reads(50);
-                v.extend(reads(10).into_iter().map(|f| Fact { seq: f.seq + 100, ..f }));
+                v.extend(reads(10).into_iter().map(|f| Fact {
+                    seq: f.seq + 100,
+                    ..f
+                }));
                 v
             },
             vec![],
@@ -134,27 +160,63 @@ fn cases() -> Vec<Case> {
                 (RepeatedBreakGlass, 4),
             ],
         ),
-        c("read at 21:59: nothing", one(local(21, 59), FactKind::Read), vec![]),
-        c("read at 22:00: alert", one(local(22, 0), FactKind::Read), vec![(NightAccess, 1)]),
-        c("read at 04:59: alert", one(local(4, 59), FactKind::Read), vec![(NightAccess, 1)]),
-        c("read at 05:00: nothing", one(local(5, 0), FactKind::Read), vec![]),
+        c(
+            "read at 21:59: nothing",
+            one(local(21, 59), FactKind::Read),
+            vec![],
+        ),
+        c(
+            "read at 22:00: alert",
+            one(local(22, 0), FactKind::Read),
+            vec![(NightAccess, 1)],
+        ),
+        c(
+            "read at 04:59: alert",
+            one(local(4, 59), FactKind::Read),
+            vec![(NightAccess, 1)],
+        ),
+        c(
+            "read at 05:00: nothing",
+            one(local(5, 0), FactKind::Read),
+            vec![],
+        ),
         c(
             "break-glass at 23:30: night alert",
             one(local(23, 30), FactKind::BreakGlass),
             vec![(BreakGlassAccess, 1), (NightAccess, 1)],
         ),
-        c("document added at 23:00: nothing", one(local(23, 0), FactKind::Other), vec![]),
+        c(
+            "document added at 23:00: nothing",
+            one(local(23, 0), FactKind::Other),
+            vec![],
+        ),
         c("different names: nothing", named("Néa", "Wéa"), vec![]),
-        c("same birth name: alert", named("Néa", "NEA"), vec![(SameBirthName, 1)]),
+        c(
+            "same birth name: alert",
+            named("Néa", "NEA"),
+            vec![(SameBirthName, 1)],
+        ),
         c(
             "same name after normalisation (accents, case, spaces): alert",
             named("  de   la Fontaine-Gowé", "DE LA FONTAINE-GOWE"),
             vec![(SameBirthName, 1)],
         ),
-        c("name contained in another: nothing", named("Néa", "Néa-Wéa"), vec![]),
+        c(
+            "name contained in another: nothing",
+            named("Néa", "Néa-Wéa"),
+            vec![],
+        ),
         c("10 denials in 10 minutes: nothing", denials(10, 60), vec![]),
-        c("11 denials in 10 minutes: alert", denials(11, 55), vec![(DeniedBurst, 11)]),
-        c("11 denials over more than 10 minutes: nothing", denials(11, 61), vec![]),
+        c(
+            "11 denials in 10 minutes: alert",
+            denials(11, 55),
+            vec![(DeniedBurst, 11)],
+        ),
+        c(
+            "11 denials over more than 10 minutes: nothing",
+            denials(11, 61),
+            vec![],
+        ),
     ]
 }
 
@@ -168,7 +230,10 @@ fn supervision_decision_table() {
             .map(|a| (a.rule, a.count))
             .collect();
         if got != case.expected {
-            failing.push(format!("{}: expected {:?}, got {:?}", case.name, case.expected, got));
+            failing.push(format!(
+                "{}: expected {:?}, got {:?}",
+                case.name, case.expected, got
+            ));
         }
     }
     assert!(failing.is_empty(), "failing cases:\n{}", failing.join("\n"));
@@ -193,7 +258,10 @@ fn the_window_counts_facts_already_processed() {
         alerts.iter().map(|a| (a.rule, a.count)).collect::<Vec<_>>(),
         vec![(AlertRule::DistinctPatients, 51)]
     );
-    assert!(evaluate(old, &[], &t).is_empty(), "old facts alone stay below");
+    assert!(
+        evaluate(old, &[], &t).is_empty(),
+        "old facts alone stay below"
+    );
 }
 
 #[test]
@@ -207,7 +275,10 @@ fn thresholds_are_configurable() {
         denied_burst_minutes: 1,
     };
     let rules = |facts: Vec<Fact>| -> Vec<AlertRule> {
-        evaluate(&facts, &[], &t).into_iter().map(|a| a.rule).collect()
+        evaluate(&facts, &[], &t)
+            .into_iter()
+            .map(|a| a.rule)
+            .collect()
     };
     assert_eq!(rules(reads(3)), vec![AlertRule::DistinctPatients]);
     assert_eq!(
@@ -218,7 +289,10 @@ fn thresholds_are_configurable() {
             AlertRule::RepeatedBreakGlass
         ]
     );
-    assert_eq!(rules(one(local(20, 0), FactKind::Read)), vec![AlertRule::NightAccess]);
+    assert_eq!(
+        rules(one(local(20, 0), FactKind::Read)),
+        vec![AlertRule::NightAccess]
+    );
     assert_eq!(rules(one(local(6, 0), FactKind::Read)), vec![]);
     assert_eq!(rules(denials(3, 10)), vec![AlertRule::DeniedBurst]);
 }
@@ -228,5 +302,8 @@ fn noumea_hours() {
     assert_eq!(noumea_hour(local(0, 0)), 0);
     assert_eq!(noumea_hour(local(21, 59)), 21);
     assert_eq!(noumea_hour(local(22, 0)), 22);
-    assert_eq!(AlertRule::parse("night_access"), Some(AlertRule::NightAccess));
+    assert_eq!(
+        AlertRule::parse("night_access"),
+        Some(AlertRule::NightAccess)
+    );
 }

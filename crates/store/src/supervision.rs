@@ -46,9 +46,10 @@ fn event(t: EventTuple) -> EventRow {
 }
 
 pub async fn cursor<'e, E: Executor<'e, Database = Any>>(ex: E) -> Result<i64, StoreError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT last_seq FROM supervision_cursor WHERE id = 1")
-        .fetch_optional(ex)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT last_seq FROM supervision_cursor WHERE id = 1")
+            .fetch_optional(ex)
+            .await?;
     row.map(|r| r.0)
         .ok_or_else(|| StoreError::Corrupt("the supervision_cursor row is missing".to_owned()))
 }
@@ -161,7 +162,8 @@ type AlertTuple = (
     Option<String>,
 );
 
-const ALERT_COLUMNS: &str = "id, rule, subject_id, day, dedup_key, event_seq, event_at_ms, patient_id, \
+const ALERT_COLUMNS: &str =
+    "id, rule, subject_id, day, dedup_key, event_seq, event_at_ms, patient_id, \
      event_count, raised_at_ms, state, reviewed_by, reviewed_at_ms, review_comment";
 
 fn alert(t: AlertTuple) -> AlertRow {

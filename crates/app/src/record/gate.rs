@@ -250,10 +250,7 @@ fn base_event(
     // A structure's software is recorded by its credential, acting for the professional
     // it named (both recorded, as the DMP's "AIR simplifié" requires).
     let (actor_id, on_behalf_of) = match (&actor.software, policy_actor) {
-        (Some(sw), _) => (
-            sw.credential_id.clone(),
-            Some(actor.account_id.to_string()),
-        ),
+        (Some(sw), _) => (sw.credential_id.clone(), Some(actor.account_id.to_string())),
         (None, PolicyActor::Assistant { professional, .. }) => (
             actor.account_id.to_string(),
             Some(professional.account.to_string()),
