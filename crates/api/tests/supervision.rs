@@ -158,6 +158,11 @@ fn support_manages_software_credentials_and_software_preloads_within_its_limits(
             "credential as session",
         );
         // The professional must be named, and be a member of the structure.
+        preload(&api, &token, "", &pid, 1, "n").await.expect_error(
+            StatusCode::UNAUTHORIZED,
+            "professional_required",
+            "no professional",
+        );
         let nurse = account(&api, NURSE).await;
         preload(&api, &token, &nurse, &pid, 1, "d")
             .await
