@@ -18,6 +18,8 @@ mod patients;
 mod record;
 mod record_controls;
 mod reviews;
+mod software;
+mod supervision;
 mod uploads;
 
 pub use error::ApiError;
@@ -50,6 +52,10 @@ pub fn router(app: App) -> Router {
 /// The whole HTTP surface of the service.
 pub fn router_with(app: App, options: ApiOptions) -> Router {
     let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let preload = DefaultBodyLimit::max(
+        app.settings().software_preload_max_documents * app.settings().max_document_bytes
+            + UPLOAD_OVERHEAD,
+    );
     let rc = "/records/{patient_id}";
     let doc = "/records/{patient_id}/documents/{document_id}";
     let api = Router::new()
@@ -181,6 +187,17 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/identity-reviews", get(reviews::list))
         .route("/identity-reviews/{id}/approve", post(reviews::approve))
         .route("/identity-reviews/{id}/reject", post(reviews::reject))
+        .route("/supervision/alerts", get(supervision::list))
+        .route("/supervision/alerts/{id}/review", post(supervision::review))
+        .route(
+            "/structures/{id}/software-credentials",
+            get(software::list).post(software::create),
+        )
+        .route("/software-credentials/{id}/revoke", post(software::revoke))
+        .route(
+            "/software/records/{patient_id}/preload",
+            post(software::preload).layer(preload),
+        )
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     Router::new()

@@ -37,9 +37,11 @@ use utoipa::{Modify, OpenApi};
         crate::history::record_history, crate::history::access_log, crate::history::extract,
         crate::notifications::list, crate::notifications::mark_read,
         crate::notifications::preferences, crate::notifications::set_preferences,
+        crate::supervision::list, crate::supervision::review,
+        crate::software::create, crate::software::list, crate::software::revoke, crate::software::preload,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"))
+    tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"), (name = "supervision"), (name = "software"))
 )]
 struct ApiDoc;
 
@@ -51,6 +53,20 @@ impl Modify for BearerAuth {
             components.add_security_scheme(
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+            components.add_security_scheme(
+                "structure_software",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("mds-sw-…")
+                        .description(Some(
+                            "A structure software credential (`mds-sw-…`, created by support), \
+                             with the header `X-MDS-Professional: <account id>` naming the \
+                             professional of that structure the software acts for.",
+                        ))
+                        .build(),
+                ),
             );
         }
     }

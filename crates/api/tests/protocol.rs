@@ -127,6 +127,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/structures"),
     ("get", "/healthz"),
     ("get", "/readyz"),
+    ("get", "/api/v1/supervision/alerts"),
+    ("post", "/api/v1/supervision/alerts/{id}/review"),
+    ("get", "/api/v1/structures/{id}/software-credentials"),
+    ("post", "/api/v1/structures/{id}/software-credentials"),
+    ("post", "/api/v1/software-credentials/{id}/revoke"),
+    ("post", "/api/v1/software/records/{patient_id}/preload"),
 ];
 
 /// The OpenAPI document describes the API, not itself.
@@ -415,12 +421,21 @@ fn openapi_lists_every_route_and_declares_bearer_security() {
             doc["components"]["securitySchemes"]["bearer"]["scheme"],
             "bearer"
         );
-        // An operation declares bearer security exactly when it refuses an anonymous caller.
+        assert_eq!(
+            doc["components"]["securitySchemes"]["structure_software"]["scheme"],
+            "bearer"
+        );
+        // An operation declares bearer security (a session, or a structure software
+        // credential) exactly when it refuses an anonymous caller.
         let mut failing = Vec::new();
         for (method, path) in &served {
             let declared = doc["paths"][path][method]["security"]
                 .as_array()
-                .is_some_and(|s| s.iter().any(|req| req.get("bearer").is_some()));
+                .is_some_and(|s| {
+                    s.iter().any(|req| {
+                        req.get("bearer").is_some() || req.get("structure_software").is_some()
+                    })
+                });
             let refuses = call_route(&api, method, path).await.status == StatusCode::UNAUTHORIZED;
             if declared != refuses {
                 failing.push(format!(

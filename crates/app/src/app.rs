@@ -79,6 +79,18 @@ pub struct Actor {
     pub kind: AccountKind,
     pub display_name: String,
     pub session_hash: String,
+    /// Set when a structure's software acts in the name of this professional: the
+    /// credential and its structure (`kind` is then `Professional`, `account_id` the
+    /// professional named by the software).
+    pub software: Option<SoftwareAgent>,
+}
+
+/// A structure's software, authenticated by its credential (DESIGN.md 7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoftwareAgent {
+    pub credential_id: String,
+    pub structure_id: String,
+    pub label: String,
 }
 
 impl Actor {

@@ -220,6 +220,7 @@ impl App {
                 kind,
                 display_name: a.display_name.clone(),
                 session_hash: row.id_hash,
+                software: None,
             },
         })
     }
@@ -253,6 +254,7 @@ impl App {
             kind,
             display_name: account.display_name,
             session_hash: hash,
+            software: None,
         })
     }
 
@@ -337,6 +339,7 @@ impl App {
             kind: AccountKind::Support,
             display_name: account.display_name,
             session_hash: String::new(),
+            software: None,
         })
     }
 }

@@ -390,7 +390,8 @@ impl App {
         .await?)
     }
 
-    /// Support only. Suspension ends every session of the account at once.
+    /// Support only. Suspension ends every session and every unused enrolment token of the
+    /// account at once; its assistants and structure software can no longer act in its name.
     pub async fn set_suspended(
         &self,
         actor: &Actor,
@@ -428,8 +429,13 @@ impl App {
         let mut tx = self.db.begin().await?;
         accounts::set_state(&mut *tx, account_id, to.as_str(), now.millis()).await?;
         let ended = sessions::revoke_all(&mut *tx, account_id, now.millis()).await?;
+        let tokens = if suspended {
+            accounts::spend_enrolment_tokens(&mut *tx, account_id, now.millis()).await?
+        } else {
+            0
+        };
         let ev = NewEvent {
-            detail: serde_json::json!({ "account_id": account_id, "reason": reason.trim(), "sessions_ended": ended }),
+            detail: serde_json::json!({ "account_id": account_id, "reason": reason.trim(), "sessions_ended": ended, "enrolment_tokens_ended": tokens }),
             ..support_event(actor, action)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;

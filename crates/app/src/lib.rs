@@ -24,8 +24,10 @@ pub mod patients;
 pub mod record;
 pub mod self_enrolment;
 pub mod settings;
+pub mod software;
+pub mod supervision;
 pub mod totp;
 
-pub use app::{Actor, App};
+pub use app::{Actor, App, SoftwareAgent};
 pub use error::AppError;
 pub use settings::Settings;

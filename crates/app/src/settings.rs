@@ -55,6 +55,25 @@ pub struct Settings {
     /// Whether a hidden document becomes visible by itself after `hidden_release_days`; if
     /// not, the depositor is reminded instead.
     pub hidden_auto_release: bool,
+    /// Supervision: alert when a professional reads more than this many distinct records
+    /// in 24 h (50 by default).
+    pub supervision_distinct_patients_24h: usize,
+    /// Supervision: alert when a professional opens more than this many break-glass
+    /// accesses in 24 h (3 by default).
+    pub supervision_break_glass_24h: usize,
+    /// Supervision: accesses from this hour (New Caledonia time, 22 by default) up to
+    /// `supervision_night_end_hour` (5, excluded) raise an alert.
+    pub supervision_night_start_hour: i64,
+    pub supervision_night_end_hour: i64,
+    /// Supervision: alert when one actor is denied more than `supervision_denied_burst`
+    /// times (10) within `supervision_denied_burst_minutes` (10).
+    pub supervision_denied_burst: usize,
+    pub supervision_denied_burst_minutes: i64,
+    /// Structure software: most documents for one patient in one preload (10).
+    pub software_preload_max_documents: usize,
+    /// Structure software: most distinct patients a professional's software may preload
+    /// documents for in 24 h (50).
+    pub software_max_patients_24h: usize,
 }
 
 impl Default for Settings {
@@ -81,6 +100,14 @@ impl Default for Settings {
             hidden_reminder_days: 14,
             hidden_release_days: 30,
             hidden_auto_release: true,
+            supervision_distinct_patients_24h: 50,
+            supervision_break_glass_24h: 3,
+            supervision_night_start_hour: 22,
+            supervision_night_end_hour: 5,
+            supervision_denied_burst: 10,
+            supervision_denied_burst_minutes: 10,
+            software_preload_max_documents: 10,
+            software_max_patients_24h: 50,
         }
     }
 }

@@ -162,6 +162,8 @@ enum AdminCommand {
     },
     #[command(flatten)]
     Patients(crate::admin_patients::PatientAdmin),
+    #[command(flatten)]
+    Supervision(crate::admin_supervision::SupervisionAdmin),
 }
 
 #[derive(Subcommand)]
@@ -480,6 +482,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
             println!("account {account} reactivated");
         }
         AdminCommand::Patients(cmd) => crate::admin_patients::run(cmd, now).await?,
+        AdminCommand::Supervision(cmd) => crate::admin_supervision::run(cmd, now).await?,
     }
     Ok(())
 }

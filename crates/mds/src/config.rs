@@ -267,6 +267,18 @@ impl Config {
                     .into(),
             ));
         }
+        if !(0..24).contains(&s.supervision_night_start_hour)
+            || !(0..24).contains(&s.supervision_night_end_hour)
+            || s.supervision_denied_burst_minutes < 1
+            || s.software_preload_max_documents < 1
+            || s.software_max_patients_24h < 1
+        {
+            return Err(ConfigError::Invalid(
+                "security: supervision night hours from 0 to 23, software limits and the denial \
+                 window at least 1"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 

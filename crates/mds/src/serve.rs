@@ -1,5 +1,5 @@
 //! `mds serve`: the HTTP service with graceful shutdown, optional built-in TLS, and the job
-//! runner (notification outbox, timers, access expiry, retention, housekeeping).
+//! runner (notification outbox, timers, access expiry, retention, housekeeping, supervision).
 
 use crate::config::Config;
 use crate::runtime::{self, RunError};

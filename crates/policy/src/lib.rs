@@ -22,6 +22,7 @@ mod matrix;
 mod mode;
 mod request;
 mod rule;
+pub mod supervision;
 
 pub use decide::{
     authorize, decide, is_valid_break_glass_reason, is_valid_samu_call_reference, visible_in_list,

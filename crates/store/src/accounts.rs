@@ -243,3 +243,20 @@ pub async fn scrub<'e, E: Executor<'e, Database = Any>>(
     .await?;
     Ok(())
 }
+
+/// Spends every unused enrolment token of an account (suspension): none can be used any
+/// more, even after a reactivation.
+pub async fn spend_enrolment_tokens<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    account_id: &str,
+    now_ms: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE enrolment_tokens SET used_at_ms = $1 WHERE account_id = $2 AND used_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(account_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}

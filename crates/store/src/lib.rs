@@ -19,6 +19,8 @@ pub mod outbox;
 pub mod patients;
 pub mod record_access;
 pub mod sessions;
+pub mod structure_credentials;
+pub mod supervision;
 pub mod testing;
 pub mod timers;
 

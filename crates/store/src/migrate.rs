@@ -38,6 +38,11 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0005_notifications.sql"),
     },
     Migration {
+        version: 6,
+        name: "0006_supervision",
+        sql: include_str!("../migrations/sqlite/0006_supervision.sql"),
+    },
+    Migration {
         version: 8,
         name: "0008_audit_on_behalf_of",
         sql: include_str!("../migrations/sqlite/0008_audit_on_behalf_of.sql"),
@@ -69,6 +74,11 @@ const POSTGRES: &[Migration] = &[
         version: 5,
         name: "0005_notifications",
         sql: include_str!("../migrations/postgres/0005_notifications.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_supervision",
+        sql: include_str!("../migrations/postgres/0006_supervision.sql"),
     },
     Migration {
         version: 8,

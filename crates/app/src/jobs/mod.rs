@@ -10,7 +10,7 @@ mod runner;
 mod timers;
 
 pub use expiry::AccessExpiry;
-pub use maintenance::{Housekeeping, Retention};
+pub use maintenance::{Housekeeping, Retention, Supervision};
 pub use outbox::{OutboxDelivery, SmtpSettings};
 pub use runner::run_loop;
 pub use timers::Timers;
@@ -54,5 +54,6 @@ pub fn product_jobs(smtp: SmtpSettings, smtp_password: Option<String>) -> Vec<Bo
         Box::new(OutboxDelivery::new(smtp, smtp_password)),
         Box::new(Housekeeping),
         Box::new(Retention),
+        Box::new(Supervision),
     ]
 }

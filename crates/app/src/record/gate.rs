@@ -33,8 +33,14 @@ pub(crate) struct Gate<'a> {
     pub now: Timestamp,
 }
 
-fn audit_kind(kind: AccountKind) -> &'static str {
-    kind.as_str()
+/// The `actor_kind` of the audit: a structure's software is recorded as such, whoever it
+/// acts for.
+fn audit_kind(actor: &Actor) -> &'static str {
+    if actor.software.is_some() {
+        "structure_software"
+    } else {
+        actor.kind.as_str()
+    }
 }
 
 impl App {
@@ -43,8 +49,11 @@ impl App {
         &self,
         account_id: &str,
     ) -> Result<ProfessionalActor, AppError> {
+        // A suspended (or not yet enrolled) professional lends their rights to nobody: not
+        // to an assistant, not to a structure's software.
         let p = directory::professional(self.db.pool(), account_id)
             .await?
+            .filter(|p| p.state == AccountState::Active.as_str())
             .ok_or(AppError::Forbidden)?;
         let profession = Profession::from_slug(&p.profession)
             .ok_or_else(|| AppError::Internal(format!("unknown profession {}", p.profession)))?;
@@ -62,6 +71,19 @@ impl App {
     /// The authenticated account as the policy sees it.
     pub(crate) async fn policy_actor(&self, actor: &Actor) -> Result<PolicyActor, AppError> {
         let account = actor.account_id.clone();
+        if let Some(sw) = &actor.software {
+            let mut professional = self.professional_actor(account.as_str()).await?;
+            let member = directory::professional(self.db.pool(), account.as_str())
+                .await?
+                .is_some_and(|p| p.structure_ids.contains(&sw.structure_id));
+            if member {
+                professional.structure = Some(StructureId::from_uuid_text(sw.structure_id.clone()));
+            }
+            return Ok(PolicyActor::Software {
+                structure: StructureId::from_uuid_text(sw.structure_id.clone()),
+                professional,
+            });
+        }
         Ok(match actor.kind {
             AccountKind::Patient => PolicyActor::Patient { account },
             AccountKind::Support => PolicyActor::Support { account },
@@ -154,7 +176,27 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Gate<'a>, AppError> {
-        let policy_actor = self.policy_actor(actor).await?;
+        let policy_actor = match self.policy_actor(actor).await {
+            Ok(a) => a,
+            Err(AppError::Forbidden) => {
+                // The professional whose rights would apply is suspended or unknown.
+                let (actor_id, on_behalf_of) = match &actor.software {
+                    Some(sw) => (sw.credential_id.clone(), Some(actor.account_id.to_string())),
+                    None => (actor.account_id.to_string(), None),
+                };
+                let ev = NewEvent {
+                    actor_id: Some(actor_id),
+                    on_behalf_of,
+                    rule: Some("actor.professional_inactive".to_owned()),
+                    detail: serde_json::json!({ "requested_patient_id": truncate(patient_id) }),
+                    ip,
+                    ..NewEvent::new(audit_kind(actor), audit_action, Outcome::Deny)
+                };
+                mds_audit::record(&self.db, ev, now.millis()).await?;
+                return Err(AppError::Forbidden);
+            }
+            Err(e) => return Err(e),
+        };
         let patient = match PatientId::parse(patient_id) {
             Some(id) => patients::by_id(self.db.pool(), id.as_str()).await?,
             None => None,
@@ -205,15 +247,22 @@ fn base_event(
     ip: Option<String>,
 ) -> NewEvent {
     let pro = policy_actor.professional();
+    // A structure's software is recorded by its credential, acting for the professional
+    // it named (both recorded, as the DMP's "AIR simplifié" requires).
+    let (actor_id, on_behalf_of) = match (&actor.software, policy_actor) {
+        (Some(sw), _) => (sw.credential_id.clone(), Some(actor.account_id.to_string())),
+        (None, PolicyActor::Assistant { professional, .. }) => (
+            actor.account_id.to_string(),
+            Some(professional.account.to_string()),
+        ),
+        (None, _) => (actor.account_id.to_string(), None),
+    };
     NewEvent {
-        actor_id: Some(actor.account_id.to_string()),
-        on_behalf_of: match policy_actor {
-            PolicyActor::Assistant { professional, .. } => Some(professional.account.to_string()),
-            _ => None,
-        },
+        actor_id: Some(actor_id),
+        on_behalf_of,
         structure_id: pro.and_then(|p| p.structure.as_ref().map(ToString::to_string)),
         ip,
-        ..NewEvent::new(audit_kind(actor.kind), action, outcome)
+        ..NewEvent::new(audit_kind(actor), action, outcome)
     }
 }
 

@@ -1,0 +1,317 @@
+//! Supervision (DESIGN.md 6): the job that judges new audit events with the rules of
+//! `mds_policy::supervision` and raises alerts, and support's list and review of them.
+//!
+//! The job is incremental: a cursor row holds the last audit `seq` judged; the alerts a batch
+//! raises, their audit events and the new cursor commit in one transaction, so a restart
+//! never raises an alert twice and never skips an event. This module decides nothing itself.
+
+use crate::{Actor, App, AppError};
+use mds_audit::{NewEvent, Outcome};
+use mds_domain::{AccountKind, Timestamp};
+use mds_policy::supervision::{self as rules, AlertRule, Fact, FactKind, Thresholds};
+use mds_store::supervision::{self as store, AlertRow, EventRow};
+use mds_store::{directory, new_id, patients, StoreError};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// Events judged per transaction.
+const BATCH: i64 = 2_000;
+/// Batches per run at most (a run catches up over several calls if far behind).
+const MAX_BATCHES: usize = 50;
+const DAY_MS: i64 = 24 * 3_600_000;
+
+/// What one run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SupervisionReport {
+    pub events_judged: usize,
+    pub alerts_raised: usize,
+    /// The last audit event judged.
+    pub cursor: i64,
+}
+
+/// An alert as support sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlertView {
+    pub id: String,
+    pub rule: String,
+    pub label: String,
+    /// The professional (or, for denials, the actor) concerned.
+    pub subject_id: String,
+    pub subject_name: Option<String>,
+    /// New Caledonia day.
+    pub day: String,
+    pub event_seq: i64,
+    pub event_at_ms: i64,
+    pub patient_id: Option<String>,
+    pub count: i64,
+    pub raised_at_ms: i64,
+    pub state: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at_ms: Option<i64>,
+    pub review_comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlertPage {
+    pub items: Vec<AlertView>,
+    pub total: i64,
+}
+
+const READS: &[&str] = &["document.search", "document.read", "document.read_metadata"];
+
+fn kind_of(action: &str) -> FactKind {
+    match action {
+        a if READS.contains(&a) => FactKind::Read,
+        "record.break_glass.open" => FactKind::BreakGlass,
+        "record.samu.open" => FactKind::Samu,
+        _ => FactKind::Other,
+    }
+}
+
+/// The professional whose rights an event used.
+fn professional_of(e: &EventRow) -> Option<String> {
+    match e.actor_kind.as_str() {
+        "professional" => e.actor_id.clone(),
+        "assistant" | "structure_software" => e.on_behalf_of.clone(),
+        _ => None,
+    }
+}
+
+/// Names looked up once per run.
+#[derive(Default)]
+struct Names {
+    family: HashMap<String, Option<String>>,
+    birth: HashMap<String, Option<String>>,
+}
+
+impl App {
+    fn thresholds(&self) -> Thresholds {
+        let s = &self.settings;
+        Thresholds {
+            distinct_patients_24h: s.supervision_distinct_patients_24h,
+            break_glass_24h: s.supervision_break_glass_24h,
+            night_start_hour: s.supervision_night_start_hour,
+            night_end_hour: s.supervision_night_end_hour,
+            denied_burst: s.supervision_denied_burst,
+            denied_burst_minutes: s.supervision_denied_burst_minutes,
+        }
+    }
+
+    async fn fact(&self, e: &EventRow, names: &mut Names) -> Result<Option<Fact>, AppError> {
+        let Some(actor) = e.actor_id.clone() else {
+            return Ok(None);
+        };
+        let professional = professional_of(e);
+        let kind = kind_of(&e.action);
+        let (mut family, mut birth) = (None, None);
+        if let (Some(pro), Some(pid), true) =
+            (&professional, &e.patient_id, kind != FactKind::Other)
+        {
+            if !names.family.contains_key(pro) {
+                let p = directory::professional(self.db.pool(), pro).await?;
+                names.family.insert(pro.clone(), p.map(|p| p.last_name));
+            }
+            if !names.birth.contains_key(pid) {
+                let p = patients::by_id(self.db.pool(), pid).await?;
+                names.birth.insert(pid.clone(), p.map(|p| p.birth_name));
+            }
+            family = names.family.get(pro).cloned().flatten();
+            birth = names.birth.get(pid).cloned().flatten();
+        }
+        Ok(Some(Fact {
+            seq: e.seq,
+            at: Timestamp::from_millis(e.at_ms),
+            actor,
+            professional,
+            patient: e.patient_id.clone(),
+            kind,
+            permitted: matches!(e.outcome.as_str(), "permit" | "success"),
+            denied: e.outcome == "deny",
+            professional_family_name: family,
+            patient_birth_name: birth,
+        }))
+    }
+
+    /// One run of the supervision job: judges the audit events written since the last run
+    /// (at most `MAX_BATCHES` batches) and raises the alerts they call for.
+    pub async fn run_supervision(&self, now: Timestamp) -> Result<SupervisionReport, AppError> {
+        let mut report = SupervisionReport::default();
+        for _ in 0..MAX_BATCHES {
+            let (judged, raised, cursor) = self.supervise_batch(now).await?;
+            report.events_judged += judged;
+            report.alerts_raised += raised;
+            report.cursor = cursor;
+            if judged < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn supervise_batch(&self, now: Timestamp) -> Result<(usize, usize, i64), AppError> {
+        let pool = self.db.pool();
+        let from = store::cursor(pool).await?;
+        let events = store::events_after(pool, from, BATCH).await?;
+        let Some(last) = events.last().map(|e| e.seq) else {
+            return Ok((0, 0, from));
+        };
+        let mut names = Names::default();
+        let mut new = Vec::with_capacity(events.len());
+        for e in &events {
+            if let Some(f) = self.fact(e, &mut names).await? {
+                new.push(f);
+            }
+        }
+        // The window: every earlier event of the same subjects within 24 h of the batch.
+        let subjects: BTreeSet<String> = new
+            .iter()
+            .filter(|f| f.kind != FactKind::Other || f.denied)
+            .flat_map(|f| [Some(f.actor.clone()), f.professional.clone()])
+            .flatten()
+            .collect();
+        let start = new.first().map_or(now.millis(), |f| f.at.millis()) - DAY_MS;
+        let mut window = Vec::new();
+        for s in &subjects {
+            for e in store::events_of(pool, s, start, from).await? {
+                if let Some(f) = self.fact(&e, &mut names).await? {
+                    window.push(f);
+                }
+            }
+        }
+        let alerts = rules::evaluate(&new, &window, &self.thresholds());
+
+        let mut tx = self.db.begin().await?;
+        if !store::advance_cursor(&mut *tx, from, last).await? {
+            // Another run judged this batch meanwhile: nothing to do.
+            tx.rollback().await.map_err(StoreError::from)?;
+            return Ok((0, 0, from));
+        }
+        let mut raised = 0;
+        for a in alerts {
+            let row = AlertRow {
+                id: new_id(),
+                rule: a.rule.id().to_owned(),
+                subject_id: a.subject.clone(),
+                day: a.day.clone(),
+                dedup_key: a.key.clone(),
+                event_seq: a.seq,
+                event_at_ms: a.at.millis(),
+                patient_id: a.patient.clone(),
+                event_count: i64::try_from(a.count).unwrap_or(i64::MAX),
+                raised_at_ms: now.millis(),
+                state: "open".to_owned(),
+                reviewed_by: None,
+                reviewed_at_ms: None,
+                review_comment: None,
+            };
+            if store::insert_alert(&mut *tx, &row).await? {
+                raised += 1;
+                let ev = NewEvent {
+                    patient_id: row.patient_id.clone(),
+                    rule: Some(format!("supervision.{}", row.rule)),
+                    detail: serde_json::json!({
+                        "alert_id": row.id, "subject_id": row.subject_id,
+                        "event_seq": row.event_seq, "count": row.event_count,
+                    }),
+                    ..NewEvent::new("system", "supervision.alert.raise", Outcome::Success)
+                };
+                mds_audit::append(&mut tx, ev, now.millis()).await?;
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok((events.len(), raised, last))
+    }
+
+    /// Support only. Alerts, newest first; `state` is `open`, `reviewed` or `None` for all.
+    pub async fn list_alerts(
+        &self,
+        actor: &Actor,
+        state: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<AlertPage, AppError> {
+        actor.require(AccountKind::Support)?;
+        if state.is_some_and(|s| !matches!(s, "open" | "reviewed")) {
+            return Err(AppError::invalid(
+                "invalid_state",
+                "État d'alerte inconnu : « open » ou « reviewed ».",
+            ));
+        }
+        let (rows, total) =
+            store::list_alerts(self.db.pool(), state, limit.clamp(1, 100), offset.max(0)).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let subject_name = mds_store::accounts::by_id(self.db.pool(), &r.subject_id)
+                .await?
+                .map(|a| a.display_name);
+            items.push(view(r, subject_name));
+        }
+        Ok(AlertPage { items, total })
+    }
+
+    /// Support only. Marks an open alert reviewed, with a mandatory comment; audited.
+    pub async fn review_alert(
+        &self,
+        actor: &Actor,
+        alert_id: &str,
+        comment: &str,
+        now: Timestamp,
+    ) -> Result<AlertView, AppError> {
+        actor.require(AccountKind::Support)?;
+        let comment = comment.trim();
+        if comment.is_empty() || comment.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "comment_required",
+                "Un commentaire est obligatoire (2000 caractères au plus).",
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let Some(row) = store::alert_by_id(&mut *tx, alert_id).await? else {
+            return Err(AppError::NotFound);
+        };
+        let by = actor.account_id.to_string();
+        if !store::review_alert(&mut *tx, alert_id, &by, comment, now.millis()).await? {
+            return Err(AppError::conflict(
+                "alert_already_reviewed",
+                "Cette alerte a déjà été examinée.",
+            ));
+        }
+        let ev = NewEvent {
+            actor_id: Some(by.clone()),
+            detail: serde_json::json!({
+                "alert_id": row.id, "rule": row.rule, "subject_id": row.subject_id,
+                "comment": comment,
+            }),
+            ..NewEvent::new("support", "supervision.alert.review", Outcome::Success)
+        };
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let row = store::alert_by_id(self.db.pool(), alert_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let name = mds_store::accounts::by_id(self.db.pool(), &row.subject_id)
+            .await?
+            .map(|a| a.display_name);
+        Ok(view(row, name))
+    }
+}
+
+fn view(r: AlertRow, subject_name: Option<String>) -> AlertView {
+    AlertView {
+        label: AlertRule::parse(&r.rule).map_or_else(String::new, |x| x.label_fr().to_owned()),
+        id: r.id,
+        rule: r.rule,
+        subject_id: r.subject_id,
+        subject_name,
+        day: r.day,
+        event_seq: r.event_seq,
+        event_at_ms: r.event_at_ms,
+        patient_id: r.patient_id,
+        count: r.event_count,
+        raised_at_ms: r.raised_at_ms,
+        state: r.state,
+        reviewed_by: r.reviewed_by,
+        reviewed_at_ms: r.reviewed_at_ms,
+        review_comment: r.review_comment,
+    }
+}
