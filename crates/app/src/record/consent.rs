@@ -162,7 +162,7 @@ impl App {
         if actor.kind != AccountKind::Patient {
             return Err(AppError::NotFound);
         }
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         let rows = record_access::consents_for_patient(self.db.pool(), gate.patient_id()).await?;
         Ok(rows.iter().map(|c| view(c, true, now)).collect())
     }

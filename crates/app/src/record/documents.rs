@@ -306,7 +306,7 @@ impl App {
             detail: serde_json::json!({ "error": e.code(), "request": ev.detail }),
             ..ev
         };
-        if let Err(audit) = mds_audit::record(&self.db, ev, now.millis()).await {
+        if let Err(audit) = self.record_event(ev, now.millis()).await {
             tracing::warn!(error = %audit, "could not audit a failed deposit");
         }
         e
@@ -375,7 +375,7 @@ impl App {
             .take(limit)
             .map(|r| DocumentView::from(*r))
             .collect();
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(DocumentPage {
             items,
             total: visible.len(),
@@ -445,7 +445,7 @@ impl App {
         if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
             return Err(AppError::Internal("read without a matching permit".into()));
         }
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(row)
     }
 
