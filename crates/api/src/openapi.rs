@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
         crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
+        crate::attestations::attestation,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"))

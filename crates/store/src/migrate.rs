@@ -32,6 +32,11 @@ const SQLITE: &[Migration] = &[
         name: "0004_record_access",
         sql: include_str!("../migrations/sqlite/0004_record_access.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_consent_attestation",
+        sql: include_str!("../migrations/sqlite/0007_consent_attestation.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -54,6 +59,11 @@ const POSTGRES: &[Migration] = &[
         version: 4,
         name: "0004_record_access",
         sql: include_str!("../migrations/postgres/0004_record_access.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "0007_consent_attestation",
+        sql: include_str!("../migrations/postgres/0007_consent_attestation.sql"),
     },
 ];
 

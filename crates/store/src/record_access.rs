@@ -161,6 +161,33 @@ pub async fn count_code_failure<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
+/// Names the signed attestation file of an in-person consent (an identity file of the patient).
+pub async fn set_attestation_file<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    consent_id: &str,
+    file_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE consents SET attestation_file_id = $1 WHERE id = $2")
+        .bind(file_id)
+        .bind(consent_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// The attestation file of a consent, if one was attached.
+pub async fn attestation_file_id<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    consent_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT attestation_file_id FROM consents WHERE id = $1")
+            .bind(consent_id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
 /// An emergency access session (break-glass or SAMU regulation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmergencySessionRow {
