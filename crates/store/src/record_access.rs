@@ -430,7 +430,9 @@ pub async fn access_facts<'e, E: Executor<'e, Database = Any>>(
          UNION ALL SELECT CAST(7 AS BIGINT), {NO_TEXT}, oppose_break_glass, oppose_samu \
          FROM emergency_settings WHERE patient_id = $1"
     );
-    let rows: Vec<(i64, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(&sql)
+    /// `(tag, professional, first number, second number)`.
+    type Tagged = (i64, Option<String>, Option<i64>, Option<i64>);
+    let rows: Vec<Tagged> = sqlx::query_as(&sql)
         .bind(patient_id)
         .bind(now_ms)
         .fetch_all(ex)
