@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}` in one place (`error.rs`); the OpenAPI document is
 //! generated from the handlers' annotations, so it cannot drift from the code.
 
+mod attestations;
 mod audit;
 mod auth;
 mod directory;
@@ -111,7 +112,13 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         )
         .route(
             &format!("{rc}/consents"),
-            get(record_controls::consents).post(record_controls::request_consent),
+            get(record_controls::consents)
+                .post(record_controls::request_consent)
+                .layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            &format!("{rc}/consents/{{consent_id}}/attestation"),
+            get(attestations::attestation),
         )
         .route(
             &format!("{rc}/consents/{{consent_id}}/approve"),

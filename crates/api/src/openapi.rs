@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         crate::notifications::preferences, crate::notifications::set_preferences,
         crate::supervision::list, crate::supervision::review,
         crate::software::create, crate::software::list, crate::software::revoke, crate::software::preload,
+        crate::attestations::attestation,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"), (name = "supervision"), (name = "software"))

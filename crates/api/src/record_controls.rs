@@ -410,18 +410,27 @@ pub async fn show(
 }
 
 /// A professional. Asks the patient for temporary access, stating the purpose (inactive
-/// accounts: attest the in-person consent, granted at once).
+/// accounts: attest the in-person consent, granted at once). With the signed attestation:
+/// `multipart/form-data` with parts `consent` (this JSON) and `attestation` (PDF, JPEG or
+/// PNG, 5 MB at most), stored encrypted and readable by support only.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents", tag = "record-controls", security(("bearer" = [])), request_body = ConsentIn,
-    responses((status = 201, body = ConsentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ConsentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "invalid_purpose, attestation_required, attestation_file_unexpected, unsupported_format, file_too_large")))]
 pub async fn request_consent(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
     Path(p): Pid,
-    Json(b): Json<ConsentIn>,
+    req: axum::extract::Request,
 ) -> Result<(StatusCode, axum::Json<ConsentOut>), ApiError> {
+    let (b, file) = crate::attestations::consent_body(&app, req).await?;
+    let request = mds_app::record::consent::ConsentRequest {
+        purpose: &b.purpose,
+        attests_in_person: b.attests_in_person,
+        attestation_file: file.as_deref(),
+    };
     let c = app
-        .request_consent(&a, &p, &b.purpose, b.attests_in_person, ip, crate::now())
+        .request_consent_with(&a, &p, request, ip, crate::now())
         .await?;
     Ok((StatusCode::CREATED, axum::Json(c.into())))
 }

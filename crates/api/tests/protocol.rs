@@ -77,6 +77,10 @@ const ROUTES: &[(&str, &str)] = &[
         "/api/v1/records/{patient_id}/consents/{consent_id}/code",
     ),
     (
+        "get",
+        "/api/v1/records/{patient_id}/consents/{consent_id}/attestation",
+    ),
+    (
         "post",
         "/api/v1/records/{patient_id}/consents/{consent_id}/refuse",
     ),

@@ -76,6 +76,7 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
             "/consents/{A}/code",
             Some(json!({ "code": "123456" })),
         ),
+        (Method::GET, "/consents/{A}/attestation", None),
     ]
 }
 

@@ -19,6 +19,8 @@ pub struct App {
     /// The master key file, when known: reloaded when content is wrapped under a key id this
     /// process has not loaded (another process rotated the keys).
     pub(crate) key_file: Option<Arc<std::path::PathBuf>>,
+    /// Audit events with no other state change share their durable commit (group commit).
+    pub(crate) audit: Arc<mds_audit::GroupCommit>,
 }
 
 impl App {
@@ -32,6 +34,7 @@ impl App {
             ..mds_policy::Policy::default()
         };
         Ok(Self {
+            audit: Arc::new(mds_audit::GroupCommit::new(db.clone())),
             db,
             vault,
             policy: Arc::new(policy),
@@ -62,6 +65,18 @@ impl App {
     /// The policy (matrices and settings) record decisions are judged by.
     pub fn policy(&self) -> &mds_policy::Policy {
         &self.policy
+    }
+
+    /// Records an audit event that comes with no other state change (a read, a search, a
+    /// denial, a failed sign-in), and returns once it is durable. Concurrent requests share
+    /// one commit ([`mds_audit::GroupCommit`]); an event that must commit with a change goes
+    /// in that change's transaction instead (`mds_audit::append`).
+    pub(crate) async fn record_event(
+        &self,
+        event: mds_audit::NewEvent,
+        at_ms: i64,
+    ) -> Result<mds_audit::AuditRecord, mds_audit::AuditError> {
+        self.audit.record(event, at_ms).await
     }
 
     /// Readiness: the database answers and the vault is reachable.

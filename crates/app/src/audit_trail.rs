@@ -21,7 +21,7 @@ impl App {
                 ip,
                 ..NewEvent::new(actor.kind.as_str(), "audit.read", Outcome::Deny)
             };
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
             return Err(AppError::Forbidden);
         }
         let ev = NewEvent {
@@ -34,7 +34,7 @@ impl App {
             ip,
             ..NewEvent::new(actor.kind.as_str(), "audit.read", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(mds_audit::query(&self.db, &query).await?)
     }
 
@@ -50,7 +50,7 @@ impl App {
                 detail: serde_json::json!({ "events": events }),
                 ..NewEvent::new("system", "audit.verify", Outcome::Success)
             };
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
         }
         Ok(outcome)
     }

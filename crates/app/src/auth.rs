@@ -105,7 +105,7 @@ impl App {
         if let Err(e) = admitted {
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
             let ev = auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail);
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
             return Err(e);
         }
         let account = match &login {
@@ -131,8 +131,7 @@ impl App {
                 }
             }
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str) });
-            mds_audit::record(
-                &self.db,
+            self.record_event(
                 auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail),
                 now.millis(),
             )
@@ -229,30 +228,29 @@ impl App {
     /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer.
     pub async fn authenticate(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
         let hash = token_hash(token);
-        let Some(s) = sessions::get(self.db.pool(), &hash).await? else {
+        let Some(found) = sessions::get_with_account(self.db.pool(), &hash).await? else {
             return Err(AppError::Unauthenticated);
         };
+        let s = &found.session;
         let alive = s.revoked_at_ms.is_none()
             && now.millis() < s.expires_at_ms
             && now.millis() < s.last_seen_ms + s.idle_timeout_ms;
         if !alive {
             return Err(AppError::Unauthenticated);
         }
-        let account = accounts::by_id(self.db.pool(), &s.account_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        if !AccountState::parse(&account.state).is_some_and(AccountState::may_sign_in) {
+        if !AccountState::parse(&found.account_state).is_some_and(AccountState::may_sign_in) {
             return Err(AppError::Unauthenticated);
         }
-        let kind = AccountKind::parse(&account.kind).ok_or(AppError::Unauthenticated)?;
-        // Avoid a write per request: the idle timer moves at most once a minute.
+        let kind = AccountKind::parse(&found.account_kind).ok_or(AppError::Unauthenticated)?;
+        // Avoid a write per request: the idle timer moves at most once a minute (so a session
+        // may end up to a minute before its idle timeout; the timeout is 15 minutes).
         if now.millis() - s.last_seen_ms > 60_000 {
             sessions::touch(self.db.pool(), &hash, now.millis()).await?;
         }
         Ok(Actor {
-            account_id: AccountId::from_uuid_text(account.id),
+            account_id: AccountId::from_uuid_text(found.session.account_id),
             kind,
-            display_name: account.display_name,
+            display_name: found.display_name,
             session_hash: hash,
             software: None,
         })

@@ -332,7 +332,7 @@ impl App {
             detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped }),
             ..NewEvent::new("system", "vault.keys.rotate", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok((new_id, rewrapped))
     }
 
@@ -401,7 +401,7 @@ impl App {
             detail: serde_json::json!({ "retired": retired }),
             ..NewEvent::new("system", "vault.keys.retire", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(retired)
     }
 
@@ -425,7 +425,7 @@ impl App {
                 detail: serde_json::json!({ "removed": removed }),
                 ..NewEvent::new("system", "vault.orphans.sweep", Outcome::Success)
             };
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
         }
         Ok(removed)
     }

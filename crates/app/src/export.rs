@@ -102,7 +102,7 @@ impl App {
             detail: json!({ "documents": count, "bytes": bytes.len() }),
             ..NewEvent::new("patient", "patient.export", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(bytes)
     }
 
@@ -140,7 +140,7 @@ impl App {
             detail: json!({ "reference": reference, "documents": count, "bytes": bytes.len() }),
             ..NewEvent::new("support", "patient.legal_export", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(bytes)
     }
 

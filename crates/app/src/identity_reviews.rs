@@ -83,7 +83,7 @@ impl App {
             detail: serde_json::json!({ "pending": items.len() }),
             ..NewEvent::new("support", "patient.review.list", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(items)
     }
 

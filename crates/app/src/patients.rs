@@ -644,7 +644,7 @@ impl App {
             ip,
             ..NewEvent::new(actor.kind.as_str(), "patient.search", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(results)
     }
 }

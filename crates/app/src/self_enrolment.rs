@@ -269,7 +269,7 @@ impl App {
             detail: serde_json::json!({ "pending": items.len() }),
             ..NewEvent::new("support", "patient.enrolment.list", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok(items)
     }
 
@@ -307,7 +307,7 @@ impl App {
             ip,
             ..NewEvent::new("support", "patient.enrolment.scan.read", Outcome::Success)
         };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         Ok((content, file.format))
     }
 

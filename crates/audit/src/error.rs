@@ -13,6 +13,9 @@ pub enum AuditError {
     /// A stored row cannot be read back (for example an unknown outcome); run `verify`.
     #[error("stored audit data is unreadable: {0}")]
     Corrupt(String),
+    /// The group commit that carried this event failed (every event of its batch failed).
+    #[error("audit batch not stored: {0}")]
+    Batch(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("audit database error: {0}")]

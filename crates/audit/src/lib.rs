@@ -37,15 +37,17 @@
 
 pub mod canonical;
 mod error;
+mod group;
 mod query;
 mod row;
 mod verify;
 mod write;
 
 pub use error::AuditError;
+pub use group::{GroupCommit, MAX_BATCH};
 pub use query::{query, AuditQuery, MAX_QUERY_LIMIT};
 pub use verify::{verify, Problem, VerifyOutcome};
-pub use write::{append, record, ACTOR_KINDS, MAX_DETAIL_BYTES};
+pub use write::{append, append_batch, record, ACTOR_KINDS, MAX_DETAIL_BYTES};
 
 use serde::{Deserialize, Serialize};
 

@@ -28,7 +28,63 @@ pub const MAX_DETAIL_BYTES: usize = 8 * 1024;
 /// transaction opened some other way cannot chain two events onto the same predecessor. The
 /// event becomes visible (and part of the chain) only when the caller commits.
 pub async fn append(tx: &mut Tx, event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
-    check(&event)?;
+    let mut stored = append_batch(tx, vec![(event, at_ms)]).await?;
+    stored
+        .pop()
+        .ok_or_else(|| AuditError::Corrupt("an append stored no event".to_owned()))
+}
+
+/// Rows written by one multi-row `INSERT` (17 parameters each, well under both backends'
+/// limits on bound parameters).
+const ROWS_PER_INSERT: usize = 32;
+
+/// Appends `events` at the end of the chain, in this order, in `tx`: the same chain as as
+/// many [`append`] calls, with the head read and written once and the rows inserted a chunk
+/// at a time (what makes a group commit cheap).
+pub async fn append_batch(
+    tx: &mut Tx,
+    events: Vec<(NewEvent, i64)>,
+) -> Result<Vec<AuditRecord>, AuditError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut details = Vec::with_capacity(events.len());
+    for (event, _) in &events {
+        details.push(checked_detail(event)?);
+    }
+    let count = i64::try_from(events.len())
+        .map_err(|_| AuditError::InvalidEvent("too many events in one batch".to_owned()))?;
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(count)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AuditError::Corrupt("the audit_head row is missing".to_owned()))?;
+    let last_seq: i64 = head.try_get(0)?;
+    let mut prev_hash: String = head.try_get(1)?;
+
+    let mut stored = Vec::with_capacity(events.len());
+    for (n, ((event, at_ms), detail)) in events.into_iter().zip(&details).enumerate() {
+        let seq = last_seq - count + 1 + n as i64;
+        let record = chain(event, at_ms, detail, seq, prev_hash);
+        prev_hash = record.hash.clone();
+        stored.push(record);
+    }
+    for (rows, texts) in stored
+        .chunks(ROWS_PER_INSERT)
+        .zip(details.chunks(ROWS_PER_INSERT))
+    {
+        insert_rows(tx, rows, texts).await?;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&prev_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(stored)
+}
+
+/// The checked event's canonical detail.
+pub(crate) fn checked_detail(event: &NewEvent) -> Result<String, AuditError> {
+    check(event)?;
     let detail = canonical_json(&event.detail);
     if detail.len() > MAX_DETAIL_BYTES {
         return Err(AuditError::InvalidEvent(format!(
@@ -38,16 +94,13 @@ pub async fn append(tx: &mut Tx, event: NewEvent, at_ms: i64) -> Result<AuditRec
             detail.len()
         )));
     }
+    Ok(detail)
+}
 
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| AuditError::Corrupt("the audit_head row is missing".to_owned()))?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
-
+/// The event as stored at `seq` after `prev_hash`, with its hash. `detail` is the canonical
+/// text the hash covers; the record keeps the caller's JSON value.
+fn chain(event: NewEvent, at_ms: i64, detail: &str, seq: i64, prev_hash: String) -> AuditRecord {
     let id = mds_store::new_id();
-    let outcome = event.outcome.as_str();
     let hash = HashInput {
         prev_hash: &prev_hash,
         seq,
@@ -61,44 +114,13 @@ pub async fn append(tx: &mut Tx, event: NewEvent, at_ms: i64) -> Result<AuditRec
         patient_id: event.patient_id.as_deref(),
         document_id: event.document_id.as_deref(),
         access_mode: event.access_mode.as_deref(),
-        outcome,
+        outcome: event.outcome.as_str(),
         rule: event.rule.as_deref(),
-        detail: &detail,
+        detail,
         ip: event.ip.as_deref(),
     }
     .hash();
-
-    sqlx::query(&format!(
-        "INSERT INTO audit_events ({}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        crate::row::COLUMNS
-    ))
-    .bind(seq)
-    .bind(&id)
-    .bind(at_ms)
-    .bind(&event.actor_kind)
-    .bind(&event.actor_id)
-    .bind(&event.on_behalf_of)
-    .bind(&event.structure_id)
-    .bind(&event.action)
-    .bind(&event.patient_id)
-    .bind(&event.document_id)
-    .bind(&event.access_mode)
-    .bind(outcome)
-    .bind(&event.rule)
-    .bind(&detail)
-    .bind(&event.ip)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
-
-    Ok(AuditRecord {
+    AuditRecord {
         seq,
         id,
         at_ms,
@@ -116,7 +138,50 @@ pub async fn append(tx: &mut Tx, event: NewEvent, at_ms: i64) -> Result<AuditRec
         ip: event.ip,
         prev_hash,
         hash,
-    })
+    }
+}
+
+/// One multi-row `INSERT` of chained records; `details` are their canonical detail texts,
+/// stored exactly as hashed.
+async fn insert_rows(
+    tx: &mut Tx,
+    rows: &[AuditRecord],
+    details: &[String],
+) -> Result<(), AuditError> {
+    let placeholders: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let p: Vec<String> = (1..=17).map(|c| format!("${}", r * 17 + c)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_events ({}) VALUES {}",
+        crate::row::COLUMNS,
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for (r, detail) in rows.iter().zip(details) {
+        q = q
+            .bind(r.seq)
+            .bind(r.id.clone())
+            .bind(r.at_ms)
+            .bind(r.actor_kind.clone())
+            .bind(r.actor_id.clone())
+            .bind(r.on_behalf_of.clone())
+            .bind(r.structure_id.clone())
+            .bind(r.action.clone())
+            .bind(r.patient_id.clone())
+            .bind(r.document_id.clone())
+            .bind(r.access_mode.clone())
+            .bind(r.outcome.as_str())
+            .bind(r.rule.clone())
+            .bind(detail.clone())
+            .bind(r.ip.clone())
+            .bind(r.prev_hash.clone())
+            .bind(r.hash.clone());
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Records an event that comes with no other state change (a denied request, a search, a

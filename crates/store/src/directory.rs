@@ -178,6 +178,26 @@ pub async fn professional(
     Ok(with_structures(pool, rows).await?.pop())
 }
 
+/// What the access policy needs of a professional, in one query: `(profession,
+/// samu_regulator, first structure in identifier order)` — the same first structure as
+/// [`professional`]'s `structure_ids[0]`. `None` unless the account is active: a suspended
+/// or not yet enrolled professional lends their rights to nobody.
+pub async fn professional_facts<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    account_id: &str,
+) -> Result<Option<(String, bool, Option<String>)>, StoreError> {
+    let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT p.profession, p.samu_regulator, (SELECT MIN(s.structure_id) \
+         FROM professional_structures s WHERE s.professional_account_id = p.account_id) \
+         FROM professionals p JOIN accounts a ON a.id = p.account_id \
+         WHERE p.account_id = $1 AND a.state = 'active'",
+    )
+    .bind(account_id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|(profession, samu, structure)| (profession, samu != 0, structure)))
+}
+
 pub async fn professional_by_identifier(
     pool: &sqlx::AnyPool,
     professional_id: &str,

@@ -43,9 +43,9 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0006_supervision.sql"),
     },
     Migration {
-        version: 8,
-        name: "0008_audit_on_behalf_of",
-        sql: include_str!("../migrations/sqlite/0008_audit_on_behalf_of.sql"),
+        version: 7,
+        name: "0007_consent_attestation",
+        sql: include_str!("../migrations/sqlite/0007_consent_attestation.sql"),
     },
 ];
 
@@ -81,9 +81,9 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0006_supervision.sql"),
     },
     Migration {
-        version: 8,
-        name: "0008_audit_on_behalf_of",
-        sql: include_str!("../migrations/postgres/0008_audit_on_behalf_of.sql"),
+        version: 7,
+        name: "0007_consent_attestation",
+        sql: include_str!("../migrations/postgres/0007_consent_attestation.sql"),
     },
 ];
 

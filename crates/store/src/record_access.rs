@@ -158,6 +158,33 @@ pub async fn count_code_failure<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
+/// Names the signed attestation file of an in-person consent (an identity file of the patient).
+pub async fn set_attestation_file<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    consent_id: &str,
+    file_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE consents SET attestation_file_id = $1 WHERE id = $2")
+        .bind(file_id)
+        .bind(consent_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// The attestation file of a consent, if one was attached.
+pub async fn attestation_file_id<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    consent_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT attestation_file_id FROM consents WHERE id = $1")
+            .bind(consent_id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
 /// An emergency access session (break-glass or SAMU regulation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmergencySessionRow {
@@ -351,6 +378,77 @@ pub async fn set_emergency_settings<'e, E: Executor<'e, Database = Any>>(
     .execute(ex)
     .await?;
     Ok(())
+}
+
+/// Every access fact of a record that the policy reads, as of `now_ms`: the care team, the
+/// consents that were granted (live, expired or revoked), the emergency sessions still open,
+/// blocks, feeding oppositions, information duty and emergency settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccessFacts {
+    /// `(professional, attending physician)`.
+    pub care_team: Vec<(String, bool)>,
+    /// `(professional, expires_at_ms, revoked)`.
+    pub consents: Vec<(String, i64, bool)>,
+    /// `(professional, samu (else break-glass), expires_at_ms)`.
+    pub emergency_sessions: Vec<(String, bool, i64)>,
+    pub blocked: Vec<String>,
+    pub feeding_oppositions: Vec<String>,
+    pub informed: Vec<String>,
+    /// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
+    pub emergency_settings: (bool, bool),
+}
+
+/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the seven tables, each branch
+/// tagged): every request on a record needs them, and one round trip costs far less than
+/// seven on either backend.
+pub async fn access_facts<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    patient_id: &str,
+    now_ms: i64,
+) -> Result<AccessFacts, StoreError> {
+    const NO_TEXT: &str = "CAST(NULL AS TEXT)";
+    const NO_INT: &str = "CAST(NULL AS BIGINT)";
+    let sql = format!(
+        "SELECT CAST(1 AS BIGINT), professional_account_id, attending_physician, {NO_INT} \
+         FROM care_team WHERE patient_id = $1 \
+         UNION ALL SELECT CAST(2 AS BIGINT), professional_account_id, \
+         CAST(CASE WHEN state = 'revoked' THEN 1 ELSE 0 END AS BIGINT), expires_at_ms \
+         FROM consents WHERE patient_id = $1 AND state IN ('granted', 'revoked') \
+         AND expires_at_ms IS NOT NULL \
+         UNION ALL SELECT CAST(3 AS BIGINT), professional_account_id, \
+         CAST(CASE WHEN kind = 'samu' THEN 1 ELSE 0 END AS BIGINT), expires_at_ms \
+         FROM emergency_sessions WHERE patient_id = $1 AND expires_at_ms > $2 \
+         UNION ALL SELECT CAST(4 AS BIGINT), professional_account_id, {NO_INT}, {NO_INT} \
+         FROM record_blocks WHERE patient_id = $1 \
+         UNION ALL SELECT CAST(5 AS BIGINT), professional_account_id, {NO_INT}, {NO_INT} \
+         FROM feeding_oppositions WHERE patient_id = $1 \
+         UNION ALL SELECT CAST(6 AS BIGINT), professional_account_id, {NO_INT}, {NO_INT} \
+         FROM information_duty WHERE patient_id = $1 \
+         UNION ALL SELECT CAST(7 AS BIGINT), {NO_TEXT}, oppose_break_glass, oppose_samu \
+         FROM emergency_settings WHERE patient_id = $1"
+    );
+    /// `(tag, professional, first number, second number)`.
+    type Tagged = (i64, Option<String>, Option<i64>, Option<i64>);
+    let rows: Vec<Tagged> = sqlx::query_as(&sql)
+        .bind(patient_id)
+        .bind(now_ms)
+        .fetch_all(ex)
+        .await?;
+    let mut f = AccessFacts::default();
+    for (tag, account, a, b) in rows {
+        let account = account.unwrap_or_default();
+        let (a, b) = (a.unwrap_or(0), b.unwrap_or(0));
+        match tag {
+            1 => f.care_team.push((account, a != 0)),
+            2 => f.consents.push((account, b, a != 0)),
+            3 => f.emergency_sessions.push((account, a != 0, b)),
+            4 => f.blocked.push(account),
+            5 => f.feeding_oppositions.push(account),
+            6 => f.informed.push(account),
+            _ => f.emergency_settings = (a != 0, b != 0),
+        }
+    }
+    Ok(f)
 }
 
 /// Deletes every access fact of a patient (consents, emergency sessions, blocks, oppositions,

@@ -77,6 +77,60 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
     }))
 }
 
+/// A session with what authentication needs of its account (one query instead of two).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionAccount {
+    pub session: SessionRow,
+    pub account_kind: String,
+    pub account_state: String,
+    pub display_name: String,
+}
+
+pub async fn get_with_account<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    id_hash: &str,
+) -> Result<Option<SessionAccount>, StoreError> {
+    type Joined = (
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<String>,
+        Option<i64>,
+        String,
+        String,
+        String,
+    );
+    let row: Option<Joined> = sqlx::query_as(
+        "SELECT s.id_hash, s.account_id, s.channel, s.created_at_ms, s.last_seen_ms, \
+         s.expires_at_ms, s.idle_timeout_ms, s.ip, s.revoked_at_ms, a.kind, a.state, \
+         a.display_name FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|t| SessionAccount {
+        session: SessionRow {
+            id_hash: t.0,
+            account_id: t.1,
+            channel: t.2,
+            created_at_ms: t.3,
+            last_seen_ms: t.4,
+            expires_at_ms: t.5,
+            idle_timeout_ms: t.6,
+            ip: t.7,
+            revoked_at_ms: t.8,
+        },
+        account_kind: t.9,
+        account_state: t.10,
+        display_name: t.11,
+    }))
+}
+
 pub async fn touch<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     id_hash: &str,

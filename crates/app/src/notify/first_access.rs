@@ -20,12 +20,12 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         let Some(pro) = gate.actor.professional() else {
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
             return Ok(());
         };
         let (patient, professional) = (gate.patient_id(), pro.account.as_str());
         if notifications::has_first_access(self.db.pool(), patient, professional).await? {
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
             return Ok(());
         }
         let name = mds_store::accounts::by_id(self.db.pool(), professional)

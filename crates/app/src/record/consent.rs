@@ -7,15 +7,30 @@
 //! patient's notification (portal and e-mail), written in the transaction of the request.
 
 use crate::notify::Message;
+use crate::patients::check_identity_file;
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::{AccountKind, Timestamp};
 use mds_policy::Action;
 use mds_store::record_access::{self, ConsentRow};
-use mds_store::{new_id, StoreError};
+use mds_store::{identity_files, new_id, StoreError};
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The purpose of the identity file holding a signed in-person consent attestation.
+pub const ATTESTATION_PURPOSE: &str = "consent_attestation";
+
+/// A consent request as the professional makes it.
+#[derive(Clone, Copy, Debug)]
+pub struct ConsentRequest<'a> {
+    /// Why the professional needs access.
+    pub purpose: &'a str,
+    /// Inactive accounts: the patient, present, was informed and agreed.
+    pub attests_in_person: bool,
+    /// The signed attestation of that consent (PDF, JPEG or PNG), optional.
+    pub attestation_file: Option<&'a [u8]>,
+}
 
 /// Failed code entries after which a request can no longer be granted by code.
 pub const MAX_CODE_FAILURES: i64 = 5;
@@ -71,10 +86,38 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<ConsentView, AppError> {
+        let request = ConsentRequest {
+            purpose,
+            attests_in_person,
+            attestation_file: None,
+        };
+        self.request_consent_with(actor, patient_id, request, ip, now)
+            .await
+    }
+
+    /// A professional. [`App::request_consent`], with optionally, for the in-person consent of
+    /// an inactive account, the signed attestation (PDF, JPEG or PNG, 5 MB at most; format
+    /// checked from the content). The file is stored encrypted with the patient's identity
+    /// files, committed with the grant and its audit event, and readable by support only
+    /// ([`App::consent_attestation`]).
+    pub async fn request_consent_with(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        request: ConsentRequest<'_>,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<ConsentView, AppError> {
+        let ConsentRequest {
+            purpose,
+            attests_in_person,
+            attestation_file,
+        } = request;
         let name = "consent.request";
         let purpose = purpose.trim();
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
-        let detail = serde_json::json!({ "attests_in_person": attests_in_person });
+        let detail = serde_json::json!({ "attests_in_person": attests_in_person,
+            "attestation_file": attestation_file.is_some() });
         let (_, ev) = gate
             .authorize(self, Action::RequestConsent, name, detail)
             .await?;
@@ -96,6 +139,16 @@ impl App {
                 "Ce patient n'a pas de compte actif : attestez son consentement recueilli en personne.",
             ));
         }
+        let attestation_format =
+            match attestation_file {
+                None => None,
+                Some(_) if !(inactive && attests_in_person) => return Err(AppError::invalid(
+                    "attestation_file_unexpected",
+                    "Une attestation signée ne se joint qu'au consentement recueilli en personne \
+                     d'un patient sans compte actif.",
+                )),
+                Some(content) => Some(check_identity_file(content, "attestation de consentement")?),
+            };
         let id = new_id();
         let mut row = ConsentRow {
             id: id.clone(),
@@ -127,18 +180,46 @@ impl App {
             row.code_expires_at_ms = Some(until.millis());
             message = Some(Message::consent_request(&actor.display_name, &code, until));
         }
-        let mut tx = self.db.begin().await?;
-        record_access::insert_consent(&mut *tx, &row).await?;
-        if let Some(m) = &message {
-            crate::notify::tell_patient(&mut tx, &row.patient_id, m, now).await?;
-        }
-        let ev = NewEvent {
-            detail: serde_json::json!({ "consent_id": id, "state": row.state,
-                "attests_in_person": attests_in_person }),
-            ..ev
+        // Content durable in the vault first; if the transaction fails, the object goes.
+        let file = match (attestation_file, attestation_format) {
+            (Some(content), Some(format)) => {
+                let owner = ("patient", gate.patient_id());
+                Some(
+                    self.seal_identity_file(owner, ATTESTATION_PURPOSE, format, content, now)
+                        .await?,
+                )
+            }
+            _ => None,
         };
-        mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let committed = async {
+            let mut tx = self.db.begin().await?;
+            record_access::insert_consent(&mut *tx, &row).await?;
+            if let Some(f) = &file {
+                identity_files::insert(&mut *tx, f).await?;
+                record_access::set_attestation_file(&mut *tx, &id, &f.id).await?;
+            }
+            if let Some(m) = &message {
+                crate::notify::tell_patient(&mut tx, &row.patient_id, m, now).await?;
+            }
+            let ev = NewEvent {
+                detail: serde_json::json!({ "consent_id": id, "state": row.state,
+                    "attests_in_person": attests_in_person,
+                    "attestation_file_id": file.as_ref().map(|f| &f.id),
+                    "attestation_sha256": file.as_ref().map(|f| &f.sha256) }),
+                ..ev
+            };
+            mds_audit::append(&mut tx, ev, now.millis()).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        if let Err(e) = committed {
+            if let Some(f) = &file {
+                self.discard_objects(std::slice::from_ref(&f.object_key))
+                    .await;
+            }
+            return Err(e);
+        }
         Ok(view(&row, now))
     }
 
@@ -159,7 +240,7 @@ impl App {
         if actor.kind != AccountKind::Patient {
             return Err(AppError::NotFound);
         }
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         let rows = record_access::consents_for_patient(self.db.pool(), gate.patient_id()).await?;
         Ok(rows.iter().map(|c| view(c, now)).collect())
     }

@@ -106,7 +106,7 @@ impl App {
         let (_, ev) = gate
             .authorize(self, Action::ManageCareTeam, name, serde_json::Value::Null)
             .await?;
-        mds_audit::record(&self.db, ev, now.millis()).await?;
+        self.record_event(ev, now.millis()).await?;
         let mut out = Vec::new();
         for m in care_team::members(self.db.pool(), gate.patient_id()).await? {
             let p = directory::professional(self.db.pool(), &m.professional_account_id).await?;

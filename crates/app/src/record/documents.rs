@@ -306,7 +306,7 @@ impl App {
             detail: serde_json::json!({ "error": e.code(), "request": ev.detail }),
             ..ev
         };
-        if let Err(audit) = mds_audit::record(&self.db, ev, now.millis()).await {
+        if let Err(audit) = self.record_event(ev, now.millis()).await {
             tracing::warn!(error = %audit, "could not audit a failed deposit");
         }
         e

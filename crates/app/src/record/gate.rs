@@ -12,8 +12,8 @@ use mds_policy::{
     EmergencyKind, EmergencySession, EmergencySettings, Facts, Permit, ProfessionalActor,
     RecordFacts, Request, Rule,
 };
-use mds_store::record_access::{self, PairTable};
-use mds_store::{care_team, directory, documents, patients};
+use mds_store::record_access;
+use mds_store::{directory, documents, patients};
 use serde::Serialize;
 
 /// A record as named to its owner.
@@ -51,20 +51,17 @@ impl App {
     ) -> Result<ProfessionalActor, AppError> {
         // A suspended (or not yet enrolled) professional lends their rights to nobody: not
         // to an assistant, not to a structure's software.
-        let p = directory::professional(self.db.pool(), account_id)
-            .await?
-            .filter(|p| p.state == AccountState::Active.as_str())
-            .ok_or(AppError::Forbidden)?;
-        let profession = Profession::from_slug(&p.profession)
-            .ok_or_else(|| AppError::Internal(format!("unknown profession {}", p.profession)))?;
+        let (profession, samu_regulator, structure) =
+            directory::professional_facts(self.db.pool(), account_id)
+                .await?
+                .ok_or(AppError::Forbidden)?;
+        let profession = Profession::from_slug(&profession)
+            .ok_or_else(|| AppError::Internal(format!("unknown profession {profession}")))?;
         Ok(ProfessionalActor {
-            account: AccountId::from_uuid_text(p.account_id),
+            account: AccountId::from_uuid_text(account_id.to_owned()),
             profession,
-            structure: p
-                .structure_ids
-                .first()
-                .map(|s| StructureId::from_uuid_text(s.clone())),
-            samu_regulator: p.samu_regulator,
+            structure: structure.map(StructureId::from_uuid_text),
+            samu_regulator,
         })
     }
 
@@ -119,46 +116,42 @@ impl App {
             identity_validated: patient.identity_status == "validated",
             deceased: patient.died_on.is_some(),
         };
+        let rows = record_access::access_facts(pool, pid, now.millis()).await?;
         let mut facts = Facts::new(&self.policy, record);
-        facts.care_team = care_team::members(pool, pid)
-            .await?
+        facts.care_team = rows
+            .care_team
             .into_iter()
-            .map(|m| CareTeamMember {
-                professional: AccountId::from_uuid_text(m.professional_account_id),
-                attending_physician: m.attending_physician,
+            .map(|(professional, attending_physician)| CareTeamMember {
+                professional: AccountId::from_uuid_text(professional),
+                attending_physician,
             })
             .collect();
-        facts.consents = record_access::consents_for_patient(pool, pid)
-            .await?
+        facts.consents = rows
+            .consents
             .into_iter()
-            .filter_map(|c| {
-                let expires = c.expires_at_ms?;
-                matches!(c.state.as_str(), "granted" | "revoked").then(|| Consent {
-                    grantee: AccountId::from_uuid_text(c.professional_account_id),
-                    expires_at: Timestamp::from_millis(expires),
-                    revoked: c.state == "revoked",
-                })
+            .map(|(grantee, expires, revoked)| Consent {
+                grantee: AccountId::from_uuid_text(grantee),
+                expires_at: Timestamp::from_millis(expires),
+                revoked,
             })
             .collect();
-        facts.emergency_sessions = record_access::open_emergency_sessions(pool, pid, now.millis())
-            .await?
+        facts.emergency_sessions = rows
+            .emergency_sessions
             .into_iter()
-            .map(|s| EmergencySession {
-                professional: AccountId::from_uuid_text(s.professional_account_id),
-                kind: if s.kind == "samu" {
+            .map(|(professional, samu, expires)| EmergencySession {
+                professional: AccountId::from_uuid_text(professional),
+                kind: if samu {
                     EmergencyKind::Samu
                 } else {
                     EmergencyKind::BreakGlass
                 },
-                expires_at: Timestamp::from_millis(s.expires_at_ms),
+                expires_at: Timestamp::from_millis(expires),
             })
             .collect();
-        facts.blocked = ids(record_access::pairs(pool, PairTable::Blocks, pid).await?);
-        facts.feeding_oppositions =
-            ids(record_access::pairs(pool, PairTable::FeedingOppositions, pid).await?);
-        facts.informed = ids(record_access::pairs(pool, PairTable::InformationDuty, pid).await?);
-        let (oppose_break_glass, oppose_samu) =
-            record_access::emergency_settings(pool, pid).await?;
+        facts.blocked = ids(rows.blocked);
+        facts.feeding_oppositions = ids(rows.feeding_oppositions);
+        facts.informed = ids(rows.informed);
+        let (oppose_break_glass, oppose_samu) = rows.emergency_settings;
         facts.emergency_settings = EmergencySettings {
             oppose_break_glass,
             oppose_samu,
@@ -207,7 +200,7 @@ impl App {
                 detail: serde_json::json!({ "requested_patient_id": truncate(patient_id) }),
                 ..base_event(actor, &policy_actor, audit_action, Outcome::Deny, ip)
             };
-            mds_audit::record(&self.db, ev, now.millis()).await?;
+            self.record_event(ev, now.millis()).await?;
             return Err(AppError::NotFound);
         };
         let facts = self.load_facts(&patient, now).await?;
@@ -343,7 +336,7 @@ impl Gate<'_> {
         match decision {
             Decision::Permit(p) => Ok((p, ev)),
             Decision::Deny(d) => {
-                mds_audit::record(&app.db, ev, self.now.millis()).await?;
+                app.record_event(ev, self.now.millis()).await?;
                 Err(self.denial_error(&action, d.rule, d.reason))
             }
         }
@@ -397,7 +390,7 @@ impl Gate<'_> {
                 self.ip.clone(),
             )
         };
-        match mds_audit::record(&app.db, ev, self.now.millis()).await {
+        match app.record_event(ev, self.now.millis()).await {
             Ok(_) => AppError::NotFound,
             Err(e) => e.into(),
         }

@@ -6,6 +6,7 @@
 //! A record or document the actor may not see answers `NotFound`, exactly like one that does
 //! not exist. This module must not decide anything itself: rules live in `mds-policy`.
 
+pub mod attestation;
 pub mod bench;
 pub mod consent;
 pub mod controls;
