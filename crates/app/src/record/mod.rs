@@ -10,6 +10,7 @@ pub mod bench;
 pub mod consent;
 pub mod controls;
 pub mod documents;
+pub mod overview;
 pub(crate) mod gate;
 
 pub use gate::RecordRef;
