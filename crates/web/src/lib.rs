@@ -20,10 +20,12 @@ mod views;
 
 pub use error::WebError;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use mds_app::App;
+use tower::ServiceExt;
 
 /// Largest form body accepted (document uploads have their own limit, from the settings).
 const FORM_BODY_LIMIT: usize = 64 * 1024;
@@ -92,10 +94,26 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .nest("/pro", pro)
         .nest("/support", support)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(move |lang: i18n::Lang, req: Request| elsewhere(rest.clone(), lang, req))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state);
-    portals.fallback_service(rest)
+    portals
+}
+
+/// What the portals do not answer: the REST API and the probes get the request; any other
+/// address is the portals' not-found page.
+async fn elsewhere(rest: Router, lang: i18n::Lang, req: Request) -> Response {
+    let path = req.uri().path();
+    let api = path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    if api {
+        match rest.oneshot(req).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        }
+    } else {
+        WebError::NotFound.page(lang)
+    }
 }
 
 /// The current instant, read once per request at the edge.

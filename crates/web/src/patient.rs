@@ -9,8 +9,7 @@ use crate::layout::{self, Chrome, Portal};
 use crate::session::{ClientIp, Session};
 use crate::views;
 use crate::Web;
-use axum::extract::{Path, Query, State};
-use axum::http::Uri;
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::record::consent::ConsentAnswer;
@@ -153,7 +152,7 @@ pub async fn documents(
     lang: Lang,
     s: Session,
     ClientIp(ip): ClientIp,
-    uri: Uri,
+    OriginalUri(uri): OriginalUri,
     q: Result<Query<Filters>, axum::extract::rejection::QueryRejection>,
 ) -> Answer {
     let r = async {

@@ -5,7 +5,7 @@
 
 use crate::error::WebError;
 use crate::Web;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use mds_app::Actor;
@@ -77,9 +77,11 @@ pub fn same(a: &str, b: &str) -> bool {
 /// The path and query of the request, to come back to after signing in (GET only).
 fn here(parts: &Parts) -> String {
     if parts.method == Method::GET {
-        parts
-            .uri
-            .path_and_query()
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or(&parts.uri, |o| &o.0);
+        uri.path_and_query()
             .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned())
     } else {
         "/".to_owned()
