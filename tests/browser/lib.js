@@ -30,7 +30,7 @@ export const MARIE = "/pro/patient?cafat=1234567&birth_date=1985-03-14";
 
 const ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fr-FR",
 ];
 
 /** A person's own browser: a fresh profile, closed with `close()`. */

@@ -15,7 +15,10 @@ pub enum WebError {
     /// The anti-CSRF token of a form is missing or wrong.
     Csrf,
     /// No live session: go to the login page, back to `next` afterwards.
-    Login { next: String, expired: bool },
+    Login {
+        next: String,
+        expired: bool,
+    },
     /// A signed-in account on another portal's page: back to its own portal.
     WrongPortal,
     BadRequest,

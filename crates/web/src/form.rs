@@ -75,7 +75,11 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        for ok in ["/", "/pro/patient?cafat=1234567&birth_date=1985-03-14", "/patient"] {
+        for ok in [
+            "/",
+            "/pro/patient?cafat=1234567&birth_date=1985-03-14",
+            "/patient",
+        ] {
             assert_eq!(local_path(ok), Some(ok), "{ok}");
         }
         for bad in [

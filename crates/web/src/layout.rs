@@ -63,7 +63,11 @@ fn nav(c: &Chrome) -> Markup {
 pub fn page(c: &Chrome, body: Markup) -> Markup {
     let l = c.lang;
     let other = l.other();
-    let switch = format!("/lang/{}?next={}", other.code(), crate::form::encode(c.here));
+    let switch = format!(
+        "/lang/{}?next={}",
+        other.code(),
+        crate::form::encode(c.here)
+    );
     html! {
         (DOCTYPE)
         html lang=(l.code()) {

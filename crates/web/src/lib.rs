@@ -105,7 +105,8 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
 /// address is the portals' not-found page.
 async fn elsewhere(rest: Router, lang: i18n::Lang, req: Request) -> Response {
     let path = req.uri().path();
-    let api = path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    let api =
+        path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     if api {
         match rest.oneshot(req).await {
             Ok(r) => r,

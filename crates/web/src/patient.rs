@@ -169,7 +169,10 @@ pub async fn documents(
                 limit: 100,
                 ..DocumentQuery::default()
             };
-            web.app.list_documents(&s.actor, &pid, q, ip, now).await?.items
+            web.app
+                .list_documents(&s.actor, &pid, q, ip, now)
+                .await?
+                .items
         } else {
             page.items.clone()
         };
@@ -180,7 +183,9 @@ pub async fn documents(
             .map(|(id, n)| (id.clone(), n.clone()))
             .collect();
         let l = lang;
-        let here = uri.path_and_query().map_or("/patient/documents", |p| p.as_str());
+        let here = uri
+            .path_and_query()
+            .map_or("/patient/documents", |p| p.as_str());
         let c = chrome(lang, &s, l.t("patient.documents.title"), here);
         let caption = format!("{} : {}", l.t("documents.count"), page.total);
         render(

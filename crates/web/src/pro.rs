@@ -47,7 +47,13 @@ pub struct FindQuery {
     birth_date: Option<String>,
 }
 
-fn find_page(lang: Lang, s: &Session, q: &FindQuery, error: Option<&str>, found: &[PatientSummary]) -> Result<Response, WebError> {
+fn find_page(
+    lang: Lang,
+    s: &Session,
+    q: &FindQuery,
+    error: Option<&str>,
+    found: &[PatientSummary],
+) -> Result<Response, WebError> {
     let l = lang;
     let c = chrome(lang, s, l.t("pro.find.title"), "/pro");
     let described = layout::described_by(None, error.map(|_| "find-error"));
@@ -83,7 +89,11 @@ fn find_page(lang: Lang, s: &Session, q: &FindQuery, error: Option<&str>, found:
 
 /// « WÉA Marie Josépha ».
 pub fn patient_name(p: &PatientSummary) -> String {
-    format!("{} {}", p.birth_name.to_uppercase(), p.first_names.join(" "))
+    format!(
+        "{} {}",
+        p.birth_name.to_uppercase(),
+        p.first_names.join(" ")
+    )
 }
 
 /// Professionals and assistants. The search form.
@@ -103,11 +113,16 @@ pub async fn contextual(
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
-        let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date)) else {
+        let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date))
+        else {
             return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[]);
         };
         let query = PatientQuery::Cafat { cafat, birth_date };
-        let found = match web.app.search_patients(&s.actor, query, ip, crate::now()).await {
+        let found = match web
+            .app
+            .search_patients(&s.actor, query, ip, crate::now())
+            .await
+        {
             Ok(found) => found,
             Err(mds_app::AppError::Invalid { message, .. }) => {
                 return find_page(lang, &s, &q, Some(&message), &[]);
@@ -140,7 +155,13 @@ fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
 }
 
 /// What the professional may do next, as the policy would permit it.
-pub fn next_steps(lang: Lang, s: &Session, pid: &str, o: &RecordOverview, error: Option<(&str, &str)>) -> Markup {
+pub fn next_steps(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    o: &RecordOverview,
+    error: Option<(&str, &str)>,
+) -> Markup {
     let l = lang;
     let n = o.next;
     let err_for = |form: &str| error.filter(|(f, _)| *f == form).map(|(_, m)| m);
@@ -209,13 +230,23 @@ pub fn next_steps(lang: Lang, s: &Session, pid: &str, o: &RecordOverview, error:
 }
 
 /// The record page of an overview (also shown again with a form's error).
-pub fn record_page(lang: Lang, s: &Session, pid: &str, o: &RecordOverview, notice: Option<&str>, error: Option<(&str, &str)>, names: &std::collections::BTreeMap<String, String>) -> Result<Response, WebError> {
+pub fn record_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    o: &RecordOverview,
+    notice: Option<&str>,
+    error: Option<(&str, &str)>,
+    names: &std::collections::BTreeMap<String, String>,
+) -> Result<Response, WebError> {
     let l = lang;
     let title = patient_name(&o.patient);
     let here = format!("/pro/records/{pid}");
     let c = chrome(lang, s, &title, &here);
     let a = &o.access;
-    let href = |d: &mds_app::record::documents::DocumentView| format!("/pro/records/{pid}/documents/{}", d.id);
+    let href = |d: &mds_app::record::documents::DocumentView| {
+        format!("/pro/records/{pid}/documents/{}", d.id)
+    };
     render(
         &c,
         html! {
@@ -241,9 +272,20 @@ pub fn record_page(lang: Lang, s: &Session, pid: &str, o: &RecordOverview, notic
 }
 
 /// Loads the overview of a record and the names of its documents' authors.
-pub async fn overview(web: &Web, s: &Session, pid: &str, ip: Option<String>) -> Result<(RecordOverview, std::collections::BTreeMap<String, String>), WebError> {
-    let q = DocumentQuery { limit: 100, ..DocumentQuery::default() };
-    let o = web.app.record_overview(&s.actor, pid, q, ip, crate::now()).await?;
+pub async fn overview(
+    web: &Web,
+    s: &Session,
+    pid: &str,
+    ip: Option<String>,
+) -> Result<(RecordOverview, std::collections::BTreeMap<String, String>), WebError> {
+    let q = DocumentQuery {
+        limit: 100,
+        ..DocumentQuery::default()
+    };
+    let o = web
+        .app
+        .record_overview(&s.actor, pid, q, ip, crate::now())
+        .await?;
     let docs = o.documents.as_ref().map_or(&[][..], |p| &p.items[..]);
     let names = views::author_names(&web.app, &s.actor, docs).await;
     Ok((o, names))
@@ -261,7 +303,15 @@ pub async fn record(
     let r = async {
         require_pro(&s)?;
         let (o, names) = overview(&web, &s, &pid, ip).await?;
-        record_page(lang, &s, &pid, &o, notice_of(lang, q.ok.as_deref()), None, &names)
+        record_page(
+            lang,
+            &s,
+            &pid,
+            &o,
+            notice_of(lang, q.ok.as_deref()),
+            None,
+            &names,
+        )
     }
     .await;
     Answer(lang, r)
@@ -277,7 +327,10 @@ pub async fn document(
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
-        let d = web.app.document_metadata(&s.actor, &pid, &id, ip, crate::now()).await?;
+        let d = web
+            .app
+            .document_metadata(&s.actor, &pid, &id, ip, crate::now())
+            .await?;
         let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
         let here = format!("/pro/records/{pid}/documents/{id}");
         let c = chrome(lang, &s, &d.title, &here);
@@ -304,7 +357,10 @@ pub async fn content(
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
-        let c = web.app.document_content_for(&s.actor, &pid, &id, ip, crate::now()).await?;
+        let c = web
+            .app
+            .document_content_for(&s.actor, &pid, &id, ip, crate::now())
+            .await?;
         Ok(views::download(c))
     }
     .await;

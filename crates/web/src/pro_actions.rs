@@ -31,7 +31,13 @@ struct AddFields {
     informed: bool,
 }
 
-fn add_page(lang: Lang, s: &Session, pid: &str, f: &AddFields, error: Option<&str>) -> Result<Response, WebError> {
+fn add_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    f: &AddFields,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
     let l = lang;
     let here = format!("/pro/records/{pid}/add");
     let c = chrome(lang, s, l.t("pro.add.title"), &here);
@@ -102,7 +108,11 @@ pub async fn add_form(lang: Lang, s: Session, Path(pid): Path<String>) -> Answer
 /// before anything else is read.
 async fn read_add_form(s: &Session, mut mp: Multipart) -> Result<(AddFields, Vec<u8>), WebError> {
     let bad = |_| WebError::BadRequest;
-    let first = mp.next_field().await.map_err(|_| WebError::Csrf)?.ok_or(WebError::Csrf)?;
+    let first = mp
+        .next_field()
+        .await
+        .map_err(|_| WebError::Csrf)?
+        .ok_or(WebError::Csrf)?;
     if first.name() != Some("csrf") {
         return Err(WebError::Csrf);
     }
@@ -152,9 +162,18 @@ pub async fn add(
             confirms_patient_informed: f.informed,
             content,
         };
-        match web.app.add_document(&s.actor, &pid, d, ip, crate::now()).await {
+        match web
+            .app
+            .add_document(&s.actor, &pid, d, ip, crate::now())
+            .await
+        {
             Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
-            Err(e @ (AppError::Invalid { .. } | AppError::TooLarge { .. } | AppError::Conflict { .. } | AppError::Denied { .. })) => {
+            Err(
+                e @ (AppError::Invalid { .. }
+                | AppError::TooLarge { .. }
+                | AppError::Conflict { .. }
+                | AppError::Denied { .. }),
+            ) => {
                 let mut r = add_page(lang, &s, &pid, &f, Some(&e.public_message()))?;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(r)
@@ -167,8 +186,19 @@ pub async fn add(
 }
 
 /// The record page again, with `error` shown in the form `form`.
-async fn again(web: &Web, lang: Lang, s: &Session, pid: &str, ip: Option<String>, form: &str, e: AppError) -> Result<Response, WebError> {
-    if !matches!(e, AppError::Invalid { .. } | AppError::Denied { .. } | AppError::Conflict { .. }) {
+async fn again(
+    web: &Web,
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    ip: Option<String>,
+    form: &str,
+    e: AppError,
+) -> Result<Response, WebError> {
+    if !matches!(
+        e,
+        AppError::Invalid { .. } | AppError::Denied { .. } | AppError::Conflict { .. }
+    ) {
         return Err(e.into());
     }
     let (o, names) = overview(web, s, pid, ip).await?;
@@ -198,9 +228,24 @@ pub async fn request_consent(
         let Posted { session: s, form } = posted?;
         require_pro(&s)?;
         let attests = form.attests_in_person.is_some();
-        match web.app.request_consent(&s.actor, &pid, &form.purpose, attests, ip.clone(), crate::now()).await {
-            Ok(c) if c.state == "granted" => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
-            Ok(c) => Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response()),
+        match web
+            .app
+            .request_consent(
+                &s.actor,
+                &pid,
+                &form.purpose,
+                attests,
+                ip.clone(),
+                crate::now(),
+            )
+            .await
+        {
+            Ok(c) if c.state == "granted" => {
+                Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
+            }
+            Ok(c) => {
+                Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response())
+            }
             Err(e) => again(&web, lang, &s, &pid, ip, "consent", e).await,
         }
     }
@@ -208,7 +253,13 @@ pub async fn request_consent(
     Answer(lang, r)
 }
 
-fn code_page(lang: Lang, s: &Session, pid: &str, cid: &str, error: Option<&str>) -> Result<Response, WebError> {
+fn code_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    cid: &str,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
     let l = lang;
     let here = format!("/pro/records/{pid}/consents/{cid}");
     let c = chrome(lang, s, l.t("pro.code.title"), &here);
@@ -257,7 +308,11 @@ pub async fn enter_code(
     let r = async {
         let Posted { session: s, form } = posted?;
         require_pro(&s)?;
-        match web.app.enter_consent_code(&s.actor, &pid, &cid, &form.code, ip, crate::now()).await {
+        match web
+            .app
+            .enter_consent_code(&s.actor, &pid, &cid, &form.code, ip, crate::now())
+            .await
+        {
             Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
             Err(e @ AppError::Invalid { .. }) => {
                 let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
@@ -279,7 +334,14 @@ pub struct ReasonForm {
     call_reference: String,
 }
 
-async fn emergency(web: Web, lang: Lang, ip: Option<String>, pid: String, samu: bool, posted: Result<Posted<ReasonForm>, WebError>) -> Answer {
+async fn emergency(
+    web: Web,
+    lang: Lang,
+    ip: Option<String>,
+    pid: String,
+    samu: bool,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
     let r = async {
         let Posted { session: s, form } = posted?;
         require_pro(&s)?;
@@ -288,7 +350,11 @@ async fn emergency(web: Web, lang: Lang, ip: Option<String>, pid: String, samu: 
         } else {
             (form.reason, "break_glass")
         };
-        match web.app.open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::now()).await {
+        match web
+            .app
+            .open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::now())
+            .await
+        {
             Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
             Err(e) => again(&web, lang, &s, &pid, ip, key, e).await,
         }

@@ -36,7 +36,11 @@ pub fn mode_label(lang: Lang, mode: &str) -> &'static str {
 }
 
 /// Names of the authors of `docs`, looked up once each in the directory.
-pub async fn author_names(app: &App, actor: &Actor, docs: &[DocumentView]) -> BTreeMap<String, String> {
+pub async fn author_names(
+    app: &App,
+    actor: &Actor,
+    docs: &[DocumentView],
+) -> BTreeMap<String, String> {
     let mut names = BTreeMap::new();
     for id in docs.iter().filter_map(|d| d.author_account_id.clone()) {
         if names.contains_key(&id) {

@@ -11,7 +11,6 @@ test("patient: login page → home → documents → document page", async () =>
   const { page } = marie;
   await page.goto(BASE + "/");
   await check(marie, "portal choice");
-  await screenshot(marie, "portal-choice");
   await page.getByRole("link", { name: /Espace patient/ }).click();
   await page.waitForURL(/\/login\?next=/);
   await screenshot(marie, "login");

@@ -20,7 +20,6 @@ test("professional: login → find Marie Wéa → record view", async () => {
   await signIn(doctor, DOCTOR);
   assert.equal(new URL(page.url()).pathname, "/pro");
   await check(doctor, "find a patient");
-  await screenshot(doctor, "pro-find");
   await page.getByLabel("Numéro CAFAT").fill("1234567");
   await page.getByLabel("Date de naissance").fill("1985-03-14");
   await submit(doctor, "Rechercher");

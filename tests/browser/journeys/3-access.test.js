@@ -38,7 +38,6 @@ test("outside the care team: consent by one-time code, then the record is visibl
   assert.ok(await marie.page.getByText("Suivi de grossesse à Koné").isVisible());
   const code = (await marie.page.locator(".code-value").first().textContent()).trim();
   assert.match(code, /^\d{6}$/);
-  await screenshot(marie, "patient-consents");
 
   await page.getByLabel("Code à usage unique").fill(code);
   await submit(midwife, "Valider le code");
@@ -68,7 +67,6 @@ test("break-glass with a reason opens the record", async () => {
   assert.ok(await page.getByText("Accès d'urgence ouvert. Le patient en sera informé.").isVisible());
   assert.ok(await page.getByText("Votre accès : accès d'urgence (bris de glace)").isVisible());
   assert.ok(await page.getByRole("link", { name: "Ordonnance — traitement antihypertenseur" }).isVisible());
-  await screenshot(nurse, "pro-break-glass");
 });
 
 test("an assistant is refused reading but may add", async () => {

@@ -10,7 +10,7 @@ pub mod bench;
 pub mod consent;
 pub mod controls;
 pub mod documents;
-pub mod overview;
 pub(crate) mod gate;
+pub mod overview;
 
 pub use gate::RecordRef;

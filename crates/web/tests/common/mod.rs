@@ -151,9 +151,16 @@ pub fn assert_safe_html(p: &Page, what: &str) {
     let lower = p.body.to_lowercase();
     assert!(!lower.contains("<style"), "{what}: style element");
     // Inside tags only: escaped user text holds no `<`, so it is never looked at here.
-    for tag in lower.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()) {
+    for tag in lower
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or_default())
+    {
         assert!(!tag.contains(" style="), "{what}: inline style in <{tag}>");
-        assert!(!tag.contains("javascript:"), "{what}: javascript: URL in <{tag}>");
+        assert!(
+            !tag.contains("javascript:"),
+            "{what}: javascript: URL in <{tag}>"
+        );
         let handler = tag
             .split_whitespace()
             .any(|a| a.starts_with("on") && a.contains('='));
@@ -174,8 +181,15 @@ impl Browser<'_> {
     pub async fn send(&mut self, mut req: Request<Body>) -> Page {
         let what = format!("{} {}", req.method(), req.uri());
         if !self.cookies.is_empty() {
-            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let v = jar.join("; ").parse().unwrap_or_else(|e| panic!("cookie header: {e}"));
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let v = jar
+                .join("; ")
+                .parse()
+                .unwrap_or_else(|e| panic!("cookie header: {e}"));
             req.headers_mut().insert(header::COOKIE, v);
         }
         let response = self
@@ -189,7 +203,9 @@ impl Browser<'_> {
         let headers = response.headers().clone();
         for c in headers.get_all(header::SET_COOKIE) {
             let c = c.to_str().unwrap_or_default();
-            let Some((name, rest)) = c.split_once('=') else { continue };
+            let Some((name, rest)) = c.split_once('=') else {
+                continue;
+            };
             let value = rest.split(';').next().unwrap_or_default();
             if value.is_empty() || c.contains("Max-Age=0") {
                 self.cookies.remove(name);
@@ -243,11 +259,21 @@ impl Browser<'_> {
     }
 
     /// A multipart form, fields in order; `file` is (field name, file name, content).
-    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> Page {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Page {
         let boundary = "mds-web-test-boundary";
         let mut body = Vec::new();
         for (k, v) in fields {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
         }
         let (name, filename, content) = file;
         body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
@@ -256,7 +282,10 @@ impl Browser<'_> {
         let req = Request::builder()
             .method(Method::POST)
             .uri(path)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .body(Body::from(body))
             .unwrap_or_else(|e| panic!("request: {e}"));
         self.send(req).await
@@ -264,12 +293,21 @@ impl Browser<'_> {
 
     /// Signs a demo account in through the login form; returns the page it lands on.
     pub async fn login(&mut self, login: &str, next: &str) -> Page {
-        let form = self.get(&format!("/login?next={}", enc(next))).await.expect(StatusCode::OK, "login form");
+        let form = self
+            .get(&format!("/login?next={}", enc(next)))
+            .await
+            .expect(StatusCode::OK, "login form");
         let csrf = form.csrf();
         let code = code_now(login);
         self.post(
             "/login",
-            &[("csrf", &csrf), ("login", login), ("password", demo::DEMO_PASSWORD), ("totp_code", &code), ("next", next)],
+            &[
+                ("csrf", &csrf),
+                ("login", login),
+                ("password", demo::DEMO_PASSWORD),
+                ("totp_code", &code),
+                ("next", next),
+            ],
         )
         .await
     }
@@ -277,7 +315,12 @@ impl Browser<'_> {
     /// Signs in and returns the anti-CSRF token of the new session (from its home page).
     pub async fn signed_in(&mut self, login: &str) -> String {
         let landed = self.login(login, "").await;
-        assert_eq!(landed.status, StatusCode::SEE_OTHER, "{login}: {}", landed.body);
+        assert_eq!(
+            landed.status,
+            StatusCode::SEE_OTHER,
+            "{login}: {}",
+            landed.body
+        );
         let home = landed.location().to_owned();
         self.get(&home).await.expect(StatusCode::OK, &home).csrf()
     }
