@@ -84,7 +84,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
     let support = Router::new()
         .route("/", get(support::home))
         .fallback(error::not_found);
-    let portals = Router::new()
+    Router::new()
         .route("/", get(login::root))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
@@ -97,8 +97,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .fallback(move |lang: i18n::Lang, req: Request| elsewhere(rest.clone(), lang, req))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn(headers::security_headers))
-        .with_state(state);
-    portals
+        .with_state(state)
 }
 
 /// What the portals do not answer: the REST API and the probes get the request; any other
