@@ -67,7 +67,7 @@ pub async fn home(
             html! {
                 p.lead { (l.t("patient.home.intro")) }
                 h2 { (l.t("patient.home.latest")) }
-                (views::document_table(lang, l.t("patient.home.latest"), &page.items, &names, &doc_href))
+                (views::document_table(lang, (l.t("patient.home.latest"), false), &page.items, &names, &doc_href))
                 p { a href="/patient/documents" { (l.t("patient.home.all")) " (" (page.total) ")" } }
             },
         )
@@ -192,7 +192,7 @@ pub async fn documents(
             &c,
             html! {
                 (filter_form(lang, &f, &authors))
-                (views::document_table(lang, &caption, &page.items, &names, &doc_href))
+                (views::document_table(lang, (&caption, true), &page.items, &names, &doc_href))
             },
         )
     }

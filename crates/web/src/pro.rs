@@ -265,7 +265,7 @@ pub fn record_page(
             (next_steps(lang, s, pid, o, error))
             @if let Some(page) = &o.documents {
                 h2 { (l.t("pro.record.documents")) }
-                (views::document_table(lang, &format!("{} : {}", l.t("documents.count"), page.total), &page.items, names, &href))
+                (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
             }
         },
     )

@@ -62,10 +62,11 @@ fn author<'a>(names: &'a BTreeMap<String, String>, d: &DocumentView) -> &'a str 
         .map_or("", String::as_str)
 }
 
-/// A table of documents; each title links to `href(document)`.
+/// A table of documents; each title links to `href(document)`. The caption names the table
+/// for screen readers; it is shown unless a heading right above already says the same.
 pub fn document_table(
     lang: Lang,
-    caption: &str,
+    caption: (&str, bool),
     docs: &[DocumentView],
     names: &BTreeMap<String, String>,
     href: &dyn Fn(&DocumentView) -> String,
@@ -77,7 +78,11 @@ pub fn document_table(
         } @else {
             div.table-wrap {
                 table.docs {
-                    caption { (caption) }
+                    @if caption.1 {
+                        caption { (caption.0) }
+                    } @else {
+                        caption.visually-hidden { (caption.0) }
+                    }
                     thead {
                         tr {
                             th scope="col" { (l.t("documents.col.date")) }
