@@ -420,6 +420,31 @@ fn the_record_view_explains_access_and_offers_the_next_step() {
             .expect(StatusCode::OK, "record");
         assert!(view.body.contains("accès consenti"), "{}", view.body);
         assert!(view.body.contains("Consultation de suivi — hypertension"));
+        // A SAMU regulator opens the regulation access with the call reference.
+        let mut regulator = site.browser();
+        let rcsrf = regulator.signed_in(REGULATOR).await;
+        let view = regulator
+            .get(&record)
+            .await
+            .expect(StatusCode::OK, "regulator record");
+        assert!(
+            view.body.contains(&format!("action=\"{record}/samu\"")),
+            "{}",
+            view.body
+        );
+        regulator
+            .post(
+                &format!("{record}/samu"),
+                &[("csrf", &rcsrf), ("call_reference", "SAMU-988-2026-0042")],
+            )
+            .await
+            .redirects_to(&format!("{record}?ok=samu"), "samu");
+        let view = regulator
+            .get(&record)
+            .await
+            .expect(StatusCode::OK, "regulator record");
+        assert!(view.body.contains("régulation SAMU"), "{}", view.body);
+        assert!(view.body.contains("Consultation de suivi — hypertension"));
         // An assistant: never reads, may add.
         let mut assistant = site.browser();
         assistant.signed_in(ASSISTANT).await;

@@ -20,6 +20,7 @@ pub const SUPPORT: &str = "support@demo.mds.nc";
 pub const DOCTOR: &str = "dr.nea@demo.mds.nc";
 pub const MIDWIFE: &str = "sf.gope@demo.mds.nc";
 pub const NURSE: &str = "inf.kaloi@demo.mds.nc";
+pub const REGULATOR: &str = "dr.wamytan@demo.mds.nc";
 pub const ASSISTANT: &str = "sec.tiaou@demo.mds.nc";
 pub const PATIENT: &str = "marie.wea@demo.mds.nc";
 pub const MARIE_CONTEXT: &str = "/pro/patient?cafat=1234567&birth_date=1985-03-14";
