@@ -180,8 +180,11 @@ pub async fn submit(
     lang: Lang,
     ClientIp(ip): ClientIp,
     Req(parts): Req,
-    axum::Form(f): axum::Form<LoginForm>,
+    form: Result<axum::Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let Ok(axum::Form(f)) = form else {
+        return WebError::BadRequest.page(lang);
+    };
     let secure = web.options.secure_cookies;
     let nonce_ok = session::login_nonce(&parts, secure)
         .is_some_and(|n| session::same(&f.csrf, &mds_app::auth::csrf_token(&n)));
@@ -280,7 +283,7 @@ pub async fn lang(
         ""
     };
     let cookie = format!(
-        "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}",
         i18n::COOKIE,
         lang.code()
     );
