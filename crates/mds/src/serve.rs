@@ -13,12 +13,10 @@ const DRAIN: Duration = Duration::from_secs(30);
 
 pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let tls = !config.tls.cert_file.is_empty();
-    let router = mds_api::router_with(
-        app.clone(),
-        mds_api::ApiOptions {
-            secure_cookies: tls || config.public_url_is_https(),
-        },
-    );
+    let secure_cookies = tls || config.public_url_is_https();
+    let rest = mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies });
+    // The portals answer their own paths; everything else goes to the REST API.
+    let router = mds_web::router(app.clone(), mds_web::WebOptions { secure_cookies }, rest);
     let addr: SocketAddr = config
         .listen
         .parse()
@@ -89,7 +87,7 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
 
 fn announce(url: &str) {
     tracing::info!(%url, "listening");
-    println!("Mon Drive Santé écoute sur {url}  (santé : {url}/healthz, API : {url}/api/v1/openapi.json)");
+    println!("Mon Drive Santé écoute sur {url}  (portails : {url}/, santé : {url}/healthz, API : {url}/api/v1/openapi.json)");
 }
 
 async fn shutdown_signal() {

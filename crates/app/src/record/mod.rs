@@ -12,5 +12,6 @@ pub mod consent;
 pub mod controls;
 pub mod documents;
 pub(crate) mod gate;
+pub mod overview;
 
 pub use gate::RecordRef;

@@ -1,0 +1,111 @@
+//! The record as a professional (or their assistant) opens it in the portal: who the patient
+//! is, the access mode and the rule that decides it in words, the documents the rules allow,
+//! and which next steps the policy would permit (ask consent, break-glass, SAMU, add).
+//!
+//! The opening is one audited decision (`record.open`, on listing); the offers are the
+//! policy's answers to hypothetical requests and grant nothing: each step, when taken, goes
+//! through its own use case and its own decision.
+
+use super::documents::{DocumentPage, DocumentQuery};
+use crate::patients::PatientSummary;
+use crate::{Actor, App, AppError};
+use mds_domain::{AccountKind, Timestamp};
+use mds_policy::{Action, Decision};
+use serde::Serialize;
+
+/// How the actor stands towards the record, as decided for listing its documents.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AccessView {
+    /// `care_team`, `consented`, `break_glass`, `samu`, `no_access`, `blocked`.
+    pub mode: String,
+    pub permitted: bool,
+    /// Stable rule id.
+    pub rule: String,
+    /// The policy's sentence, in French.
+    pub explanation: String,
+}
+
+/// What the policy would permit next on this record.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct NextSteps {
+    pub add_document: bool,
+    pub request_consent: bool,
+    pub break_glass: bool,
+    pub samu: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RecordOverview {
+    pub patient: PatientSummary,
+    pub access: AccessView,
+    /// The documents the rules allow, when listing is permitted.
+    pub documents: Option<DocumentPage>,
+    pub next: NextSteps,
+}
+
+fn access_view(d: &Decision) -> AccessView {
+    let (permitted, explanation) = match d {
+        Decision::Permit(p) => (true, p.explanation()),
+        Decision::Deny(d) => (false, d.reason),
+    };
+    AccessView {
+        mode: d.mode().as_str().to_owned(),
+        permitted,
+        rule: d.rule().id(),
+        explanation: explanation.to_owned(),
+    }
+}
+
+impl App {
+    /// Professionals and assistants. Opens a record: identity, access and what it allows.
+    pub async fn record_overview(
+        &self,
+        actor: &Actor,
+        patient_id: &str,
+        q: DocumentQuery,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<RecordOverview, AppError> {
+        if !matches!(
+            actor.kind,
+            AccountKind::Professional | AccountKind::Assistant
+        ) {
+            return Err(AppError::NotFound);
+        }
+        let name = "record.open";
+        let gate = self.gate(actor, patient_id, name, ip.clone(), now).await?;
+        if gate.patient.record_state == "erased" {
+            return Err(AppError::NotFound);
+        }
+        let list = gate.decide(Action::ListDocuments);
+        mds_audit::record(&self.db, gate.event(name, &list, None), now.millis()).await?;
+        let permits = |a: Action| gate.decide(a).is_permit();
+        let next = NextSteps {
+            add_document: permits(Action::AddDocument {
+                confirms_patient_informed: true,
+            }),
+            request_consent: !list.is_permit() && permits(Action::RequestConsent),
+            break_glass: !list.is_permit()
+                && permits(Action::OpenBreakGlass {
+                    reason: "offre d'accès d'urgence".to_owned(),
+                }),
+            samu: !list.is_permit()
+                && permits(Action::OpenSamuAccess {
+                    call_reference: "offre".to_owned(),
+                }),
+        };
+        let patient = PatientSummary::of(&gate.patient);
+        let access = access_view(&list);
+        let documents = if list.is_permit() {
+            Some(self.list_documents(actor, patient_id, q, ip, now).await?)
+        } else {
+            None
+        };
+        Ok(RecordOverview {
+            patient,
+            access,
+            documents,
+            next,
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! The web portals (patient, professional, support), server-rendered HTML. Handlers translate
+//! forms and links to use cases of `mds-app` and render the answer; they hold no rules and
+//! never touch the store, the vault or the audit. Every page is escaped by construction
+//! (maud), carries a strict Content Security Policy (no inline script or style), and every
+//! POST carries the session's anti-CSRF token; actions answer with a redirect (POST → GET).
+
+mod assets;
+mod error;
+mod form;
+mod headers;
+mod i18n;
+mod layout;
+mod login;
+mod patient;
+mod pro;
+mod pro_actions;
+mod session;
+mod support;
+mod views;
+
+pub use error::WebError;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use mds_app::App;
+use tower::ServiceExt;
+
+/// Largest form body accepted (document uploads have their own limit, from the settings).
+const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+/// Room for the multipart envelope and metadata fields around an uploaded file.
+const UPLOAD_OVERHEAD: usize = 256 * 1024;
+
+/// Options of the portals that depend on how the service is deployed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WebOptions {
+    /// Served over TLS (directly or behind a proxy): `__Host-` + `Secure` cookies.
+    pub secure_cookies: bool,
+}
+
+/// What every handler receives.
+#[derive(Clone)]
+pub(crate) struct Web {
+    pub app: App,
+    pub options: WebOptions,
+}
+
+/// The portals, answering `/`, `/login`, `/logout`, `/lang/…`, `/patient/…`, `/pro/…`,
+/// `/support/…` and `/static/…`; everything else goes to `rest` (the REST API and probes).
+pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
+    let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let state = Web { app, options };
+    let patient = Router::new()
+        .route("/", get(patient::home))
+        .route("/documents", get(patient::documents))
+        .route("/documents/{id}", get(patient::document))
+        .route("/documents/{id}/content", get(patient::content))
+        .route("/care-team", get(patient::care_team))
+        .route("/consents", get(patient::consents))
+        .route("/consents/{id}/answer", post(patient::answer_consent))
+        .fallback(error::not_found);
+    let pro = Router::new()
+        .route("/", get(pro::find))
+        .route("/patient", get(pro::contextual))
+        .route("/records/{pid}", get(pro::record))
+        .route("/records/{pid}/documents/{id}", get(pro::document))
+        .route("/records/{pid}/documents/{id}/content", get(pro::content))
+        .route(
+            "/records/{pid}/add",
+            get(pro_actions::add_form)
+                .post(pro_actions::add)
+                .layer(upload),
+        )
+        .route("/records/{pid}/consent", post(pro_actions::request_consent))
+        .route(
+            "/records/{pid}/consents/{cid}",
+            get(pro_actions::code_form).post(pro_actions::enter_code),
+        )
+        .route("/records/{pid}/break-glass", post(pro_actions::break_glass))
+        .route("/records/{pid}/samu", post(pro_actions::samu))
+        .fallback(error::not_found);
+    let support = Router::new()
+        .route("/", get(support::home))
+        .fallback(error::not_found);
+    Router::new()
+        .route("/", get(login::root))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{lang}", get(login::lang))
+        .route("/static/{file}", get(assets::serve))
+        .nest("/patient", patient)
+        .nest("/pro", pro)
+        .nest("/support", support)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .fallback(move |lang: i18n::Lang, req: Request| elsewhere(rest.clone(), lang, req))
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+/// What the portals do not answer: the REST API and the probes get the request; any other
+/// address is the portals' not-found page.
+async fn elsewhere(rest: Router, lang: i18n::Lang, req: Request) -> Response {
+    let path = req.uri().path();
+    let api =
+        path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    if api {
+        match rest.oneshot(req).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        }
+    } else {
+        WebError::NotFound.page(lang)
+    }
+}
+
+/// The current instant, read once per request at the edge.
+pub(crate) fn now() -> mds_domain::Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    mds_domain::Timestamp::from_millis(ms)
+}

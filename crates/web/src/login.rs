@@ -1,0 +1,291 @@
+//! Sign-in (login, password and the authenticator's code, checked together so the answer
+//! never says which was wrong), sign-out, the language switch and the portal choice.
+
+use crate::error::{Answer, WebError};
+use crate::form::local_path;
+use crate::i18n::{self, Lang};
+use crate::layout::{self, Chrome, Portal};
+use crate::session::{self, ClientIp, Session};
+use crate::Web;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use mds_app::auth::{Channel, LoginRequest};
+use mds_domain::AccountKind;
+use serde::Deserialize;
+
+/// The home of each kind of account.
+pub fn home_of(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Patient => "/patient",
+        AccountKind::Professional | AccountKind::Assistant => "/pro",
+        AccountKind::Support => "/support",
+    }
+}
+
+/// Raw request parts, for handlers that read cookies themselves.
+pub struct Req(pub Parts);
+
+impl<S: Send + Sync> FromRequestParts<S> for Req {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.clone()))
+    }
+}
+
+/// Anyone. Signed in: one's own portal; otherwise the choice of portal.
+pub async fn root(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Answer {
+    let r = async {
+        if let Some(s) = session::current(&parts, &web).await? {
+            return Ok(Redirect::to(home_of(s.actor.kind)).into_response());
+        }
+        let l = lang;
+        let c = Chrome {
+            lang,
+            portal: Portal::Public,
+            title: l.t("root.title"),
+            here: "/",
+            user: None,
+        };
+        let body = html! {
+            p.lead { (l.t("root.intro")) }
+            ul.cards {
+                li { a.card href="/patient" { strong { (l.t("root.patient")) } span { (l.t("root.patient.hint")) } } }
+                li { a.card href="/pro" { strong { (l.t("root.pro")) } span { (l.t("root.pro.hint")) } } }
+                li { a.card href="/support" { strong { (l.t("root.support")) } span { (l.t("root.support.hint")) } } }
+            }
+        };
+        Ok(Html(layout::page(&c, body).into_string()).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+    bye: Option<String>,
+}
+
+/// What the login page shows besides its fields.
+struct LoginView<'a> {
+    next: &'a str,
+    login: &'a str,
+    error: Option<String>,
+    info: Option<&'static str>,
+}
+
+fn login_page(lang: Lang, csrf: &str, v: &LoginView) -> Markup {
+    let l = lang;
+    let c = Chrome {
+        lang,
+        portal: Portal::Public,
+        title: l.t("login.title"),
+        here: "/login",
+        user: None,
+    };
+    let err = v.error.as_deref();
+    let described = layout::described_by(None, err.map(|_| "login-error"));
+    let code_described = layout::described_by(Some("code-hint"), err.map(|_| "login-error"));
+    let body = html! {
+        (layout::notice(v.info))
+        (layout::form_error("login-error", err))
+        form.stack method="post" action="/login" {
+            (layout::csrf(csrf))
+            input type="hidden" name="next" value=(v.next);
+            div.field {
+                label for="login" { (l.t("login.login")) }
+                input #login type="text" name="login" value=(v.login) autocomplete="username"
+                    required autocapitalize="none" spellcheck="false" aria-describedby=[described.as_deref()];
+            }
+            div.field {
+                label for="password" { (l.t("login.password")) }
+                input #password type="password" name="password" autocomplete="current-password"
+                    required aria-describedby=[described.as_deref()];
+            }
+            fieldset {
+                legend { (l.t("login.second_factor")) }
+                div.field {
+                    label for="totp_code" { (l.t("login.code")) }
+                    p.hint #code-hint { (l.t("login.code.hint")) }
+                    input #totp_code type="text" name="totp_code" inputmode="numeric"
+                        autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required
+                        aria-describedby=[code_described.as_deref()];
+                }
+            }
+            button type="submit" { (l.t("login.submit")) }
+        }
+    };
+    layout::page(&c, body)
+}
+
+fn with_nonce(web: &Web, parts: &Parts, page: impl FnOnce(&str) -> Markup) -> Response {
+    let secure = web.options.secure_cookies;
+    let nonce = session::login_nonce(parts, secure).unwrap_or_else(mds_app::auth::random_token);
+    let csrf = mds_app::auth::csrf_token(&nonce);
+    let cookie = session::nonce_cookie(&nonce, secure, 3600);
+    (
+        [(header::SET_COOKIE, cookie)],
+        Html(page(&csrf).into_string()),
+    )
+        .into_response()
+}
+
+/// Anyone. The sign-in form; `next` is where to go afterwards (a path of this site).
+pub async fn form(
+    State(web): State<Web>,
+    lang: Lang,
+    Req(parts): Req,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let next = q.next.as_deref().and_then(local_path).unwrap_or("");
+    let info = if q.expired.is_some() {
+        Some(lang.t("login.expired"))
+    } else if q.bye.is_some() {
+        Some(lang.t("login.bye"))
+    } else {
+        None
+    };
+    let v = LoginView {
+        next,
+        login: "",
+        error: None,
+        info,
+    };
+    with_nonce(&web, &parts, |csrf| login_page(lang, csrf, &v))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    totp_code: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Anyone. Checks the form's token against the login nonce, signs in, opens a new session
+/// (a new id at every sign-in) and goes to `next` or to the account's portal.
+pub async fn submit(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Req(parts): Req,
+    form: Result<axum::Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(axum::Form(f)) = form else {
+        return WebError::BadRequest.page(lang);
+    };
+    let secure = web.options.secure_cookies;
+    let nonce_ok = session::login_nonce(&parts, secure)
+        .is_some_and(|n| session::same(&f.csrf, &mds_app::auth::csrf_token(&n)));
+    if !nonce_ok {
+        return WebError::Csrf.page(lang);
+    }
+    let req = LoginRequest {
+        login: f.login.clone(),
+        password: f.password,
+        totp_code: f.totp_code.trim().to_owned(),
+        ip,
+        channel: Channel::Web,
+    };
+    let now = crate::now();
+    let next = local_path(&f.next).unwrap_or("").to_owned();
+    match web.app.login(req, now).await {
+        Ok(s) => {
+            let max_age = (s.expires_at.millis() - now.millis()) / 1000;
+            let target = if next.is_empty() {
+                home_of(s.actor.kind).to_owned()
+            } else {
+                next
+            };
+            let mut r = Redirect::to(&target).into_response();
+            let h = r.headers_mut();
+            for c in [
+                session::session_cookie(&s.token, secure, max_age),
+                session::nonce_cookie("", secure, 0),
+            ] {
+                if let Ok(v) = header::HeaderValue::from_str(&c) {
+                    h.append(header::SET_COOKIE, v);
+                }
+            }
+            r
+        }
+        Err(e) => {
+            let status = match &e {
+                mds_app::AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                mds_app::AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+                _ => return WebError::from(e).page(lang),
+            };
+            let v = LoginView {
+                next: &next,
+                login: &f.login,
+                error: Some(e.public_message()),
+                info: None,
+            };
+            let mut r = with_nonce(&web, &parts, |csrf| login_page(lang, csrf, &v));
+            *r.status_mut() = status;
+            r
+        }
+    }
+}
+
+/// Any signed-in account. Ends the session and clears the cookie.
+pub async fn logout(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    posted: Result<crate::form::Posted<serde::de::IgnoredAny>, WebError>,
+) -> Response {
+    let p = match posted {
+        Ok(p) => p,
+        Err(e) => return e.page(lang),
+    };
+    let s: Session = p.session;
+    if let Err(e) = web.app.logout(&s.actor, ip, crate::now()).await {
+        return WebError::from(e).page(lang);
+    }
+    let cleared = session::session_cookie("", web.options.secure_cookies, 0);
+    (
+        [(header::SET_COOKIE, cleared)],
+        Redirect::to("/login?bye=1"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    next: Option<String>,
+}
+
+/// Anyone. Chooses the portals' language (a cookie) and goes back to the page.
+pub async fn lang(
+    State(web): State<Web>,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return WebError::NotFound.page(Lang::Fr);
+    };
+    let next = q.next.as_deref().and_then(local_path).unwrap_or("/");
+    let secure = if web.options.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}",
+        i18n::COOKIE,
+        lang.code()
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response()
+}

@@ -1,0 +1,368 @@
+//! The professional portal (professionals and their assistants): find a patient by CAFAT
+//! number and birth date — also the contextual entry `/pro/patient?cafat=…&birth_date=…`
+//! that professional software opens —, the record view with the access mode and its rule in
+//! words, the documents the rules allow, and the next step when access is missing.
+
+use crate::error::{Answer, WebError};
+use crate::form::non_empty;
+use crate::i18n::Lang;
+use crate::layout::{self, Chrome, Portal};
+use crate::session::{ClientIp, Session};
+use crate::views;
+use crate::Web;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use mds_app::patients::{PatientQuery, PatientSummary};
+use mds_app::record::documents::DocumentQuery;
+use mds_app::record::overview::RecordOverview;
+use mds_domain::AccountKind;
+use serde::Deserialize;
+
+pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
+    Chrome {
+        lang,
+        portal: Portal::Pro,
+        title,
+        here,
+        user: Some((&s.actor.display_name, &s.csrf)),
+    }
+}
+
+pub fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
+    Ok(Html(layout::page(c, body).into_string()).into_response())
+}
+
+/// Professionals and assistants only.
+pub fn require_pro(s: &Session) -> Result<(), WebError> {
+    match s.actor.kind {
+        AccountKind::Professional | AccountKind::Assistant => Ok(()),
+        _ => Err(WebError::WrongPortal),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct FindQuery {
+    cafat: Option<String>,
+    birth_date: Option<String>,
+}
+
+fn find_page(
+    lang: Lang,
+    s: &Session,
+    q: &FindQuery,
+    error: Option<&str>,
+    found: &[PatientSummary],
+) -> Result<Response, WebError> {
+    let l = lang;
+    let c = chrome(lang, s, l.t("pro.find.title"), "/pro");
+    let described = layout::described_by(None, error.map(|_| "find-error"));
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("pro.find.intro")) }
+            (layout::form_error("find-error", error))
+            form.stack method="get" action="/pro/patient" role="search" aria-label=(l.t("pro.find.title")) {
+                div.field {
+                    label for="cafat" { (l.t("pro.find.cafat")) }
+                    input #cafat type="text" name="cafat" inputmode="numeric" autocomplete="off"
+                        value=[q.cafat.as_deref()] required aria-describedby=[described.as_deref()];
+                }
+                div.field {
+                    label for="birth_date" { (l.t("pro.find.birth_date")) }
+                    input #birth_date type="date" name="birth_date" value=[q.birth_date.as_deref()]
+                        required aria-describedby=[described.as_deref()];
+                }
+                button type="submit" { (l.t("pro.find.submit")) }
+            }
+            @if found.len() > 1 {
+                h2 { (l.t("pro.find.several")) }
+                ul.list {
+                    @for p in found {
+                        li { a href=(format!("/pro/records/{}", p.id)) { (patient_name(p)) } " — " (views::date(&p.birth_date)) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// « WÉA Marie Josépha ».
+pub fn patient_name(p: &PatientSummary) -> String {
+    format!(
+        "{} {}",
+        p.birth_name.to_uppercase(),
+        p.first_names.join(" ")
+    )
+}
+
+/// Professionals and assistants. The search form.
+pub async fn find(lang: Lang, s: Session) -> Answer {
+    let r = require_pro(&s).and_then(|()| find_page(lang, &s, &FindQuery::default(), None, &[]));
+    Answer(lang, r)
+}
+
+/// Professionals and assistants. The contextual entry: finds the patient by CAFAT number and
+/// birth date and opens the record (after sign-in when needed: the login keeps this address).
+pub async fn contextual(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<FindQuery>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date))
+        else {
+            return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[]);
+        };
+        let query = PatientQuery::Cafat { cafat, birth_date };
+        let found = match web
+            .app
+            .search_patients(&s.actor, query, ip, crate::now())
+            .await
+        {
+            Ok(found) => found,
+            Err(mds_app::AppError::Invalid { message, .. }) => {
+                return find_page(lang, &s, &q, Some(&message), &[]);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match found.as_slice() {
+            [] => find_page(lang, &s, &q, Some(lang.t("pro.find.none")), &[]),
+            [one] => Ok(Redirect::to(&format!("/pro/records/{}", one.id)).into_response()),
+            several => find_page(lang, &s, &q, None, several),
+        }
+    }
+    .await;
+    Answer(lang, r)
+}
+
+#[derive(Deserialize, Default)]
+pub struct RecordQuery {
+    ok: Option<String>,
+}
+
+fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
+    Some(match ok? {
+        "added" => lang.t("pro.done.added"),
+        "consent" => lang.t("pro.done.consent"),
+        "break_glass" => lang.t("pro.done.break_glass"),
+        "samu" => lang.t("pro.done.samu"),
+        _ => return None,
+    })
+}
+
+/// What the professional may do next, as the policy would permit it.
+pub fn next_steps(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    o: &RecordOverview,
+    error: Option<(&str, &str)>,
+) -> Markup {
+    let l = lang;
+    let n = o.next;
+    let err_for = |form: &str| error.filter(|(f, _)| *f == form).map(|(_, m)| m);
+    let consent_err = err_for("consent");
+    let bg_err = err_for("break_glass");
+    let samu_err = err_for("samu");
+    let inactive = o.patient.record_state == "inactive";
+    html! {
+        @if n.add_document {
+            p { a.button href=(format!("/pro/records/{pid}/add")) { (l.t("pro.record.add")) } }
+        }
+        @if n.request_consent || n.break_glass || n.samu {
+            section aria-labelledby="next-title" {
+                h2 #next-title { (l.t("pro.next.title")) }
+                @if n.request_consent {
+                    form.stack.card method="post" action=(format!("/pro/records/{pid}/consent")) {
+                        h3 { (l.t("pro.next.consent")) }
+                        p.hint #consent-hint { (l.t("pro.next.consent.hint")) }
+                        (layout::form_error("consent-error", consent_err))
+                        (layout::csrf(&s.csrf))
+                        div.field {
+                            label for="purpose" { (l.t("pro.next.purpose")) }
+                            textarea #purpose name="purpose" rows="2" required maxlength="500"
+                                aria-describedby=[layout::described_by(Some("consent-hint"), consent_err.map(|_| "consent-error"))] {}
+                        }
+                        @if inactive {
+                            div.check {
+                                input #attests type="checkbox" name="attests_in_person" value="1";
+                                label for="attests" { (l.t("pro.next.attests")) }
+                            }
+                        }
+                        button type="submit" { (l.t("pro.next.consent.submit")) }
+                    }
+                }
+                @if n.break_glass {
+                    form.stack.card method="post" action=(format!("/pro/records/{pid}/break-glass")) {
+                        h3 { (l.t("pro.next.break_glass")) }
+                        p.hint #bg-hint { (l.t("pro.next.break_glass.hint")) }
+                        (layout::form_error("bg-error", bg_err))
+                        (layout::csrf(&s.csrf))
+                        div.field {
+                            label for="reason" { (l.t("pro.next.reason")) }
+                            textarea #reason name="reason" rows="2" required maxlength="500"
+                                aria-describedby=[layout::described_by(Some("bg-hint"), bg_err.map(|_| "bg-error"))] {}
+                        }
+                        button.danger type="submit" { (l.t("pro.next.break_glass.submit")) }
+                    }
+                }
+                @if n.samu {
+                    form.stack.card method="post" action=(format!("/pro/records/{pid}/samu")) {
+                        h3 { (l.t("pro.next.samu")) }
+                        p.hint #samu-hint { (l.t("pro.next.samu.hint")) }
+                        (layout::form_error("samu-error", samu_err))
+                        (layout::csrf(&s.csrf))
+                        div.field {
+                            label for="call_reference" { (l.t("pro.next.call_reference")) }
+                            input #call_reference type="text" name="call_reference" required maxlength="64"
+                                aria-describedby=[layout::described_by(Some("samu-hint"), samu_err.map(|_| "samu-error"))];
+                        }
+                        button.danger type="submit" { (l.t("pro.next.samu.submit")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The record page of an overview (also shown again with a form's error).
+pub fn record_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    o: &RecordOverview,
+    notice: Option<&str>,
+    error: Option<(&str, &str)>,
+    names: &std::collections::BTreeMap<String, String>,
+) -> Result<Response, WebError> {
+    let l = lang;
+    let title = patient_name(&o.patient);
+    let here = format!("/pro/records/{pid}");
+    let c = chrome(lang, s, &title, &here);
+    let a = &o.access;
+    let href = |d: &mds_app::record::documents::DocumentView| {
+        format!("/pro/records/{pid}/documents/{}", d.id)
+    };
+    render(
+        &c,
+        html! {
+            (layout::notice(notice))
+            p.identity {
+                (l.t("pro.record.born")) " " (views::date(&o.patient.birth_date))
+                " — " (l.t("pro.record.sex")) " " (o.patient.sex)
+                @if o.patient.record_state != "active" { " — " span.tag { (l.t("pro.record.state")) " " (o.patient.record_state) } }
+                @if o.patient.deceased { " — " span.tag { (l.t("pro.record.deceased")) } }
+            }
+            section.access.(if a.permitted { "ok" } else { "no" }) aria-labelledby="access-title" {
+                h2 #access-title { (l.t("pro.record.access")) " : " (views::mode_label(lang, &a.mode)) }
+                p { (a.explanation) }
+                p.muted { (l.t("pro.record.rule")) " " code { (a.rule) } }
+            }
+            (next_steps(lang, s, pid, o, error))
+            @if let Some(page) = &o.documents {
+                h2 { (l.t("pro.record.documents")) }
+                (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
+            }
+        },
+    )
+}
+
+/// Loads the overview of a record and the names of its documents' authors.
+pub async fn overview(
+    web: &Web,
+    s: &Session,
+    pid: &str,
+    ip: Option<String>,
+) -> Result<(RecordOverview, std::collections::BTreeMap<String, String>), WebError> {
+    let q = DocumentQuery {
+        limit: 100,
+        ..DocumentQuery::default()
+    };
+    let o = web
+        .app
+        .record_overview(&s.actor, pid, q, ip, crate::now())
+        .await?;
+    let docs = o.documents.as_ref().map_or(&[][..], |p| &p.items[..]);
+    let names = views::author_names(&web.app, &s.actor, docs).await;
+    Ok((o, names))
+}
+
+/// Professionals and assistants. The record view.
+pub async fn record(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    Query(q): Query<RecordQuery>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let (o, names) = overview(&web, &s, &pid, ip).await?;
+        record_page(
+            lang,
+            &s,
+            &pid,
+            &o,
+            notice_of(lang, q.ok.as_deref()),
+            None,
+            &names,
+        )
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Whoever may read the document. Its metadata.
+pub async fn document(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path((pid, id)): Path<(String, String)>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let d = web
+            .app
+            .document_metadata(&s.actor, &pid, &id, ip, crate::now())
+            .await?;
+        let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
+        let here = format!("/pro/records/{pid}/documents/{id}");
+        let c = chrome(lang, &s, &d.title, &here);
+        let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
+        render(
+            &c,
+            html! {
+                (views::document_details(lang, &d, &names, &href))
+                p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
+            },
+        )
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Whoever may read the document. Its content, as a download.
+pub async fn content(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path((pid, id)): Path<(String, String)>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let c = web
+            .app
+            .document_content_for(&s.actor, &pid, &id, ip, crate::now())
+            .await?;
+        Ok(views::download(c))
+    }
+    .await;
+    Answer(lang, r)
+}

@@ -1,0 +1,82 @@
+//! The support console's landing page: what the console offers today — the self-enrolment
+//! queue and the identity reviews waiting — with the command-line equivalents of the tasks
+//! whose screens come later.
+
+use crate::error::{Answer, WebError};
+use crate::i18n::Lang;
+use crate::layout::{self, Chrome, Portal};
+use crate::session::Session;
+use crate::views;
+use crate::Web;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse};
+use maud::html;
+use mds_domain::AccountKind;
+
+/// Support agents. The enrolment queue and the reviews waiting.
+pub async fn home(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
+    let r = async {
+        s.require(AccountKind::Support)?;
+        let now = crate::now();
+        let queue = web.app.list_self_enrolments(&s.actor, now).await?;
+        let reviews = web.app.list_identity_reviews(&s.actor, now).await?;
+        let l = lang;
+        let c = Chrome {
+            lang,
+            portal: Portal::Support,
+            title: l.t("support.title"),
+            here: "/support",
+            user: Some((&s.actor.display_name, &s.csrf)),
+        };
+        let body = html! {
+            p.lead { (l.t("support.intro")) }
+            h2 { (l.t("support.queue")) " (" (queue.len()) ")" }
+            @if queue.is_empty() {
+                p { (l.t("support.queue.empty")) }
+            } @else {
+                div.table-wrap {
+                    table {
+                        caption { (l.t("support.queue")) }
+                        thead { tr {
+                            th scope="col" { (l.t("support.col.submitted")) }
+                            th scope="col" { (l.t("support.col.name")) }
+                            th scope="col" { (l.t("support.col.birth")) }
+                            th scope="col" { (l.t("support.col.cafat")) }
+                            th scope="col" { (l.t("support.col.scans")) }
+                            th scope="col" { (l.t("support.col.near")) }
+                        } }
+                        tbody {
+                            @for q in &queue {
+                                tr {
+                                    td { (views::instant(q.submitted_at_ms)) }
+                                    td { (q.patient.birth_name.to_uppercase()) " " (q.patient.first_names.join(" ")) }
+                                    td { (views::date(&q.patient.birth_date)) }
+                                    td { (q.cafat) }
+                                    td { (q.scans.len()) }
+                                    td { @if q.near_match_patient_id.is_some() { (l.t("support.near.yes")) } @else { (l.t("support.near.no")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (l.t("support.reviews")) " (" (reviews.len()) ")" }
+            @if reviews.is_empty() {
+                p { (l.t("support.reviews.empty")) }
+            } @else {
+                ul.list {
+                    @for r in &reviews {
+                        li { (views::instant(r.submitted_at_ms)) " — "
+                            (r.candidate.as_ref().map(|c| format!("{} {}", c.birth_name.to_uppercase(), c.first_names.join(" "))).unwrap_or_default()) }
+                    }
+                }
+            }
+            h2 { (l.t("support.cli")) }
+            p { (l.t("support.cli.intro")) }
+            pre { code { "mds admin list-enrolments --as LOGIN\nmds admin validate-enrolment --as LOGIN …\nmds admin suspend --as LOGIN …" } }
+        };
+        Ok::<_, WebError>(Html(layout::page(&c, body).into_string()).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}

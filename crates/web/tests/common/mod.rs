@@ -1,0 +1,346 @@
+//! Shared setup of the portal tests: the real portals' router over a real `App` (fresh SQLite
+//! or PostgreSQL database with the demo data, local vault), called in-process. A `Browser`
+//! keeps its cookies like a browser does and never follows redirects by itself. Every HTML
+//! answer is checked for the security headers and for the absence of inline script or style.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use mds_app::{demo, totp, App, Settings};
+use mds_store::testing::{TestBackend, BOTH};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const SUPPORT: &str = "support@demo.mds.nc";
+pub const DOCTOR: &str = "dr.nea@demo.mds.nc";
+pub const MIDWIFE: &str = "sf.gope@demo.mds.nc";
+pub const NURSE: &str = "inf.kaloi@demo.mds.nc";
+pub const REGULATOR: &str = "dr.wamytan@demo.mds.nc";
+pub const ASSISTANT: &str = "sec.tiaou@demo.mds.nc";
+pub const PATIENT: &str = "marie.wea@demo.mds.nc";
+pub const MARIE_CONTEXT: &str = "/pro/patient?cafat=1234567&birth_date=1985-03-14";
+
+/// The portals' policy, exactly.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Runs `test` once per backend, each on its own runtime, and names the backend when it fails.
+pub fn on_both<F, Fut>(test: F)
+where
+    F: Fn(TestBackend) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in BOTH {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("tokio runtime: {e}"));
+        let run = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(test(backend))));
+        if let Err(p) = run {
+            let message = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            panic!("on the {backend:?} backend: {message}");
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The portals over a demo application.
+pub struct Site {
+    pub app: App,
+    router: Router,
+    pub dir: TempDir,
+}
+
+impl Site {
+    pub async fn demo(backend: TestBackend) -> Self {
+        Self::demo_with(backend, mds_web::WebOptions::default()).await
+    }
+
+    pub async fn demo_with(backend: TestBackend, options: mds_web::WebOptions) -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+        let db = mds_store::testing::fresh(backend, dir.path())
+            .await
+            .unwrap_or_else(|e| panic!("fresh {backend:?} database: {e}"));
+        let (keys, _) = mds_vault::KeyRing::load_or_create(&dir.path().join("master.keys"))
+            .unwrap_or_else(|e| panic!("vault keys: {e}"));
+        let local = mds_vault::LocalDir::open(&dir.path().join("vault"))
+            .unwrap_or_else(|e| panic!("vault directory: {e}"));
+        let vault = mds_vault::Vault::new(mds_vault::Backend::Local(local), keys);
+        let app = App::new(db, vault, Settings::default()).unwrap_or_else(|e| panic!("app: {e:?}"));
+        app.load_demo(mds_domain::Timestamp::from_millis(now_ms()))
+            .await
+            .unwrap_or_else(|e| panic!("load demo: {e:?}"));
+        let router = mds_web::router(app.clone(), options, Router::new());
+        Self { app, router, dir }
+    }
+
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            site: self,
+            cookies: BTreeMap::new(),
+        }
+    }
+}
+
+/// An answer, read whole.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The value of the hidden `csrf` field of the page's first posted form.
+    pub fn csrf(&self) -> String {
+        let after = self
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no csrf field in {}", self.body));
+        after.split('"').next().unwrap_or_default().to_owned()
+    }
+
+    pub fn expect(self, status: StatusCode, what: &str) -> Self {
+        assert_eq!(self.status, status, "{what}: {}", self.body);
+        self
+    }
+
+    /// A redirect (303) to `to`.
+    pub fn redirects_to(self, to: &str, what: &str) -> Self {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "{what}: {}", self.body);
+        assert_eq!(self.location(), to, "{what}");
+        self
+    }
+}
+
+/// What every HTML page must satisfy: the strict policy and companions, and nothing inline.
+pub fn assert_safe_html(p: &Page, what: &str) {
+    let h = |name: &str| {
+        p.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(h("content-security-policy"), CSP, "{what}");
+    assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(h("referrer-policy"), "no-referrer", "{what}");
+    assert!(h("permissions-policy").contains("camera=()"), "{what}");
+    assert_eq!(h("x-frame-options"), "DENY", "{what}");
+    assert_eq!(h("cache-control"), "no-store", "{what}");
+    assert!(h("content-type").starts_with("text/html"), "{what}");
+    let lower = p.body.to_lowercase();
+    assert!(!lower.contains("<style"), "{what}: style element");
+    // Inside tags only: escaped user text holds no `<`, so it is never looked at here.
+    for tag in lower
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or_default())
+    {
+        assert!(!tag.contains(" style="), "{what}: inline style in <{tag}>");
+        assert!(
+            !tag.contains("javascript:"),
+            "{what}: javascript: URL in <{tag}>"
+        );
+        let handler = tag
+            .split_whitespace()
+            .any(|a| a.starts_with("on") && a.contains('='));
+        assert!(!handler, "{what}: event handler in <{tag}>");
+        if tag.starts_with("script") {
+            assert!(tag.contains(" src="), "{what}: inline script");
+        }
+    }
+    assert!(lower.starts_with("<!doctype html><html lang="), "{what}");
+}
+
+pub struct Browser<'a> {
+    site: &'a Site,
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl Browser<'_> {
+    pub async fn send(&mut self, mut req: Request<Body>) -> Page {
+        let what = format!("{} {}", req.method(), req.uri());
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let v = jar
+                .join("; ")
+                .parse()
+                .unwrap_or_else(|e| panic!("cookie header: {e}"));
+            req.headers_mut().insert(header::COOKIE, v);
+        }
+        let response = self
+            .site
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let status = response.status();
+        let headers = response.headers().clone();
+        for c in headers.get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap_or_default();
+            let Some((name, rest)) = c.split_once('=') else {
+                continue;
+            };
+            let value = rest.split(';').next().unwrap_or_default();
+            if value.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: body: {e}"))
+            .to_bytes();
+        let page = Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        };
+        assert!(!status.is_server_error(), "{what}: {status}: {}", page.body);
+        if page
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+        {
+            assert_safe_html(&page, &what);
+        }
+        page
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let req = Request::builder()
+            .uri(path)
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("request: {e}"));
+        self.send(req).await
+    }
+
+    /// A urlencoded form.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .unwrap_or_else(|e| panic!("request: {e}"));
+        self.send(req).await
+    }
+
+    /// A multipart form, fields in order; `file` is (field name, file name, content).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Page {
+        let boundary = "mds-web-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (name, filename, content) = file;
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap_or_else(|e| panic!("request: {e}"));
+        self.send(req).await
+    }
+
+    /// Signs a demo account in through the login form; returns the page it lands on.
+    pub async fn login(&mut self, login: &str, next: &str) -> Page {
+        let form = self
+            .get(&format!("/login?next={}", enc(next)))
+            .await
+            .expect(StatusCode::OK, "login form");
+        let csrf = form.csrf();
+        let code = code_now(login);
+        self.post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", login),
+                ("password", demo::DEMO_PASSWORD),
+                ("totp_code", &code),
+                ("next", next),
+            ],
+        )
+        .await
+    }
+
+    /// Signs in and returns the anti-CSRF token of the new session (from its home page).
+    pub async fn signed_in(&mut self, login: &str) -> String {
+        let landed = self.login(login, "").await;
+        assert_eq!(
+            landed.status,
+            StatusCode::SEE_OTHER,
+            "{login}: {}",
+            landed.body
+        );
+        let home = landed.location().to_owned();
+        self.get(&home).await.expect(StatusCode::OK, &home).csrf()
+    }
+}
+
+/// The current TOTP code of a demo login (each account signs in once per test database).
+pub fn code_now(login: &str) -> String {
+    let secret = demo::demo_totp_secret(login);
+    totp::code_at_step(&secret, totp::step_at(now_ms())).unwrap_or_else(|| panic!("TOTP code"))
+}
+
+pub fn enc(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
