@@ -35,6 +35,7 @@ fn nav(c: &Chrome) -> Markup {
             ("/patient/documents", "nav.patient.documents"),
             ("/patient/care-team", "nav.patient.care_team"),
             ("/patient/consents", "nav.patient.consents"),
+            ("/patient/notifications", "nav.patient.notifications"),
         ],
         Portal::Pro => &[("/pro", "nav.pro.find")],
         Portal::Support => &[("/support", "nav.support.home")],

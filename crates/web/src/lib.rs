@@ -12,6 +12,7 @@ mod i18n;
 mod layout;
 mod login;
 mod patient;
+mod patient_notifications;
 mod pro;
 mod pro_actions;
 mod session;
@@ -60,6 +61,11 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/care-team", get(patient::care_team))
         .route("/consents", get(patient::consents))
         .route("/consents/{id}/answer", post(patient::answer_consent))
+        .route("/notifications", get(patient_notifications::list))
+        .route(
+            "/notifications/{id}/read",
+            post(patient_notifications::mark_read),
+        )
         .fallback(error::not_found);
     let pro = Router::new()
         .route("/", get(pro::find))

@@ -17,7 +17,7 @@ use mds_app::record::documents::{DocumentFilter, DocumentQuery};
 use mds_domain::{AccountKind, DocumentType};
 use serde::Deserialize;
 
-fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
+pub(crate) fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
     Chrome {
         lang,
         portal: Portal::Patient,
@@ -27,12 +27,12 @@ fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chro
     }
 }
 
-fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
+pub(crate) fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
     Ok(Html(layout::page(c, body).into_string()).into_response())
 }
 
 /// The patient's record id.
-async fn record_of(web: &Web, s: &Session) -> Result<String, WebError> {
+pub(crate) async fn record_of(web: &Web, s: &Session) -> Result<String, WebError> {
     s.require(AccountKind::Patient)?;
     Ok(web.app.my_record(&s.actor).await?.patient_id)
 }
@@ -59,6 +59,7 @@ pub async fn home(
             .list_documents(&s.actor, &pid, q, ip, crate::now())
             .await?;
         let names = views::author_names(&web.app, &s.actor, &page.items).await;
+        let unread = web.app.notifications(&s.actor, true, 5, 0).await?;
         let l = lang;
         let title = format!("{} {}", l.t("patient.home.hello"), s.actor.display_name);
         let c = chrome(lang, &s, &title, "/patient");
@@ -66,6 +67,7 @@ pub async fn home(
             &c,
             html! {
                 p.lead { (l.t("patient.home.intro")) }
+                (crate::patient_notifications::unread_summary(lang, &unread))
                 h2 { (l.t("patient.home.latest")) }
                 (views::document_table(lang, (l.t("patient.home.latest"), false), &page.items, &names, &doc_href))
                 p { a href="/patient/documents" { (l.t("patient.home.all")) " (" (page.total) ")" } }
@@ -293,7 +295,8 @@ pub struct Done {
     ok: Option<String>,
 }
 
-/// A patient. Consent requests: pending ones with the one-time code and the answers.
+/// A patient. Consent requests and the answers (the one-time code travels in the request's
+/// notification and e-mail, never stored in clear).
 pub async fn consents(
     State(web): State<Web>,
     lang: Lang,
@@ -343,8 +346,9 @@ pub async fn consents(
                             p { strong { (l.t("consents.purpose")) " : " } (cv.purpose) }
                             p { strong { (l.t("consents.state")) " : " } (state_label(&cv.state))
                                 " — " (views::instant(cv.requested_at_ms)) }
-                            @if let Some(code) = &cv.code {
-                                p.code { (l.t("consents.code")) " " strong.code-value { (code) } }
+                            @if cv.state == "requested" {
+                                p.hint { (l.t("consents.code.where")) " "
+                                    a href="/patient/notifications" { (l.t("nav.patient.notifications")) } }
                             }
                             @if cv.state == "requested" || cv.state == "granted" {
                                 form.inline method="post" action=(format!("/patient/consents/{}/answer", cv.id)) {

@@ -1,5 +1,5 @@
-// Access beyond the care team: consent by one-time code (the patient reads the code shown in
-// their portal), break-glass with a reason, and an assistant who may add but never read.
+// Access beyond the care team: consent by one-time code (the patient reads the code in the
+// request's notification in their portal), break-glass with a reason, and an assistant who may add but never read.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { person, signIn, visit, check, screenshot, submit, BASE, MIDWIFE, NURSE, ASSISTANT, PATIENT, SUPPORT, MARIE } from "../lib.js";
@@ -36,8 +36,11 @@ test("outside the care team: consent by one-time code, then the record is visibl
   await signIn(marie, PATIENT);
   await visit(marie, "/patient/consents", "patient consents");
   assert.ok(await marie.page.getByText("Suivi de grossesse à Koné").isVisible());
-  const code = (await marie.page.locator(".code-value").first().textContent()).trim();
-  assert.match(code, /^\d{6}$/);
+  // The one-time code travels in the request's notification (and e-mail), never stored in clear.
+  await visit(marie, "/patient/notifications", "patient notifications");
+  const text = await marie.page.locator(".notification-text", { hasText: "ce code" }).first().textContent();
+  assert.match(text, /demande à accéder à votre dossier/);
+  const code = text.match(/ce code : (\d{6})/)[1];
 
   await page.getByLabel("Code à usage unique").fill(code);
   await submit(midwife, "Valider le code");
