@@ -123,6 +123,8 @@ fn posts_without_the_session_token_are_refused_with_a_french_page() {
             .post("/patient/consents/x/answer", &[("answer", "approve")])
             .await;
         refused(&p, "consent answer");
+        let p = patient.post("/patient/notifications/x/read", &[]).await;
+        refused(&p, "notification read");
         // The login form is bound to its nonce cookie.
         let mut other = site.browser();
         let p = other
@@ -396,11 +398,16 @@ fn the_record_view_explains_access_and_offers_the_next_step() {
             "{}",
             consents.body
         );
-        let code = consents
+        // The code travels in the request's notification (never stored in clear).
+        let notes = patient
+            .get("/patient/notifications")
+            .await
+            .expect(StatusCode::OK, "notifications");
+        let code = notes
             .body
-            .split("class=\"code-value\">")
+            .split("ce code : ")
             .nth(1)
-            .unwrap()
+            .unwrap_or_else(|| panic!("no code in {}", notes.body))
             .chars()
             .take(6)
             .collect::<String>();
