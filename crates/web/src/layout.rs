@@ -36,6 +36,7 @@ fn nav(c: &Chrome) -> Markup {
             ("/patient/care-team", "nav.patient.care_team"),
             ("/patient/consents", "nav.patient.consents"),
             ("/patient/notifications", "nav.patient.notifications"),
+            ("/patient/history", "nav.patient.history"),
         ],
         Portal::Pro => &[("/pro", "nav.pro.find")],
         Portal::Support => &[("/support", "nav.support.home")],

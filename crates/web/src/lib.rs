@@ -12,6 +12,8 @@ mod i18n;
 mod layout;
 mod login;
 mod patient;
+mod patient_controls;
+mod patient_history;
 mod patient_notifications;
 mod pro;
 mod pro_actions;
@@ -66,6 +68,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/notifications/{id}/read",
             post(patient_notifications::mark_read),
         )
+        .route("/history", get(patient_history::history))
+        .route("/documents/{id}/mask", post(patient_controls::mask))
+        .route("/documents/mask-all", post(patient_controls::mask_all))
+        .route("/care-team/{pro}", post(patient_controls::member))
         .fallback(error::not_found);
     let pro = Router::new()
         .route("/", get(pro::find))

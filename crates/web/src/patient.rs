@@ -195,6 +195,7 @@ pub async fn documents(
             html! {
                 (filter_form(lang, &f, &authors))
                 (views::document_table(lang, (&caption, true), &page.items, &names, &doc_href))
+                @if page.total > 0 { (crate::patient_controls::mask_all_form(lang, &s.csrf)) }
             },
         )
     }
@@ -224,6 +225,7 @@ pub async fn document(
             &c,
             html! {
                 (views::document_details(lang, &d, &names, &href))
+                (crate::patient_controls::mask_form(lang, &s.csrf, &d.id, d.confidential))
                 p { a href="/patient/documents" { (lang.t("document.back")) } }
             },
         )
@@ -258,15 +260,23 @@ pub async fn care_team(
     lang: Lang,
     s: Session,
     ClientIp(ip): ClientIp,
+    Query(done): Query<Done>,
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
+        let notice = match done.ok.as_deref() {
+            Some("remove") => Some(lang.t("team.done.remove")),
+            Some("block") => Some(lang.t("team.done.block")),
+            Some("attending") => Some(lang.t("team.done.attending")),
+            _ => None,
+        };
         let team = web.app.care_team(&s.actor, &pid, ip, crate::now()).await?;
         let l = lang;
         let c = chrome(lang, &s, l.t("patient.care_team.title"), "/patient/care-team");
         render(
             &c,
             html! {
+                (layout::notice(notice))
                 p.lead { (l.t("patient.care_team.intro")) }
                 @if team.is_empty() {
                     p { (l.t("patient.care_team.empty")) }
@@ -279,6 +289,7 @@ pub async fn care_team(
                                 @if m.attending_physician { " " span.tag { (l.t("patient.care_team.attending")) } }
                                 br;
                                 span.muted { (l.t("patient.care_team.since")) " " (views::instant(m.added_at_ms)) }
+                                (crate::patient_controls::member_forms(lang, &s.csrf, &m.professional_account_id, m.attending_physician))
                             }
                         }
                     }

@@ -1,0 +1,153 @@
+//! The patient's controls from the portal: masking a document (or all) from professionals,
+//! and, on the care team page, removing, blocking a professional or declaring the attending
+//! physician. Each form explains its consequence next to its button; each action answers
+//! with a redirect to the page it came from.
+
+use crate::error::{Answer, WebError};
+use crate::form::Posted;
+use crate::i18n::Lang;
+use crate::layout;
+use crate::patient::record_of;
+use crate::session::ClientIp;
+use crate::Web;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+/// The masking form of one document, with its consequence.
+pub fn mask_form(lang: Lang, csrf: &str, doc_id: &str, masked: bool) -> Markup {
+    let l = lang;
+    let action = format!("/patient/documents/{doc_id}/mask");
+    html! {
+        form.inline method="post" action=(action) {
+            (layout::csrf(csrf))
+            @if masked {
+                p.hint { (l.t("mask.is_masked")) " " (l.t("mask.unmask.hint")) }
+                input type="hidden" name="masked" value="0";
+                button.secondary type="submit" { (l.t("mask.unmask")) }
+            } @else {
+                p.hint { (l.t("mask.hint")) }
+                input type="hidden" name="masked" value="1";
+                button.secondary type="submit" { (l.t("mask.mask")) }
+            }
+        }
+    }
+}
+
+/// The "mask all my documents" form, with its consequence.
+pub fn mask_all_form(lang: Lang, csrf: &str) -> Markup {
+    let l = lang;
+    html! {
+        form.inline method="post" action="/patient/documents/mask-all" {
+            (layout::csrf(csrf))
+            p.hint { (l.t("mask.all.hint")) }
+            button.secondary type="submit" { (l.t("mask.all")) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MaskForm {
+    masked: String,
+}
+
+/// A patient. Masks one of their documents from professionals, or lifts that.
+pub async fn mask(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    posted: Result<Posted<MaskForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        let pid = record_of(&web, &s).await?;
+        let masked = match form.masked.as_str() {
+            "1" => true,
+            "0" => false,
+            _ => return Err(WebError::BadRequest),
+        };
+        web.app
+            .set_document_masked(&s.actor, &pid, &id, masked, ip, crate::now())
+            .await?;
+        Ok(Redirect::to(&format!("/patient/documents/{id}")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// A patient. Masks every current document of their record from professionals.
+pub async fn mask_all(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    posted: Result<Posted<NoFields>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, .. } = posted?;
+        let pid = record_of(&web, &s).await?;
+        web.app
+            .mask_all_documents(&s.actor, &pid, ip, crate::now())
+            .await?;
+        Ok(Redirect::to("/patient/documents").into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// The forms of one care-team member, each with its consequence.
+pub fn member_forms(lang: Lang, csrf: &str, pro_id: &str, attending: bool) -> Markup {
+    let l = lang;
+    let action = format!("/patient/care-team/{pro_id}");
+    html! {
+        form.inline method="post" action=(action) {
+            (layout::csrf(csrf))
+            p.hint { (l.t("team.remove.hint")) }
+            button.secondary type="submit" name="do" value="remove" { (l.t("team.remove")) }
+            p.hint { (l.t("team.block.hint")) }
+            button.secondary type="submit" name="do" value="block" { (l.t("team.block")) }
+            @if !attending {
+                p.hint { (l.t("team.attending.hint")) }
+                button.secondary type="submit" name="do" value="attending" { (l.t("team.attending")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(rename = "do")]
+    what: String,
+}
+
+/// A patient. Removes, blocks, or declares attending physician one professional.
+pub async fn member(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(pro): Path<String>,
+    posted: Result<Posted<MemberForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        let pid = record_of(&web, &s).await?;
+        let (app, a, now) = (&web.app, &s.actor, crate::now());
+        match form.what.as_str() {
+            "remove" => app.remove_from_care_team(a, &pid, &pro, ip, now).await?,
+            "block" => app.block_professional(a, &pid, &pro, ip, now).await?,
+            "attending" => {
+                app.declare_attending_physician(a, &pid, Some(&pro), ip, now)
+                    .await?;
+            }
+            _ => return Err(WebError::BadRequest),
+        }
+        let ok = form.what;
+        Ok(Redirect::to(&format!("/patient/care-team?ok={ok}")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
