@@ -49,7 +49,7 @@ test("patient: login page → home → documents → document page", async () =>
 
 test("patient: care team", async () => {
   await visit(marie, "/patient/care-team", "care team");
-  assert.ok(await marie.page.getByText("médecin traitant").isVisible());
+  assert.ok(await marie.page.getByText("médecin traitant", { exact: true }).isVisible());
   assert.ok(await marie.page.getByText("Jean Néa").isVisible());
 });
 
