@@ -72,6 +72,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/documents/{id}/mask", post(patient_controls::mask))
         .route("/documents/mask-all", post(patient_controls::mask_all))
         .route("/care-team/{pro}", post(patient_controls::member))
+        .route("/care-team/add", post(patient_controls::add))
         .fallback(error::not_found);
     let pro = Router::new()
         .route("/", get(pro::find))

@@ -260,17 +260,36 @@ pub async fn care_team(
     lang: Lang,
     s: Session,
     ClientIp(ip): ClientIp,
-    Query(done): Query<Done>,
+    Query(done): Query<TeamQuery>,
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
         let notice = match done.ok.as_deref() {
+            Some("add") => Some(lang.t("team.done.add")),
             Some("remove") => Some(lang.t("team.done.remove")),
             Some("block") => Some(lang.t("team.done.block")),
             Some("attending") => Some(lang.t("team.done.attending")),
             _ => None,
         };
         let team = web.app.care_team(&s.actor, &pid, ip, crate::now()).await?;
+        let q = crate::form::non_empty(&done.q);
+        let found = match &q {
+            Some(q) => web
+                .app
+                .search_professionals(&s.actor, q, 20, 0)
+                .await?
+                .into_iter()
+                .filter(|p| p.state == "active")
+                .filter(|p| !team.iter().any(|m| m.professional_account_id == p.account_id))
+                .map(|p| crate::patient_controls::found::Found {
+                    name: format!("{} {}", p.first_name, p.last_name),
+                    profession: mds_domain::Profession::from_slug(&p.profession)
+                        .map_or(p.profession.clone(), |x| x.label_fr().to_owned()),
+                    account_id: p.account_id,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let l = lang;
         let c = chrome(lang, &s, l.t("patient.care_team.title"), "/patient/care-team");
         render(
@@ -294,11 +313,18 @@ pub async fn care_team(
                         }
                     }
                 }
+                (crate::patient_controls::add_section(lang, &s.csrf, q.as_deref(), &found))
             },
         )
     }
     .await;
     Answer(lang, r)
+}
+
+#[derive(Deserialize, Default)]
+pub struct TeamQuery {
+    ok: Option<String>,
+    q: Option<String>,
 }
 
 #[derive(Deserialize, Default)]

@@ -151,3 +151,71 @@ pub async fn member(
     .await;
     Answer(lang, r)
 }
+
+/// The directory search to add a professional to the care team, and its results (active
+/// accounts not already in the team).
+pub fn add_section(lang: Lang, csrf: &str, q: Option<&str>, found: &[found::Found]) -> Markup {
+    let l = lang;
+    html! {
+        section aria-labelledby="add-title" {
+            h2 #add-title { (l.t("team.add.title")) }
+            form.filters method="get" action="/patient/care-team" role="search" aria-label=(l.t("team.add.title")) {
+                div.field {
+                    label for="t-q" { (l.t("team.add.name")) }
+                    input #t-q type="search" name="q" value=[q];
+                }
+                div.actions { button type="submit" { (l.t("team.add.search")) } }
+            }
+            @if q.is_some() && found.is_empty() { p { (l.t("team.add.none")) } }
+            @if !found.is_empty() {
+                p.hint { (l.t("team.add.hint")) }
+                ul.list {
+                    @for f in found {
+                        li {
+                            strong { (f.name) } " — " (f.profession)
+                            form.inline method="post" action="/patient/care-team/add" {
+                                (layout::csrf(csrf))
+                                input type="hidden" name="pro" value=(f.account_id);
+                                button.secondary type="submit" aria-label=(format!("{} : {}", l.t("team.add"), f.name)) { (l.t("team.add")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Local view types of the care team page.
+pub mod found {
+    /// A professional found in the directory.
+    pub struct Found {
+        pub account_id: String,
+        pub name: String,
+        pub profession: String,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    pro: String,
+}
+
+/// A patient. Adds a professional found in the directory to their care team.
+pub async fn add(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    posted: Result<Posted<AddForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        let pid = record_of(&web, &s).await?;
+        web.app
+            .add_to_care_team(&s.actor, &pid, &form.pro, false, ip, crate::now())
+            .await?;
+        Ok(Redirect::to("/patient/care-team?ok=add").into_response())
+    }
+    .await;
+    Answer(lang, r)
+}

@@ -1,6 +1,6 @@
 //! The patient's screens for the controls of their record, in-process on SQLite and
 //! PostgreSQL: the activity history (filters, cursor), masking a document (and all of them),
-//! and the care team's remove / block / attending-physician forms, each seen from the
+//! and the care team's add (directory search) / remove / block / attending-physician forms, each seen from the
 //! professional's side too.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
@@ -232,5 +232,59 @@ fn the_care_team_page_blocks_removes_and_declares() {
             .await
             .expect(StatusCode::OK, "history");
         assert!(h.body.contains("bloqu"), "{}", h.body);
+        // Adding from the directory: the nurse found by name, added, then sees the record.
+        let found = patient
+            .get("/patient/care-team?q=Kalo")
+            .await
+            .expect(StatusCode::OK, "search");
+        assert!(found.body.contains("Paul Kaloï"), "{}", found.body);
+        let nurse_id = found
+            .body
+            .split("name=\"pro\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let none = patient
+            .get("/patient/care-team?q=Zzyzx")
+            .await
+            .expect(StatusCode::OK, "no match");
+        assert!(
+            none.body.contains("Aucun professionnel actif"),
+            "{}",
+            none.body
+        );
+        patient
+            .post(
+                "/patient/care-team/add",
+                &[("csrf", &csrf), ("pro", &nurse_id)],
+            )
+            .await
+            .redirects_to("/patient/care-team?ok=add", "add");
+        let team = patient
+            .get("/patient/care-team")
+            .await
+            .expect(StatusCode::OK, "with the nurse");
+        assert!(team
+            .body
+            .contains(&format!("/patient/care-team/{nurse_id}")));
+        let mut nurse = site.browser();
+        nurse.signed_in(NURSE).await;
+        let nrecord = nurse.get(MARIE_CONTEXT).await.location().to_owned();
+        let view = nurse.get(&nrecord).await.expect(StatusCode::OK, "nurse");
+        assert!(
+            view.body.contains("Votre accès : équipe de soins"),
+            "{}",
+            view.body
+        );
+        patient
+            .post(
+                "/patient/care-team/add",
+                &[("csrf", &csrf), ("pro", "nobody")],
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY, "unknown professional");
     });
 }

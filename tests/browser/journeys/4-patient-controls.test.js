@@ -90,6 +90,12 @@ test("the patient blocks a professional: that professional is refused", async ()
   const { page } = m;
   await visit(m, "/patient/care-team", "care team with its controls");
   assert.ok(await page.getByText("Ce professionnel ne pourra plus ni consulter ni alimenter votre dossier.").first().isVisible());
+  // The directory search to add a professional (not added here: later journeys keep the demo team).
+  await page.getByLabel("Nom du professionnel").fill("Kalo");
+  await submit(m, "Rechercher");
+  await check(m, "care team search results");
+  assert.ok(await page.getByRole("button", { name: "Ajouter à mon équipe de soins : Paul Kaloï" }).isVisible());
+  await visit(m, "/patient/care-team", "care team again");
   const member = page.locator("ul.list li", { hasText: "Claire Leroux" });
   await Promise.all([page.waitForNavigation(), member.getByRole("button", { name: "Bloquer ce professionnel" }).click()]);
   await check(m, "care team after blocking");
