@@ -1,7 +1,7 @@
 //! The patient's screens for the controls of their record, in-process on SQLite and
 //! PostgreSQL: the activity history (filters, cursor), masking a document (and all of them),
-//! and the care team's add (directory search) / remove / block / attending-physician forms, each seen from the
-//! professional's side too.
+//! and the care team's forms (add from the directory, remove, block, attending physician),
+//! each seen from the professional's side too.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 mod common;
