@@ -38,7 +38,10 @@ fn nav(c: &Chrome) -> Markup {
             ("/patient/notifications", "nav.patient.notifications"),
         ],
         Portal::Pro => &[("/pro", "nav.pro.find")],
-        Portal::Support => &[("/support", "nav.support.home")],
+        Portal::Support => &[
+            ("/support", "nav.support.home"),
+            ("/support/professionals", "nav.support.directory"),
+        ],
     };
     let path = c.here.split('?').next().unwrap_or_default();
     html! {

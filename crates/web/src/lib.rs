@@ -17,6 +17,7 @@ mod pro;
 mod pro_actions;
 mod session;
 mod support;
+mod support_directory;
 mod views;
 
 pub use error::WebError;
@@ -89,6 +90,16 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .fallback(error::not_found);
     let support = Router::new()
         .route("/", get(support::home))
+        .route("/professionals", get(support_directory::list))
+        .route("/professionals/{id}", get(support_directory::show))
+        .route(
+            "/professionals/{id}/suspend",
+            post(support_directory::suspend),
+        )
+        .route(
+            "/professionals/{id}/reactivate",
+            post(support_directory::reactivate),
+        )
         .fallback(error::not_found);
     Router::new()
         .route("/", get(login::root))
