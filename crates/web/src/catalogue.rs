@@ -206,4 +206,18 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("directory.reactivate", "Réactiver ce compte", "Reactivate this account"),
     ("directory.reactivate.consequence", "Le professionnel pourra de nouveau se connecter.", "The professional will be able to sign in again."),
     ("directory.back", "Retour à l'annuaire", "Back to the directory"),
+    // Support console: supervision alerts
+    ("nav.support.alerts", "Alertes de supervision", "Supervision alerts"),
+    ("alerts.title", "Alertes de supervision", "Supervision alerts"),
+    ("alerts.intro", "Les accès inhabituels relevés dans le journal. Examinez chaque alerte et notez ce que vous avez vérifié.", "Unusual accesses found in the audit log. Examine each alert and note what you checked."),
+    ("alerts.filter", "Filtrer les alertes", "Filter the alerts"),
+    ("alerts.open", "À examiner", "To examine"),
+    ("alerts.reviewed", "Examinées", "Examined"),
+    ("alerts.none", "Aucune alerte.", "No alert."),
+    ("alerts.subject", "Compte concerné", "Account concerned"),
+    ("alerts.raised", "Relevée le", "Raised on"),
+    ("alerts.count", "occurrences :", "occurrences:"),
+    ("alerts.comment", "Commentaire (obligatoire, tracé dans le journal)", "Comment (required, kept in the audit log)"),
+    ("alerts.reviewed_at", "Examinée le", "Examined on"),
+    ("alerts.review", "Marquer comme examinée", "Mark as examined"),
 ];

@@ -41,6 +41,7 @@ fn nav(c: &Chrome) -> Markup {
         Portal::Support => &[
             ("/support", "nav.support.home"),
             ("/support/professionals", "nav.support.directory"),
+            ("/support/alerts", "nav.support.alerts"),
         ],
     };
     let path = c.here.split('?').next().unwrap_or_default();

@@ -17,6 +17,7 @@ mod pro;
 mod pro_actions;
 mod session;
 mod support;
+mod support_alerts;
 mod support_directory;
 mod views;
 
@@ -91,6 +92,8 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
     let support = Router::new()
         .route("/", get(support::home))
         .route("/professionals", get(support_directory::list))
+        .route("/alerts", get(support_alerts::list))
+        .route("/alerts/{id}/review", post(support_alerts::review))
         .route("/professionals/{id}", get(support_directory::show))
         .route(
             "/professionals/{id}/suspend",

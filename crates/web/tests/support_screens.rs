@@ -1,6 +1,7 @@
 //! The support console's screens, in-process on SQLite and PostgreSQL: the directory of
 //! professionals (search, one page each, suspend and reactivate with a reason, the
-//! suspended professional's open session refused at its next page).
+//! suspended professional's open session refused at its next page) and the supervision
+//! alerts (list, review with a comment).
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 mod common;
@@ -135,4 +136,78 @@ fn the_directory_is_for_support_agents_only() {
             .await
             .expect(StatusCode::NOT_FOUND, "unknown professional");
     });
+}
+
+#[test]
+fn support_reviews_a_supervision_alert_with_a_comment() {
+    on_both(|backend| async move {
+        let site = Site::demo(backend).await;
+        site.app.run_supervision(now()).await.unwrap();
+        let mut support = site.browser();
+        let csrf = support.signed_in(SUPPORT).await;
+        let before = support
+            .get("/support/alerts")
+            .await
+            .expect(StatusCode::OK, "alerts");
+        assert!(!before.body.contains("/review\""), "{}", before.body);
+
+        // A burst of denials: the nurse opens a record outside her care again and again.
+        let mut nurse = site.browser();
+        nurse.signed_in(NURSE).await;
+        let record = nurse.get(MARIE_CONTEXT).await.location().to_owned();
+        for _ in 0..12 {
+            nurse.get(&format!("{record}/documents/nope")).await;
+        }
+        let report = site.app.run_supervision(now()).await.unwrap();
+        assert!(report.alerts_raised >= 1, "{report:?}");
+
+        let open = support
+            .get("/support/alerts?state=open")
+            .await
+            .expect(StatusCode::OK, "open alerts");
+        assert!(open.body.contains("Kaloï"), "{}", open.body);
+        let start = open.body.find("action=\"/support/alerts/").unwrap() + "action=\"".len();
+        let end = start + open.body[start..].find('"').unwrap();
+        let review = open.body[start..end].to_owned();
+
+        // The comment is required (a French message), the session's token too.
+        let empty = support
+            .post(&review, &[("csrf", &csrf), ("comment", "  ")])
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Un commentaire est obligatoire"));
+        let comment = "<script>alert(1)</script> appel passé à l'infirmière";
+        let forged = support.post(&review, &[("comment", comment)]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+        support
+            .post(&review, &[("csrf", &csrf), ("comment", comment)])
+            .await
+            .redirects_to("/support/alerts?state=reviewed", "review");
+        let reviewed = support
+            .get("/support/alerts?state=reviewed")
+            .await
+            .expect(StatusCode::OK, "reviewed");
+        assert!(reviewed
+            .body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; appel passé"));
+        assert!(!reviewed.body.contains(&format!("action=\"{review}\"")));
+        let again = support
+            .post(&review, &[("csrf", &csrf), ("comment", "encore")])
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+
+        let mut pro = site.browser();
+        pro.signed_in(DOCTOR).await;
+        pro.get("/support/alerts")
+            .await
+            .redirects_to("/", "professionals are sent back");
+    });
+}
+
+fn now() -> mds_domain::Timestamp {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    mds_domain::Timestamp::from_millis(i64::try_from(d.as_millis()).unwrap())
 }
