@@ -19,6 +19,7 @@ mod session;
 mod support;
 mod support_alerts;
 mod support_directory;
+mod support_enrolments;
 mod views;
 
 pub use error::WebError;
@@ -93,6 +94,16 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/", get(support::home))
         .route("/professionals", get(support_directory::list))
         .route("/alerts", get(support_alerts::list))
+        .route("/enrolments/{rid}", get(support_enrolments::show))
+        .route(
+            "/enrolments/{rid}/scans/{sid}",
+            get(support_enrolments::scan),
+        )
+        .route(
+            "/enrolments/{rid}/validate",
+            post(support_enrolments::validate),
+        )
+        .route("/enrolments/{rid}/reject", post(support_enrolments::reject))
         .route("/alerts/{id}/review", post(support_alerts::review))
         .route("/professionals/{id}", get(support_directory::show))
         .route(

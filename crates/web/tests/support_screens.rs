@@ -211,3 +211,139 @@ fn now() -> mds_domain::Timestamp {
         .unwrap();
     mds_domain::Timestamp::from_millis(i64::try_from(d.as_millis()).unwrap())
 }
+
+const PDF: &[u8] = b"%PDF-1.4\ncarte d'identite\n";
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3];
+const PASSWORD: &str = "Kanak-Santé-2026!";
+
+/// A request in the queue, sent through the use case the public form will call.
+async fn enrol(
+    site: &Site,
+    name: &str,
+    cafat: &str,
+    email: &str,
+) -> mds_app::self_enrolment::EnrolmentReceipt {
+    let e = mds_app::self_enrolment::SelfEnrolment {
+        identity: mds_domain::identity::IdentityInput {
+            cafat: cafat.into(),
+            birth_name: name.into(),
+            first_names: vec!["Josiane".into()],
+            birth_date: "1991-02-03".into(),
+            sex: "F".into(),
+            birth_place: "98814".into(),
+        },
+        email: email.into(),
+        phone: Some("+687 25 12 34".into()),
+        password: PASSWORD.into(),
+        identity_document: PDF.to_vec(),
+        cafat_card: PNG.to_vec(),
+    };
+    site.app
+        .submit_self_enrolment(e, None, now())
+        .await
+        .unwrap()
+}
+
+/// The address after `prefix` in the first `href="prefix…"` or `src="prefix…"` of a page.
+fn link(body: &str, attr: &str, prefix: &str) -> String {
+    let needle = format!("{attr}=\"{prefix}");
+    let start = body.find(&needle).unwrap() + attr.len() + 2;
+    let end = start + body[start..].find('"').unwrap();
+    body[start..end].to_owned()
+}
+
+#[test]
+fn support_compares_the_scans_with_the_traits_then_validates_or_rejects() {
+    on_both(|backend| async move {
+        let site = Site::demo(backend).await;
+        let first = enrol(&site, "Wahmetu", "777111", "josiane.w@example.nc").await;
+        let second = enrol(&site, "Poindi", "777222", "autre.w@example.nc").await;
+        let mut support = site.browser();
+        let csrf = support.signed_in(SUPPORT).await;
+        let home = support
+            .get("/support")
+            .await
+            .expect(StatusCode::OK, "queue");
+        let page = format!("/support/enrolments/{}", first.request_id);
+        assert!(
+            home.body.contains(&format!("href=\"{page}\"")),
+            "{}",
+            home.body
+        );
+
+        let shown = support.get(&page).await.expect(StatusCode::OK, "request");
+        for text in [
+            "WAHMETU",
+            "Josiane",
+            "777111",
+            "josiane.w@example.nc",
+            "Carte CAFAT",
+        ] {
+            assert!(shown.body.contains(text), "{text}: {}", shown.body);
+        }
+        let image = link(&shown.body, "src", &format!("{page}/scans/"));
+        let pdf = link(&shown.body, "href", &format!("{page}/scans/"));
+        assert_ne!(image, pdf);
+        let png = support.get(&image).await.expect(StatusCode::OK, "image");
+        assert_eq!(png.headers["content-type"], "image/png");
+        assert!(png.body.ends_with("PNG\r\n\u{1a}\n\u{1}\u{2}\u{3}"), "decrypted scan");
+        let doc = support.get(&pdf).await.expect(StatusCode::OK, "pdf");
+        assert_eq!(doc.headers["content-type"], "application/pdf");
+        assert!(doc.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"));
+
+        let mut pro = site.browser();
+        pro.signed_in(DOCTOR).await;
+        pro.get(&image)
+            .await
+            .redirects_to("/", "professionals see no scan");
+        pro.get(&page).await.redirects_to("/", "nor the request");
+
+        let forged = support.post(&format!("{page}/validate"), &[]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let done = support
+            .post(&format!("{page}/validate"), &[("csrf", &csrf)])
+            .await
+            .expect(StatusCode::OK, "validated");
+        assert!(done.body.contains("Inscription validée"));
+        let start = done.body.find("id=\"enrolment-token\">").unwrap() + 21;
+        let token = &done.body[start..start + done.body[start..].find('<').unwrap()];
+        // The token shown is the one that activates the account's second factor.
+        site.app
+            .begin_enrolment(token, "Autre-Mot-de-passe-2026", now())
+            .await
+            .unwrap();
+        support
+            .get(&page)
+            .await
+            .expect(StatusCode::NOT_FOUND, "no longer pending");
+
+        let other = format!("/support/enrolments/{}", second.request_id);
+        let empty = support
+            .post(
+                &format!("{other}/reject"),
+                &[("csrf", &csrf), ("reason", " ")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let reason = "La carte CAFAT est illisible : envoyez une photo nette.";
+        support
+            .post(
+                &format!("{other}/reject"),
+                &[("csrf", &csrf), ("reason", reason)],
+            )
+            .await
+            .redirects_to("/support", "rejected");
+        let status = site
+            .app
+            .self_enrolment_status(&second.status_token)
+            .await
+            .unwrap();
+        assert_eq!(
+            (status.status.as_str(), status.reason.as_deref()),
+            ("rejected", Some(reason))
+        );
+    });
+}
