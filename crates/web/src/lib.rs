@@ -5,6 +5,7 @@
 //! POST carries the session's anti-CSRF token; actions answer with a redirect (POST → GET).
 
 mod assets;
+mod enrol;
 mod error;
 mod form;
 mod headers;
@@ -121,6 +122,23 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/logout", post(login::logout))
         .route("/lang/{lang}", get(login::lang))
         .route("/static/{file}", get(assets::serve))
+        .route(
+            "/inscription",
+            get(enrol::form)
+                .post(enrol::submit)
+                .layer(DefaultBodyLimit::max(
+                    2 * mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
+                )),
+        )
+        .route(
+            "/inscription/suivi",
+            get(enrol::status_form).post(enrol::status),
+        )
+        .route(
+            "/activation",
+            get(enrol::activation_form).post(enrol::activation),
+        )
+        .route("/activation/confirm", post(enrol::confirm))
         .nest("/patient", patient)
         .nest("/pro", pro)
         .nest("/support", support)

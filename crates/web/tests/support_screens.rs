@@ -286,7 +286,10 @@ fn support_compares_the_scans_with_the_traits_then_validates_or_rejects() {
         assert_ne!(image, pdf);
         let png = support.get(&image).await.expect(StatusCode::OK, "image");
         assert_eq!(png.headers["content-type"], "image/png");
-        assert!(png.body.ends_with("PNG\r\n\u{1a}\n\u{1}\u{2}\u{3}"), "decrypted scan");
+        assert!(
+            png.body.ends_with("PNG\r\n\u{1a}\n\u{1}\u{2}\u{3}"),
+            "decrypted scan"
+        );
         let doc = support.get(&pdf).await.expect(StatusCode::OK, "pdf");
         assert_eq!(doc.headers["content-type"], "application/pdf");
         assert!(doc.headers["content-disposition"]
@@ -345,5 +348,186 @@ fn support_compares_the_scans_with_the_traits_then_validates_or_rejects() {
             (status.status.as_str(), status.reason.as_deref()),
             ("rejected", Some(reason))
         );
+    });
+}
+
+/// A multipart form with text fields then files, in order.
+async fn post_parts(
+    b: &mut Browser<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Page {
+    use axum::body::Body;
+    use axum::http::{header, Method, Request};
+    let boundary = "support-screens-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, content) in files {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    b.send(req).await
+}
+
+/// The text of the element `id` (a `code` element) of a page.
+fn code_of(body: &str, id: &str) -> String {
+    let needle = format!("id=\"{id}\">");
+    let start = body.find(&needle).unwrap_or_else(|| panic!("{id}: {body}")) + needle.len();
+    body[start..start + body[start..].find('<').unwrap()].to_owned()
+}
+
+#[test]
+fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
+    on_both(|backend| async move {
+        let site = Site::demo(backend).await;
+        let mut person = site.browser();
+        let form = person
+            .get("/inscription")
+            .await
+            .expect(StatusCode::OK, "form");
+        let csrf = form.csrf();
+        let email = "josiane.poindi@example.nc";
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("birth_name", "Poindi"),
+            ("first_names", "Josiane Marie"),
+            ("birth_date", "1990-04-05"),
+            ("sex", "F"),
+            ("birth_place", "98818"),
+            ("cafat", "555444"),
+            ("email", "pas-une-adresse"),
+            ("phone", ""),
+            ("password", PASSWORD),
+        ];
+        let files: &[(&str, &[u8])] = &[("identity_document", PDF), ("cafat_card", PNG)];
+        let mut stranger = site.browser();
+        let forged = post_parts(&mut stranger, "/inscription", &fields, files).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "no nonce cookie");
+        let refused = post_parts(&mut person, "/inscription", &fields, files).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("n'est pas valide"),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("value=\"Poindi\""),
+            "typed values kept"
+        );
+        fields[7] = ("email", email);
+        let sent = post_parts(&mut person, "/inscription", &fields, files)
+            .await
+            .expect(StatusCode::OK, "sent");
+        let tracking = code_of(&sent.body, "status-token");
+
+        let status_form = person.get("/inscription/suivi").await;
+        let csrf = status_form.csrf();
+        let pending = person
+            .post(
+                "/inscription/suivi",
+                &[("csrf", &csrf), ("token", &tracking)],
+            )
+            .await
+            .expect(StatusCode::OK, "status");
+        assert!(pending.body.contains("en cours de vérification"));
+
+        let mut support = site.browser();
+        let s_csrf = support.signed_in(SUPPORT).await;
+        let queue = support.get("/support").await;
+        let request = link(&queue.body, "href", "/support/enrolments/");
+        let shown = support
+            .get(&request)
+            .await
+            .expect(StatusCode::OK, "request");
+        assert!(shown.body.contains("POINDI") && shown.body.contains("Josiane Marie"));
+        let done = support
+            .post(&format!("{request}/validate"), &[("csrf", &s_csrf)])
+            .await
+            .expect(StatusCode::OK, "validated");
+        let activation = code_of(&done.body, "enrolment-token");
+
+        let validated = person
+            .post(
+                "/inscription/suivi",
+                &[("csrf", &csrf), ("token", &tracking)],
+            )
+            .await;
+        assert!(validated.body.contains("Votre demande est validée"));
+
+        let csrf = person.get("/activation").await.csrf();
+        let wrong = person
+            .post(
+                "/activation",
+                &[("csrf", &csrf), ("token", "nope"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            wrong.body
+        );
+        let password = "Nouveau-mot-de-passe-2026";
+        let step1 = person
+            .post(
+                "/activation",
+                &[
+                    ("csrf", &csrf),
+                    ("token", &activation),
+                    ("password", password),
+                ],
+            )
+            .await
+            .expect(StatusCode::OK, "secret");
+        let secret = code_of(&step1.body, "totp-secret");
+        let step = mds_app::totp::step_at(now().millis());
+        let code = mds_app::totp::code_at_step(&secret, step).unwrap();
+        person
+            .post(
+                "/activation/confirm",
+                &[
+                    ("csrf", &csrf),
+                    ("token", &activation),
+                    ("secret", &secret),
+                    ("code", &code),
+                ],
+            )
+            .await
+            .redirects_to("/login", "activated");
+
+        let csrf = person.get("/login").await.csrf();
+        let next = mds_app::totp::code_at_step(&secret, step + 1).unwrap();
+        person
+            .post(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("login", email),
+                    ("password", password),
+                    ("totp_code", &next),
+                    ("next", ""),
+                ],
+            )
+            .await
+            .redirects_to("/patient", "the person signs in");
+        let home = person.get("/patient").await.expect(StatusCode::OK, "home");
+        assert!(home.body.contains("Josiane"), "{}", home.body);
     });
 }
