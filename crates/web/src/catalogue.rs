@@ -273,4 +273,5 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("activation.confirm", "Activer mon compte", "Activate my account"),
     ("root.enrol", "Créer mon dossier", "Create my record"),
     ("root.enrol.hint", "Vous n'avez pas encore de compte patient : inscrivez-vous avec vos pièces d'identité.", "No patient account yet: enrol with your identity documents."),
+    ("enrol.cafat", "Numéro CAFAT", "CAFAT number"),
 ];

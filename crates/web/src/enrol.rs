@@ -96,7 +96,7 @@ fn enrol_page(
                     }
                 }
             }
-            (field("cafat", l.t("support.col.cafat"), "text", &v.cafat, "off"))
+            (field("cafat", l.t("enrol.cafat"), "text", &v.cafat, "off"))
             (field("email", l.t("enrol.email"), "email", email, "email"))
             div.field {
                 label for="phone" { (l.t("enrol.phone")) }
