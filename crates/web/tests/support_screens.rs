@@ -531,3 +531,50 @@ fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
         assert!(home.body.contains("Josiane"), "{}", home.body);
     });
 }
+
+#[test]
+fn a_rejection_reason_reaches_the_person_as_text() {
+    on_both(|backend| async move {
+        let site = Site::demo(backend).await;
+        let receipt = enrol(&site, "Naisseline", "777333", "n.n@example.nc").await;
+        let mut support = site.browser();
+        let csrf = support.signed_in(SUPPORT).await;
+        let reason = "<script>alert(1)</script> <b>Photo floue</b>";
+        support
+            .post(
+                &format!("/support/enrolments/{}/reject", receipt.request_id),
+                &[("csrf", &csrf), ("reason", reason)],
+            )
+            .await
+            .redirects_to("/support", "rejected");
+        let mut person = site.browser();
+        let csrf = person.get("/inscription/suivi").await.csrf();
+        let forged = site
+            .browser()
+            .post(
+                "/inscription/suivi",
+                &[("csrf", &csrf), ("token", &receipt.status_token)],
+            )
+            .await;
+        assert_eq!(
+            forged.status,
+            StatusCode::FORBIDDEN,
+            "the nonce cookie is required"
+        );
+        let status = person
+            .post(
+                "/inscription/suivi",
+                &[("csrf", &csrf), ("token", &receipt.status_token)],
+            )
+            .await
+            .expect(StatusCode::OK, "status");
+        assert!(status.body.contains("Votre demande a été refusée."));
+        assert!(status
+            .body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;Photo floue&lt;/b&gt;"));
+        let unknown = person
+            .post("/inscription/suivi", &[("csrf", &csrf), ("token", "nope")])
+            .await;
+        assert!(unknown.body.contains("Ce numéro de suivi est inconnu."));
+    });
+}
