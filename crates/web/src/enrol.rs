@@ -1,7 +1,6 @@
 //! Self-enrolment for a person, anonymous: the traits and the two identity scans (the form
 //! is bound to the login nonce cookie like the sign-in form), the tracking code shown once,
-//! the status read with that code, and the activation of the account's second factor with
-//! the code support hands over after validation. Every rule is in the use cases.
+//! and the status read with that code (activation: `enrol_activation`). Every rule is in the use cases.
 
 use crate::error::WebError;
 use crate::i18n::Lang;
@@ -12,14 +11,14 @@ use crate::Web;
 use axum::extract::{Multipart, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
 use mds_app::self_enrolment::SelfEnrolment;
 use mds_app::AppError;
 use mds_domain::identity::IdentityInput;
 use serde::Deserialize;
 
-fn shell(lang: Lang, title: &str, here: &str, body: Markup) -> Markup {
+pub(crate) fn shell(lang: Lang, title: &str, here: &str, body: Markup) -> Markup {
     let c = Chrome {
         lang,
         portal: Portal::Public,
@@ -31,7 +30,7 @@ fn shell(lang: Lang, title: &str, here: &str, body: Markup) -> Markup {
 }
 
 /// The page, with a fresh (or the current) nonce cookie and its form token.
-fn with_nonce(
+pub(crate) fn with_nonce(
     web: &Web,
     parts: &Parts,
     status: StatusCode,
@@ -49,7 +48,7 @@ fn with_nonce(
         .into_response()
 }
 
-fn nonce_ok(web: &Web, parts: &Parts, sent: &str) -> bool {
+pub(crate) fn nonce_ok(web: &Web, parts: &Parts, sent: &str) -> bool {
     session::login_nonce(parts, web.options.secure_cookies)
         .is_some_and(|n| session::same(sent, &mds_app::auth::csrf_token(&n)))
 }
@@ -214,15 +213,15 @@ pub async fn submit(
 #[derive(Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
-    token: String,
+    pub token: String,
     #[serde(default)]
-    password: String,
+    pub password: String,
     #[serde(default)]
-    code: String,
+    pub code: String,
     #[serde(default)]
-    secret: String,
+    pub secret: String,
 }
 
 fn status_page(lang: Lang, csrf: &str, answer: Option<Markup>) -> Markup {
@@ -282,120 +281,4 @@ pub async fn status(
     with_nonce(&web, &parts, StatusCode::OK, |csrf| {
         status_page(lang, csrf, Some(answer))
     })
-}
-
-fn activation_page(lang: Lang, csrf: &str, error: Option<&str>) -> Markup {
-    let l = lang;
-    let body = html! {
-        p.lead { (l.t("activation.intro")) }
-        (layout::form_error("activation-error", error))
-        form.stack method="post" action="/activation" {
-            (layout::csrf(csrf))
-            div.field {
-                label for="token" { (l.t("activation.token")) }
-                input #token type="text" name="token" autocomplete="off" required;
-            }
-            div.field {
-                label for="password" { (l.t("activation.password")) }
-                p.hint #password-hint { (l.t("enrol.password.hint")) }
-                input #password type="password" name="password" autocomplete="new-password" required aria-describedby="password-hint";
-            }
-            button type="submit" { (l.t("activation.submit")) }
-        }
-    };
-    shell(lang, l.t("activation.title"), "/activation", body)
-}
-
-/// Anyone. Activation, step 1: the code from support and a password.
-pub async fn activation_form(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Response {
-    with_nonce(&web, &parts, StatusCode::OK, |csrf| {
-        activation_page(lang, csrf, None)
-    })
-}
-
-fn confirm_page(lang: Lang, csrf: &str, token: &str, secret: &str, error: Option<&str>) -> Markup {
-    let l = lang;
-    let body = html! {
-        (layout::form_error("confirm-error", error))
-        p { (l.t("activation.secret.intro")) }
-        p { code #totp-secret { (secret) } }
-        form.stack method="post" action="/activation/confirm" {
-            (layout::csrf(csrf))
-            input type="hidden" name="token" value=(token);
-            input type="hidden" name="secret" value=(secret);
-            div.field {
-                label for="code" { (l.t("login.code")) }
-                input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required;
-            }
-            button type="submit" { (l.t("activation.confirm")) }
-        }
-    };
-    shell(lang, l.t("activation.title"), "/activation", body)
-}
-
-/// Anyone holding the activation code. Sets the password and shows the new second factor.
-pub async fn activation(
-    State(web): State<Web>,
-    lang: Lang,
-    Req(parts): Req,
-    form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
-    };
-    if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.page(lang);
-    }
-    let token = f.token.trim();
-    match web
-        .app
-        .begin_enrolment(token, &f.password, crate::now())
-        .await
-    {
-        Ok(t) => with_nonce(&web, &parts, StatusCode::OK, |csrf| {
-            confirm_page(lang, csrf, token, &t.totp_secret, None)
-        }),
-        Err(
-            e @ (AppError::Invalid { .. }
-            | AppError::Conflict { .. }
-            | AppError::Forbidden
-            | AppError::NotFound),
-        ) => {
-            let msg = e.public_message();
-            with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
-                activation_page(lang, csrf, Some(&msg))
-            })
-        }
-        Err(e) => WebError::from(e).page(lang),
-    }
-}
-
-/// Anyone holding the activation code. Proves the authenticator works; then sign in.
-pub async fn confirm(
-    State(web): State<Web>,
-    lang: Lang,
-    Req(parts): Req,
-    form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
-    };
-    if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.page(lang);
-    }
-    match web
-        .app
-        .confirm_enrolment(f.token.trim(), f.code.trim(), crate::now())
-        .await
-    {
-        Ok(()) => Redirect::to("/login").into_response(),
-        Err(e @ AppError::Invalid { .. }) => {
-            let msg = e.public_message();
-            let secret = f.secret.clone();
-            with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
-                confirm_page(lang, csrf, f.token.trim(), &secret, Some(&msg))
-            })
-        }
-        Err(e) => WebError::from(e).page(lang),
-    }
 }

@@ -6,6 +6,7 @@
 
 mod assets;
 mod enrol;
+mod enrol_activation;
 mod error;
 mod form;
 mod headers;
@@ -136,9 +137,9 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         )
         .route(
             "/activation",
-            get(enrol::activation_form).post(enrol::activation),
+            get(enrol_activation::activation_form).post(enrol_activation::activation),
         )
-        .route("/activation/confirm", post(enrol::confirm))
+        .route("/activation/confirm", post(enrol_activation::confirm))
         .nest("/patient", patient)
         .nest("/pro", pro)
         .nest("/support", support)
