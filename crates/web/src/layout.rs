@@ -39,7 +39,11 @@ fn nav(c: &Chrome) -> Markup {
             ("/patient/history", "nav.patient.history"),
         ],
         Portal::Pro => &[("/pro", "nav.pro.find")],
-        Portal::Support => &[("/support", "nav.support.home")],
+        Portal::Support => &[
+            ("/support", "nav.support.home"),
+            ("/support/professionals", "nav.support.directory"),
+            ("/support/alerts", "nav.support.alerts"),
+        ],
     };
     let path = c.here.split('?').next().unwrap_or_default();
     html! {

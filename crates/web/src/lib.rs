@@ -5,6 +5,8 @@
 //! POST carries the session's anti-CSRF token; actions answer with a redirect (POST → GET).
 
 mod assets;
+mod enrol;
+mod enrol_activation;
 mod error;
 mod form;
 mod headers;
@@ -19,6 +21,9 @@ mod pro;
 mod pro_actions;
 mod session;
 mod support;
+mod support_alerts;
+mod support_directory;
+mod support_enrolments;
 mod views;
 
 pub use error::WebError;
@@ -96,6 +101,28 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .fallback(error::not_found);
     let support = Router::new()
         .route("/", get(support::home))
+        .route("/professionals", get(support_directory::list))
+        .route("/alerts", get(support_alerts::list))
+        .route("/enrolments/{rid}", get(support_enrolments::show))
+        .route(
+            "/enrolments/{rid}/scans/{sid}",
+            get(support_enrolments::scan),
+        )
+        .route(
+            "/enrolments/{rid}/validate",
+            post(support_enrolments::validate),
+        )
+        .route("/enrolments/{rid}/reject", post(support_enrolments::reject))
+        .route("/alerts/{id}/review", post(support_alerts::review))
+        .route("/professionals/{id}", get(support_directory::show))
+        .route(
+            "/professionals/{id}/suspend",
+            post(support_directory::suspend),
+        )
+        .route(
+            "/professionals/{id}/reactivate",
+            post(support_directory::reactivate),
+        )
         .fallback(error::not_found);
     Router::new()
         .route("/", get(login::root))
@@ -103,6 +130,23 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/logout", post(login::logout))
         .route("/lang/{lang}", get(login::lang))
         .route("/static/{file}", get(assets::serve))
+        .route(
+            "/inscription",
+            get(enrol::form)
+                .post(enrol::submit)
+                .layer(DefaultBodyLimit::max(
+                    2 * mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
+                )),
+        )
+        .route(
+            "/inscription/suivi",
+            get(enrol::status_form).post(enrol::status),
+        )
+        .route(
+            "/activation",
+            get(enrol_activation::activation_form).post(enrol_activation::activation),
+        )
+        .route("/activation/confirm", post(enrol_activation::confirm))
         .nest("/patient", patient)
         .nest("/pro", pro)
         .nest("/support", support)

@@ -56,6 +56,7 @@ pub async fn root(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Answer
                 li { a.card href="/patient" { strong { (l.t("root.patient")) } span { (l.t("root.patient.hint")) } } }
                 li { a.card href="/pro" { strong { (l.t("root.pro")) } span { (l.t("root.pro.hint")) } } }
                 li { a.card href="/support" { strong { (l.t("root.support")) } span { (l.t("root.support.hint")) } } }
+                li { a.card href="/inscription" { strong { (l.t("root.enrol")) } span { (l.t("root.enrol.hint")) } } }
             }
         };
         Ok(Html(layout::page(&c, body).into_string()).into_response())

@@ -49,7 +49,7 @@ pub async fn home(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
                             @for q in &queue {
                                 tr {
                                     td { (views::instant(q.submitted_at_ms)) }
-                                    td { (q.patient.birth_name.to_uppercase()) " " (q.patient.first_names.join(" ")) }
+                                    td { a href=(format!("/support/enrolments/{}", q.request_id)) { (q.patient.birth_name.to_uppercase()) " " (q.patient.first_names.join(" ")) } }
                                     td { (views::date(&q.patient.birth_date)) }
                                     td { (q.cafat) }
                                     td { (q.scans.len()) }
