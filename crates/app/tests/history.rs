@@ -36,7 +36,7 @@ const TRANSCRIPT: &str = "\
 23/09/2026 13:31 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès en urgence (bris de glace) : Patient inconscient admis aux urgences de Koné)
 23/09/2026 13:30 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a ouvert un accès en urgence (bris de glace) à votre dossier, motif : « Patient inconscient admis aux urgences de Koné »
 23/09/2026 10:05 — Annie Gopé, sage-femme, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès avec votre consentement)
-23/09/2026 10:02 — Vous avez accepté la demande d'accès de Annie Gopé (sage-femme)
+23/09/2026 10:02 — Vous avez accepté la demande d'accès d'Annie Gopé (sage-femme)
 23/09/2026 10:00 — Annie Gopé, sage-femme, Dispensaire provincial de Koné (démo), a demandé votre accord pour accéder à votre dossier
 23/09/2026 09:12 — Vous avez consulté le document « Compte rendu de consultation — suivi tensionnel »
 23/09/2026 09:10 — Vous avez recherché des documents de votre dossier

@@ -225,7 +225,7 @@ fn cases() -> Vec<Case> {
             "22/11/2026 14:32 — Le support Mon Drive Santé a effectué une action dans Mon Drive Santé"),
         case("assistant in the name of a doctor", ev("document.add", Permit, Some("care_team"), null.clone()),
             Names { document: DocumentName::Titled("Ordonnance".into()), ..Names::of(Person::Assistant { name: "Marie Tiaou".into(), for_professional: Box::new(nea()) }) }, Owner,
-            "22/11/2026 14:32 — Marie Tiaou (secrétariat de Dr Jean Néa, médecin, Centre hospitalier X) a ajouté le document « Ordonnance » à votre dossier (accès en tant que membre de l'équipe de soins)"),
+            "22/11/2026 14:32 — Marie Tiaou (secrétariat du Dr Jean Néa, médecin, Centre hospitalier X) a ajouté le document « Ordonnance » à votre dossier (accès en tant que membre de l'équipe de soins)"),
         case("another patient's attempt", ev("document.search", Deny, Some("patient"), null.clone()), Names::of(Person::OtherPatient), Owner,
             "22/11/2026 14:32 — Un autre patient a tenté de rechercher des documents de votre dossier : accès refusé"),
         case("own access log shows the type only", ev("document.read", Permit, Some("consented"), null.clone()),
@@ -282,4 +282,29 @@ fn csv_fields_are_quoted_as_rfc_4180_says() {
     for (input, want) in cases {
         assert_eq!(csv_field(input), want, "{input:?}");
     }
+}
+
+#[test]
+fn de_is_elided_and_contracted_as_french_writes_it() {
+    let table = [
+        ("Annie Gopé (sage-femme)", "d'Annie Gopé (sage-femme)"),
+        ("Émile Wéa", "d'Émile Wéa"),
+        ("un professionnel", "d'un professionnel"),
+        ("Dr Jean Néa", "du Dr Jean Néa"),
+        ("Le Centre de Koné", "du Centre de Koné"),
+        ("Jean Néa", "de Jean Néa"),
+        ("Hélène Hnawia", "de Hélène Hnawia"),
+        ("", "de "),
+    ];
+    let failing: Vec<String> = table
+        .iter()
+        .filter(|(name, want)| super::render::de_name(name) != *want)
+        .map(|(name, want)| {
+            format!(
+                "{name:?}: got {:?}, want {want:?}",
+                super::render::de_name(name)
+            )
+        })
+        .collect();
+    assert!(failing.is_empty(), "failing cases:\n{}", failing.join("\n"));
 }

@@ -173,6 +173,30 @@ fn short_name(p: &Professional) -> String {
     }
 }
 
+/// The French preposition « de » before `name`, elided or contracted as French writes it:
+/// « d'Annie », « d'un professionnel », « du Dr Néa », « de Jean ». A leading « h » is left
+/// alone (aspirated or not is a matter of the word).
+pub(crate) fn de_name(name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("Dr ") {
+        return format!("du Dr {rest}");
+    }
+    if let Some(rest) = name
+        .strip_prefix("Le ")
+        .or_else(|| name.strip_prefix("le "))
+    {
+        return format!("du {rest}");
+    }
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ".contains(c));
+    if vowel {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
 fn professional_text(p: &Professional) -> String {
     let mut parts = vec![short_name(p)];
     parts.extend(p.profession.as_deref().map(lower_first));
@@ -192,12 +216,12 @@ fn subject_text(person: &Person) -> String {
         } => match for_professional.as_ref() {
             Person::You => format!("{name} (de votre secrétariat)"),
             Person::Professional(p) => {
-                format!("{name} (secrétariat de {})", professional_text(p))
+                format!("{name} (secrétariat {})", de_name(&professional_text(p)))
             }
             _ => format!("{name} (secrétariat d'un professionnel)"),
         },
         Person::Software { structure } => match structure {
-            Some(s) => format!("Le logiciel de {s}"),
+            Some(s) => format!("Le logiciel {}", de_name(s)),
             None => "Le logiciel d'une structure de soins".to_owned(),
         },
         Person::Support => "Le support Mon Drive Santé".to_owned(),

@@ -264,13 +264,13 @@ impl Words<'_> {
                 false,
             ),
             "consent.approve" => phrase(
-                format!("accepté la demande d'accès de {who}"),
-                format!("accepter la demande d'accès de {who}"),
+                format!("accepté la demande d'accès {}", super::de_name(&who)),
+                format!("accepter la demande d'accès {}", super::de_name(&who)),
                 false,
             ),
             "consent.refuse" => phrase(
-                format!("refusé la demande d'accès de {who}"),
-                format!("refuser la demande d'accès de {who}"),
+                format!("refusé la demande d'accès {}", super::de_name(&who)),
+                format!("refuser la demande d'accès {}", super::de_name(&who)),
                 false,
             ),
             "consent.revoke" => phrase(
@@ -291,13 +291,13 @@ impl Words<'_> {
                 )
             }
             "record.block" => phrase(
-                format!("bloqué l'accès de {who} {to_rec}"),
-                format!("bloquer l'accès de {who} {to_rec}"),
+                format!("bloqué l'accès {} {to_rec}", super::de_name(&who)),
+                format!("bloquer l'accès {} {to_rec}", super::de_name(&who)),
                 false,
             ),
             "record.unblock" => phrase(
-                format!("débloqué l'accès de {who} {to_rec}"),
-                format!("débloquer l'accès de {who} {to_rec}"),
+                format!("débloqué l'accès {} {to_rec}", super::de_name(&who)),
+                format!("débloquer l'accès {} {to_rec}", super::de_name(&who)),
                 false,
             ),
             "record.emergency_settings" => {
