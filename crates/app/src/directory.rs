@@ -401,6 +401,12 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         actor.require(AccountKind::Support)?;
+        if reason.trim().is_empty() {
+            return Err(AppError::invalid(
+                "reason_required",
+                "Indiquez le motif de la suspension ou de la réactivation.",
+            ));
+        }
         let account = accounts::by_id(self.db.pool(), account_id)
             .await?
             .ok_or(AppError::NotFound)?;

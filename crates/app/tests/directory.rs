@@ -355,6 +355,14 @@ fn suspension_follows_the_account_state() {
                 "not_found",
             ),
         ];
+        // A blank reason is refused before anything changes (the first case below still
+        // finds the doctor active).
+        let blank = outcome(
+            &f.app
+                .set_suspended(&support, &doctor, true, "  ", at(0))
+                .await,
+        );
+        assert_eq!(blank, "reason_required", "a suspension needs a reason");
         let mut failing = Vec::new();
         for (name, id, suspend, expected) in cases {
             let got = outcome(
