@@ -5,6 +5,7 @@
 //! POST carries the session's anti-CSRF token; actions answer with a redirect (POST → GET).
 
 mod assets;
+mod catalogue;
 mod enrol;
 mod enrol_activation;
 mod error;

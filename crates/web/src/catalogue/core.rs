@@ -1,7 +1,6 @@
-//! The portals' texts: (key, French, English). French is the product language; English is a
-//! courtesy for visitors. Messages coming from the use cases stay in French.
+//! The portals' common texts (layout, errors, sign-in, the first screens): (key, French, English).
 
-pub const ENTRIES: &[(&str, &str, &str)] = &[
+pub const ENTRIES: &[super::Entry] = &[
     // Layout and navigation
     ("layout.skip", "Aller au contenu", "Skip to content"),
     ("layout.logout", "Se déconnecter", "Sign out"),
