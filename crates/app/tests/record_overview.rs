@@ -146,3 +146,31 @@ fn the_record_view_follows_the_decision() {
         assert_chain_intact(app).await;
     });
 }
+
+#[test]
+fn the_record_view_says_whether_the_patient_opposes_feeding() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        let pid = app.demo_patient_id().await.unwrap().unwrap();
+        let doctor = actor(app, DOCTOR, at(0)).await;
+        let assistant = actor(app, ASSISTANT, at(0)).await;
+        let open = |a| app.record_overview(a, &pid, DocumentQuery::default(), None, at(MINUTE));
+        let o = open(&doctor).await.unwrap();
+        assert_eq!((o.feeding_opposed, o.next.add_document), (Some(false), true));
+        app.record_feeding_opposition(&doctor, &pid, None, at(MINUTE))
+            .await
+            .unwrap();
+        let o = open(&doctor).await.unwrap();
+        assert_eq!((o.feeding_opposed, o.next.add_document), (Some(true), false));
+        // The assistant acts for the doctor but never manages the opposition.
+        let o = open(&assistant).await.unwrap();
+        assert_eq!(o.feeding_opposed, None);
+        app.lift_feeding_opposition(&doctor, &pid, None, at(MINUTE))
+            .await
+            .unwrap();
+        let o = open(&doctor).await.unwrap();
+        assert_eq!((o.feeding_opposed, o.next.add_document), (Some(false), true));
+        assert_chain_intact(app).await;
+    });
+}

@@ -41,6 +41,9 @@ pub struct RecordOverview {
     /// The documents the rules allow, when listing is permitted.
     pub documents: Option<DocumentPage>,
     pub next: NextSteps,
+    /// Whether the patient opposes being fed by this professional; `None` when the actor may
+    /// not record such an opposition (assistants).
+    pub feeding_opposed: Option<bool>,
 }
 
 fn access_view(d: &Decision) -> AccessView {
@@ -94,6 +97,8 @@ impl App {
                     call_reference: "offre".to_owned(),
                 }),
         };
+        let feeding_opposed = permits(Action::RecordFeedingOpposition)
+            .then(|| gate.facts.opposes_feeding_by(&actor.account_id));
         let patient = PatientSummary::of(&gate.patient);
         let access = access_view(&list);
         let documents = if list.is_permit() {
@@ -106,6 +111,7 @@ impl App {
             access,
             documents,
             next,
+            feeding_opposed,
         })
     }
 }
