@@ -38,7 +38,12 @@ fn nav(c: &Chrome) -> Markup {
             ("/patient/notifications", "nav.patient.notifications"),
             ("/patient/history", "nav.patient.history"),
         ],
-        Portal::Pro => &[("/pro", "nav.pro.find")],
+        Portal::Pro => &[
+            ("/pro", "nav.pro.find"),
+            ("/pro/search", "prox.nav.search"),
+            ("/pro/patients/new", "prox.nav.create"),
+            ("/pro/access-log", "prox.nav.log"),
+        ],
         Portal::Support => &[
             ("/support", "nav.support.home"),
             ("/support/professionals", "nav.support.directory"),

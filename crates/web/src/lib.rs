@@ -20,6 +20,10 @@ mod patient_history;
 mod patient_notifications;
 mod pro;
 mod pro_actions;
+mod pro_documents;
+mod pro_log;
+mod pro_opposition;
+mod pro_patients;
 mod session;
 mod support;
 mod support_alerts;
@@ -99,6 +103,27 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         )
         .route("/records/{pid}/break-glass", post(pro_actions::break_glass))
         .route("/records/{pid}/samu", post(pro_actions::samu))
+        .route(
+            "/records/{pid}/documents/{id}/replace",
+            get(pro_documents::replace_form)
+                .post(pro_documents::replace)
+                .layer(upload),
+        )
+        .route(
+            "/records/{pid}/documents/{id}/delete",
+            get(pro_documents::delete_form).post(pro_documents::delete),
+        )
+        .route("/records/{pid}/opposition", post(pro_opposition::set))
+        .route("/search", get(pro_patients::search))
+        .route(
+            "/patients/new",
+            get(pro_patients::create_form)
+                .post(pro_patients::create)
+                .layer(DefaultBodyLimit::max(
+                    mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
+                )),
+        )
+        .route("/access-log", get(pro_log::log))
         .fallback(error::not_found);
     let support = Router::new()
         .route("/", get(support::home))

@@ -75,6 +75,7 @@ fn find_page(
                 }
                 button type="submit" { (l.t("pro.find.submit")) }
             }
+            p { a href="/pro/search" { (l.t("prox.find.by_traits")) } }
             @if found.len() > 1 {
                 h2 { (l.t("pro.find.several")) }
                 ul.list {
@@ -150,7 +151,11 @@ fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
         "consent" => lang.t("pro.done.consent"),
         "break_glass" => lang.t("pro.done.break_glass"),
         "samu" => lang.t("pro.done.samu"),
-        _ => return None,
+        "deleted" => lang.t("prox.doc.done.deleted"),
+        other => {
+            return crate::pro_opposition::notice_of(lang, Some(other))
+                .or_else(|| crate::pro_patients::notice_of(lang, Some(other)))
+        }
     })
 }
 
@@ -263,6 +268,7 @@ pub fn record_page(
                 p.muted { (l.t("pro.record.rule")) " " code { (a.rule) } }
             }
             (next_steps(lang, s, pid, o, error))
+            (crate::pro_opposition::control(lang, s, pid, o, error))
             @if let Some(page) = &o.documents {
                 h2 { (l.t("pro.record.documents")) }
                 (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
@@ -324,6 +330,7 @@ pub async fn document(
     s: Session,
     ClientIp(ip): ClientIp,
     Path((pid, id)): Path<(String, String)>,
+    Query(q): Query<RecordQuery>,
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
@@ -338,7 +345,9 @@ pub async fn document(
         render(
             &c,
             html! {
+                (layout::notice(crate::pro_documents::notice_of(lang, q.ok.as_deref())))
                 (views::document_details(lang, &d, &names, &href))
+                (crate::pro_documents::own_controls(lang, &s, &pid, &d))
                 p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
             },
         )
