@@ -233,6 +233,7 @@ pub async fn search(
             first_name,
             birth_date,
             sex,
+            birth_place: None,
         },
         _ => {
             return Err(ApiError::http(

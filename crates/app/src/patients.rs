@@ -95,6 +95,9 @@ pub enum PatientQuery {
         first_name: String,
         birth_date: String,
         sex: String,
+        /// Narrows to this birth place code when given (an exact match, never a widening).
+        #[serde(default)]
+        birth_place: Option<String>,
     },
 }
 
@@ -609,7 +612,15 @@ impl App {
                 first_name,
                 birth_date: b,
                 sex,
+                birth_place,
             } => {
+                let place = birth_place
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(mds_domain::BirthPlace::parse)
+                    .transpose()
+                    .map_err(|e| identity_refusal(&[e]))?;
                 let name =
                     mds_domain::BirthName::parse(birth_name).map_err(|e| identity_refusal(&[e]))?;
                 let first = mds_domain::FirstNames::parse(std::slice::from_ref(first_name))
@@ -627,6 +638,7 @@ impl App {
                 .await?
                 .into_iter()
                 .filter(|p| p.first_names_norm.split(' ').any(|f| f == wanted))
+                .filter(|p| place.as_ref().is_none_or(|b| p.birth_place == b.code()))
                 .collect();
                 ("traits", found)
             }

@@ -378,6 +378,7 @@ fn search_confirms_identity_without_listing_patients() {
                     first_name: "émile".into(),
                     birth_date: "1952-07-02".into(),
                     sex: "M".into(),
+                    birth_place: None,
                 },
                 None,
                 at(MINUTE),
@@ -404,6 +405,27 @@ fn search_confirms_identity_without_listing_patients() {
         assert_eq!(searches[0].detail["found"], 1);
         assert_eq!(searches[1].detail["found"], 0);
         assert!(!searches[0].detail.to_string().contains("1234567"));
+        // The birth place, when given, narrows (exact code); a malformed one is refused.
+        for (place, want) in [("98822", Ok(1)), ("98818", Ok(0)), ("98899", Err(()))] {
+            let got = f
+                .app
+                .search_patients(
+                    &doctor,
+                    PatientQuery::Traits {
+                        birth_name: "Poigoune".into(),
+                        first_name: "Joseph".into(),
+                        birth_date: "1952-07-02".into(),
+                        sex: "M".into(),
+                        birth_place: Some(place.into()),
+                    },
+                    None,
+                    at(MINUTE),
+                )
+                .await
+                .map(|found| found.len())
+                .map_err(|_| ());
+            assert_eq!(got, want, "{backend:?}: birth place {place}");
+        }
     });
 }
 

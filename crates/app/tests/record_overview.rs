@@ -157,12 +157,18 @@ fn the_record_view_says_whether_the_patient_opposes_feeding() {
         let assistant = actor(app, ASSISTANT, at(0)).await;
         let open = |a| app.record_overview(a, &pid, DocumentQuery::default(), None, at(MINUTE));
         let o = open(&doctor).await.unwrap();
-        assert_eq!((o.feeding_opposed, o.next.add_document), (Some(false), true));
+        assert_eq!(
+            (o.feeding_opposed, o.next.add_document),
+            (Some(false), true)
+        );
         app.record_feeding_opposition(&doctor, &pid, None, at(MINUTE))
             .await
             .unwrap();
         let o = open(&doctor).await.unwrap();
-        assert_eq!((o.feeding_opposed, o.next.add_document), (Some(true), false));
+        assert_eq!(
+            (o.feeding_opposed, o.next.add_document),
+            (Some(true), false)
+        );
         // The assistant acts for the doctor but never manages the opposition.
         let o = open(&assistant).await.unwrap();
         assert_eq!(o.feeding_opposed, None);
@@ -170,7 +176,10 @@ fn the_record_view_says_whether_the_patient_opposes_feeding() {
             .await
             .unwrap();
         let o = open(&doctor).await.unwrap();
-        assert_eq!((o.feeding_opposed, o.next.add_document), (Some(false), true));
+        assert_eq!(
+            (o.feeding_opposed, o.next.add_document),
+            (Some(false), true)
+        );
         assert_chain_intact(app).await;
     });
 }

@@ -100,7 +100,9 @@ pub async fn log(
             .my_access_log(&s.actor, &filter, page, ip, crate::now())
             .await?;
         let l = lang;
-        let here = uri.path_and_query().map_or("/pro/access-log", |p| p.as_str());
+        let here = uri
+            .path_and_query()
+            .map_or("/pro/access-log", |p| p.as_str());
         let c = chrome(lang, &s, l.t("prox.log.title"), here);
         render(
             &c,

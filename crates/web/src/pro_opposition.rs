@@ -45,7 +45,7 @@ pub fn control(
                 (layout::form_error("opp-error", err))
                 (layout::csrf(&s.csrf))
                 @if opposed {
-                    p.tag { (l.t("prox.opp.standing")) }
+                    p { strong { (l.t("prox.opp.standing")) } }
                     p.hint #opp-hint { (l.t("prox.opp.lift.hint")) }
                     input type="hidden" name="opposed" value="0";
                     button type="submit" aria-describedby=[described.as_deref()] { (l.t("prox.opp.lift")) }
@@ -98,8 +98,15 @@ pub async fn set(
             Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
                 let (o, names) = overview(&web, &s, &pid, ip).await?;
                 let message = e.public_message();
-                let mut r =
-                    record_page(lang, &s, &pid, &o, None, Some(("opposition", &message)), &names)?;
+                let mut r = record_page(
+                    lang,
+                    &s,
+                    &pid,
+                    &o,
+                    None,
+                    Some(("opposition", &message)),
+                    &names,
+                )?;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(r)
             }

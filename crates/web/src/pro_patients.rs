@@ -1,5 +1,5 @@
 //! Patients for professionals: find one by traits (birth name, a first name, birth date and
-//! sex — exact matches only, a handful at most, never a list to browse), and create the
+//! sex, optionally the birth place — exact matches only, a handful at most, never a list to browse), and create the
 //! `inactive` record of a person present whose identity was checked in person. The use cases
 //! hold every rule (identity checks, minors, duplicates, near matches held for support).
 
@@ -42,6 +42,7 @@ pub struct TraitsQuery {
     first_name: Option<String>,
     birth_date: Option<String>,
     sex: Option<String>,
+    birth_place: Option<String>,
 }
 
 fn search_page(
@@ -77,6 +78,15 @@ fn search_page(
                 div.field {
                     label for="sex" { (l.t("enrol.sex")) }
                     (sex_select(lang, "sex", q.sex.as_deref().unwrap_or("F"), d))
+                }
+                div.field {
+                    label for="birth_place" { (l.t("prox.search.birth_place")) }
+                    select #birth_place name="birth_place" aria-describedby=[d] {
+                        option value="" { (l.t("prox.search.birth_place.any")) }
+                        @for c in mds_domain::commune::nc_communes() {
+                            option value=(c.code) selected[q.birth_place.as_deref() == Some(c.code)] { (c.name) }
+                        }
+                    }
                 }
                 button type="submit" { (l.t("pro.find.submit")) }
             }
@@ -130,6 +140,7 @@ pub async fn search(
             first_name,
             birth_date,
             sex,
+            birth_place: non_empty(&q.birth_place),
         };
         match web
             .app
@@ -227,11 +238,11 @@ fn create_page(
                     legend { (l.t("prox.create.contact")) }
                     div.field {
                         label for="email" { (l.t("prox.create.email")) }
-                        input #email type="email" name="email" value=(f.email) autocomplete="off";
+                        input #email type="text" inputmode="email" name="email" value=(f.email) autocomplete="off";
                     }
                     div.field {
                         label for="phone" { (l.t("prox.create.phone")) }
-                        input #phone type="tel" name="phone" value=(f.phone) autocomplete="off";
+                        input #phone type="text" inputmode="tel" name="phone" value=(f.phone) autocomplete="off";
                     }
                 }
                 fieldset {
@@ -337,9 +348,11 @@ pub async fn create(
             consent_form: (!scan.is_empty()).then_some(scan),
         };
         match web.app.create_patient(&s.actor, p, crate::now()).await {
-            Ok(Creation::Created { patient }) => {
-                Ok(Redirect::to(&format!("/pro/records/{}?ok=created", patient.id)).into_response())
-            }
+            Ok(Creation::Created { patient }) => Ok(Redirect::to(&format!(
+                "/pro/records/{}?ok=created",
+                patient.id
+            ))
+            .into_response()),
             Ok(Creation::HeldForReview { .. }) => held_page(lang, &s),
             Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
                 let mut r = create_page(lang, &s, &f, Some(&e.public_message()))?;

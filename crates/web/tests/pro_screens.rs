@@ -71,7 +71,11 @@ fn the_depositor_replaces_then_deletes_and_nobody_else_may() {
         assert!(new_doc.ends_with("?ok=replaced"), "{new_doc}");
         let shown = doctor.get(&new_doc).await.expect(StatusCode::OK, "new");
         assert!(shown.body.contains("Nouvelle version déposée"));
-        assert!(shown.body.contains("<dd>2</dd>"), "version 2: {}", shown.body);
+        assert!(
+            shown.body.contains("<dd>2</dd>"),
+            "version 2: {}",
+            shown.body
+        );
         let view = doctor.get(&record).await.expect(StatusCode::OK, "record");
         assert!(view.body.contains("Ordonnance rectifiée"), "{}", view.body);
         assert!(!view.body.contains(PRESCRIPTION), "old version listed");
@@ -183,14 +187,49 @@ fn an_inactive_account_is_created_found_by_traits_and_opposition_stops_feeding()
             .await
             .expect(StatusCode::UNPROCESSABLE_ENTITY, "duplicate");
         assert!(dup.body.contains("Recherchez le patient"), "{}", dup.body);
+        // A near match (a typo in the name, another CAFAT number): held for the support.
+        let mut near = person(&csrf);
+        for (k, v) in &mut near {
+            match *k {
+                "birth_name" => *v = "Boéva".to_owned(),
+                "cafat" => *v = "5551299".to_owned(),
+                _ => {}
+            }
+        }
+        let refs: Vec<(&str, &str)> = near.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let held = doctor
+            .post_multipart("/pro/patients/new", &refs, ("consent_form", "", b""))
+            .await
+            .expect(StatusCode::OK, "held");
+        assert!(held.body.contains("rien n'a été créé"), "{}", held.body);
+        let none = doctor
+            .get("/pro/search?birth_name=Boeva&first_name=Paul&birth_date=1950-06-01&sex=M")
+            .await
+            .expect(StatusCode::OK, "not created");
+        assert!(none.body.contains("Aucun dossier ne correspond"));
 
         // Found by traits: exact name, one first name, birth date and sex.
         let found = doctor
             .get("/pro/search?birth_name=BOEWA&first_name=henri&birth_date=1950-06-01&sex=M")
             .await
             .expect(StatusCode::OK, "search");
-        assert!(found.body.contains(&format!("href=\"{record}\"")), "{}", found.body);
+        assert!(
+            found.body.contains(&format!("href=\"{record}\"")),
+            "{}",
+            found.body
+        );
         assert!(found.body.contains("Koné"), "birth place shown");
+        let here = "/pro/search?birth_name=Boewa&first_name=Paul&birth_date=1950-06-01&sex=M";
+        let narrowed = doctor
+            .get(&format!("{here}&birth_place=98811"))
+            .await
+            .expect(StatusCode::OK, "same place");
+        assert!(narrowed.body.contains(&record), "{}", narrowed.body);
+        let elsewhere = doctor
+            .get(&format!("{here}&birth_place=98818"))
+            .await
+            .expect(StatusCode::OK, "another place");
+        assert!(!elsewhere.body.contains(&record), "{}", elsewhere.body);
         let other = doctor
             .get("/pro/search?birth_name=BOEW&first_name=henri&birth_date=1950-06-01&sex=M")
             .await
@@ -255,8 +294,15 @@ fn an_inactive_account_is_created_found_by_traits_and_opposition_stops_feeding()
         // An assistant neither creates accounts nor manages oppositions.
         let mut assistant = site.browser();
         let acsrf = assistant.signed_in(ASSISTANT).await;
-        let view = assistant.get(&record).await.expect(StatusCode::OK, "record");
-        assert!(!view.body.contains("Enregistrer l'opposition"), "{}", view.body);
+        let view = assistant
+            .get(&record)
+            .await
+            .expect(StatusCode::OK, "record");
+        assert!(
+            !view.body.contains("Enregistrer l'opposition"),
+            "{}",
+            view.body
+        );
         let fields = person(&acsrf);
         let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assistant
@@ -280,10 +326,14 @@ fn the_access_log_lists_the_professionals_own_reads_with_filters_and_pages() {
             .get("/pro/access-log")
             .await
             .expect(StatusCode::OK, "log");
-        assert!(log.body.contains("href=\"/pro/access-log\" aria-current"), "nav");
         assert!(
-            log.body
-                .contains("Vous avez consulté un document de type « Prescription de produits de santé »"),
+            log.body.contains("href=\"/pro/access-log\" aria-current"),
+            "nav"
+        );
+        assert!(
+            log.body.contains(
+                "Vous avez consulté un document de type « Prescription de produits de santé »"
+            ),
             "{}",
             log.body
         );
@@ -298,7 +348,11 @@ fn the_access_log_lists_the_professionals_own_reads_with_filters_and_pages() {
             .get("/pro/access-log?kind=searches&from=2020-01-01")
             .await
             .expect(StatusCode::OK, "searches");
-        assert!(searches.body.contains("recherche de patient"), "{}", searches.body);
+        assert!(
+            searches.body.contains("recherche de patient"),
+            "{}",
+            searches.body
+        );
         assert!(!searches.body.contains("Prescription"), "{}", searches.body);
         doctor
             .get("/pro/access-log?from=hier")

@@ -9,10 +9,7 @@ mod pro;
 pub type Entry = (&'static str, &'static str, &'static str);
 
 /// Every table of texts; a key appears once across all of them (tested in `i18n`).
-pub const TABLES: &[&[Entry]] = &[
-    core::ENTRIES,
-    pro::ENTRIES,
-];
+pub const TABLES: &[&[Entry]] = &[core::ENTRIES, pro::ENTRIES];
 
 /// The entry of `key`, if any.
 pub fn find(key: &str) -> Option<&'static Entry> {

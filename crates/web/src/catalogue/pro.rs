@@ -35,8 +35,10 @@ pub const ENTRIES: &[super::Entry] = &[
     ("prox.opp.done.lifted", "Opposition levée : vous pouvez de nouveau alimenter ce dossier.", "Opposition lifted: you can feed this record again."),
     // Search by traits
     ("prox.search.title", "Rechercher un patient par son identité", "Find a patient by identity"),
-    ("prox.search.intro", "Saisissez le nom de naissance, un prénom, la date de naissance et le sexe, tels qu'ils figurent sur la pièce d'identité. Seuls les dossiers qui correspondent exactement sont proposés (quelques-uns au plus).", "Enter the birth name, a first name, the birth date and the sex as on the identity document. Only records that match exactly are offered (a few at most)."),
+    ("prox.search.intro", "Saisissez le nom de naissance, un prénom, la date de naissance et le sexe (et, pour départager des homonymes, le lieu de naissance), tels qu'ils figurent sur la pièce d'identité. Seuls les dossiers qui correspondent exactement sont proposés (quelques-uns au plus).", "Enter the birth name, a first name, the birth date and the sex (and, to tell namesakes apart, the birth place) as on the identity document. Only records that match exactly are offered (a few at most)."),
     ("prox.search.first_name", "Prénom", "First name"),
+    ("prox.search.birth_place", "Lieu de naissance (facultatif)", "Birth place (optional)"),
+    ("prox.search.birth_place.any", "Toute commune", "Any commune"),
     ("prox.search.missing", "Indiquez le nom de naissance, un prénom, la date de naissance et le sexe.", "Enter the birth name, a first name, the birth date and the sex."),
     ("prox.search.none", "Aucun dossier ne correspond exactement à cette identité.", "No record matches this identity exactly."),
     ("prox.search.create", "La personne est présente et n'a pas de compte ? Créer son compte.", "The person is present and has no account? Create their account."),
