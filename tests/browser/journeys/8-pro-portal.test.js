@@ -117,6 +117,7 @@ test("professional: finds the patient by traits", async () => {
   await page.getByLabel("Prénom", { exact: true }).fill("Wénic");
   await page.getByLabel("Date de naissance").fill("1962-04-09");
   await page.getByLabel("Sexe").selectOption("M");
+  await page.getByLabel("Lieu de naissance (facultatif)").selectOption({ label: "Lifou" });
   await submit(doctor, "Rechercher");
   await check(doctor, "search results");
   await screenshot(doctor, "pro-search-traits");
