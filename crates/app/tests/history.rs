@@ -33,7 +33,7 @@ fn hm(hours: i64, minutes: i64) -> Timestamp {
 const TRANSCRIPT: &str = "\
 23/09/2026 18:00 — Vous avez consulté l'historique d'activité de votre dossier
 23/09/2026 15:45 — Léa Hnawia, psychologue, Centre hospitalier territorial de Nouméa (démo), a tenté de consulter le document « Compte rendu de consultation — suivi tensionnel » : accès refusé
-23/09/2026 13:31 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès en urgence (bris de glace) : Patient inconscient admis aux urgences de Koné)
+23/09/2026 13:31 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès en urgence par bris de glace : Patient inconscient admis aux urgences de Koné)
 23/09/2026 13:30 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a ouvert un accès en urgence (bris de glace) à votre dossier, motif : « Patient inconscient admis aux urgences de Koné »
 23/09/2026 10:05 — Annie Gopé, sage-femme, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès avec votre consentement)
 23/09/2026 10:02 — Vous avez accepté la demande d'accès d'Annie Gopé (sage-femme)
@@ -366,7 +366,7 @@ fn a_professional_reads_their_own_access_log() {
         assert_eq!(
             text(&page),
             "23/09/2026 20:00 — Vous avez consulté votre journal d'accès\n\
-             23/09/2026 13:31 — Vous avez consulté un document de type « Compte rendu ou fiche de consultation ou de visite » (accès en urgence (bris de glace) : Patient inconscient admis aux urgences de Koné)\n\
+             23/09/2026 13:31 — Vous avez consulté un document de type « Compte rendu ou fiche de consultation ou de visite » (accès en urgence par bris de glace : Patient inconscient admis aux urgences de Koné)\n\
              23/09/2026 13:30 — Vous avez ouvert un accès en urgence (bris de glace) au dossier du patient, motif : « Patient inconscient admis aux urgences de Koné »"
         );
         assert!(page

@@ -84,6 +84,7 @@ impl ActivityKind {
     pub fn actions(self) -> &'static [&'static str] {
         match self {
             Self::Reads => &[
+                "record.open",
                 "document.read",
                 "document.read_metadata",
                 "care_team.read",

@@ -117,8 +117,8 @@ impl Words<'_> {
             Some("consented") if self.owner() => " (accès avec votre consentement)".to_owned(),
             Some("consented") => " (accès avec le consentement du patient)".to_owned(),
             Some("break_glass") => match &self.names.emergency {
-                Some(reason) => format!(" (accès en urgence (bris de glace) : {reason})"),
-                None => " (accès en urgence (bris de glace))".to_owned(),
+                Some(reason) => format!(" (accès en urgence par bris de glace : {reason})"),
+                None => " (accès en urgence par bris de glace)".to_owned(),
             },
             Some("samu") => match &self.names.emergency {
                 Some(call) => format!(" (accès par la régulation du SAMU, appel {call})"),
@@ -145,6 +145,7 @@ impl Words<'_> {
                 phrase(format!("ajouté {doc} {to_rec}"), attempt, true)
             }
             "document.read" => phrase(format!("consulté {doc}"), format!("consulter {doc}"), true),
+            "record.open" => phrase(format!("ouvert {rec}"), format!("ouvrir {rec}"), true),
             "document.read_metadata" => phrase(
                 format!("consulté la description {of_doc}"),
                 format!("consulter la description {of_doc}"),
