@@ -18,7 +18,12 @@ fn the_patient_reads_back_emergency_settings_and_blocks() {
         let blocks = format!("/api/v1/records/{pid}/blocks");
 
         let first = w.get(PATIENT, &settings).await;
-        assert_eq!(first.status, StatusCode::OK, "{backend:?}: {:?}", first.json);
+        assert_eq!(
+            first.status,
+            StatusCode::OK,
+            "{backend:?}: {:?}",
+            first.json
+        );
         assert_eq!(
             first.json,
             json!({ "oppose_break_glass": false, "oppose_samu": false }),
@@ -34,7 +39,11 @@ fn the_patient_reads_back_emergency_settings_and_blocks() {
         assert_eq!(empty.json, json!([]), "{backend:?}");
         let pharmacist = w.account_id(PHARMACIST).await;
         let b = w
-            .post(PATIENT, &blocks, json!({ "professional_account_id": pharmacist }))
+            .post(
+                PATIENT,
+                &blocks,
+                json!({ "professional_account_id": pharmacist }),
+            )
             .await;
         assert_eq!(b.status, StatusCode::NO_CONTENT, "{backend:?}");
         let listed = w.get(PATIENT, &blocks).await;

@@ -97,7 +97,11 @@ fn only_the_patient_reads_her_settings_and_every_read_is_audited() {
                 failures.push(format!("{}: got {got:?}, audited {audited:?}", c.name));
             }
         }
-        assert!(failures.is_empty(), "failing cases:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "failing cases:\n{}",
+            failures.join("\n")
+        );
         assert_chain_intact(app).await;
     });
 }
@@ -111,7 +115,10 @@ fn the_reads_follow_the_changes() {
         let pid = app.my_record(&celine).await.unwrap().patient_id;
 
         // Never chose: both emergency accesses accepted; nobody blocked.
-        let s = app.emergency_settings(&celine, &pid, None, at(1)).await.unwrap();
+        let s = app
+            .emergency_settings(&celine, &pid, None, at(1))
+            .await
+            .unwrap();
         assert_eq!(
             s,
             EmergencyChoices {
@@ -133,7 +140,9 @@ fn the_reads_follow_the_changes() {
             .await
             .unwrap();
         assert_eq!(
-            app.emergency_settings(&celine, &pid, None, at(3)).await.unwrap(),
+            app.emergency_settings(&celine, &pid, None, at(3))
+                .await
+                .unwrap(),
             choice
         );
 
@@ -176,7 +185,9 @@ fn the_reads_follow_the_changes() {
         app.close_own_record(&celine, true, at(6 * MINUTE))
             .await
             .unwrap();
-        let after = app.emergency_settings(&celine, &pid, None, at(7 * MINUTE)).await;
+        let after = app
+            .emergency_settings(&celine, &pid, None, at(7 * MINUTE))
+            .await;
         assert_ne!(outcome(&after), "ok", "closed record");
         assert_chain_intact(app).await;
     });

@@ -111,7 +111,9 @@ pub async fn set_preferences(
             .iter()
             .filter(|p| !p.mandatory && kind_texts(lang, &p.kind).is_some())
             .map(|p| {
-                let on = form.get(&format!("email_{}", p.kind)).is_some_and(|v| v == "1");
+                let on = form
+                    .get(&format!("email_{}", p.kind))
+                    .is_some_and(|v| v == "1");
                 (p.kind.clone(), on)
             })
             .collect();
@@ -160,7 +162,9 @@ pub async fn download(State(web): State<Web>, lang: Lang, s: Session) -> Answer 
         record_of(&web, &s).await?;
         let now = crate::now();
         let bytes = web.app.export_own_record(&s.actor, now).await?;
-        let day = now.noumea_date().map_or_else(String::new, |d| format!("-{d}"));
+        let day = now
+            .noumea_date()
+            .map_or_else(String::new, |d| format!("-{d}"));
         let name = format!("mon-drive-sante{day}.zip");
         Ok((
             [

@@ -323,7 +323,10 @@ pub async fn set_blocked(
         let (app, a, now) = (&web.app, &s.actor, crate::now());
         match form.what.as_str() {
             "block" => app.block_professional(a, &pid, &form.pro, ip, now).await?,
-            "unblock" => app.unblock_professional(a, &pid, &form.pro, ip, now).await?,
+            "unblock" => {
+                app.unblock_professional(a, &pid, &form.pro, ip, now)
+                    .await?
+            }
             _ => return Err(WebError::BadRequest),
         }
         Ok(Redirect::to(&format!("/patient/blocked?ok={}", form.what)).into_response())

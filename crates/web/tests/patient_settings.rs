@@ -29,14 +29,20 @@ fn the_hub_leads_to_every_settings_page_and_each_explains_itself() {
         let mut celine = site.browser();
         celine.signed_in(CELINE).await;
         let home = celine.get("/patient").await.expect(StatusCode::OK, "home");
-        assert!(home.body.contains("href=\"/patient/settings\""), "nav entry");
+        assert!(
+            home.body.contains("href=\"/patient/settings\""),
+            "nav entry"
+        );
         let hub = celine
             .get("/patient/settings")
             .await
             .expect(StatusCode::OK, "hub");
         for (href, must_say) in [
             ("/patient/emergency", "Deux accès d'urgence existent"),
-            ("/patient/blocked", "Vous n'avez bloqué aucun professionnel."),
+            (
+                "/patient/blocked",
+                "Vous n'avez bloqué aucun professionnel.",
+            ),
             ("/patient/preferences", "Toujours envoyés par e-mail"),
             ("/patient/export", "Ce que contient le fichier"),
             ("/patient/close", "Je confirme mon choix"),
@@ -57,7 +63,11 @@ fn the_hub_leads_to_every_settings_page_and_each_explains_itself() {
         let mut nobody = site.browser();
         let to_login = nobody.get("/patient/blocked").await;
         assert_eq!(to_login.status, StatusCode::SEE_OTHER);
-        assert!(to_login.location().starts_with("/login?"), "{}", to_login.location());
+        assert!(
+            to_login.location().starts_with("/login?"),
+            "{}",
+            to_login.location()
+        );
         // In English too.
         celine.get("/lang/en?next=/patient/emergency").await;
         let en = celine
@@ -80,11 +90,19 @@ fn refusing_break_glass_is_explained_saved_and_enforced() {
             .expect(StatusCode::OK, "emergency");
         assert!(text_of(&page.body, "break_glass-state").contains("accepté"));
         assert!(text_of(&page.body, "samu-state").contains("accepté"));
-        assert!(page.body.contains("aucun professionnel ne pourra lire votre dossier en urgence"));
-        assert!(page.body.contains("24 heures"), "duration from the settings");
+        assert!(page
+            .body
+            .contains("aucun professionnel ne pourra lire votre dossier en urgence"));
+        assert!(
+            page.body.contains("24 heures"),
+            "duration from the settings"
+        );
 
         celine
-            .post("/patient/emergency", &[("which", "break_glass"), ("oppose", "1")])
+            .post(
+                "/patient/emergency",
+                &[("which", "break_glass"), ("oppose", "1")],
+            )
             .await
             .expect(StatusCode::FORBIDDEN, "without the anti-CSRF token");
         celine
@@ -98,9 +116,14 @@ fn refusing_break_glass_is_explained_saved_and_enforced() {
             .get("/patient/emergency?ok=break_glass")
             .await
             .expect(StatusCode::OK, "after");
-        assert!(after.body.contains("Votre choix pour le bris de glace est enregistré."));
+        assert!(after
+            .body
+            .contains("Votre choix pour le bris de glace est enregistré."));
         assert!(text_of(&after.body, "break_glass-state").contains("refusé"));
-        assert!(text_of(&after.body, "samu-state").contains("accepté"), "SAMU untouched");
+        assert!(
+            text_of(&after.body, "samu-state").contains("accepté"),
+            "SAMU untouched"
+        );
         assert!(after.body.contains("Accepter de nouveau le bris de glace"));
 
         // The nurse, outside Céline's care team, can no longer break the glass.
@@ -111,7 +134,10 @@ fn refusing_break_glass_is_explained_saved_and_enforced() {
         let refused = nurse
             .post(
                 &format!("{record}/break-glass"),
-                &[("csrf", &ncsrf), ("reason", "Patiente inconsciente aux urgences de Koné")],
+                &[
+                    ("csrf", &ncsrf),
+                    ("reason", "Patiente inconsciente aux urgences de Koné"),
+                ],
             )
             .await;
         assert_ne!(refused.status, StatusCode::SEE_OTHER, "{}", refused.body);
@@ -159,7 +185,9 @@ fn a_professional_blocked_from_the_directory_is_refused_until_unblocked() {
             .await
             .expect(StatusCode::OK, "search");
         assert!(found.body.contains("Jean Néa"), "{}", found.body);
-        assert!(found.body.contains("ne pourra plus ni consulter ni alimenter"));
+        assert!(found
+            .body
+            .contains("ne pourra plus ni consulter ni alimenter"));
         let doctor_id = {
             let at = found.body.find("name=\"pro\" value=\"").unwrap() + 18;
             found.body[at..at + found.body[at..].find('"').unwrap()].to_owned()
@@ -178,7 +206,9 @@ fn a_professional_blocked_from_the_directory_is_refused_until_unblocked() {
         let listed = &list.body[list.body.find("id=\"blocked-list\"").unwrap()..];
         assert!(listed.contains("Jean Néa"), "{}", list.body);
         assert!(list.body.contains("Bloqué depuis le"));
-        assert!(list.body.contains("Débloqué, ce professionnel retrouve les accès"));
+        assert!(list
+            .body
+            .contains("Débloqué, ce professionnel retrouve les accès"));
         assert!(!list.body.contains("id=\"blocked-none\""));
 
         let mut doctor = site.browser();
@@ -198,7 +228,11 @@ fn a_professional_blocked_from_the_directory_is_refused_until_unblocked() {
         assert!(empty.body.contains("Le professionnel est débloqué."));
         assert!(empty.body.contains("id=\"blocked-none\""));
         let view = doctor.get(&record).await;
-        assert!(!view.body.contains("bloqué par le patient"), "{}", view.body);
+        assert!(
+            !view.body.contains("bloqué par le patient"),
+            "{}",
+            view.body
+        );
         celine
             .post(
                 "/patient/blocked",
@@ -222,14 +256,26 @@ fn e_mail_preferences_switch_off_what_may_be_and_show_what_may_not() {
         assert!(page
             .body
             .contains("name=\"email_document_added\" value=\"1\" checked"));
-        assert!(!page.body.contains("name=\"email_break_glass\""), "mandatory: no box");
-        assert!(!page.body.contains("depositor_reminder"), "a professional's kind");
-        assert!(page.body.contains("un accès d'urgence à votre dossier vous est toujours signalé"));
+        assert!(
+            !page.body.contains("name=\"email_break_glass\""),
+            "mandatory: no box"
+        );
+        assert!(
+            !page.body.contains("depositor_reminder"),
+            "a professional's kind"
+        );
+        assert!(page
+            .body
+            .contains("un accès d'urgence à votre dossier vous est toujours signalé"));
         // Only "first access" stays on; a forged mandatory field changes nothing.
         celine
             .post(
                 "/patient/preferences",
-                &[("csrf", &csrf), ("email_first_access", "1"), ("email_samu", "0")],
+                &[
+                    ("csrf", &csrf),
+                    ("email_first_access", "1"),
+                    ("email_samu", "0"),
+                ],
             )
             .await
             .redirects_to("/patient/preferences?ok=saved", "save");
@@ -238,7 +284,9 @@ fn e_mail_preferences_switch_off_what_may_be_and_show_what_may_not() {
             .await
             .expect(StatusCode::OK, "saved");
         assert!(saved.body.contains("Vos choix sont enregistrés."));
-        assert!(saved.body.contains("name=\"email_first_access\" value=\"1\" checked"));
+        assert!(saved
+            .body
+            .contains("name=\"email_first_access\" value=\"1\" checked"));
         assert!(saved
             .body
             .contains("name=\"email_document_added\" value=\"1\">"));
@@ -273,14 +321,23 @@ fn the_export_is_a_zip_attachment() {
         assert!(disposition.ends_with(".zip\""), "{disposition}");
         assert!(h(header::CONTENT_SECURITY_POLICY).contains("sandbox"));
         assert!(zip.body.starts_with("PK"), "a ZIP archive");
-        for name in ["identity.json", "documents.json", "history.json", "manifest.json"] {
+        for name in [
+            "identity.json",
+            "documents.json",
+            "history.json",
+            "manifest.json",
+        ] {
             assert!(zip.body.contains(name), "{name} in the archive");
         }
         // Céline's document waiting for an announcement consultation is not in it.
         assert!(zip.body.contains("Consultation prénatale"));
         assert!(!zip.body.contains("anatomo-cytopathologie"));
         let h = celine.get("/patient/history").await;
-        assert!(h.body.contains("téléchargé une copie complète"), "{}", h.body);
+        assert!(
+            h.body.contains("téléchargé une copie complète"),
+            "{}",
+            h.body
+        );
     });
 }
 
@@ -294,11 +351,20 @@ fn closing_needs_the_confirmation_then_signs_out_for_good() {
             .post("/patient/close", &[("csrf", &csrf), ("what", "close")])
             .await
             .expect(StatusCode::UNPROCESSABLE_ENTITY, "no confirmation");
-        assert!(unconfirmed.body.contains("role=\"alert\""), "{}", unconfirmed.body);
+        assert!(
+            unconfirmed.body.contains("role=\"alert\""),
+            "{}",
+            unconfirmed.body
+        );
         assert!(unconfirmed.body.contains("Confirmez la clôture"));
-        assert!(unconfirmed.body.contains("aria-describedby=\"confirm-hint close-error\""));
+        assert!(unconfirmed
+            .body
+            .contains("aria-describedby=\"confirm-hint close-error\""));
         // Still open: the session works.
-        celine.get("/patient").await.expect(StatusCode::OK, "still open");
+        celine
+            .get("/patient")
+            .await
+            .expect(StatusCode::OK, "still open");
 
         let old_cookies = celine.cookies.clone();
         let done = celine
@@ -327,7 +393,11 @@ fn closing_needs_the_confirmation_then_signs_out_for_good() {
         celine.cookies = old_cookies;
         let refused = celine.get("/patient").await;
         assert_eq!(refused.status, StatusCode::SEE_OTHER);
-        assert!(refused.location().starts_with("/login?expired=1"), "{}", refused.location());
+        assert!(
+            refused.location().starts_with("/login?expired=1"),
+            "{}",
+            refused.location()
+        );
         // The professional of the care team can no longer read the record.
         let mut midwife = site.browser();
         midwife.signed_in(MIDWIFE).await;
@@ -343,7 +413,11 @@ fn an_erasure_request_closes_at_once_and_says_when_data_goes() {
         let mut marie = site.browser();
         let csrf = marie.signed_in(PATIENT).await;
         let page = marie.get("/patient/close").await;
-        assert!(page.body.contains("dans un délai de 92 jours"), "{}", page.body);
+        assert!(
+            page.body.contains("dans un délai de 92 jours"),
+            "{}",
+            page.body
+        );
         let old_cookies = marie.cookies.clone();
         marie
             .post(
@@ -361,6 +435,10 @@ fn an_erasure_request_closes_at_once_and_says_when_data_goes() {
         marie.cookies = old_cookies;
         let refused = marie.get("/patient/preferences").await;
         assert_eq!(refused.status, StatusCode::SEE_OTHER);
-        assert!(refused.location().starts_with("/login?"), "{}", refused.location());
+        assert!(
+            refused.location().starts_with("/login?"),
+            "{}",
+            refused.location()
+        );
     });
 }

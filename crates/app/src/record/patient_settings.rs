@@ -66,7 +66,8 @@ impl App {
         self.record_event(ev, now.millis()).await?;
         let pool = self.db.pool();
         let mut out = Vec::new();
-        for (id, at) in record_access::pairs_since(pool, PairTable::Blocks, gate.patient_id()).await?
+        for (id, at) in
+            record_access::pairs_since(pool, PairTable::Blocks, gate.patient_id()).await?
         {
             let p = directory::professional(pool, &id).await?;
             out.push(BlockedProfessional {
