@@ -18,6 +18,7 @@ mod openapi;
 mod patients;
 mod record;
 mod record_controls;
+mod record_settings;
 mod reviews;
 mod software;
 mod supervision;
@@ -101,6 +102,11 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
             &format!("{rc}/emergency-settings"),
             put(record_controls::emergency_settings),
         )
+        .route(
+            &format!("{rc}/emergency-settings"),
+            get(record_settings::emergency_settings),
+        )
+        .route(&format!("{rc}/blocks"), get(record_settings::blocks))
         .route(
             &format!("{rc}/break-glass"),
             post(record_controls::break_glass),

@@ -40,6 +40,7 @@ use utoipa::{Modify, OpenApi};
         crate::supervision::list, crate::supervision::review,
         crate::software::create, crate::software::list, crate::software::revoke, crate::software::preload,
         crate::attestations::attestation,
+        crate::record_settings::emergency_settings, crate::record_settings::blocks,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"), (name = "supervision"), (name = "software"))

@@ -123,6 +123,8 @@ const ROUTES: &[(&str, &str)] = &[
         "/api/v1/records/{patient_id}/documents/{document_id}/versions",
     ),
     ("put", "/api/v1/records/{patient_id}/emergency-settings"),
+    ("get", "/api/v1/records/{patient_id}/emergency-settings"),
+    ("get", "/api/v1/records/{patient_id}/blocks"),
     ("post", "/api/v1/records/{patient_id}/feeding-opposition"),
     ("delete", "/api/v1/records/{patient_id}/feeding-opposition"),
     ("post", "/api/v1/records/{patient_id}/mask-all"),

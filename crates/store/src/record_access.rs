@@ -344,6 +344,26 @@ pub async fn pairs<'e, E: Executor<'e, Database = Any>>(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// The professionals paired with a record in `table`, with the instant of each pairing,
+/// oldest first.
+pub async fn pairs_since<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    table: PairTable,
+    patient_id: &str,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT professional_account_id, {} FROM {} WHERE patient_id = $1 \
+         ORDER BY {}, professional_account_id",
+        table.at_column(),
+        table.name(),
+        table.at_column()
+    ))
+    .bind(patient_id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows)
+}
+
 /// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
 pub async fn emergency_settings<'e, E: Executor<'e, Database = Any>>(
     ex: E,

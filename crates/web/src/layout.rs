@@ -37,6 +37,7 @@ fn nav(c: &Chrome) -> Markup {
             ("/patient/consents", "nav.patient.consents"),
             ("/patient/notifications", "nav.patient.notifications"),
             ("/patient/history", "nav.patient.history"),
+            ("/patient/settings", "settings.nav"),
         ],
         Portal::Pro => &[
             ("/pro", "nav.pro.find"),

@@ -15,7 +15,9 @@ mod i18n;
 mod layout;
 mod login;
 mod patient;
+mod patient_account;
 mod patient_controls;
+mod patient_emergency;
 mod patient_history;
 mod patient_notifications;
 mod pro;
@@ -83,6 +85,26 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/documents/mask-all", post(patient_controls::mask_all))
         .route("/care-team/{pro}", post(patient_controls::member))
         .route("/care-team/add", post(patient_controls::add))
+        .route("/settings", get(patient_emergency::hub))
+        .route(
+            "/emergency",
+            get(patient_emergency::emergency).post(patient_emergency::set_emergency),
+        )
+        .route(
+            "/blocked",
+            get(patient_emergency::blocked).post(patient_emergency::set_blocked),
+        )
+        .route(
+            "/preferences",
+            get(patient_account::preferences).post(patient_account::set_preferences),
+        )
+        .route("/export", get(patient_account::export))
+        .route("/export/download", get(patient_account::download))
+        .route(
+            "/close",
+            get(patient_account::close_page).post(patient_account::close),
+        )
+        .route("/closed", get(patient_account::closed))
         .fallback(error::not_found);
     let pro = Router::new()
         .route("/", get(pro::find))

@@ -90,6 +90,8 @@ impl ActivityKind {
                 "care_team.read",
                 "consent.list",
                 "history.read",
+                "record.emergency_settings.read",
+                "record.blocks.read",
                 "audit.read",
                 "audit.extract",
                 "patient.enrolment.scan.read",

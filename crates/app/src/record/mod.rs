@@ -13,5 +13,6 @@ pub mod controls;
 pub mod documents;
 pub(crate) mod gate;
 pub mod overview;
+pub mod patient_settings;
 
 pub use gate::RecordRef;

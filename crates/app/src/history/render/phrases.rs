@@ -301,6 +301,16 @@ impl Words<'_> {
                 format!("débloquer l'accès {} {to_rec}", super::de_name(&who)),
                 false,
             ),
+            "record.emergency_settings.read" => phrase(
+                format!("consulté les réglages des accès en urgence {of_rec}"),
+                format!("consulter les réglages des accès en urgence {of_rec}"),
+                false,
+            ),
+            "record.blocks.read" => phrase(
+                format!("consulté la liste des professionnels bloqués {of_rec}"),
+                format!("consulter la liste des professionnels bloqués {of_rec}"),
+                false,
+            ),
             "record.emergency_settings" => {
                 let choice = |key: &str, feminine: bool| match (self.detail_flag(key), feminine) {
                     (true, false) => "refusé",
