@@ -454,6 +454,11 @@ impl Words<'_> {
                 "ouvrir une session".to_owned(),
                 false,
             ),
+            "auth.password" => phrase(
+                "donné son mot de passe (première étape de connexion)".to_owned(),
+                "donner son mot de passe".to_owned(),
+                false,
+            ),
             "auth.logout" => phrase(
                 "fermé sa session".to_owned(),
                 "fermer sa session".to_owned(),
