@@ -97,7 +97,7 @@ function step() {
 
 /** The current code of a demo login, never the same step twice for one login (the server
  * accepts a step once): waits for the next step when this one was used. */
-async function freshCode(login) {
+export async function freshCode(login) {
   const used = existsSync(STATE) ? JSON.parse(readFileSync(STATE, "utf8")) : {};
   while (used[login] !== undefined && used[login] >= step()) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -110,13 +110,18 @@ async function freshCode(login) {
   return code;
 }
 
-/** Signs in through the login page the browser is on (or goes there first). */
+/** Signs in through the login page the browser is on (or goes there first), in its two
+ * steps: login and password, then the authenticator's code on its own page. Lands where the
+ * login page was told to go (`next`) or on the account's portal. */
 export async function signIn(p, login, { from = "/login" } = {}) {
   if (from) await p.page.goto(BASE + from);
-  assert.match(new URL(p.page.url()).pathname, /^\/login/);
+  assert.match(new URL(p.page.url()).pathname, /^\/login$/);
   await check(p, "login page");
   await p.page.getByLabel("Identifiant").fill(login);
   await p.page.getByLabel("Mot de passe").fill(PASSWORD);
+  await Promise.all([p.page.waitForNavigation(), p.page.getByRole("button", { name: "Continuer" }).click()]);
+  assert.equal(new URL(p.page.url()).pathname, "/login/code", `${login}: the password step failed`);
+  await check(p, "code page");
   await p.page.getByLabel("Code à 6 chiffres").fill(await freshCode(login));
   await Promise.all([p.page.waitForNavigation(), p.page.getByRole("button", { name: "Se connecter" }).click()]);
   assert.doesNotMatch(new URL(p.page.url()).pathname, /^\/login/, `${login} could not sign in`);

@@ -1,4 +1,5 @@
-//! Sign-in with password and second factor, server-side sessions, enrolment of a new
+//! Sign-in with password and second factor (at once for the API, in two steps for the
+//! portals: `two_step`), server-side sessions, enrolment of a new
 //! account's password and TOTP, and throttling of attempts per account and per address.
 //!
 //! Every answer to a failed sign-in is the same `InvalidCredentials`, whether the login
@@ -9,6 +10,9 @@ use mds_audit::{NewEvent, Outcome};
 use mds_domain::{AccountId, AccountKind, AccountState, Login, Timestamp};
 use mds_store::{accounts, sessions};
 use sha2::{Digest, Sha256};
+
+mod two_step;
+pub use two_step::{CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS};
 
 /// Where a session is used: the web portals (cookie) or the REST API (bearer token).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +28,19 @@ impl Channel {
             Self::Api => "api",
         }
     }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Web, Self::Api]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+}
+
+/// An account may sign in (state) and has a confirmed second factor.
+fn second_factor_ready(a: &accounts::AccountRow) -> bool {
+    AccountState::parse(&a.state).is_some_and(AccountState::may_sign_in)
+        && a.totp_confirmed
+        && a.totp_secret.is_some()
 }
 
 #[derive(Clone, Debug)]
@@ -85,11 +102,43 @@ fn auth_event(
 }
 
 impl App {
-    /// Signs in with login, password and TOTP code. Throttled per login and per address.
+    /// Signs in with login, password and TOTP code at once (the REST API). Throttled per
+    /// login and per address. The portals sign in in two steps (`sign_in_password`, then
+    /// `sign_in_code`) under the same throttling.
     pub async fn login(&self, req: LoginRequest, now: Timestamp) -> Result<NewSession, AppError> {
-        let login = Login::parse(&req.login);
+        let (account, kind, login_key) = self
+            .verified_account(
+                &req.login,
+                &req.password,
+                Some(&req.totp_code),
+                &req.ip,
+                now,
+            )
+            .await?;
+        let session = self
+            .open_session(&account, kind, req.channel, req.ip.clone(), None, now)
+            .await?;
+        // Only the login's counter is reset: a success with one account must not reset the
+        // failures of its address (that would let one valid account cover a password spray).
+        sessions::throttle_clear(self.db.pool(), &login_key).await?;
+        Ok(session)
+    }
+
+    /// The gate every sign-in passes: the address's and the login's throttles, then the
+    /// credentials (`code: None` checks the password only, the first step of the portals'
+    /// sign-in). Any failure is counted, audited and answered `InvalidCredentials`. Returns
+    /// the account, its kind and the login's throttle key.
+    async fn verified_account(
+        &self,
+        login_text: &str,
+        password: &str,
+        code: Option<&str>,
+        ip: &Option<String>,
+        now: Timestamp,
+    ) -> Result<(accounts::AccountRow, AccountKind, String), AppError> {
+        let login = Login::parse(login_text);
         let login_key = format!("login:{}", login.as_ref().map_or("", |l| l.as_str()));
-        let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
+        let ip_key = ip.as_ref().map(|ip| format!("ip:{ip}"));
         let s = &self.settings;
         // The address is checked first (read only); the login's attempt is counted before the
         // credentials are, so that a burst of parallel guesses cannot all pass the check.
@@ -104,7 +153,7 @@ impl App {
         }
         if let Err(e) = admitted {
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
-            let ev = auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail);
+            let ev = auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail);
             self.record_event(ev, now.millis()).await?;
             return Err(e);
         }
@@ -113,26 +162,20 @@ impl App {
             None => None,
         };
         let verified = match &account {
-            Some(a) => self.credentials_ok(a, &req, now).await?,
+            Some(a) => self.credentials_ok(a, password, code, now).await?,
             None => {
                 // Same work as for a real account: one argon2 verification.
-                let _ = password::verify(&req.password, &self.dummy_hash)?;
+                let _ = password::verify(password, &self.dummy_hash)?;
                 false
             }
         };
         let Some(account) = account.filter(|_| verified) else {
-            if let Some(key) = &ip_key {
-                match self
-                    .reserve_attempt(key, s.login_max_failures_per_address, now)
-                    .await
-                {
-                    Ok(()) | Err(AppError::Throttled { .. }) => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            let per_address = self.settings.login_max_failures_per_address;
+            self.count_failure(ip_key.as_deref(), per_address, now)
+                .await?;
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str) });
             self.record_event(
-                auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail),
+                auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail),
                 now.millis(),
             )
             .await?;
@@ -140,46 +183,77 @@ impl App {
         };
         let kind = AccountKind::parse(&account.kind)
             .ok_or_else(|| AppError::Internal(format!("account kind {:?}", account.kind)))?;
-        let session = self.open_session(&account, kind, &req, now).await?;
-        // Only the login's counter is reset: a success with one account must not reset the
-        // failures of its address (that would let one valid account cover a password spray).
-        sessions::throttle_clear(self.db.pool(), &login_key).await?;
-        Ok(session)
+        Ok((account, kind, login_key))
     }
 
-    /// Password, state and second factor; consumes the TOTP step on success.
+    /// One more failure for `key` (its lockout is not the caller's answer: the answer to a
+    /// failed sign-in stays `InvalidCredentials`).
+    async fn count_failure(
+        &self,
+        key: Option<&str>,
+        max: i64,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let Some(key) = key else {
+            return Ok(());
+        };
+        match self.reserve_attempt(key, max, now).await {
+            Ok(()) | Err(AppError::Throttled { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Password, state and an enrolled second factor; with `code`, the second factor too
+    /// (consuming its TOTP step on success).
     async fn credentials_ok(
         &self,
         a: &accounts::AccountRow,
-        req: &LoginRequest,
+        password: &str,
+        code: Option<&str>,
         now: Timestamp,
     ) -> Result<bool, AppError> {
         let password_ok = match &a.password_hash {
-            Some(h) => password::verify(&req.password, h)?,
+            Some(h) => password::verify(password, h)?,
             None => {
-                let _ = password::verify(&req.password, &self.dummy_hash)?;
+                let _ = password::verify(password, &self.dummy_hash)?;
                 false
             }
         };
-        let state_ok = AccountState::parse(&a.state).is_some_and(AccountState::may_sign_in);
-        if !(password_ok && state_ok && a.totp_confirmed) {
+        if !(password_ok && second_factor_ready(a)) {
             return Ok(false);
         }
-        let Some(secret) = &a.totp_secret else {
+        match code {
+            Some(code) => self.code_ok(a, code, now).await,
+            None => Ok(true),
+        }
+    }
+
+    /// The authenticator's code of an account whose second factor is ready; a step is
+    /// accepted once per account, atomically (replay protection).
+    async fn code_ok(
+        &self,
+        a: &accounts::AccountRow,
+        code: &str,
+        now: Timestamp,
+    ) -> Result<bool, AppError> {
+        let Some(secret) = a.totp_secret.as_ref().filter(|_| second_factor_ready(a)) else {
             return Ok(false);
         };
-        let Some(step) = totp::matching_step(secret, &req.totp_code, now.millis()) else {
+        let Some(step) = totp::matching_step(secret, code, now.millis()) else {
             return Ok(false);
         };
-        // Replay protection: a step is accepted once per account, atomically.
         Ok(accounts::consume_totp_step(self.db.pool(), &a.id, step).await?)
     }
 
+    /// A new session; `consumes` is the pending sign-in it completes, ended in the same
+    /// transaction (once: a second completion is `Unauthenticated`).
     async fn open_session(
         &self,
         a: &accounts::AccountRow,
         kind: AccountKind,
-        req: &LoginRequest,
+        channel: Channel,
+        ip: Option<String>,
+        consumes: Option<&str>,
         now: Timestamp,
     ) -> Result<NewSession, AppError> {
         let token = random_token();
@@ -187,24 +261,30 @@ impl App {
         let row = sessions::SessionRow {
             id_hash: token_hash(&token),
             account_id: a.id.clone(),
-            channel: req.channel.as_str().to_owned(),
+            channel: channel.as_str().to_owned(),
             created_at_ms: now.millis(),
             last_seen_ms: now.millis(),
             expires_at_ms: expires_at.millis(),
             idle_timeout_ms: self.settings.session_idle_minutes * 60_000,
-            ip: req.ip.clone(),
+            ip: ip.clone(),
             revoked_at_ms: None,
         };
         let mut tx = self.db.begin().await?;
+        if let Some(pending) = consumes {
+            if !sessions::revoke(&mut *tx, pending, now.millis()).await? {
+                tx.rollback().await.map_err(mds_store::StoreError::from)?;
+                return Err(AppError::Unauthenticated);
+            }
+        }
         sessions::insert(&mut *tx, &row).await?;
-        let detail = serde_json::json!({ "channel": req.channel.as_str() });
+        let detail = serde_json::json!({ "channel": channel.as_str() });
         mds_audit::append(
             &mut tx,
             auth_event(
                 "auth.login",
                 Some((&a.id, kind)),
                 Outcome::Success,
-                req.ip.clone(),
+                ip,
                 detail,
             ),
             now.millis(),
@@ -235,7 +315,8 @@ impl App {
         let alive = s.revoked_at_ms.is_none()
             && now.millis() < s.expires_at_ms
             && now.millis() < s.last_seen_ms + s.idle_timeout_ms;
-        if !alive {
+        // A pending sign-in (password given, code not yet) is no session.
+        if !alive || Channel::parse(&s.channel).is_none() {
             return Err(AppError::Unauthenticated);
         }
         if !AccountState::parse(&found.account_state).is_some_and(AccountState::may_sign_in) {

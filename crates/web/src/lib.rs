@@ -14,6 +14,7 @@ mod headers;
 mod i18n;
 mod layout;
 mod login;
+mod login_code;
 mod patient;
 mod patient_account;
 mod patient_controls;
@@ -175,6 +176,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
     Router::new()
         .route("/", get(login::root))
         .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/code",
+            get(login_code::form).post(login_code::submit),
+        )
         .route("/logout", post(login::logout))
         .route("/lang/{lang}", get(login::lang))
         .route("/static/{file}", get(assets::serve))

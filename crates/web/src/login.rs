@@ -1,5 +1,6 @@
-//! Sign-in (login, password and the authenticator's code, checked together so the answer
-//! never says which was wrong), sign-out, the language switch and the portal choice.
+//! Sign-in's first step (login and password; the same answer for an unknown login and a
+//! wrong password), sign-out, the language switch and the portal choice. The second step,
+//! the authenticator's code, is `login_code`.
 
 use crate::error::{Answer, WebError};
 use crate::form::local_path;
@@ -12,7 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use mds_app::auth::{Channel, LoginRequest};
+use mds_app::auth::{Channel, PasswordStep};
 use mds_domain::AccountKind;
 use serde::Deserialize;
 
@@ -70,6 +71,7 @@ pub struct LoginQuery {
     next: Option<String>,
     expired: Option<String>,
     bye: Option<String>,
+    restart: Option<String>,
 }
 
 /// What the login page shows besides its fields.
@@ -91,9 +93,9 @@ fn login_page(lang: Lang, csrf: &str, v: &LoginView) -> Markup {
     };
     let err = v.error.as_deref();
     let described = layout::described_by(None, err.map(|_| "login-error"));
-    let code_described = layout::described_by(Some("code-hint"), err.map(|_| "login-error"));
     let body = html! {
         (layout::notice(v.info))
+        p.lead { (l.t("signin.step1")) }
         (layout::form_error("login-error", err))
         form.stack method="post" action="/login" {
             (layout::csrf(csrf))
@@ -108,17 +110,7 @@ fn login_page(lang: Lang, csrf: &str, v: &LoginView) -> Markup {
                 input #password type="password" name="password" autocomplete="current-password"
                     required aria-describedby=[described.as_deref()];
             }
-            fieldset {
-                legend { (l.t("login.second_factor")) }
-                div.field {
-                    label for="totp_code" { (l.t("login.code")) }
-                    p.hint #code-hint { (l.t("login.code.hint")) }
-                    input #totp_code type="text" name="totp_code" inputmode="numeric"
-                        autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required
-                        aria-describedby=[code_described.as_deref()];
-                }
-            }
-            button type="submit" { (l.t("login.submit")) }
+            button type="submit" { (l.t("signin.continue")) }
         }
     };
     layout::page(&c, body)
@@ -148,6 +140,8 @@ pub async fn form(
         Some(lang.t("login.expired"))
     } else if q.bye.is_some() {
         Some(lang.t("login.bye"))
+    } else if q.restart.is_some() {
+        Some(lang.t("signin.restarted"))
     } else {
         None
     };
@@ -169,13 +163,11 @@ pub struct LoginForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
-    totp_code: String,
-    #[serde(default)]
     next: String,
 }
 
-/// Anyone. Checks the form's token against the login nonce, signs in, opens a new session
-/// (a new id at every sign-in) and goes to `next` or to the account's portal.
+/// Anyone. Checks the form's token against the login nonce and the password; when right,
+/// keeps the pending sign-in in a short-lived cookie and asks for the code (`login_code`).
 pub async fn submit(
     State(web): State<Web>,
     lang: Lang,
@@ -192,45 +184,35 @@ pub async fn submit(
     if !nonce_ok {
         return WebError::Csrf.page(lang);
     }
-    let req = LoginRequest {
+    let req = PasswordStep {
         login: f.login.clone(),
         password: f.password,
-        totp_code: f.totp_code.trim().to_owned(),
         ip,
         channel: Channel::Web,
     };
     let now = crate::now();
     let next = local_path(&f.next).unwrap_or("").to_owned();
-    match web.app.login(req, now).await {
-        Ok(s) => {
-            let max_age = (s.expires_at.millis() - now.millis()) / 1000;
-            let target = if next.is_empty() {
-                home_of(s.actor.kind).to_owned()
-            } else {
-                next
-            };
-            let mut r = Redirect::to(&target).into_response();
-            let h = r.headers_mut();
-            for c in [
-                session::session_cookie(&s.token, secure, max_age),
-                session::nonce_cookie("", secure, 0),
-            ] {
-                if let Ok(v) = header::HeaderValue::from_str(&c) {
-                    h.append(header::SET_COOKIE, v);
-                }
-            }
-            r
+    match web.app.sign_in_password(req, now).await {
+        Ok(p) => {
+            let max_age = (p.expires_at.millis() - now.millis()) / 1000;
+            let cookie = session::pending_cookie(&p.token, secure, max_age);
+            let to = crate::login_code::path(&next);
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response()
         }
         Err(e) => {
-            let status = match &e {
-                mds_app::AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-                mds_app::AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            let (status, error) = match &e {
+                mds_app::AppError::Throttled { .. } => {
+                    (StatusCode::TOO_MANY_REQUESTS, e.public_message())
+                }
+                mds_app::AppError::InvalidCredentials => {
+                    (StatusCode::UNAUTHORIZED, lang.t("signin.wrong").to_owned())
+                }
                 _ => return WebError::from(e).page(lang),
             };
             let v = LoginView {
                 next: &next,
                 login: &f.login,
-                error: Some(e.public_message()),
+                error: Some(error),
                 info: None,
             };
             let mut r = with_nonce(&web, &parts, |csrf| login_page(lang, csrf, &v));

@@ -15,6 +15,8 @@ const SESSION: &str = "mds_session";
 const SESSION_SECURE: &str = "__Host-mds_session";
 const LOGIN_NONCE: &str = "mds_login";
 const LOGIN_NONCE_SECURE: &str = "__Host-mds_login";
+const PENDING: &str = "mds_signin";
+const PENDING_SECURE: &str = "__Host-mds_signin";
 
 fn session_name(secure: bool) -> &'static str {
     if secure {
@@ -63,6 +65,21 @@ pub fn nonce_cookie(nonce: &str, secure: bool, max_age: i64) -> String {
 
 pub fn login_nonce(parts: &Parts, secure: bool) -> Option<String> {
     cookie(parts, nonce_name(secure)).filter(|n| !n.is_empty() && n.len() <= 128)
+}
+
+/// The pending sign-in between the password and the code (`mds_app::auth::PendingSignIn`).
+pub fn pending_cookie(token: &str, secure: bool, max_age: i64) -> String {
+    set_cookie(
+        if secure { PENDING_SECURE } else { PENDING },
+        token,
+        secure,
+        max_age,
+    )
+}
+
+pub fn pending_token(parts: &Parts, secure: bool) -> Option<String> {
+    cookie(parts, if secure { PENDING_SECURE } else { PENDING })
+        .filter(|t| !t.is_empty() && t.len() <= 128)
 }
 
 /// Constant-time comparison, so that the anti-CSRF check leaks no timing.

@@ -211,7 +211,6 @@ fn login_keeps_a_local_target_refuses_others_and_ends_cleanly() {
                     ("csrf", &form.csrf()),
                     ("login", DOCTOR),
                     ("password", "faux"),
-                    ("totp_code", "123456"),
                     ("next", MARIE_CONTEXT),
                 ],
             )
@@ -219,7 +218,7 @@ fn login_keeps_a_local_target_refuses_others_and_ends_cleanly() {
             .expect(StatusCode::UNAUTHORIZED, "wrong password");
         assert!(wrong
             .body
-            .contains("Identifiant, mot de passe ou code incorrect."));
+            .contains("Identifiant ou mot de passe incorrect."));
         assert!(wrong.body.contains("id=\"login-error\""));
         assert!(wrong.body.contains("aria-describedby=\"login-error\""));
         // Right: a session cookie (HttpOnly, SameSite=Strict), then the record opens.
@@ -315,7 +314,7 @@ fn the_language_switch_keeps_the_page() {
         let site = Site::demo(backend).await;
         let mut b = site.browser();
         let fr = b.get("/login").await.expect(StatusCode::OK, "login");
-        assert!(fr.body.contains("<html lang=\"fr\">") && fr.body.contains("Se connecter"));
+        assert!(fr.body.contains("<html lang=\"fr\">") && fr.body.contains("Continuer"));
         assert!(fr.body.contains("href=\"/lang/en?next=/login\""));
         b.get("/lang/en?next=/login")
             .await

@@ -512,19 +512,13 @@ fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
             .await
             .redirects_to("/login", "activated");
 
-        let csrf = person.get("/login").await.csrf();
         let next = mds_app::totp::code_at_step(&secret, step + 1).unwrap();
         person
-            .post(
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("login", email),
-                    ("password", password),
-                    ("totp_code", &next),
-                    ("next", ""),
-                ],
-            )
+            .password_step(email, password, "")
+            .await
+            .redirects_to("/login/code", "the password step");
+        person
+            .code_step(&next, "")
             .await
             .redirects_to("/patient", "the person signs in");
         let home = person.get("/patient").await.expect(StatusCode::OK, "home");

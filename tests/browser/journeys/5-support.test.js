@@ -98,6 +98,9 @@ test("a person enrols with scans, support validates, the person activates the ac
   await check(josiane, "login after activation");
   await page.getByLabel("Identifiant").fill("josiane.poindi@example.nc");
   await page.getByLabel("Mot de passe").fill("Nouveau-mot-de-passe-2026");
+  await submit(josiane, "Continuer");
+  assert.equal(new URL(page.url()).pathname, "/login/code");
+  await check(josiane, "code page after activation");
   await page.getByLabel("Code à 6 chiffres").fill(totp(secret, step + 1));
   await submit(josiane, "Se connecter");
   assert.equal(new URL(page.url()).pathname, "/patient");

@@ -163,6 +163,8 @@ test("a new patient closes her account and is signed out for good", async () => 
   await submit(noella, "Activer mon compte");
   await page.getByLabel("Identifiant").fill("noella.hmae@example.nc");
   await page.getByLabel("Mot de passe").fill("Nouveau-mot-de-passe-2026");
+  await submit(noella, "Continuer");
+  assert.equal(new URL(page.url()).pathname, "/login/code");
   await page.getByLabel("Code à 6 chiffres").fill(totp(secret, step + 1));
   await submit(noella, "Se connecter");
   assert.equal(new URL(page.url()).pathname, "/patient");

@@ -5,6 +5,7 @@
 mod core;
 mod patient_settings;
 mod pro;
+mod signin;
 
 /// One text: key, French, English.
 pub type Entry = (&'static str, &'static str, &'static str);
@@ -14,6 +15,7 @@ pub const TABLES: &[&[Entry]] = &[
     core::ENTRIES,
     patient_settings::ENTRIES,
     pro::ENTRIES,
+    signin::ENTRIES,
 ];
 
 /// The entry of `key`, if any.

@@ -292,25 +292,55 @@ impl Browser<'_> {
         self.send(req).await
     }
 
-    /// Signs a demo account in through the login form; returns the page it lands on.
-    pub async fn login(&mut self, login: &str, next: &str) -> Page {
+    /// The first step of signing in through the login form: login and password. Answers
+    /// the redirect to the code form (or the form again, with its error).
+    pub async fn password_step(&mut self, login: &str, password: &str, next: &str) -> Page {
         let form = self
             .get(&format!("/login?next={}", enc(next)))
             .await
             .expect(StatusCode::OK, "login form");
         let csrf = form.csrf();
-        let code = code_now(login);
         self.post(
             "/login",
             &[
                 ("csrf", &csrf),
                 ("login", login),
-                ("password", demo::DEMO_PASSWORD),
-                ("totp_code", &code),
+                ("password", password),
                 ("next", next),
             ],
         )
         .await
+    }
+
+    /// The second step: the code form (the pending sign-in must be alive), then the code.
+    pub async fn code_step(&mut self, code: &str, next: &str) -> Page {
+        let form = self
+            .get(&format!("/login/code?next={}", enc(next)))
+            .await
+            .expect(StatusCode::OK, "code form");
+        let csrf = form.csrf();
+        self.post(
+            "/login/code",
+            &[("csrf", &csrf), ("totp_code", code), ("next", next)],
+        )
+        .await
+    }
+
+    /// Signs a demo account in through both steps; returns the page it lands on.
+    pub async fn login(&mut self, login: &str, next: &str) -> Page {
+        let to_code = self.password_step(login, demo::DEMO_PASSWORD, next).await;
+        assert_eq!(
+            to_code.status,
+            StatusCode::SEE_OTHER,
+            "{login}: {}",
+            to_code.body
+        );
+        assert!(
+            to_code.location().starts_with("/login/code"),
+            "{login}: {}",
+            to_code.location()
+        );
+        self.code_step(&code_now(login), next).await
     }
 
     /// Signs in and returns the anti-CSRF token of the new session (from its home page).

@@ -465,6 +465,18 @@ impl Words<'_> {
                 "ouvrir une session".to_owned(),
                 false,
             ),
+            "auth.password" => {
+                let whose = if self.audience == Audience::Actor {
+                    "votre"
+                } else {
+                    "son"
+                };
+                phrase(
+                    format!("saisi {whose} mot de passe (première étape de la connexion)"),
+                    format!("saisir {whose} mot de passe"),
+                    false,
+                )
+            }
             "auth.logout" => phrase(
                 "fermé sa session".to_owned(),
                 "fermer sa session".to_owned(),
