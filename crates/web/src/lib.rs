@@ -16,6 +16,7 @@ mod layout;
 mod login;
 mod patient;
 mod patient_controls;
+mod patient_documents;
 mod patient_history;
 mod patient_notifications;
 mod pro;
@@ -25,6 +26,7 @@ mod support;
 mod support_alerts;
 mod support_directory;
 mod support_enrolments;
+mod viewer;
 mod views;
 
 pub use error::WebError;
@@ -60,6 +62,8 @@ pub(crate) struct Web {
 /// `/support/…` and `/static/…`; everything else goes to `rest` (the REST API and probes).
 pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
     let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let patient_upload =
+        DefaultBodyLimit::max(app.settings().max_patient_document_bytes + UPLOAD_OVERHEAD);
     let state = Web { app, options };
     let patient = Router::new()
         .route("/", get(patient::home))
@@ -79,6 +83,17 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/documents/mask-all", post(patient_controls::mask_all))
         .route("/care-team/{pro}", post(patient_controls::member))
         .route("/care-team/add", post(patient_controls::add))
+        .route(
+            "/documents/add",
+            get(patient_documents::add_form)
+                .post(patient_documents::add)
+                .layer(patient_upload),
+        )
+        .route(
+            "/documents/{id}/delete",
+            get(patient_documents::delete_form).post(patient_documents::delete),
+        )
+        .route("/documents/{id}/view", get(viewer::patient_inline))
         .fallback(error::not_found);
     let pro = Router::new()
         .route("/", get(pro::find))
@@ -99,6 +114,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         )
         .route("/records/{pid}/break-glass", post(pro_actions::break_glass))
         .route("/records/{pid}/samu", post(pro_actions::samu))
+        .route(
+            "/records/{pid}/documents/{id}/view",
+            get(viewer::pro_inline),
+        )
         .fallback(error::not_found);
     let support = Router::new()
         .route("/", get(support::home))
