@@ -36,7 +36,8 @@ impl Shown {
     pub fn apply(&self, mut page: Response) -> Response {
         if self.frames {
             if let Ok(v) = HeaderValue::from_str(&format!("{CSP}; frame-src 'self'")) {
-                page.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+                page.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, v);
             }
         }
         page
