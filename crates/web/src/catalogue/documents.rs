@@ -20,6 +20,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("viewer.cda.multimedia", "Une image ou un contenu multimédia de ce document n'est pas affiché ici ; téléchargez le document pour le voir.", "An image or multimedia content of this document is not shown here; download the document to see it."),
     ("viewer.cda.table", "Tableau", "Table"),
     // The patient's own documents: add, delete
+    ("pdocs.author.patient", "Le patient (ajouté depuis son portail)", "The patient (added from their portal)"),
     ("pdocs.add.link", "Ajouter un document", "Add a document"),
     ("pdocs.add.title", "Ajouter un document à mon dossier", "Add a document to my record"),
     ("pdocs.add.who", "Le document sera visible par vous et par les professionnels qui ont accès à votre dossier (votre équipe de soins, un professionnel à qui vous avez donné votre accord, un accès d'urgence), sauf si vous le masquez. Il sera indiqué comme ajouté par vous. Vous pourrez le masquer ou le supprimer plus tard.", "The document will be visible to you and to the professionals with access to your record (your care team, a professional you gave your consent to, an emergency access), unless you mask it. It will be shown as added by you. You can mask or delete it later."),
