@@ -2,6 +2,7 @@
 //! No I/O, no async, no clock: time always arrives as a parameter.
 
 pub mod account;
+pub mod cda;
 pub mod commune;
 pub mod document_type;
 pub mod identity;

@@ -21,14 +21,16 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         h.insert(name, HeaderValue::from_static(value));
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "no-referrer");
     set(HeaderName::from_static("permissions-policy"), PERMISSIONS);
     set(
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
-    // A download sets its own, stricter policy (sandbox).
+    // A download sets its own, stricter policy (sandbox); content shown in a viewer's frame
+    // may be framed by this site only (`SAMEORIGIN`, `frame-ancestors 'self'`).
+    h.entry(header::X_FRAME_OPTIONS)
+        .or_insert(HeaderValue::from_static("DENY"));
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(CSP));
     // Static files set their own long cache; pages and downloads are never stored.

@@ -18,6 +18,7 @@ mod login_code;
 mod patient;
 mod patient_account;
 mod patient_controls;
+mod patient_documents;
 mod patient_emergency;
 mod patient_history;
 mod patient_notifications;
@@ -32,6 +33,7 @@ mod support;
 mod support_alerts;
 mod support_directory;
 mod support_enrolments;
+mod viewer;
 mod views;
 
 pub use error::WebError;
@@ -67,6 +69,8 @@ pub(crate) struct Web {
 /// `/support/…` and `/static/…`; everything else goes to `rest` (the REST API and probes).
 pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
     let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let patient_upload =
+        DefaultBodyLimit::max(app.settings().max_patient_document_bytes + UPLOAD_OVERHEAD);
     let state = Web { app, options };
     let patient = Router::new()
         .route("/", get(patient::home))
@@ -106,6 +110,17 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(patient_account::close_page).post(patient_account::close),
         )
         .route("/closed", get(patient_account::closed))
+        .route(
+            "/documents/add",
+            get(patient_documents::add_form)
+                .post(patient_documents::add)
+                .layer(patient_upload),
+        )
+        .route(
+            "/documents/{id}/delete",
+            get(patient_documents::delete_form).post(patient_documents::delete),
+        )
+        .route("/documents/{id}/view", get(viewer::patient_inline))
         .fallback(error::not_found);
     let pro = Router::new()
         .route("/", get(pro::find))
@@ -147,6 +162,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
                 )),
         )
         .route("/access-log", get(pro_log::log))
+        .route(
+            "/records/{pid}/documents/{id}/view",
+            get(viewer::pro_inline),
+        )
         .fallback(error::not_found);
     let support = Router::new()
         .route("/", get(support::home))

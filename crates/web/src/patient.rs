@@ -85,6 +85,7 @@ pub struct Filters {
     from: Option<String>,
     to: Option<String>,
     author: Option<String>,
+    ok: Option<String>,
 }
 
 impl Filters {
@@ -193,6 +194,8 @@ pub async fn documents(
         render(
             &c,
             html! {
+                (layout::notice(crate::patient_documents::notice(lang, f.ok.as_deref())))
+                p { a.button href="/patient/documents/add" { (l.t("pdocs.add.link")) } }
                 (filter_form(lang, &f, &authors))
                 (views::document_table(lang, (&caption, true), &page.items, &names, &doc_href))
                 @if page.total > 0 { (crate::patient_controls::mask_all_form(lang, &s.csrf)) }
@@ -203,32 +206,40 @@ pub async fn documents(
     Answer(lang, r)
 }
 
-/// A patient. One of their documents: metadata and download.
+/// A patient. One of their documents: metadata, viewer and download.
 pub async fn document(
     State(web): State<Web>,
     lang: Lang,
     s: Session,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
+    Query(done): Query<Done>,
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
         let d = web
             .app
-            .document_metadata(&s.actor, &pid, &id, ip, crate::now())
+            .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::now())
             .await?;
         let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
         let here = format!("/patient/documents/{}", d.id);
         let c = chrome(lang, &s, &d.title, &here);
         let href = format!("/patient/documents/{}/content", d.id);
+        let view = format!("/patient/documents/{}/view", d.id);
+        let shown = crate::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
+        let notice = crate::patient_documents::notice(lang, done.ok.as_deref());
         render(
             &c,
             html! {
+                (layout::notice(notice))
                 (views::document_details(lang, &d, &names, &href))
+                (shown.body)
                 (crate::patient_controls::mask_form(lang, &s.csrf, &d.id, d.confidential))
+                (crate::patient_documents::delete_section(lang, &d))
                 p { a href="/patient/documents" { (lang.t("document.back")) } }
             },
         )
+        .map(|page| shown.apply(page))
     }
     .await;
     Answer(lang, r)

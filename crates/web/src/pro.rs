@@ -336,21 +336,25 @@ pub async fn document(
         require_pro(&s)?;
         let d = web
             .app
-            .document_metadata(&s.actor, &pid, &id, ip, crate::now())
+            .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::now())
             .await?;
         let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
         let here = format!("/pro/records/{pid}/documents/{id}");
         let c = chrome(lang, &s, &d.title, &here);
         let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
+        let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
+        let shown = crate::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
         render(
             &c,
             html! {
                 (layout::notice(crate::pro_documents::notice_of(lang, q.ok.as_deref())))
                 (views::document_details(lang, &d, &names, &href))
+                (shown.body)
                 (crate::pro_documents::own_controls(lang, &s, &pid, &d))
                 p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
             },
         )
+        .map(|page| shown.apply(page))
     }
     .await;
     Answer(lang, r)

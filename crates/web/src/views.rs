@@ -135,7 +135,8 @@ pub fn document_details(
         dl.meta {
             dt { (l.t("document.type")) } dd { (d.type_label) }
             dt { (l.t("document.act_date")) } dd { (date(&d.act_date)) }
-            dt { (l.t("document.author")) } dd { (author(names, d)) }
+            dt { (l.t("document.author")) }
+            dd { @if d.source == "patient" { (l.t("pdocs.author.patient")) } @else { (author(names, d)) } }
             dt { (l.t("document.added")) } dd { (instant(d.created_at_ms)) }
             dt { (l.t("document.format")) } dd { (format_label(&d.format)) " — " (kb) " Ko" }
             dt { (l.t("document.version")) } dd { (d.version) }

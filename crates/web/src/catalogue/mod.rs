@@ -3,6 +3,7 @@
 //! area of the portals, so that each screen's texts sit together.
 
 mod core;
+mod documents;
 mod patient_settings;
 mod pro;
 mod signin;
@@ -13,6 +14,7 @@ pub type Entry = (&'static str, &'static str, &'static str);
 /// Every table of texts; a key appears once across all of them (tested in `i18n`).
 pub const TABLES: &[&[Entry]] = &[
     core::ENTRIES,
+    documents::ENTRIES,
     patient_settings::ENTRIES,
     pro::ENTRIES,
     signin::ENTRIES,
