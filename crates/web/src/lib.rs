@@ -22,9 +22,13 @@ mod pro;
 mod pro_actions;
 mod session;
 mod support;
+mod support_accounts;
 mod support_alerts;
+mod support_audit;
 mod support_directory;
 mod support_enrolments;
+mod support_identity;
+mod support_life;
 mod views;
 
 pub use error::WebError;
@@ -123,6 +127,28 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/professionals/{id}/reactivate",
             post(support_directory::reactivate),
+        )
+        .route("/patients", get(support_accounts::find))
+        .route("/patients/{id}", get(support_accounts::show))
+        .route("/patients/{id}/activate", post(support_accounts::activate))
+        .route("/patients/{id}/care-team", post(support_accounts::care_team))
+        .route("/patients/{id}/life", get(support_life::show))
+        .route("/patients/{id}/death", post(support_life::death))
+        .route("/patients/{id}/close", post(support_life::close))
+        .route("/patients/{id}/erasure", post(support_life::erasure))
+        .route("/erasures", get(support_life::erasures))
+        .route("/identity-reviews", get(support_identity::list))
+        .route(
+            "/identity-reviews/{id}/approve",
+            post(support_identity::approve),
+        )
+        .route(
+            "/identity-reviews/{id}/reject",
+            post(support_identity::reject),
+        )
+        .route(
+            "/audit",
+            get(support_audit::form).post(support_audit::extract),
         )
         .fallback(error::not_found);
     Router::new()

@@ -3,12 +3,13 @@
 //! area of the portals, so that each screen's texts sit together.
 
 mod core;
+mod support;
 
 /// One text: key, French, English.
 pub type Entry = (&'static str, &'static str, &'static str);
 
 /// Every table of texts; a key appears once across all of them (tested in `i18n`).
-pub const TABLES: &[&[Entry]] = &[core::ENTRIES];
+pub const TABLES: &[&[Entry]] = &[core::ENTRIES, support::ENTRIES];
 
 /// The entry of `key`, if any.
 pub fn find(key: &str) -> Option<&'static Entry> {
