@@ -72,12 +72,12 @@ pub async fn home(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
             }
             h2 { (l.t("supx.home.tasks")) }
             ul.list {
-                li { a href="/support/patients" { (l.t("supx.nav.patients")) } " — " (l.t("supx.home.patients")) }
-                li { a href="/support/identity-reviews" { (l.t("supx.nav.reviews")) } " — " (l.t("supx.home.reviews")) }
-                li { a href="/support/erasures" { (l.t("supx.nav.erasures")) } " — " (l.t("supx.home.erasures")) }
-                li { a href="/support/audit" { (l.t("supx.nav.audit")) } " — " (l.t("supx.home.audit")) }
-                li { a href="/support/professionals" { (l.t("nav.support.directory")) } " — " (l.t("supx.home.directory")) }
-                li { a href="/support/alerts" { (l.t("nav.support.alerts")) } " — " (l.t("supx.home.alerts")) }
+                li { a href="/support/patients" { (l.t("supx.home.patients")) } }
+                li { a href="/support/identity-reviews" { (l.t("supx.home.reviews")) } }
+                li { a href="/support/erasures" { (l.t("supx.home.erasures")) } }
+                li { a href="/support/audit" { (l.t("supx.home.audit")) } }
+                li { a href="/support/professionals" { (l.t("supx.home.directory")) } }
+                li { a href="/support/alerts" { (l.t("supx.home.alerts")) } }
             }
         };
         Ok::<_, WebError>(Html(layout::page(&c, body).into_string()).into_response())

@@ -143,8 +143,8 @@ pub async fn form(
             } @else {
                 p { (l.t("supx.audit.choose")) }
                 ul.list {
-                    li { a href="/support/patients" { (l.t("supx.nav.patients")) } }
-                    li { a href="/support/professionals" { (l.t("nav.support.directory")) } }
+                    li { a href="/support/patients" { (l.t("supx.audit.choose.patient")) } }
+                    li { a href="/support/professionals" { (l.t("supx.audit.choose.professional")) } }
                 }
             }
         };

@@ -116,7 +116,13 @@ fn every_screen_renders_for_support_and_other_portals_are_sent_back() {
             support.get(path).await.expect(StatusCode::OK, path);
         }
         let erasures = support.get("/support/erasures").await;
-        assert!(erasures.body.contains("OUNOU Albertine"), "{}", erasures.body);
+        assert!(erasures.body.contains("Aucune demande d'effacement en cours."));
+        let closed = support
+            .get(&format!("/support/patients/{}/life", patient_id(&site, ALBERTINE).await))
+            .await
+            .expect(StatusCode::OK, "closed record");
+        assert!(closed.body.contains("Archive supprimée à partir du"));
+        assert!(closed.body.contains("Ce dossier n'est pas ouvert"));
         let reviews = support.get("/support/identity-reviews").await;
         assert!(reviews.body.contains("TROLLUE Simone"), "{}", reviews.body);
         assert!(reviews.body.contains("TROLUE Simone"), "existing record side by side");
@@ -267,7 +273,9 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
         let closed = support.get(&life).await;
         assert!(closed.body.contains("clôturé"), "{}", closed.body);
         assert!(closed.body.contains("Ce dossier n'est pas ouvert"));
-        assert_eq!(events(&site, "patient.close").await.len(), 1);
+        let closures = events(&site, "patient.close").await;
+        assert_eq!(closures.len(), 2, "the demo's and this one");
+        assert_eq!(closures[1].patient_id.as_deref(), Some(marcel.as_str()));
 
         let simone_life = format!("/support/patients/{simone}/life");
         support
@@ -276,14 +284,18 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
             .redirects_to(&format!("{simone_life}?done=erasure"), "erasure");
         let erased = support.get(&simone_life).await;
         assert!(erased.body.contains("Une demande d'effacement est déjà enregistrée"));
-        // The demo request (earlier, same delay) comes first.
+        assert!(erased.body.contains("clôturé"), "closed at once");
+        support
+            .post(&format!("/support/patients/{albertine}/erasure"), &[("csrf", &csrf), ("request", "Second courrier")])
+            .await
+            .redirects_to(&format!("/support/patients/{albertine}/life?done=erasure"), "erasure of a closed record");
         let list = support.get("/support/erasures").await;
-        let first = list.body.find(&albertine).unwrap();
-        let second = list.body.find(&simone).unwrap();
-        assert!(first < second, "{}", list.body);
+        let first = list.body.find(&simone).unwrap();
+        let second = list.body.find(&albertine).unwrap();
+        assert!(first < second, "soonest deadline first: {}", list.body);
         let evs = events(&site, "patient.erasure.request").await;
-        assert_eq!(evs.len(), 2, "the demo's and this one");
-        assert_eq!(evs[1].patient_id.as_deref(), Some(simone.as_str()));
+        assert_eq!(evs.len(), 2);
+        assert_eq!(evs[0].patient_id.as_deref(), Some(simone.as_str()));
     });
 }
 

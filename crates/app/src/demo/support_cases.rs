@@ -1,8 +1,9 @@
 //! Demo cases for the support console, so that each of its screens has something to show on
 //! first start: a pending self-enrolment with its two scans (small PNG images drawn here), a
 //! creation held because of a near-duplicate identity, an inactive account to activate, an
-//! inactive account with a care team (to change it, or to record a death), and an erasure
-//! request waiting for the retention job. Everything goes through the real use cases, and
+//! inactive account with a care team (to change it, or to record a death), and a record closed
+//! on the patient's request (its archive purge date). An erasure request would not stay: the
+//! retention job carries it out at its next run. Everything goes through the real use cases, and
 //! nothing here touches the demo people the other screens rely on. Idempotent like the rest.
 
 use super::{DemoPatient, DemoReport, DEMO_PASSWORD, SUPPORT_LOGIN};
@@ -45,7 +46,7 @@ const CASES: &[DemoPatient] = &[
         birth_place: "98818",
         login: None,
     },
-    // Wrote to support to have her record erased.
+    // Wrote to support to have her record closed.
     DemoPatient {
         cafat: "2468013",
         birth_name: "Ounou",
@@ -63,7 +64,7 @@ const IHAGE_TEAM: (&str, &str, bool) = ("3219876", "dr.nea@demo.mds.nc", true);
 const ENROLLING_EMAIL: &str = "melanie.kapoeri@example.nc";
 const ENROLLING_CAFAT: &str = "6612345";
 const REVIEW_CAFAT: &str = "5678132";
-const ERASURE_CAFAT: &str = "2468013";
+const CLOSED_CAFAT: &str = "2468013";
 
 fn actor_of(id: String, kind: AccountKind, name: &str) -> Result<Actor, AppError> {
     let account_id = AccountId::parse(&id)
@@ -91,7 +92,7 @@ impl App {
         self.demo_care_team(&IHAGE_TEAM, now, &mut report).await?;
         self.demo_enrolment(now, &mut report).await?;
         self.demo_review(now, &mut report).await?;
-        self.demo_erasure(now, &mut report).await?;
+        self.demo_closure(now, &mut report).await?;
         Ok(report)
     }
 
@@ -168,19 +169,16 @@ impl App {
         Ok(())
     }
 
-    async fn demo_erasure(&self, now: Timestamp, report: &mut DemoReport) -> Result<(), AppError> {
-        let p = patients::by_cafat(self.db.pool(), ERASURE_CAFAT)
+    async fn demo_closure(&self, now: Timestamp, report: &mut DemoReport) -> Result<(), AppError> {
+        let p = patients::by_cafat(self.db.pool(), CLOSED_CAFAT)
             .await?
             .ok_or(AppError::NotFound)?;
-        let life = patients::life(self.db.pool(), &p.id)
-            .await?
-            .unwrap_or_default();
-        if life.erasure_requested_at_ms.is_some() {
+        if p.record_state != "inactive" {
             report.already_present += 1;
             return Ok(());
         }
         let support = self.demo_actor(SUPPORT_LOGIN, AccountKind::Support).await?;
-        self.request_erasure_for_patient(
+        self.close_record_for_patient(
             &support,
             &p.id,
             "Courrier de la patiente reçu au guichet (démo)",

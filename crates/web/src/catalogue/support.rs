@@ -13,7 +13,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.home.erasures", "Suivre les demandes d'effacement et leur échéance.", "Follow the erasure requests and their deadline."),
     ("supx.home.audit", "Extraire la trace d'audit d'un dossier ou d'un professionnel pour une autorité.", "Extract the audit trail of a record or a professional for an authority."),
     ("supx.home.directory", "Suspendre ou réactiver un professionnel.", "Suspend or reactivate a professional."),
-    ("supx.home.alerts", "Examiner les alertes de supervision.", "Review the supervision alerts."),
+    ("supx.home.alerts", "Examiner et clore ce que la supervision a remonté.", "Review and close what supervision reported."),
     // Notices after an action
     ("supx.done.team", "L'équipe de soins est modifiée.", "The care team was changed."),
     ("supx.done.death", "Le décès est enregistré : plus rien ne peut être ajouté au dossier.", "The death is recorded: nothing can be added to the record any more."),
@@ -101,6 +101,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.audit.title", "Extraction d'audit", "Audit extraction"),
     ("supx.audit.intro", "Pour une autorité (48 heures au plus) : toute la trace d'un dossier ou d'un professionnel, ligne à ligne, avec le texte en français. L'extraction est elle-même tracée avec sa référence.", "For an authority (48 hours at most): the whole trail of a record or a professional, line by line, with the French text. The extraction is itself traced with its reference."),
     ("supx.audit.choose", "Choisissez d'abord un dossier ou un professionnel ; leur page propose l'extraction.", "First choose a record or a professional; their page offers the extraction."),
+    ("supx.audit.choose.patient", "Chercher un dossier patient", "Find a patient record"),
+    ("supx.audit.choose.professional", "Chercher un professionnel dans l'annuaire", "Find a professional in the directory"),
     ("supx.audit.link_patient", "Extraire la trace d'audit de ce dossier", "Extract this record's audit trail"),
     ("supx.audit.link_professional", "Extraire la trace d'audit de ce professionnel", "Extract this professional's audit trail"),
     ("supx.audit.of_patient", "Trace du dossier de", "Trail of the record of"),
