@@ -47,6 +47,7 @@ fn nav(c: &Chrome) -> Markup {
             ("/support/identity-reviews", "supx.nav.reviews"),
             ("/support/erasures", "supx.nav.erasures"),
             ("/support/audit", "supx.nav.audit"),
+            ("/support/structures", "supx.nav.structures"),
         ],
     };
     let path = c.here.split('?').next().unwrap_or_default();

@@ -29,6 +29,7 @@ mod support_directory;
 mod support_enrolments;
 mod support_identity;
 mod support_life;
+mod support_structures;
 mod views;
 
 pub use error::WebError;
@@ -131,12 +132,16 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/patients", get(support_accounts::find))
         .route("/patients/{id}", get(support_accounts::show))
         .route("/patients/{id}/activate", post(support_accounts::activate))
-        .route("/patients/{id}/care-team", post(support_accounts::care_team))
+        .route(
+            "/patients/{id}/care-team",
+            post(support_accounts::care_team),
+        )
         .route("/patients/{id}/life", get(support_life::show))
         .route("/patients/{id}/death", post(support_life::death))
         .route("/patients/{id}/close", post(support_life::close))
         .route("/patients/{id}/erasure", post(support_life::erasure))
         .route("/erasures", get(support_life::erasures))
+        .route("/structures", get(support_structures::list))
         .route("/identity-reviews", get(support_identity::list))
         .route(
             "/identity-reviews/{id}/approve",

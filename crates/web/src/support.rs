@@ -78,6 +78,7 @@ pub async fn home(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
                 li { a href="/support/audit" { (l.t("supx.home.audit")) } }
                 li { a href="/support/professionals" { (l.t("supx.home.directory")) } }
                 li { a href="/support/alerts" { (l.t("supx.home.alerts")) } }
+                li { a href="/support/structures" { (l.t("supx.home.structures")) } }
             }
         };
         Ok::<_, WebError>(Html(layout::page(&c, body).into_string()).into_response())

@@ -34,7 +34,11 @@ pub(crate) fn page(lang: Lang, s: &Session, title: &str, here: &str, body: Marku
 
 /// « WÉA Marie Josépha ».
 pub(crate) fn full_name(p: &PatientSummary) -> String {
-    format!("{} {}", p.birth_name.to_uppercase(), p.first_names.join(" "))
+    format!(
+        "{} {}",
+        p.birth_name.to_uppercase(),
+        p.first_names.join(" ")
+    )
 }
 
 /// The state of a record, in words.
@@ -105,7 +109,12 @@ fn query_of(q: &FindQuery) -> Option<PatientQuery> {
     if let (Some(cafat), Some(birth_date)) = (v(&q.cafat), v(&q.birth_date)) {
         return Some(PatientQuery::Cafat { cafat, birth_date });
     }
-    match (v(&q.birth_name), v(&q.first_name), v(&q.birth_date), v(&q.sex)) {
+    match (
+        v(&q.birth_name),
+        v(&q.first_name),
+        v(&q.birth_date),
+        v(&q.sex),
+    ) {
         (Some(birth_name), Some(first_name), Some(birth_date), Some(sex)) => {
             Some(PatientQuery::Traits {
                 birth_name,

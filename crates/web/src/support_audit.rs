@@ -71,7 +71,12 @@ fn noumea_midnight(text: &str, days: i64) -> Option<i64> {
 }
 
 fn period(from: &Option<String>, to: &Option<String>) -> Result<ExtractPeriod, AppError> {
-    let bad = || AppError::invalid("invalid_period", "Les dates de la période ne sont pas valides.");
+    let bad = || {
+        AppError::invalid(
+            "invalid_period",
+            "Les dates de la période ne sont pas valides.",
+        )
+    };
     let from_ms = form::non_empty(from)
         .map(|t| noumea_midnight(&t, 0).ok_or_else(bad))
         .transpose()?;
@@ -164,7 +169,10 @@ pub async fn extract(
     let r = async {
         let Posted { session: s, form } = posted?;
         s.require(AccountKind::Support)?;
-        let target = match (form::non_empty(&form.patient), form::non_empty(&form.professional)) {
+        let target = match (
+            form::non_empty(&form.patient),
+            form::non_empty(&form.professional),
+        ) {
             (Some(id), None) => ExtractTarget::Record(id),
             (None, Some(id)) => ExtractTarget::Professional(id),
             _ => return Err(WebError::BadRequest),
@@ -173,7 +181,15 @@ pub async fn extract(
         let period = period(&form.from, &form.to)?;
         let out = web
             .app
-            .extract_audit_period(&s.actor, &target, period, &form.reason, format, ip, crate::now())
+            .extract_audit_period(
+                &s.actor,
+                &target,
+                period,
+                &form.reason,
+                format,
+                ip,
+                crate::now(),
+            )
             .await?;
         Ok::<_, WebError>(
             (
@@ -205,7 +221,10 @@ mod tests {
     fn a_noumea_day_starts_at_13_h_utc_the_day_before() {
         // 2026-11-22 00:00 in Nouméa is 2026-11-21T13:00:00Z.
         assert_eq!(noumea_midnight("2026-11-22", 0), Some(1_795_266_000_000));
-        assert_eq!(noumea_midnight("2026-11-22", 1), Some(1_795_266_000_000 + DAY_MS));
+        assert_eq!(
+            noumea_midnight("2026-11-22", 1),
+            Some(1_795_266_000_000 + DAY_MS)
+        );
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
         for bad in ["", "2026-13-01", "2026-11", "22/11/2026", "2026-11-22-1"] {

@@ -110,15 +110,13 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
 }
 
 /// Support agents. The creations waiting for review, oldest first.
-pub async fn list(
-    State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    Query(d): Query<Done>,
-) -> Answer {
+pub async fn list(State(web): State<Web>, lang: Lang, s: Session, Query(d): Query<Done>) -> Answer {
     let r = async {
         s.require(AccountKind::Support)?;
-        let rows = web.app.list_identity_reviews(&s.actor, crate::now()).await?;
+        let rows = web
+            .app
+            .list_identity_reviews(&s.actor, crate::now())
+            .await?;
         let mut by = Vec::new();
         for r in &rows {
             let name = match web.app.get_professional(&s.actor, &r.submitted_by).await {

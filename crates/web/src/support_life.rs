@@ -167,9 +167,7 @@ pub async fn erasure(
         web.app
             .request_erasure_for_patient(&s.actor, &id, &form.request, crate::now())
             .await?;
-        Ok::<_, WebError>(
-            Redirect::to(&format!("{HERE}/{id}/life?done=erasure")).into_response(),
-        )
+        Ok::<_, WebError>(Redirect::to(&format!("{HERE}/{id}/life?done=erasure")).into_response())
     }
     .await;
     Answer(lang, r)

@@ -2,7 +2,8 @@
 //! over the demo data and the console's demo cases: records (search, one page, activation of
 //! an inactive account with its code shown once, care team of an inactive account), end of
 //! life (death, closure, erasure request, pending erasures), the near-duplicate review, the
-//! audit extraction downloaded as a file, and one enrolment request by its address. Each
+//! audit extraction downloaded as a file, one enrolment request by its address, and the
+//! structures and assistants. Each
 //! action is checked in the audit trail; other portals' sessions are sent back to their own.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
@@ -89,7 +90,9 @@ fn every_screen_renders_for_support_and_other_portals_are_sent_back() {
         assert_eq!(request.body.matches("img class=\"scan\"").count(), 2);
 
         let found = support
-            .get(&format!("/support/patients?cafat={LUCIEN}&birth_date=1964-09-12"))
+            .get(&format!(
+                "/support/patients?cafat={LUCIEN}&birth_date=1964-09-12"
+            ))
             .await
             .expect(StatusCode::OK, "search");
         assert!(found.body.contains("WAKAINE Lucien"), "{}", found.body);
@@ -111,21 +114,36 @@ fn every_screen_renders_for_support_and_other_portals_are_sent_back() {
             "/support/identity-reviews".to_owned(),
             "/support/audit".to_owned(),
             format!("/support/audit?patient={lucien}"),
+            "/support/structures".to_owned(),
         ];
         for path in &screens {
             support.get(path).await.expect(StatusCode::OK, path);
         }
         let erasures = support.get("/support/erasures").await;
-        assert!(erasures.body.contains("Aucune demande d'effacement en cours."));
+        assert!(erasures
+            .body
+            .contains("Aucune demande d'effacement en cours."));
         let closed = support
-            .get(&format!("/support/patients/{}/life", patient_id(&site, ALBERTINE).await))
+            .get(&format!(
+                "/support/patients/{}/life",
+                patient_id(&site, ALBERTINE).await
+            ))
             .await
             .expect(StatusCode::OK, "closed record");
         assert!(closed.body.contains("Archive supprimée à partir du"));
         assert!(closed.body.contains("Ce dossier n'est pas ouvert"));
+        let directory = support.get("/support/structures").await;
+        assert!(directory
+            .body
+            .contains("Dispensaire provincial de Koné (démo)"));
+        assert!(directory.body.contains("Koné"), "commune by name");
+        assert!(directory.body.contains("TIAOU Rose"), "{}", directory.body);
         let reviews = support.get("/support/identity-reviews").await;
         assert!(reviews.body.contains("TROLLUE Simone"), "{}", reviews.body);
-        assert!(reviews.body.contains("TROLUE Simone"), "existing record side by side");
+        assert!(
+            reviews.body.contains("TROLUE Simone"),
+            "existing record side by side"
+        );
         assert!(reviews.body.contains("Jean Néa"), "who asked");
         for unknown in [
             "/support/patients/00000000-0000-0000-0000-000000000000",
@@ -180,7 +198,9 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
             .get(&format!("/support/patients/{lucien}"))
             .await
             .expect(StatusCode::OK, "record");
-        assert!(page.body.contains("un code d'activation est affiché une seule fois"));
+        assert!(page
+            .body
+            .contains("un code d'activation est affiché une seule fois"));
         let activate = format!("/support/patients/{lucien}/activate");
         let fields = [
             ("email", "lucien.wakaine@example.nc"),
@@ -189,7 +209,10 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
         let refused = support.post(&activate, &fields).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "no token, no action");
         let no_reference = support
-            .post(&activate, &[("csrf", &csrf), ("email", "lucien.wakaine@example.nc")])
+            .post(
+                &activate,
+                &[("csrf", &csrf), ("email", "lucien.wakaine@example.nc")],
+            )
             .await;
         assert_eq!(no_reference.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(no_reference.body.contains("référence de la demande"));
@@ -215,11 +238,25 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
         assert!(shown.body.contains("Jean Néa"), "{}", shown.body);
         assert!(shown.body.contains(&format!("option value=\"{psy}\"")));
         support
-            .post(&team, &[("csrf", &csrf), ("add", &psy), ("request", "Lettre de la fille, 20/11")])
+            .post(
+                &team,
+                &[
+                    ("csrf", &csrf),
+                    ("add", &psy),
+                    ("request", "Lettre de la fille, 20/11"),
+                ],
+            )
             .await
             .redirects_to(&format!("/support/patients/{marcel}?done=team"), "add");
         support
-            .post(&team, &[("csrf", &csrf), ("remove", &nea), ("request", "Lettre de la fille, 20/11")])
+            .post(
+                &team,
+                &[
+                    ("csrf", &csrf),
+                    ("remove", &nea),
+                    ("request", "Lettre de la fille, 20/11"),
+                ],
+            )
             .await
             .redirects_to(&format!("/support/patients/{marcel}?done=team"), "remove");
         let changed = support
@@ -251,14 +288,22 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
         let csrf = support.signed_in(SUPPORT).await;
         let life = format!("/support/patients/{marcel}/life");
         let page = support.get(&life).await.expect(StatusCode::OK, "life");
-        assert!(page.body.contains("plus aucun document ne pourra être ajouté"));
+        assert!(page
+            .body
+            .contains("plus aucun document ne pourra être ajouté"));
         assert!(page.body.contains("conservée 10 ans"));
         let future = support
-            .post(&format!("/support/patients/{marcel}/death"), &[("csrf", &csrf), ("died_on", "2999-01-01")])
+            .post(
+                &format!("/support/patients/{marcel}/death"),
+                &[("csrf", &csrf), ("died_on", "2999-01-01")],
+            )
             .await;
         assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
         support
-            .post(&format!("/support/patients/{marcel}/death"), &[("csrf", &csrf), ("died_on", "2026-11-01")])
+            .post(
+                &format!("/support/patients/{marcel}/death"),
+                &[("csrf", &csrf), ("died_on", "2026-11-01")],
+            )
             .await
             .redirects_to(&format!("{life}?done=death"), "death");
         let dead = support.get(&format!("{life}?done=death")).await;
@@ -267,7 +312,10 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
         assert_eq!(events(&site, "patient.death.record").await.len(), 1);
 
         support
-            .post(&format!("/support/patients/{marcel}/close"), &[("csrf", &csrf), ("request", "Demande de la famille")])
+            .post(
+                &format!("/support/patients/{marcel}/close"),
+                &[("csrf", &csrf), ("request", "Demande de la famille")],
+            )
             .await
             .redirects_to(&format!("{life}?done=close"), "close");
         let closed = support.get(&life).await;
@@ -279,16 +327,27 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
 
         let simone_life = format!("/support/patients/{simone}/life");
         support
-            .post(&format!("/support/patients/{simone}/erasure"), &[("csrf", &csrf), ("request", "Courrier du 18/11")])
+            .post(
+                &format!("/support/patients/{simone}/erasure"),
+                &[("csrf", &csrf), ("request", "Courrier du 18/11")],
+            )
             .await
             .redirects_to(&format!("{simone_life}?done=erasure"), "erasure");
         let erased = support.get(&simone_life).await;
-        assert!(erased.body.contains("Une demande d'effacement est déjà enregistrée"));
+        assert!(erased
+            .body
+            .contains("Une demande d'effacement est déjà enregistrée"));
         assert!(erased.body.contains("clôturé"), "closed at once");
         support
-            .post(&format!("/support/patients/{albertine}/erasure"), &[("csrf", &csrf), ("request", "Second courrier")])
+            .post(
+                &format!("/support/patients/{albertine}/erasure"),
+                &[("csrf", &csrf), ("request", "Second courrier")],
+            )
             .await
-            .redirects_to(&format!("/support/patients/{albertine}/life?done=erasure"), "erasure of a closed record");
+            .redirects_to(
+                &format!("/support/patients/{albertine}/life?done=erasure"),
+                "erasure of a closed record",
+            );
         let list = support.get("/support/erasures").await;
         let first = list.body.find(&simone).unwrap();
         let second = list.body.find(&albertine).unwrap();
@@ -309,23 +368,35 @@ fn support_reviews_near_duplicates_side_by_side() {
             .get("/support/identity-reviews")
             .await
             .expect(StatusCode::OK, "reviews");
-        assert!(page.body.contains("Le dossier est créé tel que le professionnel l'a saisi"));
+        assert!(page
+            .body
+            .contains("Le dossier est créé tel que le professionnel l'a saisi"));
         assert!(page.body.contains("Aucun dossier n'est créé"));
         let approve = between(&page.body, "action=\"/support/identity-reviews/", "\"");
         let approve = format!("/support/identity-reviews/{approve}");
         support
-            .post(&approve, &[("csrf", &csrf), ("note", "Sœurs jumelles, vérifié par téléphone")])
+            .post(
+                &approve,
+                &[
+                    ("csrf", &csrf),
+                    ("note", "Sœurs jumelles, vérifié par téléphone"),
+                ],
+            )
             .await
             .redirects_to("/support/identity-reviews?done=approved", "approve");
         let after = support.get("/support/identity-reviews?done=approved").await;
         assert!(after.body.contains("le dossier est créé"));
         assert!(after.body.contains("Aucune vérification en attente."));
-        assert!(mds_store::patients::by_cafat(site.app.db().pool(), "5678132")
-            .await
-            .unwrap()
-            .is_some());
+        assert!(
+            mds_store::patients::by_cafat(site.app.db().pool(), "5678132")
+                .await
+                .unwrap()
+                .is_some()
+        );
         assert_eq!(events(&site, "patient.review.approve").await.len(), 1);
-        let again = support.post(&approve, &[("csrf", &csrf), ("note", "")]).await;
+        let again = support
+            .post(&approve, &[("csrf", &csrf), ("note", "")])
+            .await;
         assert_eq!(again.status, StatusCode::CONFLICT, "decided once");
     });
 }
@@ -343,7 +414,9 @@ fn the_audit_extraction_is_downloaded_as_a_file_and_audited() {
             .await
             .expect(StatusCode::OK, "form");
         assert!(form.body.contains("WAKAINE Lucien"));
-        assert!(form.body.contains(&format!("name=\"patient\" value=\"{lucien}\"")));
+        assert!(form
+            .body
+            .contains(&format!("name=\"patient\" value=\"{lucien}\"")));
         let pro = support
             .get(&format!("/support/audit?professional={nea}"))
             .await
@@ -351,13 +424,33 @@ fn the_audit_extraction_is_downloaded_as_a_file_and_audited() {
         assert!(pro.body.contains("Jean Néa"));
 
         let missing = support
-            .post("/support/audit", &[("csrf", &csrf), ("patient", &lucien), ("reason", ""), ("format", "csv")])
+            .post(
+                "/support/audit",
+                &[
+                    ("csrf", &csrf),
+                    ("patient", &lucien),
+                    ("reason", ""),
+                    ("format", "csv"),
+                ],
+            )
             .await;
-        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", missing.body);
+        assert_eq!(
+            missing.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            missing.body
+        );
         let csv = support
             .post(
                 "/support/audit",
-                &[("csrf", &csrf), ("patient", &lucien), ("reason", "Réquisition TPI Nouméa n° 7"), ("format", "csv"), ("from", ""), ("to", "")],
+                &[
+                    ("csrf", &csrf),
+                    ("patient", &lucien),
+                    ("reason", "Réquisition TPI Nouméa n° 7"),
+                    ("format", "csv"),
+                    ("from", ""),
+                    ("to", ""),
+                ],
             )
             .await
             .expect(StatusCode::OK, "csv");
@@ -369,7 +462,14 @@ fn the_audit_extraction_is_downloaded_as_a_file_and_audited() {
         let json = support
             .post(
                 "/support/audit",
-                &[("csrf", &csrf), ("professional", &nea), ("reason", "Réquisition n° 8"), ("format", "json"), ("from", "2000-01-01"), ("to", "2000-01-31")],
+                &[
+                    ("csrf", &csrf),
+                    ("professional", &nea),
+                    ("reason", "Réquisition n° 8"),
+                    ("format", "json"),
+                    ("from", "2000-01-01"),
+                    ("to", "2000-01-31"),
+                ],
             )
             .await
             .expect(StatusCode::OK, "json");

@@ -1,7 +1,7 @@
 // The support console's other tasks, on the console's own demo cases (nobody else's): the
 // near-duplicate review (approved), an inactive account found by its CAFAT number and
 // activated (the code shown once), the care team of another inactive account changed and
-// his death recorded, the pending erasures page, and an audit extraction downloaded as a CSV file.
+// his death recorded, the pending erasures page, the structures and assistants, and an audit extraction downloaded as a CSV file.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -92,4 +92,9 @@ test("support reviews a near-duplicate, activates an account, changes a care tea
   // The erasure requests waiting for the retention job (which carries them out quickly).
   await visit(support, "/support/erasures", "pending erasures");
   await screenshot(support, "support-console-erasures");
+
+  // The directory beyond professionals.
+  await visit(support, "/support/structures", "structures and assistants");
+  assert.ok(await page.getByRole("cell", { name: "TIAOU Rose" }).isVisible());
+  await screenshot(support, "support-console-structures");
 });

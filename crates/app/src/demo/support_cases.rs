@@ -67,8 +67,8 @@ const REVIEW_CAFAT: &str = "5678132";
 const CLOSED_CAFAT: &str = "2468013";
 
 fn actor_of(id: String, kind: AccountKind, name: &str) -> Result<Actor, AppError> {
-    let account_id = AccountId::parse(&id)
-        .ok_or_else(|| AppError::Internal(format!("demo account id {id}")))?;
+    let account_id =
+        AccountId::parse(&id).ok_or_else(|| AppError::Internal(format!("demo account id {id}")))?;
     Ok(Actor {
         account_id,
         kind,
@@ -103,7 +103,11 @@ impl App {
         actor_of(a.id, kind, &a.display_name)
     }
 
-    async fn demo_enrolment(&self, now: Timestamp, report: &mut DemoReport) -> Result<(), AppError> {
+    async fn demo_enrolment(
+        &self,
+        now: Timestamp,
+        report: &mut DemoReport,
+    ) -> Result<(), AppError> {
         let pool = self.db.pool();
         let known = accounts::by_login(pool, ENROLLING_EMAIL).await?.is_some()
             || patients::by_cafat(pool, ENROLLING_CAFAT).await?.is_some();
@@ -201,7 +205,8 @@ pub(crate) fn card_png(paper: [u8; 3], ink: [u8; 3]) -> Vec<u8> {
         raw.push(0); // filter: none
         for x in 0..W {
             let photo = (12..52).contains(&x) && (30..88).contains(&y);
-            let line = (64..148).contains(&x) && [36, 48, 60, 72].iter().any(|l| (*l..*l + 4).contains(&y));
+            let line = (64..148).contains(&x)
+                && [36, 48, 60, 72].iter().any(|l| (*l..*l + 4).contains(&y));
             let px = if y < 20 || line {
                 ink
             } else if photo {
