@@ -52,6 +52,20 @@ pub(crate) fn state_label(lang: Lang, state: &str) -> &'static str {
     }
 }
 
+/// The status of an identity, in words.
+pub(crate) fn identity_label(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "validated" => lang.t("supx.identity.validated"),
+        _ => lang.t("supx.identity.provisional"),
+    }
+}
+
+/// A birth place: the commune's name for New Caledonia, else the code as entered.
+pub(crate) fn place(code: &str) -> String {
+    mds_domain::commune::find_nc_commune(code)
+        .map_or_else(|| code.to_owned(), |c| format!("{} ({code})", c.name))
+}
+
 /// A notice after an action, from the `done` parameter of the page.
 pub(crate) fn done_notice(lang: Lang, done: Option<&str>) -> Markup {
     let key = match done {
@@ -249,14 +263,14 @@ pub async fn show(
         let body = html! {
             (done_notice(l, d.done.as_deref()))
             h2 { (full_name(p)) }
-            dl {
+            dl.meta {
                 dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
                 dt { (l.t("enrol.sex")) } dd { (p.sex) }
-                dt { (l.t("enrol.birth_place")) } dd { (p.birth_place) }
+                dt { (l.t("enrol.birth_place")) } dd { (place(&p.birth_place)) }
                 dt { (l.t("support.col.cafat")) } dd { (v.cafat) }
                 dt { (l.t("enrol.email")) } dd { (v.email.as_deref().unwrap_or("—")) }
                 dt { (l.t("enrol.phone")) } dd { (v.phone.as_deref().unwrap_or("—")) }
-                dt { (l.t("supx.col.identity")) } dd { (p.identity_status) }
+                dt { (l.t("supx.col.identity")) } dd { (identity_label(l, &p.identity_status)) }
                 dt { (l.t("supx.col.state")) } dd #record-state { (state_label(l, &p.record_state)) }
                 @if let Some(died) = &v.died_on {
                     dt { (l.t("supx.life.died_on")) } dd { (views::date(died)) }
@@ -364,7 +378,7 @@ pub async fn activate(
         let l = lang;
         let body = html! {
             p.notice role="status" { (l.t("supx.account.activated")) }
-            dl {
+            dl.meta {
                 dt { (l.t("supx.account.login")) } dd { (done.login) }
             }
             p { (l.t("supx.account.token.intro")) }

@@ -8,7 +8,7 @@ use crate::form::Posted;
 use crate::i18n::Lang;
 use crate::layout;
 use crate::session::Session;
-use crate::support_accounts::{done_notice, full_name, page, Done};
+use crate::support_accounts::{done_notice, full_name, page, place, Done};
 use crate::views;
 use crate::Web;
 use axum::extract::{Path, Query, State};
@@ -60,24 +60,24 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
             div.side-by-side {
                 div {
                     h3 { (l.t("supx.review.submitted_identity")) }
-                    dl {
+                    dl.meta {
                         dt { (l.t("enrol.birth_name")) } dd { (field(id, "birth_name").to_uppercase()) }
                         dt { (l.t("enrol.first_names")) } dd { (field(id, "first_names")) }
                         dt { (l.t("enrol.birth_date")) } dd { (views::date(&field(id, "birth_date"))) }
                         dt { (l.t("enrol.sex")) } dd { (field(id, "sex")) }
-                        dt { (l.t("enrol.birth_place")) } dd { (field(id, "birth_place")) }
+                        dt { (l.t("enrol.birth_place")) } dd { (place(&field(id, "birth_place"))) }
                         dt { (l.t("support.col.cafat")) } dd { (field(id, "cafat")) }
                     }
                 }
                 div {
                     h3 { (l.t("supx.review.existing")) }
                     @if let Some(c) = &r.candidate {
-                        dl {
+                        dl.meta {
                             dt { (l.t("enrol.birth_name")) } dd { (c.birth_name.to_uppercase()) }
                             dt { (l.t("enrol.first_names")) } dd { (c.first_names.join(" ")) }
                             dt { (l.t("enrol.birth_date")) } dd { (views::date(&c.birth_date)) }
                             dt { (l.t("enrol.sex")) } dd { (c.sex) }
-                            dt { (l.t("enrol.birth_place")) } dd { (c.birth_place) }
+                            dt { (l.t("enrol.birth_place")) } dd { (place(&c.birth_place)) }
                             dt { (l.t("support.col.name")) } dd { a href=(format!("/support/patients/{}", c.id)) { (full_name(c)) } }
                         }
                     } @else {

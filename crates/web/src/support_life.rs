@@ -57,7 +57,7 @@ pub async fn show(
         let body = html! {
             (done_notice(l, d.done.as_deref()))
             h2 { (full_name(p)) " — " (views::date(&p.birth_date)) }
-            dl {
+            dl.meta {
                 dt { (l.t("supx.col.state")) } dd #record-state { (state_label(l, &p.record_state)) }
                 dt { (l.t("supx.life.died_on")) } dd { (v.died_on.as_deref().map_or_else(|| "—".to_owned(), views::date)) }
                 dt { (l.t("supx.life.closed_at")) } dd { (when(v.closed_at_ms)) }

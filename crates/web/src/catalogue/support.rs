@@ -29,6 +29,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.state.erased", "effacé", "erased"),
     ("supx.deceased", "décédé", "deceased"),
     ("supx.col.state", "État du dossier", "Record state"),
+    ("supx.identity.validated", "validée (pièces vérifiées)", "validated (documents checked)"),
+    ("supx.identity.provisional", "provisoire (à vérifier)", "provisional (to be checked)"),
     ("supx.col.identity", "Statut de l'identité", "Identity status"),
     ("supx.find.title", "Dossiers patients", "Patient records"),
     ("supx.find.intro", "Retrouvez un dossier par son numéro CAFAT et la date de naissance, ou par les traits d'identité. Le support ne voit jamais le contenu médical.", "Find a record by its CAFAT number and birth date, or by the identity traits. Support never sees medical content."),
