@@ -78,7 +78,7 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
                             dt { (l.t("enrol.birth_date")) } dd { (views::date(&c.birth_date)) }
                             dt { (l.t("enrol.sex")) } dd { (c.sex) }
                             dt { (l.t("enrol.birth_place")) } dd { (place(&c.birth_place)) }
-                            dt { (l.t("support.col.name")) } dd { a href=(format!("/support/patients/{}", c.id)) { (full_name(c)) } }
+                            dt { (l.t("supx.record.title")) } dd { a href=(format!("/support/patients/{}", c.id)) { (full_name(c)) } }
                         }
                     } @else {
                         p { (l.t("supx.review.no_candidate")) }
