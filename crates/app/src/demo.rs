@@ -15,6 +15,8 @@ use mds_store::{accounts, care_team, directory, documents, new_id, patients, Sto
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+mod support_cases;
+
 pub const DEMO_PASSWORD: &str = "Demo-MDS-2026";
 
 struct DemoStructure {

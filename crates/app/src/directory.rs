@@ -152,6 +152,15 @@ impl App {
         Ok(directory::list_structures(self.db.pool()).await?)
     }
 
+    /// Support only. Every assistant, with the professional each acts for (account ids).
+    pub async fn list_assistants(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<directory::AssistantRow>, AppError> {
+        actor.require(AccountKind::Support)?;
+        Ok(directory::list_assistants(self.db.pool()).await?)
+    }
+
     /// Support only. The professional receives an enrolment token to choose a password and
     /// enrol a second factor; until then the account is `pending`.
     pub async fn create_professional(

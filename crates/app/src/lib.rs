@@ -26,6 +26,7 @@ pub mod self_enrolment;
 pub mod settings;
 pub mod software;
 pub mod supervision;
+pub mod support_patients;
 pub mod totp;
 
 pub use app::{Actor, App, SoftwareAgent};

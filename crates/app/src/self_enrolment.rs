@@ -236,33 +236,11 @@ impl App {
         now: Timestamp,
     ) -> Result<Vec<EnrolmentQueueItem>, AppError> {
         actor.require(AccountKind::Support)?;
-        let pool = self.db.pool();
         let mut items = Vec::new();
-        for r in enrolments::requests_with_status(pool, "pending", 200).await? {
-            let Some(pid) = &r.patient_id else { continue };
-            let Some(p) = patients::by_id(pool, pid).await? else {
-                continue;
-            };
-            let scans = identity_files::for_owner(pool, "enrolment", &r.id)
-                .await?
-                .into_iter()
-                .map(|f| ScanInfo {
-                    id: f.id,
-                    purpose: f.purpose,
-                    format: f.format,
-                    size_bytes: f.size_bytes,
-                })
-                .collect();
-            items.push(EnrolmentQueueItem {
-                request_id: r.id.clone(),
-                submitted_at_ms: r.submitted_at_ms,
-                patient: PatientSummary::of(&p),
-                cafat: p.cafat_number.clone(),
-                email: p.email.clone(),
-                phone: p.phone.clone(),
-                near_match_patient_id: r.near_match_patient_id.clone(),
-                scans,
-            });
+        for r in enrolments::requests_with_status(self.db.pool(), "pending", 200).await? {
+            if let Some(item) = queue_item(self, &r).await? {
+                items.push(item);
+            }
         }
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
@@ -271,6 +249,29 @@ impl App {
         };
         self.record_event(ev, now.millis()).await?;
         Ok(items)
+    }
+
+    /// Support only. One pending self-enrolment, found by its identifier whatever the length
+    /// of the queue; audited. A request already decided (or unknown) is `NotFound`.
+    pub async fn self_enrolment(
+        &self,
+        actor: &Actor,
+        request_id: &str,
+        now: Timestamp,
+    ) -> Result<EnrolmentQueueItem, AppError> {
+        actor.require(AccountKind::Support)?;
+        let found = match enrolments::request_by_id(self.db.pool(), request_id).await? {
+            Some(r) if r.status == "pending" => queue_item(self, &r).await?,
+            _ => None,
+        };
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: found.as_ref().map(|i| i.patient.id.clone()),
+            detail: serde_json::json!({ "request_id": request_id, "found": found.is_some() }),
+            ..NewEvent::new("support", "patient.enrolment.read", Outcome::Success)
+        };
+        self.record_event(ev, now.millis()).await?;
+        found.ok_or(AppError::NotFound)
     }
 
     /// Support only. The decrypted scan and its MIME type; audited.
@@ -449,4 +450,38 @@ fn duplicate_email() -> AppError {
         "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou contactez le \
          support.",
     )
+}
+
+/// A request as support sees it, with its provisional record and its scans.
+async fn queue_item(
+    app: &App,
+    r: &enrolments::EnrolmentRequestRow,
+) -> Result<Option<EnrolmentQueueItem>, AppError> {
+    let pool = app.db.pool();
+    let Some(pid) = &r.patient_id else {
+        return Ok(None);
+    };
+    let Some(p) = patients::by_id(pool, pid).await? else {
+        return Ok(None);
+    };
+    let scans = identity_files::for_owner(pool, "enrolment", &r.id)
+        .await?
+        .into_iter()
+        .map(|f| ScanInfo {
+            id: f.id,
+            purpose: f.purpose,
+            format: f.format,
+            size_bytes: f.size_bytes,
+        })
+        .collect();
+    Ok(Some(EnrolmentQueueItem {
+        request_id: r.id.clone(),
+        submitted_at_ms: r.submitted_at_ms,
+        patient: PatientSummary::of(&p),
+        cafat: p.cafat_number.clone(),
+        email: p.email.clone(),
+        phone: p.phone.clone(),
+        near_match_patient_id: r.near_match_patient_id.clone(),
+        scans,
+    }))
 }

@@ -259,6 +259,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             if demo {
                 let report = app.load_demo(now).await?;
                 print_demo(&report);
+                app.load_demo_support_cases(now).await?;
             }
             crate::serve::serve(cfg, app).await?;
         }
@@ -266,6 +267,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             let (_, app) = open(&config).await?;
             let report = app.load_demo(now).await?;
             print_demo(&report);
+            app.load_demo_support_cases(now).await?;
         }
         Command::Demo(DemoCommand::Code { login }) => {
             if !mds_app::demo::is_demo_login(&login) {

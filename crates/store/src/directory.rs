@@ -264,3 +264,24 @@ pub async fn assistant<'e, E: Executor<'e, Database = Any>>(
         last_name: t.3,
     }))
 }
+
+/// Every assistant, by last name.
+pub async fn list_assistants<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+) -> Result<Vec<AssistantRow>, StoreError> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT account_id, professional_account_id, first_name, last_name \
+         FROM assistants ORDER BY last_name, first_name, account_id",
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| AssistantRow {
+            account_id: t.0,
+            professional_account_id: t.1,
+            first_name: t.2,
+            last_name: t.3,
+        })
+        .collect())
+}

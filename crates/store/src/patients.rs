@@ -451,3 +451,18 @@ pub async fn delete<'e, E: Executor<'e, Database = Any>>(
         .await?;
     Ok(())
 }
+
+/// Erasure requests not yet carried out, soonest deadline first: `(id, deadline_ms)`.
+pub async fn pending_erasures<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT id, erasure_deadline_ms FROM patients WHERE erased_at_ms IS NULL AND \
+         erasure_deadline_ms IS NOT NULL ORDER BY erasure_deadline_ms, id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows)
+}

@@ -49,6 +49,11 @@ fn nav(c: &Chrome) -> Markup {
             ("/support", "nav.support.home"),
             ("/support/professionals", "nav.support.directory"),
             ("/support/alerts", "nav.support.alerts"),
+            ("/support/patients", "supx.nav.patients"),
+            ("/support/identity-reviews", "supx.nav.reviews"),
+            ("/support/erasures", "supx.nav.erasures"),
+            ("/support/audit", "supx.nav.audit"),
+            ("/support/structures", "supx.nav.structures"),
         ],
     };
     let path = c.here.split('?').next().unwrap_or_default();

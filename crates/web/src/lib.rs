@@ -30,9 +30,14 @@ mod pro_opposition;
 mod pro_patients;
 mod session;
 mod support;
+mod support_accounts;
 mod support_alerts;
+mod support_audit;
 mod support_directory;
 mod support_enrolments;
+mod support_identity;
+mod support_life;
+mod support_structures;
 mod viewer;
 mod views;
 
@@ -190,6 +195,32 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/professionals/{id}/reactivate",
             post(support_directory::reactivate),
+        )
+        .route("/patients", get(support_accounts::find))
+        .route("/patients/{id}", get(support_accounts::show))
+        .route("/patients/{id}/activate", post(support_accounts::activate))
+        .route(
+            "/patients/{id}/care-team",
+            post(support_accounts::care_team),
+        )
+        .route("/patients/{id}/life", get(support_life::show))
+        .route("/patients/{id}/death", post(support_life::death))
+        .route("/patients/{id}/close", post(support_life::close))
+        .route("/patients/{id}/erasure", post(support_life::erasure))
+        .route("/erasures", get(support_life::erasures))
+        .route("/structures", get(support_structures::list))
+        .route("/identity-reviews", get(support_identity::list))
+        .route(
+            "/identity-reviews/{id}/approve",
+            post(support_identity::approve),
+        )
+        .route(
+            "/identity-reviews/{id}/reject",
+            post(support_identity::reject),
+        )
+        .route(
+            "/audit",
+            get(support_audit::form).post(support_audit::extract),
         )
         .fallback(error::not_found);
     Router::new()

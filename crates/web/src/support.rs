@@ -1,6 +1,5 @@
-//! The support console's landing page: what the console offers today — the self-enrolment
-//! queue and the identity reviews waiting — with the command-line equivalents of the tasks
-//! whose screens come later.
+//! The support console's landing page: the self-enrolment queue and the identity reviews
+//! waiting, then a link to each task of the console.
 
 use crate::error::{Answer, WebError};
 use crate::i18n::Lang;
@@ -66,14 +65,21 @@ pub async fn home(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
             } @else {
                 ul.list {
                     @for r in &reviews {
-                        li { (views::instant(r.submitted_at_ms)) " — "
-                            (r.candidate.as_ref().map(|c| format!("{} {}", c.birth_name.to_uppercase(), c.first_names.join(" "))).unwrap_or_default()) }
+                        li { a href="/support/identity-reviews" { (views::instant(r.submitted_at_ms)) " — "
+                            (r.candidate.as_ref().map(|c| format!("{} {}", c.birth_name.to_uppercase(), c.first_names.join(" "))).unwrap_or_default()) } }
                     }
                 }
             }
-            h2 { (l.t("support.cli")) }
-            p { (l.t("support.cli.intro")) }
-            pre { code { "mds admin list-enrolments --as LOGIN\nmds admin validate-enrolment --as LOGIN …\nmds admin suspend --as LOGIN …" } }
+            h2 { (l.t("supx.home.tasks")) }
+            ul.list {
+                li { a href="/support/patients" { (l.t("supx.home.patients")) } }
+                li { a href="/support/identity-reviews" { (l.t("supx.home.reviews")) } }
+                li { a href="/support/erasures" { (l.t("supx.home.erasures")) } }
+                li { a href="/support/audit" { (l.t("supx.home.audit")) } }
+                li { a href="/support/professionals" { (l.t("supx.home.directory")) } }
+                li { a href="/support/alerts" { (l.t("supx.home.alerts")) } }
+                li { a href="/support/structures" { (l.t("supx.home.structures")) } }
+            }
         };
         Ok::<_, WebError>(Html(layout::page(&c, body).into_string()).into_response())
     }

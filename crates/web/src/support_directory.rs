@@ -144,6 +144,7 @@ pub async fn show(
                 button type="submit" { (submit) }
             }
         }
+        p { a href=(format!("/support/audit?professional={}", p.account_id)) { (l.t("supx.audit.link_professional")) } }
         p { a href=(HERE) { (l.t("directory.back")) } }
     };
     let here = format!("{HERE}/{}", p.account_id);

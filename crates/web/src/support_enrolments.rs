@@ -43,11 +43,7 @@ fn page(lang: Lang, s: &Session, here: &str, body: Markup) -> Response {
 
 async fn pending(web: &Web, s: &Session, rid: &str) -> Result<EnrolmentQueueItem, WebError> {
     s.require(AccountKind::Support)?;
-    let queue = web.app.list_self_enrolments(&s.actor, crate::now()).await?;
-    queue
-        .into_iter()
-        .find(|q| q.request_id == rid)
-        .ok_or(WebError::NotFound)
+    Ok(web.app.self_enrolment(&s.actor, rid, crate::now()).await?)
 }
 
 fn purpose(lang: Lang, p: &str) -> &'static str {

@@ -45,6 +45,14 @@ impl ExtractFormat {
     }
 }
 
+/// The instants an extraction covers: `from_ms` inclusive, `to_ms` exclusive; `None` is
+/// unbounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExtractPeriod {
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
 /// An extraction ready to hand over.
 #[derive(Clone, Debug)]
 pub struct Extraction {
@@ -147,6 +155,24 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Extraction, AppError> {
+        let all = ExtractPeriod::default();
+        self.extract_audit_period(actor, target, all, reason, format, ip, now)
+            .await
+    }
+
+    /// As [`App::extract_audit`], limited to the events of `period` (the extraction event
+    /// itself is always the last line when it falls in the period).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn extract_audit_period(
+        &self,
+        actor: &Actor,
+        target: &ExtractTarget,
+        period: ExtractPeriod,
+        reason: &str,
+        format: ExtractFormat,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<Extraction, AppError> {
         let reason = reason.trim();
         let (patient_id, professional) = match target {
             ExtractTarget::Record(p) => (Some(p.clone()), None),
@@ -159,6 +185,7 @@ impl App {
                 "professional": professional,
                 "reason": reason.chars().take(500).collect::<String>(),
                 "format": match format { ExtractFormat::Json => "json", ExtractFormat::Csv => "csv" },
+                "from_ms": period.from_ms, "to_ms": period.to_ms,
             }),
             ip,
             ..NewEvent::new(actor.kind.as_str(), "audit.extract", Outcome::Success)
@@ -177,6 +204,14 @@ impl App {
                 "reason_required",
                 "Indiquez la référence de la demande de l'autorité (3 à 500 caractères).",
             ));
+        }
+        if let (Some(from), Some(to)) = (period.from_ms, period.to_ms) {
+            if from >= to {
+                return Err(AppError::invalid(
+                    "invalid_period",
+                    "La fin de la période doit être postérieure à son début.",
+                ));
+            }
         }
         // What is named must exist: an empty extraction would read as "nothing happened".
         let (exists, owner) = match target {
@@ -206,6 +241,8 @@ impl App {
         let q = AuditQuery {
             patient_id,
             involving: professional,
+            from_ms: period.from_ms,
+            to_ms: period.to_ms,
             limit: BATCH,
             ..AuditQuery::default()
         };

@@ -11,7 +11,7 @@ mod extract;
 mod names;
 pub mod render;
 
-pub use extract::{ExtractFormat, ExtractTarget, Extraction};
+pub use extract::{ExtractFormat, ExtractPeriod, ExtractTarget, Extraction};
 
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};

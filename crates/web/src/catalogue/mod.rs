@@ -7,6 +7,7 @@ mod documents;
 mod patient_settings;
 mod pro;
 mod signin;
+mod support;
 
 /// One text: key, French, English.
 pub type Entry = (&'static str, &'static str, &'static str);
@@ -18,6 +19,7 @@ pub const TABLES: &[&[Entry]] = &[
     patient_settings::ENTRIES,
     pro::ENTRIES,
     signin::ENTRIES,
+    support::ENTRIES,
 ];
 
 /// The entry of `key`, if any.
