@@ -135,6 +135,7 @@ fn query_of(q: &FindQuery) -> Option<PatientQuery> {
                 first_name,
                 birth_date,
                 sex,
+                birth_place: None,
             })
         }
         _ => None,
