@@ -202,6 +202,8 @@ pub struct SearchIn {
     pub first_name: Option<String>,
     pub birth_date: String,
     pub sex: Option<String>,
+    /// With the traits only: the INSEE code of the birth place, to narrow the answer.
+    pub birth_place: Option<String>,
 }
 
 /// Professionals, assistants and support. At most 5 records, only what confirms identity;
@@ -220,6 +222,7 @@ pub async fn search(
             birth_name: None,
             first_name: None,
             sex: None,
+            birth_place: None,
             birth_date,
         } => PatientQuery::Cafat { cafat, birth_date },
         SearchIn {
@@ -227,13 +230,14 @@ pub async fn search(
             birth_name: Some(birth_name),
             first_name: Some(first_name),
             sex: Some(sex),
+            birth_place,
             birth_date,
         } => PatientQuery::Traits {
             birth_name,
             first_name,
             birth_date,
             sex,
-            birth_place: None,
+            birth_place,
         },
         _ => {
             return Err(ApiError::http(

@@ -296,6 +296,23 @@ fn professional_creation_search_and_refusals() {
                 v[0].get("email").is_none() && v[0].get("cafat").is_none(),
                 "only what confirms identity"
             );
+            for (place, found) in [(Some("98818"), 1), (Some("98814"), 0), (None, 1)] {
+                let (s, v) = call(
+                    &f,
+                    "POST",
+                    "/api/v1/patients/search",
+                    Some(&doctor),
+                    Some(json!({ "birth_name": "Wamytan", "first_name": "Paul",
+                        "birth_date": "1960-03-03", "sex": "M", "birth_place": place })),
+                )
+                .await;
+                assert_eq!(s, StatusCode::OK, "{backend:?} {place:?}: {v}");
+                assert_eq!(
+                    v.as_array().unwrap().len(),
+                    found,
+                    "{backend:?} {place:?}: {v}"
+                );
+            }
             let (s, v) = call(
                 &f,
                 "POST",
