@@ -9,6 +9,7 @@ use crate::layout;
 use crate::patient::{chrome, record_of, render};
 use crate::session::{ClientIp, Session};
 use crate::Web;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -94,28 +95,14 @@ pub async fn add_form(State(web): State<Web>, lang: Lang, s: Session) -> Answer 
     Answer(lang, r)
 }
 
-/// Reads the multipart form; its first field must be the session's anti-CSRF token, checked
-/// before anything else is read.
-async fn read_add_form(s: &Session, mut mp: Multipart) -> Result<(AddFields, Vec<u8>), WebError> {
-    let bad = |_| WebError::BadRequest;
-    let first = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::Csrf)?
-        .ok_or(WebError::Csrf)?;
-    if first.name() != Some("csrf") {
-        return Err(WebError::Csrf);
-    }
-    s.check_csrf(&first.text().await.map_err(|_| WebError::Csrf)?)?;
+/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+async fn read_add_form(
+    s: &Session,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<(AddFields, Vec<u8>), WebError> {
+    let up = crate::form::read_upload(s, mp, "file").await?;
     let mut f = AddFields::default();
-    let mut content = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            content = field.bytes().await.map_err(bad)?.to_vec();
-            continue;
-        }
-        let value = field.text().await.map_err(bad)?;
+    for (name, value) in up.fields {
         match name.as_str() {
             "type_code" => f.type_code = value,
             "title" => f.title = value,
@@ -124,7 +111,7 @@ async fn read_add_form(s: &Session, mut mp: Multipart) -> Result<(AddFields, Vec
             _ => {}
         }
     }
-    Ok((f, content))
+    Ok((f, up.file))
 }
 
 /// A patient. Adds the document to their record; then its page.
@@ -133,11 +120,10 @@ pub async fn add(
     lang: Lang,
     s: Session,
     ClientIp(ip): ClientIp,
-    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    mp: Result<Multipart, MultipartRejection>,
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
-        let mp = mp.map_err(|_| WebError::Csrf)?;
         let (f, content) = read_add_form(&s, mp).await?;
         let d = NewDocument {
             type_code: f.type_code.clone(),

@@ -11,6 +11,7 @@ use crate::layout;
 use crate::pro::{chrome, render, require_pro};
 use crate::session::{ClientIp, Session};
 use crate::Web;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -162,27 +163,14 @@ pub async fn replace_form(
     Answer(lang, r)
 }
 
-/// Reads the multipart form; its first field must be the session's anti-CSRF token.
-async fn read_form(s: &Session, mut mp: Multipart) -> Result<(Fields, Vec<u8>), WebError> {
-    let bad = |_| WebError::BadRequest;
-    let first = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::Csrf)?
-        .ok_or(WebError::Csrf)?;
-    if first.name() != Some("csrf") {
-        return Err(WebError::Csrf);
-    }
-    s.check_csrf(&first.text().await.map_err(|_| WebError::Csrf)?)?;
+/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+async fn read_form(
+    s: &Session,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<(Fields, Vec<u8>), WebError> {
+    let up = crate::form::read_upload(s, mp, "file").await?;
     let mut f = Fields::default();
-    let mut content = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            content = field.bytes().await.map_err(bad)?.to_vec();
-            continue;
-        }
-        let value = field.text().await.map_err(bad)?;
+    for (name, value) in up.fields {
         match name.as_str() {
             "type_code" => f.type_code = value,
             "title" => f.title = value,
@@ -192,7 +180,7 @@ async fn read_form(s: &Session, mut mp: Multipart) -> Result<(Fields, Vec<u8>), 
             _ => {}
         }
     }
-    Ok((f, content))
+    Ok((f, up.file))
 }
 
 /// The depositor. Deposits the new version; on to its page.
@@ -202,11 +190,10 @@ pub async fn replace(
     s: Session,
     ClientIp(ip): ClientIp,
     Path((pid, id)): Path<(String, String)>,
-    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    mp: Result<Multipart, MultipartRejection>,
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
-        let mp = mp.map_err(|_| WebError::Csrf)?;
         let (f, content) = read_form(&s, mp).await?;
         let d = own_document(&web, &s, &pid, &id, ip.clone()).await?;
         let new = NewDocument {

@@ -11,6 +11,7 @@ use crate::pro::{chrome, patient_name, render, require_pro};
 use crate::session::{ClientIp, Session};
 use crate::views;
 use crate::Web;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -272,27 +273,14 @@ pub async fn create_form(lang: Lang, s: Session) -> Answer {
     Answer(lang, r)
 }
 
-/// Reads the multipart form; its first field must be the session's anti-CSRF token.
-async fn read_form(s: &Session, mut mp: Multipart) -> Result<(Fields, Vec<u8>), WebError> {
-    let bad = |_| WebError::BadRequest;
-    let first = mp
-        .next_field()
-        .await
-        .map_err(|_| WebError::Csrf)?
-        .ok_or(WebError::Csrf)?;
-    if first.name() != Some("csrf") {
-        return Err(WebError::Csrf);
-    }
-    s.check_csrf(&first.text().await.map_err(|_| WebError::Csrf)?)?;
+/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+async fn read_form(
+    s: &Session,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<(Fields, Vec<u8>), WebError> {
+    let up = crate::form::read_upload(s, mp, "consent_form").await?;
     let mut f = Fields::default();
-    let mut scan = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "consent_form" {
-            scan = field.bytes().await.map_err(bad)?.to_vec();
-            continue;
-        }
-        let value = field.text().await.map_err(bad)?;
+    for (name, value) in up.fields {
         let id = &mut f.identity;
         match name.as_str() {
             "birth_name" => id.birth_name = value,
@@ -309,7 +297,7 @@ async fn read_form(s: &Session, mut mp: Multipart) -> Result<(Fields, Vec<u8>), 
             _ => {}
         }
     }
-    Ok((f, scan))
+    Ok((f, up.file))
 }
 
 fn held_page(lang: Lang, s: &Session) -> Result<Response, WebError> {
@@ -330,11 +318,10 @@ pub async fn create(
     State(web): State<Web>,
     lang: Lang,
     s: Session,
-    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    mp: Result<Multipart, MultipartRejection>,
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
-        let mp = mp.map_err(|_| WebError::Csrf)?;
         let (f, scan) = read_form(&s, mp).await?;
         let p = NewPatient {
             identity: f.identity.clone(),
