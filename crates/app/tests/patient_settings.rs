@@ -181,6 +181,24 @@ fn the_reads_follow_the_changes() {
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].professional_account_id, doctor);
 
+        // A suspended professional can still be unblocked (the block outlives the suspension).
+        let support = actor(app, "support@demo.mds.nc", at(0)).await;
+        app.set_suspended(&support, &doctor, true, "enquête", at(4 * MINUTE))
+            .await
+            .unwrap();
+        app.unblock_professional(&celine, &pid, &doctor, None, at(5 * MINUTE))
+            .await
+            .unwrap();
+        assert!(app
+            .blocked_professionals(&celine, &pid, None, at(5 * MINUTE))
+            .await
+            .unwrap()
+            .is_empty());
+        let unknown = app
+            .unblock_professional(&celine, &pid, "not-an-account", None, at(5 * MINUTE))
+            .await;
+        assert_eq!(outcome(&unknown), "unknown_professional");
+
         // Closed: the record's settings are no longer read through the portal account.
         app.close_own_record(&celine, true, at(6 * MINUTE))
             .await

@@ -70,6 +70,21 @@ impl App {
         Ok(())
     }
 
+    /// A professional account in any state (a block is lifted even while its professional is
+    /// suspended), or `unknown_professional`.
+    async fn known_professional(
+        &self,
+        account_id: &str,
+    ) -> Result<directory::ProfessionalRow, AppError> {
+        let unknown = || AppError::invalid("unknown_professional", "Professionnel inconnu.");
+        if mds_domain::AccountId::parse(account_id).is_none() {
+            return Err(unknown());
+        }
+        directory::professional(self.db.pool(), account_id)
+            .await?
+            .ok_or_else(unknown)
+    }
+
     /// An active professional account named by a control, or `unknown_professional`.
     async fn active_professional(
         &self,
@@ -241,7 +256,11 @@ impl App {
         let detail = serde_json::json!({ "professional_account_id": professional });
         let (_, ev) = gate.authorize(self, action, name, detail).await?;
         if table == PairTable::Blocks {
-            self.active_professional(&professional).await?;
+            if add {
+                self.active_professional(&professional).await?;
+            } else {
+                self.known_professional(&professional).await?;
+            }
         }
         let mut tx = self.db.begin().await?;
         if add {
