@@ -234,7 +234,7 @@ pub async fn document(
                 (layout::notice(notice))
                 (views::document_details(lang, &d, &names, &href))
                 (shown.body)
-                (crate::patient_controls::mask_form(lang, &s.csrf, &d.id, d.confidential))
+                (crate::patient_controls::mask_form(lang, &s.csrf, &d.id, d.confidential, d.source == "patient"))
                 (crate::patient_documents::delete_section(lang, &d))
                 p { a href="/patient/documents" { (lang.t("document.back")) } }
             },

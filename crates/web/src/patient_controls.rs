@@ -15,8 +15,9 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-/// The masking form of one document, with its consequence.
-pub fn mask_form(lang: Lang, csrf: &str, doc_id: &str, masked: bool) -> Markup {
+/// The masking form of one document, with its consequence (`by_patient`: a document the
+/// patient added, which no professional deposited).
+pub fn mask_form(lang: Lang, csrf: &str, doc_id: &str, masked: bool, by_patient: bool) -> Markup {
     let l = lang;
     let action = format!("/patient/documents/{doc_id}/mask");
     html! {
@@ -27,7 +28,7 @@ pub fn mask_form(lang: Lang, csrf: &str, doc_id: &str, masked: bool) -> Markup {
                 input type="hidden" name="masked" value="0";
                 button.secondary type="submit" { (l.t("mask.unmask")) }
             } @else {
-                p.hint { (l.t("mask.hint")) }
+                p.hint { (l.t(if by_patient { "pdocs.mask.hint" } else { "mask.hint" })) }
                 input type="hidden" name="masked" value="1";
                 button.secondary type="submit" { (l.t("mask.mask")) }
             }

@@ -312,6 +312,12 @@ fn deleting_explains_the_consequence_asks_confirmation_and_erases() {
             .body
             .contains("que vous avez ajouté, sera effacé définitivement"));
         assert!(page.body.contains(&format!("href=\"{doc}/delete\"")));
+        assert!(
+            page.body
+                .contains("Vous pourrez le démasquer à tout moment.")
+                && !page.body.contains("seul le professionnel"),
+            "the masking hint of a document the patient added names no depositor"
+        );
         let confirm = celine
             .get(&format!("{doc}/delete"))
             .await

@@ -20,6 +20,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("viewer.cda.multimedia", "Une image ou un contenu multimédia de ce document n'est pas affiché ici ; téléchargez le document pour le voir.", "An image or multimedia content of this document is not shown here; download the document to see it."),
     ("viewer.cda.table", "Tableau", "Table"),
     // The patient's own documents: add, delete
+    ("pdocs.mask.hint", "Les professionnels de santé ne verront plus ce document, même en cas d'accès d'urgence. Vous pourrez le démasquer à tout moment.", "Health professionals will no longer see this document, even in an emergency access. You can unmask it at any time."),
     ("pdocs.author.patient", "Le patient (ajouté depuis son portail)", "The patient (added from their portal)"),
     ("pdocs.add.link", "Ajouter un document", "Add a document"),
     ("pdocs.add.title", "Ajouter un document à mon dossier", "Add a document to my record"),
