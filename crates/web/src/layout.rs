@@ -65,6 +65,8 @@ fn nav(c: &Chrome) -> Markup {
                         li {
                             @if path == *href {
                                 a href=(href) aria-current="page" { (l.t(key)) }
+                            } @else if within(path, href) {
+                                a href=(href) aria-current="true" { (l.t(key)) }
                             } @else {
                                 a href=(href) { (l.t(key)) }
                             }
@@ -74,6 +76,31 @@ fn nav(c: &Chrome) -> Markup {
             }
         }
     }
+}
+
+/// Pages reached from a navigation entry whose address does not start with the entry's.
+const SECTIONS: &[(&str, &[&str])] = &[(
+    "/patient/settings",
+    &[
+        "/patient/emergency",
+        "/patient/blocked",
+        "/patient/preferences",
+        "/patient/export",
+        "/patient/close",
+    ],
+)];
+
+/// Whether `path` is a page below the navigation entry `href` (marked as the current section).
+fn within(path: &str, href: &str) -> bool {
+    let portal_home = matches!(href, "/patient" | "/pro" | "/support");
+    let below = !portal_home
+        && path
+            .strip_prefix(href)
+            .is_some_and(|rest| rest.starts_with('/'));
+    below
+        || SECTIONS
+            .iter()
+            .any(|(entry, pages)| *entry == href && pages.contains(&path))
 }
 
 /// A whole page.
@@ -173,4 +200,26 @@ pub fn described_by(hint: Option<&str>, error: Option<&str>) -> Option<String> {
 /// The hidden anti-CSRF field of every posted form.
 pub fn csrf(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within;
+
+    #[test]
+    fn the_current_section_of_a_page() {
+        let cases = [
+            ("/patient/documents/abc", "/patient/documents", true),
+            ("/patient/documents-old", "/patient/documents", false),
+            ("/patient/documents", "/patient", false),
+            ("/patient/emergency", "/patient/settings", true),
+            ("/patient/close", "/patient/settings", true),
+            ("/patient/history", "/patient/settings", false),
+            ("/pro/records/1", "/pro", false),
+            ("/support/patients/1/life", "/support/patients", true),
+        ];
+        for (path, href, expected) in cases {
+            assert_eq!(within(path, href), expected, "{path} under {href}");
+        }
+    }
 }
