@@ -34,6 +34,7 @@ mod support_accounts;
 mod support_alerts;
 mod support_audit;
 mod support_directory;
+mod support_directory_new;
 mod support_enrolments;
 mod support_identity;
 mod support_life;
@@ -209,6 +210,21 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/patients/{id}/erasure", post(support_life::erasure))
         .route("/erasures", get(support_life::erasures))
         .route("/structures", get(support_structures::list))
+        .route(
+            "/structures/new",
+            get(support_directory_new::structure_form)
+                .post(support_directory_new::create_structure),
+        )
+        .route(
+            "/professionals/new",
+            get(support_directory_new::professional_form)
+                .post(support_directory_new::create_professional),
+        )
+        .route(
+            "/assistants/new",
+            get(support_directory_new::assistant_form)
+                .post(support_directory_new::create_assistant),
+        )
         .route("/identity-reviews", get(support_identity::list))
         .route(
             "/identity-reviews/{id}/approve",

@@ -74,6 +74,7 @@ pub async fn list(
         let l = lang;
         let body = html! {
             p.lead { (l.t("directory.intro")) }
+            p { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
             form.search method="get" action=(HERE) role="search" {
                 label for="q" { (l.t("directory.search")) }
                 input #q type="search" name="q" value=(search) autocomplete="off";
@@ -145,6 +146,7 @@ pub async fn show(
             }
         }
         p { a href=(format!("/support/audit?professional={}", p.account_id)) { (l.t("supx.audit.link_professional")) } }
+        p { a href=(format!("/support/assistants/new?professional={}", p.account_id)) { (l.t("supdir.assistant.link_for")) } }
         p { a href=(HERE) { (l.t("directory.back")) } }
     };
     let here = format!("{HERE}/{}", p.account_id);

@@ -1,6 +1,6 @@
 //! The support console's directory beyond professionals: the care structures (name, RIDET,
-//! kind, commune) and the assistants with the professional each acts for. Read only: creating
-//! them stays with the `mds admin` command for now.
+//! kind, commune) and the assistants with the professional each acts for, with links to the
+//! forms that create them (`support_directory_new`).
 
 use crate::error::{Answer, WebError};
 use crate::i18n::Lang;
@@ -49,6 +49,11 @@ pub async fn list(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
         let l = lang;
         let body = html! {
             p.lead { (l.t("supx.structures.intro")) }
+            ul.list {
+                li { a href="/support/structures/new" { (l.t("supdir.structure.link")) } }
+                li { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
+                li { a href="/support/assistants/new" { (l.t("supdir.assistant.link")) } }
+            }
             h2 { (l.t("supx.structures.title")) " (" (structures.len()) ")" }
             div.table-wrap { table {
                 caption.visually-hidden { (l.t("supx.structures.title")) }

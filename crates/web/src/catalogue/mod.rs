@@ -8,6 +8,7 @@ mod patient_settings;
 mod pro;
 mod signin;
 mod support;
+mod support_directory;
 
 /// One text: key, French, English.
 pub type Entry = (&'static str, &'static str, &'static str);
@@ -20,6 +21,7 @@ pub const TABLES: &[&[Entry]] = &[
     pro::ENTRIES,
     signin::ENTRIES,
     support::ENTRIES,
+    support_directory::ENTRIES,
 ];
 
 /// The entry of `key`, if any.

@@ -120,7 +120,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.nav.structures", "Structures et assistants", "Structures and assistants"),
     ("supx.home.structures", "Consulter les structures de soins et les assistants des professionnels.", "See the care structures and the professionals' assistants."),
     ("supx.structures.page", "Structures et assistants", "Structures and assistants"),
-    ("supx.structures.intro", "L'annuaire des structures de soins et des assistants qui agissent au nom d'un professionnel. Leur création se fait avec la commande mds admin.", "The directory of care structures and of the assistants acting in a professional's name. They are created with the mds admin command."),
+    ("supx.structures.intro", "L'annuaire des structures de soins et des assistants qui agissent au nom d'un professionnel.", "The directory of care structures and of the assistants acting in a professional's name."),
     ("supx.structures.title", "Structures de soins", "Care structures"),
     ("supx.structures.kind", "Type", "Kind"),
     ("supx.structures.commune", "Commune", "Commune"),
