@@ -74,7 +74,6 @@ pub async fn list(
         let l = lang;
         let body = html! {
             p.lead { (l.t("directory.intro")) }
-            p { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
             form.search method="get" action=(HERE) role="search" {
                 label for="q" { (l.t("directory.search")) }
                 input #q type="search" name="q" value=(search) autocomplete="off";
@@ -104,6 +103,7 @@ pub async fn list(
                     }
                 }
             }
+            p { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
         };
         let here = format!("{HERE}?q={}", form::encode(&search));
         render(lang, &s, l.t("directory.title"), &here, body)
