@@ -119,9 +119,9 @@ pub fn page(c: &Chrome, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (c.title) " — Mon Drive Santé" }
-                link rel="stylesheet" href=(assets::CSS);
+                link rel="stylesheet" href=(assets::css());
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
-                script src=(assets::JS) defer {}
+                script src=(assets::js()) defer {}
             }
             body {
                 a.skip href="#main" { (l.t("layout.skip")) }

@@ -42,19 +42,35 @@ fn every_page_carries_the_strict_policy_and_nothing_inline() {
             .get("/support")
             .await
             .expect(StatusCode::OK, "support");
-        let css = anon
-            .get("/static/mds-1.css")
+        // The pages name the files by a fingerprint of their content.
+        let home = anon.get("/login").await.expect(StatusCode::OK, "login");
+        let linked: Vec<&str> = home
+            .body
+            .split('"')
+            .filter(|v| v.starts_with("/static/mds-"))
+            .collect();
+        let named = |suffix: &str| {
+            linked
+                .iter()
+                .find(|v| v.ends_with(suffix))
+                .map(|v| (*v).to_owned())
+                .unwrap_or_else(|| panic!("no {suffix} in {linked:?}"))
+        };
+        let (css_path, js_path) = (named(".css"), named(".js"));
+        assert_ne!(
+            css_path, "/static/mds-1.css",
+            "a fingerprint, not a hand-kept number"
+        );
+        anon.get("/static/mds-1.css")
             .await
-            .expect(StatusCode::OK, "css");
+            .expect(StatusCode::NOT_FOUND, "an old name");
+        let css = anon.get(&css_path).await.expect(StatusCode::OK, "css");
         assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
         assert!(css.headers["cache-control"]
             .to_str()
             .unwrap()
             .contains("max-age=31536000"));
-        let js = anon
-            .get("/static/mds-1.js")
-            .await
-            .expect(StatusCode::OK, "js");
+        let js = anon.get(&js_path).await.expect(StatusCode::OK, "js");
         assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
         anon.get("/static/nope.js")
             .await
