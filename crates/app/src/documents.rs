@@ -431,13 +431,17 @@ impl App {
     }
 
     /// One pass of periodic housekeeping (the service runs it every ten minutes): orphan
-    /// vault objects and half-written uploads, and sessions ended more than a day ago.
+    /// vault objects and half-written uploads; sessions (pending sign-ins included) ended, and
+    /// sign-in throttle counters idle (beyond their window), for more than a day. Returns (objects, rows) removed.
     pub async fn run_housekeeping(&self, now: Timestamp) -> Result<(u64, u64), AppError> {
         self.reload_master_keys()?;
         let orphans = self.sweep_orphans(now).await?;
-        let sessions =
-            mds_store::sessions::purge(self.db.pool(), now.millis() - 86_400_000).await?;
-        Ok((orphans, sessions))
+        let day_ago = now.millis() - 86_400_000;
+        let sessions = mds_store::sessions::purge(self.db.pool(), day_ago).await?;
+        let window = self.settings.login_window_minutes * 60_000;
+        let idle_since = now.millis() - window.max(86_400_000);
+        let counters = mds_store::sessions::throttle_purge(self.db.pool(), idle_since).await?;
+        Ok((orphans, sessions + counters))
     }
 
     /// Stores `count` small synthetic documents for `patient_id` as fast as possible: the

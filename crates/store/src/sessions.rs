@@ -243,3 +243,19 @@ pub async fn throttle_clear<'e, E: Executor<'e, Database = Any>>(
         .await?;
     Ok(())
 }
+
+/// Deletes the throttle counters whose window started and whose lock ended before
+/// `before_ms`: they no longer count (windows and locks are far shorter than the margin the
+/// caller keeps), and per-sign-in counters would otherwise stay forever.
+pub async fn throttle_purge<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    before_ms: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1",
+    )
+    .bind(before_ms)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected())
+}

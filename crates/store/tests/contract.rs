@@ -220,6 +220,51 @@ async fn throttle_counters_upsert() {
             sessions::throttle_get(db.pool(), "acct:a1").await.unwrap(),
             None
         );
+        // Purge: a counter whose window started and whose lock ended before the limit goes;
+        // one still in its window or still locked stays.
+        let old = sessions::Throttle {
+            failures: 3,
+            window_start_ms: 100,
+            locked_until_ms: 400,
+        };
+        let recent = sessions::Throttle {
+            window_start_ms: 900,
+            ..old
+        };
+        let locked = sessions::Throttle {
+            locked_until_ms: 2_000,
+            ..old
+        };
+        for (key, t) in [
+            ("signin:old", old),
+            ("signin:recent", recent),
+            ("login:locked", locked),
+        ] {
+            sessions::throttle_put(db.pool(), key, t).await.unwrap();
+        }
+        assert_eq!(
+            sessions::throttle_purge(db.pool(), 500).await.unwrap(),
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(
+            sessions::throttle_get(db.pool(), "signin:old")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            sessions::throttle_get(db.pool(), "signin:recent")
+                .await
+                .unwrap(),
+            Some(recent)
+        );
+        assert_eq!(
+            sessions::throttle_get(db.pool(), "login:locked")
+                .await
+                .unwrap(),
+            Some(locked)
+        );
     })
     .await;
 }
