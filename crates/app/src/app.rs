@@ -1,7 +1,7 @@
 //! The application handle shared by every surface, and the authenticated actor.
 
 use crate::{password, Settings};
-use mds_domain::{AccountId, AccountKind};
+use mds_domain::{AccountId, AccountKind, StructureId};
 use mds_store::Db;
 use mds_vault::Vault;
 use std::sync::Arc;
@@ -104,7 +104,7 @@ pub struct Actor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SoftwareAgent {
     pub credential_id: String,
-    pub structure_id: String,
+    pub structure_id: StructureId,
     pub label: String,
 }
 

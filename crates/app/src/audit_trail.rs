@@ -2,7 +2,7 @@
 //! and verifying the chain.
 
 use crate::{Actor, App, AppError};
-use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome, VerifyOutcome};
+use mds_audit::{ActorKind, AuditQuery, AuditRecord, NewEvent, Outcome, VerifyOutcome};
 use mds_domain::{AccountKind, Timestamp};
 
 impl App {
@@ -19,7 +19,7 @@ impl App {
                 actor_id: Some(actor.account_id.to_string()),
                 patient_id: query.patient_id.clone(),
                 ip,
-                ..NewEvent::new(actor.kind.as_str(), "audit.read", Outcome::Deny)
+                ..NewEvent::new(actor.kind.into(), "audit.read", Outcome::Deny)
             };
             self.record_event(ev, now.millis()).await?;
             return Err(AppError::Forbidden);
@@ -32,7 +32,7 @@ impl App {
                 "after_seq": query.after_seq, "limit": query.limit,
             }),
             ip,
-            ..NewEvent::new(actor.kind.as_str(), "audit.read", Outcome::Success)
+            ..NewEvent::new(actor.kind.into(), "audit.read", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(mds_audit::query(&self.db, &query).await?)
@@ -48,7 +48,7 @@ impl App {
         if let VerifyOutcome::Intact { events, .. } = &outcome {
             let ev = NewEvent {
                 detail: serde_json::json!({ "events": events }),
-                ..NewEvent::new("system", "audit.verify", Outcome::Success)
+                ..NewEvent::new(ActorKind::System, "audit.verify", Outcome::Success)
             };
             self.record_event(ev, now.millis()).await?;
         }

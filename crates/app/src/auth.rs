@@ -6,7 +6,7 @@
 //! exists or not; unknown logins still cost one argon2 verification.
 
 use crate::{password, totp, Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
+use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{AccountId, AccountKind, AccountState, Login, Timestamp};
 use mds_store::{accounts, sessions};
 use sha2::{Digest, Sha256};
@@ -38,9 +38,7 @@ impl Channel {
 
 /// An account may sign in (state) and has a confirmed second factor.
 fn second_factor_ready(a: &accounts::AccountRow) -> bool {
-    AccountState::parse(&a.state).is_some_and(AccountState::may_sign_in)
-        && a.totp_confirmed
-        && a.totp_secret.is_some()
+    a.state.may_sign_in() && a.totp_confirmed && a.totp_secret.is_some()
 }
 
 #[derive(Clone, Debug)]
@@ -80,14 +78,14 @@ pub(crate) fn token_hash(token: &str) -> String {
 
 fn auth_event(
     action: &str,
-    actor: Option<(&str, AccountKind)>,
+    actor: Option<(&AccountId, AccountKind)>,
     outcome: Outcome,
     ip: Option<String>,
     detail: serde_json::Value,
 ) -> NewEvent {
     NewEvent {
-        actor_kind: actor.map_or("anonymous", |(_, k)| k.as_str()).to_owned(),
-        actor_id: actor.map(|(id, _)| id.to_owned()),
+        actor_kind: actor.map_or(ActorKind::Anonymous, |(_, k)| k.into()),
+        actor_id: actor.map(|(id, _)| id.to_string()),
         on_behalf_of: None,
         structure_id: None,
         action: action.to_owned(),
@@ -120,7 +118,7 @@ impl App {
             .await?;
         // Only the login's counter is reset: a success with one account must not reset the
         // failures of its address (that would let one valid account cover a password spray).
-        sessions::throttle_clear(self.db.pool(), &login_key).await?;
+        sessions::throttle_clear(&self.db, &login_key).await?;
         Ok(session)
     }
 
@@ -158,7 +156,7 @@ impl App {
             return Err(e);
         }
         let account = match &login {
-            Some(l) => accounts::by_login(self.db.pool(), l.as_str()).await?,
+            Some(l) => accounts::by_login(&self.db, l.as_str()).await?,
             None => None,
         };
         let verified = match &account {
@@ -181,8 +179,7 @@ impl App {
             .await?;
             return Err(AppError::InvalidCredentials);
         };
-        let kind = AccountKind::parse(&account.kind)
-            .ok_or_else(|| AppError::Internal(format!("account kind {:?}", account.kind)))?;
+        let kind = account.kind;
         Ok((account, kind, login_key))
     }
 
@@ -242,7 +239,7 @@ impl App {
         let Some(step) = totp::matching_step(secret, code, now.millis()) else {
             return Ok(false);
         };
-        Ok(accounts::consume_totp_step(self.db.pool(), &a.id, step).await?)
+        Ok(accounts::consume_totp_step(&self.db, &a.id, step).await?)
     }
 
     /// A new session; `consumes` is the pending sign-in it completes, ended in the same
@@ -271,12 +268,12 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         if let Some(pending) = consumes {
-            if !sessions::revoke(&mut *tx, pending, now.millis()).await? {
+            if !sessions::revoke(&mut tx, pending, now.millis()).await? {
                 tx.rollback().await.map_err(mds_store::StoreError::from)?;
                 return Err(AppError::Unauthenticated);
             }
         }
-        sessions::insert(&mut *tx, &row).await?;
+        sessions::insert(&mut tx, &row).await?;
         let detail = serde_json::json!({ "channel": channel.as_str() });
         mds_audit::append(
             &mut tx,
@@ -295,7 +292,7 @@ impl App {
             token,
             expires_at,
             actor: Actor {
-                account_id: AccountId::from_uuid_text(a.id.clone()),
+                account_id: a.id.clone(),
                 kind,
                 display_name: a.display_name.clone(),
                 session_hash: row.id_hash,
@@ -308,7 +305,7 @@ impl App {
     /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer.
     pub async fn authenticate(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
         let hash = token_hash(token);
-        let Some(found) = sessions::get_with_account(self.db.pool(), &hash).await? else {
+        let Some(found) = sessions::get_with_account(&self.db, &hash).await? else {
             return Err(AppError::Unauthenticated);
         };
         let s = &found.session;
@@ -319,17 +316,17 @@ impl App {
         if !alive || Channel::parse(&s.channel).is_none() {
             return Err(AppError::Unauthenticated);
         }
-        if !AccountState::parse(&found.account_state).is_some_and(AccountState::may_sign_in) {
+        if !found.account_state.may_sign_in() {
             return Err(AppError::Unauthenticated);
         }
-        let kind = AccountKind::parse(&found.account_kind).ok_or(AppError::Unauthenticated)?;
+        let kind = found.account_kind;
         // Avoid a write per request: the idle timer moves at most once a minute (so a session
         // may end up to a minute before its idle timeout; the timeout is 15 minutes).
         if now.millis() - s.last_seen_ms > 60_000 {
-            sessions::touch(self.db.pool(), &hash, now.millis()).await?;
+            sessions::touch(&self.db, &hash, now.millis()).await?;
         }
         Ok(Actor {
-            account_id: AccountId::from_uuid_text(found.session.account_id),
+            account_id: found.session.account_id,
             kind,
             display_name: found.display_name,
             session_hash: hash,
@@ -344,10 +341,10 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         let mut tx = self.db.begin().await?;
-        sessions::revoke(&mut *tx, &actor.session_hash, now.millis()).await?;
+        sessions::revoke(&mut tx, &actor.session_hash, now.millis()).await?;
         let ev = auth_event(
             "auth.logout",
-            Some((actor.account_id.as_str(), actor.kind)),
+            Some((&actor.account_id, actor.kind)),
             Outcome::Success,
             ip,
             serde_json::json!({}),
@@ -358,7 +355,7 @@ impl App {
     }
 
     async fn check_throttle(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
-        if let Some(t) = sessions::throttle_get(self.db.pool(), key).await? {
+        if let Some(t) = sessions::throttle_get(&self.db, key).await? {
             if t.locked_until_ms > now.millis() {
                 return Err(AppError::Throttled {
                     retry_after_seconds: (t.locked_until_ms - now.millis() + 999) / 1000,
@@ -375,7 +372,7 @@ impl App {
         let s = &self.settings;
         let window = s.login_window_minutes * 60_000;
         let mut tx = self.db.begin().await?;
-        let prev = sessions::throttle_get(&mut *tx, key).await?;
+        let prev = sessions::throttle_get(&mut tx, key).await?;
         if let Some(t) = prev.filter(|t| t.locked_until_ms > now.millis()) {
             tx.rollback().await.map_err(mds_store::StoreError::from)?;
             return Err(AppError::Throttled {
@@ -396,7 +393,7 @@ impl App {
             t.failures = 0;
             t.window_start_ms = now.millis();
         }
-        sessions::throttle_put(&mut *tx, key, t).await?;
+        sessions::throttle_put(&mut tx, key, t).await?;
         tx.commit().await.map_err(mds_store::StoreError::from)?;
         Ok(())
     }
@@ -407,14 +404,12 @@ impl App {
     /// active support account. Its actions are recorded in the audit under its name.
     pub async fn operator_actor(&self, login: &str) -> Result<Actor, AppError> {
         let login = Login::parse(login).ok_or(AppError::NotFound)?;
-        let account = accounts::by_login(self.db.pool(), login.as_str())
+        let account = accounts::by_login(&self.db, login.as_str())
             .await?
-            .filter(|a| {
-                a.kind == AccountKind::Support.as_str() && a.state == AccountState::Active.as_str()
-            })
+            .filter(|a| a.kind == AccountKind::Support && a.state == AccountState::Active)
             .ok_or(AppError::NotFound)?;
         Ok(Actor {
-            account_id: AccountId::from_uuid_text(account.id),
+            account_id: account.id,
             kind: AccountKind::Support,
             display_name: account.display_name,
             session_hash: String::new(),

@@ -9,8 +9,11 @@
 
 use crate::documents::Deposit;
 use crate::{password, App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountKind, AccountState, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, DepositorKind, DocumentSource, IdentityStatus, PatientId,
+    StructureId, Timestamp,
+};
 use mds_store::{accounts, care_team, directory, documents, new_id, patients, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -251,8 +254,8 @@ pub fn is_demo_login(login: &str) -> bool {
 
 impl App {
     /// The record of the first demo patient (Marie Wéa), when the demo data is loaded.
-    pub async fn demo_patient_id(&self) -> Result<Option<String>, AppError> {
-        Ok(patients::by_cafat(self.db.pool(), PATIENTS[0].cafat)
+    pub async fn demo_patient_id(&self) -> Result<Option<PatientId>, AppError> {
+        Ok(patients::by_cafat(&self.db, PATIENTS[0].cafat)
             .await?
             .map(|p| p.id))
     }
@@ -265,7 +268,7 @@ impl App {
         };
         let password_hash = password::hash(DEMO_PASSWORD)?;
         for s in STRUCTURES {
-            if directory::structure_by_ridet(self.db.pool(), s.ridet)
+            if directory::structure_by_ridet(&self.db, s.ridet)
                 .await?
                 .is_some()
             {
@@ -273,7 +276,7 @@ impl App {
                 continue;
             }
             let row = directory::StructureRow {
-                id: new_id(),
+                id: StructureId::from_uuid_text(new_id()),
                 name: s.name.into(),
                 ridet: s.ridet.into(),
                 kind: s.kind.into(),
@@ -281,7 +284,7 @@ impl App {
                 created_at_ms: now.millis(),
             };
             let mut tx = self.db.begin().await?;
-            directory::insert_structure(&mut *tx, &row).await?;
+            directory::insert_structure(&mut tx, &row).await?;
             demo_event(
                 &mut tx,
                 "directory.structure.create",
@@ -328,19 +331,19 @@ impl App {
         password_hash: &str,
         now: Timestamp,
         report: &mut DemoReport,
-    ) -> Result<(String, bool), AppError> {
+    ) -> Result<(AccountId, bool), AppError> {
         report.logins.push(DemoLogin {
             login: login.into(),
             role: display.into(),
             totp_secret: demo_totp_secret(login),
         });
-        if let Some(a) = accounts::by_login(self.db.pool(), login).await? {
+        if let Some(a) = accounts::by_login(&self.db, login).await? {
             report.already_present += 1;
             return Ok((a.id, false));
         }
         let row = accounts::AccountRow {
-            id: new_id(),
-            kind: kind.as_str().into(),
+            id: AccountId::from_uuid_text(new_id()),
+            kind,
             login: login.into(),
             display_name: display.into(),
             email: Some(login.into()),
@@ -348,11 +351,11 @@ impl App {
             totp_secret: Some(demo_totp_secret(login)),
             totp_confirmed: true,
             totp_last_step: 0,
-            state: AccountState::Active.as_str().into(),
+            state: AccountState::Active,
             created_at_ms: now.millis(),
             updated_at_ms: now.millis(),
         };
-        accounts::insert(self.db.pool(), &row).await?;
+        accounts::insert(&self.db, &row).await?;
         report.created += 1;
         Ok((row.id, true))
     }
@@ -385,16 +388,12 @@ impl App {
         if let Some(last) = report.logins.last_mut() {
             last.role = format!("{display} — {role}");
         }
-        if !fresh
-            && directory::professional(self.db.pool(), &id)
-                .await?
-                .is_some()
-        {
+        if !fresh && directory::professional(&self.db, &id).await?.is_some() {
             return Ok(());
         }
         let mut structure_ids = Vec::new();
         for ridet in p.structures {
-            let s = directory::structure_by_ridet(self.db.pool(), ridet)
+            let s = directory::structure_by_ridet(&self.db, ridet)
                 .await?
                 .ok_or(AppError::NotFound)?;
             structure_ids.push(s.id);
@@ -404,9 +403,10 @@ impl App {
             professional_id: p.professional_id.into(),
             first_name: p.first.into(),
             last_name: p.last.into(),
-            profession: p.profession.into(),
+            profession: mds_domain::Profession::from_slug(p.profession)
+                .ok_or_else(|| AppError::Internal(format!("demo profession {}", p.profession)))?,
             samu_regulator: p.samu,
-            state: AccountState::Active.as_str().into(),
+            state: AccountState::Active,
             structure_ids,
         };
         let mut tx = self.db.begin().await?;
@@ -438,10 +438,10 @@ impl App {
                 report,
             )
             .await?;
-        if directory::assistant(self.db.pool(), &id).await?.is_some() {
+        if directory::assistant(&self.db, &id).await?.is_some() {
             return Ok(());
         }
-        let pro = accounts::by_login(self.db.pool(), "dr.nea@demo.mds.nc")
+        let pro = accounts::by_login(&self.db, "dr.nea@demo.mds.nc")
             .await?
             .ok_or(AppError::NotFound)?;
         let row = directory::AssistantRow {
@@ -450,7 +450,7 @@ impl App {
             first_name: "Rose".into(),
             last_name: "Tiaou".into(),
         };
-        directory::insert_assistant(self.db.pool(), &row).await?;
+        directory::insert_assistant(&self.db, &row).await?;
         Ok(())
     }
 
@@ -484,12 +484,12 @@ impl App {
             }
             None => None,
         };
-        if patients::by_cafat(self.db.pool(), p.cafat).await?.is_some() {
+        if patients::by_cafat(&self.db, p.cafat).await?.is_some() {
             report.already_present += 1;
             return Ok(());
         }
         let row = patients::PatientRow {
-            id: new_id(),
+            id: PatientId::from_uuid_text(new_id()),
             account_id,
             cafat_number: p.cafat.into(),
             birth_name: p.birth_name.into(),
@@ -505,26 +505,25 @@ impl App {
             birth_date: p.birth_date.into(),
             sex: p.sex.into(),
             birth_place: p.birth_place.into(),
-            identity_status: "validated".into(),
+            identity_status: IdentityStatus::Validated,
             validated_by: None,
             validated_how: Some("in_person".into()),
             validated_at_ms: Some(now.millis()),
             record_state: if p.login.is_some() {
-                "active"
+                AccountState::Active
             } else {
-                "inactive"
-            }
-            .into(),
+                AccountState::Inactive
+            },
             email: p.login.map(str::to_owned),
             phone: None,
             died_on: None,
             created_at_ms: now.millis(),
         };
         let mut tx = self.db.begin().await?;
-        patients::insert(&mut *tx, &row).await?;
+        patients::insert(&mut tx, &row).await?;
         let ev = NewEvent {
-            patient_id: Some(row.id.clone()),
-            ..NewEvent::new("system", "patient.create", Outcome::Success)
+            patient_id: Some(row.id.to_string()),
+            ..NewEvent::new(ActorKind::System, "patient.create", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -538,7 +537,7 @@ impl App {
         now: Timestamp,
         report: &mut DemoReport,
     ) -> Result<(), AppError> {
-        let patient = patients::by_cafat(self.db.pool(), d.patient_cafat)
+        let patient = patients::by_cafat(&self.db, d.patient_cafat)
             .await?
             .ok_or(AppError::NotFound)?;
         let content = if d.pdf {
@@ -547,15 +546,15 @@ impl App {
             format!("{}\n\n{}\n", d.title, d.body).into_bytes()
         };
         let sha = data_encoding::HEXLOWER.encode(&Sha256::digest(&content));
-        let existing = documents::current_for_patient(self.db.pool(), &patient.id).await?;
+        let existing = documents::current_for_patient(&self.db, &patient.id).await?;
         if existing.iter().any(|e| e.sha256 == sha) {
             report.already_present += 1;
             return Ok(());
         }
-        let author = accounts::by_login(self.db.pool(), d.author_login)
+        let author = accounts::by_login(&self.db, d.author_login)
             .await?
             .ok_or(AppError::NotFound)?;
-        let structure = directory::structure_by_ridet(self.db.pool(), d.structure_ridet)
+        let structure = directory::structure_by_ridet(&self.db, d.structure_ridet)
             .await?
             .ok_or(AppError::NotFound)?;
         let deposit = Deposit {
@@ -566,17 +565,17 @@ impl App {
             author_account_id: Some(author.id.clone()),
             author_structure_id: Some(structure.id.clone()),
             depositor_account_id: Some(author.id.clone()),
-            depositor_kind: "professional".into(),
-            source: "professional".into(),
+            depositor_kind: DepositorKind::Professional,
+            source: DocumentSource::Professional,
             confidential: false,
             hidden_from_patient: d.hidden_from_patient,
             content,
         };
         let ev = NewEvent {
-            actor_id: Some(author.id),
-            structure_id: Some(structure.id),
+            actor_id: Some(author.id.to_string()),
+            structure_id: Some(structure.id.to_string()),
             detail: serde_json::json!({ "demo": true }),
-            ..NewEvent::new("professional", "document.add", Outcome::Success)
+            ..NewEvent::new(ActorKind::Professional, "document.add", Outcome::Success)
         };
         self.store_document(deposit, ev, now).await?;
         report.created += 1;
@@ -593,16 +592,16 @@ impl App {
         now: Timestamp,
         report: &mut DemoReport,
     ) -> Result<(), AppError> {
-        let patient = patients::by_cafat(self.db.pool(), cafat)
+        let patient = patients::by_cafat(&self.db, cafat)
             .await?
             .ok_or(AppError::NotFound)?;
-        let pro = accounts::by_login(self.db.pool(), login)
+        let pro = accounts::by_login(&self.db, login)
             .await?
             .ok_or(AppError::NotFound)?;
         let added_by = match &patient.account_id {
             Some(a) => a.clone(),
             None => {
-                accounts::by_login(self.db.pool(), SUPPORT_LOGIN)
+                accounts::by_login(&self.db, SUPPORT_LOGIN)
                     .await?
                     .ok_or(AppError::NotFound)?
                     .id
@@ -616,7 +615,7 @@ impl App {
             added_by,
             added_at_ms: now.millis(),
         };
-        if !care_team::add(&mut *tx, &member).await? {
+        if !care_team::add(&mut tx, &member).await? {
             report.already_present += 1;
             return Ok(());
         }
@@ -624,9 +623,9 @@ impl App {
             care_team::set_attending(&mut tx, &patient.id, Some(&pro.id)).await?;
         }
         let ev = NewEvent {
-            patient_id: Some(patient.id),
+            patient_id: Some(patient.id.to_string()),
             detail: serde_json::json!({ "professional_account_id": pro.id, "attending_physician": attending, "demo": true }),
-            ..NewEvent::new("system", "care_team.add", Outcome::Success)
+            ..NewEvent::new(ActorKind::System, "care_team.add", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -643,7 +642,7 @@ async fn demo_event(
 ) -> Result<(), AppError> {
     let ev = NewEvent {
         detail,
-        ..NewEvent::new("system", action, Outcome::Success)
+        ..NewEvent::new(ActorKind::System, action, Outcome::Success)
     };
     mds_audit::append(tx, ev, now.millis()).await?;
     Ok(())

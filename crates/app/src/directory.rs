@@ -2,8 +2,10 @@
 //! suspension. Every change is audited with the support agent who made it.
 
 use crate::{enrolment, Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{commune, AccountKind, AccountState, Login, Profession, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{
+    commune, AccountId, AccountKind, AccountState, Login, Profession, StructureId, Timestamp,
+};
 use mds_store::{accounts, directory, new_id, sessions, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +40,7 @@ pub struct NewProfessional {
     pub last_name: String,
     pub profession: String,
     pub professional_id: String,
-    pub structure_ids: Vec<String>,
+    pub structure_ids: Vec<StructureId>,
     pub samu_regulator: bool,
 }
 
@@ -48,7 +50,7 @@ pub struct NewAssistant {
     pub email: Option<String>,
     pub first_name: String,
     pub last_name: String,
-    pub professional_account_id: String,
+    pub professional_account_id: AccountId,
 }
 
 /// A created account and the one-time enrolment token to hand to its owner.
@@ -88,7 +90,7 @@ pub fn parse_ridet(text: &str) -> Result<String, AppError> {
 fn support_event(actor: &Actor, action: &str) -> NewEvent {
     NewEvent {
         actor_id: Some(actor.account_id.to_string()),
-        ..NewEvent::new(actor.kind.as_str(), action, Outcome::Success)
+        ..NewEvent::new(actor.kind.into(), action, Outcome::Success)
     }
 }
 
@@ -118,7 +120,7 @@ impl App {
             ));
         }
         let row = directory::StructureRow {
-            id: new_id(),
+            id: StructureId::from_uuid_text(new_id()),
             name: required(&s.name, "nom")?,
             ridet: parse_ridet(&s.ridet)?,
             kind,
@@ -126,7 +128,7 @@ impl App {
             created_at_ms: now.millis(),
         };
         let mut tx = self.db.begin().await?;
-        directory::insert_structure(&mut *tx, &row)
+        directory::insert_structure(&mut tx, &row)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => AppError::conflict(
@@ -136,7 +138,7 @@ impl App {
                 e => e.into(),
             })?;
         let ev = NewEvent {
-            structure_id: Some(row.id.clone()),
+            structure_id: Some(row.id.to_string()),
             ..support_event(actor, "directory.structure.create")
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
@@ -149,7 +151,7 @@ impl App {
         actor: &Actor,
     ) -> Result<Vec<directory::StructureRow>, AppError> {
         let _ = actor;
-        Ok(directory::list_structures(self.db.pool()).await?)
+        Ok(directory::list_structures(&self.db).await?)
     }
 
     /// Support only. Every assistant, with the professional each acts for (account ids).
@@ -158,7 +160,7 @@ impl App {
         actor: &Actor,
     ) -> Result<Vec<directory::AssistantRow>, AppError> {
         actor.require(AccountKind::Support)?;
-        Ok(directory::list_assistants(self.db.pool()).await?)
+        Ok(directory::list_assistants(&self.db).await?)
     }
 
     /// Support only. The professional receives an enrolment token to choose a password and
@@ -171,9 +173,9 @@ impl App {
     ) -> Result<Created<directory::ProfessionalRow>, AppError> {
         actor.require(AccountKind::Support)?;
         let profession = Profession::from_slug(p.profession.trim())
-            .filter(|p| p.slug() != "assistant")
+            .filter(|p| !p.is_staff())
             .ok_or_else(|| AppError::invalid("invalid_profession", "Profession inconnue."))?;
-        if p.samu_regulator && profession.slug() != "medecin" {
+        if p.samu_regulator && !profession.is_physician() {
             return Err(AppError::invalid(
                 "invalid_samu_role",
                 "Seul un médecin peut être régulateur du SAMU.",
@@ -198,10 +200,7 @@ impl App {
             ));
         }
         for s in &structure_ids {
-            if directory::structure_by_id(self.db.pool(), s)
-                .await?
-                .is_none()
-            {
+            if directory::structure_by_id(&self.db, s).await?.is_none() {
                 return Err(AppError::invalid(
                     "unknown_structure",
                     "Structure inconnue.",
@@ -211,13 +210,13 @@ impl App {
         let first_name = required(&p.first_name, "prénom")?;
         let last_name = required(&p.last_name, "nom")?;
         let row = directory::ProfessionalRow {
-            account_id: new_id(),
+            account_id: AccountId::from_uuid_text(new_id()),
             professional_id: professional_id.to_owned(),
             first_name: first_name.clone(),
             last_name: last_name.clone(),
-            profession: profession.slug().to_owned(),
+            profession,
             samu_regulator: p.samu_regulator,
-            state: AccountState::Pending.as_str().to_owned(),
+            state: AccountState::Pending,
             structure_ids,
         };
         let display = format!("{first_name} {last_name}");
@@ -262,7 +261,7 @@ impl App {
         now: Timestamp,
     ) -> Result<Created<directory::AssistantRow>, AppError> {
         actor.require(AccountKind::Support)?;
-        if directory::professional(self.db.pool(), &a.professional_account_id)
+        if directory::professional(&self.db, &a.professional_account_id)
             .await?
             .is_none()
         {
@@ -272,7 +271,7 @@ impl App {
             ));
         }
         let row = directory::AssistantRow {
-            account_id: new_id(),
+            account_id: AccountId::from_uuid_text(new_id()),
             professional_account_id: a.professional_account_id.clone(),
             first_name: required(&a.first_name, "prénom")?,
             last_name: required(&a.last_name, "nom")?,
@@ -289,10 +288,10 @@ impl App {
             now,
         )
         .await?;
-        directory::insert_assistant(&mut *tx, &row).await?;
+        directory::insert_assistant(&mut tx, &row).await?;
         let token = enrolment::issue_token(self, &mut tx, &row.account_id, now).await?;
         let ev = NewEvent {
-            on_behalf_of: Some(row.professional_account_id.clone()),
+            on_behalf_of: Some(row.professional_account_id.to_string()),
             detail: serde_json::json!({ "account_id": row.account_id }),
             ..support_event(actor, "directory.assistant.create")
         };
@@ -310,8 +309,8 @@ impl App {
         login: &str,
         display_name: &str,
         now: Timestamp,
-    ) -> Result<Created<String>, AppError> {
-        let id = new_id();
+    ) -> Result<Created<AccountId>, AppError> {
+        let id = AccountId::from_uuid_text(new_id());
         let name = required(display_name, "nom")?;
         let mut tx = self.db.begin().await?;
         self.insert_account(&mut tx, &id, AccountKind::Support, login, None, &name, now)
@@ -319,7 +318,11 @@ impl App {
         let token = enrolment::issue_token(self, &mut tx, &id, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "account_id": id }),
-            ..NewEvent::new("system", "directory.support.create", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::System,
+                "directory.support.create",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -333,7 +336,7 @@ impl App {
     async fn insert_account(
         &self,
         tx: &mut mds_store::Tx,
-        id: &str,
+        id: &AccountId,
         kind: AccountKind,
         login: &str,
         email: Option<&str>,
@@ -347,8 +350,8 @@ impl App {
             )
         })?;
         let row = accounts::AccountRow {
-            id: id.to_owned(),
-            kind: kind.as_str().to_owned(),
+            id: id.clone(),
+            kind,
             login: login.as_str().to_owned(),
             display_name: display.to_owned(),
             email: email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()),
@@ -356,28 +359,26 @@ impl App {
             totp_secret: None,
             totp_confirmed: false,
             totp_last_step: 0,
-            state: AccountState::Pending.as_str().to_owned(),
+            state: AccountState::Pending,
             created_at_ms: now.millis(),
             updated_at_ms: now.millis(),
         };
-        accounts::insert(&mut **tx, &row)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::conflict(
-                    "duplicate_login",
-                    "Cet identifiant de connexion est déjà utilisé.",
-                ),
-                e => e.into(),
-            })
+        accounts::insert(&mut *tx, &row).await.map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::conflict(
+                "duplicate_login",
+                "Cet identifiant de connexion est déjà utilisé.",
+            ),
+            e => e.into(),
+        })
     }
 
     pub async fn get_professional(
         &self,
         actor: &Actor,
-        account_id: &str,
+        account_id: &AccountId,
     ) -> Result<directory::ProfessionalRow, AppError> {
         let _ = actor;
-        directory::professional(self.db.pool(), account_id)
+        directory::professional(&self.db, account_id)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -391,7 +392,7 @@ impl App {
     ) -> Result<Vec<directory::ProfessionalRow>, AppError> {
         let _ = actor;
         Ok(directory::search_professionals(
-            self.db.pool(),
+            &self.db,
             name_prefix.trim(),
             limit.clamp(1, 100),
             offset.max(0),
@@ -404,7 +405,7 @@ impl App {
     pub async fn set_suspended(
         &self,
         actor: &Actor,
-        account_id: &str,
+        account_id: &AccountId,
         suspended: bool,
         reason: &str,
         now: Timestamp,
@@ -416,10 +417,10 @@ impl App {
                 "Indiquez le motif de la suspension ou de la réactivation.",
             ));
         }
-        let account = accounts::by_id(self.db.pool(), account_id)
+        let account = accounts::by_id(&self.db, account_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if account.kind == AccountKind::Patient.as_str() {
+        if account.kind == AccountKind::Patient {
             return Err(AppError::NotFound);
         }
         let (from, to, action) = if suspended {
@@ -435,17 +436,17 @@ impl App {
                 "directory.account.reactivate",
             )
         };
-        if account.state != from.as_str() {
+        if account.state != from {
             return Err(AppError::conflict(
                 "invalid_state",
                 format!("Ce compte n'est pas dans l'état « {} ».", from.as_str()),
             ));
         }
         let mut tx = self.db.begin().await?;
-        accounts::set_state(&mut *tx, account_id, to.as_str(), now.millis()).await?;
-        let ended = sessions::revoke_all(&mut *tx, account_id, now.millis()).await?;
+        accounts::set_state(&mut tx, account_id, to, now.millis()).await?;
+        let ended = sessions::revoke_all(&mut tx, account_id, now.millis()).await?;
         let tokens = if suspended {
-            accounts::spend_enrolment_tokens(&mut *tx, account_id, now.millis()).await?
+            accounts::spend_enrolment_tokens(&mut tx, account_id, now.millis()).await?
         } else {
             0
         };

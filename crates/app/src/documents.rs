@@ -9,70 +9,27 @@
 //! module holds the storage mechanics they will call.
 
 use crate::{App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{DocumentType, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{
+    declares_dtd, AccountId, AccountState, DepositorKind, DocumentId, DocumentSource,
+    DocumentStatus, DocumentType, Format, IdentityStatus, PatientId, StructureId, Timestamp,
+};
 use mds_store::{documents, new_id, StoreError};
 use serde::Serialize;
 use std::path::Path;
 
-/// Formats accepted in a record, recognised from the content itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Pdf,
-    CdaXml,
-    Jpeg,
-    Png,
-    Text,
-}
-
-impl Format {
-    pub fn mime(self) -> &'static str {
-        match self {
-            Self::Pdf => "application/pdf",
-            Self::CdaXml => "application/xml",
-            Self::Jpeg => "image/jpeg",
-            Self::Png => "image/png",
-            Self::Text => "text/plain",
-        }
-    }
-
-    /// Sniffs the format from the first bytes. Declared types are never trusted.
-    pub fn sniff(content: &[u8]) -> Option<Self> {
-        if content.starts_with(b"%PDF-") {
-            Some(Self::Pdf)
-        } else if content.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
-            Some(Self::Png)
-        } else if content.starts_with(&[0xff, 0xd8, 0xff]) {
-            Some(Self::Jpeg)
-        } else {
-            let text = std::str::from_utf8(content).ok()?;
-            let head = text.trim_start_matches('\u{feff}').trim_start();
-            if head.starts_with("<?xml") || head.starts_with("<ClinicalDocument") {
-                head.contains("ClinicalDocument").then_some(Self::CdaXml)
-            } else if !text
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            {
-                Some(Self::Text)
-            } else {
-                None
-            }
-        }
-    }
-}
-
 /// A document to store with its metadata, already authorised by the caller.
 #[derive(Clone, Debug)]
 pub struct Deposit {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub type_code: String,
     pub title: String,
     pub act_date: String,
-    pub author_account_id: Option<String>,
-    pub author_structure_id: Option<String>,
-    pub depositor_account_id: Option<String>,
-    pub depositor_kind: String,
-    pub source: String,
+    pub author_account_id: Option<AccountId>,
+    pub author_structure_id: Option<StructureId>,
+    pub depositor_account_id: Option<AccountId>,
+    pub depositor_kind: DepositorKind,
+    pub source: DocumentSource,
     pub confidential: bool,
     pub hidden_from_patient: bool,
     pub content: Vec<u8>,
@@ -82,18 +39,9 @@ pub struct Deposit {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DepositExtras {
     /// `(id, version)` of the current version this deposit replaces.
-    pub replaces: Option<(String, i64)>,
+    pub replaces: Option<(DocumentId, i64)>,
     /// The professional whose information duty towards the patient this deposit confirms.
-    pub informed_by: Option<String>,
-}
-
-/// Whether XML content declares a DTD or entities. CDA documents are never parsed with DTDs
-/// or external entities; refusing the declarations outright keeps every later reader safe.
-fn declares_dtd(content: &[u8]) -> bool {
-    let upper = |w: &[u8]| w.to_ascii_uppercase();
-    content
-        .windows(9)
-        .any(|w| upper(w) == b"<!DOCTYPE" || upper(&w[..8]) == b"<!ENTITY")
+    pub informed_by: Option<AccountId>,
 }
 
 /// Whether a record may be fed: see [`App::check_record_accepts_documents`].
@@ -101,14 +49,17 @@ fn accepts_documents(p: &mds_store::patients::PatientRow) -> Result<(), AppError
     if p.died_on.is_some() {
         return Err(crate::patient_life::deceased());
     }
-    if !matches!(p.record_state.as_str(), "active" | "inactive") {
+    if !matches!(
+        p.record_state,
+        AccountState::Active | AccountState::Inactive
+    ) {
         return Err(AppError::conflict(
             "record_not_open",
             "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \
              document ne peut y être ajouté.",
         ));
     }
-    if p.identity_status != "validated" {
+    if p.identity_status != IdentityStatus::Validated {
         return Err(AppError::conflict(
             "identity_not_validated",
             "L'identité de ce patient n'est pas encore validée : aucun document ne peut \
@@ -164,7 +115,7 @@ impl App {
         }
         let sealed = self.vault.put(&d.content).await?;
         let row = documents::DocumentRow {
-            id: new_id(),
+            id: DocumentId::from_uuid_text(new_id()),
             patient_id: d.patient_id,
             type_code: doc_type.code().to_owned(),
             class_code: doc_type.class_code().to_owned(),
@@ -175,12 +126,12 @@ impl App {
             depositor_account_id: d.depositor_account_id,
             depositor_kind: d.depositor_kind,
             source: d.source,
-            format: format.mime().to_owned(),
+            format,
             size_bytes: i64::try_from(sealed.size).unwrap_or(i64::MAX),
             sha256: sealed.sha256_hex.clone(),
             version: extras.replaces.as_ref().map_or(1, |(_, v)| v + 1),
             replaces_id: extras.replaces.as_ref().map(|(id, _)| id.clone()),
-            status: "current".to_owned(),
+            status: DocumentStatus::Current,
             confidential: d.confidential,
             hidden_from_patient: d.hidden_from_patient,
             created_at_ms: now.millis(),
@@ -194,12 +145,12 @@ impl App {
             let mut tx = self.db.begin().await?;
             // Checked again under the writer lock: a death or closure recorded while the
             // content was being written wins.
-            let patient = mds_store::patients::by_id(&mut *tx, &row.patient_id)
+            let patient = mds_store::patients::by_id(&mut tx, &row.patient_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             accepts_documents(&patient)?;
             if let Some((old, _)) = &extras.replaces {
-                if !documents::mark_superseded(&mut *tx, old).await? {
+                if !documents::mark_superseded(&mut tx, old).await? {
                     return Err(AppError::conflict(
                         "document_changed",
                         "Ce document a été modifié ou supprimé entre-temps.",
@@ -208,7 +159,7 @@ impl App {
             }
             if let Some(professional) = &extras.informed_by {
                 mds_store::record_access::add_pair(
-                    &mut *tx,
+                    &mut tx,
                     mds_store::record_access::PairTable::InformationDuty,
                     &row.patient_id,
                     professional,
@@ -216,11 +167,11 @@ impl App {
                 )
                 .await?;
             }
-            documents::insert(&mut *tx, &row).await?;
+            documents::insert(&mut tx, &row).await?;
             crate::notify::hidden::document_stored(&self.settings, &mut tx, &row, now).await?;
             let ev = NewEvent {
-                patient_id: Some(row.patient_id.clone()),
-                document_id: Some(row.id.clone()),
+                patient_id: Some(row.patient_id.to_string()),
+                document_id: Some(row.id.to_string()),
                 ..event
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
@@ -247,9 +198,9 @@ impl App {
     /// may be fed (DESIGN.md sections 2 and 3).
     pub(crate) async fn check_record_accepts_documents(
         &self,
-        patient_id: &str,
+        patient_id: &PatientId,
     ) -> Result<(), AppError> {
-        let p = mds_store::patients::by_id(self.db.pool(), patient_id)
+        let p = mds_store::patients::by_id(&self.db, patient_id)
             .await?
             .ok_or(AppError::NotFound)?;
         accepts_documents(&p)
@@ -293,21 +244,21 @@ impl App {
         let mut report = VaultCheck::default();
         let mut after = String::new();
         loop {
-            let page = documents::with_content_page(self.db.pool(), &after, 200).await?;
+            let page = documents::with_content_page(&self.db, &after, 200).await?;
             let Some(last) = page.last() else { break };
-            after = last.id.clone();
+            after = last.id.to_string();
             for row in &page {
                 report.checked += 1;
                 match self.document_content(row).await {
                     Ok(bytes) => {
                         let digest = data_encoding::HEXLOWER.encode(&Sha256::digest(&bytes));
                         if digest != row.sha256 {
-                            report.digest_mismatch.push(row.id.clone());
+                            report.digest_mismatch.push(row.id.to_string());
                         }
                     }
                     Err(e) => {
                         tracing::warn!(document = %row.id, error = %e, "document content unreadable");
-                        report.missing_or_unreadable.push(row.id.clone());
+                        report.missing_or_unreadable.push(row.id.to_string());
                     }
                 }
             }
@@ -330,7 +281,7 @@ impl App {
         let rewrapped = self.rewrap_all(&new_id).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped }),
-            ..NewEvent::new("system", "vault.keys.rotate", Outcome::Success)
+            ..NewEvent::new(ActorKind::System, "vault.keys.rotate", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok((new_id, rewrapped))
@@ -340,9 +291,9 @@ impl App {
         let mut rewrapped = 0u64;
         let mut after = String::new();
         loop {
-            let page = documents::with_content_page(self.db.pool(), &after, 500).await?;
+            let page = documents::with_content_page(&self.db, &after, 500).await?;
             let Some(last) = page.last() else { break };
-            after = last.id.clone();
+            after = last.id.to_string();
             for row in page {
                 let Some(c) = row.content else { continue };
                 if c.key_id == current {
@@ -351,16 +302,16 @@ impl App {
                 let (wrapped, key_id) =
                     self.vault
                         .rewrap(&c.object_key, &c.wrapped_key, &c.key_id)?;
-                documents::set_wrapped_key(self.db.pool(), &row.id, &wrapped, &key_id).await?;
+                documents::set_wrapped_key(&self.db, &row.id, &wrapped, &key_id).await?;
                 rewrapped += 1;
             }
         }
         // Identity scans and consent forms are sealed the same way.
         let mut after = String::new();
         loop {
-            let page = mds_store::identity_files::page(self.db.pool(), &after, 500).await?;
+            let page = mds_store::identity_files::page(&self.db, &after, 500).await?;
             let Some(last) = page.last() else { break };
-            after = last.id.clone();
+            after = last.id.to_string();
             for f in page {
                 if f.key_id == current {
                     continue;
@@ -368,13 +319,8 @@ impl App {
                 let (wrapped, key_id) =
                     self.vault
                         .rewrap(&f.object_key, &f.wrapped_key, &f.key_id)?;
-                mds_store::identity_files::set_wrapped_key(
-                    self.db.pool(),
-                    &f.id,
-                    &wrapped,
-                    &key_id,
-                )
-                .await?;
+                mds_store::identity_files::set_wrapped_key(&self.db, &f.id, &wrapped, &key_id)
+                    .await?;
                 rewrapped += 1;
             }
         }
@@ -393,13 +339,13 @@ impl App {
         let current = ring.current_id().to_owned();
         self.vault.reload_keys(ring);
         self.rewrap_all(&current).await?;
-        let in_use = documents::key_ids_in_use(self.db.pool()).await?;
+        let in_use = documents::key_ids_in_use(&self.db).await?;
         let mut ring = mds_vault::KeyRing::load(key_file)?;
         let retired = ring.retire_unused(key_file, &in_use)?;
         self.vault.reload_keys(ring);
         let ev = NewEvent {
             detail: serde_json::json!({ "retired": retired }),
-            ..NewEvent::new("system", "vault.keys.retire", Outcome::Success)
+            ..NewEvent::new(ActorKind::System, "vault.keys.retire", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(retired)
@@ -415,7 +361,7 @@ impl App {
             if now.millis() - object.modified_ms < grace_ms {
                 continue;
             }
-            if !documents::object_is_referenced(self.db.pool(), &object.key).await? {
+            if !documents::object_is_referenced(&self.db, &object.key).await? {
                 self.vault.delete(&object.key).await?;
                 removed += 1;
             }
@@ -423,7 +369,7 @@ impl App {
         if removed > 0 {
             let ev = NewEvent {
                 detail: serde_json::json!({ "removed": removed }),
-                ..NewEvent::new("system", "vault.orphans.sweep", Outcome::Success)
+                ..NewEvent::new(ActorKind::System, "vault.orphans.sweep", Outcome::Success)
             };
             self.record_event(ev, now.millis()).await?;
         }
@@ -437,10 +383,10 @@ impl App {
         self.reload_master_keys()?;
         let orphans = self.sweep_orphans(now).await?;
         let day_ago = now.millis() - 86_400_000;
-        let sessions = mds_store::sessions::purge(self.db.pool(), day_ago).await?;
+        let sessions = mds_store::sessions::purge(&self.db, day_ago).await?;
         let window = self.settings.login_window_minutes * 60_000;
         let idle_since = now.millis() - window.max(86_400_000);
-        let counters = mds_store::sessions::throttle_purge(self.db.pool(), idle_since).await?;
+        let counters = mds_store::sessions::throttle_purge(&self.db, idle_since).await?;
         Ok((orphans, sessions + counters))
     }
 
@@ -448,21 +394,21 @@ impl App {
     /// vault write benchmark and the crash-safety test use it (`mds bench vault-writes`).
     pub async fn bench_vault_writes(
         &self,
-        patient_id: &str,
+        patient_id: &PatientId,
         count: u64,
         now: Timestamp,
     ) -> Result<u64, AppError> {
         for i in 0..count {
             let d = Deposit {
-                patient_id: patient_id.to_owned(),
+                patient_id: patient_id.clone(),
                 type_code: "11502-2".to_owned(),
                 title: format!("Bilan synthétique {i}"),
                 act_date: "2026-11-22".to_owned(),
                 author_account_id: None,
                 author_structure_id: None,
                 depositor_account_id: None,
-                depositor_kind: "system".to_owned(),
-                source: "software".to_owned(),
+                depositor_kind: DepositorKind::Software,
+                source: DocumentSource::Software,
                 confidential: false,
                 hidden_from_patient: false,
                 content: format!(
@@ -472,41 +418,9 @@ impl App {
                 )
                 .into_bytes(),
             };
-            let ev = NewEvent::new("system", "bench.document.store", Outcome::Success);
+            let ev = NewEvent::new(ActorKind::System, "bench.document.store", Outcome::Success);
             self.store_document(d, ev, now).await?;
         }
         Ok(count)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Format;
-
-    #[test]
-    fn formats_are_recognised_from_content() {
-        let cases: [(&str, &[u8], Option<Format>); 7] = [
-            ("pdf", b"%PDF-1.7\n...", Some(Format::Pdf)),
-            (
-                "png",
-                &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0],
-                Some(Format::Png),
-            ),
-            ("jpeg", &[0xff, 0xd8, 0xff, 0xe0], Some(Format::Jpeg)),
-            (
-                "cda",
-                b"<?xml version=\"1.0\"?><ClinicalDocument/>",
-                Some(Format::CdaXml),
-            ),
-            ("text", "Compte rendu\nRAS".as_bytes(), Some(Format::Text)),
-            ("other xml", b"<?xml version=\"1.0\"?><html/>", None),
-            ("binary", &[0, 1, 2, 3], None),
-        ];
-        let failing: Vec<_> = cases
-            .iter()
-            .filter(|(_, c, f)| Format::sniff(c) != *f)
-            .map(|(n, _, _)| *n)
-            .collect();
-        assert!(failing.is_empty(), "failing cases: {failing:?}");
     }
 }

@@ -4,7 +4,7 @@
 use crate::auth::{random_token, token_hash};
 use crate::{password, totp, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountState, Timestamp};
+use mds_domain::{AccountId, AccountState, Timestamp};
 use mds_store::{accounts, StoreError, Tx};
 use serde::Serialize;
 
@@ -20,12 +20,12 @@ pub struct TotpEnrolment {
 pub(crate) async fn issue_token(
     app: &App,
     tx: &mut Tx,
-    account_id: &str,
+    account_id: &AccountId,
     now: Timestamp,
 ) -> Result<String, AppError> {
     let token = random_token();
     let expires = now.plus_seconds(app.settings.enrolment_token_hours * 3600);
-    accounts::insert_enrolment_token(&mut **tx, &token_hash(&token), account_id, expires.millis())
+    accounts::insert_enrolment_token(&mut *tx, &token_hash(&token), account_id, expires.millis())
         .await?;
     Ok(token)
 }
@@ -48,12 +48,12 @@ impl App {
         let hash = password::hash(new_password)?;
         let secret = totp::new_secret();
         let mut tx = self.db.begin().await?;
-        accounts::set_password(&mut *tx, &account.id, &hash, now.millis()).await?;
-        accounts::set_totp(&mut *tx, &account.id, &secret, false, now.millis()).await?;
+        accounts::set_password(&mut tx, &account.id, &hash, now.millis()).await?;
+        accounts::set_totp(&mut tx, &account.id, &secret, false, now.millis()).await?;
         let ev = NewEvent {
-            actor_id: Some(account.id.clone()),
+            actor_id: Some(account.id.to_string()),
             ..NewEvent::new(
-                &account.kind,
+                account.kind.into(),
                 "auth.enrolment.password_set",
                 Outcome::Success,
             )
@@ -88,24 +88,18 @@ impl App {
             ));
         };
         let mut tx = self.db.begin().await?;
-        let fresh_step = accounts::consume_totp_step(&mut *tx, &account.id, step).await?;
+        let fresh_step = accounts::consume_totp_step(&mut tx, &account.id, step).await?;
         let spent =
-            accounts::use_enrolment_token(&mut *tx, &token_hash(token), now.millis()).await?;
+            accounts::use_enrolment_token(&mut tx, &token_hash(token), now.millis()).await?;
         if !(fresh_step && spent) {
             return Err(AppError::invalid(
                 "invalid_code",
                 "Code déjà utilisé. Attendez le code suivant.",
             ));
         }
-        if account.state == AccountState::Pending.as_str() {
-            accounts::set_state(
-                &mut *tx,
-                &account.id,
-                AccountState::Active.as_str(),
-                now.millis(),
-            )
-            .await?;
-            if account.kind == mds_domain::AccountKind::Patient.as_str() {
+        if account.state == AccountState::Pending {
+            accounts::set_state(&mut tx, &account.id, AccountState::Active, now.millis()).await?;
+            if account.kind == mds_domain::AccountKind::Patient {
                 let r = crate::notify::recipient_of_account(&mut tx, &account.id).await?;
                 if let Some(r) = r {
                     let m = crate::notify::Message::account_activated();
@@ -114,9 +108,9 @@ impl App {
             }
         }
         let ev = NewEvent {
-            actor_id: Some(account.id.clone()),
+            actor_id: Some(account.id.to_string()),
             ..NewEvent::new(
-                &account.kind,
+                account.kind.into(),
                 "auth.enrolment.totp_confirmed",
                 Outcome::Success,
             )
@@ -137,14 +131,11 @@ impl App {
                 "Ce lien d'activation est invalide ou a expiré. Demandez-en un nouveau au support.",
             )
         };
-        let id =
-            accounts::enrolment_token_account(self.db.pool(), &token_hash(token), now.millis())
-                .await?
-                .ok_or_else(invalid)?;
-        let account = accounts::by_id(self.db.pool(), &id)
+        let id = accounts::enrolment_token_account(&self.db, &token_hash(token), now.millis())
             .await?
             .ok_or_else(invalid)?;
-        if account.state == AccountState::Suspended.as_str() {
+        let account = accounts::by_id(&self.db, &id).await?.ok_or_else(invalid)?;
+        if account.state == AccountState::Suspended {
             return Err(invalid());
         }
         Ok(account)

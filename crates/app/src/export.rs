@@ -6,22 +6,12 @@
 
 use crate::patients::PatientSummary;
 use crate::{Actor, App, AppError};
-use mds_audit::{AuditQuery, NewEvent, Outcome, MAX_QUERY_LIMIT};
-use mds_domain::Timestamp;
+use mds_audit::{ActorKind, AuditQuery, NewEvent, Outcome, MAX_QUERY_LIMIT};
+use mds_domain::{AccountState, PatientId, Timestamp};
 use mds_store::{care_team, directory, documents, patients};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::io::Write;
-
-fn extension(mime: &str) -> &'static str {
-    match mime {
-        "application/pdf" => "pdf",
-        "application/xml" => "xml",
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        _ => "txt",
-    }
-}
 
 struct Archive {
     zip: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
@@ -92,15 +82,15 @@ impl App {
         now: Timestamp,
     ) -> Result<Vec<u8>, AppError> {
         let p = self.own_record(actor).await?;
-        if p.record_state != "active" {
+        if p.record_state != AccountState::Active {
             return Err(AppError::NotFound);
         }
         let (bytes, count) = self.record_archive(&p, false, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: json!({ "documents": count, "bytes": bytes.len() }),
-            ..NewEvent::new("patient", "patient.export", Outcome::Success)
+            ..NewEvent::new(ActorKind::Patient, "patient.export", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(bytes)
@@ -112,7 +102,7 @@ impl App {
     pub async fn legal_export(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         reference: &str,
         now: Timestamp,
     ) -> Result<Vec<u8>, AppError> {
@@ -124,10 +114,10 @@ impl App {
                 "Indiquez la référence de la demande légale (200 caractères au plus).",
             ));
         }
-        let p = patients::by_id(self.db.pool(), patient_id)
+        let p = patients::by_id(&self.db, patient_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if p.record_state != "closed" {
+        if p.record_state != AccountState::Closed {
             return Err(AppError::conflict(
                 "record_not_closed",
                 "L'export légal ne concerne que les dossiers clôturés.",
@@ -136,9 +126,9 @@ impl App {
         let (bytes, count) = self.record_archive(&p, true, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: json!({ "reference": reference, "documents": count, "bytes": bytes.len() }),
-            ..NewEvent::new("support", "patient.legal_export", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, "patient.legal_export", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(bytes)
@@ -151,7 +141,7 @@ impl App {
         include_hidden: bool,
         now: Timestamp,
     ) -> Result<(Vec<u8>, usize), AppError> {
-        let pool = self.db.pool();
+        let pool = &self.db;
         let mut archive = Archive::new();
         let life = patients::life(pool, &p.id).await?.unwrap_or_default();
         archive.add_json(
@@ -172,7 +162,7 @@ impl App {
                 continue;
             }
             let content = self.document_content(&d).await?;
-            let path = format!("documents/{}.{}", d.id, extension(&d.format));
+            let path = format!("documents/{}.{}", d.id, d.format.extension());
             archive.add(&path, &content)?;
             listed.push(json!({
                 "id": d.id, "file": path, "type_code": d.type_code, "class_code": d.class_code,
@@ -206,7 +196,7 @@ impl App {
         let history = mds_audit::query(
             &self.db,
             &AuditQuery {
-                patient_id: Some(p.id.clone()),
+                patient_id: Some(p.id.to_string()),
                 limit: MAX_QUERY_LIMIT,
                 ..AuditQuery::default()
             },

@@ -6,8 +6,11 @@
 
 use crate::patients::{creation_team, insert_created, new_row, PatientSummary};
 use crate::{Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountKind, IdentityTraits, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, FileOwnerKind, IdentityStatus, IdentityTraits,
+    ReviewStatus, Timestamp,
+};
 use mds_store::{enrolments, identity_files, patients, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +18,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Serialize)]
 pub struct IdentityReview {
     pub review_id: String,
-    pub submitted_by: String,
+    pub submitted_by: AccountId,
     pub submitted_at_ms: i64,
     /// The identity as submitted.
     pub identity: serde_json::Value,
@@ -30,7 +33,7 @@ struct Submission {
     identity: IdentityTraits,
     email: Option<String>,
     phone: Option<String>,
-    care_team: Vec<String>,
+    care_team: Vec<AccountId>,
     exclude_creator: bool,
 }
 
@@ -57,15 +60,15 @@ impl App {
         now: Timestamp,
     ) -> Result<Vec<IdentityReview>, AppError> {
         actor.require(AccountKind::Support)?;
-        let pool = self.db.pool();
+        let pool = &self.db;
         let mut items = Vec::new();
-        for r in enrolments::reviews_with_status(pool, "pending", 200).await? {
+        for r in enrolments::reviews_with_status(pool, ReviewStatus::Pending, 200).await? {
             let submission: serde_json::Value =
                 serde_json::from_str(&r.submission).unwrap_or_default();
             let candidate = match &r.candidate_patient_id {
                 Some(id) => patients::by_id(pool, id)
                     .await?
-                    .filter(|p| p.record_state != "erased")
+                    .filter(|p| p.record_state != AccountState::Erased)
                     .map(|p| PatientSummary::of(&p)),
                 None => None,
             };
@@ -81,7 +84,7 @@ impl App {
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             detail: serde_json::json!({ "pending": items.len() }),
-            ..NewEvent::new("support", "patient.review.list", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, "patient.review.list", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(items)
@@ -97,16 +100,21 @@ impl App {
     ) -> Result<PatientSummary, AppError> {
         actor.require(AccountKind::Support)?;
         let note = note_text(note)?;
-        let r = enrolments::review_by_id(self.db.pool(), review_id)
+        let r = enrolments::review_by_id(&self.db, review_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if r.status != "pending" {
+        if r.status != ReviewStatus::Pending {
             return Err(already_decided());
         }
         let s: Submission = serde_json::from_str(&r.submission)
             .map_err(|e| AppError::Internal(format!("stored submission: {e}")))?;
         let team = creation_team(self, &r.submitted_by, &s.care_team, s.exclude_creator).await?;
-        let mut row = new_row(&s.identity, "validated", "inactive", Some(now));
+        let mut row = new_row(
+            &s.identity,
+            IdentityStatus::Validated,
+            AccountState::Inactive,
+            Some(now),
+        );
         row.validated_by = Some(r.submitted_by.clone());
         row.validated_how = Some("in_person".to_owned());
         row.validated_at_ms = Some(r.submitted_at_ms);
@@ -118,14 +126,14 @@ impl App {
             .phone
             .map(|p| p.trim().to_owned())
             .filter(|p| !p.is_empty());
-        let by = actor.account_id.to_string();
+        let by = &actor.account_id;
         let mut tx = self.db.begin().await?;
         let decided = enrolments::decide_review(
-            &mut *tx,
+            &mut tx,
             &r.id,
-            "approved",
+            ReviewStatus::Approved,
             note.as_deref(),
-            &by,
+            by,
             Some(&row.id),
             now.millis(),
         )
@@ -134,15 +142,24 @@ impl App {
             return Err(already_decided());
         }
         insert_created(&mut tx, &row, &r.submitted_by, &team, now).await?;
-        identity_files::reassign(&mut *tx, ("review", &r.id), ("patient", &row.id)).await?;
+        identity_files::reassign(
+            &mut tx,
+            (FileOwnerKind::Review, &r.id),
+            (FileOwnerKind::Patient, row.id.as_str()),
+        )
+        .await?;
         let ev = NewEvent {
-            actor_id: Some(by),
-            patient_id: Some(row.id.clone()),
+            actor_id: Some(by.to_string()),
+            patient_id: Some(row.id.to_string()),
             detail: serde_json::json!({
                 "review_id": r.id, "submitted_by": r.submitted_by,
                 "candidate_patient_id": r.candidate_patient_id, "care_team": team.len(),
             }),
-            ..NewEvent::new("support", "patient.review.approve", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.review.approve",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -160,21 +177,21 @@ impl App {
     ) -> Result<(), AppError> {
         actor.require(AccountKind::Support)?;
         let note = note_text(note)?;
-        let r = enrolments::review_by_id(self.db.pool(), review_id)
+        let r = enrolments::review_by_id(&self.db, review_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if r.status != "pending" {
+        if r.status != ReviewStatus::Pending {
             return Err(already_decided());
         }
-        let files = identity_files::for_owner(self.db.pool(), "review", &r.id).await?;
-        let by = actor.account_id.to_string();
+        let files = identity_files::for_owner(&self.db, FileOwnerKind::Review, &r.id).await?;
+        let by = &actor.account_id;
         let mut tx = self.db.begin().await?;
         let decided = enrolments::decide_review(
-            &mut *tx,
+            &mut tx,
             &r.id,
-            "rejected",
+            ReviewStatus::Rejected,
             note.as_deref(),
-            &by,
+            by,
             None,
             now.millis(),
         )
@@ -182,13 +199,17 @@ impl App {
         if !decided {
             return Err(already_decided());
         }
-        identity_files::delete_for_owner(&mut *tx, "review", &r.id).await?;
-        enrolments::clear_review_submission(&mut *tx, &r.id).await?;
+        identity_files::delete_for_owner(&mut tx, FileOwnerKind::Review, &r.id).await?;
+        enrolments::clear_review_submission(&mut tx, &r.id).await?;
         let ev = NewEvent {
-            actor_id: Some(by),
-            patient_id: r.candidate_patient_id.clone(),
+            actor_id: Some(by.to_string()),
+            patient_id: r.candidate_patient_id.as_ref().map(ToString::to_string),
             detail: serde_json::json!({ "review_id": r.id, "submitted_by": r.submitted_by }),
-            ..NewEvent::new("support", "patient.review.reject", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.review.reject",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;

@@ -6,8 +6,11 @@
 
 use crate::patients::parse_email;
 use crate::{enrolment, Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountKind, AccountState, Login, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, FileOwnerKind, Login, PatientId, Timestamp,
+};
+use mds_store::patients::RemovalReason;
 use mds_store::{accounts, care_team, directory, documents, identity_files, patients, sessions};
 use mds_store::{new_id, StoreError};
 use serde::Serialize;
@@ -19,8 +22,8 @@ pub const ARCHIVE_YEARS: i32 = 10;
 /// this one-time token (`/api/v1/auth/enrolment`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Activation {
-    pub patient_id: String,
-    pub account_id: String,
+    pub patient_id: PatientId,
+    pub account_id: AccountId,
     pub login: String,
     pub enrolment_token: String,
 }
@@ -46,12 +49,18 @@ fn request_reference(text: &str) -> Result<String, AppError> {
     Ok(t.to_owned())
 }
 
-fn invalid_state(state: &str) -> AppError {
+/// The refusal of an action the record's state does not allow (`None`: the state changed
+/// while the action was under way).
+fn invalid_state(state: Option<AccountState>) -> AppError {
     let message = match state {
-        "closed" => "Ce dossier est clôturé : cette action n'est plus possible.",
-        "erased" => "Ce dossier a été supprimé.",
-        "pending" => "Ce dossier attend la vérification de l'identité par le support.",
-        "active" => "Ce compte est déjà actif : le patient gère lui-même son dossier.",
+        Some(AccountState::Closed) => "Ce dossier est clôturé : cette action n'est plus possible.",
+        Some(AccountState::Erased) => "Ce dossier a été supprimé.",
+        Some(AccountState::Pending) => {
+            "Ce dossier attend la vérification de l'identité par le support."
+        }
+        Some(AccountState::Active) => {
+            "Ce compte est déjà actif : le patient gère lui-même son dossier."
+        }
         _ => "Cette action n'est pas possible dans l'état actuel du dossier.",
     };
     AppError::conflict("invalid_state", message)
@@ -76,8 +85,8 @@ pub fn years_later(at: Timestamp, years: i32) -> Timestamp {
 }
 
 impl App {
-    async fn patient(&self, patient_id: &str) -> Result<patients::PatientRow, AppError> {
-        patients::by_id(self.db.pool(), patient_id)
+    async fn patient(&self, patient_id: &PatientId) -> Result<patients::PatientRow, AppError> {
+        patients::by_id(&self.db, patient_id)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -85,7 +94,7 @@ impl App {
     /// The record of a signed-in patient.
     pub(crate) async fn own_record(&self, actor: &Actor) -> Result<patients::PatientRow, AppError> {
         actor.require(AccountKind::Patient)?;
-        patients::by_account(self.db.pool(), actor.account_id.as_str())
+        patients::by_account(&self.db, &actor.account_id)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -96,7 +105,7 @@ impl App {
     pub async fn activate_patient(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         email: Option<&str>,
         request: &str,
         now: Timestamp,
@@ -104,8 +113,8 @@ impl App {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
-        if p.record_state != "inactive" {
-            return Err(invalid_state(&p.record_state));
+        if p.record_state != AccountState::Inactive {
+            return Err(invalid_state(Some(p.record_state)));
         }
         if p.died_on.is_some() {
             return Err(deceased());
@@ -130,8 +139,8 @@ impl App {
             p.birth_name
         );
         let account = accounts::AccountRow {
-            id: new_id(),
-            kind: AccountKind::Patient.as_str().to_owned(),
+            id: AccountId::from_uuid_text(new_id()),
+            kind: AccountKind::Patient,
             login: login.as_str().to_owned(),
             display_name: display.trim().to_owned(),
             email: Some(email.clone()),
@@ -139,15 +148,17 @@ impl App {
             totp_secret: None,
             totp_confirmed: false,
             totp_last_step: 0,
-            state: AccountState::Pending.as_str().to_owned(),
+            state: AccountState::Pending,
             created_at_ms: now.millis(),
             updated_at_ms: now.millis(),
         };
         let mut tx = self.db.begin().await?;
-        if !patients::transition(&mut *tx, &p.id, "inactive", "active").await? {
-            return Err(invalid_state("changed"));
+        if !patients::transition(&mut tx, &p.id, AccountState::Inactive, AccountState::Active)
+            .await?
+        {
+            return Err(invalid_state(None));
         }
-        accounts::insert(&mut *tx, &account)
+        accounts::insert(&mut tx, &account)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => AppError::conflict(
@@ -156,13 +167,13 @@ impl App {
                 ),
                 e => e.into(),
             })?;
-        patients::set_account(&mut *tx, &p.id, &account.id, &email).await?;
+        patients::set_account(&mut tx, &p.id, &account.id, &email).await?;
         let token = enrolment::issue_token(self, &mut tx, &account.id, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: serde_json::json!({ "account_id": account.id, "request": reference }),
-            ..NewEvent::new("support", "patient.activate", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, "patient.activate", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -179,21 +190,21 @@ impl App {
     pub async fn change_care_team_for_patient(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        add: &[String],
-        remove: &[String],
+        patient_id: &PatientId,
+        add: &[AccountId],
+        remove: &[AccountId],
         request: &str,
         now: Timestamp,
     ) -> Result<Vec<care_team::CareTeamMember>, AppError> {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
-        if p.record_state != "inactive" {
-            return Err(invalid_state(&p.record_state));
+        if p.record_state != AccountState::Inactive {
+            return Err(invalid_state(Some(p.record_state)));
         }
         for id in add {
-            let known = directory::professional(self.db.pool(), id).await?;
-            if known.is_none_or(|k| k.state != "active") {
+            let known = directory::professional(&self.db, id).await?;
+            if known.is_none_or(|k| k.state != AccountState::Active) {
                 return Err(AppError::invalid(
                     "unknown_professional",
                     "Ce professionnel n'est pas un professionnel actif de l'annuaire.",
@@ -207,27 +218,31 @@ impl App {
                 patient_id: p.id.clone(),
                 professional_account_id: id.clone(),
                 attending_physician: false,
-                added_by: actor.account_id.to_string(),
+                added_by: actor.account_id.clone(),
                 added_at_ms: now.millis(),
             };
-            if care_team::add(&mut *tx, &m).await? {
+            if care_team::add(&mut tx, &m).await? {
                 added.push(id.clone());
             }
         }
         for id in remove {
-            if care_team::remove(&mut *tx, &p.id, id).await? {
+            if care_team::remove(&mut tx, &p.id, id).await? {
                 removed.push(id.clone());
             }
         }
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: serde_json::json!({ "added": added, "removed": removed, "request": reference }),
-            ..NewEvent::new("support", "patient.care_team.change", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.care_team.change",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(care_team::members(self.db.pool(), &p.id).await?)
+        Ok(care_team::members(&self.db, &p.id).await?)
     }
 
     /// The patient closes their own account, with an explicit confirmation. Nothing can be
@@ -246,8 +261,8 @@ impl App {
                  plus aucun professionnel ne pourra le consulter ni l'alimenter.",
             ));
         }
-        if p.record_state != "active" {
-            return Err(invalid_state(&p.record_state));
+        if p.record_state != AccountState::Active {
+            return Err(invalid_state(Some(p.record_state)));
         }
         self.close_record(actor, &p, None, now).await
     }
@@ -257,15 +272,18 @@ impl App {
     pub async fn close_record_for_patient(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         request: &str,
         now: Timestamp,
     ) -> Result<Timestamp, AppError> {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
-        if !matches!(p.record_state.as_str(), "active" | "inactive") {
-            return Err(invalid_state(&p.record_state));
+        if !matches!(
+            p.record_state,
+            AccountState::Active | AccountState::Inactive
+        ) {
+            return Err(invalid_state(Some(p.record_state)));
         }
         self.close_record(actor, &p, Some(reference), now).await
     }
@@ -279,15 +297,15 @@ impl App {
     ) -> Result<Timestamp, AppError> {
         let purge_after = years_later(now, ARCHIVE_YEARS);
         let mut tx = self.db.begin().await?;
-        patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
+        patients::close(&mut tx, &p.id, now.millis(), purge_after.millis()).await?;
         close_account(&mut tx, p, now).await?;
         let closed = crate::notify::Message::account_closed(now);
         crate::notify::tell_patient(&mut tx, &p.id, &closed, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: serde_json::json!({ "purge_after": purge_after.to_rfc3339(), "request": reference }),
-            ..NewEvent::new(actor.kind.as_str(), "patient.close", Outcome::Success)
+            ..NewEvent::new(actor.kind.into(), "patient.close", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -318,7 +336,7 @@ impl App {
     pub async fn request_erasure_for_patient(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         request: &str,
         now: Timestamp,
     ) -> Result<Timestamp, AppError> {
@@ -337,28 +355,26 @@ impl App {
         now: Timestamp,
     ) -> Result<Timestamp, AppError> {
         if !matches!(p.record_state.as_str(), "active" | "inactive" | "closed") {
-            return Err(invalid_state(&p.record_state));
+            return Err(invalid_state(Some(p.record_state)));
         }
-        let life = patients::life(self.db.pool(), &p.id)
-            .await?
-            .unwrap_or_default();
+        let life = patients::life(&self.db, &p.id).await?.unwrap_or_default();
         if let Some(deadline) = life.erasure_deadline_ms {
             return Ok(Timestamp::from_millis(deadline));
         }
         let deadline = now.plus_seconds(self.settings.erasure_deadline_days * 86_400);
         let mut tx = self.db.begin().await?;
-        patients::request_erasure(&mut *tx, &p.id, now.millis(), deadline.millis()).await?;
-        if p.record_state != "closed" {
+        patients::request_erasure(&mut tx, &p.id, now.millis(), deadline.millis()).await?;
+        if p.record_state != AccountState::Closed {
             let purge_after = years_later(now, ARCHIVE_YEARS);
-            patients::close(&mut *tx, &p.id, now.millis(), purge_after.millis()).await?;
+            patients::close(&mut tx, &p.id, now.millis(), purge_after.millis()).await?;
         }
         close_account(&mut tx, p, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: serde_json::json!({ "deadline": deadline.to_rfc3339(), "request": reference }),
             ..NewEvent::new(
-                actor.kind.as_str(),
+                actor.kind.into(),
                 "patient.erasure.request",
                 Outcome::Success,
             )
@@ -373,14 +389,14 @@ impl App {
     pub async fn record_death(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         died_on: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
         actor.require(AccountKind::Support)?;
         let p = self.patient(patient_id).await?;
-        if p.record_state == "erased" {
-            return Err(invalid_state(&p.record_state));
+        if p.record_state == AccountState::Erased {
+            return Err(invalid_state(Some(p.record_state)));
         }
         if p.died_on.is_some() {
             return Err(AppError::conflict(
@@ -405,15 +421,15 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        patients::record_death(&mut *tx, &p.id, &date.to_iso(), actor.account_id.as_str()).await?;
+        patients::record_death(&mut tx, &p.id, &date.to_iso(), &actor.account_id).await?;
         if let Some(account) = &p.account_id {
-            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+            sessions::revoke_all(&mut tx, account, now.millis()).await?;
         }
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: Some(p.id.clone()),
+            patient_id: Some(p.id.to_string()),
             detail: serde_json::json!({ "died_on": date.to_iso() }),
-            ..NewEvent::new("support", "patient.death.record", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, "patient.death.record", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -426,13 +442,13 @@ impl App {
     pub async fn run_retention(&self, now: Timestamp) -> Result<RetentionReport, AppError> {
         let mut report = RetentionReport::default();
         loop {
-            let due = patients::due_for_removal(self.db.pool(), now.millis(), 100).await?;
+            let due = patients::due_for_removal(&self.db, now.millis(), 100).await?;
             if due.is_empty() {
                 break;
             }
             for (id, reason) in due {
-                report.documents_removed += self.remove_record(&id, &reason, now).await?;
-                if reason == "retention" {
+                report.documents_removed += self.remove_record(&id, reason, now).await?;
+                if reason == RemovalReason::Retention {
                     report.purged += 1;
                 } else {
                     report.erased += 1;
@@ -442,10 +458,16 @@ impl App {
         Ok(report)
     }
 
-    async fn remove_record(&self, id: &str, reason: &str, now: Timestamp) -> Result<u64, AppError> {
+    async fn remove_record(
+        &self,
+        id: &PatientId,
+        reason: RemovalReason,
+        now: Timestamp,
+    ) -> Result<u64, AppError> {
         let p = self.patient(id).await?;
-        let docs = documents::all_for_patient(self.db.pool(), id).await?;
-        let files = identity_files::for_owner(self.db.pool(), "patient", id).await?;
+        let docs = documents::all_for_patient(&self.db, id).await?;
+        let files =
+            identity_files::for_owner(&self.db, FileOwnerKind::Patient, id.as_str()).await?;
         let mut objects: Vec<String> = docs
             .iter()
             .filter_map(|d| d.content.as_ref().map(|c| c.object_key.clone()))
@@ -453,33 +475,27 @@ impl App {
         objects.extend(files.iter().map(|f| f.object_key.clone()));
         let mut tx = self.db.begin().await?;
         // Told before the account is scrubbed (its address goes with it); e-mail only.
-        if reason != "retention" {
+        if reason != RemovalReason::Retention {
             if let Some(r) = crate::notify::recipient_of_patient(&mut tx, id).await? {
                 let done = crate::notify::Message::erasure_done();
                 crate::notify::queue(&mut tx, &r, &done, false, now).await?;
             }
         }
         mds_store::notifications::delete_for_patient(&mut tx, id).await?;
-        let removed = documents::delete_all_for_patient(&mut *tx, id).await?;
-        care_team::remove_all(&mut *tx, id).await?;
+        let removed = documents::delete_all_for_patient(&mut tx, id).await?;
+        care_team::remove_all(&mut tx, id).await?;
         mds_store::record_access::remove_all_for_patient(&mut tx, id).await?;
-        identity_files::delete_for_owner(&mut *tx, "patient", id).await?;
-        patients::scrub(&mut *tx, id, now.millis()).await?;
+        identity_files::delete_for_owner(&mut tx, FileOwnerKind::Patient, id.as_str()).await?;
+        patients::scrub(&mut tx, id, now.millis()).await?;
         if let Some(account) = &p.account_id {
-            sessions::revoke_all(&mut *tx, account, now.millis()).await?;
+            sessions::revoke_all(&mut tx, account, now.millis()).await?;
             mds_store::notifications::delete_for_account(&mut tx, account).await?;
-            accounts::scrub(
-                &mut *tx,
-                account,
-                AccountState::Erased.as_str(),
-                now.millis(),
-            )
-            .await?;
+            accounts::scrub(&mut tx, account, AccountState::Erased, now.millis()).await?;
         }
         let ev = NewEvent {
-            patient_id: Some(id.to_owned()),
-            detail: serde_json::json!({ "reason": reason, "documents": removed, "files": files.len() }),
-            ..NewEvent::new("system", "patient.erase", Outcome::Success)
+            patient_id: Some(id.to_string()),
+            detail: serde_json::json!({ "reason": reason.as_str(), "documents": removed, "files": files.len() }),
+            ..NewEvent::new(ActorKind::System, "patient.erase", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -502,14 +518,8 @@ async fn close_account(
     now: Timestamp,
 ) -> Result<(), AppError> {
     if let Some(account) = &p.account_id {
-        accounts::set_state(
-            &mut **tx,
-            account,
-            AccountState::Closed.as_str(),
-            now.millis(),
-        )
-        .await?;
-        sessions::revoke_all(&mut **tx, account, now.millis()).await?;
+        accounts::set_state(&mut *tx, account, AccountState::Closed, now.millis()).await?;
+        sessions::revoke_all(&mut *tx, account, now.millis()).await?;
     }
     Ok(())
 }

@@ -4,9 +4,12 @@
 //! module never shows a list of patients: a search needs enough criteria and is capped.
 
 use crate::{Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
+use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::identity::{check_adult_at, CafatRules, IdentityError, IdentityInput};
-use mds_domain::{similarity, AccountKind, IdentityTraits, MatchKind, Timestamp};
+use mds_domain::{
+    similarity, AccountId, AccountKind, AccountState, FileOwnerKind, FilePurpose, Format,
+    IdentityStatus, IdentityTraits, MatchKind, PatientId, ReviewStatus, Timestamp,
+};
 use mds_store::{care_team, directory, enrolments, identity_files, new_id, patients, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +33,7 @@ pub struct NewPatient {
     /// The person signed the dedicated consent form.
     pub consent_signed: bool,
     /// Professionals (account ids) of the care team, chosen with the person.
-    pub care_team: Vec<String>,
+    pub care_team: Vec<AccountId>,
     /// Leave the creating professional out of the care team (included by default).
     #[serde(default)]
     pub exclude_creator: bool,
@@ -42,14 +45,14 @@ pub struct NewPatient {
 /// What confirms an identity, and nothing more.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PatientSummary {
-    pub id: String,
+    pub id: PatientId,
     pub birth_name: String,
     pub first_names: Vec<String>,
     pub birth_date: String,
     pub sex: String,
     pub birth_place: String,
-    pub identity_status: String,
-    pub record_state: String,
+    pub identity_status: IdentityStatus,
+    pub record_state: AccountState,
     pub deceased: bool,
 }
 
@@ -62,8 +65,8 @@ impl PatientSummary {
             birth_date: p.birth_date.clone(),
             sex: p.sex.clone(),
             birth_place: p.birth_place.clone(),
-            identity_status: p.identity_status.clone(),
-            record_state: p.record_state.clone(),
+            identity_status: p.identity_status,
+            record_state: p.record_state,
             deceased: p.died_on.is_some(),
         }
     }
@@ -182,15 +185,20 @@ pub(crate) fn duplicate_identity() -> AppError {
 pub(crate) async fn check_duplicates(
     app: &App,
     traits: &IdentityTraits,
-) -> Result<Option<(String, MatchKind)>, AppError> {
-    let pool = app.db.pool();
+) -> Result<Option<(PatientId, MatchKind)>, AppError> {
+    let pool = &app.db;
     if patients::by_cafat(pool, traits.cafat.as_str())
         .await?
         .is_some()
     {
         return Err(duplicate_cafat());
     }
-    let row = new_row(traits, "x", "x", None);
+    let row = new_row(
+        traits,
+        IdentityStatus::Provisional,
+        AccountState::Pending,
+        None,
+    );
     if patients::by_traits(pool, &traits_key(&row))
         .await?
         .is_some()
@@ -225,13 +233,13 @@ pub(crate) fn traits_key(row: &patients::PatientRow) -> patients::TraitsKey<'_> 
 /// A new record row for validated traits.
 pub(crate) fn new_row(
     traits: &IdentityTraits,
-    identity_status: &str,
-    record_state: &str,
+    identity_status: IdentityStatus,
+    record_state: AccountState,
     now: Option<Timestamp>,
 ) -> patients::PatientRow {
     let first_names: Vec<&str> = traits.first_names.iter().map(|n| n.entered()).collect();
     patients::PatientRow {
-        id: new_id(),
+        id: PatientId::from_uuid_text(new_id()),
         account_id: None,
         cafat_number: traits.cafat.as_str().to_owned(),
         birth_name: traits.birth_name.entered().to_owned(),
@@ -241,11 +249,11 @@ pub(crate) fn new_row(
         birth_date: traits.birth_date.to_iso(),
         sex: traits.sex.as_str().to_owned(),
         birth_place: traits.birth_place.code().to_owned(),
-        identity_status: identity_status.to_owned(),
+        identity_status,
         validated_by: None,
         validated_how: None,
         validated_at_ms: None,
-        record_state: record_state.to_owned(),
+        record_state,
         email: None,
         phone: None,
         died_on: None,
@@ -257,27 +265,25 @@ pub(crate) fn new_row(
 pub(crate) async fn insert_created(
     tx: &mut mds_store::Tx,
     row: &patients::PatientRow,
-    creator: &str,
-    team: &[String],
+    creator: &AccountId,
+    team: &[AccountId],
     now: Timestamp,
 ) -> Result<(), AppError> {
-    patients::insert(&mut **tx, row)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
-            StoreError::Conflict(_) => duplicate_identity(),
-            e => e.into(),
-        })?;
-    patients::set_created_by(&mut **tx, &row.id, creator).await?;
+    patients::insert(&mut *tx, row).await.map_err(|e| match e {
+        StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
+        StoreError::Conflict(_) => duplicate_identity(),
+        e => e.into(),
+    })?;
+    patients::set_created_by(&mut *tx, &row.id, creator).await?;
     for member in team {
         let m = care_team::CareTeamMember {
             patient_id: row.id.clone(),
             professional_account_id: member.clone(),
             attending_physician: false,
-            added_by: creator.to_owned(),
+            added_by: creator.clone(),
             added_at_ms: now.millis(),
         };
-        care_team::add(&mut **tx, &m).await?;
+        care_team::add(&mut *tx, &m).await?;
     }
     Ok(())
 }
@@ -286,18 +292,17 @@ pub(crate) async fn insert_created(
 /// professionals, each once; every one must be an active professional of the directory.
 pub(crate) async fn creation_team(
     app: &App,
-    creator: &str,
-    chosen: &[String],
+    creator: &AccountId,
+    chosen: &[AccountId],
     exclude_creator: bool,
-) -> Result<Vec<String>, AppError> {
-    let mut team: Vec<String> = Vec::new();
+) -> Result<Vec<AccountId>, AppError> {
+    let mut team: Vec<AccountId> = Vec::new();
     if !exclude_creator {
-        team.push(creator.to_owned());
+        team.push(creator.clone());
     }
     for id in chosen {
-        let id = id.trim().to_owned();
-        if !team.contains(&id) {
-            team.push(id);
+        if !team.contains(id) {
+            team.push(id.clone());
         }
     }
     if team.len() > 50 {
@@ -307,8 +312,8 @@ pub(crate) async fn creation_team(
         ));
     }
     for id in &team {
-        let known = directory::professional(app.db.pool(), id).await?;
-        if known.is_none_or(|k| k.state != "active") {
+        let known = directory::professional(&app.db, id).await?;
+        if known.is_none_or(|k| k.state != AccountState::Active) {
             return Err(AppError::invalid(
                 "unknown_professional",
                 "Un membre choisi pour l'équipe de soins n'est pas un professionnel actif de \
@@ -360,8 +365,7 @@ fn optional(text: Option<&str>) -> Option<&str> {
 }
 
 /// A scan or signed form: at most 5 MB, PDF, JPEG or PNG recognised from the content.
-pub(crate) fn check_identity_file(content: &[u8], label: &str) -> Result<String, AppError> {
-    use crate::documents::Format;
+pub(crate) fn check_identity_file(content: &[u8], label: &str) -> Result<Format, AppError> {
     if content.is_empty() {
         return Err(AppError::invalid(
             "file_missing",
@@ -375,7 +379,7 @@ pub(crate) fn check_identity_file(content: &[u8], label: &str) -> Result<String,
         ));
     }
     match Format::sniff(content) {
-        Some(f @ (Format::Pdf | Format::Jpeg | Format::Png)) => Ok(f.mime().to_owned()),
+        Some(f @ (Format::Pdf | Format::Jpeg | Format::Png)) => Ok(f),
         _ => Err(AppError::invalid(
             "unsupported_format",
             format!("Le fichier « {label} » doit être un PDF, une image JPEG ou PNG."),
@@ -387,18 +391,18 @@ impl App {
     /// Puts an identity file in the vault (before the transaction that references it).
     pub(crate) async fn seal_identity_file(
         &self,
-        owner: (&str, &str),
-        purpose: &str,
-        format: String,
+        owner: (FileOwnerKind, &str),
+        purpose: FilePurpose,
+        format: Format,
         content: &[u8],
         now: Timestamp,
     ) -> Result<identity_files::IdentityFileRow, AppError> {
         let sealed = self.vault.put(content).await?;
         Ok(identity_files::IdentityFileRow {
             id: new_id(),
-            owner_kind: owner.0.to_owned(),
+            owner_kind: owner.0,
             owner_id: owner.1.to_owned(),
-            purpose: purpose.to_owned(),
+            purpose,
             format,
             size_bytes: i64::try_from(sealed.size).unwrap_or(i64::MAX),
             sha256: sealed.sha256_hex,
@@ -439,7 +443,7 @@ impl App {
         let traits = validate_identity(&p.identity, now)?;
         let email = optional(p.email.as_deref()).map(parse_email).transpose()?;
         let phone = optional(p.phone.as_deref()).map(parse_phone).transpose()?;
-        let creator = actor.account_id.to_string();
+        let creator = actor.account_id.clone();
         let team = creation_team(self, &creator, &p.care_team, p.exclude_creator).await?;
         let consent_format = p
             .consent_form
@@ -454,7 +458,12 @@ impl App {
                 .await;
         }
 
-        let mut row = new_row(&traits, "validated", "inactive", Some(now));
+        let mut row = new_row(
+            &traits,
+            IdentityStatus::Validated,
+            AccountState::Inactive,
+            Some(now),
+        );
         row.validated_by = Some(creator.clone());
         row.validated_how = Some("in_person".to_owned());
         row.validated_at_ms = Some(now.millis());
@@ -462,8 +471,14 @@ impl App {
         row.phone = phone;
         let file = match (&p.consent_form, consent_format) {
             (Some(content), Some(format)) => Some(
-                self.seal_identity_file(("patient", &row.id), "consent_form", format, content, now)
-                    .await?,
+                self.seal_identity_file(
+                    (FileOwnerKind::Patient, row.id.as_str()),
+                    FilePurpose::ConsentForm,
+                    format,
+                    content,
+                    now,
+                )
+                .await?,
             ),
             _ => None,
         };
@@ -471,16 +486,16 @@ impl App {
             let mut tx = self.db.begin().await?;
             insert_created(&mut tx, &row, &creator, &team, now).await?;
             if let Some(f) = &file {
-                identity_files::insert(&mut *tx, f).await?;
+                identity_files::insert(&mut tx, f).await?;
             }
             let ev = NewEvent {
-                actor_id: Some(creator.clone()),
-                patient_id: Some(row.id.clone()),
+                actor_id: Some(creator.to_string()),
+                patient_id: Some(row.id.to_string()),
                 detail: serde_json::json!({
                     "record_state": "inactive", "identity": "validated", "how": "in_person",
                     "care_team": team.len(), "consent_form": file.is_some(),
                 }),
-                ..NewEvent::new("professional", "patient.create", Outcome::Success)
+                ..NewEvent::new(ActorKind::Professional, "patient.create", Outcome::Success)
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
             tx.commit().await.map_err(StoreError::from)?;
@@ -505,9 +520,9 @@ impl App {
         actor: &Actor,
         p: &NewPatient,
         traits: &IdentityTraits,
-        candidate: String,
+        candidate: PatientId,
         kind: MatchKind,
-        consent_format: Option<String>,
+        consent_format: Option<Format>,
         now: Timestamp,
     ) -> Result<Creation, AppError> {
         let review_id = new_id();
@@ -519,11 +534,11 @@ impl App {
         });
         let row = enrolments::IdentityReviewRow {
             id: review_id.clone(),
-            submitted_by: actor.account_id.to_string(),
+            submitted_by: actor.account_id.clone(),
             submission: submission.to_string(),
             candidate_patient_id: Some(candidate.clone()),
             match_reason: serde_json::to_string(&kind).unwrap_or_default(),
-            status: "pending".to_owned(),
+            status: ReviewStatus::Pending,
             decided_by: None,
             decided_at_ms: None,
             decision_note: None,
@@ -533,8 +548,8 @@ impl App {
         let file = match (&p.consent_form, consent_format) {
             (Some(content), Some(format)) => Some(
                 self.seal_identity_file(
-                    ("review", &review_id),
-                    "consent_form",
+                    (FileOwnerKind::Review, &review_id),
+                    FilePurpose::ConsentForm,
                     format,
                     content,
                     now,
@@ -545,14 +560,14 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
-            enrolments::insert_review(&mut *tx, &row).await?;
+            enrolments::insert_review(&mut tx, &row).await?;
             if let Some(f) = &file {
-                identity_files::insert(&mut *tx, f).await?;
+                identity_files::insert(&mut tx, f).await?;
             }
             let ev = NewEvent {
                 actor_id: Some(actor.account_id.to_string()),
                 detail: serde_json::json!({ "review_id": review_id, "candidate_patient_id": candidate }),
-                ..NewEvent::new("professional", "patient.create.held_for_review", Outcome::Success)
+                ..NewEvent::new(ActorKind::Professional, "patient.create.held_for_review", Outcome::Success)
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
             tx.commit().await.map_err(StoreError::from)?;
@@ -591,7 +606,7 @@ impl App {
                 .map(|d| d.to_iso())
                 .map_err(|e| identity_refusal(&[e]))
         };
-        let pool = self.db.pool();
+        let pool = &self.db;
         let (by, found) = match &q {
             PatientQuery::Cafat {
                 cafat,
@@ -645,16 +660,16 @@ impl App {
         };
         let results: Vec<PatientSummary> = found
             .iter()
-            .filter(|p| p.record_state != "erased")
+            .filter(|p| p.record_state != AccountState::Erased)
             .take(SEARCH_MAX_RESULTS)
             .map(PatientSummary::of)
             .collect();
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: (results.len() == 1).then(|| results[0].id.clone()),
+            patient_id: (results.len() == 1).then(|| results[0].id.to_string()),
             detail: serde_json::json!({ "by": by, "found": results.len() }),
             ip,
-            ..NewEvent::new(actor.kind.as_str(), "patient.search", Outcome::Success)
+            ..NewEvent::new(actor.kind.into(), "patient.search", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(results)

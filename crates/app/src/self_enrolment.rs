@@ -11,9 +11,12 @@ use crate::patients::{
     parse_email, parse_phone, validate_identity, PatientSummary,
 };
 use crate::{enrolment, password, Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
+use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::identity::IdentityInput;
-use mds_domain::{AccountKind, AccountState, Login, Timestamp};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, EnrolmentState, FileOwnerKind, FilePurpose, Format,
+    IdentityStatus, Login, PatientId, Timestamp,
+};
 use mds_store::{accounts, enrolments, identity_files, new_id, patients, StoreError};
 use serde::Serialize;
 
@@ -38,8 +41,7 @@ pub struct EnrolmentReceipt {
 /// What the person reads with the status token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EnrolmentStatus {
-    /// `pending`, `validated` or `rejected`.
-    pub status: String,
+    pub status: EnrolmentState,
     /// The reason given by support when rejected.
     pub reason: Option<String>,
 }
@@ -48,9 +50,8 @@ pub struct EnrolmentStatus {
 #[derive(Clone, Debug, Serialize)]
 pub struct ScanInfo {
     pub id: String,
-    /// `identity_document` or `cafat_card`.
-    pub purpose: String,
-    pub format: String,
+    pub purpose: FilePurpose,
+    pub format: Format,
     pub size_bytes: i64,
 }
 
@@ -64,14 +65,14 @@ pub struct EnrolmentQueueItem {
     pub email: Option<String>,
     pub phone: Option<String>,
     /// An existing record with a near identity, to compare before validating.
-    pub near_match_patient_id: Option<String>,
+    pub near_match_patient_id: Option<PatientId>,
     pub scans: Vec<ScanInfo>,
 }
 
 /// Support's validation: the patient may sign in; the token enrols a TOTP second factor.
 #[derive(Clone, Debug, Serialize)]
 pub struct EnrolmentValidated {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub enrolment_token: String,
 }
 
@@ -106,7 +107,7 @@ impl App {
         password::check_strength(&e.password, &email, self.settings.password_min_length)?;
         let id_format = check_identity_file(&e.identity_document, "pièce d'identité")?;
         let cafat_format = check_identity_file(&e.cafat_card, "carte CAFAT")?;
-        if accounts::by_login(self.db.pool(), login.as_str())
+        if accounts::by_login(&self.db, login.as_str())
             .await?
             .is_some()
         {
@@ -116,11 +117,15 @@ impl App {
         let hash = password::hash(&e.password)?;
 
         let request_id = new_id();
-        let owner = ("enrolment", request_id.as_str());
+        let owner = (FileOwnerKind::Enrolment, request_id.as_str());
         let mut files = Vec::new();
         for (purpose, format, content) in [
-            ("identity_document", id_format, &e.identity_document),
-            ("cafat_card", cafat_format, &e.cafat_card),
+            (
+                FilePurpose::IdentityDocument,
+                id_format,
+                &e.identity_document,
+            ),
+            (FilePurpose::CafatCard, cafat_format, &e.cafat_card),
         ] {
             match self
                 .seal_identity_file(owner, purpose, format, content, now)
@@ -134,8 +139,13 @@ impl App {
                 }
             }
         }
-        let account_id = new_id();
-        let mut row = new_row(&traits, "provisional", "pending", Some(now));
+        let account_id = AccountId::from_uuid_text(new_id());
+        let mut row = new_row(
+            &traits,
+            IdentityStatus::Provisional,
+            AccountState::Pending,
+            Some(now),
+        );
         row.account_id = Some(account_id.clone());
         row.email = Some(email.clone());
         row.phone = phone;
@@ -149,7 +159,7 @@ impl App {
             let mut tx = self.db.begin().await?;
             let account = accounts::AccountRow {
                 id: account_id.clone(),
-                kind: AccountKind::Patient.as_str().to_owned(),
+                kind: AccountKind::Patient,
                 login: login.as_str().to_owned(),
                 display_name: display,
                 email: Some(email.clone()),
@@ -157,47 +167,49 @@ impl App {
                 totp_secret: None,
                 totp_confirmed: false,
                 totp_last_step: 0,
-                state: AccountState::Pending.as_str().to_owned(),
+                state: AccountState::Pending,
                 created_at_ms: now.millis(),
                 updated_at_ms: now.millis(),
             };
-            accounts::insert(&mut *tx, &account)
+            accounts::insert(&mut tx, &account)
                 .await
                 .map_err(|e| match e {
                     StoreError::Conflict(_) => duplicate_email(),
                     e => e.into(),
                 })?;
-            patients::insert(&mut *tx, &row)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
-                    StoreError::Conflict(_) => duplicate_identity(),
-                    e => e.into(),
-                })?;
+            patients::insert(&mut tx, &row).await.map_err(|e| match e {
+                StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
+                StoreError::Conflict(_) => duplicate_identity(),
+                e => e.into(),
+            })?;
             let request = enrolments::EnrolmentRequestRow {
                 id: request_id.clone(),
                 patient_id: Some(row.id.clone()),
                 account_id: account_id.clone(),
                 status_token_hash: token_hash(&token),
-                status: "pending".to_owned(),
+                status: EnrolmentState::Pending,
                 near_match_patient_id: near.as_ref().map(|(id, _)| id.clone()),
                 reason: None,
                 decided_by: None,
                 decided_at_ms: None,
                 submitted_at_ms: now.millis(),
             };
-            enrolments::insert_request(&mut *tx, &request).await?;
+            enrolments::insert_request(&mut tx, &request).await?;
             for f in &files {
-                identity_files::insert(&mut *tx, f).await?;
+                identity_files::insert(&mut tx, f).await?;
             }
             let ev = NewEvent {
-                patient_id: Some(row.id.clone()),
+                patient_id: Some(row.id.to_string()),
                 detail: serde_json::json!({
                     "request_id": request_id, "account_id": account_id,
                     "near_match": near.is_some(),
                 }),
                 ip,
-                ..NewEvent::new("anonymous", "patient.enrolment.submit", Outcome::Success)
+                ..NewEvent::new(
+                    ActorKind::Anonymous,
+                    "patient.enrolment.submit",
+                    Outcome::Success,
+                )
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
             tx.commit().await.map_err(StoreError::from)?;
@@ -220,7 +232,7 @@ impl App {
         if token.is_empty() || token.len() > 128 {
             return Err(AppError::NotFound);
         }
-        let r = enrolments::request_by_token_hash(self.db.pool(), &token_hash(token))
+        let r = enrolments::request_by_token_hash(&self.db, &token_hash(token))
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(EnrolmentStatus {
@@ -237,7 +249,7 @@ impl App {
     ) -> Result<Vec<EnrolmentQueueItem>, AppError> {
         actor.require(AccountKind::Support)?;
         let mut items = Vec::new();
-        for r in enrolments::requests_with_status(self.db.pool(), "pending", 200).await? {
+        for r in enrolments::requests_with_status(&self.db, EnrolmentState::Pending, 200).await? {
             if let Some(item) = queue_item(self, &r).await? {
                 items.push(item);
             }
@@ -245,7 +257,11 @@ impl App {
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             detail: serde_json::json!({ "pending": items.len() }),
-            ..NewEvent::new("support", "patient.enrolment.list", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.enrolment.list",
+                Outcome::Success,
+            )
         };
         self.record_event(ev, now.millis()).await?;
         Ok(items)
@@ -260,15 +276,19 @@ impl App {
         now: Timestamp,
     ) -> Result<EnrolmentQueueItem, AppError> {
         actor.require(AccountKind::Support)?;
-        let found = match enrolments::request_by_id(self.db.pool(), request_id).await? {
-            Some(r) if r.status == "pending" => queue_item(self, &r).await?,
+        let found = match enrolments::request_by_id(&self.db, request_id).await? {
+            Some(r) if r.status == EnrolmentState::Pending => queue_item(self, &r).await?,
             _ => None,
         };
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: found.as_ref().map(|i| i.patient.id.clone()),
+            patient_id: found.as_ref().map(|i| i.patient.id.to_string()),
             detail: serde_json::json!({ "request_id": request_id, "found": found.is_some() }),
-            ..NewEvent::new("support", "patient.enrolment.read", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.enrolment.read",
+                Outcome::Success,
+            )
         };
         self.record_event(ev, now.millis()).await?;
         found.ok_or(AppError::NotFound)
@@ -282,17 +302,16 @@ impl App {
         scan_id: &str,
         ip: Option<String>,
         now: Timestamp,
-    ) -> Result<(Vec<u8>, String), AppError> {
+    ) -> Result<(Vec<u8>, Format), AppError> {
         actor.require(AccountKind::Support)?;
-        let r = enrolments::request_by_id(self.db.pool(), request_id)
+        let r = enrolments::request_by_id(&self.db, request_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let owner = if r.status == "validated" {
-            ("patient", r.patient_id.clone().unwrap_or_default())
-        } else {
-            ("enrolment", r.id.clone())
+        let owner = match (&r.status, &r.patient_id) {
+            (EnrolmentState::Validated, Some(p)) => (FileOwnerKind::Patient, p.to_string()),
+            _ => (FileOwnerKind::Enrolment, r.id.clone()),
         };
-        let file = identity_files::for_owner(self.db.pool(), owner.0, &owner.1)
+        let file = identity_files::for_owner(&self.db, owner.0, &owner.1)
             .await?
             .into_iter()
             .find(|f| f.id == scan_id)
@@ -303,10 +322,14 @@ impl App {
             .await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: r.patient_id.clone(),
+            patient_id: r.patient_id.as_ref().map(ToString::to_string),
             detail: serde_json::json!({ "request_id": r.id, "scan_id": file.id, "purpose": file.purpose }),
             ip,
-            ..NewEvent::new("support", "patient.enrolment.scan.read", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.enrolment.scan.read",
+                Outcome::Success,
+            )
         };
         self.record_event(ev, now.millis()).await?;
         Ok((content, file.format))
@@ -322,43 +345,59 @@ impl App {
         now: Timestamp,
     ) -> Result<EnrolmentValidated, AppError> {
         actor.require(AccountKind::Support)?;
-        let r = enrolments::request_by_id(self.db.pool(), request_id)
+        let r = enrolments::request_by_id(&self.db, request_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let patient_id = r.patient_id.clone().ok_or_else(not_pending)?;
-        if r.status != "pending" {
+        if r.status != EnrolmentState::Pending {
             return Err(not_pending());
         }
         let keep = self.settings.keep_identity_scans;
-        let files = identity_files::for_owner(self.db.pool(), "enrolment", &r.id).await?;
-        let by = actor.account_id.to_string();
+        let files = identity_files::for_owner(&self.db, FileOwnerKind::Enrolment, &r.id).await?;
+        let by = actor.account_id.clone();
         let mut tx = self.db.begin().await?;
-        if !enrolments::decide_request(&mut *tx, &r.id, "validated", None, &by, now.millis(), true)
-            .await?
+        if !enrolments::decide_request(
+            &mut tx,
+            &r.id,
+            EnrolmentState::Validated,
+            None,
+            &by,
+            now.millis(),
+            true,
+        )
+        .await?
         {
             return Err(not_pending());
         }
-        patients::set_validated(&mut *tx, &patient_id, &by, "from_scans", now.millis()).await?;
-        patients::transition(&mut *tx, &patient_id, "pending", "active").await?;
-        accounts::set_state(
-            &mut *tx,
-            &r.account_id,
-            AccountState::Active.as_str(),
-            now.millis(),
+        patients::set_validated(&mut tx, &patient_id, &by, "from_scans", now.millis()).await?;
+        patients::transition(
+            &mut tx,
+            &patient_id,
+            AccountState::Pending,
+            AccountState::Active,
         )
         .await?;
+        accounts::set_state(&mut tx, &r.account_id, AccountState::Active, now.millis()).await?;
         if keep {
-            identity_files::reassign(&mut *tx, ("enrolment", &r.id), ("patient", &patient_id))
-                .await?;
+            identity_files::reassign(
+                &mut tx,
+                (FileOwnerKind::Enrolment, &r.id),
+                (FileOwnerKind::Patient, patient_id.as_str()),
+            )
+            .await?;
         } else {
-            identity_files::delete_for_owner(&mut *tx, "enrolment", &r.id).await?;
+            identity_files::delete_for_owner(&mut tx, FileOwnerKind::Enrolment, &r.id).await?;
         }
         let token = enrolment::issue_token(self, &mut tx, &r.account_id, now).await?;
         let ev = NewEvent {
-            actor_id: Some(by.clone()),
-            patient_id: Some(patient_id.clone()),
+            actor_id: Some(by.to_string()),
+            patient_id: Some(patient_id.to_string()),
             detail: serde_json::json!({ "request_id": r.id, "how": "from_scans", "scans_kept": keep }),
-            ..NewEvent::new("support", "patient.enrolment.validate", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.enrolment.validate",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -393,20 +432,20 @@ impl App {
                 "Indiquez au patient la raison du refus (1000 caractères au plus).",
             ));
         }
-        let r = enrolments::request_by_id(self.db.pool(), request_id)
+        let r = enrolments::request_by_id(&self.db, request_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if r.status != "pending" {
+        if r.status != EnrolmentState::Pending {
             return Err(not_pending());
         }
         let keep = self.settings.keep_identity_scans;
-        let files = identity_files::for_owner(self.db.pool(), "enrolment", &r.id).await?;
-        let by = actor.account_id.to_string();
+        let files = identity_files::for_owner(&self.db, FileOwnerKind::Enrolment, &r.id).await?;
+        let by = actor.account_id.clone();
         let mut tx = self.db.begin().await?;
         if !enrolments::decide_request(
-            &mut *tx,
+            &mut tx,
             &r.id,
-            "rejected",
+            EnrolmentState::Rejected,
             Some(reason),
             &by,
             now.millis(),
@@ -417,22 +456,20 @@ impl App {
             return Err(not_pending());
         }
         if let Some(pid) = &r.patient_id {
-            patients::delete(&mut *tx, pid).await?;
+            patients::delete(&mut tx, pid).await?;
         }
-        accounts::scrub(
-            &mut *tx,
-            &r.account_id,
-            AccountState::Closed.as_str(),
-            now.millis(),
-        )
-        .await?;
+        accounts::scrub(&mut tx, &r.account_id, AccountState::Closed, now.millis()).await?;
         if !keep {
-            identity_files::delete_for_owner(&mut *tx, "enrolment", &r.id).await?;
+            identity_files::delete_for_owner(&mut tx, FileOwnerKind::Enrolment, &r.id).await?;
         }
         let ev = NewEvent {
-            actor_id: Some(by),
+            actor_id: Some(by.to_string()),
             detail: serde_json::json!({ "request_id": r.id, "scans_kept": keep }),
-            ..NewEvent::new("support", "patient.enrolment.reject", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "patient.enrolment.reject",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -457,14 +494,14 @@ async fn queue_item(
     app: &App,
     r: &enrolments::EnrolmentRequestRow,
 ) -> Result<Option<EnrolmentQueueItem>, AppError> {
-    let pool = app.db.pool();
+    let pool = &app.db;
     let Some(pid) = &r.patient_id else {
         return Ok(None);
     };
     let Some(p) = patients::by_id(pool, pid).await? else {
         return Ok(None);
     };
-    let scans = identity_files::for_owner(pool, "enrolment", &r.id)
+    let scans = identity_files::for_owner(pool, FileOwnerKind::Enrolment, &r.id)
         .await?
         .into_iter()
         .map(|f| ScanInfo {

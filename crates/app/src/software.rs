@@ -7,8 +7,10 @@
 use crate::auth::{random_token, token_hash};
 use crate::record::documents::{DocumentView, NewDocument};
 use crate::{Actor, App, AppError, SoftwareAgent};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountId, AccountKind, AccountState, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, CredentialState, PatientId, StructureId, Timestamp,
+};
 use mds_policy::Action;
 use mds_store::structure_credentials::{self as creds, CredentialRow};
 use mds_store::{accounts, directory, new_id, StoreError};
@@ -24,9 +26,9 @@ const DAY_MS: i64 = 24 * 3_600_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CredentialView {
     pub id: String,
-    pub structure_id: String,
+    pub structure_id: StructureId,
     pub label: String,
-    pub state: String,
+    pub state: CredentialState,
     pub created_at_ms: i64,
     pub revoked_at_ms: Option<i64>,
 }
@@ -60,11 +62,11 @@ pub struct PreloadItem {
     pub error_message: Option<String>,
 }
 
-fn support_event(actor: &Actor, action: &str, structure_id: &str) -> NewEvent {
+fn support_event(actor: &Actor, action: &str, structure_id: &StructureId) -> NewEvent {
     NewEvent {
         actor_id: Some(actor.account_id.to_string()),
-        structure_id: Some(structure_id.to_owned()),
-        ..NewEvent::new(actor.kind.as_str(), action, Outcome::Success)
+        structure_id: Some(structure_id.to_string()),
+        ..NewEvent::new(actor.kind.into(), action, Outcome::Success)
     }
 }
 
@@ -74,7 +76,7 @@ impl App {
     pub async fn create_software_credential(
         &self,
         actor: &Actor,
-        structure_id: &str,
+        structure_id: &StructureId,
         label: &str,
         now: Timestamp,
     ) -> Result<CreatedCredential, AppError> {
@@ -86,7 +88,7 @@ impl App {
                 "Le champ « libellé » est obligatoire (200 caractères au plus).",
             ));
         }
-        if directory::structure_by_id(self.db.pool(), structure_id)
+        if directory::structure_by_id(&self.db, structure_id)
             .await?
             .is_none()
         {
@@ -98,17 +100,17 @@ impl App {
         let token = format!("{TOKEN_PREFIX}{}", random_token());
         let row = CredentialRow {
             id: new_id(),
-            structure_id: structure_id.to_owned(),
+            structure_id: structure_id.clone(),
             label: label.to_owned(),
             token_hash: token_hash(&token),
-            state: "active".to_owned(),
-            created_by: actor.account_id.to_string(),
+            state: CredentialState::Active,
+            created_by: actor.account_id.clone(),
             created_at_ms: now.millis(),
             revoked_by: None,
             revoked_at_ms: None,
         };
         let mut tx = self.db.begin().await?;
-        creds::insert(&mut *tx, &row).await?;
+        creds::insert(&mut tx, &row).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "credential_id": row.id, "label": row.label }),
             ..support_event(actor, "structure_software.credential.create", structure_id)
@@ -130,11 +132,10 @@ impl App {
     ) -> Result<(), AppError> {
         actor.require(AccountKind::Support)?;
         let mut tx = self.db.begin().await?;
-        let row = creds::by_id(&mut *tx, credential_id)
+        let row = creds::by_id(&mut tx, credential_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let by = actor.account_id.to_string();
-        if !creds::revoke(&mut *tx, credential_id, &by, now.millis()).await? {
+        if !creds::revoke(&mut tx, credential_id, &actor.account_id, now.millis()).await? {
             return Err(AppError::conflict(
                 "credential_already_revoked",
                 "Cet accès logiciel est déjà révoqué.",
@@ -157,10 +158,10 @@ impl App {
     pub async fn list_software_credentials(
         &self,
         actor: &Actor,
-        structure_id: &str,
+        structure_id: &StructureId,
     ) -> Result<Vec<CredentialView>, AppError> {
         actor.require(AccountKind::Support)?;
-        Ok(creds::of_structure(self.db.pool(), structure_id)
+        Ok(creds::of_structure(&self.db, structure_id)
             .await?
             .into_iter()
             .map(Into::into)
@@ -173,35 +174,39 @@ impl App {
     pub async fn authenticate_software(
         &self,
         token: &str,
-        professional_account_id: &str,
+        professional_account_id: &AccountId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Actor, AppError> {
         if !token.starts_with(TOKEN_PREFIX) {
             return Err(AppError::Unauthenticated);
         }
-        let Some(c) = creds::by_token_hash(self.db.pool(), &token_hash(token)).await? else {
+        let Some(c) = creds::by_token_hash(&self.db, &token_hash(token)).await? else {
             return Err(AppError::Unauthenticated);
         };
         let refuse = |reason: &str| NewEvent {
-            actor_id: Some(c.id.clone()),
-            structure_id: Some(c.structure_id.clone()),
-            on_behalf_of: Some(professional_account_id.chars().take(64).collect()),
+            actor_id: Some(c.id.to_string()),
+            structure_id: Some(c.structure_id.to_string()),
+            on_behalf_of: Some(professional_account_id.to_string()),
             rule: Some(format!("software.{reason}")),
             ip: ip.clone(),
-            ..NewEvent::new("structure_software", "software.authenticate", Outcome::Deny)
+            ..NewEvent::new(
+                ActorKind::StructureSoftware,
+                "software.authenticate",
+                Outcome::Deny,
+            )
         };
-        if c.state != "active" {
+        if c.state != CredentialState::Active {
             mds_audit::record(&self.db, refuse("credential_revoked"), now.millis()).await?;
             return Err(AppError::Unauthenticated);
         }
-        let account = accounts::by_id(self.db.pool(), professional_account_id).await?;
-        let pro = directory::professional(self.db.pool(), professional_account_id).await?;
+        let account = accounts::by_id(&self.db, professional_account_id).await?;
+        let pro = directory::professional(&self.db, professional_account_id).await?;
         let (account, reason) = match (account, pro) {
             (Some(a), Some(p)) if !p.structure_ids.contains(&c.structure_id) => {
                 (Some(a), "not_structure_member")
             }
-            (Some(a), Some(_)) if a.state != AccountState::Active.as_str() => {
+            (Some(a), Some(_)) if a.state != AccountState::Active => {
                 (Some(a), "professional_inactive")
             }
             (Some(a), Some(_)) => (Some(a), ""),
@@ -212,7 +217,7 @@ impl App {
             return Err(AppError::Forbidden);
         };
         Ok(Actor {
-            account_id: AccountId::from_uuid_text(account.id),
+            account_id: account.id,
             kind: AccountKind::Professional,
             display_name: format!("{} ({})", account.display_name, c.label),
             session_hash: String::new(),
@@ -231,7 +236,7 @@ impl App {
     pub async fn preload_documents(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         docs: Vec<NewDocument>,
         ip: Option<String>,
         now: Timestamp,
@@ -295,16 +300,16 @@ impl App {
     async fn reserve_patient(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ev: NewEvent,
         now: Timestamp,
     ) -> Result<(), AppError> {
         let limit = self.settings.software_max_patients_24h;
-        let pro = actor.account_id.to_string();
+        let pro = &actor.account_id;
         let mut tx = self.db.begin().await?;
         let seen = mds_store::supervision::distinct_patients_since(
-            &mut *tx,
-            &pro,
+            &mut tx,
+            pro,
             PRELOAD_ACTION,
             now.millis() - DAY_MS + 1,
         )

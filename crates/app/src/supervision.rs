@@ -6,8 +6,8 @@
 //! never raises an alert twice and never skips an event. This module decides nothing itself.
 
 use crate::{Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountKind, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{AccountId, AccountKind, AlertState, PatientId, Timestamp};
 use mds_policy::supervision::{self as rules, AlertRule, Fact, FactKind, Thresholds};
 use mds_store::supervision::{self as store, AlertRow, EventRow};
 use mds_store::{directory, new_id, patients, StoreError};
@@ -42,11 +42,11 @@ pub struct AlertView {
     pub day: String,
     pub event_seq: i64,
     pub event_at_ms: i64,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<PatientId>,
     pub count: i64,
     pub raised_at_ms: i64,
-    pub state: String,
-    pub reviewed_by: Option<String>,
+    pub state: AlertState,
+    pub reviewed_by: Option<AccountId>,
     pub reviewed_at_ms: Option<i64>,
     pub review_comment: Option<String>,
 }
@@ -70,9 +70,9 @@ fn kind_of(action: &str) -> FactKind {
 
 /// The professional whose rights an event used.
 fn professional_of(e: &EventRow) -> Option<String> {
-    match e.actor_kind.as_str() {
-        "professional" => e.actor_id.clone(),
-        "assistant" | "structure_software" => e.on_behalf_of.clone(),
+    match e.actor_kind {
+        ActorKind::Professional => e.actor_id.clone(),
+        ActorKind::Assistant | ActorKind::StructureSoftware => e.on_behalf_of.clone(),
         _ => None,
     }
 }
@@ -107,12 +107,19 @@ impl App {
         if let (Some(pro), Some(pid), true) =
             (&professional, &e.patient_id, kind != FactKind::Other)
         {
+            // Ids come from the audit trail, as text.
             if !names.family.contains_key(pro) {
-                let p = directory::professional(self.db.pool(), pro).await?;
+                let p = match AccountId::parse(pro) {
+                    Some(id) => directory::professional(&self.db, &id).await?,
+                    None => None,
+                };
                 names.family.insert(pro.clone(), p.map(|p| p.last_name));
             }
             if !names.birth.contains_key(pid) {
-                let p = patients::by_id(self.db.pool(), pid).await?;
+                let p = match PatientId::parse(pid) {
+                    Some(id) => patients::by_id(&self.db, &id).await?,
+                    None => None,
+                };
                 names.birth.insert(pid.clone(), p.map(|p| p.birth_name));
             }
             family = names.family.get(pro).cloned().flatten();
@@ -125,8 +132,8 @@ impl App {
             professional,
             patient: e.patient_id.clone(),
             kind,
-            permitted: matches!(e.outcome.as_str(), "permit" | "success"),
-            denied: e.outcome == "deny",
+            permitted: matches!(e.outcome, Outcome::Permit | Outcome::Success),
+            denied: e.outcome == Outcome::Deny,
             professional_family_name: family,
             patient_birth_name: birth,
         }))
@@ -149,7 +156,7 @@ impl App {
     }
 
     async fn supervise_batch(&self, now: Timestamp) -> Result<(usize, usize, i64), AppError> {
-        let pool = self.db.pool();
+        let pool = &self.db;
         let from = store::cursor(pool).await?;
         let events = store::events_after(pool, from, BATCH).await?;
         let Some(last) = events.last().map(|e| e.seq) else {
@@ -181,7 +188,7 @@ impl App {
         let alerts = rules::evaluate(&new, &window, &self.thresholds());
 
         let mut tx = self.db.begin().await?;
-        if !store::advance_cursor(&mut *tx, from, last).await? {
+        if !store::advance_cursor(&mut tx, from, last).await? {
             // Another run judged this batch meanwhile: nothing to do.
             tx.rollback().await.map_err(StoreError::from)?;
             return Ok((0, 0, from));
@@ -196,24 +203,28 @@ impl App {
                 dedup_key: a.key.clone(),
                 event_seq: a.seq,
                 event_at_ms: a.at.millis(),
-                patient_id: a.patient.clone(),
+                patient_id: a.patient.as_deref().and_then(PatientId::parse),
                 event_count: i64::try_from(a.count).unwrap_or(i64::MAX),
                 raised_at_ms: now.millis(),
-                state: "open".to_owned(),
+                state: AlertState::Open,
                 reviewed_by: None,
                 reviewed_at_ms: None,
                 review_comment: None,
             };
-            if store::insert_alert(&mut *tx, &row).await? {
+            if store::insert_alert(&mut tx, &row).await? {
                 raised += 1;
                 let ev = NewEvent {
-                    patient_id: row.patient_id.clone(),
+                    patient_id: row.patient_id.as_ref().map(ToString::to_string),
                     rule: Some(format!("supervision.{}", row.rule)),
                     detail: serde_json::json!({
                         "alert_id": row.id, "subject_id": row.subject_id,
                         "event_seq": row.event_seq, "count": row.event_count,
                     }),
-                    ..NewEvent::new("system", "supervision.alert.raise", Outcome::Success)
+                    ..NewEvent::new(
+                        ActorKind::System,
+                        "supervision.alert.raise",
+                        Outcome::Success,
+                    )
                 };
                 mds_audit::append(&mut tx, ev, now.millis()).await?;
             }
@@ -231,19 +242,21 @@ impl App {
         offset: i64,
     ) -> Result<AlertPage, AppError> {
         actor.require(AccountKind::Support)?;
-        if state.is_some_and(|s| !matches!(s, "open" | "reviewed")) {
-            return Err(AppError::invalid(
-                "invalid_state",
-                "État d'alerte inconnu : « open » ou « reviewed ».",
-            ));
-        }
+        let state = state
+            .map(|s| {
+                AlertState::parse(s).ok_or_else(|| {
+                    AppError::invalid(
+                        "invalid_state",
+                        "État d'alerte inconnu : « open » ou « reviewed ».",
+                    )
+                })
+            })
+            .transpose()?;
         let (rows, total) =
-            store::list_alerts(self.db.pool(), state, limit.clamp(1, 100), offset.max(0)).await?;
+            store::list_alerts(&self.db, state, limit.clamp(1, 100), offset.max(0)).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
-            let subject_name = mds_store::accounts::by_id(self.db.pool(), &r.subject_id)
-                .await?
-                .map(|a| a.display_name);
+            let subject_name = self.account_name(&r.subject_id).await?;
             items.push(view(r, subject_name));
         }
         Ok(AlertPage { items, total })
@@ -266,33 +279,45 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let Some(row) = store::alert_by_id(&mut *tx, alert_id).await? else {
+        let Some(row) = store::alert_by_id(&mut tx, alert_id).await? else {
             return Err(AppError::NotFound);
         };
-        let by = actor.account_id.to_string();
-        if !store::review_alert(&mut *tx, alert_id, &by, comment, now.millis()).await? {
+        let by = &actor.account_id;
+        if !store::review_alert(&mut tx, alert_id, by, comment, now.millis()).await? {
             return Err(AppError::conflict(
                 "alert_already_reviewed",
                 "Cette alerte a déjà été examinée.",
             ));
         }
         let ev = NewEvent {
-            actor_id: Some(by.clone()),
+            actor_id: Some(by.to_string()),
             detail: serde_json::json!({
                 "alert_id": row.id, "rule": row.rule, "subject_id": row.subject_id,
                 "comment": comment,
             }),
-            ..NewEvent::new("support", "supervision.alert.review", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "supervision.alert.review",
+                Outcome::Success,
+            )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let row = store::alert_by_id(self.db.pool(), alert_id)
+        let row = store::alert_by_id(&self.db, alert_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let name = mds_store::accounts::by_id(self.db.pool(), &row.subject_id)
-            .await?
-            .map(|a| a.display_name);
+        let name = self.account_name(&row.subject_id).await?;
         Ok(view(row, name))
+    }
+
+    /// The display name of an account named in the audit (as text), if it is one.
+    async fn account_name(&self, id: &str) -> Result<Option<String>, AppError> {
+        Ok(match AccountId::parse(id) {
+            Some(id) => mds_store::accounts::by_id(&self.db, &id)
+                .await?
+                .map(|a| a.display_name),
+            None => None,
+        })
     }
 }
 

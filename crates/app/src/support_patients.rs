@@ -4,8 +4,8 @@
 
 use crate::patients::PatientSummary;
 use crate::{Actor, App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountKind, Timestamp};
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{AccountKind, PatientId, Timestamp};
 use mds_store::patients;
 use serde::Serialize;
 
@@ -32,8 +32,8 @@ pub struct SupportPatientView {
 }
 
 impl App {
-    async fn support_view(&self, id: &str) -> Result<Option<SupportPatientView>, AppError> {
-        let pool = self.db.pool();
+    async fn support_view(&self, id: &PatientId) -> Result<Option<SupportPatientView>, AppError> {
+        let pool = &self.db;
         let Some(p) = patients::by_id(pool, id).await? else {
             return Ok(None);
         };
@@ -56,7 +56,7 @@ impl App {
     pub async fn patient_for_support(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<SupportPatientView, AppError> {
@@ -64,10 +64,10 @@ impl App {
         let found = self.support_view(patient_id).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: found.as_ref().map(|v| v.patient.id.clone()),
+            patient_id: found.as_ref().map(|v| v.patient.id.to_string()),
             detail: serde_json::json!({ "found": found.is_some() }),
             ip,
-            ..NewEvent::new("support", "patient.support.read", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, "patient.support.read", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         found.ok_or(AppError::NotFound)
@@ -81,7 +81,7 @@ impl App {
     ) -> Result<Vec<SupportPatientView>, AppError> {
         actor.require(AccountKind::Support)?;
         let mut out = Vec::new();
-        for (id, _) in patients::pending_erasures(self.db.pool(), ERASURES_MAX).await? {
+        for (id, _) in patients::pending_erasures(&self.db, ERASURES_MAX).await? {
             if let Some(v) = self.support_view(&id).await? {
                 out.push(v);
             }
@@ -89,7 +89,7 @@ impl App {
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             detail: serde_json::json!({ "pending": out.len() }),
-            ..NewEvent::new("support", "patient.erasure.list", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, "patient.erasure.list", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(out)

@@ -18,6 +18,4 @@ pub enum AuditError {
     Batch(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("audit database error: {0}")]
-    Sql(#[from] sqlx::Error),
 }

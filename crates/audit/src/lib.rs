@@ -47,52 +47,21 @@ pub use error::AuditError;
 pub use group::{GroupCommit, MAX_BATCH};
 pub use query::{query, AuditQuery, MAX_QUERY_LIMIT};
 pub use verify::{verify, Problem, VerifyOutcome};
-pub use write::{append, append_batch, record, ACTOR_KINDS, MAX_DETAIL_BYTES};
+pub use write::{append, append_batch, record, MAX_DETAIL_BYTES};
+
+/// Who acts and how it ended, as stored in `actor_kind` and `outcome` (domain values).
+pub use mds_domain::{ActorKind, Outcome};
 
 use serde::{Deserialize, Serialize};
 
 /// The `prev_hash` of the first event and the hash of an empty chain in `audit_head`.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Result of the action being audited. A denial by the policy is `Deny`; an action that was
-/// permitted but failed afterwards (wrong password, storage error) is `Failure`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Permit,
-    Deny,
-    Success,
-    Failure,
-}
-
-impl Outcome {
-    /// The stored (and hashed) text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Permit => "permit",
-            Self::Deny => "deny",
-            Self::Success => "success",
-            Self::Failure => "failure",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "permit" => Self::Permit,
-            "deny" => Self::Deny,
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            _ => return None,
-        })
-    }
-}
-
 /// An event to append. Identifiers are plain text so that this crate stays below the
 /// identifier newtypes of every caller; `append` checks the few things it can.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NewEvent {
-    /// One of [`ACTOR_KINDS`].
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
     /// The professional an assistant acts for, or the patient a representative acts for.
     pub on_behalf_of: Option<String>,
@@ -113,9 +82,9 @@ pub struct NewEvent {
 
 impl NewEvent {
     /// An event with only the mandatory fields set; fill the others with struct update syntax.
-    pub fn new(actor_kind: &str, action: &str, outcome: Outcome) -> Self {
+    pub fn new(actor_kind: ActorKind, action: &str, outcome: Outcome) -> Self {
         Self {
-            actor_kind: actor_kind.to_owned(),
+            actor_kind,
             actor_id: None,
             on_behalf_of: None,
             structure_id: None,
@@ -137,7 +106,7 @@ pub struct AuditRecord {
     pub seq: i64,
     pub id: String,
     pub at_ms: i64,
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
     pub on_behalf_of: Option<String>,
     pub structure_id: Option<String>,

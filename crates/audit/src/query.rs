@@ -4,7 +4,7 @@
 
 use crate::row::{StoredRow, COLUMNS};
 use crate::{AuditError, AuditRecord, Outcome};
-use mds_store::Db;
+use mds_store::{Db, Query};
 
 /// Largest page [`query`] returns; larger limits are lowered to it.
 pub const MAX_QUERY_LIMIT: u32 = 10_000;
@@ -115,15 +115,13 @@ pub async fn query(db: &Db, q: &AuditQuery) -> Result<Vec<AuditRecord>, AuditErr
     let sql =
         format!("SELECT {COLUMNS} FROM audit_events {filter} ORDER BY seq {order} LIMIT {limit}");
 
-    let mut statement = sqlx::query(&sql);
+    let mut statement = Query::new(sql);
     for bind in binds {
-        statement = match bind {
-            Bind::Text(t) => statement.bind(t),
-            Bind::Int(i) => statement.bind(i),
-        };
+        match bind {
+            Bind::Text(t) => statement.push(t),
+            Bind::Int(i) => statement.push(i),
+        }
     }
-    let rows = statement.fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|row| StoredRow::from_row(row)?.into_record())
-        .collect()
+    let rows: Vec<StoredRow> = statement.fetch_all(db).await?;
+    rows.into_iter().map(StoredRow::into_record).collect()
 }

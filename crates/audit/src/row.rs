@@ -3,8 +3,9 @@
 
 use crate::canonical::HashInput;
 use crate::{AuditError, AuditRecord, Outcome};
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use mds_domain::ActorKind;
+use mds_store::sql::{FromRow, Row};
+use mds_store::StoreError;
 
 /// The columns of `audit_events`, in the order [`StoredRow::from_row`] reads them.
 pub(crate) const COLUMNS: &str = "seq, id, at_ms, actor_kind, actor_id, on_behalf_of, \
@@ -32,29 +33,31 @@ pub(crate) struct StoredRow {
     pub hash: String,
 }
 
-impl StoredRow {
-    pub fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+impl FromRow for StoredRow {
+    fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
         Ok(Self {
-            seq: row.try_get(0)?,
-            id: row.try_get(1)?,
-            at_ms: row.try_get(2)?,
-            actor_kind: row.try_get(3)?,
-            actor_id: row.try_get(4)?,
-            on_behalf_of: row.try_get(5)?,
-            structure_id: row.try_get(6)?,
-            action: row.try_get(7)?,
-            patient_id: row.try_get(8)?,
-            document_id: row.try_get(9)?,
-            access_mode: row.try_get(10)?,
-            outcome: row.try_get(11)?,
-            rule: row.try_get(12)?,
-            detail: row.try_get(13)?,
-            ip: row.try_get(14)?,
-            prev_hash: row.try_get(15)?,
-            hash: row.try_get(16)?,
+            seq: row.get(0)?,
+            id: row.get(1)?,
+            at_ms: row.get(2)?,
+            actor_kind: row.get(3)?,
+            actor_id: row.get(4)?,
+            on_behalf_of: row.get(5)?,
+            structure_id: row.get(6)?,
+            action: row.get(7)?,
+            patient_id: row.get(8)?,
+            document_id: row.get(9)?,
+            access_mode: row.get(10)?,
+            outcome: row.get(11)?,
+            rule: row.get(12)?,
+            detail: row.get(13)?,
+            ip: row.get(14)?,
+            prev_hash: row.get(15)?,
+            hash: row.get(16)?,
         })
     }
+}
 
+impl StoredRow {
     /// The hash input of this row as if it were stored at `seq` after `prev_hash`; verify
     /// uses other positions to tell a moved event from an altered one.
     pub fn hash_at(&self, seq: i64, prev_hash: &str) -> String {
@@ -85,6 +88,12 @@ impl StoredRow {
     }
 
     pub fn into_record(self) -> Result<AuditRecord, AuditError> {
+        let actor_kind = ActorKind::parse(&self.actor_kind).ok_or_else(|| {
+            AuditError::Corrupt(format!(
+                "event {} has unknown actor kind {:?}",
+                self.seq, self.actor_kind
+            ))
+        })?;
         let outcome = Outcome::parse(&self.outcome).ok_or_else(|| {
             AuditError::Corrupt(format!(
                 "event {} has unknown outcome {:?}",
@@ -98,7 +107,7 @@ impl StoredRow {
             seq: self.seq,
             id: self.id,
             at_ms: self.at_ms,
-            actor_kind: self.actor_kind,
+            actor_kind,
             actor_id: self.actor_id,
             on_behalf_of: self.on_behalf_of,
             structure_id: self.structure_id,

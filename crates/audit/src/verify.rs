@@ -3,8 +3,7 @@
 
 use crate::row::{StoredRow, COLUMNS};
 use crate::{AuditError, GENESIS_HASH};
-use mds_store::Db;
-use sqlx::Row;
+use mds_store::{Db, Query};
 
 /// Events read per round trip. Short keyset-paginated reads keep memory bounded and avoid one
 /// long read transaction that would hold back SQLite checkpoints or PostgreSQL vacuum.
@@ -60,16 +59,13 @@ pub async fn verify(db: &Db, anchor: Option<(i64, String)>) -> Result<VerifyOutc
     }
     // One statement, hence one snapshot: the head and the last stored seq agree with each
     // other even while writers are appending.
-    let head = sqlx::query(
+    let (head_seq, head_hash, max_seq): (i64, String, i64) = Query::new(
         "SELECT seq, hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_events) \
          FROM audit_head WHERE id = 1",
     )
-    .fetch_optional(db.pool())
+    .fetch_optional(db)
     .await?
     .ok_or_else(|| AuditError::Corrupt("the audit_head row is missing".to_owned()))?;
-    let head_seq: i64 = head.try_get(0)?;
-    let head_hash: String = head.try_get(1)?;
-    let max_seq: i64 = head.try_get(2)?;
     // Rows beyond the head are read too, so that events slipped in without moving the head
     // (or kept after rolling the head back) are reported rather than ignored.
     let bound = head_seq.max(max_seq);
@@ -90,19 +86,18 @@ pub async fn verify(db: &Db, anchor: Option<(i64, String)>) -> Result<VerifyOutc
     let mut after = i64::MIN;
     let mut beyond_head = false;
     'walk: loop {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<StoredRow> = Query::new(format!(
             "SELECT {COLUMNS} FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
         ))
         .bind(after)
         .bind(bound)
         .bind(BATCH)
-        .fetch_all(db.pool())
+        .fetch_all(db)
         .await?;
         if rows.is_empty() {
             break;
         }
-        for row in &rows {
-            let row = StoredRow::from_row(row)?;
+        for row in rows {
             if row.seq < next {
                 return Ok(broken(
                     row.seq,
@@ -252,17 +247,16 @@ async fn diagnose(
 ) -> Result<VerifyOutcome, AuditError> {
     // The genuine event n is the one that links to the verified prefix and is sealed as n.
     // If it is stored elsewhere, the events were moved rather than changed.
-    let candidates = sqlx::query(&format!(
+    let candidates: Vec<StoredRow> = Query::new(format!(
         "SELECT {COLUMNS} FROM audit_events WHERE prev_hash = $1 AND seq <> $2 AND seq <= $3 \
          ORDER BY seq"
     ))
     .bind(prev)
     .bind(n)
     .bind(bound)
-    .fetch_all(db.pool())
+    .fetch_all(db)
     .await?;
     for candidate in &candidates {
-        let candidate = StoredRow::from_row(candidate)?;
         if candidate.hash_at(n, prev) == candidate.hash {
             let here = match sealed_seq_after(row, n) {
                 Some(m) => format!("sealed as seq {m}"),

@@ -7,9 +7,20 @@ use std::fmt;
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
+
+        /// Received identifiers are checked like [`Self::parse`]: a malformed one is refused
+        /// where it is read, not carried further.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                Self::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(concat!("malformed ", stringify!($name)))
+                })
+            }
+        }
 
         impl $name {
             /// Wraps a server-generated identifier (a random UUID in canonical text form).
@@ -72,5 +83,14 @@ mod tests {
         assert!(AccountId::parse("../../etc/passwd").is_none());
         assert!(AccountId::parse("").is_none());
         assert!(AccountId::parse("0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b1").is_none());
+    }
+
+    #[test]
+    fn deserializing_checks_the_shape() {
+        let ok: Result<PatientId, _> =
+            serde_json::from_str("\"0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b11\"");
+        assert!(ok.is_ok());
+        let bad: Result<PatientId, _> = serde_json::from_str("\"../../etc/passwd\"");
+        assert!(bad.is_err());
     }
 }

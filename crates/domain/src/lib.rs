@@ -5,17 +5,25 @@ pub mod account;
 pub mod cda;
 pub mod commune;
 pub mod document_type;
+pub mod format;
 pub mod identity;
 pub mod ids;
 pub mod profession;
+pub mod states;
 pub mod time;
 
 pub use account::{AccountKind, AccountState, Login};
 pub use document_type::{DocumentStatus, DocumentType};
+pub use format::{declares_dtd, Format};
 pub use identity::{
     check_adult, similarity, BirthDate, BirthName, BirthPlace, CafatNumber, CafatRules, FirstNames,
     IdentityError, IdentityInput, IdentityKey, IdentityTraits, MatchKind, Sex,
 };
 pub use ids::{AccountId, DocumentId, PatientId, StructureId};
 pub use profession::{Profession, ProfessionCategory};
+pub use states::{
+    ActorKind, AlertState, ConsentState, CredentialState, DepositorKind, DocumentSource,
+    EmergencyKind, EnrolmentState, FileOwnerKind, FilePurpose, IdentityStatus, Outcome,
+    ReviewStatus, TimerState,
+};
 pub use time::Timestamp;

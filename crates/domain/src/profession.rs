@@ -90,6 +90,22 @@ impl Profession {
         self.category == ProfessionCategory::Health
     }
 
+    /// A médecin (the only profession that may hold the SAMU regulator role).
+    pub fn is_physician(self) -> bool {
+        self.slug == "medecin"
+    }
+
+    /// Addressed as « Dr » (médecins and chirurgiens-dentistes).
+    pub fn is_doctor(self) -> bool {
+        matches!(self.slug, "medecin" | "chirurgien_dentiste")
+    }
+
+    /// Staff who only act in the name of a professional (assistants), not a profession of
+    /// their own in the directory.
+    pub fn is_staff(self) -> bool {
+        self.category == ProfessionCategory::NonMedical
+    }
+
     pub fn is_medico_social(self) -> bool {
         self.category == ProfessionCategory::MedicoSocial
     }

@@ -52,11 +52,8 @@ pub struct Consent {
     pub revoked: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EmergencyKind {
-    BreakGlass,
-    Samu,
-}
+/// The two kinds of emergency access (a domain value: sessions are stored with it).
+pub use mds_domain::EmergencyKind;
 
 /// An emergency session opened by a professional on this record.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,13 +1,15 @@
 //! Account rows: credentials and life-cycle state. Hashing and checking passwords is the
 //! caller's job (`mds-app`); this module only stores what it is given.
 
-use crate::{flag, StoreError};
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::StoreError;
+use crate::{Ex, Query};
+use mds_domain::{AccountId, AccountKind, AccountState};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountRow {
-    pub id: String,
-    pub kind: String,
+    pub id: AccountId,
+    pub kind: AccountKind,
     pub login: String,
     pub display_name: String,
     pub email: Option<String>,
@@ -15,63 +17,47 @@ pub struct AccountRow {
     pub totp_secret: Option<String>,
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
-    pub state: String,
+    pub state: AccountState,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
 
-type Tuple = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-    String,
-    i64,
-    i64,
-);
-
 const COLUMNS: &str = "id, kind, login, display_name, email, password_hash, totp_secret, \
      totp_confirmed, totp_last_step, state, created_at_ms, updated_at_ms";
 
-fn from_tuple(t: Tuple) -> AccountRow {
-    AccountRow {
-        id: t.0,
-        kind: t.1,
-        login: t.2,
-        display_name: t.3,
-        email: t.4,
-        password_hash: t.5,
-        totp_secret: t.6,
-        totp_confirmed: t.7 != 0,
-        totp_last_step: t.8,
-        state: t.9,
-        created_at_ms: t.10,
-        updated_at_ms: t.11,
+impl FromRow for AccountRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            login: r.get(2)?,
+            display_name: r.get(3)?,
+            email: r.get(4)?,
+            password_hash: r.get(5)?,
+            totp_secret: r.get(6)?,
+            totp_confirmed: r.get(7)?,
+            totp_last_step: r.get(8)?,
+            state: r.get(9)?,
+            created_at_ms: r.get(10)?,
+            updated_at_ms: r.get(11)?,
+        })
     }
 }
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    row: &AccountRow,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+pub async fn insert(ex: impl Into<Ex<'_>>, row: &AccountRow) -> Result<(), StoreError> {
+    Query::new(format!(
         "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ))
     .bind(&row.id)
-    .bind(&row.kind)
+    .bind(row.kind)
     .bind(&row.login)
     .bind(&row.display_name)
     .bind(&row.email)
     .bind(&row.password_hash)
     .bind(&row.totp_secret)
-    .bind(flag(row.totp_confirmed))
+    .bind(row.totp_confirmed)
     .bind(row.totp_last_step)
-    .bind(&row.state)
+    .bind(row.state)
     .bind(row.created_at_ms)
     .bind(row.updated_at_ms)
     .execute(ex)
@@ -79,37 +65,33 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn by_login<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn by_login(
+    ex: impl Into<Ex<'_>>,
     login: &str,
 ) -> Result<Option<AccountRow>, StoreError> {
-    let row: Option<Tuple> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE login = $1"))
-            .bind(login)
-            .fetch_optional(ex)
-            .await?;
-    Ok(row.map(from_tuple))
+    Query::new(format!("SELECT {COLUMNS} FROM accounts WHERE login = $1"))
+        .bind(login)
+        .fetch_optional(ex)
+        .await
 }
 
-pub async fn by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn by_id(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
 ) -> Result<Option<AccountRow>, StoreError> {
-    let row: Option<Tuple> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(ex)
-            .await?;
-    Ok(row.map(from_tuple))
+    Query::new(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
 }
 
-pub async fn set_password<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn set_password(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
     password_hash: &str,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at_ms = $2 WHERE id = $3")
+    Query::new("UPDATE accounts SET password_hash = $1, updated_at_ms = $2 WHERE id = $3")
         .bind(password_hash)
         .bind(now_ms)
         .bind(id)
@@ -118,19 +100,19 @@ pub async fn set_password<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn set_totp<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn set_totp(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
     secret: &str,
     confirmed: bool,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "UPDATE accounts SET totp_secret = $1, totp_confirmed = $2, totp_last_step = 0, \
          updated_at_ms = $3 WHERE id = $4",
     )
     .bind(secret)
-    .bind(flag(confirmed))
+    .bind(confirmed)
     .bind(now_ms)
     .bind(id)
     .execute(ex)
@@ -141,12 +123,12 @@ pub async fn set_totp<'e, E: Executor<'e, Database = Any>>(
 /// Records that the TOTP code of `step` was used. Returns false when that step (or a later
 /// one) was already used: the compare-and-set in SQL makes replay refusal atomic even with
 /// two concurrent logins.
-pub async fn consume_totp_step<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn consume_totp_step(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
     step: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE accounts SET totp_last_step = $1, totp_confirmed = 1 \
          WHERE id = $2 AND totp_last_step < $1",
     )
@@ -154,33 +136,33 @@ pub async fn consume_totp_step<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
-pub async fn set_state<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    state: &str,
+pub async fn set_state(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+    state: AccountState,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE accounts SET state = $1, updated_at_ms = $2 WHERE id = $3")
+    let done = Query::new("UPDATE accounts SET state = $1, updated_at_ms = $2 WHERE id = $3")
         .bind(state)
         .bind(now_ms)
         .bind(id)
         .execute(ex)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// One-time enrolment tokens (stored hashed) let a new account choose its password and
 /// second factor.
-pub async fn insert_enrolment_token<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn insert_enrolment_token(
+    ex: impl Into<Ex<'_>>,
     token_hash: &str,
-    account_id: &str,
+    account_id: &AccountId,
     expires_at_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO enrolment_tokens (token_hash, account_id, expires_at_ms) VALUES ($1, $2, $3)",
     )
     .bind(token_hash)
@@ -192,12 +174,12 @@ pub async fn insert_enrolment_token<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// The account of an unused, unexpired enrolment token.
-pub async fn enrolment_token_account<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn enrolment_token_account(
+    ex: impl Into<Ex<'_>>,
     token_hash: &str,
     now_ms: i64,
-) -> Result<Option<String>, StoreError> {
-    let row: Option<(String,)> = sqlx::query_as(
+) -> Result<Option<AccountId>, StoreError> {
+    let row: Option<(AccountId,)> = Query::new(
         "SELECT account_id FROM enrolment_tokens \
          WHERE token_hash = $1 AND used_at_ms IS NULL AND expires_at_ms > $2",
     )
@@ -208,34 +190,34 @@ pub async fn enrolment_token_account<'e, E: Executor<'e, Database = Any>>(
     Ok(row.map(|r| r.0))
 }
 
-pub async fn use_enrolment_token<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn use_enrolment_token(
+    ex: impl Into<Ex<'_>>,
     token_hash: &str,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE enrolment_tokens SET used_at_ms = $1 WHERE token_hash = $2 AND used_at_ms IS NULL",
     )
     .bind(now_ms)
     .bind(token_hash)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Removes every personal datum and credential of an account and frees its login (closed or
 /// erased patient accounts, rejected enrolments): the row stays for the audit trail.
-pub async fn scrub<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    state: &str,
+pub async fn scrub(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+    state: AccountState,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "UPDATE accounts SET login = $1, display_name = '', email = NULL, password_hash = NULL, \
          totp_secret = NULL, totp_confirmed = 0, state = $2, updated_at_ms = $3 WHERE id = $4",
     )
-    .bind(format!("{state}:{id}"))
+    .bind(format!("{}:{id}", state.as_str()))
     .bind(state)
     .bind(now_ms)
     .bind(id)
@@ -246,17 +228,17 @@ pub async fn scrub<'e, E: Executor<'e, Database = Any>>(
 
 /// Spends every unused enrolment token of an account (suspension): none can be used any
 /// more, even after a reactivation.
-pub async fn spend_enrolment_tokens<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn spend_enrolment_tokens(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
     now_ms: i64,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE enrolment_tokens SET used_at_ms = $1 WHERE account_id = $2 AND used_at_ms IS NULL",
     )
     .bind(now_ms)
     .bind(account_id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }

@@ -1,13 +1,20 @@
-//! Connection pool, backend detection, write transactions.
+//! The database handle on either backend, and write transactions.
+//!
+//! SQLite (the embedded default) is driven by rusqlite, in process: reads run on a small pool
+//! of reader connections, writes on ONE writer connection behind an async mutex taken before
+//! SQLite is touched, so SQLite never sees two writers of this process and no writer waits in
+//! SQLite's polling busy handler (the lock convoy that the `UPDATE audit_head` lock caused on
+//! sqlx's driver). Statements run on the calling thread; the durable `COMMIT` (an fsync) runs
+//! on a blocking thread so the async threads keep serving while the disk syncs.
+//! PostgreSQL uses sqlx's native async `PgPool`; a write transaction starts by locking the
+//! single `audit_head` row, which serialises writers of every instance (hash-chain order =
+//! commit order) and wakes waiters when it is released.
 
 use crate::{migrate, StoreError};
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// A transaction on either backend. Every state change and its audit event share one.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -27,56 +34,71 @@ impl Backend {
     }
 }
 
-#[derive(Clone, Debug)]
+/// How long a writer of this process waits for another process's write lock (an operator
+/// command running beside the service). Writers of this process never wait in SQLite.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Reader connections kept open between requests.
+const SQLITE_IDLE_READERS: usize = 8;
+/// Prepared statements cached per connection (the product has about 300 distinct ones).
+const SQLITE_STATEMENT_CACHE: usize = 512;
+
+#[derive(Clone)]
 pub struct Db {
-    pool: AnyPool,
-    backend: Backend,
+    driver: Arc<Driver>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) enum Driver {
+    Sqlite(Sqlite),
+    Postgres(sqlx::PgPool),
+}
+
+/// The SQLite side: one file, reader connections, one writer.
+pub(crate) struct Sqlite {
+    path: PathBuf,
+    readers: Mutex<Vec<rusqlite::Connection>>,
+    writer: Arc<tokio::sync::Mutex<rusqlite::Connection>>,
 }
 
 impl Db {
-    /// Opens the pool. SQLite files are created if missing and every connection gets
-    /// WAL, `synchronous=FULL` (a commit survives power loss), foreign keys and a busy timeout.
+    /// Opens the database. SQLite files are created if missing; every connection gets WAL,
+    /// `synchronous=FULL` (a commit survives power loss) and foreign keys.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        sqlx::any::install_default_drivers();
-        let backend = Backend::from_url(url)?;
-        let url = match backend {
-            Backend::Sqlite if !url.contains("mode=") => {
-                let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode=rwc")
+        let driver = match Backend::from_url(url)? {
+            Backend::Sqlite => Driver::Sqlite(Sqlite::open(&sqlite_path(url)?)?),
+            Backend::Postgres => {
+                let options =
+                    sqlx::postgres::PgConnectOptions::from_str(url).map_err(StoreError::Connect)?;
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(StoreError::Connect)?;
+                Driver::Postgres(pool)
             }
-            _ => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url).map_err(StoreError::Connect)?;
-        let pool_options = match backend {
-            Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = FULL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
-                            Ok(())
-                        })
-                    })
-            }
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
-        };
-        let pool = pool_options
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await
-            .map_err(StoreError::Connect)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            driver: Arc::new(driver),
+        })
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        match *self.driver {
+            Driver::Sqlite(_) => Backend::Sqlite,
+            Driver::Postgres(_) => Backend::Postgres,
+        }
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    pub(crate) fn driver(&self) -> &Driver {
+        &self.driver
     }
 
     /// Applies the embedded migrations of this backend that are not applied yet.
@@ -84,25 +106,239 @@ impl Db {
         migrate::run(self).await
     }
 
-    /// Begins a write transaction and takes the single writer lock (the audit head row)
-    /// first, so that audit events are chained in commit order on both backends and SQLite
-    /// never has to upgrade a read lock (which fails instead of waiting).
+    /// Begins a write transaction. Writers are serialised: on SQLite by this process's writer
+    /// lock then `BEGIN IMMEDIATE`; on PostgreSQL by the `audit_head` row lock, taken first so
+    /// that audit events are chained in commit order.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        self.begin_with(true).await
+    }
+
+    /// A transaction for schema changes: the `audit_head` row may not exist yet.
+    pub(crate) async fn begin_schema(&self) -> Result<Tx, StoreError> {
+        self.begin_with(false).await
+    }
+
+    async fn begin_with(&self, lock_audit_head: bool) -> Result<Tx, StoreError> {
+        match &*self.driver {
+            Driver::Sqlite(s) => {
+                let conn = s.writer.clone().lock_owned().await;
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                Ok(Tx {
+                    inner: Some(TxInner::Sqlite(conn)),
+                })
+            }
+            Driver::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                if lock_audit_head {
+                    sqlx::query("UPDATE audit_head SET writes = writes + 1 WHERE id = 1")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(Tx {
+                    inner: Some(TxInner::Postgres(tx)),
+                })
+            }
+        }
     }
 
     /// Cheap round trip for readiness probes.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        crate::sql::Query::new("SELECT 1")
+            .fetch_one::<(i64,)>(self)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs SQL text with no bound values, outside any transaction (schema changes, database
+    /// creation, operator and test tooling). Not for product statements.
+    pub async fn execute_script(&self, sql: &str) -> Result<(), StoreError> {
+        match &*self.driver {
+            Driver::Sqlite(s) => {
+                let conn = s.writer.lock().await;
+                conn.execute_batch(sql)?;
+            }
+            Driver::Postgres(pool) => {
+                sqlx::raw_sql(sql).execute(pool).await?;
+            }
+        }
         Ok(())
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &*self.driver {
+            Driver::Sqlite(s) => s.lock_readers().clear(),
+            Driver::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// The SQLite file, when the backend is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match &*self.driver {
+            Driver::Sqlite(s) => Some(&s.path),
+            Driver::Postgres(_) => None,
+        }
+    }
+}
+
+impl Sqlite {
+    fn open(path: &Path) -> Result<Self, StoreError> {
+        let writer = open_connection(path)?;
+        // WAL is a property of the file: set once, by the writer.
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt(format!(
+                "SQLite refused WAL mode (journal_mode = {mode})"
+            )));
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            readers: Mutex::new(Vec::new()),
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+        })
+    }
+
+    fn lock_readers(&self) -> std::sync::MutexGuard<'_, Vec<rusqlite::Connection>> {
+        // A panic while the lock was held cannot leave the vector half-changed.
+        self.readers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` on a reader connection (taken for this call only; opened if none is idle).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let idle = self.lock_readers().pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => {
+                let c = open_connection(&self.path)?;
+                c.execute_batch("PRAGMA query_only = ON")?;
+                c
+            }
+        };
+        let result = f(&conn);
+        let mut readers = self.lock_readers();
+        if readers.len() < SQLITE_IDLE_READERS {
+            readers.push(conn);
+        }
+        result
+    }
+
+    /// Runs `f` on the writer, outside any transaction (one statement, its own commit).
+    pub(crate) async fn write_alone<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send,
+    ) -> Result<T, StoreError> {
+        let conn = self.writer.lock().await;
+        f(&conn)
+    }
+}
+
+fn open_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.set_prepared_statement_cache_capacity(SQLITE_STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// The file of a `sqlite://PATH` or `sqlite:PATH` URL (query options are ignored: the
+/// connection settings are this module's).
+fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::UnsupportedUrl(format!(
+            "{url}: a file path is required (the service needs a durable database)"
+        )));
+    }
+    Ok(PathBuf::from(path))
+}
+
+/// A write transaction. Every state change and its audit event share one. Dropped without
+/// [`Tx::commit`], it rolls back.
+pub struct Tx {
+    inner: Option<TxInner>,
+}
+
+pub(crate) enum TxInner {
+    Sqlite(tokio::sync::OwnedMutexGuard<rusqlite::Connection>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn inner(&self) -> &TxInner {
+        // Only `commit` takes the inner value, and it consumes the transaction.
+        self.inner.as_ref().unwrap_or_else(|| unreachable!())
+    }
+
+    pub(crate) fn inner_mut(&mut self) -> &mut TxInner {
+        self.inner.as_mut().unwrap_or_else(|| unreachable!())
+    }
+
+    /// Runs SQL text with no bound values in this transaction (migrations, test tooling).
+    pub async fn execute_script(&mut self, sql: &str) -> Result<(), StoreError> {
+        match self.inner_mut() {
+            TxInner::Sqlite(conn) => conn.execute_batch(sql)?,
+            TxInner::Postgres(tx) => {
+                sqlx::raw_sql(sql).execute(&mut **tx).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the transaction durable. On SQLite the `COMMIT` (and its fsync) runs on a
+    /// blocking thread; the writer lock is released once it is done. A caller that goes away
+    /// meanwhile does not abandon the commit halfway.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        match self.inner.take() {
+            Some(TxInner::Sqlite(conn)) => tokio::task::spawn_blocking(move || {
+                let done = conn.execute_batch("COMMIT");
+                if done.is_err() && !conn.is_autocommit() {
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                done
+            })
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("the commit task failed: {e}")))?
+            .map_err(StoreError::from),
+            Some(TxInner::Postgres(tx)) => Ok(tx.commit().await?),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Tx {
+    /// Abandons the transaction (what dropping it does, said explicitly).
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        match self.inner.take() {
+            Some(TxInner::Sqlite(conn)) => {
+                if !conn.is_autocommit() {
+                    conn.execute_batch("ROLLBACK")?;
+                }
+                Ok(())
+            }
+            Some(TxInner::Postgres(tx)) => Ok(tx.rollback().await?),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if let Some(TxInner::Sqlite(conn)) = &self.inner {
+            if !conn.is_autocommit() {
+                if let Err(e) = conn.execute_batch("ROLLBACK") {
+                    tracing::warn!(error = %e, "rolling back an abandoned SQLite transaction failed");
+                }
+            }
+        }
+        // sqlx rolls a dropped PostgreSQL transaction back itself.
     }
 }
 
@@ -136,5 +372,18 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("mysql://***@h/db"), "{err}");
         assert!(!err.contains("hunter2"));
+    }
+
+    #[test]
+    fn sqlite_urls_name_a_file() {
+        assert_eq!(
+            sqlite_path("sqlite:///data/mds.db?mode=rwc").ok(),
+            Some(PathBuf::from("/data/mds.db"))
+        );
+        assert_eq!(
+            sqlite_path("sqlite://rel/mds.db").ok(),
+            Some(PathBuf::from("rel/mds.db"))
+        );
+        assert!(sqlite_path("sqlite::memory:").is_err());
     }
 }

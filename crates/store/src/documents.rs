@@ -4,28 +4,35 @@
 //! A row is committed only after its content is durably in the vault, so a committed row
 //! always has content; content without a row is an orphan that the vault sweep removes.
 
-use crate::{flag, StoreError};
-use sqlx::{Any, Executor, Row};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{
+    AccountId, DepositorKind, DocumentId, DocumentSource, DocumentStatus, Format, PatientId,
+    StructureId,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: DocumentId,
+    pub patient_id: PatientId,
+    /// LOINC or CI-SIS code of `reference/document-types.csv` (kept as stored even if the
+    /// reference list later drops it).
     pub type_code: String,
     pub class_code: String,
     pub title: String,
+    /// `YYYY-MM-DD`.
     pub act_date: String,
-    pub author_account_id: Option<String>,
-    pub author_structure_id: Option<String>,
-    pub depositor_account_id: Option<String>,
-    pub depositor_kind: String,
-    pub source: String,
-    pub format: String,
+    pub author_account_id: Option<AccountId>,
+    pub author_structure_id: Option<StructureId>,
+    pub depositor_account_id: Option<AccountId>,
+    pub depositor_kind: DepositorKind,
+    pub source: DocumentSource,
+    pub format: Format,
     pub size_bytes: i64,
     pub sha256: String,
     pub version: i64,
-    pub replaces_id: Option<String>,
-    pub status: String,
+    pub replaces_id: Option<DocumentId>,
+    pub status: DocumentStatus,
     pub confidential: bool,
     pub hidden_from_patient: bool,
     pub created_at_ms: i64,
@@ -45,12 +52,9 @@ const COLUMNS: &str = "id, patient_id, type_code, class_code, title, act_date, \
      format, size_bytes, sha256, version, replaces_id, status, confidential, \
      hidden_from_patient, created_at_ms, object_key, wrapped_key, key_id";
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    d: &DocumentRow,
-) -> Result<(), StoreError> {
+pub async fn insert(ex: impl Into<Ex<'_>>, d: &DocumentRow) -> Result<(), StoreError> {
     let content = d.content.as_ref();
-    sqlx::query(&format!(
+    Query::new(format!(
         "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
          $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
     ))
@@ -63,114 +67,113 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .bind(&d.author_account_id)
     .bind(&d.author_structure_id)
     .bind(&d.depositor_account_id)
-    .bind(&d.depositor_kind)
-    .bind(&d.source)
-    .bind(&d.format)
+    .bind(d.depositor_kind)
+    .bind(d.source)
+    .bind(d.format)
     .bind(d.size_bytes)
     .bind(&d.sha256)
     .bind(d.version)
     .bind(&d.replaces_id)
-    .bind(&d.status)
-    .bind(flag(d.confidential))
-    .bind(flag(d.hidden_from_patient))
+    .bind(d.status)
+    .bind(d.confidential)
+    .bind(d.hidden_from_patient)
     .bind(d.created_at_ms)
-    .bind(content.map(|c| c.object_key.clone()))
-    .bind(content.map(|c| c.wrapped_key.clone()))
-    .bind(content.map(|c| c.key_id.clone()))
+    .bind(content.map(|c| c.object_key.as_str()))
+    .bind(content.map(|c| c.wrapped_key.as_slice()))
+    .bind(content.map(|c| c.key_id.as_str()))
     .execute(ex)
     .await?;
     Ok(())
 }
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<DocumentRow, StoreError> {
-    let object_key: Option<String> = r.try_get(20)?;
-    let wrapped_key: Option<Vec<u8>> = r.try_get(21)?;
-    let key_id: Option<String> = r.try_get(22)?;
-    let content = match (object_key, wrapped_key, key_id) {
-        (Some(object_key), Some(wrapped_key), Some(key_id)) => Some(ContentRef {
-            object_key,
-            wrapped_key,
-            key_id,
-        }),
-        _ => None,
-    };
-    Ok(DocumentRow {
-        id: r.try_get(0)?,
-        patient_id: r.try_get(1)?,
-        type_code: r.try_get(2)?,
-        class_code: r.try_get(3)?,
-        title: r.try_get(4)?,
-        act_date: r.try_get(5)?,
-        author_account_id: r.try_get(6)?,
-        author_structure_id: r.try_get(7)?,
-        depositor_account_id: r.try_get(8)?,
-        depositor_kind: r.try_get(9)?,
-        source: r.try_get(10)?,
-        format: r.try_get(11)?,
-        size_bytes: r.try_get(12)?,
-        sha256: r.try_get(13)?,
-        version: r.try_get(14)?,
-        replaces_id: r.try_get(15)?,
-        status: r.try_get(16)?,
-        confidential: r.try_get::<i64, _>(17)? != 0,
-        hidden_from_patient: r.try_get::<i64, _>(18)? != 0,
-        created_at_ms: r.try_get(19)?,
-        content,
-    })
+impl FromRow for DocumentRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        let object_key: Option<String> = r.get(20)?;
+        let wrapped_key: Option<Vec<u8>> = r.get(21)?;
+        let key_id: Option<String> = r.get(22)?;
+        let content = match (object_key, wrapped_key, key_id) {
+            (Some(object_key), Some(wrapped_key), Some(key_id)) => Some(ContentRef {
+                object_key,
+                wrapped_key,
+                key_id,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            type_code: r.get(2)?,
+            class_code: r.get(3)?,
+            title: r.get(4)?,
+            act_date: r.get(5)?,
+            author_account_id: r.get(6)?,
+            author_structure_id: r.get(7)?,
+            depositor_account_id: r.get(8)?,
+            depositor_kind: r.get(9)?,
+            source: r.get(10)?,
+            format: r.get(11)?,
+            size_bytes: r.get(12)?,
+            sha256: r.get(13)?,
+            version: r.get(14)?,
+            replaces_id: r.get(15)?,
+            status: r.get(16)?,
+            confidential: r.get(17)?,
+            hidden_from_patient: r.get(18)?,
+            created_at_ms: r.get(19)?,
+            content,
+        })
+    }
 }
 
-pub async fn by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn by_id(
+    ex: impl Into<Ex<'_>>,
+    id: &DocumentId,
 ) -> Result<Option<DocumentRow>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM documents WHERE id = $1"))
+    Query::new(format!("SELECT {COLUMNS} FROM documents WHERE id = $1"))
         .bind(id)
         .fetch_optional(ex)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+        .await
 }
 
 /// Current (not superseded, not deleted) documents of a patient, newest act first.
-pub async fn current_for_patient<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn current_for_patient(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
 ) -> Result<Vec<DocumentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM documents WHERE patient_id = $1 AND status = 'current' \
          ORDER BY act_date DESC, created_at_ms DESC, id"
     ))
     .bind(patient_id)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
 /// Documents that have content, in id order, `limit` at a time after `after_id`: the
 /// integrity check, key rotation and orphan sweep walk the whole table this way.
-pub async fn with_content_page<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn with_content_page(
+    ex: impl Into<Ex<'_>>,
     after_id: &str,
     limit: i64,
 ) -> Result<Vec<DocumentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM documents WHERE object_key IS NOT NULL AND id > $1 \
          ORDER BY id LIMIT $2"
     ))
     .bind(after_id)
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
-pub async fn set_wrapped_key<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn set_wrapped_key(
+    ex: impl Into<Ex<'_>>,
+    id: &DocumentId,
     wrapped_key: &[u8],
     key_id: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE documents SET wrapped_key = $1, key_id = $2 WHERE id = $3")
-        .bind(wrapped_key.to_vec())
+    Query::new("UPDATE documents SET wrapped_key = $1, key_id = $2 WHERE id = $3")
+        .bind(wrapped_key)
         .bind(key_id)
         .bind(id)
         .execute(ex)
@@ -180,11 +183,11 @@ pub async fn set_wrapped_key<'e, E: Executor<'e, Database = Any>>(
 
 /// Whether some row (a document or an identity file) references this vault object (used
 /// before deleting an apparent orphan).
-pub async fn object_is_referenced<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn object_is_referenced(
+    ex: impl Into<Ex<'_>>,
     object_key: &str,
 ) -> Result<bool, StoreError> {
-    let row: Option<(i64,)> = sqlx::query_as(
+    let row: Option<(i64,)> = Query::new(
         "SELECT 1 FROM documents WHERE object_key = $1 \
          UNION ALL SELECT 1 FROM identity_files WHERE object_key = $1",
     )
@@ -195,10 +198,8 @@ pub async fn object_is_referenced<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Master key ids still wrapping some data key (of a document or an identity file).
-pub async fn key_ids_in_use<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+pub async fn key_ids_in_use(ex: impl Into<Ex<'_>>) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = Query::new(
         "SELECT DISTINCT key_id FROM documents WHERE key_id IS NOT NULL \
              UNION SELECT DISTINCT key_id FROM identity_files",
     )
@@ -214,93 +215,92 @@ pub struct DocumentFilter {
     pub class_code: Option<String>,
     pub act_date_from: Option<String>,
     pub act_date_to: Option<String>,
-    pub author_account_id: Option<String>,
-    pub author_structure_id: Option<String>,
+    pub author_account_id: Option<AccountId>,
+    pub author_structure_id: Option<StructureId>,
 }
 
 /// Current documents of a patient matching `f`, newest act first (visibility is filtered by
 /// the caller, with the policy, before paginating).
-pub async fn search<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn search(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
     f: &DocumentFilter,
 ) -> Result<Vec<DocumentRow>, StoreError> {
-    let mut sql =
-        format!("SELECT {COLUMNS} FROM documents WHERE patient_id = $1 AND status = 'current'");
+    let mut q = Query::new(format!(
+        "SELECT {COLUMNS} FROM documents WHERE patient_id = $1 AND status = 'current'"
+    ))
+    .bind(patient_id);
     let clauses = [
-        ("type_code =", &f.type_code),
-        ("class_code =", &f.class_code),
-        ("act_date >=", &f.act_date_from),
-        ("act_date <=", &f.act_date_to),
-        ("author_account_id =", &f.author_account_id),
-        ("author_structure_id =", &f.author_structure_id),
+        ("type_code =", f.type_code.as_deref()),
+        ("class_code =", f.class_code.as_deref()),
+        ("act_date >=", f.act_date_from.as_deref()),
+        ("act_date <=", f.act_date_to.as_deref()),
+        (
+            "author_account_id =",
+            f.author_account_id.as_ref().map(AccountId::as_str),
+        ),
+        (
+            "author_structure_id =",
+            f.author_structure_id.as_ref().map(StructureId::as_str),
+        ),
     ];
-    let mut binds: Vec<&str> = Vec::new();
     for (clause, value) in clauses {
         if let Some(v) = value {
-            binds.push(v.as_str());
-            sql.push_str(&format!(" AND {clause} ${}", binds.len() + 1));
+            q.push(v);
+            q.push_sql(&format!(" AND {clause} ${}", q.len()));
         }
     }
-    sql.push_str(" ORDER BY act_date DESC, created_at_ms DESC, id");
-    let mut q = sqlx::query(&sql).bind(patient_id);
-    for b in binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    q.push_sql(" ORDER BY act_date DESC, created_at_ms DESC, id");
+    q.fetch_all(ex).await
 }
 
 /// Marks a current version superseded by a new one; false if it was no longer current.
-pub async fn mark_superseded<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+pub async fn mark_superseded(ex: impl Into<Ex<'_>>, id: &DocumentId) -> Result<bool, StoreError> {
+    let done = Query::new(
         "UPDATE documents SET status = 'superseded' WHERE id = $1 AND status = 'current'",
     )
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Marks a document deleted and forgets where its content was; the caller erases the object
 /// after the commit. Returns the content reference it had, or `None` if already deleted.
 pub async fn mark_deleted(
     tx: &mut crate::Tx,
-    id: &str,
+    id: &DocumentId,
 ) -> Result<Option<Option<ContentRef>>, StoreError> {
-    let Some(before) = by_id(&mut **tx, id).await? else {
+    let Some(before) = by_id(&mut *tx, id).await? else {
         return Ok(None);
     };
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE documents SET status = 'deleted', object_key = NULL, wrapped_key = NULL, \
          key_id = NULL WHERE id = $1 AND status <> 'deleted'",
     )
     .bind(id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
-    Ok((done.rows_affected() == 1).then_some(before.content))
+    Ok((done == 1).then_some(before.content))
 }
 
 /// Masks or unmasks a document from professionals. `by` is the account that did it;
 /// `at_patient_request` is true when a professional masked at the patient's request.
-pub async fn set_masked<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn set_masked(
+    ex: impl Into<Ex<'_>>,
+    id: &DocumentId,
     masked: bool,
-    by: &str,
+    by: &AccountId,
     at_patient_request: bool,
     at_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "UPDATE documents SET confidential = $1, masked_by = $2, masked_at_patient_request = $3, \
          masked_at_ms = $4 WHERE id = $5",
     )
-    .bind(flag(masked))
+    .bind(masked)
     .bind(masked.then_some(by))
-    .bind(flag(masked && at_patient_request))
+    .bind(masked && at_patient_request)
     .bind(masked.then_some(at_ms))
     .bind(id)
     .execute(ex)
@@ -309,13 +309,13 @@ pub async fn set_masked<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Masks every current document of a record from professionals; returns how many changed.
-pub async fn mask_all<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
-    by: &str,
+pub async fn mask_all(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    by: &AccountId,
     at_ms: i64,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE documents SET confidential = 1, masked_by = $1, masked_at_patient_request = 0, \
          masked_at_ms = $2 WHERE patient_id = $3 AND status = 'current' AND confidential = 0",
     )
@@ -324,16 +324,16 @@ pub async fn mask_all<'e, E: Executor<'e, Database = Any>>(
     .bind(patient_id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
-pub async fn set_hidden_from_patient<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn set_hidden_from_patient(
+    ex: impl Into<Ex<'_>>,
+    id: &DocumentId,
     hidden: bool,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE documents SET hidden_from_patient = $1 WHERE id = $2")
-        .bind(flag(hidden))
+    Query::new("UPDATE documents SET hidden_from_patient = $1 WHERE id = $2")
+        .bind(hidden)
         .bind(id)
         .execute(ex)
         .await?;
@@ -341,40 +341,37 @@ pub async fn set_hidden_from_patient<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Who masked a document and whether it was at the patient's request.
-pub async fn masking<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<Option<(Option<String>, bool)>, StoreError> {
-    let row: Option<(Option<String>, i64)> =
-        sqlx::query_as("SELECT masked_by, masked_at_patient_request FROM documents WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ex)
-            .await?;
-    Ok(row.map(|(by, req)| (by, req != 0)))
+pub async fn masking(
+    ex: impl Into<Ex<'_>>,
+    id: &DocumentId,
+) -> Result<Option<(Option<AccountId>, bool)>, StoreError> {
+    Query::new("SELECT masked_by, masked_at_patient_request FROM documents WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
 }
 
 /// Every document row of a patient, whatever its status (export, erasure).
-pub async fn all_for_patient<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn all_for_patient(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
 ) -> Result<Vec<DocumentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM documents WHERE patient_id = $1 ORDER BY created_at_ms, id"
     ))
     .bind(patient_id)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
 /// Deletes every document row of a patient (the vault objects are the caller's job).
-pub async fn delete_all_for_patient<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn delete_all_for_patient(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM documents WHERE patient_id = $1")
+    let done = Query::new("DELETE FROM documents WHERE patient_id = $1")
         .bind(patient_id)
         .execute(ex)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }

@@ -1,20 +1,20 @@
 //! Queues for support: self-enrolments waiting for identity verification, and creations by a
 //! professional held because of a near match with an existing record.
 
-use crate::StoreError;
-use sqlx::{Any, Executor, Row};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, EnrolmentState, PatientId, ReviewStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnrolmentRequestRow {
     pub id: String,
-    pub patient_id: Option<String>,
-    pub account_id: String,
+    pub patient_id: Option<PatientId>,
+    pub account_id: AccountId,
     pub status_token_hash: String,
-    /// `pending`, `validated` or `rejected`.
-    pub status: String,
-    pub near_match_patient_id: Option<String>,
+    pub status: EnrolmentState,
+    pub near_match_patient_id: Option<PatientId>,
     pub reason: Option<String>,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<AccountId>,
     pub decided_at_ms: Option<i64>,
     pub submitted_at_ms: i64,
 }
@@ -22,11 +22,11 @@ pub struct EnrolmentRequestRow {
 const REQUEST_COLUMNS: &str = "id, patient_id, account_id, status_token_hash, status, \
      near_match_patient_id, reason, decided_by, decided_at_ms, submitted_at_ms";
 
-pub async fn insert_request<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn insert_request(
+    ex: impl Into<Ex<'_>>,
     r: &EnrolmentRequestRow,
 ) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+    Query::new(format!(
         "INSERT INTO enrolment_requests ({REQUEST_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
          $8, $9, $10)"
     ))
@@ -34,7 +34,7 @@ pub async fn insert_request<'e, E: Executor<'e, Database = Any>>(
     .bind(&r.patient_id)
     .bind(&r.account_id)
     .bind(&r.status_token_hash)
-    .bind(&r.status)
+    .bind(r.status)
     .bind(&r.near_match_patient_id)
     .bind(&r.reason)
     .bind(&r.decided_by)
@@ -45,77 +45,77 @@ pub async fn insert_request<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-fn request_from_row(r: &sqlx::any::AnyRow) -> Result<EnrolmentRequestRow, StoreError> {
-    Ok(EnrolmentRequestRow {
-        id: r.try_get(0)?,
-        patient_id: r.try_get(1)?,
-        account_id: r.try_get(2)?,
-        status_token_hash: r.try_get(3)?,
-        status: r.try_get(4)?,
-        near_match_patient_id: r.try_get(5)?,
-        reason: r.try_get(6)?,
-        decided_by: r.try_get(7)?,
-        decided_at_ms: r.try_get(8)?,
-        submitted_at_ms: r.try_get(9)?,
-    })
+impl FromRow for EnrolmentRequestRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            account_id: r.get(2)?,
+            status_token_hash: r.get(3)?,
+            status: r.get(4)?,
+            near_match_patient_id: r.get(5)?,
+            reason: r.get(6)?,
+            decided_by: r.get(7)?,
+            decided_at_ms: r.get(8)?,
+            submitted_at_ms: r.get(9)?,
+        })
+    }
 }
 
-async fn request_where<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+async fn request_where(
+    ex: impl Into<Ex<'_>>,
     column: &str,
     value: &str,
 ) -> Result<Option<EnrolmentRequestRow>, StoreError> {
-    let row = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {REQUEST_COLUMNS} FROM enrolment_requests WHERE {column} = $1"
     ))
     .bind(value)
     .fetch_optional(ex)
-    .await?;
-    row.as_ref().map(request_from_row).transpose()
+    .await
 }
 
-pub async fn request_by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn request_by_id(
+    ex: impl Into<Ex<'_>>,
     id: &str,
 ) -> Result<Option<EnrolmentRequestRow>, StoreError> {
     request_where(ex, "id", id).await
 }
 
-pub async fn request_by_token_hash<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn request_by_token_hash(
+    ex: impl Into<Ex<'_>>,
     token_hash: &str,
 ) -> Result<Option<EnrolmentRequestRow>, StoreError> {
     request_where(ex, "status_token_hash", token_hash).await
 }
 
 /// Requests in `status`, oldest first.
-pub async fn requests_with_status<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    status: &str,
+pub async fn requests_with_status(
+    ex: impl Into<Ex<'_>>,
+    status: EnrolmentState,
     limit: i64,
 ) -> Result<Vec<EnrolmentRequestRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {REQUEST_COLUMNS} FROM enrolment_requests WHERE status = $1 \
          ORDER BY submitted_at_ms, id LIMIT $2"
     ))
     .bind(status)
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(request_from_row).collect()
+    .await
 }
 
 /// Decides a pending request (compare-and-set: false if it was already decided).
-pub async fn decide_request<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn decide_request(
+    ex: impl Into<Ex<'_>>,
     id: &str,
-    status: &str,
+    status: EnrolmentState,
     reason: Option<&str>,
-    decided_by: &str,
+    decided_by: &AccountId,
     at_ms: i64,
     keep_patient: bool,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE enrolment_requests SET status = $1, reason = $2, decided_by = $3, \
          decided_at_ms = $4, patient_id = CASE WHEN $5 = 1 THEN patient_id ELSE NULL END \
          WHERE id = $6 AND status = 'pending'",
@@ -124,38 +124,34 @@ pub async fn decide_request<'e, E: Executor<'e, Database = Any>>(
     .bind(reason)
     .bind(decided_by)
     .bind(at_ms)
-    .bind(i64::from(keep_patient))
+    .bind(keep_patient)
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentityReviewRow {
     pub id: String,
-    pub submitted_by: String,
+    pub submitted_by: AccountId,
     /// JSON of the submission (identity as entered, contact, care team, attestations).
     pub submission: String,
-    pub candidate_patient_id: Option<String>,
+    pub candidate_patient_id: Option<PatientId>,
     pub match_reason: String,
-    /// `pending`, `approved` or `rejected`.
-    pub status: String,
-    pub decided_by: Option<String>,
+    pub status: ReviewStatus,
+    pub decided_by: Option<AccountId>,
     pub decided_at_ms: Option<i64>,
     pub decision_note: Option<String>,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<PatientId>,
     pub submitted_at_ms: i64,
 }
 
 const REVIEW_COLUMNS: &str = "id, submitted_by, submission, candidate_patient_id, match_reason, \
      status, decided_by, decided_at_ms, decision_note, patient_id, submitted_at_ms";
 
-pub async fn insert_review<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    r: &IdentityReviewRow,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+pub async fn insert_review(ex: impl Into<Ex<'_>>, r: &IdentityReviewRow) -> Result<(), StoreError> {
+    Query::new(format!(
         "INSERT INTO identity_reviews ({REVIEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
          $8, $9, $10, $11)"
     ))
@@ -164,7 +160,7 @@ pub async fn insert_review<'e, E: Executor<'e, Database = Any>>(
     .bind(&r.submission)
     .bind(&r.candidate_patient_id)
     .bind(&r.match_reason)
-    .bind(&r.status)
+    .bind(r.status)
     .bind(&r.decided_by)
     .bind(r.decided_at_ms)
     .bind(&r.decision_note)
@@ -175,62 +171,62 @@ pub async fn insert_review<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-fn review_from_row(r: &sqlx::any::AnyRow) -> Result<IdentityReviewRow, StoreError> {
-    Ok(IdentityReviewRow {
-        id: r.try_get(0)?,
-        submitted_by: r.try_get(1)?,
-        submission: r.try_get(2)?,
-        candidate_patient_id: r.try_get(3)?,
-        match_reason: r.try_get(4)?,
-        status: r.try_get(5)?,
-        decided_by: r.try_get(6)?,
-        decided_at_ms: r.try_get(7)?,
-        decision_note: r.try_get(8)?,
-        patient_id: r.try_get(9)?,
-        submitted_at_ms: r.try_get(10)?,
-    })
+impl FromRow for IdentityReviewRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            submitted_by: r.get(1)?,
+            submission: r.get(2)?,
+            candidate_patient_id: r.get(3)?,
+            match_reason: r.get(4)?,
+            status: r.get(5)?,
+            decided_by: r.get(6)?,
+            decided_at_ms: r.get(7)?,
+            decision_note: r.get(8)?,
+            patient_id: r.get(9)?,
+            submitted_at_ms: r.get(10)?,
+        })
+    }
 }
 
-pub async fn review_by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn review_by_id(
+    ex: impl Into<Ex<'_>>,
     id: &str,
 ) -> Result<Option<IdentityReviewRow>, StoreError> {
-    let row = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {REVIEW_COLUMNS} FROM identity_reviews WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(ex)
-    .await?;
-    row.as_ref().map(review_from_row).transpose()
+    .await
 }
 
-pub async fn reviews_with_status<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    status: &str,
+pub async fn reviews_with_status(
+    ex: impl Into<Ex<'_>>,
+    status: ReviewStatus,
     limit: i64,
 ) -> Result<Vec<IdentityReviewRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {REVIEW_COLUMNS} FROM identity_reviews WHERE status = $1 \
          ORDER BY submitted_at_ms, id LIMIT $2"
     ))
     .bind(status)
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(review_from_row).collect()
+    .await
 }
 
 /// Decides a pending review (compare-and-set).
-pub async fn decide_review<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn decide_review(
+    ex: impl Into<Ex<'_>>,
     id: &str,
-    status: &str,
+    status: ReviewStatus,
     note: Option<&str>,
-    decided_by: &str,
-    patient_id: Option<&str>,
+    decided_by: &AccountId,
+    patient_id: Option<&PatientId>,
     at_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE identity_reviews SET status = $1, decision_note = $2, decided_by = $3, \
          patient_id = $4, decided_at_ms = $5 WHERE id = $6 AND status = 'pending'",
     )
@@ -242,15 +238,15 @@ pub async fn decide_review<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Forgets the personal data of a review once it is rejected (the decision stays).
-pub async fn clear_review_submission<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn clear_review_submission(
+    ex: impl Into<Ex<'_>>,
     review_id: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE identity_reviews SET submission = '{}' WHERE id = $1")
+    Query::new("UPDATE identity_reviews SET submission = '{}' WHERE id = $1")
         .bind(review_id)
         .execute(ex)
         .await?;

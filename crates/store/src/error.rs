@@ -10,7 +10,7 @@ pub enum StoreError {
     Migration {
         name: String,
         #[source]
-        source: sqlx::Error,
+        source: Box<StoreError>,
     },
     #[error("the database schema is at version {found}, newer than this program knows ({known}); upgrade mds")]
     SchemaTooNew { found: i64, known: i64 },
@@ -19,7 +19,9 @@ pub enum StoreError {
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Sql(#[source] sqlx::Error),
+    Sqlite(#[source] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[source] sqlx::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -29,6 +31,19 @@ impl From<sqlx::Error> for StoreError {
                 return Self::Conflict(db.message().to_owned());
             }
         }
-        Self::Sql(e)
+        Self::Postgres(e)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, message) = &e {
+            let unique = f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY;
+            if unique {
+                return Self::Conflict(message.clone().unwrap_or_else(|| f.to_string()));
+            }
+        }
+        Self::Sqlite(e)
     }
 }

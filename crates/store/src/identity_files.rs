@@ -2,18 +2,18 @@
 //! consent forms. Rows reference vault objects like documents do; they are not medical
 //! content and never appear in a record's document list.
 
-use crate::StoreError;
-use sqlx::{Any, Executor, Row};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{FileOwnerKind, FilePurpose, Format};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentityFileRow {
     pub id: String,
-    /// `patient`, `enrolment` or `review`.
-    pub owner_kind: String,
+    pub owner_kind: FileOwnerKind,
+    /// The patient, enrolment request or review id.
     pub owner_id: String,
-    /// `identity_document`, `cafat_card` or `consent_form`.
-    pub purpose: String,
-    pub format: String,
+    pub purpose: FilePurpose,
+    pub format: Format,
     pub size_bytes: i64,
     pub sha256: String,
     pub object_key: String,
@@ -25,23 +25,20 @@ pub struct IdentityFileRow {
 const COLUMNS: &str = "id, owner_kind, owner_id, purpose, format, size_bytes, sha256, object_key, \
      wrapped_key, key_id, created_at_ms";
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    f: &IdentityFileRow,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+pub async fn insert(ex: impl Into<Ex<'_>>, f: &IdentityFileRow) -> Result<(), StoreError> {
+    Query::new(format!(
         "INSERT INTO identity_files ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
          $10, $11)"
     ))
     .bind(&f.id)
-    .bind(&f.owner_kind)
+    .bind(f.owner_kind)
     .bind(&f.owner_id)
-    .bind(&f.purpose)
-    .bind(&f.format)
+    .bind(f.purpose)
+    .bind(f.format)
     .bind(f.size_bytes)
     .bind(&f.sha256)
     .bind(&f.object_key)
-    .bind(f.wrapped_key.clone())
+    .bind(&f.wrapped_key)
     .bind(&f.key_id)
     .bind(f.created_at_ms)
     .execute(ex)
@@ -49,58 +46,59 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<IdentityFileRow, StoreError> {
-    Ok(IdentityFileRow {
-        id: r.try_get(0)?,
-        owner_kind: r.try_get(1)?,
-        owner_id: r.try_get(2)?,
-        purpose: r.try_get(3)?,
-        format: r.try_get(4)?,
-        size_bytes: r.try_get(5)?,
-        sha256: r.try_get(6)?,
-        object_key: r.try_get(7)?,
-        wrapped_key: r.try_get(8)?,
-        key_id: r.try_get(9)?,
-        created_at_ms: r.try_get(10)?,
-    })
+impl FromRow for IdentityFileRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            owner_kind: r.get(1)?,
+            owner_id: r.get(2)?,
+            purpose: r.get(3)?,
+            format: r.get(4)?,
+            size_bytes: r.get(5)?,
+            sha256: r.get(6)?,
+            object_key: r.get(7)?,
+            wrapped_key: r.get(8)?,
+            key_id: r.get(9)?,
+            created_at_ms: r.get(10)?,
+        })
+    }
 }
 
-pub async fn for_owner<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    owner_kind: &str,
+pub async fn for_owner(
+    ex: impl Into<Ex<'_>>,
+    owner_kind: FileOwnerKind,
     owner_id: &str,
 ) -> Result<Vec<IdentityFileRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM identity_files WHERE owner_kind = $1 AND owner_id = $2 \
          ORDER BY created_at_ms, id"
     ))
     .bind(owner_kind)
     .bind(owner_id)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
-pub async fn delete_for_owner<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    owner_kind: &str,
+pub async fn delete_for_owner(
+    ex: impl Into<Ex<'_>>,
+    owner_kind: FileOwnerKind,
     owner_id: &str,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM identity_files WHERE owner_kind = $1 AND owner_id = $2")
+    let done = Query::new("DELETE FROM identity_files WHERE owner_kind = $1 AND owner_id = $2")
         .bind(owner_kind)
         .bind(owner_id)
         .execute(ex)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 /// Moves files to another owner (scans kept after validation follow the record).
-pub async fn reassign<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    from: (&str, &str),
-    to: (&str, &str),
+pub async fn reassign(
+    ex: impl Into<Ex<'_>>,
+    from: (FileOwnerKind, &str),
+    to: (FileOwnerKind, &str),
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE identity_files SET owner_kind = $1, owner_id = $2 \
          WHERE owner_kind = $3 AND owner_id = $4",
     )
@@ -110,33 +108,32 @@ pub async fn reassign<'e, E: Executor<'e, Database = Any>>(
     .bind(from.1)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 /// Every identity file in id order, `limit` at a time after `after_id` (key rotation).
-pub async fn page<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn page(
+    ex: impl Into<Ex<'_>>,
     after_id: &str,
     limit: i64,
 ) -> Result<Vec<IdentityFileRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM identity_files WHERE id > $1 ORDER BY id LIMIT $2"
     ))
     .bind(after_id)
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(from_row).collect()
+    .await
 }
 
-pub async fn set_wrapped_key<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn set_wrapped_key(
+    ex: impl Into<Ex<'_>>,
     id: &str,
     wrapped_key: &[u8],
     key_id: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE identity_files SET wrapped_key = $1, key_id = $2 WHERE id = $3")
-        .bind(wrapped_key.to_vec())
+    Query::new("UPDATE identity_files SET wrapped_key = $1, key_id = $2 WHERE id = $3")
+        .bind(wrapped_key)
         .bind(key_id)
         .bind(id)
         .execute(ex)

@@ -1,12 +1,15 @@
 //! One storage layer over SQLite and PostgreSQL, chosen by the database URL.
 //!
 //! SQL is written once (with `$n` placeholders, BIGINT milliseconds and 0/1 booleans) and run
-//! through sqlx's `Any` driver; only the migrations differ per backend. This crate knows rows,
-//! not rules: it never decides who may see what (that is `mds-policy`, called by `mds-app`).
+//! through [`sql::Query`] on rusqlite (SQLite) or sqlx's `PgPool` (PostgreSQL); only the
+//! migrations differ per backend. Rows are decoded here into domain types. This crate knows
+//! rows, not rules: it never decides who may see what (that is `mds-policy`, called by
+//! `mds-app`).
 
 mod db;
 mod error;
 mod migrate;
+pub mod sql;
 
 pub mod accounts;
 pub mod care_team;
@@ -26,12 +29,10 @@ pub mod timers;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
+pub use migrate::names as migration_names;
+pub use sql::{Ex, Query};
 
 /// A fresh random identifier for a new row (UUID v4, canonical lowercase text).
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-pub(crate) fn flag(b: bool) -> i64 {
-    i64::from(b)
 }

@@ -2,6 +2,7 @@
 //! applied versions are recorded in `schema_migrations` with a checksum so that an edited,
 //! already-applied migration is detected instead of silently diverging.
 
+use crate::sql::Query;
 use crate::{Backend, Db, StoreError};
 use sha2_free::checksum;
 
@@ -93,15 +94,14 @@ pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
         Backend::Postgres => POSTGRES,
     };
     let known = migrations.last().map_or(0, |m| m.version);
-    sqlx::query(
+    db.execute_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
     )
-    .execute(db.pool())
     .await?;
     let applied: Vec<(i64, String)> =
-        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
-            .fetch_all(db.pool())
+        Query::new("SELECT version, checksum FROM schema_migrations ORDER BY version")
+            .fetch_all(db)
             .await?;
     if let Some((found, _)) = applied.iter().find(|(v, _)| *v > known) {
         return Err(StoreError::SchemaTooNew {
@@ -121,23 +121,39 @@ pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
             }
             None => {}
         }
-        let fail = |source| StoreError::Migration {
-            name: m.name.to_owned(),
-            source,
-        };
-        let mut tx = db.pool().begin().await.map_err(fail)?;
-        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(fail)?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(sum)
-            .execute(&mut *tx)
+        apply(db, m, &sum)
             .await
-            .map_err(fail)?;
-        tx.commit().await.map_err(fail)?;
+            .map_err(|e| StoreError::Migration {
+                name: m.name.to_owned(),
+                source: Box::new(e),
+            })?;
         tracing::info!(migration = m.name, "applied migration");
     }
     Ok(())
+}
+
+/// Applies one migration and records it, in one transaction.
+async fn apply(db: &Db, m: &Migration, sum: &str) -> Result<(), StoreError> {
+    let mut tx = db.begin_schema().await?;
+    tx.execute_script(m.sql).await?;
+    Query::new("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
+        .bind(m.version)
+        .bind(m.name)
+        .bind(sum)
+        .execute(&mut tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The migration names of each backend, in order (both lists must match).
+pub fn names(backend: Backend) -> Vec<&'static str> {
+    match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    }
+    .iter()
+    .map(|m| m.name)
+    .collect()
 }
 
 /// FNV-1a is enough to notice an edited migration; it is not a security boundary.

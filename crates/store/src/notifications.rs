@@ -2,26 +2,36 @@
 //! professional) pairs already notified of a first access. Rows, not rules: which kinds may be
 //! switched off and what the texts say is decided by `mds-app`.
 
-use crate::{flag, StoreError};
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, PatientId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotificationRow {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
+    /// A notification kind of `mds-app` (its stable text).
     pub kind: String,
     pub text: String,
     pub created_at_ms: i64,
     pub read_at_ms: Option<i64>,
 }
 
-type Tuple = (String, String, String, String, i64, Option<i64>);
+impl FromRow for NotificationRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            account_id: r.get(1)?,
+            kind: r.get(2)?,
+            text: r.get(3)?,
+            created_at_ms: r.get(4)?,
+            read_at_ms: r.get(5)?,
+        })
+    }
+}
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    n: &NotificationRow,
-) -> Result<(), StoreError> {
-    sqlx::query(
+pub async fn insert(ex: impl Into<Ex<'_>>, n: &NotificationRow) -> Result<(), StoreError> {
+    Query::new(
         "INSERT INTO notifications (id, account_id, kind, text, created_at_ms, read_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -37,43 +47,32 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// A page of an account's notifications, newest first.
-pub async fn for_account<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn for_account(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
     unread_only: bool,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<NotificationRow>, StoreError> {
-    let rows: Vec<Tuple> = sqlx::query_as(
+    Query::new(
         "SELECT id, account_id, kind, text, created_at_ms, read_at_ms FROM notifications \
          WHERE account_id = $1 AND ($2 = 0 OR read_at_ms IS NULL) \
          ORDER BY created_at_ms DESC, id LIMIT $3 OFFSET $4",
     )
     .bind(account_id)
-    .bind(flag(unread_only))
+    .bind(unread_only)
     .bind(limit)
     .bind(offset)
     .fetch_all(ex)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| NotificationRow {
-            id: t.0,
-            account_id: t.1,
-            kind: t.2,
-            text: t.3,
-            created_at_ms: t.4,
-            read_at_ms: t.5,
-        })
-        .collect())
+    .await
 }
 
 /// `(all, unread)` notifications of an account.
-pub async fn counts<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn counts(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
 ) -> Result<(i64, i64), StoreError> {
-    let row: (i64, i64) = sqlx::query_as(
+    let row: (i64, i64) = Query::new(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN read_at_ms IS NULL THEN 1 ELSE 0 END), 0) \
          FROM notifications WHERE account_id = $1",
     )
@@ -85,13 +84,13 @@ pub async fn counts<'e, E: Executor<'e, Database = Any>>(
 
 /// Marks one notification of the account read; false if unknown, another account's, or
 /// already read.
-pub async fn mark_read<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn mark_read(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
     id: &str,
     at_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE notifications SET read_at_ms = $1 \
          WHERE id = $2 AND account_id = $3 AND read_at_ms IS NULL",
     )
@@ -100,16 +99,16 @@ pub async fn mark_read<'e, E: Executor<'e, Database = Any>>(
     .bind(account_id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
-pub async fn exists<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn exists(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
     id: &str,
 ) -> Result<bool, StoreError> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM notifications WHERE id = $1 AND account_id = $2")
+        Query::new("SELECT 1 FROM notifications WHERE id = $1 AND account_id = $2")
             .bind(id)
             .bind(account_id)
             .fetch_optional(ex)
@@ -118,47 +117,49 @@ pub async fn exists<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Removes every notification and preference of an account (erasure).
-pub async fn delete_for_account(tx: &mut crate::Tx, account_id: &str) -> Result<u64, StoreError> {
+pub async fn delete_for_account(
+    tx: &mut crate::Tx,
+    account_id: &AccountId,
+) -> Result<u64, StoreError> {
     let mut removed = 0;
     for table in ["notifications", "notification_preferences"] {
-        let done = sqlx::query(&format!("DELETE FROM {table} WHERE account_id = $1"))
+        let done = Query::new(format!("DELETE FROM {table} WHERE account_id = $1"))
             .bind(account_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
-        removed += done.rows_affected();
+        removed += done;
     }
     Ok(removed)
 }
 
 /// The e-mail choices an account made, `(kind, email)`; kinds never chosen are absent.
-pub async fn preferences<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn preferences(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
 ) -> Result<Vec<(String, bool)>, StoreError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+    Query::new(
         "SELECT kind, email FROM notification_preferences WHERE account_id = $1 ORDER BY kind",
     )
     .bind(account_id)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(|(k, e)| (k, e != 0)).collect())
+    .await
 }
 
-pub async fn set_preference<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn set_preference(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
     kind: &str,
     email: bool,
     at_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO notification_preferences (account_id, kind, email, updated_at_ms) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, kind) DO UPDATE SET \
          email = excluded.email, updated_at_ms = excluded.updated_at_ms",
     )
     .bind(account_id)
     .bind(kind)
-    .bind(flag(email))
+    .bind(email)
     .bind(at_ms)
     .execute(ex)
     .await?;
@@ -166,12 +167,12 @@ pub async fn set_preference<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Whether the professional already accessed the record (and the patient was told).
-pub async fn has_first_access<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
-    professional_account_id: &str,
+pub async fn has_first_access(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    professional_account_id: &AccountId,
 ) -> Result<bool, StoreError> {
-    let row: Option<(i64,)> = sqlx::query_as(
+    let row: Option<(i64,)> = Query::new(
         "SELECT 1 FROM first_accesses WHERE patient_id = $1 AND professional_account_id = $2",
     )
     .bind(patient_id)
@@ -182,13 +183,13 @@ pub async fn has_first_access<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Records the first access of a pair; false if another request recorded it first.
-pub async fn add_first_access<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
-    professional_account_id: &str,
+pub async fn add_first_access(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    professional_account_id: &AccountId,
     at_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "INSERT INTO first_accesses (patient_id, professional_account_id, first_at_ms) \
          VALUES ($1, $2, $3) ON CONFLICT (patient_id, professional_account_id) DO NOTHING",
     )
@@ -197,18 +198,21 @@ pub async fn add_first_access<'e, E: Executor<'e, Database = Any>>(
     .bind(at_ms)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Removes the first-access pairs and timers of a record (erasure).
-pub async fn delete_for_patient(tx: &mut crate::Tx, patient_id: &str) -> Result<u64, StoreError> {
+pub async fn delete_for_patient(
+    tx: &mut crate::Tx,
+    patient_id: &PatientId,
+) -> Result<u64, StoreError> {
     let mut removed = 0;
     for table in ["first_accesses", "timers"] {
-        let done = sqlx::query(&format!("DELETE FROM {table} WHERE patient_id = $1"))
+        let done = Query::new(format!("DELETE FROM {table} WHERE patient_id = $1"))
             .bind(patient_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
-        removed += done.rows_affected();
+        removed += done;
     }
     Ok(removed)
 }

@@ -1,13 +1,14 @@
 //! Patient records: identity traits (as entered and normalised), identity status and record
 //! state. Validation of the traits happens in `mds-domain` before anything reaches here.
 
-use crate::StoreError;
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, AccountState, IdentityStatus, PatientId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatientRow {
-    pub id: String,
-    pub account_id: Option<String>,
+    pub id: PatientId,
+    pub account_id: Option<AccountId>,
     pub cafat_number: String,
     pub birth_name: String,
     pub birth_name_norm: String,
@@ -16,13 +17,14 @@ pub struct PatientRow {
     pub first_names_norm: String,
     /// ISO 8601 date, `YYYY-MM-DD`.
     pub birth_date: String,
+    /// `F`, `M` or `I` (empty once the record is erased).
     pub sex: String,
     pub birth_place: String,
-    pub identity_status: String,
-    pub validated_by: Option<String>,
+    pub identity_status: IdentityStatus,
+    pub validated_by: Option<AccountId>,
     pub validated_how: Option<String>,
     pub validated_at_ms: Option<i64>,
-    pub record_state: String,
+    pub record_state: AccountState,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub died_on: Option<String>,
@@ -33,11 +35,8 @@ const COLUMNS: &str = "id, account_id, cafat_number, birth_name, birth_name_norm
      first_names_norm, birth_date, sex, birth_place, identity_status, validated_by, \
      validated_how, validated_at_ms, record_state, email, phone, died_on, created_at_ms";
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    p: &PatientRow,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+pub async fn insert(ex: impl Into<Ex<'_>>, p: &PatientRow) -> Result<(), StoreError> {
+    Query::new(format!(
         "INSERT INTO patients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
          $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ))
@@ -51,11 +50,11 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .bind(&p.birth_date)
     .bind(&p.sex)
     .bind(&p.birth_place)
-    .bind(&p.identity_status)
+    .bind(p.identity_status)
     .bind(&p.validated_by)
     .bind(&p.validated_how)
     .bind(p.validated_at_ms)
-    .bind(&p.record_state)
+    .bind(p.record_state)
     .bind(&p.email)
     .bind(&p.phone)
     .bind(&p.died_on)
@@ -65,66 +64,43 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-async fn one<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+async fn one(
+    ex: impl Into<Ex<'_>>,
     column: &str,
     value: &str,
 ) -> Result<Option<PatientRow>, StoreError> {
-    use sqlx::Row;
-    let row = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM patients WHERE {column} = $1"
     ))
     .bind(value)
     .fetch_optional(ex)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(PatientRow {
-        id: r.try_get(0)?,
-        account_id: r.try_get(1)?,
-        cafat_number: r.try_get(2)?,
-        birth_name: r.try_get(3)?,
-        birth_name_norm: r.try_get(4)?,
-        first_names: r.try_get(5)?,
-        first_names_norm: r.try_get(6)?,
-        birth_date: r.try_get(7)?,
-        sex: r.try_get(8)?,
-        birth_place: r.try_get(9)?,
-        identity_status: r.try_get(10)?,
-        validated_by: r.try_get(11)?,
-        validated_how: r.try_get(12)?,
-        validated_at_ms: r.try_get(13)?,
-        record_state: r.try_get(14)?,
-        email: r.try_get(15)?,
-        phone: r.try_get(16)?,
-        died_on: r.try_get(17)?,
-        created_at_ms: r.try_get(18)?,
-    }))
+    .await
 }
 
-pub async fn by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn by_id(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
 ) -> Result<Option<PatientRow>, StoreError> {
-    one(ex, "id", id).await
+    one(ex, "id", id.as_str()).await
 }
 
-pub async fn by_cafat<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn by_cafat(
+    ex: impl Into<Ex<'_>>,
     cafat_number: &str,
 ) -> Result<Option<PatientRow>, StoreError> {
     one(ex, "cafat_number", cafat_number).await
 }
 
-pub async fn by_account<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn by_account(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
 ) -> Result<Option<PatientRow>, StoreError> {
-    one(ex, "account_id", account_id).await
+    one(ex, "account_id", account_id.as_str()).await
 }
 
 /// The exact duplicate of the five normalized traits, if any.
-pub async fn by_traits<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn by_traits(
+    ex: impl Into<Ex<'_>>,
     key: &TraitsKey<'_>,
 ) -> Result<Option<PatientRow>, StoreError> {
     let rows = select_where(
@@ -155,8 +131,8 @@ pub struct TraitsKey<'a> {
 }
 
 /// Records with this birth date and sex: the candidates of a near-match comparison.
-pub async fn by_birth<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn by_birth(
+    ex: impl Into<Ex<'_>>,
     birth_date: &str,
     sex: &str,
     limit: i64,
@@ -171,8 +147,8 @@ pub async fn by_birth<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Records with this normalized birth name, birth date and sex (patient search by traits).
-pub async fn by_name_and_birth<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn by_name_and_birth(
+    ex: impl Into<Ex<'_>>,
     birth_name_norm: &str,
     birth_date: &str,
     sex: &str,
@@ -187,8 +163,8 @@ pub async fn by_name_and_birth<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-async fn select_where<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+async fn select_where(
+    ex: impl Into<Ex<'_>>,
     condition: &str,
     values: &[&str],
     limit: i64,
@@ -197,89 +173,85 @@ async fn select_where<'e, E: Executor<'e, Database = Any>>(
         "SELECT {COLUMNS} FROM patients WHERE {condition} ORDER BY created_at_ms, id LIMIT {}",
         limit.max(0)
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = Query::new(sql);
     for v in values {
-        q = q.bind(*v);
+        q.push(*v);
     }
-    let rows = q.fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    q.fetch_all(ex).await
 }
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<PatientRow, StoreError> {
-    use sqlx::Row;
-    Ok(PatientRow {
-        id: r.try_get(0)?,
-        account_id: r.try_get(1)?,
-        cafat_number: r.try_get(2)?,
-        birth_name: r.try_get(3)?,
-        birth_name_norm: r.try_get(4)?,
-        first_names: r.try_get(5)?,
-        first_names_norm: r.try_get(6)?,
-        birth_date: r.try_get(7)?,
-        sex: r.try_get(8)?,
-        birth_place: r.try_get(9)?,
-        identity_status: r.try_get(10)?,
-        validated_by: r.try_get(11)?,
-        validated_how: r.try_get(12)?,
-        validated_at_ms: r.try_get(13)?,
-        record_state: r.try_get(14)?,
-        email: r.try_get(15)?,
-        phone: r.try_get(16)?,
-        died_on: r.try_get(17)?,
-        created_at_ms: r.try_get(18)?,
-    })
+impl FromRow for PatientRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            account_id: r.get(1)?,
+            cafat_number: r.get(2)?,
+            birth_name: r.get(3)?,
+            birth_name_norm: r.get(4)?,
+            first_names: r.get(5)?,
+            first_names_norm: r.get(6)?,
+            birth_date: r.get(7)?,
+            sex: r.get(8)?,
+            birth_place: r.get(9)?,
+            identity_status: r.get(10)?,
+            validated_by: r.get(11)?,
+            validated_how: r.get(12)?,
+            validated_at_ms: r.get(13)?,
+            record_state: r.get(14)?,
+            email: r.get(15)?,
+            phone: r.get(16)?,
+            died_on: r.get(17)?,
+            created_at_ms: r.get(18)?,
+        })
+    }
 }
 
 /// Life-cycle columns of a record (closure, archive, erasure, death), kept apart from
 /// [`PatientRow`] so that its callers are not disturbed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PatientLife {
-    pub created_by: Option<String>,
+    pub created_by: Option<AccountId>,
     pub closed_at_ms: Option<i64>,
     pub purge_after_ms: Option<i64>,
     pub erasure_requested_at_ms: Option<i64>,
     pub erasure_deadline_ms: Option<i64>,
     pub erased_at_ms: Option<i64>,
-    pub death_recorded_by: Option<String>,
+    pub death_recorded_by: Option<AccountId>,
 }
 
-pub async fn life<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+impl FromRow for PatientLife {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            created_by: r.get(0)?,
+            closed_at_ms: r.get(1)?,
+            purge_after_ms: r.get(2)?,
+            erasure_requested_at_ms: r.get(3)?,
+            erasure_deadline_ms: r.get(4)?,
+            erased_at_ms: r.get(5)?,
+            death_recorded_by: r.get(6)?,
+        })
+    }
+}
+
+pub async fn life(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
 ) -> Result<Option<PatientLife>, StoreError> {
-    type T = (
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    );
-    let row: Option<T> = sqlx::query_as(
+    Query::new(
         "SELECT created_by, closed_at_ms, purge_after_ms, erasure_requested_at_ms, \
          erasure_deadline_ms, erased_at_ms, death_recorded_by FROM patients WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(ex)
-    .await?;
-    Ok(row.map(|t| PatientLife {
-        created_by: t.0,
-        closed_at_ms: t.1,
-        purge_after_ms: t.2,
-        erasure_requested_at_ms: t.3,
-        erasure_deadline_ms: t.4,
-        erased_at_ms: t.5,
-        death_recorded_by: t.6,
-    }))
+    .await
 }
 
-pub async fn set_created_by<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    created_by: &str,
+pub async fn set_created_by(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
+    created_by: &AccountId,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE patients SET created_by = $1 WHERE id = $2")
+    Query::new("UPDATE patients SET created_by = $1 WHERE id = $2")
         .bind(created_by)
         .bind(id)
         .execute(ex)
@@ -288,29 +260,29 @@ pub async fn set_created_by<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Changes the record state only if it is currently `from` (compare-and-set).
-pub async fn transition<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    from: &str,
-    to: &str,
+pub async fn transition(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
+    from: AccountState,
+    to: AccountState,
 ) -> Result<bool, StoreError> {
     let done =
-        sqlx::query("UPDATE patients SET record_state = $1 WHERE id = $2 AND record_state = $3")
+        Query::new("UPDATE patients SET record_state = $1 WHERE id = $2 AND record_state = $3")
             .bind(to)
             .bind(id)
             .bind(from)
             .execute(ex)
             .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
-pub async fn set_account<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    account_id: &str,
+pub async fn set_account(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
+    account_id: &AccountId,
     email: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE patients SET account_id = $1, email = $2 WHERE id = $3")
+    Query::new("UPDATE patients SET account_id = $1, email = $2 WHERE id = $3")
         .bind(account_id)
         .bind(email)
         .bind(id)
@@ -319,14 +291,14 @@ pub async fn set_account<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn set_validated<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    by: &str,
+pub async fn set_validated(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
+    by: &AccountId,
     how: &str,
     at_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "UPDATE patients SET identity_status = 'validated', validated_by = $1, \
          validated_how = $2, validated_at_ms = $3 WHERE id = $4",
     )
@@ -339,13 +311,13 @@ pub async fn set_validated<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn close<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn close(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
     closed_at_ms: i64,
     purge_after_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "UPDATE patients SET record_state = 'closed', closed_at_ms = $1, purge_after_ms = $2 \
          WHERE id = $3",
     )
@@ -357,13 +329,13 @@ pub async fn close<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn request_erasure<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn request_erasure(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
     at_ms: i64,
     deadline_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "UPDATE patients SET erasure_requested_at_ms = $1, erasure_deadline_ms = $2 WHERE id = $3",
     )
     .bind(at_ms)
@@ -374,13 +346,13 @@ pub async fn request_erasure<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn record_death<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
+pub async fn record_death(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
     died_on: &str,
-    recorded_by: &str,
+    recorded_by: &AccountId,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE patients SET died_on = $1, death_recorded_by = $2 WHERE id = $3")
+    Query::new("UPDATE patients SET died_on = $1, death_recorded_by = $2 WHERE id = $3")
         .bind(died_on)
         .bind(recorded_by)
         .bind(id)
@@ -389,14 +361,33 @@ pub async fn record_death<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
+/// Why a record's data must go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemovalReason {
+    /// A closed record past its 10-year archive.
+    Retention,
+    /// The patient asked for erasure.
+    ErasureRequest,
+}
+
+impl RemovalReason {
+    /// The text recorded in the audit.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Retention => "retention",
+            Self::ErasureRequest => "erasure_request",
+        }
+    }
+}
+
 /// Records whose data must go: archives past their purge date and erasure requests not yet
-/// carried out. `(id, reason)` with reason `retention` or `erasure_request`.
-pub async fn due_for_removal<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+/// carried out.
+pub async fn due_for_removal(
+    ex: impl Into<Ex<'_>>,
     now_ms: i64,
     limit: i64,
-) -> Result<Vec<(String, String)>, StoreError> {
-    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+) -> Result<Vec<(PatientId, RemovalReason)>, StoreError> {
+    let rows: Vec<(PatientId, Option<i64>)> = Query::new(
         "SELECT id, erasure_requested_at_ms FROM patients WHERE erased_at_ms IS NULL AND \
          ((purge_after_ms IS NOT NULL AND purge_after_ms <= $1) OR erasure_requested_at_ms IS NOT NULL) \
          ORDER BY id LIMIT $2",
@@ -409,24 +400,20 @@ pub async fn due_for_removal<'e, E: Executor<'e, Database = Any>>(
         .into_iter()
         .map(|(id, erasure)| {
             let reason = if erasure.is_some() {
-                "erasure_request"
+                RemovalReason::ErasureRequest
             } else {
-                "retention"
+                RemovalReason::Retention
             };
-            (id, reason.to_owned())
+            (id, reason)
         })
         .collect())
 }
 
 /// Replaces every personal datum of the record by a tombstone (state `erased`): only the id
 /// and the dates of the life cycle remain, so that the audit trail still points somewhere.
-pub async fn scrub<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    at_ms: i64,
-) -> Result<(), StoreError> {
+pub async fn scrub(ex: impl Into<Ex<'_>>, id: &PatientId, at_ms: i64) -> Result<(), StoreError> {
     let tomb = format!("erased:{id}");
-    sqlx::query(
+    Query::new(
         "UPDATE patients SET cafat_number = $1, birth_name = '', birth_name_norm = $1, \
          first_names = '[]', first_names_norm = '', birth_date = '', sex = '', birth_place = '', \
          email = NULL, phone = NULL, died_on = NULL, validated_by = NULL, \
@@ -441,11 +428,8 @@ pub async fn scrub<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Removes a record that never held anything (a rejected self-enrolment).
-pub async fn delete<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM patients WHERE id = $1")
+pub async fn delete(ex: impl Into<Ex<'_>>, id: &PatientId) -> Result<(), StoreError> {
+    Query::new("DELETE FROM patients WHERE id = $1")
         .bind(id)
         .execute(ex)
         .await?;
@@ -453,11 +437,11 @@ pub async fn delete<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Erasure requests not yet carried out, soonest deadline first: `(id, deadline_ms)`.
-pub async fn pending_erasures<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn pending_erasures(
+    ex: impl Into<Ex<'_>>,
     limit: i64,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+) -> Result<Vec<(PatientId, i64)>, StoreError> {
+    let rows: Vec<(PatientId, i64)> = Query::new(
         "SELECT id, erasure_deadline_ms FROM patients WHERE erased_at_ms IS NULL AND \
          erasure_deadline_ms IS NOT NULL ORDER BY erasure_deadline_ms, id LIMIT $1",
     )

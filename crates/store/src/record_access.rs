@@ -2,18 +2,18 @@
 //! blocks, feeding oppositions, emergency settings and the information duty. Rows, not rules:
 //! whether any of these grants or refuses anything is decided by `mds-policy`.
 
-use crate::{flag, StoreError};
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, ConsentState, EmergencyKind, PatientId};
 
 /// A consent request and, once granted, the temporary access it gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsentRow {
     pub id: String,
-    pub patient_id: String,
-    pub professional_account_id: String,
+    pub patient_id: PatientId,
+    pub professional_account_id: AccountId,
     pub purpose: String,
-    /// `requested`, `granted`, `refused` or `revoked`.
-    pub state: String,
+    pub state: ConsentState,
     pub code_hash: Option<String>,
     pub code_expires_at_ms: Option<i64>,
     pub code_failures: i64,
@@ -29,31 +29,29 @@ const CONSENT_COLUMNS: &str = "id, patient_id, professional_account_id, purpose,
      code_hash, code_expires_at_ms, code_failures, attested, granted_how, \
      requested_at_ms, decided_at_ms, expires_at_ms, revoked_at_ms";
 
-fn consent_from(r: &sqlx::any::AnyRow) -> Result<ConsentRow, StoreError> {
-    use sqlx::Row;
-    Ok(ConsentRow {
-        id: r.try_get(0)?,
-        patient_id: r.try_get(1)?,
-        professional_account_id: r.try_get(2)?,
-        purpose: r.try_get(3)?,
-        state: r.try_get(4)?,
-        code_hash: r.try_get(5)?,
-        code_expires_at_ms: r.try_get(6)?,
-        code_failures: r.try_get(7)?,
-        attested: r.try_get::<i64, _>(8)? != 0,
-        granted_how: r.try_get(9)?,
-        requested_at_ms: r.try_get(10)?,
-        decided_at_ms: r.try_get(11)?,
-        expires_at_ms: r.try_get(12)?,
-        revoked_at_ms: r.try_get(13)?,
-    })
+impl FromRow for ConsentRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            professional_account_id: r.get(2)?,
+            purpose: r.get(3)?,
+            state: r.get(4)?,
+            code_hash: r.get(5)?,
+            code_expires_at_ms: r.get(6)?,
+            code_failures: r.get(7)?,
+            attested: r.get::<bool>(8)?,
+            granted_how: r.get(9)?,
+            requested_at_ms: r.get(10)?,
+            decided_at_ms: r.get(11)?,
+            expires_at_ms: r.get(12)?,
+            revoked_at_ms: r.get(13)?,
+        })
+    }
 }
 
-pub async fn insert_consent<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    c: &ConsentRow,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+pub async fn insert_consent(ex: impl Into<Ex<'_>>, c: &ConsentRow) -> Result<(), StoreError> {
+    Query::new(format!(
         "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
          $10, $11, $12, $13, $14)"
     ))
@@ -61,11 +59,11 @@ pub async fn insert_consent<'e, E: Executor<'e, Database = Any>>(
     .bind(&c.patient_id)
     .bind(&c.professional_account_id)
     .bind(&c.purpose)
-    .bind(&c.state)
+    .bind(c.state)
     .bind(&c.code_hash)
     .bind(c.code_expires_at_ms)
     .bind(c.code_failures)
-    .bind(flag(c.attested))
+    .bind(c.attested)
     .bind(&c.granted_how)
     .bind(c.requested_at_ms)
     .bind(c.decided_at_ms)
@@ -76,46 +74,44 @@ pub async fn insert_consent<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn consent_by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn consent_by_id(
+    ex: impl Into<Ex<'_>>,
     id: &str,
 ) -> Result<Option<ConsentRow>, StoreError> {
-    let row = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {CONSENT_COLUMNS} FROM consents WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(ex)
-    .await?;
-    row.as_ref().map(consent_from).transpose()
+    .await
 }
 
 /// Every consent row of a record, newest request first.
-pub async fn consents_for_patient<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn consents_for_patient(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
 ) -> Result<Vec<ConsentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    Query::new(format!(
         "SELECT {CONSENT_COLUMNS} FROM consents WHERE patient_id = $1 \
          ORDER BY requested_at_ms DESC, id"
     ))
     .bind(patient_id)
     .fetch_all(ex)
-    .await?;
-    rows.iter().map(consent_from).collect()
+    .await
 }
 
 /// Moves a consent to its decided state. Only a row still in `from_state` changes (so two
 /// concurrent decisions cannot both succeed); the code's hash is always cleared.
-pub async fn decide_consent<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn decide_consent(
+    ex: impl Into<Ex<'_>>,
     id: &str,
-    from_state: &str,
-    to_state: &str,
+    from_state: ConsentState,
+    to_state: ConsentState,
     granted_how: Option<&str>,
     decided_at_ms: i64,
     expires_at_ms: Option<i64>,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE consents SET state = $1, granted_how = $2, decided_at_ms = $3, \
          expires_at_ms = $4, code_hash = NULL \
          WHERE id = $5 AND state = $6",
@@ -128,15 +124,15 @@ pub async fn decide_consent<'e, E: Executor<'e, Database = Any>>(
     .bind(from_state)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
-pub async fn revoke_consent<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn revoke_consent(
+    ex: impl Into<Ex<'_>>,
     id: &str,
     at_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE consents SET state = 'revoked', revoked_at_ms = $1, code_hash = NULL \
          WHERE id = $2 AND state IN ('requested', 'granted')",
     )
@@ -144,14 +140,11 @@ pub async fn revoke_consent<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
-pub async fn count_code_failure<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE consents SET code_failures = code_failures + 1 WHERE id = $1")
+pub async fn count_code_failure(ex: impl Into<Ex<'_>>, id: &str) -> Result<(), StoreError> {
+    Query::new("UPDATE consents SET code_failures = code_failures + 1 WHERE id = $1")
         .bind(id)
         .execute(ex)
         .await?;
@@ -159,12 +152,12 @@ pub async fn count_code_failure<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Names the signed attestation file of an in-person consent (an identity file of the patient).
-pub async fn set_attestation_file<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn set_attestation_file(
+    ex: impl Into<Ex<'_>>,
     consent_id: &str,
     file_id: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE consents SET attestation_file_id = $1 WHERE id = $2")
+    Query::new("UPDATE consents SET attestation_file_id = $1 WHERE id = $2")
         .bind(file_id)
         .bind(consent_id)
         .execute(ex)
@@ -173,12 +166,12 @@ pub async fn set_attestation_file<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// The attestation file of a consent, if one was attached.
-pub async fn attestation_file_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn attestation_file_id(
+    ex: impl Into<Ex<'_>>,
     consent_id: &str,
 ) -> Result<Option<String>, StoreError> {
     let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT attestation_file_id FROM consents WHERE id = $1")
+        Query::new("SELECT attestation_file_id FROM consents WHERE id = $1")
             .bind(consent_id)
             .fetch_optional(ex)
             .await?;
@@ -189,28 +182,27 @@ pub async fn attestation_file_id<'e, E: Executor<'e, Database = Any>>(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmergencySessionRow {
     pub id: String,
-    pub patient_id: String,
-    pub professional_account_id: String,
-    /// `break_glass` or `samu`.
-    pub kind: String,
+    pub patient_id: PatientId,
+    pub professional_account_id: AccountId,
+    pub kind: EmergencyKind,
     pub reason: Option<String>,
     pub call_reference: Option<String>,
     pub opened_at_ms: i64,
     pub expires_at_ms: i64,
 }
 
-pub async fn insert_emergency_session<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn insert_emergency_session(
+    ex: impl Into<Ex<'_>>,
     s: &EmergencySessionRow,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO emergency_sessions (id, patient_id, professional_account_id, kind, reason, \
          call_reference, opened_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&s.id)
     .bind(&s.patient_id)
     .bind(&s.professional_account_id)
-    .bind(&s.kind)
+    .bind(s.kind)
     .bind(&s.reason)
     .bind(&s.call_reference)
     .bind(s.opened_at_ms)
@@ -220,24 +212,28 @@ pub async fn insert_emergency_session<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-type SessionTuple = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-);
+impl FromRow for EmergencySessionRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            professional_account_id: r.get(2)?,
+            kind: r.get(3)?,
+            reason: r.get(4)?,
+            call_reference: r.get(5)?,
+            opened_at_ms: r.get(6)?,
+            expires_at_ms: r.get(7)?,
+        })
+    }
+}
 
 /// Sessions of a record still open at `now_ms`.
-pub async fn open_emergency_sessions<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn open_emergency_sessions(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
     now_ms: i64,
 ) -> Result<Vec<EmergencySessionRow>, StoreError> {
-    let rows: Vec<SessionTuple> = sqlx::query_as(
+    Query::new(
         "SELECT id, patient_id, professional_account_id, kind, reason, call_reference, \
          opened_at_ms, expires_at_ms FROM emergency_sessions \
          WHERE patient_id = $1 AND expires_at_ms > $2 ORDER BY opened_at_ms, id",
@@ -245,20 +241,7 @@ pub async fn open_emergency_sessions<'e, E: Executor<'e, Database = Any>>(
     .bind(patient_id)
     .bind(now_ms)
     .fetch_all(ex)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| EmergencySessionRow {
-            id: t.0,
-            patient_id: t.1,
-            professional_account_id: t.2,
-            kind: t.3,
-            reason: t.4,
-            call_reference: t.5,
-            opened_at_ms: t.6,
-            expires_at_ms: t.7,
-        })
-        .collect())
+    .await
 }
 
 /// The pair tables (patient, professional) that only record presence.
@@ -288,14 +271,14 @@ impl PairTable {
 }
 
 /// Adds the pair; false if it was already there.
-pub async fn add_pair<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn add_pair(
+    ex: impl Into<Ex<'_>>,
     table: PairTable,
-    patient_id: &str,
-    professional_account_id: &str,
+    patient_id: &PatientId,
+    professional_account_id: &AccountId,
     at_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(&format!(
+    let done = Query::new(format!(
         "INSERT INTO {} (patient_id, professional_account_id, {}) VALUES ($1, $2, $3) \
          ON CONFLICT (patient_id, professional_account_id) DO NOTHING",
         table.name(),
@@ -306,17 +289,17 @@ pub async fn add_pair<'e, E: Executor<'e, Database = Any>>(
     .bind(at_ms)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Removes the pair; false if it was not there.
-pub async fn remove_pair<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn remove_pair(
+    ex: impl Into<Ex<'_>>,
     table: PairTable,
-    patient_id: &str,
-    professional_account_id: &str,
+    patient_id: &PatientId,
+    professional_account_id: &AccountId,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(&format!(
+    let done = Query::new(format!(
         "DELETE FROM {} WHERE patient_id = $1 AND professional_account_id = $2",
         table.name()
     ))
@@ -324,16 +307,16 @@ pub async fn remove_pair<'e, E: Executor<'e, Database = Any>>(
     .bind(professional_account_id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// The professionals paired with a record in `table`.
-pub async fn pairs<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn pairs(
+    ex: impl Into<Ex<'_>>,
     table: PairTable,
-    patient_id: &str,
-) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(&format!(
+    patient_id: &PatientId,
+) -> Result<Vec<AccountId>, StoreError> {
+    let rows: Vec<(AccountId,)> = Query::new(format!(
         "SELECT professional_account_id FROM {} WHERE patient_id = $1 \
          ORDER BY professional_account_id",
         table.name()
@@ -346,12 +329,12 @@ pub async fn pairs<'e, E: Executor<'e, Database = Any>>(
 
 /// The professionals paired with a record in `table`, with the instant of each pairing,
 /// oldest first.
-pub async fn pairs_since<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn pairs_since(
+    ex: impl Into<Ex<'_>>,
     table: PairTable,
-    patient_id: &str,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+    patient_id: &PatientId,
+) -> Result<Vec<(AccountId, i64)>, StoreError> {
+    Query::new(format!(
         "SELECT professional_account_id, {} FROM {} WHERE patient_id = $1 \
          ORDER BY {}, professional_account_id",
         table.at_column(),
@@ -360,40 +343,39 @@ pub async fn pairs_since<'e, E: Executor<'e, Database = Any>>(
     ))
     .bind(patient_id)
     .fetch_all(ex)
-    .await?;
-    Ok(rows)
+    .await
 }
 
 /// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
-pub async fn emergency_settings<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn emergency_settings(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
 ) -> Result<(bool, bool), StoreError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
+    let row: Option<(bool, bool)> = Query::new(
         "SELECT oppose_break_glass, oppose_samu FROM emergency_settings WHERE patient_id = $1",
     )
     .bind(patient_id)
     .fetch_optional(ex)
     .await?;
-    Ok(row.map_or((false, false), |(b, s)| (b != 0, s != 0)))
+    Ok(row.unwrap_or((false, false)))
 }
 
-pub async fn set_emergency_settings<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn set_emergency_settings(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
     oppose_break_glass: bool,
     oppose_samu: bool,
     at_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO emergency_settings (patient_id, oppose_break_glass, oppose_samu, updated_at_ms) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (patient_id) DO UPDATE SET \
          oppose_break_glass = excluded.oppose_break_glass, oppose_samu = excluded.oppose_samu, \
          updated_at_ms = excluded.updated_at_ms",
     )
     .bind(patient_id)
-    .bind(flag(oppose_break_glass))
-    .bind(flag(oppose_samu))
+    .bind(oppose_break_glass)
+    .bind(oppose_samu)
     .bind(at_ms)
     .execute(ex)
     .await?;
@@ -406,14 +388,14 @@ pub async fn set_emergency_settings<'e, E: Executor<'e, Database = Any>>(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccessFacts {
     /// `(professional, attending physician)`.
-    pub care_team: Vec<(String, bool)>,
+    pub care_team: Vec<(AccountId, bool)>,
     /// `(professional, expires_at_ms, revoked)`.
-    pub consents: Vec<(String, i64, bool)>,
-    /// `(professional, samu (else break-glass), expires_at_ms)`.
-    pub emergency_sessions: Vec<(String, bool, i64)>,
-    pub blocked: Vec<String>,
-    pub feeding_oppositions: Vec<String>,
-    pub informed: Vec<String>,
+    pub consents: Vec<(AccountId, i64, bool)>,
+    /// `(professional, kind, expires_at_ms)`.
+    pub emergency_sessions: Vec<(AccountId, EmergencyKind, i64)>,
+    pub blocked: Vec<AccountId>,
+    pub feeding_oppositions: Vec<AccountId>,
+    pub informed: Vec<AccountId>,
     /// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
     pub emergency_settings: (bool, bool),
 }
@@ -421,9 +403,9 @@ pub struct AccessFacts {
 /// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the seven tables, each branch
 /// tagged): every request on a record needs them, and one round trip costs far less than
 /// seven on either backend.
-pub async fn access_facts<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    patient_id: &str,
+pub async fn access_facts(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
     now_ms: i64,
 ) -> Result<AccessFacts, StoreError> {
     const NO_TEXT: &str = "CAST(NULL AS TEXT)";
@@ -448,24 +430,36 @@ pub async fn access_facts<'e, E: Executor<'e, Database = Any>>(
          FROM emergency_settings WHERE patient_id = $1"
     );
     /// `(tag, professional, first number, second number)`.
-    type Tagged = (i64, Option<String>, Option<i64>, Option<i64>);
-    let rows: Vec<Tagged> = sqlx::query_as(&sql)
+    type Tagged = (i64, Option<AccountId>, Option<i64>, Option<i64>);
+    let rows: Vec<Tagged> = Query::new(&sql)
         .bind(patient_id)
         .bind(now_ms)
         .fetch_all(ex)
         .await?;
     let mut f = AccessFacts::default();
     for (tag, account, a, b) in rows {
-        let account = account.unwrap_or_default();
         let (a, b) = (a.unwrap_or(0), b.unwrap_or(0));
+        if tag == 7 {
+            f.emergency_settings = (a != 0, b != 0);
+            continue;
+        }
+        let account = account.ok_or_else(|| {
+            StoreError::Corrupt(format!("access fact {tag} without a professional"))
+        })?;
         match tag {
             1 => f.care_team.push((account, a != 0)),
             2 => f.consents.push((account, b, a != 0)),
-            3 => f.emergency_sessions.push((account, a != 0, b)),
+            3 => {
+                let kind = if a != 0 {
+                    EmergencyKind::Samu
+                } else {
+                    EmergencyKind::BreakGlass
+                };
+                f.emergency_sessions.push((account, kind, b));
+            }
             4 => f.blocked.push(account),
             5 => f.feeding_oppositions.push(account),
-            6 => f.informed.push(account),
-            _ => f.emergency_settings = (a != 0, b != 0),
+            _ => f.informed.push(account),
         }
     }
     Ok(f)
@@ -475,7 +469,7 @@ pub async fn access_facts<'e, E: Executor<'e, Database = Any>>(
 /// emergency settings, information duty) — the erasure of a record. Returns the rows removed.
 pub async fn remove_all_for_patient(
     tx: &mut crate::Tx,
-    patient_id: &str,
+    patient_id: &PatientId,
 ) -> Result<u64, StoreError> {
     let mut removed = 0;
     for table in [
@@ -486,11 +480,11 @@ pub async fn remove_all_for_patient(
         "emergency_settings",
         "information_duty",
     ] {
-        let done = sqlx::query(&format!("DELETE FROM {table} WHERE patient_id = $1"))
+        let done = Query::new(format!("DELETE FROM {table} WHERE patient_id = $1"))
             .bind(patient_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
-        removed += done.rows_affected();
+        removed += done;
     }
     Ok(removed)
 }

@@ -2,13 +2,15 @@
 //! throttling counters. Session ids are stored hashed so a database leak yields no usable
 //! session.
 
-use crate::StoreError;
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, AccountKind, AccountState};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
     pub id_hash: String,
-    pub account_id: String,
+    pub account_id: AccountId,
+    /// `web`, `api`, or `pending:…` for a sign-in waiting for its second factor.
     pub channel: String,
     pub created_at_ms: i64,
     pub last_seen_ms: i64,
@@ -18,23 +20,27 @@ pub struct SessionRow {
     pub revoked_at_ms: Option<i64>,
 }
 
-type Tuple = (
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-    Option<i64>,
-);
+const COLUMNS: &str = "s.id_hash, s.account_id, s.channel, s.created_at_ms, s.last_seen_ms, \
+     s.expires_at_ms, s.idle_timeout_ms, s.ip, s.revoked_at_ms";
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    s: &SessionRow,
-) -> Result<(), StoreError> {
-    sqlx::query(
+impl FromRow for SessionRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id_hash: r.get(0)?,
+            account_id: r.get(1)?,
+            channel: r.get(2)?,
+            created_at_ms: r.get(3)?,
+            last_seen_ms: r.get(4)?,
+            expires_at_ms: r.get(5)?,
+            idle_timeout_ms: r.get(6)?,
+            ip: r.get(7)?,
+            revoked_at_ms: r.get(8)?,
+        })
+    }
+}
+
+pub async fn insert(ex: impl Into<Ex<'_>>, s: &SessionRow) -> Result<(), StoreError> {
+    Query::new(
         "INSERT INTO sessions (id_hash, account_id, channel, created_at_ms, last_seen_ms, \
          expires_at_ms, idle_timeout_ms, ip, revoked_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -53,90 +59,50 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn get<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id_hash: &str,
-) -> Result<Option<SessionRow>, StoreError> {
-    let row: Option<Tuple> = sqlx::query_as(
-        "SELECT id_hash, account_id, channel, created_at_ms, last_seen_ms, expires_at_ms, \
-         idle_timeout_ms, ip, revoked_at_ms FROM sessions WHERE id_hash = $1",
-    )
+pub async fn get(ex: impl Into<Ex<'_>>, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+    Query::new(format!(
+        "SELECT {COLUMNS} FROM sessions s WHERE s.id_hash = $1"
+    ))
     .bind(id_hash)
     .fetch_optional(ex)
-    .await?;
-    Ok(row.map(|t| SessionRow {
-        id_hash: t.0,
-        account_id: t.1,
-        channel: t.2,
-        created_at_ms: t.3,
-        last_seen_ms: t.4,
-        expires_at_ms: t.5,
-        idle_timeout_ms: t.6,
-        ip: t.7,
-        revoked_at_ms: t.8,
-    }))
+    .await
 }
 
 /// A session with what authentication needs of its account (one query instead of two).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionAccount {
     pub session: SessionRow,
-    pub account_kind: String,
-    pub account_state: String,
+    pub account_kind: AccountKind,
+    pub account_state: AccountState,
     pub display_name: String,
 }
 
-pub async fn get_with_account<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id_hash: &str,
-) -> Result<Option<SessionAccount>, StoreError> {
-    type Joined = (
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        i64,
-        i64,
-        Option<String>,
-        Option<i64>,
-        String,
-        String,
-        String,
-    );
-    let row: Option<Joined> = sqlx::query_as(
-        "SELECT s.id_hash, s.account_id, s.channel, s.created_at_ms, s.last_seen_ms, \
-         s.expires_at_ms, s.idle_timeout_ms, s.ip, s.revoked_at_ms, a.kind, a.state, \
-         a.display_name FROM sessions s JOIN accounts a ON a.id = s.account_id \
-         WHERE s.id_hash = $1",
-    )
-    .bind(id_hash)
-    .fetch_optional(ex)
-    .await?;
-    Ok(row.map(|t| SessionAccount {
-        session: SessionRow {
-            id_hash: t.0,
-            account_id: t.1,
-            channel: t.2,
-            created_at_ms: t.3,
-            last_seen_ms: t.4,
-            expires_at_ms: t.5,
-            idle_timeout_ms: t.6,
-            ip: t.7,
-            revoked_at_ms: t.8,
-        },
-        account_kind: t.9,
-        account_state: t.10,
-        display_name: t.11,
-    }))
+impl FromRow for SessionAccount {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            session: SessionRow::from_row(r)?,
+            account_kind: r.get(9)?,
+            account_state: r.get(10)?,
+            display_name: r.get(11)?,
+        })
+    }
 }
 
-pub async fn touch<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn get_with_account(
+    ex: impl Into<Ex<'_>>,
     id_hash: &str,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
+) -> Result<Option<SessionAccount>, StoreError> {
+    Query::new(format!(
+        "SELECT {COLUMNS}, a.kind, a.state, a.display_name FROM sessions s \
+         JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+    ))
+    .bind(id_hash)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn touch(ex: impl Into<Ex<'_>>, id_hash: &str, now_ms: i64) -> Result<(), StoreError> {
+    Query::new("UPDATE sessions SET last_seen_ms = $1 WHERE id_hash = $2")
         .bind(now_ms)
         .bind(id_hash)
         .execute(ex)
@@ -144,47 +110,40 @@ pub async fn touch<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn revoke<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id_hash: &str,
-    now_ms: i64,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+pub async fn revoke(ex: impl Into<Ex<'_>>, id_hash: &str, now_ms: i64) -> Result<bool, StoreError> {
+    let done = Query::new(
         "UPDATE sessions SET revoked_at_ms = $1 WHERE id_hash = $2 AND revoked_at_ms IS NULL",
     )
     .bind(now_ms)
     .bind(id_hash)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Ends every session of an account at once (suspension, password change).
-pub async fn revoke_all<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    account_id: &str,
+pub async fn revoke_all(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
     now_ms: i64,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE sessions SET revoked_at_ms = $1 WHERE account_id = $2 AND revoked_at_ms IS NULL",
     )
     .bind(now_ms)
     .bind(account_id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 /// Deletes sessions that ended (revoked or expired) before `before_ms`.
-pub async fn purge<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    before_ms: i64,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
+pub async fn purge(ex: impl Into<Ex<'_>>, before_ms: i64) -> Result<u64, StoreError> {
+    let done = Query::new("DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1")
         .bind(before_ms)
         .execute(ex)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,11 +153,11 @@ pub struct Throttle {
     pub locked_until_ms: i64,
 }
 
-pub async fn throttle_get<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn throttle_get(
+    ex: impl Into<Ex<'_>>,
     key: &str,
 ) -> Result<Option<Throttle>, StoreError> {
-    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+    let row: Option<(i64, i64, i64)> = Query::new(
         "SELECT failures, window_start_ms, locked_until_ms FROM auth_throttle WHERE throttle_key = $1",
     )
     .bind(key)
@@ -213,12 +172,8 @@ pub async fn throttle_get<'e, E: Executor<'e, Database = Any>>(
     )
 }
 
-pub async fn throttle_put<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    key: &str,
-    t: Throttle,
-) -> Result<(), StoreError> {
-    sqlx::query(
+pub async fn throttle_put(ex: impl Into<Ex<'_>>, key: &str, t: Throttle) -> Result<(), StoreError> {
+    Query::new(
         "INSERT INTO auth_throttle (throttle_key, failures, window_start_ms, locked_until_ms) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (throttle_key) DO UPDATE SET \
          failures = excluded.failures, window_start_ms = excluded.window_start_ms, \
@@ -233,11 +188,8 @@ pub async fn throttle_put<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn throttle_clear<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    key: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM auth_throttle WHERE throttle_key = $1")
+pub async fn throttle_clear(ex: impl Into<Ex<'_>>, key: &str) -> Result<(), StoreError> {
+    Query::new("DELETE FROM auth_throttle WHERE throttle_key = $1")
         .bind(key)
         .execute(ex)
         .await?;
@@ -247,15 +199,11 @@ pub async fn throttle_clear<'e, E: Executor<'e, Database = Any>>(
 /// Deletes the throttle counters whose window started and whose lock ended before
 /// `before_ms`: they no longer count (windows and locks are far shorter than the margin the
 /// caller keeps), and per-sign-in counters would otherwise stay forever.
-pub async fn throttle_purge<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    before_ms: i64,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query(
-        "DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1",
-    )
-    .bind(before_ms)
-    .execute(ex)
-    .await?;
-    Ok(done.rows_affected())
+pub async fn throttle_purge(ex: impl Into<Ex<'_>>, before_ms: i64) -> Result<u64, StoreError> {
+    let done =
+        Query::new("DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1")
+            .bind(before_ms)
+            .execute(ex)
+            .await?;
+    Ok(done)
 }

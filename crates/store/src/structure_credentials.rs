@@ -1,64 +1,51 @@
 //! Credentials of structure software (DESIGN.md 7): one row per credential, the secret kept
 //! only as a hash, like sessions.
 
-use crate::StoreError;
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, CredentialState, StructureId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CredentialRow {
     pub id: String,
-    pub structure_id: String,
+    pub structure_id: StructureId,
     pub label: String,
     pub token_hash: String,
-    /// `active` or `revoked`.
-    pub state: String,
-    pub created_by: String,
+    pub state: CredentialState,
+    pub created_by: AccountId,
     pub created_at_ms: i64,
-    pub revoked_by: Option<String>,
+    pub revoked_by: Option<AccountId>,
     pub revoked_at_ms: Option<i64>,
 }
-
-type Tuple = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<String>,
-    Option<i64>,
-);
 
 const COLUMNS: &str = "id, structure_id, label, token_hash, state, created_by, created_at_ms, \
      revoked_by, revoked_at_ms";
 
-fn row(t: Tuple) -> CredentialRow {
-    CredentialRow {
-        id: t.0,
-        structure_id: t.1,
-        label: t.2,
-        token_hash: t.3,
-        state: t.4,
-        created_by: t.5,
-        created_at_ms: t.6,
-        revoked_by: t.7,
-        revoked_at_ms: t.8,
+impl FromRow for CredentialRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            structure_id: r.get(1)?,
+            label: r.get(2)?,
+            token_hash: r.get(3)?,
+            state: r.get(4)?,
+            created_by: r.get(5)?,
+            created_at_ms: r.get(6)?,
+            revoked_by: r.get(7)?,
+            revoked_at_ms: r.get(8)?,
+        })
     }
 }
 
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    c: &CredentialRow,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
+pub async fn insert(ex: impl Into<Ex<'_>>, c: &CredentialRow) -> Result<(), StoreError> {
+    Query::new(format!(
         "INSERT INTO structure_credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ))
     .bind(&c.id)
     .bind(&c.structure_id)
     .bind(&c.label)
     .bind(&c.token_hash)
-    .bind(&c.state)
+    .bind(c.state)
     .bind(&c.created_by)
     .bind(c.created_at_ms)
     .bind(&c.revoked_by)
@@ -68,55 +55,49 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-pub async fn by_token_hash<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn by_token_hash(
+    ex: impl Into<Ex<'_>>,
     token_hash: &str,
 ) -> Result<Option<CredentialRow>, StoreError> {
-    let t: Option<Tuple> = sqlx::query_as(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM structure_credentials WHERE token_hash = $1"
     ))
     .bind(token_hash)
     .fetch_optional(ex)
-    .await?;
-    Ok(t.map(row))
+    .await
 }
 
-pub async fn by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<Option<CredentialRow>, StoreError> {
-    let t: Option<Tuple> = sqlx::query_as(&format!(
+pub async fn by_id(ex: impl Into<Ex<'_>>, id: &str) -> Result<Option<CredentialRow>, StoreError> {
+    Query::new(format!(
         "SELECT {COLUMNS} FROM structure_credentials WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(ex)
-    .await?;
-    Ok(t.map(row))
+    .await
 }
 
 /// Every credential of a structure, oldest first.
-pub async fn of_structure<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    structure_id: &str,
+pub async fn of_structure(
+    ex: impl Into<Ex<'_>>,
+    structure_id: &StructureId,
 ) -> Result<Vec<CredentialRow>, StoreError> {
-    let rows: Vec<Tuple> = sqlx::query_as(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM structure_credentials WHERE structure_id = $1 \
          ORDER BY created_at_ms, id"
     ))
     .bind(structure_id)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(row).collect())
+    .await
 }
 
 /// Revokes an active credential; false when it was not active.
-pub async fn revoke<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn revoke(
+    ex: impl Into<Ex<'_>>,
     id: &str,
-    by: &str,
+    by: &AccountId,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE structure_credentials SET state = 'revoked', revoked_by = $1, revoked_at_ms = $2 \
          WHERE id = $3 AND state = 'active'",
     )
@@ -125,5 +106,5 @@ pub async fn revoke<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }

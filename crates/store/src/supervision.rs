@@ -2,98 +2,85 @@
 //! events it reads (a narrow projection of `audit_events`, read only). Which events raise an
 //! alert is decided in `mds_policy::supervision`, not here.
 
-use crate::StoreError;
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, ActorKind, AlertState, Outcome, PatientId};
 
 /// An audit event reduced to the columns supervision reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {
     pub seq: i64,
     pub at_ms: i64,
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
+    /// An account, or a software credential id (`structure_software`).
     pub actor_id: Option<String>,
     pub on_behalf_of: Option<String>,
     pub action: String,
     pub patient_id: Option<String>,
-    pub outcome: String,
+    pub outcome: Outcome,
 }
-
-type EventTuple = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-);
 
 const EVENT_COLUMNS: &str =
     "seq, at_ms, actor_kind, actor_id, on_behalf_of, action, patient_id, outcome";
 
-fn event(t: EventTuple) -> EventRow {
-    EventRow {
-        seq: t.0,
-        at_ms: t.1,
-        actor_kind: t.2,
-        actor_id: t.3,
-        on_behalf_of: t.4,
-        action: t.5,
-        patient_id: t.6,
-        outcome: t.7,
+impl FromRow for EventRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            seq: r.get(0)?,
+            at_ms: r.get(1)?,
+            actor_kind: r.get(2)?,
+            actor_id: r.get(3)?,
+            on_behalf_of: r.get(4)?,
+            action: r.get(5)?,
+            patient_id: r.get(6)?,
+            outcome: r.get(7)?,
+        })
     }
 }
 
-pub async fn cursor<'e, E: Executor<'e, Database = Any>>(ex: E) -> Result<i64, StoreError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT last_seq FROM supervision_cursor WHERE id = 1")
-            .fetch_optional(ex)
-            .await?;
+pub async fn cursor(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let row: Option<(i64,)> = Query::new("SELECT last_seq FROM supervision_cursor WHERE id = 1")
+        .fetch_optional(ex)
+        .await?;
     row.map(|r| r.0)
         .ok_or_else(|| StoreError::Corrupt("the supervision_cursor row is missing".to_owned()))
 }
 
 /// Moves the cursor from `from` to `to`; false when another run moved it first.
-pub async fn advance_cursor<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    from: i64,
-    to: i64,
-) -> Result<bool, StoreError> {
+pub async fn advance_cursor(ex: impl Into<Ex<'_>>, from: i64, to: i64) -> Result<bool, StoreError> {
     let done =
-        sqlx::query("UPDATE supervision_cursor SET last_seq = $1 WHERE id = 1 AND last_seq = $2")
+        Query::new("UPDATE supervision_cursor SET last_seq = $1 WHERE id = 1 AND last_seq = $2")
             .bind(to)
             .bind(from)
             .execute(ex)
             .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Events after `seq`, in chain order, at most `limit`.
-pub async fn events_after<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn events_after(
+    ex: impl Into<Ex<'_>>,
     seq: i64,
     limit: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
-    let rows: Vec<EventTuple> = sqlx::query_as(&format!(
+    Query::new(format!(
         "SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
     ))
     .bind(seq)
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(event).collect())
+    .await
 }
 
 /// Events by `subject` (as actor or as the professional acted for) at or after `from_ms`
 /// and up to `max_seq`, in chain order.
-pub async fn events_of<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn events_of(
+    ex: impl Into<Ex<'_>>,
     subject: &str,
     from_ms: i64,
     max_seq: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
-    let rows: Vec<EventTuple> = sqlx::query_as(&format!(
+    Query::new(format!(
         "SELECT {EVENT_COLUMNS} FROM audit_events \
          WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND seq <= $3 ORDER BY seq"
     ))
@@ -101,19 +88,18 @@ pub async fn events_of<'e, E: Executor<'e, Database = Any>>(
     .bind(from_ms)
     .bind(max_seq)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(event).collect())
+    .await
 }
 
 /// Distinct patients of permitted `action` events in the name of `professional` since
 /// `from_ms` (the structure software quota).
-pub async fn distinct_patients_since<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    professional: &str,
+pub async fn distinct_patients_since(
+    ex: impl Into<Ex<'_>>,
+    professional: &AccountId,
     action: &str,
     from_ms: i64,
-) -> Result<Vec<String>, StoreError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+) -> Result<Vec<PatientId>, StoreError> {
+    let rows: Vec<(PatientId,)> = Query::new(
         "SELECT DISTINCT patient_id FROM audit_events WHERE on_behalf_of = $1 AND action = $2 \
          AND outcome = 'permit' AND at_ms >= $3 AND patient_id IS NOT NULL",
     )
@@ -135,62 +121,43 @@ pub struct AlertRow {
     pub dedup_key: String,
     pub event_seq: i64,
     pub event_at_ms: i64,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<PatientId>,
     pub event_count: i64,
     pub raised_at_ms: i64,
-    /// `open` or `reviewed`.
-    pub state: String,
-    pub reviewed_by: Option<String>,
+    pub state: AlertState,
+    pub reviewed_by: Option<AccountId>,
     pub reviewed_at_ms: Option<i64>,
     pub review_comment: Option<String>,
 }
-
-type AlertTuple = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-);
 
 const ALERT_COLUMNS: &str =
     "id, rule, subject_id, day, dedup_key, event_seq, event_at_ms, patient_id, \
      event_count, raised_at_ms, state, reviewed_by, reviewed_at_ms, review_comment";
 
-fn alert(t: AlertTuple) -> AlertRow {
-    AlertRow {
-        id: t.0,
-        rule: t.1,
-        subject_id: t.2,
-        day: t.3,
-        dedup_key: t.4,
-        event_seq: t.5,
-        event_at_ms: t.6,
-        patient_id: t.7,
-        event_count: t.8,
-        raised_at_ms: t.9,
-        state: t.10,
-        reviewed_by: t.11,
-        reviewed_at_ms: t.12,
-        review_comment: t.13,
+impl FromRow for AlertRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            rule: r.get(1)?,
+            subject_id: r.get(2)?,
+            day: r.get(3)?,
+            dedup_key: r.get(4)?,
+            event_seq: r.get(5)?,
+            event_at_ms: r.get(6)?,
+            patient_id: r.get(7)?,
+            event_count: r.get(8)?,
+            raised_at_ms: r.get(9)?,
+            state: r.get(10)?,
+            reviewed_by: r.get(11)?,
+            reviewed_at_ms: r.get(12)?,
+            review_comment: r.get(13)?,
+        })
     }
 }
 
 /// Inserts an alert unless one exists for the same rule, subject and key; true if inserted.
-pub async fn insert_alert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    a: &AlertRow,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(&format!(
+pub async fn insert_alert(ex: impl Into<Ex<'_>>, a: &AlertRow) -> Result<bool, StoreError> {
+    let done = Query::new(format!(
         "INSERT INTO supervision_alerts ({ALERT_COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (rule, subject_id, dedup_key) DO NOTHING"
@@ -205,77 +172,74 @@ pub async fn insert_alert<'e, E: Executor<'e, Database = Any>>(
     .bind(&a.patient_id)
     .bind(a.event_count)
     .bind(a.raised_at_ms)
-    .bind(&a.state)
+    .bind(a.state)
     .bind(&a.reviewed_by)
     .bind(a.reviewed_at_ms)
     .bind(&a.review_comment)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Alerts in `state` (any when `None`), newest first, one page, and the total.
 pub async fn list_alerts(
-    pool: &sqlx::AnyPool,
-    state: Option<&str>,
+    ex: impl Into<Ex<'_>>,
+    state: Option<AlertState>,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AlertRow>, i64), StoreError> {
+    let mut ex = ex.into();
     let order = "ORDER BY raised_at_ms DESC, event_seq DESC";
-    let (rows, total): (Vec<AlertTuple>, (i64,)) = match state {
+    let (rows, total): (Vec<AlertRow>, (i64,)) = match state {
         Some(state) => (
-            sqlx::query_as(&format!(
+            Query::new(format!(
                 "SELECT {ALERT_COLUMNS} FROM supervision_alerts WHERE state = $1 {order} \
                  LIMIT $2 OFFSET $3"
             ))
             .bind(state)
             .bind(limit)
             .bind(offset)
-            .fetch_all(pool)
+            .fetch_all(ex.reborrow())
             .await?,
-            sqlx::query_as("SELECT COUNT(*) FROM supervision_alerts WHERE state = $1")
+            Query::new("SELECT COUNT(*) FROM supervision_alerts WHERE state = $1")
                 .bind(state)
-                .fetch_one(pool)
+                .fetch_one(ex.reborrow())
                 .await?,
         ),
         None => (
-            sqlx::query_as(&format!(
+            Query::new(format!(
                 "SELECT {ALERT_COLUMNS} FROM supervision_alerts {order} LIMIT $1 OFFSET $2"
             ))
             .bind(limit)
             .bind(offset)
-            .fetch_all(pool)
+            .fetch_all(ex.reborrow())
             .await?,
-            sqlx::query_as("SELECT COUNT(*) FROM supervision_alerts")
-                .fetch_one(pool)
+            Query::new("SELECT COUNT(*) FROM supervision_alerts")
+                .fetch_one(ex.reborrow())
                 .await?,
         ),
     };
-    Ok((rows.into_iter().map(alert).collect(), total.0))
+    Ok((rows, total.0))
 }
 
-pub async fn alert_by_id<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<Option<AlertRow>, StoreError> {
-    let row: Option<AlertTuple> = sqlx::query_as(&format!(
+pub async fn alert_by_id(ex: impl Into<Ex<'_>>, id: &str) -> Result<Option<AlertRow>, StoreError> {
+    Query::new(format!(
         "SELECT {ALERT_COLUMNS} FROM supervision_alerts WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(ex)
-    .await?;
-    Ok(row.map(alert))
+    .await
 }
 
 /// Marks an open alert reviewed; false when it was not open any more.
-pub async fn review_alert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn review_alert(
+    ex: impl Into<Ex<'_>>,
     id: &str,
-    by: &str,
+    by: &AccountId,
     comment: &str,
     now_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE supervision_alerts SET state = 'reviewed', reviewed_by = $1, \
          reviewed_at_ms = $2, review_comment = $3 WHERE id = $4 AND state = 'open'",
     )
@@ -285,5 +249,5 @@ pub async fn review_alert<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }

@@ -39,8 +39,8 @@ pub async fn fresh_postgres_url() -> Result<String, StoreError> {
     })?;
     let name = format!("mds_test_{}", crate::new_id().replace('-', ""));
     let admin_db = Db::connect(&admin).await?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(admin_db.pool())
+    admin_db
+        .execute_script(&format!("CREATE DATABASE {name}"))
         .await?;
     admin_db.close().await;
     let base = admin

@@ -2,8 +2,9 @@
 //! fires once: `fire` moves it from `pending` to `fired` and reports whether this caller did,
 //! so the effect written in the same transaction happens once.
 
-use crate::StoreError;
-use sqlx::{Any, Executor};
+use crate::sql::{FromRow, Row};
+use crate::{Ex, Query, StoreError};
+use mds_domain::{AccountId, EmergencyKind, PatientId, TimerState};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimerRow {
@@ -11,43 +12,31 @@ pub struct TimerRow {
     pub kind: String,
     /// What the timer is about (a document id for the hidden-document timers).
     pub subject_id: String,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<PatientId>,
     pub due_at_ms: i64,
-    /// `pending`, `fired` or `cancelled`.
-    pub state: String,
+    pub state: TimerState,
     pub fired_at_ms: Option<i64>,
 }
 
-type Tuple = (
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    String,
-    Option<i64>,
-);
-
-fn from_tuple(t: Tuple) -> TimerRow {
-    TimerRow {
-        id: t.0,
-        kind: t.1,
-        subject_id: t.2,
-        patient_id: t.3,
-        due_at_ms: t.4,
-        state: t.5,
-        fired_at_ms: t.6,
+impl FromRow for TimerRow {
+    fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            subject_id: r.get(2)?,
+            patient_id: r.get(3)?,
+            due_at_ms: r.get(4)?,
+            state: r.get(5)?,
+            fired_at_ms: r.get(6)?,
+        })
     }
 }
 
 const COLUMNS: &str = "id, kind, subject_id, patient_id, due_at_ms, state, fired_at_ms";
 
 /// Adds a pending timer; false if one of that kind already exists for the subject.
-pub async fn insert<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    t: &TimerRow,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(&format!(
+pub async fn insert(ex: impl Into<Ex<'_>>, t: &TimerRow) -> Result<bool, StoreError> {
+    let done = Query::new(format!(
         "INSERT INTO timers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (kind, subject_id) DO NOTHING"
     ))
@@ -56,53 +45,51 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .bind(&t.subject_id)
     .bind(&t.patient_id)
     .bind(t.due_at_ms)
-    .bind(&t.state)
+    .bind(t.state)
     .bind(t.fired_at_ms)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Pending timers due at `now_ms`, earliest first.
-pub async fn due<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn due(
+    ex: impl Into<Ex<'_>>,
     now_ms: i64,
     limit: i64,
 ) -> Result<Vec<TimerRow>, StoreError> {
-    let rows: Vec<Tuple> = sqlx::query_as(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM timers WHERE state = 'pending' AND due_at_ms <= $1 \
          ORDER BY due_at_ms, id LIMIT $2"
     ))
     .bind(now_ms)
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(from_tuple).collect())
+    .await
 }
 
 /// The timers of a subject, any state.
-pub async fn for_subject<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn for_subject(
+    ex: impl Into<Ex<'_>>,
     subject_id: &str,
 ) -> Result<Vec<TimerRow>, StoreError> {
-    let rows: Vec<Tuple> = sqlx::query_as(&format!(
+    Query::new(format!(
         "SELECT {COLUMNS} FROM timers WHERE subject_id = $1 ORDER BY due_at_ms, kind"
     ))
     .bind(subject_id)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(from_tuple).collect())
+    .await
 }
 
 /// Moves a pending timer to `to_state` (`fired` or `cancelled`); true for the one caller that
 /// did it.
-pub async fn settle<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn settle(
+    ex: impl Into<Ex<'_>>,
     id: &str,
-    to_state: &str,
+    to_state: TimerState,
     at_ms: i64,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE timers SET state = $1, fired_at_ms = $2 WHERE id = $3 AND state = 'pending'",
     )
     .bind(to_state)
@@ -110,16 +97,16 @@ pub async fn settle<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// Cancels the pending timers of a subject (the document was shown to the patient).
-pub async fn cancel_for_subject<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn cancel_for_subject(
+    ex: impl Into<Ex<'_>>,
     subject_id: &str,
     at_ms: i64,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE timers SET state = 'cancelled', fired_at_ms = $1 \
          WHERE subject_id = $2 AND state = 'pending'",
     )
@@ -127,16 +114,16 @@ pub async fn cancel_for_subject<'e, E: Executor<'e, Database = Any>>(
     .bind(subject_id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 /// `(id, patient_id, professional_account_id)` of granted consents past their expiry.
-pub async fn expired_consents<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn expired_consents(
+    ex: impl Into<Ex<'_>>,
     now_ms: i64,
     limit: i64,
-) -> Result<Vec<(String, String, String)>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Vec<(String, PatientId, AccountId)>, StoreError> {
+    Ok(Query::new(
         "SELECT id, patient_id, professional_account_id FROM consents \
          WHERE state = 'granted' AND expires_at_ms <= $1 ORDER BY expires_at_ms, id LIMIT $2",
     )
@@ -147,26 +134,23 @@ pub async fn expired_consents<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Marks a granted consent expired; false if it changed meanwhile.
-pub async fn expire_consent<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-) -> Result<bool, StoreError> {
+pub async fn expire_consent(ex: impl Into<Ex<'_>>, id: &str) -> Result<bool, StoreError> {
     let done =
-        sqlx::query("UPDATE consents SET state = 'expired' WHERE id = $1 AND state = 'granted'")
+        Query::new("UPDATE consents SET state = 'expired' WHERE id = $1 AND state = 'granted'")
             .bind(id)
             .execute(ex)
             .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// `(id, patient_id, professional_account_id, kind)` of emergency sessions past their expiry
 /// whose end is not recorded yet.
-pub async fn ended_sessions<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
+pub async fn ended_sessions(
+    ex: impl Into<Ex<'_>>,
     now_ms: i64,
     limit: i64,
-) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Vec<(String, PatientId, AccountId, EmergencyKind)>, StoreError> {
+    Ok(Query::new(
         "SELECT id, patient_id, professional_account_id, kind FROM emergency_sessions \
          WHERE ended_at_ms IS NULL AND expires_at_ms <= $1 ORDER BY expires_at_ms, id LIMIT $2",
     )
@@ -177,17 +161,13 @@ pub async fn ended_sessions<'e, E: Executor<'e, Database = Any>>(
 }
 
 /// Records the end of an emergency session; false if it was already recorded.
-pub async fn end_session<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    id: &str,
-    at_ms: i64,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+pub async fn end_session(ex: impl Into<Ex<'_>>, id: &str, at_ms: i64) -> Result<bool, StoreError> {
+    let done = Query::new(
         "UPDATE emergency_sessions SET ended_at_ms = $1 WHERE id = $2 AND ended_at_ms IS NULL",
     )
     .bind(at_ms)
     .bind(id)
     .execute(ex)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }

@@ -12,7 +12,7 @@
 use super::{auth_event, random_token, token_hash, Channel, NewSession};
 use crate::{App, AppError};
 use mds_audit::Outcome;
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::Timestamp;
 use mds_store::{accounts, sessions};
 
 /// How long the code may be given after the password (seconds).
@@ -72,7 +72,7 @@ impl App {
             revoked_at_ms: None,
         };
         let mut tx = self.db.begin().await?;
-        sessions::insert(&mut *tx, &row).await?;
+        sessions::insert(&mut tx, &row).await?;
         let detail = serde_json::json!({ "channel": req.channel.as_str(), "step": "password" });
         let ev = auth_event(
             "auth.password",
@@ -104,8 +104,7 @@ impl App {
         let Some((account, channel)) = self.live_pending(&hash, now).await? else {
             return Err(AppError::Unauthenticated);
         };
-        let kind = AccountKind::parse(&account.kind)
-            .ok_or_else(|| AppError::Internal(format!("account kind {:?}", account.kind)))?;
+        let kind = account.kind;
         let login_key = format!("login:{}", account.login);
         let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
         let attempts_key = format!("signin:{hash}");
@@ -140,8 +139,8 @@ impl App {
             let session = self
                 .open_session(&account, kind, channel, req.ip, Some(&hash), now)
                 .await?;
-            sessions::throttle_clear(self.db.pool(), &login_key).await?;
-            sessions::throttle_clear(self.db.pool(), &attempts_key).await?;
+            sessions::throttle_clear(&self.db, &login_key).await?;
+            sessions::throttle_clear(&self.db, &attempts_key).await?;
             return Ok(session);
         }
         let s = &self.settings;
@@ -166,7 +165,7 @@ impl App {
         hash: &str,
         now: Timestamp,
     ) -> Result<Option<(accounts::AccountRow, Channel)>, AppError> {
-        let Some(row) = sessions::get(self.db.pool(), hash).await? else {
+        let Some(row) = sessions::get(&self.db, hash).await? else {
             return Ok(None);
         };
         let channel = row
@@ -177,7 +176,7 @@ impl App {
         let Some(channel) = channel else {
             return Ok(None);
         };
-        let account = accounts::by_id(self.db.pool(), &row.account_id).await?;
+        let account = accounts::by_id(&self.db, &row.account_id).await?;
         Ok(account.map(|a| (a, channel)))
     }
 
@@ -191,7 +190,7 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         let mut tx = self.db.begin().await?;
-        sessions::revoke(&mut *tx, hash, now.millis()).await?;
+        sessions::revoke(&mut tx, hash, now.millis()).await?;
         mds_audit::append(&mut tx, event, now.millis()).await?;
         tx.commit().await.map_err(mds_store::StoreError::from)?;
         Ok(())

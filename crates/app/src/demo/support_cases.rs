@@ -11,7 +11,7 @@ use crate::patients::NewPatient;
 use crate::self_enrolment::SelfEnrolment;
 use crate::{Actor, App, AppError};
 use mds_domain::identity::IdentityInput;
-use mds_domain::{AccountId, AccountKind, Timestamp};
+use mds_domain::{AccountId, AccountKind, AccountState, ReviewStatus, Timestamp};
 use mds_store::{accounts, enrolments, patients};
 
 /// Inactive records created for the support console.
@@ -66,9 +66,7 @@ const ENROLLING_CAFAT: &str = "6612345";
 const REVIEW_CAFAT: &str = "5678132";
 const CLOSED_CAFAT: &str = "2468013";
 
-fn actor_of(id: String, kind: AccountKind, name: &str) -> Result<Actor, AppError> {
-    let account_id =
-        AccountId::parse(&id).ok_or_else(|| AppError::Internal(format!("demo account id {id}")))?;
+fn actor_of(account_id: AccountId, kind: AccountKind, name: &str) -> Result<Actor, AppError> {
     Ok(Actor {
         account_id,
         kind,
@@ -97,7 +95,7 @@ impl App {
     }
 
     async fn demo_actor(&self, login: &str, kind: AccountKind) -> Result<Actor, AppError> {
-        let a = accounts::by_login(self.db.pool(), login)
+        let a = accounts::by_login(&self.db, login)
             .await?
             .ok_or(AppError::NotFound)?;
         actor_of(a.id, kind, &a.display_name)
@@ -108,7 +106,7 @@ impl App {
         now: Timestamp,
         report: &mut DemoReport,
     ) -> Result<(), AppError> {
-        let pool = self.db.pool();
+        let pool = &self.db;
         let known = accounts::by_login(pool, ENROLLING_EMAIL).await?.is_some()
             || patients::by_cafat(pool, ENROLLING_CAFAT).await?.is_some();
         if known {
@@ -136,14 +134,14 @@ impl App {
     }
 
     async fn demo_review(&self, now: Timestamp, report: &mut DemoReport) -> Result<(), AppError> {
-        let pool = self.db.pool();
+        let pool = &self.db;
         let candidate = patients::by_cafat(pool, "5678123")
             .await?
             .ok_or(AppError::NotFound)?;
         let mut held = false;
-        for status in ["pending", "approved", "rejected"] {
-            for r in enrolments::reviews_with_status(pool, status, 1000).await? {
-                held |= r.candidate_patient_id.as_deref() == Some(candidate.id.as_str());
+        for status in ReviewStatus::ALL {
+            for r in enrolments::reviews_with_status(pool, *status, 1000).await? {
+                held |= r.candidate_patient_id.as_ref() == Some(&candidate.id);
             }
         }
         if held || patients::by_cafat(pool, REVIEW_CAFAT).await?.is_some() {
@@ -174,10 +172,10 @@ impl App {
     }
 
     async fn demo_closure(&self, now: Timestamp, report: &mut DemoReport) -> Result<(), AppError> {
-        let p = patients::by_cafat(self.db.pool(), CLOSED_CAFAT)
+        let p = patients::by_cafat(&self.db, CLOSED_CAFAT)
             .await?
             .ok_or(AppError::NotFound)?;
-        if p.record_state != "inactive" {
+        if p.record_state != AccountState::Inactive {
             report.already_present += 1;
             return Ok(());
         }

@@ -7,7 +7,7 @@ use super::names::{Reader, Resolver};
 use super::render::Audience;
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{AccountId, AccountKind, PatientId, Timestamp};
 use mds_store::{accounts, patients};
 
 /// Events read from the store per page while extracting.
@@ -17,9 +17,9 @@ const BATCH: u32 = 1_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExtractTarget {
     /// Every event about this record (patient id).
-    Record(String),
+    Record(PatientId),
     /// Every event by this account, or done in its name.
-    Professional(String),
+    Professional(AccountId),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +112,7 @@ fn columns(ev: &AuditRecord, text: String) -> Vec<String> {
         ev.id.clone(),
         at.to_rfc3339(),
         at.to_noumea_display(),
-        ev.actor_kind.clone(),
+        ev.actor_kind.as_str().to_owned(),
         opt(&ev.actor_id),
         opt(&ev.on_behalf_of),
         opt(&ev.structure_id),
@@ -175,8 +175,8 @@ impl App {
     ) -> Result<Extraction, AppError> {
         let reason = reason.trim();
         let (patient_id, professional) = match target {
-            ExtractTarget::Record(p) => (Some(p.clone()), None),
-            ExtractTarget::Professional(a) => (None, Some(a.clone())),
+            ExtractTarget::Record(p) => (Some(p.to_string()), None),
+            ExtractTarget::Professional(a) => (None, Some(a.to_string())),
         };
         let base = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
@@ -188,7 +188,7 @@ impl App {
                 "from_ms": period.from_ms, "to_ms": period.to_ms,
             }),
             ip,
-            ..NewEvent::new(actor.kind.as_str(), "audit.extract", Outcome::Success)
+            ..NewEvent::new(actor.kind.into(), "audit.extract", Outcome::Success)
         };
         if actor.kind != AccountKind::Support {
             let ev = NewEvent {
@@ -215,12 +215,12 @@ impl App {
         }
         // What is named must exist: an empty extraction would read as "nothing happened".
         let (exists, owner) = match target {
-            ExtractTarget::Record(p) => match patients::by_id(self.db.pool(), p).await? {
-                Some(row) => (true, row.account_id),
+            ExtractTarget::Record(p) => match patients::by_id(&self.db, p).await? {
+                Some(row) => (true, row.account_id.map(|a| a.to_string())),
                 None => (false, None),
             },
             ExtractTarget::Professional(a) => {
-                let found = accounts::by_id(self.db.pool(), a).await?;
+                let found = accounts::by_id(&self.db, a).await?;
                 (found.is_some(), None)
             }
         };

@@ -16,7 +16,7 @@ pub use extract::{ExtractFormat, ExtractPeriod, ExtractTarget, Extraction};
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
 use mds_domain::time::NOUMEA_OFFSET_SECONDS;
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{AccountKind, PatientId, Timestamp};
 use mds_policy::Action;
 use names::{Reader, Resolver};
 use render::Audience;
@@ -234,7 +234,7 @@ impl App {
     pub async fn record_history(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         filter: &HistoryFilter,
         page: PageRequest,
         ip: Option<String>,
@@ -247,11 +247,11 @@ impl App {
             .await?;
         mds_audit::record(&self.db, ev, now.millis()).await?;
         let mut q = filter.query();
-        q.patient_id = Some(gate.patient_id().to_owned());
+        q.patient_id = Some(gate.patient_id().to_string());
         let reader = Reader {
             audience: Audience::Owner,
             account_id: Some(actor.account_id.to_string()),
-            owner_account_id: gate.patient.account_id.clone(),
+            owner_account_id: gate.patient.account_id.as_ref().map(ToString::to_string),
         };
         self.history_page(q, page, reader).await
     }
@@ -276,7 +276,7 @@ impl App {
             detail: filter.detail(),
             ip,
             ..NewEvent::new(
-                actor.kind.as_str(),
+                actor.kind.into(),
                 "access_log.read",
                 if allowed {
                     Outcome::Success

@@ -5,8 +5,8 @@
 
 use super::render::{detail_str, lower_first, Audience, DocumentName, Names, Person, Professional};
 use crate::{App, AppError};
-use mds_audit::{AuditQuery, AuditRecord, Outcome};
-use mds_domain::{DocumentType, Profession};
+use mds_audit::{ActorKind, AuditQuery, AuditRecord, Outcome};
+use mds_domain::{AccountId, DocumentId, DocumentType, StructureId};
 use mds_store::{directory, documents, record_access};
 use std::collections::HashMap;
 
@@ -61,15 +61,16 @@ impl<'a> Resolver<'a> {
         if let Some(p) = self.professionals.get(account_id) {
             return Ok(p.clone());
         }
-        let row = directory::professional(self.app.db.pool(), account_id).await?;
-        let p = row.map(|r| {
-            let profession = Profession::from_slug(&r.profession);
-            Professional {
-                name: format!("{} {}", r.first_name, r.last_name),
-                doctor: matches!(r.profession.as_str(), "medecin" | "chirurgien_dentiste"),
-                profession: profession.map(|p| p.label_fr().to_owned()),
-                structure: None,
-            }
+        // Ids come from the audit trail, as text: one that is not an account is nobody.
+        let row = match AccountId::parse(account_id) {
+            Some(id) => directory::professional(&self.app.db, &id).await?,
+            None => None,
+        };
+        let p = row.map(|r| Professional {
+            name: format!("{} {}", r.first_name, r.last_name),
+            doctor: r.profession.is_doctor(),
+            profession: Some(r.profession.label_fr().to_owned()),
+            structure: None,
         });
         self.professionals.insert(account_id.to_owned(), p.clone());
         Ok(p)
@@ -79,9 +80,12 @@ impl<'a> Resolver<'a> {
         if let Some(s) = self.structures.get(id) {
             return Ok(s.clone());
         }
-        let name = directory::structure_by_id(self.app.db.pool(), id)
-            .await?
-            .map(|s| s.name);
+        let name = match StructureId::parse(id) {
+            Some(id) => directory::structure_by_id(&self.app.db, &id)
+                .await?
+                .map(|s| s.name),
+            None => None,
+        };
         self.structures.insert(id.to_owned(), name.clone());
         Ok(name)
     }
@@ -111,17 +115,20 @@ impl<'a> Resolver<'a> {
             return Ok(Person::You);
         }
         let structure = ev.structure_id.as_deref();
-        Ok(match (ev.actor_kind.as_str(), actor_id) {
-            ("patient", Some(id)) => {
+        Ok(match (ev.actor_kind, actor_id) {
+            (ActorKind::Patient, Some(id)) => {
                 if self.reader.owner_account_id.as_deref() == Some(id) {
                     Person::Patient
                 } else {
                     Person::OtherPatient
                 }
             }
-            ("professional", Some(id)) => self.professional_at(id, structure).await?,
-            ("assistant", Some(id)) => {
-                let row = directory::assistant(self.app.db.pool(), id).await?;
+            (ActorKind::Professional, Some(id)) => self.professional_at(id, structure).await?,
+            (ActorKind::Assistant, Some(id)) => {
+                let row = match AccountId::parse(id) {
+                    Some(id) => directory::assistant(&self.app.db, &id).await?,
+                    None => None,
+                };
                 let for_professional = match ev.on_behalf_of.as_deref() {
                     Some(p) if self.is_reader(Some(p)) => Person::You,
                     Some(p) => self.professional_at(p, structure).await?,
@@ -135,15 +142,15 @@ impl<'a> Resolver<'a> {
                     None => Person::Unknown,
                 }
             }
-            ("structure_software", _) => Person::Software {
+            (ActorKind::StructureSoftware, _) => Person::Software {
                 structure: match structure {
                     Some(s) => self.structure(s).await?,
                     None => None,
                 },
             },
-            ("support", _) => Person::Support,
-            ("system", _) => Person::System,
-            ("anonymous", _) => Person::Anonymous,
+            (ActorKind::Support, _) => Person::Support,
+            (ActorKind::System, _) => Person::System,
+            (ActorKind::Anonymous, _) => Person::Anonymous,
             _ => Person::Unknown,
         })
     }
@@ -156,7 +163,10 @@ impl<'a> Resolver<'a> {
         patient_id: Option<&str>,
     ) -> Result<DocumentName, AppError> {
         if !self.documents.contains_key(id) {
-            let row = documents::by_id(self.app.db.pool(), id).await?;
+            let row = match DocumentId::parse(id) {
+                Some(doc) => documents::by_id(&self.app.db, &doc).await?,
+                None => None,
+            };
             self.documents.insert(id.to_owned(), row);
         }
         let Some(Some(row)) = self.documents.get(id) else {
@@ -187,10 +197,10 @@ impl<'a> Resolver<'a> {
             Some(a) => Some(a),
             None => match text("consent_id") {
                 Some(c) if ev.action != "consent.code" => {
-                    record_access::consent_by_id(self.app.db.pool(), &c)
+                    record_access::consent_by_id(&self.app.db, &c)
                         .await?
                         .filter(|row| Some(row.patient_id.as_str()) == ev.patient_id.as_deref())
-                        .map(|row| row.professional_account_id)
+                        .map(|row| row.professional_account_id.to_string())
                 }
                 _ => None,
             },

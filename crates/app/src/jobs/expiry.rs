@@ -4,8 +4,8 @@
 
 use super::{Job, JobFuture, JobReport};
 use crate::{App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::Timestamp;
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{EmergencyKind, PatientId, Timestamp};
 use mds_store::{timers, StoreError};
 use std::time::Duration;
 
@@ -25,11 +25,11 @@ impl Job for AccessExpiry {
     }
 }
 
-fn system_event(action: &str, patient: &str, detail: serde_json::Value) -> NewEvent {
+fn system_event(action: &str, patient: &PatientId, detail: serde_json::Value) -> NewEvent {
     NewEvent {
-        patient_id: Some(patient.to_owned()),
+        patient_id: Some(patient.to_string()),
         detail,
-        ..NewEvent::new("system", action, Outcome::Success)
+        ..NewEvent::new(ActorKind::System, action, Outcome::Success)
     }
 }
 
@@ -38,14 +38,14 @@ impl App {
     pub async fn expire_accesses(&self, now: Timestamp) -> Result<JobReport, AppError> {
         let mut report = JobReport::default();
         loop {
-            let consents = timers::expired_consents(self.db.pool(), now.millis(), 100).await?;
-            let sessions = timers::ended_sessions(self.db.pool(), now.millis(), 100).await?;
+            let consents = timers::expired_consents(&self.db, now.millis(), 100).await?;
+            let sessions = timers::ended_sessions(&self.db, now.millis(), 100).await?;
             if consents.is_empty() && sessions.is_empty() {
                 return Ok(report);
             }
             for (id, patient, professional) in consents {
                 let mut tx = self.db.begin().await?;
-                if timers::expire_consent(&mut *tx, &id).await? {
+                if timers::expire_consent(&mut tx, &id).await? {
                     let detail = serde_json::json!({ "consent_id": id, "professional_account_id": professional });
                     let ev = system_event("consent.expire", &patient, detail);
                     mds_audit::append(&mut tx, ev, now.millis()).await?;
@@ -55,8 +55,8 @@ impl App {
             }
             for (id, patient, professional, kind) in sessions {
                 let mut tx = self.db.begin().await?;
-                if timers::end_session(&mut *tx, &id, now.millis()).await? {
-                    let action = if kind == "samu" {
+                if timers::end_session(&mut tx, &id, now.millis()).await? {
+                    let action = if kind == EmergencyKind::Samu {
                         "record.samu.expire"
                     } else {
                         "record.break_glass.expire"

@@ -138,7 +138,7 @@ impl OutboxDelivery {
     /// Sends the due e-mails once.
     pub async fn deliver(&self, app: &App, now: Timestamp) -> Result<JobReport, AppError> {
         let mut report = JobReport::default();
-        let due = outbox::due(app.db().pool(), now.millis(), self.settings.batch_size).await?;
+        let due = outbox::due(app.db(), now.millis(), self.settings.batch_size).await?;
         if due.is_empty() {
             return Ok(report);
         }
@@ -157,7 +157,7 @@ impl OutboxDelivery {
             let mut tx = app.db().begin().await?;
             match outcome {
                 Ok(()) => {
-                    outbox::mark_sent(&mut *tx, &row.id, now.millis()).await?;
+                    outbox::mark_sent(&mut tx, &row.id, now.millis()).await?;
                     report.done += 1;
                 }
                 Err((error, permanent)) => {
@@ -165,7 +165,7 @@ impl OutboxDelivery {
                     let give_up = permanent || attempts >= self.settings.max_attempts;
                     let next = now.millis() + self.settings.backoff_ms(attempts);
                     let failed_at = give_up.then_some(now.millis());
-                    outbox::mark_attempt_failed(&mut *tx, &row.id, next, failed_at, &error).await?;
+                    outbox::mark_attempt_failed(&mut tx, &row.id, next, failed_at, &error).await?;
                     if give_up {
                         report.failed += 1;
                     } else {

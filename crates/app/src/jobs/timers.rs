@@ -7,8 +7,8 @@ use super::{Job, JobFuture, JobReport};
 use crate::notify::hidden::{HIDDEN_RELEASE, HIDDEN_REMINDER};
 use crate::notify::{self, Message};
 use crate::{App, AppError};
-use mds_audit::{NewEvent, Outcome};
-use mds_domain::Timestamp;
+use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::{DocumentId, DocumentStatus, TimerState, Timestamp};
 use mds_store::{documents, timers, StoreError};
 use std::time::Duration;
 
@@ -33,7 +33,7 @@ impl App {
     pub async fn fire_timers(&self, now: Timestamp) -> Result<JobReport, AppError> {
         let mut report = JobReport::default();
         loop {
-            let due = timers::due(self.db.pool(), now.millis(), 100).await?;
+            let due = timers::due(&self.db, now.millis(), 100).await?;
             if due.is_empty() {
                 return Ok(report);
             }
@@ -46,26 +46,33 @@ impl App {
 
     async fn fire_timer(&self, t: &timers::TimerRow, now: Timestamp) -> Result<(), AppError> {
         let mut tx = self.db.begin().await?;
-        if !timers::settle(&mut *tx, &t.id, "fired", now.millis()).await? {
+        if !timers::settle(&mut tx, &t.id, TimerState::Fired, now.millis()).await? {
             return Ok(());
         }
-        let doc = documents::by_id(&mut *tx, &t.subject_id)
-            .await?
-            .filter(|d| d.status == "current" && d.hidden_from_patient);
+        // The hidden-document timers are about a document (their subject).
+        let doc = match DocumentId::parse(&t.subject_id) {
+            Some(id) => documents::by_id(&mut tx, &id).await?,
+            None => None,
+        }
+        .filter(|d| d.status == DocumentStatus::Current && d.hidden_from_patient);
         match (doc, t.kind.as_str()) {
             (Some(d), HIDDEN_REMINDER) => {
                 let m = Message::announcement_reminder();
                 notify::tell_patient(&mut tx, &d.patient_id, &m, now).await?;
             }
             (Some(d), HIDDEN_RELEASE) if self.settings.hidden_auto_release => {
-                documents::set_hidden_from_patient(&mut *tx, &d.id, false).await?;
+                documents::set_hidden_from_patient(&mut tx, &d.id, false).await?;
                 notify::hidden::document_shown(&mut tx, &d, now).await?;
                 let ev = NewEvent {
-                    patient_id: Some(d.patient_id.clone()),
-                    document_id: Some(d.id.clone()),
+                    patient_id: Some(d.patient_id.to_string()),
+                    document_id: Some(d.id.to_string()),
                     detail: serde_json::json!({ "timer_id": t.id,
                         "release_days": self.settings.hidden_release_days }),
-                    ..NewEvent::new("system", "document.release_to_patient", Outcome::Success)
+                    ..NewEvent::new(
+                        ActorKind::System,
+                        "document.release_to_patient",
+                        Outcome::Success,
+                    )
                 };
                 mds_audit::append(&mut tx, ev, now.millis()).await?;
             }

@@ -23,16 +23,16 @@ impl App {
             self.record_event(ev, now.millis()).await?;
             return Ok(());
         };
-        let (patient, professional) = (gate.patient_id(), pro.account.as_str());
-        if notifications::has_first_access(self.db.pool(), patient, professional).await? {
+        let (patient, professional) = (gate.patient_id(), &pro.account);
+        if notifications::has_first_access(&self.db, patient, professional).await? {
             self.record_event(ev, now.millis()).await?;
             return Ok(());
         }
-        let name = mds_store::accounts::by_id(self.db.pool(), professional)
+        let name = mds_store::accounts::by_id(&self.db, professional)
             .await?
             .map_or_else(|| "Un professionnel".to_owned(), |a| a.display_name);
         let mut tx = self.db.begin().await?;
-        if notifications::add_first_access(&mut *tx, patient, professional, now.millis()).await? {
+        if notifications::add_first_access(&mut tx, patient, professional, now.millis()).await? {
             tell_patient(&mut tx, patient, &Message::first_access(&name, now), now).await?;
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;

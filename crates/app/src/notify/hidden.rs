@@ -7,7 +7,7 @@
 
 use super::{tell_patient, Message};
 use crate::{AppError, Settings};
-use mds_domain::Timestamp;
+use mds_domain::{DocumentSource, TimerState, Timestamp};
 use mds_store::{documents::DocumentRow, new_id, timers, Tx};
 
 pub const HIDDEN_REMINDER: &str = "hidden_document.reminder";
@@ -33,7 +33,7 @@ pub(crate) async fn document_stored(
     if row.hidden_from_patient {
         return add_hidden_timers(settings, tx, row).await;
     }
-    if row.source != "patient" {
+    if row.source != DocumentSource::Patient {
         tell_patient(tx, &row.patient_id, &Message::document_added(), now).await?;
     }
     Ok(())
@@ -48,14 +48,14 @@ pub(crate) async fn add_hidden_timers(
     let (reminder, release) = hidden_due(settings, row.created_at_ms);
     for (kind, due) in [(HIDDEN_REMINDER, reminder), (HIDDEN_RELEASE, release)] {
         timers::insert(
-            &mut **tx,
+            &mut *tx,
             &timers::TimerRow {
                 id: new_id(),
                 kind: kind.to_owned(),
-                subject_id: row.id.clone(),
+                subject_id: row.id.to_string(),
                 patient_id: Some(row.patient_id.clone()),
                 due_at_ms: due,
-                state: "pending".to_owned(),
+                state: TimerState::Pending,
                 fired_at_ms: None,
             },
         )
@@ -70,8 +70,8 @@ pub(crate) async fn document_shown(
     row: &DocumentRow,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    timers::cancel_for_subject(&mut **tx, &row.id, now.millis()).await?;
-    if row.source != "patient" {
+    timers::cancel_for_subject(&mut *tx, row.id.as_str(), now.millis()).await?;
+    if row.source != DocumentSource::Patient {
         tell_patient(tx, &row.patient_id, &Message::document_added(), now).await?;
     }
     Ok(())

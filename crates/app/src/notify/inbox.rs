@@ -43,20 +43,20 @@ impl App {
         limit: usize,
         offset: usize,
     ) -> Result<NotificationPage, AppError> {
-        let account = actor.account_id.as_str();
+        let account = &actor.account_id;
         let limit = match limit {
             0 => 50,
             n => n.min(100),
         };
         let rows = notifications::for_account(
-            self.db.pool(),
+            &self.db,
             account,
             unread_only,
             i64::try_from(limit).unwrap_or(100),
             i64::try_from(offset).unwrap_or(i64::MAX),
         )
         .await?;
-        let (all, unread) = notifications::counts(self.db.pool(), account).await?;
+        let (all, unread) = notifications::counts(&self.db, account).await?;
         Ok(NotificationPage {
             items: rows
                 .into_iter()
@@ -80,16 +80,16 @@ impl App {
         id: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let account = actor.account_id.as_str();
-        if !notifications::exists(self.db.pool(), account, id).await? {
+        let account = &actor.account_id;
+        if !notifications::exists(&self.db, account, id).await? {
             return Err(AppError::NotFound);
         }
         let mut tx = self.db.begin().await?;
-        if notifications::mark_read(&mut *tx, account, id, now.millis()).await? {
+        if notifications::mark_read(&mut tx, account, id, now.millis()).await? {
             let ev = NewEvent {
-                actor_id: Some(account.to_owned()),
+                actor_id: Some(account.to_string()),
                 detail: serde_json::json!({ "notification_id": id }),
-                ..NewEvent::new(actor.kind.as_str(), "notification.read", Outcome::Success)
+                ..NewEvent::new(actor.kind.into(), "notification.read", Outcome::Success)
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
         }
@@ -102,7 +102,7 @@ impl App {
         &self,
         actor: &Actor,
     ) -> Result<Vec<Preference>, AppError> {
-        let chosen = notifications::preferences(self.db.pool(), actor.account_id.as_str()).await?;
+        let chosen = notifications::preferences(&self.db, &actor.account_id).await?;
         Ok(Kind::ALL
             .into_iter()
             .map(|k| Preference {
@@ -146,10 +146,10 @@ impl App {
             }
             parsed.push((kind, *email));
         }
-        let account = actor.account_id.as_str();
+        let account = &actor.account_id;
         let mut tx = self.db.begin().await?;
         for (kind, email) in &parsed {
-            notifications::set_preference(&mut *tx, account, kind.as_str(), *email, now.millis())
+            notifications::set_preference(&mut tx, account, kind.as_str(), *email, now.millis())
                 .await?;
         }
         let detail: serde_json::Map<String, serde_json::Value> = parsed
@@ -157,10 +157,10 @@ impl App {
             .map(|(k, e)| (k.as_str().to_owned(), serde_json::Value::Bool(*e)))
             .collect();
         let ev = NewEvent {
-            actor_id: Some(account.to_owned()),
+            actor_id: Some(account.to_string()),
             detail: serde_json::Value::Object(detail),
             ..NewEvent::new(
-                actor.kind.as_str(),
+                actor.kind.into(),
                 "notification.preferences.set",
                 Outcome::Success,
             )

@@ -12,7 +12,7 @@ pub mod inbox;
 pub mod texts;
 
 use crate::AppError;
-use mds_domain::Timestamp;
+use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
 use mds_store::{accounts, new_id, notifications, outbox, patients, Tx};
 use serde::Serialize;
 
@@ -109,7 +109,7 @@ impl Kind {
 /// Who is told: an account, its e-mail address and whether it is active.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Recipient {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub email: Option<String>,
     pub active: bool,
 }
@@ -124,9 +124,9 @@ pub(crate) struct Queued {
 /// The portal account of a record, if it has one (the record's e-mail as a fallback).
 pub(crate) async fn recipient_of_patient(
     tx: &mut Tx,
-    patient_id: &str,
+    patient_id: &PatientId,
 ) -> Result<Option<Recipient>, AppError> {
-    let Some(p) = patients::by_id(&mut **tx, patient_id).await? else {
+    let Some(p) = patients::by_id(&mut *tx, patient_id).await? else {
         return Ok(None);
     };
     let Some(account_id) = p.account_id else {
@@ -141,15 +141,15 @@ pub(crate) async fn recipient_of_patient(
 
 pub(crate) async fn recipient_of_account(
     tx: &mut Tx,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> Result<Option<Recipient>, AppError> {
-    let Some(a) = accounts::by_id(&mut **tx, account_id).await? else {
+    let Some(a) = accounts::by_id(&mut *tx, account_id).await? else {
         return Ok(None);
     };
     Ok(Some(Recipient {
         account_id: a.id,
         email: a.email.filter(|e| !e.trim().is_empty()),
-        active: a.state == "active",
+        active: a.state == AccountState::Active,
     }))
 }
 
@@ -170,7 +170,7 @@ pub(crate) async fn queue(
     let mut queued = Queued::default();
     if in_app {
         notifications::insert(
-            &mut **tx,
+            &mut *tx,
             &notifications::NotificationRow {
                 id: new_id(),
                 account_id: r.account_id.clone(),
@@ -183,13 +183,13 @@ pub(crate) async fn queue(
         .await?;
         queued.in_app = true;
     }
-    let chose_off = notifications::preferences(&mut **tx, &r.account_id)
+    let chose_off = notifications::preferences(&mut *tx, &r.account_id)
         .await?
         .iter()
         .any(|(k, email)| k == m.kind.as_str() && !email);
     if let (true, Some(email)) = (email_wanted(m.kind, r, chose_off), &r.email) {
         outbox::insert(
-            &mut **tx,
+            &mut *tx,
             &outbox::EmailRow {
                 id: new_id(),
                 account_id: Some(r.account_id.clone()),
@@ -214,7 +214,7 @@ pub(crate) async fn queue(
 /// Tells the owner of a record, if the record has a portal account.
 pub(crate) async fn tell_patient(
     tx: &mut Tx,
-    patient_id: &str,
+    patient_id: &PatientId,
     m: &Message,
     now: Timestamp,
 ) -> Result<Queued, AppError> {

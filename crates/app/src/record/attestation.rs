@@ -6,14 +6,14 @@
 use super::consent::ATTESTATION_PURPOSE;
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{AccountKind, FileOwnerKind, Format, PatientId, Timestamp};
 use mds_store::{identity_files, record_access};
 
 /// A decrypted attestation file.
 #[derive(Clone, Debug)]
 pub struct AttestationFile {
-    /// `application/pdf`, `image/jpeg` or `image/png`.
-    pub format: String,
+    /// PDF, JPEG or PNG.
+    pub format: Format,
     pub content: Vec<u8>,
 }
 
@@ -24,17 +24,17 @@ impl App {
     pub async fn consent_attestation(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         consent_id: &str,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<AttestationFile, AppError> {
         let support = actor.kind == AccountKind::Support;
-        let pool = self.db.pool();
+        let pool = &self.db;
         let consent = match support {
             true => record_access::consent_by_id(pool, consent_id)
                 .await?
-                .filter(|c| c.patient_id == patient_id),
+                .filter(|c| &c.patient_id == patient_id),
             false => None,
         };
         let file_id = match &consent {
@@ -42,19 +42,21 @@ impl App {
             None => None,
         };
         let file = match &file_id {
-            Some(id) => identity_files::for_owner(pool, "patient", patient_id)
-                .await?
-                .into_iter()
-                .find(|f| &f.id == id && f.purpose == ATTESTATION_PURPOSE),
+            Some(id) => {
+                identity_files::for_owner(pool, FileOwnerKind::Patient, patient_id.as_str())
+                    .await?
+                    .into_iter()
+                    .find(|f| &f.id == id && f.purpose == ATTESTATION_PURPOSE)
+            }
             None => None,
         };
         let event = |outcome, rule: &str, detail| NewEvent {
             actor_id: Some(actor.account_id.to_string()),
-            patient_id: consent.as_ref().map(|c| c.patient_id.clone()),
+            patient_id: consent.as_ref().map(|c| c.patient_id.to_string()),
             rule: Some(rule.to_owned()),
             detail,
             ip: ip.clone(),
-            ..NewEvent::new(actor.kind.as_str(), "consent.attestation.read", outcome)
+            ..NewEvent::new(actor.kind.into(), "consent.attestation.read", outcome)
         };
         let Some(file) = file else {
             let rule = if support {
@@ -64,7 +66,7 @@ impl App {
             };
             let detail = serde_json::json!({
                 "requested_consent_id": consent_id.chars().take(64).collect::<String>(),
-                "requested_patient_id": patient_id.chars().take(64).collect::<String>(),
+                "requested_patient_id": patient_id,
             });
             self.record_event(event(Outcome::Deny, rule, detail), now.millis())
                 .await?;

@@ -10,7 +10,10 @@ use crate::notify::Message;
 use crate::patients::check_identity_file;
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, ConsentState, FileOwnerKind, FilePurpose, PatientId,
+    Timestamp,
+};
 use mds_policy::Action;
 use mds_store::record_access::{self, ConsentRow};
 use mds_store::{identity_files, new_id, StoreError};
@@ -19,7 +22,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// The purpose of the identity file holding a signed in-person consent attestation.
-pub const ATTESTATION_PURPOSE: &str = "consent_attestation";
+pub const ATTESTATION_PURPOSE: FilePurpose = FilePurpose::ConsentAttestation;
 
 /// A consent request as the professional makes it.
 #[derive(Clone, Copy, Debug)]
@@ -39,11 +42,11 @@ pub const MAX_CODE_FAILURES: i64 = 5;
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ConsentView {
     pub id: String,
-    pub patient_id: String,
-    pub professional_account_id: String,
+    pub patient_id: PatientId,
+    pub professional_account_id: AccountId,
     pub purpose: String,
-    /// `requested`, `granted`, `refused`, `revoked`, or `expired` (granted, past its expiry).
-    pub state: String,
+    /// `expired` also for a granted consent past its expiry.
+    pub state: ConsentState,
     pub granted_how: Option<String>,
     pub requested_at_ms: i64,
     pub expires_at_ms: Option<i64>,
@@ -51,9 +54,9 @@ pub struct ConsentView {
 }
 
 fn view(c: &ConsentRow, now: Timestamp) -> ConsentView {
-    let state = match (c.state.as_str(), c.expires_at_ms) {
-        ("granted", Some(e)) if e <= now.millis() => "expired".to_owned(),
-        (s, _) => s.to_owned(),
+    let state = match (c.state, c.expires_at_ms) {
+        (ConsentState::Granted, Some(e)) if e <= now.millis() => ConsentState::Expired,
+        (s, _) => s,
     };
     ConsentView {
         id: c.id.clone(),
@@ -80,7 +83,7 @@ impl App {
     pub async fn request_consent(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         purpose: &str,
         attests_in_person: bool,
         ip: Option<String>,
@@ -103,7 +106,7 @@ impl App {
     pub async fn request_consent_with(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         request: ConsentRequest<'_>,
         ip: Option<String>,
         now: Timestamp,
@@ -130,9 +133,9 @@ impl App {
         let professional = gate
             .actor
             .professional()
-            .map(|p| p.account.to_string())
+            .map(|p| p.account.clone())
             .ok_or(AppError::Forbidden)?;
-        let inactive = gate.patient.record_state == "inactive";
+        let inactive = gate.patient.record_state == AccountState::Inactive;
         if inactive && !attests_in_person {
             return Err(AppError::invalid(
                 "attestation_required",
@@ -152,10 +155,10 @@ impl App {
         let id = new_id();
         let mut row = ConsentRow {
             id: id.clone(),
-            patient_id: gate.patient_id().to_owned(),
+            patient_id: gate.patient_id().clone(),
             professional_account_id: professional,
             purpose: purpose.to_owned(),
-            state: "requested".to_owned(),
+            state: ConsentState::Requested,
             code_hash: None,
             code_expires_at_ms: None,
             code_failures: 0,
@@ -168,7 +171,7 @@ impl App {
         };
         let mut message = None;
         if inactive {
-            row.state = "granted".to_owned();
+            row.state = ConsentState::Granted;
             row.attested = true;
             row.granted_how = Some("attestation".to_owned());
             row.decided_at_ms = Some(now.millis());
@@ -183,7 +186,7 @@ impl App {
         // Content durable in the vault first; if the transaction fails, the object goes.
         let file = match (attestation_file, attestation_format) {
             (Some(content), Some(format)) => {
-                let owner = ("patient", gate.patient_id());
+                let owner = (FileOwnerKind::Patient, gate.patient_id().as_str());
                 Some(
                     self.seal_identity_file(owner, ATTESTATION_PURPOSE, format, content, now)
                         .await?,
@@ -193,10 +196,10 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
-            record_access::insert_consent(&mut *tx, &row).await?;
+            record_access::insert_consent(&mut tx, &row).await?;
             if let Some(f) = &file {
-                identity_files::insert(&mut *tx, f).await?;
-                record_access::set_attestation_file(&mut *tx, &id, &f.id).await?;
+                identity_files::insert(&mut tx, f).await?;
+                record_access::set_attestation_file(&mut tx, &id, &f.id).await?;
             }
             if let Some(m) = &message {
                 crate::notify::tell_patient(&mut tx, &row.patient_id, m, now).await?;
@@ -228,7 +231,7 @@ impl App {
     pub async fn consents(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Vec<ConsentView>, AppError> {
@@ -241,7 +244,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         self.record_event(ev, now.millis()).await?;
-        let rows = record_access::consents_for_patient(self.db.pool(), gate.patient_id()).await?;
+        let rows = record_access::consents_for_patient(&self.db, gate.patient_id()).await?;
         Ok(rows.iter().map(|c| view(c, now)).collect())
     }
 
@@ -249,7 +252,7 @@ impl App {
     pub async fn answer_consent(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         consent_id: &str,
         answer: ConsentAnswer,
         ip: Option<String>,
@@ -269,19 +272,19 @@ impl App {
         if actor.kind != AccountKind::Patient {
             return Err(AppError::NotFound);
         }
-        let row = record_access::consent_by_id(self.db.pool(), consent_id)
+        let row = record_access::consent_by_id(&self.db, consent_id)
             .await?
-            .filter(|c| c.patient_id == gate.patient_id())
+            .filter(|c| &c.patient_id == gate.patient_id())
             .ok_or(AppError::NotFound)?;
         let mut tx = self.db.begin().await?;
         let changed = match answer {
             ConsentAnswer::Approve => {
                 let expires = now.millis() + self.settings.consent_hours * 3_600_000;
                 record_access::decide_consent(
-                    &mut *tx,
+                    &mut tx,
                     &row.id,
-                    "requested",
-                    "granted",
+                    ConsentState::Requested,
+                    ConsentState::Granted,
                     Some("portal"),
                     now.millis(),
                     Some(expires),
@@ -290,10 +293,10 @@ impl App {
             }
             ConsentAnswer::Refuse => {
                 record_access::decide_consent(
-                    &mut *tx,
+                    &mut tx,
                     &row.id,
-                    "requested",
-                    "refused",
+                    ConsentState::Requested,
+                    ConsentState::Refused,
                     None,
                     now.millis(),
                     None,
@@ -301,7 +304,7 @@ impl App {
                 .await?
             }
             ConsentAnswer::Revoke => {
-                record_access::revoke_consent(&mut *tx, &row.id, now.millis()).await?
+                record_access::revoke_consent(&mut tx, &row.id, now.millis()).await?
             }
         };
         if !changed {
@@ -312,7 +315,7 @@ impl App {
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let row = record_access::consent_by_id(self.db.pool(), &row.id)
+        let row = record_access::consent_by_id(&self.db, &row.id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(view(&row, now))
@@ -323,7 +326,7 @@ impl App {
     pub async fn enter_consent_code(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         consent_id: &str,
         code: &str,
         ip: Option<String>,
@@ -335,11 +338,12 @@ impl App {
         let (_, ev) = gate
             .authorize(self, Action::RequestConsent, name, detail)
             .await?;
-        let me = gate.actor.professional().map(|p| p.account.to_string());
-        let row = record_access::consent_by_id(self.db.pool(), consent_id)
+        let me = gate.actor.professional().map(|p| p.account.clone());
+        let row = record_access::consent_by_id(&self.db, consent_id)
             .await?
             .filter(|c| {
-                c.patient_id == gate.patient_id() && Some(&c.professional_account_id) == me.as_ref()
+                &c.patient_id == gate.patient_id()
+                    && Some(&c.professional_account_id) == me.as_ref()
             })
             .ok_or(AppError::NotFound)?;
         let invalid = || {
@@ -348,7 +352,7 @@ impl App {
                 "Code incorrect, expiré ou déjà utilisé.",
             )
         };
-        let live = row.state == "requested"
+        let live = row.state == ConsentState::Requested
             && row.code_failures < MAX_CODE_FAILURES
             && row.code_expires_at_ms.is_some_and(|e| now.millis() < e);
         let right = row
@@ -357,8 +361,8 @@ impl App {
             .is_some_and(|h| h == code_hash(&row.id, code.trim()));
         if !(live && right) {
             let mut tx = self.db.begin().await?;
-            if row.state == "requested" {
-                record_access::count_code_failure(&mut *tx, &row.id).await?;
+            if row.state == ConsentState::Requested {
+                record_access::count_code_failure(&mut tx, &row.id).await?;
             }
             let failed = NewEvent {
                 outcome: mds_audit::Outcome::Failure,
@@ -371,10 +375,10 @@ impl App {
         let expires = now.millis() + self.settings.consent_hours * 3_600_000;
         let mut tx = self.db.begin().await?;
         if !record_access::decide_consent(
-            &mut *tx,
+            &mut tx,
             &row.id,
-            "requested",
-            "granted",
+            ConsentState::Requested,
+            ConsentState::Granted,
             Some("code"),
             now.millis(),
             Some(expires),
@@ -385,7 +389,7 @@ impl App {
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let row = record_access::consent_by_id(self.db.pool(), &row.id)
+        let row = record_access::consent_by_id(&self.db, &row.id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(view(&row, now))

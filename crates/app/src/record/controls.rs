@@ -7,7 +7,10 @@
 use super::gate::{document_facts, Gate};
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
-use mds_domain::Timestamp;
+use mds_domain::{
+    AccountId, AccountState, DocumentId, DocumentStatus, EmergencyKind, PatientId, Profession,
+    Timestamp,
+};
 use mds_policy::{Action, Actor as PolicyActor};
 use mds_store::record_access::{self, PairTable};
 use mds_store::{care_team, directory, documents, new_id, StoreError};
@@ -16,9 +19,10 @@ use serde::Serialize;
 /// One member of a care team.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CareTeamEntry {
-    pub professional_account_id: String,
+    pub professional_account_id: AccountId,
     pub name: String,
-    pub profession: String,
+    /// `None` if the professional left the directory.
+    pub profession: Option<Profession>,
     pub attending_physician: bool,
     pub added_at_ms: i64,
 }
@@ -27,7 +31,7 @@ pub struct CareTeamEntry {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct EmergencyAccess {
     pub id: String,
-    pub kind: String,
+    pub kind: EmergencyKind,
     pub opened_at_ms: i64,
     pub expires_at_ms: i64,
 }
@@ -74,13 +78,10 @@ impl App {
     /// suspended), or `unknown_professional`.
     async fn known_professional(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
     ) -> Result<directory::ProfessionalRow, AppError> {
         let unknown = || AppError::invalid("unknown_professional", "Professionnel inconnu.");
-        if mds_domain::AccountId::parse(account_id).is_none() {
-            return Err(unknown());
-        }
-        directory::professional(self.db.pool(), account_id)
+        directory::professional(&self.db, account_id)
             .await?
             .ok_or_else(unknown)
     }
@@ -88,7 +89,7 @@ impl App {
     /// An active professional account named by a control, or `unknown_professional`.
     async fn active_professional(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
     ) -> Result<directory::ProfessionalRow, AppError> {
         let unknown = || {
             AppError::invalid(
@@ -96,13 +97,10 @@ impl App {
                 "Professionnel inconnu ou dont le compte n'est pas actif.",
             )
         };
-        if mds_domain::AccountId::parse(account_id).is_none() {
-            return Err(unknown());
-        }
-        let p = directory::professional(self.db.pool(), account_id)
+        let p = directory::professional(&self.db, account_id)
             .await?
             .ok_or_else(unknown)?;
-        if p.state != "active" {
+        if p.state != AccountState::Active {
             return Err(unknown());
         }
         Ok(p)
@@ -112,7 +110,7 @@ impl App {
     pub async fn care_team(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Vec<CareTeamEntry>, AppError> {
@@ -123,14 +121,14 @@ impl App {
             .await?;
         self.record_event(ev, now.millis()).await?;
         let mut out = Vec::new();
-        for m in care_team::members(self.db.pool(), gate.patient_id()).await? {
-            let p = directory::professional(self.db.pool(), &m.professional_account_id).await?;
+        for m in care_team::members(&self.db, gate.patient_id()).await? {
+            let p = directory::professional(&self.db, &m.professional_account_id).await?;
             out.push(CareTeamEntry {
                 name: p
                     .as_ref()
                     .map(|p| format!("{} {}", p.first_name, p.last_name))
                     .unwrap_or_default(),
-                profession: p.map(|p| p.profession).unwrap_or_default(),
+                profession: p.map(|p| p.profession),
                 professional_account_id: m.professional_account_id,
                 attending_physician: m.attending_physician,
                 added_at_ms: m.added_at_ms,
@@ -144,8 +142,8 @@ impl App {
     pub async fn add_to_care_team(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        professional_account_id: &str,
+        patient_id: &PatientId,
+        professional_account_id: &AccountId,
         attending_physician: bool,
         ip: Option<String>,
         now: Timestamp,
@@ -162,13 +160,13 @@ impl App {
         self.active_professional(professional_account_id).await?;
         let mut tx = self.db.begin().await?;
         let member = care_team::CareTeamMember {
-            patient_id: gate.patient_id().to_owned(),
-            professional_account_id: professional_account_id.to_owned(),
+            patient_id: gate.patient_id().clone(),
+            professional_account_id: professional_account_id.clone(),
             attending_physician: false,
-            added_by: actor.account_id.to_string(),
+            added_by: actor.account_id.clone(),
             added_at_ms: now.millis(),
         };
-        care_team::add(&mut *tx, &member).await?;
+        care_team::add(&mut tx, &member).await?;
         if attending_physician {
             care_team::set_attending(&mut tx, gate.patient_id(), Some(professional_account_id))
                 .await?;
@@ -181,8 +179,8 @@ impl App {
     pub async fn remove_from_care_team(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        professional_account_id: &str,
+        patient_id: &PatientId,
+        professional_account_id: &AccountId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -193,7 +191,7 @@ impl App {
             .authorize(self, Action::ManageCareTeam, name, detail)
             .await?;
         let mut tx = self.db.begin().await?;
-        if !care_team::remove(&mut *tx, gate.patient_id(), professional_account_id).await? {
+        if !care_team::remove(&mut tx, gate.patient_id(), professional_account_id).await? {
             return Err(AppError::NotFound);
         }
         self.commit_with(tx, ev, now).await
@@ -204,8 +202,8 @@ impl App {
     pub async fn declare_attending_physician(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        professional_account_id: Option<&str>,
+        patient_id: &PatientId,
+        professional_account_id: Option<&AccountId>,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -216,8 +214,8 @@ impl App {
             .authorize(self, Action::ManageCareTeam, name, detail)
             .await?;
         if let Some(p) = professional_account_id {
-            let members = care_team::members(self.db.pool(), gate.patient_id()).await?;
-            if !members.iter().any(|m| m.professional_account_id == p) {
+            let members = care_team::members(&self.db, gate.patient_id()).await?;
+            if !members.iter().any(|m| &m.professional_account_id == p) {
                 return Err(AppError::invalid(
                     "not_in_care_team",
                     "Le médecin traitant doit d'abord faire partie de l'équipe de soins.",
@@ -235,10 +233,10 @@ impl App {
     async fn pair_control(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         table: PairTable,
         add: bool,
-        professional_account_id: Option<&str>,
+        professional_account_id: Option<&AccountId>,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -246,15 +244,13 @@ impl App {
             .ok_or_else(|| AppError::Internal("not a pair control".into()))?;
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let professional = match professional_account_id {
-            Some(p) => p.to_owned(),
-            None => gate
-                .actor
-                .professional()
-                .map(|p| p.account.to_string())
-                .unwrap_or_default(),
+            Some(p) => Some(p.clone()),
+            None => gate.actor.professional().map(|p| p.account.clone()),
         };
         let detail = serde_json::json!({ "professional_account_id": professional });
         let (_, ev) = gate.authorize(self, action, name, detail).await?;
+        let professional = professional
+            .ok_or_else(|| AppError::invalid("unknown_professional", "Professionnel inconnu."))?;
         if table == PairTable::Blocks {
             if add {
                 self.active_professional(&professional).await?;
@@ -265,7 +261,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         if add {
             record_access::add_pair(
-                &mut *tx,
+                &mut tx,
                 table,
                 gate.patient_id(),
                 &professional,
@@ -273,7 +269,7 @@ impl App {
             )
             .await?;
         } else {
-            record_access::remove_pair(&mut *tx, table, gate.patient_id(), &professional).await?;
+            record_access::remove_pair(&mut tx, table, gate.patient_id(), &professional).await?;
         }
         self.commit_with(tx, ev, now).await
     }
@@ -282,8 +278,8 @@ impl App {
     pub async fn block_professional(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        professional_account_id: &str,
+        patient_id: &PatientId,
+        professional_account_id: &AccountId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -303,8 +299,8 @@ impl App {
     pub async fn unblock_professional(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        professional_account_id: &str,
+        patient_id: &PatientId,
+        professional_account_id: &AccountId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -324,7 +320,7 @@ impl App {
     pub async fn record_feeding_opposition(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -344,7 +340,7 @@ impl App {
     pub async fn lift_feeding_opposition(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -364,7 +360,7 @@ impl App {
     pub async fn set_emergency_settings(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         choices: EmergencyChoices,
         ip: Option<String>,
         now: Timestamp,
@@ -379,7 +375,7 @@ impl App {
             .await?;
         let mut tx = self.db.begin().await?;
         record_access::set_emergency_settings(
-            &mut *tx,
+            &mut tx,
             gate.patient_id(),
             choices.oppose_break_glass,
             choices.oppose_samu,
@@ -396,7 +392,7 @@ impl App {
     pub async fn open_emergency_access(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         samu: bool,
         text: &str,
         ip: Option<String>,
@@ -406,7 +402,12 @@ impl App {
             let action = Action::OpenSamuAccess {
                 call_reference: text.to_owned(),
             };
-            ("record.samu.open", action, self.settings.samu_hours, "samu")
+            (
+                "record.samu.open",
+                action,
+                self.settings.samu_hours,
+                EmergencyKind::Samu,
+            )
         } else {
             let action = Action::OpenBreakGlass {
                 reason: text.to_owned(),
@@ -415,7 +416,7 @@ impl App {
                 "record.break_glass.open",
                 action,
                 self.settings.break_glass_hours,
-                "break_glass",
+                EmergencyKind::BreakGlass,
             )
         };
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
@@ -429,20 +430,20 @@ impl App {
         let professional = gate
             .actor
             .professional()
-            .map(|p| p.account.to_string())
+            .map(|p| p.account.clone())
             .ok_or(AppError::Forbidden)?;
         let row = record_access::EmergencySessionRow {
             id: new_id(),
-            patient_id: gate.patient_id().to_owned(),
+            patient_id: gate.patient_id().clone(),
             professional_account_id: professional,
-            kind: kind.to_owned(),
+            kind,
             reason: (!samu).then(|| short.clone()),
             call_reference: samu.then_some(short),
             opened_at_ms: now.millis(),
             expires_at_ms: now.millis() + hours * 3_600_000,
         };
         let mut tx = self.db.begin().await?;
-        record_access::insert_emergency_session(&mut *tx, &row).await?;
+        record_access::insert_emergency_session(&mut tx, &row).await?;
         let message = crate::notify::Message::emergency(samu, &actor.display_name, now);
         let told = crate::notify::tell_patient(&mut tx, &row.patient_id, &message, now).await?;
         let ev = NewEvent {
@@ -466,8 +467,8 @@ impl App {
     pub async fn set_document_masked(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         masked: bool,
         ip: Option<String>,
         now: Timestamp,
@@ -501,7 +502,7 @@ impl App {
     pub async fn mask_all_documents(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<u64, AppError> {
@@ -511,13 +512,8 @@ impl App {
             .authorize(self, Action::MaskAll, name, serde_json::Value::Null)
             .await?;
         let mut tx = self.db.begin().await?;
-        let n = documents::mask_all(
-            &mut *tx,
-            gate.patient_id(),
-            actor.account_id.as_str(),
-            now.millis(),
-        )
-        .await?;
+        let n = documents::mask_all(&mut tx, gate.patient_id(), &actor.account_id, now.millis())
+            .await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "masked": n }),
             ..ev
@@ -531,8 +527,8 @@ impl App {
     pub async fn set_hidden_from_patient(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         hidden: bool,
         ip: Option<String>,
         now: Timestamp,
@@ -558,8 +554,8 @@ impl App {
     async fn document_control(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         name: &str,
         ip: Option<String>,
         now: Timestamp,
@@ -572,7 +568,7 @@ impl App {
         let (permit, ev) = gate
             .authorize(self, action, name, serde_json::Value::Null)
             .await?;
-        if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
+        if permit.document() != Some(&row.id) {
             return Err(AppError::Internal(
                 "change without a matching permit".into(),
             ));
@@ -583,10 +579,10 @@ impl App {
         match kind {
             K::MaskDocument | K::UnmaskDocument => {
                 documents::set_masked(
-                    &mut *tx,
+                    &mut tx,
                     &row.id,
                     kind == K::MaskDocument,
-                    actor.account_id.as_str(),
+                    &actor.account_id,
                     by_professional,
                     now.millis(),
                 )
@@ -594,10 +590,10 @@ impl App {
             }
             K::SetHiddenFromPatient | K::LiftHiddenFromPatient => {
                 let hide = kind == K::SetHiddenFromPatient;
-                documents::set_hidden_from_patient(&mut *tx, &row.id, hide).await?;
+                documents::set_hidden_from_patient(&mut tx, &row.id, hide).await?;
                 if hide {
                     crate::notify::hidden::add_hidden_timers(&self.settings, &mut tx, &row).await?;
-                } else if row.hidden_from_patient && row.status == "current" {
+                } else if row.hidden_from_patient && row.status == DocumentStatus::Current {
                     crate::notify::hidden::document_shown(&mut tx, &row, now).await?;
                 }
             }

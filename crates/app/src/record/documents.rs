@@ -8,33 +8,36 @@ use super::gate::{document_facts, Gate};
 use crate::documents::{Deposit, DepositExtras};
 use crate::{Actor, App, AppError};
 use mds_audit::Outcome;
-use mds_domain::{AccountKind, DocumentType, Timestamp};
+use mds_domain::{
+    AccountId, AccountKind, DepositorKind, DocumentId, DocumentSource, DocumentStatus,
+    DocumentType, Format, PatientId, StructureId, Timestamp,
+};
 use mds_policy::{Action, ActionKind, Actor as PolicyActor, Permit};
 use mds_store::{documents, StoreError};
 use serde::Serialize;
 
 pub use mds_store::documents::DocumentFilter;
 
-/// Metadata of a document as shown to those who may see it.
+/// Metadata of a document as shown to those who may see it (also the REST wire shape).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DocumentView {
-    pub id: String,
-    pub patient_id: String,
+    pub id: DocumentId,
+    pub patient_id: PatientId,
     pub type_code: String,
     pub type_label: String,
     pub class_code: String,
     pub title: String,
     pub act_date: String,
-    pub author_account_id: Option<String>,
-    pub author_structure_id: Option<String>,
-    pub depositor_account_id: Option<String>,
-    pub source: String,
-    pub format: String,
+    pub author_account_id: Option<AccountId>,
+    pub author_structure_id: Option<StructureId>,
+    pub depositor_account_id: Option<AccountId>,
+    pub source: DocumentSource,
+    pub format: Format,
     pub size_bytes: i64,
     pub sha256: String,
     pub version: i64,
-    pub replaces_id: Option<String>,
-    pub status: String,
+    pub replaces_id: Option<DocumentId>,
+    pub status: DocumentStatus,
     pub confidential: bool,
     pub hidden_from_patient: bool,
     pub created_at_ms: i64,
@@ -54,13 +57,13 @@ impl From<&documents::DocumentRow> for DocumentView {
             author_account_id: r.author_account_id.clone(),
             author_structure_id: r.author_structure_id.clone(),
             depositor_account_id: r.depositor_account_id.clone(),
-            source: r.source.clone(),
-            format: r.format.clone(),
+            source: r.source,
+            format: r.format,
             size_bytes: r.size_bytes,
             sha256: r.sha256.clone(),
             version: r.version,
             replaces_id: r.replaces_id.clone(),
-            status: r.status.clone(),
+            status: r.status,
             confidential: r.confidential,
             hidden_from_patient: r.hidden_from_patient,
             created_at_ms: r.created_at_ms,
@@ -77,7 +80,7 @@ pub struct NewDocument {
     /// `YYYY-MM-DD`.
     pub act_date: String,
     /// The structure the author acts from; defaults to the professional's first structure.
-    pub structure_id: Option<String>,
+    pub structure_id: Option<StructureId>,
     pub confidential: bool,
     pub hidden_from_patient: bool,
     /// The professional confirms that the patient was informed (needed the first time).
@@ -154,14 +157,10 @@ impl App {
     pub(crate) async fn document_row(
         &self,
         gate: &Gate<'_>,
-        document_id: &str,
+        document_id: &DocumentId,
         audit_action: &str,
     ) -> Result<documents::DocumentRow, AppError> {
-        let row = match mds_domain::DocumentId::parse(document_id) {
-            Some(id) => documents::by_id(self.db.pool(), id.as_str()).await?,
-            None => None,
-        };
-        match row {
+        match documents::by_id(&self.db, document_id).await? {
             Some(r) => Ok(r),
             None => Err(gate.unknown_document(self, audit_action, document_id).await),
         }
@@ -170,43 +169,48 @@ impl App {
     /// Builds the deposit of `d` for the actor of `gate` (author, depositor, source).
     fn deposit_for(&self, gate: &Gate<'_>, d: NewDocument) -> Result<Deposit, AppError> {
         let (author, structure, depositor_kind, source) = match &gate.actor {
-            PolicyActor::Patient { account } => {
-                (Some(account.to_string()), None, "patient", "patient")
-            }
+            PolicyActor::Patient { account } => (
+                account.clone(),
+                None,
+                DepositorKind::Patient,
+                DocumentSource::Patient,
+            ),
             PolicyActor::Professional(p)
             | PolicyActor::Assistant {
                 professional: p, ..
             } => {
-                let structure = match &d.structure_id {
-                    Some(s) => Some(s.clone()),
-                    None => p.structure.as_ref().map(ToString::to_string),
-                };
+                let structure = d.structure_id.clone().or_else(|| p.structure.clone());
                 let kind = if matches!(gate.actor, PolicyActor::Assistant { .. }) {
-                    "assistant"
+                    DepositorKind::Assistant
                 } else {
-                    "professional"
+                    DepositorKind::Professional
                 };
-                (Some(p.account.to_string()), structure, kind, "professional")
+                (
+                    p.account.clone(),
+                    structure,
+                    kind,
+                    DocumentSource::Professional,
+                )
             }
             PolicyActor::Software { professional, .. } => (
-                Some(professional.account.to_string()),
-                professional.structure.as_ref().map(ToString::to_string),
-                "software",
-                "software",
+                professional.account.clone(),
+                professional.structure.clone(),
+                DepositorKind::Software,
+                DocumentSource::Software,
             ),
             PolicyActor::Support { .. } => return Err(AppError::NotFound),
         };
-        let is_patient = source == "patient";
+        let is_patient = source == DocumentSource::Patient;
         Ok(Deposit {
-            patient_id: gate.patient_id().to_owned(),
+            patient_id: gate.patient_id().clone(),
             type_code: d.type_code,
             title: d.title.trim().to_owned(),
             act_date: d.act_date,
-            author_account_id: if is_patient { None } else { author.clone() },
+            author_account_id: (!is_patient).then(|| author.clone()),
             author_structure_id: structure,
-            depositor_account_id: author,
-            depositor_kind: depositor_kind.to_owned(),
-            source: source.to_owned(),
+            depositor_account_id: Some(author),
+            depositor_kind,
+            source,
             confidential: d.confidential,
             hidden_from_patient: d.hidden_from_patient && !is_patient,
             content: d.content,
@@ -218,10 +222,10 @@ impl App {
         let (Some(s), Some(p)) = (&d.structure_id, gate.actor.professional()) else {
             return Ok(());
         };
-        let pro = mds_store::directory::professional(self.db.pool(), p.account.as_str())
+        let pro = mds_store::directory::professional(&self.db, &p.account)
             .await?
             .ok_or(AppError::Forbidden)?;
-        if pro.structure_ids.iter().any(|x| x == s) {
+        if pro.structure_ids.contains(s) {
             Ok(())
         } else {
             Err(AppError::invalid(
@@ -236,7 +240,7 @@ impl App {
     pub async fn add_document(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         d: NewDocument,
         ip: Option<String>,
         now: Timestamp,
@@ -262,7 +266,7 @@ impl App {
             .actor
             .professional()
             .filter(|p| !gate.facts.was_informed_by(&p.account))
-            .map(|p| p.account.to_string());
+            .map(|p| p.account.clone());
         let deposit = self.deposit_for(&gate, d)?;
         let extras = DepositExtras {
             replaces: None,
@@ -324,7 +328,7 @@ impl App {
         if !matches!(
             permit.action(),
             ActionKind::AddDocument | ActionKind::ModifyDocument
-        ) || permit.patient().as_str() != deposit.patient_id
+        ) || *permit.patient() != deposit.patient_id
         {
             return Err(AppError::Internal(
                 "deposit without a matching permit".into(),
@@ -342,7 +346,7 @@ impl App {
     pub async fn list_documents(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         q: DocumentQuery,
         ip: Option<String>,
         now: Timestamp,
@@ -358,7 +362,7 @@ impl App {
         let (_permit, ev) = gate
             .authorize(self, Action::ListDocuments, action_name, detail)
             .await?;
-        let rows = documents::search(self.db.pool(), gate.patient_id(), &q.filter).await?;
+        let rows = documents::search(&self.db, gate.patient_id(), &q.filter).await?;
         let visible: Vec<_> = rows
             .iter()
             .filter(|r| {
@@ -386,8 +390,8 @@ impl App {
     pub async fn document_metadata(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<DocumentView, AppError> {
@@ -408,8 +412,8 @@ impl App {
     pub async fn document_content_for(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<DocumentContent, AppError> {
@@ -426,8 +430,8 @@ impl App {
     async fn authorized_read(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         action_name: &str,
         ip: Option<String>,
         now: Timestamp,
@@ -442,7 +446,7 @@ impl App {
                 serde_json::Value::Null,
             )
             .await?;
-        if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
+        if permit.document() != Some(&row.id) {
             return Err(AppError::Internal("read without a matching permit".into()));
         }
         self.audit_record_read(&gate, ev, now).await?;
@@ -454,8 +458,8 @@ impl App {
     pub async fn modify_document(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         d: NewDocument,
         ip: Option<String>,
         now: Timestamp,
@@ -496,8 +500,8 @@ impl App {
     pub async fn delete_document(
         &self,
         actor: &Actor,
-        patient_id: &str,
-        document_id: &str,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
@@ -512,7 +516,7 @@ impl App {
                 serde_json::Value::Null,
             )
             .await?;
-        if permit.document().map(|d| d.as_str()) != Some(row.id.as_str()) {
+        if permit.document() != Some(&row.id) {
             return Err(AppError::Internal(
                 "delete without a matching permit".into(),
             ));
@@ -521,7 +525,7 @@ impl App {
         let mut erased = Vec::new();
         let mut next = Some(row.id.clone());
         while let Some(id) = next.take() {
-            let current = documents::by_id(&mut *tx, &id).await?;
+            let current = documents::by_id(&mut tx, &id).await?;
             if let Some(Some(content)) = documents::mark_deleted(&mut tx, &id).await? {
                 erased.push(content.object_key);
             }

@@ -2,15 +2,15 @@
 //! from the store, one decision per request and its audit event. It decides nothing itself.
 
 use crate::{Actor, App, AppError};
+use mds_audit::ActorKind;
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{
-    AccountId, AccountKind, AccountState, DocumentId, DocumentStatus, PatientId, Profession,
-    StructureId, Timestamp,
+    AccountId, AccountKind, AccountState, DocumentId, IdentityStatus, PatientId, Timestamp,
 };
 use mds_policy::{
     Action, ActionKind, Actor as PolicyActor, CareTeamMember, Consent, Decision, DocumentFacts,
-    EmergencyKind, EmergencySession, EmergencySettings, Facts, Permit, ProfessionalActor,
-    RecordFacts, Request, Rule,
+    EmergencySession, EmergencySettings, Facts, Permit, ProfessionalActor, RecordFacts, Request,
+    Rule,
 };
 use mds_store::record_access;
 use mds_store::{directory, documents, patients};
@@ -19,8 +19,8 @@ use serde::Serialize;
 /// A record as named to its owner.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RecordRef {
-    pub patient_id: String,
-    pub state: String,
+    pub patient_id: PatientId,
+    pub state: AccountState,
 }
 
 /// One request on one record: the actor, the record and its facts at `now`.
@@ -35,11 +35,11 @@ pub(crate) struct Gate<'a> {
 
 /// The `actor_kind` of the audit: a structure's software is recorded as such, whoever it
 /// acts for.
-fn audit_kind(actor: &Actor) -> &'static str {
+fn audit_kind(actor: &Actor) -> ActorKind {
     if actor.software.is_some() {
-        "structure_software"
+        ActorKind::StructureSoftware
     } else {
-        actor.kind.as_str()
+        actor.kind.into()
     }
 }
 
@@ -47,20 +47,18 @@ impl App {
     /// The professional's facts from the directory (profession, first structure, SAMU role).
     pub(crate) async fn professional_actor(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
     ) -> Result<ProfessionalActor, AppError> {
         // A suspended (or not yet enrolled) professional lends their rights to nobody: not
         // to an assistant, not to a structure's software.
         let (profession, samu_regulator, structure) =
-            directory::professional_facts(self.db.pool(), account_id)
+            directory::professional_facts(&self.db, account_id)
                 .await?
                 .ok_or(AppError::Forbidden)?;
-        let profession = Profession::from_slug(&profession)
-            .ok_or_else(|| AppError::Internal(format!("unknown profession {profession}")))?;
         Ok(ProfessionalActor {
-            account: AccountId::from_uuid_text(account_id.to_owned()),
+            account: account_id.clone(),
             profession,
-            structure: structure.map(StructureId::from_uuid_text),
+            structure,
             samu_regulator,
         })
     }
@@ -69,15 +67,15 @@ impl App {
     pub(crate) async fn policy_actor(&self, actor: &Actor) -> Result<PolicyActor, AppError> {
         let account = actor.account_id.clone();
         if let Some(sw) = &actor.software {
-            let mut professional = self.professional_actor(account.as_str()).await?;
-            let member = directory::professional(self.db.pool(), account.as_str())
+            let mut professional = self.professional_actor(&account).await?;
+            let member = directory::professional(&self.db, &account)
                 .await?
                 .is_some_and(|p| p.structure_ids.contains(&sw.structure_id));
             if member {
-                professional.structure = Some(StructureId::from_uuid_text(sw.structure_id.clone()));
+                professional.structure = Some(sw.structure_id.clone());
             }
             return Ok(PolicyActor::Software {
-                structure: StructureId::from_uuid_text(sw.structure_id.clone()),
+                structure: sw.structure_id.clone(),
                 professional,
             });
         }
@@ -85,10 +83,10 @@ impl App {
             AccountKind::Patient => PolicyActor::Patient { account },
             AccountKind::Support => PolicyActor::Support { account },
             AccountKind::Professional => {
-                PolicyActor::Professional(self.professional_actor(account.as_str()).await?)
+                PolicyActor::Professional(self.professional_actor(&account).await?)
             }
             AccountKind::Assistant => {
-                let a = directory::assistant(self.db.pool(), account.as_str())
+                let a = directory::assistant(&self.db, &account)
                     .await?
                     .ok_or(AppError::Forbidden)?;
                 PolicyActor::Assistant {
@@ -105,24 +103,20 @@ impl App {
         patient: &patients::PatientRow,
         now: Timestamp,
     ) -> Result<Facts<'_>, AppError> {
-        let pool = self.db.pool();
-        let pid = patient.id.as_str();
-        let ids = |v: Vec<String>| v.into_iter().map(AccountId::from_uuid_text).collect();
-        let state = AccountState::parse(&patient.record_state).unwrap_or(AccountState::Closed);
         let record = RecordFacts {
-            patient: PatientId::from_uuid_text(patient.id.clone()),
-            owner: patient.account_id.clone().map(AccountId::from_uuid_text),
-            state,
-            identity_validated: patient.identity_status == "validated",
+            patient: patient.id.clone(),
+            owner: patient.account_id.clone(),
+            state: patient.record_state,
+            identity_validated: patient.identity_status == IdentityStatus::Validated,
             deceased: patient.died_on.is_some(),
         };
-        let rows = record_access::access_facts(pool, pid, now.millis()).await?;
+        let rows = record_access::access_facts(&self.db, &patient.id, now.millis()).await?;
         let mut facts = Facts::new(&self.policy, record);
         facts.care_team = rows
             .care_team
             .into_iter()
             .map(|(professional, attending_physician)| CareTeamMember {
-                professional: AccountId::from_uuid_text(professional),
+                professional,
                 attending_physician,
             })
             .collect();
@@ -130,7 +124,7 @@ impl App {
             .consents
             .into_iter()
             .map(|(grantee, expires, revoked)| Consent {
-                grantee: AccountId::from_uuid_text(grantee),
+                grantee,
                 expires_at: Timestamp::from_millis(expires),
                 revoked,
             })
@@ -138,19 +132,15 @@ impl App {
         facts.emergency_sessions = rows
             .emergency_sessions
             .into_iter()
-            .map(|(professional, samu, expires)| EmergencySession {
-                professional: AccountId::from_uuid_text(professional),
-                kind: if samu {
-                    EmergencyKind::Samu
-                } else {
-                    EmergencyKind::BreakGlass
-                },
+            .map(|(professional, kind, expires)| EmergencySession {
+                professional,
+                kind,
                 expires_at: Timestamp::from_millis(expires),
             })
             .collect();
-        facts.blocked = ids(rows.blocked);
-        facts.feeding_oppositions = ids(rows.feeding_oppositions);
-        facts.informed = ids(rows.informed);
+        facts.blocked = rows.blocked;
+        facts.feeding_oppositions = rows.feeding_oppositions;
+        facts.informed = rows.informed;
         let (oppose_break_glass, oppose_samu) = rows.emergency_settings;
         facts.emergency_settings = EmergencySettings {
             oppose_break_glass,
@@ -164,7 +154,7 @@ impl App {
     pub(crate) async fn gate<'a>(
         &'a self,
         actor: &'a Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         audit_action: &str,
         ip: Option<String>,
         now: Timestamp,
@@ -181,7 +171,7 @@ impl App {
                     actor_id: Some(actor_id),
                     on_behalf_of,
                     rule: Some("actor.professional_inactive".to_owned()),
-                    detail: serde_json::json!({ "requested_patient_id": truncate(patient_id) }),
+                    detail: serde_json::json!({ "requested_patient_id": patient_id }),
                     ip,
                     ..NewEvent::new(audit_kind(actor), audit_action, Outcome::Deny)
                 };
@@ -190,14 +180,10 @@ impl App {
             }
             Err(e) => return Err(e),
         };
-        let patient = match PatientId::parse(patient_id) {
-            Some(id) => patients::by_id(self.db.pool(), id.as_str()).await?,
-            None => None,
-        };
-        let Some(patient) = patient else {
+        let Some(patient) = patients::by_id(&self.db, patient_id).await? else {
             let ev = NewEvent {
                 rule: Some("record.unknown".to_owned()),
-                detail: serde_json::json!({ "requested_patient_id": truncate(patient_id) }),
+                detail: serde_json::json!({ "requested_patient_id": patient_id }),
                 ..base_event(actor, &policy_actor, audit_action, Outcome::Deny, ip)
             };
             self.record_event(ev, now.millis()).await?;
@@ -217,7 +203,7 @@ impl App {
     /// The record of a patient account (patients only).
     pub async fn my_record(&self, actor: &Actor) -> Result<RecordRef, AppError> {
         actor.require(AccountKind::Patient)?;
-        let p = patients::by_account(self.db.pool(), actor.account_id.as_str())
+        let p = patients::by_account(&self.db, &actor.account_id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(RecordRef {
@@ -225,10 +211,6 @@ impl App {
             state: p.record_state,
         })
     }
-}
-
-fn truncate(text: &str) -> String {
-    text.chars().take(64).collect()
 }
 
 /// The audit event of a request on a record, before its outcome details.
@@ -262,21 +244,18 @@ fn base_event(
 /// What the policy knows about a stored document.
 pub(crate) fn document_facts(row: &documents::DocumentRow) -> DocumentFacts {
     DocumentFacts {
-        id: DocumentId::from_uuid_text(row.id.clone()),
-        patient: PatientId::from_uuid_text(row.patient_id.clone()),
-        depositor: row
-            .depositor_account_id
-            .clone()
-            .map(AccountId::from_uuid_text),
+        id: row.id.clone(),
+        patient: row.patient_id.clone(),
+        depositor: row.depositor_account_id.clone(),
         type_code: row.type_code.clone(),
         confidential: row.confidential,
         hidden_from_patient: row.hidden_from_patient,
-        status: DocumentStatus::parse(&row.status).unwrap_or(DocumentStatus::Deleted),
+        status: row.status,
     }
 }
 
 impl Gate<'_> {
-    pub fn patient_id(&self) -> &str {
+    pub fn patient_id(&self) -> &PatientId {
         &self.patient.id
     }
 
@@ -305,7 +284,7 @@ impl Gate<'_> {
             Outcome::Deny
         };
         NewEvent {
-            patient_id: Some(self.patient.id.clone()),
+            patient_id: Some(self.patient.id.to_string()),
             document_id: document.map(str::to_owned),
             access_mode: Some(decision.mode().as_str().to_owned()),
             rule: Some(decision.rule().id()),
@@ -376,12 +355,12 @@ impl Gate<'_> {
         &self,
         app: &App,
         audit_action: &str,
-        document_id: &str,
+        document_id: &DocumentId,
     ) -> AppError {
         let ev = NewEvent {
-            patient_id: Some(self.patient.id.clone()),
+            patient_id: Some(self.patient.id.to_string()),
             rule: Some("document.unknown".to_owned()),
-            detail: serde_json::json!({ "requested_document_id": truncate(document_id) }),
+            detail: serde_json::json!({ "requested_document_id": document_id }),
             ..base_event(
                 self.account,
                 &self.actor,

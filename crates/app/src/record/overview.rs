@@ -9,7 +9,7 @@
 use super::documents::{DocumentPage, DocumentQuery};
 use crate::patients::PatientSummary;
 use crate::{Actor, App, AppError};
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{AccountKind, AccountState, PatientId, Timestamp};
 use mds_policy::{Action, Decision};
 use serde::Serialize;
 
@@ -64,7 +64,7 @@ impl App {
     pub async fn record_overview(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         q: DocumentQuery,
         ip: Option<String>,
         now: Timestamp,
@@ -77,7 +77,7 @@ impl App {
         }
         let name = "record.open";
         let gate = self.gate(actor, patient_id, name, ip.clone(), now).await?;
-        if gate.patient.record_state == "erased" {
+        if gate.patient.record_state == AccountState::Erased {
             return Err(AppError::NotFound);
         }
         let list = gate.decide(Action::ListDocuments);

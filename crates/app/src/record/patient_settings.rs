@@ -5,7 +5,7 @@
 
 use super::controls::EmergencyChoices;
 use crate::{Actor, App, AppError};
-use mds_domain::Timestamp;
+use mds_domain::{AccountId, PatientId, Profession, Timestamp};
 use mds_policy::Action;
 use mds_store::directory;
 use mds_store::record_access::{self, PairTable};
@@ -14,10 +14,10 @@ use serde::Serialize;
 /// One professional the patient blocked.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct BlockedProfessional {
-    pub professional_account_id: String,
+    pub professional_account_id: AccountId,
     pub name: String,
-    /// Profession slug (`medecin`, `infirmier`…).
-    pub profession: String,
+    /// `None` if the professional left the directory.
+    pub profession: Option<Profession>,
     pub blocked_at_ms: i64,
 }
 
@@ -27,7 +27,7 @@ impl App {
     pub async fn emergency_settings(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<EmergencyChoices, AppError> {
@@ -54,7 +54,7 @@ impl App {
     pub async fn blocked_professionals(
         &self,
         actor: &Actor,
-        patient_id: &str,
+        patient_id: &PatientId,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Vec<BlockedProfessional>, AppError> {
@@ -64,7 +64,7 @@ impl App {
             .authorize(self, Action::Block, name, serde_json::Value::Null)
             .await?;
         self.record_event(ev, now.millis()).await?;
-        let pool = self.db.pool();
+        let pool = &self.db;
         let mut out = Vec::new();
         for (id, at) in
             record_access::pairs_since(pool, PairTable::Blocks, gate.patient_id()).await?
@@ -75,7 +75,7 @@ impl App {
                     .as_ref()
                     .map(|p| format!("{} {}", p.first_name, p.last_name))
                     .unwrap_or_default(),
-                profession: p.map(|p| p.profession).unwrap_or_default(),
+                profession: p.map(|p| p.profession),
                 professional_account_id: id,
                 blocked_at_ms: at,
             });
