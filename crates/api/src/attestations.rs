@@ -2,6 +2,7 @@
 //! `multipart/form-data` (parts `consent`, the JSON of the request, and `attestation`, the
 //! file), and read back by support.
 
+use mds_domain::PatientId;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
 use crate::record_controls::ConsentIn;
@@ -53,15 +54,15 @@ pub async fn attestation(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, c)): Path<(String, String)>,
+    Path((p, c)): Path<(PatientId, String)>,
 ) -> Result<Response, ApiError> {
     let file = app
         .consent_attestation(&actor, &p, &c, ip, crate::now())
         .await?;
     Ok((
         [
-            (header::CONTENT_TYPE, file.format),
-            (header::CONTENT_DISPOSITION, "attachment".to_owned()),
+            (header::CONTENT_TYPE, file.format.mime()),
+            (header::CONTENT_DISPOSITION, "attachment"),
         ],
         file.content,
     )

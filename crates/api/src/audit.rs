@@ -68,7 +68,7 @@ pub async fn read(
                 seq: r.seq,
                 id: r.id,
                 at: mds_domain::Timestamp::from_millis(r.at_ms).to_rfc3339(),
-                actor_kind: r.actor_kind,
+                actor_kind: r.actor_kind.as_str().to_owned(),
                 actor_id: r.actor_id,
                 on_behalf_of: r.on_behalf_of,
                 structure_id: r.structure_id,

@@ -1,5 +1,6 @@
 //! The directory of structures, professionals and assistants.
 
+use mds_domain::{AccountId, AccountState, Profession, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, Json};
 use crate::extract::{Path, Query};
@@ -24,7 +25,8 @@ pub struct StructureIn {
 
 #[derive(Serialize, ToSchema)]
 pub struct StructureOut {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: StructureId,
     pub name: String,
     pub ridet: String,
     pub kind: String,
@@ -93,22 +95,28 @@ pub struct ProfessionalIn {
     pub profession: String,
     /// Professional identifier (RPPS or local register number).
     pub professional_id: String,
-    pub structure_ids: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub structure_ids: Vec<StructureId>,
     #[serde(default)]
     pub samu_regulator: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ProfessionalOut {
-    pub account_id: String,
+    #[schema(value_type = String)]
+    pub account_id: AccountId,
     pub professional_id: String,
     pub first_name: String,
     pub last_name: String,
-    pub profession: String,
+    /// Profession slug (`medecin`, `infirmier`…).
+    #[schema(value_type = String)]
+    pub profession: Profession,
     pub samu_regulator: bool,
     /// pending (until enrolment), active or suspended.
-    pub state: String,
-    pub structure_ids: Vec<String>,
+    #[schema(value_type = String)]
+    pub state: AccountState,
+    #[schema(value_type = Vec<String>)]
+    pub structure_ids: Vec<StructureId>,
 }
 
 impl From<mds_app::directory::ProfessionalRow> for ProfessionalOut {
@@ -192,7 +200,7 @@ pub async fn search_professionals(
 pub async fn get_professional(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
 ) -> Result<axum::Json<ProfessionalOut>, ApiError> {
     Ok(axum::Json(app.get_professional(&actor, &id).await?.into()))
 }
@@ -210,7 +218,7 @@ pub struct ReasonIn {
 pub async fn suspend(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
     Json(b): Json<ReasonIn>,
 ) -> Result<StatusCode, ApiError> {
     app.set_suspended(&actor, &id, true, &b.reason, crate::now())
@@ -225,7 +233,7 @@ pub async fn suspend(
 pub async fn reactivate(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
     Json(b): Json<ReasonIn>,
 ) -> Result<StatusCode, ApiError> {
     app.set_suspended(&actor, &id, false, &b.reason, crate::now())
@@ -241,13 +249,16 @@ pub struct AssistantIn {
     pub first_name: String,
     pub last_name: String,
     /// The professional this assistant acts for.
-    pub professional_account_id: String,
+    #[schema(value_type = String)]
+    pub professional_account_id: AccountId,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedAssistant {
-    pub account_id: String,
-    pub professional_account_id: String,
+    #[schema(value_type = String)]
+    pub account_id: AccountId,
+    #[schema(value_type = String)]
+    pub professional_account_id: AccountId,
     pub enrolment_token: String,
 }
 

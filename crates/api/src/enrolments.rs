@@ -3,14 +3,17 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
-use crate::patients::{IdentityIn, PatientOut};
+use crate::patients::IdentityIn;
+use mds_app::self_enrolment::{
+    EnrolmentQueueItem, EnrolmentReceipt, EnrolmentStatus, EnrolmentValidated,
+};
 use crate::uploads::{missing, multipart_error, read_parts};
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::self_enrolment::SelfEnrolment;
 use mds_app::App;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// The `enrolment` part of the form.
@@ -38,22 +41,15 @@ pub struct EnrolmentForm {
     cafat_card: Vec<u8>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ReceiptOut {
-    pub request_id: String,
-    /// Keep it: `POST /api/v1/enrolments/status` tells where the request stands. Shown once.
-    pub status_token: String,
-}
-
 /// Anyone. Self-enrolment: the account is `pending` until support checks the scans.
 #[utoipa::path(post, path = "/api/v1/enrolments", tag = "enrolments",
     request_body(content = EnrolmentForm, content_type = "multipart/form-data"),
-    responses((status = 202, body = ReceiptOut), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = EnrolmentReceipt), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn submit(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(StatusCode, axum::Json<ReceiptOut>), ApiError> {
+) -> Result<(StatusCode, axum::Json<EnrolmentReceipt>), ApiError> {
     let m = m.map_err(|e| multipart_error(&e))?;
     let mut parts = read_parts(m, &["enrolment", "identity_document", "cafat_card"]).await?;
     let json = parts
@@ -81,10 +77,7 @@ pub async fn submit(
     let r = app.submit_self_enrolment(e, ip, crate::now()).await?;
     Ok((
         StatusCode::ACCEPTED,
-        axum::Json(ReceiptOut {
-            request_id: r.request_id,
-            status_token: r.status_token,
-        }),
+        axum::Json(r),
     ))
 }
 
@@ -94,82 +87,26 @@ pub struct StatusIn {
     pub status_token: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct StatusOut {
-    /// pending, validated or rejected.
-    pub status: String,
-    /// Why support rejected the request.
-    pub reason: Option<String>,
-}
-
 /// Anyone holding the status token given at enrolment.
 #[utoipa::path(post, path = "/api/v1/enrolments/status", tag = "enrolments", request_body = StatusIn,
-    responses((status = 200, body = StatusOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = EnrolmentStatus), (status = 404, body = ErrorBody)))]
 pub async fn status(
     State(app): State<App>,
     Json(b): Json<StatusIn>,
-) -> Result<axum::Json<StatusOut>, ApiError> {
+) -> Result<axum::Json<EnrolmentStatus>, ApiError> {
     let s = app.self_enrolment_status(&b.status_token).await?;
-    Ok(axum::Json(StatusOut {
-        status: s.status,
-        reason: s.reason,
-    }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ScanOut {
-    pub id: String,
-    /// identity_document or cafat_card.
-    pub purpose: String,
-    pub format: String,
-    pub size_bytes: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct QueueItemOut {
-    pub request_id: String,
-    pub submitted_at_ms: i64,
-    pub patient: PatientOut,
-    pub cafat: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// A record with a near identity, to compare before validating.
-    pub near_match_patient_id: Option<String>,
-    pub scans: Vec<ScanOut>,
+    Ok(axum::Json(s))
 }
 
 /// Support. Self-enrolments waiting for verification, oldest first.
 #[utoipa::path(get, path = "/api/v1/enrolments", tag = "enrolments", security(("bearer" = [])),
-    responses((status = 200, body = [QueueItemOut]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [EnrolmentQueueItem]), (status = 403, body = ErrorBody)))]
 pub async fn queue(
     State(app): State<App>,
     Auth(actor): Auth,
-) -> Result<axum::Json<Vec<QueueItemOut>>, ApiError> {
+) -> Result<axum::Json<Vec<EnrolmentQueueItem>>, ApiError> {
     let items = app.list_self_enrolments(&actor, crate::now()).await?;
-    Ok(axum::Json(
-        items
-            .into_iter()
-            .map(|i| QueueItemOut {
-                request_id: i.request_id,
-                submitted_at_ms: i.submitted_at_ms,
-                patient: i.patient.into(),
-                cafat: i.cafat,
-                email: i.email,
-                phone: i.phone,
-                near_match_patient_id: i.near_match_patient_id,
-                scans: i
-                    .scans
-                    .into_iter()
-                    .map(|s| ScanOut {
-                        id: s.id,
-                        purpose: s.purpose,
-                        format: s.format,
-                        size_bytes: s.size_bytes,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    ))
+    Ok(axum::Json(items))
 }
 
 /// Support. Downloads a scan of a request (identity, never medical content); audited.
@@ -187,37 +124,27 @@ pub async fn scan(
         .await?;
     Ok((
         [
-            (header::CONTENT_TYPE, mime),
-            (header::CONTENT_DISPOSITION, "attachment".to_owned()),
+            (header::CONTENT_TYPE, mime.mime()),
+            (header::CONTENT_DISPOSITION, "attachment"),
         ],
         bytes,
     )
         .into_response())
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ValidatedOut {
-    pub patient_id: String,
-    /// One-time token for the patient to enrol a second factor (`/api/v1/auth/enrolment`).
-    pub enrolment_token: String,
-}
-
 /// Support. The scans match: identity validated from scans, account active.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/validate", tag = "enrolments", security(("bearer" = [])),
     params(("id" = String, Path, description = "request id")),
-    responses((status = 200, body = ValidatedOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = EnrolmentValidated), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn validate(
     State(app): State<App>,
     Auth(actor): Auth,
     Path(id): Path<String>,
-) -> Result<axum::Json<ValidatedOut>, ApiError> {
+) -> Result<axum::Json<EnrolmentValidated>, ApiError> {
     let v = app
         .validate_self_enrolment(&actor, &id, crate::now())
         .await?;
-    Ok(axum::Json(ValidatedOut {
-        patient_id: v.patient_id,
-        enrolment_token: v.enrolment_token,
-    }))
+    Ok(axum::Json(v))
 }
 
 #[derive(Deserialize, ToSchema)]

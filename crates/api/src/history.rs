@@ -2,6 +2,7 @@
 //! extraction of an audit trail for an authority (support). Lines are French and already
 //! rendered by `mds-app`, which also audits every read.
 
+use mds_domain::{AccountId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Path, Query};
 use axum::extract::State;
@@ -104,7 +105,7 @@ pub async fn record_history(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path(patient_id): Path<String>,
+    Path(patient_id): Path<PatientId>,
     Query(p): Query<HistoryParams>,
 ) -> Result<axum::Json<HistoryPageOut>, ApiError> {
     let (f, page) = filter(&p)?;
@@ -158,8 +159,8 @@ pub async fn extract(
     Query(p): Query<ExtractParams>,
 ) -> Result<Response, ApiError> {
     let target = match (p.patient_id, p.professional_id) {
-        (Some(id), None) => ExtractTarget::Record(id),
-        (None, Some(id)) => ExtractTarget::Professional(id),
+        (Some(id), None) => ExtractTarget::Record(PatientId::parse(&id).ok_or(ApiError::App(AppError::NotFound))?),
+        (None, Some(id)) => ExtractTarget::Professional(AccountId::parse(&id).ok_or(ApiError::App(AppError::NotFound))?),
         _ => {
             return Err(AppError::invalid(
                 "invalid_target",

@@ -2,6 +2,7 @@
 //! support actions on a record (activation, care team of inactive records, death, erasure
 //! request) and the patient's own actions (closure, erasure request, export).
 
+use mds_domain::{AccountId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
@@ -9,6 +10,7 @@ use crate::uploads::{read_parts, Parts};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use mds_app::patient_life::Activation;
 use mds_app::patients::{Creation, NewPatient, PatientQuery, PatientSummary};
 use mds_app::App;
 use mds_domain::identity::IdentityInput;
@@ -59,41 +61,11 @@ pub struct NewPatientIn {
     pub consent_signed: bool,
     /// Account ids of the professionals of the care team, chosen with the person.
     #[serde(default)]
-    pub care_team: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub care_team: Vec<AccountId>,
     /// Leave the creating professional out of the care team (included by default).
     #[serde(default)]
     pub exclude_creator: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PatientOut {
-    pub id: String,
-    pub birth_name: String,
-    pub first_names: Vec<String>,
-    pub birth_date: String,
-    pub sex: String,
-    pub birth_place: String,
-    /// provisional or validated.
-    pub identity_status: String,
-    /// pending, active, inactive, closed or erased.
-    pub record_state: String,
-    pub deceased: bool,
-}
-
-impl From<PatientSummary> for PatientOut {
-    fn from(p: PatientSummary) -> Self {
-        Self {
-            id: p.id,
-            birth_name: p.birth_name,
-            first_names: p.first_names,
-            birth_date: p.birth_date,
-            sex: p.sex,
-            birth_place: p.birth_place,
-            identity_status: p.identity_status,
-            record_state: p.record_state,
-            deceased: p.deceased,
-        }
-    }
 }
 
 /// Answer 202: nothing was created, support reviews the submission.
@@ -110,7 +82,7 @@ pub struct HeldForReviewOut {
 /// file (PDF, JPEG or PNG, 5 MB at most). 201 when created; 202 with code
 /// `near_match_review` when a near identity exists (nothing created, support reviews).
 #[utoipa::path(post, path = "/api/v1/patients", tag = "patients", security(("bearer" = [])), request_body = NewPatientIn,
-    responses((status = 201, body = PatientOut), (status = 202, body = HeldForReviewOut), (status = 403, body = ErrorBody),
+    responses((status = 201, body = PatientSummary), (status = 202, body = HeldForReviewOut), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "duplicate_cafat, duplicate_identity"),
         (status = 422, body = ErrorBody, description = "minor, attestation_missing, identity errors")))]
 pub async fn create(
@@ -168,7 +140,7 @@ pub async fn create(
     };
     match app.create_patient(&actor, input, crate::now()).await? {
         Creation::Created { patient } => {
-            Ok((StatusCode::CREATED, axum::Json(PatientOut::from(patient))).into_response())
+            Ok((StatusCode::CREATED, axum::Json(PatientSummary::from(patient))).into_response())
         }
         Creation::HeldForReview { review_id } => Ok((
             StatusCode::ACCEPTED,
@@ -209,13 +181,13 @@ pub struct SearchIn {
 /// Professionals, assistants and support. At most 5 records, only what confirms identity;
 /// every search is audited.
 #[utoipa::path(post, path = "/api/v1/patients/search", tag = "patients", security(("bearer" = [])), request_body = SearchIn,
-    responses((status = 200, body = [PatientOut]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = [PatientSummary]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn search(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
     Json(b): Json<SearchIn>,
-) -> Result<axum::Json<Vec<PatientOut>>, ApiError> {
+) -> Result<axum::Json<Vec<PatientSummary>>, ApiError> {
     let query = match b {
         SearchIn {
             cafat: Some(cafat),
@@ -261,51 +233,40 @@ pub struct ActivateIn {
     pub request: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ActivationOut {
-    pub patient_id: String,
-    pub account_id: String,
-    pub login: String,
-    /// One-time token for `/api/v1/auth/enrolment` (password and second factor). Shown once.
-    pub enrolment_token: String,
-}
-
 /// Support. Turns an inactive record into an active account on the patient's request.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/activate", tag = "patients", security(("bearer" = [])), request_body = ActivateIn,
     params(("id" = String, Path, description = "patient id")),
-    responses((status = 200, body = ActivationOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = Activation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "invalid_state, patient_deceased, duplicate_email"), (status = 422, body = ErrorBody)))]
 pub async fn activate(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<PatientId>,
     Json(b): Json<ActivateIn>,
-) -> Result<axum::Json<ActivationOut>, ApiError> {
+) -> Result<axum::Json<Activation>, ApiError> {
     let a = app
         .activate_patient(&actor, &id, b.email.as_deref(), &b.request, crate::now())
         .await?;
-    Ok(axum::Json(ActivationOut {
-        patient_id: a.patient_id,
-        account_id: a.account_id,
-        login: a.login,
-        enrolment_token: a.enrolment_token,
-    }))
+    Ok(axum::Json(a))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CareTeamChangeIn {
     #[serde(default)]
-    pub add: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub add: Vec<AccountId>,
     #[serde(default)]
-    pub remove: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub remove: Vec<AccountId>,
     /// Reference of the patient's request.
     pub request: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CareTeamMemberOut {
-    pub professional_account_id: String,
+    #[schema(value_type = String)]
+    pub professional_account_id: AccountId,
     pub attending_physician: bool,
 }
 
@@ -316,7 +277,7 @@ pub struct CareTeamMemberOut {
 pub async fn change_care_team(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<PatientId>,
     Json(b): Json<CareTeamChangeIn>,
 ) -> Result<axum::Json<Vec<CareTeamMemberOut>>, ApiError> {
     let team = app
@@ -346,7 +307,7 @@ pub struct DeathIn {
 pub async fn record_death(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<PatientId>,
     Json(b): Json<DeathIn>,
 ) -> Result<StatusCode, ApiError> {
     app.record_death(&actor, &id, &b.died_on, crate::now())
@@ -375,7 +336,7 @@ pub struct DeadlineOut {
 pub async fn request_erasure(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<PatientId>,
     Json(b): Json<RequestIn>,
 ) -> Result<axum::Json<DeadlineOut>, ApiError> {
     let deadline = app
@@ -394,7 +355,7 @@ pub async fn request_erasure(
 pub async fn close(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<PatientId>,
     Json(b): Json<RequestIn>,
 ) -> Result<axum::Json<ClosedOut>, ApiError> {
     let purge_after = app
@@ -489,7 +450,7 @@ pub struct LegalExportIn {
 pub async fn legal_export(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<PatientId>,
     Json(b): Json<LegalExportIn>,
 ) -> Result<Response, ApiError> {
     let bytes = app

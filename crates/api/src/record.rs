@@ -2,85 +2,18 @@
 //! version, delete. Handlers translate HTTP to `mds-app` use cases; the access rules and the
 //! audit happen there. A record or document the caller may not see answers 404.
 
+use mds_domain::{AccountId, DocumentId, PatientId, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp};
 use crate::extract::{Path, Query};
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use mds_app::record::documents::{DocumentQuery, DocumentView, NewDocument};
+use mds_app::record::documents::{DocumentPage, DocumentQuery, DocumentView, NewDocument};
+use mds_app::record::RecordRef;
 use mds_app::App;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-
-#[derive(Serialize, ToSchema)]
-pub struct DocumentOut {
-    pub id: String,
-    pub patient_id: String,
-    /// LOINC or CI-SIS code (`reference/document-types.csv`).
-    pub type_code: String,
-    pub type_label: String,
-    pub class_code: String,
-    pub title: String,
-    pub act_date: String,
-    pub author_account_id: Option<String>,
-    pub author_structure_id: Option<String>,
-    pub depositor_account_id: Option<String>,
-    /// professional, patient or software.
-    pub source: String,
-    /// MIME type recognised from the content.
-    pub format: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub version: i64,
-    pub replaces_id: Option<String>,
-    /// current, superseded or deleted.
-    pub status: String,
-    /// Masked from professionals.
-    pub confidential: bool,
-    pub hidden_from_patient: bool,
-    pub created_at_ms: i64,
-}
-
-impl From<DocumentView> for DocumentOut {
-    fn from(d: DocumentView) -> Self {
-        Self {
-            id: d.id,
-            patient_id: d.patient_id,
-            type_code: d.type_code,
-            type_label: d.type_label,
-            class_code: d.class_code,
-            title: d.title,
-            act_date: d.act_date,
-            author_account_id: d.author_account_id,
-            author_structure_id: d.author_structure_id,
-            depositor_account_id: d.depositor_account_id,
-            source: d.source,
-            format: d.format,
-            size_bytes: d.size_bytes,
-            sha256: d.sha256,
-            version: d.version,
-            replaces_id: d.replaces_id,
-            status: d.status,
-            confidential: d.confidential,
-            hidden_from_patient: d.hidden_from_patient,
-            created_at_ms: d.created_at_ms,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct DocumentPageOut {
-    pub items: Vec<DocumentOut>,
-    /// Visible documents matching the filters, all pages together.
-    pub total: usize,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RecordOut {
-    pub patient_id: String,
-    pub state: String,
-}
 
 /// The multipart form of an upload (for the OpenAPI document; parsed by hand).
 #[derive(ToSchema)]
@@ -111,8 +44,10 @@ pub struct SearchParams {
     pub from: Option<String>,
     /// Acts on or before this date (YYYY-MM-DD).
     pub to: Option<String>,
-    pub author_account_id: Option<String>,
-    pub structure_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub author_account_id: Option<AccountId>,
+    #[param(value_type = Option<String>)]
+    pub structure_id: Option<StructureId>,
     /// 1–100, default 50.
     pub limit: Option<usize>,
     pub offset: Option<usize>,
@@ -180,7 +115,16 @@ async fn read_form(mut form: Multipart) -> Result<NewDocument, ApiError> {
             "type_code" => d.type_code = text,
             "title" => d.title = text,
             "act_date" => d.act_date = text,
-            "structure_id" => d.structure_id = Some(text).filter(|s| !s.is_empty()),
+            "structure_id" if text.is_empty() => d.structure_id = None,
+            "structure_id" => {
+                d.structure_id = Some(StructureId::parse(&text).ok_or_else(|| {
+                    ApiError::http(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_structure",
+                        "Vous n'exercez pas dans cette structure.",
+                    )
+                })?)
+            }
             "confidential" => d.confidential = flag(&text)?,
             "hidden_from_patient" => d.hidden_from_patient = flag(&text)?,
             "confirms_patient_informed" => d.confirms_patient_informed = flag(&text)?,
@@ -197,16 +141,12 @@ async fn read_form(mut form: Multipart) -> Result<NewDocument, ApiError> {
 
 /// A patient. Their own record's identifier.
 #[utoipa::path(get, path = "/api/v1/records/mine", tag = "record", security(("bearer" = [])),
-    responses((status = 200, body = RecordOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RecordRef), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn mine(
     State(app): State<App>,
     Auth(actor): Auth,
-) -> Result<axum::Json<RecordOut>, ApiError> {
-    let r = app.my_record(&actor).await?;
-    Ok(axum::Json(RecordOut {
-        patient_id: r.patient_id,
-        state: r.state,
-    }))
+) -> Result<axum::Json<RecordRef>, ApiError> {
+    Ok(axum::Json(app.my_record(&actor).await?))
 }
 
 /// Patients (own record, 5 MB), professionals and assistants (in their professional's name,
@@ -214,15 +154,15 @@ pub async fn mine(
 /// was informed.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/documents", tag = "record", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = DocumentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = DocumentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path(patient_id): Path<String>,
+    Path(patient_id): Path<PatientId>,
     form: Multipart,
-) -> Result<(StatusCode, axum::Json<DocumentOut>), ApiError> {
+) -> Result<(StatusCode, axum::Json<DocumentView>), ApiError> {
     let d = read_form(form).await?;
     let v = app
         .add_document(&actor, &patient_id, d, ip, crate::now())
@@ -234,14 +174,14 @@ pub async fn add(
 /// the habilitation matrix allow). Lists and searches current documents; recorded.
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/documents", tag = "record", security(("bearer" = [])),
     params(SearchParams),
-    responses((status = 200, body = DocumentPageOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DocumentPage), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path(patient_id): Path<String>,
+    Path(patient_id): Path<PatientId>,
     Query(p): Query<SearchParams>,
-) -> Result<axum::Json<DocumentPageOut>, ApiError> {
+) -> Result<axum::Json<DocumentPage>, ApiError> {
     let q = DocumentQuery {
         filter: mds_app::record::documents::DocumentFilter {
             type_code: p.type_code,
@@ -257,21 +197,18 @@ pub async fn list(
     let page = app
         .list_documents(&actor, &patient_id, q, ip, crate::now())
         .await?;
-    Ok(axum::Json(DocumentPageOut {
-        total: page.total,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(axum::Json(page))
 }
 
 /// Whoever may read the document. Its metadata.
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/documents/{document_id}", tag = "record", security(("bearer" = [])),
-    responses((status = 200, body = DocumentOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DocumentView), (status = 404, body = ErrorBody)))]
 pub async fn metadata(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path((patient_id, document_id)): Path<(String, String)>,
-) -> Result<axum::Json<DocumentOut>, ApiError> {
+    Path((patient_id, document_id)): Path<(PatientId, DocumentId)>,
+) -> Result<axum::Json<DocumentView>, ApiError> {
     let v = app
         .document_metadata(&actor, &patient_id, &document_id, ip, crate::now())
         .await?;
@@ -285,16 +222,17 @@ pub async fn content(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path((patient_id, document_id)): Path<(String, String)>,
+    Path((patient_id, document_id)): Path<(PatientId, DocumentId)>,
 ) -> Result<Response, ApiError> {
     let c = app
         .document_content_for(&actor, &patient_id, &document_id, ip, crate::now())
         .await?;
     let mut response = c.content.into_response();
     let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&c.meta.format) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(c.meta.format.mime()),
+    );
     headers.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment"),
@@ -310,14 +248,14 @@ pub async fn content(
 /// the old version leaves the lists.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/documents/{document_id}/versions", tag = "record", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = DocumentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = DocumentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn new_version(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path((patient_id, document_id)): Path<(String, String)>,
+    Path((patient_id, document_id)): Path<(PatientId, DocumentId)>,
     form: Multipart,
-) -> Result<(StatusCode, axum::Json<DocumentOut>), ApiError> {
+) -> Result<(StatusCode, axum::Json<DocumentView>), ApiError> {
     let d = read_form(form).await?;
     let v = app
         .modify_document(&actor, &patient_id, &document_id, d, ip, crate::now())
@@ -333,7 +271,7 @@ pub async fn delete(
     State(app): State<App>,
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
-    Path((patient_id, document_id)): Path<(String, String)>,
+    Path((patient_id, document_id)): Path<(PatientId, DocumentId)>,
 ) -> Result<StatusCode, ApiError> {
     app.delete_document(&actor, &patient_id, &document_id, ip, crate::now())
         .await?;

@@ -2,6 +2,7 @@
 //! emergency settings, feeding opposition, masking and hiding documents. Each handler names
 //! who may call it; the decision and its audit happen in `mds-app`.
 
+use mds_domain::{AccountId, DocumentId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
@@ -13,34 +14,19 @@ use mds_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-type Pid = Path<String>;
-type PidAnd = Path<(String, String)>;
-
-#[derive(Serialize, ToSchema)]
-pub struct CareTeamOut {
-    pub professional_account_id: String,
-    pub name: String,
-    pub profession: String,
-    pub attending_physician: bool,
-    pub added_at_ms: i64,
-}
-
-impl From<CareTeamEntry> for CareTeamOut {
-    fn from(e: CareTeamEntry) -> Self {
-        Self {
-            professional_account_id: e.professional_account_id,
-            name: e.name,
-            profession: e.profession,
-            attending_physician: e.attending_physician,
-            added_at_ms: e.added_at_ms,
-        }
-    }
-}
+type Pid = Path<PatientId>;
+/// A record and a professional of the directory.
+type PidPro = Path<(PatientId, AccountId)>;
+/// A record and one of its documents.
+type PidDoc = Path<(PatientId, DocumentId)>;
+/// A record and one of its consents.
+type PidConsent = Path<(PatientId, String)>;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CareTeamIn {
-    pub professional_account_id: String,
+    #[schema(value_type = String)]
+    pub professional_account_id: AccountId,
     #[serde(default)]
     pub attending_physician: bool,
 }
@@ -49,13 +35,15 @@ pub struct CareTeamIn {
 #[serde(deny_unknown_fields)]
 pub struct AttendingIn {
     /// A care-team member, or null for nobody.
-    pub professional_account_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub professional_account_id: Option<AccountId>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfessionalIn {
-    pub professional_account_id: String,
+    #[schema(value_type = String)]
+    pub professional_account_id: AccountId,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -70,26 +58,6 @@ pub struct BreakGlassIn {
 pub struct SamuIn {
     /// Reference of the regulation call.
     pub call_reference: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct EmergencyOut {
-    pub id: String,
-    /// break_glass or samu
-    pub kind: String,
-    pub opened_at_ms: i64,
-    pub expires_at_ms: i64,
-}
-
-impl From<EmergencyAccess> for EmergencyOut {
-    fn from(e: EmergencyAccess) -> Self {
-        Self {
-            id: e.id,
-            kind: e.kind,
-            opened_at_ms: e.opened_at_ms,
-            expires_at_ms: e.expires_at_ms,
-        }
-    }
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -116,49 +84,19 @@ pub struct CodeIn {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ConsentOut {
-    pub id: String,
-    pub patient_id: String,
-    pub professional_account_id: String,
-    pub purpose: String,
-    /// requested, granted, refused, revoked or expired.
-    pub state: String,
-    pub granted_how: Option<String>,
-    pub requested_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-    pub code_expires_at_ms: Option<i64>,
-}
-
-impl From<ConsentView> for ConsentOut {
-    fn from(c: ConsentView) -> Self {
-        Self {
-            id: c.id,
-            patient_id: c.patient_id,
-            professional_account_id: c.professional_account_id,
-            purpose: c.purpose,
-            state: c.state,
-            granted_how: c.granted_how,
-            requested_at_ms: c.requested_at_ms,
-            expires_at_ms: c.expires_at_ms,
-            code_expires_at_ms: c.code_expires_at_ms,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct MaskAllOut {
     pub masked: u64,
 }
 
 /// The patient (active account) or support (inactive account). The care team.
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/care-team", tag = "record-controls", security(("bearer" = [])),
-    responses((status = 200, body = [CareTeamOut]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [CareTeamEntry]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn care_team(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
     Path(p): Pid,
-) -> Result<axum::Json<Vec<CareTeamOut>>, ApiError> {
+) -> Result<axum::Json<Vec<CareTeamEntry>>, ApiError> {
     let team = app.care_team(&a, &p, ip, crate::now()).await?;
     Ok(axum::Json(team.into_iter().map(Into::into).collect()))
 }
@@ -193,7 +131,7 @@ pub async fn remove_member(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, pro)): PidAnd,
+    Path((p, pro)): PidPro,
 ) -> Result<StatusCode, ApiError> {
     app.remove_from_care_team(&a, &p, &pro, ip, crate::now())
         .await?;
@@ -214,7 +152,7 @@ pub async fn attending(
     app.declare_attending_physician(
         &a,
         &p,
-        b.professional_account_id.as_deref(),
+        b.professional_account_id.as_ref(),
         ip,
         crate::now(),
     )
@@ -245,7 +183,7 @@ pub async fn unblock(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, pro)): PidAnd,
+    Path((p, pro)): PidPro,
 ) -> Result<StatusCode, ApiError> {
     app.unblock_professional(&a, &p, &pro, ip, crate::now())
         .await?;
@@ -278,14 +216,14 @@ pub async fn emergency_settings(
 /// A health professional. Opens break-glass access (reason of at least a sentence); refused
 /// if the patient opposed it. The patient is notified, supervision alerted.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/break-glass", tag = "record-controls", security(("bearer" = [])), request_body = BreakGlassIn,
-    responses((status = 201, body = EmergencyOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = EmergencyAccess), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn break_glass(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
     Path(p): Pid,
     Json(b): Json<BreakGlassIn>,
-) -> Result<(StatusCode, axum::Json<EmergencyOut>), ApiError> {
+) -> Result<(StatusCode, axum::Json<EmergencyAccess>), ApiError> {
     let e = app
         .open_emergency_access(&a, &p, false, &b.reason, ip, crate::now())
         .await?;
@@ -295,14 +233,14 @@ pub async fn break_glass(
 /// A SAMU regulator. Opens regulation access for a call about the patient; refused if the
 /// patient opposed it.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/samu", tag = "record-controls", security(("bearer" = [])), request_body = SamuIn,
-    responses((status = 201, body = EmergencyOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = EmergencyAccess), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn samu(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
     Path(p): Pid,
     Json(b): Json<SamuIn>,
-) -> Result<(StatusCode, axum::Json<EmergencyOut>), ApiError> {
+) -> Result<(StatusCode, axum::Json<EmergencyAccess>), ApiError> {
     let e = app
         .open_emergency_access(&a, &p, true, &b.call_reference, ip, crate::now())
         .await?;
@@ -346,7 +284,7 @@ pub async fn mask(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, d)): PidAnd,
+    Path((p, d)): PidDoc,
 ) -> Result<StatusCode, ApiError> {
     app.set_document_masked(&a, &p, &d, true, ip, crate::now())
         .await?;
@@ -360,7 +298,7 @@ pub async fn unmask(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, d)): PidAnd,
+    Path((p, d)): PidDoc,
 ) -> Result<StatusCode, ApiError> {
     app.set_document_masked(&a, &p, &d, false, ip, crate::now())
         .await?;
@@ -388,7 +326,7 @@ pub async fn hide(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, d)): PidAnd,
+    Path((p, d)): PidDoc,
 ) -> Result<StatusCode, ApiError> {
     app.set_hidden_from_patient(&a, &p, &d, true, ip, crate::now())
         .await?;
@@ -402,7 +340,7 @@ pub async fn show(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, d)): PidAnd,
+    Path((p, d)): PidDoc,
 ) -> Result<StatusCode, ApiError> {
     app.set_hidden_from_patient(&a, &p, &d, false, ip, crate::now())
         .await?;
@@ -414,7 +352,7 @@ pub async fn show(
 /// `multipart/form-data` with parts `consent` (this JSON) and `attestation` (PDF, JPEG or
 /// PNG, 5 MB at most), stored encrypted and readable by support only.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents", tag = "record-controls", security(("bearer" = [])), request_body = ConsentIn,
-    responses((status = 201, body = ConsentOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = ConsentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "invalid_purpose, attestation_required, attestation_file_unexpected, unsupported_format, file_too_large")))]
 pub async fn request_consent(
     State(app): State<App>,
@@ -422,7 +360,7 @@ pub async fn request_consent(
     ClientIp(ip): ClientIp,
     Path(p): Pid,
     req: axum::extract::Request,
-) -> Result<(StatusCode, axum::Json<ConsentOut>), ApiError> {
+) -> Result<(StatusCode, axum::Json<ConsentView>), ApiError> {
     let (b, file) = crate::attestations::consent_body(&app, req).await?;
     let request = mds_app::record::consent::ConsentRequest {
         purpose: &b.purpose,
@@ -437,13 +375,13 @@ pub async fn request_consent(
 
 /// The patient. Consent requests and grants of the record, pending ones with their code.
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/consents", tag = "record-controls", security(("bearer" = [])),
-    responses((status = 200, body = [ConsentOut]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [ConsentView]), (status = 404, body = ErrorBody)))]
 pub async fn consents(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
     Path(p): Pid,
-) -> Result<axum::Json<Vec<ConsentOut>>, ApiError> {
+) -> Result<axum::Json<Vec<ConsentView>>, ApiError> {
     let all = app.consents(&a, &p, ip, crate::now()).await?;
     Ok(axum::Json(all.into_iter().map(Into::into).collect()))
 }
@@ -452,64 +390,64 @@ async fn answer(
     app: &App,
     a: &mds_app::Actor,
     ip: Option<String>,
-    p: &str,
+    p: &PatientId,
     c: &str,
     answer: ConsentAnswer,
-) -> Result<axum::Json<ConsentOut>, ApiError> {
+) -> Result<axum::Json<ConsentView>, ApiError> {
     let v = app
         .answer_consent(a, p, c, answer, ip, crate::now())
         .await?;
-    Ok(axum::Json(v.into()))
+    Ok(axum::Json(v))
 }
 
 /// The patient. Approves a pending request.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/approve", tag = "record-controls", security(("bearer" = [])),
-    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ConsentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn approve(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, c)): PidAnd,
-) -> Result<axum::Json<ConsentOut>, ApiError> {
+    Path((p, c)): PidConsent,
+) -> Result<axum::Json<ConsentView>, ApiError> {
     answer(&app, &a, ip, &p, &c, ConsentAnswer::Approve).await
 }
 
 /// The patient. Refuses a pending request.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/refuse", tag = "record-controls", security(("bearer" = [])),
-    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ConsentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn refuse(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, c)): PidAnd,
-) -> Result<axum::Json<ConsentOut>, ApiError> {
+    Path((p, c)): PidConsent,
+) -> Result<axum::Json<ConsentView>, ApiError> {
     answer(&app, &a, ip, &p, &c, ConsentAnswer::Refuse).await
 }
 
 /// The patient. Revokes a request or a grant, at any time.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/revoke", tag = "record-controls", security(("bearer" = [])),
-    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ConsentView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn revoke(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, c)): PidAnd,
-) -> Result<axum::Json<ConsentOut>, ApiError> {
+    Path((p, c)): PidConsent,
+) -> Result<axum::Json<ConsentView>, ApiError> {
     answer(&app, &a, ip, &p, &c, ConsentAnswer::Revoke).await
 }
 
 /// The professional who asked. Enters the one-time code the patient read to them.
 #[utoipa::path(post, path = "/api/v1/records/{patient_id}/consents/{consent_id}/code", tag = "record-controls", security(("bearer" = [])), request_body = CodeIn,
-    responses((status = 200, body = ConsentOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ConsentView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn enter_code(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path((p, c)): PidAnd,
+    Path((p, c)): PidConsent,
     Json(b): Json<CodeIn>,
-) -> Result<axum::Json<ConsentOut>, ApiError> {
+) -> Result<axum::Json<ConsentView>, ApiError> {
     let v = app
         .enter_consent_code(&a, &p, &c, &b.code, ip, crate::now())
         .await?;
-    Ok(axum::Json(v.into()))
+    Ok(axum::Json(v))
 }

@@ -2,34 +2,13 @@
 //! their PUT) and the blocked professionals (next to their POST/DELETE). Each handler names
 //! who may call it; the decision and its audit happen in `mds-app`.
 
+use mds_domain::PatientId;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Path};
 use crate::record_controls::EmergencySettingsIo;
 use axum::extract::State;
 use mds_app::record::patient_settings::BlockedProfessional;
 use mds_app::App;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Serialize, ToSchema)]
-pub struct BlockedOut {
-    pub professional_account_id: String,
-    pub name: String,
-    /// Profession slug (`medecin`, `infirmier`…).
-    pub profession: String,
-    pub blocked_at_ms: i64,
-}
-
-impl From<BlockedProfessional> for BlockedOut {
-    fn from(b: BlockedProfessional) -> Self {
-        Self {
-            professional_account_id: b.professional_account_id,
-            name: b.name,
-            profession: b.profession,
-            blocked_at_ms: b.blocked_at_ms,
-        }
-    }
-}
 
 /// The patient. The current emergency settings (both accepted when never chosen).
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/emergency-settings", tag = "record-controls", security(("bearer" = [])),
@@ -38,7 +17,7 @@ pub async fn emergency_settings(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path(p): Path<String>,
+    Path(p): Path<PatientId>,
 ) -> Result<axum::Json<EmergencySettingsIo>, ApiError> {
     let c = app.emergency_settings(&a, &p, ip, crate::now()).await?;
     Ok(axum::Json(EmergencySettingsIo {
@@ -49,13 +28,13 @@ pub async fn emergency_settings(
 
 /// The patient. The professionals they blocked, oldest block first.
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/blocks", tag = "record-controls", security(("bearer" = [])),
-    responses((status = 200, body = [BlockedOut]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [BlockedProfessional]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn blocks(
     State(app): State<App>,
     Auth(a): Auth,
     ClientIp(ip): ClientIp,
-    Path(p): Path<String>,
-) -> Result<axum::Json<Vec<BlockedOut>>, ApiError> {
+    Path(p): Path<PatientId>,
+) -> Result<axum::Json<Vec<BlockedProfessional>>, ApiError> {
     let list = app.blocked_professionals(&a, &p, ip, crate::now()).await?;
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
 }

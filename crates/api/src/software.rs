@@ -4,9 +4,10 @@
 //! credential, distinct from session tokens) and names the professional in
 //! `X-MDS-Professional: <account id>`; only the preload route accepts it.
 
+use mds_domain::{AccountId, PatientId, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
-use crate::record::DocumentOut;
+use mds_app::record::documents::DocumentView;
 use axum::extract::{FromRequestParts, Multipart, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -42,7 +43,8 @@ impl FromRequestParts<App> for SoftwareAuth {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
             .filter(|p| !p.is_empty() && p.len() <= 64)
-            .map(str::to_owned);
+            .map(|p| AccountId::parse(p).ok_or(ApiError::App(mds_app::AppError::Forbidden)))
+            .transpose()?;
         let ip = ClientIp::from_request_parts(parts, app)
             .await
             .unwrap_or_default()
@@ -62,32 +64,8 @@ impl FromRequestParts<App> for SoftwareAuth {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct CredentialOut {
-    pub id: String,
-    pub structure_id: String,
-    pub label: String,
-    /// active or revoked.
-    pub state: String,
-    pub created_at_ms: i64,
-    pub revoked_at_ms: Option<i64>,
-}
-
-impl From<CredentialView> for CredentialOut {
-    fn from(c: CredentialView) -> Self {
-        Self {
-            id: c.id,
-            structure_id: c.structure_id,
-            label: c.label,
-            state: c.state,
-            created_at_ms: c.created_at_ms,
-            revoked_at_ms: c.revoked_at_ms,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct CreatedCredentialOut {
-    pub credential: CredentialOut,
+    pub credential: CredentialView,
     /// The secret (`mds-sw-…`), shown once: only its hash is kept.
     pub token: String,
 }
@@ -106,7 +84,7 @@ pub struct CredentialIn {
 pub async fn create(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<StructureId>,
     Json(b): Json<CredentialIn>,
 ) -> Result<(StatusCode, axum::Json<CreatedCredentialOut>), ApiError> {
     let c = app
@@ -124,14 +102,13 @@ pub async fn create(
 /// Support. The software credentials of a structure (never their secrets).
 #[utoipa::path(get, path = "/api/v1/structures/{id}/software-credentials", tag = "software", security(("bearer" = [])),
     params(("id" = String, Path, description = "structure id")),
-    responses((status = 200, body = [CredentialOut]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [CredentialView]), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(app): State<App>,
     Auth(actor): Auth,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Vec<CredentialOut>>, ApiError> {
-    let items = app.list_software_credentials(&actor, &id).await?;
-    Ok(axum::Json(items.into_iter().map(Into::into).collect()))
+    Path(id): Path<StructureId>,
+) -> Result<axum::Json<Vec<CredentialView>>, ApiError> {
+    Ok(axum::Json(app.list_software_credentials(&actor, &id).await?))
 }
 
 /// Support. Revokes a credential: the software is refused from its next request.
@@ -189,7 +166,7 @@ pub struct PreloadForm {
 pub struct PreloadItemOut {
     /// Position of the document in the request, from 0.
     pub index: usize,
-    pub document: Option<DocumentOut>,
+    pub document: Option<DocumentView>,
     /// Why this document was not added (the others may have been).
     pub error: Option<crate::error::ErrorDetail>,
 }
@@ -299,7 +276,7 @@ pub async fn preload(
     State(app): State<App>,
     SoftwareAuth(actor): SoftwareAuth,
     ClientIp(ip): ClientIp,
-    Path(patient_id): Path<String>,
+    Path(patient_id): Path<PatientId>,
     form: Multipart,
 ) -> Result<axum::Json<PreloadOut>, ApiError> {
     let docs = read_preload(form, app.settings().software_preload_max_documents).await?;

@@ -15,15 +15,21 @@ use mds_store::{enrolments, identity_files, patients, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// A held creation as support sees it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReviewOut)]
 pub struct IdentityReview {
     pub review_id: String,
+    /// Account id of the professional who submitted the creation.
+    #[schema(value_type = String)]
     pub submitted_by: AccountId,
     pub submitted_at_ms: i64,
-    /// The identity as submitted.
+    /// The identity as submitted (entered forms).
+    #[schema(value_type = Object)]
     pub identity: serde_json::Value,
     /// The existing record it resembles.
     pub candidate: Option<PatientSummary>,
+    /// Why the identities are near (`{"kind":"near","reason":{…}}`).
+    #[schema(value_type = Object)]
     pub match_reason: serde_json::Value,
 }
 

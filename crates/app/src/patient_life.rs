@@ -20,11 +20,15 @@ pub const ARCHIVE_YEARS: i32 = 10;
 
 /// The activation of an inactive record: the patient sets a password and a second factor with
 /// this one-time token (`/api/v1/auth/enrolment`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ActivationOut)]
 pub struct Activation {
+    #[schema(value_type = String)]
     pub patient_id: PatientId,
+    #[schema(value_type = String)]
     pub account_id: AccountId,
     pub login: String,
+    /// One-time token for `/api/v1/auth/enrolment` (password and second factor). Shown once.
     pub enrolment_token: String,
 }
 

@@ -43,15 +43,21 @@ pub struct NewPatient {
 }
 
 /// What confirms an identity, and nothing more.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = PatientOut)]
 pub struct PatientSummary {
+    #[schema(value_type = String)]
     pub id: PatientId,
     pub birth_name: String,
     pub first_names: Vec<String>,
     pub birth_date: String,
     pub sex: String,
     pub birth_place: String,
+    /// provisional or validated.
+    #[schema(value_type = String)]
     pub identity_status: IdentityStatus,
+    /// pending, active, inactive, closed or erased.
+    #[schema(value_type = String)]
     pub record_state: AccountState,
     pub deceased: bool,
 }

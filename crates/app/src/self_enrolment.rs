@@ -32,31 +32,41 @@ pub struct SelfEnrolment {
 }
 
 /// Given once at submission: the status token lets the person follow the request.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReceiptOut)]
 pub struct EnrolmentReceipt {
     pub request_id: String,
+    /// Keep it: `POST /api/v1/enrolments/status` tells where the request stands. Shown once.
     pub status_token: String,
 }
 
 /// What the person reads with the status token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = StatusOut)]
 pub struct EnrolmentStatus {
+    /// pending, validated or rejected.
+    #[schema(value_type = String)]
     pub status: EnrolmentState,
-    /// The reason given by support when rejected.
+    /// Why support rejected the request.
     pub reason: Option<String>,
 }
 
 /// A scan as listed for support.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ScanOut)]
 pub struct ScanInfo {
     pub id: String,
+    /// identity_document or cafat_card.
+    #[schema(value_type = String)]
     pub purpose: FilePurpose,
+    #[schema(value_type = String)]
     pub format: Format,
     pub size_bytes: i64,
 }
 
 /// One request of the support queue.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = QueueItemOut)]
 pub struct EnrolmentQueueItem {
     pub request_id: String,
     pub submitted_at_ms: i64,
@@ -64,15 +74,19 @@ pub struct EnrolmentQueueItem {
     pub cafat: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    /// An existing record with a near identity, to compare before validating.
+    /// A record with a near identity, to compare before validating.
+    #[schema(value_type = Option<String>)]
     pub near_match_patient_id: Option<PatientId>,
     pub scans: Vec<ScanInfo>,
 }
 
 /// Support's validation: the patient may sign in; the token enrols a TOTP second factor.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ValidatedOut)]
 pub struct EnrolmentValidated {
+    #[schema(value_type = String)]
     pub patient_id: PatientId,
+    /// One-time token for the patient to enrol a second factor (`/api/v1/auth/enrolment`).
     pub enrolment_token: String,
 }
 

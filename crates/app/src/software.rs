@@ -23,11 +23,15 @@ const PRELOAD_ACTION: &str = "document.preload";
 const DAY_MS: i64 = 24 * 3_600_000;
 
 /// A credential as support sees it (never its secret).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = CredentialOut)]
 pub struct CredentialView {
     pub id: String,
+    #[schema(value_type = String)]
     pub structure_id: StructureId,
     pub label: String,
+    /// active or revoked.
+    #[schema(value_type = String)]
     pub state: CredentialState,
     pub created_at_ms: i64,
     pub revoked_at_ms: Option<i64>,

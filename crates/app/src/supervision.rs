@@ -30,7 +30,8 @@ pub struct SupervisionReport {
 }
 
 /// An alert as support sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = AlertOut)]
 pub struct AlertView {
     pub id: String,
     pub rule: String,
@@ -42,10 +43,14 @@ pub struct AlertView {
     pub day: String,
     pub event_seq: i64,
     pub event_at_ms: i64,
+    #[schema(value_type = Option<String>)]
     pub patient_id: Option<PatientId>,
     pub count: i64,
     pub raised_at_ms: i64,
+    /// open or reviewed.
+    #[schema(value_type = String)]
     pub state: AlertState,
+    #[schema(value_type = Option<String>)]
     pub reviewed_by: Option<AccountId>,
     pub reviewed_at_ms: Option<i64>,
     pub review_comment: Option<String>,

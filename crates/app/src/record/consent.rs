@@ -39,13 +39,17 @@ pub struct ConsentRequest<'a> {
 pub const MAX_CODE_FAILURES: i64 = 5;
 
 /// A consent request or grant, as shown to the patient or to the professional who asked.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ConsentOut)]
 pub struct ConsentView {
     pub id: String,
+    #[schema(value_type = String)]
     pub patient_id: PatientId,
+    #[schema(value_type = String)]
     pub professional_account_id: AccountId,
     pub purpose: String,
-    /// `expired` also for a granted consent past its expiry.
+    /// requested, granted, refused, revoked or expired.
+    #[schema(value_type = String)]
     pub state: ConsentState,
     pub granted_how: Option<String>,
     pub requested_at_ms: i64,

@@ -17,20 +17,26 @@ use mds_store::{care_team, directory, documents, new_id, StoreError};
 use serde::Serialize;
 
 /// One member of a care team.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = CareTeamOut)]
 pub struct CareTeamEntry {
+    #[schema(value_type = String)]
     pub professional_account_id: AccountId,
     pub name: String,
-    /// `None` if the professional left the directory.
+    /// Profession slug (`medecin`, `infirmier`…); null if the professional left the directory.
+    #[schema(value_type = Option<String>)]
     pub profession: Option<Profession>,
     pub attending_physician: bool,
     pub added_at_ms: i64,
 }
 
 /// An emergency access just opened.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = EmergencyOut)]
 pub struct EmergencyAccess {
     pub id: String,
+    /// break_glass or samu
+    #[schema(value_type = String)]
     pub kind: EmergencyKind,
     pub opened_at_ms: i64,
     pub expires_at_ms: i64,

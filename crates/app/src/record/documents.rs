@@ -19,25 +19,40 @@ use serde::Serialize;
 pub use mds_store::documents::DocumentFilter;
 
 /// Metadata of a document as shown to those who may see it (also the REST wire shape).
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = DocumentOut)]
 pub struct DocumentView {
+    #[schema(value_type = String)]
     pub id: DocumentId,
+    #[schema(value_type = String)]
     pub patient_id: PatientId,
+    /// LOINC or CI-SIS code (`reference/document-types.csv`).
     pub type_code: String,
     pub type_label: String,
     pub class_code: String,
     pub title: String,
     pub act_date: String,
+    #[schema(value_type = Option<String>)]
     pub author_account_id: Option<AccountId>,
+    #[schema(value_type = Option<String>)]
     pub author_structure_id: Option<StructureId>,
+    #[schema(value_type = Option<String>)]
     pub depositor_account_id: Option<AccountId>,
+    /// professional, patient or software.
+    #[schema(value_type = String)]
     pub source: DocumentSource,
+    /// MIME type recognised from the content.
+    #[schema(value_type = String)]
     pub format: Format,
     pub size_bytes: i64,
     pub sha256: String,
     pub version: i64,
+    #[schema(value_type = Option<String>)]
     pub replaces_id: Option<DocumentId>,
+    /// current, superseded or deleted.
+    #[schema(value_type = String)]
     pub status: DocumentStatus,
+    /// Masked from professionals.
     pub confidential: bool,
     pub hidden_from_patient: bool,
     pub created_at_ms: i64,
@@ -97,7 +112,8 @@ pub struct DocumentQuery {
     pub offset: usize,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = DocumentPageOut)]
 pub struct DocumentPage {
     pub items: Vec<DocumentView>,
     /// Visible documents matching the filters, all pages together.

@@ -17,9 +17,13 @@ use mds_store::{directory, documents, patients};
 use serde::Serialize;
 
 /// A record as named to its owner.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = RecordOut)]
 pub struct RecordRef {
+    #[schema(value_type = String)]
     pub patient_id: PatientId,
+    /// pending, active, inactive, closed or erased.
+    #[schema(value_type = String)]
     pub state: AccountState,
 }
 

@@ -12,11 +12,14 @@ use mds_store::record_access::{self, PairTable};
 use serde::Serialize;
 
 /// One professional the patient blocked.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = BlockedOut)]
 pub struct BlockedProfessional {
+    #[schema(value_type = String)]
     pub professional_account_id: AccountId,
     pub name: String,
-    /// `None` if the professional left the directory.
+    /// Profession slug (`medecin`, `infirmier`…); null if the professional left the directory.
+    #[schema(value_type = Option<String>)]
     pub profession: Option<Profession>,
     pub blocked_at_ms: i64,
 }
