@@ -4,7 +4,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
 use crate::patients::{IdentityIn, PatientOut};
-use crate::uploads::{missing, multipart_error, read_parts};
+use crate::uploads::{json, missing, multipart_error, read_parts, Part};
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -55,7 +55,15 @@ pub async fn submit(
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<ReceiptOut>), ApiError> {
     let m = m.map_err(|e| multipart_error(&e))?;
-    let mut parts = read_parts(m, &["enrolment", "identity_document", "cafat_card"]).await?;
+    let mut parts = read_parts(
+        m,
+        &[
+            json("enrolment"),
+            Part::file("identity_document"),
+            Part::file("cafat_card"),
+        ],
+    )
+    .await?;
     let json = parts
         .take("enrolment")
         .ok_or_else(|| missing("enrolment", "identité et contact, en JSON"))?;
