@@ -6,7 +6,7 @@ use mds_domain::PatientId;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
 use crate::record_controls::ConsentIn;
-use crate::uploads::{missing, multipart_error, read_parts};
+use crate::uploads::{json, missing, multipart_error, read_parts, Part};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -29,7 +29,7 @@ pub(crate) async fn consent_body(
     let m = Multipart::from_request(req, app)
         .await
         .map_err(|e| multipart_error(&e))?;
-    let mut parts = read_parts(m, &["consent", "attestation"]).await?;
+    let mut parts = read_parts(m, &[json("consent"), Part::file("attestation")]).await?;
     let json = parts
         .take("consent")
         .ok_or_else(|| missing("consent", "la demande (JSON)"))?;

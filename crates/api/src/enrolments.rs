@@ -7,7 +7,8 @@ use crate::patients::IdentityIn;
 use mds_app::self_enrolment::{
     EnrolmentQueueItem, EnrolmentReceipt, EnrolmentStatus, EnrolmentValidated,
 };
-use crate::uploads::{missing, multipart_error, read_parts};
+
+use crate::uploads::{json, missing, multipart_error, read_parts, Part};
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -51,7 +52,15 @@ pub async fn submit(
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<EnrolmentReceipt>), ApiError> {
     let m = m.map_err(|e| multipart_error(&e))?;
-    let mut parts = read_parts(m, &["enrolment", "identity_document", "cafat_card"]).await?;
+    let mut parts = read_parts(
+        m,
+        &[
+            json("enrolment"),
+            Part::file("identity_document"),
+            Part::file("cafat_card"),
+        ],
+    )
+    .await?;
     let json = parts
         .take("enrolment")
         .ok_or_else(|| missing("enrolment", "identité et contact, en JSON"))?;

@@ -6,7 +6,7 @@ use mds_domain::{AccountId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
-use crate::uploads::{read_parts, Parts};
+use crate::uploads::{json, read_parts, Form, Part};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -101,7 +101,7 @@ pub async fn create(
         let m = Multipart::from_request(req, &app)
             .await
             .map_err(|e| crate::uploads::multipart_error(&e))?;
-        let mut parts: Parts = read_parts(m, &["patient", "consent_form"]).await?;
+        let mut parts: Form = read_parts(m, &[json("patient"), Part::file("consent_form")]).await?;
         let json = parts.take("patient").ok_or_else(|| {
             crate::uploads::missing("patient", "les informations du patient (JSON)")
         })?;

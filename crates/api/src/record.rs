@@ -6,6 +6,7 @@ use mds_domain::{AccountId, DocumentId, PatientId, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp};
 use crate::extract::{Path, Query};
+use crate::uploads::{json, Part, ReadError};
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -73,70 +74,74 @@ fn bad_form(message: &str) -> ApiError {
     )
 }
 
-/// Reads an upload form; the whole body is bounded by the route's body limit.
-async fn read_form(mut form: Multipart) -> Result<NewDocument, ApiError> {
-    let mut d = NewDocument::default();
-    let mut has_file = false;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(ApiError::http(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "document_too_large",
-                    "Document trop volumineux.",
-                ))
-            }
-            Err(_) => return Err(bad_form("Formulaire multipart illisible.")),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            let bytes = field.bytes().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::http(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "document_too_large",
-                        "Document trop volumineux.",
-                    )
-                } else {
-                    bad_form("Fichier illisible.")
-                }
-            })?;
-            d.content = bytes.to_vec();
-            has_file = true;
-            continue;
-        }
-        let text = field
-            .text()
-            .await
-            .map_err(|_| bad_form("Champ de formulaire illisible."))?;
-        match name.as_str() {
-            "type_code" => d.type_code = text,
-            "title" => d.title = text,
-            "act_date" => d.act_date = text,
-            "structure_id" if text.is_empty() => d.structure_id = None,
-            "structure_id" => {
-                d.structure_id = Some(StructureId::parse(&text).ok_or_else(|| {
-                    ApiError::http(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_structure",
-                        "Vous n'exercez pas dans cette structure.",
-                    )
-                })?)
-            }
-            "confidential" => d.confidential = flag(&text)?,
-            "hidden_from_patient" => d.hidden_from_patient = flag(&text)?,
-            "confirms_patient_informed" => d.confirms_patient_informed = flag(&text)?,
-            other => {
-                return Err(bad_form(&format!("Champ inconnu : {other}.")));
-            }
-        }
+/// The parts of an upload form: the file (bounded by the route's body limit) and its
+/// metadata, each once.
+const UPLOAD_PARTS: &[Part] = &[
+    Part::file("file"),
+    json("type_code"),
+    json("title"),
+    json("act_date"),
+    json("structure_id"),
+    json("confidential"),
+    json("hidden_from_patient"),
+    json("confirms_patient_informed"),
+];
+
+fn document_too_large() -> ApiError {
+    ApiError::http(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "document_too_large",
+        "Document trop volumineux.",
+    )
+}
+
+/// The structure named by an upload (none when empty).
+fn structure(text: &str) -> Result<Option<StructureId>, ApiError> {
+    if text.is_empty() {
+        return Ok(None);
     }
-    if !has_file {
-        return Err(bad_form("Le champ « file » est obligatoire."));
-    }
-    Ok(d)
+    StructureId::parse(text).map(Some).ok_or_else(|| {
+        ApiError::http(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_structure",
+            "Vous n'exercez pas dans cette structure.",
+        )
+    })
+}
+
+/// Reads an upload form; a repeated field is refused like an unknown one (never "the last
+/// one wins").
+async fn read_form(form: Multipart) -> Result<NewDocument, ApiError> {
+    let mut f = mds_http::read(form, UPLOAD_PARTS)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge { part: None } => document_too_large(),
+            ReadError::TooLarge { part: Some(p) } | ReadError::Malformed { part: Some(p) }
+                if p != "file" =>
+            {
+                bad_form("Champ de formulaire illisible.")
+            }
+            ReadError::TooLarge { .. } => document_too_large(),
+            ReadError::Malformed { part: Some(_) } => bad_form("Fichier illisible."),
+            ReadError::Malformed { part: None } | ReadError::Token => {
+                bad_form("Formulaire multipart illisible.")
+            }
+            ReadError::Unexpected { part } => bad_form(&format!("Champ inconnu : {part}.")),
+            ReadError::Repeated { part } => bad_form(&format!("Champ répété : {part}.")),
+        })?;
+    let content = f
+        .take("file")
+        .ok_or_else(|| bad_form("Le champ « file » est obligatoire."))?;
+    Ok(NewDocument {
+        type_code: f.text("type_code"),
+        title: f.text("title"),
+        act_date: f.text("act_date"),
+        structure_id: structure(&f.text("structure_id"))?,
+        confidential: flag(&f.text("confidential"))?,
+        hidden_from_patient: flag(&f.text("hidden_from_patient"))?,
+        confirms_patient_informed: flag(&f.text("confirms_patient_informed"))?,
+        content,
+    })
 }
 
 /// A patient. Their own record's identifier.

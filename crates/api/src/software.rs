@@ -8,6 +8,8 @@ use mds_domain::{AccountId, PatientId, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
 use mds_app::record::documents::DocumentView;
+
+use crate::uploads::{json, Part, ReadError};
 use axum::extract::{FromRequestParts, Multipart, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -180,53 +182,36 @@ fn bad_form(message: impl Into<String>) -> ApiError {
     ApiError::http(StatusCode::BAD_REQUEST, "invalid_multipart", message)
 }
 
-/// Reads the form; stops after one file more than allowed (the use case refuses it).
-async fn read_preload(mut form: Multipart, max: usize) -> Result<Vec<NewDocument>, ApiError> {
-    let mut meta: Option<PreloadMetadata> = None;
-    let mut files: Vec<Vec<u8>> = Vec::new();
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(crate::uploads::multipart_error(&e)),
-        };
-        match field.name().unwrap_or_default() {
-            "file" => {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| crate::uploads::multipart_error(&e))?;
-                files.push(bytes.to_vec());
-                if files.len() > max {
-                    break;
-                }
-            }
-            "metadata" if meta.is_none() => {
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|_| bad_form("Champ « metadata » illisible."))?;
-                meta = Some(serde_json::from_str(&text).map_err(|e| {
-                    ApiError::http(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_body",
-                        format!("« metadata » : JSON invalide ({e})."),
-                    )
-                })?);
-            }
-            other => return Err(bad_form(format!("Champ inconnu ou répété : {other}."))),
+/// Reads the form: the metadata once, then up to `max` files; one file more is enough for
+/// the use case to refuse the preload, whatever the metadata say.
+async fn read_preload(form: Multipart, max: usize) -> Result<Vec<NewDocument>, ApiError> {
+    let parts = [json("metadata"), Part::file("file").repeated(max)];
+    let mut form = match mds_http::read(form, &parts).await {
+        Ok(form) => form,
+        Err(ReadError::Repeated { part }) if part == "file" => {
+            return Ok((0..=max).map(|_| NewDocument::default()).collect());
         }
-    }
-    if files.len() > max {
-        // Too many documents: the use case refuses the preload whatever the metadata say.
-        return Ok(files
-            .into_iter()
-            .map(|content| NewDocument {
-                content,
-                ..NewDocument::default()
-            })
-            .collect());
-    }
+        Err(ReadError::Unexpected { part } | ReadError::Repeated { part }) => {
+            return Err(bad_form(format!("Champ inconnu ou répété : {part}.")));
+        }
+        Err(ReadError::Malformed { part: Some(p) } | ReadError::TooLarge { part: Some(p) })
+            if p == "metadata" =>
+        {
+            return Err(bad_form("Champ « metadata » illisible."));
+        }
+        Err(e) => return Err(crate::uploads::unreadable(&e)),
+    };
+    let meta: Option<PreloadMetadata> = match form.take("metadata") {
+        Some(text) => Some(serde_json::from_slice(&text).map_err(|e| {
+            ApiError::http(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("« metadata » : JSON invalide ({e})."),
+            )
+        })?),
+        None => None,
+    };
+    let files = form.take_all("file");
     let meta =
         meta.ok_or_else(|| crate::uploads::missing("metadata", "description des documents"))?;
     if files.len() != meta.documents.len() {

@@ -1,23 +1,19 @@
-//! `multipart/form-data` bodies (self-enrolment scans, consent forms): named parts read into
-//! memory under the route's body limit; unknown or repeated parts are refused.
+//! `multipart/form-data` bodies of the REST API (self-enrolment scans, consent forms,
+//! documents): read by `mds_http::multipart` — the declared parts only, each once and within
+//! its limit, files bounded by the route's body limit — and its refusals turned into the
+//! API's errors here.
 
 use crate::error::ApiError;
-use axum::extract::multipart::MultipartError;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
-use std::collections::BTreeMap;
+pub use mds_http::{Form, Part, ReadError};
 
 /// Largest body of a route carrying two 5 MB scans and their form fields.
 pub const UPLOAD_BODY_LIMIT: usize = 11 * 1024 * 1024;
 
-/// The parts of a form, by name.
-#[derive(Default)]
-pub struct Parts(BTreeMap<String, Vec<u8>>);
-
-impl Parts {
-    pub fn take(&mut self, name: &str) -> Option<Vec<u8>> {
-        self.0.remove(name)
-    }
+/// A part carrying JSON (or a text field): bounded like a JSON body.
+pub const fn json(name: &'static str) -> Part {
+    Part::text(name, crate::JSON_BODY_LIMIT)
 }
 
 pub fn multipart_error(e: &impl std::fmt::Display) -> ApiError {
@@ -25,6 +21,10 @@ pub fn multipart_error(e: &impl std::fmt::Display) -> ApiError {
     if text.contains("length limit") || text.contains("too large") {
         return too_large();
     }
+    malformed()
+}
+
+fn malformed() -> ApiError {
     ApiError::http(
         StatusCode::BAD_REQUEST,
         "malformed_multipart",
@@ -40,11 +40,11 @@ fn too_large() -> ApiError {
     )
 }
 
-fn part_error(e: &MultipartError) -> ApiError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large()
-    } else {
-        multipart_error(e)
+/// The answer to a body that could not be read as a form: too large, or unreadable.
+pub fn unreadable(e: &ReadError) -> ApiError {
+    match e {
+        ReadError::TooLarge { .. } => too_large(),
+        _ => malformed(),
     }
 }
 
@@ -56,23 +56,20 @@ pub fn missing(name: &'static str, label: &str) -> ApiError {
     )
 }
 
-/// Reads every part; only `allowed` names, each once.
-pub async fn read_parts(mut m: Multipart, allowed: &[&str]) -> Result<Parts, ApiError> {
-    let mut parts = Parts::default();
-    while let Some(field) = m.next_field().await.map_err(|e| part_error(&e))? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if !allowed.contains(&name.as_str()) || parts.0.contains_key(&name) {
-            return Err(ApiError::http(
+/// Reads every part; only the declared ones, each once.
+pub async fn read_parts(m: Multipart, parts: &[Part]) -> Result<Form, ApiError> {
+    mds_http::read(m, parts).await.map_err(|e| match e {
+        ReadError::Unexpected { .. } | ReadError::Repeated { .. } => {
+            let names: Vec<&str> = parts.iter().map(|p| p.name).collect();
+            ApiError::http(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unexpected_part",
                 format!(
                     "Élément inattendu ou répété dans le formulaire. Éléments acceptés : {}.",
-                    allowed.join(", ")
+                    names.join(", ")
                 ),
-            ));
+            )
         }
-        let bytes = field.bytes().await.map_err(|e| part_error(&e))?;
-        parts.0.insert(name, bytes.to_vec());
-    }
-    Ok(parts)
+        e => unreadable(&e),
+    })
 }

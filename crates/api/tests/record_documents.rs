@@ -438,3 +438,42 @@ fn search_filters_and_pages() {
         );
     });
 }
+
+/// Issue 11: a field sent twice is refused, never "the last one wins" — a second `title`, a
+/// second `file` — and nothing is added.
+#[test]
+fn issue_11_a_repeated_part_is_refused() {
+    on_both(|backend| async move {
+        let mut w = World::new(backend).await;
+        let pid = w.patient_id(MARIE_CAFAT).await;
+        let before = w.document_ids(MARIE_CAFAT).await.len();
+        let uri = format!("/api/v1/records/{pid}/documents");
+        let fields = [
+            ("type_code", "11488-4"),
+            ("act_date", "2026-11-20"),
+            ("confirms_patient_informed", "true"),
+        ];
+        for (extra, refused) in [
+            ([("title", "Vrai"), ("title", "Faux")], "title"),
+            ([("title", "Bilan"), ("file", "un autre fichier")], "file"),
+        ] {
+            let form = [&fields[..], &extra[..]].concat();
+            let r = w.upload(DOCTOR, &uri, &form, b"Un compte rendu.").await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::BAD_REQUEST, "invalid_multipart"),
+                "{backend:?}: {extra:?}"
+            );
+            assert_eq!(
+                r.json["error"]["message"],
+                format!("Champ répété : {refused}."),
+                "{backend:?}"
+            );
+        }
+        assert_eq!(
+            w.document_ids(MARIE_CAFAT).await.len(),
+            before,
+            "{backend:?}"
+        );
+    });
+}

@@ -4,51 +4,22 @@
 //! (maud), carries a strict Content Security Policy (no inline script or style), and every
 //! POST carries the session's anti-CSRF token; actions answer with a redirect (POST → GET).
 
-mod assets;
-mod catalogue;
-mod enrol;
-mod enrol_activation;
-mod error;
-mod form;
-mod headers;
-mod i18n;
-mod layout;
-mod login;
-mod login_code;
 mod patient;
-mod patient_account;
-mod patient_controls;
-mod patient_documents;
-mod patient_emergency;
-mod patient_history;
-mod patient_notifications;
 mod pro;
-mod pro_actions;
-mod pro_documents;
-mod pro_log;
-mod pro_opposition;
-mod pro_patients;
-mod session;
+mod public;
+mod shared;
+mod shell;
 mod support;
-mod support_accounts;
-mod support_alerts;
-mod support_audit;
-mod support_directory;
-mod support_directory_new;
-mod support_enrolments;
-mod support_identity;
-mod support_life;
-mod support_structures;
-mod viewer;
-mod views;
 
-pub use error::WebError;
+pub use shell::error::WebError;
+pub use shell::WebOptions;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use mds_app::App;
+use shell::{error, Web};
 use tower::ServiceExt;
 
 /// Largest form body accepted (document uploads have their own limit, from the settings).
@@ -56,20 +27,6 @@ const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 /// Room for the multipart envelope and metadata fields around an uploaded file.
 const UPLOAD_OVERHEAD: usize = 256 * 1024;
-
-/// Options of the portals that depend on how the service is deployed.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct WebOptions {
-    /// Served over TLS (directly or behind a proxy): `__Host-` + `Secure` cookies.
-    pub secure_cookies: bool,
-}
-
-/// What every handler receives.
-#[derive(Clone)]
-pub(crate) struct Web {
-    pub app: App,
-    pub options: WebOptions,
-}
 
 /// The portals, answering `/`, `/login`, `/logout`, `/lang/…`, `/patient/…`, `/pro/…`,
 /// `/support/…` and `/static/…`; everything else goes to `rest` (the REST API and probes).
@@ -79,206 +36,227 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         DefaultBodyLimit::max(app.settings().max_patient_document_bytes + UPLOAD_OVERHEAD);
     let state = Web { app, options };
     let patient = Router::new()
-        .route("/", get(patient::home))
-        .route("/documents", get(patient::documents))
-        .route("/documents/{id}", get(patient::document))
-        .route("/documents/{id}/content", get(patient::content))
-        .route("/care-team", get(patient::care_team))
-        .route("/consents", get(patient::consents))
-        .route("/consents/{id}/answer", post(patient::answer_consent))
-        .route("/notifications", get(patient_notifications::list))
+        .route("/", get(patient::home::home))
+        .route("/documents", get(patient::documents::documents))
+        .route("/documents/{id}", get(patient::documents::document))
+        .route("/documents/{id}/content", get(patient::documents::content))
+        .route("/care-team", get(patient::care_team::care_team))
+        .route("/consents", get(patient::consents::consents))
+        .route(
+            "/consents/{id}/answer",
+            post(patient::consents::answer_consent),
+        )
+        .route("/notifications", get(patient::notifications::list))
         .route(
             "/notifications/{id}/read",
-            post(patient_notifications::mark_read),
+            post(patient::notifications::mark_read),
         )
-        .route("/history", get(patient_history::history))
-        .route("/documents/{id}/mask", post(patient_controls::mask))
-        .route("/documents/mask-all", post(patient_controls::mask_all))
-        .route("/care-team/{pro}", post(patient_controls::member))
-        .route("/care-team/add", post(patient_controls::add))
-        .route("/settings", get(patient_emergency::hub))
+        .route("/history", get(patient::history::history))
+        .route("/documents/{id}/mask", post(patient::controls::mask))
+        .route("/documents/mask-all", post(patient::controls::mask_all))
+        .route("/care-team/{pro}", post(patient::controls::member))
+        .route("/care-team/add", post(patient::controls::add))
+        .route("/settings", get(patient::settings::hub))
         .route(
             "/emergency",
-            get(patient_emergency::emergency).post(patient_emergency::set_emergency),
+            get(patient::settings::emergency).post(patient::settings::set_emergency),
         )
         .route(
             "/blocked",
-            get(patient_emergency::blocked).post(patient_emergency::set_blocked),
+            get(patient::settings::blocked).post(patient::settings::set_blocked),
         )
         .route(
             "/preferences",
-            get(patient_account::preferences).post(patient_account::set_preferences),
+            get(patient::account::preferences).post(patient::account::set_preferences),
         )
-        .route("/export", get(patient_account::export))
-        .route("/export/download", get(patient_account::download))
+        .route("/export", get(patient::account::export))
+        .route("/export/download", get(patient::account::download))
         .route(
             "/close",
-            get(patient_account::close_page).post(patient_account::close),
+            get(patient::account::close_page).post(patient::account::close),
         )
-        .route("/closed", get(patient_account::closed))
+        .route("/closed", get(patient::account::closed))
         .route(
             "/documents/add",
-            get(patient_documents::add_form)
-                .post(patient_documents::add)
+            get(patient::own_documents::add_form)
+                .post(patient::own_documents::add)
                 .layer(patient_upload),
         )
         .route(
             "/documents/{id}/delete",
-            get(patient_documents::delete_form).post(patient_documents::delete),
+            get(patient::own_documents::delete_form).post(patient::own_documents::delete),
         )
-        .route("/documents/{id}/view", get(viewer::patient_inline))
+        .route("/documents/{id}/view", get(patient::documents::inline))
         .fallback(error::not_found);
     let pro = Router::new()
-        .route("/", get(pro::find))
-        .route("/patient", get(pro::contextual))
-        .route("/records/{pid}", get(pro::record))
-        .route("/records/{pid}/documents/{id}", get(pro::document))
-        .route("/records/{pid}/documents/{id}/content", get(pro::content))
+        .route("/", get(pro::find::find))
+        .route("/patient", get(pro::find::contextual))
+        .route("/records/{pid}", get(pro::record::record))
+        .route("/records/{pid}/documents/{id}", get(pro::record::document))
+        .route(
+            "/records/{pid}/documents/{id}/content",
+            get(pro::record::content),
+        )
         .route(
             "/records/{pid}/add",
-            get(pro_actions::add_form)
-                .post(pro_actions::add)
+            get(pro::actions::add_form)
+                .post(pro::actions::add)
                 .layer(upload),
         )
-        .route("/records/{pid}/consent", post(pro_actions::request_consent))
+        .route(
+            "/records/{pid}/consent",
+            post(pro::actions::request_consent),
+        )
         .route(
             "/records/{pid}/consents/{cid}",
-            get(pro_actions::code_form).post(pro_actions::enter_code),
+            get(pro::actions::code_form).post(pro::actions::enter_code),
         )
-        .route("/records/{pid}/break-glass", post(pro_actions::break_glass))
-        .route("/records/{pid}/samu", post(pro_actions::samu))
+        .route(
+            "/records/{pid}/break-glass",
+            post(pro::actions::break_glass),
+        )
+        .route("/records/{pid}/samu", post(pro::actions::samu))
         .route(
             "/records/{pid}/documents/{id}/replace",
-            get(pro_documents::replace_form)
-                .post(pro_documents::replace)
+            get(pro::own_documents::replace_form)
+                .post(pro::own_documents::replace)
                 .layer(upload),
         )
         .route(
             "/records/{pid}/documents/{id}/delete",
-            get(pro_documents::delete_form).post(pro_documents::delete),
+            get(pro::own_documents::delete_form).post(pro::own_documents::delete),
         )
-        .route("/records/{pid}/opposition", post(pro_opposition::set))
-        .route("/search", get(pro_patients::search))
+        .route(
+            "/records/{pid}/opposition",
+            post(pro::actions::set_opposition),
+        )
+        .route("/search", get(pro::patients::search))
         .route(
             "/patients/new",
-            get(pro_patients::create_form)
-                .post(pro_patients::create)
+            get(pro::patients::create_form)
+                .post(pro::patients::create)
                 .layer(DefaultBodyLimit::max(
                     mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
                 )),
         )
-        .route("/access-log", get(pro_log::log))
+        .route("/access-log", get(pro::access_log::log))
         .route(
             "/records/{pid}/documents/{id}/view",
-            get(viewer::pro_inline),
+            get(pro::record::inline),
         )
         .fallback(error::not_found);
     let support = Router::new()
-        .route("/", get(support::home))
-        .route("/professionals", get(support_directory::list))
-        .route("/alerts", get(support_alerts::list))
-        .route("/enrolments/{rid}", get(support_enrolments::show))
+        .route("/", get(support::home::home))
+        .route("/professionals", get(support::directory::list))
+        .route("/alerts", get(support::alerts::list))
+        .route("/enrolments/{rid}", get(support::enrolments::show))
         .route(
             "/enrolments/{rid}/scans/{sid}",
-            get(support_enrolments::scan),
+            get(support::enrolments::scan),
         )
         .route(
             "/enrolments/{rid}/validate",
-            post(support_enrolments::validate),
+            post(support::enrolments::validate),
         )
-        .route("/enrolments/{rid}/reject", post(support_enrolments::reject))
-        .route("/alerts/{id}/review", post(support_alerts::review))
-        .route("/professionals/{id}", get(support_directory::show))
+        .route(
+            "/enrolments/{rid}/reject",
+            post(support::enrolments::reject),
+        )
+        .route("/alerts/{id}/review", post(support::alerts::review))
+        .route("/professionals/{id}", get(support::directory::show))
         .route(
             "/professionals/{id}/suspend",
-            post(support_directory::suspend),
+            post(support::directory::suspend),
         )
         .route(
             "/professionals/{id}/reactivate",
-            post(support_directory::reactivate),
+            post(support::directory::reactivate),
         )
-        .route("/patients", get(support_accounts::find))
-        .route("/patients/{id}", get(support_accounts::show))
-        .route("/patients/{id}/activate", post(support_accounts::activate))
+        .route("/patients", get(support::records::find))
+        .route("/patients/{id}", get(support::records::show))
+        .route("/patients/{id}/activate", post(support::records::activate))
         .route(
             "/patients/{id}/care-team",
-            post(support_accounts::care_team),
+            post(support::records::care_team),
         )
-        .route("/patients/{id}/life", get(support_life::show))
-        .route("/patients/{id}/death", post(support_life::death))
-        .route("/patients/{id}/close", post(support_life::close))
-        .route("/patients/{id}/erasure", post(support_life::erasure))
-        .route("/erasures", get(support_life::erasures))
-        .route("/structures", get(support_structures::list))
+        .route("/patients/{id}/life", get(support::life::show))
+        .route("/patients/{id}/death", post(support::life::death))
+        .route("/patients/{id}/close", post(support::life::close))
+        .route("/patients/{id}/erasure", post(support::life::erasure))
+        .route("/erasures", get(support::life::erasures))
+        .route("/structures", get(support::structures::list))
         .route(
             "/structures/new",
-            get(support_directory_new::structure_form)
-                .post(support_directory_new::create_structure),
+            get(support::directory_new::structure_form)
+                .post(support::directory_new::create_structure),
         )
         .route(
             "/professionals/new",
-            get(support_directory_new::professional_form)
-                .post(support_directory_new::create_professional),
+            get(support::directory_new::professional_form)
+                .post(support::directory_new::create_professional),
         )
         .route(
             "/assistants/new",
-            get(support_directory_new::assistant_form)
-                .post(support_directory_new::create_assistant),
+            get(support::directory_new::assistant_form)
+                .post(support::directory_new::create_assistant),
         )
-        .route("/identity-reviews", get(support_identity::list))
+        .route("/identity-reviews", get(support::identity::list))
         .route(
             "/identity-reviews/{id}/approve",
-            post(support_identity::approve),
+            post(support::identity::approve),
         )
         .route(
             "/identity-reviews/{id}/reject",
-            post(support_identity::reject),
+            post(support::identity::reject),
         )
         .route(
             "/audit",
-            get(support_audit::form).post(support_audit::extract),
+            get(support::audit::form).post(support::audit::extract),
         )
         .fallback(error::not_found);
     Router::new()
-        .route("/", get(login::root))
-        .route("/login", get(login::form).post(login::submit))
+        .route("/", get(public::login::root))
+        .route(
+            "/login",
+            get(public::login::form).post(public::login::submit),
+        )
         .route(
             "/login/code",
-            get(login_code::form).post(login_code::submit),
+            get(public::login_code::form).post(public::login_code::submit),
         )
-        .route("/logout", post(login::logout))
-        .route("/lang/{lang}", get(login::lang))
-        .route("/static/{file}", get(assets::serve))
+        .route("/logout", post(public::login::logout))
+        .route("/lang/{lang}", get(public::login::lang))
+        .route("/static/{file}", get(shell::assets::serve))
         .route(
             "/inscription",
-            get(enrol::form)
-                .post(enrol::submit)
+            get(public::enrol::form)
+                .post(public::enrol::submit)
                 .layer(DefaultBodyLimit::max(
                     2 * mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
                 )),
         )
         .route(
             "/inscription/suivi",
-            get(enrol::status_form).post(enrol::status),
+            get(public::enrol::status_form).post(public::enrol::status),
         )
         .route(
             "/activation",
-            get(enrol_activation::activation_form).post(enrol_activation::activation),
+            get(public::activation::activation_form).post(public::activation::activation),
         )
-        .route("/activation/confirm", post(enrol_activation::confirm))
+        .route("/activation/confirm", post(public::activation::confirm))
         .nest("/patient", patient)
         .nest("/pro", pro)
         .nest("/support", support)
         .method_not_allowed_fallback(error::method_not_allowed)
-        .fallback(move |lang: i18n::Lang, req: Request| elsewhere(rest.clone(), lang, req))
+        .fallback(move |lang: shell::i18n::Lang, req: Request| elsewhere(rest.clone(), lang, req))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn(shell::headers::security_headers))
         .with_state(state)
 }
 
 /// What the portals do not answer: the REST API and the probes get the request; any other
 /// address is the portals' not-found page.
-async fn elsewhere(rest: Router, lang: i18n::Lang, req: Request) -> Response {
+async fn elsewhere(rest: Router, lang: shell::i18n::Lang, req: Request) -> Response {
     let path = req.uri().path();
     let api =
         path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
@@ -290,12 +268,4 @@ async fn elsewhere(rest: Router, lang: i18n::Lang, req: Request) -> Response {
     } else {
         WebError::NotFound.page(lang)
     }
-}
-
-/// The current instant, read once per request at the edge.
-pub(crate) fn now() -> mds_domain::Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    mds_domain::Timestamp::from_millis(ms)
 }

@@ -1,0 +1,8 @@
+//! What every HTTP surface of the service shares (the REST API, the portals, later FHIR),
+//! below them all: reading `multipart/form-data` bodies. It knows HTTP only — no use case, no
+//! store, no audit — and answers with its own error, which each surface turns into its own
+//! answer (a JSON problem, a page).
+
+pub mod multipart;
+
+pub use multipart::{read, read_after_token, Form, Part, ReadError, TOKEN_PART};

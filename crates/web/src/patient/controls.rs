@@ -1,0 +1,222 @@
+//! The patient's controls from the portal: masking a document (or all) from professionals,
+//! and, on the care team page, removing, blocking a professional or declaring the attending
+//! physician. Each form explains its consequence next to its button; each action answers
+//! with a redirect to the page it came from.
+
+use crate::patient::record_of;
+use crate::shared::form;
+use crate::shell::csrf::Posted;
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::ClientIp;
+use crate::shell::Web;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+/// The masking form of one document, with its consequence (`by_patient`: a document the
+/// patient added, which no professional deposited).
+pub fn mask_form(lang: Lang, csrf: &str, doc_id: &str, masked: bool, by_patient: bool) -> Markup {
+    let l = lang;
+    let action = format!("/patient/documents/{doc_id}/mask");
+    html! {
+        form.inline method="post" action=(action) {
+            (form::csrf(csrf))
+            @if masked {
+                p.hint { (l.t("mask.is_masked")) " " (l.t("mask.unmask.hint")) }
+                input type="hidden" name="masked" value="0";
+                button.secondary type="submit" { (l.t("mask.unmask")) }
+            } @else {
+                p.hint { (l.t(if by_patient { "pdocs.mask.hint" } else { "mask.hint" })) }
+                input type="hidden" name="masked" value="1";
+                button.secondary type="submit" { (l.t("mask.mask")) }
+            }
+        }
+    }
+}
+
+/// The "mask all my documents" form, with its consequence.
+pub fn mask_all_form(lang: Lang, csrf: &str) -> Markup {
+    let l = lang;
+    html! {
+        form.inline method="post" action="/patient/documents/mask-all" {
+            (form::csrf(csrf))
+            p.hint { (l.t("mask.all.hint")) }
+            button.secondary type="submit" { (l.t("mask.all")) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MaskForm {
+    masked: String,
+}
+
+/// A patient. Masks one of their documents from professionals, or lifts that.
+pub async fn mask(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    posted: Result<Posted<MaskForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        let pid = record_of(&web, &s).await?;
+        let masked = match form.masked.as_str() {
+            "1" => true,
+            "0" => false,
+            _ => return Err(WebError::BadRequest),
+        };
+        web.app
+            .set_document_masked(&s.actor, &pid, &id, masked, ip, crate::shell::now())
+            .await?;
+        Ok(Redirect::to(&format!("/patient/documents/{id}")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// A patient. Masks every current document of their record from professionals.
+pub async fn mask_all(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    posted: Result<Posted<NoFields>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, .. } = posted?;
+        let pid = record_of(&web, &s).await?;
+        web.app
+            .mask_all_documents(&s.actor, &pid, ip, crate::shell::now())
+            .await?;
+        Ok(Redirect::to("/patient/documents").into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// The forms of one care-team member, each with its consequence.
+pub fn member_forms(lang: Lang, csrf: &str, pro_id: &str, attending: bool) -> Markup {
+    let l = lang;
+    let action = format!("/patient/care-team/{pro_id}");
+    html! {
+        form.inline method="post" action=(action) {
+            (form::csrf(csrf))
+            p.hint { (l.t("team.remove.hint")) }
+            button.secondary type="submit" name="do" value="remove" { (l.t("team.remove")) }
+            p.hint { (l.t("team.block.hint")) }
+            button.secondary type="submit" name="do" value="block" { (l.t("team.block")) }
+            @if !attending {
+                p.hint { (l.t("team.attending.hint")) }
+                button.secondary type="submit" name="do" value="attending" { (l.t("team.attending")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(rename = "do")]
+    what: String,
+}
+
+/// A patient. Removes, blocks, or declares attending physician one professional.
+pub async fn member(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(pro): Path<String>,
+    posted: Result<Posted<MemberForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        let pid = record_of(&web, &s).await?;
+        let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
+        match form.what.as_str() {
+            "remove" => app.remove_from_care_team(a, &pid, &pro, ip, now).await?,
+            "block" => app.block_professional(a, &pid, &pro, ip, now).await?,
+            "attending" => {
+                app.declare_attending_physician(a, &pid, Some(&pro), ip, now)
+                    .await?;
+            }
+            _ => return Err(WebError::BadRequest),
+        }
+        let ok = form.what;
+        Ok(Redirect::to(&format!("/patient/care-team?ok={ok}")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// The directory search to add a professional to the care team, and its results (active
+/// accounts not already in the team).
+pub fn add_section(lang: Lang, csrf: &str, q: Option<&str>, found: &[found::Found]) -> Markup {
+    let l = lang;
+    html! {
+        section aria-labelledby="add-title" {
+            h2 #add-title { (l.t("team.add.title")) }
+            form.filters method="get" action="/patient/care-team" role="search" aria-label=(l.t("team.add.title")) {
+                div.field {
+                    label for="t-q" { (l.t("team.add.name")) }
+                    input #t-q type="search" name="q" value=[q];
+                }
+                div.actions { button type="submit" { (l.t("team.add.search")) } }
+            }
+            @if q.is_some() && found.is_empty() { p { (l.t("team.add.none")) } }
+            @if !found.is_empty() {
+                p.hint { (l.t("team.add.hint")) }
+                ul.list {
+                    @for f in found {
+                        li {
+                            strong { (f.name) } " — " (f.profession)
+                            form.inline method="post" action="/patient/care-team/add" {
+                                (form::csrf(csrf))
+                                input type="hidden" name="pro" value=(f.account_id);
+                                button.secondary type="submit" aria-label=(format!("{} : {}", l.t("team.add"), f.name)) { (l.t("team.add")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Local view types of the care team page.
+pub mod found {
+    /// A professional found in the directory.
+    pub struct Found {
+        pub account_id: String,
+        pub name: String,
+        pub profession: String,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    pro: String,
+}
+
+/// A patient. Adds a professional found in the directory to their care team.
+pub async fn add(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    posted: Result<Posted<AddForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        let pid = record_of(&web, &s).await?;
+        web.app
+            .add_to_care_team(&s.actor, &pid, &form.pro, false, ip, crate::shell::now())
+            .await?;
+        Ok(Redirect::to("/patient/care-team?ok=add").into_response())
+    }
+    .await;
+    Answer(lang, r)
+}

@@ -1,0 +1,151 @@
+//! The patient's activity history: the record's audit trail as French lines rendered by the
+//! app, filtered by period, kind of action and professional, older pages through a cursor.
+
+use crate::patient::{chrome, record_of, render};
+use crate::shared::form::non_empty;
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::{ClientIp, Session};
+use crate::shell::url::encode;
+use crate::shell::Web;
+use axum::extract::{OriginalUri, Query, State};
+use maud::{html, Markup};
+use mds_app::history::{parse_date, ActivityKind, HistoryFilter, PageRequest};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct HistoryQuery {
+    from: Option<String>,
+    to: Option<String>,
+    kind: Option<String>,
+    pro: Option<String>,
+    before: Option<i64>,
+}
+
+impl HistoryQuery {
+    fn filter(&self) -> Result<HistoryFilter, WebError> {
+        let date = |v: &Option<String>| non_empty(v).map(|t| parse_date(&t)).transpose();
+        let kind = match non_empty(&self.kind) {
+            Some(k) => Some(ActivityKind::parse(&k).ok_or(WebError::BadRequest)?),
+            None => None,
+        };
+        Ok(HistoryFilter {
+            from: date(&self.from)?,
+            to: date(&self.to)?,
+            professional: non_empty(&self.pro),
+            kind,
+        })
+    }
+
+    /// This page's address with `before` set to the next cursor.
+    fn older(&self, next: i64) -> String {
+        let mut url = format!("/patient/history?before={next}");
+        for (k, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("kind", &self.kind),
+            ("pro", &self.pro),
+        ] {
+            if let Some(v) = non_empty(v) {
+                url.push_str(&format!("&{k}={}", encode(&v)));
+            }
+        }
+        url
+    }
+}
+
+fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(String, String)]) -> Markup {
+    let l = lang;
+    let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    html! {
+        form.filters method="get" action="/patient/history" role="search" aria-label=(l.t("history.filters")) {
+            div.field {
+                label for="h-from" { (l.t("documents.filter.from")) }
+                input #h-from type="date" name="from" value=[q.from.as_deref()];
+            }
+            div.field {
+                label for="h-to" { (l.t("documents.filter.to")) }
+                input #h-to type="date" name="to" value=[q.to.as_deref()];
+            }
+            div.field {
+                label for="h-kind" { (l.t("history.kind")) }
+                select #h-kind name="kind" {
+                    option value="" { (l.t("documents.filter.any")) }
+                    @for k in ActivityKind::ALL {
+                        option value=(k.as_str()) selected[sel(&q.kind, k.as_str())] { (k.label_fr()) }
+                    }
+                }
+            }
+            div.field {
+                label for="h-pro" { (l.t("history.professional")) }
+                select #h-pro name="pro" {
+                    option value="" { (l.t("documents.filter.any")) }
+                    @for (id, name) in pros {
+                        option value=(id) selected[sel(&q.pro, id)] { (name) }
+                    }
+                }
+            }
+            div.actions {
+                button type="submit" { (l.t("documents.filter.apply")) }
+                a href="/patient/history" { (l.t("documents.filter.reset")) }
+            }
+        }
+    }
+}
+
+/// A patient. Their record's activity, newest first.
+pub async fn history(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    OriginalUri(uri): OriginalUri,
+    q: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Answer {
+    let r = async {
+        let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
+        let filter = q.filter()?;
+        let pid = record_of(&web, &s).await?;
+        let now = crate::shell::now();
+        let page = PageRequest {
+            before: q.before,
+            size: 50,
+        };
+        let pros: Vec<(String, String)> = web
+            .app
+            .care_team(&s.actor, &pid, ip.clone(), now)
+            .await?
+            .into_iter()
+            .map(|m| (m.professional_account_id, m.name))
+            .collect();
+        let h = web
+            .app
+            .record_history(&s.actor, &pid, &filter, page, ip, now)
+            .await?;
+        let l = lang;
+        let here = uri
+            .path_and_query()
+            .map_or("/patient/history", |p| p.as_str());
+        let c = chrome(lang, &s, l.t("patient.history.title"), here);
+        render(
+            &c,
+            html! {
+                p.lead { (l.t("patient.history.intro")) }
+                (filter_form(lang, &q, &pros))
+                @if h.entries.is_empty() { p { (l.t("patient.history.empty")) } }
+                ul.list.history {
+                    @for e in &h.entries {
+                        li {
+                            p { @if e.denied { strong { (l.t("history.denied")) " " } } (e.text) }
+                        }
+                    }
+                }
+                @if let Some(next) = h.next {
+                    p { a href=(q.older(next)) { (l.t("history.older")) } }
+                }
+            },
+        )
+    }
+    .await;
+    Answer(lang, r)
+}

@@ -1,0 +1,65 @@
+//! The patient portal: its navigation and its guard (a signed-in patient, on their own
+//! record). Its pages are the modules below; the routes are mounted in `lib.rs`.
+
+pub mod account;
+pub mod care_team;
+pub mod consents;
+pub mod controls;
+pub mod documents;
+pub mod history;
+pub mod home;
+pub mod notifications;
+pub mod own_documents;
+pub mod settings;
+
+use crate::shell::error::WebError;
+use crate::shell::i18n::Lang;
+use crate::shell::layout::{self, Chrome, Nav};
+use crate::shell::session::Session;
+use crate::shell::Web;
+use axum::response::{Html, IntoResponse, Response};
+use maud::Markup;
+use mds_domain::AccountKind;
+
+/// The patient portal's navigation; the settings pages belong to « Mes réglages ».
+pub const NAV: Nav = Nav {
+    links: &[
+        ("/patient", "nav.patient.home"),
+        ("/patient/documents", "nav.patient.documents"),
+        ("/patient/care-team", "nav.patient.care_team"),
+        ("/patient/consents", "nav.patient.consents"),
+        ("/patient/notifications", "nav.patient.notifications"),
+        ("/patient/history", "nav.patient.history"),
+        ("/patient/settings", "settings.nav"),
+    ],
+    sections: &[(
+        "/patient/settings",
+        &[
+            "/patient/emergency",
+            "/patient/blocked",
+            "/patient/preferences",
+            "/patient/export",
+            "/patient/close",
+        ],
+    )],
+};
+
+pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
+    Chrome {
+        lang,
+        nav: &NAV,
+        title,
+        here,
+        user: Some((&s.actor.display_name, &s.csrf)),
+    }
+}
+
+pub fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
+    Ok(Html(layout::page(c, body).into_string()).into_response())
+}
+
+/// The patient's record id.
+pub async fn record_of(web: &Web, s: &Session) -> Result<String, WebError> {
+    s.require(AccountKind::Patient)?;
+    Ok(web.app.my_record(&s.actor).await?.patient_id)
+}

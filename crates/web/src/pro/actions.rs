@@ -1,0 +1,432 @@
+//! What a professional does on a record from the portal: add a document (multipart form with
+//! its metadata, flags and the first-time information confirmation), ask consent and enter the
+//! one-time code, open break-glass with a reason, open a SAMU regulation access, record or
+//! lift the patient's opposition to feeding. Each goes
+//! through its use case; success redirects to the record (POST → GET), an error is shown in
+//! the form it concerns.
+
+use crate::pro::record::{overview, record_page};
+use crate::pro::{chrome, render, require_pro};
+use crate::shared::form;
+use crate::shell::csrf::Posted;
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::{ClientIp, Session};
+use crate::shell::Web;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use mds_app::record::documents::NewDocument;
+use mds_app::AppError;
+use mds_domain::DocumentType;
+use serde::Deserialize;
+
+/// The fields of the add form, kept to show the form again after an error.
+#[derive(Default)]
+struct AddFields {
+    type_code: String,
+    title: String,
+    act_date: String,
+    confidential: bool,
+    hidden_from_patient: bool,
+    informed: bool,
+}
+
+fn add_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    f: &AddFields,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
+    let l = lang;
+    let here = format!("/pro/records/{pid}/add");
+    let c = chrome(lang, s, l.t("pro.add.title"), &here);
+    let err_id = error.map(|_| "add-error");
+    let d = |hint: Option<&str>| form::described_by(hint, err_id);
+    render(
+        &c,
+        html! {
+            (form::form_error("add-error", error))
+            form.stack method="post" action=(here) enctype="multipart/form-data" {
+                (form::csrf(&s.csrf))
+                div.field {
+                    label for="type_code" { (l.t("pro.add.type")) }
+                    select #type_code name="type_code" required aria-describedby=[d(None)] {
+                        option value="" { (l.t("pro.add.type.choose")) }
+                        @for t in DocumentType::all() {
+                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label_fr()) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="title" { (l.t("pro.add.doc_title")) }
+                    input #title type="text" name="title" value=(f.title) required maxlength="200" aria-describedby=[d(None)];
+                }
+                div.field {
+                    label for="act_date" { (l.t("pro.add.act_date")) }
+                    input #act_date type="date" name="act_date" value=(f.act_date) required aria-describedby=[d(None)];
+                }
+                div.field {
+                    label for="file" { (l.t("pro.add.file")) }
+                    p.hint #file-hint { (l.t("pro.add.file.hint")) }
+                    input #file type="file" name="file" required accept=".pdf,.xml,.txt,.png,.jpg,.jpeg" aria-describedby=[d(Some("file-hint"))];
+                }
+                fieldset {
+                    legend { (l.t("pro.add.flags")) }
+                    div.check {
+                        input #hidden_from_patient type="checkbox" name="hidden_from_patient" value="1" checked[f.hidden_from_patient] aria-describedby="hidden-hint";
+                        label for="hidden_from_patient" { (l.t("pro.add.hidden")) }
+                        p.hint #hidden-hint { (l.t("pro.add.hidden.hint")) }
+                    }
+                    div.check {
+                        input #confidential type="checkbox" name="confidential" value="1" checked[f.confidential] aria-describedby="confidential-hint";
+                        label for="confidential" { (l.t("pro.add.confidential")) }
+                        p.hint #confidential-hint { (l.t("pro.add.confidential.hint")) }
+                    }
+                }
+                div.check {
+                    input #informed type="checkbox" name="confirms_patient_informed" value="1" checked[f.informed] aria-describedby="informed-hint";
+                    label for="informed" { (l.t("pro.add.informed")) }
+                    p.hint #informed-hint { (l.t("pro.add.informed.hint")) }
+                }
+                div.actions {
+                    button type="submit" { (l.t("pro.add.submit")) }
+                    a href=(format!("/pro/records/{pid}")) { (l.t("pro.add.cancel")) }
+                }
+            }
+        },
+    )
+}
+
+/// Professionals and assistants. The form to add a document.
+pub async fn add_form(lang: Lang, s: Session, Path(pid): Path<String>) -> Answer {
+    let r = require_pro(&s).and_then(|()| add_page(lang, &s, &pid, &AddFields::default(), None));
+    Answer(lang, r)
+}
+
+/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+async fn read_add_form(
+    s: &Session,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<(AddFields, Vec<u8>), WebError> {
+    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
+    let mut f = AddFields::default();
+    for (name, value) in up.fields {
+        match name.as_str() {
+            "type_code" => f.type_code = value,
+            "title" => f.title = value,
+            "act_date" => f.act_date = value,
+            "confidential" => f.confidential = true,
+            "hidden_from_patient" => f.hidden_from_patient = true,
+            "confirms_patient_informed" => f.informed = true,
+            _ => {}
+        }
+    }
+    Ok((f, up.file))
+}
+
+/// Professionals and assistants. Adds the document; back to the record.
+pub async fn add(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let (f, content) = read_add_form(&s, mp).await?;
+        let d = NewDocument {
+            type_code: f.type_code.clone(),
+            title: f.title.clone(),
+            act_date: f.act_date.clone(),
+            structure_id: None,
+            confidential: f.confidential,
+            hidden_from_patient: f.hidden_from_patient,
+            confirms_patient_informed: f.informed,
+            content,
+        };
+        match web
+            .app
+            .add_document(&s.actor, &pid, d, ip, crate::shell::now())
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
+            Err(
+                e @ (AppError::Invalid { .. }
+                | AppError::TooLarge { .. }
+                | AppError::Conflict { .. }
+                | AppError::Denied { .. }),
+            ) => {
+                let mut r = add_page(lang, &s, &pid, &f, Some(&e.public_message()))?;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(r)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// The record page again, with `error` shown in the form `form`.
+async fn again(
+    web: &Web,
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    ip: Option<String>,
+    form: &str,
+    e: AppError,
+) -> Result<Response, WebError> {
+    if !matches!(
+        e,
+        AppError::Invalid { .. } | AppError::Denied { .. } | AppError::Conflict { .. }
+    ) {
+        return Err(e.into());
+    }
+    let (o, names) = overview(web, s, pid, ip).await?;
+    let message = e.public_message();
+    let mut r = record_page(lang, s, pid, &o, None, Some((form, &message)), &names)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    attests_in_person: Option<String>,
+}
+
+/// Professionals. Asks the patient's consent; then the one-time code page.
+pub async fn request_consent(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    posted: Result<Posted<ConsentForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        require_pro(&s)?;
+        let attests = form.attests_in_person.is_some();
+        match web
+            .app
+            .request_consent(
+                &s.actor,
+                &pid,
+                &form.purpose,
+                attests,
+                ip.clone(),
+                crate::shell::now(),
+            )
+            .await
+        {
+            Ok(c) if c.state == "granted" => {
+                Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
+            }
+            Ok(c) => {
+                Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response())
+            }
+            Err(e) => again(&web, lang, &s, &pid, ip, "consent", e).await,
+        }
+    }
+    .await;
+    Answer(lang, r)
+}
+
+fn code_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    cid: &str,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
+    let l = lang;
+    let here = format!("/pro/records/{pid}/consents/{cid}");
+    let c = chrome(lang, s, l.t("pro.code.title"), &here);
+    let described = form::described_by(Some("code-hint"), error.map(|_| "code-error"));
+    render(
+        &c,
+        html! {
+            p.lead #code-hint { (l.t("pro.code.intro")) }
+            (form::form_error("code-error", error))
+            form.stack method="post" action=(here) {
+                (form::csrf(&s.csrf))
+                div.field {
+                    label for="code" { (l.t("pro.code.code")) }
+                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
+                        pattern="[0-9]{6}" maxlength="6" required aria-describedby=[described.as_deref()];
+                }
+                div.actions {
+                    button type="submit" { (l.t("pro.code.submit")) }
+                    a href=(format!("/pro/records/{pid}")) { (l.t("pro.code.back")) }
+                }
+            }
+        },
+    )
+}
+
+/// The professional who asked. The page to enter the code the patient reads to them.
+pub async fn code_form(lang: Lang, s: Session, Path((pid, cid)): Path<(String, String)>) -> Answer {
+    let r = require_pro(&s).and_then(|()| code_page(lang, &s, &pid, &cid, None));
+    Answer(lang, r)
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The professional who asked. Enters the code; the record opens when it is right.
+pub async fn enter_code(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path((pid, cid)): Path<(String, String)>,
+    posted: Result<Posted<CodeForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        require_pro(&s)?;
+        match web
+            .app
+            .enter_consent_code(&s.actor, &pid, &cid, &form.code, ip, crate::shell::now())
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
+            Err(e @ AppError::Invalid { .. }) => {
+                let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(r)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    Answer(lang, r)
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    call_reference: String,
+}
+
+async fn emergency(
+    web: Web,
+    lang: Lang,
+    ip: Option<String>,
+    pid: String,
+    samu: bool,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        require_pro(&s)?;
+        let (text, key) = if samu {
+            (form.call_reference, "samu")
+        } else {
+            (form.reason, "break_glass")
+        };
+        match web
+            .app
+            .open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::shell::now())
+            .await
+        {
+            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
+            Err(e) => again(&web, lang, &s, &pid, ip, key, e).await,
+        }
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Health professionals. Opens break-glass access with its written reason.
+pub async fn break_glass(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
+    emergency(web, lang, ip, pid, false, posted).await
+}
+
+/// SAMU regulators. Opens a regulation access with the call reference.
+pub async fn samu(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
+    emergency(web, lang, ip, pid, true, posted).await
+}
+
+#[derive(Deserialize)]
+pub struct OppositionForm {
+    #[serde(default)]
+    opposed: String,
+}
+
+/// Professionals. Records (`opposed=1`) or lifts (`opposed=0`) the patient's opposition to
+/// being fed by them; back to the record.
+pub async fn set_opposition(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    posted: Result<Posted<OppositionForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        require_pro(&s)?;
+        let now = crate::shell::now();
+        let (done, key) = match form.opposed.as_str() {
+            "1" => (
+                web.app
+                    .record_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                    .await,
+                "opposed",
+            ),
+            "0" => (
+                web.app
+                    .lift_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                    .await,
+                "opposition_lifted",
+            ),
+            _ => return Err(WebError::BadRequest),
+        };
+        match done {
+            Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
+            Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
+                let (o, names) = overview(&web, &s, &pid, ip).await?;
+                let message = e.public_message();
+                let mut r = record_page(
+                    lang,
+                    &s,
+                    &pid,
+                    &o,
+                    None,
+                    Some(("opposition", &message)),
+                    &names,
+                )?;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(r)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    Answer(lang, r)
+}

@@ -1,0 +1,106 @@
+//! Finding a patient by CAFAT number and birth date: the search form, and the contextual entry
+//! `/pro/patient?cafat=…&birth_date=…` that professional software opens (after sign-in when
+//! needed: the login keeps this address); one match opens the record.
+
+use crate::pro::{chrome, render, require_pro};
+use crate::shared::form::{self, non_empty};
+use crate::shared::views::{self, patient_name};
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::{ClientIp, Session};
+use crate::shell::Web;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use mds_app::patients::{PatientQuery, PatientSummary};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct FindQuery {
+    cafat: Option<String>,
+    birth_date: Option<String>,
+}
+
+fn find_page(
+    lang: Lang,
+    s: &Session,
+    q: &FindQuery,
+    error: Option<&str>,
+    found: &[PatientSummary],
+) -> Result<Response, WebError> {
+    let l = lang;
+    let c = chrome(lang, s, l.t("pro.find.title"), "/pro");
+    let described = form::described_by(None, error.map(|_| "find-error"));
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("pro.find.intro")) }
+            (form::form_error("find-error", error))
+            form.stack method="get" action="/pro/patient" role="search" aria-label=(l.t("pro.find.title")) {
+                div.field {
+                    label for="cafat" { (l.t("pro.find.cafat")) }
+                    input #cafat type="text" name="cafat" inputmode="numeric" autocomplete="off"
+                        value=[q.cafat.as_deref()] required aria-describedby=[described.as_deref()];
+                }
+                div.field {
+                    label for="birth_date" { (l.t("pro.find.birth_date")) }
+                    input #birth_date type="date" name="birth_date" value=[q.birth_date.as_deref()]
+                        required aria-describedby=[described.as_deref()];
+                }
+                button type="submit" { (l.t("pro.find.submit")) }
+            }
+            p { a href="/pro/search" { (l.t("prox.find.by_traits")) } }
+            @if found.len() > 1 {
+                h2 { (l.t("pro.find.several")) }
+                ul.list {
+                    @for p in found {
+                        li { a href=(format!("/pro/records/{}", p.id)) { (patient_name(p)) } " — " (views::date(&p.birth_date)) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Professionals and assistants. The search form.
+pub async fn find(lang: Lang, s: Session) -> Answer {
+    let r = require_pro(&s).and_then(|()| find_page(lang, &s, &FindQuery::default(), None, &[]));
+    Answer(lang, r)
+}
+
+/// Professionals and assistants. The contextual entry: finds the patient by CAFAT number and
+/// birth date and opens the record (after sign-in when needed: the login keeps this address).
+pub async fn contextual(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<FindQuery>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date))
+        else {
+            return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[]);
+        };
+        let query = PatientQuery::Cafat { cafat, birth_date };
+        let found = match web
+            .app
+            .search_patients(&s.actor, query, ip, crate::shell::now())
+            .await
+        {
+            Ok(found) => found,
+            Err(mds_app::AppError::Invalid { message, .. }) => {
+                return find_page(lang, &s, &q, Some(&message), &[]);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match found.as_slice() {
+            [] => find_page(lang, &s, &q, Some(lang.t("pro.find.none")), &[]),
+            [one] => Ok(Redirect::to(&format!("/pro/records/{}", one.id)).into_response()),
+            several => find_page(lang, &s, &q, None, several),
+        }
+    }
+    .await;
+    Answer(lang, r)
+}

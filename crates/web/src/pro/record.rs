@@ -1,0 +1,276 @@
+//! The record view of the professional portal: the access mode and its rule in words, the
+//! documents the rules allow, the next steps the policy would permit when access is missing,
+//! and one document (metadata, the viewer) with its content.
+
+use crate::pro::opposition;
+use crate::pro::own_documents;
+use crate::pro::{chrome, render, require_pro};
+use crate::shared::form;
+use crate::shared::views::{self, patient_name};
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::{ClientIp, Session};
+use crate::shell::Web;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use maud::{html, Markup};
+use mds_app::record::documents::DocumentQuery;
+use mds_app::record::overview::RecordOverview;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct RecordQuery {
+    ok: Option<String>,
+}
+
+/// The notice of the record page after an action (its `ok` parameter).
+fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
+    Some(match ok? {
+        "added" => lang.t("pro.done.added"),
+        "consent" => lang.t("pro.done.consent"),
+        "break_glass" => lang.t("pro.done.break_glass"),
+        "samu" => lang.t("pro.done.samu"),
+        "deleted" => lang.t("prox.doc.done.deleted"),
+        "opposed" => lang.t("prox.opp.done.recorded"),
+        "opposition_lifted" => lang.t("prox.opp.done.lifted"),
+        "created" => lang.t("prox.create.done"),
+        _ => return None,
+    })
+}
+
+/// What the professional may do next, as the policy would permit it.
+pub fn next_steps(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    o: &RecordOverview,
+    error: Option<(&str, &str)>,
+) -> Markup {
+    let l = lang;
+    let n = o.next;
+    let err_for = |form: &str| error.filter(|(f, _)| *f == form).map(|(_, m)| m);
+    let consent_err = err_for("consent");
+    let bg_err = err_for("break_glass");
+    let samu_err = err_for("samu");
+    let inactive = o.patient.record_state == "inactive";
+    html! {
+        @if n.add_document {
+            p { a.button href=(format!("/pro/records/{pid}/add")) { (l.t("pro.record.add")) } }
+        }
+        @if n.request_consent || n.break_glass || n.samu {
+            section aria-labelledby="next-title" {
+                h2 #next-title { (l.t("pro.next.title")) }
+                @if n.request_consent {
+                    form.stack.card method="post" action=(format!("/pro/records/{pid}/consent")) {
+                        h3 { (l.t("pro.next.consent")) }
+                        p.hint #consent-hint { (l.t("pro.next.consent.hint")) }
+                        (form::form_error("consent-error", consent_err))
+                        (form::csrf(&s.csrf))
+                        div.field {
+                            label for="purpose" { (l.t("pro.next.purpose")) }
+                            textarea #purpose name="purpose" rows="2" required maxlength="500"
+                                aria-describedby=[form::described_by(Some("consent-hint"), consent_err.map(|_| "consent-error"))] {}
+                        }
+                        @if inactive {
+                            div.check {
+                                input #attests type="checkbox" name="attests_in_person" value="1";
+                                label for="attests" { (l.t("pro.next.attests")) }
+                            }
+                        }
+                        button type="submit" { (l.t("pro.next.consent.submit")) }
+                    }
+                }
+                @if n.break_glass {
+                    form.stack.card method="post" action=(format!("/pro/records/{pid}/break-glass")) {
+                        h3 { (l.t("pro.next.break_glass")) }
+                        p.hint #bg-hint { (l.t("pro.next.break_glass.hint")) }
+                        (form::form_error("bg-error", bg_err))
+                        (form::csrf(&s.csrf))
+                        div.field {
+                            label for="reason" { (l.t("pro.next.reason")) }
+                            textarea #reason name="reason" rows="2" required maxlength="500"
+                                aria-describedby=[form::described_by(Some("bg-hint"), bg_err.map(|_| "bg-error"))] {}
+                        }
+                        button.danger type="submit" { (l.t("pro.next.break_glass.submit")) }
+                    }
+                }
+                @if n.samu {
+                    form.stack.card method="post" action=(format!("/pro/records/{pid}/samu")) {
+                        h3 { (l.t("pro.next.samu")) }
+                        p.hint #samu-hint { (l.t("pro.next.samu.hint")) }
+                        (form::form_error("samu-error", samu_err))
+                        (form::csrf(&s.csrf))
+                        div.field {
+                            label for="call_reference" { (l.t("pro.next.call_reference")) }
+                            input #call_reference type="text" name="call_reference" required maxlength="64"
+                                aria-describedby=[form::described_by(Some("samu-hint"), samu_err.map(|_| "samu-error"))];
+                        }
+                        button.danger type="submit" { (l.t("pro.next.samu.submit")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The record page of an overview (also shown again with a form's error).
+pub fn record_page(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    o: &RecordOverview,
+    notice: Option<&str>,
+    error: Option<(&str, &str)>,
+    names: &std::collections::BTreeMap<String, String>,
+) -> Result<Response, WebError> {
+    let l = lang;
+    let title = patient_name(&o.patient);
+    let here = format!("/pro/records/{pid}");
+    let c = chrome(lang, s, &title, &here);
+    let a = &o.access;
+    let href = |d: &mds_app::record::documents::DocumentView| {
+        format!("/pro/records/{pid}/documents/{}", d.id)
+    };
+    render(
+        &c,
+        html! {
+            (form::notice(notice))
+            p.identity {
+                (l.t("pro.record.born")) " " (views::date(&o.patient.birth_date))
+                " — " (l.t("pro.record.sex")) " " (o.patient.sex)
+                @if o.patient.record_state != "active" { " — " span.tag { (l.t("pro.record.state")) " " (o.patient.record_state) } }
+                @if o.patient.deceased { " — " span.tag { (l.t("pro.record.deceased")) } }
+            }
+            section.access.(if a.permitted { "ok" } else { "no" }) aria-labelledby="access-title" {
+                h2 #access-title { (l.t("pro.record.access")) " : " (views::mode_label(lang, &a.mode)) }
+                p { (a.explanation) }
+                p.muted { (l.t("pro.record.rule")) " " code { (a.rule) } }
+            }
+            (next_steps(lang, s, pid, o, error))
+            (opposition::control(lang, s, pid, o, error))
+            @if let Some(page) = &o.documents {
+                h2 { (l.t("pro.record.documents")) }
+                (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
+            }
+        },
+    )
+}
+
+/// Loads the overview of a record and the names of its documents' authors.
+pub async fn overview(
+    web: &Web,
+    s: &Session,
+    pid: &str,
+    ip: Option<String>,
+) -> Result<(RecordOverview, std::collections::BTreeMap<String, String>), WebError> {
+    let q = DocumentQuery {
+        limit: 100,
+        ..DocumentQuery::default()
+    };
+    let o = web
+        .app
+        .record_overview(&s.actor, pid, q, ip, crate::shell::now())
+        .await?;
+    let docs = o.documents.as_ref().map_or(&[][..], |p| &p.items[..]);
+    let names = views::author_names(&web.app, &s.actor, docs).await;
+    Ok((o, names))
+}
+
+/// Professionals and assistants. The record view.
+pub async fn record(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path(pid): Path<String>,
+    Query(q): Query<RecordQuery>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let (o, names) = overview(&web, &s, &pid, ip).await?;
+        record_page(
+            lang,
+            &s,
+            &pid,
+            &o,
+            notice_of(lang, q.ok.as_deref()),
+            None,
+            &names,
+        )
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Whoever may read the document. Its metadata.
+pub async fn document(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path((pid, id)): Path<(String, String)>,
+    Query(q): Query<RecordQuery>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let d = web
+            .app
+            .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::shell::now())
+            .await?;
+        let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
+        let here = format!("/pro/records/{pid}/documents/{id}");
+        let c = chrome(lang, &s, &d.title, &here);
+        let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
+        let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
+        let shown = crate::shared::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
+        render(
+            &c,
+            html! {
+                (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
+                (views::document_details(lang, &d, &names, &href))
+                (shown.body)
+                (own_documents::own_controls(lang, &s, &pid, &d))
+                p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
+            },
+        )
+        .map(|page| shown.apply(page))
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Whoever may read the document. Its content, as a download.
+pub async fn content(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path((pid, id)): Path<(String, String)>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        let c = web
+            .app
+            .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
+            .await?;
+        Ok(views::download(c))
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Whoever may read the document. Its content, inline (for the viewer).
+pub async fn inline(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    ClientIp(ip): ClientIp,
+    Path((pid, id)): Path<(String, String)>,
+) -> Answer {
+    let r = async {
+        require_pro(&s)?;
+        crate::shared::viewer::inline(&web, &s.actor, &pid, &id, ip).await
+    }
+    .await;
+    Answer(lang, r)
+}

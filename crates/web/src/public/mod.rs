@@ -1,0 +1,59 @@
+//! The public pages: the portal choice, sign-in in two steps, sign-out and the language
+//! switch, self-enrolment and activation. They are pages like the portals' ones, so they sit
+//! above `shared` and the shell and beside the portals (using none), not in the shell: the
+//! shell is what every page stands on and holds no page. What their anonymous forms share is
+//! here: a page without a portal's navigation, and the binding of a form to the nonce cookie.
+
+pub mod activation;
+pub mod enrol;
+pub mod login;
+pub mod login_code;
+
+use crate::shell::i18n::Lang;
+use crate::shell::layout::{self, Chrome};
+use crate::shell::session;
+use crate::shell::Web;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use maud::Markup;
+use mds_domain::AccountKind;
+
+/// The home of each kind of account.
+pub fn home_of(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Patient => "/patient",
+        AccountKind::Professional | AccountKind::Assistant => "/pro",
+        AccountKind::Support => "/support",
+    }
+}
+
+/// A public page: no portal's navigation, nobody signed in.
+pub fn page(lang: Lang, title: &str, here: &str, body: Markup) -> Markup {
+    layout::page(&Chrome::public(lang, title, here), body)
+}
+
+/// The page, with a fresh (or the current) nonce cookie and its form token.
+pub fn with_nonce(
+    web: &Web,
+    parts: &Parts,
+    status: StatusCode,
+    page: impl FnOnce(&str) -> Markup,
+) -> Response {
+    let secure = web.options.secure_cookies;
+    let nonce = session::login_nonce(parts, secure).unwrap_or_else(mds_app::auth::random_token);
+    let csrf = mds_app::auth::csrf_token(&nonce);
+    let cookie = session::nonce_cookie(&nonce, secure, 3600);
+    (
+        status,
+        [(header::SET_COOKIE, cookie)],
+        Html(page(&csrf).into_string()),
+    )
+        .into_response()
+}
+
+/// Whether `sent` is the form token of the request's nonce cookie.
+pub fn nonce_ok(web: &Web, parts: &Parts, sent: &str) -> bool {
+    session::login_nonce(parts, web.options.secure_cookies)
+        .is_some_and(|n| session::same(sent, &mds_app::auth::csrf_token(&n)))
+}

@@ -1,0 +1,194 @@
+//! Pieces of pages shared by the portals: dates, names and professions for people, the access
+//! mode in words, the list of documents, a document's metadata and its download.
+
+use crate::shell::i18n::Lang;
+use maud::{html, Markup};
+use mds_app::patients::PatientSummary;
+use mds_app::record::documents::DocumentView;
+use mds_app::{Actor, App};
+use mds_domain::Profession;
+use std::collections::BTreeMap;
+
+/// `2026-10-02` → `02/10/2026`.
+pub fn date(iso: &str) -> String {
+    let mut parts = iso.split('-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// « WÉA Marie Josépha ».
+pub fn patient_name(p: &PatientSummary) -> String {
+    format!(
+        "{} {}",
+        p.birth_name.to_uppercase(),
+        p.first_names.join(" ")
+    )
+}
+
+/// A profession (its slug) in words.
+pub fn profession(slug: &str) -> String {
+    Profession::from_slug(slug).map_or_else(|| slug.to_owned(), |p| p.label_fr().to_owned())
+}
+
+/// An instant, in New Caledonia time.
+pub fn instant(ms: i64) -> String {
+    mds_domain::Timestamp::from_millis(ms).to_noumea_display()
+}
+
+/// The access mode of a decision, in words.
+pub fn mode_label(lang: Lang, mode: &str) -> &'static str {
+    match mode {
+        "care_team" => lang.t("mode.care_team"),
+        "consented" => lang.t("mode.consented"),
+        "break_glass" => lang.t("mode.break_glass"),
+        "samu" => lang.t("mode.samu"),
+        "blocked" => lang.t("mode.blocked"),
+        "patient" => lang.t("mode.patient"),
+        "support" => lang.t("mode.support"),
+        _ => lang.t("mode.no_access"),
+    }
+}
+
+/// Names of the authors of `docs`, looked up once each in the directory.
+pub async fn author_names(
+    app: &App,
+    actor: &Actor,
+    docs: &[DocumentView],
+) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for id in docs.iter().filter_map(|d| d.author_account_id.clone()) {
+        if names.contains_key(&id) {
+            continue;
+        }
+        let name = match app.get_professional(actor, &id).await {
+            Ok(p) => format!("{} {}", p.first_name, p.last_name),
+            Err(_) => String::new(),
+        };
+        names.insert(id, name);
+    }
+    names
+}
+
+fn author<'a>(names: &'a BTreeMap<String, String>, d: &DocumentView) -> &'a str {
+    d.author_account_id
+        .as_ref()
+        .and_then(|id| names.get(id))
+        .map_or("", String::as_str)
+}
+
+/// A table of documents; each title links to `href(document)`. The caption names the table
+/// for screen readers; it is shown unless a heading right above already says the same.
+pub fn document_table(
+    lang: Lang,
+    caption: (&str, bool),
+    docs: &[DocumentView],
+    names: &BTreeMap<String, String>,
+    href: &dyn Fn(&DocumentView) -> String,
+) -> Markup {
+    let l = lang;
+    html! {
+        @if docs.is_empty() {
+            p { (l.t("documents.none")) }
+        } @else {
+            div.table-wrap {
+                table.docs {
+                    @if caption.1 {
+                        caption { (caption.0) }
+                    } @else {
+                        caption.visually-hidden { (caption.0) }
+                    }
+                    thead {
+                        tr {
+                            th scope="col" { (l.t("documents.col.date")) }
+                            th scope="col" { (l.t("documents.col.title")) }
+                            th scope="col" { (l.t("documents.col.type")) }
+                            th scope="col" { (l.t("documents.col.author")) }
+                        }
+                    }
+                    tbody {
+                        @for d in docs {
+                            tr {
+                                td { (date(&d.act_date)) }
+                                td {
+                                    a href=(href(d)) { (d.title) }
+                                    @if d.confidential { " " span.tag { (l.t("documents.confidential")) } }
+                                    @if d.hidden_from_patient { " " span.tag { (l.t("documents.hidden")) } }
+                                }
+                                td { (d.type_label) }
+                                td { (author(names, d)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A format (MIME type) for people.
+pub fn format_label(mime: &str) -> &'static str {
+    match mime {
+        "application/pdf" => "PDF",
+        "image/png" => "PNG",
+        "image/jpeg" => "JPEG",
+        "application/xml" => "CDA (XML)",
+        _ => "Texte",
+    }
+}
+
+/// A document's metadata and its download link.
+pub fn document_details(
+    lang: Lang,
+    d: &DocumentView,
+    names: &BTreeMap<String, String>,
+    content_href: &str,
+) -> Markup {
+    let l = lang;
+    let kb = (d.size_bytes + 1023) / 1024;
+    html! {
+        dl.meta {
+            dt { (l.t("document.type")) } dd { (d.type_label) }
+            dt { (l.t("document.act_date")) } dd { (date(&d.act_date)) }
+            dt { (l.t("document.author")) }
+            dd { @if d.source == "patient" { (l.t("pdocs.author.patient")) } @else { (author(names, d)) } }
+            dt { (l.t("document.added")) } dd { (instant(d.created_at_ms)) }
+            dt { (l.t("document.format")) } dd { (format_label(&d.format)) " — " (kb) " Ko" }
+            dt { (l.t("document.version")) } dd { (d.version) }
+            @if d.confidential { dt { (l.t("document.flags")) } dd { (l.t("documents.confidential")) } }
+            @if d.hidden_from_patient { dt { (l.t("document.flags")) } dd { (l.t("documents.hidden")) } }
+        }
+        p { a.button href=(content_href) download { (l.t("document.download")) } }
+    }
+}
+
+/// The answer of a download: the content as an attachment, never rendered in a page of this
+/// origin (a sandboxing policy in case a browser ignores the disposition).
+pub fn download(content: mds_app::record::documents::DocumentContent) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (mime, ext) = match content.meta.format.as_str() {
+        "application/pdf" => ("application/pdf", "pdf"),
+        "image/png" => ("image/png", "png"),
+        "image/jpeg" => ("image/jpeg", "jpg"),
+        "application/xml" => ("application/xml", "xml"),
+        _ => ("text/plain; charset=utf-8", "txt"),
+    };
+    let name = format!("document-{}.{ext}", content.meta.id);
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        content.content,
+    )
+        .into_response()
+}

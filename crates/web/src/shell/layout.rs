@@ -1,0 +1,175 @@
+//! The page layout shared by every portal: language, skip link, header with the portal's
+//! navigation (given by the portal), the language switch and sign-out, the main landmark. No
+//! inline script or style.
+
+use crate::shell::assets;
+use crate::shell::i18n::Lang;
+use crate::shell::url::encode;
+use maud::{html, Markup, DOCTYPE};
+
+/// A portal's navigation: its entries (address, text key), the first one being the portal's
+/// home, and the pages reached from an entry whose address does not start with the entry's.
+pub struct Nav {
+    pub links: &'static [(&'static str, &'static str)],
+    pub sections: &'static [(&'static str, &'static [&'static str])],
+}
+
+impl Nav {
+    /// The public pages have no navigation.
+    pub const NONE: Nav = Nav {
+        links: &[],
+        sections: &[],
+    };
+
+    /// Whether `path` is a page below the navigation entry `href` (marked as the current
+    /// section); the portal's home is the current section of no other page.
+    fn within(&self, path: &str, href: &str) -> bool {
+        let portal_home = self.links.first().is_some_and(|(home, _)| *home == href);
+        let below = !portal_home
+            && path
+                .strip_prefix(href)
+                .is_some_and(|rest| rest.starts_with('/'));
+        below
+            || self
+                .sections
+                .iter()
+                .any(|(entry, pages)| *entry == href && pages.contains(&path))
+    }
+}
+
+/// What the layout needs to know about the page.
+pub struct Chrome<'a> {
+    pub lang: Lang,
+    pub nav: &'a Nav,
+    pub title: &'a str,
+    /// Path and query of this page, to come back to after switching language.
+    pub here: &'a str,
+    /// Signed-in: display name and anti-CSRF token of the session (for sign-out).
+    pub user: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Chrome<'a> {
+    /// A page outside the portals: no navigation, nobody signed in.
+    pub fn public(lang: Lang, title: &'a str, here: &'a str) -> Self {
+        Self {
+            lang,
+            nav: &Nav::NONE,
+            title,
+            here,
+            user: None,
+        }
+    }
+}
+
+fn nav(c: &Chrome) -> Markup {
+    let l = c.lang;
+    let links = c.nav.links;
+    let path = c.here.split('?').next().unwrap_or_default();
+    html! {
+        @if !links.is_empty() {
+            nav aria-label=(l.t("nav.label")) {
+                ul.nav {
+                    @for (href, key) in links {
+                        li {
+                            @if path == *href {
+                                a href=(href) aria-current="page" { (l.t(key)) }
+                            } @else if c.nav.within(path, href) {
+                                a href=(href) aria-current="true" { (l.t(key)) }
+                            } @else {
+                                a href=(href) { (l.t(key)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A whole page.
+pub fn page(c: &Chrome, body: Markup) -> Markup {
+    let l = c.lang;
+    let other = l.other();
+    let switch = format!("/lang/{}?next={}", other.code(), encode(c.here));
+    html! {
+        (DOCTYPE)
+        html lang=(l.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (c.title) " — Mon Drive Santé" }
+                link rel="stylesheet" href=(assets::css());
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
+                script src=(assets::js()) defer {}
+            }
+            body {
+                a.skip href="#main" { (l.t("layout.skip")) }
+                header.top {
+                    div.wrap.top-row {
+                        a.brand href="/" { "Mon Drive Santé" }
+                        div.tools {
+                            a href=(switch) lang=(other.code()) hreflang=(other.code()) {
+                                (other.name())
+                            }
+                            @if let Some((name, csrf)) = c.user {
+                                span.who { (name) }
+                                form.inline method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button.link type="submit" { (l.t("layout.logout")) }
+                                }
+                            }
+                        }
+                    }
+                    div.wrap { (nav(c)) }
+                }
+                main #main.wrap tabindex="-1" {
+                    h1 { (c.title) }
+                    (body)
+                }
+                footer.wrap {
+                    p { (l.t("layout.footer")) }
+                }
+            }
+        }
+    }
+}
+
+/// A page for an error (not signed-in chrome: the error may be about the session).
+pub fn error_page(lang: Lang, title: &str, message: &str) -> Markup {
+    let c = Chrome::public(lang, title, "/");
+    page(
+        &c,
+        html! {
+            p.error role="alert" { (message) }
+            p { a href="/" { (lang.t("error.back_home")) } }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Nav;
+
+    #[test]
+    fn the_current_section_of_a_page() {
+        let nav = Nav {
+            links: &[
+                ("/portal", "home"),
+                ("/portal/documents", "documents"),
+                ("/portal/settings", "settings"),
+            ],
+            sections: &[("/portal/settings", &["/portal/emergency"])],
+        };
+        let cases = [
+            ("/portal/documents/abc", "/portal/documents", true),
+            ("/portal/documents-old", "/portal/documents", false),
+            ("/portal/documents", "/portal", false),
+            ("/portal/emergency", "/portal/settings", true),
+            ("/portal/history", "/portal/settings", false),
+            ("/portal/records/1", "/portal", false),
+        ];
+        for (path, href, expected) in cases {
+            assert_eq!(nav.within(path, href), expected, "{path} under {href}");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The support console's directory of professionals: search by name, one page per
+//! professional, suspend or reactivate with a reason. Suspension ends every session of the
+//! account at once (the use case `set_suspended` decides and audits).
+
+use crate::shared::form;
+use crate::shared::views::profession;
+use crate::shell::csrf::Posted;
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::Session;
+use crate::shell::url::encode;
+use crate::shell::Web;
+use crate::support::page;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::html;
+use mds_domain::AccountKind;
+use serde::Deserialize;
+
+const HERE: &str = "/support/professionals";
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+fn state_label(lang: Lang, state: &str) -> &'static str {
+    match state {
+        "active" => lang.t("directory.state.active"),
+        "suspended" => lang.t("directory.state.suspended"),
+        _ => lang.t("directory.state.pending"),
+    }
+}
+
+/// Support agents. Professionals whose first or last name starts with the search.
+pub async fn list(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    Query(q): Query<SearchQuery>,
+) -> Answer {
+    let r = async {
+        s.require(AccountKind::Support)?;
+        let search = form::non_empty(&q.q).unwrap_or_default();
+        let rows = web
+            .app
+            .search_professionals(&s.actor, &search, 100, 0)
+            .await?;
+        let l = lang;
+        let body = html! {
+            p.lead { (l.t("directory.intro")) }
+            form.search method="get" action=(HERE) role="search" {
+                label for="q" { (l.t("directory.search")) }
+                input #q type="search" name="q" value=(search) autocomplete="off";
+                button type="submit" { (l.t("directory.search.submit")) }
+            }
+            @if rows.is_empty() {
+                p { (l.t("directory.none")) }
+            } @else {
+                div.table-wrap {
+                    table {
+                        caption { (l.t("directory.title")) " (" (rows.len()) ")" }
+                        thead { tr {
+                            th scope="col" { (l.t("support.col.name")) }
+                            th scope="col" { (l.t("directory.col.profession")) }
+                            th scope="col" { (l.t("directory.col.state")) }
+                        } }
+                        tbody {
+                            @for p in &rows {
+                                tr {
+                                    td { a href=(format!("{HERE}/{}", p.account_id)) {
+                                        (p.last_name.to_uppercase()) " " (p.first_name) } }
+                                    td { (profession(&p.profession)) }
+                                    td { (state_label(l, &p.state)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
+        };
+        let here = format!("{HERE}?q={}", encode(&search));
+        Ok(page(lang, &s, l.t("directory.title"), &here, body))
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Support agents. One professional, with the suspend or reactivate form.
+pub async fn show(
+    State(web): State<Web>,
+    lang: Lang,
+    s: Session,
+    Path(id): Path<String>,
+) -> Answer {
+    let r = async {
+    s.require(AccountKind::Support)?;
+    let p = web.app.get_professional(&s.actor, &id).await?;
+    let l = lang;
+    let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);
+    let suspended = p.state == "suspended";
+    let (action, consequence, submit) = if suspended {
+        ("reactivate", l.t("directory.reactivate.consequence"), l.t("directory.reactivate"))
+    } else {
+        ("suspend", l.t("directory.suspend.consequence"), l.t("directory.suspend"))
+    };
+    let body = html! {
+        h2 { (name) }
+        dl {
+            dt { (l.t("directory.col.profession")) } dd { (profession(&p.profession)) }
+            dt { (l.t("directory.col.state")) } dd #state { (state_label(l, &p.state)) }
+        }
+        @if p.state == "active" || suspended {
+            form method="post" action=(format!("{HERE}/{}/{action}", p.account_id)) {
+                (form::csrf(&s.csrf))
+                p #consequence { (consequence) }
+                label for="reason" { (l.t("directory.reason")) }
+                textarea #reason name="reason" required rows="3" aria-describedby="consequence" {}
+                button type="submit" { (submit) }
+            }
+        }
+        p { a href=(format!("/support/audit?professional={}", p.account_id)) { (l.t("supx.audit.link_professional")) } }
+        p { a href=(format!("/support/assistants/new?professional={}", p.account_id)) { (l.t("supdir.assistant.link_for")) } }
+        p { a href=(HERE) { (l.t("directory.back")) } }
+    };
+    let here = format!("{HERE}/{}", p.account_id);
+    Ok(page(lang, &s, l.t("directory.title"), &here, body))
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Support agents. Suspends a professional: every session ends now.
+pub async fn suspend(
+    State(web): State<Web>,
+    lang: Lang,
+    Path(id): Path<String>,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
+    set(web, lang, id, true, posted).await
+}
+
+/// Support agents. Reactivates a suspended professional.
+pub async fn reactivate(
+    State(web): State<Web>,
+    lang: Lang,
+    Path(id): Path<String>,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
+    set(web, lang, id, false, posted).await
+}
+
+async fn set(
+    web: Web,
+    lang: Lang,
+    id: String,
+    suspended: bool,
+    posted: Result<Posted<ReasonForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        s.require(AccountKind::Support)?;
+        web.app
+            .set_suspended(&s.actor, &id, suspended, &form.reason, crate::shell::now())
+            .await?;
+        Ok(Redirect::to(&format!("{HERE}/{id}")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}

@@ -1,0 +1,183 @@
+//! The support console's near-duplicate review (DESIGN.md section 2): each creation held
+//! because it resembles an existing record, the two identities side by side, and the
+//! decision — different people (the record is created as the professional submitted it) or
+//! the same person (nothing is created) — with a note kept with the decision.
+
+use crate::shared::form;
+use crate::shared::views;
+use crate::shared::views::patient_name;
+use crate::shell::csrf::Posted;
+use crate::shell::error::{Answer, WebError};
+use crate::shell::i18n::Lang;
+use crate::shell::session::Session;
+use crate::shell::Web;
+use crate::support::page;
+use crate::support::records::{done_notice, place, Done};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::{html, Markup};
+use mds_app::identity_reviews::IdentityReview;
+use mds_domain::AccountKind;
+use serde::Deserialize;
+
+const HERE: &str = "/support/identity-reviews";
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// A field of the submitted identity, as text (arrays joined).
+fn field(identity: &serde_json::Value, key: &str) -> String {
+    match &identity[key] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
+        serde_json::Value::Null => "—".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn why(lang: Lang, reason: &serde_json::Value) -> &'static str {
+    if reason.to_string().contains("swapped_names") {
+        lang.t("supx.review.why.swapped")
+    } else {
+        lang.t("supx.review.why.similar")
+    }
+}
+
+fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
+    let l = lang;
+    let id = &r.identity;
+    let base = format!("{HERE}/{}", r.review_id);
+    let heading = format!("review-{}", r.review_id);
+    html! {
+        section.review aria-labelledby=(heading) {
+            h2 #(heading) { (field(id, "birth_name").to_uppercase()) " " (field(id, "first_names")) }
+            p { (l.t("supx.review.submitted")) " " (by) ", " (views::instant(r.submitted_at_ms)) ". " (why(l, &r.match_reason)) }
+            div.side-by-side {
+                div {
+                    h3 { (l.t("supx.review.submitted_identity")) }
+                    dl.meta {
+                        dt { (l.t("enrol.birth_name")) } dd { (field(id, "birth_name").to_uppercase()) }
+                        dt { (l.t("enrol.first_names")) } dd { (field(id, "first_names")) }
+                        dt { (l.t("enrol.birth_date")) } dd { (views::date(&field(id, "birth_date"))) }
+                        dt { (l.t("enrol.sex")) } dd { (field(id, "sex")) }
+                        dt { (l.t("enrol.birth_place")) } dd { (place(&field(id, "birth_place"))) }
+                        dt { (l.t("support.col.cafat")) } dd { (field(id, "cafat")) }
+                    }
+                }
+                div {
+                    h3 { (l.t("supx.review.existing")) }
+                    @if let Some(c) = &r.candidate {
+                        dl.meta {
+                            dt { (l.t("enrol.birth_name")) } dd { (c.birth_name.to_uppercase()) }
+                            dt { (l.t("enrol.first_names")) } dd { (c.first_names.join(" ")) }
+                            dt { (l.t("enrol.birth_date")) } dd { (views::date(&c.birth_date)) }
+                            dt { (l.t("enrol.sex")) } dd { (c.sex) }
+                            dt { (l.t("enrol.birth_place")) } dd { (place(&c.birth_place)) }
+                            dt { (l.t("supx.record.title")) } dd { a href=(format!("/support/patients/{}", c.id)) { (patient_name(c)) } }
+                        }
+                    } @else {
+                        p { (l.t("supx.review.no_candidate")) }
+                    }
+                }
+            }
+            div.side-by-side {
+                form method="post" action=(format!("{base}/approve")) {
+                    (form::csrf(&s.csrf))
+                    p #(format!("approve-hint-{}", r.review_id)) { (l.t("supx.review.approve.consequence")) }
+                    div.field {
+                        label for=(format!("approve-note-{}", r.review_id)) { (l.t("supx.review.note")) }
+                        textarea #(format!("approve-note-{}", r.review_id)) name="note" rows="2" aria-describedby=(format!("approve-hint-{}", r.review_id)) {}
+                    }
+                    button type="submit" { (l.t("supx.review.approve")) }
+                }
+                form method="post" action=(format!("{base}/reject")) {
+                    (form::csrf(&s.csrf))
+                    p #(format!("reject-hint-{}", r.review_id)) { (l.t("supx.review.reject.consequence")) }
+                    div.field {
+                        label for=(format!("reject-note-{}", r.review_id)) { (l.t("supx.review.reason")) }
+                        textarea #(format!("reject-note-{}", r.review_id)) name="note" rows="2" required aria-describedby=(format!("reject-hint-{}", r.review_id)) {}
+                    }
+                    button.secondary type="submit" { (l.t("supx.review.reject")) }
+                }
+            }
+        }
+    }
+}
+
+/// Support agents. The creations waiting for review, oldest first.
+pub async fn list(State(web): State<Web>, lang: Lang, s: Session, Query(d): Query<Done>) -> Answer {
+    let r = async {
+        s.require(AccountKind::Support)?;
+        let rows = web
+            .app
+            .list_identity_reviews(&s.actor, crate::shell::now())
+            .await?;
+        let mut by = Vec::new();
+        for r in &rows {
+            let name = match web.app.get_professional(&s.actor, &r.submitted_by).await {
+                Ok(p) => format!("{} {}", p.first_name, p.last_name),
+                Err(_) => String::new(),
+            };
+            by.push(name);
+        }
+        let l = lang;
+        let body = html! {
+            (done_notice(l, d.done.as_deref()))
+            p.lead { (l.t("supx.review.intro")) }
+            @if rows.is_empty() {
+                p { (l.t("support.reviews.empty")) }
+            }
+            @for (r, name) in rows.iter().zip(&by) {
+                (review(l, &s, r, name))
+            }
+        };
+        Ok::<_, WebError>(page(lang, &s, l.t("supx.review.title"), HERE, body))
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Support agents. Different people: the record is created as submitted.
+pub async fn approve(
+    State(web): State<Web>,
+    lang: Lang,
+    Path(id): Path<String>,
+    posted: Result<Posted<NoteForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        s.require(AccountKind::Support)?;
+        web.app
+            .approve_identity_review(&s.actor, &id, &form.note, crate::shell::now())
+            .await?;
+        Ok::<_, WebError>(Redirect::to(&format!("{HERE}?done=approved")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
+
+/// Support agents. The same person as the existing record: nothing is created.
+pub async fn reject(
+    State(web): State<Web>,
+    lang: Lang,
+    Path(id): Path<String>,
+    posted: Result<Posted<NoteForm>, WebError>,
+) -> Answer {
+    let r = async {
+        let Posted { session: s, form } = posted?;
+        s.require(AccountKind::Support)?;
+        web.app
+            .reject_identity_review(&s.actor, &id, &form.note, crate::shell::now())
+            .await?;
+        Ok::<_, WebError>(Redirect::to(&format!("{HERE}?done=rejected")).into_response())
+    }
+    .await;
+    Answer(lang, r)
+}
