@@ -2,7 +2,6 @@
 //! `multipart/form-data` (parts `consent`, the JSON of the request, and `attestation`, the
 //! file), and read back by support.
 
-use mds_domain::PatientId;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
 use crate::record_controls::ConsentIn;
@@ -11,6 +10,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::App;
+use mds_domain::PatientId;
 
 /// The consent request, from a JSON body or from a form with the attestation file.
 pub(crate) async fn consent_body(

@@ -1,6 +1,5 @@
 //! The directory of structures, professionals and assistants.
 
-use mds_domain::{AccountId, AccountState, Profession, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, Json};
 use crate::extract::{Path, Query};
@@ -8,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mds_app::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::App;
+use mds_domain::{AccountId, AccountState, Profession, StructureId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -84,10 +84,7 @@ pub async fn submit(
             .ok_or_else(|| missing("cafat_card", "scan de la carte CAFAT"))?,
     };
     let r = app.submit_self_enrolment(e, ip, crate::now()).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        axum::Json(r),
-    ))
+    Ok((StatusCode::ACCEPTED, axum::Json(r)))
 }
 
 #[derive(Deserialize, ToSchema)]

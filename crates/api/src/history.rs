@@ -2,7 +2,6 @@
 //! extraction of an audit trail for an authority (support). Lines are French and already
 //! rendered by `mds-app`, which also audits every read.
 
-use mds_domain::{AccountId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Path, Query};
 use axum::extract::State;
@@ -12,6 +11,7 @@ use mds_app::history::{
     parse_date, ActivityKind, ExtractFormat, ExtractTarget, HistoryFilter, HistoryPage, PageRequest,
 };
 use mds_app::{App, AppError};
+use mds_domain::{AccountId, PatientId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -159,8 +159,12 @@ pub async fn extract(
     Query(p): Query<ExtractParams>,
 ) -> Result<Response, ApiError> {
     let target = match (p.patient_id, p.professional_id) {
-        (Some(id), None) => ExtractTarget::Record(PatientId::parse(&id).ok_or(ApiError::App(AppError::NotFound))?),
-        (None, Some(id)) => ExtractTarget::Professional(AccountId::parse(&id).ok_or(ApiError::App(AppError::NotFound))?),
+        (Some(id), None) => {
+            ExtractTarget::Record(PatientId::parse(&id).ok_or(ApiError::App(AppError::NotFound))?)
+        }
+        (None, Some(id)) => ExtractTarget::Professional(
+            AccountId::parse(&id).ok_or(ApiError::App(AppError::NotFound))?,
+        ),
         _ => {
             return Err(AppError::invalid(
                 "invalid_target",

@@ -2,7 +2,6 @@
 //! support actions on a record (activation, care team of inactive records, death, erasure
 //! request) and the patient's own actions (closure, erasure request, export).
 
-use mds_domain::{AccountId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
@@ -14,6 +13,7 @@ use mds_app::patient_life::Activation;
 use mds_app::patients::{Creation, NewPatient, PatientQuery, PatientSummary};
 use mds_app::App;
 use mds_domain::identity::IdentityInput;
+use mds_domain::{AccountId, PatientId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -139,9 +139,11 @@ pub async fn create(
         consent_form,
     };
     match app.create_patient(&actor, input, crate::now()).await? {
-        Creation::Created { patient } => {
-            Ok((StatusCode::CREATED, axum::Json(PatientSummary::from(patient))).into_response())
-        }
+        Creation::Created { patient } => Ok((
+            StatusCode::CREATED,
+            axum::Json(PatientSummary::from(patient)),
+        )
+            .into_response()),
         Creation::HeldForReview { review_id } => Ok((
             StatusCode::ACCEPTED,
             axum::Json(HeldForReviewOut {

@@ -2,7 +2,6 @@
 //! version, delete. Handlers translate HTTP to `mds-app` use cases; the access rules and the
 //! audit happen there. A record or document the caller may not see answers 404.
 
-use mds_domain::{AccountId, DocumentId, PatientId, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp};
 use crate::extract::{Path, Query};
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use mds_app::record::documents::{DocumentPage, DocumentQuery, DocumentView, NewDocument};
 use mds_app::record::RecordRef;
 use mds_app::App;
+use mds_domain::{AccountId, DocumentId, PatientId, StructureId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

@@ -2,7 +2,6 @@
 //! emergency settings, feeding opposition, masking and hiding documents. Each handler names
 //! who may call it; the decision and its audit happen in `mds-app`.
 
-use mds_domain::{AccountId, DocumentId, PatientId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
@@ -11,6 +10,7 @@ use axum::http::StatusCode;
 use mds_app::record::consent::{ConsentAnswer, ConsentView};
 use mds_app::record::controls::{CareTeamEntry, EmergencyAccess, EmergencyChoices};
 use mds_app::App;
+use mds_domain::{AccountId, DocumentId, PatientId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -149,14 +149,8 @@ pub async fn attending(
     Path(p): Pid,
     Json(b): Json<AttendingIn>,
 ) -> Result<StatusCode, ApiError> {
-    app.declare_attending_physician(
-        &a,
-        &p,
-        b.professional_account_id.as_ref(),
-        ip,
-        crate::now(),
-    )
-    .await?;
+    app.declare_attending_physician(&a, &p, b.professional_account_id.as_ref(), ip, crate::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,13 +2,13 @@
 //! their PUT) and the blocked professionals (next to their POST/DELETE). Each handler names
 //! who may call it; the decision and its audit happen in `mds-app`.
 
-use mds_domain::PatientId;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Path};
 use crate::record_controls::EmergencySettingsIo;
 use axum::extract::State;
 use mds_app::record::patient_settings::BlockedProfessional;
 use mds_app::App;
+use mds_domain::PatientId;
 
 /// The patient. The current emergency settings (both accepted when never chosen).
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/emergency-settings", tag = "record-controls", security(("bearer" = [])),

@@ -3,10 +3,10 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, Json};
-use mds_app::identity_reviews::IdentityReview;
-use mds_app::patients::PatientSummary;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mds_app::identity_reviews::IdentityReview;
+use mds_app::patients::PatientSummary;
 use mds_app::App;
 use serde::Deserialize;
 use utoipa::ToSchema;

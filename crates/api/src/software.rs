@@ -4,10 +4,10 @@
 //! credential, distinct from session tokens) and names the professional in
 //! `X-MDS-Professional: <account id>`; only the preload route accepts it.
 
-use mds_domain::{AccountId, PatientId, StructureId};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
 use mds_app::record::documents::DocumentView;
+use mds_domain::{AccountId, PatientId, StructureId};
 
 use crate::uploads::{json, Part, ReadError};
 use axum::extract::{FromRequestParts, Multipart, State};
@@ -110,7 +110,9 @@ pub async fn list(
     Auth(actor): Auth,
     Path(id): Path<StructureId>,
 ) -> Result<axum::Json<Vec<CredentialView>>, ApiError> {
-    Ok(axum::Json(app.list_software_credentials(&actor, &id).await?))
+    Ok(axum::Json(
+        app.list_software_credentials(&actor, &id).await?,
+    ))
 }
 
 /// Support. Revokes a credential: the software is refused from its next request.

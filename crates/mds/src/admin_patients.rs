@@ -6,7 +6,7 @@
 use crate::cli::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
-use mds_domain::Timestamp;
+use mds_domain::{PatientId, Timestamp};
 
 #[derive(Subcommand)]
 pub enum PatientAdmin {
@@ -51,7 +51,7 @@ pub enum PatientAdmin {
         #[arg(long = "as")]
         as_login: String,
         /// Patient id
-        patient: String,
+        patient: PatientId,
         /// The patient's e-mail (the one given at creation if absent)
         #[arg(long)]
         email: Option<String>,
@@ -65,7 +65,7 @@ pub enum PatientAdmin {
         config: ConfigArg,
         #[arg(long = "as")]
         as_login: String,
-        patient: String,
+        patient: PatientId,
         #[arg(long)]
         date: String,
     },

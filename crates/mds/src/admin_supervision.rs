@@ -6,7 +6,7 @@
 use crate::cli::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
-use mds_domain::Timestamp;
+use mds_domain::{StructureId, Timestamp};
 
 #[derive(Subcommand)]
 pub enum SupervisionAdmin {
@@ -48,7 +48,7 @@ pub enum SupervisionAdmin {
         as_login: String,
         /// Structure id
         #[arg(long)]
-        structure: String,
+        structure: StructureId,
         #[arg(long)]
         label: String,
     },
@@ -59,7 +59,7 @@ pub enum SupervisionAdmin {
         #[arg(long = "as")]
         as_login: String,
         #[arg(long)]
-        structure: String,
+        structure: StructureId,
     },
     /// Revoke a software credential.
     RevokeSoftwareCredential {

@@ -4,6 +4,7 @@
 use crate::runtime::{self, RunError};
 use clap::{Args, Parser, Subcommand};
 use mds_app::{Actor, App};
+use mds_domain::{AccountId, StructureId};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -119,7 +120,7 @@ enum AdminCommand {
         professional_id: String,
         /// Structure id (repeat for several structures)
         #[arg(long = "structure", required = true)]
-        structures: Vec<String>,
+        structures: Vec<StructureId>,
         #[arg(long)]
         samu_regulator: bool,
     },
@@ -137,7 +138,7 @@ enum AdminCommand {
         last_name: String,
         /// Account id of the professional
         #[arg(long)]
-        professional: String,
+        professional: AccountId,
     },
     /// Suspend an account (all its sessions end at once).
     Suspend {
@@ -146,7 +147,7 @@ enum AdminCommand {
         #[arg(long = "as")]
         as_login: String,
         /// Account id
-        account: String,
+        account: AccountId,
         #[arg(long)]
         reason: String,
     },
@@ -156,7 +157,7 @@ enum AdminCommand {
         config: ConfigArg,
         #[arg(long = "as")]
         as_login: String,
-        account: String,
+        account: AccountId,
         #[arg(long)]
         reason: String,
     },

@@ -10,6 +10,7 @@ use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use axum::extract::{Query, State};
 use maud::html;
+use mds_domain::AccountState;
 use serde::Deserialize;
 
 /// A patient. The professionals of their care team.
@@ -37,13 +38,12 @@ pub async fn care_team(
                 .search_professionals(&s.actor, q, 20, 0)
                 .await?
                 .into_iter()
-                .filter(|p| p.state == "active")
+                .filter(|p| p.state == AccountState::Active)
                 .filter(|p| !team.iter().any(|m| m.professional_account_id == p.account_id))
                 .map(|p| crate::patient::controls::found::Found {
                     name: format!("{} {}", p.first_name, p.last_name),
-                    profession: mds_domain::Profession::from_slug(&p.profession)
-                        .map_or(p.profession.clone(), |x| x.label_fr().to_owned()),
-                    account_id: p.account_id,
+                    profession: p.profession.label_fr().to_owned(),
+                    account_id: p.account_id.to_string(),
                 })
                 .collect(),
             None => Vec::new(),
@@ -62,11 +62,11 @@ pub async fn care_team(
                         @for m in &team {
                             li {
                                 strong { (m.name) }
-                                " — " (mds_domain::Profession::from_slug(&m.profession).map_or(m.profession.as_str(), |p| p.label_fr()))
+                                " — " (m.profession.map_or("", |p| p.label_fr()))
                                 @if m.attending_physician { " " span.tag { (l.t("patient.care_team.attending")) } }
                                 br;
                                 span.muted { (l.t("patient.care_team.since")) " " (views::instant(m.added_at_ms)) }
-                                (crate::patient::controls::member_forms(lang, &s.csrf, &m.professional_account_id, m.attending_physician))
+                                (crate::patient::controls::member_forms(lang, &s.csrf, m.professional_account_id.as_str(), m.attending_physician))
                             }
                         }
                     }

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use mds_app::record::consent::ConsentAnswer;
+use mds_domain::ConsentState;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -51,12 +52,12 @@ pub async fn consents(
             _ => None,
         };
         let c = chrome(lang, &s, l.t("patient.consents.title"), "/patient/consents");
-        let state_label = |st: &str| match st {
-            "requested" => l.t("consents.state.requested"),
-            "granted" => l.t("consents.state.granted"),
-            "refused" => l.t("consents.state.refused"),
-            "revoked" => l.t("consents.state.revoked"),
-            _ => l.t("consents.state.expired"),
+        let state_label = |st: &ConsentState| match st {
+            ConsentState::Requested => l.t("consents.state.requested"),
+            ConsentState::Granted => l.t("consents.state.granted"),
+            ConsentState::Refused => l.t("consents.state.refused"),
+            ConsentState::Revoked => l.t("consents.state.revoked"),
+            ConsentState::Expired => l.t("consents.state.expired"),
         };
         render(
             &c,
@@ -71,14 +72,14 @@ pub async fn consents(
                             p { strong { (l.t("consents.purpose")) " : " } (cv.purpose) }
                             p { strong { (l.t("consents.state")) " : " } (state_label(&cv.state))
                                 " — " (views::instant(cv.requested_at_ms)) }
-                            @if cv.state == "requested" {
+                            @if cv.state == ConsentState::Requested {
                                 p.hint { (l.t("consents.code.where")) " "
                                     a href="/patient/notifications" { (l.t("nav.patient.notifications")) } }
                             }
-                            @if cv.state == "requested" || cv.state == "granted" {
+                            @if cv.state == ConsentState::Requested || cv.state == ConsentState::Granted {
                                 form.inline method="post" action=(format!("/patient/consents/{}/answer", cv.id)) {
                                     (form::csrf(&s.csrf))
-                                    @if cv.state == "requested" {
+                                    @if cv.state == ConsentState::Requested {
                                         button type="submit" name="answer" value="approve" { (l.t("consents.approve")) }
                                         " "
                                         button.secondary type="submit" name="answer" value="refuse" { (l.t("consents.refuse")) }

@@ -13,6 +13,7 @@ use crate::shell::Web;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
+use mds_domain::{AccountId, DocumentId};
 use serde::Deserialize;
 
 /// The masking form of one document, with its consequence (`by_patient`: a document the
@@ -70,7 +71,14 @@ pub async fn mask(
             _ => return Err(WebError::BadRequest),
         };
         web.app
-            .set_document_masked(&s.actor, &pid, &id, masked, ip, crate::shell::now())
+            .set_document_masked(
+                &s.actor,
+                &pid,
+                &crate::shell::ids::parse::<DocumentId>(&id)?,
+                masked,
+                ip,
+                crate::shell::now(),
+            )
             .await?;
         Ok(Redirect::to(&format!("/patient/documents/{id}")).into_response())
     }
@@ -138,11 +146,35 @@ pub async fn member(
         let pid = record_of(&web, &s).await?;
         let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
         match form.what.as_str() {
-            "remove" => app.remove_from_care_team(a, &pid, &pro, ip, now).await?,
-            "block" => app.block_professional(a, &pid, &pro, ip, now).await?,
+            "remove" => {
+                app.remove_from_care_team(
+                    a,
+                    &pid,
+                    &crate::shell::ids::parse::<AccountId>(&pro)?,
+                    ip,
+                    now,
+                )
+                .await?
+            }
+            "block" => {
+                app.block_professional(
+                    a,
+                    &pid,
+                    &crate::shell::ids::parse::<AccountId>(&pro)?,
+                    ip,
+                    now,
+                )
+                .await?
+            }
             "attending" => {
-                app.declare_attending_physician(a, &pid, Some(&pro), ip, now)
-                    .await?;
+                app.declare_attending_physician(
+                    a,
+                    &pid,
+                    Some(&crate::shell::ids::parse::<AccountId>(&pro)?),
+                    ip,
+                    now,
+                )
+                .await?;
             }
             _ => return Err(WebError::BadRequest),
         }
@@ -213,7 +245,14 @@ pub async fn add(
         let Posted { session: s, form } = posted?;
         let pid = record_of(&web, &s).await?;
         web.app
-            .add_to_care_team(&s.actor, &pid, &form.pro, false, ip, crate::shell::now())
+            .add_to_care_team(
+                &s.actor,
+                &pid,
+                &crate::shell::ids::parse::<AccountId>(&form.pro)?,
+                false,
+                ip,
+                crate::shell::now(),
+            )
             .await?;
         Ok(Redirect::to("/patient/care-team?ok=add").into_response())
     }

@@ -12,7 +12,7 @@ use crate::shell::Web;
 use axum::extract::{OriginalUri, Path, Query, State};
 use maud::{html, Markup};
 use mds_app::record::documents::{DocumentFilter, DocumentQuery};
-use mds_domain::DocumentType;
+use mds_domain::{AccountId, DocumentId, DocumentSource, DocumentType};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -47,7 +47,7 @@ impl Filters {
                 type_code: non_empty(&self.type_code),
                 act_date_from: non_empty(&self.from),
                 act_date_to: non_empty(&self.to),
-                author_account_id: non_empty(&self.author),
+                author_account_id: non_empty(&self.author).and_then(|a| AccountId::parse(&a)),
                 ..DocumentFilter::default()
             },
             limit: 100,
@@ -56,7 +56,7 @@ impl Filters {
     }
 }
 
-fn filter_form(lang: Lang, f: &Filters, authors: &[(String, String)]) -> Markup {
+fn filter_form(lang: Lang, f: &Filters, authors: &[(AccountId, String)]) -> Markup {
     let l = lang;
     let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     html! {
@@ -83,7 +83,7 @@ fn filter_form(lang: Lang, f: &Filters, authors: &[(String, String)]) -> Markup 
                 select #f-author name="author" {
                     option value="" { (l.t("documents.filter.any")) }
                     @for (id, name) in authors {
-                        option value=(id) selected[sel(&f.author, id)] { (name) }
+                        option value=(id) selected[sel(&f.author, id.as_str())] { (name) }
                     }
                 }
             }
@@ -126,7 +126,7 @@ pub async fn documents(
             page.items.clone()
         };
         let names = views::author_names(&web.app, &s.actor, &all).await;
-        let authors: Vec<(String, String)> = names
+        let authors: Vec<(AccountId, String)> = names
             .iter()
             .filter(|(_, n)| !n.is_empty())
             .map(|(id, n)| (id.clone(), n.clone()))
@@ -165,7 +165,7 @@ pub async fn document(
         let pid = record_of(&web, &s).await?;
         let d = web
             .app
-            .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::shell::now())
+            .document_metadata(&s.actor, &pid, &crate::shell::ids::parse::<DocumentId>(&id)?, ip.clone(), crate::shell::now())
             .await?;
         let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
         let here = format!("/patient/documents/{}", d.id);
@@ -180,7 +180,7 @@ pub async fn document(
                 (form::notice(notice))
                 (views::document_details(lang, &d, &names, &href))
                 (shown.body)
-                (crate::patient::controls::mask_form(lang, &s.csrf, &d.id, d.confidential, d.source == "patient"))
+                (crate::patient::controls::mask_form(lang, &s.csrf, d.id.as_str(), d.confidential, d.source == DocumentSource::Patient))
                 (crate::patient::own_documents::delete_section(lang, &d))
                 p { a href="/patient/documents" { (lang.t("document.back")) } }
             },
@@ -203,7 +203,13 @@ pub async fn content(
         let pid = record_of(&web, &s).await?;
         let c = web
             .app
-            .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
+            .document_content_for(
+                &s.actor,
+                &pid,
+                &crate::shell::ids::parse::<DocumentId>(&id)?,
+                ip,
+                crate::shell::now(),
+            )
             .await?;
         Ok(views::download(c))
     }
@@ -221,7 +227,14 @@ pub async fn inline(
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
-        crate::shared::viewer::inline(&web, &s.actor, &pid, &id, ip).await
+        crate::shared::viewer::inline(
+            &web,
+            &s.actor,
+            &pid,
+            &crate::shell::ids::parse::<DocumentId>(&id)?,
+            ip,
+        )
+        .await
     }
     .await;
     Answer(lang, r)

@@ -11,6 +11,7 @@ use crate::shell::Web;
 use axum::extract::{OriginalUri, Query, State};
 use maud::{html, Markup};
 use mds_app::history::{parse_date, ActivityKind, HistoryFilter, PageRequest};
+use mds_domain::AccountId;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -54,7 +55,7 @@ impl HistoryQuery {
     }
 }
 
-fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(String, String)]) -> Markup {
+fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(AccountId, String)]) -> Markup {
     let l = lang;
     let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     html! {
@@ -81,7 +82,7 @@ fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(String, String)]) -> Marku
                 select #h-pro name="pro" {
                     option value="" { (l.t("documents.filter.any")) }
                     @for (id, name) in pros {
-                        option value=(id) selected[sel(&q.pro, id)] { (name) }
+                        option value=(id) selected[sel(&q.pro, id.as_str())] { (name) }
                     }
                 }
             }
@@ -111,7 +112,7 @@ pub async fn history(
             before: q.before,
             size: 50,
         };
-        let pros: Vec<(String, String)> = web
+        let pros: Vec<(AccountId, String)> = web
             .app
             .care_team(&s.actor, &pid, ip.clone(), now)
             .await?

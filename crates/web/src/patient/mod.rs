@@ -19,7 +19,7 @@ use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::response::{Html, IntoResponse, Response};
 use maud::Markup;
-use mds_domain::AccountKind;
+use mds_domain::{AccountKind, PatientId};
 
 /// The patient portal's navigation; the settings pages belong to « Mes réglages ».
 pub const NAV: Nav = Nav {
@@ -59,7 +59,7 @@ pub fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
 }
 
 /// The patient's record id.
-pub async fn record_of(web: &Web, s: &Session) -> Result<String, WebError> {
+pub async fn record_of(web: &Web, s: &Session) -> Result<PatientId, WebError> {
     s.require(AccountKind::Patient)?;
     Ok(web.app.my_record(&s.actor).await?.patient_id)
 }

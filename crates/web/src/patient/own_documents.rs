@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::record::documents::{DocumentView, NewDocument};
 use mds_app::AppError;
-use mds_domain::{AccountKind, DocumentType};
+use mds_domain::{AccountKind, DocumentId, DocumentSource, DocumentType};
 use serde::Deserialize;
 
 const ADD: &str = "/patient/documents/add";
@@ -160,7 +160,7 @@ pub async fn add(
 
 /// The consequence of deleting `d`, in words for its owner.
 fn consequence(lang: Lang, d: &DocumentView) -> &'static str {
-    if d.source == "patient" {
+    if d.source == DocumentSource::Patient {
         lang.t("pdocs.delete.own")
     } else {
         lang.t("pdocs.delete.professional")
@@ -191,7 +191,7 @@ pub async fn delete_form(
         let pid = record_of(&web, &s).await?;
         let d = web
             .app
-            .document_metadata(&s.actor, &pid, &id, ip, crate::shell::now())
+            .document_metadata(&s.actor, &pid, &crate::shell::ids::parse::<DocumentId>(&id)?, ip, crate::shell::now())
             .await?;
         let l = lang;
         let here = format!("/patient/documents/{}/delete", d.id);
@@ -231,7 +231,13 @@ pub async fn delete(
         let Posted { session: s, .. } = posted?;
         let pid = record_of(&web, &s).await?;
         web.app
-            .delete_document(&s.actor, &pid, &id, ip, crate::shell::now())
+            .delete_document(
+                &s.actor,
+                &pid,
+                &crate::shell::ids::parse::<DocumentId>(&id)?,
+                ip,
+                crate::shell::now(),
+            )
             .await?;
         Ok(Redirect::to("/patient/documents?ok=deleted").into_response())
     }

@@ -18,6 +18,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use mds_app::record::controls::EmergencyChoices;
+use mds_domain::{AccountId, AccountState};
 use serde::Deserialize;
 
 /// A patient. The settings hub: one card per setting page.
@@ -222,7 +223,7 @@ pub async fn blocked(
                 .search_professionals(&s.actor, q, 20, 0)
                 .await?
                 .into_iter()
-                .filter(|p| p.state == "active")
+                .filter(|p| p.state == AccountState::Active)
                 .filter(|p| !list.iter().any(|b| b.professional_account_id == p.account_id))
                 .collect(),
             None => Vec::new(),
@@ -319,10 +320,25 @@ pub async fn set_blocked(
         let pid = record_of(&web, &s).await?;
         let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
         match form.what.as_str() {
-            "block" => app.block_professional(a, &pid, &form.pro, ip, now).await?,
+            "block" => {
+                app.block_professional(
+                    a,
+                    &pid,
+                    &crate::shell::ids::parse::<AccountId>(&form.pro)?,
+                    ip,
+                    now,
+                )
+                .await?
+            }
             "unblock" => {
-                app.unblock_professional(a, &pid, &form.pro, ip, now)
-                    .await?
+                app.unblock_professional(
+                    a,
+                    &pid,
+                    &crate::shell::ids::parse::<AccountId>(&form.pro)?,
+                    ip,
+                    now,
+                )
+                .await?
             }
             _ => return Err(WebError::BadRequest),
         }

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use mds_app::record::documents::NewDocument;
 use mds_app::AppError;
-use mds_domain::DocumentType;
+use mds_domain::{ConsentState, DocumentType, PatientId};
 use serde::Deserialize;
 
 /// The fields of the add form, kept to show the form again after an error.
@@ -152,7 +152,13 @@ pub async fn add(
         };
         match web
             .app
-            .add_document(&s.actor, &pid, d, ip, crate::shell::now())
+            .add_document(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&pid)?,
+                d,
+                ip,
+                crate::shell::now(),
+            )
             .await
         {
             Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
@@ -220,7 +226,7 @@ pub async fn request_consent(
             .app
             .request_consent(
                 &s.actor,
-                &pid,
+                &crate::shell::ids::parse::<PatientId>(&pid)?,
                 &form.purpose,
                 attests,
                 ip.clone(),
@@ -228,7 +234,7 @@ pub async fn request_consent(
             )
             .await
         {
-            Ok(c) if c.state == "granted" => {
+            Ok(c) if c.state == ConsentState::Granted => {
                 Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
             }
             Ok(c) => {
@@ -298,7 +304,14 @@ pub async fn enter_code(
         require_pro(&s)?;
         match web
             .app
-            .enter_consent_code(&s.actor, &pid, &cid, &form.code, ip, crate::shell::now())
+            .enter_consent_code(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&pid)?,
+                &cid,
+                &form.code,
+                ip,
+                crate::shell::now(),
+            )
             .await
         {
             Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
@@ -340,7 +353,14 @@ async fn emergency(
         };
         match web
             .app
-            .open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::shell::now())
+            .open_emergency_access(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&pid)?,
+                samu,
+                &text,
+                ip.clone(),
+                crate::shell::now(),
+            )
             .await
         {
             Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
@@ -395,13 +415,23 @@ pub async fn set_opposition(
         let (done, key) = match form.opposed.as_str() {
             "1" => (
                 web.app
-                    .record_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                    .record_feeding_opposition(
+                        &s.actor,
+                        &crate::shell::ids::parse::<PatientId>(&pid)?,
+                        ip.clone(),
+                        now,
+                    )
                     .await,
                 "opposed",
             ),
             "0" => (
                 web.app
-                    .lift_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                    .lift_feeding_opposition(
+                        &s.actor,
+                        &crate::shell::ids::parse::<PatientId>(&pid)?,
+                        ip.clone(),
+                        now,
+                    )
                     .await,
                 "opposition_lifted",
             ),

@@ -9,6 +9,7 @@ use crate::shared::form;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
@@ -18,13 +19,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::record::documents::{DocumentView, NewDocument};
 use mds_app::AppError;
-use mds_domain::{AccountKind, DocumentType};
+use mds_domain::{AccountKind, DocumentId, DocumentStatus, DocumentType, PatientId};
 use serde::Deserialize;
 
 /// Whether the signed-in professional deposited `d`.
 fn is_own(s: &Session, d: &DocumentView) -> bool {
     s.actor.kind == AccountKind::Professional
-        && d.depositor_account_id.as_deref() == Some(s.actor.account_id.as_str())
+        && d.depositor_account_id.as_ref() == Some(&s.actor.account_id)
 }
 
 /// The notice after a replacement (on the new version's page).
@@ -37,7 +38,7 @@ pub fn own_controls(lang: Lang, s: &Session, pid: &str, d: &DocumentView) -> Mar
     let l = lang;
     let base = format!("/pro/records/{pid}/documents/{}", d.id);
     html! {
-        @if is_own(s, d) && d.status == "current" {
+        @if is_own(s, d) && d.status == DocumentStatus::Current {
             section.card aria-labelledby="own-title" {
                 h2 #own-title { (l.t("prox.doc.own")) }
                 p.hint #replace-hint { (l.t("prox.doc.replace.hint")) }
@@ -58,11 +59,12 @@ async fn own_document(
     ip: Option<String>,
 ) -> Result<DocumentView, WebError> {
     require_pro(s)?;
+    let (pid, id) = (parse::<PatientId>(pid)?, parse::<DocumentId>(id)?);
     let d = web
         .app
-        .document_metadata(&s.actor, pid, id, ip, crate::shell::now())
+        .document_metadata(&s.actor, &pid, &id, ip, crate::shell::now())
         .await?;
-    if is_own(s, &d) && d.status == "current" {
+    if is_own(s, &d) && d.status == DocumentStatus::Current {
         Ok(d)
     } else {
         Err(WebError::NotFound)
@@ -196,6 +198,7 @@ pub async fn replace(
         require_pro(&s)?;
         let (f, content) = read_form(&s, mp).await?;
         let d = own_document(&web, &s, &pid, &id, ip.clone()).await?;
+        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
         let new = NewDocument {
             type_code: f.type_code.clone(),
             title: f.title.clone(),
@@ -222,7 +225,8 @@ pub async fn replace(
                 | AppError::Conflict { .. }
                 | AppError::Denied { .. }),
             ) => {
-                let mut r = replace_page(lang, &s, &pid, &d, &f, Some(&e.public_message()))?;
+                let mut r =
+                    replace_page(lang, &s, pid.as_str(), &d, &f, Some(&e.public_message()))?;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 Ok(r)
             }
@@ -280,6 +284,7 @@ pub async fn delete(
     let r = async {
         let Posted { session: s, .. } = posted?;
         require_pro(&s)?;
+        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
         match web
             .app
             .delete_document(&s.actor, &pid, &id, ip, crate::shell::now())

@@ -9,6 +9,7 @@ use crate::shared::form;
 use crate::shared::views::{self, patient_name};
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use axum::extract::{Path, Query, State};
@@ -16,6 +17,7 @@ use axum::response::Response;
 use maud::{html, Markup};
 use mds_app::record::documents::DocumentQuery;
 use mds_app::record::overview::RecordOverview;
+use mds_domain::{AccountId, AccountState, DocumentId, PatientId};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -52,7 +54,7 @@ pub fn next_steps(
     let consent_err = err_for("consent");
     let bg_err = err_for("break_glass");
     let samu_err = err_for("samu");
-    let inactive = o.patient.record_state == "inactive";
+    let inactive = o.patient.record_state == AccountState::Inactive;
     html! {
         @if n.add_document {
             p { a.button href=(format!("/pro/records/{pid}/add")) { (l.t("pro.record.add")) } }
@@ -121,7 +123,7 @@ pub fn record_page(
     o: &RecordOverview,
     notice: Option<&str>,
     error: Option<(&str, &str)>,
-    names: &std::collections::BTreeMap<String, String>,
+    names: &std::collections::BTreeMap<AccountId, String>,
 ) -> Result<Response, WebError> {
     let l = lang;
     let title = patient_name(&o.patient);
@@ -138,7 +140,7 @@ pub fn record_page(
             p.identity {
                 (l.t("pro.record.born")) " " (views::date(&o.patient.birth_date))
                 " — " (l.t("pro.record.sex")) " " (o.patient.sex)
-                @if o.patient.record_state != "active" { " — " span.tag { (l.t("pro.record.state")) " " (o.patient.record_state) } }
+                @if o.patient.record_state != AccountState::Active { " — " span.tag { (l.t("pro.record.state")) " " (o.patient.record_state) } }
                 @if o.patient.deceased { " — " span.tag { (l.t("pro.record.deceased")) } }
             }
             section.access.(if a.permitted { "ok" } else { "no" }) aria-labelledby="access-title" {
@@ -162,14 +164,21 @@ pub async fn overview(
     s: &Session,
     pid: &str,
     ip: Option<String>,
-) -> Result<(RecordOverview, std::collections::BTreeMap<String, String>), WebError> {
+) -> Result<
+    (
+        RecordOverview,
+        std::collections::BTreeMap<AccountId, String>,
+    ),
+    WebError,
+> {
+    let pid = parse::<PatientId>(pid)?;
     let q = DocumentQuery {
         limit: 100,
         ..DocumentQuery::default()
     };
     let o = web
         .app
-        .record_overview(&s.actor, pid, q, ip, crate::shell::now())
+        .record_overview(&s.actor, &pid, q, ip, crate::shell::now())
         .await?;
     let docs = o.documents.as_ref().map_or(&[][..], |p| &p.items[..]);
     let names = views::author_names(&web.app, &s.actor, docs).await;
@@ -213,6 +222,7 @@ pub async fn document(
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
+        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
         let d = web
             .app
             .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::shell::now())
@@ -229,7 +239,7 @@ pub async fn document(
                 (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
                 (views::document_details(lang, &d, &names, &href))
                 (shown.body)
-                (own_documents::own_controls(lang, &s, &pid, &d))
+                (own_documents::own_controls(lang, &s, pid.as_str(), &d))
                 p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
             },
         )
@@ -249,6 +259,7 @@ pub async fn content(
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
+        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
         let c = web
             .app
             .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
@@ -269,6 +280,7 @@ pub async fn inline(
 ) -> Answer {
     let r = async {
         require_pro(&s)?;
+        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
         crate::shared::viewer::inline(&web, &s.actor, &pid, &id, ip).await
     }
     .await;

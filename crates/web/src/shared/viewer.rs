@@ -16,6 +16,7 @@ use maud::{html, Markup};
 use mds_app::record::documents::DocumentView;
 use mds_app::Actor;
 use mds_domain::cda::{self, Block, Cda, Section};
+use mds_domain::{DocumentId, Format, PatientId};
 
 /// The policy of content answered inline: nothing runs, nothing loads, framed by this site
 /// only.
@@ -52,24 +53,24 @@ pub async fn show(
     ip: Option<String>,
 ) -> Result<Shown, WebError> {
     let l = lang;
-    let frames = d.format == "application/pdf";
-    let inner = match d.format.as_str() {
-        "application/pdf" => html! {
+    let frames = d.format == Format::Pdf;
+    let inner = match d.format {
+        Format::Pdf => html! {
             div.viewer-frame {
                 iframe.pdf src=(view_href) title=(format!("{} — {}", l.t("viewer.pdf.frame"), d.title)) {}
             }
             p.hint { (l.t("viewer.pdf.hint")) }
         },
-        "image/png" | "image/jpeg" => html! {
+        Format::Png | Format::Jpeg => html! {
             img.doc-image src=(view_href) alt=(d.title);
         },
-        "application/xml" | "text/plain" => {
+        Format::CdaXml | Format::Text => {
             let content = web
                 .app
                 .document_content_for(actor, &d.patient_id, &d.id, ip, crate::shell::now())
                 .await?
                 .content;
-            if d.format == "text/plain" {
+            if d.format == Format::Text {
                 html! { pre.doc-text { (String::from_utf8_lossy(&content)) } }
             } else {
                 match cda::parse(&content) {
@@ -81,7 +82,6 @@ pub async fn show(
                 }
             }
         }
-        _ => html! { p.hint { (l.t("viewer.other")) } },
     };
     Ok(Shown {
         body: html! {
@@ -186,20 +186,19 @@ fn table(lang: Lang, caption: Option<&str>, rows: &[cda::Row]) -> Markup {
 pub async fn inline(
     web: &Web,
     actor: &Actor,
-    pid: &str,
-    id: &str,
+    pid: &PatientId,
+    id: &DocumentId,
     ip: Option<String>,
 ) -> Result<Response, WebError> {
     let c = web
         .app
         .document_content_for(actor, pid, id, ip, crate::shell::now())
         .await?;
-    let (mime, ext) = match c.meta.format.as_str() {
-        "application/pdf" => ("application/pdf", "pdf"),
-        "image/png" => ("image/png", "png"),
-        "image/jpeg" => ("image/jpeg", "jpg"),
-        _ => return Ok(views::download(c)),
-    };
+    let format = c.meta.format;
+    if !matches!(format, Format::Pdf | Format::Png | Format::Jpeg) {
+        return Ok(views::download(c));
+    }
+    let (mime, ext) = (format.mime(), format.extension());
     let name = format!("inline; filename=\"document-{}.{ext}\"", c.meta.id);
     Ok((
         [

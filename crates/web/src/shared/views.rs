@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use mds_app::patients::PatientSummary;
 use mds_app::record::documents::DocumentView;
 use mds_app::{Actor, App};
-use mds_domain::Profession;
+use mds_domain::{AccountId, DocumentSource, Format, Profession};
 use std::collections::BTreeMap;
 
 /// `2026-10-02` → `02/10/2026`.
@@ -27,9 +27,26 @@ pub fn patient_name(p: &PatientSummary) -> String {
     )
 }
 
-/// A profession (its slug) in words.
-pub fn profession(slug: &str) -> String {
-    Profession::from_slug(slug).map_or_else(|| slug.to_owned(), |p| p.label_fr().to_owned())
+/// A profession in words (nothing for a professional who left the directory).
+pub fn profession(p: &impl ProfessionLabel) -> &'static str {
+    p.label()
+}
+
+/// What names a profession: one, or perhaps none.
+pub trait ProfessionLabel {
+    fn label(&self) -> &'static str;
+}
+
+impl ProfessionLabel for Profession {
+    fn label(&self) -> &'static str {
+        self.label_fr()
+    }
+}
+
+impl ProfessionLabel for Option<Profession> {
+    fn label(&self) -> &'static str {
+        self.map_or("", Profession::label_fr)
+    }
 }
 
 /// An instant, in New Caledonia time.
@@ -56,7 +73,7 @@ pub async fn author_names(
     app: &App,
     actor: &Actor,
     docs: &[DocumentView],
-) -> BTreeMap<String, String> {
+) -> BTreeMap<AccountId, String> {
     let mut names = BTreeMap::new();
     for id in docs.iter().filter_map(|d| d.author_account_id.clone()) {
         if names.contains_key(&id) {
@@ -71,7 +88,7 @@ pub async fn author_names(
     names
 }
 
-fn author<'a>(names: &'a BTreeMap<String, String>, d: &DocumentView) -> &'a str {
+fn author<'a>(names: &'a BTreeMap<AccountId, String>, d: &DocumentView) -> &'a str {
     d.author_account_id
         .as_ref()
         .and_then(|id| names.get(id))
@@ -84,7 +101,7 @@ pub fn document_table(
     lang: Lang,
     caption: (&str, bool),
     docs: &[DocumentView],
-    names: &BTreeMap<String, String>,
+    names: &BTreeMap<AccountId, String>,
     href: &dyn Fn(&DocumentView) -> String,
 ) -> Markup {
     let l = lang;
@@ -128,13 +145,13 @@ pub fn document_table(
 }
 
 /// A format (MIME type) for people.
-pub fn format_label(mime: &str) -> &'static str {
-    match mime {
-        "application/pdf" => "PDF",
-        "image/png" => "PNG",
-        "image/jpeg" => "JPEG",
-        "application/xml" => "CDA (XML)",
-        _ => "Texte",
+pub fn format_label(format: Format) -> &'static str {
+    match format {
+        Format::Pdf => "PDF",
+        Format::Png => "PNG",
+        Format::Jpeg => "JPEG",
+        Format::CdaXml => "CDA (XML)",
+        Format::Text => "Texte",
     }
 }
 
@@ -142,7 +159,7 @@ pub fn format_label(mime: &str) -> &'static str {
 pub fn document_details(
     lang: Lang,
     d: &DocumentView,
-    names: &BTreeMap<String, String>,
+    names: &BTreeMap<AccountId, String>,
     content_href: &str,
 ) -> Markup {
     let l = lang;
@@ -152,9 +169,9 @@ pub fn document_details(
             dt { (l.t("document.type")) } dd { (d.type_label) }
             dt { (l.t("document.act_date")) } dd { (date(&d.act_date)) }
             dt { (l.t("document.author")) }
-            dd { @if d.source == "patient" { (l.t("pdocs.author.patient")) } @else { (author(names, d)) } }
+            dd { @if d.source == DocumentSource::Patient { (l.t("pdocs.author.patient")) } @else { (author(names, d)) } }
             dt { (l.t("document.added")) } dd { (instant(d.created_at_ms)) }
-            dt { (l.t("document.format")) } dd { (format_label(&d.format)) " — " (kb) " Ko" }
+            dt { (l.t("document.format")) } dd { (format_label(d.format)) " — " (kb) " Ko" }
             dt { (l.t("document.version")) } dd { (d.version) }
             @if d.confidential { dt { (l.t("document.flags")) } dd { (l.t("documents.confidential")) } }
             @if d.hidden_from_patient { dt { (l.t("document.flags")) } dd { (l.t("documents.hidden")) } }

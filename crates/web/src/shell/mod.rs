@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod i18n;
+pub mod ids;
 pub mod layout;
 pub mod session;
 pub mod url;

@@ -13,7 +13,7 @@ use crate::support;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use mds_domain::AccountKind;
+use mds_domain::{AccountKind, AlertState};
 use serde::Deserialize;
 
 const HERE: &str = "/support/alerts";
@@ -66,7 +66,7 @@ pub async fn list(
                             p { (l.t("alerts.comment")) " : " (comment) }
                             @if let Some(at) = a.reviewed_at_ms { p.hint { (l.t("alerts.reviewed_at")) " " (views::instant(at)) } }
                         }
-                        @if a.state == "open" {
+                        @if a.state == AlertState::Open {
                             form method="post" action=(format!("{HERE}/{}/review", a.id)) {
                                 (form::csrf(&s.csrf))
                                 label for=(format!("c-{}", a.id)) { (l.t("alerts.comment")) }

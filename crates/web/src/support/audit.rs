@@ -8,6 +8,7 @@ use crate::shared::views::patient_name;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use crate::support::page;
@@ -17,7 +18,7 @@ use axum::response::IntoResponse;
 use maud::html;
 use mds_app::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
 use mds_app::AppError;
-use mds_domain::AccountKind;
+use mds_domain::{AccountId, AccountKind, PatientId};
 use serde::Deserialize;
 
 const HERE: &str = "/support/audit";
@@ -101,11 +102,11 @@ pub async fn form(
         let now = crate::shell::now();
         let target = match (form::non_empty(&q.patient), form::non_empty(&q.professional)) {
             (Some(id), None) => {
-                let v = web.app.patient_for_support(&s.actor, &id, ip, now).await?;
+                let v = web.app.patient_for_support(&s.actor, &crate::shell::ids::parse::<PatientId>(&id)?, ip, now).await?;
                 Some(("patient", id, format!("{} {}", l.t("supx.audit.of_patient"), patient_name(&v.patient))))
             }
             (None, Some(id)) => {
-                let p = web.app.get_professional(&s.actor, &id).await?;
+                let p = web.app.get_professional(&s.actor, &crate::shell::ids::parse::<AccountId>(&id)?).await?;
                 Some(("professional", id, format!("{} {} {}", l.t("supx.audit.of_professional"), p.first_name, p.last_name)))
             }
             _ => None,
@@ -174,8 +175,8 @@ pub async fn extract(
             form::non_empty(&form.patient),
             form::non_empty(&form.professional),
         ) {
-            (Some(id), None) => ExtractTarget::Record(id),
-            (None, Some(id)) => ExtractTarget::Professional(id),
+            (Some(id), None) => ExtractTarget::Record(parse(&id)?),
+            (None, Some(id)) => ExtractTarget::Professional(parse(&id)?),
             _ => return Err(WebError::BadRequest),
         };
         let format = ExtractFormat::parse(&form.format).ok_or(WebError::BadRequest)?;

@@ -14,7 +14,7 @@ use crate::support::page;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use mds_domain::AccountKind;
+use mds_domain::{AccountId, AccountKind, AccountState};
 use serde::Deserialize;
 
 const HERE: &str = "/support/professionals";
@@ -31,10 +31,10 @@ pub struct ReasonForm {
     reason: String,
 }
 
-fn state_label(lang: Lang, state: &str) -> &'static str {
+fn state_label(lang: Lang, state: &AccountState) -> &'static str {
     match state {
-        "active" => lang.t("directory.state.active"),
-        "suspended" => lang.t("directory.state.suspended"),
+        AccountState::Active => lang.t("directory.state.active"),
+        AccountState::Suspended => lang.t("directory.state.suspended"),
         _ => lang.t("directory.state.pending"),
     }
 }
@@ -103,10 +103,10 @@ pub async fn show(
 ) -> Answer {
     let r = async {
     s.require(AccountKind::Support)?;
-    let p = web.app.get_professional(&s.actor, &id).await?;
+    let p = web.app.get_professional(&s.actor, &crate::shell::ids::parse::<AccountId>(&id)?).await?;
     let l = lang;
     let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);
-    let suspended = p.state == "suspended";
+    let suspended = p.state == AccountState::Suspended;
     let (action, consequence, submit) = if suspended {
         ("reactivate", l.t("directory.reactivate.consequence"), l.t("directory.reactivate"))
     } else {
@@ -118,7 +118,7 @@ pub async fn show(
             dt { (l.t("directory.col.profession")) } dd { (profession(&p.profession)) }
             dt { (l.t("directory.col.state")) } dd #state { (state_label(l, &p.state)) }
         }
-        @if p.state == "active" || suspended {
+        @if p.state == AccountState::Active || suspended {
             form method="post" action=(format!("{HERE}/{}/{action}", p.account_id)) {
                 (form::csrf(&s.csrf))
                 p #consequence { (consequence) }
@@ -169,7 +169,13 @@ async fn set(
         let Posted { session: s, form } = posted?;
         s.require(AccountKind::Support)?;
         web.app
-            .set_suspended(&s.actor, &id, suspended, &form.reason, crate::shell::now())
+            .set_suspended(
+                &s.actor,
+                &crate::shell::ids::parse::<AccountId>(&id)?,
+                suspended,
+                &form.reason,
+                crate::shell::now(),
+            )
             .await?;
         Ok(Redirect::to(&format!("{HERE}/{id}")).into_response())
     }

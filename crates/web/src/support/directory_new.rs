@@ -8,6 +8,7 @@ use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::Session;
 use crate::shell::Web;
 use crate::support::page;
@@ -18,7 +19,7 @@ use maud::{html, Markup};
 use mds_app::directory::{NewAssistant, NewProfessional, NewStructure, STRUCTURE_KINDS};
 use mds_app::AppError;
 use mds_domain::commune::nc_communes;
-use mds_domain::{AccountKind, Profession};
+use mds_domain::{AccountKind, Profession, StructureId};
 use serde::Deserialize;
 
 const STRUCTURE: &str = "/support/structures/new";
@@ -180,7 +181,7 @@ async fn professional_page(
                 p.hint #structure_ids-hint { (l.t("supdir.hint.structure_ids")) }
                 select #structure_ids name="structure_ids" multiple required size="4" aria-describedby=[d("structure_ids-hint")] {
                     @for st in &structures {
-                        option value=(st.id) selected[chosen.contains(&st.id)] { (st.name) }
+                        option value=(st.id) selected[chosen.iter().any(|c| c == st.id.as_str())] { (st.name) }
                     }
                 }
             }
@@ -226,7 +227,7 @@ async fn assistant_page(
                 p.hint #for-hint { (l.t("supdir.hint.professional_account_id")) }
                 select #professional_account_id name="professional_account_id" required aria-describedby=[d] {
                     @for p in &pros {
-                        option value=(p.account_id) selected[chosen == p.account_id] {
+                        option value=(p.account_id) selected[chosen == p.account_id.as_str()] {
                             (p.last_name.to_uppercase()) " " (p.first_name) " — " (profession(&p.profession)) }
                     }
                 }
@@ -345,7 +346,11 @@ pub async fn create_professional(
             last_name: t.get("last_name").to_owned(),
             profession: t.get("profession").to_owned(),
             professional_id: t.get("professional_id").to_owned(),
-            structure_ids: t.all("structure_ids"),
+            structure_ids: t
+                .all("structure_ids")
+                .iter()
+                .map(|id| parse::<StructureId>(id))
+                .collect::<Result<_, _>>()?,
             samu_regulator: t.get("samu_regulator") == "1",
         };
         match web
@@ -408,7 +413,7 @@ pub async fn create_assistant(
             email: t.email(),
             first_name: t.get("first_name").to_owned(),
             last_name: t.get("last_name").to_owned(),
-            professional_account_id: t.get("professional_account_id").to_owned(),
+            professional_account_id: parse(t.get("professional_account_id"))?,
         };
         match web
             .app

@@ -16,7 +16,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::self_enrolment::EnrolmentQueueItem;
-use mds_domain::AccountKind;
+use mds_domain::{AccountKind, FilePurpose, Format};
 use serde::Deserialize;
 
 const HERE: &str = "/support/enrolments";
@@ -42,8 +42,8 @@ async fn pending(web: &Web, s: &Session, rid: &str) -> Result<EnrolmentQueueItem
         .await?)
 }
 
-fn purpose(lang: Lang, p: &str) -> &'static str {
-    if p == "cafat_card" {
+fn purpose(lang: Lang, p: &FilePurpose) -> &'static str {
+    if *p == FilePurpose::CafatCard {
         lang.t("enrol.scan.cafat")
     } else {
         lang.t("enrol.scan.identity")
@@ -86,7 +86,7 @@ pub async fn show(
                     section aria-label=(purpose(l, &scan.purpose)) {
                         h2 { (purpose(l, &scan.purpose)) }
                         @let src = format!("{base}/scans/{}", scan.id);
-                        @if scan.format.starts_with("image/") {
+                        @if matches!(scan.format, Format::Png | Format::Jpeg) {
                             img.scan src=(src) alt=(purpose(l, &scan.purpose));
                         } @else {
                             p { a href=(src) download { (l.t("enrol.support.download_pdf")) } }

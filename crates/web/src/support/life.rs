@@ -16,7 +16,7 @@ use crate::support::records::{done_notice, state_label, Done, HERE};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use mds_domain::AccountKind;
+use mds_domain::{AccountKind, AccountState, PatientId};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -48,13 +48,13 @@ pub async fn show(
         s.require(AccountKind::Support)?;
         let v = web
             .app
-            .patient_for_support(&s.actor, &id, ip, crate::shell::now())
+            .patient_for_support(&s.actor, &crate::shell::ids::parse::<PatientId>(&id)?, ip, crate::shell::now())
             .await?;
         let p = &v.patient;
         let l = lang;
         let base = format!("{HERE}/{}", p.id);
         let open = matches!(p.record_state.as_str(), "active" | "inactive");
-        let erasable = open || p.record_state == "closed";
+        let erasable = open || p.record_state == AccountState::Closed;
         let days = web.app.settings().erasure_deadline_days;
         let body = html! {
             (done_notice(l, d.done.as_deref()))
@@ -70,7 +70,7 @@ pub async fn show(
             h2 { (l.t("supx.death.title")) }
             @if p.deceased {
                 p { (l.t("supx.death.recorded")) }
-            } @else if p.record_state != "erased" {
+            } @else if p.record_state != AccountState::Erased {
                 form method="post" action=(format!("{base}/death")) {
                     (form::csrf(&s.csrf))
                     p #death-hint { (l.t("supx.death.consequence")) }
@@ -129,7 +129,12 @@ pub async fn death(
         let Posted { session: s, form } = posted?;
         s.require(AccountKind::Support)?;
         web.app
-            .record_death(&s.actor, &id, &form.died_on, crate::shell::now())
+            .record_death(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&id)?,
+                &form.died_on,
+                crate::shell::now(),
+            )
             .await?;
         Ok::<_, WebError>(Redirect::to(&format!("{HERE}/{id}/life?done=death")).into_response())
     }
@@ -148,7 +153,12 @@ pub async fn close(
         let Posted { session: s, form } = posted?;
         s.require(AccountKind::Support)?;
         web.app
-            .close_record_for_patient(&s.actor, &id, &form.request, crate::shell::now())
+            .close_record_for_patient(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&id)?,
+                &form.request,
+                crate::shell::now(),
+            )
             .await?;
         Ok::<_, WebError>(Redirect::to(&format!("{HERE}/{id}/life?done=close")).into_response())
     }
@@ -167,7 +177,12 @@ pub async fn erasure(
         let Posted { session: s, form } = posted?;
         s.require(AccountKind::Support)?;
         web.app
-            .request_erasure_for_patient(&s.actor, &id, &form.request, crate::shell::now())
+            .request_erasure_for_patient(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&id)?,
+                &form.request,
+                crate::shell::now(),
+            )
             .await?;
         Ok::<_, WebError>(Redirect::to(&format!("{HERE}/{id}/life?done=erasure")).into_response())
     }

@@ -9,6 +9,7 @@ use crate::shared::views::{patient_name, profession};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use crate::support::page;
@@ -17,27 +18,27 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use mds_app::patients::PatientQuery;
 use mds_app::AppError;
-use mds_domain::AccountKind;
+use mds_domain::{AccountId, AccountKind, AccountState, IdentityStatus, PatientId};
 use serde::Deserialize;
 
 pub(crate) const HERE: &str = "/support/patients";
 
 /// The state of a record, in words.
-pub(crate) fn state_label(lang: Lang, state: &str) -> &'static str {
+pub(crate) fn state_label(lang: Lang, state: &AccountState) -> &'static str {
     match state {
-        "active" => lang.t("supx.state.active"),
-        "inactive" => lang.t("supx.state.inactive"),
-        "pending" => lang.t("supx.state.pending"),
-        "closed" => lang.t("supx.state.closed"),
-        _ => lang.t("supx.state.erased"),
+        AccountState::Active => lang.t("supx.state.active"),
+        AccountState::Inactive => lang.t("supx.state.inactive"),
+        AccountState::Pending => lang.t("supx.state.pending"),
+        AccountState::Closed => lang.t("supx.state.closed"),
+        AccountState::Suspended | AccountState::Erased => lang.t("supx.state.erased"),
     }
 }
 
 /// The status of an identity, in words.
-pub(crate) fn identity_label(lang: Lang, status: &str) -> &'static str {
+pub(crate) fn identity_label(lang: Lang, status: &IdentityStatus) -> &'static str {
     match status {
-        "validated" => lang.t("supx.identity.validated"),
-        _ => lang.t("supx.identity.provisional"),
+        IdentityStatus::Validated => lang.t("supx.identity.validated"),
+        IdentityStatus::Provisional => lang.t("supx.identity.provisional"),
     }
 }
 
@@ -221,15 +222,15 @@ pub async fn show(
     let r = async {
         s.require(AccountKind::Support)?;
         let now = crate::shell::now();
-        let v = web.app.patient_for_support(&s.actor, &id, ip.clone(), now).await?;
+        let v = web.app.patient_for_support(&s.actor, &crate::shell::ids::parse::<PatientId>(&id)?, ip.clone(), now).await?;
         let p = &v.patient;
-        let inactive = p.record_state == "inactive";
+        let inactive = p.record_state == AccountState::Inactive;
         let (team, others) = if inactive {
             let team = web.app.care_team(&s.actor, &p.id, ip, now).await?;
             let all = web.app.search_professionals(&s.actor, "", 500, 0).await?;
             let others: Vec<_> = all
                 .into_iter()
-                .filter(|o| o.state == "active")
+                .filter(|o| o.state == AccountState::Active)
                 .filter(|o| !team.iter().any(|m| m.professional_account_id == o.account_id))
                 .collect();
             (team, others)
@@ -273,7 +274,7 @@ pub async fn show(
                     }
                     button type="submit" { (l.t("supx.account.activate")) }
                 }
-            } @else if p.record_state == "active" {
+            } @else if p.record_state == AccountState::Active {
                 p { (l.t("supx.account.active")) }
             } @else {
                 p { (l.t("supx.account.none")) }
@@ -351,7 +352,13 @@ pub async fn activate(
         let email = Some(form.email.as_str()).filter(|e| !e.trim().is_empty());
         let done = web
             .app
-            .activate_patient(&s.actor, &id, email, &form.request, crate::shell::now())
+            .activate_patient(
+                &s.actor,
+                &crate::shell::ids::parse::<PatientId>(&id)?,
+                email,
+                &form.request,
+                crate::shell::now(),
+            )
             .await?;
         let l = lang;
         let body = html! {
@@ -379,15 +386,20 @@ pub async fn care_team(
     let r = async {
         let Posted { session: s, form } = posted?;
         s.require(AccountKind::Support)?;
-        let add: Vec<String> = form::non_empty(&form.add).into_iter().collect();
-        let remove: Vec<String> = form::non_empty(&form.remove).into_iter().collect();
+        let ids = |v: &Option<String>| -> Result<Vec<AccountId>, WebError> {
+            form::non_empty(v)
+                .map(|a| parse::<AccountId>(&a))
+                .into_iter()
+                .collect()
+        };
+        let (add, remove) = (ids(&form.add)?, ids(&form.remove)?);
         if add.is_empty() && remove.is_empty() {
             return Err(WebError::BadRequest);
         }
         web.app
             .change_care_team_for_patient(
                 &s.actor,
-                &id,
+                &crate::shell::ids::parse::<PatientId>(&id)?,
                 &add,
                 &remove,
                 &form.request,
