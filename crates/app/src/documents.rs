@@ -11,8 +11,8 @@
 use crate::{App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{
-    declares_dtd, AccountId, AccountState, DepositorKind, DocumentId, DocumentSource,
-    DocumentStatus, DocumentType, Format, IdentityStatus, PatientId, StructureId, Timestamp,
+    declares_dtd, AccountId, DepositorKind, DocumentId, DocumentSource, DocumentStatus,
+    DocumentType, Format, PatientId, StructureId, Timestamp,
 };
 use mds_store::{documents, new_id, StoreError};
 use serde::Serialize;
@@ -44,29 +44,37 @@ pub(crate) struct DepositExtras {
     pub informed_by: Option<AccountId>,
 }
 
-/// Whether a record may be fed: see [`App::check_record_accepts_documents`].
-fn accepts_documents(p: &mds_store::patients::PatientRow) -> Result<(), AppError> {
-    if p.died_on.is_some() {
-        return Err(crate::patient_life::deceased());
-    }
-    if !matches!(
-        p.record_state,
-        AccountState::Active | AccountState::Inactive
-    ) {
-        return Err(AppError::conflict(
+/// What a deposit is checked against again inside its write transaction, on the facts read
+/// there (a death, a closure, a block or a revoked access recorded while the content was
+/// being written wins).
+pub(crate) enum FeedCheck {
+    /// The request the record's gate decided: decided again.
+    Decided(mds_policy::Request),
+    /// A deposit of the service itself (demo data, benchmarks): the record must accept
+    /// documents at all.
+    Service,
+}
+
+/// The refusal of a deposit that the record no longer accepts.
+fn feeding_refused(rule: mds_policy::Rule, reason: &'static str) -> AppError {
+    use mds_policy::Rule;
+    match rule {
+        Rule::RecordDeceased => crate::patient_life::deceased(),
+        Rule::RecordPending | Rule::RecordClosed | Rule::RecordErased => AppError::conflict(
             "record_not_open",
             "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \
              document ne peut y être ajouté.",
-        ));
-    }
-    if p.identity_status != IdentityStatus::Validated {
-        return Err(AppError::conflict(
+        ),
+        Rule::IdentityNotValidated => AppError::conflict(
             "identity_not_validated",
             "L'identité de ce patient n'est pas encore validée : aucun document ne peut \
              être ajouté.",
-        ));
+        ),
+        other => AppError::Denied {
+            rule: other.id(),
+            message: reason,
+        },
     }
-    Ok(())
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -84,7 +92,7 @@ impl App {
         event: NewEvent,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
-        self.store_document_ext(d, DepositExtras::default(), event, now)
+        self.store_document_ext(d, DepositExtras::default(), FeedCheck::Service, event, now)
             .await
     }
 
@@ -94,10 +102,10 @@ impl App {
         &self,
         d: Deposit,
         extras: DepositExtras,
+        check: FeedCheck,
         event: NewEvent,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
-        self.check_record_accepts_documents(&d.patient_id).await?;
         let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
             AppError::invalid("unknown_document_type", "Type de document inconnu.")
         })?;
@@ -143,12 +151,8 @@ impl App {
         };
         let committed = async {
             let mut tx = self.db.begin().await?;
-            // Checked again under the writer lock: a death or closure recorded while the
-            // content was being written wins.
-            let patient = mds_store::patients::by_id(&mut tx, &row.patient_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            accepts_documents(&patient)?;
+            self.check_feeding(&mut tx, &row.patient_id, &check, now)
+                .await?;
             if let Some((old, _)) = &extras.replaces {
                 if !documents::mark_superseded(&mut tx, old).await? {
                     return Err(AppError::conflict(
@@ -194,24 +198,39 @@ impl App {
         Ok(row)
     }
 
-    /// Only a validated identity of an open record (active or inactive) of a living patient
-    /// may be fed (DESIGN.md sections 2 and 3).
-    pub(crate) async fn check_record_accepts_documents(
+    /// Decides the deposit again on the facts read inside `tx` (under the writer lock).
+    async fn check_feeding(
         &self,
+        tx: &mut mds_store::Tx,
         patient_id: &PatientId,
+        check: &FeedCheck,
+        now: Timestamp,
     ) -> Result<(), AppError> {
-        let p = mds_store::patients::by_id(&self.db, patient_id)
+        let patient = mds_store::patients::by_id(&mut *tx, patient_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        accepts_documents(&p)
+        match check {
+            FeedCheck::Decided(request) => {
+                let facts = self.load_facts_in(&mut *tx, &patient, now).await?;
+                match mds_policy::decide(request, &facts, now) {
+                    mds_policy::Decision::Permit(_) => Ok(()),
+                    mds_policy::Decision::Deny(d) => Err(feeding_refused(d.rule, d.reason)),
+                }
+            }
+            FeedCheck::Service => {
+                let record = crate::record::gate::record_facts(&patient);
+                mds_policy::record_accepts_documents(&record)
+                    .map_err(|rule| feeding_refused(rule, "Ce dossier n'accepte pas de document."))
+            }
+        }
     }
 
-    /// Decrypted content of a stored document row (no access decision here).
-    pub(crate) async fn document_content(
+    /// Decrypted content in the vault (no access decision here: people's reads go through
+    /// `Opened<Read>`; the operator's integrity check and the legal export call this).
+    pub(crate) async fn sealed_content(
         &self,
-        row: &documents::DocumentRow,
+        c: &documents::ContentRef,
     ) -> Result<Vec<u8>, AppError> {
-        let c = row.content.as_ref().ok_or(AppError::NotFound)?;
         match self
             .vault
             .get(&c.object_key, &c.wrapped_key, &c.key_id)
@@ -249,7 +268,11 @@ impl App {
             after = last.id.to_string();
             for row in &page {
                 report.checked += 1;
-                match self.document_content(row).await {
+                let content = match &row.content {
+                    Some(c) => self.sealed_content(c).await,
+                    None => Err(AppError::NotFound),
+                };
+                match content {
                     Ok(bytes) => {
                         let digest = data_encoding::HEXLOWER.encode(&Sha256::digest(&bytes));
                         if digest != row.sha256 {

@@ -161,7 +161,10 @@ impl App {
             if d.hidden_from_patient && !include_hidden {
                 continue;
             }
-            let content = self.document_content(&d).await?;
+            let content = match &d.content {
+                Some(c) => self.sealed_content(c).await?,
+                None => continue,
+            };
             let path = format!("documents/{}.{}", d.id, d.format.extension());
             archive.add(&path, &content)?;
             listed.push(json!({

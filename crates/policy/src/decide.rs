@@ -2,7 +2,7 @@
 //! and the time arrive as arguments; nothing here reads a clock, a database or a file.
 
 use crate::decision::{Decision, Denial, Permit};
-use crate::facts::Facts;
+use crate::facts::{Facts, RecordFacts};
 use crate::matrix::{CellOutcome, MatrixAction, MatrixCell, MatrixColumn};
 use crate::mode::{access_mode, AccessMode, Mode};
 use crate::request::{Action, Actor, DocumentFacts, ProfessionalActor, Request};
@@ -476,6 +476,22 @@ impl<'a, 'p> Ctx<'a, 'p> {
         } else {
             self.deny(Rule::HabilitationTypeNotOpen)
         }
+    }
+}
+
+/// Whether a record can receive documents at all, whoever feeds it: the part of the add
+/// decision that depends on the record alone (open, patient alive, identity validated). The
+/// service's own deposits (demo data, benchmarks), which have no actor to decide for, ask this.
+pub fn record_accepts_documents(record: &RecordFacts) -> Result<(), Rule> {
+    if let Some(rule) = closed_to_professionals(record.state) {
+        return Err(rule);
+    }
+    if record.deceased {
+        Err(Rule::RecordDeceased)
+    } else if !record.identity_validated {
+        Err(Rule::IdentityNotValidated)
+    } else {
+        Ok(())
     }
 }
 

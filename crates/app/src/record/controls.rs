@@ -4,7 +4,7 @@
 //! writes its change and its audit event in one transaction, and answers `NotFound` for what
 //! the actor may not see.
 
-use super::gate::{document_facts, Gate};
+use super::gate::{Change, Gate};
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::{
@@ -569,16 +569,12 @@ impl App {
     ) -> Result<(), AppError> {
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let row = self.document_row(&gate, document_id, name).await?;
-        let action = action(&gate, document_facts(&row));
-        let kind = action.kind();
-        let (permit, ev) = gate
-            .authorize(self, action, name, serde_json::Value::Null)
+        let (opened, ev) = gate
+            .open_as::<Change>(self, row, name, serde_json::Value::Null, |facts| {
+                action(&gate, facts)
+            })
             .await?;
-        if permit.document() != Some(&row.id) {
-            return Err(AppError::Internal(
-                "change without a matching permit".into(),
-            ));
-        }
+        let (row, kind) = (opened.row(), opened.permit().action());
         let by_professional = matches!(gate.actor, PolicyActor::Professional(_));
         let mut tx = self.db.begin().await?;
         use mds_policy::ActionKind as K;
@@ -598,9 +594,9 @@ impl App {
                 let hide = kind == K::SetHiddenFromPatient;
                 documents::set_hidden_from_patient(&mut tx, &row.id, hide).await?;
                 if hide {
-                    crate::notify::hidden::add_hidden_timers(&self.settings, &mut tx, &row).await?;
+                    crate::notify::hidden::add_hidden_timers(&self.settings, &mut tx, row).await?;
                 } else if row.hidden_from_patient && row.status == DocumentStatus::Current {
-                    crate::notify::hidden::document_shown(&mut tx, &row, now).await?;
+                    crate::notify::hidden::document_shown(&mut tx, row, now).await?;
                 }
             }
             _ => return Err(AppError::Internal("not a document control".into())),

@@ -4,15 +4,15 @@
 //! permit; storage mechanics (vault first, then row and audit in one transaction) are in
 //! `crate::documents`.
 
-use super::gate::{document_facts, Gate};
-use crate::documents::{Deposit, DepositExtras};
+use super::gate::{document_facts, Delete, Gate, Modify, Opened, Read};
+use crate::documents::{Deposit, DepositExtras, FeedCheck};
 use crate::{Actor, App, AppError};
 use mds_audit::Outcome;
 use mds_domain::{
     AccountId, AccountKind, DepositorKind, DocumentId, DocumentSource, DocumentStatus,
     DocumentType, Format, PatientId, StructureId, Timestamp,
 };
-use mds_policy::{Action, ActionKind, Actor as PolicyActor, Permit};
+use mds_policy::{Action, Actor as PolicyActor, Permit};
 use mds_store::{documents, StoreError};
 use serde::Serialize;
 
@@ -183,7 +183,14 @@ impl App {
     }
 
     /// Builds the deposit of `d` for the actor of `gate` (author, depositor, source).
-    fn deposit_for(&self, gate: &Gate<'_>, d: NewDocument) -> Result<Deposit, AppError> {
+    /// Builds the deposit of `d` for the actor of `gate` (author, depositor, source), into the
+    /// record `permit` covers.
+    fn deposit_for(
+        &self,
+        gate: &Gate<'_>,
+        permit: &Permit,
+        d: NewDocument,
+    ) -> Result<Deposit, AppError> {
         let (author, structure, depositor_kind, source) = match &gate.actor {
             PolicyActor::Patient { account } => (
                 account.clone(),
@@ -218,7 +225,7 @@ impl App {
         };
         let is_patient = source == DocumentSource::Patient;
         Ok(Deposit {
-            patient_id: gate.patient_id().clone(),
+            patient_id: permit.patient().clone(),
             type_code: d.type_code,
             title: d.title.trim().to_owned(),
             act_date: d.act_date,
@@ -263,18 +270,12 @@ impl App {
     ) -> Result<DocumentView, AppError> {
         let action_name = "document.add";
         let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
-        let confirms = d.confirms_patient_informed;
-        let (permit, ev) = gate
-            .authorize(
-                self,
-                Action::AddDocument {
-                    confirms_patient_informed: confirms,
-                },
-                action_name,
-                serde_json::json!({ "type_code": d.type_code }),
-            )
-            .await?;
-        debug_assert!(permit.covers(ActionKind::AddDocument, permit.patient(), None));
+        let action = Action::AddDocument {
+            confirms_patient_informed: d.confirms_patient_informed,
+        };
+        let request = gate.request(action.clone());
+        let detail = serde_json::json!({ "type_code": d.type_code });
+        let (permit, ev) = gate.authorize(self, action, action_name, detail).await?;
         if let Err(e) = self.check_deposit(actor, &gate, &d).await {
             return Err(self.audit_failure(ev, e, now).await);
         }
@@ -283,19 +284,23 @@ impl App {
             .professional()
             .filter(|p| !gate.facts.was_informed_by(&p.account))
             .map(|p| p.account.clone());
-        let deposit = self.deposit_for(&gate, d)?;
+        let deposit = self.deposit_for(&gate, &permit, d)?;
         let extras = DepositExtras {
             replaces: None,
             informed_by,
         };
-        let row = match self
-            .deposit(&permit, deposit, extras, ev.clone(), now)
+        let ev = mds_audit::NewEvent {
+            outcome: Outcome::Permit,
+            ..ev
+        };
+        let check = FeedCheck::Decided(request);
+        match self
+            .store_document_ext(deposit, extras, check, ev.clone(), now)
             .await
         {
-            Ok(row) => row,
-            Err(e) => return Err(self.audit_failure(ev, e, now).await),
-        };
-        Ok(DocumentView::from(&row))
+            Ok(row) => Ok(DocumentView::from(&row)),
+            Err(e) => Err(self.audit_failure(ev, e, now).await),
+        }
     }
 
     /// Size, metadata and structure of a deposit, checked once the policy has permitted it.
@@ -330,31 +335,6 @@ impl App {
             tracing::warn!(error = %audit, "could not audit a failed deposit");
         }
         e
-    }
-
-    /// Stores a deposit the permit covers (adding, or a new version of the permit's document).
-    async fn deposit(
-        &self,
-        permit: &Permit,
-        deposit: Deposit,
-        extras: DepositExtras,
-        ev: mds_audit::NewEvent,
-        now: Timestamp,
-    ) -> Result<documents::DocumentRow, AppError> {
-        if !matches!(
-            permit.action(),
-            ActionKind::AddDocument | ActionKind::ModifyDocument
-        ) || *permit.patient() != deposit.patient_id
-        {
-            return Err(AppError::Internal(
-                "deposit without a matching permit".into(),
-            ));
-        }
-        let ev = mds_audit::NewEvent {
-            outcome: Outcome::Permit,
-            ..ev
-        };
-        self.store_document_ext(deposit, extras, ev, now).await
     }
 
     /// Patients, professionals (as the matrix and habilitation allow). Lists and searches the
@@ -411,17 +391,11 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<DocumentView, AppError> {
-        let row = self
-            .authorized_read(
-                actor,
-                patient_id,
-                document_id,
-                "document.read_metadata",
-                ip,
-                now,
-            )
+        let action = "document.read_metadata";
+        let opened = self
+            .open_for_reading(actor, patient_id, document_id, action, ip, now)
             .await?;
-        Ok(DocumentView::from(&row))
+        Ok(DocumentView::from(opened.row()))
     }
 
     /// Whoever may read the document. Its decrypted content.
@@ -433,17 +407,54 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<DocumentContent, AppError> {
-        let row = self
-            .authorized_read(actor, patient_id, document_id, "document.read", ip, now)
+        let action = "document.read";
+        let opened = self
+            .open_for_reading(actor, patient_id, document_id, action, ip, now)
             .await?;
-        let content = self.document_content(&row).await?;
         Ok(DocumentContent {
-            meta: DocumentView::from(&row),
-            content,
+            content: opened.content(self).await?,
+            meta: DocumentView::from(opened.row()),
         })
     }
 
-    async fn authorized_read(
+    /// Whoever may read the document. What a page showing the document needs, with one
+    /// decision and one audit event: its metadata, and its content when the page shows it
+    /// itself (`shown_in_page` tells which formats, e.g. text and CDA; a PDF or an image is
+    /// framed and fetched by the browser as a read of its own).
+    pub async fn document_for_page(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        document_id: &DocumentId,
+        shown_in_page: fn(Format) -> bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(DocumentView, Option<Vec<u8>>), AppError> {
+        let gate = self
+            .gate(actor, patient_id, "document.read", ip, now)
+            .await?;
+        let row = self
+            .document_row(&gate, document_id, "document.read")
+            .await?;
+        let in_page = shown_in_page(row.format);
+        let action = if in_page {
+            "document.read"
+        } else {
+            "document.read_metadata"
+        };
+        let (opened, ev) = gate
+            .open::<Read>(self, row, action, serde_json::Value::Null)
+            .await?;
+        self.audit_record_read(&gate, ev, now).await?;
+        let content = match in_page {
+            true => Some(opened.content(self).await?),
+            false => None,
+        };
+        Ok((DocumentView::from(opened.row()), content))
+    }
+
+    /// Opens a document for reading through the record's gate; the read is audited.
+    async fn open_for_reading(
         &self,
         actor: &Actor,
         patient_id: &PatientId,
@@ -451,22 +462,14 @@ impl App {
         action_name: &str,
         ip: Option<String>,
         now: Timestamp,
-    ) -> Result<documents::DocumentRow, AppError> {
+    ) -> Result<Opened<Read>, AppError> {
         let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
         let row = self.document_row(&gate, document_id, action_name).await?;
-        let (permit, ev) = gate
-            .authorize(
-                self,
-                Action::ReadDocument(document_facts(&row)),
-                action_name,
-                serde_json::Value::Null,
-            )
+        let (opened, ev) = gate
+            .open::<Read>(self, row, action_name, serde_json::Value::Null)
             .await?;
-        if permit.document() != Some(&row.id) {
-            return Err(AppError::Internal("read without a matching permit".into()));
-        }
         self.audit_record_read(&gate, ev, now).await?;
-        Ok(row)
+        Ok(opened)
     }
 
     /// The depositor (as the matrix allows). Deposits a new version replacing the document;
@@ -483,32 +486,32 @@ impl App {
         let action_name = "document.modify";
         let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
         let old = self.document_row(&gate, document_id, action_name).await?;
-        let (permit, ev) = gate
-            .authorize(
-                self,
-                Action::ModifyDocument(document_facts(&old)),
-                action_name,
-                serde_json::json!({ "replaces_id": old.id }),
-            )
-            .await?;
+        let detail = serde_json::json!({ "replaces_id": old.id });
+        let request = gate.request(Action::ModifyDocument(document_facts(&old)));
+        let (opened, ev) = gate.open::<Modify>(self, old, action_name, detail).await?;
         if let Err(e) = self.check_deposit(actor, &gate, &d).await {
             return Err(self.audit_failure(ev, e, now).await);
         }
-        let mut deposit = self.deposit_for(&gate, d)?;
+        let old = opened.row();
+        let mut deposit = self.deposit_for(&gate, opened.permit(), d)?;
         // A new version keeps the masking the old one had.
         deposit.confidential |= old.confidential;
         let extras = DepositExtras {
             replaces: Some((old.id.clone(), old.version)),
             informed_by: None,
         };
-        let row = match self
-            .deposit(&permit, deposit, extras, ev.clone(), now)
+        let ev = mds_audit::NewEvent {
+            outcome: Outcome::Permit,
+            ..ev
+        };
+        let check = FeedCheck::Decided(request);
+        match self
+            .store_document_ext(deposit, extras, check, ev.clone(), now)
             .await
         {
-            Ok(row) => row,
-            Err(e) => return Err(self.audit_failure(ev, e, now).await),
-        };
-        Ok(DocumentView::from(&row))
+            Ok(row) => Ok(DocumentView::from(&row)),
+            Err(e) => Err(self.audit_failure(ev, e, now).await),
+        }
     }
 
     /// The patient (any document) or the depositor. Deletes a document: its content (and that
@@ -524,22 +527,12 @@ impl App {
         let action_name = "document.delete";
         let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
         let row = self.document_row(&gate, document_id, action_name).await?;
-        let (permit, ev) = gate
-            .authorize(
-                self,
-                Action::DeleteDocument(document_facts(&row)),
-                action_name,
-                serde_json::Value::Null,
-            )
+        let (opened, ev) = gate
+            .open::<Delete>(self, row, action_name, serde_json::Value::Null)
             .await?;
-        if permit.document() != Some(&row.id) {
-            return Err(AppError::Internal(
-                "delete without a matching permit".into(),
-            ));
-        }
         let mut tx = self.db.begin().await?;
         let mut erased = Vec::new();
-        let mut next = Some(row.id.clone());
+        let mut next = Some(opened.row().id.clone());
         while let Some(id) = next.take() {
             let current = documents::by_id(&mut tx, &id).await?;
             if let Some(Some(content)) = documents::mark_deleted(&mut tx, &id).await? {

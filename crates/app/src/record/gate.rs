@@ -107,14 +107,19 @@ impl App {
         patient: &patients::PatientRow,
         now: Timestamp,
     ) -> Result<Facts<'_>, AppError> {
-        let record = RecordFacts {
-            patient: patient.id.clone(),
-            owner: patient.account_id.clone(),
-            state: patient.record_state,
-            identity_validated: patient.identity_status == IdentityStatus::Validated,
-            deceased: patient.died_on.is_some(),
-        };
-        let rows = record_access::access_facts(&self.db, &patient.id, now.millis()).await?;
+        self.load_facts_in(&self.db, patient, now).await
+    }
+
+    /// [`Self::load_facts`], read where `ex` reads (inside a write transaction, the facts a
+    /// decision is checked against again before its change commits).
+    pub(crate) async fn load_facts_in(
+        &self,
+        ex: impl Into<mds_store::Ex<'_>>,
+        patient: &patients::PatientRow,
+        now: Timestamp,
+    ) -> Result<Facts<'_>, AppError> {
+        let record = record_facts(patient);
+        let rows = record_access::access_facts(ex, &patient.id, now.millis()).await?;
         let mut facts = Facts::new(&self.policy, record);
         facts.care_team = rows
             .care_team
@@ -245,6 +250,17 @@ fn base_event(
     }
 }
 
+/// What the policy knows about the record itself.
+pub(crate) fn record_facts(patient: &patients::PatientRow) -> RecordFacts {
+    RecordFacts {
+        patient: patient.id.clone(),
+        owner: patient.account_id.clone(),
+        state: patient.record_state,
+        identity_validated: patient.identity_status == IdentityStatus::Validated,
+        deceased: patient.died_on.is_some(),
+    }
+}
+
 /// What the policy knows about a stored document.
 pub(crate) fn document_facts(row: &documents::DocumentRow) -> DocumentFacts {
     DocumentFacts {
@@ -258,7 +274,99 @@ pub(crate) fn document_facts(row: &documents::DocumentRow) -> DocumentFacts {
     }
 }
 
+/// An action on one document, as a type: what [`Gate::open`] asks the policy about.
+pub(crate) trait DocumentAction {
+    fn action(facts: DocumentFacts) -> Action;
+}
+
+/// Reading a document's content (or its metadata).
+pub(crate) struct Read;
+/// Depositing a new version of a document.
+pub(crate) struct Modify;
+/// Deleting a document (and the versions it replaced).
+pub(crate) struct Delete;
+/// Changing a document's flags (masking, hiding from the patient), decided as asked.
+pub(crate) struct Change;
+
+impl DocumentAction for Read {
+    fn action(facts: DocumentFacts) -> Action {
+        Action::ReadDocument(facts)
+    }
+}
+
+impl DocumentAction for Modify {
+    fn action(facts: DocumentFacts) -> Action {
+        Action::ModifyDocument(facts)
+    }
+}
+
+impl DocumentAction for Delete {
+    fn action(facts: DocumentFacts) -> Action {
+        Action::DeleteDocument(facts)
+    }
+}
+
+/// A document the policy let this request act on, tied to the very row it decided on: only
+/// [`Gate::open`] makes one, so whoever holds an `Opened<Read>` reads exactly the document that
+/// was permitted, and nothing else can reach its content.
+pub(crate) struct Opened<K> {
+    row: documents::DocumentRow,
+    permit: Permit,
+    kind: std::marker::PhantomData<K>,
+}
+
+impl<K> Opened<K> {
+    pub fn row(&self) -> &documents::DocumentRow {
+        &self.row
+    }
+
+    pub fn permit(&self) -> &Permit {
+        &self.permit
+    }
+}
+
+impl Opened<Read> {
+    /// The decrypted content of the permitted document.
+    pub async fn content(&self, app: &App) -> Result<Vec<u8>, AppError> {
+        let c = self.row.content.as_ref().ok_or(AppError::NotFound)?;
+        app.sealed_content(c).await
+    }
+}
+
 impl Gate<'_> {
+    /// Asks the policy for `K` on the document `row` (audited at once when denied); the permit
+    /// comes back bound to that row, with the audit event to write when the action is done.
+    pub async fn open<K: DocumentAction>(
+        &self,
+        app: &App,
+        row: documents::DocumentRow,
+        audit_action: &str,
+        detail: serde_json::Value,
+    ) -> Result<(Opened<K>, NewEvent), AppError> {
+        self.open_as(app, row, audit_action, detail, K::action)
+            .await
+    }
+
+    /// [`Self::open`] for an action chosen at run time (the masking controls).
+    pub async fn open_as<K>(
+        &self,
+        app: &App,
+        row: documents::DocumentRow,
+        audit_action: &str,
+        detail: serde_json::Value,
+        action: impl FnOnce(DocumentFacts) -> Action,
+    ) -> Result<(Opened<K>, NewEvent), AppError> {
+        let (permit, ev) = self
+            .authorize(app, action(document_facts(&row)), audit_action, detail)
+            .await?;
+        let opened = Opened {
+            row,
+            permit,
+            kind: std::marker::PhantomData,
+        };
+        Ok((opened, ev))
+    }
+
     pub fn patient_id(&self) -> &PatientId {
         &self.patient.id
     }

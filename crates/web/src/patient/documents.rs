@@ -4,9 +4,11 @@
 
 use crate::patient::{chrome, record_of, render};
 use crate::shared::form::{self, non_empty};
+use crate::shared::viewer;
 use crate::shared::views;
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -163,16 +165,17 @@ pub async fn document(
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
-        let d = web
+        let id = parse::<DocumentId>(&id)?;
+        let (d, content) = web
             .app
-            .document_metadata(&s.actor, &pid, &crate::shell::ids::parse::<DocumentId>(&id)?, ip.clone(), crate::shell::now())
+            .document_for_page(&s.actor, &pid, &id, viewer::shown_in_page, ip, crate::shell::now())
             .await?;
         let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
         let here = format!("/patient/documents/{}", d.id);
         let c = chrome(lang, &s, &d.title, &here);
         let href = format!("/patient/documents/{}/content", d.id);
         let view = format!("/patient/documents/{}/view", d.id);
-        let shown = crate::shared::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
+        let shown = viewer::show(lang, &d, content.as_deref(), &view)?;
         let notice = crate::patient::own_documents::notice(lang, done.ok.as_deref());
         render(
             &c,
@@ -206,7 +209,7 @@ pub async fn content(
             .document_content_for(
                 &s.actor,
                 &pid,
-                &crate::shell::ids::parse::<DocumentId>(&id)?,
+                &parse::<DocumentId>(&id)?,
                 ip,
                 crate::shell::now(),
             )
@@ -227,14 +230,7 @@ pub async fn inline(
 ) -> Answer {
     let r = async {
         let pid = record_of(&web, &s).await?;
-        crate::shared::viewer::inline(
-            &web,
-            &s.actor,
-            &pid,
-            &crate::shell::ids::parse::<DocumentId>(&id)?,
-            ip,
-        )
-        .await
+        viewer::inline(&web, &s.actor, &pid, &parse::<DocumentId>(&id)?, ip).await
     }
     .await;
     Answer(lang, r)

@@ -6,6 +6,7 @@ use crate::pro::opposition;
 use crate::pro::own_documents;
 use crate::pro::{chrome, render, require_pro};
 use crate::shared::form;
+use crate::shared::viewer;
 use crate::shared::views::{self, patient_name};
 use crate::shell::error::{Answer, WebError};
 use crate::shell::i18n::Lang;
@@ -223,16 +224,23 @@ pub async fn document(
     let r = async {
         require_pro(&s)?;
         let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        let d = web
+        let (d, content) = web
             .app
-            .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::shell::now())
+            .document_for_page(
+                &s.actor,
+                &pid,
+                &id,
+                viewer::shown_in_page,
+                ip,
+                crate::shell::now(),
+            )
             .await?;
         let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
         let here = format!("/pro/records/{pid}/documents/{id}");
         let c = chrome(lang, &s, &d.title, &here);
         let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
         let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
-        let shown = crate::shared::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
+        let shown = viewer::show(lang, &d, content.as_deref(), &view)?;
         render(
             &c,
             html! {
@@ -281,7 +289,7 @@ pub async fn inline(
     let r = async {
         require_pro(&s)?;
         let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        crate::shared::viewer::inline(&web, &s.actor, &pid, &id, ip).await
+        viewer::inline(&web, &s.actor, &pid, &id, ip).await
     }
     .await;
     Answer(lang, r)

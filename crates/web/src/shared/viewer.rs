@@ -42,15 +42,19 @@ impl Shown {
     }
 }
 
-/// The viewer of `d` for `actor`; `view_href` answers its content inline. A CDA or a text is
-/// read (through the use case) and rendered here.
-pub async fn show(
-    web: &Web,
+/// The formats the viewer shows in the page itself (read with the page, in one decision); a
+/// PDF or an image is framed from `view_href` instead.
+pub fn shown_in_page(format: Format) -> bool {
+    matches!(format, Format::CdaXml | Format::Text)
+}
+
+/// The viewer of `d`; `view_href` answers its content inline. A CDA or a text is rendered
+/// here from `content`, read with the page ([`shown_in_page`]).
+pub fn show(
     lang: Lang,
-    actor: &Actor,
     d: &DocumentView,
+    content: Option<&[u8]>,
     view_href: &str,
-    ip: Option<String>,
 ) -> Result<Shown, WebError> {
     let l = lang;
     let frames = d.format == Format::Pdf;
@@ -65,15 +69,11 @@ pub async fn show(
             img.doc-image src=(view_href) alt=(d.title);
         },
         Format::CdaXml | Format::Text => {
-            let content = web
-                .app
-                .document_content_for(actor, &d.patient_id, &d.id, ip, crate::shell::now())
-                .await?
-                .content;
+            let content = content.ok_or(WebError::NotFound)?;
             if d.format == Format::Text {
-                html! { pre.doc-text { (String::from_utf8_lossy(&content)) } }
+                html! { pre.doc-text { (String::from_utf8_lossy(content)) } }
             } else {
-                match cda::parse(&content) {
+                match cda::parse(content) {
                     Ok(c) => render_cda(lang, &c),
                     Err(e) => {
                         tracing::info!(document = %d.id, error = %e, "CDA not shown");
