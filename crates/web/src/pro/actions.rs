@@ -6,12 +6,12 @@
 //! the form it concerns.
 
 use crate::pro::record::{overview, record_page};
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -102,9 +102,8 @@ fn add_page(
 }
 
 /// Professionals and assistants. The form to add a document.
-pub async fn add_form(lang: Lang, s: Session, Path(pid): Path<String>) -> Answer {
-    let r = require_pro(&s).and_then(|()| add_page(lang, &s, &pid, &AddFields::default(), None));
-    Answer(lang, r)
+pub async fn add_form(Pro { s, lang, .. }: Pro, Path(pid): Path<String>) -> Page {
+    add_page(lang, &s, &pid, &AddFields::default(), None)
 }
 
 /// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
@@ -131,46 +130,39 @@ async fn read_add_form(
 /// Professionals and assistants. Adds the document; back to the record.
 pub async fn add(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path(pid): Path<String>,
     mp: Result<Multipart, MultipartRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (f, content) = read_add_form(&s, mp).await?;
-        let d = NewDocument {
-            type_code: f.type_code.clone(),
-            title: f.title.clone(),
-            act_date: f.act_date.clone(),
-            structure_id: None,
-            confidential: f.confidential,
-            hidden_from_patient: f.hidden_from_patient,
-            confirms_patient_informed: f.informed,
-            content,
-        };
-        match web
-            .app
-            .add_document(&s.actor, &pid, d, ip, crate::shell::now())
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
-            Err(
-                e @ (AppError::Invalid { .. }
-                | AppError::TooLarge { .. }
-                | AppError::Conflict { .. }
-                | AppError::Denied { .. }),
-            ) => {
-                let mut r = add_page(lang, &s, &pid, &f, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let (f, content) = read_add_form(&s, mp).await?;
+    let d = NewDocument {
+        type_code: f.type_code.clone(),
+        title: f.title.clone(),
+        act_date: f.act_date.clone(),
+        structure_id: None,
+        confidential: f.confidential,
+        hidden_from_patient: f.hidden_from_patient,
+        confirms_patient_informed: f.informed,
+        content,
+    };
+    match web
+        .app
+        .add_document(&s.actor, &pid, d, ip, crate::shell::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Conflict { .. }
+            | AppError::Denied { .. }),
+        ) => {
+            let mut r = add_page(lang, &s, &pid, &f, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// The record page again, with `error` shown in the form `form`.
@@ -207,38 +199,29 @@ pub struct ConsentForm {
 /// Professionals. Asks the patient's consent; then the one-time code page.
 pub async fn request_consent(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path(pid): Path<String>,
-    posted: Result<Posted<ConsentForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        let attests = form.attests_in_person.is_some();
-        match web
-            .app
-            .request_consent(
-                &s.actor,
-                &pid,
-                &form.purpose,
-                attests,
-                ip.clone(),
-                crate::shell::now(),
-            )
-            .await
-        {
-            Ok(c) if c.state == "granted" => {
-                Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
-            }
-            Ok(c) => {
-                Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response())
-            }
-            Err(e) => again(&web, lang, &s, &pid, ip, "consent", e).await,
+    Posted(form): Posted<ConsentForm>,
+) -> Page {
+    let attests = form.attests_in_person.is_some();
+    match web
+        .app
+        .request_consent(
+            &s.actor,
+            &pid,
+            &form.purpose,
+            attests,
+            ip.clone(),
+            crate::shell::now(),
+        )
+        .await
+    {
+        Ok(c) if c.state == "granted" => {
+            Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
         }
+        Ok(c) => Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response()),
+        Err(e) => again(&web, lang, &s, &pid, ip, "consent", e).await,
     }
-    .await;
-    Answer(lang, r)
 }
 
 fn code_page(
@@ -274,9 +257,8 @@ fn code_page(
 }
 
 /// The professional who asked. The page to enter the code the patient reads to them.
-pub async fn code_form(lang: Lang, s: Session, Path((pid, cid)): Path<(String, String)>) -> Answer {
-    let r = require_pro(&s).and_then(|()| code_page(lang, &s, &pid, &cid, None));
-    Answer(lang, r)
+pub async fn code_form(Pro { s, lang, .. }: Pro, Path((pid, cid)): Path<(String, String)>) -> Page {
+    code_page(lang, &s, &pid, &cid, None)
 }
 
 #[derive(Deserialize)]
@@ -288,30 +270,23 @@ pub struct CodeForm {
 /// The professional who asked. Enters the code; the record opens when it is right.
 pub async fn enter_code(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path((pid, cid)): Path<(String, String)>,
-    posted: Result<Posted<CodeForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        match web
-            .app
-            .enter_consent_code(&s.actor, &pid, &cid, &form.code, ip, crate::shell::now())
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
-            Err(e @ AppError::Invalid { .. }) => {
-                let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+    Posted(form): Posted<CodeForm>,
+) -> Page {
+    match web
+        .app
+        .enter_consent_code(&s.actor, &pid, &cid, &form.code, ip, crate::shell::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
+        Err(e @ AppError::Invalid { .. }) => {
+            let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 #[derive(Deserialize)]
@@ -324,53 +299,44 @@ pub struct ReasonForm {
 
 async fn emergency(
     web: Web,
-    lang: Lang,
-    ip: Option<String>,
+    Pro { s, lang, ip }: Pro,
     pid: String,
     samu: bool,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        let (text, key) = if samu {
-            (form.call_reference, "samu")
-        } else {
-            (form.reason, "break_glass")
-        };
-        match web
-            .app
-            .open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::shell::now())
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
-            Err(e) => again(&web, lang, &s, &pid, ip, key, e).await,
-        }
+    form: ReasonForm,
+) -> Page {
+    let (text, key) = if samu {
+        (form.call_reference, "samu")
+    } else {
+        (form.reason, "break_glass")
+    };
+    match web
+        .app
+        .open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::shell::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
+        Err(e) => again(&web, lang, &s, &pid, ip, key, e).await,
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// Health professionals. Opens break-glass access with its written reason.
 pub async fn break_glass(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    pro: Pro,
     Path(pid): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    emergency(web, lang, ip, pid, false, posted).await
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    emergency(web, pro, pid, false, form).await
 }
 
 /// SAMU regulators. Opens a regulation access with the call reference.
 pub async fn samu(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    pro: Pro,
     Path(pid): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    emergency(web, lang, ip, pid, true, posted).await
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    emergency(web, pro, pid, true, form).await
 }
 
 #[derive(Deserialize)]
@@ -383,50 +349,43 @@ pub struct OppositionForm {
 /// being fed by them; back to the record.
 pub async fn set_opposition(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path(pid): Path<String>,
-    posted: Result<Posted<OppositionForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        let now = crate::shell::now();
-        let (done, key) = match form.opposed.as_str() {
-            "1" => (
-                web.app
-                    .record_feeding_opposition(&s.actor, &pid, ip.clone(), now)
-                    .await,
-                "opposed",
-            ),
-            "0" => (
-                web.app
-                    .lift_feeding_opposition(&s.actor, &pid, ip.clone(), now)
-                    .await,
-                "opposition_lifted",
-            ),
-            _ => return Err(WebError::BadRequest),
-        };
-        match done {
-            Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
-            Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
-                let (o, names) = overview(&web, &s, &pid, ip).await?;
-                let message = e.public_message();
-                let mut r = record_page(
-                    lang,
-                    &s,
-                    &pid,
-                    &o,
-                    None,
-                    Some(("opposition", &message)),
-                    &names,
-                )?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+    Posted(form): Posted<OppositionForm>,
+) -> Page {
+    let now = crate::shell::now();
+    let (done, key) = match form.opposed.as_str() {
+        "1" => (
+            web.app
+                .record_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                .await,
+            "opposed",
+        ),
+        "0" => (
+            web.app
+                .lift_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                .await,
+            "opposition_lifted",
+        ),
+        _ => return Err(WebError::BadRequest),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
+        Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
+            let (o, names) = overview(&web, &s, &pid, ip).await?;
+            let message = e.public_message();
+            let mut r = record_page(
+                lang,
+                &s,
+                &pid,
+                &o,
+                None,
+                Some(("opposition", &message)),
+                &names,
+            )?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }

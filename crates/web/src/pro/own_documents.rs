@@ -4,12 +4,12 @@
 //! offered these; for anyone else the pages do not exist (uniform not-found), whatever the
 //! policy's reason. The use cases decide and audit.
 
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -57,7 +57,6 @@ async fn own_document(
     id: &str,
     ip: Option<String>,
 ) -> Result<DocumentView, WebError> {
-    require_pro(s)?;
     let d = web
         .app
         .document_metadata(&s.actor, pid, id, ip, crate::shell::now())
@@ -143,24 +142,18 @@ fn replace_page(
 /// The depositor. The form of a new version, filled with the current metadata.
 pub async fn replace_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        let d = own_document(&web, &s, &pid, &id, ip).await?;
-        let f = Fields {
-            type_code: d.type_code.clone(),
-            title: d.title.clone(),
-            act_date: d.act_date.clone(),
-            hidden_from_patient: d.hidden_from_patient,
-            informed: false,
-        };
-        replace_page(lang, &s, &pid, &d, &f, None)
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let d = own_document(&web, &s, &pid, &id, ip).await?;
+    let f = Fields {
+        type_code: d.type_code.clone(),
+        title: d.title.clone(),
+        act_date: d.act_date.clone(),
+        hidden_from_patient: d.hidden_from_patient,
+        informed: false,
+    };
+    replace_page(lang, &s, &pid, &d, &f, None)
 }
 
 /// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
@@ -186,83 +179,70 @@ async fn read_form(
 /// The depositor. Deposits the new version; on to its page.
 pub async fn replace(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path((pid, id)): Path<(String, String)>,
     mp: Result<Multipart, MultipartRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (f, content) = read_form(&s, mp).await?;
-        let d = own_document(&web, &s, &pid, &id, ip.clone()).await?;
-        let new = NewDocument {
-            type_code: f.type_code.clone(),
-            title: f.title.clone(),
-            act_date: f.act_date.clone(),
-            structure_id: None,
-            confidential: false,
-            hidden_from_patient: f.hidden_from_patient,
-            confirms_patient_informed: f.informed,
-            content,
-        };
-        match web
-            .app
-            .modify_document(&s.actor, &pid, &id, new, ip, crate::shell::now())
-            .await
-        {
-            Ok(v) => Ok(Redirect::to(&format!(
-                "/pro/records/{pid}/documents/{}?ok=replaced",
-                v.id
-            ))
-            .into_response()),
-            Err(
-                e @ (AppError::Invalid { .. }
-                | AppError::TooLarge { .. }
-                | AppError::Conflict { .. }
-                | AppError::Denied { .. }),
-            ) => {
-                let mut r = replace_page(lang, &s, &pid, &d, &f, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let (f, content) = read_form(&s, mp).await?;
+    let d = own_document(&web, &s, &pid, &id, ip.clone()).await?;
+    let new = NewDocument {
+        type_code: f.type_code.clone(),
+        title: f.title.clone(),
+        act_date: f.act_date.clone(),
+        structure_id: None,
+        confidential: false,
+        hidden_from_patient: f.hidden_from_patient,
+        confirms_patient_informed: f.informed,
+        content,
+    };
+    match web
+        .app
+        .modify_document(&s.actor, &pid, &id, new, ip, crate::shell::now())
+        .await
+    {
+        Ok(v) => Ok(Redirect::to(&format!(
+            "/pro/records/{pid}/documents/{}?ok=replaced",
+            v.id
+        ))
+        .into_response()),
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Conflict { .. }
+            | AppError::Denied { .. }),
+        ) => {
+            let mut r = replace_page(lang, &s, &pid, &d, &f, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// The depositor. What deleting means, and the button that does it.
 pub async fn delete_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        let d = own_document(&web, &s, &pid, &id, ip).await?;
-        let l = lang;
-        let here = format!("/pro/records/{pid}/documents/{id}/delete");
-        let c = chrome(lang, &s, l.t("prox.doc.delete.title"), &here);
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("prox.doc.delete.about")) " « " (d.title) " »." }
-                p #delete-consequence { (l.t("prox.doc.delete.consequence")) }
-                form.stack method="post" action=(here) {
-                    (form::csrf(&s.csrf))
-                    div.actions {
-                        button.danger type="submit" aria-describedby="delete-consequence" { (l.t("prox.doc.delete.submit")) }
-                        a href=(format!("/pro/records/{pid}/documents/{id}")) { (l.t("pro.add.cancel")) }
-                    }
+) -> Page {
+    let d = own_document(&web, &s, &pid, &id, ip).await?;
+    let l = lang;
+    let here = format!("/pro/records/{pid}/documents/{id}/delete");
+    let c = chrome(lang, &s, l.t("prox.doc.delete.title"), &here);
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("prox.doc.delete.about")) " « " (d.title) " »." }
+            p #delete-consequence { (l.t("prox.doc.delete.consequence")) }
+            form.stack method="post" action=(here) {
+                (form::csrf(&s.csrf))
+                div.actions {
+                    button.danger type="submit" aria-describedby="delete-consequence" { (l.t("prox.doc.delete.submit")) }
+                    a href=(format!("/pro/records/{pid}/documents/{id}")) { (l.t("pro.add.cancel")) }
                 }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -272,24 +252,17 @@ pub struct Nothing {}
 /// Anyone else, whatever the policy's reason, gets the not-found page.
 pub async fn delete(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Pro { s, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
-    posted: Result<Posted<Nothing>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, .. } = posted?;
-        require_pro(&s)?;
-        match web
-            .app
-            .delete_document(&s.actor, &pid, &id, ip, crate::shell::now())
-            .await
-        {
-            Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=deleted")).into_response()),
-            Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
-            Err(e) => Err(e.into()),
-        }
+    _: Posted<Nothing>,
+) -> Page {
+    match web
+        .app
+        .delete_document(&s.actor, &pid, &id, ip, crate::shell::now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=deleted")).into_response()),
+        Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }

@@ -4,12 +4,12 @@
 
 use crate::pro::opposition;
 use crate::pro::own_documents;
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
 use crate::shared::views::{self, patient_name};
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -179,98 +179,70 @@ pub async fn overview(
 /// Professionals and assistants. The record view.
 pub async fn record(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path(pid): Path<String>,
     Query(q): Query<RecordQuery>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (o, names) = overview(&web, &s, &pid, ip).await?;
-        record_page(
-            lang,
-            &s,
-            &pid,
-            &o,
-            notice_of(lang, q.ok.as_deref()),
-            None,
-            &names,
-        )
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let (o, names) = overview(&web, &s, &pid, ip).await?;
+    record_page(
+        lang,
+        &s,
+        &pid,
+        &o,
+        notice_of(lang, q.ok.as_deref()),
+        None,
+        &names,
+    )
 }
 
 /// Whoever may read the document. Its metadata.
 pub async fn document(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip }: Pro,
     Path((pid, id)): Path<(String, String)>,
     Query(q): Query<RecordQuery>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let d = web
-            .app
-            .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::shell::now())
-            .await?;
-        let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
-        let here = format!("/pro/records/{pid}/documents/{id}");
-        let c = chrome(lang, &s, &d.title, &here);
-        let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
-        let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
-        let shown = crate::shared::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
-        render(
-            &c,
-            html! {
-                (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
-                (views::document_details(lang, &d, &names, &href))
-                (shown.body)
-                (own_documents::own_controls(lang, &s, &pid, &d))
-                p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
-            },
-        )
-        .map(|page| shown.apply(page))
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let d = web
+        .app
+        .document_metadata(&s.actor, &pid, &id, ip.clone(), crate::shell::now())
+        .await?;
+    let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
+    let here = format!("/pro/records/{pid}/documents/{id}");
+    let c = chrome(lang, &s, &d.title, &here);
+    let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
+    let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
+    let shown = crate::shared::viewer::show(&web, lang, &s.actor, &d, &view, ip).await?;
+    render(
+        &c,
+        html! {
+            (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
+            (views::document_details(lang, &d, &names, &href))
+            (shown.body)
+            (own_documents::own_controls(lang, &s, &pid, &d))
+            p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
+        },
+    )
+    .map(|page| shown.apply(page))
 }
 
 /// Whoever may read the document. Its content, as a download.
 pub async fn content(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let c = web
-            .app
-            .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
-            .await?;
-        Ok(views::download(c))
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let c = web
+        .app
+        .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
+        .await?;
+    Ok(views::download(c))
 }
 
 /// Whoever may read the document. Its content, inline (for the viewer).
 pub async fn inline(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        crate::shared::viewer::inline(&web, &s.actor, &pid, &id, ip).await
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    crate::shared::viewer::inline(&web, &s.actor, &pid, &id, ip).await
 }

@@ -145,7 +145,7 @@ pub async fn submit(
     };
     let e = match read.await {
         Ok(e) => e,
-        Err(err) => return err.page(lang),
+        Err(err) => return err.into_response(),
     };
     let (identity, email, phone) = (
         e.identity.clone(),
@@ -173,7 +173,7 @@ pub async fn submit(
                 enrol_page(lang, csrf, &identity, &email, &phone, Some(&msg))
             })
         }
-        Err(err) => WebError::from(err).page(lang),
+        Err(err) => WebError::from(err).into_response(),
     }
 }
 
@@ -227,10 +227,10 @@ pub async fn status(
     form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
+        return WebError::BadRequest.into_response();
     };
     if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.page(lang);
+        return WebError::Csrf.into_response();
     }
     let l = lang;
     let answer = match web.app.self_enrolment_status(f.token.trim()).await {
@@ -243,7 +243,7 @@ pub async fn status(
             @if let Some(r) = &s.reason { p { (l.t("enrol.status.reason")) " : " (r) } }
         },
         Err(AppError::NotFound) => html! { p.error role="alert" { (l.t("enrol.status.unknown")) } },
-        Err(e) => return WebError::from(e).page(lang),
+        Err(e) => return WebError::from(e).into_response(),
     };
     with_nonce(&web, &parts, StatusCode::OK, |csrf| {
         status_page(lang, csrf, Some(answer))

@@ -5,8 +5,10 @@
 
 pub mod assets;
 pub mod catalogue;
+pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod error_pages;
 pub mod headers;
 pub mod i18n;
 pub mod layout;
