@@ -23,9 +23,6 @@ use mds_app::App;
 use shell::{error_pages, Web};
 use tower::ServiceExt;
 
-/// Largest form body accepted (document uploads have their own limit, from the settings).
-const FORM_BODY_LIMIT: usize = 64 * 1024;
-
 /// Room for the multipart envelope and metadata fields around an uploaded file.
 const UPLOAD_OVERHEAD: usize = 256 * 1024;
 
@@ -250,7 +247,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .nest("/support", support)
         .method_not_allowed_fallback(error_pages::method_not_allowed)
         .fallback(move |req: Request| elsewhere(rest.clone(), req))
-        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(shell::FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn(error_pages::render))
         .layer(axum::middleware::from_fn(shell::headers::security_headers))
         .with_state(state)

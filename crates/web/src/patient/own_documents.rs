@@ -4,6 +4,7 @@
 
 use crate::patient::{chrome, render, Patient};
 use crate::shared::form;
+use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
@@ -90,23 +91,28 @@ pub async fn add_form(State(web): State<Web>, Patient { s, lang, .. }: Patient) 
     add_page(&web, lang, &s, &AddFields::default(), None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the add form, after its token.
+const ADD_PARTS: &[Part] = &[
+    Part::file("file"),
+    field("type_code"),
+    field("title"),
+    field("act_date"),
+    field("masked"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_add_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(AddFields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
-    let mut f = AddFields::default();
-    for (name, value) in up.fields {
-        match name.as_str() {
-            "type_code" => f.type_code = value,
-            "title" => f.title = value,
-            "act_date" => f.act_date = value,
-            "masked" => f.masked = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, ADD_PARTS).await?;
+    let f = AddFields {
+        type_code: up.text("type_code"),
+        title: up.text("title"),
+        act_date: up.text("act_date"),
+        masked: up.has("masked"),
+    };
+    Ok((f, up.take("file").unwrap_or_default()))
 }
 
 /// A patient. Adds the document to their record; then its page.

@@ -8,6 +8,7 @@
 use crate::pro::record::{overview, record_page};
 use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
+use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
@@ -106,25 +107,32 @@ pub async fn add_form(Pro { s, lang, .. }: Pro, Path(pid): Path<String>) -> Page
     add_page(lang, &s, &pid, &AddFields::default(), None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the add form, after its token.
+const ADD_PARTS: &[Part] = &[
+    Part::file("file"),
+    field("type_code"),
+    field("title"),
+    field("act_date"),
+    field("confidential"),
+    field("hidden_from_patient"),
+    field("confirms_patient_informed"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_add_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(AddFields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
-    let mut f = AddFields::default();
-    for (name, value) in up.fields {
-        match name.as_str() {
-            "type_code" => f.type_code = value,
-            "title" => f.title = value,
-            "act_date" => f.act_date = value,
-            "confidential" => f.confidential = true,
-            "hidden_from_patient" => f.hidden_from_patient = true,
-            "confirms_patient_informed" => f.informed = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, ADD_PARTS).await?;
+    let f = AddFields {
+        type_code: up.text("type_code"),
+        title: up.text("title"),
+        act_date: up.text("act_date"),
+        confidential: up.has("confidential"),
+        hidden_from_patient: up.has("hidden_from_patient"),
+        informed: up.has("confirms_patient_informed"),
+    };
+    Ok((f, up.take("file").unwrap_or_default()))
 }
 
 /// Professionals and assistants. Adds the document; back to the record.

@@ -6,6 +6,7 @@
 
 use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
+use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
@@ -156,24 +157,30 @@ pub async fn replace_form(
     replace_page(lang, &s, &pid, &d, &f, None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the replace form, after its token.
+const REPLACE_PARTS: &[Part] = &[
+    Part::file("file"),
+    field("type_code"),
+    field("title"),
+    field("act_date"),
+    field("hidden_from_patient"),
+    field("confirms_patient_informed"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(Fields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
-    let mut f = Fields::default();
-    for (name, value) in up.fields {
-        match name.as_str() {
-            "type_code" => f.type_code = value,
-            "title" => f.title = value,
-            "act_date" => f.act_date = value,
-            "hidden_from_patient" => f.hidden_from_patient = true,
-            "confirms_patient_informed" => f.informed = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, REPLACE_PARTS).await?;
+    let f = Fields {
+        type_code: up.text("type_code"),
+        title: up.text("title"),
+        act_date: up.text("act_date"),
+        hidden_from_patient: up.has("hidden_from_patient"),
+        informed: up.has("confirms_patient_informed"),
+    };
+    Ok((f, up.take("file").unwrap_or_default()))
 }
 
 /// The depositor. Deposits the new version; on to its page.

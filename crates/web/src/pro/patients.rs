@@ -4,8 +4,8 @@
 //! hold every rule (identity checks, minors, duplicates, near matches held for support).
 
 use crate::pro::{chrome, render, Pro};
-use crate::shared::form;
-use crate::shared::form::non_empty;
+use crate::shared::form::{self, non_empty, words};
+use crate::shared::upload::{self, field, Part};
 use crate::shared::views;
 use crate::shared::views::patient_name;
 use crate::shell::error::{Page, WebError};
@@ -266,31 +266,45 @@ pub async fn create_form(Pro { s, lang, .. }: Pro) -> Page {
     create_page(lang, &s, &Fields::default(), None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the creation form, after its token.
+const CREATE_PARTS: &[Part] = &[
+    Part::file("consent_form"),
+    field("birth_name"),
+    field("first_names"),
+    field("birth_date"),
+    field("sex"),
+    field("birth_place"),
+    field("cafat"),
+    field("email"),
+    field("phone"),
+    field("identity_document_checked"),
+    field("cafat_card_checked"),
+    field("consent_signed"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(Fields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "consent_form").await?;
-    let mut f = Fields::default();
-    for (name, value) in up.fields {
-        let id = &mut f.identity;
-        match name.as_str() {
-            "birth_name" => id.birth_name = value,
-            "first_names" => id.first_names = value.split_whitespace().map(str::to_owned).collect(),
-            "birth_date" => id.birth_date = value,
-            "sex" => id.sex = value,
-            "birth_place" => id.birth_place = value,
-            "cafat" => id.cafat = value.trim().to_owned(),
-            "email" => f.email = value,
-            "phone" => f.phone = value,
-            "identity_document_checked" => f.identity_checked = true,
-            "cafat_card_checked" => f.cafat_checked = true,
-            "consent_signed" => f.consent_signed = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, CREATE_PARTS).await?;
+    let identity = IdentityInput {
+        birth_name: up.text("birth_name"),
+        first_names: words(&up.text("first_names")),
+        birth_date: up.text("birth_date"),
+        sex: up.text("sex"),
+        birth_place: up.text("birth_place"),
+        cafat: up.text("cafat").trim().to_owned(),
+    };
+    let f = Fields {
+        identity,
+        email: up.text("email"),
+        phone: up.text("phone"),
+        identity_checked: up.has("identity_document_checked"),
+        cafat_checked: up.has("cafat_card_checked"),
+        consent_signed: up.has("consent_signed"),
+    };
+    Ok((f, up.take("consent_form").unwrap_or_default()))
 }
 
 fn held_page(lang: Lang, s: &Session) -> Result<Response, WebError> {
