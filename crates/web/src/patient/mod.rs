@@ -14,13 +14,11 @@ pub mod settings;
 
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
-use crate::shell::layout::{self, Chrome, Nav};
-use crate::shell::session::{Session, SignedIn};
+use crate::shell::layout::{Chrome, Nav};
+use crate::shell::session::{Guard, Session, SignedIn};
 use crate::shell::Web;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::{Html, IntoResponse, Response};
-use maud::Markup;
 use mds_domain::AccountKind;
 
 /// The patient portal's navigation; the settings pages belong to « Mes réglages ».
@@ -46,18 +44,18 @@ pub const NAV: Nav = Nav {
     )],
 };
 
+pub use crate::shell::layout::render;
+
+/// A page's layout on the patient portal.
 pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
-    Chrome {
-        lang,
-        nav: &NAV,
-        title,
-        here,
-        user: Some((&s.actor.display_name, &s.csrf)),
-    }
+    s.chrome(lang, &NAV, title, here)
 }
 
-pub fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
-    Ok(Html(layout::page(c, body).into_string()).into_response())
+/// Who may enter the patient portal.
+pub enum PatientGuard {}
+
+impl Guard for PatientGuard {
+    const ADMITS: &'static [AccountKind] = &[AccountKind::Patient];
 }
 
 /// A signed-in patient on their portal: the session, the page's language, the caller's
@@ -73,8 +71,8 @@ impl FromRequestParts<Web> for Patient {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
-        let SignedIn { s, lang, ip } = SignedIn::from_request_parts(parts, web).await?;
-        s.require(AccountKind::Patient)?;
+        let SignedIn { s, lang, ip, .. } =
+            SignedIn::<PatientGuard>::from_request_parts(parts, web).await?;
         let pid = web.app.my_record(&s.actor).await?.patient_id;
         Ok(Self { s, lang, ip, pid })
     }

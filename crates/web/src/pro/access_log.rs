@@ -81,7 +81,7 @@ fn filter_form(lang: Lang, q: &LogQuery) -> Markup {
 /// Professionals and assistants. Their own accesses, newest first.
 pub async fn log(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     OriginalUri(uri): OriginalUri,
     q: Result<Query<LogQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Page {

@@ -138,7 +138,7 @@ async fn read_add_form(
 /// Professionals and assistants. Adds the document; back to the record.
 pub async fn add(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path(pid): Path<String>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Page {
@@ -207,7 +207,7 @@ pub struct ConsentForm {
 /// Professionals. Asks the patient's consent; then the one-time code page.
 pub async fn request_consent(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path(pid): Path<String>,
     Posted(form): Posted<ConsentForm>,
 ) -> Page {
@@ -278,7 +278,7 @@ pub struct CodeForm {
 /// The professional who asked. Enters the code; the record opens when it is right.
 pub async fn enter_code(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path((pid, cid)): Path<(String, String)>,
     Posted(form): Posted<CodeForm>,
 ) -> Page {
@@ -307,7 +307,7 @@ pub struct ReasonForm {
 
 async fn emergency(
     web: Web,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     pid: String,
     samu: bool,
     form: ReasonForm,
@@ -357,7 +357,7 @@ pub struct OppositionForm {
 /// being fed by them; back to the record.
 pub async fn set_opposition(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path(pid): Path<String>,
     Posted(form): Posted<OppositionForm>,
 ) -> Page {

@@ -71,7 +71,7 @@ pub async fn find(Pro { s, lang, .. }: Pro) -> Page {
 /// birth date and opens the record (after sign-in when needed: the login keeps this address).
 pub async fn contextual(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Query(q): Query<FindQuery>,
 ) -> Page {
     let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date)) else {

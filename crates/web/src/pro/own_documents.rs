@@ -143,7 +143,7 @@ fn replace_page(
 /// The depositor. The form of a new version, filled with the current metadata.
 pub async fn replace_form(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
 ) -> Page {
     let d = own_document(&web, &s, &pid, &id, ip).await?;
@@ -186,7 +186,7 @@ async fn read_form(
 /// The depositor. Deposits the new version; on to its page.
 pub async fn replace(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Page {
@@ -229,7 +229,7 @@ pub async fn replace(
 /// The depositor. What deleting means, and the button that does it.
 pub async fn delete_form(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
 ) -> Page {
     let d = own_document(&web, &s, &pid, &id, ip).await?;

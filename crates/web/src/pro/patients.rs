@@ -4,7 +4,7 @@
 //! hold every rule (identity checks, minors, duplicates, near matches held for support).
 
 use crate::pro::{chrome, render, Pro};
-use crate::shared::form::{self, non_empty, words};
+use crate::shared::form::{self, non_empty};
 use crate::shared::upload::{self, field, Part};
 use crate::shared::views;
 use crate::shared::views::patient_name;
@@ -118,7 +118,7 @@ fn search_page(
 /// Professionals and assistants. Finds records by traits (exact matches, at most a few).
 pub async fn search(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     q: Result<Query<TraitsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Page {
     let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
@@ -266,15 +266,9 @@ pub async fn create_form(Pro { s, lang, .. }: Pro) -> Page {
     create_page(lang, &s, &Fields::default(), None)
 }
 
-/// The parts of the creation form, after its token.
+/// The parts of the creation form besides the identity, after its token.
 const CREATE_PARTS: &[Part] = &[
     Part::file("consent_form"),
-    field("birth_name"),
-    field("first_names"),
-    field("birth_date"),
-    field("sex"),
-    field("birth_place"),
-    field("cafat"),
     field("email"),
     field("phone"),
     field("identity_document_checked"),
@@ -287,17 +281,10 @@ async fn read_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(Fields, Vec<u8>), WebError> {
-    let mut up = upload::read(s, mp, CREATE_PARTS).await?;
-    let identity = IdentityInput {
-        birth_name: up.text("birth_name"),
-        first_names: words(&up.text("first_names")),
-        birth_date: up.text("birth_date"),
-        sex: up.text("sex"),
-        birth_place: up.text("birth_place"),
-        cafat: up.text("cafat").trim().to_owned(),
-    };
+    let parts = [&upload::IDENTITY_PARTS[..], CREATE_PARTS].concat();
+    let mut up = upload::read(s, mp, &parts).await?;
     let f = Fields {
-        identity,
+        identity: upload::identity(&up),
         email: up.text("email"),
         phone: up.text("phone"),
         identity_checked: up.has("identity_document_checked"),

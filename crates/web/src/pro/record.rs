@@ -179,7 +179,7 @@ pub async fn overview(
 /// Professionals and assistants. The record view.
 pub async fn record(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path(pid): Path<String>,
     Query(q): Query<RecordQuery>,
 ) -> Page {
@@ -198,7 +198,7 @@ pub async fn record(
 /// Whoever may read the document. Its metadata.
 pub async fn document(
     State(web): State<Web>,
-    Pro { s, lang, ip }: Pro,
+    Pro { s, lang, ip, .. }: Pro,
     Path((pid, id)): Path<(String, String)>,
     Query(q): Query<RecordQuery>,
 ) -> Page {

@@ -3,7 +3,7 @@
 //! and the status read with that code (activation: `activation`). Every rule is in the use cases.
 
 use crate::public::{nonce_ok, page, with_nonce};
-use crate::shared::form::{self, words};
+use crate::shared::form;
 use crate::shared::upload::{self, Part};
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
@@ -94,16 +94,11 @@ pub async fn form(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Respon
     })
 }
 
-/// The parts of the enrolment form, after its token (bound to the login nonce).
+/// The parts of the enrolment form besides the identity, after its token (bound to the login
+/// nonce).
 const ENROL_PARTS: &[Part] = &[
     Part::file("identity_document"),
     Part::file("cafat_card"),
-    upload::field("birth_name"),
-    upload::field("first_names"),
-    upload::field("birth_date"),
-    upload::field("sex"),
-    upload::field("birth_place"),
-    upload::field("cafat"),
     upload::field("email"),
     upload::field("phone"),
     upload::field("password"),
@@ -117,19 +112,13 @@ pub async fn submit(
     Req(parts): Req,
     mp: Multipart,
 ) -> Response {
-    let mut up = match upload::read_checked(mp, |t| nonce_ok(&web, &parts, t), ENROL_PARTS).await {
+    let declared = [&upload::IDENTITY_PARTS[..], ENROL_PARTS].concat();
+    let mut up = match upload::read_checked(mp, |t| nonce_ok(&web, &parts, t), &declared).await {
         Ok(up) => up,
         Err(err) => return err.into_response(),
     };
     let e = SelfEnrolment {
-        identity: IdentityInput {
-            birth_name: up.text("birth_name"),
-            first_names: words(&up.text("first_names")),
-            birth_date: up.text("birth_date"),
-            sex: up.text("sex"),
-            birth_place: up.text("birth_place"),
-            cafat: up.text("cafat").trim().to_owned(),
-        },
+        identity: upload::identity(&up),
         email: up.text("email").trim().to_owned(),
         phone: up.has("phone").then(|| up.text("phone")),
         password: up.text("password"),

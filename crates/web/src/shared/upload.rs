@@ -4,17 +4,43 @@
 //! form's declared parts, each once. A text field is bounded like a whole posted form; a file
 //! by the route's body limit (the use case states its own limit in its words).
 
+use crate::shared::form::words;
 use crate::shell::error::WebError;
 use crate::shell::session::Session;
 use crate::shell::FORM_BODY_LIMIT;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::Multipart;
+use mds_domain::identity::IdentityInput;
 use mds_http::ReadError;
 pub use mds_http::{Form, Part};
 
 /// A text field (or a checkbox) of an upload form.
 pub const fn field(name: &'static str) -> Part {
     Part::text(name, FORM_BODY_LIMIT)
+}
+
+/// The identity fields of a form (self-enrolment, an inactive account created by a
+/// professional).
+pub const IDENTITY_PARTS: [Part; 6] = [
+    field("birth_name"),
+    field("first_names"),
+    field("birth_date"),
+    field("sex"),
+    field("birth_place"),
+    field("cafat"),
+];
+
+/// The identity typed in a form's identity fields: first names in one field, the CAFAT
+/// number without surrounding spaces.
+pub fn identity(up: &Form) -> IdentityInput {
+    IdentityInput {
+        birth_name: up.text("birth_name"),
+        first_names: words(&up.text("first_names")),
+        birth_date: up.text("birth_date"),
+        sex: up.text("sex"),
+        birth_place: up.text("birth_place"),
+        cafat: up.text("cafat").trim().to_owned(),
+    }
 }
 
 /// Reads an upload of the signed-in `s`: the session's token first, then only `parts`.

@@ -83,55 +83,47 @@ pub struct Unrendered {
 impl WebError {
     /// The status and the page of this error; `Err` for a redirect.
     fn shown(&self) -> Result<(StatusCode, Unrendered), Redirect> {
-        let page = |status, title, message| {
-            let detail = None;
-            Ok((
-                status,
-                Unrendered {
-                    title,
-                    message,
-                    detail,
-                },
-            ))
-        };
-        match self {
-            Self::Login { next, expired } => Err(Redirect::to(&login_url(next, *expired))),
-            Self::WrongPortal => Err(Redirect::to("/")),
-            Self::NotFound => page(
+        let (status, title, message) = match self {
+            Self::Login { next, expired } => return Err(Redirect::to(&login_url(next, *expired))),
+            Self::WrongPortal => return Err(Redirect::to("/")),
+            Self::App(e) => (
+                status_of(e),
+                "error.title",
+                Message::Text(e.public_message()),
+            ),
+            Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "error.not_found.title",
                 Message::Key("error.not_found"),
             ),
-            Self::Csrf => page(
+            Self::Csrf => (
                 StatusCode::FORBIDDEN,
                 "error.csrf.title",
                 Message::Key("error.csrf"),
             ),
-            Self::BadRequest => page(
+            Self::BadRequest => (
                 StatusCode::BAD_REQUEST,
                 "error.title",
                 Message::Key("error.bad_request"),
             ),
-            Self::MethodNotAllowed => page(
+            Self::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "error.title",
                 Message::Key("error.method"),
             ),
-            Self::App(e) => {
-                let status = status_of(e);
-                let detail = status.is_server_error().then(|| e.to_string());
-                let message = Message::Text(e.public_message());
-                let title = "error.title";
-                Ok((
-                    status,
-                    Unrendered {
-                        title,
-                        message,
-                        detail,
-                    },
-                ))
-            }
-        }
+        };
+        let detail = match self {
+            Self::App(e) if status.is_server_error() => Some(e.to_string()),
+            _ => None,
+        };
+        Ok((
+            status,
+            Unrendered {
+                title,
+                message,
+                detail,
+            },
+        ))
     }
 }
 

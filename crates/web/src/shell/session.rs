@@ -6,12 +6,14 @@
 use crate::shell::cookies::{self, cookie, session_name};
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
+use crate::shell::layout::{Chrome, Nav};
 use crate::shell::Web;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::http::Method;
 use mds_app::Actor;
 use mds_domain::AccountKind;
+use std::marker::PhantomData;
 
 /// The path and query of the request, to come back to after signing in (GET only).
 fn here(parts: &Parts) -> String {
@@ -35,12 +37,20 @@ pub struct Session {
 }
 
 impl Session {
-    /// This portal is for `kind` only; other accounts go back to their own portal.
-    pub fn require(&self, kind: AccountKind) -> Result<(), WebError> {
-        if self.actor.kind == kind {
-            Ok(())
-        } else {
-            Err(WebError::WrongPortal)
+    /// A page's layout for this account on a portal with navigation `nav`.
+    pub fn chrome<'a>(
+        &'a self,
+        lang: Lang,
+        nav: &'a Nav,
+        title: &'a str,
+        here: &'a str,
+    ) -> Chrome<'a> {
+        Chrome {
+            lang,
+            nav,
+            title,
+            here,
+            user: Some((&self.actor.display_name, &self.csrf)),
         }
     }
 
@@ -98,22 +108,33 @@ impl FromRequestParts<Web> for Session {
     }
 }
 
-/// A signed-in account on a page: its session, the page's language and the caller's
-/// address. Each portal's guard starts from it and checks who may enter.
-pub struct SignedIn {
+/// Who may enter a portal: each portal's guard names the kinds of account it admits.
+pub trait Guard {
+    const ADMITS: &'static [AccountKind];
+}
+
+/// A signed-in account that the portal's guard `G` admits: its session, the page's language
+/// and the caller's address. Anyone else is sent to sign in, or back to their own portal.
+pub struct SignedIn<G> {
     pub s: Session,
     pub lang: Lang,
     pub ip: Option<String>,
+    pub guard: PhantomData<G>,
 }
 
-impl FromRequestParts<Web> for SignedIn {
+impl<G: Guard> FromRequestParts<Web> for SignedIn<G> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Self::Rejection> {
+        let s = Session::from_request_parts(parts, web).await?;
+        if !G::ADMITS.contains(&s.actor.kind) {
+            return Err(WebError::WrongPortal);
+        }
         Ok(Self {
-            s: Session::from_request_parts(parts, web).await?,
+            s,
             lang: Lang::of(&parts.headers),
             ip: client_ip(parts),
+            guard: PhantomData,
         })
     }
 }

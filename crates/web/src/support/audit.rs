@@ -87,7 +87,7 @@ fn period(from: &Option<String>, to: &Option<String>) -> Result<ExtractPeriod, A
 /// Support agents. The extraction form for the record or professional named in the address.
 pub async fn form(
     State(web): State<Web>,
-    Support { s, lang, ip }: Support,
+    Support { s, lang, ip, .. }: Support,
     Query(q): Query<TargetQuery>,
 ) -> Page {
     let l = lang;

@@ -14,7 +14,6 @@ use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use mds_domain::AccountKind;
 use serde::Deserialize;
 
 const HERE: &str = "/support/professionals";
@@ -94,7 +93,6 @@ pub async fn show(
     Support { s, lang, .. }: Support,
     Path(id): Path<String>,
 ) -> Page {
-    s.require(AccountKind::Support)?;
     let p = web.app.get_professional(&s.actor, &id).await?;
     let l = lang;
     let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);

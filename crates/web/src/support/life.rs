@@ -35,7 +35,7 @@ fn when(ms: Option<i64>) -> String {
 /// Support agents. The life cycle of a record and the three end-of-life actions.
 pub async fn show(
     State(web): State<Web>,
-    Support { s, lang, ip }: Support,
+    Support { s, lang, ip, .. }: Support,
     Path(id): Path<String>,
     Query(d): Query<Done>,
 ) -> Page {

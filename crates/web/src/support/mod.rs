@@ -12,13 +12,9 @@ pub mod life;
 pub mod records;
 pub mod structures;
 
-use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
-use crate::shell::layout::{self, Chrome, Nav};
-use crate::shell::session::{Session, SignedIn};
-use crate::shell::Web;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
+use crate::shell::layout::{self, Nav};
+use crate::shell::session::{Guard, Session, SignedIn};
 use axum::response::{Html, IntoResponse, Response};
 use maud::Markup;
 use mds_domain::AccountKind;
@@ -40,30 +36,17 @@ pub const NAV: Nav = Nav {
 
 /// A page of the support console.
 pub fn page(lang: Lang, s: &Session, title: &str, here: &str, body: Markup) -> Response {
-    let c = Chrome {
-        lang,
-        nav: &NAV,
-        title,
-        here,
-        user: Some((&s.actor.display_name, &s.csrf)),
-    };
+    let c = s.chrome(lang, &NAV, title, here);
     Html(layout::page(&c, body).into_string()).into_response()
 }
 
-/// A signed-in support agent on the console: the session, the page's language and the
-/// caller's address. Anyone else is sent to sign in, or back to their own portal.
-pub struct Support {
-    pub s: Session,
-    pub lang: Lang,
-    pub ip: Option<String>,
+/// Who may enter the support console: support agents.
+pub enum SupportGuard {}
+
+impl Guard for SupportGuard {
+    const ADMITS: &'static [AccountKind] = &[AccountKind::Support];
 }
 
-impl FromRequestParts<Web> for Support {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
-        let SignedIn { s, lang, ip } = SignedIn::from_request_parts(parts, web).await?;
-        s.require(AccountKind::Support)?;
-        Ok(Self { s, lang, ip })
-    }
-}
+/// A signed-in support agent on the console (`SignedIn`: the session, the page's language,
+/// the caller's address).
+pub type Support = SignedIn<SupportGuard>;

@@ -133,7 +133,7 @@ fn input(id: &str, label: &str, kind: &str, value: &Option<String>) -> Markup {
 /// Support agents. Finds a record by CAFAT number and birth date, or by the traits.
 pub async fn find(
     State(web): State<Web>,
-    Support { s, lang, ip }: Support,
+    Support { s, lang, ip, .. }: Support,
     Query(q): Query<FindQuery>,
 ) -> Page {
     let l = lang;
@@ -207,7 +207,7 @@ pub async fn find(
 /// Support agents. One record: identity, state, and what support may do with it.
 pub async fn show(
     State(web): State<Web>,
-    Support { s, lang, ip }: Support,
+    Support { s, lang, ip, .. }: Support,
     Path(id): Path<String>,
     Query(d): Query<Done>,
 ) -> Page {
