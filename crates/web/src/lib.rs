@@ -15,15 +15,13 @@ pub use shell::error::WebError;
 pub use shell::WebOptions;
 
 use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use mds_app::App;
-use shell::{error, Web};
+use shell::{error_pages, Web};
 use tower::ServiceExt;
-
-/// Largest form body accepted (document uploads have their own limit, from the settings).
-const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 /// Room for the multipart envelope and metadata fields around an uploaded file.
 const UPLOAD_OVERHEAD: usize = 256 * 1024;
@@ -87,7 +85,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(patient::own_documents::delete_form).post(patient::own_documents::delete),
         )
         .route("/documents/{id}/view", get(patient::documents::inline))
-        .fallback(error::not_found);
+        .fallback(error_pages::not_found);
     let pro = Router::new()
         .route("/", get(pro::find::find))
         .route("/patient", get(pro::find::contextual))
@@ -144,7 +142,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/records/{pid}/documents/{id}/view",
             get(pro::record::inline),
         )
-        .fallback(error::not_found);
+        .fallback(error_pages::not_found);
     let support = Router::new()
         .route("/", get(support::home::home))
         .route("/professionals", get(support::directory::list))
@@ -213,7 +211,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/audit",
             get(support::audit::form).post(support::audit::extract),
         )
-        .fallback(error::not_found);
+        .fallback(error_pages::not_found);
     Router::new()
         .route("/", get(public::login::root))
         .route(
@@ -247,16 +245,17 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .nest("/patient", patient)
         .nest("/pro", pro)
         .nest("/support", support)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .fallback(move |lang: shell::i18n::Lang, req: Request| elsewhere(rest.clone(), lang, req))
-        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        .method_not_allowed_fallback(error_pages::method_not_allowed)
+        .fallback(move |req: Request| elsewhere(rest.clone(), req))
+        .layer(DefaultBodyLimit::max(shell::FORM_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(error_pages::render))
         .layer(axum::middleware::from_fn(shell::headers::security_headers))
         .with_state(state)
 }
 
 /// What the portals do not answer: the REST API and the probes get the request; any other
 /// address is the portals' not-found page.
-async fn elsewhere(rest: Router, lang: shell::i18n::Lang, req: Request) -> Response {
+async fn elsewhere(rest: Router, req: Request) -> Response {
     let path = req.uri().path();
     let api =
         path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
@@ -266,6 +265,6 @@ async fn elsewhere(rest: Router, lang: shell::i18n::Lang, req: Request) -> Respo
             Err(never) => match never {},
         }
     } else {
-        WebError::NotFound.page(lang)
+        WebError::NotFound.into_response()
     }
 }

@@ -461,3 +461,39 @@ fn a_professional_sees_the_pdf_in_the_viewer_of_the_record() {
         );
     });
 }
+
+/// Issue 11: an upload whose field comes twice (a second title, a second file) or that
+/// carries a field the form does not have is refused, never "the last one wins".
+#[test]
+fn issue_11_a_repeated_part_of_an_upload_is_refused() {
+    on_both(|backend| async move {
+        let site = Site::demo(backend).await;
+        let mut celine = site.browser();
+        let csrf = celine.signed_in(CELINE).await;
+        let base = [
+            ("csrf", csrf.as_str()),
+            ("type_code", "11488-4"),
+            ("act_date", "2026-11-05"),
+        ];
+        for extra in [
+            vec![("title", "Vrai"), ("title", "Faux")],
+            vec![("title", "Faux"), ("file", "un autre contenu")],
+            vec![("title", "Faux"), ("comment", "inconnu")],
+        ] {
+            let fields = [&base[..], &extra[..]].concat();
+            let refused = celine
+                .post_multipart("/patient/documents/add", &fields, ("file", "a.pdf", PDF))
+                .await
+                .expect(StatusCode::BAD_REQUEST, "refused upload");
+            assert!(refused.body.contains("role=\"alert\""), "{extra:?}");
+        }
+        let list = celine
+            .get("/patient/documents")
+            .await
+            .expect(StatusCode::OK, "list");
+        assert!(
+            !list.body.contains("Vrai") && !list.body.contains("Faux"),
+            "nothing was added"
+        );
+    });
+}

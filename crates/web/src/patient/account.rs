@@ -3,13 +3,13 @@
 //! then the download), and closing the account — closure or erasure request, explained, with an
 //! explicit confirmation — after which the person is signed out and sees a public confirmation.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::form;
+use crate::shell::cookies;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
 use crate::shell::layout::{self, Chrome};
-use crate::shell::session::{self, Session};
 use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -48,143 +48,126 @@ pub struct Done {
 /// A patient. Their e-mail choice for each kind of notification.
 pub async fn preferences(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Patient { s, lang, .. }: Patient,
     Query(done): Query<Done>,
-) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        let prefs = web.app.notification_preferences(&s.actor).await?;
-        let l = lang;
-        let notice = (done.ok.as_deref() == Some("saved")).then(|| l.t("settings.prefs.done"));
-        let c = chrome(lang, &s, l.t("settings.prefs.title"), "/patient/preferences");
-        let shown: Vec<_> = prefs
-            .iter()
-            .filter_map(|p| kind_texts(lang, &p.kind).map(|t| (p, t)))
-            .collect();
-        render(
-            &c,
-            html! {
-                (form::notice(notice))
-                p.lead { (l.t("settings.prefs.intro")) }
-                form.stack method="post" action="/patient/preferences" {
-                    (form::csrf(&s.csrf))
-                    fieldset {
-                        legend { (l.t("settings.prefs.choose")) }
-                        @for (p, (label, _)) in shown.iter().filter(|(p, _)| !p.mandatory) {
-                            @let id = format!("email_{}", p.kind);
-                            div.check {
-                                input #(id) type="checkbox" name=(id) value="1" checked[p.email];
-                                label for=(id) { (label) }
-                            }
-                        }
-                    }
-                    p.hint #prefs-hint { (l.t("settings.prefs.save.hint")) }
-                    div.actions { button type="submit" aria-describedby="prefs-hint" { (l.t("settings.prefs.save")) } }
-                }
-                section aria-labelledby="always-title" {
-                    h2 #always-title { (l.t("settings.prefs.always")) }
-                    ul.list {
-                        @for (_, (label, why)) in shown.iter().filter(|(p, _)| p.mandatory) {
-                            li { strong { (label) } br; span.muted { (why.unwrap_or_default()) } }
+) -> Page {
+    let prefs = web.app.notification_preferences(&s.actor).await?;
+    let l = lang;
+    let notice = (done.ok.as_deref() == Some("saved")).then(|| l.t("settings.prefs.done"));
+    let c = chrome(
+        lang,
+        &s,
+        l.t("settings.prefs.title"),
+        "/patient/preferences",
+    );
+    let shown: Vec<_> = prefs
+        .iter()
+        .filter_map(|p| kind_texts(lang, &p.kind).map(|t| (p, t)))
+        .collect();
+    render(
+        &c,
+        html! {
+            (form::notice(notice))
+            p.lead { (l.t("settings.prefs.intro")) }
+            form.stack method="post" action="/patient/preferences" {
+                (form::csrf(&s.csrf))
+                fieldset {
+                    legend { (l.t("settings.prefs.choose")) }
+                    @for (p, (label, _)) in shown.iter().filter(|(p, _)| !p.mandatory) {
+                        @let id = format!("email_{}", p.kind);
+                        div.check {
+                            input #(id) type="checkbox" name=(id) value="1" checked[p.email];
+                            label for=(id) { (label) }
                         }
                     }
                 }
-                p { a href="/patient/settings" { (l.t("settings.back")) } }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+                p.hint #prefs-hint { (l.t("settings.prefs.save.hint")) }
+                div.actions { button type="submit" aria-describedby="prefs-hint" { (l.t("settings.prefs.save")) } }
+            }
+            section aria-labelledby="always-title" {
+                h2 #always-title { (l.t("settings.prefs.always")) }
+                ul.list {
+                    @for (_, (label, why)) in shown.iter().filter(|(p, _)| p.mandatory) {
+                        li { strong { (label) } br; span.muted { (why.unwrap_or_default()) } }
+                    }
+                }
+            }
+            p { a href="/patient/settings" { (l.t("settings.back")) } }
+        },
+    )
 }
 
 /// A patient. Saves the e-mail choices of the switchable kinds (an unticked box is "off").
 pub async fn set_preferences(
     State(web): State<Web>,
-    lang: Lang,
-    posted: Result<Posted<HashMap<String, String>>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        record_of(&web, &s).await?;
-        let prefs = web.app.notification_preferences(&s.actor).await?;
-        let choices: Vec<(String, bool)> = prefs
-            .iter()
-            .filter(|p| !p.mandatory && kind_texts(lang, &p.kind).is_some())
-            .map(|p| {
-                let on = form
-                    .get(&format!("email_{}", p.kind))
-                    .is_some_and(|v| v == "1");
-                (p.kind.clone(), on)
-            })
-            .collect();
-        web.app
-            .set_notification_preferences(&s.actor, &choices, crate::shell::now())
-            .await?;
-        Ok(Redirect::to("/patient/preferences?ok=saved").into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Patient { s, lang, .. }: Patient,
+    Posted(form): Posted<HashMap<String, String>>,
+) -> Page {
+    let prefs = web.app.notification_preferences(&s.actor).await?;
+    let choices: Vec<(String, bool)> = prefs
+        .iter()
+        .filter(|p| !p.mandatory && kind_texts(lang, &p.kind).is_some())
+        .map(|p| {
+            let on = form
+                .get(&format!("email_{}", p.kind))
+                .is_some_and(|v| v == "1");
+            (p.kind.clone(), on)
+        })
+        .collect();
+    web.app
+        .set_notification_preferences(&s.actor, &choices, crate::shell::now())
+        .await?;
+    Ok(Redirect::to("/patient/preferences?ok=saved").into_response())
 }
 
 /// A patient. What the export holds, and its download.
-pub async fn export(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        let l = lang;
-        let c = chrome(lang, &s, l.t("settings.export.title"), "/patient/export");
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("settings.export.intro")) }
-                h2 { (l.t("settings.export.contains")) }
-                ul {
-                    li { (l.t("settings.export.identity")) }
-                    li { (l.t("settings.export.documents")) }
-                    li { (l.t("settings.export.care_team")) }
-                    li { (l.t("settings.export.settings")) }
-                    li { (l.t("settings.export.history")) }
-                    li { (l.t("settings.export.manifest")) }
-                }
-                p { (l.t("settings.export.hidden")) }
-                p.hint #export-hint { (l.t("settings.export.hint")) }
-                p { a.button href="/patient/export/download" download aria-describedby="export-hint" { (l.t("settings.export.download")) } }
-                p { a href="/patient/settings" { (l.t("settings.back")) } }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+pub async fn export(Patient { s, lang, .. }: Patient) -> Page {
+    let l = lang;
+    let c = chrome(lang, &s, l.t("settings.export.title"), "/patient/export");
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("settings.export.intro")) }
+            h2 { (l.t("settings.export.contains")) }
+            ul {
+                li { (l.t("settings.export.identity")) }
+                li { (l.t("settings.export.documents")) }
+                li { (l.t("settings.export.care_team")) }
+                li { (l.t("settings.export.settings")) }
+                li { (l.t("settings.export.history")) }
+                li { (l.t("settings.export.manifest")) }
+            }
+            p { (l.t("settings.export.hidden")) }
+            p.hint #export-hint { (l.t("settings.export.hint")) }
+            p { a.button href="/patient/export/download" download aria-describedby="export-hint" { (l.t("settings.export.download")) } }
+            p { a href="/patient/settings" { (l.t("settings.back")) } }
+        },
+    )
 }
 
 /// A patient. The whole record as a ZIP archive, as an attachment (audited by the use case).
-pub async fn download(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        let now = crate::shell::now();
-        let bytes = web.app.export_own_record(&s.actor, now).await?;
-        let day = now
-            .noumea_date()
-            .map_or_else(String::new, |d| format!("-{d}"));
-        let name = format!("mon-drive-sante{day}.zip");
-        Ok((
-            [
-                (header::CONTENT_TYPE, "application/zip".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; sandbox".to_owned(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response())
-    }
-    .await;
-    Answer(lang, r)
+pub async fn download(State(web): State<Web>, Patient { s, .. }: Patient) -> Page {
+    let now = crate::shell::now();
+    let bytes = web.app.export_own_record(&s.actor, now).await?;
+    let day = now
+        .noumea_date()
+        .map_or_else(String::new, |d| format!("-{d}"));
+    let name = format!("mon-drive-sante{day}.zip");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The closing form: the two choices explained, the confirmation box, the error if any.
@@ -227,15 +210,10 @@ fn close_form(lang: Lang, csrf: &str, erasure_days: i64, error: Option<&str>) ->
 }
 
 /// A patient. What closing means, and the form to do it.
-pub async fn close_page(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        let c = chrome(lang, &s, lang.t("settings.close.title"), "/patient/close");
-        let days = web.app.settings().erasure_deadline_days;
-        render(&c, close_form(lang, &s.csrf, days, None))
-    }
-    .await;
-    Answer(lang, r)
+pub async fn close_page(State(web): State<Web>, Patient { s, lang, .. }: Patient) -> Page {
+    let c = chrome(lang, &s, lang.t("settings.close.title"), "/patient/close");
+    let days = web.app.settings().erasure_deadline_days;
+    render(&c, close_form(lang, &s.csrf, days, None))
 }
 
 #[derive(Deserialize)]
@@ -251,36 +229,30 @@ pub struct CloseForm {
 /// on a public confirmation. Without the confirmation box, the form comes back with the error.
 pub async fn close(
     State(web): State<Web>,
-    lang: Lang,
-    posted: Result<Posted<CloseForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        record_of(&web, &s).await?;
-        let confirm = form.confirm.as_deref() == Some("1");
-        let now = crate::shell::now();
-        let done = match form.what.as_str() {
-            "close" => web.app.close_own_record(&s.actor, confirm, now).await,
-            "erasure" => web.app.request_own_erasure(&s.actor, confirm, now).await,
-            _ => return Err(WebError::BadRequest),
-        };
-        match done {
-            Ok(_) => {
-                let cleared = session::session_cookie("", web.options.secure_cookies, 0);
-                let to = format!("/patient/closed?what={}", form.what);
-                Ok(([(header::SET_COOKIE, cleared)], Redirect::to(&to)).into_response())
-            }
-            Err(AppError::Invalid { message, .. }) => {
-                let c = chrome(lang, &s, lang.t("settings.close.title"), "/patient/close");
-                let days = web.app.settings().erasure_deadline_days;
-                let page = layout::page(&c, close_form(lang, &s.csrf, days, Some(&message)));
-                Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.into_string())).into_response())
-            }
-            Err(e) => Err(e.into()),
+    Patient { s, lang, .. }: Patient,
+    Posted(form): Posted<CloseForm>,
+) -> Page {
+    let confirm = form.confirm.as_deref() == Some("1");
+    let now = crate::shell::now();
+    let done = match form.what.as_str() {
+        "close" => web.app.close_own_record(&s.actor, confirm, now).await,
+        "erasure" => web.app.request_own_erasure(&s.actor, confirm, now).await,
+        _ => return Err(WebError::BadRequest),
+    };
+    match done {
+        Ok(_) => {
+            let cleared = cookies::session_cookie("", web.options.secure_cookies, 0);
+            let to = format!("/patient/closed?what={}", form.what);
+            Ok(([(header::SET_COOKIE, cleared)], Redirect::to(&to)).into_response())
         }
+        Err(AppError::Invalid { message, .. }) => {
+            let c = chrome(lang, &s, lang.t("settings.close.title"), "/patient/close");
+            let days = web.app.settings().erasure_deadline_days;
+            let page = layout::page(&c, close_form(lang, &s.csrf, days, Some(&message)));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.into_string())).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 #[derive(Deserialize, Default)]

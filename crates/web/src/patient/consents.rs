@@ -1,13 +1,11 @@
 //! The patient's consent requests and their answers (approve, refuse, revoke); the one-time
 //! code to read to the professional travels in the request's notification.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::form;
 use crate::shared::views;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
-use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::error::{Page, WebError};
 use crate::shell::Web;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -25,78 +23,75 @@ pub struct Done {
 /// notification and e-mail, never stored in clear).
 pub async fn consents(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     Query(done): Query<Done>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let now = crate::shell::now();
-        let list = web.app.consents(&s.actor, &pid, ip, now).await?;
-        let mut names = std::collections::BTreeMap::new();
-        for c in &list {
-            if !names.contains_key(&c.professional_account_id) {
-                let n = match web.app.get_professional(&s.actor, &c.professional_account_id).await {
-                    Ok(p) => format!("{} {}", p.first_name, p.last_name),
-                    Err(_) => String::new(),
-                };
-                names.insert(c.professional_account_id.clone(), n);
-            }
+) -> Page {
+    let now = crate::shell::now();
+    let list = web.app.consents(&s.actor, &pid, ip, now).await?;
+    let mut names = std::collections::BTreeMap::new();
+    for c in &list {
+        if !names.contains_key(&c.professional_account_id) {
+            let n = match web
+                .app
+                .get_professional(&s.actor, &c.professional_account_id)
+                .await
+            {
+                Ok(p) => format!("{} {}", p.first_name, p.last_name),
+                Err(_) => String::new(),
+            };
+            names.insert(c.professional_account_id.clone(), n);
         }
-        let l = lang;
-        let notice = match done.ok.as_deref() {
-            Some("approve") => Some(l.t("consents.done.approve")),
-            Some("refuse") => Some(l.t("consents.done.refuse")),
-            Some("revoke") => Some(l.t("consents.done.revoke")),
-            _ => None,
-        };
-        let c = chrome(lang, &s, l.t("patient.consents.title"), "/patient/consents");
-        let state_label = |st: &ConsentState| match st {
-            ConsentState::Requested => l.t("consents.state.requested"),
-            ConsentState::Granted => l.t("consents.state.granted"),
-            ConsentState::Refused => l.t("consents.state.refused"),
-            ConsentState::Revoked => l.t("consents.state.revoked"),
-            ConsentState::Expired => l.t("consents.state.expired"),
-        };
-        render(
-            &c,
-            html! {
-                (form::notice(notice))
-                p.lead { (l.t("patient.consents.intro")) }
-                @if list.is_empty() { p { (l.t("patient.consents.empty")) } }
-                ul.list {
-                    @for cv in &list {
-                        li.consent {
-                            h2 { (names.get(&cv.professional_account_id).map_or("", String::as_str)) }
-                            p { strong { (l.t("consents.purpose")) " : " } (cv.purpose) }
-                            p { strong { (l.t("consents.state")) " : " } (state_label(&cv.state))
-                                " — " (views::instant(cv.requested_at_ms)) }
-                            @if cv.state == ConsentState::Requested {
-                                p.hint { (l.t("consents.code.where")) " "
-                                    a href="/patient/notifications" { (l.t("nav.patient.notifications")) } }
-                            }
-                            @if cv.state == ConsentState::Requested || cv.state == ConsentState::Granted {
-                                form.inline method="post" action=(format!("/patient/consents/{}/answer", cv.id)) {
-                                    (form::csrf(&s.csrf))
-                                    @if cv.state == ConsentState::Requested {
-                                        button type="submit" name="answer" value="approve" { (l.t("consents.approve")) }
-                                        " "
-                                        button.secondary type="submit" name="answer" value="refuse" { (l.t("consents.refuse")) }
-                                    } @else {
-                                        p.hint { (l.t("consents.revoke.hint")) }
-                                        button.secondary type="submit" name="answer" value="revoke" { (l.t("consents.revoke")) }
-                                    }
+    }
+    let l = lang;
+    let notice = match done.ok.as_deref() {
+        Some("approve") => Some(l.t("consents.done.approve")),
+        Some("refuse") => Some(l.t("consents.done.refuse")),
+        Some("revoke") => Some(l.t("consents.done.revoke")),
+        _ => None,
+    };
+    let c = chrome(lang, &s, l.t("patient.consents.title"), "/patient/consents");
+    let state_label = |st: &ConsentState| match st {
+        ConsentState::Requested => l.t("consents.state.requested"),
+        ConsentState::Granted => l.t("consents.state.granted"),
+        ConsentState::Refused => l.t("consents.state.refused"),
+        ConsentState::Revoked => l.t("consents.state.revoked"),
+        ConsentState::Expired => l.t("consents.state.expired"),
+    };
+    render(
+        &c,
+        html! {
+            (form::notice(notice))
+            p.lead { (l.t("patient.consents.intro")) }
+            @if list.is_empty() { p { (l.t("patient.consents.empty")) } }
+            ul.list {
+                @for cv in &list {
+                    li.consent {
+                        h2 { (names.get(&cv.professional_account_id).map_or("", String::as_str)) }
+                        p { strong { (l.t("consents.purpose")) " : " } (cv.purpose) }
+                        p { strong { (l.t("consents.state")) " : " } (state_label(&cv.state))
+                            " — " (views::instant(cv.requested_at_ms)) }
+                        @if cv.state == ConsentState::Requested {
+                            p.hint { (l.t("consents.code.where")) " "
+                                a href="/patient/notifications" { (l.t("nav.patient.notifications")) } }
+                        }
+                        @if cv.state == ConsentState::Requested || cv.state == ConsentState::Granted {
+                            form.inline method="post" action=(format!("/patient/consents/{}/answer", cv.id)) {
+                                (form::csrf(&s.csrf))
+                                @if cv.state == ConsentState::Requested {
+                                    button type="submit" name="answer" value="approve" { (l.t("consents.approve")) }
+                                    " "
+                                    button.secondary type="submit" name="answer" value="refuse" { (l.t("consents.refuse")) }
+                                } @else {
+                                    p.hint { (l.t("consents.revoke.hint")) }
+                                    button.secondary type="submit" name="answer" value="revoke" { (l.t("consents.revoke")) }
                                 }
                             }
                         }
                     }
                 }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -107,25 +102,18 @@ pub struct AnswerForm {
 /// A patient. Approves, refuses or revokes a consent.
 pub async fn answer_consent(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Patient { s, ip, pid, .. }: Patient,
     Path(id): Path<String>,
-    posted: Result<Posted<AnswerForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        let pid = record_of(&web, &s).await?;
-        let (answer, key) = match form.answer.as_str() {
-            "approve" => (ConsentAnswer::Approve, "approve"),
-            "refuse" => (ConsentAnswer::Refuse, "refuse"),
-            "revoke" => (ConsentAnswer::Revoke, "revoke"),
-            _ => return Err(WebError::BadRequest),
-        };
-        web.app
-            .answer_consent(&s.actor, &pid, &id, answer, ip, crate::shell::now())
-            .await?;
-        Ok(Redirect::to(&format!("/patient/consents?ok={key}")).into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Posted(form): Posted<AnswerForm>,
+) -> Page {
+    let (answer, key) = match form.answer.as_str() {
+        "approve" => (ConsentAnswer::Approve, "approve"),
+        "refuse" => (ConsentAnswer::Refuse, "refuse"),
+        "revoke" => (ConsentAnswer::Revoke, "revoke"),
+        _ => return Err(WebError::BadRequest),
+    };
+    web.app
+        .answer_consent(&s.actor, &pid, &id, answer, ip, crate::shell::now())
+        .await?;
+    Ok(Redirect::to(&format!("/patient/consents?ok={key}")).into_response())
 }

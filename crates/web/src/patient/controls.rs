@@ -3,12 +3,12 @@
 //! physician. Each form explains its consequence next to its button; each action answers
 //! with a redirect to the page it came from.
 
-use crate::patient::record_of;
+use crate::patient::Patient;
 use crate::shared::form;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::ClientIp;
+use crate::shell::ids::parse;
 use crate::shell::Web;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
@@ -57,33 +57,26 @@ pub struct MaskForm {
 /// A patient. Masks one of their documents from professionals, or lifts that.
 pub async fn mask(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Patient { s, ip, pid, .. }: Patient,
     Path(id): Path<String>,
-    posted: Result<Posted<MaskForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        let pid = record_of(&web, &s).await?;
-        let masked = match form.masked.as_str() {
-            "1" => true,
-            "0" => false,
-            _ => return Err(WebError::BadRequest),
-        };
-        web.app
-            .set_document_masked(
-                &s.actor,
-                &pid,
-                &crate::shell::ids::parse::<DocumentId>(&id)?,
-                masked,
-                ip,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok(Redirect::to(&format!("/patient/documents/{id}")).into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Posted(form): Posted<MaskForm>,
+) -> Page {
+    let masked = match form.masked.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(WebError::BadRequest),
+    };
+    web.app
+        .set_document_masked(
+            &s.actor,
+            &pid,
+            &parse::<DocumentId>(&id)?,
+            masked,
+            ip,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/patient/documents/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -92,20 +85,13 @@ pub struct NoFields {}
 /// A patient. Masks every current document of their record from professionals.
 pub async fn mask_all(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    posted: Result<Posted<NoFields>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, .. } = posted?;
-        let pid = record_of(&web, &s).await?;
-        web.app
-            .mask_all_documents(&s.actor, &pid, ip, crate::shell::now())
-            .await?;
-        Ok(Redirect::to("/patient/documents").into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Patient { s, ip, pid, .. }: Patient,
+    _: Posted<NoFields>,
+) -> Page {
+    web.app
+        .mask_all_documents(&s.actor, &pid, ip, crate::shell::now())
+        .await?;
+    Ok(Redirect::to("/patient/documents").into_response())
 }
 
 /// The forms of one care-team member, each with its consequence.
@@ -136,53 +122,28 @@ pub struct MemberForm {
 /// A patient. Removes, blocks, or declares attending physician one professional.
 pub async fn member(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Patient { s, ip, pid, .. }: Patient,
     Path(pro): Path<String>,
-    posted: Result<Posted<MemberForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        let pid = record_of(&web, &s).await?;
-        let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
-        match form.what.as_str() {
-            "remove" => {
-                app.remove_from_care_team(
-                    a,
-                    &pid,
-                    &crate::shell::ids::parse::<AccountId>(&pro)?,
-                    ip,
-                    now,
-                )
+    Posted(form): Posted<MemberForm>,
+) -> Page {
+    let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
+    match form.what.as_str() {
+        "remove" => {
+            app.remove_from_care_team(a, &pid, &parse::<AccountId>(&pro)?, ip, now)
                 .await?
-            }
-            "block" => {
-                app.block_professional(
-                    a,
-                    &pid,
-                    &crate::shell::ids::parse::<AccountId>(&pro)?,
-                    ip,
-                    now,
-                )
-                .await?
-            }
-            "attending" => {
-                app.declare_attending_physician(
-                    a,
-                    &pid,
-                    Some(&crate::shell::ids::parse::<AccountId>(&pro)?),
-                    ip,
-                    now,
-                )
-                .await?;
-            }
-            _ => return Err(WebError::BadRequest),
         }
-        let ok = form.what;
-        Ok(Redirect::to(&format!("/patient/care-team?ok={ok}")).into_response())
+        "block" => {
+            app.block_professional(a, &pid, &parse::<AccountId>(&pro)?, ip, now)
+                .await?
+        }
+        "attending" => {
+            app.declare_attending_physician(a, &pid, Some(&parse::<AccountId>(&pro)?), ip, now)
+                .await?;
+        }
+        _ => return Err(WebError::BadRequest),
     }
-    .await;
-    Answer(lang, r)
+    let ok = form.what;
+    Ok(Redirect::to(&format!("/patient/care-team?ok={ok}")).into_response())
 }
 
 /// The directory search to add a professional to the care team, and its results (active
@@ -237,25 +198,18 @@ pub struct AddForm {
 /// A patient. Adds a professional found in the directory to their care team.
 pub async fn add(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    posted: Result<Posted<AddForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        let pid = record_of(&web, &s).await?;
-        web.app
-            .add_to_care_team(
-                &s.actor,
-                &pid,
-                &crate::shell::ids::parse::<AccountId>(&form.pro)?,
-                false,
-                ip,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok(Redirect::to("/patient/care-team?ok=add").into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Patient { s, ip, pid, .. }: Patient,
+    Posted(form): Posted<AddForm>,
+) -> Page {
+    web.app
+        .add_to_care_team(
+            &s.actor,
+            &pid,
+            &parse::<AccountId>(&form.pro)?,
+            false,
+            ip,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(Redirect::to("/patient/care-team?ok=add").into_response())
 }

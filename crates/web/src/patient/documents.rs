@@ -2,14 +2,13 @@
 //! (metadata, the viewer, masking and deletion controls) and its content, as a download or
 //! inline for the viewer.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::form::{self, non_empty};
 use crate::shared::viewer;
 use crate::shared::views;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
 use crate::shell::ids::parse;
-use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Path, Query, State};
 use maud::{html, Markup};
@@ -100,138 +99,117 @@ fn filter_form(lang: Lang, f: &Filters, authors: &[(AccountId, String)]) -> Mark
 /// A patient. Their documents, filtered by type, act date and author.
 pub async fn documents(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     OriginalUri(uri): OriginalUri,
     q: Result<Query<Filters>, axum::extract::rejection::QueryRejection>,
-) -> Answer {
-    let r = async {
-        let f = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
-        let pid = record_of(&web, &s).await?;
-        let now = crate::shell::now();
-        let page = web
-            .app
-            .list_documents(&s.actor, &pid, f.query(), ip.clone(), now)
-            .await?;
-        // The author choices come from every visible document, not only the filtered ones.
-        let all = if f.active() {
-            let q = DocumentQuery {
-                limit: 100,
-                ..DocumentQuery::default()
-            };
-            web.app
-                .list_documents(&s.actor, &pid, q, ip, now)
-                .await?
-                .items
-        } else {
-            page.items.clone()
+) -> Page {
+    let f = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
+    let now = crate::shell::now();
+    let page = web
+        .app
+        .list_documents(&s.actor, &pid, f.query(), ip.clone(), now)
+        .await?;
+    // The author choices come from every visible document, not only the filtered ones.
+    let all = if f.active() {
+        let q = DocumentQuery {
+            limit: 100,
+            ..DocumentQuery::default()
         };
-        let names = views::author_names(&web.app, &s.actor, &all).await;
-        let authors: Vec<(AccountId, String)> = names
-            .iter()
-            .filter(|(_, n)| !n.is_empty())
-            .map(|(id, n)| (id.clone(), n.clone()))
-            .collect();
-        let l = lang;
-        let here = uri
-            .path_and_query()
-            .map_or("/patient/documents", |p| p.as_str());
-        let c = chrome(lang, &s, l.t("patient.documents.title"), here);
-        let caption = format!("{} : {}", l.t("documents.count"), page.total);
-        render(
-            &c,
-            html! {
-                (form::notice(crate::patient::own_documents::notice(lang, f.ok.as_deref())))
-                p { a.button href="/patient/documents/add" { (l.t("pdocs.add.link")) } }
-                (filter_form(lang, &f, &authors))
-                (views::document_table(lang, (&caption, true), &page.items, &names, &doc_href))
-                @if page.total > 0 { (crate::patient::controls::mask_all_form(lang, &s.csrf)) }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+        web.app
+            .list_documents(&s.actor, &pid, q, ip, now)
+            .await?
+            .items
+    } else {
+        page.items.clone()
+    };
+    let names = views::author_names(&web.app, &s.actor, &all).await;
+    let authors: Vec<(AccountId, String)> = names
+        .iter()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(id, n)| (id.clone(), n.clone()))
+        .collect();
+    let l = lang;
+    let here = uri
+        .path_and_query()
+        .map_or("/patient/documents", |p| p.as_str());
+    let c = chrome(lang, &s, l.t("patient.documents.title"), here);
+    let caption = format!("{} : {}", l.t("documents.count"), page.total);
+    render(
+        &c,
+        html! {
+            (form::notice(crate::patient::own_documents::notice(lang, f.ok.as_deref())))
+            p { a.button href="/patient/documents/add" { (l.t("pdocs.add.link")) } }
+            (filter_form(lang, &f, &authors))
+            (views::document_table(lang, (&caption, true), &page.items, &names, &doc_href))
+            @if page.total > 0 { (crate::patient::controls::mask_all_form(lang, &s.csrf)) }
+        },
+    )
 }
 
 /// A patient. One of their documents: metadata, viewer and download.
 pub async fn document(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     Path(id): Path<String>,
     Query(done): Query<Done>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let id = parse::<DocumentId>(&id)?;
-        let (d, content) = web
-            .app
-            .document_for_page(&s.actor, &pid, &id, viewer::shown_in_page, ip, crate::shell::now())
-            .await?;
-        let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
-        let here = format!("/patient/documents/{}", d.id);
-        let c = chrome(lang, &s, &d.title, &here);
-        let href = format!("/patient/documents/{}/content", d.id);
-        let view = format!("/patient/documents/{}/view", d.id);
-        let shown = viewer::show(lang, &d, content.as_deref(), &view)?;
-        let notice = crate::patient::own_documents::notice(lang, done.ok.as_deref());
-        render(
-            &c,
-            html! {
-                (form::notice(notice))
-                (views::document_details(lang, &d, &names, &href))
-                (shown.body)
-                (crate::patient::controls::mask_form(lang, &s.csrf, d.id.as_str(), d.confidential, d.source == DocumentSource::Patient))
-                (crate::patient::own_documents::delete_section(lang, &d))
-                p { a href="/patient/documents" { (lang.t("document.back")) } }
-            },
+) -> Page {
+    let id = parse::<DocumentId>(&id)?;
+    let (d, content) = web
+        .app
+        .document_for_page(
+            &s.actor,
+            &pid,
+            &id,
+            viewer::shown_in_page,
+            ip,
+            crate::shell::now(),
         )
-        .map(|page| shown.apply(page))
-    }
-    .await;
-    Answer(lang, r)
+        .await?;
+    let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
+    let here = format!("/patient/documents/{}", d.id);
+    let c = chrome(lang, &s, &d.title, &here);
+    let href = format!("/patient/documents/{}/content", d.id);
+    let view = format!("/patient/documents/{}/view", d.id);
+    let shown = viewer::show(lang, &d, content.as_deref(), &view)?;
+    let notice = crate::patient::own_documents::notice(lang, done.ok.as_deref());
+    render(
+        &c,
+        html! {
+            (form::notice(notice))
+            (views::document_details(lang, &d, &names, &href))
+            (shown.body)
+            (crate::patient::controls::mask_form(lang, &s.csrf, d.id.as_str(), d.confidential, d.source == DocumentSource::Patient))
+            (crate::patient::own_documents::delete_section(lang, &d))
+            p { a href="/patient/documents" { (lang.t("document.back")) } }
+        },
+    )
+    .map(|page| shown.apply(page))
 }
 
 /// A patient. The content of one of their documents, as a download.
 pub async fn content(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, ip, pid, .. }: Patient,
     Path(id): Path<String>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let c = web
-            .app
-            .document_content_for(
-                &s.actor,
-                &pid,
-                &parse::<DocumentId>(&id)?,
-                ip,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok(views::download(c))
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let c = web
+        .app
+        .document_content_for(
+            &s.actor,
+            &pid,
+            &parse::<DocumentId>(&id)?,
+            ip,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(views::download(c))
 }
 
 /// A patient. The content of one of their documents, inline (for the viewer).
 pub async fn inline(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, ip, pid, .. }: Patient,
     Path(id): Path<String>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        viewer::inline(&web, &s.actor, &pid, &parse::<DocumentId>(&id)?, ip).await
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    crate::shared::viewer::inline(&web, &s.actor, &pid, &parse::<DocumentId>(&id)?, ip).await
 }

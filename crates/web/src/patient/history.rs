@@ -1,11 +1,10 @@
 //! The patient's activity history: the record's audit trail as French lines rendered by the
 //! app, filtered by period, kind of action and professional, older pages through a cursor.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::form::non_empty;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
 use crate::shell::url::encode;
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Query, State};
@@ -97,56 +96,49 @@ fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(AccountId, String)]) -> Ma
 /// A patient. Their record's activity, newest first.
 pub async fn history(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     OriginalUri(uri): OriginalUri,
     q: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
-) -> Answer {
-    let r = async {
-        let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
-        let filter = q.filter()?;
-        let pid = record_of(&web, &s).await?;
-        let now = crate::shell::now();
-        let page = PageRequest {
-            before: q.before,
-            size: 50,
-        };
-        let pros: Vec<(AccountId, String)> = web
-            .app
-            .care_team(&s.actor, &pid, ip.clone(), now)
-            .await?
-            .into_iter()
-            .map(|m| (m.professional_account_id, m.name))
-            .collect();
-        let h = web
-            .app
-            .record_history(&s.actor, &pid, &filter, page, ip, now)
-            .await?;
-        let l = lang;
-        let here = uri
-            .path_and_query()
-            .map_or("/patient/history", |p| p.as_str());
-        let c = chrome(lang, &s, l.t("patient.history.title"), here);
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("patient.history.intro")) }
-                (filter_form(lang, &q, &pros))
-                @if h.entries.is_empty() { p { (l.t("patient.history.empty")) } }
-                ul.list.history {
-                    @for e in &h.entries {
-                        li {
-                            p { @if e.denied { strong { (l.t("history.denied")) " " } } (e.text) }
-                        }
+) -> Page {
+    let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
+    let filter = q.filter()?;
+    let now = crate::shell::now();
+    let page = PageRequest {
+        before: q.before,
+        size: 50,
+    };
+    let pros: Vec<(AccountId, String)> = web
+        .app
+        .care_team(&s.actor, &pid, ip.clone(), now)
+        .await?
+        .into_iter()
+        .map(|m| (m.professional_account_id, m.name))
+        .collect();
+    let h = web
+        .app
+        .record_history(&s.actor, &pid, &filter, page, ip, now)
+        .await?;
+    let l = lang;
+    let here = uri
+        .path_and_query()
+        .map_or("/patient/history", |p| p.as_str());
+    let c = chrome(lang, &s, l.t("patient.history.title"), here);
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("patient.history.intro")) }
+            (filter_form(lang, &q, &pros))
+            @if h.entries.is_empty() { p { (l.t("patient.history.empty")) } }
+            ul.list.history {
+                @for e in &h.entries {
+                    li {
+                        p { @if e.denied { strong { (l.t("history.denied")) " " } } (e.text) }
                     }
                 }
-                @if let Some(next) = h.next {
-                    p { a href=(q.older(next)) { (l.t("history.older")) } }
-                }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+            @if let Some(next) = h.next {
+                p { a href=(q.older(next)) { (l.t("history.older")) } }
+            }
+        },
+    )
 }

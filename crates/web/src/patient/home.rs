@@ -1,49 +1,37 @@
 //! The patient portal's home: the latest documents and the unread notifications.
 
 use crate::patient::documents::doc_href;
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::views;
-use crate::shell::error::Answer;
-use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::error::Page;
 use crate::shell::Web;
 use axum::extract::State;
 use maud::html;
 use mds_app::record::documents::DocumentQuery;
 
 /// A patient. Home: the latest documents.
-pub async fn home(
-    State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let q = DocumentQuery {
-            limit: 5,
-            ..DocumentQuery::default()
-        };
-        let page = web
-            .app
-            .list_documents(&s.actor, &pid, q, ip, crate::shell::now())
-            .await?;
-        let names = views::author_names(&web.app, &s.actor, &page.items).await;
-        let unread = web.app.notifications(&s.actor, true, 5, 0).await?;
-        let l = lang;
-        let title = format!("{} {}", l.t("patient.home.hello"), s.actor.display_name);
-        let c = chrome(lang, &s, &title, "/patient");
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("patient.home.intro")) }
-                (crate::patient::notifications::unread_summary(lang, &unread))
-                h2 { (l.t("patient.home.latest")) }
-                (views::document_table(lang, (l.t("patient.home.latest"), false), &page.items, &names, &doc_href))
-                p { a href="/patient/documents" { (l.t("patient.home.all")) " (" (page.total) ")" } }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+pub async fn home(State(web): State<Web>, Patient { s, lang, ip, pid }: Patient) -> Page {
+    let q = DocumentQuery {
+        limit: 5,
+        ..DocumentQuery::default()
+    };
+    let page = web
+        .app
+        .list_documents(&s.actor, &pid, q, ip, crate::shell::now())
+        .await?;
+    let names = views::author_names(&web.app, &s.actor, &page.items).await;
+    let unread = web.app.notifications(&s.actor, true, 5, 0).await?;
+    let l = lang;
+    let title = format!("{} {}", l.t("patient.home.hello"), s.actor.display_name);
+    let c = chrome(lang, &s, &title, "/patient");
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("patient.home.intro")) }
+            (crate::patient::notifications::unread_summary(lang, &unread))
+            h2 { (l.t("patient.home.latest")) }
+            (views::document_table(lang, (l.t("patient.home.latest"), false), &page.items, &names, &doc_href))
+            p { a href="/patient/documents" { (l.t("patient.home.all")) " (" (page.total) ")" } }
+        },
+    )
 }

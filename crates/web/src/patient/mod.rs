@@ -1,5 +1,5 @@
-//! The patient portal: its navigation and its guard (a signed-in patient, on their own
-//! record). Its pages are the modules below; the routes are mounted in `lib.rs`.
+//! The patient portal: its navigation and its guard (`Patient`: a signed-in patient, on their
+//! own record). Its pages are the modules below; the routes are mounted in `lib.rs`.
 
 pub mod account;
 pub mod care_team;
@@ -14,11 +14,11 @@ pub mod settings;
 
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
-use crate::shell::layout::{self, Chrome, Nav};
-use crate::shell::session::Session;
+use crate::shell::layout::{Chrome, Nav};
+use crate::shell::session::{Guard, Session, SignedIn};
 use crate::shell::Web;
-use axum::response::{Html, IntoResponse, Response};
-use maud::Markup;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use mds_domain::{AccountKind, PatientId};
 
 /// The patient portal's navigation; the settings pages belong to « Mes réglages ».
@@ -44,22 +44,36 @@ pub const NAV: Nav = Nav {
     )],
 };
 
+pub use crate::shell::layout::render;
+
+/// A page's layout on the patient portal.
 pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
-    Chrome {
-        lang,
-        nav: &NAV,
-        title,
-        here,
-        user: Some((&s.actor.display_name, &s.csrf)),
+    s.chrome(lang, &NAV, title, here)
+}
+
+/// Who may enter the patient portal.
+pub enum PatientGuard {}
+
+impl Guard for PatientGuard {
+    const ADMITS: &'static [AccountKind] = &[AccountKind::Patient];
+}
+
+/// A signed-in patient on their portal: the session, the page's language, the caller's
+/// address and their record. Anyone else is sent to sign in, or back to their own portal.
+pub struct Patient {
+    pub s: Session,
+    pub lang: Lang,
+    pub ip: Option<String>,
+    pub pid: PatientId,
+}
+
+impl FromRequestParts<Web> for Patient {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
+        let SignedIn { s, lang, ip, .. } =
+            SignedIn::<PatientGuard>::from_request_parts(parts, web).await?;
+        let pid = web.app.my_record(&s.actor).await?.patient_id;
+        Ok(Self { s, lang, ip, pid })
     }
-}
-
-pub fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
-    Ok(Html(layout::page(c, body).into_string()).into_response())
-}
-
-/// The patient's record id.
-pub async fn record_of(web: &Web, s: &Session) -> Result<PatientId, WebError> {
-    s.require(AccountKind::Patient)?;
-    Ok(web.app.my_record(&s.actor).await?.patient_id)
 }

@@ -2,12 +2,11 @@
 //! "mark as read". The texts come from the use cases (French, no medical content); a consent
 //! request's notification carries the one-time code to read to the professional.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::views;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
-use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
@@ -34,44 +33,39 @@ pub fn unread_summary(lang: Lang, page: &NotificationPage) -> Markup {
 }
 
 /// A patient. Every notification, newest first, unread ones marked.
-pub async fn list(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        let page = web.app.notifications(&s.actor, false, 100, 0).await?;
-        let l = lang;
-        let c = chrome(
-            lang,
-            &s,
-            l.t("notifications.title"),
-            "/patient/notifications",
-        );
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("notifications.intro")) }
-                @if page.items.is_empty() { p { (l.t("notifications.empty")) } }
-                ul.list {
-                    @for n in &page.items {
-                        li.notification {
-                            @if n.read_at_ms.is_none() {
-                                p { strong { (l.t("notifications.unread")) } }
-                            }
-                            p.notification-text { (n.text) }
-                            p.hint { (views::instant(n.created_at_ms)) }
-                            @if n.read_at_ms.is_none() {
-                                form.inline method="post" action=(format!("/patient/notifications/{}/read", n.id)) {
-                                    (crate::shared::form::csrf(&s.csrf))
-                                    button.secondary type="submit" { (l.t("notifications.mark_read")) }
-                                }
+pub async fn list(State(web): State<Web>, Patient { s, lang, .. }: Patient) -> Page {
+    let page = web.app.notifications(&s.actor, false, 100, 0).await?;
+    let l = lang;
+    let c = chrome(
+        lang,
+        &s,
+        l.t("notifications.title"),
+        "/patient/notifications",
+    );
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("notifications.intro")) }
+            @if page.items.is_empty() { p { (l.t("notifications.empty")) } }
+            ul.list {
+                @for n in &page.items {
+                    li.notification {
+                        @if n.read_at_ms.is_none() {
+                            p { strong { (l.t("notifications.unread")) } }
+                        }
+                        p.notification-text { (n.text) }
+                        p.hint { (views::instant(n.created_at_ms)) }
+                        @if n.read_at_ms.is_none() {
+                            form.inline method="post" action=(format!("/patient/notifications/{}/read", n.id)) {
+                                (crate::shared::form::csrf(&s.csrf))
+                                button.secondary type="submit" { (l.t("notifications.mark_read")) }
                             }
                         }
                     }
                 }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -80,18 +74,12 @@ pub struct NoFields {}
 /// A patient. Marks one notification read.
 pub async fn mark_read(
     State(web): State<Web>,
-    lang: Lang,
+    Patient { s, .. }: Patient,
     Path(id): Path<String>,
-    posted: Result<Posted<NoFields>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, .. } = posted?;
-        record_of(&web, &s).await?;
-        web.app
-            .mark_notification_read(&s.actor, &id, crate::shell::now())
-            .await?;
-        Ok(Redirect::to("/patient/notifications").into_response())
-    }
-    .await;
-    Answer(lang, r)
+    _: Posted<NoFields>,
+) -> Page {
+    web.app
+        .mark_notification_read(&s.actor, &id, crate::shell::now())
+        .await?;
+    Ok(Redirect::to("/patient/notifications").into_response())
 }

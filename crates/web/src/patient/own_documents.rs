@@ -2,12 +2,14 @@
 //! title, optional masking, with who will see it explained) and deleting one (the consequence
 //! explained, then a confirmation page). Each goes through its use case; success redirects.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::form;
+use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::ids::parse;
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -86,76 +88,67 @@ fn add_page(
 }
 
 /// A patient. The form to add a document to their record.
-pub async fn add_form(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        add_page(&web, lang, &s, &AddFields::default(), None)
-    }
-    .await;
-    Answer(lang, r)
+pub async fn add_form(State(web): State<Web>, Patient { s, lang, .. }: Patient) -> Page {
+    add_page(&web, lang, &s, &AddFields::default(), None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the add form, after its token.
+const ADD_PARTS: &[Part] = &[
+    Part::file("file"),
+    field("type_code"),
+    field("title"),
+    field("act_date"),
+    field("masked"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_add_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(AddFields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
-    let mut f = AddFields::default();
-    for (name, value) in up.fields {
-        match name.as_str() {
-            "type_code" => f.type_code = value,
-            "title" => f.title = value,
-            "act_date" => f.act_date = value,
-            "masked" => f.masked = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, ADD_PARTS).await?;
+    let f = AddFields {
+        type_code: up.text("type_code"),
+        title: up.text("title"),
+        act_date: up.text("act_date"),
+        masked: up.has("masked"),
+    };
+    Ok((f, up.take("file").unwrap_or_default()))
 }
 
 /// A patient. Adds the document to their record; then its page.
 pub async fn add(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     mp: Result<Multipart, MultipartRejection>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let (f, content) = read_add_form(&s, mp).await?;
-        let d = NewDocument {
-            type_code: f.type_code.clone(),
-            title: f.title.clone(),
-            act_date: f.act_date.clone(),
-            confidential: f.masked,
-            content,
-            ..NewDocument::default()
-        };
-        match web
-            .app
-            .add_document(&s.actor, &pid, d, ip, crate::shell::now())
-            .await
-        {
-            Ok(d) => {
-                Ok(Redirect::to(&format!("/patient/documents/{}?ok=added", d.id)).into_response())
-            }
-            Err(
-                e @ (AppError::Invalid { .. }
-                | AppError::TooLarge { .. }
-                | AppError::Conflict { .. }
-                | AppError::Denied { .. }),
-            ) => {
-                let mut r = add_page(&web, lang, &s, &f, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let (f, content) = read_add_form(&s, mp).await?;
+    let d = NewDocument {
+        type_code: f.type_code.clone(),
+        title: f.title.clone(),
+        act_date: f.act_date.clone(),
+        confidential: f.masked,
+        content,
+        ..NewDocument::default()
+    };
+    match web
+        .app
+        .add_document(&s.actor, &pid, d, ip, crate::shell::now())
+        .await
+    {
+        Ok(d) => Ok(Redirect::to(&format!("/patient/documents/{}?ok=added", d.id)).into_response()),
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Conflict { .. }
+            | AppError::Denied { .. }),
+        ) => {
+            let mut r = add_page(&web, lang, &s, &f, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// The consequence of deleting `d`, in words for its owner.
@@ -182,38 +175,37 @@ pub fn delete_section(lang: Lang, d: &DocumentView) -> Markup {
 /// A patient. Confirmation page before deleting one of their documents.
 pub async fn delete_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     Path(id): Path<String>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let d = web
-            .app
-            .document_metadata(&s.actor, &pid, &crate::shell::ids::parse::<DocumentId>(&id)?, ip, crate::shell::now())
-            .await?;
-        let l = lang;
-        let here = format!("/patient/documents/{}/delete", d.id);
-        let title = format!("{} « {} »", l.t("pdocs.delete.confirm.title"), d.title);
-        let c = chrome(lang, &s, &title, &here);
-        render(
-            &c,
-            html! {
-                p.lead #delete-hint { (consequence(lang, &d)) }
-                p { (l.t("pdocs.delete.trace")) }
-                form.stack method="post" action=(here) {
-                    (form::csrf(&s.csrf))
-                    div.actions {
-                        button.danger type="submit" aria-describedby="delete-hint" { (l.t("pdocs.delete.confirm")) }
-                        a href=(format!("/patient/documents/{}", d.id)) { (l.t("pdocs.delete.cancel")) }
-                    }
-                }
-            },
+) -> Page {
+    let d = web
+        .app
+        .document_metadata(
+            &s.actor,
+            &pid,
+            &parse::<DocumentId>(&id)?,
+            ip,
+            crate::shell::now(),
         )
-    }
-    .await;
-    Answer(lang, r)
+        .await?;
+    let l = lang;
+    let here = format!("/patient/documents/{}/delete", d.id);
+    let title = format!("{} « {} »", l.t("pdocs.delete.confirm.title"), d.title);
+    let c = chrome(lang, &s, &title, &here);
+    render(
+        &c,
+        html! {
+            p.lead #delete-hint { (consequence(lang, &d)) }
+            p { (l.t("pdocs.delete.trace")) }
+            form.stack method="post" action=(here) {
+                (form::csrf(&s.csrf))
+                div.actions {
+                    button.danger type="submit" aria-describedby="delete-hint" { (l.t("pdocs.delete.confirm")) }
+                    a href=(format!("/patient/documents/{}", d.id)) { (l.t("pdocs.delete.cancel")) }
+                }
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -222,27 +214,20 @@ pub struct NoFields {}
 /// A patient. Deletes one of their documents (content erased; the history keeps the trace).
 pub async fn delete(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Patient { s, ip, pid, .. }: Patient,
     Path(id): Path<String>,
-    posted: Result<Posted<NoFields>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, .. } = posted?;
-        let pid = record_of(&web, &s).await?;
-        web.app
-            .delete_document(
-                &s.actor,
-                &pid,
-                &crate::shell::ids::parse::<DocumentId>(&id)?,
-                ip,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok(Redirect::to("/patient/documents?ok=deleted").into_response())
-    }
-    .await;
-    Answer(lang, r)
+    _: Posted<NoFields>,
+) -> Page {
+    web.app
+        .delete_document(
+            &s.actor,
+            &pid,
+            &parse::<DocumentId>(&id)?,
+            ip,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(Redirect::to("/patient/documents?ok=deleted").into_response())
 }
 
 /// The confirmation of an action of this module on the documents pages, if any.

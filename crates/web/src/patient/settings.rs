@@ -4,15 +4,15 @@
 //! professionals (unblock, or block someone found in the directory). Every button has its
 //! consequence written next to it; every action answers with a redirect and a notice.
 
-use crate::patient::{chrome, record_of, render};
+use crate::patient::{chrome, render, Patient};
 use crate::shared::form;
 use crate::shared::form::non_empty;
 use crate::shared::views;
 use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::ids::parse;
 use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -22,30 +22,25 @@ use mds_domain::{AccountId, AccountState};
 use serde::Deserialize;
 
 /// A patient. The settings hub: one card per setting page.
-pub async fn hub(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        record_of(&web, &s).await?;
-        let l = lang;
-        let c = chrome(lang, &s, l.t("settings.hub.title"), "/patient/settings");
-        let card = |href: &str, title: &str, hint: &str| {
-            html! { li { a.card href=(href) { strong { (title) } span { (hint) } } } }
-        };
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("settings.hub.intro")) }
-                ul.cards {
-                    (card("/patient/emergency", l.t("settings.emergency.title"), l.t("settings.hub.emergency")))
-                    (card("/patient/blocked", l.t("settings.blocked.title"), l.t("settings.hub.blocked")))
-                    (card("/patient/preferences", l.t("settings.prefs.title"), l.t("settings.hub.prefs")))
-                    (card("/patient/export", l.t("settings.export.title"), l.t("settings.hub.export")))
-                    (card("/patient/close", l.t("settings.close.title"), l.t("settings.hub.close")))
-                }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+pub async fn hub(Patient { s, lang, .. }: Patient) -> Page {
+    let l = lang;
+    let c = chrome(lang, &s, l.t("settings.hub.title"), "/patient/settings");
+    let card = |href: &str, title: &str, hint: &str| {
+        html! { li { a.card href=(href) { strong { (title) } span { (hint) } } } }
+    };
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("settings.hub.intro")) }
+            ul.cards {
+                (card("/patient/emergency", l.t("settings.emergency.title"), l.t("settings.hub.emergency")))
+                (card("/patient/blocked", l.t("settings.blocked.title"), l.t("settings.hub.blocked")))
+                (card("/patient/preferences", l.t("settings.prefs.title"), l.t("settings.hub.prefs")))
+                (card("/patient/export", l.t("settings.export.title"), l.t("settings.hub.export")))
+                (card("/patient/close", l.t("settings.close.title"), l.t("settings.hub.close")))
+            }
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -116,37 +111,35 @@ fn emergency_section(lang: Lang, csrf: &str, samu: bool, opposed: bool, hours: i
 /// A patient. Their emergency settings, explained, each with its form.
 pub async fn emergency(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     Query(done): Query<Done>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let now = crate::shell::now();
-        let current = web.app.emergency_settings(&s.actor, &pid, ip, now).await?;
-        let l = lang;
-        let notice = match done.ok.as_deref() {
-            Some("break_glass") => Some(l.t("settings.emergency.done.break_glass")),
-            Some("samu") => Some(l.t("settings.emergency.done.samu")),
-            _ => None,
-        };
-        let settings = web.app.settings();
-        let c = chrome(lang, &s, l.t("settings.emergency.title"), "/patient/emergency");
-        render(
-            &c,
-            html! {
-                (form::notice(notice))
-                p.lead { (l.t("settings.emergency.intro")) }
-                (emergency_section(lang, &s.csrf, false, current.oppose_break_glass, settings.break_glass_hours))
-                (emergency_section(lang, &s.csrf, true, current.oppose_samu, settings.samu_hours))
-                p { (l.t("settings.emergency.blocked")) " " a href="/patient/blocked" { (l.t("settings.blocked.title")) } }
-                p { a href="/patient/settings" { (l.t("settings.back")) } }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let now = crate::shell::now();
+    let current = web.app.emergency_settings(&s.actor, &pid, ip, now).await?;
+    let l = lang;
+    let notice = match done.ok.as_deref() {
+        Some("break_glass") => Some(l.t("settings.emergency.done.break_glass")),
+        Some("samu") => Some(l.t("settings.emergency.done.samu")),
+        _ => None,
+    };
+    let settings = web.app.settings();
+    let c = chrome(
+        lang,
+        &s,
+        l.t("settings.emergency.title"),
+        "/patient/emergency",
+    );
+    render(
+        &c,
+        html! {
+            (form::notice(notice))
+            p.lead { (l.t("settings.emergency.intro")) }
+            (emergency_section(lang, &s.csrf, false, current.oppose_break_glass, settings.break_glass_hours))
+            (emergency_section(lang, &s.csrf, true, current.oppose_samu, settings.samu_hours))
+            p { (l.t("settings.emergency.blocked")) " " a href="/patient/blocked" { (l.t("settings.blocked.title")) } }
+            p { a href="/patient/settings" { (l.t("settings.back")) } }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -158,147 +151,137 @@ pub struct EmergencyForm {
 /// A patient. Refuses or accepts again one emergency access; the other stays as it is.
 pub async fn set_emergency(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    posted: Result<Posted<EmergencyForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        let pid = record_of(&web, &s).await?;
-        let oppose = match form.oppose.as_str() {
-            "1" => true,
-            "0" => false,
-            _ => return Err(WebError::BadRequest),
-        };
-        let now = crate::shell::now();
-        let current = web
-            .app
-            .emergency_settings(&s.actor, &pid, ip.clone(), now)
-            .await?;
-        let (choices, key) = match form.which.as_str() {
-            "break_glass" => (
-                EmergencyChoices {
-                    oppose_break_glass: oppose,
-                    ..current
-                },
-                "break_glass",
-            ),
-            "samu" => (
-                EmergencyChoices {
-                    oppose_samu: oppose,
-                    ..current
-                },
-                "samu",
-            ),
-            _ => return Err(WebError::BadRequest),
-        };
-        web.app
-            .set_emergency_settings(&s.actor, &pid, choices, ip, now)
-            .await?;
-        Ok(Redirect::to(&format!("/patient/emergency?ok={key}")).into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Patient { s, ip, pid, .. }: Patient,
+    Posted(form): Posted<EmergencyForm>,
+) -> Page {
+    let oppose = match form.oppose.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(WebError::BadRequest),
+    };
+    let now = crate::shell::now();
+    let current = web
+        .app
+        .emergency_settings(&s.actor, &pid, ip.clone(), now)
+        .await?;
+    let (choices, key) = match form.which.as_str() {
+        "break_glass" => (
+            EmergencyChoices {
+                oppose_break_glass: oppose,
+                ..current
+            },
+            "break_glass",
+        ),
+        "samu" => (
+            EmergencyChoices {
+                oppose_samu: oppose,
+                ..current
+            },
+            "samu",
+        ),
+        _ => return Err(WebError::BadRequest),
+    };
+    web.app
+        .set_emergency_settings(&s.actor, &pid, choices, ip, now)
+        .await?;
+    Ok(Redirect::to(&format!("/patient/emergency?ok={key}")).into_response())
 }
 
 /// A patient. The professionals they blocked (unblock each), and a directory search to block
 /// another one.
 pub async fn blocked(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Patient { s, lang, ip, pid }: Patient,
     Query(done): Query<Done>,
-) -> Answer {
-    let r = async {
-        let pid = record_of(&web, &s).await?;
-        let list = web
+) -> Page {
+    let list = web
+        .app
+        .blocked_professionals(&s.actor, &pid, ip, crate::shell::now())
+        .await?;
+    let q = non_empty(&done.q);
+    let found = match &q {
+        Some(q) => web
             .app
-            .blocked_professionals(&s.actor, &pid, ip, crate::shell::now())
-            .await?;
-        let q = non_empty(&done.q);
-        let found = match &q {
-            Some(q) => web
-                .app
-                .search_professionals(&s.actor, q, 20, 0)
-                .await?
-                .into_iter()
-                .filter(|p| p.state == AccountState::Active)
-                .filter(|p| !list.iter().any(|b| b.professional_account_id == p.account_id))
-                .collect(),
-            None => Vec::new(),
-        };
-        let l = lang;
-        let notice = match done.ok.as_deref() {
-            Some("block") => Some(l.t("team.done.block")),
-            Some("unblock") => Some(l.t("settings.blocked.done.unblock")),
-            _ => None,
-        };
-        let c = chrome(lang, &s, l.t("settings.blocked.title"), "/patient/blocked");
-        render(
-            &c,
-            html! {
-                (form::notice(notice))
-                p.lead { (l.t("settings.blocked.intro")) }
-                @if list.is_empty() {
-                    p #blocked-none { (l.t("settings.blocked.none")) }
-                } @else {
-                    ul.list #blocked-list {
-                        @for b in &list {
+            .search_professionals(&s.actor, q, 20, 0)
+            .await?
+            .into_iter()
+            .filter(|p| p.state == AccountState::Active)
+            .filter(|p| {
+                !list
+                    .iter()
+                    .any(|b| b.professional_account_id == p.account_id)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let l = lang;
+    let notice = match done.ok.as_deref() {
+        Some("block") => Some(l.t("team.done.block")),
+        Some("unblock") => Some(l.t("settings.blocked.done.unblock")),
+        _ => None,
+    };
+    let c = chrome(lang, &s, l.t("settings.blocked.title"), "/patient/blocked");
+    render(
+        &c,
+        html! {
+            (form::notice(notice))
+            p.lead { (l.t("settings.blocked.intro")) }
+            @if list.is_empty() {
+                p #blocked-none { (l.t("settings.blocked.none")) }
+            } @else {
+                ul.list #blocked-list {
+                    @for b in &list {
+                        li {
+                            strong { (b.name) } " — " (profession(&b.profession))
+                            br;
+                            span.muted { (l.t("settings.blocked.since")) " " (views::instant(b.blocked_at_ms)) }
+                            form method="post" action="/patient/blocked" {
+                                (form::csrf(&s.csrf))
+                                input type="hidden" name="pro" value=(b.professional_account_id);
+                                p.hint { (l.t("settings.blocked.unblock.hint")) }
+                                button.secondary type="submit" name="do" value="unblock"
+                                    aria-label=(format!("{} : {}", l.t("settings.blocked.unblock"), b.name)) {
+                                    (l.t("settings.blocked.unblock"))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="block-title" {
+                h2 #block-title { (l.t("settings.blocked.search.title")) }
+                form.filters method="get" action="/patient/blocked" role="search" aria-label=(l.t("settings.blocked.search.title")) {
+                    div.field {
+                        label for="b-q" { (l.t("team.add.name")) }
+                        input #b-q type="search" name="q" value=[q.as_deref()];
+                    }
+                    div.actions { button type="submit" { (l.t("team.add.search")) } }
+                }
+                @if q.is_some() && found.is_empty() { p { (l.t("settings.blocked.search.none")) } }
+                @if !found.is_empty() {
+                    p.hint { (l.t("team.block.hint")) }
+                    ul.list {
+                        @for p in &found {
+                            @let name = format!("{} {}", p.first_name, p.last_name);
                             li {
-                                strong { (b.name) } " — " (profession(&b.profession))
-                                br;
-                                span.muted { (l.t("settings.blocked.since")) " " (views::instant(b.blocked_at_ms)) }
-                                form method="post" action="/patient/blocked" {
+                                strong { (name) } " — " (profession(&p.profession))
+                                form.inline method="post" action="/patient/blocked" {
                                     (form::csrf(&s.csrf))
-                                    input type="hidden" name="pro" value=(b.professional_account_id);
-                                    p.hint { (l.t("settings.blocked.unblock.hint")) }
-                                    button.secondary type="submit" name="do" value="unblock"
-                                        aria-label=(format!("{} : {}", l.t("settings.blocked.unblock"), b.name)) {
-                                        (l.t("settings.blocked.unblock"))
+                                    input type="hidden" name="pro" value=(p.account_id);
+                                    " "
+                                    button.secondary type="submit" name="do" value="block"
+                                        aria-label=(format!("{} : {}", l.t("settings.blocked.block"), name)) {
+                                        (l.t("settings.blocked.block"))
                                     }
                                 }
                             }
                         }
                     }
                 }
-                section aria-labelledby="block-title" {
-                    h2 #block-title { (l.t("settings.blocked.search.title")) }
-                    form.filters method="get" action="/patient/blocked" role="search" aria-label=(l.t("settings.blocked.search.title")) {
-                        div.field {
-                            label for="b-q" { (l.t("team.add.name")) }
-                            input #b-q type="search" name="q" value=[q.as_deref()];
-                        }
-                        div.actions { button type="submit" { (l.t("team.add.search")) } }
-                    }
-                    @if q.is_some() && found.is_empty() { p { (l.t("settings.blocked.search.none")) } }
-                    @if !found.is_empty() {
-                        p.hint { (l.t("team.block.hint")) }
-                        ul.list {
-                            @for p in &found {
-                                @let name = format!("{} {}", p.first_name, p.last_name);
-                                li {
-                                    strong { (name) } " — " (profession(&p.profession))
-                                    form.inline method="post" action="/patient/blocked" {
-                                        (form::csrf(&s.csrf))
-                                        input type="hidden" name="pro" value=(p.account_id);
-                                        " "
-                                        button.secondary type="submit" name="do" value="block"
-                                            aria-label=(format!("{} : {}", l.t("settings.blocked.block"), name)) {
-                                            (l.t("settings.blocked.block"))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                p { a href="/patient/settings" { (l.t("settings.back")) } }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+            p { a href="/patient/settings" { (l.t("settings.back")) } }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -311,39 +294,20 @@ pub struct BlockForm {
 /// A patient. Blocks or unblocks one professional.
 pub async fn set_blocked(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    posted: Result<Posted<BlockForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        let pid = record_of(&web, &s).await?;
-        let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
-        match form.what.as_str() {
-            "block" => {
-                app.block_professional(
-                    a,
-                    &pid,
-                    &crate::shell::ids::parse::<AccountId>(&form.pro)?,
-                    ip,
-                    now,
-                )
+    Patient { s, ip, pid, .. }: Patient,
+    Posted(form): Posted<BlockForm>,
+) -> Page {
+    let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
+    match form.what.as_str() {
+        "block" => {
+            app.block_professional(a, &pid, &parse::<AccountId>(&form.pro)?, ip, now)
                 .await?
-            }
-            "unblock" => {
-                app.unblock_professional(
-                    a,
-                    &pid,
-                    &crate::shell::ids::parse::<AccountId>(&form.pro)?,
-                    ip,
-                    now,
-                )
-                .await?
-            }
-            _ => return Err(WebError::BadRequest),
         }
-        Ok(Redirect::to(&format!("/patient/blocked?ok={}", form.what)).into_response())
+        "unblock" => {
+            app.unblock_professional(a, &pid, &parse::<AccountId>(&form.pro)?, ip, now)
+                .await?
+        }
+        _ => return Err(WebError::BadRequest),
     }
-    .await;
-    Answer(lang, r)
+    Ok(Redirect::to(&format!("/patient/blocked?ok={}", form.what)).into_response())
 }

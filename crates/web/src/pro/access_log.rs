@@ -3,11 +3,10 @@
 //! app; filtered by period and kind of action, older pages through a cursor. Reading it is
 //! itself audited by the use case.
 
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form::non_empty;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
 use crate::shell::url::encode;
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Query, State};
@@ -82,48 +81,41 @@ fn filter_form(lang: Lang, q: &LogQuery) -> Markup {
 /// Professionals and assistants. Their own accesses, newest first.
 pub async fn log(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip, .. }: Pro,
     OriginalUri(uri): OriginalUri,
     q: Result<Query<LogQuery>, axum::extract::rejection::QueryRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
-        let filter = q.filter()?;
-        let page = PageRequest {
-            before: q.before,
-            size: 50,
-        };
-        let h = web
-            .app
-            .my_access_log(&s.actor, &filter, page, ip, crate::shell::now())
-            .await?;
-        let l = lang;
-        let here = uri
-            .path_and_query()
-            .map_or("/pro/access-log", |p| p.as_str());
-        let c = chrome(lang, &s, l.t("prox.log.title"), here);
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("prox.log.intro")) }
-                (filter_form(lang, &q))
-                @if h.entries.is_empty() { p { (l.t("prox.log.empty")) } }
-                ul.list.history {
-                    @for e in &h.entries {
-                        li {
-                            p { @if e.denied { strong { (l.t("history.denied")) " " } } (e.text) }
-                        }
+) -> Page {
+    let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
+    let filter = q.filter()?;
+    let page = PageRequest {
+        before: q.before,
+        size: 50,
+    };
+    let h = web
+        .app
+        .my_access_log(&s.actor, &filter, page, ip, crate::shell::now())
+        .await?;
+    let l = lang;
+    let here = uri
+        .path_and_query()
+        .map_or("/pro/access-log", |p| p.as_str());
+    let c = chrome(lang, &s, l.t("prox.log.title"), here);
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("prox.log.intro")) }
+            (filter_form(lang, &q))
+            @if h.entries.is_empty() { p { (l.t("prox.log.empty")) } }
+            ul.list.history {
+                @for e in &h.entries {
+                    li {
+                        p { @if e.denied { strong { (l.t("history.denied")) " " } } (e.text) }
                     }
                 }
-                @if let Some(next) = h.next {
-                    p { a href=(q.older(next)) { (l.t("history.older")) } }
-                }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+            @if let Some(next) = h.next {
+                p { a href=(q.older(next)) { (l.t("history.older")) } }
+            }
+        },
+    )
 }

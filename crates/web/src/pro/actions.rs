@@ -6,12 +6,15 @@
 //! the form it concerns.
 
 use crate::pro::record::{overview, record_page};
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
+use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::ids::parse;
+use crate::shell::ids::Ids;
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
@@ -102,81 +105,74 @@ fn add_page(
 }
 
 /// Professionals and assistants. The form to add a document.
-pub async fn add_form(lang: Lang, s: Session, Path(pid): Path<String>) -> Answer {
-    let r = require_pro(&s).and_then(|()| add_page(lang, &s, &pid, &AddFields::default(), None));
-    Answer(lang, r)
+pub async fn add_form(Pro { s, lang, .. }: Pro, Path(pid): Path<String>) -> Page {
+    add_page(lang, &s, &pid, &AddFields::default(), None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the add form, after its token.
+const ADD_PARTS: &[Part] = &[
+    Part::file("file"),
+    field("type_code"),
+    field("title"),
+    field("act_date"),
+    field("confidential"),
+    field("hidden_from_patient"),
+    field("confirms_patient_informed"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_add_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(AddFields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
-    let mut f = AddFields::default();
-    for (name, value) in up.fields {
-        match name.as_str() {
-            "type_code" => f.type_code = value,
-            "title" => f.title = value,
-            "act_date" => f.act_date = value,
-            "confidential" => f.confidential = true,
-            "hidden_from_patient" => f.hidden_from_patient = true,
-            "confirms_patient_informed" => f.informed = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, ADD_PARTS).await?;
+    let f = AddFields {
+        type_code: up.text("type_code"),
+        title: up.text("title"),
+        act_date: up.text("act_date"),
+        confidential: up.has("confidential"),
+        hidden_from_patient: up.has("hidden_from_patient"),
+        informed: up.has("confirms_patient_informed"),
+    };
+    Ok((f, up.take("file").unwrap_or_default()))
 }
 
 /// Professionals and assistants. Adds the document; back to the record.
 pub async fn add(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path(pid): Path<String>,
+    Pro { s, lang, ip, .. }: Pro,
+    Ids(pid): Ids<PatientId>,
     mp: Result<Multipart, MultipartRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (f, content) = read_add_form(&s, mp).await?;
-        let d = NewDocument {
-            type_code: f.type_code.clone(),
-            title: f.title.clone(),
-            act_date: f.act_date.clone(),
-            structure_id: None,
-            confidential: f.confidential,
-            hidden_from_patient: f.hidden_from_patient,
-            confirms_patient_informed: f.informed,
-            content,
-        };
-        match web
-            .app
-            .add_document(
-                &s.actor,
-                &crate::shell::ids::parse::<PatientId>(&pid)?,
-                d,
-                ip,
-                crate::shell::now(),
-            )
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
-            Err(
-                e @ (AppError::Invalid { .. }
-                | AppError::TooLarge { .. }
-                | AppError::Conflict { .. }
-                | AppError::Denied { .. }),
-            ) => {
-                let mut r = add_page(lang, &s, &pid, &f, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let (f, content) = read_add_form(&s, mp).await?;
+    let d = NewDocument {
+        type_code: f.type_code.clone(),
+        title: f.title.clone(),
+        act_date: f.act_date.clone(),
+        structure_id: None,
+        confidential: f.confidential,
+        hidden_from_patient: f.hidden_from_patient,
+        confirms_patient_informed: f.informed,
+        content,
+    };
+    match web
+        .app
+        .add_document(&s.actor, &pid, d, ip, crate::shell::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Conflict { .. }
+            | AppError::Denied { .. }),
+        ) => {
+            let mut r = add_page(lang, &s, pid.as_str(), &f, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// The record page again, with `error` shown in the form `form`.
@@ -184,7 +180,7 @@ async fn again(
     web: &Web,
     lang: Lang,
     s: &Session,
-    pid: &str,
+    pid: &PatientId,
     ip: Option<String>,
     form: &str,
     e: AppError,
@@ -197,7 +193,15 @@ async fn again(
     }
     let (o, names) = overview(web, s, pid, ip).await?;
     let message = e.public_message();
-    let mut r = record_page(lang, s, pid, &o, None, Some((form, &message)), &names)?;
+    let mut r = record_page(
+        lang,
+        s,
+        pid.as_str(),
+        &o,
+        None,
+        Some((form, &message)),
+        &names,
+    )?;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }
@@ -213,38 +217,29 @@ pub struct ConsentForm {
 /// Professionals. Asks the patient's consent; then the one-time code page.
 pub async fn request_consent(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    Path(pid): Path<String>,
-    posted: Result<Posted<ConsentForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        let attests = form.attests_in_person.is_some();
-        match web
-            .app
-            .request_consent(
-                &s.actor,
-                &crate::shell::ids::parse::<PatientId>(&pid)?,
-                &form.purpose,
-                attests,
-                ip.clone(),
-                crate::shell::now(),
-            )
-            .await
-        {
-            Ok(c) if c.state == ConsentState::Granted => {
-                Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
-            }
-            Ok(c) => {
-                Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response())
-            }
-            Err(e) => again(&web, lang, &s, &pid, ip, "consent", e).await,
+    Pro { s, lang, ip, .. }: Pro,
+    Ids(pid): Ids<PatientId>,
+    Posted(form): Posted<ConsentForm>,
+) -> Page {
+    let attests = form.attests_in_person.is_some();
+    match web
+        .app
+        .request_consent(
+            &s.actor,
+            &pid,
+            &form.purpose,
+            attests,
+            ip.clone(),
+            crate::shell::now(),
+        )
+        .await
+    {
+        Ok(c) if c.state == ConsentState::Granted => {
+            Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response())
         }
+        Ok(c) => Ok(Redirect::to(&format!("/pro/records/{pid}/consents/{}", c.id)).into_response()),
+        Err(e) => again(&web, lang, &s, &pid, ip, "consent", e).await,
     }
-    .await;
-    Answer(lang, r)
 }
 
 fn code_page(
@@ -280,9 +275,8 @@ fn code_page(
 }
 
 /// The professional who asked. The page to enter the code the patient reads to them.
-pub async fn code_form(lang: Lang, s: Session, Path((pid, cid)): Path<(String, String)>) -> Answer {
-    let r = require_pro(&s).and_then(|()| code_page(lang, &s, &pid, &cid, None));
-    Answer(lang, r)
+pub async fn code_form(Pro { s, lang, .. }: Pro, Path((pid, cid)): Path<(String, String)>) -> Page {
+    code_page(lang, &s, &pid, &cid, None)
 }
 
 #[derive(Deserialize)]
@@ -294,37 +288,30 @@ pub struct CodeForm {
 /// The professional who asked. Enters the code; the record opens when it is right.
 pub async fn enter_code(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip, .. }: Pro,
     Path((pid, cid)): Path<(String, String)>,
-    posted: Result<Posted<CodeForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        match web
-            .app
-            .enter_consent_code(
-                &s.actor,
-                &crate::shell::ids::parse::<PatientId>(&pid)?,
-                &cid,
-                &form.code,
-                ip,
-                crate::shell::now(),
-            )
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
-            Err(e @ AppError::Invalid { .. }) => {
-                let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+    Posted(form): Posted<CodeForm>,
+) -> Page {
+    match web
+        .app
+        .enter_consent_code(
+            &s.actor,
+            &parse::<PatientId>(&pid)?,
+            &cid,
+            &form.code,
+            ip,
+            crate::shell::now(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
+        Err(e @ AppError::Invalid { .. }) => {
+            let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 #[derive(Deserialize)]
@@ -337,60 +324,44 @@ pub struct ReasonForm {
 
 async fn emergency(
     web: Web,
-    lang: Lang,
-    ip: Option<String>,
-    pid: String,
+    Pro { s, lang, ip, .. }: Pro,
+    pid: PatientId,
     samu: bool,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        let (text, key) = if samu {
-            (form.call_reference, "samu")
-        } else {
-            (form.reason, "break_glass")
-        };
-        match web
-            .app
-            .open_emergency_access(
-                &s.actor,
-                &crate::shell::ids::parse::<PatientId>(&pid)?,
-                samu,
-                &text,
-                ip.clone(),
-                crate::shell::now(),
-            )
-            .await
-        {
-            Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
-            Err(e) => again(&web, lang, &s, &pid, ip, key, e).await,
-        }
+    form: ReasonForm,
+) -> Page {
+    let (text, key) = if samu {
+        (form.call_reference, "samu")
+    } else {
+        (form.reason, "break_glass")
+    };
+    match web
+        .app
+        .open_emergency_access(&s.actor, &pid, samu, &text, ip.clone(), crate::shell::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
+        Err(e) => again(&web, lang, &s, &pid, ip, key, e).await,
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// Health professionals. Opens break-glass access with its written reason.
 pub async fn break_glass(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    Path(pid): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    emergency(web, lang, ip, pid, false, posted).await
+    pro: Pro,
+    Ids(pid): Ids<PatientId>,
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    emergency(web, pro, pid, false, form).await
 }
 
 /// SAMU regulators. Opens a regulation access with the call reference.
 pub async fn samu(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    Path(pid): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    emergency(web, lang, ip, pid, true, posted).await
+    pro: Pro,
+    Ids(pid): Ids<PatientId>,
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    emergency(web, pro, pid, true, form).await
 }
 
 #[derive(Deserialize)]
@@ -403,60 +374,43 @@ pub struct OppositionForm {
 /// being fed by them; back to the record.
 pub async fn set_opposition(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    Path(pid): Path<String>,
-    posted: Result<Posted<OppositionForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        require_pro(&s)?;
-        let now = crate::shell::now();
-        let (done, key) = match form.opposed.as_str() {
-            "1" => (
-                web.app
-                    .record_feeding_opposition(
-                        &s.actor,
-                        &crate::shell::ids::parse::<PatientId>(&pid)?,
-                        ip.clone(),
-                        now,
-                    )
-                    .await,
-                "opposed",
-            ),
-            "0" => (
-                web.app
-                    .lift_feeding_opposition(
-                        &s.actor,
-                        &crate::shell::ids::parse::<PatientId>(&pid)?,
-                        ip.clone(),
-                        now,
-                    )
-                    .await,
-                "opposition_lifted",
-            ),
-            _ => return Err(WebError::BadRequest),
-        };
-        match done {
-            Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
-            Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
-                let (o, names) = overview(&web, &s, &pid, ip).await?;
-                let message = e.public_message();
-                let mut r = record_page(
-                    lang,
-                    &s,
-                    &pid,
-                    &o,
-                    None,
-                    Some(("opposition", &message)),
-                    &names,
-                )?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+    Pro { s, lang, ip, .. }: Pro,
+    Ids(pid): Ids<PatientId>,
+    Posted(form): Posted<OppositionForm>,
+) -> Page {
+    let now = crate::shell::now();
+    let (done, key) = match form.opposed.as_str() {
+        "1" => (
+            web.app
+                .record_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                .await,
+            "opposed",
+        ),
+        "0" => (
+            web.app
+                .lift_feeding_opposition(&s.actor, &pid, ip.clone(), now)
+                .await,
+            "opposition_lifted",
+        ),
+        _ => return Err(WebError::BadRequest),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
+        Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
+            let (o, names) = overview(&web, &s, &pid, ip).await?;
+            let message = e.public_message();
+            let mut r = record_page(
+                lang,
+                &s,
+                pid.as_str(),
+                &o,
+                None,
+                Some(("opposition", &message)),
+                &names,
+            )?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }

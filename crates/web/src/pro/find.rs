@@ -2,12 +2,12 @@
 //! `/pro/patient?cafat=…&birth_date=…` that professional software opens (after sign-in when
 //! needed: the login keeps this address); one match opens the record.
 
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form::{self, non_empty};
 use crate::shared::views::{self, patient_name};
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -63,44 +63,35 @@ fn find_page(
 }
 
 /// Professionals and assistants. The search form.
-pub async fn find(lang: Lang, s: Session) -> Answer {
-    let r = require_pro(&s).and_then(|()| find_page(lang, &s, &FindQuery::default(), None, &[]));
-    Answer(lang, r)
+pub async fn find(Pro { s, lang, .. }: Pro) -> Page {
+    find_page(lang, &s, &FindQuery::default(), None, &[])
 }
 
 /// Professionals and assistants. The contextual entry: finds the patient by CAFAT number and
 /// birth date and opens the record (after sign-in when needed: the login keeps this address).
 pub async fn contextual(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip, .. }: Pro,
     Query(q): Query<FindQuery>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date))
-        else {
-            return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[]);
-        };
-        let query = PatientQuery::Cafat { cafat, birth_date };
-        let found = match web
-            .app
-            .search_patients(&s.actor, query, ip, crate::shell::now())
-            .await
-        {
-            Ok(found) => found,
-            Err(mds_app::AppError::Invalid { message, .. }) => {
-                return find_page(lang, &s, &q, Some(&message), &[]);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        match found.as_slice() {
-            [] => find_page(lang, &s, &q, Some(lang.t("pro.find.none")), &[]),
-            [one] => Ok(Redirect::to(&format!("/pro/records/{}", one.id)).into_response()),
-            several => find_page(lang, &s, &q, None, several),
+) -> Page {
+    let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date)) else {
+        return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[]);
+    };
+    let query = PatientQuery::Cafat { cafat, birth_date };
+    let found = match web
+        .app
+        .search_patients(&s.actor, query, ip, crate::shell::now())
+        .await
+    {
+        Ok(found) => found,
+        Err(mds_app::AppError::Invalid { message, .. }) => {
+            return find_page(lang, &s, &q, Some(&message), &[]);
         }
+        Err(e) => return Err(e.into()),
+    };
+    match found.as_slice() {
+        [] => find_page(lang, &s, &q, Some(lang.t("pro.find.none")), &[]),
+        [one] => Ok(Redirect::to(&format!("/pro/records/{}", one.id)).into_response()),
+        several => find_page(lang, &s, &q, None, several),
     }
-    .await;
-    Answer(lang, r)
 }

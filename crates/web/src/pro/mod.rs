@@ -1,4 +1,5 @@
-//! The professional portal (professionals and their assistants): its navigation and its guard.
+//! The professional portal (professionals and their assistants): its navigation and its guard
+//! (`Pro`).
 //! Its pages are the modules below; the routes are mounted in `lib.rs`.
 
 pub mod access_log;
@@ -9,12 +10,9 @@ pub mod own_documents;
 pub mod patients;
 pub mod record;
 
-use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
-use crate::shell::layout::{self, Chrome, Nav};
-use crate::shell::session::Session;
-use axum::response::{Html, IntoResponse, Response};
-use maud::Markup;
+use crate::shell::layout::{Chrome, Nav};
+use crate::shell::session::{Guard, Session, SignedIn};
 use mds_domain::AccountKind;
 
 /// The professional portal's navigation.
@@ -28,24 +26,20 @@ pub const NAV: Nav = Nav {
     sections: &[],
 };
 
+pub use crate::shell::layout::render;
+
+/// A page's layout on the professional portal.
 pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> Chrome<'a> {
-    Chrome {
-        lang,
-        nav: &NAV,
-        title,
-        here,
-        user: Some((&s.actor.display_name, &s.csrf)),
-    }
+    s.chrome(lang, &NAV, title, here)
 }
 
-pub fn render(c: &Chrome, body: Markup) -> Result<Response, WebError> {
-    Ok(Html(layout::page(c, body).into_string()).into_response())
+/// Who may enter the professional portal: professionals and their assistants.
+pub enum ProGuard {}
+
+impl Guard for ProGuard {
+    const ADMITS: &'static [AccountKind] = &[AccountKind::Professional, AccountKind::Assistant];
 }
 
-/// Professionals and assistants only.
-pub fn require_pro(s: &Session) -> Result<(), WebError> {
-    match s.actor.kind {
-        AccountKind::Professional | AccountKind::Assistant => Ok(()),
-        _ => Err(WebError::WrongPortal),
-    }
-}
+/// A signed-in professional or assistant on their portal (`SignedIn`: the session, the page's
+/// language, the caller's address).
+pub type Pro = SignedIn<ProGuard>;

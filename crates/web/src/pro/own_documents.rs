@@ -4,16 +4,17 @@
 //! offered these; for anyone else the pages do not exist (uniform not-found), whatever the
 //! policy's reason. The use cases decide and audit.
 
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
+use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::ids::Ids;
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
@@ -54,15 +55,13 @@ pub fn own_controls(lang: Lang, s: &Session, pid: &str, d: &DocumentView) -> Mar
 async fn own_document(
     web: &Web,
     s: &Session,
-    pid: &str,
-    id: &str,
+    pid: &PatientId,
+    id: &DocumentId,
     ip: Option<String>,
 ) -> Result<DocumentView, WebError> {
-    require_pro(s)?;
-    let (pid, id) = (parse::<PatientId>(pid)?, parse::<DocumentId>(id)?);
     let d = web
         .app
-        .document_metadata(&s.actor, &pid, &id, ip, crate::shell::now())
+        .document_metadata(&s.actor, pid, id, ip, crate::shell::now())
         .await?;
     if is_own(s, &d) && d.status == DocumentStatus::Current {
         Ok(d)
@@ -145,128 +144,113 @@ fn replace_page(
 /// The depositor. The form of a new version, filled with the current metadata.
 pub async fn replace_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        let d = own_document(&web, &s, &pid, &id, ip).await?;
-        let f = Fields {
-            type_code: d.type_code.clone(),
-            title: d.title.clone(),
-            act_date: d.act_date.clone(),
-            hidden_from_patient: d.hidden_from_patient,
-            informed: false,
-        };
-        replace_page(lang, &s, &pid, &d, &f, None)
-    }
-    .await;
-    Answer(lang, r)
+    Pro { s, lang, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
+) -> Page {
+    let d = own_document(&web, &s, &pid, &id, ip).await?;
+    let f = Fields {
+        type_code: d.type_code.clone(),
+        title: d.title.clone(),
+        act_date: d.act_date.clone(),
+        hidden_from_patient: d.hidden_from_patient,
+        informed: false,
+    };
+    replace_page(lang, &s, pid.as_str(), &d, &f, None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the replace form, after its token.
+const REPLACE_PARTS: &[Part] = &[
+    Part::file("file"),
+    field("type_code"),
+    field("title"),
+    field("act_date"),
+    field("hidden_from_patient"),
+    field("confirms_patient_informed"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(Fields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "file").await?;
-    let mut f = Fields::default();
-    for (name, value) in up.fields {
-        match name.as_str() {
-            "type_code" => f.type_code = value,
-            "title" => f.title = value,
-            "act_date" => f.act_date = value,
-            "hidden_from_patient" => f.hidden_from_patient = true,
-            "confirms_patient_informed" => f.informed = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let mut up = upload::read(s, mp, REPLACE_PARTS).await?;
+    let f = Fields {
+        type_code: up.text("type_code"),
+        title: up.text("title"),
+        act_date: up.text("act_date"),
+        hidden_from_patient: up.has("hidden_from_patient"),
+        informed: up.has("confirms_patient_informed"),
+    };
+    Ok((f, up.take("file").unwrap_or_default()))
 }
 
 /// The depositor. Deposits the new version; on to its page.
 pub async fn replace(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
+    Pro { s, lang, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
     mp: Result<Multipart, MultipartRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (f, content) = read_form(&s, mp).await?;
-        let d = own_document(&web, &s, &pid, &id, ip.clone()).await?;
-        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        let new = NewDocument {
-            type_code: f.type_code.clone(),
-            title: f.title.clone(),
-            act_date: f.act_date.clone(),
-            structure_id: None,
-            confidential: false,
-            hidden_from_patient: f.hidden_from_patient,
-            confirms_patient_informed: f.informed,
-            content,
-        };
-        match web
-            .app
-            .modify_document(&s.actor, &pid, &id, new, ip, crate::shell::now())
-            .await
-        {
-            Ok(v) => Ok(Redirect::to(&format!(
-                "/pro/records/{pid}/documents/{}?ok=replaced",
-                v.id
-            ))
-            .into_response()),
-            Err(
-                e @ (AppError::Invalid { .. }
-                | AppError::TooLarge { .. }
-                | AppError::Conflict { .. }
-                | AppError::Denied { .. }),
-            ) => {
-                let mut r =
-                    replace_page(lang, &s, pid.as_str(), &d, &f, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let (f, content) = read_form(&s, mp).await?;
+    let d = own_document(&web, &s, &pid, &id, ip.clone()).await?;
+    let new = NewDocument {
+        type_code: f.type_code.clone(),
+        title: f.title.clone(),
+        act_date: f.act_date.clone(),
+        structure_id: None,
+        confidential: false,
+        hidden_from_patient: f.hidden_from_patient,
+        confirms_patient_informed: f.informed,
+        content,
+    };
+    match web
+        .app
+        .modify_document(&s.actor, &pid, &id, new, ip, crate::shell::now())
+        .await
+    {
+        Ok(v) => Ok(Redirect::to(&format!(
+            "/pro/records/{pid}/documents/{}?ok=replaced",
+            v.id
+        ))
+        .into_response()),
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::TooLarge { .. }
+            | AppError::Conflict { .. }
+            | AppError::Denied { .. }),
+        ) => {
+            let mut r = replace_page(lang, &s, pid.as_str(), &d, &f, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// The depositor. What deleting means, and the button that does it.
 pub async fn delete_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        let d = own_document(&web, &s, &pid, &id, ip).await?;
-        let l = lang;
-        let here = format!("/pro/records/{pid}/documents/{id}/delete");
-        let c = chrome(lang, &s, l.t("prox.doc.delete.title"), &here);
-        render(
-            &c,
-            html! {
-                p.lead { (l.t("prox.doc.delete.about")) " « " (d.title) " »." }
-                p #delete-consequence { (l.t("prox.doc.delete.consequence")) }
-                form.stack method="post" action=(here) {
-                    (form::csrf(&s.csrf))
-                    div.actions {
-                        button.danger type="submit" aria-describedby="delete-consequence" { (l.t("prox.doc.delete.submit")) }
-                        a href=(format!("/pro/records/{pid}/documents/{id}")) { (l.t("pro.add.cancel")) }
-                    }
+    Pro { s, lang, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
+) -> Page {
+    let d = own_document(&web, &s, &pid, &id, ip).await?;
+    let l = lang;
+    let here = format!("/pro/records/{pid}/documents/{id}/delete");
+    let c = chrome(lang, &s, l.t("prox.doc.delete.title"), &here);
+    render(
+        &c,
+        html! {
+            p.lead { (l.t("prox.doc.delete.about")) " « " (d.title) " »." }
+            p #delete-consequence { (l.t("prox.doc.delete.consequence")) }
+            form.stack method="post" action=(here) {
+                (form::csrf(&s.csrf))
+                div.actions {
+                    button.danger type="submit" aria-describedby="delete-consequence" { (l.t("prox.doc.delete.submit")) }
+                    a href=(format!("/pro/records/{pid}/documents/{id}")) { (l.t("pro.add.cancel")) }
                 }
-            },
-        )
-    }
-    .await;
-    Answer(lang, r)
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -276,25 +260,17 @@ pub struct Nothing {}
 /// Anyone else, whatever the policy's reason, gets the not-found page.
 pub async fn delete(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
-    posted: Result<Posted<Nothing>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, .. } = posted?;
-        require_pro(&s)?;
-        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        match web
-            .app
-            .delete_document(&s.actor, &pid, &id, ip, crate::shell::now())
-            .await
-        {
-            Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=deleted")).into_response()),
-            Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
-            Err(e) => Err(e.into()),
-        }
+    Pro { s, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
+    _: Posted<Nothing>,
+) -> Page {
+    match web
+        .app
+        .delete_document(&s.actor, &pid, &id, ip, crate::shell::now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=deleted")).into_response()),
+        Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }

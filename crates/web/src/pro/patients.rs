@@ -3,14 +3,14 @@
 //! `inactive` record of a person present whose identity was checked in person. The use cases
 //! hold every rule (identity checks, minors, duplicates, near matches held for support).
 
-use crate::pro::{chrome, render, require_pro};
-use crate::shared::form;
-use crate::shared::form::non_empty;
+use crate::pro::{chrome, render, Pro};
+use crate::shared::form::{self, non_empty};
+use crate::shared::upload::{self, field, Part};
 use crate::shared::views;
 use crate::shared::views::patient_name;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query, State};
@@ -118,48 +118,41 @@ fn search_page(
 /// Professionals and assistants. Finds records by traits (exact matches, at most a few).
 pub async fn search(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Pro { s, lang, ip, .. }: Pro,
     q: Result<Query<TraitsQuery>, axum::extract::rejection::QueryRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
-        let fields = (
-            non_empty(&q.birth_name),
-            non_empty(&q.first_name),
-            non_empty(&q.birth_date),
-            non_empty(&q.sex),
-        );
-        let (Some(birth_name), Some(first_name), Some(birth_date), Some(sex)) = fields else {
-            let untouched = q.birth_name.is_none() && q.first_name.is_none();
-            let error = (!untouched).then(|| lang.t("prox.search.missing"));
-            return search_page(lang, &s, &q, error, None);
-        };
-        let query = PatientQuery::Traits {
-            birth_name,
-            first_name,
-            birth_date,
-            sex,
-            birth_place: non_empty(&q.birth_place),
-        };
-        match web
-            .app
-            .search_patients(&s.actor, query, ip, crate::shell::now())
-            .await
-        {
-            Ok(found) => search_page(lang, &s, &q, None, Some(&found)),
-            Err(e @ AppError::Invalid { .. }) => {
-                let mut r = search_page(lang, &s, &q, Some(&e.public_message()), None)?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
+    let fields = (
+        non_empty(&q.birth_name),
+        non_empty(&q.first_name),
+        non_empty(&q.birth_date),
+        non_empty(&q.sex),
+    );
+    let (Some(birth_name), Some(first_name), Some(birth_date), Some(sex)) = fields else {
+        let untouched = q.birth_name.is_none() && q.first_name.is_none();
+        let error = (!untouched).then(|| lang.t("prox.search.missing"));
+        return search_page(lang, &s, &q, error, None);
+    };
+    let query = PatientQuery::Traits {
+        birth_name,
+        first_name,
+        birth_date,
+        sex,
+        birth_place: non_empty(&q.birth_place),
+    };
+    match web
+        .app
+        .search_patients(&s.actor, query, ip, crate::shell::now())
+        .await
+    {
+        Ok(found) => search_page(lang, &s, &q, None, Some(&found)),
+        Err(e @ AppError::Invalid { .. }) => {
+            let mut r = search_page(lang, &s, &q, Some(&e.public_message()), None)?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// What the creation form keeps after an error.
@@ -269,36 +262,36 @@ fn create_page(
 }
 
 /// Professionals. The creation form.
-pub async fn create_form(lang: Lang, s: Session) -> Answer {
-    let r = require_pro(&s).and_then(|()| create_page(lang, &s, &Fields::default(), None));
-    Answer(lang, r)
+pub async fn create_form(Pro { s, lang, .. }: Pro) -> Page {
+    create_page(lang, &s, &Fields::default(), None)
 }
 
-/// Reads the upload form (its anti-CSRF token first, see `form::read_upload`).
+/// The parts of the creation form besides the identity, after its token.
+const CREATE_PARTS: &[Part] = &[
+    Part::file("consent_form"),
+    field("email"),
+    field("phone"),
+    field("identity_document_checked"),
+    field("cafat_card_checked"),
+    field("consent_signed"),
+];
+
+/// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<(Fields, Vec<u8>), WebError> {
-    let up = crate::shared::upload::read_upload(s, mp, "consent_form").await?;
-    let mut f = Fields::default();
-    for (name, value) in up.fields {
-        let id = &mut f.identity;
-        match name.as_str() {
-            "birth_name" => id.birth_name = value,
-            "first_names" => id.first_names = value.split_whitespace().map(str::to_owned).collect(),
-            "birth_date" => id.birth_date = value,
-            "sex" => id.sex = value,
-            "birth_place" => id.birth_place = value,
-            "cafat" => id.cafat = value.trim().to_owned(),
-            "email" => f.email = value,
-            "phone" => f.phone = value,
-            "identity_document_checked" => f.identity_checked = true,
-            "cafat_card_checked" => f.cafat_checked = true,
-            "consent_signed" => f.consent_signed = true,
-            _ => {}
-        }
-    }
-    Ok((f, up.file))
+    let parts = [&upload::IDENTITY_PARTS[..], CREATE_PARTS].concat();
+    let mut up = upload::read(s, mp, &parts).await?;
+    let f = Fields {
+        identity: upload::identity(&up),
+        email: up.text("email"),
+        phone: up.text("phone"),
+        identity_checked: up.has("identity_document_checked"),
+        cafat_checked: up.has("cafat_card_checked"),
+        consent_signed: up.has("consent_signed"),
+    };
+    Ok((f, up.take("consent_form").unwrap_or_default()))
 }
 
 fn held_page(lang: Lang, s: &Session) -> Result<Response, WebError> {
@@ -317,43 +310,35 @@ fn held_page(lang: Lang, s: &Session) -> Result<Response, WebError> {
 /// support's review instead (nothing is created).
 pub async fn create(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Pro { s, lang, .. }: Pro,
     mp: Result<Multipart, MultipartRejection>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (f, scan) = read_form(&s, mp).await?;
-        let p = NewPatient {
-            identity: f.identity.clone(),
-            email: Some(f.email.clone()),
-            phone: Some(f.phone.clone()),
-            identity_document_checked: f.identity_checked,
-            cafat_card_checked: f.cafat_checked,
-            consent_signed: f.consent_signed,
-            care_team: Vec::new(),
-            exclude_creator: false,
-            consent_form: (!scan.is_empty()).then_some(scan),
-        };
-        match web
-            .app
-            .create_patient(&s.actor, p, crate::shell::now())
-            .await
-        {
-            Ok(Creation::Created { patient }) => Ok(Redirect::to(&format!(
-                "/pro/records/{}?ok=created",
-                patient.id
-            ))
-            .into_response()),
-            Ok(Creation::HeldForReview { .. }) => held_page(lang, &s),
-            Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-                let mut r = create_page(lang, &s, &f, Some(&e.public_message()))?;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                Ok(r)
-            }
-            Err(e) => Err(e.into()),
+) -> Page {
+    let (f, scan) = read_form(&s, mp).await?;
+    let p = NewPatient {
+        identity: f.identity.clone(),
+        email: Some(f.email.clone()),
+        phone: Some(f.phone.clone()),
+        identity_document_checked: f.identity_checked,
+        cafat_card_checked: f.cafat_checked,
+        consent_signed: f.consent_signed,
+        care_team: Vec::new(),
+        exclude_creator: false,
+        consent_form: (!scan.is_empty()).then_some(scan),
+    };
+    match web
+        .app
+        .create_patient(&s.actor, p, crate::shell::now())
+        .await
+    {
+        Ok(Creation::Created { patient }) => {
+            Ok(Redirect::to(&format!("/pro/records/{}?ok=created", patient.id)).into_response())
         }
+        Ok(Creation::HeldForReview { .. }) => held_page(lang, &s),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let mut r = create_page(lang, &s, &f, Some(&e.public_message()))?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    Answer(lang, r)
 }

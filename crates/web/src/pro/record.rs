@@ -4,16 +4,16 @@
 
 use crate::pro::opposition;
 use crate::pro::own_documents;
-use crate::pro::{chrome, render, require_pro};
+use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
 use crate::shared::viewer;
 use crate::shared::views::{self, patient_name};
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::ids::Ids;
+use crate::shell::session::Session;
 use crate::shell::Web;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
 use mds_app::record::documents::DocumentQuery;
@@ -163,7 +163,7 @@ pub fn record_page(
 pub async fn overview(
     web: &Web,
     s: &Session,
-    pid: &str,
+    pid: &PatientId,
     ip: Option<String>,
 ) -> Result<
     (
@@ -172,14 +172,13 @@ pub async fn overview(
     ),
     WebError,
 > {
-    let pid = parse::<PatientId>(pid)?;
     let q = DocumentQuery {
         limit: 100,
         ..DocumentQuery::default()
     };
     let o = web
         .app
-        .record_overview(&s.actor, &pid, q, ip, crate::shell::now())
+        .record_overview(&s.actor, pid, q, ip, crate::shell::now())
         .await?;
     let docs = o.documents.as_ref().map_or(&[][..], |p| &p.items[..]);
     let names = views::author_names(&web.app, &s.actor, docs).await;
@@ -189,108 +188,77 @@ pub async fn overview(
 /// Professionals and assistants. The record view.
 pub async fn record(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path(pid): Path<String>,
+    Pro { s, lang, ip, .. }: Pro,
+    Ids(pid): Ids<PatientId>,
     Query(q): Query<RecordQuery>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (o, names) = overview(&web, &s, &pid, ip).await?;
-        record_page(
-            lang,
-            &s,
-            &pid,
-            &o,
-            notice_of(lang, q.ok.as_deref()),
-            None,
-            &names,
-        )
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    let (o, names) = overview(&web, &s, &pid, ip).await?;
+    record_page(
+        lang,
+        &s,
+        pid.as_str(),
+        &o,
+        notice_of(lang, q.ok.as_deref()),
+        None,
+        &names,
+    )
 }
 
 /// Whoever may read the document. Its metadata.
 pub async fn document(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
+    Pro { s, lang, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
     Query(q): Query<RecordQuery>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        let (d, content) = web
-            .app
-            .document_for_page(
-                &s.actor,
-                &pid,
-                &id,
-                viewer::shown_in_page,
-                ip,
-                crate::shell::now(),
-            )
-            .await?;
-        let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
-        let here = format!("/pro/records/{pid}/documents/{id}");
-        let c = chrome(lang, &s, &d.title, &here);
-        let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
-        let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
-        let shown = viewer::show(lang, &d, content.as_deref(), &view)?;
-        render(
-            &c,
-            html! {
-                (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
-                (views::document_details(lang, &d, &names, &href))
-                (shown.body)
-                (own_documents::own_controls(lang, &s, pid.as_str(), &d))
-                p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
-            },
+) -> Page {
+    let (d, content) = web
+        .app
+        .document_for_page(
+            &s.actor,
+            &pid,
+            &id,
+            viewer::shown_in_page,
+            ip,
+            crate::shell::now(),
         )
-        .map(|page| shown.apply(page))
-    }
-    .await;
-    Answer(lang, r)
+        .await?;
+    let names = views::author_names(&web.app, &s.actor, std::slice::from_ref(&d)).await;
+    let here = format!("/pro/records/{pid}/documents/{id}");
+    let c = chrome(lang, &s, &d.title, &here);
+    let href = format!("/pro/records/{pid}/documents/{}/content", d.id);
+    let view = format!("/pro/records/{pid}/documents/{}/view", d.id);
+    let shown = viewer::show(lang, &d, content.as_deref(), &view)?;
+    render(
+        &c,
+        html! {
+            (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
+            (views::document_details(lang, &d, &names, &href))
+            (shown.body)
+            (own_documents::own_controls(lang, &s, pid.as_str(), &d))
+            p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
+        },
+    )
+    .map(|page| shown.apply(page))
 }
 
 /// Whoever may read the document. Its content, as a download.
 pub async fn content(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        let c = web
-            .app
-            .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
-            .await?;
-        Ok(views::download(c))
-    }
-    .await;
-    Answer(lang, r)
+    Pro { s, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
+) -> Page {
+    let c = web
+        .app
+        .document_content_for(&s.actor, &pid, &id, ip, crate::shell::now())
+        .await?;
+    Ok(views::download(c))
 }
 
 /// Whoever may read the document. Its content, inline (for the viewer).
 pub async fn inline(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
-    Path((pid, id)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        require_pro(&s)?;
-        let (pid, id) = (parse::<PatientId>(&pid)?, parse::<DocumentId>(&id)?);
-        viewer::inline(&web, &s.actor, &pid, &id, ip).await
-    }
-    .await;
-    Answer(lang, r)
+    Pro { s, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
+) -> Page {
+    viewer::inline(&web, &s.actor, &pid, &id, ip).await
 }

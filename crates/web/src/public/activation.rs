@@ -72,10 +72,10 @@ pub async fn activation(
     form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
+        return WebError::BadRequest.into_response();
     };
     if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.page(lang);
+        return WebError::Csrf.into_response();
     }
     let token = f.token.trim();
     match web
@@ -97,7 +97,7 @@ pub async fn activation(
                 activation_page(lang, csrf, Some(&msg))
             })
         }
-        Err(e) => WebError::from(e).page(lang),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -109,10 +109,10 @@ pub async fn confirm(
     form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
+        return WebError::BadRequest.into_response();
     };
     if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.page(lang);
+        return WebError::Csrf.into_response();
     }
     match web
         .app
@@ -127,6 +127,6 @@ pub async fn confirm(
                 confirm_page(lang, csrf, f.token.trim(), &secret, Some(&msg))
             })
         }
-        Err(e) => WebError::from(e).page(lang),
+        Err(e) => WebError::from(e).into_response(),
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::public::{nonce_ok, page, with_nonce};
 use crate::shared::form;
+use crate::shared::upload::{self, Part};
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
 use crate::shell::session::{ClientIp, Req};
@@ -93,59 +94,36 @@ pub async fn form(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Respon
     })
 }
 
+/// The parts of the enrolment form besides the identity, after its token (bound to the login
+/// nonce).
+const ENROL_PARTS: &[Part] = &[
+    Part::file("identity_document"),
+    Part::file("cafat_card"),
+    upload::field("email"),
+    upload::field("phone"),
+    upload::field("password"),
+];
+
 /// Anyone. Sends the request; the tracking code is shown on this answer only.
 pub async fn submit(
     State(web): State<Web>,
     lang: Lang,
     ClientIp(ip): ClientIp,
     Req(parts): Req,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Response {
-    let bad = |_| WebError::BadRequest;
-    let read = async {
-        let first = mp.next_field().await.map_err(bad)?.ok_or(WebError::Csrf)?;
-        if first.name() != Some("csrf")
-            || !nonce_ok(
-                &web,
-                &parts,
-                &first.text().await.map_err(|_| WebError::Csrf)?,
-            )
-        {
-            return Err(WebError::Csrf);
-        }
-        let mut e = SelfEnrolment::default();
-        while let Some(field) = mp.next_field().await.map_err(bad)? {
-            let name = field.name().unwrap_or_default().to_owned();
-            if name == "identity_document" || name == "cafat_card" {
-                let bytes = field.bytes().await.map_err(bad)?.to_vec();
-                if name == "cafat_card" {
-                    e.cafat_card = bytes
-                } else {
-                    e.identity_document = bytes
-                }
-                continue;
-            }
-            let value = field.text().await.map_err(bad)?;
-            match name.as_str() {
-                "birth_name" => e.identity.birth_name = value,
-                "first_names" => {
-                    e.identity.first_names = value.split_whitespace().map(str::to_owned).collect()
-                }
-                "birth_date" => e.identity.birth_date = value,
-                "sex" => e.identity.sex = value,
-                "birth_place" => e.identity.birth_place = value,
-                "cafat" => e.identity.cafat = value.trim().to_owned(),
-                "email" => e.email = value.trim().to_owned(),
-                "phone" => e.phone = Some(value),
-                "password" => e.password = value,
-                _ => {}
-            }
-        }
-        Ok(e)
+    let declared = [&upload::IDENTITY_PARTS[..], ENROL_PARTS].concat();
+    let mut up = match upload::read_checked(mp, |t| nonce_ok(&web, &parts, t), &declared).await {
+        Ok(up) => up,
+        Err(err) => return err.into_response(),
     };
-    let e = match read.await {
-        Ok(e) => e,
-        Err(err) => return err.page(lang),
+    let e = SelfEnrolment {
+        identity: upload::identity(&up),
+        email: up.text("email").trim().to_owned(),
+        phone: up.has("phone").then(|| up.text("phone")),
+        password: up.text("password"),
+        identity_document: up.take("identity_document").unwrap_or_default(),
+        cafat_card: up.take("cafat_card").unwrap_or_default(),
     };
     let (identity, email, phone) = (
         e.identity.clone(),
@@ -173,7 +151,7 @@ pub async fn submit(
                 enrol_page(lang, csrf, &identity, &email, &phone, Some(&msg))
             })
         }
-        Err(err) => WebError::from(err).page(lang),
+        Err(err) => WebError::from(err).into_response(),
     }
 }
 
@@ -227,10 +205,10 @@ pub async fn status(
     form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
+        return WebError::BadRequest.into_response();
     };
     if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.page(lang);
+        return WebError::Csrf.into_response();
     }
     let l = lang;
     let answer = match web.app.self_enrolment_status(f.token.trim()).await {
@@ -243,7 +221,7 @@ pub async fn status(
             @if let Some(r) = &s.reason { p { (l.t("enrol.status.reason")) " : " (r) } }
         },
         Err(AppError::NotFound) => html! { p.error role="alert" { (l.t("enrol.status.unknown")) } },
-        Err(e) => return WebError::from(e).page(lang),
+        Err(e) => return WebError::from(e).into_response(),
     };
     with_nonce(&web, &parts, StatusCode::OK, |csrf| {
         status_page(lang, csrf, Some(answer))

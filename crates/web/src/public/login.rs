@@ -2,9 +2,12 @@
 //! wrong password), sign-out, the language switch and the portal choice. The second step,
 //! the authenticator's code, is `login_code`.
 
-use crate::public::{home_of, page, with_nonce};
+use crate::public::{home_of, nonce_ok, page, with_nonce};
 use crate::shared::form;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::cookies;
+use crate::shell::csrf::Posted;
+use crate::shell::error::{Page, WebError};
+use crate::shell::error_pages;
 use crate::shell::i18n::{self, Lang};
 use crate::shell::session::{self, ClientIp, Req, Session};
 use crate::shell::url::local_path;
@@ -17,25 +20,21 @@ use mds_app::auth::{Channel, PasswordStep};
 use serde::Deserialize;
 
 /// Anyone. Signed in: one's own portal; otherwise the choice of portal.
-pub async fn root(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Answer {
-    let r = async {
-        if let Some(s) = session::current(&parts, &web).await? {
-            return Ok(Redirect::to(home_of(s.actor.kind)).into_response());
-        }
-        let l = lang;
-        let body = html! {
-            p.lead { (l.t("root.intro")) }
-            ul.cards {
-                li { a.card href="/patient" { strong { (l.t("root.patient")) } span { (l.t("root.patient.hint")) } } }
-                li { a.card href="/pro" { strong { (l.t("root.pro")) } span { (l.t("root.pro.hint")) } } }
-                li { a.card href="/support" { strong { (l.t("root.support")) } span { (l.t("root.support.hint")) } } }
-                li { a.card href="/inscription" { strong { (l.t("root.enrol")) } span { (l.t("root.enrol.hint")) } } }
-            }
-        };
-        Ok(Html(page(lang, l.t("root.title"), "/", body).into_string()).into_response())
+pub async fn root(State(web): State<Web>, lang: Lang, Req(parts): Req) -> Page {
+    if let Some(s) = session::current(&parts, &web).await? {
+        return Ok(Redirect::to(home_of(s.actor.kind)).into_response());
     }
-    .await;
-    Answer(lang, r)
+    let l = lang;
+    let body = html! {
+        p.lead { (l.t("root.intro")) }
+        ul.cards {
+            li { a.card href="/patient" { strong { (l.t("root.patient")) } span { (l.t("root.patient.hint")) } } }
+            li { a.card href="/pro" { strong { (l.t("root.pro")) } span { (l.t("root.pro.hint")) } } }
+            li { a.card href="/support" { strong { (l.t("root.support")) } span { (l.t("root.support.hint")) } } }
+            li { a.card href="/inscription" { strong { (l.t("root.enrol")) } span { (l.t("root.enrol.hint")) } } }
+        }
+    };
+    Ok(Html(page(lang, l.t("root.title"), "/", body).into_string()).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -131,14 +130,12 @@ pub async fn submit(
     form: Result<axum::Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
+        return WebError::BadRequest.into_response();
     };
-    let secure = web.options.secure_cookies;
-    let nonce_ok = session::login_nonce(&parts, secure)
-        .is_some_and(|n| session::same(&f.csrf, &mds_app::auth::csrf_token(&n)));
-    if !nonce_ok {
-        return WebError::Csrf.page(lang);
+    if !nonce_ok(&web, &parts, &f.csrf) {
+        return WebError::Csrf.into_response();
     }
+    let secure = web.options.secure_cookies;
     let req = PasswordStep {
         login: f.login.clone(),
         password: f.password,
@@ -150,7 +147,7 @@ pub async fn submit(
     match web.app.sign_in_password(req, now).await {
         Ok(p) => {
             let max_age = (p.expires_at.millis() - now.millis()) / 1000;
-            let cookie = session::pending_cookie(&p.token, secure, max_age);
+            let cookie = cookies::pending_cookie(&p.token, secure, max_age);
             let to = crate::public::login_code::path(&next);
             ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response()
         }
@@ -162,7 +159,7 @@ pub async fn submit(
                 mds_app::AppError::InvalidCredentials => {
                     (StatusCode::UNAUTHORIZED, lang.t("signin.wrong").to_owned())
                 }
-                _ => return WebError::from(e).page(lang),
+                _ => return WebError::from(e).into_response(),
             };
             let v = LoginView {
                 next: &next,
@@ -182,24 +179,17 @@ pub async fn submit(
 /// Any signed-in account. Ends the session and clears the cookie.
 pub async fn logout(
     State(web): State<Web>,
-    lang: Lang,
     ClientIp(ip): ClientIp,
-    posted: Result<crate::shell::csrf::Posted<serde::de::IgnoredAny>, WebError>,
-) -> Response {
-    let p = match posted {
-        Ok(p) => p,
-        Err(e) => return e.page(lang),
-    };
-    let s: Session = p.session;
-    if let Err(e) = web.app.logout(&s.actor, ip, crate::shell::now()).await {
-        return WebError::from(e).page(lang);
-    }
-    let cleared = session::session_cookie("", web.options.secure_cookies, 0);
-    (
+    s: Session,
+    _: Posted<serde::de::IgnoredAny>,
+) -> Page {
+    web.app.logout(&s.actor, ip, crate::shell::now()).await?;
+    let cleared = cookies::session_cookie("", web.options.secure_cookies, 0);
+    Ok((
         [(header::SET_COOKIE, cleared)],
         Redirect::to("/login?bye=1"),
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -214,7 +204,7 @@ pub async fn lang(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let Some(lang) = Lang::parse(&code) else {
-        return WebError::NotFound.page(Lang::Fr);
+        return error_pages::in_language(WebError::NotFound, Lang::Fr);
     };
     let next = q.next.as_deref().and_then(local_path).unwrap_or("/");
     let secure = if web.options.secure_cookies {

@@ -6,9 +6,10 @@
 
 use crate::public::{home_of, page};
 use crate::shared::form;
+use crate::shell::cookies;
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
-use crate::shell::session::{self, ClientIp, Req};
+use crate::shell::session::{ClientIp, Req};
 use crate::shell::url::{encode, local_path};
 use crate::shell::Web;
 use axum::extract::{Query, State};
@@ -68,7 +69,7 @@ fn restart(web: &Web, next: &str) -> Response {
     } else {
         format!("/login?restart=1&next={}", encode(next))
     };
-    let cleared = session::pending_cookie("", web.options.secure_cookies, 0);
+    let cleared = cookies::pending_cookie("", web.options.secure_cookies, 0);
     ([(header::SET_COOKIE, cleared)], Redirect::to(&to)).into_response()
 }
 
@@ -85,7 +86,7 @@ pub async fn form(
     Query(q): Query<CodeQuery>,
 ) -> Response {
     let next = q.next.as_deref().and_then(local_path).unwrap_or("");
-    let Some(token) = session::pending_token(&parts, web.options.secure_cookies) else {
+    let Some(token) = cookies::pending_token(&parts.headers, web.options.secure_cookies) else {
         return restart(&web, next);
     };
     match web.app.pending_sign_in(&token, crate::shell::now()).await {
@@ -93,7 +94,7 @@ pub async fn form(
             Html(code_page(lang, &csrf_token(&token), next, None).into_string()).into_response()
         }
         Ok(false) => restart(&web, next),
-        Err(e) => WebError::from(e).page(lang),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -118,15 +119,15 @@ pub async fn submit(
     form: Result<axum::Form<CodeForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.page(lang);
+        return WebError::BadRequest.into_response();
     };
     let next = local_path(&f.next).unwrap_or("").to_owned();
-    let Some(token) = session::pending_token(&parts, web.options.secure_cookies) else {
+    let Some(token) = cookies::pending_token(&parts.headers, web.options.secure_cookies) else {
         return restart(&web, &next);
     };
     let csrf = csrf_token(&token);
-    if !session::same(&f.csrf, &csrf) {
-        return WebError::Csrf.page(lang);
+    if !cookies::same(&f.csrf, &csrf) {
+        return WebError::Csrf.into_response();
     }
     let req = CodeStep {
         pending_token: token,
@@ -144,7 +145,7 @@ pub async fn submit(
                     lang.t("signin.code.wrong").to_owned(),
                 ),
                 AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, e.public_message()),
-                _ => return WebError::from(e).page(lang),
+                _ => return WebError::from(e).into_response(),
             };
             let page = code_page(lang, &csrf, &next, Some(&error));
             (status, Html(page.into_string())).into_response()
@@ -164,9 +165,9 @@ fn signed_in(web: &Web, s: &NewSession, next: String, now: Timestamp) -> Respons
     let mut r = Redirect::to(&target).into_response();
     let h = r.headers_mut();
     for c in [
-        session::session_cookie(&s.token, secure, max_age),
-        session::nonce_cookie("", secure, 0),
-        session::pending_cookie("", secure, 0),
+        cookies::session_cookie(&s.token, secure, max_age),
+        cookies::nonce_cookie("", secure, 0),
+        cookies::pending_cookie("", secure, 0),
     ] {
         if let Ok(v) = HeaderValue::from_str(&c) {
             h.append(header::SET_COOKIE, v);

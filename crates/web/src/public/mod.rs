@@ -9,9 +9,9 @@ pub mod enrol;
 pub mod login;
 pub mod login_code;
 
+use crate::shell::cookies;
 use crate::shell::i18n::Lang;
 use crate::shell::layout::{self, Chrome};
-use crate::shell::session;
 use crate::shell::Web;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -41,9 +41,10 @@ pub fn with_nonce(
     page: impl FnOnce(&str) -> Markup,
 ) -> Response {
     let secure = web.options.secure_cookies;
-    let nonce = session::login_nonce(parts, secure).unwrap_or_else(mds_app::auth::random_token);
+    let nonce =
+        cookies::login_nonce(&parts.headers, secure).unwrap_or_else(mds_app::auth::random_token);
     let csrf = mds_app::auth::csrf_token(&nonce);
-    let cookie = session::nonce_cookie(&nonce, secure, 3600);
+    let cookie = cookies::nonce_cookie(&nonce, secure, 3600);
     (
         status,
         [(header::SET_COOKIE, cookie)],
@@ -54,6 +55,6 @@ pub fn with_nonce(
 
 /// Whether `sent` is the form token of the request's nonce cookie.
 pub fn nonce_ok(web: &Web, parts: &Parts, sent: &str) -> bool {
-    session::login_nonce(parts, web.options.secure_cookies)
-        .is_some_and(|n| session::same(sent, &mds_app::auth::csrf_token(&n)))
+    cookies::login_nonce(&parts.headers, web.options.secure_cookies)
+        .is_some_and(|n| cookies::same(sent, &mds_app::auth::csrf_token(&n)))
 }

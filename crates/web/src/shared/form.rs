@@ -1,6 +1,6 @@
 //! The pieces of forms every portal uses: the hidden anti-CSRF field, a form's error and the
-//! confirmation after an action (both announced), `aria-describedby` linking hints and errors,
-//! and empty fields read as "no filter".
+//! confirmation after an action (both announced), `aria-describedby` linking hints and errors;
+//! empty fields read as "no filter", and a field of several words.
 
 use maud::{html, Markup};
 
@@ -9,6 +9,11 @@ pub fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_ref()
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+}
+
+/// The words of a field (first names typed in one field).
+pub fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_owned).collect()
 }
 
 /// A confirmation after an action (the GET after the POST), announced politely.

@@ -17,11 +17,9 @@ struct CsrfField {
     csrf: String,
 }
 
-/// A signed-in POST: the session, and the form's fields once its token was checked.
-pub struct Posted<T> {
-    pub session: Session,
-    pub form: T,
-}
+/// The fields of a signed-in POST, once its token was checked against the session (the one
+/// the portal's guard found, or looked up here).
+pub struct Posted<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<Web> for Posted<T> {
     type Rejection = WebError;
@@ -35,6 +33,6 @@ impl<T: DeserializeOwned> FromRequest<Web> for Posted<T> {
         let sent: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::Csrf)?;
         session.check_csrf(&sent.csrf)?;
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| WebError::BadRequest)?;
-        Ok(Self { session, form })
+        Ok(Self(form))
     }
 }

@@ -1,10 +1,10 @@
-//! The one place where the portals' errors become pages: a French (or English) message in the
-//! page, never JSON; "does not exist" and "you may not see it" are the same not-found page.
-//! Internal details go to the log only.
+//! The portals' errors. An error answer is only marked here — its status, and what its page
+//! will say — and rendered by `error_pages`, in the request's language, around every route:
+//! handlers and extractors just return a `WebError`. "Does not exist" and "you may not see
+//! it" are the same not-found; a missing session or the wrong portal is a redirect.
 
-use crate::shell::i18n::Lang;
-use crate::shell::layout;
-use axum::http::{header, StatusCode};
+use crate::shell::url::encode;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mds_app::AppError;
 
@@ -22,7 +22,11 @@ pub enum WebError {
     /// A signed-in account on another portal's page: back to its own portal.
     WrongPortal,
     BadRequest,
+    MethodNotAllowed,
 }
+
+/// What a page handler answers: the page, or the error whose page `error_pages` renders.
+pub type Page = Result<Response, WebError>;
 
 impl From<AppError> for WebError {
     fn from(e: AppError) -> Self {
@@ -40,7 +44,7 @@ pub fn login_url(next: &str, expired: bool) -> String {
         url.push_str("expired=1&");
     }
     url.push_str("next=");
-    url.push_str(&crate::shell::url::encode(next));
+    url.push_str(&encode(next));
     url
 }
 
@@ -59,76 +63,79 @@ fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
+/// The message of an error page: a text of the catalogue, or the use case's own (French).
+#[derive(Clone, Debug)]
+pub enum Message {
+    Key(&'static str),
+    Text(String),
+}
+
+/// An error answer waiting for its page, carried in the answer's extensions.
+#[derive(Clone, Debug)]
+pub struct Unrendered {
+    /// Catalogue key of the page's title.
+    pub title: &'static str,
+    pub message: Message,
+    /// What went wrong inside, for the log (server errors only).
+    pub detail: Option<String>,
+}
+
 impl WebError {
-    /// The page of this error, in `lang`.
-    pub fn page(&self, lang: Lang) -> Response {
+    /// The status and the page of this error; `Err` for a redirect.
+    fn shown(&self) -> Result<(StatusCode, Unrendered), Redirect> {
         let (status, title, message) = match self {
-            Self::Login { next, expired } => {
-                return Redirect::to(&login_url(next, *expired)).into_response()
-            }
-            Self::WrongPortal => return Redirect::to("/").into_response(),
+            Self::Login { next, expired } => return Err(Redirect::to(&login_url(next, *expired))),
+            Self::WrongPortal => return Err(Redirect::to("/")),
+            Self::App(e) => (
+                status_of(e),
+                "error.title",
+                Message::Text(e.public_message()),
+            ),
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
-                lang.t("error.not_found.title"),
-                lang.t("error.not_found").to_owned(),
+                "error.not_found.title",
+                Message::Key("error.not_found"),
             ),
             Self::Csrf => (
                 StatusCode::FORBIDDEN,
-                lang.t("error.csrf.title"),
-                lang.t("error.csrf").to_owned(),
+                "error.csrf.title",
+                Message::Key("error.csrf"),
             ),
             Self::BadRequest => (
                 StatusCode::BAD_REQUEST,
-                lang.t("error.title"),
-                lang.t("error.bad_request").to_owned(),
+                "error.title",
+                Message::Key("error.bad_request"),
             ),
-            Self::App(e) => {
-                let status = status_of(e);
-                if status.is_server_error() {
-                    tracing::error!(error = %e, "portal request failed");
-                }
-                (status, lang.t("error.title"), e.public_message())
-            }
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "error.title",
+                Message::Key("error.method"),
+            ),
         };
-        let body = layout::error_page(lang, title, &message);
-        (
+        let detail = match self {
+            Self::App(e) if status.is_server_error() => Some(e.to_string()),
+            _ => None,
+        };
+        Ok((
             status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body.into_string(),
-        )
-            .into_response()
+            Unrendered {
+                title,
+                message,
+                detail,
+            },
+        ))
     }
 }
 
-/// Without the request at hand (the language cookie), errors answer in French.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        self.page(Lang::Fr)
-    }
-}
-
-/// A page or an error page, in the language of the request.
-pub struct Answer(pub Lang, pub Result<Response, WebError>);
-
-impl IntoResponse for Answer {
-    fn into_response(self) -> Response {
-        match self.1 {
-            Ok(r) => r,
-            Err(e) => e.page(self.0),
+        match self.shown() {
+            Ok((status, unrendered)) => {
+                let mut r = status.into_response();
+                r.extensions_mut().insert(unrendered);
+                r
+            }
+            Err(redirect) => redirect.into_response(),
         }
     }
-}
-
-pub async fn not_found(lang: Lang) -> Response {
-    WebError::NotFound.page(lang)
-}
-
-pub async fn method_not_allowed(lang: Lang) -> Response {
-    let body = layout::error_page(lang, lang.t("error.title"), lang.t("error.method"));
-    (
-        StatusCode::METHOD_NOT_ALLOWED,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body.into_string(),
-    )
-        .into_response()
 }

@@ -2,10 +2,11 @@
 //! (set by `/lang/{fr|en}`), French by default. Product messages from the use cases stay in
 //! French; the portal's own texts come from the tables in `catalogue/`.
 
+use crate::shell::catalogue;
+use crate::shell::cookies::cookie;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-
-use crate::shell::catalogue;
+use axum::http::HeaderMap;
 
 pub const COOKIE: &str = "mds_lang";
 
@@ -47,6 +48,13 @@ impl Lang {
         }
     }
 
+    /// The language of a request: its cookie, French by default.
+    pub fn of(headers: &HeaderMap) -> Self {
+        cookie(headers, COOKIE)
+            .and_then(|c| Self::parse(&c))
+            .unwrap_or(Self::Fr)
+    }
+
     /// The text of `key`; French when the English one is missing, the key itself when unknown
     /// (the catalogue test makes sure every key used exists).
     pub fn t(self, key: &str) -> &'static str {
@@ -67,9 +75,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(crate::shell::session::cookie(parts, COOKIE)
-            .and_then(|c| Self::parse(&c))
-            .unwrap_or(Self::Fr))
+        Ok(Self::of(&parts.headers))
     }
 }
 

@@ -25,3 +25,25 @@ id!(AccountId, DocumentId, PatientId, StructureId);
 pub fn parse<T: Id>(text: &str) -> Result<T, WebError> {
     T::from_text(text).ok_or(WebError::NotFound)
 }
+
+/// Identifiers taken from the path (`/pro/records/{pid}/documents/{id}`), typed: a malformed
+/// one answers the not-found page, like one the actor may not see.
+pub struct Ids<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Ids<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, WebError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Self(p.0))
+            .map_err(|_| WebError::NotFound)
+    }
+}

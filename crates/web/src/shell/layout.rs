@@ -3,8 +3,10 @@
 //! inline script or style.
 
 use crate::shell::assets;
+use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
 use crate::shell::url::encode;
+use axum::response::{Html, IntoResponse};
 use maud::{html, Markup, DOCTYPE};
 
 /// A portal's navigation: its entries (address, text key), the first one being the portal's
@@ -132,6 +134,11 @@ pub fn page(c: &Chrome, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// A whole page as the answer of a handler.
+pub fn render(c: &Chrome, body: Markup) -> Page {
+    Ok(Html(page(c, body).into_string()).into_response())
 }
 
 /// A page for an error (not signed-in chrome: the error may be about the session).

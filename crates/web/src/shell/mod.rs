@@ -5,8 +5,10 @@
 
 pub mod assets;
 pub mod catalogue;
+pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod error_pages;
 pub mod headers;
 pub mod i18n;
 pub mod ids;
@@ -15,6 +17,10 @@ pub mod session;
 pub mod url;
 
 use mds_app::App;
+
+/// Largest urlencoded form body accepted, and largest text field of an upload form (document
+/// uploads have their own limit, from the settings).
+pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 
 /// Options of the portals that depend on how the service is deployed.
 #[derive(Clone, Copy, Debug, Default)]

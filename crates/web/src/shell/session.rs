@@ -1,95 +1,19 @@
-//! Browser sessions of the portals: the server-side sessions of `mds-app` in an `HttpOnly`,
-//! `SameSite=Strict` cookie (`__Host-` and `Secure` behind TLS), the same cookie as the REST
-//! API's. The anti-CSRF token of a form is derived from the session token (`mds_app::auth::
-//! csrf_token`); before sign-in, the login form is bound to a random nonce cookie the same way.
+//! Browser sessions of the portals: the server-side sessions of `mds-app` behind the session
+//! cookie (`cookies`). The anti-CSRF token of a form is derived from the session token
+//! (`mds_app::auth::csrf_token`); before sign-in, the anonymous forms are bound to a random
+//! nonce cookie the same way. A session is looked up once per request, whatever asks for it.
 
+use crate::shell::cookies::{self, cookie, session_name};
 use crate::shell::error::WebError;
+use crate::shell::i18n::Lang;
+use crate::shell::layout::{Chrome, Nav};
 use crate::shell::Web;
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::Method;
 use mds_app::Actor;
 use mds_domain::AccountKind;
-
-const SESSION: &str = "mds_session";
-const SESSION_SECURE: &str = "__Host-mds_session";
-const LOGIN_NONCE: &str = "mds_login";
-const LOGIN_NONCE_SECURE: &str = "__Host-mds_login";
-const PENDING: &str = "mds_signin";
-const PENDING_SECURE: &str = "__Host-mds_signin";
-
-fn session_name(secure: bool) -> &'static str {
-    if secure {
-        SESSION_SECURE
-    } else {
-        SESSION
-    }
-}
-
-fn nonce_name(secure: bool) -> &'static str {
-    if secure {
-        LOGIN_NONCE_SECURE
-    } else {
-        LOGIN_NONCE
-    }
-}
-
-/// The value of cookie `name`, if sent.
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_owned())
-}
-
-fn set_cookie(name: &str, value: &str, secure: bool, max_age: i64) -> String {
-    let secure_attr = if secure { "; Secure" } else { "" };
-    format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure_attr}",
-        max_age.max(0)
-    )
-}
-
-pub fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
-    set_cookie(session_name(secure), token, secure, max_age)
-}
-
-pub fn nonce_cookie(nonce: &str, secure: bool, max_age: i64) -> String {
-    set_cookie(nonce_name(secure), nonce, secure, max_age)
-}
-
-pub fn login_nonce(parts: &Parts, secure: bool) -> Option<String> {
-    cookie(parts, nonce_name(secure)).filter(|n| !n.is_empty() && n.len() <= 128)
-}
-
-/// The pending sign-in between the password and the code (`mds_app::auth::PendingSignIn`).
-pub fn pending_cookie(token: &str, secure: bool, max_age: i64) -> String {
-    set_cookie(
-        if secure { PENDING_SECURE } else { PENDING },
-        token,
-        secure,
-        max_age,
-    )
-}
-
-pub fn pending_token(parts: &Parts, secure: bool) -> Option<String> {
-    cookie(parts, if secure { PENDING_SECURE } else { PENDING })
-        .filter(|t| !t.is_empty() && t.len() <= 128)
-}
-
-/// Constant-time comparison, so that the anti-CSRF check leaks no timing.
-pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+use std::marker::PhantomData;
 
 /// The path and query of the request, to come back to after signing in (GET only).
 fn here(parts: &Parts) -> String {
@@ -106,23 +30,32 @@ fn here(parts: &Parts) -> String {
 }
 
 /// A signed-in account and the anti-CSRF token of its session.
+#[derive(Clone)]
 pub struct Session {
     pub actor: Actor,
     pub csrf: String,
 }
 
 impl Session {
-    /// This portal is for `kind` only; other accounts go back to their own portal.
-    pub fn require(&self, kind: AccountKind) -> Result<(), WebError> {
-        if self.actor.kind == kind {
-            Ok(())
-        } else {
-            Err(WebError::WrongPortal)
+    /// A page's layout for this account on a portal with navigation `nav`.
+    pub fn chrome<'a>(
+        &'a self,
+        lang: Lang,
+        nav: &'a Nav,
+        title: &'a str,
+        here: &'a str,
+    ) -> Chrome<'a> {
+        Chrome {
+            lang,
+            nav,
+            title,
+            here,
+            user: Some((&self.actor.display_name, &self.csrf)),
         }
     }
 
     pub fn check_csrf(&self, sent: &str) -> Result<(), WebError> {
-        if same(sent, &self.csrf) {
+        if cookies::same(sent, &self.csrf) {
             Ok(())
         } else {
             Err(WebError::Csrf)
@@ -133,7 +66,7 @@ impl Session {
 /// The session of the request, if any is alive (no redirect).
 pub async fn current(parts: &Parts, web: &Web) -> Result<Option<Session>, WebError> {
     let secure = web.options.secure_cookies;
-    let Some(token) = cookie(parts, session_name(secure)).filter(|t| !t.is_empty()) else {
+    let Some(token) = cookie(&parts.headers, session_name(secure)).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     if token.len() > 128 {
@@ -149,14 +82,22 @@ pub async fn current(parts: &Parts, web: &Web) -> Result<Option<Session>, WebErr
     }
 }
 
+/// The session of the request, or the way to the login page (back here afterwards). Kept in
+/// the request once found, so that a guard and a posted form share one lookup.
 impl FromRequestParts<Web> for Session {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Self::Rejection> {
+        if let Some(s) = parts.extensions.get::<Session>() {
+            return Ok(s.clone());
+        }
         match current(parts, web).await? {
-            Some(s) => Ok(s),
+            Some(s) => {
+                parts.extensions.insert(s.clone());
+                Ok(s)
+            }
             None => {
-                let had_cookie = cookie(parts, session_name(web.options.secure_cookies))
+                let had_cookie = cookie(&parts.headers, session_name(web.options.secure_cookies))
                     .is_some_and(|t| !t.is_empty());
                 Err(WebError::Login {
                     next: here(parts),
@@ -164,6 +105,37 @@ impl FromRequestParts<Web> for Session {
                 })
             }
         }
+    }
+}
+
+/// Who may enter a portal: each portal's guard names the kinds of account it admits.
+pub trait Guard {
+    const ADMITS: &'static [AccountKind];
+}
+
+/// A signed-in account that the portal's guard `G` admits: its session, the page's language
+/// and the caller's address. Anyone else is sent to sign in, or back to their own portal.
+pub struct SignedIn<G> {
+    pub s: Session,
+    pub lang: Lang,
+    pub ip: Option<String>,
+    pub guard: PhantomData<G>,
+}
+
+impl<G: Guard> FromRequestParts<Web> for SignedIn<G> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Self::Rejection> {
+        let s = Session::from_request_parts(parts, web).await?;
+        if !G::ADMITS.contains(&s.actor.kind) {
+            return Err(WebError::WrongPortal);
+        }
+        Ok(Self {
+            s,
+            lang: Lang::of(&parts.headers),
+            ip: client_ip(parts),
+            guard: PhantomData,
+        })
     }
 }
 

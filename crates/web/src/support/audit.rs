@@ -6,19 +6,17 @@
 use crate::shared::form;
 use crate::shared::views::patient_name;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
-use crate::shell::i18n::Lang;
+use crate::shell::error::{Page, WebError};
 use crate::shell::ids::parse;
-use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
-use crate::support::page;
+use crate::support::{page, Support};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use maud::html;
 use mds_app::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
 use mds_app::AppError;
-use mds_domain::{AccountId, AccountKind, PatientId};
+use mds_domain::{AccountId, PatientId};
 use serde::Deserialize;
 
 const HERE: &str = "/support/audit";
@@ -91,128 +89,138 @@ fn period(from: &Option<String>, to: &Option<String>) -> Result<ExtractPeriod, A
 /// Support agents. The extraction form for the record or professional named in the address.
 pub async fn form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Support { s, lang, ip, .. }: Support,
     Query(q): Query<TargetQuery>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let l = lang;
-        let now = crate::shell::now();
-        let target = match (form::non_empty(&q.patient), form::non_empty(&q.professional)) {
-            (Some(id), None) => {
-                let v = web.app.patient_for_support(&s.actor, &crate::shell::ids::parse::<PatientId>(&id)?, ip, now).await?;
-                Some(("patient", id, format!("{} {}", l.t("supx.audit.of_patient"), patient_name(&v.patient))))
-            }
-            (None, Some(id)) => {
-                let p = web.app.get_professional(&s.actor, &crate::shell::ids::parse::<AccountId>(&id)?).await?;
-                Some(("professional", id, format!("{} {} {}", l.t("supx.audit.of_professional"), p.first_name, p.last_name)))
-            }
-            _ => None,
-        };
-        let body = html! {
-            p.lead { (l.t("supx.audit.intro")) }
-            @if let Some((kind, id, label)) = &target {
-                h2 { (label) }
-                form method="post" action=(HERE) {
-                    (form::csrf(&s.csrf))
-                    input type="hidden" name=(kind) value=(id);
-                    p #audit-hint { (l.t("supx.audit.consequence")) }
+) -> Page {
+    let l = lang;
+    let now = crate::shell::now();
+    let target = match (
+        form::non_empty(&q.patient),
+        form::non_empty(&q.professional),
+    ) {
+        (Some(id), None) => {
+            let v = web
+                .app
+                .patient_for_support(&s.actor, &parse::<PatientId>(&id)?, ip, now)
+                .await?;
+            Some((
+                "patient",
+                id,
+                format!(
+                    "{} {}",
+                    l.t("supx.audit.of_patient"),
+                    patient_name(&v.patient)
+                ),
+            ))
+        }
+        (None, Some(id)) => {
+            let p = web
+                .app
+                .get_professional(&s.actor, &parse::<AccountId>(&id)?)
+                .await?;
+            Some((
+                "professional",
+                id,
+                format!(
+                    "{} {} {}",
+                    l.t("supx.audit.of_professional"),
+                    p.first_name,
+                    p.last_name
+                ),
+            ))
+        }
+        _ => None,
+    };
+    let body = html! {
+        p.lead { (l.t("supx.audit.intro")) }
+        @if let Some((kind, id, label)) = &target {
+            h2 { (label) }
+            form method="post" action=(HERE) {
+                (form::csrf(&s.csrf))
+                input type="hidden" name=(kind) value=(id);
+                p #audit-hint { (l.t("supx.audit.consequence")) }
+                div.field {
+                    label for="reason" { (l.t("supx.audit.reason")) }
+                    input #reason type="text" name="reason" required minlength="3" maxlength="500" aria-describedby="audit-hint";
+                }
+                fieldset {
+                    legend { (l.t("supx.audit.period")) }
                     div.field {
-                        label for="reason" { (l.t("supx.audit.reason")) }
-                        input #reason type="text" name="reason" required minlength="3" maxlength="500" aria-describedby="audit-hint";
+                        label for="from" { (l.t("supx.audit.from")) }
+                        input #from type="date" name="from";
                     }
-                    fieldset {
-                        legend { (l.t("supx.audit.period")) }
-                        div.field {
-                            label for="from" { (l.t("supx.audit.from")) }
-                            input #from type="date" name="from";
-                        }
-                        div.field {
-                            label for="to" { (l.t("supx.audit.to")) }
-                            input #to type="date" name="to";
-                        }
+                    div.field {
+                        label for="to" { (l.t("supx.audit.to")) }
+                        input #to type="date" name="to";
                     }
-                    fieldset {
-                        legend { (l.t("supx.audit.format")) }
-                        div.choice {
-                            input #format-csv type="radio" name="format" value="csv" checked;
-                            label for="format-csv" { "CSV" }
-                        }
-                        div.choice {
-                            input #format-json type="radio" name="format" value="json";
-                            label for="format-json" { "JSON" }
-                        }
-                    }
-                    button type="submit" { (l.t("supx.audit.submit")) }
                 }
-            } @else {
-                p { (l.t("supx.audit.choose")) }
-                ul.list {
-                    li { a href="/support/patients" { (l.t("supx.audit.choose.patient")) } }
-                    li { a href="/support/professionals" { (l.t("supx.audit.choose.professional")) } }
+                fieldset {
+                    legend { (l.t("supx.audit.format")) }
+                    div.choice {
+                        input #format-csv type="radio" name="format" value="csv" checked;
+                        label for="format-csv" { "CSV" }
+                    }
+                    div.choice {
+                        input #format-json type="radio" name="format" value="json";
+                        label for="format-json" { "JSON" }
+                    }
                 }
+                button type="submit" { (l.t("supx.audit.submit")) }
             }
-        };
-        Ok::<_, WebError>(page(lang, &s, l.t("supx.audit.title"), HERE, body))
-    }
-    .await;
-    Answer(lang, r)
+        } @else {
+            p { (l.t("supx.audit.choose")) }
+            ul.list {
+                li { a href="/support/patients" { (l.t("supx.audit.choose.patient")) } }
+                li { a href="/support/professionals" { (l.t("supx.audit.choose.professional")) } }
+            }
+        }
+    };
+    Ok(page(lang, &s, l.t("supx.audit.title"), HERE, body))
 }
 
 /// Support agents. Runs the extraction and answers with the file.
 pub async fn extract(
     State(web): State<Web>,
-    lang: Lang,
-    ClientIp(ip): ClientIp,
-    posted: Result<Posted<ExtractForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        let target = match (
-            form::non_empty(&form.patient),
-            form::non_empty(&form.professional),
-        ) {
-            (Some(id), None) => ExtractTarget::Record(parse(&id)?),
-            (None, Some(id)) => ExtractTarget::Professional(parse(&id)?),
-            _ => return Err(WebError::BadRequest),
-        };
-        let format = ExtractFormat::parse(&form.format).ok_or(WebError::BadRequest)?;
-        let period = period(&form.from, &form.to)?;
-        let out = web
-            .app
-            .extract_audit_period(
-                &s.actor,
-                &target,
-                period,
-                &form.reason,
-                format,
-                ip,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok::<_, WebError>(
-            (
-                [
-                    (header::CONTENT_TYPE, out.format.content_type().to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", out.file_name),
-                    ),
-                    (
-                        header::CONTENT_SECURITY_POLICY,
-                        "default-src 'none'; sandbox".to_owned(),
-                    ),
-                ],
-                out.body,
-            )
-                .into_response(),
+    Support { s, ip, .. }: Support,
+    Posted(form): Posted<ExtractForm>,
+) -> Page {
+    let target = match (
+        form::non_empty(&form.patient),
+        form::non_empty(&form.professional),
+    ) {
+        (Some(id), None) => ExtractTarget::Record(parse(&id)?),
+        (None, Some(id)) => ExtractTarget::Professional(parse(&id)?),
+        _ => return Err(WebError::BadRequest),
+    };
+    let format = ExtractFormat::parse(&form.format).ok_or(WebError::BadRequest)?;
+    let period = period(&form.from, &form.to)?;
+    let out = web
+        .app
+        .extract_audit_period(
+            &s.actor,
+            &target,
+            period,
+            &form.reason,
+            format,
+            ip,
+            crate::shell::now(),
         )
-    }
-    .await;
-    Answer(lang, r)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, out.format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", out.file_name),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        out.body,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

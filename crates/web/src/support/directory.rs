@@ -5,16 +5,17 @@
 use crate::shared::form;
 use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
+use crate::shell::ids::parse;
 use crate::shell::session::Session;
 use crate::shell::url::encode;
 use crate::shell::Web;
-use crate::support::page;
+use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use mds_domain::{AccountId, AccountKind, AccountState};
+use mds_domain::{AccountId, AccountState};
 use serde::Deserialize;
 
 const HERE: &str = "/support/professionals";
@@ -42,75 +43,77 @@ fn state_label(lang: Lang, state: &AccountState) -> &'static str {
 /// Support agents. Professionals whose first or last name starts with the search.
 pub async fn list(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Support { s, lang, .. }: Support,
     Query(q): Query<SearchQuery>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let search = form::non_empty(&q.q).unwrap_or_default();
-        let rows = web
-            .app
-            .search_professionals(&s.actor, &search, 100, 0)
-            .await?;
-        let l = lang;
-        let body = html! {
-            p.lead { (l.t("directory.intro")) }
-            form.search method="get" action=(HERE) role="search" {
-                label for="q" { (l.t("directory.search")) }
-                input #q type="search" name="q" value=(search) autocomplete="off";
-                button type="submit" { (l.t("directory.search.submit")) }
-            }
-            @if rows.is_empty() {
-                p { (l.t("directory.none")) }
-            } @else {
-                div.table-wrap {
-                    table {
-                        caption { (l.t("directory.title")) " (" (rows.len()) ")" }
-                        thead { tr {
-                            th scope="col" { (l.t("support.col.name")) }
-                            th scope="col" { (l.t("directory.col.profession")) }
-                            th scope="col" { (l.t("directory.col.state")) }
-                        } }
-                        tbody {
-                            @for p in &rows {
-                                tr {
-                                    td { a href=(format!("{HERE}/{}", p.account_id)) {
-                                        (p.last_name.to_uppercase()) " " (p.first_name) } }
-                                    td { (profession(&p.profession)) }
-                                    td { (state_label(l, &p.state)) }
-                                }
+) -> Page {
+    let search = form::non_empty(&q.q).unwrap_or_default();
+    let rows = web
+        .app
+        .search_professionals(&s.actor, &search, 100, 0)
+        .await?;
+    let l = lang;
+    let body = html! {
+        p.lead { (l.t("directory.intro")) }
+        form.search method="get" action=(HERE) role="search" {
+            label for="q" { (l.t("directory.search")) }
+            input #q type="search" name="q" value=(search) autocomplete="off";
+            button type="submit" { (l.t("directory.search.submit")) }
+        }
+        @if rows.is_empty() {
+            p { (l.t("directory.none")) }
+        } @else {
+            div.table-wrap {
+                table {
+                    caption { (l.t("directory.title")) " (" (rows.len()) ")" }
+                    thead { tr {
+                        th scope="col" { (l.t("support.col.name")) }
+                        th scope="col" { (l.t("directory.col.profession")) }
+                        th scope="col" { (l.t("directory.col.state")) }
+                    } }
+                    tbody {
+                        @for p in &rows {
+                            tr {
+                                td { a href=(format!("{HERE}/{}", p.account_id)) {
+                                    (p.last_name.to_uppercase()) " " (p.first_name) } }
+                                td { (profession(&p.profession)) }
+                                td { (state_label(l, &p.state)) }
                             }
                         }
                     }
                 }
             }
-            p { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
-        };
-        let here = format!("{HERE}?q={}", encode(&search));
-        Ok(page(lang, &s, l.t("directory.title"), &here, body))
-    }
-    .await;
-    Answer(lang, r)
+        }
+        p { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
+    };
+    let here = format!("{HERE}?q={}", encode(&search));
+    Ok(page(lang, &s, l.t("directory.title"), &here, body))
 }
 
 /// Support agents. One professional, with the suspend or reactivate form.
 pub async fn show(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Support { s, lang, .. }: Support,
     Path(id): Path<String>,
-) -> Answer {
-    let r = async {
-    s.require(AccountKind::Support)?;
-    let p = web.app.get_professional(&s.actor, &crate::shell::ids::parse::<AccountId>(&id)?).await?;
+) -> Page {
+    let p = web
+        .app
+        .get_professional(&s.actor, &parse::<AccountId>(&id)?)
+        .await?;
     let l = lang;
     let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);
     let suspended = p.state == AccountState::Suspended;
     let (action, consequence, submit) = if suspended {
-        ("reactivate", l.t("directory.reactivate.consequence"), l.t("directory.reactivate"))
+        (
+            "reactivate",
+            l.t("directory.reactivate.consequence"),
+            l.t("directory.reactivate"),
+        )
     } else {
-        ("suspend", l.t("directory.suspend.consequence"), l.t("directory.suspend"))
+        (
+            "suspend",
+            l.t("directory.suspend.consequence"),
+            l.t("directory.suspend"),
+        )
     };
     let body = html! {
         h2 { (name) }
@@ -133,52 +136,37 @@ pub async fn show(
     };
     let here = format!("{HERE}/{}", p.account_id);
     Ok(page(lang, &s, l.t("directory.title"), &here, body))
-    }
-    .await;
-    Answer(lang, r)
 }
 
 /// Support agents. Suspends a professional: every session ends now.
 pub async fn suspend(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, .. }: Support,
     Path(id): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    set(web, lang, id, true, posted).await
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    set(&web, &s, &id, true, &form.reason).await
 }
 
 /// Support agents. Reactivates a suspended professional.
 pub async fn reactivate(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, .. }: Support,
     Path(id): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    set(web, lang, id, false, posted).await
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    set(&web, &s, &id, false, &form.reason).await
 }
 
-async fn set(
-    web: Web,
-    lang: Lang,
-    id: String,
-    suspended: bool,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        web.app
-            .set_suspended(
-                &s.actor,
-                &crate::shell::ids::parse::<AccountId>(&id)?,
-                suspended,
-                &form.reason,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok(Redirect::to(&format!("{HERE}/{id}")).into_response())
-    }
-    .await;
-    Answer(lang, r)
+async fn set(web: &Web, s: &Session, id: &str, suspended: bool, reason: &str) -> Page {
+    web.app
+        .set_suspended(
+            &s.actor,
+            &parse(id)?,
+            suspended,
+            reason,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("{HERE}/{id}")).into_response())
 }

@@ -6,12 +6,12 @@
 use crate::shared::form;
 use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
 use crate::shell::ids::parse;
 use crate::shell::session::Session;
 use crate::shell::Web;
-use crate::support::page;
+use crate::support::{page, Support};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -19,7 +19,7 @@ use maud::{html, Markup};
 use mds_app::directory::{NewAssistant, NewProfessional, NewStructure, STRUCTURE_KINDS};
 use mds_app::AppError;
 use mds_domain::commune::nc_communes;
-use mds_domain::{AccountKind, Profession, StructureId};
+use mds_domain::{Profession, StructureId};
 use serde::Deserialize;
 
 const STRUCTURE: &str = "/support/structures/new";
@@ -272,174 +272,151 @@ fn created_page(
 }
 
 /// Support agents. The new structure form.
-pub async fn structure_form(lang: Lang, s: Session) -> Answer {
-    let r = s
-        .require(AccountKind::Support)
-        .map(|()| structure_page(lang, &s, &Typed::default(), None));
-    Answer(lang, r)
+pub async fn structure_form(Support { s, lang, .. }: Support) -> Page {
+    Ok(structure_page(lang, &s, &Typed::default(), None))
 }
 
 /// Support agents. Creates a structure.
 pub async fn create_structure(
     State(web): State<Web>,
-    lang: Lang,
-    posted: Result<Posted<Vec<(String, String)>>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        let t = Typed(form);
-        let new = NewStructure {
-            name: t.get("name").to_owned(),
-            ridet: t.get("ridet").to_owned(),
-            kind: t.get("kind").to_owned(),
-            commune: t.get("commune").to_owned(),
-        };
-        match web.app.create_structure(&s.actor, new, crate::shell::now()).await {
-            Ok(row) => {
-                let l = lang;
-                let body = html! {
-                    p.notice role="status" { (l.t("supdir.structure.created")) " " (row.name) " (" (row.ridet) ")" }
-                    ul.list {
-                        li { a href=(format!("{PROFESSIONAL}?structure={}", row.id)) { (l.t("supdir.structure.add_professional")) } }
-                        li { a href="/support/structures" { (l.t("supdir.back.structures")) } }
-                    }
-                };
-                Ok(page(lang, &s, l.t("supdir.structure.title"), STRUCTURE, body))
-            }
-            Err(e) => Ok(structure_page(lang, &s, &t, Some(&refusal(e)?))),
+    Support { s, lang, .. }: Support,
+    Posted(form): Posted<Vec<(String, String)>>,
+) -> Page {
+    let t = Typed(form);
+    let new = NewStructure {
+        name: t.get("name").to_owned(),
+        ridet: t.get("ridet").to_owned(),
+        kind: t.get("kind").to_owned(),
+        commune: t.get("commune").to_owned(),
+    };
+    match web
+        .app
+        .create_structure(&s.actor, new, crate::shell::now())
+        .await
+    {
+        Ok(row) => {
+            let l = lang;
+            let body = html! {
+                p.notice role="status" { (l.t("supdir.structure.created")) " " (row.name) " (" (row.ridet) ")" }
+                ul.list {
+                    li { a href=(format!("{PROFESSIONAL}?structure={}", row.id)) { (l.t("supdir.structure.add_professional")) } }
+                    li { a href="/support/structures" { (l.t("supdir.back.structures")) } }
+                }
+            };
+            Ok(page(
+                lang,
+                &s,
+                l.t("supdir.structure.title"),
+                STRUCTURE,
+                body,
+            ))
         }
+        Err(e) => Ok(structure_page(lang, &s, &t, Some(&refusal(e)?))),
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// Support agents. The new professional form (`?structure=` preselects a structure).
 pub async fn professional_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Support { s, lang, .. }: Support,
     Query(p): Query<Preset>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        professional_page(&web, lang, &s, &p.typed(), None).await
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    professional_page(&web, lang, &s, &p.typed(), None).await
 }
 
 /// Support agents. Creates a professional; the enrolment token is shown once.
 pub async fn create_professional(
     State(web): State<Web>,
-    lang: Lang,
-    posted: Result<Posted<Vec<(String, String)>>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        let t = Typed(form);
-        let new = NewProfessional {
-            login: t.get("login").to_owned(),
-            email: t.email(),
-            first_name: t.get("first_name").to_owned(),
-            last_name: t.get("last_name").to_owned(),
-            profession: t.get("profession").to_owned(),
-            professional_id: t.get("professional_id").to_owned(),
-            structure_ids: t
-                .all("structure_ids")
-                .iter()
-                .map(|id| parse::<StructureId>(id))
-                .collect::<Result<_, _>>()?,
-            samu_regulator: t.get("samu_regulator") == "1",
-        };
-        match web
-            .app
-            .create_professional(&s.actor, new, crate::shell::now())
-            .await
-        {
-            Ok(c) => {
-                let l = lang;
-                let p = &c.item;
-                let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);
-                let link = format!("/support/professionals/{}", p.account_id);
-                Ok(created_page(
-                    lang,
-                    &s,
-                    l.t("supdir.professional.title"),
-                    PROFESSIONAL,
-                    &name,
-                    &c.enrolment_token,
-                    (&link, l.t("supdir.professional.open")),
-                ))
-            }
-            Err(e) => {
-                let message = refusal(e)?;
-                professional_page(&web, lang, &s, &t, Some(&message)).await
-            }
+    Support { s, lang, .. }: Support,
+    Posted(form): Posted<Vec<(String, String)>>,
+) -> Page {
+    let t = Typed(form);
+    let new = NewProfessional {
+        login: t.get("login").to_owned(),
+        email: t.email(),
+        first_name: t.get("first_name").to_owned(),
+        last_name: t.get("last_name").to_owned(),
+        profession: t.get("profession").to_owned(),
+        professional_id: t.get("professional_id").to_owned(),
+        structure_ids: t
+            .all("structure_ids")
+            .iter()
+            .map(|id| parse::<StructureId>(id))
+            .collect::<Result<_, _>>()?,
+        samu_regulator: t.get("samu_regulator") == "1",
+    };
+    match web
+        .app
+        .create_professional(&s.actor, new, crate::shell::now())
+        .await
+    {
+        Ok(c) => {
+            let l = lang;
+            let p = &c.item;
+            let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);
+            let link = format!("/support/professionals/{}", p.account_id);
+            Ok(created_page(
+                lang,
+                &s,
+                l.t("supdir.professional.title"),
+                PROFESSIONAL,
+                &name,
+                &c.enrolment_token,
+                (&link, l.t("supdir.professional.open")),
+            ))
+        }
+        Err(e) => {
+            let message = refusal(e)?;
+            professional_page(&web, lang, &s, &t, Some(&message)).await
         }
     }
-    .await;
-    Answer(lang, r)
 }
 
 /// Support agents. The new assistant form (`?professional=` preselects the professional).
 pub async fn assistant_form(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Support { s, lang, .. }: Support,
     Query(p): Query<Preset>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        assistant_page(&web, lang, &s, &p.typed(), None).await
-    }
-    .await;
-    Answer(lang, r)
+) -> Page {
+    assistant_page(&web, lang, &s, &p.typed(), None).await
 }
 
 /// Support agents. Creates an assistant; the enrolment token is shown once.
 pub async fn create_assistant(
     State(web): State<Web>,
-    lang: Lang,
-    posted: Result<Posted<Vec<(String, String)>>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        let t = Typed(form);
-        let new = NewAssistant {
-            login: t.get("login").to_owned(),
-            email: t.email(),
-            first_name: t.get("first_name").to_owned(),
-            last_name: t.get("last_name").to_owned(),
-            professional_account_id: parse(t.get("professional_account_id"))?,
-        };
-        match web
-            .app
-            .create_assistant(&s.actor, new, crate::shell::now())
-            .await
-        {
-            Ok(c) => {
-                let l = lang;
-                let a = &c.item;
-                let name = format!("{} {}", a.last_name.to_uppercase(), a.first_name);
-                Ok(created_page(
-                    lang,
-                    &s,
-                    l.t("supdir.assistant.title"),
-                    ASSISTANT,
-                    &name,
-                    &c.enrolment_token,
-                    ("/support/structures", l.t("supdir.assistant.open")),
-                ))
-            }
-            Err(e) => {
-                let message = refusal(e)?;
-                assistant_page(&web, lang, &s, &t, Some(&message)).await
-            }
+    Support { s, lang, .. }: Support,
+    Posted(form): Posted<Vec<(String, String)>>,
+) -> Page {
+    let t = Typed(form);
+    let new = NewAssistant {
+        login: t.get("login").to_owned(),
+        email: t.email(),
+        first_name: t.get("first_name").to_owned(),
+        last_name: t.get("last_name").to_owned(),
+        professional_account_id: parse(t.get("professional_account_id"))?,
+    };
+    match web
+        .app
+        .create_assistant(&s.actor, new, crate::shell::now())
+        .await
+    {
+        Ok(c) => {
+            let l = lang;
+            let a = &c.item;
+            let name = format!("{} {}", a.last_name.to_uppercase(), a.first_name);
+            Ok(created_page(
+                lang,
+                &s,
+                l.t("supdir.assistant.title"),
+                ASSISTANT,
+                &name,
+                &c.enrolment_token,
+                ("/support/structures", l.t("supdir.assistant.open")),
+            ))
+        }
+        Err(e) => {
+            let message = refusal(e)?;
+            assistant_page(&web, lang, &s, &t, Some(&message)).await
         }
     }
-    .await;
-    Answer(lang, r)
 }

@@ -7,16 +7,17 @@
 use crate::shared::form;
 use crate::shared::views;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::session::{ClientIp, Session};
+use crate::shell::session::Session;
 use crate::shell::Web;
+use crate::support::Support;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::self_enrolment::EnrolmentQueueItem;
-use mds_domain::{AccountKind, FilePurpose, Format};
+use mds_domain::{FilePurpose, Format};
 use serde::Deserialize;
 
 const HERE: &str = "/support/enrolments";
@@ -35,7 +36,6 @@ fn page(lang: Lang, s: &Session, here: &str, body: Markup) -> Response {
 }
 
 async fn pending(web: &Web, s: &Session, rid: &str) -> Result<EnrolmentQueueItem, WebError> {
-    s.require(AccountKind::Support)?;
     Ok(web
         .app
         .self_enrolment(&s.actor, rid, crate::shell::now())
@@ -53,152 +53,126 @@ fn purpose(lang: Lang, p: &FilePurpose) -> &'static str {
 /// Support agents. One pending request: traits, scans side by side, the decisions.
 pub async fn show(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
+    Support { s, lang, .. }: Support,
     Path(rid): Path<String>,
-) -> Answer {
-    let r = async {
-        let q = pending(&web, &s, &rid).await?;
-        let l = lang;
-        let p = &q.patient;
-        let base = format!("{HERE}/{}", q.request_id);
-        let body = html! {
-            p.lead { (l.t("enrol.support.intro")) }
-            div.side-by-side {
-                section aria-labelledby="traits" {
-                    h2 #traits { (l.t("enrol.support.traits")) }
-                    dl {
-                        dt { (l.t("enrol.birth_name")) } dd { (p.birth_name.to_uppercase()) }
-                        dt { (l.t("enrol.first_names")) } dd { (p.first_names.join(" ")) }
-                        dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
-                        dt { (l.t("enrol.sex")) } dd { (p.sex) }
-                        dt { (l.t("enrol.birth_place")) } dd { (p.birth_place) }
-                        dt { (l.t("support.col.cafat")) } dd { (q.cafat) }
-                        dt { (l.t("enrol.email")) } dd { (q.email.as_deref().unwrap_or("—")) }
-                        dt { (l.t("enrol.phone")) } dd { (q.phone.as_deref().unwrap_or("—")) }
-                        dt { (l.t("support.col.submitted")) } dd { (views::instant(q.submitted_at_ms)) }
-                    }
-                    @if q.near_match_patient_id.is_some() {
-                        p.warning { strong { (l.t("enrol.support.near")) } }
-                    }
+) -> Page {
+    let q = pending(&web, &s, &rid).await?;
+    let l = lang;
+    let p = &q.patient;
+    let base = format!("{HERE}/{}", q.request_id);
+    let body = html! {
+        p.lead { (l.t("enrol.support.intro")) }
+        div.side-by-side {
+            section aria-labelledby="traits" {
+                h2 #traits { (l.t("enrol.support.traits")) }
+                dl {
+                    dt { (l.t("enrol.birth_name")) } dd { (p.birth_name.to_uppercase()) }
+                    dt { (l.t("enrol.first_names")) } dd { (p.first_names.join(" ")) }
+                    dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
+                    dt { (l.t("enrol.sex")) } dd { (p.sex) }
+                    dt { (l.t("enrol.birth_place")) } dd { (p.birth_place) }
+                    dt { (l.t("support.col.cafat")) } dd { (q.cafat) }
+                    dt { (l.t("enrol.email")) } dd { (q.email.as_deref().unwrap_or("—")) }
+                    dt { (l.t("enrol.phone")) } dd { (q.phone.as_deref().unwrap_or("—")) }
+                    dt { (l.t("support.col.submitted")) } dd { (views::instant(q.submitted_at_ms)) }
                 }
-                @for scan in &q.scans {
-                    section aria-label=(purpose(l, &scan.purpose)) {
-                        h2 { (purpose(l, &scan.purpose)) }
-                        @let src = format!("{base}/scans/{}", scan.id);
-                        @if matches!(scan.format, Format::Png | Format::Jpeg) {
-                            img.scan src=(src) alt=(purpose(l, &scan.purpose));
-                        } @else {
-                            p { a href=(src) download { (l.t("enrol.support.download_pdf")) } }
-                        }
+                @if q.near_match_patient_id.is_some() {
+                    p.warning { strong { (l.t("enrol.support.near")) } }
+                }
+            }
+            @for scan in &q.scans {
+                section aria-label=(purpose(l, &scan.purpose)) {
+                    h2 { (purpose(l, &scan.purpose)) }
+                    @let src = format!("{base}/scans/{}", scan.id);
+                    @if matches!(scan.format, Format::Png | Format::Jpeg) {
+                        img.scan src=(src) alt=(purpose(l, &scan.purpose));
+                    } @else {
+                        p { a href=(src) download { (l.t("enrol.support.download_pdf")) } }
                     }
                 }
             }
-            h2 { (l.t("enrol.support.decide")) }
-            form method="post" action=(format!("{base}/validate")) {
-                (form::csrf(&s.csrf))
-                p #validate-hint { (l.t("enrol.support.validate.consequence")) }
-                button type="submit" aria-describedby="validate-hint" { (l.t("enrol.support.validate")) }
-            }
-            form method="post" action=(format!("{base}/reject")) {
-                (form::csrf(&s.csrf))
-                p #reject-hint { (l.t("enrol.support.reject.consequence")) }
-                label for="reason" { (l.t("enrol.support.reason")) }
-                textarea #reason name="reason" required rows="3" aria-describedby="reject-hint" {}
-                button.secondary type="submit" { (l.t("enrol.support.reject")) }
-            }
-            p { a href="/support" { (l.t("enrol.support.back")) } }
-        };
-        Ok::<_, WebError>(page(lang, &s, &base, body))
-    }
-    .await;
-    Answer(lang, r)
+        }
+        h2 { (l.t("enrol.support.decide")) }
+        form method="post" action=(format!("{base}/validate")) {
+            (form::csrf(&s.csrf))
+            p #validate-hint { (l.t("enrol.support.validate.consequence")) }
+            button type="submit" aria-describedby="validate-hint" { (l.t("enrol.support.validate")) }
+        }
+        form method="post" action=(format!("{base}/reject")) {
+            (form::csrf(&s.csrf))
+            p #reject-hint { (l.t("enrol.support.reject.consequence")) }
+            label for="reason" { (l.t("enrol.support.reason")) }
+            textarea #reason name="reason" required rows="3" aria-describedby="reject-hint" {}
+            button.secondary type="submit" { (l.t("enrol.support.reject")) }
+        }
+        p { a href="/support" { (l.t("enrol.support.back")) } }
+    };
+    Ok(page(lang, &s, &base, body))
 }
 
 /// Support agents. A scan of a request, decrypted: images inline, PDF as a download.
 pub async fn scan(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Support { s, ip, .. }: Support,
     Path((rid, sid)): Path<(String, String)>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let (content, mime) = web
-            .app
-            .read_enrolment_scan(&s.actor, &rid, &sid, ip, crate::shell::now())
-            .await?;
-        let (mime, disposition) = match mime.as_str() {
-            "image/png" => ("image/png", "inline".to_owned()),
-            "image/jpeg" => ("image/jpeg", "inline".to_owned()),
-            _ => (
-                "application/pdf",
-                format!("attachment; filename=\"piece-{sid}.pdf\""),
-            ),
-        };
-        Ok::<_, WebError>(
+) -> Page {
+    let (content, mime) = web
+        .app
+        .read_enrolment_scan(&s.actor, &rid, &sid, ip, crate::shell::now())
+        .await?;
+    let (mime, disposition) = match mime.as_str() {
+        "image/png" => ("image/png", "inline".to_owned()),
+        "image/jpeg" => ("image/jpeg", "inline".to_owned()),
+        _ => (
+            "application/pdf",
+            format!("attachment; filename=\"piece-{sid}.pdf\""),
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
             (
-                [
-                    (header::CONTENT_TYPE, mime.to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                    (
-                        header::CONTENT_SECURITY_POLICY,
-                        "default-src 'none'; sandbox".to_owned(),
-                    ),
-                ],
-                content,
-            )
-                .into_response(),
-        )
-    }
-    .await;
-    Answer(lang, r)
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        content,
+    )
+        .into_response())
 }
 
 /// Support agents. Validates: the account becomes active and the enrolment token to hand
 /// to the person is shown on this answer only (not a redirect: it must not be in an address).
 pub async fn validate(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, lang, .. }: Support,
     Path(rid): Path<String>,
-    posted: Result<Posted<NoFields>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, .. } = posted?;
-        s.require(AccountKind::Support)?;
-        let done = web
-            .app
-            .validate_self_enrolment(&s.actor, &rid, crate::shell::now())
-            .await?;
-        let l = lang;
-        let body = html! {
-            p.notice role="status" { (l.t("enrol.support.validated")) }
-            p { (l.t("enrol.support.token.intro")) }
-            p { code #enrolment-token { (done.enrolment_token) } }
-            p { a href="/support" { (l.t("enrol.support.back")) } }
-        };
-        Ok::<_, WebError>(page(lang, &s, "/support", body))
-    }
-    .await;
-    Answer(lang, r)
+    _: Posted<NoFields>,
+) -> Page {
+    let done = web
+        .app
+        .validate_self_enrolment(&s.actor, &rid, crate::shell::now())
+        .await?;
+    let l = lang;
+    let body = html! {
+        p.notice role="status" { (l.t("enrol.support.validated")) }
+        p { (l.t("enrol.support.token.intro")) }
+        p { code #enrolment-token { (done.enrolment_token) } }
+        p { a href="/support" { (l.t("enrol.support.back")) } }
+    };
+    Ok(page(lang, &s, "/support", body))
 }
 
 /// Support agents. Rejects with a reason the person reads with the status token.
 pub async fn reject(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, .. }: Support,
     Path(rid): Path<String>,
-    posted: Result<Posted<ReasonForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        web.app
-            .reject_self_enrolment(&s.actor, &rid, &form.reason, crate::shell::now())
-            .await?;
-        Ok::<_, WebError>(Redirect::to("/support").into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Posted(form): Posted<ReasonForm>,
+) -> Page {
+    web.app
+        .reject_self_enrolment(&s.actor, &rid, &form.reason, crate::shell::now())
+        .await?;
+    Ok(Redirect::to("/support").into_response())
 }

@@ -7,17 +7,16 @@ use crate::shared::form;
 use crate::shared::views;
 use crate::shared::views::patient_name;
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
 use crate::shell::session::Session;
 use crate::shell::Web;
-use crate::support::page;
 use crate::support::records::{done_notice, place, Done};
+use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use mds_app::identity_reviews::IdentityReview;
-use mds_domain::AccountKind;
 use serde::Deserialize;
 
 const HERE: &str = "/support/identity-reviews";
@@ -112,72 +111,59 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
 }
 
 /// Support agents. The creations waiting for review, oldest first.
-pub async fn list(State(web): State<Web>, lang: Lang, s: Session, Query(d): Query<Done>) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let rows = web
-            .app
-            .list_identity_reviews(&s.actor, crate::shell::now())
-            .await?;
-        let mut by = Vec::new();
-        for r in &rows {
-            let name = match web.app.get_professional(&s.actor, &r.submitted_by).await {
-                Ok(p) => format!("{} {}", p.first_name, p.last_name),
-                Err(_) => String::new(),
-            };
-            by.push(name);
-        }
-        let l = lang;
-        let body = html! {
-            (done_notice(l, d.done.as_deref()))
-            p.lead { (l.t("supx.review.intro")) }
-            @if rows.is_empty() {
-                p { (l.t("support.reviews.empty")) }
-            }
-            @for (r, name) in rows.iter().zip(&by) {
-                (review(l, &s, r, name))
-            }
+pub async fn list(
+    State(web): State<Web>,
+    Support { s, lang, .. }: Support,
+    Query(d): Query<Done>,
+) -> Page {
+    let rows = web
+        .app
+        .list_identity_reviews(&s.actor, crate::shell::now())
+        .await?;
+    let mut by = Vec::new();
+    for r in &rows {
+        let name = match web.app.get_professional(&s.actor, &r.submitted_by).await {
+            Ok(p) => format!("{} {}", p.first_name, p.last_name),
+            Err(_) => String::new(),
         };
-        Ok::<_, WebError>(page(lang, &s, l.t("supx.review.title"), HERE, body))
+        by.push(name);
     }
-    .await;
-    Answer(lang, r)
+    let l = lang;
+    let body = html! {
+        (done_notice(l, d.done.as_deref()))
+        p.lead { (l.t("supx.review.intro")) }
+        @if rows.is_empty() {
+            p { (l.t("support.reviews.empty")) }
+        }
+        @for (r, name) in rows.iter().zip(&by) {
+            (review(l, &s, r, name))
+        }
+    };
+    Ok(page(lang, &s, l.t("supx.review.title"), HERE, body))
 }
 
 /// Support agents. Different people: the record is created as submitted.
 pub async fn approve(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, .. }: Support,
     Path(id): Path<String>,
-    posted: Result<Posted<NoteForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        web.app
-            .approve_identity_review(&s.actor, &id, &form.note, crate::shell::now())
-            .await?;
-        Ok::<_, WebError>(Redirect::to(&format!("{HERE}?done=approved")).into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Posted(form): Posted<NoteForm>,
+) -> Page {
+    web.app
+        .approve_identity_review(&s.actor, &id, &form.note, crate::shell::now())
+        .await?;
+    Ok(Redirect::to(&format!("{HERE}?done=approved")).into_response())
 }
 
 /// Support agents. The same person as the existing record: nothing is created.
 pub async fn reject(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, .. }: Support,
     Path(id): Path<String>,
-    posted: Result<Posted<NoteForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        web.app
-            .reject_identity_review(&s.actor, &id, &form.note, crate::shell::now())
-            .await?;
-        Ok::<_, WebError>(Redirect::to(&format!("{HERE}?done=rejected")).into_response())
-    }
-    .await;
-    Answer(lang, r)
+    Posted(form): Posted<NoteForm>,
+) -> Page {
+    web.app
+        .reject_identity_review(&s.actor, &id, &form.note, crate::shell::now())
+        .await?;
+    Ok(Redirect::to(&format!("{HERE}?done=rejected")).into_response())
 }

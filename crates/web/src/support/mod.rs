@@ -1,4 +1,4 @@
-//! The support console: its navigation and its guard (support agents only). Its pages are the
+//! The support console: its navigation and its guard (`Support`: support agents only). Its pages are the
 //! modules below; the routes are mounted in `lib.rs`.
 
 pub mod alerts;
@@ -13,10 +13,11 @@ pub mod records;
 pub mod structures;
 
 use crate::shell::i18n::Lang;
-use crate::shell::layout::{self, Chrome, Nav};
-use crate::shell::session::Session;
+use crate::shell::layout::{self, Nav};
+use crate::shell::session::{Guard, Session, SignedIn};
 use axum::response::{Html, IntoResponse, Response};
 use maud::Markup;
+use mds_domain::AccountKind;
 
 /// The support console's navigation.
 pub const NAV: Nav = Nav {
@@ -35,12 +36,17 @@ pub const NAV: Nav = Nav {
 
 /// A page of the support console.
 pub fn page(lang: Lang, s: &Session, title: &str, here: &str, body: Markup) -> Response {
-    let c = Chrome {
-        lang,
-        nav: &NAV,
-        title,
-        here,
-        user: Some((&s.actor.display_name, &s.csrf)),
-    };
+    let c = s.chrome(lang, &NAV, title, here);
     Html(layout::page(&c, body).into_string()).into_response()
 }
+
+/// Who may enter the support console: support agents.
+pub enum SupportGuard {}
+
+impl Guard for SupportGuard {
+    const ADMITS: &'static [AccountKind] = &[AccountKind::Support];
+}
+
+/// A signed-in support agent on the console (`SignedIn`: the session, the page's language,
+/// the caller's address).
+pub type Support = SignedIn<SupportGuard>;

@@ -7,18 +7,17 @@ use crate::shared::form;
 use crate::shared::views;
 use crate::shared::views::{patient_name, profession};
 use crate::shell::csrf::Posted;
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
 use crate::shell::ids::parse;
-use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
-use crate::support::page;
+use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use mds_app::patients::PatientQuery;
 use mds_app::AppError;
-use mds_domain::{AccountId, AccountKind, AccountState, IdentityStatus, PatientId};
+use mds_domain::{AccountId, AccountState, IdentityStatus, PatientId};
 use serde::Deserialize;
 
 pub(crate) const HERE: &str = "/support/patients";
@@ -136,278 +135,263 @@ fn input(id: &str, label: &str, kind: &str, value: &Option<String>) -> Markup {
 /// Support agents. Finds a record by CAFAT number and birth date, or by the traits.
 pub async fn find(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Support { s, lang, ip, .. }: Support,
     Query(q): Query<FindQuery>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let l = lang;
-        let (rows, error) = match query_of(&q) {
-            None => (None, None),
-            Some(query) => match web.app.search_patients(&s.actor, query, ip, crate::shell::now()).await {
-                Ok(rows) => (Some(rows), None),
-                Err(e @ AppError::Invalid { .. }) => (None, Some(e.public_message())),
-                Err(e) => return Err(e.into()),
-            },
-        };
-        let body = html! {
-            p.lead { (l.t("supx.find.intro")) }
-            (form::form_error("find-error", error.as_deref()))
-            div.side-by-side {
-                form method="get" action=(HERE) role="search" aria-labelledby="by-cafat" {
-                    h2 #by-cafat { (l.t("supx.find.by_cafat")) }
-                    (input("cafat", l.t("support.col.cafat"), "text", &q.cafat))
-                    (input("birth_date-1", l.t("enrol.birth_date"), "date", &q.birth_date))
-                    button type="submit" { (l.t("supx.find.submit")) }
-                }
-                form method="get" action=(HERE) role="search" aria-labelledby="by-traits" {
-                    h2 #by-traits { (l.t("supx.find.by_traits")) }
-                    (input("birth_name", l.t("enrol.birth_name"), "text", &q.birth_name))
-                    (input("first_name", l.t("supx.find.first_name"), "text", &q.first_name))
-                    (input("birth_date-2", l.t("enrol.birth_date"), "date", &q.birth_date))
-                    div.field {
-                        label for="sex" { (l.t("enrol.sex")) }
-                        select #sex name="sex" required {
-                            option value="F" selected[q.sex.as_deref() == Some("F")] { (l.t("enrol.sex.f")) }
-                            option value="M" selected[q.sex.as_deref() == Some("M")] { (l.t("enrol.sex.m")) }
-                        }
-                    }
-                    button type="submit" { (l.t("supx.find.submit")) }
-                }
+) -> Page {
+    let l = lang;
+    let (rows, error) = match query_of(&q) {
+        None => (None, None),
+        Some(query) => match web
+            .app
+            .search_patients(&s.actor, query, ip, crate::shell::now())
+            .await
+        {
+            Ok(rows) => (Some(rows), None),
+            Err(e @ AppError::Invalid { .. }) => (None, Some(e.public_message())),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let body = html! {
+        p.lead { (l.t("supx.find.intro")) }
+        (form::form_error("find-error", error.as_deref()))
+        div.side-by-side {
+            form method="get" action=(HERE) role="search" aria-labelledby="by-cafat" {
+                h2 #by-cafat { (l.t("supx.find.by_cafat")) }
+                (input("cafat", l.t("support.col.cafat"), "text", &q.cafat))
+                (input("birth_date-1", l.t("enrol.birth_date"), "date", &q.birth_date))
+                button type="submit" { (l.t("supx.find.submit")) }
             }
-            @if let Some(rows) = &rows {
-                @if rows.is_empty() {
-                    p role="status" { (l.t("supx.find.none")) }
-                } @else {
-                    div.table-wrap {
-                        table {
-                            caption { (l.t("supx.find.results")) " (" (rows.len()) ")" }
-                            thead { tr {
-                                th scope="col" { (l.t("support.col.name")) }
-                                th scope="col" { (l.t("support.col.birth")) }
-                                th scope="col" { (l.t("supx.col.state")) }
-                            } }
-                            tbody {
-                                @for p in rows {
-                                    tr {
-                                        td { a href=(format!("{HERE}/{}", p.id)) { (patient_name(p)) } }
-                                        td { (views::date(&p.birth_date)) }
-                                        td { (state_label(l, &p.record_state))
-                                            @if p.deceased { " — " (l.t("supx.deceased")) } }
-                                    }
+            form method="get" action=(HERE) role="search" aria-labelledby="by-traits" {
+                h2 #by-traits { (l.t("supx.find.by_traits")) }
+                (input("birth_name", l.t("enrol.birth_name"), "text", &q.birth_name))
+                (input("first_name", l.t("supx.find.first_name"), "text", &q.first_name))
+                (input("birth_date-2", l.t("enrol.birth_date"), "date", &q.birth_date))
+                div.field {
+                    label for="sex" { (l.t("enrol.sex")) }
+                    select #sex name="sex" required {
+                        option value="F" selected[q.sex.as_deref() == Some("F")] { (l.t("enrol.sex.f")) }
+                        option value="M" selected[q.sex.as_deref() == Some("M")] { (l.t("enrol.sex.m")) }
+                    }
+                }
+                button type="submit" { (l.t("supx.find.submit")) }
+            }
+        }
+        @if let Some(rows) = &rows {
+            @if rows.is_empty() {
+                p role="status" { (l.t("supx.find.none")) }
+            } @else {
+                div.table-wrap {
+                    table {
+                        caption { (l.t("supx.find.results")) " (" (rows.len()) ")" }
+                        thead { tr {
+                            th scope="col" { (l.t("support.col.name")) }
+                            th scope="col" { (l.t("support.col.birth")) }
+                            th scope="col" { (l.t("supx.col.state")) }
+                        } }
+                        tbody {
+                            @for p in rows {
+                                tr {
+                                    td { a href=(format!("{HERE}/{}", p.id)) { (patient_name(p)) } }
+                                    td { (views::date(&p.birth_date)) }
+                                    td { (state_label(l, &p.record_state))
+                                        @if p.deceased { " — " (l.t("supx.deceased")) } }
                                 }
                             }
                         }
                     }
                 }
             }
-        };
-        Ok::<_, WebError>(page(lang, &s, l.t("supx.find.title"), HERE, body))
-    }
-    .await;
-    Answer(lang, r)
+        }
+    };
+    Ok(page(lang, &s, l.t("supx.find.title"), HERE, body))
 }
 
 /// Support agents. One record: identity, state, and what support may do with it.
 pub async fn show(
     State(web): State<Web>,
-    lang: Lang,
-    s: Session,
-    ClientIp(ip): ClientIp,
+    Support { s, lang, ip, .. }: Support,
     Path(id): Path<String>,
     Query(d): Query<Done>,
-) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let now = crate::shell::now();
-        let v = web.app.patient_for_support(&s.actor, &crate::shell::ids::parse::<PatientId>(&id)?, ip.clone(), now).await?;
-        let p = &v.patient;
-        let inactive = p.record_state == AccountState::Inactive;
-        let (team, others) = if inactive {
-            let team = web.app.care_team(&s.actor, &p.id, ip, now).await?;
-            let all = web.app.search_professionals(&s.actor, "", 500, 0).await?;
-            let others: Vec<_> = all
-                .into_iter()
-                .filter(|o| o.state == AccountState::Active)
-                .filter(|o| !team.iter().any(|m| m.professional_account_id == o.account_id))
-                .collect();
-            (team, others)
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let l = lang;
-        let base = format!("{HERE}/{}", p.id);
-        let body = html! {
-            (done_notice(l, d.done.as_deref()))
-            h2 { (patient_name(p)) }
-            dl.meta {
-                dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
-                dt { (l.t("enrol.sex")) } dd { (p.sex) }
-                dt { (l.t("enrol.birth_place")) } dd { (place(&p.birth_place)) }
-                dt { (l.t("support.col.cafat")) } dd { (v.cafat) }
-                dt { (l.t("enrol.email")) } dd { (v.email.as_deref().unwrap_or("—")) }
-                dt { (l.t("enrol.phone")) } dd { (v.phone.as_deref().unwrap_or("—")) }
-                dt { (l.t("supx.col.identity")) } dd { (identity_label(l, &p.identity_status)) }
-                dt { (l.t("supx.col.state")) } dd #record-state { (state_label(l, &p.record_state)) }
-                @if let Some(died) = &v.died_on {
-                    dt { (l.t("supx.life.died_on")) } dd { (views::date(died)) }
-                }
+) -> Page {
+    let now = crate::shell::now();
+    let v = web
+        .app
+        .patient_for_support(&s.actor, &parse::<PatientId>(&id)?, ip.clone(), now)
+        .await?;
+    let p = &v.patient;
+    let inactive = p.record_state == AccountState::Inactive;
+    let (team, others) = if inactive {
+        let team = web.app.care_team(&s.actor, &p.id, ip, now).await?;
+        let all = web.app.search_professionals(&s.actor, "", 500, 0).await?;
+        let others: Vec<_> = all
+            .into_iter()
+            .filter(|o| o.state == AccountState::Active)
+            .filter(|o| {
+                !team
+                    .iter()
+                    .any(|m| m.professional_account_id == o.account_id)
+            })
+            .collect();
+        (team, others)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let l = lang;
+    let base = format!("{HERE}/{}", p.id);
+    let body = html! {
+        (done_notice(l, d.done.as_deref()))
+        h2 { (patient_name(p)) }
+        dl.meta {
+            dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
+            dt { (l.t("enrol.sex")) } dd { (p.sex) }
+            dt { (l.t("enrol.birth_place")) } dd { (place(&p.birth_place)) }
+            dt { (l.t("support.col.cafat")) } dd { (v.cafat) }
+            dt { (l.t("enrol.email")) } dd { (v.email.as_deref().unwrap_or("—")) }
+            dt { (l.t("enrol.phone")) } dd { (v.phone.as_deref().unwrap_or("—")) }
+            dt { (l.t("supx.col.identity")) } dd { (identity_label(l, &p.identity_status)) }
+            dt { (l.t("supx.col.state")) } dd #record-state { (state_label(l, &p.record_state)) }
+            @if let Some(died) = &v.died_on {
+                dt { (l.t("supx.life.died_on")) } dd { (views::date(died)) }
             }
-            ul.list {
-                li { a href=(format!("{base}/life")) { (l.t("supx.life.link")) } }
-                li { a href=(format!("/support/audit?patient={}", p.id)) { (l.t("supx.audit.link_patient")) } }
-            }
-            h2 { (l.t("supx.account.title")) }
-            @if inactive && !p.deceased {
-                form method="post" action=(format!("{base}/activate")) {
-                    (form::csrf(&s.csrf))
-                    p #activate-hint { (l.t("supx.account.activate.consequence")) }
-                    div.field {
-                        label for="email" { (l.t("enrol.email")) }
-                        input #email type="email" name="email" value=(v.email.clone().unwrap_or_default()) autocomplete="off" aria-describedby="activate-hint";
-                    }
-                    div.field {
-                        label for="request" { (l.t("supx.request")) }
-                        input #request type="text" name="request" required aria-describedby="activate-hint";
-                    }
-                    button type="submit" { (l.t("supx.account.activate")) }
+        }
+        ul.list {
+            li { a href=(format!("{base}/life")) { (l.t("supx.life.link")) } }
+            li { a href=(format!("/support/audit?patient={}", p.id)) { (l.t("supx.audit.link_patient")) } }
+        }
+        h2 { (l.t("supx.account.title")) }
+        @if inactive && !p.deceased {
+            form method="post" action=(format!("{base}/activate")) {
+                (form::csrf(&s.csrf))
+                p #activate-hint { (l.t("supx.account.activate.consequence")) }
+                div.field {
+                    label for="email" { (l.t("enrol.email")) }
+                    input #email type="email" name="email" value=(v.email.clone().unwrap_or_default()) autocomplete="off" aria-describedby="activate-hint";
                 }
-            } @else if p.record_state == AccountState::Active {
-                p { (l.t("supx.account.active")) }
+                div.field {
+                    label for="request" { (l.t("supx.request")) }
+                    input #request type="text" name="request" required aria-describedby="activate-hint";
+                }
+                button type="submit" { (l.t("supx.account.activate")) }
+            }
+        } @else if p.record_state == AccountState::Active {
+            p { (l.t("supx.account.active")) }
+        } @else {
+            p { (l.t("supx.account.none")) }
+        }
+        @if inactive {
+            h2 { (l.t("supx.team.title")) }
+            p #team-hint { (l.t("supx.team.consequence")) }
+            @if team.is_empty() {
+                p { (l.t("supx.team.empty")) }
             } @else {
-                p { (l.t("supx.account.none")) }
-            }
-            @if inactive {
-                h2 { (l.t("supx.team.title")) }
-                p #team-hint { (l.t("supx.team.consequence")) }
-                @if team.is_empty() {
-                    p { (l.t("supx.team.empty")) }
-                } @else {
-                    div.table-wrap { table {
-                        caption.visually-hidden { (l.t("supx.team.title")) }
-                        thead { tr {
-                            th scope="col" { (l.t("support.col.name")) }
-                            th scope="col" { (l.t("directory.col.profession")) }
-                            th scope="col" { (l.t("supx.team.remove")) }
-                        } }
-                        tbody {
-                            @for (i, m) in team.iter().enumerate() {
-                                tr {
-                                    td { (m.name) @if m.attending_physician { " — " (l.t("supx.team.attending")) } }
-                                    td { (profession(&m.profession)) }
-                                    td {
-                                        form.inline method="post" action=(format!("{base}/care-team")) {
-                                            (form::csrf(&s.csrf))
-                                            input type="hidden" name="remove" value=(m.professional_account_id);
-                                            label for=(format!("remove-request-{i}")) { (l.t("supx.request")) }
-                                            input #(format!("remove-request-{i}")) type="text" name="request" required aria-describedby="team-hint";
-                                            button.secondary type="submit" { (l.t("supx.team.remove")) " " span.visually-hidden { (m.name) } }
-                                        }
+                div.table-wrap { table {
+                    caption.visually-hidden { (l.t("supx.team.title")) }
+                    thead { tr {
+                        th scope="col" { (l.t("support.col.name")) }
+                        th scope="col" { (l.t("directory.col.profession")) }
+                        th scope="col" { (l.t("supx.team.remove")) }
+                    } }
+                    tbody {
+                        @for (i, m) in team.iter().enumerate() {
+                            tr {
+                                td { (m.name) @if m.attending_physician { " — " (l.t("supx.team.attending")) } }
+                                td { (profession(&m.profession)) }
+                                td {
+                                    form.inline method="post" action=(format!("{base}/care-team")) {
+                                        (form::csrf(&s.csrf))
+                                        input type="hidden" name="remove" value=(m.professional_account_id);
+                                        label for=(format!("remove-request-{i}")) { (l.t("supx.request")) }
+                                        input #(format!("remove-request-{i}")) type="text" name="request" required aria-describedby="team-hint";
+                                        button.secondary type="submit" { (l.t("supx.team.remove")) " " span.visually-hidden { (m.name) } }
                                     }
                                 }
                             }
                         }
-                    } }
-                }
-                @if !others.is_empty() {
-                    form method="post" action=(format!("{base}/care-team")) {
-                        (form::csrf(&s.csrf))
-                        div.field {
-                            label for="add" { (l.t("supx.team.add.who")) }
-                            select #add name="add" required aria-describedby="team-hint" {
-                                @for o in &others {
-                                    option value=(o.account_id) { (o.last_name.to_uppercase()) " " (o.first_name) " — " (profession(&o.profession)) }
-                                }
+                    }
+                } }
+            }
+            @if !others.is_empty() {
+                form method="post" action=(format!("{base}/care-team")) {
+                    (form::csrf(&s.csrf))
+                    div.field {
+                        label for="add" { (l.t("supx.team.add.who")) }
+                        select #add name="add" required aria-describedby="team-hint" {
+                            @for o in &others {
+                                option value=(o.account_id) { (o.last_name.to_uppercase()) " " (o.first_name) " — " (profession(&o.profession)) }
                             }
                         }
-                        div.field {
-                            label for="add-request" { (l.t("supx.request")) }
-                            input #add-request type="text" name="request" required aria-describedby="team-hint";
-                        }
-                        button type="submit" { (l.t("supx.team.add")) }
                     }
+                    div.field {
+                        label for="add-request" { (l.t("supx.request")) }
+                        input #add-request type="text" name="request" required aria-describedby="team-hint";
+                    }
+                    button type="submit" { (l.t("supx.team.add")) }
                 }
             }
-            p { a href=(HERE) { (l.t("supx.find.back")) } }
-        };
-        Ok::<_, WebError>(page(lang, &s, l.t("supx.record.title"), &base, body))
-    }
-    .await;
-    Answer(lang, r)
+        }
+        p { a href=(HERE) { (l.t("supx.find.back")) } }
+    };
+    Ok(page(lang, &s, l.t("supx.record.title"), &base, body))
 }
 
 /// Support agents. Activates an inactive record: the activation code is shown on this answer
 /// only, for the patient to choose a password and set up the second factor.
 pub async fn activate(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, lang, .. }: Support,
     Path(id): Path<String>,
-    posted: Result<Posted<ActivateForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        let email = Some(form.email.as_str()).filter(|e| !e.trim().is_empty());
-        let done = web
-            .app
-            .activate_patient(
-                &s.actor,
-                &crate::shell::ids::parse::<PatientId>(&id)?,
-                email,
-                &form.request,
-                crate::shell::now(),
-            )
-            .await?;
-        let l = lang;
-        let body = html! {
-            p.notice role="status" { (l.t("supx.account.activated")) }
-            dl.meta {
-                dt { (l.t("supx.account.login")) } dd { (done.login) }
-            }
-            p { (l.t("supx.account.token.intro")) }
-            p { code #activation-token { (done.enrolment_token) } }
-            p { a href=(format!("{HERE}/{id}")) { (l.t("supx.record.back")) } }
-        };
-        Ok::<_, WebError>(page(lang, &s, l.t("supx.record.title"), HERE, body))
-    }
-    .await;
-    Answer(lang, r)
+    Posted(form): Posted<ActivateForm>,
+) -> Page {
+    let email = Some(form.email.as_str()).filter(|e| !e.trim().is_empty());
+    let done = web
+        .app
+        .activate_patient(
+            &s.actor,
+            &parse::<PatientId>(&id)?,
+            email,
+            &form.request,
+            crate::shell::now(),
+        )
+        .await?;
+    let l = lang;
+    let body = html! {
+        p.notice role="status" { (l.t("supx.account.activated")) }
+        dl.meta {
+            dt { (l.t("supx.account.login")) } dd { (done.login) }
+        }
+        p { (l.t("supx.account.token.intro")) }
+        p { code #activation-token { (done.enrolment_token) } }
+        p { a href=(format!("{HERE}/{id}")) { (l.t("supx.record.back")) } }
+    };
+    Ok(page(lang, &s, l.t("supx.record.title"), HERE, body))
 }
 
 /// Support agents. Adds or removes one professional of an inactive record's care team.
 pub async fn care_team(
     State(web): State<Web>,
-    lang: Lang,
+    Support { s, .. }: Support,
     Path(id): Path<String>,
-    posted: Result<Posted<TeamForm>, WebError>,
-) -> Answer {
-    let r = async {
-        let Posted { session: s, form } = posted?;
-        s.require(AccountKind::Support)?;
-        let ids = |v: &Option<String>| -> Result<Vec<AccountId>, WebError> {
-            form::non_empty(v)
-                .map(|a| parse::<AccountId>(&a))
-                .into_iter()
-                .collect()
-        };
-        let (add, remove) = (ids(&form.add)?, ids(&form.remove)?);
-        if add.is_empty() && remove.is_empty() {
-            return Err(WebError::BadRequest);
-        }
-        web.app
-            .change_care_team_for_patient(
-                &s.actor,
-                &crate::shell::ids::parse::<PatientId>(&id)?,
-                &add,
-                &remove,
-                &form.request,
-                crate::shell::now(),
-            )
-            .await?;
-        Ok::<_, WebError>(Redirect::to(&format!("{HERE}/{id}?done=team")).into_response())
+    Posted(form): Posted<TeamForm>,
+) -> Page {
+    let ids = |v: &Option<String>| -> Result<Vec<AccountId>, WebError> {
+        form::non_empty(v)
+            .map(|a| parse::<AccountId>(&a))
+            .into_iter()
+            .collect()
+    };
+    let (add, remove) = (ids(&form.add)?, ids(&form.remove)?);
+    if add.is_empty() && remove.is_empty() {
+        return Err(WebError::BadRequest);
     }
-    .await;
-    Answer(lang, r)
+    web.app
+        .change_care_team_for_patient(
+            &s.actor,
+            &parse::<PatientId>(&id)?,
+            &add,
+            &remove,
+            &form.request,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("{HERE}/{id}?done=team")).into_response())
 }

@@ -2,15 +2,13 @@
 //! kind, commune) and the assistants with the professional each acts for, with links to the
 //! forms that create them (`support_directory_new`).
 
-use crate::shell::error::{Answer, WebError};
+use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
-use crate::shell::session::Session;
 use crate::shell::Web;
-use crate::support::page;
+use crate::support::{page, Support};
 use axum::extract::State;
 use maud::html;
 use mds_domain::commune::find_nc_commune;
-use mds_domain::AccountKind;
 use std::collections::BTreeMap;
 
 const HERE: &str = "/support/structures";
@@ -30,74 +28,73 @@ fn kind_label(lang: Lang, kind: &str) -> &'static str {
 }
 
 /// Support agents. The structures and the assistants.
-pub async fn list(State(web): State<Web>, lang: Lang, s: Session) -> Answer {
-    let r = async {
-        s.require(AccountKind::Support)?;
-        let structures = web.app.list_structures(&s.actor).await?;
-        let assistants = web.app.list_assistants(&s.actor).await?;
-        let mut pros = BTreeMap::new();
-        for a in &assistants {
-            if pros.contains_key(&a.professional_account_id) {
-                continue;
-            }
-            let name = match web.app.get_professional(&s.actor, &a.professional_account_id).await {
-                Ok(p) => format!("{} {}", p.first_name, p.last_name),
-                Err(_) => String::new(),
-            };
-            pros.insert(a.professional_account_id.clone(), name);
+pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> Page {
+    let structures = web.app.list_structures(&s.actor).await?;
+    let assistants = web.app.list_assistants(&s.actor).await?;
+    let mut pros = BTreeMap::new();
+    for a in &assistants {
+        if pros.contains_key(&a.professional_account_id) {
+            continue;
         }
-        let l = lang;
-        let body = html! {
-            p.lead { (l.t("supx.structures.intro")) }
-            ul.list {
-                li { a href="/support/structures/new" { (l.t("supdir.structure.link")) } }
-                li { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
-                li { a href="/support/assistants/new" { (l.t("supdir.assistant.link")) } }
+        let name = match web
+            .app
+            .get_professional(&s.actor, &a.professional_account_id)
+            .await
+        {
+            Ok(p) => format!("{} {}", p.first_name, p.last_name),
+            Err(_) => String::new(),
+        };
+        pros.insert(a.professional_account_id.clone(), name);
+    }
+    let l = lang;
+    let body = html! {
+        p.lead { (l.t("supx.structures.intro")) }
+        ul.list {
+            li { a href="/support/structures/new" { (l.t("supdir.structure.link")) } }
+            li { a href="/support/professionals/new" { (l.t("supdir.professional.link")) } }
+            li { a href="/support/assistants/new" { (l.t("supdir.assistant.link")) } }
+        }
+        h2 { (l.t("supx.structures.title")) " (" (structures.len()) ")" }
+        div.table-wrap { table {
+            caption.visually-hidden { (l.t("supx.structures.title")) }
+            thead { tr {
+                th scope="col" { (l.t("support.col.name")) }
+                th scope="col" { "RIDET" }
+                th scope="col" { (l.t("supx.structures.kind")) }
+                th scope="col" { (l.t("supx.structures.commune")) }
+            } }
+            tbody {
+                @for st in &structures {
+                    tr {
+                        td { (st.name) }
+                        td { (st.ridet) }
+                        td { (kind_label(l, &st.kind)) }
+                        td { (find_nc_commune(&st.commune).map_or(st.commune.as_str(), |c| c.name)) }
+                    }
+                }
             }
-            h2 { (l.t("supx.structures.title")) " (" (structures.len()) ")" }
+        } }
+        h2 { (l.t("supx.assistants.title")) " (" (assistants.len()) ")" }
+        @if assistants.is_empty() {
+            p { (l.t("supx.assistants.empty")) }
+        } @else {
             div.table-wrap { table {
-                caption.visually-hidden { (l.t("supx.structures.title")) }
+                caption.visually-hidden { (l.t("supx.assistants.title")) }
                 thead { tr {
                     th scope="col" { (l.t("support.col.name")) }
-                    th scope="col" { "RIDET" }
-                    th scope="col" { (l.t("supx.structures.kind")) }
-                    th scope="col" { (l.t("supx.structures.commune")) }
+                    th scope="col" { (l.t("supx.assistants.for")) }
                 } }
                 tbody {
-                    @for st in &structures {
+                    @for a in &assistants {
                         tr {
-                            td { (st.name) }
-                            td { (st.ridet) }
-                            td { (kind_label(l, &st.kind)) }
-                            td { (find_nc_commune(&st.commune).map_or(st.commune.as_str(), |c| c.name)) }
+                            td { (a.last_name.to_uppercase()) " " (a.first_name) }
+                            td { a href=(format!("/support/professionals/{}", a.professional_account_id)) {
+                                (pros.get(&a.professional_account_id).map_or("", String::as_str)) } }
                         }
                     }
                 }
             } }
-            h2 { (l.t("supx.assistants.title")) " (" (assistants.len()) ")" }
-            @if assistants.is_empty() {
-                p { (l.t("supx.assistants.empty")) }
-            } @else {
-                div.table-wrap { table {
-                    caption.visually-hidden { (l.t("supx.assistants.title")) }
-                    thead { tr {
-                        th scope="col" { (l.t("support.col.name")) }
-                        th scope="col" { (l.t("supx.assistants.for")) }
-                    } }
-                    tbody {
-                        @for a in &assistants {
-                            tr {
-                                td { (a.last_name.to_uppercase()) " " (a.first_name) }
-                                td { a href=(format!("/support/professionals/{}", a.professional_account_id)) {
-                                    (pros.get(&a.professional_account_id).map_or("", String::as_str)) } }
-                            }
-                        }
-                    }
-                } }
-            }
-        };
-        Ok::<_, WebError>(page(lang, &s, l.t("supx.structures.page"), HERE, body))
-    }
-    .await;
-    Answer(lang, r)
+        }
+    };
+    Ok(page(lang, &s, l.t("supx.structures.page"), HERE, body))
 }
