@@ -3,8 +3,8 @@
 //! account, identity files referenced by the orphan sweep and key rotation, queue decisions.
 #![allow(clippy::unwrap_used)]
 
-use mds_store::testing::{fresh, BOTH};
 use mds_store::{accounts, enrolments, identity_files, patients};
+use mds_testkit::{backends, fresh_db};
 
 fn patient(id: &str, cafat: &str) -> patients::PatientRow {
     patients::PatientRow {
@@ -33,8 +33,8 @@ fn patient(id: &str, cafat: &str) -> patients::PatientRow {
 #[tokio::test]
 async fn life_cycle_rows_behave_the_same_on_both_backends() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, dir.path()).await.unwrap();
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let pool = db.pool();
         let a = "00000000-0000-4000-8000-000000000001";
         let b = "00000000-0000-4000-8000-000000000002";

@@ -1,9 +1,7 @@
 //! Property tests of the policy: invariants that must hold for any facts, actor and action,
 //! not only for the hand-written cases of the decision table.
 
-mod common;
-
-use common::{actor, ActorKind, Depositor, Doc, Scenario, HOUR_MS, NOW};
+use crate::scenario::{actor, ActorKind, Depositor, Doc, Scenario, HOUR_MS, NOW};
 use mds_domain::{AccountState, DocumentStatus};
 use mds_policy::{decide, visible_in_list, Action, Decision, Request};
 use proptest::prelude::*;
@@ -215,7 +213,7 @@ fn outcome_with(facts: mds_policy::Facts<'static>, asked: &Asked) -> (Decision, 
     let request = Request {
         actor,
         action: action(asked),
-        record: common::record(),
+        record: crate::scenario::record(),
     };
     (decide(&request, &facts, NOW), listed)
 }

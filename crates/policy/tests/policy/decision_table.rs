@@ -1,10 +1,8 @@
-//! Runs the decision table `tests/cases.txt`: one line per case,
+//! Runs the decision table `tests/policy/cases.txt`: one line per case,
 //! `name | actor | facts | action | expected`, and lists every failing case by name.
 //! The grammar of each column is described at the top of the data file.
 
-mod common;
-
-use common::{actor, ActorKind, Depositor, Doc, Scenario, HOUR_MS, NOW};
+use crate::scenario::{actor, ActorKind, Depositor, Doc, Scenario, HOUR_MS, NOW};
 use mds_domain::{AccountState, DocumentStatus};
 use mds_policy::{decide, visible_in_list, Action, Decision, Request};
 use std::collections::BTreeSet;
@@ -217,7 +215,7 @@ fn run(case: &Case) -> Result<(), String> {
     let request = Request {
         actor,
         action,
-        record: common::record(),
+        record: crate::scenario::record(),
     };
     let decision = decide(&request, &facts, NOW);
     let got = Expected::Decision {

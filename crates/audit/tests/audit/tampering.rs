@@ -6,12 +6,10 @@
 // Integration tests are test code: unwrap is allowed in helpers too, not only in #[test]s.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{all_records, drop_triggers, exec, forged_hash, fresh, sample_chain};
+use crate::samples::{all_records, drop_triggers, exec, forged_hash, sample_chain};
 use mds_audit::{Problem, VerifyOutcome, GENESIS_HASH};
-use mds_store::testing::BOTH;
 use mds_store::Db;
+use mds_testkit::{backends, fresh_db};
 
 const EVENTS: i64 = 8;
 
@@ -137,9 +135,9 @@ async fn verify_names_the_first_bad_event_on_both_backends() {
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     let mut ran = 0;
-    for backend in BOTH {
+    for backend in backends() {
         for case in cases() {
-            let db = fresh(backend, &dir).await;
+            let db = fresh_db(backend, dir.path()).await;
             let original = sample_chain(&db, EVENTS).await;
             drop_triggers(&db).await;
             for op in &case.ops {

@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::write_key_file;
+use crate::contract::write_key_file;
 use mds_vault::{KeyRing, VaultError};
 
 fn mode(path: &std::path::Path) -> u32 {

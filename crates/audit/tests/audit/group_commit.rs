@@ -5,19 +5,17 @@
 // Integration tests are test code: unwrap is allowed in helpers too, not only in #[test]s.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{all_records, exec, fresh, sample_event, T0};
+use crate::samples::{all_records, exec, sample_event, T0};
 use mds_audit::{AuditError, GroupCommit, NewEvent, Outcome, VerifyOutcome};
-use mds_store::testing::BOTH;
+use mds_testkit::{backends, fresh_db};
 use std::collections::HashSet;
 use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_events_are_each_stored_once_in_one_intact_chain() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let group = Arc::new(GroupCommit::new(db.clone()));
         let mut tasks = Vec::new();
         for i in 0..200i64 {
@@ -64,8 +62,8 @@ async fn concurrent_events_are_each_stored_once_in_one_intact_chain() {
 #[tokio::test]
 async fn sequential_records_chain_in_call_order() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let group = GroupCommit::new(db.clone());
         let direct = mds_audit::record(&db, sample_event(0), T0).await.unwrap();
         let a = group.record(sample_event(1), T0 + 1).await.unwrap();
@@ -81,8 +79,8 @@ async fn sequential_records_chain_in_call_order() {
 #[tokio::test]
 async fn an_invalid_event_is_refused_alone() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let group = GroupCommit::new(db.clone());
         let bad = NewEvent::new("robot", "document.read", Outcome::Permit);
         let err = group.record(bad, T0).await.unwrap_err();
@@ -99,8 +97,8 @@ async fn an_invalid_event_is_refused_alone() {
 #[tokio::test]
 async fn a_failed_batch_fails_its_callers_and_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let group = GroupCommit::new(db.clone());
         group.record(sample_event(1), T0).await.unwrap();
         // The database refuses the inserts (table gone): the commit cannot happen.

@@ -3,12 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use common::{local_fixture, vault_contract_tests};
+use crate::contract::{local_fixture, vault_contract_tests};
 use mds_vault::VaultError;
 
 vault_contract_tests!(local_fixture);

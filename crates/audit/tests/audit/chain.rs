@@ -4,14 +4,12 @@
 // Integration tests are test code: unwrap is allowed in helpers too, not only in #[test]s.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{all_records, drop_triggers, exec, fresh, sample_chain, sample_event, T0};
+use crate::samples::{all_records, drop_triggers, exec, sample_chain, sample_event, T0};
 use mds_audit::{
     AuditError, AuditQuery, AuditRecord, NewEvent, Outcome, Problem, VerifyOutcome, GENESIS_HASH,
     MAX_DETAIL_BYTES,
 };
-use mds_store::testing::BOTH;
+use mds_testkit::{backends, fresh_db};
 use serde_json::json;
 
 fn intact(events: i64) -> impl Fn(&VerifyOutcome) -> bool {
@@ -21,8 +19,8 @@ fn intact(events: i64) -> impl Fn(&VerifyOutcome) -> bool {
 #[tokio::test]
 async fn appended_events_are_linked_and_read_back_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         assert!(
             intact(0)(&mds_audit::verify(&db, None).await.unwrap()),
             "{backend:?} empty"
@@ -53,8 +51,8 @@ async fn appended_events_are_linked_and_read_back_unchanged() {
 #[tokio::test]
 async fn append_joins_the_callers_transaction() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         // Rolled back: no event, and the head does not move.
         let mut tx = db.begin().await.unwrap();
         mds_audit::append(&mut tx, sample_event(1), T0)
@@ -91,8 +89,8 @@ async fn concurrent_writers_keep_the_chain_intact() {
     const WRITERS: i64 = 8;
     const TRANSACTIONS: i64 = 15;
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let mut tasks = Vec::new();
         for w in 0..WRITERS {
             let db = db.clone();
@@ -313,8 +311,8 @@ async fn query_filters_as_a_table() {
     ];
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let all = sample_chain(&db, 12).await;
         for (name, query, pred, limit) in &cases {
             let want: Vec<i64> = all
@@ -412,8 +410,8 @@ async fn invalid_events_and_anchors_are_refused_and_leave_no_trace() {
         ("uppercase hash", (1, "AB".repeat(32))),
     ];
     let mut failures = Vec::new();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         for (name, event) in &events {
             match mds_audit::record(&db, event.clone(), T0).await {
                 Err(AuditError::InvalidEvent(_)) => {}
@@ -440,8 +438,8 @@ async fn invalid_events_and_anchors_are_refused_and_leave_no_trace() {
 #[tokio::test]
 async fn the_database_refuses_updates_and_deletes_of_events() {
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         sample_chain(&db, 2).await;
         for sql in [
             "UPDATE audit_events SET action = 'x' WHERE seq = 1",
@@ -465,8 +463,8 @@ async fn the_database_refuses_updates_and_deletes_of_events() {
 async fn verify_walks_many_batches_and_names_a_late_alteration() {
     const N: i64 = 2_345;
     let dir = tempfile::tempdir().unwrap();
-    for backend in BOTH {
-        let db = fresh(backend, &dir).await;
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         let mut tx = db.begin().await.unwrap();
         for i in 1..=N {
             mds_audit::append(&mut tx, sample_event(i), T0 + i)

@@ -1,9 +1,9 @@
-//! The store contract: every test body runs on a fresh SQLite database and on a fresh
-//! PostgreSQL database, so both backends keep the same behaviour.
+//! The store contract: every test body runs on a fresh database of each backend of the run
+//! (SQLite, and PostgreSQL when `MDS_TEST_PG_URL` is set), so both keep the same behaviour.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-use mds_store::testing::{fresh, TestBackend, BOTH};
 use mds_store::{accounts, directory, documents, patients, sessions, Db, StoreError};
+use mds_testkit::{backends, fresh_db, TestBackend};
 
 async fn each_backend<F, Fut>(body: F)
 where
@@ -11,10 +11,8 @@ where
     Fut: std::future::Future<Output = ()>,
 {
     let dir = tempfile::tempdir().expect("temp dir");
-    for backend in BOTH {
-        let db = fresh(backend, dir.path())
-            .await
-            .unwrap_or_else(|e| panic!("fresh {backend:?} database: {e}"));
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
         body(backend, db.clone()).await;
         db.close().await;
     }
@@ -54,7 +52,7 @@ async fn migrations_are_idempotent() {
 #[tokio::test]
 async fn sqlite_connections_are_durable_wal_with_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let db = fresh(TestBackend::Sqlite, dir.path()).await.unwrap();
+    let db = fresh_db(TestBackend::Sqlite, dir.path()).await;
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
         .fetch_one(db.pool())
         .await

@@ -1,21 +1,13 @@
-//! Helpers shared by the audit integration tests: fresh databases on both backends, a sample
-//! chain, and the raw SQL an attacker with database access would run.
-#![allow(dead_code)] // each test binary uses a different subset
+//! What the audit tests share: a sample chain, and the raw SQL an attacker with database
+//! access would run.
 
 use mds_audit::canonical::{canonical_json, HashInput};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome, MAX_QUERY_LIMIT};
-use mds_store::testing::TestBackend;
 use mds_store::{Backend, Db};
 use serde_json::json;
 
 /// A fixed clock: 2026-09-21T..., far from any real "now".
 pub const T0: i64 = 1_790_000_000_000;
-
-pub async fn fresh(backend: TestBackend, dir: &tempfile::TempDir) -> Db {
-    mds_store::testing::fresh(backend, dir.path())
-        .await
-        .unwrap_or_else(|e| panic!("fresh {backend:?} database: {e}"))
-}
 
 /// A varied event: different actor kinds, present and absent optional fields, nested detail.
 pub fn sample_event(i: i64) -> NewEvent {

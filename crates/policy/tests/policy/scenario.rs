@@ -1,7 +1,5 @@
-//! Test fixtures shared by the decision table and the property tests: a fixed clock, fixed
-//! identities, and a `Scenario` that builds `Facts` from a handful of switches.
-// Each test binary uses a different subset of these helpers.
-#![allow(dead_code)]
+//! What the decision table and the property tests share: a fixed clock, fixed identities, and
+//! a `Scenario` that builds `Facts` from a handful of switches.
 
 use mds_domain::{
     AccountId, AccountState, DocumentId, DocumentStatus, PatientId, Profession, StructureId,
