@@ -1,10 +1,18 @@
 //! The layering rules of ARCHITECTURE.md, checked from `cargo metadata`: the pure crates
-//! (domain, policy) depend on neither tokio nor sqlx, and no crate depends upwards.
+//! (domain, policy) depend on neither tokio nor sqlx, no crate depends upwards, and the test
+//! kit is a dev-dependency only.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Each package's normal dependencies (what it ships with).
 fn dependency_graph() -> BTreeMap<String, BTreeSet<String>> {
+    dependency_graph_of(|kind| kind.is_none())
+}
+
+/// Each package's dependencies of the kinds `keep` accepts: `None` is a normal dependency,
+/// `Some("dev")` and `Some("build")` the others.
+fn dependency_graph_of(keep: impl Fn(Option<&str>) -> bool) -> BTreeMap<String, BTreeSet<String>> {
     let out = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml"))
@@ -41,7 +49,7 @@ fn dependency_graph() -> BTreeMap<String, BTreeSet<String>> {
                         .as_array()
                         .unwrap()
                         .iter()
-                        .any(|k| k["kind"].is_null())
+                        .any(|k| keep(k["kind"].as_str()))
                 })
                 .map(|d| names[d["pkg"].as_str().unwrap()].clone())
                 .collect();
@@ -134,4 +142,21 @@ fn layers_only_point_down() {
             "{krate} depends on {extra:?}, outside its layer"
         );
     }
+}
+
+#[test]
+fn the_test_kit_is_only_a_dev_dependency() {
+    let shipped = dependency_graph_of(|kind| kind != Some("dev"));
+    for (krate, deps) in &shipped {
+        assert!(
+            !deps.contains("mds-testkit"),
+            "{krate} depends on mds-testkit outside its tests: use [dev-dependencies]"
+        );
+    }
+    // The rule above is not vacuous: the crates' tests do use the test kit.
+    let dev = dependency_graph_of(|kind| kind == Some("dev"));
+    assert!(
+        dev.values().any(|deps| deps.contains("mds-testkit")),
+        "no crate's tests use mds-testkit any more: is the package renamed?"
+    );
 }

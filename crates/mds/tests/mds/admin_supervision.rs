@@ -4,33 +4,9 @@
 //! for a preload, `revoke-software-credential` makes it refused.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
-use common::*;
-use serde_json::{json, Value};
-
-const SUPPORT: &str = "support@demo.mds.nc";
-
-fn json_out(env: &[(String, String)], args: &[&str]) -> Value {
-    let o = mds(env, args);
-    assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), stderr(&o));
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&o)))
-}
-
-async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
-    let r = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(
-            &json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD,
-            "totp_code": demo_code(login, 0) }),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{login}");
-    let v: Value = r.json().await.unwrap();
-    v["token"].as_str().unwrap().to_owned()
-}
+use crate::binary::*;
+use mds_testkit::app::*;
+use serde_json::json;
 
 #[tokio::test]
 async fn supervision_and_software_credentials_from_the_command_line() {
@@ -147,18 +123,21 @@ async fn supervision_and_software_credentials_from_the_command_line() {
     let credential = listed[0]["id"].as_str().unwrap().to_owned();
 
     let preload = || async {
-        let boundary = "b0undary";
         let meta = json!({ "confirms_patient_informed": true, "documents": [
             { "type_code": "11488-4", "title": "Compte rendu", "act_date": "2026-11-20" }] });
-        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{meta}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cr.txt\"\r\n\r\nCompte rendu transmis par le logiciel du cabinet.\r\n--{boundary}--\r\n");
+        let body = Multipart::new()
+            .text("metadata", &meta.to_string())
+            .file(
+                "file",
+                "cr.txt",
+                b"Compte rendu transmis par le logiciel du cabinet.",
+            )
+            .finish();
         client
             .post(format!("{url}/api/v1/software/records/{marie}/preload"))
             .bearer_auth(&secret)
             .header("x-mds-professional", &doctor)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", Multipart::content_type())
             .body(body)
             .send()
             .await

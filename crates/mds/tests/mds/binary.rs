@@ -1,12 +1,13 @@
-//! Helpers for end-to-end tests: run the real `mds` binary with its own data directory and
+//! What the end-to-end tests share: run the real `mds` binary with its own data directory and
 //! environment, and talk to it over loopback.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+
+use mds_testkit::app::code_now;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_mds");
 
@@ -35,6 +36,13 @@ pub fn command(env: &[(String, String)], args: &[&str]) -> Command {
 
 pub fn mds(env: &[(String, String)], args: &[&str]) -> Output {
     command(env, args).output().expect("run mds")
+}
+
+/// The JSON an `mds` command prints, asserting it succeeded.
+pub fn json_out(env: &[(String, String)], args: &[&str]) -> serde_json::Value {
+    let o = mds(env, args);
+    assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&o)))
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -113,18 +121,43 @@ pub fn http() -> reqwest::Client {
         .expect("http client")
 }
 
-/// The current TOTP code of a demo login, at `offset_steps` from now.
-pub fn demo_code(login: &str, offset_steps: i64) -> String {
-    let secret = mds_app::demo::demo_totp_secret(login);
-    let now_ms = i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock")
-            .as_millis(),
-    )
-    .expect("ms");
-    mds_app::totp::code_at_step(&secret, mds_app::totp::step_at(now_ms) + offset_steps)
-        .expect("code")
+/// Signs a demo account in over HTTP with its current code; its bearer token.
+pub async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
+    let r = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(
+            &serde_json::json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD,
+            "totp_code": code_now(login) }),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("login {login}: {e}"));
+    assert_eq!(r.status(), 200, "login {login}");
+    let body: serde_json::Value = r
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("login {login}: {e}"));
+    body["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login {login}: no token in {body}"))
+        .to_owned()
+}
+
+/// The record id of the signed-in patient whose bearer token is `token`.
+pub async fn own_record_id(client: &reqwest::Client, url: &str, token: &str) -> String {
+    let mine: serde_json::Value = client
+        .get(format!("{url}/api/v1/records/mine"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("records/mine: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("records/mine: {e}"));
+    mine["patient_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("records/mine: no patient_id in {mine}"))
+        .to_owned()
 }
 
 pub fn sqlite_url(data_dir: &Path) -> String {
@@ -147,28 +180,4 @@ pub fn vault_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     walk(dir, &mut out);
     out
-}
-
-/// A multipart body for `POST /api/v1/records/{id}/documents`: a consultation report with the
-/// information-duty confirmation, and the file.
-pub fn upload_form(boundary: &str, title: &str, filename: &str, content: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in [
-        ("type_code", "11488-4"),
-        ("title", title),
-        ("act_date", "2026-11-20"),
-        ("confirms_patient_informed", "true"),
-    ] {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .into_bytes(),
-        );
-    }
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\r\n")
-            .into_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
-    body
 }

@@ -3,9 +3,7 @@
 //! never got its row.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
-use common::*;
+use crate::binary::*;
 use std::time::Duration;
 
 #[tokio::test]
@@ -35,14 +33,7 @@ async fn sigkill_during_vault_writes_leaves_no_committed_document_without_conten
         );
     }
 
-    let check = mds(&env, &["vault", "check"]);
-    assert!(
-        check.status.success(),
-        "{}{}",
-        stdout(&check),
-        stderr(&check)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_out(&env, &["vault", "check"]);
     let checked = report["checked"].as_u64().unwrap();
     assert!(
         checked > 9,

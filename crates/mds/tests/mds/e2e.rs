@@ -1,12 +1,11 @@
 //! End-to-end tests of the real `mds` binary: serve with demo data, probes, API login with
 //! TOTP (wrong and replayed codes refused), graceful shutdown, idempotent demo data, audit
 //! verification after tampering, configuration errors, TLS, and the production backends
-//! (PostgreSQL + S3).
+//! (PostgreSQL + S3, when the run has both).
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
-use common::*;
+use crate::binary::*;
+use mds_testkit::app::*;
 use serde_json::json;
 
 async fn login(client: &reqwest::Client, url: &str, login: &str, code: &str) -> reqwest::Response {
@@ -42,7 +41,7 @@ async fn serve_demo_answers_probes_and_a_professional_logs_in_with_totp() {
     let pro = "dr.nea@demo.mds.nc";
     let wrong = login(&client, &url, pro, "000000").await;
     assert_eq!(wrong.status(), 401);
-    let code = demo_code(pro, 0);
+    let code = code_now(pro);
     let ok = login(&client, &url, pro, &code).await;
     assert_eq!(ok.status(), 200);
     let body: serde_json::Value = ok.json().await.unwrap();
@@ -102,9 +101,7 @@ fn demo_data_loads_once_and_the_audit_verifies() {
         "{}",
         stdout(&verify)
     );
-    let check = mds(&env, &["vault", "check"]);
-    assert!(check.status.success(), "{}", stdout(&check));
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_out(&env, &["vault", "check"]);
     assert_eq!(report["checked"], 9);
 }
 
@@ -212,12 +209,12 @@ async fn built_in_tls_serves_https() {
 
 #[tokio::test]
 async fn production_backends_postgresql_and_s3() {
+    // Both production backends, or nothing to test (the test kit says which ran).
+    let (Some(_), Some(endpoint)) = (pg_admin_url(), s3_endpoint()) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    let pg = mds_store::testing::fresh_postgres_url()
-        .await
-        .expect("MDS_TEST_PG_URL (run scripts/test.sh)");
-    let endpoint = std::env::var("MDS_TEST_S3_ENDPOINT")
-        .expect("MDS_TEST_S3_ENDPOINT is not set: run scripts/test.sh");
+    let pg = fresh_postgres_url().await;
     let secret = dir.path().join("s3.secret");
     std::fs::write(&secret, "test-secret\n").unwrap();
     let bucket = format!("mds-e2e-{}", &mds_store::new_id()[..8]);
@@ -225,7 +222,7 @@ async fn production_backends_postgresql_and_s3() {
     for (k, v) in [
         ("MDS_DATABASE_URL", pg.as_str()),
         ("MDS_VAULT_BACKEND", "s3"),
-        ("MDS_VAULT_S3_ENDPOINT", endpoint.as_str()),
+        ("MDS_VAULT_S3_ENDPOINT", endpoint),
         ("MDS_VAULT_S3_BUCKET", bucket.as_str()),
         ("MDS_VAULT_S3_ACCESS_KEY_ID", "test"),
         (
@@ -243,18 +240,11 @@ async fn production_backends_postgresql_and_s3() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let code = demo_code("support@demo.mds.nc", 0);
+    let code = code_now("support@demo.mds.nc");
     let ok = login(&client, &server.url, "support@demo.mds.nc", &code).await;
     assert_eq!(ok.status(), 200);
     drop(server);
-    let check = mds(&env, &["vault", "check"]);
-    assert!(
-        check.status.success(),
-        "{}{}",
-        stdout(&check),
-        stderr(&check)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_out(&env, &["vault", "check"]);
     assert_eq!(report["checked"], 9, "documents stored in S3 and readable");
     assert!(
         !dir.path().join("vault").exists(),
@@ -271,7 +261,7 @@ async fn browser_sessions_use_a_strict_http_only_cookie_and_csrf_token() {
     let login = "marie.wea@demo.mds.nc";
     let r = client
         .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": demo_code(login, 0), "cookie": true }))
+        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code_now(login), "cookie": true }))
         .send()
         .await
         .unwrap();

@@ -4,13 +4,9 @@
 //! e-mail. The server is a real SMTP server on loopback (aiosmtpd).
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-#[path = "../../app/tests/common/smtp.rs"]
-mod smtp;
-
-use common::*;
+use crate::binary::*;
+use mds_testkit::app::*;
 use serde_json::json;
-use smtp::{free_port, SmtpSink};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -27,28 +23,15 @@ const DEMO_TITLES: [&str; 9] = [
     "Suivi de soins infirmiers",
 ];
 
-async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
-    let r = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(
-            &json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD,
-            "totp_code": demo_code(login, 0) }),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "login {login}: {}", r.status());
-    let body: serde_json::Value = r.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn an_email_queued_before_a_crash_is_delivered_exactly_once_after_restart() {
-    crash_then_deliver(None).await;
-    let pg = mds_store::testing::fresh_postgres_url()
-        .await
-        .expect("MDS_TEST_PG_URL (run scripts/test.sh)");
-    crash_then_deliver(Some(pg)).await;
+    for backend in backends() {
+        let database_url = match backend {
+            TestBackend::Sqlite => None,
+            TestBackend::Postgres => Some(fresh_postgres_url().await),
+        };
+        crash_then_deliver(database_url).await;
+    }
 }
 
 /// The scenario on SQLite (`None`) or on the PostgreSQL database at `database_url`.
@@ -75,16 +58,7 @@ async fn crash_then_deliver(database_url: Option<String>) {
     let server = Server::start(&env, &[]);
     let client = http();
     let celine = token(&client, &server.url, "celine.dk@demo.mds.nc").await;
-    let mine: serde_json::Value = client
-        .get(format!("{}/api/v1/records/mine", server.url))
-        .bearer_auth(&celine)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pid = mine["patient_id"].as_str().unwrap().to_owned();
+    let pid = own_record_id(&client, &server.url, &celine).await;
     let nurse = token(&client, &server.url, "inf.kaloi@demo.mds.nc").await;
     let opened = client
         .post(format!("{}/api/v1/records/{pid}/break-glass", server.url))

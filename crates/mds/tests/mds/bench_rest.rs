@@ -5,20 +5,14 @@
 //! asserts only that requests succeed — a timed assertion would be flaky on shared machines.
 #![allow(clippy::unwrap_used)] // a benchmark harness: a failed unwrap is a failed run
 
-mod common;
-
-use common::*;
-use serde_json::json;
+use crate::binary::*;
+use mds_testkit::app::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const DOCTOR: &str = "dr.nea@demo.mds.nc";
-const PATIENT: &str = "marie.wea@demo.mds.nc";
-const BOUNDARY: &str = "mds-bench-boundary-9a3e";
-
 fn form(content: &[u8]) -> Vec<u8> {
-    upload_form(BOUNDARY, "Compte rendu (banc d'essai)", "cr.pdf", content)
+    document_form("Compte rendu (banc d'essai)", "cr.pdf", content)
 }
 
 /// A unique PDF of about 100 KB (a one-page PDF padded with comment lines).
@@ -32,18 +26,6 @@ fn pdf_100k(n: u64) -> Vec<u8> {
         pdf.extend_from_slice(line.as_bytes());
     }
     pdf
-}
-
-async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
-    let r = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": demo_code(login, 0) }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {login}");
-    let body: serde_json::Value = r.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
 }
 
 struct Run {
@@ -126,7 +108,7 @@ async fn rest_benchmarks() {
     env.push(("MDS_LOG_LEVEL".into(), "error".into()));
     let backend = std::env::var("MDS_BENCH_BACKEND").unwrap_or_else(|_| "sqlite".into());
     if backend == "postgres" {
-        let url = mds_store::testing::fresh_postgres_url().await.unwrap();
+        let url = fresh_postgres_url().await;
         env.push(("MDS_DATABASE_URL".into(), url));
     }
     let seconds: u64 = std::env::var("MDS_BENCH_SECONDS")
@@ -140,25 +122,13 @@ async fn rest_benchmarks() {
     let url = server.url.clone();
     let doctor = token(&client, &url, DOCTOR).await;
     let patient = token(&client, &url, PATIENT).await;
-    let mine: serde_json::Value = client
-        .get(format!("{url}/api/v1/records/mine"))
-        .bearer_auth(&patient)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pid = mine["patient_id"].as_str().unwrap().to_owned();
+    let pid = own_record_id(&client, &url, &patient).await;
     let docs = format!("{url}/api/v1/records/{pid}/documents");
     let upload = |client: &reqwest::Client, body: Vec<u8>| {
         client
             .post(&docs)
             .bearer_auth(&doctor)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
+            .header("content-type", Multipart::content_type())
             .body(body)
     };
     let mut read_id = String::new();
@@ -203,10 +173,7 @@ async fn rest_benchmarks() {
     let r = load(connections, duration, move |c, n| {
         c.post(&add_uri)
             .bearer_auth(&d)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
+            .header("content-type", Multipart::content_type())
             .body(form(&pdf_100k(n)))
     })
     .await;

@@ -4,32 +4,15 @@
 //! verifies.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
-use common::*;
+use crate::binary::*;
+use mds_testkit::app::*;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const DOCTOR: &str = "dr.nea@demo.mds.nc";
-const PATIENT: &str = "marie.wea@demo.mds.nc";
-const BOUNDARY: &str = "mds-crash-boundary-41c2";
-
 fn form(content: &[u8]) -> Vec<u8> {
-    upload_form(BOUNDARY, "Compte rendu (rafale)", "cr.txt", content)
-}
-
-async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
-    let r = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": demo_code(login, 0) }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {login}");
-    let body: serde_json::Value = r.json().await.unwrap();
-    body["token"].as_str().unwrap().to_owned()
+    document_form("Compte rendu (rafale)", "cr.txt", content)
 }
 
 fn sha(bytes: &[u8]) -> String {
@@ -45,16 +28,7 @@ async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
     let url = server.url.clone();
     let doctor = token(&client, &url, DOCTOR).await;
     let patient = token(&client, &url, PATIENT).await;
-    let mine: serde_json::Value = client
-        .get(format!("{url}/api/v1/records/mine"))
-        .bearer_auth(&patient)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pid = mine["patient_id"].as_str().unwrap().to_owned();
+    let pid = own_record_id(&client, &url, &patient).await;
 
     let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let mut tasks = Vec::new();
@@ -77,10 +51,7 @@ async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
                 let sent = client
                     .post(format!("{url}/api/v1/records/{pid}/documents"))
                     .bearer_auth(&doctor)
-                    .header(
-                        "content-type",
-                        format!("multipart/form-data; boundary={BOUNDARY}"),
-                    )
+                    .header("content-type", Multipart::content_type())
                     .body(form(&content))
                     .send()
                     .await;
@@ -132,14 +103,7 @@ async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
     }
     assert_eq!(server.terminate().code(), Some(0));
 
-    let check = mds(&env, &["vault", "check"]);
-    assert!(
-        check.status.success(),
-        "{}{}",
-        stdout(&check),
-        stderr(&check)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let report = json_out(&env, &["vault", "check"]);
     assert_eq!(report["missing_or_unreadable"], json!([]));
     assert_eq!(report["digest_mismatch"], json!([]));
     let verify = mds(&env, &["audit", "verify"]);
