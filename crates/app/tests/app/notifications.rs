@@ -4,21 +4,14 @@
 //! after a restart, first access, expiry of accesses, account events. Fixed clock; both backends.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-#[path = "common/smtp.rs"]
-mod smtp;
-
-use common::*;
 use mds_app::jobs::{OutboxDelivery, SmtpSettings};
 use mds_app::notify::inbox::NotificationView;
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App, Settings};
 use mds_store::outbox::{self, EmailRow};
-use smtp::{free_port, SmtpSink};
+use mds_testkit::app::*;
 
 const DAY: i64 = 24 * HOUR;
-const NURSE: &str = "inf.kaloi@demo.mds.nc";
-const MIDWIFE: &str = "sf.gope@demo.mds.nc";
 const CELINE: &str = "celine.dk@demo.mds.nc";
 const REASON: &str = "Patiente inconsciente aux urgences, antécédents inconnus.";
 const SECRET_TITLE: &str = "Compte rendu TITRE-CONFIDENTIEL-4821";
@@ -29,14 +22,6 @@ fn delivery(port: u16) -> OutboxDelivery {
         ..SmtpSettings::default()
     };
     OutboxDelivery::new(settings, None)
-}
-
-async fn patient_id(app: &App, cafat: &str) -> String {
-    mds_store::patients::by_cafat(app.db().pool(), cafat)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 async fn rows(app: &App) -> Vec<EmailRow> {
@@ -79,7 +64,7 @@ fn an_added_document_is_notified_with_the_action_and_mailed_once_without_its_tit
         let f = Fixture::demo(backend).await;
         let app = &f.app;
         drain_demo_outbox(&f).await;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let doctor = actor(app, DOCTOR, at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
         let before = rows(app).await.len();
@@ -134,7 +119,7 @@ fn while_smtp_is_down_deliveries_back_off_then_succeed_once_when_it_returns() {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
         drain_demo_outbox(&f).await;
-        let celine = patient_id(app, "2345678").await;
+        let celine = patient_id_by_cafat(app, "2345678").await;
         let nurse = actor(app, NURSE, at(0)).await;
         app.open_emergency_access(&nurse, &celine, false, REASON, None, at(0))
             .await
@@ -194,7 +179,7 @@ fn an_email_is_given_up_after_the_last_attempt() {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
         drain_demo_outbox(&f).await;
-        let celine = patient_id(app, "2345678").await;
+        let celine = patient_id_by_cafat(app, "2345678").await;
         let regulator = actor(app, REGULATOR, at(0)).await;
         app.open_emergency_access(&regulator, &celine, true, "APP-0042", None, at(0))
             .await
@@ -229,7 +214,7 @@ fn email_preferences_switch_off_optional_kinds_only() {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
         drain_demo_outbox(&f).await;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let patient = actor(app, PATIENT, at(0)).await;
         let doctor = actor(app, DOCTOR, at(0)).await;
         let prefs = app.notification_preferences(&patient).await.unwrap();
@@ -288,7 +273,7 @@ fn a_consent_request_carries_its_code_in_the_notification_only() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let midwife = actor(app, MIDWIFE, at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
         let asked = app
@@ -305,14 +290,7 @@ fn a_consent_request_carries_its_code_in_the_notification_only() {
             !mail.body.contains("grossesse"),
             "{backend:?}: no purpose in the e-mail"
         );
-        let code: String = mail
-            .body
-            .split("ce code : ")
-            .nth(1)
-            .unwrap()
-            .chars()
-            .take(6)
-            .collect();
+        let code = one_time_code(&mail.body);
         assert!(
             code.chars().all(|c| c.is_ascii_digit()) && code.len() == 6,
             "{code}"
@@ -343,7 +321,7 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let doctor = actor(app, DOCTOR, at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
         let doc = app
@@ -426,7 +404,7 @@ fn without_auto_release_the_depositor_is_reminded_instead() {
         let f = Fixture::with_settings(backend, settings).await;
         f.app.load_demo(at(-DAY)).await.unwrap();
         let app = &f.app;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let doctor = actor(app, DOCTOR, at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
         app.add_document(&doctor, &marie, document(SECRET_TITLE, true), None, at(0))
@@ -474,7 +452,7 @@ fn the_first_access_of_each_professional_is_notified_once() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let doctor = actor(app, DOCTOR, at(0)).await;
         let pharmacist = actor(app, "ph.leroux@demo.mds.nc", at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
@@ -535,7 +513,7 @@ fn expired_accesses_are_recorded_once_by_the_system() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let celine = patient_id(app, "2345678").await;
+        let celine = patient_id_by_cafat(app, "2345678").await;
         let nurse = actor(app, NURSE, at(0)).await;
         app.open_emergency_access(&nurse, &celine, false, REASON, None, at(0))
             .await

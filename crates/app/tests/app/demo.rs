@@ -2,10 +2,8 @@
 //! documents, structures, audit events), its documents pass the vault check, and every demo
 //! login printed by the report signs in. Both backends, fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::{demo, App};
+use mds_testkit::app::*;
 
 /// Row counts of the tables the demo fills.
 async fn counts(app: &App) -> Vec<(&'static str, i64)> {

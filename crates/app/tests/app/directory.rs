@@ -2,11 +2,9 @@
 //! invalid input gets its stable error code (`AppError::code`). A refused change leaves
 //! nothing behind. Both backends, fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::AppError;
+use mds_testkit::app::*;
 
 #[test]
 fn only_support_may_change_the_directory() {

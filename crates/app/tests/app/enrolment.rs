@@ -2,12 +2,10 @@
 //! check, TOTP confirmation, activation, then sign-in; reuse and expiry of the token. Both
 //! backends, fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::directory::{Created, ProfessionalRow};
 use mds_app::App;
 use mds_domain::AccountKind;
+use mds_testkit::app::*;
 
 const LOGIN: &str = "a.gowe@dispensaire-poindimie.nc";
 const PASSWORD: &str = "Tiéti-Poindimié-2026";

@@ -2,11 +2,9 @@
 //! forbid signing in, and the life of a session (authenticate, idle and absolute timeouts,
 //! logout), on both backends with a fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::{demo, AppError};
 use mds_domain::{AccountKind, Timestamp};
+use mds_testkit::app::*;
 
 #[test]
 fn login_returns_a_session_that_authenticates() {

@@ -5,17 +5,14 @@
 //! suspension refused at once on every surface. Both backends, fixed clock.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::patients::{Creation, NewPatient};
 use mds_app::record::documents::NewDocument;
 use mds_app::{Actor, App};
 use mds_domain::identity::IdentityInput;
 use mds_domain::Timestamp;
+use mds_testkit::app::*;
 
 const DAY: i64 = 24 * HOUR;
-const MARIE_CAFAT: &str = "1234567";
 /// Dr Néa's structure in the demo data.
 const NEA_RIDET: &str = "0900001.001";
 /// A structure Dr Néa does not work in.

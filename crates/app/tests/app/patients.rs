@@ -3,14 +3,9 @@
 //! after its creation is in `patient_records.rs`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-#[path = "common/patients.rs"]
-mod patients;
-
-use common::*;
 use mds_app::patients::{Creation, NewPatient, PatientQuery};
 use mds_domain::identity::IdentityInput;
-use patients::*;
+use mds_testkit::app::*;
 
 #[test]
 fn a_professional_creates_an_inactive_validated_record_with_its_care_team() {

@@ -4,18 +4,14 @@
 //! backends, fixed clock.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::patients::{Creation, NewPatient};
 use mds_app::record::documents::DocumentQuery;
 use mds_app::{Actor, App};
 use mds_domain::identity::IdentityInput;
 use mds_domain::Timestamp;
+use mds_testkit::app::*;
 
 const DAY: i64 = 24 * HOUR;
-const NURSE: &str = "inf.kaloi@demo.mds.nc";
-const MARIE_CAFAT: &str = "1234567";
 
 /// `hh:mm` in Nouméa on 22/09/2026, the day of `T0` (01:13 local time).
 fn local(h: i64, m: i64) -> Timestamp {

@@ -4,9 +4,6 @@
 //! filters, the pagination, the professional's access log and the support extraction. Both
 //! backends.
 
-mod common;
-
-use common::*;
 use mds_app::history::{
     ActivityKind, ExtractFormat, ExtractTarget, HistoryFilter, HistoryPage, PageRequest,
 };
@@ -14,14 +11,13 @@ use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App};
 use mds_domain::Timestamp;
+use mds_testkit::app::*;
 
 /// 08:00 in Nouméa on 23/09/2026, the scripted day.
 const DAY: i64 = 110_820_000;
 const PSY: &str = "psy.hnawia@demo.mds.nc";
-const NURSE: &str = "inf.kaloi@demo.mds.nc";
 /// Works in one structure only: a professional's acting structure is their first one, and
 /// with several it depends on generated identifiers.
-const MIDWIFE: &str = "sf.gope@demo.mds.nc";
 const TITLE: &str = "Compte rendu de consultation — suivi tensionnel";
 const REASON: &str = "Patient inconscient admis aux urgences de Koné";
 

@@ -3,12 +3,10 @@
 //! documents, and the next steps offered. Each opening is one audited decision. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::record::documents::DocumentQuery;
 use mds_app::record::overview::NextSteps;
 use mds_app::AppError;
+use mds_testkit::app::*;
 
 struct Case {
     name: &'static str,

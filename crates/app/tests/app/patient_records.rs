@@ -2,13 +2,8 @@
 //! support, death, closure with the 10-year purge, erasure, exports. Both backends, fixed clock.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-#[path = "common/patients.rs"]
-mod patients;
-
-use common::*;
 use mds_domain::Timestamp;
-use patients::*;
+use mds_testkit::app::*;
 
 #[test]
 fn support_activates_an_inactive_record_and_changes_its_care_team() {

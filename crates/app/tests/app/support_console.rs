@@ -5,21 +5,10 @@
 //! clock.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
-use mds_app::App;
+use mds_testkit::app::*;
 
-async fn patient_id(app: &App, cafat: &str) -> String {
-    mds_store::patients::by_cafat(app.db().pool(), cafat)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn with_cases(backend: mds_store::testing::TestBackend) -> Fixture {
+async fn with_cases(backend: TestBackend) -> Fixture {
     let f = Fixture::demo(backend).await;
     f.app.load_demo_support_cases(at(-HOUR)).await.unwrap();
     f
@@ -72,7 +61,7 @@ fn the_demo_cases_fill_every_support_queue_once() {
             .app
             .patient_for_support(
                 &support,
-                &patient_id(&f.app, "2468013").await,
+                &patient_id_by_cafat(&f.app, "2468013").await,
                 None,
                 at(MINUTE),
             )
@@ -84,7 +73,7 @@ fn the_demo_cases_fill_every_support_queue_once() {
             .app
             .patient_for_support(
                 &support,
-                &patient_id(&f.app, "4561237").await,
+                &patient_id_by_cafat(&f.app, "4561237").await,
                 None,
                 at(MINUTE),
             )
@@ -153,7 +142,7 @@ fn support_reads_a_record_life_cycle_and_others_may_not() {
         let f = with_cases(backend).await;
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let doctor = actor(&f.app, DOCTOR, at(0)).await;
-        let marcel = patient_id(&f.app, "3219876").await;
+        let marcel = patient_id_by_cafat(&f.app, "3219876").await;
         assert_eq!(
             outcome(
                 &f.app
@@ -218,7 +207,7 @@ fn an_extraction_keeps_the_events_of_its_period_only() {
     on_both(|backend| async move {
         let f = with_cases(backend).await;
         let support = actor(&f.app, SUPPORT, at(0)).await;
-        let lucien = patient_id(&f.app, "4561237").await;
+        let lucien = patient_id_by_cafat(&f.app, "4561237").await;
         for (i, minute) in [10, 20, 30].iter().enumerate() {
             f.app
                 .patient_for_support(&support, &lucien, None, at(minute * MINUTE))

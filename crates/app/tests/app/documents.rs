@@ -5,11 +5,9 @@
 //! The vault dates its objects with the file system clock, so the orphan test uses times
 //! around the real clock; everything else uses the fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::App;
 use mds_domain::Timestamp;
+use mds_testkit::app::*;
 
 fn real_now() -> Timestamp {
     let ms = std::time::SystemTime::now()
@@ -28,15 +26,6 @@ async fn assert_vault_clean(app: &App, what: &str) -> u64 {
         "{what}: {check:?}"
     );
     check.checked
-}
-
-async fn demo_patient_id(app: &App) -> String {
-    mds_store::patients::by_cafat(app.db().pool(), "1234567")
-        .await
-        .ok()
-        .flatten()
-        .map(|p| p.id)
-        .unwrap_or_else(|| panic!("demo patient missing"))
 }
 
 #[test]
@@ -153,7 +142,11 @@ fn key_rotation_keeps_every_document_readable() {
         let restarted = f.second_process();
         assert_eq!(restarted.vault().current_key_id(), new_key);
         restarted
-            .bench_vault_writes(&demo_patient_id(&restarted).await, 1, at(MINUTE))
+            .bench_vault_writes(
+                &patient_id_by_cafat(&restarted, MARIE_CAFAT).await,
+                1,
+                at(MINUTE),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
@@ -183,7 +176,11 @@ fn key_rotation_by_another_process_loses_no_document() {
             .unwrap_or_else(|e| panic!("rotate: {e:?}"));
         // The service keeps storing documents with the key it loaded at start.
         f.app
-            .bench_vault_writes(&demo_patient_id(&f.app).await, 1, at(MINUTE))
+            .bench_vault_writes(
+                &patient_id_by_cafat(&f.app, MARIE_CAFAT).await,
+                1,
+                at(MINUTE),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         // After the service restarts, every document must still be readable.

@@ -2,11 +2,9 @@
 //! change and audit read appends exactly one event with the right actor and outcome; a refused
 //! audit read is recorded as `deny`; the chain verifies afterwards. Both backends, fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::{demo, Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, Outcome, VerifyOutcome};
+use mds_testkit::app::*;
 
 /// Follows the chain: each call returns the single event appended since the previous one.
 struct Trail {

@@ -4,14 +4,11 @@
 //! read audited with its decision. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::record::controls::EmergencyChoices;
 use mds_audit::Outcome;
+use mds_testkit::app::*;
 
 const CELINE: &str = "celine.dk@demo.mds.nc";
-const MIDWIFE: &str = "sf.gope@demo.mds.nc";
 
 struct Case {
     name: &'static str,

@@ -3,23 +3,10 @@
 //! at once. Use cases are called directly; both backends.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::DocumentQuery;
 use mds_app::{Actor, App};
-
-const NURSE: &str = "inf.kaloi@demo.mds.nc";
-const MIDWIFE: &str = "sf.gope@demo.mds.nc";
-
-async fn patient_id(app: &App, cafat: &str) -> String {
-    mds_store::patients::by_cafat(app.db().pool(), cafat)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use mds_testkit::app::*;
 
 async fn can_list(app: &App, actor: &Actor, pid: &str, offset_ms: i64) -> bool {
     match app
@@ -37,7 +24,7 @@ fn emergency_access_ends_exactly_at_its_expiry() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let celine = patient_id(app, "2345678").await;
+        let celine = patient_id_by_cafat(app, "2345678").await;
         let nurse = actor(app, NURSE, at(0)).await;
         let regulator = actor(app, REGULATOR, at(0)).await;
         assert!(!can_list(app, &nurse, &celine, 0).await, "{backend:?}");
@@ -79,7 +66,7 @@ fn consented_access_ends_at_expiry_or_revocation() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let marie = patient_id(app, "1234567").await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
         let midwife = actor(app, MIDWIFE, at(0)).await;
         let patient = actor(app, PATIENT, at(0)).await;
         let c = app

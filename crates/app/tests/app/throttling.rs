@@ -2,10 +2,8 @@
 //! failures even the right password and code are refused with `Throttled`, until
 //! `login_lockout_minutes` have passed. Both backends, fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::{demo, AppError};
+use mds_testkit::app::*;
 
 /// Asserts `Throttled` with a retry delay within the lockout, and returns the delay.
 fn assert_throttled<T: std::fmt::Debug>(r: Result<T, AppError>, lockout_s: i64, what: &str) -> i64 {

@@ -3,15 +3,13 @@
 //! codes; the same answer for every wrong first step; the login's lockout over both steps.
 //! Both backends, fixed clock.
 
-mod common;
-
-use common::*;
 use mds_app::auth::{
     Channel, CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS,
 };
 use mds_app::{demo, App, AppError};
 use mds_audit::Outcome;
 use mds_domain::{AccountKind, Timestamp};
+use mds_testkit::app::*;
 
 fn password_step(login: &str, password: &str) -> PasswordStep {
     PasswordStep {

@@ -4,12 +4,10 @@
 //! leave the vault after the decision unless configuration keeps them. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
 use mds_app::self_enrolment::SelfEnrolment;
 use mds_app::{App, Settings};
 use mds_domain::identity::IdentityInput;
+use mds_testkit::app::*;
 
 const EMAIL: &str = "lea.gope@example.nc";
 const PASSWORD: &str = "Lifou-Wé-Drehu-1999";
