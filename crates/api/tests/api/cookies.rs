@@ -3,11 +3,9 @@
 //! anti-CSRF token instead of a bearer token; GET works with the cookie alone, other methods
 //! need `X-CSRF-Token`; logout clears the cookie. Real clock, both backends.
 
-mod common;
-
 use axum::http::{header, Method, StatusCode};
-use common::*;
 use mds_api::ApiOptions;
+use mds_testkit::api::*;
 use serde_json::{json, Value};
 
 /// Signs a demo account in with a cookie session; returns (Set-Cookie, CSRF token).

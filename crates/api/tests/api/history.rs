@@ -3,10 +3,8 @@
 //! of every read. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
 use axum::http::StatusCode;
-use record_common::*;
+use mds_testkit::api::*;
 
 #[test]
 fn the_patient_reads_their_history_filtered_and_paged() {

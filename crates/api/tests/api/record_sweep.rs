@@ -4,10 +4,8 @@
 //! that does not exist, and leaves a denied audit event. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
 use axum::http::{Method, StatusCode};
-use record_common::*;
+use mds_testkit::api::*;
 use serde_json::{json, Value};
 
 /// Every record endpoint: method, path under `/api/v1/records/{P}` with `{D}` for a document

@@ -4,50 +4,18 @@
 //! event. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use record_common::*;
+use axum::http::StatusCode;
+use mds_testkit::api::*;
 use serde_json::{json, Value};
-
-const BOUNDARY: &str = "mds-attestation-boundary-41c2";
 
 /// A form with the `consent` JSON part and, if given, the `attestation` file part.
 fn form(consent: &Value, file: Option<&[u8]>) -> Vec<u8> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"consent\"\r\n\
-         Content-Type: application/json\r\n\r\n{consent}\r\n"
-    )
-    .into_bytes();
-    if let Some(file) = file {
-        body.extend(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"attestation\"; \
-                 filename=\"attestation\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .into_bytes(),
-        );
-        body.extend_from_slice(file);
-        body.extend_from_slice(b"\r\n");
+    let form = Multipart::new().text("consent", &consent.to_string());
+    match file {
+        Some(file) => form.file("attestation", "attestation", file),
+        None => form,
     }
-    body.extend(format!("--{BOUNDARY}--\r\n").into_bytes());
-    body
-}
-
-async fn post_form(w: &mut World, login: &str, uri: &str, body: Vec<u8>) -> Answer {
-    let token = w.token(login).await;
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    w.call(req).await
+    .finish()
 }
 
 /// Vault files (encrypted objects) that contain `needle` in clear.
@@ -87,7 +55,9 @@ fn the_signed_attestation_is_stored_encrypted_and_read_by_support_only() {
         pdf.extend_from_slice(b"\n");
 
         let before = w.last_seq().await;
-        let granted = post_form(&mut w, REGULATOR, &uri, form(&consent, Some(&pdf))).await;
+        let granted = w
+            .post_form(REGULATOR, &uri, form(&consent, Some(&pdf)))
+            .await;
         assert_eq!(
             granted.status,
             StatusCode::CREATED,
@@ -211,26 +181,28 @@ fn a_wrong_or_unexpected_attestation_is_refused_and_nothing_is_kept() {
         ];
         let mut failing = Vec::new();
         for (name, file, code) in cases {
-            let a = post_form(&mut w, REGULATOR, &uri, form(&consent, Some(&file))).await;
+            let a = w
+                .post_form(REGULATOR, &uri, form(&consent, Some(&file)))
+                .await;
             if (a.status, a.code()) != (StatusCode::UNPROCESSABLE_ENTITY, code) {
                 failing.push(format!("{name}: {} {}", a.status, a.json));
             }
         }
         let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0];
         // The form without its file part.
-        let a = post_form(&mut w, REGULATOR, &uri, form(&consent, None)).await;
+        let a = w.post_form(REGULATOR, &uri, form(&consent, None)).await;
         if a.code() != "missing_part" {
             failing.push(format!("no file part: {} {}", a.status, a.json));
         }
         // An attestation only goes with an in-person consent for an inactive account.
         let marie = w.patient_id(MARIE_CAFAT).await;
-        let a = post_form(
-            &mut w,
-            MIDWIFE,
-            &format!("/api/v1/records/{marie}/consents"),
-            form(&json!({ "purpose": "Consultation" }), Some(&png)),
-        )
-        .await;
+        let a = w
+            .post_form(
+                MIDWIFE,
+                &format!("/api/v1/records/{marie}/consents"),
+                form(&json!({ "purpose": "Consultation" }), Some(&png)),
+            )
+            .await;
         if a.code() != "attestation_file_unexpected" {
             failing.push(format!("active account: {} {}", a.status, a.json));
         }
@@ -239,7 +211,9 @@ fn a_wrong_or_unexpected_attestation_is_refused_and_nothing_is_kept() {
         assert_eq!(attestation_files(&w, &marie).await, 0, "{backend:?}");
 
         // A PNG is accepted, and the JSON variant still works without a file.
-        let a = post_form(&mut w, REGULATOR, &uri, form(&consent, Some(&png))).await;
+        let a = w
+            .post_form(REGULATOR, &uri, form(&consent, Some(&png)))
+            .await;
         assert_eq!(a.status, StatusCode::CREATED, "{backend:?}: {:?}", a.json);
         assert_eq!(attestation_files(&w, &joseph).await, 1, "{backend:?}");
     });

@@ -3,11 +3,9 @@
 //! (refusals are recorded); suspension ends the professional's token at once. Real clock,
 //! both backends.
 
-mod common;
-
 use axum::http::{Method, StatusCode};
-use common::*;
 use mds_audit::{AuditQuery, Outcome};
+use mds_testkit::api::*;
 use serde_json::{json, Value};
 
 fn new_structure(ridet: &str) -> Value {

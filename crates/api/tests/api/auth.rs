@@ -2,11 +2,9 @@
 //! credentials (including a replayed TOTP code) and throttling with `Retry-After`. Real clock,
 //! both backends.
 
-mod common;
-
 use axum::http::{header, Method, StatusCode};
-use common::*;
 use mds_app::demo;
+use mds_testkit::api::*;
 use serde_json::json;
 
 #[test]

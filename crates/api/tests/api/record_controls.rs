@@ -4,10 +4,8 @@
 //! backends; each decision is audited with its access mode and rule.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
 use axum::http::StatusCode;
-use record_common::*;
+use mds_testkit::api::*;
 use serde_json::json;
 
 #[test]
@@ -148,13 +146,7 @@ fn consent_by_one_time_code_is_single_use_and_revocable() {
             .as_str()
             .unwrap()
             .to_owned();
-        let code: String = text
-            .split("ce code : ")
-            .nth(1)
-            .unwrap()
-            .chars()
-            .take(6)
-            .collect();
+        let code = one_time_code(&text);
         assert_eq!(code.len(), 6, "{backend:?}");
         let code_uri = format!("/api/v1/records/{pid}/consents/{cid}/code");
         let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -670,8 +662,8 @@ fn an_opposition_to_feeding_refuses_additions_until_lifted() {
             "{backend:?}"
         );
         let columns: Vec<(String,)> = match backend {
-            mds_store::testing::TestBackend::Sqlite => sqlx_columns_sqlite(&w).await,
-            mds_store::testing::TestBackend::Postgres => sqlx_columns_pg(&w).await,
+            TestBackend::Sqlite => sqlx_columns_sqlite(&w).await,
+            TestBackend::Postgres => sqlx_columns_pg(&w).await,
         };
         assert!(
             columns.iter().all(|c| !c.0.contains("reason")),

@@ -3,125 +3,52 @@
 //! activation, death, closure and export, and the illegal transitions. Both backends.
 #![allow(clippy::unwrap_used)]
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use mds_app::{demo, totp, App, Settings};
-use mds_store::testing::{TestBackend, BOTH};
+use axum::http::{Method, StatusCode};
+use mds_domain::Timestamp;
+use mds_testkit::api::*;
 use serde_json::{json, Value};
 use std::io::Read;
-use tower::ServiceExt;
 
-const SUPPORT: &str = "support@demo.mds.nc";
-const DOCTOR: &str = "dr.nea@demo.mds.nc";
-const PATIENT: &str = "marie.wea@demo.mds.nc";
-const BOUNDARY: &str = "mds-test-boundary";
-
-struct Fixture {
-    app: App,
-    router: Router,
-    _dir: tempfile::TempDir,
+/// The API over the demo data loaded an hour ago.
+async fn fixture(backend: TestBackend) -> Api {
+    let an_hour_ago = Timestamp::from_millis(now_ms() - HOUR);
+    Api::over(Fixture::empty(backend).await.with_demo(an_hour_ago).await)
 }
 
-fn now_ms() -> i64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    i64::try_from(d.as_millis()).unwrap()
-}
-
-async fn fixture(backend: TestBackend) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = mds_store::testing::fresh(backend, dir.path())
-        .await
-        .unwrap();
-    let (keys, _) = mds_vault::KeyRing::load_or_create(&dir.path().join("master.keys")).unwrap();
-    let local = mds_vault::LocalDir::open(&dir.path().join("vault")).unwrap();
-    let vault = mds_vault::Vault::new(mds_vault::Backend::Local(local), keys);
-    let app = App::new(db, vault, Settings::default()).unwrap();
-    app.load_demo(mds_domain::Timestamp::from_millis(now_ms() - 3_600_000))
-        .await
-        .unwrap();
-    Fixture {
-        router: mds_api::router(app.clone()),
-        app,
-        _dir: dir,
-    }
-}
-
-fn run(test: impl Fn(TestBackend) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
-    for backend in BOTH {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(test(backend));
-    }
-}
-
-async fn send(f: &Fixture, req: Request<Body>) -> (StatusCode, Vec<u8>) {
-    let res = f.router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, body)
-}
-
+/// Status and JSON body (null when there is none) of a call.
 async fn call(
-    f: &Fixture,
+    f: &Api,
     method: &str,
     uri: &str,
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut b = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(v) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(v.to_string()))
-            .unwrap(),
-        None => b.body(Body::empty()).unwrap(),
-    };
-    let (status, bytes) = send(f, req).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let method = Method::from_bytes(method.as_bytes()).unwrap();
+    let reply = f.call(method, uri, token, body.as_ref()).await;
+    let json = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    (reply.status, json)
 }
 
-async fn login(f: &Fixture, login: &str) -> String {
-    let code = totp::code_at_step(&demo::demo_totp_secret(login), totp::step_at(now_ms())).unwrap();
-    let body = json!({ "login": login, "password": demo::DEMO_PASSWORD, "totp_code": code });
-    let (status, v) = call(f, "POST", "/api/v1/auth/login", None, Some(body)).await;
-    assert_eq!(status, StatusCode::OK, "login {login}: {v}");
-    v["token"].as_str().unwrap().to_owned()
+async fn login(f: &Api, login: &str) -> String {
+    f.login(login).await.0
 }
 
-fn multipart(parts: &[(&str, &[u8])]) -> Body {
-    let mut body = Vec::new();
-    for (name, content) in parts {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    Body::from(body)
-}
-
-fn multipart_request(uri: &str, token: Option<&str>, parts: &[(&str, &[u8])]) -> Request<Body> {
-    let mut b = Request::builder().method("POST").uri(uri).header(
-        header::CONTENT_TYPE,
-        format!("multipart/form-data; boundary={BOUNDARY}"),
-    );
-    if let Some(t) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    b.body(multipart(parts)).unwrap()
+/// Status and body of a form whose parts are all files named after their field, as the
+/// patient forms are sent.
+async fn post_files(
+    f: &Api,
+    uri: &str,
+    token: Option<&str>,
+    parts: &[(&str, &[u8])],
+) -> (StatusCode, Vec<u8>) {
+    let form = parts
+        .iter()
+        .fold(Multipart::new(), |form, (name, content)| {
+            form.file(name, name, content)
+        })
+        .finish();
+    let reply = f.post_form(uri, token, &[], form).await;
+    (reply.status, reply.body)
 }
 
 fn identity(cafat: &str, name: &str, birth: &str) -> Value {
@@ -138,7 +65,7 @@ fn code(v: &Value) -> &str {
 
 #[test]
 fn professional_creation_search_and_refusals() {
-    run(|backend| {
+    on_both(|backend| {
         Box::pin(async move {
             let f = fixture(backend).await;
             let doctor = login(&f, DOCTOR).await;
@@ -266,15 +193,16 @@ fn professional_creation_search_and_refusals() {
             );
 
             let form = new_patient(identity("555118", "Wamytan", "1960-03-03")).to_string();
-            let req = multipart_request(
+            let (s, body) = post_files(
+                &f,
                 "/api/v1/patients",
                 Some(&doctor),
                 &[
                     ("patient", form.as_bytes()),
                     ("consent_form", b"%PDF-1.4\nsigne"),
                 ],
-            );
-            let (s, body) = send(&f, req).await;
+            )
+            .await;
             assert_eq!(
                 s,
                 StatusCode::CREATED,
@@ -332,7 +260,7 @@ fn professional_creation_search_and_refusals() {
 
 #[test]
 fn self_enrolment_then_support_decision() {
-    run(|backend| {
+    on_both(|backend| {
         Box::pin(async move {
             let f = fixture(backend).await;
             let enrolment = json!({
@@ -341,7 +269,8 @@ fn self_enrolment_then_support_decision() {
         })
         .to_string();
             let png: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 7];
-            let req = multipart_request(
+            let (s, body) = post_files(
+                &f,
                 "/api/v1/enrolments",
                 None,
                 &[
@@ -349,8 +278,8 @@ fn self_enrolment_then_support_decision() {
                     ("identity_document", b"%PDF-1.4 id"),
                     ("cafat_card", png),
                 ],
-            );
-            let (s, body) = send(&f, req).await;
+            )
+            .await;
             assert_eq!(
                 s,
                 StatusCode::ACCEPTED,
@@ -361,7 +290,8 @@ fn self_enrolment_then_support_decision() {
             let token = receipt["status_token"].as_str().unwrap();
 
             let big = vec![b'%'; 6 * 1024 * 1024];
-            let req = multipart_request(
+            let (s, body) = post_files(
+                &f,
                 "/api/v1/enrolments",
                 None,
                 &[
@@ -369,8 +299,8 @@ fn self_enrolment_then_support_decision() {
                     ("identity_document", &big),
                     ("cafat_card", png),
                 ],
-            );
-            let (s, body) = send(&f, req).await;
+            )
+            .await;
             assert!(
                 matches!(
                     s,
@@ -379,12 +309,13 @@ fn self_enrolment_then_support_decision() {
                 "{backend:?}: {s} {}",
                 String::from_utf8_lossy(&body)
             );
-            let req = multipart_request(
+            let (s, body) = post_files(
+                &f,
                 "/api/v1/enrolments",
                 None,
                 &[("enrolment", enrolment.as_bytes()), ("cafat_card", png)],
-            );
-            let (s, body) = send(&f, req).await;
+            )
+            .await;
             assert_eq!(
                 s,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -420,12 +351,16 @@ fn self_enrolment_then_support_decision() {
             let item = &queue[0];
             let request_id = item["request_id"].as_str().unwrap();
             let scan_id = item["scans"][0]["id"].as_str().unwrap();
-            let req = Request::builder()
-                .uri(format!("/api/v1/enrolments/{request_id}/scans/{scan_id}"))
-                .header(header::AUTHORIZATION, format!("Bearer {support}"))
-                .body(Body::empty())
-                .unwrap();
-            let (s, bytes) = send(&f, req).await;
+            let Reply {
+                status: s,
+                body: bytes,
+                ..
+            } = f
+                .get(
+                    &format!("/api/v1/enrolments/{request_id}/scans/{scan_id}"),
+                    Some(&support),
+                )
+                .await;
             assert_eq!(s, StatusCode::OK, "{backend:?}");
             assert!(bytes.starts_with(b"%PDF") || bytes.starts_with(&png[..4]));
 
@@ -467,27 +402,14 @@ fn self_enrolment_then_support_decision() {
 
 #[test]
 fn lifecycle_transitions_and_illegal_ones() {
-    run(|backend| {
+    on_both(|backend| {
         Box::pin(async move {
             let f = fixture(backend).await;
             let support = login(&f, SUPPORT).await;
             let patient = login(&f, PATIENT).await;
-            let pool = f.app.db().pool();
-            let poigoune = mds_store::patients::by_cafat(pool, "7654321")
-                .await
-                .unwrap()
-                .unwrap()
-                .id;
-            let tuifua = mds_store::patients::by_cafat(pool, "345678")
-                .await
-                .unwrap()
-                .unwrap()
-                .id;
-            let marie = mds_store::patients::by_cafat(pool, "1234567")
-                .await
-                .unwrap()
-                .unwrap()
-                .id;
+            let poigoune = patient_id_by_cafat(&f.app, "7654321").await;
+            let tuifua = patient_id_by_cafat(&f.app, "345678").await;
+            let marie = patient_id_by_cafat(&f.app, "1234567").await;
 
             let activate =
                 json!({ "email": "joseph.poigoune@example.nc", "request": "courrier du 20/09" });
@@ -535,12 +457,11 @@ fn lifecycle_transitions_and_illegal_ones() {
 
             let (s, v) = call(&f, "GET", "/api/v1/me/record/export", Some(&patient), None).await;
             assert_eq!(s, StatusCode::OK, "{backend:?}: {v}");
-            let req = Request::builder()
-                .uri("/api/v1/me/record/export")
-                .header(header::AUTHORIZATION, format!("Bearer {patient}"))
-                .body(Body::empty())
-                .unwrap();
-            let (s, bytes) = send(&f, req).await;
+            let Reply {
+                status: s,
+                body: bytes,
+                ..
+            } = f.get("/api/v1/me/record/export", Some(&patient)).await;
             assert_eq!(s, StatusCode::OK);
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
             let mut manifest = String::new();

@@ -3,10 +3,8 @@
 //! another patient gets the uniform not-found. Both backends.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
 use axum::http::StatusCode;
-use record_common::*;
+use mds_testkit::api::*;
 use serde_json::json;
 
 #[test]

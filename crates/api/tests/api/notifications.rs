@@ -3,10 +3,8 @@
 //! both backends.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
 use axum::http::StatusCode;
-use record_common::*;
+use mds_testkit::api::*;
 use serde_json::json;
 
 #[test]

@@ -3,10 +3,8 @@
 //! each on SQLite and PostgreSQL, each request audited with its access mode and rule.
 #![allow(clippy::unwrap_used)]
 
-mod record_common;
-
 use axum::http::{Method, StatusCode};
-use record_common::*;
+use mds_testkit::api::*;
 use sha2::{Digest, Sha256};
 
 fn sha(bytes: &[u8]) -> String {

@@ -2,11 +2,9 @@
 //! methods, rejected bodies (syntax, unknown field, media type, size), security headers, and
 //! the OpenAPI document matching the routes the router serves. Both backends.
 
-mod common;
-
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::*;
+use mds_testkit::api::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 

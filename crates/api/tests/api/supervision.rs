@@ -2,33 +2,12 @@
 //! and preloads with their limits, and a suspended professional refused at once on every
 //! surface (bearer, cookie, sign-in, software, assistant). Real clock, both backends.
 
-mod common;
-
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::*;
+use axum::http::{header, Method, StatusCode};
+use mds_testkit::api::*;
 use serde_json::{json, Value};
 
-const NURSE: &str = "inf.kaloi@demo.mds.nc";
-const MARIE_CAFAT: &str = "1234567";
 const NEA_RIDET: &str = "0900001.001";
 const OTHER_RIDET: &str = "0900002.001";
-
-fn now() -> mds_domain::Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    mds_domain::Timestamp::from_millis(ms)
-}
-
-async fn marie(api: &Api) -> String {
-    mds_store::patients::by_cafat(api.app.db().pool(), MARIE_CAFAT)
-        .await
-        .ok()
-        .flatten()
-        .map(|p| p.id)
-        .unwrap_or_else(|| panic!("no demo patient"))
-}
 
 async fn structure(api: &Api, ridet: &str) -> String {
     mds_store::directory::structure_by_ridet(api.app.db().pool(), ridet)
@@ -75,31 +54,24 @@ async fn preload(
     n: usize,
     tag: &str,
 ) -> Reply {
-    let boundary = "mds-preload-boundary";
     let documents: Vec<Value> = (0..n)
         .map(|i| json!({ "type_code": "11488-4", "title": format!("Compte rendu {i}"), "act_date": "2026-11-20" }))
         .collect();
     let meta = json!({ "confirms_patient_informed": true, "documents": documents });
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{meta}\r\n"
+    let form = (0..n).fold(
+        Multipart::new().text("metadata", &meta.to_string()),
+        |form, i| {
+            let text = format!("Compte rendu {tag} numéro {i}.");
+            form.file("file", &format!("d{i}.txt"), text.as_bytes())
+        },
+    );
+    api.post_form(
+        &format!("/api/v1/software/records/{pid}/preload"),
+        Some(token),
+        &[("x-mds-professional", professional)],
+        form.finish(),
     )
-    .into_bytes();
-    for i in 0..n {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d{i}.txt\"\r\nContent-Type: text/plain\r\n\r\nCompte rendu {tag} numéro {i}.\r\n").into_bytes());
-    }
-    body.extend(format!("--{boundary}--\r\n").into_bytes());
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/v1/software/records/{pid}/preload"))
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header("x-mds-professional", professional)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap_or_else(|e| panic!("{e}"));
-    api.send(req).await
+    .await
 }
 
 #[test]
@@ -126,7 +98,7 @@ fn support_manages_software_credentials_and_software_preloads_within_its_limits(
             "{backend:?}: the secret is shown once"
         );
 
-        let pid = marie(&api).await;
+        let pid = patient_id_by_cafat(&api.app, MARIE_CAFAT).await;
         let r = preload(&api, &token, &doctor_id, &pid, 11, "a").await;
         let r = r.expect_error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -213,7 +185,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_rest_surface() {
             .unwrap_or_default()
             .to_owned();
         let (_, token) = credential(&api, &support, NEA_RIDET).await;
-        let pid = marie(&api).await;
+        let pid = patient_id_by_cafat(&api.app, MARIE_CAFAT).await;
         let me = |headers: Vec<(&'static str, String)>| {
             let api = &api;
             async move {
@@ -256,15 +228,14 @@ fn a_suspended_professional_is_refused_at_once_on_every_rest_surface() {
         if (r.status, r.error_code().as_str()) != (StatusCode::FORBIDDEN, "forbidden") {
             failing.push(format!("software: {} {}", r.status, r.error_code()));
         }
-        let form = "--b\r\nContent-Disposition: form-data; name=\"type_code\"\r\n\r\n11488-4\r\n--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nCR\r\n--b\r\nContent-Disposition: form-data; name=\"act_date\"\r\n\r\n2026-11-20\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nCompte rendu de l'assistante.\r\n--b--\r\n";
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(format!("/api/v1/records/{pid}/documents"))
-            .header(header::AUTHORIZATION, format!("Bearer {assistant}"))
-            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
-            .body(Body::from(form))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let r = api.send(req).await;
+        let form = Multipart::new()
+            .text("type_code", "11488-4")
+            .text("title", "CR")
+            .text("act_date", "2026-11-20")
+            .file("file", "a.txt", "Compte rendu de l'assistante.".as_bytes())
+            .finish();
+        let uri = format!("/api/v1/records/{pid}/documents");
+        let r = api.post_form(&uri, Some(&assistant), &[], form).await;
         if r.status != StatusCode::FORBIDDEN {
             failing.push(format!("assistant: {}", r.status));
         }
@@ -278,7 +249,7 @@ fn support_lists_and_reviews_supervision_alerts() {
         let api = Api::demo(backend).await;
         let (support, _) = api.login(SUPPORT).await;
         let (nurse, nurse_id) = api.login(NURSE).await;
-        let pid = marie(&api).await;
+        let pid = patient_id_by_cafat(&api.app, MARIE_CAFAT).await;
         api.app
             .run_supervision(now())
             .await
