@@ -4,12 +4,8 @@
 //! alerts (list, review with a comment).
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
-
-const BIOLOGIST: &str = "bio.tein@demo.mds.nc";
+use mds_testkit::web::*;
 
 /// The address of the first professional link of a directory page.
 fn first_professional(body: &str) -> String {
@@ -205,13 +201,6 @@ fn support_reviews_a_supervision_alert_with_a_comment() {
     });
 }
 
-fn now() -> mds_domain::Timestamp {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    mds_domain::Timestamp::from_millis(i64::try_from(d.as_millis()).unwrap())
-}
-
 const PDF: &[u8] = b"%PDF-1.4\ncarte d'identite\n";
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3];
 const PASSWORD: &str = "Kanak-Santé-2026!";
@@ -358,32 +347,13 @@ async fn post_parts(
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> Page {
-    use axum::body::Body;
-    use axum::http::{header, Method, Request};
-    let boundary = "support-screens-boundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (name, content) in files {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    b.send(req).await
+    let form = fields
+        .iter()
+        .fold(Multipart::new(), |form, (k, v)| form.text(k, v));
+    let form = files.iter().fold(form, |form, (name, content)| {
+        form.file(name, &format!("{name}.bin"), content)
+    });
+    b.post_form(path, form.finish()).await
 }
 
 /// The text of the element `id` (a `code` element) of a page.

@@ -4,44 +4,14 @@
 //! the form with what was typed, other portals' sessions sent back, and each creation audited.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
-use mds_audit::{AuditQuery, AuditRecord};
-
-/// The audit events whose action is `action`, in chain order.
-async fn events(site: &Site, action: &str) -> Vec<AuditRecord> {
-    let q = AuditQuery {
-        actions: vec![action.to_owned()],
-        limit: 1000,
-        ..AuditQuery::default()
-    };
-    mds_audit::query(site.app.db(), &q).await.unwrap()
-}
-
-async fn account_id(site: &Site, login: &str) -> Option<String> {
-    mds_store::accounts::by_login(site.app.db().pool(), login)
-        .await
-        .unwrap()
-        .map(|a| a.id)
-}
-
-/// The text between `start` and the next `end` in `body`.
-fn between(body: &str, start: &str, end: &str) -> String {
-    let from = body
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} not in {body}"))
-        + start.len();
-    let to = from + body[from..].find(end).unwrap();
-    body[from..to].to_owned()
-}
+use mds_testkit::web::*;
 
 #[test]
 fn support_creates_a_structure_a_professional_in_it_and_an_assistant_for_them() {
     on_both(|backend| async move {
         let site = Site::demo(backend).await;
-        let support_id = account_id(&site, SUPPORT).await.unwrap();
+        let support_id = find_account_id(&site.app, SUPPORT).await.unwrap();
         let mut support = site.browser();
         let csrf = support.signed_in(SUPPORT).await;
 
@@ -121,7 +91,7 @@ fn support_creates_a_structure_a_professional_in_it_and_an_assistant_for_them() 
         );
         assert!(token.len() >= 16, "{token}");
         assert!(pro.body.contains("Remettez ce code"), "{}", pro.body);
-        let pro_id = account_id(&site, "h.wahnyamalla@test.mds.nc")
+        let pro_id = find_account_id(&site.app, "h.wahnyamalla@test.mds.nc")
             .await
             .unwrap();
         assert!(pro
@@ -178,19 +148,19 @@ fn support_creates_a_structure_a_professional_in_it_and_an_assistant_for_them() 
             ("directory.professional.create", 1),
             ("directory.assistant.create", 1),
         ] {
-            let evs: Vec<_> = events(&site, action)
+            let evs: Vec<_> = events_of(&site.app, action)
                 .await
                 .into_iter()
                 .filter(|e| e.actor_id.as_deref() == Some(support_id.as_str()))
                 .collect();
             assert_eq!(evs.len(), n, "{action}");
         }
-        let ev = &events(&site, "directory.structure.create").await;
+        let ev = &events_of(&site.app, "directory.structure.create").await;
         assert_eq!(
             ev.last().unwrap().structure_id.as_deref(),
             Some(structure.as_str())
         );
-        let ev = &events(&site, "directory.assistant.create").await;
+        let ev = &events_of(&site.app, "directory.assistant.create").await;
         assert_eq!(
             ev.last().unwrap().on_behalf_of.as_deref(),
             Some(pro_id.as_str())
@@ -206,7 +176,9 @@ fn a_refused_entry_is_shown_next_to_the_form_with_what_was_typed() {
         let csrf = support.signed_in(SUPPORT).await;
         let structure = mds_store::directory::list_structures(site.app.db().pool()).await;
         let structure = structure.unwrap()[0].clone();
-        let before = events(&site, "directory.professional.create").await.len();
+        let before = events_of(&site.app, "directory.professional.create")
+            .await
+            .len();
 
         let pro = |profession: &'static str, login: &'static str| {
             let sid = structure.id.clone();
@@ -273,11 +245,15 @@ fn a_refused_entry_is_shown_next_to_the_form_with_what_was_typed() {
             "the box stays ticked"
         );
         assert_eq!(
-            events(&site, "directory.professional.create").await.len(),
+            events_of(&site.app, "directory.professional.create")
+                .await
+                .len(),
             before,
             "nothing created"
         );
-        assert!(account_id(&site, "g.tein@test.mds.nc").await.is_none());
+        assert!(find_account_id(&site.app, "g.tein@test.mds.nc")
+            .await
+            .is_none());
 
         let dup = support
             .post(
@@ -334,7 +310,9 @@ fn a_refused_entry_is_shown_next_to_the_form_with_what_was_typed() {
             .expect(StatusCode::UNPROCESSABLE_ENTITY, "unknown professional");
         assert!(unknown.body.contains("Professionnel inconnu."));
         assert!(unknown.body.contains("value=\"Poithily\""));
-        assert!(account_id(&site, "s.poithily@test.mds.nc").await.is_none());
+        assert!(find_account_id(&site.app, "s.poithily@test.mds.nc")
+            .await
+            .is_none());
     });
 }
 
@@ -394,12 +372,14 @@ fn other_portals_cannot_use_the_forms_and_a_missing_token_is_refused() {
             )
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.body);
-        assert!(account_id(&site, "intrus@test.mds.nc").await.is_none());
+        assert!(find_account_id(&site.app, "intrus@test.mds.nc")
+            .await
+            .is_none());
         for action in [
             "directory.structure.create",
             "directory.professional.create",
         ] {
-            assert!(events(&site, action).await.iter().all(|e| e
+            assert!(events_of(&site.app, action).await.iter().all(|e| e
                 .detail
                 .to_string()
                 .find("Intrus")

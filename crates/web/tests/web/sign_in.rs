@@ -4,10 +4,8 @@
 //! steps; the same answer for an unknown login and a wrong password; wrong codes limited.
 //! Both backends.
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
+use mds_testkit::web::*;
 
 /// The `Set-Cookie` header of cookie `name` in a response.
 fn set_cookie(p: &Page, name: &str) -> Option<String> {

@@ -3,10 +3,8 @@
 //! the search by traits, the inactive account of a person present, and the own access log.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
+use mds_testkit::web::*;
 
 const PRESCRIPTION: &str = "Ordonnance — traitement antihypertenseur";
 const LAB: &str = "Bilan biologique — ionogramme, créatinine";

@@ -4,10 +4,8 @@
 //! each seen from the professional's side too.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
+use mds_testkit::web::*;
 
 const FOLLOW_UP: &str = "Consultation de suivi — hypertension";
 const DISPENSING: &str = "Dispensation — amlodipine";

@@ -3,10 +3,8 @@
 //! sign-out), the language switch, and the professional's record view and next steps.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
+use mds_testkit::web::*;
 
 #[test]
 fn every_page_carries_the_strict_policy_and_nothing_inline() {
@@ -86,7 +84,7 @@ fn posts_without_the_session_token_are_refused_with_a_french_page() {
         let csrf = pro.signed_in(NURSE).await;
         let record = pro.get(MARIE_CONTEXT).await.location().to_owned();
         let reason = "Malaise grave aux urgences, patiente inconsciente";
-        let refused = |p: &common::Page, what: &str| {
+        let refused = |p: &Page, what: &str| {
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{what}: {}", p.body);
             assert!(p.body.contains("Requête refusée"), "{what}: {}", p.body);
         };

@@ -5,10 +5,8 @@
 //! session is refused.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::{header, StatusCode};
-use common::*;
+use mds_testkit::web::*;
 
 const CELINE: &str = "celine.dk@demo.mds.nc";
 const CELINE_CONTEXT: &str = "/pro/patient?cafat=2345678&birth_date=1990-11-30";

@@ -7,69 +7,25 @@
 //! action is checked in the audit trail; other portals' sessions are sent back to their own.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::{header, StatusCode};
-use common::*;
-use mds_audit::{AuditQuery, AuditRecord};
+use mds_testkit::web::*;
 
 const LUCIEN: &str = "4561237";
 const MARCEL: &str = "3219876";
 const SIMONE: &str = "5678123";
 const ALBERTINE: &str = "2468013";
 
-async fn site(backend: mds_store::testing::TestBackend) -> Site {
+async fn site(backend: TestBackend) -> Site {
     let site = Site::demo(backend).await;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let now = mds_domain::Timestamp::from_millis(i64::try_from(now).unwrap());
-    site.app.load_demo_support_cases(now).await.unwrap();
+    site.app.load_demo_support_cases(now()).await.unwrap();
     site
-}
-
-async fn patient_id(site: &Site, cafat: &str) -> String {
-    mds_store::patients::by_cafat(site.app.db().pool(), cafat)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no record {cafat}"))
-        .id
-}
-
-async fn account_id(site: &Site, login: &str) -> String {
-    mds_store::accounts::by_login(site.app.db().pool(), login)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-/// The audit events whose action is `action`, in chain order.
-async fn events(site: &Site, action: &str) -> Vec<AuditRecord> {
-    let q = AuditQuery {
-        actions: vec![action.to_owned()],
-        limit: 1000,
-        ..AuditQuery::default()
-    };
-    mds_audit::query(site.app.db(), &q).await.unwrap()
-}
-
-/// The text between `start` and the next `end` in `body`.
-fn between(body: &str, start: &str, end: &str) -> String {
-    let from = body
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} not in {body}"))
-        + start.len();
-    let to = from + body[from..].find(end).unwrap();
-    body[from..to].to_owned()
 }
 
 #[test]
 fn every_screen_renders_for_support_and_other_portals_are_sent_back() {
     on_both(|backend| async move {
         let site = site(backend).await;
-        let lucien = patient_id(&site, LUCIEN).await;
+        let lucien = patient_id_by_cafat(&site.app, LUCIEN).await;
         let mut support = site.browser();
         let csrf = support.signed_in(SUPPORT).await;
         let home = support.get("/support").await.expect(StatusCode::OK, "home");
@@ -126,7 +82,7 @@ fn every_screen_renders_for_support_and_other_portals_are_sent_back() {
         let closed = support
             .get(&format!(
                 "/support/patients/{}/life",
-                patient_id(&site, ALBERTINE).await
+                patient_id_by_cafat(&site.app, ALBERTINE).await
             ))
             .await
             .expect(StatusCode::OK, "closed record");
@@ -190,8 +146,8 @@ fn every_screen_renders_for_support_and_other_portals_are_sent_back() {
 fn support_activates_an_inactive_account_and_changes_a_care_team() {
     on_both(|backend| async move {
         let site = site(backend).await;
-        let lucien = patient_id(&site, LUCIEN).await;
-        let marcel = patient_id(&site, MARCEL).await;
+        let lucien = patient_id_by_cafat(&site.app, LUCIEN).await;
+        let marcel = patient_id_by_cafat(&site.app, MARCEL).await;
         let mut support = site.browser();
         let csrf = support.signed_in(SUPPORT).await;
         let page = support
@@ -223,7 +179,7 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
         let token = between(&done.body, "id=\"activation-token\">", "<");
         assert!(token.len() > 10, "{}", done.body);
         assert!(done.body.contains("lucien.wakaine@example.nc"));
-        let evs = events(&site, "patient.activate").await;
+        let evs = events_of(&site.app, "patient.activate").await;
         assert_eq!(evs.len(), 1);
         assert_eq!(evs[0].patient_id.as_deref(), Some(lucien.as_str()));
         let after = support.get(&format!("/support/patients/{lucien}")).await;
@@ -231,8 +187,8 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
         assert!(!after.body.contains("activation-token"), "shown once only");
         assert!(!after.body.contains(&token));
 
-        let psy = account_id(&site, "psy.hnawia@demo.mds.nc").await;
-        let nea = account_id(&site, DOCTOR).await;
+        let psy = account_id(&site.app, "psy.hnawia@demo.mds.nc").await;
+        let nea = account_id(&site.app, DOCTOR).await;
         let team = format!("/support/patients/{marcel}/care-team");
         let shown = support.get(&format!("/support/patients/{marcel}")).await;
         assert!(shown.body.contains("Jean Néa"), "{}", shown.body);
@@ -265,7 +221,10 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
         assert!(changed.body.contains("L'équipe de soins est modifiée."));
         assert!(changed.body.contains("Léa Hnawia"), "{}", changed.body);
         assert!(!changed.body.contains("Jean Néa"));
-        assert_eq!(events(&site, "patient.care_team.change").await.len(), 2);
+        assert_eq!(
+            events_of(&site.app, "patient.care_team.change").await.len(),
+            2
+        );
         // An active account manages its own care team.
         let refused = support
             .post(
@@ -281,9 +240,9 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
 fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
     on_both(|backend| async move {
         let site = site(backend).await;
-        let marcel = patient_id(&site, MARCEL).await;
-        let simone = patient_id(&site, SIMONE).await;
-        let albertine = patient_id(&site, ALBERTINE).await;
+        let marcel = patient_id_by_cafat(&site.app, MARCEL).await;
+        let simone = patient_id_by_cafat(&site.app, SIMONE).await;
+        let albertine = patient_id_by_cafat(&site.app, ALBERTINE).await;
         let mut support = site.browser();
         let csrf = support.signed_in(SUPPORT).await;
         let life = format!("/support/patients/{marcel}/life");
@@ -309,7 +268,7 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
         let dead = support.get(&format!("{life}?done=death")).await;
         assert!(dead.body.contains("Le décès de ce patient est enregistré."));
         assert!(dead.body.contains("01/11/2026"));
-        assert_eq!(events(&site, "patient.death.record").await.len(), 1);
+        assert_eq!(events_of(&site.app, "patient.death.record").await.len(), 1);
 
         support
             .post(
@@ -321,7 +280,7 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
         let closed = support.get(&life).await;
         assert!(closed.body.contains("clôturé"), "{}", closed.body);
         assert!(closed.body.contains("Ce dossier n'est pas ouvert"));
-        let closures = events(&site, "patient.close").await;
+        let closures = events_of(&site.app, "patient.close").await;
         assert_eq!(closures.len(), 2, "the demo's and this one");
         assert_eq!(closures[1].patient_id.as_deref(), Some(marcel.as_str()));
 
@@ -352,7 +311,7 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
         let first = list.body.find(&simone).unwrap();
         let second = list.body.find(&albertine).unwrap();
         assert!(first < second, "soonest deadline first: {}", list.body);
-        let evs = events(&site, "patient.erasure.request").await;
+        let evs = events_of(&site.app, "patient.erasure.request").await;
         assert_eq!(evs.len(), 2);
         assert_eq!(evs[0].patient_id.as_deref(), Some(simone.as_str()));
     });
@@ -393,7 +352,10 @@ fn support_reviews_near_duplicates_side_by_side() {
                 .unwrap()
                 .is_some()
         );
-        assert_eq!(events(&site, "patient.review.approve").await.len(), 1);
+        assert_eq!(
+            events_of(&site.app, "patient.review.approve").await.len(),
+            1
+        );
         let again = support
             .post(&approve, &[("csrf", &csrf), ("note", "")])
             .await;
@@ -405,8 +367,8 @@ fn support_reviews_near_duplicates_side_by_side() {
 fn the_audit_extraction_is_downloaded_as_a_file_and_audited() {
     on_both(|backend| async move {
         let site = site(backend).await;
-        let lucien = patient_id(&site, LUCIEN).await;
-        let nea = account_id(&site, DOCTOR).await;
+        let lucien = patient_id_by_cafat(&site.app, LUCIEN).await;
+        let nea = account_id(&site.app, DOCTOR).await;
         let mut support = site.browser();
         let csrf = support.signed_in(SUPPORT).await;
         let form = support
@@ -474,7 +436,7 @@ fn the_audit_extraction_is_downloaded_as_a_file_and_audited() {
             .await
             .expect(StatusCode::OK, "json");
         assert_eq!(json.body, "[]", "nothing in that period");
-        let evs = events(&site, "audit.extract").await;
+        let evs = events_of(&site.app, "audit.extract").await;
         assert_eq!(evs.len(), 2, "both extractions audited");
         assert_eq!(evs[0].patient_id.as_deref(), Some(lucien.as_str()));
         assert!(evs[1].detail.to_string().contains("Réquisition n° 8"));

@@ -5,10 +5,8 @@
 //! the uniform not-found page.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::*;
+use mds_testkit::web::*;
 
 const CELINE: &str = "celine.dk@demo.mds.nc";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
