@@ -3,7 +3,8 @@
 # (local and a real S3-compatible server), API, portals, end-to-end tests of the real binary,
 # then the browser journeys through the portals (scripts/browser-tests.sh).
 # Starts (and installs if needed, as root) a throwaway PostgreSQL cluster and a local S3
-# server on loopback; fails loudly when it cannot — no suite is ever skipped.
+# server on loopback; fails loudly when it cannot — no suite is ever skipped. (`cargo test`
+# without MDS_TEST_PG_URL and MDS_TEST_S3_ENDPOINT runs on SQLite and the local vault only.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "test.sh: Rust (cargo) is required" >&2; exit 1; }

@@ -8,6 +8,6 @@ cd "$(dirname "$0")/../.."
 eval "$(scripts/services.sh start)"
 export MDS_BENCH_SECONDS="${1:-10}"
 for backend in sqlite postgres; do
-  MDS_BENCH_BACKEND="$backend" cargo test --release -p mds --test bench_rest --quiet \
-    -- --ignored --nocapture 2>&1 | grep -E '^(\||backend)'
+  MDS_BENCH_BACKEND="$backend" cargo test --release -p mds --test mds --quiet \
+    -- bench_rest:: --ignored --nocapture 2>&1 | grep -E '^(\||backend)'
 done

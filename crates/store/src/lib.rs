@@ -24,7 +24,6 @@ pub mod record_access;
 pub mod sessions;
 pub mod structure_credentials;
 pub mod supervision;
-pub mod testing;
 pub mod timers;
 
 pub use db::{Backend, Db, Tx};

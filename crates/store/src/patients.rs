@@ -362,7 +362,7 @@ pub async fn record_death(
 }
 
 /// Why a record's data must go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RemovalReason {
     /// A closed record past its 10-year archive.
     Retention,

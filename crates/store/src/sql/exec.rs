@@ -25,6 +25,12 @@ impl<'a> From<&'a Db> for Ex<'a> {
     }
 }
 
+impl<'a, 'b> From<&'a &'b Db> for Ex<'a> {
+    fn from(db: &'a &'b Db) -> Self {
+        Self::Db(db)
+    }
+}
+
 impl<'a> From<&'a mut Tx> for Ex<'a> {
     fn from(tx: &'a mut Tx) -> Self {
         Self::Tx(tx)

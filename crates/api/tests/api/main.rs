@@ -1,0 +1,18 @@
+//! The REST API's integration tests, one binary: the real router over a real application
+//! (fresh database of each backend of the run, local vault), called in-process through
+//! `mds_testkit::api`.
+#![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
+
+mod auth;
+mod consent_attestation;
+mod cookies;
+mod directory;
+mod history;
+mod notifications;
+mod patients;
+mod protocol;
+mod record_controls;
+mod record_documents;
+mod record_settings;
+mod record_sweep;
+mod supervision;

@@ -1,0 +1,23 @@
+//! The use cases' integration tests, one binary: a real `App` per test (fresh database of each
+//! backend of the run, local vault, fixed clock) from `mds_testkit::app`.
+#![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
+
+mod audit_trail;
+mod auth;
+mod demo;
+mod directory;
+mod documents;
+mod enrolment;
+mod history;
+mod notifications;
+mod patient_records;
+mod patient_settings;
+mod patients;
+mod record_expiry;
+mod record_overview;
+mod self_enrolment;
+mod software;
+mod supervision;
+mod support_console;
+mod throttling;
+mod two_step_sign_in;

@@ -1,0 +1,14 @@
+//! The portals' integration tests, one binary: the real portals over a real application with
+//! the demo data (fresh database of each backend of the run, local vault), through the
+//! cookie-keeping browser of `mds_testkit::web`.
+#![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
+
+mod document_viewer;
+mod patient_screens;
+mod patient_settings;
+mod portals;
+mod pro_screens;
+mod sign_in;
+mod support_console;
+mod support_directory_new;
+mod support_screens;
