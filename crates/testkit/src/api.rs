@@ -7,13 +7,13 @@
 //! the record tests that compare answers and audit events.
 
 pub use crate::app::*;
-use mds_domain::{AccountId, DocumentId, PatientId};
 use crate::http::{build_request, multipart_body, oneshot};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use mds_app::{demo, totp, App, Settings};
 use mds_audit::AuditRecord;
+use mds_domain::{AccountId, DocumentId, PatientId};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Mutex;

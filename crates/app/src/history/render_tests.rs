@@ -19,7 +19,7 @@ fn ev(
         seq: 1,
         id: "e".into(),
         at_ms: AT,
-        actor_kind: "professional".into(),
+        actor_kind: mds_audit::ActorKind::Professional,
         actor_id: Some("a".into()),
         on_behalf_of: None,
         structure_id: None,

@@ -231,7 +231,7 @@ mod tests {
     #[test]
     fn email_channel_decision_table() {
         let r = |email: bool, active: bool| Recipient {
-            account_id: "a".into(),
+            account_id: AccountId::from_uuid_text("a".to_owned()),
             email: email.then(|| "p@example.nc".to_owned()),
             active,
         };

@@ -4,7 +4,9 @@
 
 use mds_app::{demo, Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, Outcome, VerifyOutcome};
+use mds_domain::ActorKind;
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 /// Follows the chain: each call returns the single event appended since the previous one.
 struct Trail {
@@ -40,7 +42,11 @@ fn expect(e: &AuditRecord, action: &str, outcome: Outcome, actor: Option<&Actor>
             Some(a.account_id.as_str()),
             "{step}: actor"
         );
-        assert_eq!(e.actor_kind, a.kind.as_str(), "{step}: actor kind");
+        assert_eq!(
+            e.actor_kind,
+            typed::<ActorKind>(a.kind.as_str()),
+            "{step}: actor kind"
+        );
     }
 }
 
@@ -249,7 +255,7 @@ fn no_one_but_support_reads_the_audit_and_each_refusal_is_recorded() {
             let who = actor(&f.app, login, at(0)).await;
             let before = last_seq(&f.app).await;
             let q = AuditQuery {
-                patient_id: patient_id.clone(),
+                patient_id: patient_id.as_ref().map(|x| x.to_string()),
                 limit: 100,
                 ..AuditQuery::default()
             };
@@ -261,7 +267,7 @@ fn no_one_but_support_reads_the_audit_and_each_refusal_is_recorded() {
             let recorded = matches!(new.as_slice(), [e] if e.action == "audit.read"
                 && e.outcome == Outcome::Deny
                 && e.actor_id.as_deref() == Some(who.account_id.as_str())
-                && e.patient_id == patient_id
+                && e.patient_id == patient_id.as_ref().map(|x| x.to_string())
                 && e.ip.as_deref() == Some("198.51.100.7"));
             if !matches!(r, Err(AppError::Forbidden)) || !recorded {
                 failing.push(format!(

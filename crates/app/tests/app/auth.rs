@@ -3,8 +3,9 @@
 //! logout), on both backends with a fixed clock.
 
 use mds_app::{demo, AppError};
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{AccountId, AccountKind, Timestamp};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 #[test]
 fn login_returns_a_session_that_authenticates() {
@@ -14,10 +15,7 @@ fn login_returns_a_session_that_authenticates() {
         let s = sign_in(&f.app, DOCTOR, now).await;
         assert_eq!(s.actor.kind, AccountKind::Professional);
         assert_eq!(s.actor.display_name, "Jean Néa");
-        assert_eq!(
-            s.actor.account_id.as_str(),
-            account_id(&f.app, DOCTOR).await
-        );
+        assert_eq!(s.actor.account_id, account_id(&f.app, DOCTOR).await);
         let absolute = f.app.settings().session_absolute_hours * 3600;
         assert_eq!(s.expires_at, now.plus_seconds(absolute));
         assert!(s.token.len() >= 43, "256-bit token, got {:?}", s.token);
@@ -192,7 +190,7 @@ fn suspension_refuses_sign_in_and_ends_existing_sessions_at_once() {
         f.app
             .set_suspended(
                 &support,
-                &id,
+                &typed::<AccountId>(&id),
                 true,
                 "départ de l'établissement",
                 at(STEP + 1000),
@@ -214,7 +212,13 @@ fn suspension_refuses_sign_in_and_ends_existing_sessions_at_once() {
         );
         // Reactivation allows a new sign-in; the old sessions stay ended.
         f.app
-            .set_suspended(&support, &id, false, "retour", at(4 * STEP))
+            .set_suspended(
+                &support,
+                &typed::<AccountId>(&id),
+                false,
+                "retour",
+                at(4 * STEP),
+            )
             .await
             .unwrap_or_else(|e| panic!("reactivate: {e:?}"));
         sign_in(&f.app, DOCTOR, at(5 * STEP)).await;

@@ -18,7 +18,7 @@ async fn counts(app: &App) -> Vec<(&'static str, i64)> {
         "care_team",
         "audit_events",
     ] {
-        let n: i64 = mds_store::Query::new(&format!("SELECT COUNT(*) FROM {table}"))
+        let (n,): (i64,) = mds_store::Query::new(format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(app.db())
             .await
             .unwrap_or_else(|e| panic!("count {table}: {e}"));

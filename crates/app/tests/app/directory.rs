@@ -4,7 +4,9 @@
 
 use mds_app::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::AppError;
+use mds_domain::{AccountId, StructureId};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 #[test]
 fn only_support_may_change_the_directory() {
@@ -208,7 +210,7 @@ fn invalid_professionals_get_their_error_code() {
             ),
             (
                 "unknown structure",
-                with(&|p| p.structure_ids = vec![mds_store::new_id()]),
+                with(&|p| p.structure_ids = vec![typed::<StructureId>(mds_store::new_id())]),
                 "unknown_structure",
             ),
             (
@@ -365,7 +367,13 @@ fn suspension_follows_the_account_state() {
         for (name, id, suspend, expected) in cases {
             let got = outcome(
                 &f.app
-                    .set_suspended(&support, id, suspend, "contrôle", at(0))
+                    .set_suspended(
+                        &support,
+                        &typed::<AccountId>(&id),
+                        suspend,
+                        "contrôle",
+                        at(0),
+                    )
                     .await,
             );
             if got != expected {

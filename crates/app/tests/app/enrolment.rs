@@ -4,8 +4,9 @@
 
 use mds_app::directory::{Created, ProfessionalRow};
 use mds_app::App;
-use mds_domain::AccountKind;
+use mds_domain::{AccountKind, AccountState};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 const LOGIN: &str = "a.gowe@dispensaire-poindimie.nc";
 const PASSWORD: &str = "Tiéti-Poindimié-2026";
@@ -24,7 +25,7 @@ fn enrolment_activates_the_account_and_the_professional_can_sign_in() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let created = create_pending(&f.app).await;
-        assert_eq!(created.item.state, "pending");
+        assert_eq!(created.item.state, typed::<AccountState>("pending"));
         let token = created.enrolment_token.clone();
 
         let weak = [
@@ -80,7 +81,7 @@ fn enrolment_activates_the_account_and_the_professional_can_sign_in() {
             .get_professional(&support, &created.item.account_id)
             .await
             .unwrap_or_else(|e| panic!("get: {e:?}"));
-        assert_eq!(row.state, "active");
+        assert_eq!(row.state, typed::<AccountState>("active"));
 
         // The code used to confirm cannot sign in; the next one does.
         let r = f
@@ -102,7 +103,7 @@ fn enrolment_activates_the_account_and_the_professional_can_sign_in() {
             .await
             .unwrap_or_else(|e| panic!("sign in: {e:?}"));
         assert_eq!(s.actor.kind, AccountKind::Professional);
-        assert_eq!(s.actor.account_id.as_str(), created.item.account_id);
+        assert_eq!(s.actor.account_id, created.item.account_id);
     });
 }
 

@@ -10,8 +10,9 @@ use mds_app::history::{
 use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App};
-use mds_domain::Timestamp;
+use mds_domain::{PatientId, Timestamp};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 /// 08:00 in Nouméa on 23/09/2026, the scripted day.
 const DAY: i64 = 110_820_000;
@@ -101,7 +102,7 @@ async fn scripted_day(app: &App) -> Day {
     let doc = app
         .add_document(
             &doctor,
-            pid,
+            &typed::<PatientId>(&pid),
             document("11488-4", TITLE, false),
             None,
             hm(8, 0),
@@ -109,22 +110,41 @@ async fn scripted_day(app: &App) -> Day {
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("add")));
     let hidden = document("60568-3", "Résultat d'anatomopathologie", true);
-    app.add_document(&doctor, pid, hidden, None, hm(8, 5))
+    app.add_document(&doctor, &typed::<PatientId>(&pid), hidden, None, hm(8, 5))
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("add hidden")));
-    app.list_documents(&patient, pid, DocumentQuery::default(), None, hm(9, 10))
-        .await
-        .unwrap_or_else(|e| panic!("{}: {e:?}", ok("search")));
-    app.document_content_for(&patient, pid, &doc.id, None, hm(9, 12))
-        .await
-        .unwrap_or_else(|e| panic!("{}: {e:?}", ok("patient read")));
+    app.list_documents(
+        &patient,
+        &typed::<PatientId>(&pid),
+        DocumentQuery::default(),
+        None,
+        hm(9, 10),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {e:?}", ok("search")));
+    app.document_content_for(
+        &patient,
+        &typed::<PatientId>(&pid),
+        &doc.id,
+        None,
+        hm(9, 12),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {e:?}", ok("patient read")));
     let consent = app
-        .request_consent(&midwife, pid, "Suivi de grossesse", false, None, hm(10, 0))
+        .request_consent(
+            &midwife,
+            &typed::<PatientId>(&pid),
+            "Suivi de grossesse",
+            false,
+            None,
+            hm(10, 0),
+        )
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("consent request")));
     app.answer_consent(
         &patient,
-        pid,
+        &typed::<PatientId>(&pid),
         &consent.id,
         ConsentAnswer::Approve,
         None,
@@ -132,17 +152,30 @@ async fn scripted_day(app: &App) -> Day {
     )
     .await
     .unwrap_or_else(|e| panic!("{}: {e:?}", ok("approve")));
-    app.document_content_for(&midwife, pid, &doc.id, None, hm(10, 5))
-        .await
-        .unwrap_or_else(|e| panic!("{}: {e:?}", ok("consented read")));
-    app.open_emergency_access(&nurse, pid, false, REASON, None, hm(13, 30))
-        .await
-        .unwrap_or_else(|e| panic!("{}: {e:?}", ok("break-glass")));
-    app.document_content_for(&nurse, pid, &doc.id, None, hm(13, 31))
+    app.document_content_for(
+        &midwife,
+        &typed::<PatientId>(&pid),
+        &doc.id,
+        None,
+        hm(10, 5),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {e:?}", ok("consented read")));
+    app.open_emergency_access(
+        &nurse,
+        &typed::<PatientId>(&pid),
+        false,
+        REASON,
+        None,
+        hm(13, 30),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {e:?}", ok("break-glass")));
+    app.document_content_for(&nurse, &typed::<PatientId>(&pid), &doc.id, None, hm(13, 31))
         .await
         .unwrap_or_else(|e| panic!("{}: {e:?}", ok("break-glass read")));
     let denied = app
-        .document_content_for(&psy, pid, &doc.id, None, hm(15, 45))
+        .document_content_for(&psy, &typed::<PatientId>(&pid), &doc.id, None, hm(15, 45))
         .await;
     assert!(denied.is_err(), "the psychologist is outside the care team");
     Day {
@@ -150,7 +183,7 @@ async fn scripted_day(app: &App) -> Day {
         doctor,
         nurse,
         support,
-        patient_id,
+        patient_id: patient_id.to_string(),
     }
 }
 
@@ -163,7 +196,7 @@ fn a_scripted_day_reads_as_the_expected_french_transcript() {
             .app
             .record_history(
                 &day.patient,
-                &day.patient_id,
+                &typed::<PatientId>(&day.patient_id),
                 &from_day(),
                 PageRequest::default(),
                 None,
@@ -193,9 +226,16 @@ fn history_filters_and_pages() {
             let app = &f.app;
             let patient = &day.patient;
             async move {
-                app.record_history(patient, pid, &filter, page, None, hm(19, minute))
-                    .await
-                    .unwrap_or_else(|e| panic!("history: {e:?}"))
+                app.record_history(
+                    patient,
+                    &typed::<PatientId>(&pid),
+                    &filter,
+                    page,
+                    None,
+                    hm(19, minute),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("history: {e:?}"))
             }
         };
         let lines = |t: String| t.lines().map(without_time).collect::<Vec<_>>();
@@ -241,7 +281,7 @@ fn history_filters_and_pages() {
             (
                 "one professional",
                 HistoryFilter {
-                    professional: Some(nurse_id.clone()),
+                    professional: Some(nurse_id.clone().to_string()),
                     ..from_day()
                 },
                 vec![2, 3],
@@ -251,7 +291,7 @@ fn history_filters_and_pages() {
                 HistoryFilter {
                     from: time::Date::from_calendar_date(2026, time::Month::September, 21).ok(),
                     to: time::Date::from_calendar_date(2026, time::Month::September, 22).ok(),
-                    professional: Some(nurse_id.clone()),
+                    professional: Some(nurse_id.clone().to_string()),
                     kind: None,
                 },
                 vec![],
@@ -312,7 +352,14 @@ fn only_the_owner_reads_the_history_and_attempts_are_shown() {
         for (who, a) in [("doctor", &day.doctor), ("support", &day.support)] {
             let r = f
                 .app
-                .record_history(a, pid, &from_day(), PageRequest::default(), None, hm(17, 0))
+                .record_history(
+                    a,
+                    &typed::<PatientId>(&pid),
+                    &from_day(),
+                    PageRequest::default(),
+                    None,
+                    hm(17, 0),
+                )
                 .await;
             assert!(r.is_err(), "{who} must not read the patient's history");
         }
@@ -320,7 +367,7 @@ fn only_the_owner_reads_the_history_and_attempts_are_shown() {
             .app
             .record_history(
                 &day.patient,
-                pid,
+                &typed::<PatientId>(&pid),
                 &HistoryFilter {
                     kind: Some(ActivityKind::Denied),
                     ..from_day()
@@ -390,7 +437,7 @@ fn support_extracts_a_record_or_a_professional_for_an_authority() {
         let f = Fixture::demo(backend).await;
         let day = scripted_day(&f.app).await;
         let pid = day.patient_id.as_str();
-        let target = ExtractTarget::Record(day.patient_id.clone());
+        let target = ExtractTarget::Record(typed::<PatientId>(day.patient_id.clone()));
         let reason = "Réquisition judiciaire n° 2026/118";
         let csv = f
             .app

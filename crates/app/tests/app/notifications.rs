@@ -8,8 +8,10 @@ use mds_app::jobs::{OutboxDelivery, SmtpSettings};
 use mds_app::notify::inbox::NotificationView;
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App, Settings};
+use mds_domain::{ActorKind, ConsentState, PatientId};
 use mds_store::outbox::{self, EmailRow};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 const DAY: i64 = 24 * HOUR;
 const CELINE: &str = "celine.dk@demo.mds.nc";
@@ -312,7 +314,11 @@ fn a_consent_request_carries_its_code_in_the_notification_only() {
             .enter_consent_code(&midwife, &marie, &asked.id, &code, None, at(MINUTE))
             .await
             .unwrap();
-        assert_eq!(granted.state, "granted", "{backend:?}");
+        assert_eq!(
+            granted.state,
+            typed::<ConsentState>("granted"),
+            "{backend:?}"
+        );
     });
 }
 
@@ -337,7 +343,13 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
         };
         let visible = |app: App, who: Actor, t: i64, pid: String| async move {
             let page = app
-                .list_documents(&who, &pid, DocumentQuery::default(), None, at(t))
+                .list_documents(
+                    &who,
+                    &typed::<PatientId>(&pid),
+                    DocumentQuery::default(),
+                    None,
+                    at(t),
+                )
                 .await
                 .unwrap();
             page.items.iter().any(|d| d.title == SECRET_TITLE)
@@ -356,13 +368,35 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
         app.fire_timers(at(14 * DAY)).await.unwrap();
         let k = kinds(app.clone(), patient.clone()).await;
         assert_eq!(count(&k, "announcement_reminder"), 1, "{backend:?}: 14 d");
-        assert!(!visible(app.clone(), patient.clone(), 14 * DAY, marie.clone()).await);
+        assert!(
+            !visible(
+                app.clone(),
+                patient.clone(),
+                14 * DAY,
+                marie.clone().to_string()
+            )
+            .await
+        );
 
         app.fire_timers(at(30 * DAY - 1)).await.unwrap();
-        assert!(!visible(app.clone(), patient.clone(), 30 * DAY - 1, marie.clone()).await);
+        assert!(
+            !visible(
+                app.clone(),
+                patient.clone(),
+                30 * DAY - 1,
+                marie.clone().to_string()
+            )
+            .await
+        );
         app.fire_timers(at(30 * DAY)).await.unwrap();
         assert!(
-            visible(app.clone(), patient.clone(), 30 * DAY, marie.clone()).await,
+            visible(
+                app.clone(),
+                patient.clone(),
+                30 * DAY,
+                marie.clone().to_string()
+            )
+            .await,
             "{backend:?}: released at 30 days"
         );
         let k = kinds(app.clone(), patient.clone()).await;
@@ -377,7 +411,7 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
             .collect::<Vec<_>>();
         assert_eq!(released.len(), 1, "{backend:?}");
         assert_eq!(released[0].document_id.as_deref(), Some(doc.id.as_str()));
-        assert_eq!(released[0].actor_kind, "system");
+        assert_eq!(released[0].actor_kind, typed::<ActorKind>("system"));
 
         // A restart: another process on the same database fires nothing again.
         let restarted = f.second_process();
@@ -538,7 +572,7 @@ fn expired_accesses_are_recorded_once_by_the_system() {
             .filter(|e| e.action == "record.break_glass.expire")
             .collect();
         assert_eq!(ended.len(), 1, "{backend:?}");
-        assert_eq!(ended[0].actor_kind, "system");
+        assert_eq!(ended[0].actor_kind, typed::<ActorKind>("system"));
         assert_eq!(ended[0].patient_id.as_deref(), Some(celine.as_str()));
     });
 }

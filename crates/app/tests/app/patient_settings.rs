@@ -6,7 +6,9 @@
 
 use mds_app::record::controls::EmergencyChoices;
 use mds_audit::Outcome;
+use mds_domain::AccountId;
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 const CELINE: &str = "celine.dk@demo.mds.nc";
 
@@ -157,7 +159,10 @@ fn the_reads_follow_the_changes() {
             .unwrap();
         let seen: Vec<_> = blocked
             .iter()
-            .map(|b| (b.name.as_str(), b.profession.as_str(), b.blocked_at_ms))
+            .map(|b| {
+                let profession = b.profession.map_or("", |p| p.slug());
+                (b.name.as_str(), profession, b.blocked_at_ms)
+            })
             .collect();
         assert_eq!(
             seen,
@@ -192,7 +197,13 @@ fn the_reads_follow_the_changes() {
             .unwrap()
             .is_empty());
         let unknown = app
-            .unblock_professional(&celine, &pid, "not-an-account", None, at(5 * MINUTE))
+            .unblock_professional(
+                &celine,
+                &pid,
+                &typed::<AccountId>("not-an-account"),
+                None,
+                at(5 * MINUTE),
+            )
             .await;
         assert_eq!(outcome(&unknown), "unknown_professional");
 

@@ -5,7 +5,9 @@
 
 use mds_app::patients::{Creation, NewPatient, PatientQuery};
 use mds_domain::identity::IdentityInput;
+use mds_domain::{AccountState, FileOwnerKind, Format, IdentityStatus, ReviewStatus};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 #[test]
 fn a_professional_creates_an_inactive_validated_record_with_its_care_team() {
@@ -20,39 +22,43 @@ fn a_professional_creates_an_inactive_validated_record_with_its_care_team() {
         let Creation::Created { patient } = created else {
             panic!("{backend:?}: not created: {created:?}");
         };
-        assert_eq!(patient.record_state, "inactive", "{backend:?}");
-        assert_eq!(patient.identity_status, "validated", "{backend:?}");
+        assert_eq!(
+            patient.record_state,
+            typed::<AccountState>("inactive"),
+            "{backend:?}"
+        );
+        assert_eq!(
+            patient.identity_status,
+            typed::<IdentityStatus>("validated"),
+            "{backend:?}"
+        );
         let row = mds_store::patients::by_id(f.app.db(), &patient.id)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(
-            row.validated_by.as_deref(),
-            Some(doctor.account_id.as_str())
-        );
+        assert_eq!(row.validated_by.as_ref(), Some(&doctor.account_id));
         assert_eq!(row.validated_how.as_deref(), Some("in_person"));
         assert_eq!(row.birth_name_norm, "NEA");
         let mut team: Vec<String> = mds_store::care_team::members(f.app.db(), &patient.id)
             .await
             .unwrap()
             .into_iter()
-            .map(|m| m.professional_account_id)
+            .map(|m| m.professional_account_id.to_string())
             .collect();
         team.sort();
-        let mut expected = vec![doctor.account_id.to_string(), nurse];
+        let mut expected = vec![doctor.account_id.to_string(), nurse.to_string()];
         expected.sort();
         assert_eq!(team, expected, "{backend:?}");
-        let files = mds_store::identity_files::for_owner(f.app.db(), "patient", &patient.id)
-            .await
-            .unwrap();
+        let files =
+            mds_store::identity_files::for_owner(f.app.db(), FileOwnerKind::Patient, &patient.id)
+                .await
+                .unwrap();
         assert_eq!(files.len(), 1, "{backend:?}: consent form stored");
-        assert_eq!(files[0].format, "application/pdf");
+        assert_eq!(files[0].format, typed::<Format>("application/pdf"));
         let events = events_after(&f.app, before).await;
         assert!(
-            events
-                .iter()
-                .any(|e| e.action == "patient.create"
-                    && e.patient_id.as_deref() == Some(&patient.id)),
+            events.iter().any(|e| e.action == "patient.create"
+                && e.patient_id.as_deref() == Some(patient.id.as_str())),
             "{backend:?}: creation audited"
         );
         assert_chain_intact(&f.app).await;
@@ -128,7 +134,7 @@ fn refusals_create_nothing() {
             ),
             (
                 "unknown care team member",
-                with(&|p| p.care_team = vec!["0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b11".into()]),
+                with(&|p| p.care_team = vec![typed("0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b11")]),
                 "unknown_professional",
             ),
             (
@@ -205,14 +211,18 @@ fn a_near_match_is_held_for_support_review_and_not_created() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(review.status, "pending");
+        assert_eq!(review.status, typed::<ReviewStatus>("pending"));
         assert_eq!(
             review.candidate_patient_id,
             Some(patient_id_by_cafat(&f.app, "7654321").await)
         );
-        let files = mds_store::identity_files::for_owner(f.app.db(), "review", &review_id)
-            .await
-            .unwrap();
+        let files = mds_store::identity_files::for_owner(
+            f.app.db(),
+            typed::<FileOwnerKind>("review"),
+            &review_id,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             files.len(),
             1,
@@ -254,13 +264,14 @@ fn a_near_match_is_held_for_support_review_and_not_created() {
             .unwrap()
             .unwrap();
         assert_eq!(
-            row.validated_by.as_deref(),
-            Some(doctor.account_id.as_str()),
+            row.validated_by.as_ref(),
+            Some(&doctor.account_id),
             "{backend:?}"
         );
-        let moved = mds_store::identity_files::for_owner(f.app.db(), "patient", &created.id)
-            .await
-            .unwrap();
+        let moved =
+            mds_store::identity_files::for_owner(f.app.db(), FileOwnerKind::Patient, &created.id)
+                .await
+                .unwrap();
         assert_eq!(
             moved.len(),
             1,
@@ -288,12 +299,14 @@ fn a_near_match_is_held_for_support_review_and_not_created() {
             .await
             .unwrap();
         assert_eq!(count(&f.app, "patients").await, before);
-        assert!(
-            mds_store::identity_files::for_owner(f.app.db(), "review", &review_id)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(mds_store::identity_files::for_owner(
+            f.app.db(),
+            typed::<FileOwnerKind>("review"),
+            &review_id
+        )
+        .await
+        .unwrap()
+        .is_empty());
     });
 }
 

@@ -6,11 +6,19 @@
 use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::DocumentQuery;
 use mds_app::{Actor, App};
+use mds_domain::PatientId;
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 async fn can_list(app: &App, actor: &Actor, pid: &str, offset_ms: i64) -> bool {
     match app
-        .list_documents(actor, pid, DocumentQuery::default(), None, at(offset_ms))
+        .list_documents(
+            actor,
+            &typed::<PatientId>(&pid),
+            DocumentQuery::default(),
+            None,
+            at(offset_ms),
+        )
         .await
     {
         Ok(_) => true,
@@ -27,7 +35,10 @@ fn emergency_access_ends_exactly_at_its_expiry() {
         let celine = patient_id_by_cafat(app, "2345678").await;
         let nurse = actor(app, NURSE, at(0)).await;
         let regulator = actor(app, REGULATOR, at(0)).await;
-        assert!(!can_list(app, &nurse, &celine, 0).await, "{backend:?}");
+        assert!(
+            !can_list(app, &nurse, celine.as_str(), 0).await,
+            "{backend:?}"
+        );
         let reason = "Patiente inconsciente aux urgences, antécédents inconnus.";
         let s = app
             .open_emergency_access(&nurse, &celine, false, reason, None, at(0))
@@ -39,22 +50,22 @@ fn emergency_access_ends_exactly_at_its_expiry() {
             "{backend:?}: 24 h by default"
         );
         assert!(
-            can_list(app, &nurse, &celine, 24 * HOUR - 1).await,
+            can_list(app, &nurse, celine.as_str(), 24 * HOUR - 1).await,
             "{backend:?}"
         );
         assert!(
-            !can_list(app, &nurse, &celine, 24 * HOUR).await,
+            !can_list(app, &nurse, celine.as_str(), 24 * HOUR).await,
             "{backend:?}: expired"
         );
         app.open_emergency_access(&regulator, &celine, true, "APP-0042", None, at(0))
             .await
             .unwrap();
         assert!(
-            can_list(app, &regulator, &celine, HOUR).await,
+            can_list(app, &regulator, celine.as_str(), HOUR).await,
             "{backend:?}"
         );
         assert!(
-            !can_list(app, &regulator, &celine, 24 * HOUR).await,
+            !can_list(app, &regulator, celine.as_str(), 24 * HOUR).await,
             "{backend:?}"
         );
         assert_chain_intact(app).await;
@@ -90,11 +101,11 @@ fn consented_access_ends_at_expiry_or_revocation() {
             "{backend:?}"
         );
         assert!(
-            can_list(app, &midwife, &marie, 2 * MINUTE).await,
+            can_list(app, &midwife, marie.as_str(), 2 * MINUTE).await,
             "{backend:?}"
         );
         assert!(
-            !can_list(app, &midwife, &marie, MINUTE + 24 * HOUR).await,
+            !can_list(app, &midwife, marie.as_str(), MINUTE + 24 * HOUR).await,
             "{backend:?}: expired"
         );
 
@@ -120,7 +131,7 @@ fn consented_access_ends_at_expiry_or_revocation() {
         .await
         .unwrap();
         assert!(
-            can_list(app, &midwife, &marie, 26 * HOUR).await,
+            can_list(app, &midwife, marie.as_str(), 26 * HOUR).await,
             "{backend:?}"
         );
         app.answer_consent(
@@ -134,7 +145,7 @@ fn consented_access_ends_at_expiry_or_revocation() {
         .await
         .unwrap();
         assert!(
-            !can_list(app, &midwife, &marie, 26 * HOUR).await,
+            !can_list(app, &midwife, marie.as_str(), 26 * HOUR).await,
             "{backend:?}: revoked"
         );
         let again = app

@@ -6,7 +6,9 @@
 use mds_app::record::documents::DocumentQuery;
 use mds_app::record::overview::NextSteps;
 use mds_app::AppError;
+use mds_domain::PatientId;
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 struct Case {
     name: &'static str,
@@ -134,7 +136,7 @@ fn the_record_view_follows_the_decision() {
         let r = app
             .record_overview(
                 &doctor,
-                "00000000-0000-4000-8000-000000000000",
+                &typed::<PatientId>("00000000-0000-4000-8000-000000000000"),
                 DocumentQuery::default(),
                 None,
                 at(MINUTE),

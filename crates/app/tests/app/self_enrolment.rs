@@ -7,7 +7,9 @@
 use mds_app::self_enrolment::SelfEnrolment;
 use mds_app::{App, Settings};
 use mds_domain::identity::IdentityInput;
+use mds_domain::{AccountState, EnrolmentState, FileOwnerKind, FilePurpose, IdentityStatus};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 const EMAIL: &str = "lea.gope@example.nc";
 const PASSWORD: &str = "Lifou-Wé-Drehu-1999";
@@ -52,7 +54,7 @@ fn support_validates_a_self_enrolment_and_the_scans_leave_the_vault() {
             .self_enrolment_status(&receipt.status_token)
             .await
             .unwrap();
-        assert_eq!(status.status, "pending");
+        assert_eq!(status.status, typed::<EnrolmentState>("pending"));
         let pending_login = f
             .app
             .login(request(EMAIL, PASSWORD, "", None), at(MINUTE))
@@ -76,13 +78,16 @@ fn support_validates_a_self_enrolment_and_the_scans_leave_the_vault() {
             .unwrap();
         assert_eq!(queue.len(), 1, "{backend:?}");
         let item = &queue[0];
-        assert_eq!(item.patient.record_state, "pending");
-        assert_eq!(item.patient.identity_status, "provisional");
+        assert_eq!(item.patient.record_state, typed::<AccountState>("pending"));
+        assert_eq!(
+            item.patient.identity_status,
+            typed::<IdentityStatus>("provisional")
+        );
         assert_eq!(item.scans.len(), 2);
         let scan = item
             .scans
             .iter()
-            .find(|s| s.purpose == "cafat_card")
+            .find(|s| s.purpose == typed::<FilePurpose>("cafat_card"))
             .unwrap();
         let (bytes, mime) = f
             .app
@@ -105,13 +110,13 @@ fn support_validates_a_self_enrolment_and_the_scans_leave_the_vault() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(row.identity_status, "validated");
+        assert_eq!(row.identity_status, typed::<IdentityStatus>("validated"));
         assert_eq!(row.validated_how.as_deref(), Some("from_scans"));
         assert_eq!(
             row.validated_by.as_deref(),
             Some(support.account_id.as_str())
         );
-        assert_eq!(row.record_state, "active");
+        assert_eq!(row.record_state, typed::<AccountState>("active"));
         assert_eq!(
             objects(&f.app).await,
             before,
@@ -123,7 +128,7 @@ fn support_validates_a_self_enrolment_and_the_scans_leave_the_vault() {
                 .await
                 .unwrap()
                 .status,
-            "validated"
+            typed::<EnrolmentState>("validated")
         );
         f.app
             .begin_enrolment(&validated.enrolment_token, PASSWORD, at(3 * MINUTE))
@@ -184,7 +189,7 @@ fn a_rejection_gives_its_reason_and_frees_the_identity() {
             .is_none());
         let scans = mds_store::identity_files::for_owner(
             f.app.db(),
-            "enrolment",
+            typed::<FileOwnerKind>("enrolment"),
             &receipt.request_id,
         )
         .await
@@ -320,7 +325,7 @@ fn key_rotation_rewraps_identity_scans_too() {
         );
         let scans = mds_store::identity_files::for_owner(
             f.app.db(),
-            "enrolment",
+            typed::<FileOwnerKind>("enrolment"),
             &receipt.request_id,
         )
         .await

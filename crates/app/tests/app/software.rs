@@ -9,8 +9,9 @@ use mds_app::patients::{Creation, NewPatient};
 use mds_app::record::documents::NewDocument;
 use mds_app::{Actor, App};
 use mds_domain::identity::IdentityInput;
-use mds_domain::Timestamp;
+use mds_domain::{AccountId, ActorKind, CredentialState, PatientId, StructureId, Timestamp};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 const DAY: i64 = 24 * HOUR;
 /// Dr Néa's structure in the demo data.
@@ -22,7 +23,7 @@ fn later(t: Timestamp, ms: i64) -> Timestamp {
     Timestamp::from_millis(t.millis() + ms)
 }
 
-async fn structure(app: &App, ridet: &str) -> String {
+async fn structure(app: &App, ridet: &str) -> StructureId {
     mds_store::directory::structure_by_ridet(app.db(), ridet)
         .await
         .unwrap()
@@ -30,7 +31,7 @@ async fn structure(app: &App, ridet: &str) -> String {
         .id
 }
 
-async fn marie(app: &App) -> String {
+async fn marie(app: &App) -> PatientId {
     mds_store::patients::by_cafat(app.db(), MARIE_CAFAT)
         .await
         .unwrap()
@@ -57,7 +58,12 @@ fn docs(n: usize, from: usize) -> Vec<NewDocument> {
 async fn credential(app: &App, support: &Actor, ridet: &str) -> (String, String) {
     let s = structure(app, ridet).await;
     let c = app
-        .create_software_credential(support, &s, "Logiciel du cabinet", at(0))
+        .create_software_credential(
+            support,
+            &typed::<StructureId>(&s),
+            "Logiciel du cabinet",
+            at(0),
+        )
         .await
         .unwrap();
     (c.credential.id, c.token)
@@ -73,7 +79,12 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
         let before = last_seq(&f.app).await;
         let c = f
             .app
-            .create_software_credential(&support, &s, " DPI du cabinet ", at(MINUTE))
+            .create_software_credential(
+                &support,
+                &typed::<StructureId>(&s),
+                " DPI du cabinet ",
+                at(MINUTE),
+            )
             .await
             .unwrap();
         assert!(c.token.starts_with("mds-sw-"), "{backend:?}");
@@ -101,7 +112,7 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                 "a professional",
                 outcome(
                     &f.app
-                        .create_software_credential(&doctor, &s, "x", at(0))
+                        .create_software_credential(&doctor, &typed::<StructureId>(&s), "x", at(0))
                         .await,
                 ),
                 "forbidden",
@@ -110,7 +121,12 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                 "unknown structure",
                 outcome(
                     &f.app
-                        .create_software_credential(&support, "nope", "x", at(0))
+                        .create_software_credential(
+                            &support,
+                            &typed::<StructureId>("nope"),
+                            "x",
+                            at(0),
+                        )
                         .await,
                 ),
                 "unknown_structure",
@@ -119,7 +135,7 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                 "empty label",
                 outcome(
                     &f.app
-                        .create_software_credential(&support, &s, " ", at(0))
+                        .create_software_credential(&support, &typed::<StructureId>(&s), " ", at(0))
                         .await,
                 ),
                 "invalid_field",
@@ -128,13 +144,17 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
         let failing: Vec<_> = cases.iter().filter(|c| c.1 != c.2).collect();
         assert!(failing.is_empty(), "{backend:?}: {failing:?}");
 
-        let list = f.app.list_software_credentials(&support, &s).await.unwrap();
+        let list = f
+            .app
+            .list_software_credentials(&support, &typed::<StructureId>(&s))
+            .await
+            .unwrap();
         assert_eq!(list.len(), 1);
-        assert_eq!(list[0].state, "active");
+        assert_eq!(list[0].state, typed::<CredentialState>("active"));
         let dr = doctor.account_id.to_string();
         assert!(f
             .app
-            .authenticate_software(&c.token, &dr, None, at(MINUTE))
+            .authenticate_software(&c.token, &typed::<AccountId>(&dr), None, at(MINUTE))
             .await
             .is_ok());
         let id = &c.credential.id;
@@ -153,7 +173,7 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
         assert_eq!(
             outcome(
                 &f.app
-                    .authenticate_software(&c.token, &dr, None, at(3 * MINUTE))
+                    .authenticate_software(&c.token, &typed::<AccountId>(&dr), None, at(3 * MINUTE))
                     .await
             ),
             "unauthenticated",
@@ -166,8 +186,12 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
             ("software.authenticate", Some("software.credential_revoked"))
         );
         assert_eq!(
-            f.app.list_software_credentials(&support, &s).await.unwrap()[0].state,
-            "revoked"
+            f.app
+                .list_software_credentials(&support, &typed::<StructureId>(&s))
+                .await
+                .unwrap()[0]
+                .state,
+            typed::<CredentialState>("revoked")
         );
     });
 }
@@ -212,7 +236,11 @@ fn software_acts_only_for_an_active_member_of_its_structure() {
         ];
         let mut failing = Vec::new();
         for (name, token, pro, expected) in cases {
-            let got = outcome(&f.app.authenticate_software(token, pro, None, t).await);
+            let got = outcome(
+                &f.app
+                    .authenticate_software(token, &typed::<AccountId>(&pro), None, t)
+                    .await,
+            );
             if got != expected {
                 failing.push(format!("{name}: {got}, expected {expected}"));
             }
@@ -237,7 +265,7 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
         let before = last_seq(&f.app).await;
         let r = f
             .app
-            .preload_documents(&sw, &m, docs(11, 0), None, at(MINUTE))
+            .preload_documents(&sw, &typed::<PatientId>(&m), docs(11, 0), None, at(MINUTE))
             .await;
         assert_eq!(outcome(&r), "preload_too_many_documents", "{backend:?}");
         let message = r.err().unwrap().public_message();
@@ -249,7 +277,13 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
 
         let items = f
             .app
-            .preload_documents(&sw, &m, docs(10, 0), None, at(2 * MINUTE))
+            .preload_documents(
+                &sw,
+                &typed::<PatientId>(&m),
+                docs(10, 0),
+                None,
+                at(2 * MINUTE),
+            )
             .await
             .unwrap();
         assert_eq!(items.len(), 10);
@@ -270,7 +304,11 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
         );
         assert_eq!(evs[0].action, "document.preload");
         for e in &evs {
-            assert_eq!(e.actor_kind, "structure_software", "{backend:?}");
+            assert_eq!(
+                e.actor_kind,
+                typed::<ActorKind>("structure_software"),
+                "{backend:?}"
+            );
             assert_eq!(e.actor_id.as_deref(), Some(cred.as_str()));
             assert_eq!(e.on_behalf_of.as_deref(), Some(dr.as_str()));
             assert_eq!(e.outcome.as_str(), "permit");
@@ -281,7 +319,7 @@ fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
         again.push(doc(0));
         let items = f
             .app
-            .preload_documents(&sw, &m, again, None, at(3 * MINUTE))
+            .preload_documents(&sw, &typed::<PatientId>(&m), again, None, at(3 * MINUTE))
             .await
             .unwrap();
         let codes: Vec<_> = items
@@ -316,7 +354,7 @@ async fn patients(app: &App, creator: &Actor, n: usize) -> Vec<String> {
             other => panic!("not created: {other:?}"),
         }
     }
-    ids
+    ids.iter().map(ToString::to_string).collect()
 }
 
 #[test]
@@ -330,7 +368,7 @@ fn software_feeds_at_most_50_distinct_patients_per_professional_in_24_hours() {
         let dr = doctor.account_id.to_string();
         let sw = f
             .app
-            .authenticate_software(&token, &dr, None, at(MINUTE))
+            .authenticate_software(&token, &typed::<AccountId>(&dr), None, at(MINUTE))
             .await
             .unwrap();
         let start = at(HOUR);
@@ -338,14 +376,14 @@ fn software_feeds_at_most_50_distinct_patients_per_professional_in_24_hours() {
             let t = later(start, i64::try_from(i).unwrap() * 1000);
             let r = f
                 .app
-                .preload_documents(&sw, id, vec![doc(i)], None, t)
+                .preload_documents(&sw, &typed::<PatientId>(&id), vec![doc(i)], None, t)
                 .await;
             assert_eq!(outcome(&r), "ok", "{backend:?}: patient {i}");
         }
         let t = later(start, 2 * HOUR);
         let r = f
             .app
-            .preload_documents(&sw, &ids[50], vec![doc(50)], None, t)
+            .preload_documents(&sw, &typed::<PatientId>(&ids[50]), vec![doc(50)], None, t)
             .await;
         assert_eq!(
             outcome(&r),
@@ -364,14 +402,20 @@ fn software_feeds_at_most_50_distinct_patients_per_professional_in_24_hours() {
         // A patient already fed today is not a new one.
         let r = f
             .app
-            .preload_documents(&sw, &ids[0], vec![doc(60)], None, t)
+            .preload_documents(&sw, &typed::<PatientId>(&ids[0]), vec![doc(60)], None, t)
             .await;
         assert_eq!(outcome(&r), "ok", "{backend:?}: a known patient");
         // Exactly 24 h after the first preloads, the first (not fed since) leaves the window
         // but the 49 others and the one fed again at +2 h still count: 50, still full.
         let r = f
             .app
-            .preload_documents(&sw, &ids[50], vec![doc(50)], None, later(start, DAY))
+            .preload_documents(
+                &sw,
+                &typed::<PatientId>(&ids[50]),
+                vec![doc(50)],
+                None,
+                later(start, DAY),
+            )
             .await;
         assert_eq!(
             outcome(&r),
@@ -382,7 +426,7 @@ fn software_feeds_at_most_50_distinct_patients_per_professional_in_24_hours() {
         let t = later(start, DAY + 1000);
         let r = f
             .app
-            .preload_documents(&sw, &ids[50], vec![doc(50)], None, t)
+            .preload_documents(&sw, &typed::<PatientId>(&ids[50]), vec![doc(50)], None, t)
             .await;
         assert_eq!(outcome(&r), "ok", "{backend:?}: a place freed");
     });
@@ -406,14 +450,9 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
         // An enrolment token the account holds (as a reset would issue).
         let enrol = "jeton-de-test-pour-enrolement";
         let hash = data_encoding::HEXLOWER.encode(&<sha2::Sha256 as sha2::Digest>::digest(enrol));
-        mds_store::accounts::insert_enrolment_token(
-            f.app.db(),
-            &hash,
-            &dr,
-            at(DAY).millis(),
-        )
-        .await
-        .unwrap();
+        mds_store::accounts::insert_enrolment_token(f.app.db(), &hash, &dr, at(DAY).millis())
+            .await
+            .unwrap();
         let t = at(2 * STEP);
         assert!(f
             .app
@@ -422,7 +461,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             .is_ok());
         assert!(f
             .app
-            .add_document(&assistant, &m, doc(1), None, t)
+            .add_document(&assistant, &typed::<PatientId>(&m), doc(1), None, t)
             .await
             .is_ok());
 
@@ -467,7 +506,11 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             ),
             (
                 "their assistant adding in their name",
-                outcome(&f.app.add_document(&assistant, &m, doc(2), None, t).await),
+                outcome(
+                    &f.app
+                        .add_document(&assistant, &typed::<PatientId>(&m), doc(2), None, t)
+                        .await,
+                ),
                 "forbidden",
             ),
         ];
@@ -501,7 +544,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             .is_ok());
         assert!(f
             .app
-            .add_document(&assistant, &m, doc(3), None, t)
+            .add_document(&assistant, &typed::<PatientId>(&m), doc(3), None, t)
             .await
             .is_ok());
         assert_eq!(

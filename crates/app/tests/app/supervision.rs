@@ -8,8 +8,9 @@ use mds_app::patients::{Creation, NewPatient};
 use mds_app::record::documents::DocumentQuery;
 use mds_app::{Actor, App};
 use mds_domain::identity::IdentityInput;
-use mds_domain::Timestamp;
+use mds_domain::{ActorKind, AlertState, PatientId, Timestamp};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 const DAY: i64 = 24 * HOUR;
 
@@ -53,16 +54,22 @@ async fn patients(
             other => panic!("not created: {other:?}"),
         }
     }
-    ids
+    ids.iter().map(ToString::to_string).collect()
 }
 
 async fn read(app: &App, who: &Actor, patient_id: &str, t: Timestamp) -> bool {
-    app.list_documents(who, patient_id, DocumentQuery::default(), None, t)
-        .await
-        .is_ok()
+    app.list_documents(
+        who,
+        &typed::<PatientId>(&patient_id),
+        DocumentQuery::default(),
+        None,
+        t,
+    )
+    .await
+    .is_ok()
 }
 
-async fn marie(app: &App) -> String {
+async fn marie(app: &App) -> PatientId {
     mds_store::patients::by_cafat(app.db(), MARIE_CAFAT)
         .await
         .unwrap()
@@ -121,7 +128,7 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
         // A 52nd record the same day: the alert of the day is not raised again, by this
         // process or by another one.
         let m = marie(&f.app).await;
-        assert!(read(&f.app, &doctor, &m, local(14, 0)).await);
+        assert!(read(&f.app, &doctor, m.as_str(), local(14, 0)).await);
         assert_eq!(
             run(&f.second_process(), local(14, 1)).await,
             0,
@@ -136,7 +143,11 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
             .filter(|e| e.action == "supervision.alert.raise")
             .collect();
         assert_eq!(raised.len(), 1, "{backend:?}");
-        assert_eq!(raised[0].actor_kind, "system", "{backend:?}");
+        assert_eq!(
+            raised[0].actor_kind,
+            typed::<ActorKind>("system"),
+            "{backend:?}"
+        );
         assert_eq!(
             raised[0].rule.as_deref(),
             Some("supervision.distinct_patients_24h")
@@ -158,7 +169,7 @@ fn a_fourth_break_glass_in_24_hours_raises_the_repeated_alert() {
         for (i, id) in ids.iter().take(3).enumerate() {
             let t = later(local(9, 0), i64::try_from(i).unwrap() * HOUR);
             f.app
-                .open_emergency_access(&regulator, id, false, reason, None, t)
+                .open_emergency_access(&regulator, &typed::<PatientId>(&id), false, reason, None, t)
                 .await
                 .unwrap();
         }
@@ -177,7 +188,14 @@ fn a_fourth_break_glass_in_24_hours_raises_the_repeated_alert() {
         // The fourth, the next morning, less than 24 h after the first.
         let t = later(local(8, 59), DAY);
         f.app
-            .open_emergency_access(&regulator, &ids[3], false, reason, None, t)
+            .open_emergency_access(
+                &regulator,
+                &typed::<PatientId>(&ids[3]),
+                false,
+                reason,
+                None,
+                t,
+            )
             .await
             .unwrap();
         assert_eq!(run(&f.app, later(t, MINUTE)).await, 2, "{backend:?}");
@@ -207,7 +225,7 @@ fn accesses_from_22_00_to_04_59_noumea_time_raise_an_alert() {
         ];
         let mut failing = Vec::new();
         for (name, t, expected) in cases {
-            assert!(read(&f.app, &doctor, &m, t).await);
+            assert!(read(&f.app, &doctor, m.as_str(), t).await);
             let raised = run(&f.app, later(t, MINUTE)).await;
             if raised != expected {
                 failing.push(format!("{name}: {raised} alerts, expected {expected}"));
@@ -262,14 +280,17 @@ fn more_than_ten_denials_in_ten_minutes_raise_an_alert() {
         run(&f.app, local(8, 0)).await;
         for i in 0..10 {
             let t = later(local(10, 0), i * 55_000);
-            assert!(!read(&f.app, &nurse, &m, t).await, "{backend:?}: denied");
+            assert!(
+                !read(&f.app, &nurse, m.as_str(), t).await,
+                "{backend:?}: denied"
+            );
         }
         assert_eq!(
             run(&f.app, local(10, 10)).await,
             0,
             "{backend:?}: 10 denials"
         );
-        assert!(!read(&f.app, &nurse, &m, later(local(10, 0), 10 * 55_000)).await);
+        assert!(!read(&f.app, &nurse, m.as_str(), later(local(10, 0), 10 * 55_000)).await);
         assert_eq!(
             run(&f.app, local(10, 11)).await,
             1,
@@ -290,7 +311,7 @@ fn support_lists_alerts_and_reviews_them_with_a_comment() {
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let doctor = actor(&f.app, DOCTOR, at(0)).await;
         let m = marie(&f.app).await;
-        assert!(read(&f.app, &doctor, &m, local(23, 0)).await);
+        assert!(read(&f.app, &doctor, m.as_str(), local(23, 0)).await);
         assert_eq!(run(&f.app, local(23, 1)).await, 1);
         let page = f
             .app
@@ -328,7 +349,7 @@ fn support_lists_alerts_and_reviews_them_with_a_comment() {
         let before = last_seq(&f.app).await;
         let comment = "Garde de nuit confirmée par le service.";
         let v = f.app.review_alert(&support, &id, comment, t).await.unwrap();
-        assert_eq!(v.state, "reviewed", "{backend:?}");
+        assert_eq!(v.state, typed::<AlertState>("reviewed"), "{backend:?}");
         assert_eq!(v.review_comment.as_deref(), Some(comment));
         assert_eq!(
             outcome(&f.app.review_alert(&support, &id, comment, t).await),

@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 use mds_app::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
+use mds_domain::{AccountState, Format, PatientId};
 use mds_testkit::app::*;
+use mds_testkit::typed;
 
 async fn with_cases(backend: TestBackend) -> Fixture {
     let f = Fixture::demo(backend).await;
@@ -38,7 +40,7 @@ fn the_demo_cases_fill_every_support_queue_once() {
                 .read_enrolment_scan(&support, &queue[0].request_id, &scan.id, None, at(MINUTE))
                 .await
                 .unwrap();
-            assert_eq!(mime, "image/png");
+            assert_eq!(mime, typed::<Format>("image/png"));
             assert!(content.starts_with(b"\x89PNG"));
         }
         let reviews = f
@@ -67,7 +69,10 @@ fn the_demo_cases_fill_every_support_queue_once() {
             )
             .await
             .unwrap();
-        assert_eq!(albertine.patient.record_state, "closed");
+        assert_eq!(
+            albertine.patient.record_state,
+            typed::<AccountState>("closed")
+        );
         assert!(albertine.purge_after_ms.unwrap() > at(0).millis());
         let lucien = f
             .app
@@ -79,7 +84,10 @@ fn the_demo_cases_fill_every_support_queue_once() {
             )
             .await
             .unwrap();
-        assert_eq!(lucien.patient.record_state, "inactive");
+        assert_eq!(
+            lucien.patient.record_state,
+            typed::<AccountState>("inactive")
+        );
         assert!(!lucien.has_account);
         assert_chain_intact(&f.app).await;
     });
@@ -159,7 +167,7 @@ fn support_reads_a_record_life_cycle_and_others_may_not() {
         assert_eq!(
             outcome(
                 &f.app
-                    .patient_for_support(&support, "nobody", None, at(0))
+                    .patient_for_support(&support, &typed::<PatientId>("nobody"), None, at(0))
                     .await
             ),
             "not_found"
@@ -180,7 +188,7 @@ fn support_reads_a_record_life_cycle_and_others_may_not() {
             .unwrap();
         assert_eq!(v.died_on.as_deref(), Some("2026-09-01"));
         assert!(v.patient.deceased);
-        assert_eq!(v.patient.record_state, "closed");
+        assert_eq!(v.patient.record_state, typed::<AccountState>("closed"));
         assert_eq!(v.closed_at_ms, Some(closed_at.millis()));
         assert!(v.purge_after_ms.unwrap() > closed_at.millis() + 9 * 365 * 24 * HOUR);
         assert_eq!(v.erasure_deadline_ms, None);

@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::samples::{all_records, drop_triggers, exec, sample_chain, sample_event, T0};
-use mds_audit::{ActorKind, 
-    AuditError, AuditQuery, AuditRecord, NewEvent, Outcome, Problem, VerifyOutcome, GENESIS_HASH,
-    MAX_DETAIL_BYTES,
+use mds_audit::{
+    ActorKind, AuditError, AuditQuery, AuditRecord, NewEvent, Outcome, Problem, VerifyOutcome,
+    GENESIS_HASH, MAX_DETAIL_BYTES,
 };
 use mds_testkit::{backends, fresh_db};
 use serde_json::json;
@@ -104,7 +104,11 @@ async fn concurrent_writers_keep_the_chain_intact() {
                         let event = NewEvent {
                             actor_id: Some(format!("writer-{w}")),
                             detail: json!({"t": t, "k": k}),
-                            ..NewEvent::new(ActorKind::Professional, "document.read", Outcome::Permit)
+                            ..NewEvent::new(
+                                ActorKind::Professional,
+                                "document.read",
+                                Outcome::Permit,
+                            )
                         };
                         mds_audit::append(&mut tx, event, T0 + t).await.unwrap();
                         appended += 1;
@@ -441,10 +445,7 @@ async fn the_database_refuses_updates_and_deletes_of_events() {
             "UPDATE audit_events SET action = 'x' WHERE seq = 1",
             "DELETE FROM audit_events WHERE seq = 2",
         ] {
-            assert!(
-                db.execute_script(sql).await.is_err(),
-                "{backend:?}: {sql}"
-            );
+            assert!(db.execute_script(sql).await.is_err(), "{backend:?}: {sql}");
         }
         assert!(
             intact(2)(&mds_audit::verify(&db, None).await.unwrap()),

@@ -2,7 +2,10 @@
 //! (SQLite, and PostgreSQL when `MDS_TEST_PG_URL` is set), so both keep the same behaviour.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
-use mds_domain::{AccountId, AccountKind, AccountState, DepositorKind, DocumentId, DocumentSource, DocumentStatus, Format, IdentityStatus, PatientId, Profession, StructureId};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, DepositorKind, DocumentId, DocumentSource,
+    DocumentStatus, Format, IdentityStatus, PatientId, Profession, StructureId,
+};
 use mds_store::{accounts, directory, documents, patients, sessions, Db, StoreError};
 use mds_testkit::typed;
 use mds_testkit::{backends, fresh_db, TestBackend};
@@ -75,11 +78,14 @@ async fn accounts_round_trip_and_logins_are_unique() {
     each_backend(|backend, db| async move {
         let a = account("a1", "jean.nea@cht.nc");
         accounts::insert(&db, &a).await.unwrap();
-        let got = accounts::by_login(&db, "jean.nea@cht.nc")
-            .await
-            .unwrap();
+        let got = accounts::by_login(&db, "jean.nea@cht.nc").await.unwrap();
         assert_eq!(got.as_ref(), Some(&a), "{backend:?}");
-        assert_eq!(accounts::by_id(&db, &typed::<AccountId>("a1")).await.unwrap(), Some(a));
+        assert_eq!(
+            accounts::by_id(&db, &typed::<AccountId>("a1"))
+                .await
+                .unwrap(),
+            Some(a)
+        );
         let dup = accounts::insert(&db, &account("a2", "jean.nea@cht.nc")).await;
         assert!(
             matches!(dup, Err(StoreError::Conflict(_))),
@@ -96,22 +102,31 @@ async fn a_totp_step_is_consumed_once() {
         accounts::insert(&db, &account("a1", "x@y.nc"))
             .await
             .unwrap();
-        assert!(accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 100)
-            .await
-            .unwrap());
+        assert!(
+            accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 100)
+                .await
+                .unwrap()
+        );
         assert!(
             !accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 100)
                 .await
                 .unwrap(),
             "{backend:?}"
         );
-        assert!(!accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 99)
+        assert!(
+            !accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 99)
+                .await
+                .unwrap()
+        );
+        assert!(
+            accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 101)
+                .await
+                .unwrap()
+        );
+        let got = accounts::by_id(&db, &typed::<AccountId>("a1"))
             .await
-            .unwrap());
-        assert!(accounts::consume_totp_step(&db, &typed::<AccountId>("a1"), 101)
-            .await
-            .unwrap());
-        let got = accounts::by_id(&db, &typed::<AccountId>("a1")).await.unwrap().unwrap();
+            .unwrap()
+            .unwrap();
         assert!(got.totp_confirmed);
     })
     .await;
@@ -182,7 +197,9 @@ async fn sessions_revoke_and_purge() {
             50
         );
         assert_eq!(
-            sessions::revoke_all(&db, &typed::<AccountId>("a1"), 60).await.unwrap(),
+            sessions::revoke_all(&db, &typed::<AccountId>("a1"), 60)
+                .await
+                .unwrap(),
             2,
             "{backend:?}"
         );
@@ -201,25 +218,16 @@ async fn throttle_counters_upsert() {
             window_start_ms: 10,
             locked_until_ms: 0,
         };
-        sessions::throttle_put(&db, "acct:a1", t)
-            .await
-            .unwrap();
+        sessions::throttle_put(&db, "acct:a1", t).await.unwrap();
         let t2 = sessions::Throttle { failures: 2, ..t };
-        sessions::throttle_put(&db, "acct:a1", t2)
-            .await
-            .unwrap();
+        sessions::throttle_put(&db, "acct:a1", t2).await.unwrap();
         assert_eq!(
             sessions::throttle_get(&db, "acct:a1").await.unwrap(),
             Some(t2),
             "{backend:?}"
         );
-        sessions::throttle_clear(&db, "acct:a1")
-            .await
-            .unwrap();
-        assert_eq!(
-            sessions::throttle_get(&db, "acct:a1").await.unwrap(),
-            None
-        );
+        sessions::throttle_clear(&db, "acct:a1").await.unwrap();
+        assert_eq!(sessions::throttle_get(&db, "acct:a1").await.unwrap(), None);
         // Purge: a counter whose window started and whose lock ended before the limit goes;
         // one still in its window or still locked stays.
         let old = sessions::Throttle {
@@ -248,21 +256,15 @@ async fn throttle_counters_upsert() {
             "{backend:?}"
         );
         assert_eq!(
-            sessions::throttle_get(&db, "signin:old")
-                .await
-                .unwrap(),
+            sessions::throttle_get(&db, "signin:old").await.unwrap(),
             None
         );
         assert_eq!(
-            sessions::throttle_get(&db, "signin:recent")
-                .await
-                .unwrap(),
+            sessions::throttle_get(&db, "signin:recent").await.unwrap(),
             Some(recent)
         );
         assert_eq!(
-            sessions::throttle_get(&db, "login:locked")
-                .await
-                .unwrap(),
+            sessions::throttle_get(&db, "login:locked").await.unwrap(),
             Some(locked)
         );
     })
@@ -298,7 +300,9 @@ async fn directory_links_professionals_to_structures() {
         directory::insert_professional(&mut tx, &p).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(
-            directory::professional(&db, &typed::<AccountId>("p1")).await.unwrap(),
+            directory::professional(&db, &typed::<AccountId>("p1"))
+                .await
+                .unwrap(),
             Some(p.clone())
         );
         let found = directory::search_professionals(&db, "né", 10, 0)
@@ -404,7 +408,9 @@ async fn patients_and_documents_round_trip_with_unique_content_per_patient() {
         let d = document("d1", "x1", "aa", "o1");
         documents::insert(&db, &d).await.unwrap();
         assert_eq!(
-            documents::by_id(&db, &typed::<DocumentId>("d1")).await.unwrap(),
+            documents::by_id(&db, &typed::<DocumentId>("d1"))
+                .await
+                .unwrap(),
             Some(d.clone())
         );
         let same = documents::insert(&db, &document("d2", "x1", "aa", "o2")).await;
@@ -421,9 +427,7 @@ async fn patients_and_documents_round_trip_with_unique_content_per_patient() {
         documents::set_wrapped_key(&db, &typed::<DocumentId>("d1"), &[9, 9], "k2")
             .await
             .unwrap();
-        let page = documents::with_content_page(&db, "", 10)
-            .await
-            .unwrap();
+        let page = documents::with_content_page(&db, "", 10).await.unwrap();
         assert_eq!(page.len(), 1);
         assert_eq!(
             page[0].content.as_ref().map(|c| c.key_id.as_str()),
@@ -433,12 +437,8 @@ async fn patients_and_documents_round_trip_with_unique_content_per_patient() {
             documents::key_ids_in_use(&db).await.unwrap(),
             vec!["k2".to_owned()]
         );
-        assert!(documents::object_is_referenced(&db, "o1")
-            .await
-            .unwrap());
-        assert!(!documents::object_is_referenced(&db, "o2")
-            .await
-            .unwrap());
+        assert!(documents::object_is_referenced(&db, "o1").await.unwrap());
+        assert!(!documents::object_is_referenced(&db, "o2").await.unwrap());
     })
     .await;
 }
@@ -452,7 +452,9 @@ async fn a_rolled_back_transaction_leaves_nothing() {
             .unwrap();
         tx.rollback().await.unwrap();
         assert_eq!(
-            accounts::by_id(&db, &typed::<AccountId>("a1")).await.unwrap(),
+            accounts::by_id(&db, &typed::<AccountId>("a1"))
+                .await
+                .unwrap(),
             None,
             "{backend:?}"
         );
@@ -527,11 +529,17 @@ async fn care_team_membership_and_attending_physician() {
         );
         assert!(care_team::add(&db, &member("p2")).await.unwrap());
         let mut tx = db.begin().await.unwrap();
-        care_team::set_attending(&mut tx, &typed::<PatientId>("x1"), Some(&typed::<AccountId>("p2")))
+        care_team::set_attending(
+            &mut tx,
+            &typed::<PatientId>("x1"),
+            Some(&typed::<AccountId>("p2")),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let got = care_team::members(&db, &typed::<PatientId>("x1"))
             .await
             .unwrap();
-        tx.commit().await.unwrap();
-        let got = care_team::members(&db, &typed::<PatientId>("x1")).await.unwrap();
         assert_eq!(
             got.iter()
                 .map(|m| (m.professional_account_id.as_str(), m.attending_physician))

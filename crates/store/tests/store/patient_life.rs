@@ -3,7 +3,10 @@
 //! account, identity files referenced by the orphan sweep and key rotation, queue decisions.
 #![allow(clippy::unwrap_used)]
 
-use mds_domain::{AccountId, AccountKind, AccountState, EnrolmentState, FileOwnerKind, FilePurpose, Format, IdentityStatus, PatientId};
+use mds_domain::{
+    AccountId, AccountKind, AccountState, EnrolmentState, FileOwnerKind, FilePurpose, Format,
+    IdentityStatus, PatientId,
+};
 use mds_store::patients::RemovalReason;
 use mds_store::{accounts, enrolments, identity_files, patients};
 use mds_testkit::typed;
@@ -54,10 +57,7 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
             birth_place: "98818",
         };
         assert_eq!(
-            patients::by_traits(pool, &key)
-                .await
-                .unwrap()
-                .map(|p| p.id),
+            patients::by_traits(pool, &key).await.unwrap().map(|p| p.id),
             Some(typed(a)),
             "{backend:?}"
         );
@@ -90,8 +90,12 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
             "{backend:?}: compare-and-set"
         );
 
-        patients::close(pool, &typed::<PatientId>(a), 10, 1_000).await.unwrap();
-        patients::request_erasure(pool, &typed::<PatientId>(b), 20, 500).await.unwrap();
+        patients::close(pool, &typed::<PatientId>(&a), 10, 1_000)
+            .await
+            .unwrap();
+        patients::request_erasure(pool, &typed::<PatientId>(&b), 20, 500)
+            .await
+            .unwrap();
         let mut due = patients::due_for_removal(pool, 999, 10).await.unwrap();
         due.sort();
         assert_eq!(
@@ -102,8 +106,12 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
         let mut due = patients::due_for_removal(pool, 1_000, 10).await.unwrap();
         due.sort();
         assert_eq!(due.len(), 2, "{backend:?}");
-        patients::scrub(pool, &typed::<PatientId>(a), 1_000).await.unwrap();
-        patients::scrub(pool, &typed::<PatientId>(b), 1_000).await.unwrap();
+        patients::scrub(pool, &typed::<PatientId>(&a), 1_000)
+            .await
+            .unwrap();
+        patients::scrub(pool, &typed::<PatientId>(&b), 1_000)
+            .await
+            .unwrap();
         assert!(
             patients::due_for_removal(pool, 5_000, 10)
                 .await
@@ -112,7 +120,10 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
             "{backend:?}"
         );
         assert!(patients::by_cafat(pool, "111111").await.unwrap().is_none());
-        let life = patients::life(pool, &typed::<PatientId>(a)).await.unwrap().unwrap();
+        let life = patients::life(pool, &typed::<PatientId>(&a))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (life.closed_at_ms, life.erased_at_ms),
             (Some(10), Some(1_000))
@@ -177,9 +188,13 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
             .await
             .unwrap()
             .contains(&"k1".to_owned()));
-        identity_files::reassign(pool, (typed::<FileOwnerKind>("enrolment"), "r1"), (typed::<FileOwnerKind>("patient"), a))
-            .await
-            .unwrap();
+        identity_files::reassign(
+            pool,
+            (typed::<FileOwnerKind>("enrolment"), "r1"),
+            (typed::<FileOwnerKind>("patient"), a),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             identity_files::for_owner(pool, typed::<FileOwnerKind>("patient"), a)
                 .await
@@ -219,9 +234,17 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
         .await
         .unwrap());
         assert!(
-            !enrolments::decide_request(pool, "r2", typed::<EnrolmentState>("validated"), None, &account.id, 4, true)
-                .await
-                .unwrap(),
+            !enrolments::decide_request(
+                pool,
+                "r2",
+                typed::<EnrolmentState>("validated"),
+                None,
+                &account.id,
+                4,
+                true
+            )
+            .await
+            .unwrap(),
             "{backend:?}: decided once"
         );
         let decided = enrolments::request_by_token_hash(pool, "h")
