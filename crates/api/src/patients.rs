@@ -139,11 +139,9 @@ pub async fn create(
         consent_form,
     };
     match app.create_patient(&actor, input, crate::now()).await? {
-        Creation::Created { patient } => Ok((
-            StatusCode::CREATED,
-            axum::Json(PatientSummary::from(patient)),
-        )
-            .into_response()),
+        Creation::Created { patient } => {
+            Ok((StatusCode::CREATED, axum::Json(patient)).into_response())
+        }
         Creation::HeldForReview { review_id } => Ok((
             StatusCode::ACCEPTED,
             axum::Json(HeldForReviewOut {
@@ -223,7 +221,7 @@ pub async fn search(
         }
     };
     let found = app.search_patients(&actor, query, ip, crate::now()).await?;
-    Ok(axum::Json(found.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(found.into_iter().collect()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -172,7 +172,7 @@ pub async fn add(
     let v = app
         .add_document(&actor, &patient_id, d, ip, crate::now())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(v.into())))
+    Ok((StatusCode::CREATED, axum::Json(v)))
 }
 
 /// Patients (except documents hidden from them) and professionals (as their access mode and
@@ -217,7 +217,7 @@ pub async fn metadata(
     let v = app
         .document_metadata(&actor, &patient_id, &document_id, ip, crate::now())
         .await?;
-    Ok(axum::Json(v.into()))
+    Ok(axum::Json(v))
 }
 
 /// Whoever may read the document. Its decrypted content, with its format as content type.
@@ -265,7 +265,7 @@ pub async fn new_version(
     let v = app
         .modify_document(&actor, &patient_id, &document_id, d, ip, crate::now())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(v.into())))
+    Ok((StatusCode::CREATED, axum::Json(v)))
 }
 
 /// The patient (any document) or the depositor. Deletes the document: content erased, the

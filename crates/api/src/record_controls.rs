@@ -98,7 +98,7 @@ pub async fn care_team(
     Path(p): Pid,
 ) -> Result<axum::Json<Vec<CareTeamEntry>>, ApiError> {
     let team = app.care_team(&a, &p, ip, crate::now()).await?;
-    Ok(axum::Json(team.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(team.into_iter().collect()))
 }
 
 /// The patient (active account) or support (inactive account). Adds a professional with an
@@ -221,7 +221,7 @@ pub async fn break_glass(
     let e = app
         .open_emergency_access(&a, &p, false, &b.reason, ip, crate::now())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(e.into())))
+    Ok((StatusCode::CREATED, axum::Json(e)))
 }
 
 /// A SAMU regulator. Opens regulation access for a call about the patient; refused if the
@@ -238,7 +238,7 @@ pub async fn samu(
     let e = app
         .open_emergency_access(&a, &p, true, &b.call_reference, ip, crate::now())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(e.into())))
+    Ok((StatusCode::CREATED, axum::Json(e)))
 }
 
 /// A professional. Records that the patient opposes being fed by them (no reason is ever
@@ -364,7 +364,7 @@ pub async fn request_consent(
     let c = app
         .request_consent_with(&a, &p, request, ip, crate::now())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(c.into())))
+    Ok((StatusCode::CREATED, axum::Json(c)))
 }
 
 /// The patient. Consent requests and grants of the record, pending ones with their code.
@@ -377,7 +377,7 @@ pub async fn consents(
     Path(p): Pid,
 ) -> Result<axum::Json<Vec<ConsentView>>, ApiError> {
     let all = app.consents(&a, &p, ip, crate::now()).await?;
-    Ok(axum::Json(all.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(all.into_iter().collect()))
 }
 
 async fn answer(

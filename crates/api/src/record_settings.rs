@@ -36,5 +36,5 @@ pub async fn blocks(
     Path(p): Path<PatientId>,
 ) -> Result<axum::Json<Vec<BlockedProfessional>>, ApiError> {
     let list = app.blocked_professionals(&a, &p, ip, crate::now()).await?;
-    Ok(axum::Json(list.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(list.into_iter().collect()))
 }

@@ -43,7 +43,7 @@ pub async fn approve(
     let p = app
         .approve_identity_review(&actor, &id, &b.note, crate::now())
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(p.into())))
+    Ok((StatusCode::CREATED, axum::Json(p)))
 }
 
 /// Support. The same person as the existing record: nothing is created.

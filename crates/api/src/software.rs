@@ -95,7 +95,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         axum::Json(CreatedCredentialOut {
-            credential: c.credential.into(),
+            credential: c.credential,
             token: c.token,
         }),
     ))
@@ -275,7 +275,7 @@ pub async fn preload(
             .into_iter()
             .map(|i| PreloadItemOut {
                 index: i.index,
-                document: i.document.map(Into::into),
+                document: i.document,
                 error: i.error_code.map(|code| crate::error::ErrorDetail {
                     code,
                     message: i.error_message.unwrap_or_default(),

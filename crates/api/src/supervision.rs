@@ -45,7 +45,7 @@ pub async fn list(
         .await?;
     Ok(axum::Json(AlertPageOut {
         total: page.total,
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page.items.into_iter().collect(),
     }))
 }
 
@@ -70,5 +70,5 @@ pub async fn review(
     let v = app
         .review_alert(&actor, &id, &b.comment, crate::now())
         .await?;
-    Ok(axum::Json(v.into()))
+    Ok(axum::Json(v))
 }

@@ -269,7 +269,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         if let Some(pending) = consumes {
             if !sessions::revoke(&mut tx, pending, now.millis()).await? {
-                tx.rollback().await.map_err(mds_store::StoreError::from)?;
+                tx.rollback().await?;
                 return Err(AppError::Unauthenticated);
             }
         }
@@ -287,7 +287,7 @@ impl App {
             now.millis(),
         )
         .await?;
-        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(NewSession {
             token,
             expires_at,
@@ -350,7 +350,7 @@ impl App {
             serde_json::json!({}),
         );
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -374,7 +374,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let prev = sessions::throttle_get(&mut tx, key).await?;
         if let Some(t) = prev.filter(|t| t.locked_until_ms > now.millis()) {
-            tx.rollback().await.map_err(mds_store::StoreError::from)?;
+            tx.rollback().await?;
             return Err(AppError::Throttled {
                 retry_after_seconds: (t.locked_until_ms - now.millis() + 999) / 1000,
             });
@@ -394,7 +394,7 @@ impl App {
             t.window_start_ms = now.millis();
         }
         sessions::throttle_put(&mut tx, key, t).await?;
-        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

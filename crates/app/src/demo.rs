@@ -14,7 +14,7 @@ use mds_domain::{
     AccountId, AccountKind, AccountState, DepositorKind, DocumentSource, IdentityStatus, PatientId,
     StructureId, Timestamp,
 };
-use mds_store::{accounts, care_team, directory, documents, new_id, patients, StoreError};
+use mds_store::{accounts, care_team, directory, documents, new_id, patients};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -292,7 +292,7 @@ impl App {
                 now,
             )
             .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             report.created += 1;
         }
         self.demo_account(
@@ -418,7 +418,7 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -526,7 +526,7 @@ impl App {
             ..NewEvent::new(ActorKind::System, "patient.create", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         report.created += 1;
         Ok(())
     }
@@ -628,7 +628,7 @@ impl App {
             ..NewEvent::new(ActorKind::System, "care_team.add", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         report.created += 1;
         Ok(())
     }

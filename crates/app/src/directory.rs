@@ -142,7 +142,7 @@ impl App {
             ..support_event(actor, "directory.structure.create")
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(row)
     }
 
@@ -246,7 +246,7 @@ impl App {
             ..support_event(actor, "directory.professional.create")
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(Created {
             item: row,
             enrolment_token: token,
@@ -296,7 +296,7 @@ impl App {
             ..support_event(actor, "directory.assistant.create")
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(Created {
             item: row,
             enrolment_token: token,
@@ -325,7 +325,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(Created {
             item: id,
             enrolment_token: token,
@@ -455,7 +455,7 @@ impl App {
             ..support_event(actor, action)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -49,7 +49,7 @@ pub(crate) struct DepositExtras {
 /// being written wins).
 pub(crate) enum FeedCheck {
     /// The request the record's gate decided: decided again.
-    Decided(mds_policy::Request),
+    Decided(Box<mds_policy::Request>),
     /// A deposit of the service itself (demo data, benchmarks): the record must accept
     /// documents at all.
     Service,
@@ -179,7 +179,7 @@ impl App {
                 ..event
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             Ok::<_, AppError>(())
         }
         .await;

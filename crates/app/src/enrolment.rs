@@ -5,7 +5,7 @@ use crate::auth::{random_token, token_hash};
 use crate::{password, totp, App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{AccountId, AccountState, Timestamp};
-use mds_store::{accounts, StoreError, Tx};
+use mds_store::{accounts, Tx};
 use serde::Serialize;
 
 /// What the person needs to configure an authenticator app.
@@ -59,7 +59,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(TotpEnrolment {
             provisioning_uri: totp::provisioning_uri(&secret, &account.login),
             totp_secret: secret,
@@ -116,7 +116,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 

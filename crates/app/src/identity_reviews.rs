@@ -11,7 +11,7 @@ use mds_domain::{
     AccountId, AccountKind, AccountState, FileOwnerKind, IdentityStatus, IdentityTraits,
     ReviewStatus, Timestamp,
 };
-use mds_store::{enrolments, identity_files, patients, StoreError};
+use mds_store::{enrolments, identity_files, patients};
 use serde::{Deserialize, Serialize};
 
 /// A held creation as support sees it.
@@ -168,7 +168,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(PatientSummary::of(&row))
     }
 
@@ -218,7 +218,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let keys: Vec<String> = files.into_iter().map(|f| f.object_key).collect();
         self.discard_objects(&keys).await;
         Ok(())

@@ -180,7 +180,7 @@ impl App {
             ..NewEvent::new(ActorKind::Support, "patient.activate", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(Activation {
             patient_id: p.id,
             account_id: account.id,
@@ -245,7 +245,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(care_team::members(&self.db, &p.id).await?)
     }
 
@@ -312,7 +312,7 @@ impl App {
             ..NewEvent::new(actor.kind.into(), "patient.close", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(purge_after)
     }
 
@@ -384,7 +384,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(deadline)
     }
 
@@ -436,7 +436,7 @@ impl App {
             ..NewEvent::new(ActorKind::Support, "patient.death.record", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -502,7 +502,7 @@ impl App {
             ..NewEvent::new(ActorKind::System, "patient.erase", Outcome::Success)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.discard_objects(&objects).await;
         Ok(removed)
     }

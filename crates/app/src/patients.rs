@@ -504,7 +504,7 @@ impl App {
                 ..NewEvent::new(ActorKind::Professional, "patient.create", Outcome::Success)
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             Ok::<_, AppError>(())
         }
         .await;
@@ -576,7 +576,7 @@ impl App {
                 ..NewEvent::new(ActorKind::Professional, "patient.create.held_for_review", Outcome::Success)
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             Ok::<_, AppError>(())
         }
         .await;

@@ -226,7 +226,7 @@ impl App {
                 )
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             Ok::<_, AppError>(())
         }
         .await;
@@ -414,7 +414,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         if !keep {
             let keys: Vec<String> = files.into_iter().map(|f| f.object_key).collect();
             self.discard_objects(&keys).await;
@@ -486,7 +486,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         if !keep {
             let keys: Vec<String> = files.into_iter().map(|f| f.object_key).collect();
             self.discard_objects(&keys).await;

@@ -13,7 +13,7 @@ use mds_domain::{
 };
 use mds_policy::Action;
 use mds_store::structure_credentials::{self as creds, CredentialRow};
-use mds_store::{accounts, directory, new_id, StoreError};
+use mds_store::{accounts, directory, new_id};
 use serde::Serialize;
 
 /// Prefix of every structure software secret: tells it apart from a session token.
@@ -120,7 +120,7 @@ impl App {
             ..support_event(actor, "structure_software.credential.create", structure_id)
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(CreatedCredential {
             credential: row.into(),
             token,
@@ -154,7 +154,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -320,7 +320,7 @@ impl App {
         .await?;
         let known = seen.iter().any(|p| p == patient_id);
         if !known && seen.len() >= limit {
-            tx.rollback().await.map_err(StoreError::from)?;
+            tx.rollback().await?;
             let denied = NewEvent {
                 outcome: Outcome::Deny,
                 rule: Some("software.patient_limit".to_owned()),
@@ -337,7 +337,7 @@ impl App {
             ));
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

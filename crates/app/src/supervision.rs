@@ -10,7 +10,7 @@ use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{AccountId, AccountKind, AlertState, PatientId, Timestamp};
 use mds_policy::supervision::{self as rules, AlertRule, Fact, FactKind, Thresholds};
 use mds_store::supervision::{self as store, AlertRow, EventRow};
-use mds_store::{directory, new_id, patients, StoreError};
+use mds_store::{directory, new_id, patients};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -195,7 +195,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         if !store::advance_cursor(&mut tx, from, last).await? {
             // Another run judged this batch meanwhile: nothing to do.
-            tx.rollback().await.map_err(StoreError::from)?;
+            tx.rollback().await?;
             return Ok((0, 0, from));
         }
         let mut raised = 0;
@@ -234,7 +234,7 @@ impl App {
                 mds_audit::append(&mut tx, ev, now.millis()).await?;
             }
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok((events.len(), raised, last))
     }
 
@@ -307,7 +307,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let row = store::alert_by_id(&self.db, alert_id)
             .await?
             .ok_or(AppError::NotFound)?;

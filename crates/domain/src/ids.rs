@@ -13,14 +13,13 @@ macro_rules! id_type {
         #[serde(transparent)]
         pub struct $name(String);
 
-        /// Received identifiers are checked like [`Self::parse`]: a malformed one is refused
-        /// where it is read, not carried further.
+        /// Received identifiers are read with [`Self::named`]: a malformed one becomes the
+        /// identifier of nothing, so the request goes on to be refused (and audited) like one
+        /// naming an unknown identifier, and the malformed text goes no further.
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = String::deserialize(d)?;
-                Self::parse(&text).ok_or_else(|| {
-                    serde::de::Error::custom(concat!("malformed ", stringify!($name)))
-                })
+                Ok(Self::named(&text))
             }
         }
 
@@ -34,6 +33,14 @@ macro_rules! id_type {
             /// UUID shape (36 characters, lowercase hex and hyphens).
             pub fn parse(text: &str) -> Option<Self> {
                 is_uuid_shape(text).then(|| Self(text.to_owned()))
+            }
+
+            /// The identifier `text` names if it is one; otherwise the identifier of nothing
+            /// (the nil UUID, which the server never generates): what a request naming
+            /// garbage is handled with, so that it is refused — and audited — exactly like one
+            /// naming an identifier that does not exist.
+            pub fn named(text: &str) -> Self {
+                Self::parse(text).unwrap_or_else(|| Self(NOTHING.to_owned()))
             }
 
             pub fn as_str(&self) -> &str {
@@ -91,6 +98,9 @@ id_type!(
     StructureId
 );
 
+/// The nil UUID: never generated (random UUIDs carry version 4), so it names nothing.
+const NOTHING: &str = "00000000-0000-0000-0000-000000000000";
+
 fn is_uuid_shape(text: &str) -> bool {
     text.len() == 36
         && text.char_indices().all(|(i, c)| match i {
@@ -113,11 +123,15 @@ mod tests {
     }
 
     #[test]
-    fn deserializing_checks_the_shape() {
-        let ok: Result<PatientId, _> =
-            serde_json::from_str("\"0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b11\"");
-        assert!(ok.is_ok());
-        let bad: Result<PatientId, _> = serde_json::from_str("\"../../etc/passwd\"");
-        assert!(bad.is_err());
+    fn a_received_malformed_identifier_names_nothing() {
+        let ok: Option<PatientId> =
+            serde_json::from_str("\"0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b11\"").ok();
+        assert_eq!(
+            ok.as_ref().map(PatientId::as_str),
+            Some("0b6f3a52-5d7e-4c1a-9a43-2f1e8c0d9b11")
+        );
+        let bad: Option<PatientId> = serde_json::from_str("\"../../etc/passwd\"").ok();
+        assert_eq!(bad.as_ref().map(PatientId::as_str), Some(NOTHING));
+        assert_eq!(PatientId::named("x").as_str(), NOTHING);
     }
 }

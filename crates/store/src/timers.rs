@@ -123,14 +123,14 @@ pub async fn expired_consents(
     now_ms: i64,
     limit: i64,
 ) -> Result<Vec<(String, PatientId, AccountId)>, StoreError> {
-    Ok(Query::new(
+    Query::new(
         "SELECT id, patient_id, professional_account_id FROM consents \
          WHERE state = 'granted' AND expires_at_ms <= $1 ORDER BY expires_at_ms, id LIMIT $2",
     )
     .bind(now_ms)
     .bind(limit)
     .fetch_all(ex)
-    .await?)
+    .await
 }
 
 /// Marks a granted consent expired; false if it changed meanwhile.
@@ -150,14 +150,14 @@ pub async fn ended_sessions(
     now_ms: i64,
     limit: i64,
 ) -> Result<Vec<(String, PatientId, AccountId, EmergencyKind)>, StoreError> {
-    Ok(Query::new(
+    Query::new(
         "SELECT id, patient_id, professional_account_id, kind FROM emergency_sessions \
          WHERE ended_at_ms IS NULL AND expires_at_ms <= $1 ORDER BY expires_at_ms, id LIMIT $2",
     )
     .bind(now_ms)
     .bind(limit)
     .fetch_all(ex)
-    .await?)
+    .await
 }
 
 /// Records the end of an emergency session; false if it was already recorded.

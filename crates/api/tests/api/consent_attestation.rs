@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::StatusCode;
+use mds_domain::{FileOwnerKind, FilePurpose};
 use mds_testkit::api::*;
+use mds_testkit::typed;
 use serde_json::{json, Value};
 
 /// A form with the `consent` JSON part and, if given, the `attestation` file part.
@@ -33,11 +35,11 @@ fn clear_copies(dir: &std::path::Path, needle: &[u8]) -> usize {
 }
 
 async fn attestation_files(w: &World, pid: &str) -> usize {
-    mds_store::identity_files::for_owner(w.app.db(), "patient", pid)
+    mds_store::identity_files::for_owner(w.app.db(), typed::<FileOwnerKind>("patient"), pid)
         .await
         .unwrap()
         .into_iter()
-        .filter(|f| f.purpose == "consent_attestation")
+        .filter(|f| f.purpose == typed::<FilePurpose>("consent_attestation"))
         .count()
 }
 

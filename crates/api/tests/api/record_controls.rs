@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::StatusCode;
+use mds_domain::DocumentId;
 use mds_testkit::api::*;
+use mds_testkit::typed;
 use serde_json::json;
 
 #[test]
@@ -553,7 +555,7 @@ fn masking_and_hiding_documents() {
             "{backend:?}: {:?}",
             at_request.json
         );
-        let (by, req) = mds_store::documents::masking(w.app.db(), &id)
+        let (by, req) = mds_store::documents::masking(w.app.db(), &typed::<DocumentId>(&id))
             .await
             .unwrap()
             .unwrap();

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::http::{Method, StatusCode};
+use mds_domain::DocumentId;
 use mds_testkit::api::*;
+use mds_testkit::typed;
 use sha2::{Digest, Sha256};
 
 fn sha(bytes: &[u8]) -> String {
@@ -338,7 +340,7 @@ fn only_the_depositor_modifies_and_deletion_erases_the_content() {
             "{backend:?}"
         );
 
-        let row = mds_store::documents::by_id(w.app.db(), &id)
+        let row = mds_store::documents::by_id(w.app.db(), &typed::<DocumentId>(&id))
             .await
             .unwrap()
             .unwrap();
@@ -357,7 +359,7 @@ fn only_the_depositor_modifies_and_deletion_erases_the_content() {
             "{backend:?}: {:?}",
             del.json
         );
-        let row = mds_store::documents::by_id(w.app.db(), &id)
+        let row = mds_store::documents::by_id(w.app.db(), &typed::<DocumentId>(&id))
             .await
             .unwrap()
             .unwrap();

@@ -3,13 +3,14 @@
 //! surface (bearer, cookie, sign-in, software, assistant). Real clock, both backends.
 
 use axum::http::{header, Method, StatusCode};
+use mds_domain::{AccountId, StructureId};
 use mds_testkit::api::*;
 use serde_json::{json, Value};
 
 const NEA_RIDET: &str = "0900001.001";
 const OTHER_RIDET: &str = "0900002.001";
 
-async fn structure(api: &Api, ridet: &str) -> String {
+async fn structure(api: &Api, ridet: &str) -> StructureId {
     mds_store::directory::structure_by_ridet(api.app.db(), ridet)
         .await
         .ok()
@@ -18,7 +19,7 @@ async fn structure(api: &Api, ridet: &str) -> String {
         .unwrap_or_else(|| panic!("no structure {ridet}"))
 }
 
-async fn account(api: &Api, login: &str) -> String {
+async fn account(api: &Api, login: &str) -> AccountId {
     mds_store::accounts::by_login(api.app.db(), login)
         .await
         .ok()

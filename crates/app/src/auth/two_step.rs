@@ -82,7 +82,7 @@ impl App {
             detail,
         );
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(PendingSignIn { token, expires_at })
     }
 
@@ -192,7 +192,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         sessions::revoke(&mut tx, hash, now.millis()).await?;
         mds_audit::append(&mut tx, event, now.millis()).await?;
-        tx.commit().await.map_err(mds_store::StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use super::{Job, JobFuture, JobReport};
 use crate::{App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{EmergencyKind, PatientId, Timestamp};
-use mds_store::{timers, StoreError};
+use mds_store::timers;
 use std::time::Duration;
 
 pub struct AccessExpiry;
@@ -51,7 +51,7 @@ impl App {
                     mds_audit::append(&mut tx, ev, now.millis()).await?;
                     report.done += 1;
                 }
-                tx.commit().await.map_err(StoreError::from)?;
+                tx.commit().await?;
             }
             for (id, patient, professional, kind) in sessions {
                 let mut tx = self.db.begin().await?;
@@ -70,7 +70,7 @@ impl App {
                     .await?;
                     report.done += 1;
                 }
-                tx.commit().await.map_err(StoreError::from)?;
+                tx.commit().await?;
             }
         }
     }

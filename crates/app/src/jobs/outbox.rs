@@ -11,7 +11,7 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mds_domain::Timestamp;
-use mds_store::{outbox, StoreError};
+use mds_store::outbox;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -174,7 +174,7 @@ impl OutboxDelivery {
                     report.last_error = Some(error);
                 }
             }
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             // The server is unreachable or busy: the other rows wait for the next run,
             // untouched, instead of each waiting for a timeout now.
             if transient {

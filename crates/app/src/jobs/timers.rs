@@ -9,7 +9,7 @@ use crate::notify::{self, Message};
 use crate::{App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{DocumentId, DocumentStatus, TimerState, Timestamp};
-use mds_store::{documents, timers, StoreError};
+use mds_store::{documents, timers};
 use std::time::Duration;
 
 pub struct Timers;
@@ -88,7 +88,7 @@ impl App {
             }
             _ => {}
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use crate::record::gate::Gate;
 use crate::{App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::Timestamp;
-use mds_store::{notifications, StoreError};
+use mds_store::notifications;
 
 impl App {
     /// Audits a permitted read (`ev`) of the gate's record; for the first access of a
@@ -36,7 +36,7 @@ impl App {
             tell_patient(&mut tx, patient, &Message::first_access(&name, now), now).await?;
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@ use super::Kind;
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::Timestamp;
-use mds_store::{notifications, StoreError};
+use mds_store::notifications;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -93,7 +93,7 @@ impl App {
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -166,7 +166,7 @@ impl App {
             )
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         self.notification_preferences(actor).await
     }
 }

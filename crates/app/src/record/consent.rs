@@ -16,7 +16,7 @@ use mds_domain::{
 };
 use mds_policy::Action;
 use mds_store::record_access::{self, ConsentRow};
-use mds_store::{identity_files, new_id, StoreError};
+use mds_store::{identity_files, new_id};
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -216,7 +216,7 @@ impl App {
                 ..ev
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             Ok::<_, AppError>(())
         }
         .await;
@@ -318,7 +318,7 @@ impl App {
             ));
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let row = record_access::consent_by_id(&self.db, &row.id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -373,7 +373,7 @@ impl App {
                 ..ev
             };
             mds_audit::append(&mut tx, failed, now.millis()).await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            tx.commit().await?;
             return Err(invalid());
         }
         let expires = now.millis() + self.settings.consent_hours * 3_600_000;
@@ -392,7 +392,7 @@ impl App {
             return Err(invalid());
         }
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         let row = record_access::consent_by_id(&self.db, &row.id)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -13,7 +13,7 @@ use mds_domain::{
 };
 use mds_policy::{Action, Actor as PolicyActor};
 use mds_store::record_access::{self, PairTable};
-use mds_store::{care_team, directory, documents, new_id, StoreError};
+use mds_store::{care_team, directory, documents, new_id};
 use serde::Serialize;
 
 /// One member of a care team.
@@ -76,7 +76,7 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 

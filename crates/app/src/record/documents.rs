@@ -13,7 +13,7 @@ use mds_domain::{
     DocumentType, Format, PatientId, StructureId, Timestamp,
 };
 use mds_policy::{Action, Actor as PolicyActor, Permit};
-use mds_store::{documents, StoreError};
+use mds_store::documents;
 use serde::Serialize;
 
 pub use mds_store::documents::DocumentFilter;
@@ -293,7 +293,7 @@ impl App {
             outcome: Outcome::Permit,
             ..ev
         };
-        let check = FeedCheck::Decided(request);
+        let check = FeedCheck::Decided(Box::new(request));
         match self
             .store_document_ext(deposit, extras, check, ev.clone(), now)
             .await
@@ -504,7 +504,7 @@ impl App {
             outcome: Outcome::Permit,
             ..ev
         };
-        let check = FeedCheck::Decided(request);
+        let check = FeedCheck::Decided(Box::new(request));
         match self
             .store_document_ext(deposit, extras, check, ev.clone(), now)
             .await
@@ -546,7 +546,7 @@ impl App {
             ..ev
         };
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         for key in erased {
             if let Err(e) = self.vault.delete(&key).await {
                 tracing::warn!(object = %key, error = %e, "could not erase a deleted document's content; the orphan sweep will");

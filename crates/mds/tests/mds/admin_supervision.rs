@@ -136,7 +136,7 @@ async fn supervision_and_software_credentials_from_the_command_line() {
         client
             .post(format!("{url}/api/v1/software/records/{marie}/preload"))
             .bearer_auth(&secret)
-            .header("x-mds-professional", &doctor)
+            .header("x-mds-professional", doctor.as_str())
             .header("content-type", Multipart::content_type())
             .body(body)
             .send()

@@ -305,7 +305,7 @@ fn modules_only_point_down() {
             let (Ok(from), Ok(to)) = (layer_of(&a.from), layer_of(&a.to)) else {
                 continue;
             };
-            if from.name != to.name & !from.may_use.contains(&to.name) {
+            if from.name != to.name && !from.may_use.contains(&to.name) {
                 up += 1;
                 wrong.push(format!(
                     "{krate}: `{}` ({}) → `{}` ({}), at {}",

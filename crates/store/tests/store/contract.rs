@@ -25,8 +25,8 @@ where
 
 fn account(id: &str, login: &str) -> accounts::AccountRow {
     accounts::AccountRow {
-        id: typed::<AccountId>(id.to_owned()),
-        kind: typed::<AccountKind>("professional".to_owned()),
+        id: typed::<AccountId>(id),
+        kind: typed::<AccountKind>("professional"),
         login: login.to_owned(),
         display_name: "Dr Jean Néa".to_owned(),
         email: Some("jean.nea@example.nc".to_owned()),
@@ -34,7 +34,7 @@ fn account(id: &str, login: &str) -> accounts::AccountRow {
         totp_secret: Some("JBSWY3DPEHPK3PXP".to_owned()),
         totp_confirmed: false,
         totp_last_step: 0,
-        state: typed::<AccountState>("active".to_owned()),
+        state: typed::<AccountState>("active"),
         created_at_ms: 1_000,
         updated_at_ms: 1_000,
     }
@@ -176,7 +176,7 @@ async fn sessions_revoke_and_purge() {
         for id in ["s1", "s2"] {
             let s = sessions::SessionRow {
                 id_hash: id.to_owned(),
-                account_id: typed::<AccountId>("a1".to_owned()),
+                account_id: typed::<AccountId>("a1"),
                 channel: "api".to_owned(),
                 created_at_ms: 0,
                 last_seen_ms: 0,
@@ -275,7 +275,7 @@ async fn throttle_counters_upsert() {
 async fn directory_links_professionals_to_structures() {
     each_backend(|backend, db| async move {
         let s = directory::StructureRow {
-            id: typed::<StructureId>("s1".to_owned()),
+            id: typed::<StructureId>("s1"),
             name: "Centre hospitalier territorial".to_owned(),
             ridet: "0123456.001".to_owned(),
             kind: "hospital".to_owned(),
@@ -288,14 +288,14 @@ async fn directory_links_professionals_to_structures() {
             .await
             .unwrap();
         let p = directory::ProfessionalRow {
-            account_id: typed::<AccountId>("p1".to_owned()),
+            account_id: typed::<AccountId>("p1"),
             professional_id: "10001234567".to_owned(),
             first_name: "Jean".to_owned(),
             last_name: "Néa".to_owned(),
-            profession: typed::<Profession>("medecin".to_owned()),
+            profession: typed::<Profession>("medecin"),
             samu_regulator: true,
-            state: typed::<AccountState>("active".to_owned()),
-            structure_ids: vec![typed::<StructureId>("s1".to_owned())],
+            state: typed::<AccountState>("active"),
+            structure_ids: vec![typed::<StructureId>("s1")],
         };
         directory::insert_professional(&mut tx, &p).await.unwrap();
         tx.commit().await.unwrap();
@@ -318,8 +318,8 @@ async fn directory_links_professionals_to_structures() {
         let orphan_link = directory::insert_assistant(
             &db,
             &directory::AssistantRow {
-                account_id: typed::<AccountId>("nobody".to_owned()),
-                professional_account_id: typed::<AccountId>("p1".to_owned()),
+                account_id: typed::<AccountId>("nobody"),
+                professional_account_id: typed::<AccountId>("p1"),
                 first_name: "A".to_owned(),
                 last_name: "B".to_owned(),
             },
@@ -335,7 +335,7 @@ async fn directory_links_professionals_to_structures() {
 
 fn patient(id: &str, cafat: &str) -> patients::PatientRow {
     patients::PatientRow {
-        id: typed::<PatientId>(id.to_owned()),
+        id: typed::<PatientId>(id),
         account_id: None,
         cafat_number: cafat.to_owned(),
         birth_name: "Wamytan".to_owned(),
@@ -345,11 +345,11 @@ fn patient(id: &str, cafat: &str) -> patients::PatientRow {
         birth_date: "1980-05-04".to_owned(),
         sex: "F".to_owned(),
         birth_place: "98818".to_owned(),
-        identity_status: typed::<IdentityStatus>("validated".to_owned()),
+        identity_status: typed::<IdentityStatus>("validated"),
         validated_by: None,
         validated_how: Some("in_person".to_owned()),
         validated_at_ms: Some(1),
-        record_state: typed::<AccountState>("inactive".to_owned()),
+        record_state: typed::<AccountState>("inactive"),
         email: None,
         phone: None,
         died_on: None,
@@ -359,8 +359,8 @@ fn patient(id: &str, cafat: &str) -> patients::PatientRow {
 
 fn document(id: &str, patient_id: &str, sha: &str, object_key: &str) -> documents::DocumentRow {
     documents::DocumentRow {
-        id: typed::<DocumentId>(id.to_owned()),
-        patient_id: typed::<PatientId>(patient_id.to_owned()),
+        id: typed::<DocumentId>(id),
+        patient_id: typed::<PatientId>(patient_id),
         type_code: "11488-4".to_owned(),
         class_code: "10".to_owned(),
         title: "Compte rendu de consultation".to_owned(),
@@ -369,13 +369,13 @@ fn document(id: &str, patient_id: &str, sha: &str, object_key: &str) -> document
         author_structure_id: None,
         depositor_account_id: None,
         depositor_kind: DepositorKind::Professional,
-        source: typed::<DocumentSource>("professional".to_owned()),
-        format: typed::<Format>("text/plain".to_owned()),
+        source: typed::<DocumentSource>("professional"),
+        format: typed::<Format>("text/plain"),
         size_bytes: 12,
         sha256: sha.to_owned(),
         version: 1,
         replaces_id: None,
-        status: typed::<DocumentStatus>("current".to_owned()),
+        status: typed::<DocumentStatus>("current"),
         confidential: false,
         hidden_from_patient: true,
         created_at_ms: 5,
@@ -503,23 +503,23 @@ async fn care_team_membership_and_attending_physician() {
                 .await
                 .unwrap();
             let p = directory::ProfessionalRow {
-                account_id: typed::<AccountId>(id.to_owned()),
+                account_id: typed::<AccountId>(id),
                 professional_id: format!("1000{id}"),
                 first_name: "A".to_owned(),
                 last_name: "B".to_owned(),
-                profession: typed::<Profession>("medecin".to_owned()),
+                profession: typed::<Profession>("medecin"),
                 samu_regulator: false,
-                state: typed::<AccountState>("active".to_owned()),
+                state: typed::<AccountState>("active"),
                 structure_ids: vec![],
             };
             directory::insert_professional(&mut tx, &p).await.unwrap();
         }
         tx.commit().await.unwrap();
         let member = |p: &str| care_team::CareTeamMember {
-            patient_id: typed::<PatientId>("x1".to_owned()),
-            professional_account_id: typed::<AccountId>(p.to_owned()),
+            patient_id: typed::<PatientId>("x1"),
+            professional_account_id: typed::<AccountId>(p),
             attending_physician: false,
-            added_by: typed::<AccountId>("p1".to_owned()),
+            added_by: typed::<AccountId>("p1"),
             added_at_ms: 10,
         };
         assert!(care_team::add(&db, &member("p1")).await.unwrap());

@@ -14,7 +14,7 @@ use mds_testkit::{backends, fresh_db};
 
 fn patient(id: &str, cafat: &str) -> patients::PatientRow {
     patients::PatientRow {
-        id: typed::<PatientId>(id.to_owned()),
+        id: typed::<PatientId>(id),
         account_id: None,
         cafat_number: cafat.to_owned(),
         birth_name: "Néa".to_owned(),
@@ -24,11 +24,11 @@ fn patient(id: &str, cafat: &str) -> patients::PatientRow {
         birth_date: "1970-04-12".to_owned(),
         sex: "M".to_owned(),
         birth_place: "98818".to_owned(),
-        identity_status: typed::<IdentityStatus>("validated".to_owned()),
+        identity_status: typed::<IdentityStatus>("validated"),
         validated_by: None,
         validated_how: Some("in_person".to_owned()),
         validated_at_ms: Some(1),
-        record_state: typed::<AccountState>("active".to_owned()),
+        record_state: typed::<AccountState>("active"),
         email: Some("paul@example.nc".to_owned()),
         phone: None,
         died_on: None,
@@ -130,8 +130,8 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
         );
 
         let account = accounts::AccountRow {
-            id: typed::<AccountId>("00000000-0000-4000-8000-000000000003".to_owned()),
-            kind: typed::<AccountKind>("patient".to_owned()),
+            id: typed::<AccountId>("00000000-0000-4000-8000-000000000003"),
+            kind: typed::<AccountKind>("patient"),
             login: "paul@example.nc".to_owned(),
             display_name: "Paul Néa".to_owned(),
             email: Some("paul@example.nc".to_owned()),
@@ -139,7 +139,7 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
             totp_secret: None,
             totp_confirmed: false,
             totp_last_step: 0,
-            state: typed::<AccountState>("active".to_owned()),
+            state: typed::<AccountState>("active"),
             created_at_ms: 1,
             updated_at_ms: 1,
         };
@@ -166,10 +166,10 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
 
         let file = identity_files::IdentityFileRow {
             id: "00000000-0000-4000-8000-000000000004".to_owned(),
-            owner_kind: typed::<FileOwnerKind>("enrolment".to_owned()),
+            owner_kind: typed::<FileOwnerKind>("enrolment"),
             owner_id: "r1".to_owned(),
-            purpose: typed::<FilePurpose>("cafat_card".to_owned()),
-            format: typed::<Format>("image/png".to_owned()),
+            purpose: typed::<FilePurpose>("cafat_card"),
+            format: typed::<Format>("image/png"),
             size_bytes: 3,
             sha256: "00".to_owned(),
             object_key: "obj-1".to_owned(),
@@ -211,10 +211,10 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
 
         let request = enrolments::EnrolmentRequestRow {
             id: "r2".to_owned(),
-            patient_id: Some(typed::<PatientId>(a.to_owned())),
+            patient_id: Some(typed::<PatientId>(a)),
             account_id: account.id.clone(),
             status_token_hash: "h".to_owned(),
-            status: typed::<EnrolmentState>("pending".to_owned()),
+            status: typed::<EnrolmentState>("pending"),
             near_match_patient_id: None,
             reason: None,
             decided_by: None,

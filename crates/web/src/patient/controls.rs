@@ -8,7 +8,7 @@ use crate::shared::form;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
@@ -70,7 +70,7 @@ pub async fn mask(
         .set_document_masked(
             &s.actor,
             &pid,
-            &parse::<DocumentId>(&id)?,
+            &named::<DocumentId>(&id),
             masked,
             ip,
             crate::shell::now(),
@@ -129,15 +129,15 @@ pub async fn member(
     let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
     match form.what.as_str() {
         "remove" => {
-            app.remove_from_care_team(a, &pid, &parse::<AccountId>(&pro)?, ip, now)
+            app.remove_from_care_team(a, &pid, &named::<AccountId>(&pro), ip, now)
                 .await?
         }
         "block" => {
-            app.block_professional(a, &pid, &parse::<AccountId>(&pro)?, ip, now)
+            app.block_professional(a, &pid, &named::<AccountId>(&pro), ip, now)
                 .await?
         }
         "attending" => {
-            app.declare_attending_physician(a, &pid, Some(&parse::<AccountId>(&pro)?), ip, now)
+            app.declare_attending_physician(a, &pid, Some(&named::<AccountId>(&pro)), ip, now)
                 .await?;
         }
         _ => return Err(WebError::BadRequest),
@@ -205,7 +205,7 @@ pub async fn add(
         .add_to_care_team(
             &s.actor,
             &pid,
-            &parse::<AccountId>(&form.pro)?,
+            &named::<AccountId>(&form.pro),
             false,
             ip,
             crate::shell::now(),

@@ -8,7 +8,7 @@ use crate::shared::viewer;
 use crate::shared::views;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Path, Query, State};
 use maud::{html, Markup};
@@ -153,7 +153,7 @@ pub async fn document(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Page {
-    let id = parse::<DocumentId>(&id)?;
+    let id = named::<DocumentId>(&id);
     let (d, content) = web
         .app
         .document_for_page(
@@ -197,7 +197,7 @@ pub async fn content(
         .document_content_for(
             &s.actor,
             &pid,
-            &parse::<DocumentId>(&id)?,
+            &named::<DocumentId>(&id),
             ip,
             crate::shell::now(),
         )
@@ -211,5 +211,5 @@ pub async fn inline(
     Patient { s, ip, pid, .. }: Patient,
     Path(id): Path<String>,
 ) -> Page {
-    crate::shared::viewer::inline(&web, &s.actor, &pid, &parse::<DocumentId>(&id)?, ip).await
+    crate::shared::viewer::inline(&web, &s.actor, &pid, &named::<DocumentId>(&id), ip).await
 }

@@ -8,7 +8,7 @@ use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::session::Session;
 use crate::shell::Web;
 use axum::extract::multipart::MultipartRejection;
@@ -183,7 +183,7 @@ pub async fn delete_form(
         .document_metadata(
             &s.actor,
             &pid,
-            &parse::<DocumentId>(&id)?,
+            &named::<DocumentId>(&id),
             ip,
             crate::shell::now(),
         )
@@ -222,7 +222,7 @@ pub async fn delete(
         .delete_document(
             &s.actor,
             &pid,
-            &parse::<DocumentId>(&id)?,
+            &named::<DocumentId>(&id),
             ip,
             crate::shell::now(),
         )

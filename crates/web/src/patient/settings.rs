@@ -12,7 +12,7 @@ use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -300,11 +300,11 @@ pub async fn set_blocked(
     let (app, a, now) = (&web.app, &s.actor, crate::shell::now());
     match form.what.as_str() {
         "block" => {
-            app.block_professional(a, &pid, &parse::<AccountId>(&form.pro)?, ip, now)
+            app.block_professional(a, &pid, &named::<AccountId>(&form.pro), ip, now)
                 .await?
         }
         "unblock" => {
-            app.unblock_professional(a, &pid, &parse::<AccountId>(&form.pro)?, ip, now)
+            app.unblock_professional(a, &pid, &named::<AccountId>(&form.pro), ip, now)
                 .await?
         }
         _ => return Err(WebError::BadRequest),

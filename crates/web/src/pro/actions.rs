@@ -12,7 +12,7 @@ use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::ids::Ids;
 use crate::shell::session::Session;
 use crate::shell::Web;
@@ -296,7 +296,7 @@ pub async fn enter_code(
         .app
         .enter_consent_code(
             &s.actor,
-            &parse::<PatientId>(&pid)?,
+            &named::<PatientId>(&pid),
             &cid,
             &form.code,
             ip,

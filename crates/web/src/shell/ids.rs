@@ -1,19 +1,20 @@
-//! Identifiers read from a portal address. A malformed one is the uniform "not found", like
-//! an identifier the actor may not see.
+//! Identifiers read from a portal address or form. A malformed one names nothing
+//! (`named`): the use case then refuses it — and audits the refusal — exactly as an
+//! identifier that does not exist, so probing with garbage is as visible as any other.
 
 use super::error::WebError;
 use mds_domain::{AccountId, DocumentId, PatientId, StructureId};
 
 /// An identifier type a portal address may carry.
 pub trait Id: Sized {
-    fn from_text(text: &str) -> Option<Self>;
+    fn named(text: &str) -> Self;
 }
 
 macro_rules! id {
     ($($t:ty),*) => {$(
         impl Id for $t {
-            fn from_text(text: &str) -> Option<Self> {
-                <$t>::parse(text)
+            fn named(text: &str) -> Self {
+                <$t>::named(text)
             }
         }
     )*};
@@ -21,13 +22,13 @@ macro_rules! id {
 
 id!(AccountId, DocumentId, PatientId, StructureId);
 
-/// The identifier in `text`, or the not-found page.
-pub fn parse<T: Id>(text: &str) -> Result<T, WebError> {
-    T::from_text(text).ok_or(WebError::NotFound)
+/// The identifier `text` names (the identifier of nothing when it is malformed).
+pub fn named<T: Id>(text: &str) -> T {
+    T::named(text)
 }
 
-/// Identifiers taken from the path (`/pro/records/{pid}/documents/{id}`), typed: a malformed
-/// one answers the not-found page, like one the actor may not see.
+/// Identifiers taken from the path (`/pro/records/{pid}/documents/{id}`), typed; a malformed
+/// one names nothing (the domain identifiers read themselves that way).
 pub struct Ids<T>(pub T);
 
 impl<T, S> axum::extract::FromRequestParts<S> for Ids<T>

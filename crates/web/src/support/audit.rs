@@ -7,7 +7,7 @@ use crate::shared::form;
 use crate::shared::views::patient_name;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use crate::support::{page, Support};
 use axum::extract::{Query, State};
@@ -101,7 +101,7 @@ pub async fn form(
         (Some(id), None) => {
             let v = web
                 .app
-                .patient_for_support(&s.actor, &parse::<PatientId>(&id)?, ip, now)
+                .patient_for_support(&s.actor, &named::<PatientId>(&id), ip, now)
                 .await?;
             Some((
                 "patient",
@@ -116,7 +116,7 @@ pub async fn form(
         (None, Some(id)) => {
             let p = web
                 .app
-                .get_professional(&s.actor, &parse::<AccountId>(&id)?)
+                .get_professional(&s.actor, &named::<AccountId>(&id))
                 .await?;
             Some((
                 "professional",
@@ -188,8 +188,8 @@ pub async fn extract(
         form::non_empty(&form.patient),
         form::non_empty(&form.professional),
     ) {
-        (Some(id), None) => ExtractTarget::Record(parse(&id)?),
-        (None, Some(id)) => ExtractTarget::Professional(parse(&id)?),
+        (Some(id), None) => ExtractTarget::Record(named(&id)),
+        (None, Some(id)) => ExtractTarget::Professional(named(&id)),
         _ => return Err(WebError::BadRequest),
     };
     let format = ExtractFormat::parse(&form.format).ok_or(WebError::BadRequest)?;

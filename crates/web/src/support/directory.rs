@@ -7,7 +7,7 @@ use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
 use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::session::Session;
 use crate::shell::url::encode;
 use crate::shell::Web;
@@ -97,7 +97,7 @@ pub async fn show(
 ) -> Page {
     let p = web
         .app
-        .get_professional(&s.actor, &parse::<AccountId>(&id)?)
+        .get_professional(&s.actor, &named::<AccountId>(&id))
         .await?;
     let l = lang;
     let name = format!("{} {}", p.last_name.to_uppercase(), p.first_name);
@@ -160,13 +160,7 @@ pub async fn reactivate(
 
 async fn set(web: &Web, s: &Session, id: &str, suspended: bool, reason: &str) -> Page {
     web.app
-        .set_suspended(
-            &s.actor,
-            &parse(id)?,
-            suspended,
-            reason,
-            crate::shell::now(),
-        )
+        .set_suspended(&s.actor, &named(id), suspended, reason, crate::shell::now())
         .await?;
     Ok(Redirect::to(&format!("{HERE}/{id}")).into_response())
 }

@@ -8,7 +8,7 @@ use crate::shared::views::profession;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::session::Session;
 use crate::shell::Web;
 use crate::support::{page, Support};
@@ -341,8 +341,8 @@ pub async fn create_professional(
         structure_ids: t
             .all("structure_ids")
             .iter()
-            .map(|id| parse::<StructureId>(id))
-            .collect::<Result<_, _>>()?,
+            .map(|id| named::<StructureId>(id))
+            .collect(),
         samu_regulator: t.get("samu_regulator") == "1",
     };
     match web
@@ -393,7 +393,7 @@ pub async fn create_assistant(
         email: t.email(),
         first_name: t.get("first_name").to_owned(),
         last_name: t.get("last_name").to_owned(),
-        professional_account_id: parse(t.get("professional_account_id"))?,
+        professional_account_id: named(t.get("professional_account_id")),
     };
     match web
         .app

@@ -8,7 +8,7 @@ use crate::shared::views;
 use crate::shared::views::patient_name;
 use crate::shell::csrf::Posted;
 use crate::shell::error::Page;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use crate::support::records::{done_notice, state_label, Done, HERE};
 use crate::support::{page, Support};
@@ -43,7 +43,7 @@ pub async fn show(
 ) -> Page {
     let v = web
         .app
-        .patient_for_support(&s.actor, &parse::<PatientId>(&id)?, ip, crate::shell::now())
+        .patient_for_support(&s.actor, &named::<PatientId>(&id), ip, crate::shell::now())
         .await?;
     let p = &v.patient;
     let l = lang;
@@ -120,7 +120,7 @@ pub async fn death(
     web.app
         .record_death(
             &s.actor,
-            &parse::<PatientId>(&id)?,
+            &named::<PatientId>(&id),
             &form.died_on,
             crate::shell::now(),
         )
@@ -138,7 +138,7 @@ pub async fn close(
     web.app
         .close_record_for_patient(
             &s.actor,
-            &parse::<PatientId>(&id)?,
+            &named::<PatientId>(&id),
             &form.request,
             crate::shell::now(),
         )
@@ -156,7 +156,7 @@ pub async fn erasure(
     web.app
         .request_erasure_for_patient(
             &s.actor,
-            &parse::<PatientId>(&id)?,
+            &named::<PatientId>(&id),
             &form.request,
             crate::shell::now(),
         )

@@ -9,7 +9,7 @@ use crate::shared::views::{patient_name, profession};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::ids::parse;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
@@ -216,7 +216,7 @@ pub async fn show(
     let now = crate::shell::now();
     let v = web
         .app
-        .patient_for_support(&s.actor, &parse::<PatientId>(&id)?, ip.clone(), now)
+        .patient_for_support(&s.actor, &named::<PatientId>(&id), ip.clone(), now)
         .await?;
     let p = &v.patient;
     let inactive = p.record_state == AccountState::Inactive;
@@ -347,7 +347,7 @@ pub async fn activate(
         .app
         .activate_patient(
             &s.actor,
-            &parse::<PatientId>(&id)?,
+            &named::<PatientId>(&id),
             email,
             &form.request,
             crate::shell::now(),
@@ -373,20 +373,17 @@ pub async fn care_team(
     Path(id): Path<String>,
     Posted(form): Posted<TeamForm>,
 ) -> Page {
-    let ids = |v: &Option<String>| -> Result<Vec<AccountId>, WebError> {
-        form::non_empty(v)
-            .map(|a| parse::<AccountId>(&a))
-            .into_iter()
-            .collect()
+    let ids = |v: &Option<String>| -> Vec<AccountId> {
+        form::non_empty(v).map(|a| named(&a)).into_iter().collect()
     };
-    let (add, remove) = (ids(&form.add)?, ids(&form.remove)?);
+    let (add, remove) = (ids(&form.add), ids(&form.remove));
     if add.is_empty() && remove.is_empty() {
         return Err(WebError::BadRequest);
     }
     web.app
         .change_care_team_for_patient(
             &s.actor,
-            &parse::<PatientId>(&id)?,
+            &named::<PatientId>(&id),
             &add,
             &remove,
             &form.request,

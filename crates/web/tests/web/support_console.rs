@@ -308,8 +308,8 @@ fn support_records_a_death_closes_a_record_and_records_an_erasure_request() {
                 "erasure of a closed record",
             );
         let list = support.get("/support/erasures").await;
-        let first = list.body.find(&simone).unwrap();
-        let second = list.body.find(&albertine).unwrap();
+        let first = list.body.find(simone.as_str()).unwrap();
+        let second = list.body.find(albertine.as_str()).unwrap();
         assert!(first < second, "soonest deadline first: {}", list.body);
         let evs = events_of(&site.app, "patient.erasure.request").await;
         assert_eq!(evs.len(), 2);

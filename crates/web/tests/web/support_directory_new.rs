@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use axum::http::StatusCode;
+use mds_domain::{Profession, StructureId};
+use mds_testkit::typed;
 use mds_testkit::web::*;
 
 #[test]
@@ -99,8 +101,8 @@ fn support_creates_a_structure_a_professional_in_it_and_an_assistant_for_them() 
             .contains(&format!("href=\"/support/professionals/{pro_id}\"")));
         let row = mds_store::directory::professional(site.app.db(), &pro_id).await;
         let row = row.unwrap().unwrap();
-        assert_eq!(row.structure_ids, vec![structure.clone()]);
-        assert_eq!(row.profession, "sage_femme");
+        assert_eq!(row.structure_ids, vec![typed::<StructureId>(&structure)]);
+        assert_eq!(row.profession, typed::<Profession>("sage_femme"));
         let page = support
             .get(&format!("/support/professionals/{pro_id}"))
             .await
@@ -191,7 +193,7 @@ fn a_refused_entry_is_shown_next_to_the_form_with_what_was_typed() {
                     ("login".to_owned(), login.to_owned()),
                     ("profession".to_owned(), profession.to_owned()),
                     ("professional_id".to_owned(), "810007777".to_owned()),
-                    ("structure_ids".to_owned(), sid.clone()),
+                    ("structure_ids".to_owned(), sid.clone().to_string()),
                 ]
             }
         };

@@ -31,17 +31,17 @@ pub fn lex(src: &str) -> Vec<(Tok, usize)> {
             i += 1;
         } else if ch.is_whitespace() {
             i += 1;
-        } else if ch == '/' & at(i + 1) == '/' {
-            while i < c.len() & c[i] != '\n' {
+        } else if ch == '/' && at(i + 1) == '/' {
+            while i < c.len() && c[i] != '\n' {
                 i += 1;
             }
-        } else if ch == '/' & at(i + 1) == '*' {
+        } else if ch == '/' && at(i + 1) == '*' {
             let mut depth = 0;
             loop {
-                if at(i) == '/' & at(i + 1) == '*' {
+                if at(i) == '/' && at(i + 1) == '*' {
                     depth += 1;
                     i += 2;
-                } else if at(i) == '*' & at(i + 1) == '/' {
+                } else if at(i) == '*' && at(i + 1) == '/' {
                     depth -= 1;
                     i += 2;
                     if depth == 0 {
@@ -62,7 +62,7 @@ pub fn lex(src: &str) -> Vec<(Tok, usize)> {
             // A char literal ('x', '\n', '\u{..}') or a lifetime ('a).
             if at(i + 1) == '\\' {
                 i += 2;
-                while i < c.len() & c[i] != '\'' {
+                while i < c.len() && c[i] != '\'' {
                     i += 1;
                 }
                 i += 1;
@@ -71,14 +71,14 @@ pub fn lex(src: &str) -> Vec<(Tok, usize)> {
             } else {
                 i += 1;
             }
-        } else if ident_char(ch) & !ch.is_ascii_digit() {
+        } else if ident_char(ch) && !ch.is_ascii_digit() {
             let begin = i;
-            while i < c.len() & ident_char(c[i]) {
+            while i < c.len() && ident_char(c[i]) {
                 i += 1;
             }
             let word: String = c[begin..i].iter().collect();
             let raw = matches!(word.as_str(), "r" | "br");
-            if raw & (at(i) == '"' || (at(i) == '#' & matches!(at(i + 1), '"' | '#'))) {
+            if raw && (at(i) == '"' || (at(i) == '#' && matches!(at(i + 1), '"' | '#'))) {
                 let mut hashes = 0;
                 while at(i) == '#' {
                     hashes += 1;
@@ -87,17 +87,17 @@ pub fn lex(src: &str) -> Vec<(Tok, usize)> {
                 let (text, next) = string(&c, i + 1, hashes, &mut line);
                 out.push((Tok::Str(text), start_line));
                 i = next;
-            } else if word == "b" & at(i) == '"' {
+            } else if word == "b" && at(i) == '"' {
                 let (text, next) = string(&c, i + 1, 0, &mut line);
                 out.push((Tok::Str(text), start_line));
                 i = next;
-            } else if word == "r" & at(i) == '#' {
+            } else if word == "r" && at(i) == '#' {
                 i += 1; // raw identifier: the name follows
             } else {
                 out.push((Tok::Ident(word), start_line));
             }
         } else if ch.is_ascii_digit() {
-            while i < c.len() & ident_char(c[i]) {
+            while i < c.len() && ident_char(c[i]) {
                 i += 1;
             }
         } else {
@@ -125,11 +125,11 @@ pub fn lex(src: &str) -> Vec<(Tok, usize)> {
 fn string(c: &[char], mut i: usize, hashes: usize, line: &mut usize) -> (String, usize) {
     let begin = i;
     while i < c.len() {
-        if c[i] == '\\' & hashes == 0 {
+        if c[i] == '\\' && hashes == 0 {
             i += 2;
             continue;
         }
-        if c[i] == '"' & (0..hashes).all(|k| c.get(i + 1 + k) == Some(&'#')) {
+        if c[i] == '"' && (0..hashes).all(|k| c.get(i + 1 + k) == Some(&'#')) {
             let text = c[begin..i].iter().collect();
             return (text, i + 1 + hashes);
         }
@@ -153,7 +153,7 @@ pub fn declared_children(toks: &[(Tok, usize)]) -> Vec<(String, Option<String>)>
         }
         let mut path = None;
         let mut j = i;
-        while j > 0 & !matches!(toks[j - 1].0, Tok::Semi | Tok::Open | Tok::Close) {
+        while j > 0 && !matches!(toks[j - 1].0, Tok::Semi | Tok::Open | Tok::Close) {
             j -= 1;
             if let (Tok::Ident(p), Some(Tok::Punct('=')), Some(Tok::Str(s))) = (
                 &toks[j].0,
@@ -193,7 +193,7 @@ pub fn paths(toks: &[(Tok, usize)]) -> Vec<(Vec<String>, usize)> {
     };
     while i < toks.len() {
         match &toks[i].0 {
-            Tok::Ident(kw) if kw == "mod" & toks.get(i + 2).map(|t| &t.0) == Some(&Tok::Open) => {
+            Tok::Ident(kw) if kw == "mod" && toks.get(i + 2).map(|t| &t.0) == Some(&Tok::Open) => {
                 if let Some(name) = ident(i + 1) {
                     inline.push((name.to_owned(), depth));
                 }
@@ -217,8 +217,8 @@ pub fn paths(toks: &[(Tok, usize)]) -> Vec<(Vec<String>, usize)> {
             }
             Tok::Ident(kw)
                 if matches!(kw.as_str(), "crate" | "super" | "self")
-                    & toks.get(i + 1).map(|t| &t.0) == Some(&Tok::Sep)
-                    & !matches!(
+                    && toks.get(i + 1).map(|t| &t.0) == Some(&Tok::Sep)
+                    && !matches!(
                         toks.get(i.wrapping_sub(1)).map(|t| &t.0),
                         Some(Tok::Punct('$'))
                     ) =>
@@ -264,7 +264,7 @@ fn use_tree(t: &[Tok], pos: &mut usize, prefix: Vec<String>, out: &mut Vec<Vec<S
             }
             Some(Tok::Ident(s)) => {
                 // `self` first in a group names the group's prefix itself.
-                if !(s == "self" & start > 0 & path.len() == start) {
+                if !(s == "self" && start > 0 && path.len() == start) {
                     path.push(s.clone());
                 }
                 *pos += 1;

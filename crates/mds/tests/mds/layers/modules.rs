@@ -193,7 +193,7 @@ pub fn cycles(arrows: &[Arrow]) -> Vec<(BTreeSet<Module>, String)> {
         }
         let group: BTreeSet<Module> = nodes
             .iter()
-            .filter(|&m| m == n || (reachable[n].contains(m) & reachable[m].contains(n)))
+            .filter(|&&m| m == n || (reachable[n].contains(m) && reachable[m].contains(n)))
             .map(|m| (*m).to_owned())
             .collect();
         if group.len() < 2 {
