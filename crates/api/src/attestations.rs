@@ -4,13 +4,25 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, Path};
-use crate::record_controls::ConsentIn;
 use crate::uploads::{json, missing, multipart_error, read_parts, Part};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::App;
 use mds_domain::PatientId;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+/// A consent request (JSON, or the `consent` part beside a signed form).
+pub struct ConsentIn {
+    /// Why the professional needs access.
+    pub purpose: String,
+    /// Inactive accounts only: the patient, present, was informed and agreed.
+    #[serde(default)]
+    pub attests_in_person: bool,
+}
 
 /// The consent request, from a JSON body or from a form with the attestation file.
 pub(crate) async fn consent_body(

@@ -2,6 +2,7 @@
 //! emergency settings, feeding opposition, masking and hiding documents. Each handler names
 //! who may call it; the decision and its audit happen in `mds-app`.
 
+use crate::attestations::ConsentIn;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
@@ -65,16 +66,6 @@ pub struct SamuIn {
 pub struct EmergencySettingsIo {
     pub oppose_break_glass: bool,
     pub oppose_samu: bool,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConsentIn {
-    /// Why the professional needs access.
-    pub purpose: String,
-    /// Inactive accounts only: the patient, present, was informed and agreed.
-    #[serde(default)]
-    pub attests_in_person: bool,
 }
 
 #[derive(Deserialize, ToSchema)]

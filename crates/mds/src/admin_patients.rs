@@ -3,7 +3,7 @@
 //! record, recording a death, and one run of the retention job. Each acts as a named support
 //! agent (`--as`), recorded in the audit trail like the same action on the web.
 
-use crate::cli::{open, print_json, support_actor, ConfigArg};
+use crate::ops::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
 use mds_domain::{PatientId, Timestamp};

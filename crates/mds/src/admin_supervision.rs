@@ -3,7 +3,7 @@
 //! printed once). Each support task acts as a named support agent (`--as`), recorded in the
 //! audit trail like the same action through the API.
 
-use crate::cli::{open, print_json, support_actor, ConfigArg};
+use crate::ops::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
 use mds_domain::{StructureId, Timestamp};

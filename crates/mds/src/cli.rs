@@ -1,9 +1,9 @@
 //! Command-line interface: `mds serve`, `mds demo`, `mds admin`, `mds audit`, `mds keys`,
 //! `mds vault`, `mds bench`, `mds openapi`.
 
+use crate::ops::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::{self, RunError};
-use clap::{Args, Parser, Subcommand};
-use mds_app::{Actor, App};
+use clap::{Parser, Subcommand};
 use mds_domain::{AccountId, StructureId};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,13 +13,6 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Args, Clone)]
-pub(crate) struct ConfigArg {
-    /// TOML configuration file (defaults, then this file, then MDS_* environment variables).
-    #[arg(long, short = 'c', global = true)]
-    pub(crate) config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -227,29 +220,6 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10_000_000)]
         count: u64,
     },
-}
-
-pub(crate) async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
-    let cfg = runtime::load_config(config.config.as_deref())?;
-    runtime::init_logs(&cfg);
-    let app = runtime::open(&cfg).await?;
-    Ok((cfg, app))
-}
-
-/// The support agent an operator command acts for; must be an active support account.
-pub(crate) async fn support_actor(app: &App, login: &str) -> Result<Actor, RunError> {
-    app.operator_actor(login).await.map_err(|_| {
-        RunError::Other(format!(
-            "{login} is not an active support account (create one with `mds admin create-support`)"
-        ))
-    })
-}
-
-pub(crate) fn print_json(value: &impl serde::Serialize) {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("mds: cannot print the result: {e}"),
-    }
 }
 
 pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {

@@ -4,6 +4,7 @@ mod admin_patients;
 mod admin_supervision;
 mod cli;
 mod config;
+mod ops;
 mod runtime;
 mod serve;
 
