@@ -42,6 +42,9 @@ use utoipa::{Modify, OpenApi};
         crate::attestations::attestation,
         crate::record_settings::emergency_settings, crate::record_settings::blocks,
     ),
+    components(schemas(
+        mds_domain::AccountId, mds_domain::PatientId, mds_domain::DocumentId, mds_domain::StructureId,
+    )),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"), (name = "supervision"), (name = "software"))
 )]
