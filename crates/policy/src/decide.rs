@@ -526,6 +526,49 @@ mod tests {
         assert!(!is_valid_break_glass_reason("abcd efgh ijkl"));
     }
 
+    /// (state, deceased, identity validated) → what a deposit with no actor meets.
+    const ACCEPTS_DOCUMENTS: &[(AccountState, bool, bool, Result<(), Rule>)] = &[
+        (AccountState::Active, false, true, Ok(())),
+        (AccountState::Inactive, false, true, Ok(())),
+        (
+            AccountState::Active,
+            false,
+            false,
+            Err(Rule::IdentityNotValidated),
+        ),
+        (AccountState::Active, true, true, Err(Rule::RecordDeceased)),
+        (AccountState::Active, true, false, Err(Rule::RecordDeceased)),
+        (AccountState::Pending, false, true, Err(Rule::RecordPending)),
+        (AccountState::Closed, false, true, Err(Rule::RecordClosed)),
+        (
+            AccountState::Suspended,
+            false,
+            true,
+            Err(Rule::RecordClosed),
+        ),
+        (AccountState::Erased, false, true, Err(Rule::RecordErased)),
+        // the record's state is checked before the patient's life and identity
+        (AccountState::Erased, true, false, Err(Rule::RecordErased)),
+    ];
+
+    #[test]
+    fn record_accepts_documents_by_its_facts_alone() {
+        for (state, deceased, identity_validated, expected) in ACCEPTS_DOCUMENTS {
+            let record = RecordFacts {
+                patient: PatientId::named("0b0f3c1e-8a54-4c2f-9d59-6f1e2a7b9c10"),
+                owner: None,
+                state: *state,
+                identity_validated: *identity_validated,
+                deceased: *deceased,
+            };
+            assert_eq!(
+                record_accepts_documents(&record),
+                *expected,
+                "{state:?} deceased={deceased} validated={identity_validated}"
+            );
+        }
+    }
+
     #[test]
     fn samu_call_reference_is_a_short_line() {
         assert!(is_valid_samu_call_reference("SAMU-2026-000123"));

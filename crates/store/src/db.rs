@@ -10,6 +10,7 @@
 //! single `audit_head` row, which serialises writers of every instance (hash-chain order =
 //! commit order) and wakes waiters when it is released.
 
+use crate::sql::watch::StatementWatch;
 use crate::{migrate, StoreError};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -65,6 +66,7 @@ pub(crate) struct Sqlite {
     path: PathBuf,
     readers: Mutex<Vec<rusqlite::Connection>>,
     writer: Arc<tokio::sync::Mutex<rusqlite::Connection>>,
+    pub(crate) watch: Arc<StatementWatch>,
 }
 
 impl Db {
@@ -101,6 +103,17 @@ impl Db {
         &self.driver
     }
 
+    pub(crate) fn sqlite(&self) -> Option<&Sqlite> {
+        match &*self.driver {
+            Driver::Sqlite(s) => Some(s),
+            Driver::Postgres(_) => None,
+        }
+    }
+
+    pub(crate) fn sqlite_watch(&self) -> Option<&StatementWatch> {
+        self.sqlite().map(|s| &*s.watch)
+    }
+
     /// Applies the embedded migrations of this backend that are not applied yet.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migrate::run(self).await
@@ -125,6 +138,7 @@ impl Db {
                 conn.execute_batch("BEGIN IMMEDIATE")?;
                 Ok(Tx {
                     inner: Some(TxInner::Sqlite(conn)),
+                    watch: s.watch.is_on().then(|| s.watch.clone()),
                 })
             }
             Driver::Postgres(pool) => {
@@ -136,6 +150,7 @@ impl Db {
                 }
                 Ok(Tx {
                     inner: Some(TxInner::Postgres(tx)),
+                    watch: None,
                 })
             }
         }
@@ -194,6 +209,7 @@ impl Sqlite {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),
             writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            watch: Arc::default(),
         })
     }
 
@@ -264,6 +280,8 @@ fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
 /// [`Tx::commit`], it rolls back.
 pub struct Tx {
     inner: Option<TxInner>,
+    /// The statement watch of its database, when it was on as the transaction began.
+    pub(crate) watch: Option<Arc<StatementWatch>>,
 }
 
 pub(crate) enum TxInner {
@@ -279,6 +297,12 @@ impl Tx {
 
     pub(crate) fn inner_mut(&mut self) -> &mut TxInner {
         self.inner.as_mut().unwrap_or_else(|| unreachable!())
+    }
+
+    /// The connection and, when it is on, the statement watch.
+    pub(crate) fn parts(&mut self) -> (&mut TxInner, Option<&StatementWatch>) {
+        let inner = self.inner.as_mut().unwrap_or_else(|| unreachable!());
+        (inner, self.watch.as_deref())
     }
 
     /// Runs SQL text with no bound values in this transaction (migrations, test tooling).

@@ -10,6 +10,7 @@ mod directory;
 mod history;
 mod notifications;
 mod patients;
+mod plans;
 mod protocol;
 mod record_controls;
 mod record_documents;

@@ -1,15 +1,25 @@
 //! Crash safety of document writes: SIGKILL during a burst of vault writes, then after restart
 //! every committed document has readable content, and the orphan sweep removes content that
-//! never got its row.
+//! never got its row. On every backend of the run (SQLite, and PostgreSQL when selected).
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use crate::binary::*;
+use mds_testkit::{backends, fresh_postgres_url, TestBackend};
 use std::time::Duration;
 
 #[tokio::test]
 async fn sigkill_during_vault_writes_leaves_no_committed_document_without_content() {
+    for backend in backends() {
+        kill_during_vault_writes(backend).await;
+    }
+}
+
+async fn kill_during_vault_writes(backend: TestBackend) {
     let dir = tempfile::tempdir().unwrap();
     let mut env = base_env(dir.path());
+    if backend == TestBackend::Postgres {
+        env.push(("MDS_DATABASE_URL".into(), fresh_postgres_url().await));
+    }
     assert!(mds(&env, &["demo", "load"]).status.success());
     let objects = || vault_files(&dir.path().join("vault")).len();
     for round in 0..3 {
@@ -29,7 +39,7 @@ async fn sigkill_during_vault_writes_leaves_no_committed_document_without_conten
         let status = child.wait().unwrap();
         assert!(
             !status.success(),
-            "the burst must have been killed, not finished"
+            "{backend:?}: the burst must have been killed, not finished"
         );
     }
 
@@ -37,7 +47,7 @@ async fn sigkill_during_vault_writes_leaves_no_committed_document_without_conten
     let checked = report["checked"].as_u64().unwrap();
     assert!(
         checked > 9,
-        "the bursts committed documents before being killed: {report}"
+        "{backend:?}: the bursts committed documents before being killed: {report}"
     );
     assert_eq!(report["missing_or_unreadable"], serde_json::json!([]));
     assert_eq!(report["digest_mismatch"], serde_json::json!([]));
@@ -65,5 +75,5 @@ async fn sigkill_during_vault_writes_leaves_no_committed_document_without_conten
         "one object per committed document (and identity file) after the sweep"
     );
     let verify = mds(&env, &["audit", "verify"]);
-    assert!(verify.status.success(), "{}", stdout(&verify));
+    assert!(verify.status.success(), "{backend:?}: {}", stdout(&verify));
 }

@@ -1,7 +1,7 @@
 //! Crash safety of uploads through the REST API (issue 4): SIGKILL the server during a burst
 //! of concurrent uploads; after a restart every upload the server acknowledged (201) reads
 //! back with the same SHA-256, the vault check finds nothing missing, and the audit chain
-//! verifies.
+//! verifies. On every backend of the run (SQLite, and PostgreSQL when selected).
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use crate::binary::*;
@@ -21,8 +21,17 @@ fn sha(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
+    for backend in backends() {
+        kill_during_uploads(backend).await;
+    }
+}
+
+async fn kill_during_uploads(backend: TestBackend) {
     let dir = tempfile::tempdir().unwrap();
-    let env = base_env(dir.path());
+    let mut env = base_env(dir.path());
+    if backend == TestBackend::Postgres {
+        env.push(("MDS_DATABASE_URL".into(), fresh_postgres_url().await));
+    }
     let mut server = Server::start(&env, &["--demo"]);
     let client = http();
     let url = server.url.clone();
@@ -80,7 +89,7 @@ async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
     let acked = acknowledged.lock().unwrap().clone();
     assert!(
         acked.len() > 3,
-        "uploads were acknowledged before the kill: {}",
+        "{backend:?}: uploads were acknowledged before the kill: {}",
         acked.len()
     );
 
@@ -96,10 +105,10 @@ async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
         assert_eq!(
             r.status(),
             200,
-            "acknowledged document {id} readable after restart"
+            "{backend:?}: acknowledged document {id} readable after restart"
         );
         let bytes = r.bytes().await.unwrap();
-        assert_eq!(&sha(&bytes), digest, "same content for {id}");
+        assert_eq!(&sha(&bytes), digest, "{backend:?}: same content for {id}");
     }
     assert_eq!(server.terminate().code(), Some(0));
 
@@ -109,7 +118,7 @@ async fn sigkill_during_uploads_keeps_every_acknowledged_document() {
     let verify = mds(&env, &["audit", "verify"]);
     assert!(
         verify.status.success(),
-        "{}{}",
+        "{backend:?}: {}{}",
         stdout(&verify),
         stderr(&verify)
     );

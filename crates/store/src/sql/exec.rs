@@ -7,6 +7,7 @@
 //! PostgreSQL statements are native async round trips on sqlx's `PgPool`.
 
 use super::decode::{Inner, Row};
+use super::watch::StatementWatch;
 use super::{Arg, FromRow, Query};
 use crate::db::{Driver, TxInner};
 use crate::{Db, StoreError, Tx};
@@ -66,12 +67,15 @@ impl Query<'_> {
     pub async fn execute<'e>(self, ex: impl Into<Ex<'e>>) -> Result<u64, StoreError> {
         match ex.into() {
             Ex::Db(db) => match db.driver() {
-                Driver::Sqlite(s) => s.write_alone(|c| sqlite_execute(c, &self)).await,
+                Driver::Sqlite(s) => {
+                    let watch = watching(&s.watch);
+                    s.write_alone(|c| sqlite_execute(c, &self, watch)).await
+                }
                 Driver::Postgres(pool) => Ok(pg_query(&self).execute(pool).await?.rows_affected()),
             },
-            Ex::Tx(tx) => match tx.inner_mut() {
-                TxInner::Sqlite(c) => sqlite_execute(c, &self),
-                TxInner::Postgres(t) => {
+            Ex::Tx(tx) => match tx.parts() {
+                (TxInner::Sqlite(c), watch) => sqlite_execute(c, &self, watch),
+                (TxInner::Postgres(t), _) => {
                     Ok(pg_query(&self).execute(&mut **t).await?.rows_affected())
                 }
             },
@@ -125,11 +129,13 @@ impl Query<'_> {
         match ex.into() {
             Ex::Db(db) => match db.driver() {
                 Driver::Sqlite(s) => {
+                    let watch = watching(&s.watch);
                     if is_read_only(&self.sql) {
-                        s.read(|c| sqlite_fetch(c, &self, &mut each))
+                        s.read(|c| sqlite_fetch(c, &self, watch, &mut each))
                     } else {
                         // `INSERT … RETURNING` and the like change state: the writer's turn.
-                        s.write_alone(|c| sqlite_fetch(c, &self, &mut each)).await
+                        s.write_alone(|c| sqlite_fetch(c, &self, watch, &mut each))
+                            .await
                     }
                 }
                 Driver::Postgres(pool) => {
@@ -137,9 +143,9 @@ impl Query<'_> {
                     pg_decode(&rows, &mut each)
                 }
             },
-            Ex::Tx(tx) => match tx.inner_mut() {
-                TxInner::Sqlite(c) => sqlite_fetch(c, &self, &mut each),
-                TxInner::Postgres(t) => {
+            Ex::Tx(tx) => match tx.parts() {
+                (TxInner::Sqlite(c), watch) => sqlite_fetch(c, &self, watch, &mut each),
+                (TxInner::Postgres(t), _) => {
                     let rows = pg_query(&self).fetch_all(&mut **t).await?;
                     pg_decode(&rows, &mut each)
                 }
@@ -188,15 +194,28 @@ fn sqlite_prepare<'c>(
     Ok(stmt)
 }
 
-fn sqlite_execute(c: &rusqlite::Connection, q: &Query<'_>) -> Result<u64, StoreError> {
+/// The watch, when it is on (see `super::watch`).
+fn watching(watch: &StatementWatch) -> Option<&StatementWatch> {
+    watch.is_on().then_some(watch)
+}
+
+fn sqlite_execute(
+    c: &rusqlite::Connection,
+    q: &Query<'_>,
+    watch: Option<&StatementWatch>,
+) -> Result<u64, StoreError> {
     let mut stmt = sqlite_prepare(c, q)?;
     let changed = stmt.raw_execute()?;
+    if let Some(w) = watch {
+        w.record(&q.sql, &stmt);
+    }
     Ok(changed as u64)
 }
 
 fn sqlite_fetch<T: FromRow>(
     c: &rusqlite::Connection,
     q: &Query<'_>,
+    watch: Option<&StatementWatch>,
     each: &mut impl FnMut(T) -> bool,
 ) -> Result<(), StoreError> {
     let mut stmt = sqlite_prepare(c, q)?;
@@ -205,6 +224,10 @@ fn sqlite_fetch<T: FromRow>(
         if !each(T::from_row(&Row(Inner::Sqlite(r)))?) {
             break;
         }
+    }
+    drop(rows);
+    if let Some(w) = watch {
+        w.record(&q.sql, &stmt);
     }
     Ok(())
 }

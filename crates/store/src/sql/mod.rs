@@ -8,6 +8,7 @@
 
 mod decode;
 mod exec;
+pub mod watch;
 
 pub use decode::{FromCol, FromRow, Row};
 pub use exec::Ex;
