@@ -98,6 +98,11 @@ pub struct Actor {
     /// credential and its structure (`kind` is then `Professional`, `account_id` the
     /// professional named by the software).
     pub software: Option<SoftwareAgent>,
+    /// The professional whose rights apply (the account itself, or an assistant's
+    /// employer), as read with the session by [`App::authenticate`] in the same statement;
+    /// `None` when not read with the session (then looked up when needed) or when there is
+    /// no active such professional.
+    pub acting_professional: Option<mds_policy::ProfessionalActor>,
 }
 
 /// A structure's software, authenticated by its credential (DESIGN.md 7).

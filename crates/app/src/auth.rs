@@ -288,21 +288,21 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // The actor of the new session is what its token authenticates as (the same
+        // statement every later request runs).
+        let actor = self.authenticate(&token, now).await?;
         Ok(NewSession {
             token,
             expires_at,
-            actor: Actor {
-                account_id: a.id.clone(),
-                kind,
-                display_name: a.display_name.clone(),
-                session_hash: row.id_hash,
-                software: None,
-            },
+            actor,
         })
     }
 
     /// Resolves a session token: unknown, revoked, expired (absolute or idle) sessions and
-    /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer.
+    /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer. One
+    /// statement reads the session, its account and the professional whose rights apply, on
+    /// every request (no cache: a logout, a suspension or a password change is seen by the
+    /// very next request).
     pub async fn authenticate(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
         let hash = token_hash(token);
         let Some(found) = sessions::get_with_account(&self.db, &hash).await? else {
@@ -325,12 +325,22 @@ impl App {
         if now.millis() - s.last_seen_ms > 60_000 {
             sessions::touch(&self.db, &hash, now.millis()).await?;
         }
+        let acting_professional =
+            found
+                .acting_professional
+                .map(|p| mds_policy::ProfessionalActor {
+                    account: p.account_id,
+                    profession: p.profession,
+                    structure: p.structure,
+                    samu_regulator: p.samu_regulator,
+                });
         Ok(Actor {
             account_id: found.session.account_id,
             kind,
             display_name: found.display_name,
             session_hash: hash,
             software: None,
+            acting_professional,
         })
     }
 
@@ -414,6 +424,7 @@ impl App {
             display_name: account.display_name,
             session_hash: String::new(),
             software: None,
+            acting_professional: None,
         })
     }
 }

@@ -211,7 +211,7 @@ impl App {
             .ok_or(AppError::NotFound)?;
         match check {
             FeedCheck::Decided(request) => {
-                let facts = self.load_facts_in(&mut *tx, &patient, now).await?;
+                let (facts, _) = self.load_facts_in(&mut *tx, &patient, None, now).await?;
                 match mds_policy::decide(request, &facts, now) {
                     mds_policy::Decision::Permit(_) => Ok(()),
                     mds_policy::Decision::Deny(d) => Err(feeding_refused(d.rule, d.reason)),

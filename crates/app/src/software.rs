@@ -230,6 +230,7 @@ impl App {
                 structure_id: c.structure_id,
                 label: c.label,
             }),
+            acting_professional: None,
         })
     }
 

@@ -166,22 +166,6 @@ pub async fn set_preference(
     Ok(())
 }
 
-/// Whether the professional already accessed the record (and the patient was told).
-pub async fn has_first_access(
-    ex: impl Into<Ex<'_>>,
-    patient_id: &PatientId,
-    professional_account_id: &AccountId,
-) -> Result<bool, StoreError> {
-    let row: Option<(i64,)> = Query::new(
-        "SELECT 1 FROM first_accesses WHERE patient_id = $1 AND professional_account_id = $2",
-    )
-    .bind(patient_id)
-    .bind(professional_account_id)
-    .fetch_optional(ex)
-    .await?;
-    Ok(row.is_some())
-}
-
 /// Records the first access of a pair; false if another request recorded it first.
 pub async fn add_first_access(
     ex: impl Into<Ex<'_>>,

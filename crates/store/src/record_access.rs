@@ -398,14 +398,19 @@ pub struct AccessFacts {
     pub informed: Vec<AccountId>,
     /// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
     pub emergency_settings: (bool, bool),
+    /// Whether the professional named to [`access_facts`] has accessed the record before
+    /// (the pair is in `first_accesses`): the patient is told of a first access only.
+    pub accessed_before: bool,
 }
 
-/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the seven tables, each branch
+/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the eight tables, each branch
 /// tagged): every request on a record needs them, and one round trip costs far less than
-/// seven on either backend.
+/// eight on either backend. `professional`: the professional who acts (or for whom an
+/// assistant or a software acts), whose earlier access to the record is looked up too.
 pub async fn access_facts(
     ex: impl Into<Ex<'_>>,
     patient_id: &PatientId,
+    professional: Option<&AccountId>,
     now_ms: i64,
 ) -> Result<AccessFacts, StoreError> {
     const NO_TEXT: &str = "CAST(NULL AS TEXT)";
@@ -427,13 +432,16 @@ pub async fn access_facts(
          UNION ALL SELECT CAST(6 AS BIGINT), professional_account_id, {NO_INT}, {NO_INT} \
          FROM information_duty WHERE patient_id = $1 \
          UNION ALL SELECT CAST(7 AS BIGINT), {NO_TEXT}, oppose_break_glass, oppose_samu \
-         FROM emergency_settings WHERE patient_id = $1"
+         FROM emergency_settings WHERE patient_id = $1 \
+         UNION ALL SELECT CAST(8 AS BIGINT), professional_account_id, {NO_INT}, {NO_INT} \
+         FROM first_accesses WHERE patient_id = $1 AND professional_account_id = $3"
     );
     /// `(tag, professional, first number, second number)`.
     type Tagged = (i64, Option<AccountId>, Option<i64>, Option<i64>);
     let rows: Vec<Tagged> = Query::new(&sql)
         .bind(patient_id)
         .bind(now_ms)
+        .bind(professional)
         .fetch_all(ex)
         .await?;
     let mut f = AccessFacts::default();
@@ -459,7 +467,8 @@ pub async fn access_facts(
             }
             4 => f.blocked.push(account),
             5 => f.feeding_oppositions.push(account),
-            _ => f.informed.push(account),
+            6 => f.informed.push(account),
+            _ => f.accessed_before = true,
         }
     }
     Ok(f)

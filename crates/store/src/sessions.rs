@@ -4,7 +4,7 @@
 
 use crate::sql::{FromRow, Row};
 use crate::{Ex, Query, StoreError};
-use mds_domain::{AccountId, AccountKind, AccountState};
+use mds_domain::{AccountId, AccountKind, AccountState, Profession, StructureId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
@@ -68,22 +68,49 @@ pub async fn get(ex: impl Into<Ex<'_>>, id_hash: &str) -> Result<Option<SessionR
     .await
 }
 
-/// A session with what authentication needs of its account (one query instead of two).
+/// A session with everything authentication and the policy need of who acts: the account
+/// and, for a professional or an assistant, the professional whose rights apply — read in ONE
+/// statement per request (no cache, so a logout, a suspension or a password change is seen
+/// by the very next request, on every instance and by operator commands alike).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionAccount {
     pub session: SessionRow,
     pub account_kind: AccountKind,
     pub account_state: AccountState,
     pub display_name: String,
+    /// The professional the account acts as (itself) or for (an assistant's employer), with
+    /// their policy facts; `None` for patients and support, and when that professional's
+    /// account is not active (a suspended professional lends their rights to nobody).
+    pub acting_professional: Option<ActingProfessional>,
+}
+
+/// A professional's facts as the policy needs them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActingProfessional {
+    pub account_id: AccountId,
+    pub profession: Profession,
+    pub samu_regulator: bool,
+    /// Their first structure in identifier order (as [`crate::directory::professional_facts`]).
+    pub structure: Option<StructureId>,
 }
 
 impl FromRow for SessionAccount {
     fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
+        let acting = match r.get::<Option<AccountId>>(12)? {
+            Some(account_id) => Some(ActingProfessional {
+                account_id,
+                profession: r.get(13)?,
+                samu_regulator: r.get(14)?,
+                structure: r.get(15)?,
+            }),
+            None => None,
+        };
         Ok(Self {
             session: SessionRow::from_row(r)?,
             account_kind: r.get(9)?,
             account_state: r.get(10)?,
             display_name: r.get(11)?,
+            acting_professional: acting,
         })
     }
 }
@@ -92,9 +119,19 @@ pub async fn get_with_account(
     ex: impl Into<Ex<'_>>,
     id_hash: &str,
 ) -> Result<Option<SessionAccount>, StoreError> {
+    // The acting professional: the account itself, or the professional an assistant works
+    // for; found only while that professional's account is active.
     Query::new(format!(
-        "SELECT {COLUMNS}, a.kind, a.state, a.display_name FROM sessions s \
-         JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+        "SELECT {COLUMNS}, a.kind, a.state, a.display_name, \
+         p.account_id, p.profession, p.samu_regulator, \
+         (SELECT MIN(ps.structure_id) FROM professional_structures ps \
+          WHERE ps.professional_account_id = p.account_id) \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         LEFT JOIN assistants asst ON asst.account_id = s.account_id \
+         LEFT JOIN accounts pa ON pa.id = COALESCE(asst.professional_account_id, s.account_id) \
+         AND pa.state = 'active' \
+         LEFT JOIN professionals p ON p.account_id = pa.id \
+         WHERE s.id_hash = $1"
     ))
     .bind(id_hash)
     .fetch_optional(ex)

@@ -359,6 +359,36 @@ impl World {
         self.call(req).await
     }
 
+    /// A request with an explicit bearer token (`&self`: callable from concurrent tasks).
+    pub async fn send_as(
+        &self,
+        token: &str,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        let bearer = format!("Bearer {token}");
+        let req = build_request(
+            method,
+            uri,
+            &[("authorization", &bearer)],
+            body.as_ref().map(json_body),
+        );
+        self.call(req).await
+    }
+
+    /// A multipart `POST` (a `Multipart` body, finished) with an explicit bearer token.
+    pub async fn post_form_as(&self, token: &str, uri: &str, form: Vec<u8>) -> Answer {
+        let bearer = format!("Bearer {token}");
+        let req = build_request(
+            Method::POST,
+            uri,
+            &[("authorization", &bearer)],
+            Some(multipart_body(form)),
+        );
+        self.call(req).await
+    }
+
     pub async fn call(&self, req: Request<Body>) -> Answer {
         let (status, _, bytes) = oneshot(&self.router, req).await;
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);

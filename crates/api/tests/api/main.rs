@@ -16,4 +16,5 @@ mod record_controls;
 mod record_documents;
 mod record_settings;
 mod record_sweep;
+mod revocation;
 mod supervision;

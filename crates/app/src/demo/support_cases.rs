@@ -73,6 +73,7 @@ fn actor_of(account_id: AccountId, kind: AccountKind, name: &str) -> Result<Acto
         display_name: name.to_owned(),
         session_hash: String::new(),
         software: None,
+        acting_professional: None,
     })
 }
 

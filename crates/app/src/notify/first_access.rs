@@ -24,7 +24,7 @@ impl App {
             return Ok(());
         };
         let (patient, professional) = (gate.patient_id(), &pro.account);
-        if notifications::has_first_access(&self.db, patient, professional).await? {
+        if gate.accessed_before {
             self.record_event(ev, now.millis()).await?;
             return Ok(());
         }

@@ -33,6 +33,8 @@ pub(crate) struct Gate<'a> {
     pub account: &'a Actor,
     pub patient: patients::PatientRow,
     pub facts: Facts<'a>,
+    /// Whether the acting professional had accessed the record before this request.
+    pub accessed_before: bool,
     pub ip: Option<String>,
     pub now: Timestamp,
 }
@@ -83,43 +85,48 @@ impl App {
                 professional,
             });
         }
+        // Read with the session by `authenticate` (one statement); looked up otherwise.
+        let known = actor.acting_professional.clone();
         Ok(match actor.kind {
             AccountKind::Patient => PolicyActor::Patient { account },
             AccountKind::Support => PolicyActor::Support { account },
             AccountKind::Professional => {
-                PolicyActor::Professional(self.professional_actor(&account).await?)
+                PolicyActor::Professional(match known.filter(|p| p.account == account) {
+                    Some(p) => p,
+                    None => self.professional_actor(&account).await?,
+                })
             }
             AccountKind::Assistant => {
-                let a = directory::assistant(&self.db, &account)
-                    .await?
-                    .ok_or(AppError::Forbidden)?;
+                let professional = match known {
+                    Some(p) => p,
+                    None => {
+                        let a = directory::assistant(&self.db, &account)
+                            .await?
+                            .ok_or(AppError::Forbidden)?;
+                        self.professional_actor(&a.professional_account_id).await?
+                    }
+                };
                 PolicyActor::Assistant {
                     account,
-                    professional: self.professional_actor(&a.professional_account_id).await?,
+                    professional,
                 }
             }
         })
     }
 
-    /// Everything the policy needs to know about a record at `now`.
-    pub(crate) async fn load_facts(
-        &self,
-        patient: &patients::PatientRow,
-        now: Timestamp,
-    ) -> Result<Facts<'_>, AppError> {
-        self.load_facts_in(&self.db, patient, now).await
-    }
-
-    /// [`Self::load_facts`], read where `ex` reads (inside a write transaction, the facts a
-    /// decision is checked against again before its change commits).
+    /// Everything the policy needs to know about a record at `now`, read where `ex` reads
+    /// (inside a write transaction, the facts a decision is checked against again before its
+    /// change commits), in one statement; and whether `professional` (who acts, or for whom
+    /// an assistant or a software acts) has accessed the record before.
     pub(crate) async fn load_facts_in(
         &self,
         ex: impl Into<mds_store::Ex<'_>>,
         patient: &patients::PatientRow,
+        professional: Option<&AccountId>,
         now: Timestamp,
-    ) -> Result<Facts<'_>, AppError> {
+    ) -> Result<(Facts<'_>, bool), AppError> {
         let record = record_facts(patient);
-        let rows = record_access::access_facts(ex, &patient.id, now.millis()).await?;
+        let rows = record_access::access_facts(ex, &patient.id, professional, now.millis()).await?;
         let mut facts = Facts::new(&self.policy, record);
         facts.care_team = rows
             .care_team
@@ -155,7 +162,7 @@ impl App {
             oppose_break_glass,
             oppose_samu,
         };
-        Ok(facts)
+        Ok((facts, rows.accessed_before))
     }
 
     /// Opens the gate of a record. An unknown record is audited as a denial and answers
@@ -198,12 +205,16 @@ impl App {
             self.record_event(ev, now.millis()).await?;
             return Err(AppError::NotFound);
         };
-        let facts = self.load_facts(&patient, now).await?;
+        let professional = policy_actor.professional().map(|p| p.account.clone());
+        let (facts, accessed_before) = self
+            .load_facts_in(&self.db, &patient, professional.as_ref(), now)
+            .await?;
         Ok(Gate {
             actor: policy_actor,
             account: actor,
             patient,
             facts,
+            accessed_before,
             ip,
             now,
         })
