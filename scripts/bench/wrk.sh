@@ -83,9 +83,9 @@ python3 "$ROOT/scripts/bench/wrk_setup.py" "http://$MDS_LISTEN" "$BIN" "$RUN/tar
 TOKEN=$(cat "$RUN/targets/token")
 echo /healthz >"$RUN/targets/health.txt"
 
-# wrk NAME CONNECTIONS SECONDS MODE TARGETS -> "RESULT ..." line
+# run_wrk CONNECTIONS SECONDS MODE TARGETS -> "RESULT ..." line
 run_wrk() {
-  WRK_TARGETS=$3 WRK_MODE=$4 WRK_TOKEN=$TOKEN WRK_NONCE="$LABEL-$$-$RANDOM" \
+  WRK_TARGETS=$4 WRK_MODE=$3 WRK_TOKEN=$TOKEN WRK_NONCE="$LABEL-$$-$RANDOM" \
     taskset -c 1 wrk -t1 -c"$1" -d"$2"s --timeout 10s -s "$ROOT/scripts/bench/wrk/scenario.lua" \
     "http://$MDS_LISTEN" | grep '^RESULT'
 }
