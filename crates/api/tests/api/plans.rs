@@ -172,3 +172,43 @@ fn plan_lines_name_their_scanned_table() {
     assert_eq!(table_named(sql, "a"), "accounts");
     assert_eq!(table_named(sql, "documents"), "documents");
 }
+
+/// The statements one request runs, by text, in the order of their first run.
+async fn statements_of(w: &World, token: &str, uri: &str) -> Vec<String> {
+    let db = w.app.db();
+    db.watched_statements();
+    db.watch_statements(true);
+    let a = w.send_as(token, axum::http::Method::GET, uri, None).await;
+    db.watch_statements(false);
+    assert_eq!(a.status, StatusCode::OK, "GET {uri}: {:?}", a.json);
+    db.watched_statements()
+        .into_iter()
+        .flat_map(|s| std::iter::repeat_n(s.sql, usize::try_from(s.runs).unwrap()))
+        .collect()
+}
+
+/// The hot path's statement budget (issue 13): a care-team doctor's list or read runs one
+/// statement for who acts (session, account, professional, structure), one for the patient,
+/// one for the record's facts (with the first-access pair), one for the documents, then the
+/// audit event's group commit (head, insert, head hash).
+#[test]
+fn a_list_or_a_read_runs_seven_statements() {
+    on_both(|backend| async move {
+        if backend != TestBackend::Sqlite {
+            return;
+        }
+        let mut w = World::new(backend).await;
+        let pid = w.patient_id(MARIE_CAFAT).await;
+        let added = w.add_text(DOCTOR, &pid, "Compte rendu : examen normal.").await;
+        let doc = added.json["id"].as_str().unwrap().to_owned();
+        let doctor = w.token(DOCTOR).await;
+        let docs = format!("/api/v1/records/{pid}/documents");
+        let content = format!("{docs}/{doc}/content");
+        // The first read records the first access (and tells the patient): not the hot path.
+        let _ = statements_of(&w, &doctor, &content).await;
+        for uri in [&docs, &content] {
+            let ran = statements_of(&w, &doctor, uri).await;
+            assert_eq!(ran.len(), 7, "GET {uri} ran:\n{}", ran.join("\n"));
+        }
+    });
+}
