@@ -105,6 +105,16 @@ PY
 HEALTH=$(run_wrk 32 "$HEALTH_SECS" get "$RUN/targets/health.txt")
 HEALTH_RATE=$(echo "$HEALTH" | awk '{ printf "%.0f", $2 / ($3 / 1e6) }')
 COMMIT_RATE=$(taskset -c 0 python3 "$ROOT/scripts/bench/sqlite-commits.py" 5000 "$MDS_DATA_DIR" | awk '{ print $(NF-1) }')
+PG_LIMIT=""
+if [ "$BACKEND" = postgres ]; then
+  # The durable commit rate of this cluster: one small INSERT per transaction, one client.
+  psql -q "$MDS_DATABASE_URL" -c "CREATE TABLE IF NOT EXISTS bench_commits (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)"
+  echo "INSERT INTO bench_commits (payload) VALUES (repeat('x', 200));" >"$RUN/commit.sql"
+  PG_COMMITS=$(taskset -c 0 /usr/lib/postgresql/15/bin/pgbench -n -c 1 -T 5 -f "$RUN/commit.sql" "$MDS_DATABASE_URL" 2>/dev/null \
+    | awk '/^tps/ { printf "%.0f", $3 }')
+  psql -q "$MDS_DATABASE_URL" -c "DROP TABLE bench_commits"
+  PG_LIMIT="; durable PostgreSQL commits (fsync=on, one client) $PG_COMMITS /s"
+fi
 
 LIST=$(run_wrk 32 "$SECS" get "$RUN/targets/list.txt")
 READ=$(run_wrk 32 "$SECS" get "$RUN/targets/read.txt")
@@ -113,7 +123,7 @@ RSS=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/${PIDS[0]}/status")
 
 echo
 echo "$LABEL — $BACKEND, ${SECS} s per scenario, $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $LOAD_BEFORE"
-echo "limits in this run: /healthz $HEALTH_RATE req/s (32 connections); durable SQLite commits $COMMIT_RATE /s; server peak RSS $RSS MB"
+echo "limits in this run: /healthz $HEALTH_RATE req/s (32 connections); durable SQLite commits $COMMIT_RATE /s$PG_LIMIT; server peak RSS $RSS MB"
 echo
 echo "| scenario | connections | requests | req/s | p50 ms | p99 ms | max ms | errors | of /healthz | of commits/s |"
 echo "|---|---|---|---|---|---|---|---|---|---|"

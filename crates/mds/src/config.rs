@@ -54,12 +54,20 @@ pub struct TlsConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct VaultConfig {
     /// `local` (a directory) or `s3` (S3-compatible object storage).
-    pub backend: String,
+    pub backend: VaultBackend,
     /// Master key file; empty = `<data_dir>/master.keys`, created on first start.
     pub master_key_file: String,
     /// Directory of the local backend; empty = `<data_dir>/vault`.
     pub local_dir: String,
     pub s3: S3Config,
+}
+
+/// Where the vault keeps its sealed objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VaultBackend {
+    Local,
+    S3,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -79,9 +87,19 @@ pub struct S3Config {
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// `text` or `json`.
-    pub format: String,
+    pub format: LogFormat,
     /// A `tracing` filter, e.g. `info` or `mds=debug,sqlx=warn`.
     pub level: String,
+}
+
+/// How log lines are written on standard error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
 }
 
 impl Default for Config {
@@ -105,7 +123,7 @@ impl Default for Config {
 impl Default for VaultConfig {
     fn default() -> Self {
         Self {
-            backend: "local".into(),
+            backend: VaultBackend::Local,
             master_key_file: String::new(),
             local_dir: String::new(),
             s3: S3Config::default(),
@@ -129,7 +147,7 @@ impl Default for S3Config {
 impl Default for LogConfig {
     fn default() -> Self {
         Self {
-            format: "text".into(),
+            format: LogFormat::Text,
             level: "info,sqlx=warn".into(),
         }
     }
@@ -223,18 +241,6 @@ impl Config {
                 self.listen
             ))
         })?;
-        if !matches!(self.vault.backend.as_str(), "local" | "s3") {
-            return Err(ConfigError::Invalid(format!(
-                "vault.backend = {:?}: expected \"local\" or \"s3\"",
-                self.vault.backend
-            )));
-        }
-        if !matches!(self.log.format.as_str(), "text" | "json") {
-            return Err(ConfigError::Invalid(format!(
-                "log.format = {:?}: expected \"text\" or \"json\"",
-                self.log.format
-            )));
-        }
         if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
             return Err(ConfigError::Invalid(
                 "tls.cert_file and tls.key_file go together".into(),
@@ -416,7 +422,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.listen, "127.0.0.1:9000");
-        assert_eq!(c.vault.backend, "s3");
+        assert_eq!(c.vault.backend, VaultBackend::S3);
         assert_eq!(c.vault.s3.bucket, "from-env");
         assert_eq!(c.security.session_idle_minutes, 20);
         assert_eq!(c.security.login_max_failures, 7);
@@ -425,6 +431,29 @@ mod tests {
         assert!(c.security.attending_physician_sees_confidential);
         assert_eq!(c.vault.s3.region, "us-east-1");
         assert_eq!(c.database_url().unwrap(), "sqlite://./mds-data/mds.db");
+    }
+
+    #[test]
+    fn vault_backend_and_log_format_are_one_of_their_names() {
+        let c = Config::load(
+            None,
+            env(&[("MDS_VAULT_BACKEND", "s3"), ("MDS_LOG_FORMAT", "json")]),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.vault.backend, c.log.format),
+            (VaultBackend::S3, LogFormat::Json)
+        );
+        for (name, value, expected) in [
+            ("MDS_VAULT_BACKEND", "ftp", "`local` or `s3`"),
+            ("MDS_LOG_FORMAT", "xml", "`text` or `json`"),
+        ] {
+            let err = Config::load(None, env(&[(name, value)]))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(value) && err.contains(expected), "{err}");
+        }
     }
 
     #[test]

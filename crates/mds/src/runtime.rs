@@ -1,6 +1,6 @@
 //! Wiring shared by every subcommand: configuration → logs, database, vault, application.
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, LogFormat, VaultBackend};
 use mds_app::App;
 use mds_store::Db;
 use mds_vault::{Backend, KeyRing, LocalDir, S3Config, S3Store, Vault};
@@ -37,10 +37,9 @@ pub fn init_logs(config: &Config) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    let _ = if config.log.format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
+    let _ = match config.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
     };
 }
 
@@ -56,8 +55,8 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
     if created {
         eprintln!("mds: created a new master key in {} (permissions 0600). Back it up separately from the data: without it, documents cannot be read.", key_file.display());
     }
-    let backend = match config.vault.backend.as_str() {
-        "s3" => {
+    let backend = match config.vault.backend {
+        VaultBackend::S3 => {
             let s3 = &config.vault.s3;
             let secret = if s3.secret_access_key_file.is_empty() {
                 String::new()
@@ -83,7 +82,7 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
             store.ensure_bucket().await?;
             Backend::S3(store)
         }
-        _ => Backend::Local(LocalDir::open(&config.local_vault_dir())?),
+        VaultBackend::Local => Backend::Local(LocalDir::open(&config.local_vault_dir())?),
     };
     let vault = Vault::new(backend, keys);
     let db = Db::connect(&config.database_url()?).await?;

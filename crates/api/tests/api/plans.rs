@@ -199,7 +199,9 @@ fn a_list_or_a_read_runs_seven_statements() {
         }
         let mut w = World::new(backend).await;
         let pid = w.patient_id(MARIE_CAFAT).await;
-        let added = w.add_text(DOCTOR, &pid, "Compte rendu : examen normal.").await;
+        let added = w
+            .add_text(DOCTOR, &pid, "Compte rendu : examen normal.")
+            .await;
         let doc = added.json["id"].as_str().unwrap().to_owned();
         let doctor = w.token(DOCTOR).await;
         let docs = format!("/api/v1/records/{pid}/documents");
