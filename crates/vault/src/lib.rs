@@ -65,4 +65,5 @@ pub use error::VaultError;
 pub use keys::KeyRing;
 pub use local::LocalDir;
 pub use s3::{S3Config, S3Store};
+pub use seal::ContentFormat;
 pub use vault::{Backend, ObjectInfo, Sealed, Vault};

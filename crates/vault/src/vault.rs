@@ -1,7 +1,7 @@
-//! The vault itself: seals documents with a fresh data key, stores them through a backend, and
-//! opens them again. Must not persist wrapped keys (the caller commits them in its database
-//! row), must not accept object keys from outside the vault's own shape, and must not return
-//! content that failed authentication.
+//! The vault itself: seals documents with a fresh data key, stores them through a backend,
+//! opens them again, and re-seals objects of an older content format. Must not persist wrapped
+//! keys (the caller commits them in its database row), must not accept object keys from
+//! outside the vault's own shape, and must not return content that failed authentication.
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -10,7 +10,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::seal::{self, check_object_key, SecretKey};
-use crate::{KeyRing, LocalDir, S3Store, VaultError};
+use crate::{ContentFormat, KeyRing, LocalDir, S3Store, VaultError};
 
 /// What [`Vault::put`] returns: everything the caller must store in the document's row to read
 /// the content back later.
@@ -117,14 +117,30 @@ where
 pub struct Vault {
     backend: Backend,
     keys: Arc<RwLock<KeyRing>>,
+    /// The format new objects are sealed in; objects of every format are read.
+    format: ContentFormat,
 }
 
 impl Vault {
+    /// A vault sealing new objects in the default [`ContentFormat`].
     pub fn new(backend: Backend, keys: KeyRing) -> Vault {
         Vault {
             backend,
             keys: Arc::new(RwLock::new(keys)),
+            format: ContentFormat::default(),
         }
+    }
+
+    /// Seals new objects (and re-seals old ones) in `format` instead: format 1 lets a
+    /// deployment keep writing what instances not yet upgraded can read.
+    pub fn with_content_format(mut self, format: ContentFormat) -> Vault {
+        self.format = format;
+        self
+    }
+
+    /// The format new objects are sealed in.
+    pub fn content_format(&self) -> ContentFormat {
+        self.format
     }
 
     pub fn backend(&self) -> &Backend {
@@ -152,6 +168,12 @@ impl Vault {
     /// database row; an object whose row never commits is an orphan for [`Vault::list`]-based
     /// clean-up.
     pub async fn put(&self, plaintext: &[u8]) -> Result<Sealed, VaultError> {
+        // Hashing and encrypting 20 MB take tens of milliseconds of CPU: done on the blocking
+        // pool, at the price of one copy of the plaintext, so async workers keep serving.
+        self.seal_and_store(plaintext.to_vec()).await
+    }
+
+    async fn seal_and_store(&self, plain: Vec<u8>) -> Result<Sealed, VaultError> {
         let object_key = seal::new_object_key();
         let data_key = seal::random_key();
         let (key_id, wrapped_key) = self.ring(|ring| {
@@ -161,13 +183,12 @@ impl Vault {
             let wrapped = seal::wrap_key(master, id, &object_key, &data_key)?;
             Ok::<_, VaultError>((id.to_owned(), wrapped))
         })?;
-        // Hashing and encrypting 20 MB take tens of milliseconds of CPU: done on the blocking
-        // pool, at the price of one copy of the plaintext, so async workers keep serving.
-        let plain = plaintext.to_vec();
+        let size = plain.len() as u64;
         let name = object_key.clone();
+        let format = self.format;
         let (sha256_hex, sealed) = tokio::task::spawn_blocking(move || {
             let sha = data_encoding::HEXLOWER.encode(&Sha256::digest(&plain));
-            seal::seal_content(&data_key, &name, &plain).map(|sealed| (sha, sealed))
+            seal::seal_content(format, &data_key, &name, &plain).map(|sealed| (sha, sealed))
         })
         .await
         .map_err(|e| VaultError::Task(e.to_string()))??;
@@ -177,8 +198,34 @@ impl Vault {
             wrapped_key,
             key_id,
             sha256_hex,
-            size: plaintext.len() as u64,
+            size,
         })
+    }
+
+    /// Re-seals an object stored in another content format than the vault's: reads and
+    /// authenticates it, then seals its content under a fresh data key, a fresh nonce and a
+    /// new object key, written as durably as by [`Vault::put`]. Returns `None` (and writes
+    /// nothing) when the object is already in the vault's format. The old object is left in
+    /// place: the caller commits the returned [`Sealed`] in the row, checks its SHA-256
+    /// against the row's, and only then deletes the old object.
+    pub async fn reseal(
+        &self,
+        object_key: &str,
+        wrapped_key: &[u8],
+        key_id: &str,
+    ) -> Result<Option<Sealed>, VaultError> {
+        check_object_key(object_key)?;
+        let data_key = self.unwrap(object_key, wrapped_key, key_id)?;
+        let stored = self.backend.read_object(object_key).await?;
+        if seal::content_format_of(&stored) == Some(self.format) {
+            return Ok(None);
+        }
+        let name = object_key.to_owned();
+        let plain =
+            tokio::task::spawn_blocking(move || seal::open_content(&data_key, &name, stored))
+                .await
+                .map_err(|e| VaultError::Task(e.to_string()))??;
+        self.seal_and_store(plain).await.map(Some)
     }
 
     /// Fetches and decrypts an object. A missing object is `NotFound`; an altered, truncated or
