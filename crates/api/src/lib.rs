@@ -21,6 +21,8 @@ mod record_controls;
 mod record_settings;
 mod reviews;
 mod software;
+mod software_records;
+pub mod structure_auth;
 mod supervision;
 mod uploads;
 
@@ -54,10 +56,6 @@ pub fn router(app: App) -> Router {
 /// The whole HTTP surface of the service.
 pub fn router_with(app: App, options: ApiOptions) -> Router {
     let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
-    let preload = DefaultBodyLimit::max(
-        app.settings().software_preload_max_documents * app.settings().max_document_bytes
-            + UPLOAD_OVERHEAD,
-    );
     let rc = "/records/{patient_id}";
     let doc = "/records/{patient_id}/documents/{document_id}";
     let api = Router::new()
@@ -209,7 +207,17 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/software-credentials/{id}/revoke", post(software::revoke))
         .route(
             "/software/records/{patient_id}/preload",
-            post(software::preload).layer(preload),
+            post(software::preload),
+        )
+        .route(
+            "/software/records/{patient_id}/documents",
+            get(software_records::list)
+                .post(software_records::feed)
+                .layer(upload),
+        )
+        .route(
+            "/software/records/{patient_id}/documents/{document_id}/content",
+            get(software_records::content),
         )
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);

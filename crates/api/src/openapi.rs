@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         crate::notifications::preferences, crate::notifications::set_preferences,
         crate::supervision::list, crate::supervision::review,
         crate::software::create, crate::software::list, crate::software::revoke, crate::software::preload,
+        crate::software_records::feed, crate::software_records::list, crate::software_records::content,
         crate::attestations::attestation,
         crate::record_settings::emergency_settings, crate::record_settings::blocks,
     ),
@@ -64,11 +65,16 @@ impl Modify for BearerAuth {
                 SecurityScheme::Http(
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
-                        .bearer_format("mds-sw-…")
+                        .bearer_format("mds-at-… or mds-sw-…")
                         .description(Some(
-                            "A structure software credential (`mds-sw-…`, created by support), \
-                             with the header `X-MDS-Professional: <account id>` naming the \
-                             professional of that structure the software acts for.",
+                            "A structure's software: an access token from `POST \
+                             /fhir/auth/token` (`mds-at-…`, 5 minutes, obtained with a JWT \
+                             assertion signed by a key registered by support) or a credential \
+                             secret (`mds-sw-…`), with the headers `X-MDS-Professional: <MDS \
+                             account id or professional number>` naming the professional of \
+                             that structure the software acts for (on its list of authorised \
+                             professionals) and `X-MDS-Professional-Amr: mfa` asserting that \
+                             they signed in to the software with two factors.",
                         ))
                         .build(),
                 ),

@@ -111,7 +111,7 @@ fn structure(text: &str) -> Result<Option<StructureId>, ApiError> {
 
 /// Reads an upload form; a repeated field is refused like an unknown one (never "the last
 /// one wins").
-async fn read_form(form: Multipart) -> Result<NewDocument, ApiError> {
+pub(crate) async fn read_form(form: Multipart) -> Result<NewDocument, ApiError> {
     let mut f = mds_http::read(form, UPLOAD_PARTS)
         .await
         .map_err(|e| match e {

@@ -25,6 +25,7 @@ pub mod record;
 pub mod self_enrolment;
 pub mod settings;
 pub mod software;
+pub mod structure_access;
 pub mod supervision;
 pub mod support_patients;
 pub mod totp;

@@ -69,11 +69,14 @@ pub struct Settings {
     /// times (10) within `supervision_denied_burst_minutes` (10).
     pub supervision_denied_burst: usize,
     pub supervision_denied_burst_minutes: i64,
-    /// Structure software: most documents for one patient in one preload (10).
+    /// Structure software: most documents read for one patient in a preload (10).
     pub software_preload_max_documents: usize,
-    /// Structure software: most distinct patients a professional's software may preload
-    /// documents for in 24 h (50).
+    /// Structure software: most distinct patients whose records a professional's software
+    /// may preload (read ahead of care) in 24 h (50). Feeding has no such limit.
     pub software_max_patients_24h: usize,
+    /// Structure software: a preload reads no earlier than this many days before the
+    /// declared care date (3).
+    pub software_preload_days_ahead: i64,
 }
 
 impl Default for Settings {
@@ -108,6 +111,7 @@ impl Default for Settings {
             supervision_denied_burst_minutes: 10,
             software_preload_max_documents: 10,
             software_max_patients_24h: 50,
+            software_preload_days_ahead: 3,
         }
     }
 }

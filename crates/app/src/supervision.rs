@@ -62,7 +62,13 @@ pub struct AlertPage {
     pub total: i64,
 }
 
-const READS: &[&str] = &["document.search", "document.read", "document.read_metadata"];
+const READS: &[&str] = &[
+    "document.search",
+    "document.read",
+    "document.read_metadata",
+    "document.preload",
+    "document.preload.read",
+];
 
 fn kind_of(action: &str) -> FactKind {
     match action {

@@ -40,7 +40,8 @@ pub enum SupervisionAdmin {
         #[arg(long)]
         comment: String,
     },
-    /// Create a credential for a structure's software; prints its secret once.
+    /// Create a credential for a structure's software, until an end date at most 3 years
+    /// ahead; prints its id (the client id at /fhir/auth/token) and its secret once.
     CreateSoftwareCredential {
         #[command(flatten)]
         config: ConfigArg,
@@ -51,6 +52,12 @@ pub enum SupervisionAdmin {
         structure: StructureId,
         #[arg(long)]
         label: String,
+        /// Last day of validity, YYYY-MM-DD (New Caledonia), at most 3 years ahead
+        #[arg(long)]
+        until: String,
+        /// Issue no bearer secret: the software authenticates with its keys only
+        #[arg(long)]
+        keys_only: bool,
     },
     /// List the software credentials of a structure (JSON, never the secrets).
     ListSoftwareCredentials {
@@ -108,17 +115,32 @@ pub async fn run(cmd: SupervisionAdmin, now: Timestamp) -> Result<(), RunError> 
             as_login,
             structure,
             label,
+            until,
+            keys_only,
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
+            let new = mds_app::software::NewCredential {
+                label,
+                ends_on: until,
+                with_secret: !keys_only,
+            };
             let c = app
-                .create_software_credential(&actor, &structure, &label, now)
+                .create_software_credential(&actor, &structure, &new, now)
                 .await?;
             println!(
-                "software credential {} created. Its secret, shown once (send it as \
-                 `Authorization: Bearer …` with `X-MDS-Professional: <account id>`):\n{}",
-                c.credential.id, c.token
+                "software credential {} created, until {}; it is the client id at \
+                 /fhir/auth/token (register its keys with register-structure-keys).",
+                c.credential.id,
+                mds_domain::Timestamp::from_millis(c.credential.expires_at_ms - 1)
+                    .to_noumea_display()
             );
+            if let Some(token) = c.token {
+                println!(
+                    "Its secret, shown once (send it as `Authorization: Bearer …` with \
+                     `X-MDS-Professional` and `X-MDS-Professional-Amr: mfa`):\n{token}"
+                );
+            }
         }
         SupervisionAdmin::ListSoftwareCredentials {
             config,

@@ -158,6 +158,8 @@ enum AdminCommand {
     Patients(crate::admin_patients::PatientAdmin),
     #[command(flatten)]
     Supervision(crate::admin_supervision::SupervisionAdmin),
+    #[command(flatten)]
+    StructureAccess(crate::admin_structure_access::StructureAccessAdmin),
 }
 
 #[derive(Subcommand)]
@@ -456,6 +458,9 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
         }
         AdminCommand::Patients(cmd) => crate::admin_patients::run(cmd, now).await?,
         AdminCommand::Supervision(cmd) => crate::admin_supervision::run(cmd, now).await?,
+        AdminCommand::StructureAccess(cmd) => {
+            crate::admin_structure_access::run(cmd, now).await?;
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `mds`, the one binary of Mon Drive Santé: the service and its operator commands.
 
 mod admin_patients;
+mod admin_structure_access;
 mod admin_supervision;
 mod cli;
 mod config;

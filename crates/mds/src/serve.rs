@@ -14,7 +14,11 @@ const DRAIN: Duration = Duration::from_secs(30);
 pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let tls = !config.tls.cert_file.is_empty();
     let secure_cookies = tls || config.public_url_is_https();
-    let rest = mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies });
+    // The token endpoint of structure software (`/fhir/auth/token`) beside the REST API;
+    // it has no fallback, so a FHIR router answering the rest of `/fhir` merges beside it.
+    let token = mds_api::structure_auth::router(app.clone(), Some(&config.public_url));
+    let rest =
+        mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies }).merge(token);
     // The portals answer their own paths; everything else goes to the REST API.
     let router = mds_web::router(app.clone(), mds_web::WebOptions { secure_cookies }, rest);
     let addr: SocketAddr = config

@@ -48,6 +48,11 @@ const SQLITE: &[Migration] = &[
         name: "0007_consent_attestation",
         sql: include_str!("../migrations/sqlite/0007_consent_attestation.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_structure_access",
+        sql: include_str!("../migrations/sqlite/0008_structure_access.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -85,6 +90,11 @@ const POSTGRES: &[Migration] = &[
         version: 7,
         name: "0007_consent_attestation",
         sql: include_str!("../migrations/postgres/0007_consent_attestation.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "0008_structure_access",
+        sql: include_str!("../migrations/postgres/0008_structure_access.sql"),
     },
 ];
 

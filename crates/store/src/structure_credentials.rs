@@ -1,5 +1,5 @@
 //! Credentials of structure software (DESIGN.md 7): one row per credential, the secret kept
-//! only as a hash, like sessions.
+//! only as a hash, like sessions, and an end date (EXI 29: at most 3 years).
 
 use crate::sql::{FromRow, Row};
 use crate::{Ex, Query, StoreError};
@@ -16,10 +16,12 @@ pub struct CredentialRow {
     pub created_at_ms: i64,
     pub revoked_by: Option<AccountId>,
     pub revoked_at_ms: Option<i64>,
+    /// The credential is refused from this instant on (the end of its last day).
+    pub expires_at_ms: i64,
 }
 
 const COLUMNS: &str = "id, structure_id, label, token_hash, state, created_by, created_at_ms, \
-     revoked_by, revoked_at_ms";
+     revoked_by, revoked_at_ms, expires_at_ms";
 
 impl FromRow for CredentialRow {
     fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
@@ -33,13 +35,14 @@ impl FromRow for CredentialRow {
             created_at_ms: r.get(6)?,
             revoked_by: r.get(7)?,
             revoked_at_ms: r.get(8)?,
+            expires_at_ms: r.get(9)?,
         })
     }
 }
 
 pub async fn insert(ex: impl Into<Ex<'_>>, c: &CredentialRow) -> Result<(), StoreError> {
     Query::new(format!(
-        "INSERT INTO structure_credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        "INSERT INTO structure_credentials ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ))
     .bind(&c.id)
     .bind(&c.structure_id)
@@ -50,6 +53,7 @@ pub async fn insert(ex: impl Into<Ex<'_>>, c: &CredentialRow) -> Result<(), Stor
     .bind(c.created_at_ms)
     .bind(&c.revoked_by)
     .bind(c.revoked_at_ms)
+    .bind(c.expires_at_ms)
     .execute(ex)
     .await?;
     Ok(())

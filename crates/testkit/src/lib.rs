@@ -25,6 +25,8 @@ pub mod api;
 pub mod app;
 #[cfg(feature = "http")]
 mod http;
+#[cfg(feature = "app")]
+pub mod jws;
 #[cfg(feature = "vault")]
 pub mod vault;
 #[cfg(feature = "web")]

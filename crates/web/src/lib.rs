@@ -184,6 +184,34 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/erasures", get(support::life::erasures))
         .route("/structures", get(support::structures::list))
         .route(
+            "/structures/{id}/software",
+            get(support::structure_software::show),
+        )
+        .route(
+            "/structures/{id}/software/credentials",
+            post(support::structure_software::create_credential),
+        )
+        .route(
+            "/structures/{id}/software/credentials/{cid}/revoke",
+            post(support::structure_software::revoke_credential),
+        )
+        .route(
+            "/structures/{id}/software/keys",
+            post(support::structure_software::register_keys),
+        )
+        .route(
+            "/structures/{id}/software/keys/{kid}/revoke",
+            post(support::structure_software::revoke_key),
+        )
+        .route(
+            "/structures/{id}/software/professionals",
+            post(support::structure_software::authorise),
+        )
+        .route(
+            "/structures/{id}/software/professionals/{pid}/remove",
+            post(support::structure_software::remove),
+        )
+        .route(
             "/structures/new",
             get(support::directory_new::structure_form)
                 .post(support::directory_new::create_structure),
@@ -253,12 +281,17 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .with_state(state)
 }
 
-/// What the portals do not answer: the REST API and the probes get the request; any other
-/// address is the portals' not-found page.
+/// What the portals do not answer: the REST API, the FHIR surface (`/fhir`, with the token
+/// endpoint of structure software) and the probes get the request; any other address is the
+/// portals' not-found page.
 async fn elsewhere(rest: Router, req: Request) -> Response {
     let path = req.uri().path();
-    let api =
-        path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    let api = path == "/api"
+        || path.starts_with("/api/")
+        || path == "/fhir"
+        || path.starts_with("/fhir/")
+        || path == "/healthz"
+        || path == "/readyz";
     if api {
         match rest.oneshot(req).await {
             Ok(r) => r,

@@ -142,12 +142,25 @@ impl<'a> Resolver<'a> {
                     None => Person::Unknown,
                 }
             }
-            (ActorKind::StructureSoftware, _) => Person::Software {
-                structure: match structure {
-                    Some(s) => self.structure(s).await?,
-                    None => None,
-                },
-            },
+            (ActorKind::StructureSoftware, _) => {
+                // The professional the software acted for, named without a structure: the
+                // structure is the software's, named once.
+                let for_professional = match ev.on_behalf_of.as_deref() {
+                    Some(p) if self.is_reader(Some(p)) => Person::You,
+                    Some(p) => self
+                        .professional(p)
+                        .await?
+                        .map_or(Person::Unknown, Person::Professional),
+                    None => Person::Unknown,
+                };
+                Person::Software {
+                    structure: match structure {
+                        Some(s) => self.structure(s).await?,
+                        None => None,
+                    },
+                    for_professional: Box::new(for_professional),
+                }
+            }
             (ActorKind::Support, _) => Person::Support,
             (ActorKind::System, _) => Person::System,
             (ActorKind::Anonymous, _) => Person::Anonymous,

@@ -55,5 +55,6 @@ pub fn product_jobs(smtp: SmtpSettings, smtp_password: Option<String>) -> Vec<Bo
         Box::new(Housekeeping),
         Box::new(Retention),
         Box::new(Supervision),
+        Box::new(crate::structure_access::TokenHousekeeping),
     ]
 }

@@ -1,15 +1,15 @@
 //! Issue 5, part 4 — structure software (DESIGN.md 7): credentials created and revoked by
-//! support (secret shown once, stored hashed), authentication in the name of an active member
-//! of the structure, preloads through the record gate with the limits of section 7 (10
-//! documents per patient per preload, 50 distinct patients per professional per 24 h), and
-//! suspension refused at once on every surface. Both backends, fixed clock.
+//! support (secret shown once, stored hashed, an end date at most 3 years ahead: EXI 29),
+//! authentication with the secret in the name of an authorised, active member of the
+//! structure who signed in with two factors, and suspension refused at once on every
+//! surface. Preloading is reading (issue 12): `preload.rs`. Both backends, fixed clock.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::patients::{Creation, NewPatient};
+use crate::structure_access::day_after;
 use mds_app::record::documents::NewDocument;
+use mds_app::software::NewCredential;
 use mds_app::{Actor, App};
-use mds_domain::identity::IdentityInput;
-use mds_domain::{AccountId, ActorKind, CredentialState, PatientId, StructureId, Timestamp};
+use mds_domain::{CredentialState, PatientId, StructureId};
 use mds_testkit::app::*;
 use mds_testkit::typed;
 
@@ -19,8 +19,21 @@ const NEA_RIDET: &str = "0900001.001";
 /// A structure Dr Néa does not work in.
 const OTHER_RIDET: &str = "0900002.001";
 
-fn later(t: Timestamp, ms: i64) -> Timestamp {
-    Timestamp::from_millis(t.millis() + ms)
+fn new_credential(label: &str) -> NewCredential {
+    NewCredential {
+        label: label.to_owned(),
+        ends_on: day_after(at(0), 365),
+        with_secret: true,
+    }
+}
+
+/// Puts Dr Néa on the list of authorised professionals of `ridet`'s software.
+async fn authorise_doctor(app: &App, support: &Actor, ridet: &str) {
+    let s = structure(app, ridet).await;
+    let dr = account_id(app, DOCTOR).await;
+    app.authorise_structure_professional(support, &s, dr.as_str(), &day_after(at(0), 365), at(0))
+        .await
+        .unwrap();
 }
 
 async fn structure(app: &App, ridet: &str) -> StructureId {
@@ -50,10 +63,6 @@ fn doc(i: usize) -> NewDocument {
     }
 }
 
-fn docs(n: usize, from: usize) -> Vec<NewDocument> {
-    (from..from + n).map(doc).collect()
-}
-
 /// A credential of `ridet` created by support; returns its id and secret.
 async fn credential(app: &App, support: &Actor, ridet: &str) -> (String, String) {
     let s = structure(app, ridet).await;
@@ -61,12 +70,12 @@ async fn credential(app: &App, support: &Actor, ridet: &str) -> (String, String)
         .create_software_credential(
             support,
             &typed::<StructureId>(&s),
-            "Logiciel du cabinet",
+            &new_credential("Logiciel du cabinet"),
             at(0),
         )
         .await
         .unwrap();
-    (c.credential.id, c.token)
+    (c.credential.id, c.token.unwrap())
 }
 
 #[test]
@@ -82,28 +91,27 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
             .create_software_credential(
                 &support,
                 &typed::<StructureId>(&s),
-                " DPI du cabinet ",
+                &new_credential(" DPI du cabinet "),
                 at(MINUTE),
             )
             .await
             .unwrap();
-        assert!(c.token.starts_with("mds-sw-"), "{backend:?}");
+        let token = c.token.clone().unwrap();
+        assert!(token.starts_with("mds-sw-"), "{backend:?}");
+        assert!(c.credential.expires_at_ms > at(364 * DAY).millis());
         assert_eq!(c.credential.label, "DPI du cabinet");
         let row = mds_store::structure_credentials::by_id(f.app.db(), &c.credential.id)
             .await
             .unwrap()
             .unwrap();
-        assert_ne!(
-            row.token_hash, c.token,
-            "{backend:?}: only a hash is stored"
-        );
-        assert!(!row.token_hash.contains(&c.token[7..]), "{backend:?}");
+        assert_ne!(row.token_hash, token, "{backend:?}: only a hash is stored");
+        assert!(!row.token_hash.contains(&token[7..]), "{backend:?}");
         let evs = events_after(&f.app, before).await;
         assert_eq!(evs.len(), 1);
         assert_eq!(evs[0].action, "structure_software.credential.create");
         assert_eq!(evs[0].structure_id.as_deref(), Some(s.as_str()));
         assert!(
-            !evs[0].detail.to_string().contains(&c.token),
+            !evs[0].detail.to_string().contains(&token),
             "no secret in the audit"
         );
 
@@ -112,7 +120,12 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                 "a professional",
                 outcome(
                     &f.app
-                        .create_software_credential(&doctor, &typed::<StructureId>(&s), "x", at(0))
+                        .create_software_credential(
+                            &doctor,
+                            &typed::<StructureId>(&s),
+                            &new_credential("x"),
+                            at(0),
+                        )
                         .await,
                 ),
                 "forbidden",
@@ -124,7 +137,7 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                         .create_software_credential(
                             &support,
                             &typed::<StructureId>("nope"),
-                            "x",
+                            &new_credential("x"),
                             at(0),
                         )
                         .await,
@@ -135,7 +148,12 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                 "empty label",
                 outcome(
                     &f.app
-                        .create_software_credential(&support, &typed::<StructureId>(&s), " ", at(0))
+                        .create_software_credential(
+                            &support,
+                            &typed::<StructureId>(&s),
+                            &new_credential(" "),
+                            at(0),
+                        )
                         .await,
                 ),
                 "invalid_field",
@@ -151,10 +169,11 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
             .unwrap();
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].state, typed::<CredentialState>("active"));
+        authorise_doctor(&f.app, &support, NEA_RIDET).await;
         let dr = doctor.account_id.to_string();
         assert!(f
             .app
-            .authenticate_software(&c.token, &typed::<AccountId>(&dr), None, at(MINUTE))
+            .authenticate_software(&token, &dr, true, None, at(MINUTE))
             .await
             .is_ok());
         let id = &c.credential.id;
@@ -173,7 +192,7 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
         assert_eq!(
             outcome(
                 &f.app
-                    .authenticate_software(&c.token, &typed::<AccountId>(&dr), None, at(3 * MINUTE))
+                    .authenticate_software(&token, &dr, true, None, at(3 * MINUTE))
                     .await
             ),
             "unauthenticated",
@@ -193,6 +212,16 @@ fn support_creates_lists_and_revokes_credentials_whose_secret_is_shown_once() {
                 .state,
             typed::<CredentialState>("revoked")
         );
+        // A credential past its end date is refused like a revoked one.
+        let (_, other) = credential(&f.app, &support, NEA_RIDET).await;
+        assert_eq!(
+            outcome(
+                &f.app
+                    .authenticate_software(&other, &dr, true, None, at(366 * DAY))
+                    .await
+            ),
+            "unauthenticated"
+        );
     });
 }
 
@@ -203,6 +232,7 @@ fn software_acts_only_for_an_active_member_of_its_structure() {
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let (_, own) = credential(&f.app, &support, NEA_RIDET).await;
         let (_, other) = credential(&f.app, &support, OTHER_RIDET).await;
+        authorise_doctor(&f.app, &support, NEA_RIDET).await;
         let dr = account_id(&f.app, DOCTOR).await;
         let assistant = account_id(&f.app, ASSISTANT).await;
         let t = at(MINUTE);
@@ -236,199 +266,12 @@ fn software_acts_only_for_an_active_member_of_its_structure() {
         ];
         let mut failing = Vec::new();
         for (name, token, pro, expected) in cases {
-            let got = outcome(
-                &f.app
-                    .authenticate_software(token, &typed::<AccountId>(&pro), None, t)
-                    .await,
-            );
+            let got = outcome(&f.app.authenticate_software(token, pro, true, None, t).await);
             if got != expected {
                 failing.push(format!("{name}: {got}, expected {expected}"));
             }
         }
         assert!(failing.is_empty(), "{backend:?}: {failing:?}");
-    });
-}
-
-#[test]
-fn a_preload_of_10_documents_is_accepted_and_of_11_refused() {
-    on_both(|backend| async move {
-        let f = Fixture::demo(backend).await;
-        let support = actor(&f.app, SUPPORT, at(0)).await;
-        let (cred, token) = credential(&f.app, &support, NEA_RIDET).await;
-        let dr = account_id(&f.app, DOCTOR).await;
-        let sw = f
-            .app
-            .authenticate_software(&token, &dr, None, at(MINUTE))
-            .await
-            .unwrap();
-        let m = marie(&f.app).await;
-        let before = last_seq(&f.app).await;
-        let r = f
-            .app
-            .preload_documents(&sw, &typed::<PatientId>(&m), docs(11, 0), None, at(MINUTE))
-            .await;
-        assert_eq!(outcome(&r), "preload_too_many_documents", "{backend:?}");
-        let message = r.err().unwrap().public_message();
-        assert!(message.contains("au plus 10 documents"), "{message}");
-        assert!(
-            events_after(&f.app, before).await.is_empty(),
-            "{backend:?}: nothing added"
-        );
-
-        let items = f
-            .app
-            .preload_documents(
-                &sw,
-                &typed::<PatientId>(&m),
-                docs(10, 0),
-                None,
-                at(2 * MINUTE),
-            )
-            .await
-            .unwrap();
-        assert_eq!(items.len(), 10);
-        assert!(
-            items.iter().all(|i| i.document.is_some()),
-            "{backend:?}: {items:?}"
-        );
-        let d = items[0].document.as_ref().unwrap();
-        assert_eq!(
-            (d.source.as_str(), d.depositor_account_id.as_deref()),
-            ("software", Some(dr.as_str()))
-        );
-        let evs = events_after(&f.app, before).await;
-        assert_eq!(
-            evs.len(),
-            11,
-            "{backend:?}: the preload and its 10 additions"
-        );
-        assert_eq!(evs[0].action, "document.preload");
-        for e in &evs {
-            assert_eq!(
-                e.actor_kind,
-                typed::<ActorKind>("structure_software"),
-                "{backend:?}"
-            );
-            assert_eq!(e.actor_id.as_deref(), Some(cred.as_str()));
-            assert_eq!(e.on_behalf_of.as_deref(), Some(dr.as_str()));
-            assert_eq!(e.outcome.as_str(), "permit");
-            assert!(e.structure_id.is_some());
-        }
-        // One document failing (a duplicate) does not stop the others.
-        let mut again = docs(2, 20);
-        again.push(doc(0));
-        let items = f
-            .app
-            .preload_documents(&sw, &typed::<PatientId>(&m), again, None, at(3 * MINUTE))
-            .await
-            .unwrap();
-        let codes: Vec<_> = items
-            .iter()
-            .map(|i| i.error_code.as_deref().unwrap_or("ok"))
-            .collect();
-        assert_eq!(codes, vec!["ok", "ok", "duplicate_document"], "{backend:?}");
-        assert_chain_intact(&f.app).await;
-    });
-}
-
-async fn patients(app: &App, creator: &Actor, n: usize) -> Vec<String> {
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let identity = IdentityInput {
-            cafat: (700_000 + i).to_string(),
-            birth_name: "Testa".to_owned(),
-            first_names: vec!["Paul".to_owned()],
-            birth_date: format!("{}-07-14", 1940 + i),
-            sex: "M".to_owned(),
-            birth_place: "98818".to_owned(),
-        };
-        let p = NewPatient {
-            identity,
-            identity_document_checked: true,
-            cafat_card_checked: true,
-            consent_signed: true,
-            ..NewPatient::default()
-        };
-        match app.create_patient(creator, p, at(0)).await.unwrap() {
-            Creation::Created { patient } => ids.push(patient.id),
-            other => panic!("not created: {other:?}"),
-        }
-    }
-    ids.iter().map(ToString::to_string).collect()
-}
-
-#[test]
-fn software_feeds_at_most_50_distinct_patients_per_professional_in_24_hours() {
-    on_both(|backend| async move {
-        let f = Fixture::demo(backend).await;
-        let support = actor(&f.app, SUPPORT, at(0)).await;
-        let doctor = actor(&f.app, DOCTOR, at(0)).await;
-        let ids = patients(&f.app, &doctor, 51).await;
-        let (_, token) = credential(&f.app, &support, NEA_RIDET).await;
-        let dr = doctor.account_id.to_string();
-        let sw = f
-            .app
-            .authenticate_software(&token, &typed::<AccountId>(&dr), None, at(MINUTE))
-            .await
-            .unwrap();
-        let start = at(HOUR);
-        for (i, id) in ids.iter().take(50).enumerate() {
-            let t = later(start, i64::try_from(i).unwrap() * 1000);
-            let r = f
-                .app
-                .preload_documents(&sw, &typed::<PatientId>(&id), vec![doc(i)], None, t)
-                .await;
-            assert_eq!(outcome(&r), "ok", "{backend:?}: patient {i}");
-        }
-        let t = later(start, 2 * HOUR);
-        let r = f
-            .app
-            .preload_documents(&sw, &typed::<PatientId>(&ids[50]), vec![doc(50)], None, t)
-            .await;
-        assert_eq!(
-            outcome(&r),
-            "software_patient_limit",
-            "{backend:?}: the 51st"
-        );
-        assert!(r.err().unwrap().public_message().contains("50 dossiers"));
-        let last = events_after(&f.app, 0).await;
-        let last = last.last().unwrap();
-        assert_eq!(
-            last.outcome.as_str(),
-            "deny",
-            "{backend:?}: the refusal is audited"
-        );
-        assert_eq!(last.rule.as_deref(), Some("software.patient_limit"));
-        // A patient already fed today is not a new one.
-        let r = f
-            .app
-            .preload_documents(&sw, &typed::<PatientId>(&ids[0]), vec![doc(60)], None, t)
-            .await;
-        assert_eq!(outcome(&r), "ok", "{backend:?}: a known patient");
-        // Exactly 24 h after the first preloads, the first (not fed since) leaves the window
-        // but the 49 others and the one fed again at +2 h still count: 50, still full.
-        let r = f
-            .app
-            .preload_documents(
-                &sw,
-                &typed::<PatientId>(&ids[50]),
-                vec![doc(50)],
-                None,
-                later(start, DAY),
-            )
-            .await;
-        assert_eq!(
-            outcome(&r),
-            "software_patient_limit",
-            "{backend:?}: 24 h later"
-        );
-        // One second later the second patient leaves the window too: a place is free.
-        let t = later(start, DAY + 1000);
-        let r = f
-            .app
-            .preload_documents(&sw, &typed::<PatientId>(&ids[50]), vec![doc(50)], None, t)
-            .await;
-        assert_eq!(outcome(&r), "ok", "{backend:?}: a place freed");
     });
 }
 
@@ -445,6 +288,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
         let api = sign_in(&f.app, DOCTOR, at(STEP)).await;
         let assistant = actor(&f.app, ASSISTANT, at(0)).await;
         let (_, token) = credential(&f.app, &support, NEA_RIDET).await;
+        authorise_doctor(&f.app, &support, NEA_RIDET).await;
         let dr = account_id(&f.app, DOCTOR).await;
         let m = marie(&f.app).await;
         // An enrolment token the account holds (as a reset would issue).
@@ -456,7 +300,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
         let t = at(2 * STEP);
         assert!(f
             .app
-            .authenticate_software(&token, &dr, None, t)
+            .authenticate_software(&token, dr.as_str(), true, None, t)
             .await
             .is_ok());
         assert!(f
@@ -501,7 +345,11 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             ),
             (
                 "structure software in their name",
-                outcome(&f.app.authenticate_software(&token, &dr, None, t).await),
+                outcome(
+                    &f.app
+                        .authenticate_software(&token, dr.as_str(), true, None, t)
+                        .await,
+                ),
                 "forbidden",
             ),
             (
@@ -539,7 +387,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             .unwrap();
         assert!(f
             .app
-            .authenticate_software(&token, &dr, None, t)
+            .authenticate_software(&token, dr.as_str(), true, None, t)
             .await
             .is_ok());
         assert!(f

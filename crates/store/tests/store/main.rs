@@ -5,3 +5,4 @@
 mod contract;
 mod migrations;
 mod patient_life;
+mod structure_access;

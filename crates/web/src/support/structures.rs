@@ -62,6 +62,7 @@ pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
                 th scope="col" { "RIDET" }
                 th scope="col" { (l.t("supx.structures.kind")) }
                 th scope="col" { (l.t("supx.structures.commune")) }
+                th scope="col" { (l.t("swc.col.software")) }
             } }
             tbody {
                 @for st in &structures {
@@ -70,6 +71,8 @@ pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
                         td { (st.ridet) }
                         td { (kind_label(l, &st.kind)) }
                         td { (find_nc_commune(&st.commune).map_or(st.commune.as_str(), |c| c.name)) }
+                        td { a href=(format!("/support/structures/{}/software", st.id)) {
+                            (l.t("swc.link")) span.visually-hidden { " " (st.name) } } }
                     }
                 }
             }

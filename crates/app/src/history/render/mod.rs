@@ -36,9 +36,11 @@ pub enum Person {
         name: String,
         for_professional: Box<Person>,
     },
-    /// A structure's software acting in the name of a professional.
+    /// A structure's software acting in the name of a professional (`Unknown` when the
+    /// professional cannot be named).
     Software {
         structure: Option<String>,
+        for_professional: Box<Person>,
     },
     Support,
     System,
@@ -110,10 +112,17 @@ pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
         names,
         audience,
     };
-    let you = names.actor == Person::You;
+    let you = match &names.actor {
+        Person::You => true,
+        Person::Software {
+            for_professional, ..
+        } => **for_professional == Person::You,
+        _ => false,
+    };
     let subject = subject_text(&names.actor);
     let aux = if you { "avez" } else { "a" };
     let phrase = w.phrase();
+    let purpose = purpose_text(&ev.detail);
     match ev.outcome {
         Outcome::Permit | Outcome::Success => {
             let mode = if phrase.shows_mode {
@@ -121,16 +130,31 @@ pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
             } else {
                 String::new()
             };
-            format!("{subject} {aux} {}{mode}", phrase.done)
+            format!("{subject} {aux} {}{purpose}{mode}", phrase.done)
         }
         Outcome::Deny => format!(
-            "{subject} {aux} tenté {} : accès refusé",
+            "{subject} {aux} tenté {}{purpose} : accès refusé",
             de(&phrase.attempt)
         ),
         Outcome::Failure => format!(
-            "{subject} {aux} tenté {} : l'opération n'a pas abouti",
+            "{subject} {aux} tenté {}{purpose} : l'opération n'a pas abouti",
             de(&phrase.attempt)
         ),
+    }
+}
+
+/// « pour des soins prévus le 25/11/2026 », for a read declared as a preload.
+fn purpose_text(detail: &serde_json::Value) -> String {
+    if detail_str(detail, "purpose") != Some("preload") {
+        return String::new();
+    }
+    match detail_str(detail, "care_date").and_then(|d| {
+        let mut parts = d.splitn(3, '-');
+        let (y, m, day) = (parts.next()?, parts.next()?, parts.next()?);
+        Some(format!("{day}/{m}/{y}"))
+    }) {
+        Some(date) => format!(" pour des soins prévus le {date}"),
+        None => " avant des soins prévus".to_owned(),
     }
 }
 
@@ -154,6 +178,14 @@ pub(super) fn detail_str<'a>(detail: &'a serde_json::Value, key: &str) -> Option
         .get(key)
         .or_else(|| detail.get("detail").and_then(|d| d.get(key)))
         .and_then(serde_json::Value::as_str)
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 pub(super) fn lower_first(text: &str) -> String {
@@ -220,10 +252,20 @@ fn subject_text(person: &Person) -> String {
             }
             _ => format!("{name} (secrétariat d'un professionnel)"),
         },
-        Person::Software { structure } => match structure {
-            Some(s) => format!("Le logiciel {}", de_name(s)),
-            None => "Le logiciel d'une structure de soins".to_owned(),
-        },
+        Person::Software {
+            structure,
+            for_professional,
+        } => {
+            let software = match structure {
+                Some(s) => format!("le logiciel {}", de_name(s)),
+                None => "le logiciel d'une structure de soins".to_owned(),
+            };
+            match for_professional.as_ref() {
+                Person::You => format!("Vous, via {software},"),
+                Person::Professional(p) => format!("{}, via {software},", professional_text(p)),
+                _ => upper_first(&software),
+            }
+        }
         Person::Support => "Le support Mon Drive Santé".to_owned(),
         Person::System => "Mon Drive Santé".to_owned(),
         Person::Anonymous => "Une personne non connectée".to_owned(),

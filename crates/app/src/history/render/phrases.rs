@@ -145,6 +145,16 @@ impl Words<'_> {
                 phrase(format!("ajouté {doc} {to_rec}"), attempt, true)
             }
             "document.read" => phrase(format!("consulté {doc}"), format!("consulter {doc}"), true),
+            "document.preload" => phrase(
+                format!("préchargé la liste des documents {of_rec}"),
+                format!("précharger les documents {of_rec}"),
+                true,
+            ),
+            "document.preload.read" => phrase(
+                format!("préchargé {doc}"),
+                format!("précharger {doc}"),
+                true,
+            ),
             "record.open" => phrase(format!("ouvert {rec}"), format!("ouvrir {rec}"), true),
             "document.read_metadata" => phrase(
                 format!("consulté la description {of_doc}"),

@@ -11,6 +11,7 @@ mod pro;
 mod signin;
 mod support;
 mod support_directory;
+mod support_software;
 
 /// One text: key, French, English.
 pub type Entry = (&'static str, &'static str, &'static str);
@@ -24,6 +25,7 @@ pub const TABLES: &[&[Entry]] = &[
     signin::ENTRIES,
     support::ENTRIES,
     support_directory::ENTRIES,
+    support_software::ENTRIES,
 ];
 
 /// The entry of `key`, if any.
