@@ -22,7 +22,7 @@ pub use error::FhirError;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use mds_app::App;
 
@@ -43,38 +43,40 @@ pub struct FhirOptions {
 }
 
 /// `/fhir` and everything under it (an unknown address under `/fhir` answers a FHIR
-/// not-found); other paths are left to the router this one is merged with.
+/// not-found); other paths are left to the fallback the binary gives it (the portals).
 pub fn router(app: App, options: FhirOptions) -> Router {
     // A Bundle carries its contents in base64 (4 bytes for 3): room for two documents of
     // the largest size, which the use case then checks one by one against its own limits.
     let bundle_limit = 2 * (app.settings().max_document_bytes / 3 + 1) * 4 + BUNDLE_OVERHEAD;
-    let fhir = Router::new()
+    let provide = post(documents::provide::provide).layer(DefaultBodyLimit::max(bundle_limit));
+    Router::new()
+        // `/fhir/` too: clients join the base URL with an empty path.
+        .route("/fhir", provide.clone())
+        .route("/fhir/", provide)
+        .route("/fhir/metadata", get(metadata::capabilities))
+        .route("/fhir/DocumentReference", get(documents::search::search))
         .route(
-            "/",
-            post(documents::provide::provide).layer(DefaultBodyLimit::max(bundle_limit)),
-        )
-        .route("/metadata", get(metadata::capabilities))
-        .route("/DocumentReference", get(documents::search::search))
-        .route(
-            "/DocumentReference/_search",
+            "/fhir/DocumentReference/_search",
             post(documents::search::search_posted),
         )
         .route(
-            "/DocumentReference/{id}",
+            "/fhir/DocumentReference/{id}",
             get(documents::search::read).delete(documents::changes::delete),
         )
-        .route("/Binary/{id}", get(documents::retrieve::retrieve))
-        .route("/Patient", get(patients::search).post(patients::create))
-        .route("/Patient/_search", post(patients::search_posted))
-        .route("/AuditEvent", get(audit_events::search))
-        .fallback(error::not_found)
+        .route("/fhir/Binary/{id}", get(documents::retrieve::retrieve))
+        .route(
+            "/fhir/Patient",
+            get(patients::search).post(patients::create),
+        )
+        .route("/fhir/Patient/_search", post(patients::search_posted))
+        .route("/fhir/AuditEvent", get(audit_events::search))
+        .route("/fhir/{*rest}", any(error::not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::Extension(options))
         .layer(axum::middleware::from_fn(middleware::headers))
         .layer(axum::middleware::from_fn(middleware::trace_requests))
-        .with_state(app);
-    Router::new().nest("/fhir", fhir)
+        .with_state(app)
 }
 
 /// The current instant, read once per request at the edge.
