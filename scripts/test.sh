@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of Mon Drive Santé: unit, contract (SQLite and PostgreSQL), vault
 # (local and a real S3-compatible server), API, portals, end-to-end tests of the real binary,
+# then the FHIR suite with real FHIR clients on SQLite and PostgreSQL (scripts/fhir-tests.sh),
 # then the browser journeys through the portals (scripts/browser-tests.sh).
 # Starts (and installs if needed, as root) a throwaway PostgreSQL cluster and a local S3
 # server on loopback; fails loudly when it cannot — no suite is ever skipped. (`cargo test`
@@ -17,18 +18,25 @@ trap 'rm -f "$log"' EXIT
 set +e
 cargo test --workspace --no-fail-fast "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Real FHIR clients against the real binary, on both databases (a failure fails the run).
+flog=$(mktemp)
+trap 'rm -f "$log" "$flog"' EXIT
+scripts/fhir-tests.sh 2>&1 | tee "$flog"
+fhir_status=${PIPESTATUS[0]}
 # The portals in a real browser, after the Rust suites (a failure fails the run).
 blog=$(mktemp)
-trap 'rm -f "$log" "$blog"' EXIT
+trap 'rm -f "$log" "$flog" "$blog"' EXIT
 scripts/browser-tests.sh 2>&1 | tee "$blog"
 browser_status=${PIPESTATUS[0]}
 set -e
 # One closing line for the whole run (cargo prints one per test binary, the last of which
-# is often an empty doc-test run), the browser journeys' counts included.
-bp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$blog" | tail -n1)
-bf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$blog" | tail -n1)
-awk -v bp="${bp:-0}" -v bf="${bf:-1}" \
+# is often an empty doc-test run), the FHIR suite's and the browser journeys' counts included.
+last() { sed -n "s/^\([0-9]*\) passed, \([0-9]*\) failed\$/\\$2/p" "$1" | tail -n1; }
+fp=$(last "$flog" 1); ff=$(last "$flog" 2)
+bp=$(last "$blog" 1); bf=$(last "$blog" 2)
+awk -v xp="$(( ${fp:-0} + ${bp:-0} ))" -v xf="$(( ${ff:-1} + ${bf:-1} ))" \
   '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1); if ($i ~ /^ignored;?$/) g += $(i-1) } }
-     END { printf "%d passed, %d failed, %d skipped\n", p + bp, f + bf, g }' "$log"
+     END { printf "%d passed, %d failed, %d skipped\n", p + xp, f + xf, g }' "$log"
 [ "$status" = 0 ] || exit "$status"
+[ "$fhir_status" = 0 ] || exit "$fhir_status"
 exit "$browser_status"

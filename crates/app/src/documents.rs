@@ -199,7 +199,7 @@ impl App {
     }
 
     /// Decides the deposit again on the facts read inside `tx` (under the writer lock).
-    async fn check_feeding(
+    pub(crate) async fn check_feeding(
         &self,
         tx: &mut mds_store::Tx,
         patient_id: &PatientId,

@@ -16,6 +16,7 @@ pub mod enrolment;
 pub mod export;
 pub mod history;
 pub mod identity_reviews;
+pub mod interop;
 pub mod jobs;
 pub mod notify;
 pub mod password;

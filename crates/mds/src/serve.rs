@@ -20,7 +20,13 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let rest =
         mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies }).merge(token);
     // The portals answer their own paths; everything else goes to the REST API.
-    let router = mds_web::router(app.clone(), mds_web::WebOptions { secure_cookies }, rest);
+    let portals = mds_web::router(app.clone(), mds_web::WebOptions { secure_cookies }, rest);
+    // `/fhir` and below is the FHIR surface; any other path goes to the portals.
+    let fhir_options = mds_fhir::FhirOptions {
+        public_url: config.public_url.clone(),
+        tls,
+    };
+    let router = mds_fhir::router(app.clone(), fhir_options).fallback_service(portals);
     let addr: SocketAddr = config
         .listen
         .parse()
@@ -91,7 +97,7 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
 
 fn announce(url: &str) {
     tracing::info!(%url, "listening");
-    println!("Mon Drive Santé écoute sur {url}  (portails : {url}/, santé : {url}/healthz, API : {url}/api/v1/openapi.json)");
+    println!("Mon Drive Santé écoute sur {url}  (portails : {url}/, santé : {url}/healthz, API : {url}/api/v1/openapi.json, FHIR : {url}/fhir/metadata)");
 }
 
 async fn shutdown_signal() {

@@ -10,7 +10,7 @@
 //! server does not answer fails the tests that use it; nothing is skipped silently.
 //!
 //! A test file imports the module of the surface it tests, which brings what lies below it:
-//! `mds_testkit::*` (store, audit), `vault::*`, `app::*`, `api::*` or `web::*`.
+//! `mds_testkit::*` (store, audit), `vault::*`, `app::*`, `api::*`, `fhir::*` or `web::*`.
 
 mod backends;
 mod db;
@@ -23,6 +23,8 @@ mod typed;
 pub mod api;
 #[cfg(feature = "app")]
 pub mod app;
+#[cfg(feature = "fhir")]
+pub mod fhir;
 #[cfg(feature = "http")]
 mod http;
 #[cfg(feature = "app")]

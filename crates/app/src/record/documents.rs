@@ -185,7 +185,7 @@ impl App {
     /// Builds the deposit of `d` for the actor of `gate` (author, depositor, source).
     /// Builds the deposit of `d` for the actor of `gate` (author, depositor, source), into the
     /// record `permit` covers.
-    fn deposit_for(
+    pub(crate) fn deposit_for(
         &self,
         gate: &Gate<'_>,
         permit: &Permit,
@@ -304,7 +304,7 @@ impl App {
     }
 
     /// Size, metadata and structure of a deposit, checked once the policy has permitted it.
-    async fn check_deposit(
+    pub(crate) async fn check_deposit(
         &self,
         actor: &Actor,
         gate: &Gate<'_>,
@@ -320,7 +320,7 @@ impl App {
 
     /// A permitted deposit that failed (too large, invalid, duplicate…) is still audited,
     /// as a failure with the error's code; returns the error to answer.
-    async fn audit_failure(
+    pub(crate) async fn audit_failure(
         &self,
         ev: mds_audit::NewEvent,
         e: AppError,

@@ -234,7 +234,7 @@ impl App {
 }
 
 /// The audit event of a request on a record, before its outcome details.
-fn base_event(
+pub(crate) fn base_event(
     actor: &Actor,
     policy_actor: &PolicyActor,
     action: &str,

@@ -9,6 +9,7 @@ mod directory;
 mod documents;
 mod enrolment;
 mod history;
+mod interop;
 mod notifications;
 mod patient_records;
 mod patient_settings;

@@ -113,6 +113,7 @@ fn layers_only_point_down() {
         "mds-vault",
         "mds-app",
         "mds-api",
+        "mds-fhir",
         "mds-web",
         "mds",
     ];
@@ -139,6 +140,8 @@ fn layers_only_point_down() {
             &["mds-domain", "mds-app", "mds-audit", "mds-http"][..],
         ),
         ("mds-web", &["mds-domain", "mds-app", "mds-http"][..]),
+        // The FHIR surface: like the REST API, it calls the use cases only.
+        ("mds-fhir", &["mds-domain", "mds-app", "mds-http"][..]),
     ]);
     for (krate, ok) in allowed {
         let direct: BTreeSet<_> = graph[krate]
