@@ -12,7 +12,7 @@
 use crate::extract::ClientIp;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -21,13 +21,7 @@ use mds_app::structure_access::TOKEN_PATH;
 use mds_app::{Actor, App, AppError};
 use serde::Deserialize;
 
-/// Header naming the professional a structure's software acts for: their MDS account id
-/// or their professional number.
-pub const PROFESSIONAL_HEADER: &str = "x-mds-professional";
-/// Header by which the software asserts how the professional signed in to it: RFC 8176
-/// authentication method references, separated by spaces or commas; `mfa` (two factors,
-/// EXI 23) is required.
-pub const AMR_HEADER: &str = "x-mds-professional-amr";
+pub use mds_http::software::{AMR_HEADER, PROFESSIONAL_HEADER};
 /// Largest token request body (an assertion is a few kilobytes).
 const TOKEN_BODY_LIMIT: usize = 32 * 1024;
 
@@ -136,70 +130,33 @@ async fn token(
     }
 }
 
-/// What a structure's software call carries: its bearer token (an access token from the
-/// token endpoint, `mds-at-…`, or a credential secret, `mds-sw-…`), the professional it
-/// names and whether it asserts their two-factor sign-in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SoftwareHeaders {
-    pub token: String,
-    pub professional: Option<String>,
-    pub two_factor_asserted: bool,
+/// What a structure's software call carries (read by `mds_http`).
+pub use mds_http::SoftwareHeaders;
+
+/// Authenticates a software call: the actor the record's gate decides for (the named
+/// professional, carried by the structure's software).
+pub async fn authenticate(
+    headers: &SoftwareHeaders,
+    app: &App,
+    ip: Option<String>,
+    now: mds_domain::Timestamp,
+) -> Result<Actor, AppError> {
+    let Some(professional) = &headers.professional else {
+        return Err(AppError::invalid(
+            "professional_required",
+            "Indiquez le professionnel pour lequel agit le logiciel (en-tête \
+             X-MDS-Professional : son identifiant MDS ou son numéro professionnel).",
+        ));
+    };
+    app.authenticate_software_call(
+        &headers.token,
+        professional,
+        headers.two_factor_asserted,
+        ip,
+        now,
+    )
+    .await
 }
-
-impl SoftwareHeaders {
-    /// Reads the headers of a software call; `None` without a bearer token.
-    pub fn read(headers: &HeaderMap) -> Option<Self> {
-        let text = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-        };
-        let token = text(header::AUTHORIZATION.as_str())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 128)?
-            .to_owned();
-        let professional = text(PROFESSIONAL_HEADER)
-            .filter(|p| !p.is_empty() && p.len() <= 64)
-            .map(str::to_owned);
-        let two_factor_asserted = text(AMR_HEADER).is_some_and(|v| {
-            v.split([' ', ','])
-                .any(|m| m.trim().eq_ignore_ascii_case("mfa"))
-        });
-        Some(Self {
-            token,
-            professional,
-            two_factor_asserted,
-        })
-    }
-
-    /// Authenticates the call: the actor the record's gate decides for (the named
-    /// professional, carried by the structure's software).
-    pub async fn authenticate(
-        &self,
-        app: &App,
-        ip: Option<String>,
-        now: mds_domain::Timestamp,
-    ) -> Result<Actor, AppError> {
-        let Some(professional) = &self.professional else {
-            return Err(AppError::invalid(
-                "professional_required",
-                "Indiquez le professionnel pour lequel agit le logiciel (en-tête \
-                 X-MDS-Professional : son identifiant MDS ou son numéro professionnel).",
-            ));
-        };
-        let two = self.two_factor_asserted;
-        if self.token.starts_with(mds_app::software::TOKEN_PREFIX) {
-            app.authenticate_software(&self.token, professional, two, ip, now)
-                .await
-        } else {
-            app.authenticate_structure_token(&self.token, professional, two, ip, now)
-                .await
-        }
-    }
-}
-
 /// A structure's software acting for a professional of its structure, on the REST API:
 /// `Authorization: Bearer <access token or credential secret>`, `X-MDS-Professional` and
 /// `X-MDS-Professional-Amr: mfa`.
@@ -215,7 +172,7 @@ impl FromRequestParts<App> for StructureSoftware {
             .await
             .unwrap_or_default()
             .0;
-        match headers.authenticate(app, ip, crate::now()).await {
+        match authenticate(&headers, app, ip, crate::now()).await {
             Ok(actor) => Ok(Self(actor)),
             Err(e) if e.code() == "professional_required" => Err(crate::ApiError::http(
                 StatusCode::UNAUTHORIZED,

@@ -191,7 +191,7 @@ impl IntoResponse for FhirError {
     fn into_response(self) -> Response {
         let (status, issue, code, message, expression) = self.parts();
         let body = Resource::OperationOutcome(outcome("error", issue, code, message, expression));
-        let mut response = crate::format::fhir_json(status, &body);
+        let mut response = crate::wire::fhir_json(status, &body);
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -1,32 +1,15 @@
-//! The wire: FHIR JSON answers (`application/fhir+json`), the format a client asks for
-//! (`_format`, `Accept`; XML answers 406), the bodies it sends (JSON only, 415 otherwise) and
-//! its search parameters, read as a list so that a repeated one (`date=ge…&date=le…`) is kept
-//! and an unknown one is refused rather than silently ignored.
+//! What a client asks for and sends: the format of the answer (`_format`, `Accept`; XML
+//! answers 406; writing FHIR JSON is in `wire.rs`), the bodies it sends (JSON only, 415
+//! otherwise) and its search parameters, read as a list so that a repeated one
+//! (`date=ge…&date=le…`) is kept and an unknown one is refused rather than silently ignored.
 
 use crate::error::FhirError;
 use crate::model::Resource;
+use crate::wire::fhir_json;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-
-pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
-
-/// A FHIR JSON answer.
-pub fn fhir_json(status: StatusCode, resource: &Resource) -> Response {
-    match serde_json::to_vec(resource) {
-        Ok(bytes) => {
-            let mut r = (status, bytes).into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
-            r
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "a FHIR resource could not be written");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
 
 /// A resource answered with `200 OK`.
 pub struct Fhir(pub Resource);

@@ -16,6 +16,7 @@ mod metadata;
 mod middleware;
 mod model;
 mod patients;
+mod wire;
 
 pub use error::FhirError;
 

@@ -311,7 +311,7 @@ pub async fn create(
     match app.create_patient(&actor, input, crate::now()).await? {
         Creation::Created { patient: summary } => {
             let location = base.url(&format!("Patient/{}", summary.id));
-            let mut r = crate::format::fhir_json(
+            let mut r = crate::wire::fhir_json(
                 StatusCode::CREATED,
                 &Resource::Patient(patient(&summary, &cafat)),
             );
@@ -334,7 +334,7 @@ pub async fn create(
                 Vec::new(),
             );
             Ok(
-                crate::format::fhir_json(StatusCode::ACCEPTED, &Resource::OperationOutcome(body))
+                crate::wire::fhir_json(StatusCode::ACCEPTED, &Resource::OperationOutcome(body))
                     .into_response(),
             )
         }

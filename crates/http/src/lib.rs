@@ -1,8 +1,11 @@
 //! What every HTTP surface of the service shares (the REST API, the portals, later FHIR),
-//! below them all: reading `multipart/form-data` bodies. It knows HTTP only — no use case, no
+//! below them all: reading `multipart/form-data` bodies and the headers of a structure
+//! software's call. It knows HTTP only — no use case, no
 //! store, no audit — and answers with its own error, which each surface turns into its own
 //! answer (a JSON problem, a page).
 
 pub mod multipart;
+pub mod software;
 
 pub use multipart::{read, read_after_token, Form, Part, ReadError, TOKEN_PART};
+pub use software::{bearer, SoftwareHeaders};

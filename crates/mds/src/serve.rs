@@ -14,19 +14,20 @@ const DRAIN: Duration = Duration::from_secs(30);
 pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let tls = !config.tls.cert_file.is_empty();
     let secure_cookies = tls || config.public_url_is_https();
-    // The token endpoint of structure software (`/fhir/auth/token`) beside the REST API;
-    // it has no fallback, so a FHIR router answering the rest of `/fhir` merges beside it.
-    let token = mds_api::structure_auth::router(app.clone(), Some(&config.public_url));
-    let rest =
-        mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies }).merge(token);
+    let rest = mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies });
     // The portals answer their own paths; everything else goes to the REST API.
     let portals = mds_web::router(app.clone(), mds_web::WebOptions { secure_cookies }, rest);
-    // `/fhir` and below is the FHIR surface; any other path goes to the portals.
+    // `/fhir` and below is the FHIR surface, except the token endpoint of structure software
+    // (`/fhir/auth/token`, OAuth errors), which has no fallback and so merges beside it (its
+    // static path wins over FHIR's `/fhir/{*rest}`); any other path goes to the portals.
     let fhir_options = mds_fhir::FhirOptions {
         public_url: config.public_url.clone(),
         tls,
     };
-    let router = mds_fhir::router(app.clone(), fhir_options).fallback_service(portals);
+    let token = mds_api::structure_auth::router(app.clone(), Some(&config.public_url));
+    let router = mds_fhir::router(app.clone(), fhir_options)
+        .merge(token)
+        .fallback_service(portals);
     let addr: SocketAddr = config
         .listen
         .parse()

@@ -21,7 +21,7 @@ pub mod token;
 
 pub(crate) use professional::Call as SoftwareCall;
 
-use crate::AppError;
+use crate::{Actor, App, AppError};
 use mds_domain::Timestamp;
 
 /// Prefix of the access tokens issued at the token endpoint.
@@ -38,6 +38,35 @@ pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-be
 pub const TOKEN_PATH: &str = "/fhir/auth/token";
 /// Longest end date of a software credential or of an authorisation (EXI 28, 29).
 pub const MAX_YEARS: i32 = 3;
+
+/// Whether a bearer token is a structure software's (an access token or a credential
+/// secret) rather than a person's session: the surfaces route it by this, and only this.
+pub fn is_software_token(token: &str) -> bool {
+    token.starts_with(ACCESS_TOKEN_PREFIX) || token.starts_with(crate::software::TOKEN_PREFIX)
+}
+
+impl App {
+    /// One call of a structure's software, whichever its token: an access token of the token
+    /// endpoint or a credential secret (`App::authenticate_structure_token`,
+    /// `App::authenticate_software`: the same checks of the named professional). Every
+    /// surface (`/api/v1/software`, `/fhir`) authenticates software through this one seam.
+    pub async fn authenticate_software_call(
+        &self,
+        token: &str,
+        professional: &str,
+        two_factor_asserted: bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<Actor, AppError> {
+        if token.starts_with(crate::software::TOKEN_PREFIX) {
+            self.authenticate_software(token, professional, two_factor_asserted, ip, now)
+                .await
+        } else {
+            self.authenticate_structure_token(token, professional, two_factor_asserted, ip, now)
+                .await
+        }
+    }
+}
 
 /// An end date: a New Caledonia calendar day, included, from today to `MAX_YEARS` years
 /// ahead. Returns the day and the instant it ends (refused from then on).

@@ -733,7 +733,7 @@ fn transaction_response(
 }
 
 fn transaction_bundle(entry: Vec<BundleEntry>) -> Response {
-    crate::format::fhir_json(
+    crate::wire::fhir_json(
         StatusCode::OK,
         &Resource::Bundle(Bundle {
             type_: "transaction-response".to_owned(),

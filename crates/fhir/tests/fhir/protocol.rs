@@ -149,14 +149,48 @@ fn structure_software_acts_for_a_named_professional() {
             .post(
                 SUPPORT,
                 &format!("/api/v1/structures/{structure}/software-credentials"),
-                json!({ "label": "DPI de test" }),
+                json!({ "label": "DPI de test", "ends_on": in_a_year() }),
             )
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.json);
         let token = created.json["token"].as_str().unwrap().to_owned();
         let bearer = format!("Bearer {token}");
+        // The doctor on the structure's list of authorised professionals (EXI 28).
+        let support_token = w.world.token(SUPPORT).await;
+        let support = w
+            .world
+            .app
+            .authenticate(&support_token, now())
+            .await
+            .unwrap();
+        w.world
+            .app
+            .authorise_structure_professional(
+                &support,
+                &structure,
+                doctor.as_str(),
+                &in_a_year(),
+                now(),
+            )
+            .await
+            .unwrap();
         let marie = w.world.patient_id(MARIE_CAFAT).await;
         let uri = format!("/fhir/DocumentReference?patient={marie}");
+        let r = w
+            .send_raw(
+                Method::GET,
+                &uri,
+                &[
+                    ("authorization", &bearer),
+                    ("x-mds-professional", &doctor),
+                    ("x-mds-professional-amr", "pwd mfa"),
+                ],
+                None,
+            )
+            .await
+            .expect(StatusCode::OK, "software search");
+        assert_eq!(r.json["resourceType"], "Bundle", "{:?}", r.json);
+        // Without the two-factor assertion (EXI 23): refused.
         let r = w
             .send_raw(
                 Method::GET,
@@ -164,9 +198,8 @@ fn structure_software_acts_for_a_named_professional() {
                 &[("authorization", &bearer), ("x-mds-professional", &doctor)],
                 None,
             )
-            .await
-            .expect(StatusCode::OK, "software search");
-        assert_eq!(r.json["resourceType"], "Bundle");
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.json);
         let r = w
             .send_raw(Method::GET, &uri, &[("authorization", &bearer)], None)
             .await;
@@ -180,10 +213,25 @@ fn structure_software_acts_for_a_named_professional() {
             .send_raw(
                 Method::GET,
                 &uri,
-                &[("authorization", &bearer), ("x-mds-professional", &nurse)],
+                &[
+                    ("authorization", &bearer),
+                    ("x-mds-professional", &nurse),
+                    ("x-mds-professional-amr", "mfa"),
+                ],
                 None,
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     });
+}
+
+/// A New Caledonia day a year from now (`AAAA-MM-JJ`), for end dates.
+fn in_a_year() -> String {
+    let day = (time::OffsetDateTime::now_utc() + time::Duration::days(365)).date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
 }

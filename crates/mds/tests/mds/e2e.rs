@@ -38,6 +38,34 @@ async fn serve_demo_answers_probes_and_a_professional_logs_in_with_totp() {
         assert_eq!(r.status(), 200, "{probe}");
     }
 
+    // Each surface answers its own paths in the composed server: the token endpoint of
+    // structure software (an OAuth error, not a FHIR one), FHIR, REST and the portals.
+    let token_endpoint = client
+        .post(format!("{url}/fhir/auth/token"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token_endpoint.status(), 400);
+    let oauth: serde_json::Value = token_endpoint.json().await.unwrap();
+    assert!(oauth["error"].is_string(), "{oauth}");
+    let metadata = client
+        .get(format!("{url}/fhir/metadata"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metadata.status(), 200);
+    let metadata: serde_json::Value = metadata.json().await.unwrap();
+    assert_eq!(metadata["resourceType"], "CapabilityStatement");
+    let openapi = client
+        .get(format!("{url}/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(openapi.status(), 200);
+    let home = client.get(format!("{url}/")).send().await.unwrap();
+    assert!(home.status().is_success() || home.status().is_redirection());
+
     let pro = "dr.nea@demo.mds.nc";
     let wrong = login(&client, &url, pro, "000000").await;
     assert_eq!(wrong.status(), 401);
