@@ -230,7 +230,7 @@ impl App {
     pub(crate) async fn sealed_content(
         &self,
         c: &documents::ContentRef,
-    ) -> Result<Vec<u8>, AppError> {
+    ) -> Result<bytes::Bytes, AppError> {
         match self
             .vault
             .get(&c.object_key, &c.wrapped_key, &c.key_id)

@@ -316,7 +316,7 @@ impl App {
         scan_id: &str,
         ip: Option<String>,
         now: Timestamp,
-    ) -> Result<(Vec<u8>, Format), AppError> {
+    ) -> Result<(bytes::Bytes, Format), AppError> {
         actor.require(AccountKind::Support)?;
         let r = enrolments::request_by_id(&self.db, request_id)
             .await?

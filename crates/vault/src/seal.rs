@@ -31,6 +31,7 @@
 //! AVX2/VAES detected at run time, software fallback otherwise), five times faster here than
 //! RustCrypto's (docs/perf/aead.md); ring does not wipe its AES key schedule when dropped.
 
+use bytes::Bytes;
 use chacha20poly1305::aead::AeadInPlace;
 use chacha20poly1305::{Key, KeyInit, Tag, XChaCha20Poly1305, XNonce};
 use rand::rngs::OsRng;
@@ -229,12 +230,13 @@ fn seal_with_nonce(
 }
 
 /// Decrypts a content object of any format; any alteration, truncation, relabelling or wrong
-/// key is an error and no byte of the content is returned.
+/// key is an error and no byte of the content is returned. The content is decrypted in place
+/// and returned as a slice of the object's own buffer: no copy.
 pub(crate) fn open_content(
     data_key: &SecretKey,
     object_key: &str,
     mut sealed: Vec<u8>,
-) -> Result<Vec<u8>, VaultError> {
+) -> Result<Bytes, VaultError> {
     let corrupt = |reason| VaultError::Corrupt {
         object_key: object_key.to_owned(),
         reason,
@@ -282,9 +284,7 @@ pub(crate) fn open_content(
     if !authentic {
         return Err(corrupt(AUTH_FAILED));
     }
-    sealed.truncate(body_end);
-    sealed.drain(..body);
-    Ok(sealed)
+    Ok(Bytes::from(sealed).slice(body..body_end))
 }
 
 fn wrap_aad(key_id: &str, object_key: &str) -> Vec<u8> {

@@ -14,7 +14,7 @@ use mds_store::{identity_files, record_access};
 pub struct AttestationFile {
     /// PDF, JPEG or PNG.
     pub format: Format,
-    pub content: Vec<u8>,
+    pub content: bytes::Bytes,
 }
 
 impl App {

@@ -124,7 +124,8 @@ pub struct DocumentPage {
 #[derive(Clone, Debug)]
 pub struct DocumentContent {
     pub meta: DocumentView,
-    pub content: Vec<u8>,
+    /// A slice of the decrypted object's own buffer (no copy on the way out).
+    pub content: bytes::Bytes,
 }
 
 fn valid_date(text: &str) -> bool {
@@ -429,7 +430,7 @@ impl App {
         shown_in_page: fn(Format) -> bool,
         ip: Option<String>,
         now: Timestamp,
-    ) -> Result<(DocumentView, Option<Vec<u8>>), AppError> {
+    ) -> Result<(DocumentView, Option<bytes::Bytes>), AppError> {
         let gate = self
             .gate(actor, patient_id, "document.read", ip, now)
             .await?;

@@ -338,7 +338,7 @@ impl<K> Opened<K> {
 
 impl Opened<Read> {
     /// The decrypted content of the permitted document.
-    pub async fn content(&self, app: &App) -> Result<Vec<u8>, AppError> {
+    pub async fn content(&self, app: &App) -> Result<bytes::Bytes, AppError> {
         let c = self.row.content.as_ref().ok_or(AppError::NotFound)?;
         app.sealed_content(c).await
     }

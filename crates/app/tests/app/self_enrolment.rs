@@ -94,7 +94,7 @@ fn support_validates_a_self_enrolment_and_the_scans_leave_the_vault() {
             .read_enrolment_scan(&support, &item.request_id, &scan.id, None, at(MINUTE))
             .await
             .unwrap();
-        assert_eq!((bytes.as_slice(), mime.as_str()), (PNG, "image/png"));
+        assert_eq!((&bytes[..], mime.as_str()), (PNG, "image/png"));
 
         let validated = f
             .app

@@ -61,7 +61,7 @@ fn sample(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()
 }
 
-fn expect_corrupt(result: Result<Vec<u8>, VaultError>, what: &str) {
+fn expect_corrupt(result: Result<bytes::Bytes, VaultError>, what: &str) {
     match result {
         Err(VaultError::Corrupt { .. }) => {}
         other => panic!("{what}: expected a Corrupt error, got {other:?}"),
@@ -261,7 +261,7 @@ pub async fn key_rotation(f: Fixture) {
         .vault
         .get(&old.object_key, &old.wrapped_key, &old_id)
         .await;
-    assert_eq!(read.unwrap(), b"written before rotation");
+    assert_eq!(&read.unwrap()[..], b"written before rotation");
 
     let stored_before = f
         .vault
@@ -282,7 +282,7 @@ pub async fn key_rotation(f: Fixture) {
         .unwrap();
     assert_eq!(stored_before, stored_after, "rewrap must not touch content");
     let read = f.vault.get(&old.object_key, &rewrapped, &new_id).await;
-    assert_eq!(read.unwrap(), b"written before rotation");
+    assert_eq!(&read.unwrap()[..], b"written before rotation");
 
     let retired = ring
         .retire_unused(&f.key_path, std::slice::from_ref(&new_id))
@@ -298,12 +298,12 @@ pub async fn key_rotation(f: Fixture) {
         .unwrap_err();
     assert!(matches!(err, VaultError::UnknownKeyId { .. }), "{err:?}");
     let read = f.vault.get(&old.object_key, &rewrapped, &new_id).await;
-    assert_eq!(read.unwrap(), b"written before rotation");
+    assert_eq!(&read.unwrap()[..], b"written before rotation");
     let read = f
         .vault
         .get(&fresh.object_key, &fresh.wrapped_key, &new_id)
         .await;
-    assert_eq!(read.unwrap(), b"written after rotation");
+    assert_eq!(&read.unwrap()[..], b"written after rotation");
 }
 
 fn refused<T>(result: &Result<T, VaultError>) -> bool {
