@@ -8,17 +8,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=('fhirpy>=2.3,<3' 'fhirclient>=4.4,<5' 'fhir.resources>=8.3,<9' 'requests>=2.28,<3')
+PACKAGES=('fhirpy>=2.3,<3' 'fhirclient>=4.4,<5' 'fhir.resources>=8.3,<9' 'requests>=2.28,<3' 'cryptography>=41,<50')
 
 die() { echo "fhir-tests.sh: $*" >&2; exit 1; }
 
 ensure_packages() {
-  python3 -c 'import fhirpy, fhirclient, fhir.resources.R4B, requests' >/dev/null 2>&1 && return 0
+  python3 -c 'import fhirpy, fhirclient, fhir.resources.R4B, requests, cryptography' >/dev/null 2>&1 && return 0
   echo "installing the FHIR clients (pip)…" >&2
   python3 -m pip install -q "${PACKAGES[@]}" >&2 \
     || die "the FHIR clients are missing and could not be installed. Install them with: python3 -m pip install ${PACKAGES[*]}"
-  python3 -c 'import fhirpy, fhirclient, fhir.resources.R4B, requests' >/dev/null 2>&1 \
-    || die "fhirpy, fhirclient or fhir.resources is not importable after installation"
+  python3 -c 'import fhirpy, fhirclient, fhir.resources.R4B, requests, cryptography' >/dev/null 2>&1 \
+    || die "fhirpy, fhirclient, fhir.resources or cryptography is not importable after installation"
 }
 
 command -v python3 >/dev/null || die "python3 is required"

@@ -2,6 +2,7 @@
 binary, on SQLite or PostgreSQL (`--pg ADMIN_URL`). It feeds a record (ITI-65), searches it
 following next pages (ITI-67), retrieves contents compared by SHA-256 (ITI-68), replaces and
 deletes documents, searches and creates patients (ITI-78), reads the history (AuditEvent),
+acts as a structure's software (SMART Backend Services: ES256 assertion, access token),
 runs the access-matrix cases against the REST API, a cross-patient sweep, bad input — then
 validates every FHIR JSON answer it received with fhir.resources (R4B) and fhirclient (R4).
 Prints one closing line, `N passed, M failed`."""
@@ -9,12 +10,20 @@ Prints one closing line, `N passed, M failed`."""
 import argparse
 import asyncio
 import base64
+import datetime
 import hashlib
 import json
+import os
+import subprocess
 import sys
+import time
 import traceback
+import uuid
 
 import requests
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from fhir.resources.R4B import get_fhir_model_class
 from fhirclient.models.bundle import Bundle as FcBundle
 from fhirclient.models.binary import Binary as FcBinary
@@ -54,6 +63,10 @@ def new_patient(cafat, family, given):
 
 def sha(b):
     return hashlib.sha256(b).hexdigest()
+
+
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
 
 def check(cond, what):
@@ -224,20 +237,103 @@ class Suite:
             check(r.status_code == 404 and r.json()["issue"][0]["code"] == "not-found", (path, r.text))
 
     def test_structure_software(self):
-        doctor = self.p["doctor"]
+        """SMART Backend Services, end to end: support creates a credential with an end date,
+        registers the software's public key (CLI) and authorises the doctor (CLI); the
+        software signs an ES256 assertion, gets an access token at /fhir/auth/token, and
+        searches and reads as the doctor, asserting their two-factor sign-in."""
+        doctor, support = self.p["doctor"], self.p["support"]
+        marie = self.ids["marie"]
         me = doctor.get(f"/api/v1/professionals/{doctor.id}").json()
         structure = me["structure_ids"][0] if "structure_ids" in me else me["structures"][0]["id"]
-        r = self.p["support"].post(f"/api/v1/structures/{structure}/software-credentials", {"label": "DPI du suite FHIR"})
+        ends_on = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
+        r = support.post(f"/api/v1/structures/{structure}/software-credentials",
+                         {"label": "DPI du suite FHIR", "ends_on": ends_on})
         check(r.status_code == 201, r.text)
-        token = r.json()["token"]
+        client_id, secret = r.json()["credential"]["id"], r.json()["token"]
+        check(secret and secret.startswith("mds-sw-"), r.text)
 
-        async def search():
-            client = AsyncFHIRClient(self.s.fhir, authorization=f"Bearer {token}",
-                                     extra_headers={"X-MDS-Professional": doctor.id})
-            return await client.resources("DocumentReference").search(patient=self.ids["marie"]).limit(100).fetch_all()
+        # The software's key pair: only the public JWK is registered, by support (CLI).
+        key = ec.generate_private_key(ec.SECP256R1())
+        kid = "suite-fhir-es256"
+        numbers = key.public_key().public_numbers()
+        jwk = {"kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid,
+               "x": b64url(numbers.x.to_bytes(32, "big")), "y": b64url(numbers.y.to_bytes(32, "big"))}
+        jwks = os.path.join(self.s.dir, "software-jwks.json")
+        with open(jwks, "w") as f:
+            json.dump({"keys": [jwk]}, f)
+        keys = json.loads(self.admin("register-structure-keys", "--credential", client_id, "--jwks", jwks))
+        check([(k["kid"], k["alg"], k["state"]) for k in keys] == [(kid, "ES256", "active")], keys)
 
-        found = [d["id"] for d in asyncio.run(search())]
-        check(found == self.rest_ids("doctor", self.ids["marie"]), "software sees what its professional sees")
+        token_url = self.s.url + "/fhir/auth/token"
+
+        def assertion(jti):
+            now = int(time.time())
+            header = {"alg": "ES256", "kid": kid, "typ": "JWT"}
+            claims = {"iss": client_id, "sub": client_id, "aud": token_url, "jti": jti,
+                      "iat": now, "exp": now + 240}
+            signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+            r_, s_ = decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+            return signing_input + "." + b64url(r_.to_bytes(32, "big") + s_.to_bytes(32, "big"))
+
+        def token_request(signed):
+            return requests.post(token_url, data={
+                "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": signed,
+                "scope": "system/DocumentReference.rs system/Binary.r"})
+
+        signed = assertion(str(uuid.uuid4()))
+        r = token_request(signed)
+        check(r.status_code == 200 and r.headers.get("Cache-Control") == "no-store", (r.status_code, r.text))
+        t = r.json()
+        check(t["token_type"] == "bearer" and t["access_token"].startswith("mds-at-")
+              and 0 < t["expires_in"] <= 300 and t["scope"] == "system/DocumentReference.rs system/Binary.r", t)
+        access = t["access_token"]
+        # A replayed assertion (same jti) is refused.
+        r = token_request(signed)
+        check(r.status_code == 401 and r.json()["error"] == "invalid_client", (r.status_code, r.text))
+
+        headers = {"X-MDS-Professional": doctor.id, "X-MDS-Professional-Amr": "mfa"}
+        search_path = f"/fhir/DocumentReference?patient={marie}&_count=100"
+
+        def raw_search(bearer, extra):
+            return requests.get(self.s.url + search_path, headers={"Authorization": f"Bearer {bearer}", **extra})
+
+        def outcome(resp, status):
+            return resp.status_code == status \
+                and resp.headers.get("Content-Type", "").startswith("application/fhir+json") \
+                and resp.json()["resourceType"] == "OperationOutcome"
+
+        # The doctor is not yet on the structure's list of authorised professionals.
+        r = raw_search(access, headers)
+        check(outcome(r, 403), (r.status_code, r.text))
+        self.admin("authorise-professional", "--structure", structure, "--professional", doctor.id, "--until", ends_on)
+
+        async def search(bearer):
+            client = AsyncFHIRClient(self.s.fhir, authorization=f"Bearer {bearer}", extra_headers=headers)
+            return await client.resources("DocumentReference").search(patient=marie).limit(100).fetch_all()
+
+        expected = self.rest_ids("doctor", marie)
+        found = [d["id"] for d in asyncio.run(search(access))]
+        check(found and found == expected, ("software sees what its professional sees", found, expected))
+        # fhirclient reads one, with the same token and headers.
+        server = FHIRServer(None, base_uri=self.s.fhir)
+        server.session.headers.update({"Authorization": f"Bearer {access}", **headers})
+        ref = FcDocumentReference.read(found[0], server)
+        check(ref.id == found[0] and ref.subject and (ref.subject.reference or "").endswith(marie), ref.as_json())
+        # Without the two-factor assertion: refused.
+        r = raw_search(access, {"X-MDS-Professional": doctor.id})
+        check(outcome(r, 403), (r.status_code, r.text))
+        # The credential's secret still works, with the same headers.
+        found = [d["id"] for d in asyncio.run(search(secret))]
+        check(found == expected, ("with the credential secret", found, expected))
+
+    def admin(self, command, *args):
+        """`mds admin <command> --as <support> ...` on the server's data directory and database."""
+        r = subprocess.run([self.s.binary, "admin", command, "--as", LOGINS["support"], *args], env=self.s.env,
+                           capture_output=True, text=True)
+        check(r.returncode == 0, f"mds admin {command}: {r.stderr or r.stdout}")
+        return r.stdout
 
     # Bad input ---------------------------------------------------------------------------
     def test_bad_input(self):
