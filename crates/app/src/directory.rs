@@ -3,6 +3,7 @@
 
 use crate::{enrolment, Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::structure::STRUCTURE_KINDS;
 use mds_domain::{
     commune, AccountId, AccountKind, AccountState, Login, Profession, StructureId, Timestamp,
 };
@@ -10,19 +11,6 @@ use mds_store::{accounts, directory, new_id, sessions, StoreError};
 use serde::{Deserialize, Serialize};
 
 pub use mds_store::directory::{AssistantRow, ProfessionalRow, StructureRow};
-
-/// Kinds of care structures.
-pub const STRUCTURE_KINDS: &[&str] = &[
-    "hospital",
-    "clinic",
-    "dispensary",
-    "medical_centre",
-    "practice",
-    "pharmacy",
-    "laboratory",
-    "samu",
-    "other",
-];
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct NewStructure {
@@ -71,20 +59,14 @@ fn required(value: &str, label: &str) -> Result<String, AppError> {
     Ok(v.to_owned())
 }
 
-/// RIDET: the 7-digit company number, a dot and the 3-digit establishment rank.
-pub fn parse_ridet(text: &str) -> Result<String, AppError> {
-    let t = text.trim();
-    let ok = t.len() == 11
-        && t.char_indices()
-            .all(|(i, c)| if i == 7 { c == '.' } else { c.is_ascii_digit() });
-    if ok {
-        Ok(t.to_owned())
-    } else {
-        Err(AppError::invalid(
+/// A RIDET number ([`mds_domain::structure::parse_ridet`]), or the refusal a form shows.
+fn ridet(text: &str) -> Result<String, AppError> {
+    mds_domain::structure::parse_ridet(text).ok_or_else(|| {
+        AppError::invalid(
             "invalid_ridet",
             "Le numéro RIDET doit avoir la forme 1234567.001.",
-        ))
-    }
+        )
+    })
 }
 
 fn support_event(actor: &Actor, action: &str) -> NewEvent {
@@ -122,7 +104,7 @@ impl App {
         let row = directory::StructureRow {
             id: StructureId::from_uuid_text(new_id()),
             name: required(&s.name, "nom")?,
-            ridet: parse_ridet(&s.ridet)?,
+            ridet: ridet(&s.ridet)?,
             kind,
             commune: s.commune.trim().to_owned(),
             created_at_ms: now.millis(),

@@ -4,7 +4,7 @@
 //! death recorded by support. Every change is audited in its transaction; nothing here reads
 //! medical content.
 
-use crate::patients::parse_email;
+use crate::patients::email_address;
 use crate::{enrolment, Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{
@@ -70,24 +70,6 @@ fn invalid_state(state: Option<AccountState>) -> AppError {
     AppError::conflict("invalid_state", message)
 }
 
-/// The same calendar day `years` later (29 February becomes 1 March).
-pub fn years_later(at: Timestamp, years: i32) -> Timestamp {
-    let Some(t) = at.to_offset_datetime() else {
-        return at;
-    };
-    let date = t.date();
-    let target = time::Date::from_calendar_date(date.year() + years, date.month(), date.day())
-        .or_else(|_| time::Date::from_calendar_date(date.year() + years, time::Month::March, 1));
-    match target {
-        Ok(d) => {
-            let later = t.replace_date(d);
-            let ms = later.unix_timestamp_nanos() / 1_000_000;
-            Timestamp::from_millis(i64::try_from(ms).unwrap_or(i64::MAX))
-        }
-        Err(_) => Timestamp::from_millis(i64::MAX),
-    }
-}
-
 impl App {
     async fn patient(&self, patient_id: &PatientId) -> Result<patients::PatientRow, AppError> {
         patients::by_id(&self.db, patient_id)
@@ -124,7 +106,7 @@ impl App {
             return Err(deceased());
         }
         let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
-            Some(e) => parse_email(e)?,
+            Some(e) => email_address(e)?,
             None => p.email.clone().ok_or_else(|| {
                 AppError::invalid(
                     "email_required",
@@ -299,7 +281,7 @@ impl App {
         reference: Option<String>,
         now: Timestamp,
     ) -> Result<Timestamp, AppError> {
-        let purge_after = years_later(now, ARCHIVE_YEARS);
+        let purge_after = now.years_later(ARCHIVE_YEARS);
         let mut tx = self.db.begin().await?;
         patients::close(&mut tx, &p.id, now.millis(), purge_after.millis()).await?;
         close_account(&mut tx, p, now).await?;
@@ -369,7 +351,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         patients::request_erasure(&mut tx, &p.id, now.millis(), deadline.millis()).await?;
         if p.record_state != AccountState::Closed {
-            let purge_after = years_later(now, ARCHIVE_YEARS);
+            let purge_after = now.years_later(ARCHIVE_YEARS);
             patients::close(&mut tx, &p.id, now.millis(), purge_after.millis()).await?;
         }
         close_account(&mut tx, p, now).await?;
@@ -526,18 +508,4 @@ async fn close_account(
         sessions::revoke_all(&mut *tx, account, now.millis()).await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ten_years_later_keeps_the_calendar_day() {
-        // 2016-02-29T00:00:00Z: no 29 February in 2026, so 1 March.
-        let leap = Timestamp::from_millis(1_456_704_000_000);
-        assert_eq!(years_later(leap, 10).to_rfc3339(), "2026-03-01T00:00:00Z");
-        let t = Timestamp::from_millis(1_795_318_320_000);
-        assert_eq!(years_later(t, 10).to_rfc3339(), "2036-11-22T03:32:00Z");
-    }
 }

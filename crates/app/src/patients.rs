@@ -330,40 +330,24 @@ pub(crate) async fn creation_team(
     Ok(team)
 }
 
-/// An e-mail address: one `@`, no space or control character, at most 254 characters.
-pub(crate) fn parse_email(text: &str) -> Result<String, AppError> {
-    let t = text.trim().to_lowercase();
-    let ok = (3..=254).contains(&t.chars().count())
-        && t.split('@').count() == 2
-        && !t.starts_with('@')
-        && !t.ends_with('@')
-        && !t.chars().any(|c| c.is_control() || c.is_whitespace());
-    if ok {
-        Ok(t)
-    } else {
-        Err(AppError::invalid(
+/// An e-mail address ([`mds_domain::contact::parse_email`]), or the refusal a form shows.
+pub(crate) fn email_address(text: &str) -> Result<String, AppError> {
+    mds_domain::contact::parse_email(text).ok_or_else(|| {
+        AppError::invalid(
             "invalid_email",
             "L'adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.nc).",
-        ))
-    }
+        )
+    })
 }
 
-/// A phone number: digits, spaces, dots, hyphens and a leading `+`; 6 to 15 digits.
-pub(crate) fn parse_phone(text: &str) -> Result<String, AppError> {
-    let t = text.trim();
-    let digits = t.chars().filter(char::is_ascii_digit).count();
-    let ok = (6..=15).contains(&digits)
-        && t.char_indices().all(|(i, c)| {
-            c.is_ascii_digit() || matches!(c, ' ' | '.' | '-') || (i == 0 && c == '+')
-        });
-    if ok {
-        Ok(t.to_owned())
-    } else {
-        Err(AppError::invalid(
+/// A phone number ([`mds_domain::contact::parse_phone`]), or the refusal a form shows.
+pub(crate) fn phone_number(text: &str) -> Result<String, AppError> {
+    mds_domain::contact::parse_phone(text).ok_or_else(|| {
+        AppError::invalid(
             "invalid_phone",
             "Le numéro de téléphone doit comporter de 6 à 15 chiffres (exemple : 25 12 34).",
-        ))
-    }
+        )
+    })
 }
 
 fn optional(text: Option<&str>) -> Option<&str> {
@@ -447,8 +431,10 @@ impl App {
             ));
         }
         let traits = validate_identity(&p.identity, now)?;
-        let email = optional(p.email.as_deref()).map(parse_email).transpose()?;
-        let phone = optional(p.phone.as_deref()).map(parse_phone).transpose()?;
+        let email = optional(p.email.as_deref())
+            .map(email_address)
+            .transpose()?;
+        let phone = optional(p.phone.as_deref()).map(phone_number).transpose()?;
         let creator = actor.account_id.clone();
         let team = creation_team(self, &creator, &p.care_team, p.exclude_creator).await?;
         let consent_format = p

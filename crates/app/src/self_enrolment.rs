@@ -7,8 +7,8 @@
 
 use crate::auth::{random_token, token_hash};
 use crate::patients::{
-    check_duplicates, check_identity_file, duplicate_cafat, duplicate_identity, new_row,
-    parse_email, parse_phone, validate_identity, PatientSummary,
+    check_duplicates, check_identity_file, duplicate_cafat, duplicate_identity, email_address,
+    new_row, phone_number, validate_identity, PatientSummary,
 };
 use crate::{enrolment, password, Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
@@ -107,7 +107,7 @@ impl App {
         now: Timestamp,
     ) -> Result<EnrolmentReceipt, AppError> {
         let traits = validate_identity(&e.identity, now)?;
-        let email = parse_email(&e.email)?;
+        let email = email_address(&e.email)?;
         let login = Login::parse(&email).ok_or_else(|| {
             AppError::invalid("invalid_email", "L'adresse e-mail n'est pas valide.")
         })?;
@@ -116,7 +116,7 @@ impl App {
             .as_deref()
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(parse_phone)
+            .map(phone_number)
             .transpose()?;
         password::check_strength(&e.password, &email, self.settings.password_min_length)?;
         let id_format = check_identity_file(&e.identity_document, "pièce d'identité")?;

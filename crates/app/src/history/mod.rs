@@ -15,7 +15,6 @@ pub use extract::{ExtractFormat, ExtractPeriod, ExtractTarget, Extraction};
 
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
-use mds_domain::time::NOUMEA_OFFSET_SECONDS;
 use mds_domain::{AccountKind, PatientId, Timestamp};
 use mds_policy::Action;
 use names::{Reader, Resolver};
@@ -186,20 +185,17 @@ pub struct HistoryPage {
     pub next: Option<i64>,
 }
 
-/// A filter date, `AAAA-MM-JJ` or `JJ/MM/AAAA`.
+/// A filter date, `AAAA-MM-JJ` or `JJ/MM/AAAA` ([`mds_domain::time::parse_day`]), or the
+/// refusal a form shows.
 pub fn parse_date(text: &str) -> Result<time::Date, AppError> {
-    let iso = time::macros::format_description!("[year]-[month]-[day]");
-    let fr = time::macros::format_description!("[day]/[month]/[year]");
-    let text = text.trim();
-    time::Date::parse(text, &iso)
-        .or_else(|_| time::Date::parse(text, &fr))
-        .map_err(|_| AppError::invalid("invalid_date", "Date invalide (AAAA-MM-JJ ou JJ/MM/AAAA)."))
+    mds_domain::time::parse_day(text).ok_or_else(|| {
+        AppError::invalid("invalid_date", "Date invalide (AAAA-MM-JJ ou JJ/MM/AAAA).")
+    })
 }
 
 /// Midnight of a New Caledonia date, in ms since the epoch.
 fn local_midnight_ms(date: time::Date) -> Option<i64> {
-    let offset = time::UtcOffset::from_whole_seconds(NOUMEA_OFFSET_SECONDS).ok()?;
-    Some(date.midnight().assume_offset(offset).unix_timestamp() * 1000)
+    Timestamp::noumea_midnight(date).map(Timestamp::millis)
 }
 
 impl HistoryFilter {
