@@ -16,6 +16,7 @@ use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
 use mds_store::{accounts, new_id, notifications, outbox, patients, Tx};
 use serde::Serialize;
 
+pub(crate) use first_access::first_access;
 pub use texts::Message;
 
 /// The kinds of notification. E-mail can be switched off for some; the others are sent

@@ -14,5 +14,6 @@ pub mod documents;
 pub(crate) mod gate;
 pub mod overview;
 pub mod patient_settings;
+mod read_audit;
 
 pub use gate::RecordRef;
