@@ -8,7 +8,8 @@
 //! accounts, which enrol their own secret.
 
 use crate::documents::Deposit;
-use crate::{password, App, AppError};
+use crate::secrets::hash_password;
+use crate::{App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{
     AccountId, AccountKind, AccountState, DepositorKind, DocumentSource, IdentityStatus, PatientId,
@@ -266,7 +267,7 @@ impl App {
             already_present: 0,
             logins: Vec::new(),
         };
-        let password_hash = password::hash(DEMO_PASSWORD)?;
+        let password_hash = hash_password(DEMO_PASSWORD)?;
         for s in STRUCTURES {
             if directory::structure_by_ridet(&self.db, s.ridet)
                 .await?

@@ -1,7 +1,8 @@
 //! Directory use cases for support: structures, professionals, assistants, support agents,
 //! suspension. Every change is audited with the support agent who made it.
 
-use crate::{enrolment, Actor, App, AppError};
+use crate::accounts::enrolment;
+use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::structure::STRUCTURE_KINDS;
 use mds_domain::{

@@ -4,8 +4,9 @@
 //! death recorded by support. Every change is audited in its transaction; nothing here reads
 //! medical content.
 
+use crate::accounts::enrolment;
 use crate::patients::email_address;
-use crate::{enrolment, Actor, App, AppError};
+use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{
     AccountId, AccountKind, AccountState, FileOwnerKind, Login, PatientId, Timestamp,

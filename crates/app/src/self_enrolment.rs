@@ -5,12 +5,13 @@
 //! encrypted in the vault and deleted after the decision unless configuration keeps them.
 //! Support sees identity scans, never medical content; every download is audited.
 
-use crate::auth::{random_token, token_hash};
+use crate::accounts::{enrolment, password};
 use crate::patients::{
     check_duplicates, check_identity_file, duplicate_cafat, duplicate_identity, email_address,
     new_row, phone_number, validate_identity, PatientSummary,
 };
-use crate::{enrolment, password, Actor, App, AppError};
+use crate::secrets::{hash_password, random_token, token_hash};
+use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{
@@ -128,7 +129,7 @@ impl App {
             return Err(duplicate_email());
         }
         let near = check_duplicates(self, &traits).await?;
-        let hash = password::hash(&e.password)?;
+        let hash = hash_password(&e.password)?;
 
         let request_id = new_id();
         let owner = (FileOwnerKind::Enrolment, request_id.as_str());

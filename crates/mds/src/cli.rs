@@ -247,8 +247,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
                 )));
             }
             let secret = mds_app::demo::demo_totp_secret(&login.trim().to_lowercase());
-            let step = mds_app::totp::step_at(now.millis());
-            let code = mds_app::totp::code_at_step(&secret, step)
+            let step = mds_app::accounts::totp::step_at(now.millis());
+            let code = mds_app::accounts::totp::code_at_step(&secret, step)
                 .ok_or_else(|| RunError::Other("cannot compute the code".into()))?;
             println!("{code}");
         }

@@ -4,10 +4,11 @@
 //! what tests look up in the store and the audit trail.
 
 pub use crate::vault::*;
-use mds_app::auth::{Channel, LoginRequest, NewSession};
+use mds_app::accounts::sign_in::{Channel, LoginRequest, NewSession};
+use mds_app::accounts::totp;
 use mds_app::directory::{NewProfessional, NewStructure};
 use mds_app::patients::NewPatient;
-use mds_app::{demo, totp, Actor, App, AppError, Settings};
+use mds_app::{demo, Actor, App, AppError, Settings};
 use mds_audit::{AuditQuery, AuditRecord, VerifyOutcome, MAX_QUERY_LIMIT};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{AccountId, PatientId, StructureId, Timestamp};

@@ -99,7 +99,7 @@ fn a_totp_code_is_accepted_once() {
         );
         // An earlier step than the one used is refused too, even within the drift window.
         let secret = demo::demo_totp_secret(DOCTOR);
-        let step = mds_app::totp::step_at(now.millis());
+        let step = mds_app::accounts::totp::step_at(now.millis());
         let older = request(
             DOCTOR,
             demo::DEMO_PASSWORD,

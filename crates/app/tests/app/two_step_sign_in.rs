@@ -3,8 +3,9 @@
 //! codes; the same answer for every wrong first step; the login's lockout over both steps.
 //! Both backends, fixed clock.
 
-use mds_app::auth::{
-    Channel, CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS,
+use mds_app::accounts::sign_in::Channel;
+use mds_app::accounts::two_step::{
+    CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS,
 };
 use mds_app::{demo, App, AppError};
 use mds_audit::Outcome;

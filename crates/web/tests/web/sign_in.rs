@@ -248,7 +248,7 @@ fn three_wrong_codes_start_the_sign_in_over() {
         b.password_step(PATIENT, mds_app::demo::DEMO_PASSWORD, "/patient/documents")
             .await
             .redirects_to("/login/code?next=/patient/documents", "password step");
-        for i in 1..mds_app::auth::CODE_ATTEMPTS {
+        for i in 1..mds_app::accounts::two_step::CODE_ATTEMPTS {
             b.code_step(&wrong_code(PATIENT), "/patient/documents")
                 .await
                 .expect(StatusCode::UNAUTHORIZED, &format!("wrong code {i}"));

@@ -9,7 +9,8 @@
 //! sign-in's failure is;
 //! the pending sign-in is ended in the transaction that opens the session (single use).
 
-use super::{auth_event, random_token, token_hash, Channel, NewSession};
+use super::sign_in::{auth_event, Channel, NewSession};
+use crate::secrets::{random_token, token_hash};
 use crate::{App, AppError};
 use mds_audit::Outcome;
 use mds_domain::Timestamp;

@@ -1,8 +1,9 @@
 //! A new account chooses its password and enrols its TOTP second factor with a one-time
 //! enrolment token (issued when support creates the account). The token is stored hashed.
 
-use crate::auth::{random_token, token_hash};
-use crate::{password, totp, App, AppError};
+use super::{password, totp};
+use crate::secrets::{hash_password, random_token, token_hash};
+use crate::{App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{AccountId, AccountState, Timestamp};
 use mds_store::{accounts, Tx};
@@ -45,7 +46,7 @@ impl App {
             &account.login,
             self.settings.password_min_length,
         )?;
-        let hash = password::hash(new_password)?;
+        let hash = hash_password(new_password)?;
         let secret = totp::new_secret();
         let mut tx = self.db.begin().await?;
         accounts::set_password(&mut tx, &account.id, &hash, now.millis()).await?;

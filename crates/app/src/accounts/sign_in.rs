@@ -1,18 +1,17 @@
 //! Sign-in with password and second factor (at once for the API, in two steps for the
-//! portals: `two_step`), server-side sessions, enrolment of a new
-//! account's password and TOTP, and throttling of attempts per account and per address.
+//! portals: `accounts::two_step`), server-side sessions, and throttling of attempts per
+//! account and per address.
 //!
 //! Every answer to a failed sign-in is the same `InvalidCredentials`, whether the login
 //! exists or not; unknown logins still cost one argon2 verification.
 
-use crate::{password, totp, Actor, App, AppError};
+use super::totp;
+use crate::secrets::{random_token, token_hash, verify_password};
+use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{AccountId, AccountKind, AccountState, Login, Timestamp};
 use mds_store::{accounts, sessions};
 use sha2::{Digest, Sha256};
-
-mod two_step;
-pub use two_step::{CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS};
 
 /// Where a session is used: the web portals (cookie) or the REST API (bearer token).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,14 +21,14 @@ pub enum Channel {
 }
 
 impl Channel {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::Web => "web",
             Self::Api => "api",
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    pub(super) fn parse(text: &str) -> Option<Self> {
         [Self::Web, Self::Api]
             .into_iter()
             .find(|c| c.as_str() == text)
@@ -58,13 +57,6 @@ pub struct NewSession {
     pub actor: Actor,
 }
 
-/// 256 random bits, base64url without padding.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
-    data_encoding::BASE64URL_NOPAD.encode(&bytes)
-}
-
 /// The anti-CSRF token of a cookie session: derived from the session token, so it needs no
 /// storage, and it reveals nothing of the session token (SHA-256 preimage).
 pub fn csrf_token(session_token: &str) -> String {
@@ -72,11 +64,7 @@ pub fn csrf_token(session_token: &str) -> String {
     data_encoding::BASE64URL_NOPAD.encode(&digest)
 }
 
-pub(crate) fn token_hash(token: &str) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
-}
-
-fn auth_event(
+pub(super) fn auth_event(
     action: &str,
     actor: Option<(&AccountId, AccountKind)>,
     outcome: Outcome,
@@ -126,7 +114,7 @@ impl App {
     /// credentials (`code: None` checks the password only, the first step of the portals'
     /// sign-in). Any failure is counted, audited and answered `InvalidCredentials`. Returns
     /// the account, its kind and the login's throttle key.
-    async fn verified_account(
+    pub(super) async fn verified_account(
         &self,
         login_text: &str,
         password: &str,
@@ -163,7 +151,7 @@ impl App {
             Some(a) => self.credentials_ok(a, password, code, now).await?,
             None => {
                 // Same work as for a real account: one argon2 verification.
-                let _ = password::verify(password, &self.dummy_hash)?;
+                let _ = verify_password(password, &self.dummy_hash)?;
                 false
             }
         };
@@ -185,7 +173,7 @@ impl App {
 
     /// One more failure for `key` (its lockout is not the caller's answer: the answer to a
     /// failed sign-in stays `InvalidCredentials`).
-    async fn count_failure(
+    pub(super) async fn count_failure(
         &self,
         key: Option<&str>,
         max: i64,
@@ -210,9 +198,9 @@ impl App {
         now: Timestamp,
     ) -> Result<bool, AppError> {
         let password_ok = match &a.password_hash {
-            Some(h) => password::verify(password, h)?,
+            Some(h) => verify_password(password, h)?,
             None => {
-                let _ = password::verify(password, &self.dummy_hash)?;
+                let _ = verify_password(password, &self.dummy_hash)?;
                 false
             }
         };
@@ -227,7 +215,7 @@ impl App {
 
     /// The authenticator's code of an account whose second factor is ready; a step is
     /// accepted once per account, atomically (replay protection).
-    async fn code_ok(
+    pub(super) async fn code_ok(
         &self,
         a: &accounts::AccountRow,
         code: &str,
@@ -244,7 +232,7 @@ impl App {
 
     /// A new session; `consumes` is the pending sign-in it completes, ended in the same
     /// transaction (once: a second completion is `Unauthenticated`).
-    async fn open_session(
+    pub(super) async fn open_session(
         &self,
         a: &accounts::AccountRow,
         kind: AccountKind,
@@ -354,7 +342,7 @@ impl App {
         Ok(())
     }
 
-    async fn check_throttle(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
+    pub(super) async fn check_throttle(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
         if let Some(t) = sessions::throttle_get(&self.db, key).await? {
             if t.locked_until_ms > now.millis() {
                 return Err(AppError::Throttled {
@@ -368,7 +356,12 @@ impl App {
     /// Counts one attempt (or failure) for `key`, atomically: the read-modify-write runs in a
     /// write transaction, which serialises with every other. The attempt that reaches `max`
     /// within the window still proceeds but locks the key for the lockout period.
-    async fn reserve_attempt(&self, key: &str, max: i64, now: Timestamp) -> Result<(), AppError> {
+    pub(super) async fn reserve_attempt(
+        &self,
+        key: &str,
+        max: i64,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
         let s = &self.settings;
         let window = s.login_window_minutes * 60_000;
         let mut tx = self.db.begin().await?;

@@ -4,8 +4,8 @@
 //! the limits of section 7 (documents per patient per preload, distinct patients per
 //! professional per 24 h). Each document still goes through the record's gate.
 
-use crate::auth::{random_token, token_hash};
 use crate::record::documents::{DocumentView, NewDocument};
+use crate::secrets::{random_token, token_hash};
 use crate::{Actor, App, AppError, SoftwareAgent};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{

@@ -1,0 +1,11 @@
+//! Accounts and how their owners prove who they are: sign-in (at once for the API, in two
+//! steps for the portals) and server-side sessions, TOTP second factors, the password rule,
+//! enrolment with a one-time token, and the credentials of structure software with their
+//! authentication. Nothing here reads a record.
+
+pub mod enrolment;
+pub mod password;
+pub mod sign_in;
+pub mod software;
+pub mod totp;
+pub mod two_step;
