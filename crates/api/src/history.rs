@@ -7,7 +7,7 @@ use crate::extract::{Auth, ClientIp, Path, Query};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use mds_app::history::{
+use mds_app::information::history::{
     parse_date, ActivityKind, ExtractFormat, ExtractTarget, HistoryFilter, HistoryPage, PageRequest,
 };
 use mds_app::{App, AppError};

@@ -172,7 +172,13 @@ impl App {
                 .await?;
             }
             documents::insert(&mut tx, &row).await?;
-            crate::notify::hidden::document_stored(&self.settings, &mut tx, &row, now).await?;
+            crate::information::notifications::hidden::document_stored(
+                &self.settings,
+                &mut tx,
+                &row,
+                now,
+            )
+            .await?;
             let ev = NewEvent {
                 patient_id: Some(row.patient_id.to_string()),
                 document_id: Some(row.id.to_string()),

@@ -286,8 +286,8 @@ impl App {
         let mut tx = self.db.begin().await?;
         patients::close(&mut tx, &p.id, now.millis(), purge_after.millis()).await?;
         close_account(&mut tx, p, now).await?;
-        let closed = crate::notify::Message::account_closed(now);
-        crate::notify::tell_patient(&mut tx, &p.id, &closed, now).await?;
+        let closed = crate::information::notifications::Message::account_closed(now);
+        crate::information::notifications::tell_patient(&mut tx, &p.id, &closed, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.to_string()),
@@ -463,9 +463,11 @@ impl App {
         let mut tx = self.db.begin().await?;
         // Told before the account is scrubbed (its address goes with it); e-mail only.
         if reason != RemovalReason::Retention {
-            if let Some(r) = crate::notify::recipient_of_patient(&mut tx, id).await? {
-                let done = crate::notify::Message::erasure_done();
-                crate::notify::queue(&mut tx, &r, &done, false, now).await?;
+            if let Some(r) =
+                crate::information::notifications::recipient_of_patient(&mut tx, id).await?
+            {
+                let done = crate::information::notifications::Message::erasure_done();
+                crate::information::notifications::queue(&mut tx, &r, &done, false, now).await?;
             }
         }
         mds_store::notifications::delete_for_patient(&mut tx, id).await?;

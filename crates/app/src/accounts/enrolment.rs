@@ -101,10 +101,12 @@ impl App {
         if account.state == AccountState::Pending {
             accounts::set_state(&mut tx, &account.id, AccountState::Active, now.millis()).await?;
             if account.kind == mds_domain::AccountKind::Patient {
-                let r = crate::notify::recipient_of_account(&mut tx, &account.id).await?;
+                let r =
+                    crate::information::notifications::recipient_of_account(&mut tx, &account.id)
+                        .await?;
                 if let Some(r) = r {
-                    let m = crate::notify::Message::account_activated();
-                    crate::notify::queue(&mut tx, &r, &m, true, now).await?;
+                    let m = crate::information::notifications::Message::account_activated();
+                    crate::information::notifications::queue(&mut tx, &r, &m, true, now).await?;
                 }
             }
         }

@@ -4,17 +4,14 @@
 //! restart loses nothing and fires nothing twice. Jobs never read the clock: the runner does.
 
 mod expiry;
-mod maintenance;
-pub mod outbox;
+mod list;
 mod runner;
-mod timers;
 
 pub use expiry::AccessExpiry;
-pub use maintenance::{Housekeeping, Retention, Supervision};
-pub use outbox::{OutboxDelivery, SmtpSettings};
+pub use list::{Housekeeping, Retention, Supervision, Timers};
 pub use runner::run_loop;
-pub use timers::Timers;
 
+use crate::information::outbox::{OutboxDelivery, SmtpSettings};
 use crate::{App, AppError};
 use mds_domain::Timestamp;
 use serde::Serialize;

@@ -450,8 +450,15 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         record_access::insert_emergency_session(&mut tx, &row).await?;
-        let message = crate::notify::Message::emergency(samu, &actor.display_name, now);
-        let told = crate::notify::tell_patient(&mut tx, &row.patient_id, &message, now).await?;
+        let message =
+            crate::information::notifications::Message::emergency(samu, &actor.display_name, now);
+        let told = crate::information::notifications::tell_patient(
+            &mut tx,
+            &row.patient_id,
+            &message,
+            now,
+        )
+        .await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "session_id": row.id, "detail": ev.detail,
                 "expires_at_ms": row.expires_at_ms,
@@ -594,9 +601,15 @@ impl App {
                 let hide = kind == K::SetHiddenFromPatient;
                 documents::set_hidden_from_patient(&mut tx, &row.id, hide).await?;
                 if hide {
-                    crate::notify::hidden::add_hidden_timers(&self.settings, &mut tx, row).await?;
+                    crate::information::notifications::hidden::add_hidden_timers(
+                        &self.settings,
+                        &mut tx,
+                        row,
+                    )
+                    .await?;
                 } else if row.hidden_from_patient && row.status == DocumentStatus::Current {
-                    crate::notify::hidden::document_shown(&mut tx, row, now).await?;
+                    crate::information::notifications::hidden::document_shown(&mut tx, row, now)
+                        .await?;
                 }
             }
             _ => return Err(AppError::Internal("not a document control".into())),

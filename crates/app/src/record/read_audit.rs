@@ -1,6 +1,6 @@
 //! The audit of a permitted read of a record (a document, its metadata, a listing): on its
 //! own through the group commit, except for a professional's first access to the record,
-//! whose audit event commits with the patient's notification (`notify::first_access`) so that
+//! whose audit event commits with the patient's notification (`information::notifications::first_access`) so that
 //! neither is written without the other.
 
 use super::gate::Gate;
@@ -28,7 +28,8 @@ impl App {
             return Ok(());
         }
         let mut tx = self.db.begin().await?;
-        crate::notify::first_access(&mut tx, patient, professional, now).await?;
+        crate::information::notifications::first_access(&mut tx, patient, professional, now)
+            .await?;
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await?;
         Ok(())

@@ -4,7 +4,7 @@
 //! filters, the pagination, the professional's access log and the support extraction. Both
 //! backends.
 
-use mds_app::history::{
+use mds_app::information::history::{
     ActivityKind, ExtractFormat, ExtractTarget, HistoryFilter, HistoryPage, PageRequest,
 };
 use mds_app::record::consent::ConsentAnswer;

@@ -1,11 +1,60 @@
-//! Existing periodic work as jobs: housekeeping (orphan objects, stale sessions), the
-//! retention job (archives past 10 years, erasure requests) and supervision.
+//! The product's jobs: each names its work, says how often it runs and turns what the work
+//! did into a `JobReport`. The work itself lives with its subject (`information` for the
+//! timers and the outbox, `record` for access expiry, `patients` for retention, `operator`
+//! for housekeeping and supervision), where tests call it with a fixed clock.
 
 use super::{Job, JobFuture, JobReport};
+use crate::information::outbox::OutboxDelivery;
 use crate::App;
 use mds_domain::Timestamp;
 use std::time::Duration;
 
+/// The timers of documents hidden from the patient (reminders and release).
+pub struct Timers;
+
+impl Job for Timers {
+    fn name(&self) -> &'static str {
+        "timers"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.fire_timers(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
+/// The e-mail outbox, delivered over SMTP at every tick.
+impl Job for OutboxDelivery {
+    fn name(&self) -> &'static str {
+        "outbox"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            let d = self.deliver(app, now).await?;
+            Ok(JobReport {
+                done: d.sent,
+                retried: d.retried,
+                failed: d.failed,
+                last_error: d.last_error,
+            })
+        })
+    }
+}
+
+/// Orphan vault objects, stale sessions and idle throttle counters.
 pub struct Housekeeping;
 
 impl Job for Housekeeping {
@@ -28,6 +77,7 @@ impl Job for Housekeeping {
     }
 }
 
+/// Archives past 10 years and erasure requests.
 pub struct Retention;
 
 impl Job for Retention {

@@ -5,7 +5,6 @@
 //! is marked failed and left for operators. Credentials never come from the configuration
 //! file: the binary reads the password from the environment.
 
-use super::{Job, JobFuture, JobReport};
 use crate::{App, AppError};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
@@ -87,7 +86,19 @@ impl SmtpSettings {
     }
 }
 
-/// The delivery job.
+/// What one delivery pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub sent: u64,
+    /// E-mails that failed this time and will be tried again.
+    pub retried: u64,
+    /// E-mails given up on (visible to operators).
+    pub failed: u64,
+    /// The last error met, for the log.
+    pub last_error: Option<String>,
+}
+
+/// The delivery of the outbox over SMTP: one pass at a time, run by the job runner (`jobs`).
 pub struct OutboxDelivery {
     settings: SmtpSettings,
     password: Option<String>,
@@ -136,8 +147,8 @@ impl OutboxDelivery {
     }
 
     /// Sends the due e-mails once.
-    pub async fn deliver(&self, app: &App, now: Timestamp) -> Result<JobReport, AppError> {
-        let mut report = JobReport::default();
+    pub async fn deliver(&self, app: &App, now: Timestamp) -> Result<Delivery, AppError> {
+        let mut report = Delivery::default();
         let due = outbox::due(app.db(), now.millis(), self.settings.batch_size).await?;
         if due.is_empty() {
             return Ok(report);
@@ -158,7 +169,7 @@ impl OutboxDelivery {
             match outcome {
                 Ok(()) => {
                     outbox::mark_sent(&mut tx, &row.id, now.millis()).await?;
-                    report.done += 1;
+                    report.sent += 1;
                 }
                 Err((error, permanent)) => {
                     let attempts = row.attempts + 1;
@@ -182,20 +193,6 @@ impl OutboxDelivery {
             }
         }
         Ok(report)
-    }
-}
-
-impl Job for OutboxDelivery {
-    fn name(&self) -> &'static str {
-        "outbox"
-    }
-
-    fn every(&self) -> Duration {
-        Duration::ZERO
-    }
-
-    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
-        Box::pin(self.deliver(app, now))
     }
 }
 

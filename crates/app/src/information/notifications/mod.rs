@@ -1,7 +1,7 @@
 //! Notifications (DESIGN.md 6): what the patient (or a professional) is told, in the portal and
 //! by e-mail. A notification and its outbox row are written in the transaction of the action
 //! that causes them, so neither is lost nor sent for an action that did not happen; the
-//! delivery job (`crate::jobs::outbox`) sends the e-mails.
+//! delivery job (`crate::information::outbox`) sends the e-mails.
 //!
 //! Texts are French and carry no medical content: no document title, no type, no reason of an
 //! emergency access, no purpose of a consent request. This module must not read the clock.
