@@ -7,7 +7,7 @@
 //! `mds demo code LOGIN` prints the current code) — fine for a demonstration, never for real
 //! accounts, which enrol their own secret.
 
-use crate::documents::Deposit;
+use crate::record::deposit::Deposit;
 use crate::secrets::hash_password;
 use crate::{App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};

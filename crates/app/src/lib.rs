@@ -11,7 +11,6 @@ pub mod accounts;
 pub mod audit_trail;
 pub mod demo;
 pub mod directory;
-pub mod documents;
 pub mod export;
 pub mod identity_reviews;
 pub mod information;

@@ -54,6 +54,28 @@ impl Job for OutboxDelivery {
     }
 }
 
+/// Consents and emergency sessions past their end, recorded as ended.
+pub struct AccessExpiry;
+
+impl Job for AccessExpiry {
+    fn name(&self) -> &'static str {
+        "access_expiry"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.expire_accesses(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
 /// Orphan vault objects, stale sessions and idle throttle counters.
 pub struct Housekeeping;
 

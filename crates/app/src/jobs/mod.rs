@@ -3,12 +3,10 @@
 //! until shutdown. State lives in the database (outbox rows, timers, expiry columns), so a
 //! restart loses nothing and fires nothing twice. Jobs never read the clock: the runner does.
 
-mod expiry;
 mod list;
 mod runner;
 
-pub use expiry::AccessExpiry;
-pub use list::{Housekeeping, Retention, Supervision, Timers};
+pub use list::{AccessExpiry, Housekeeping, Retention, Supervision, Timers};
 pub use runner::run_loop;
 
 use crate::information::outbox::{OutboxDelivery, SmtpSettings};

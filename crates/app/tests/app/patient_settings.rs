@@ -4,7 +4,7 @@
 //! read audited with its decision. Both backends.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::record::controls::EmergencyChoices;
+use mds_app::record::emergency::EmergencyChoices;
 use mds_audit::Outcome;
 use mds_domain::AccountId;
 use mds_testkit::app::*;

@@ -1,29 +1,12 @@
-//! The access-expiry job: a consented access or an emergency session past its end is recorded
-//! as ended, with an audit event by `system` in the same transaction. The policy already
-//! refuses an expired access by its date; this makes the end visible in the record's history.
+//! Access expiry (run by the job `jobs::AccessExpiry`): a consented access or an emergency
+//! session past its end is recorded as ended, with an audit event by `system` in the same
+//! transaction. The policy already refuses an expired access by its date; this makes the end
+//! visible in the record's history.
 
-use super::{Job, JobFuture, JobReport};
 use crate::{App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{EmergencyKind, PatientId, Timestamp};
 use mds_store::timers;
-use std::time::Duration;
-
-pub struct AccessExpiry;
-
-impl Job for AccessExpiry {
-    fn name(&self) -> &'static str {
-        "access_expiry"
-    }
-
-    fn every(&self) -> Duration {
-        Duration::from_secs(60)
-    }
-
-    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
-        Box::pin(app.expire_accesses(now))
-    }
-}
 
 fn system_event(action: &str, patient: &PatientId, detail: serde_json::Value) -> NewEvent {
     NewEvent {
@@ -34,14 +17,15 @@ fn system_event(action: &str, patient: &PatientId, detail: serde_json::Value) ->
 }
 
 impl App {
-    /// Records the end of every consent and emergency session expired at `now`.
-    pub async fn expire_accesses(&self, now: Timestamp) -> Result<JobReport, AppError> {
-        let mut report = JobReport::default();
+    /// Records the end of every consent and emergency session expired at `now`; returns how
+    /// many ends were recorded.
+    pub async fn expire_accesses(&self, now: Timestamp) -> Result<u64, AppError> {
+        let mut ended = 0;
         loop {
             let consents = timers::expired_consents(&self.db, now.millis(), 100).await?;
             let sessions = timers::ended_sessions(&self.db, now.millis(), 100).await?;
             if consents.is_empty() && sessions.is_empty() {
-                return Ok(report);
+                return Ok(ended);
             }
             for (id, patient, professional) in consents {
                 let mut tx = self.db.begin().await?;
@@ -49,7 +33,7 @@ impl App {
                     let detail = serde_json::json!({ "consent_id": id, "professional_account_id": professional });
                     let ev = system_event("consent.expire", &patient, detail);
                     mds_audit::append(&mut tx, ev, now.millis()).await?;
-                    report.done += 1;
+                    ended += 1;
                 }
                 tx.commit().await?;
             }
@@ -68,7 +52,7 @@ impl App {
                         now.millis(),
                     )
                     .await?;
-                    report.done += 1;
+                    ended += 1;
                 }
                 tx.commit().await?;
             }
