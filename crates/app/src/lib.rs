@@ -11,18 +11,13 @@ pub mod accounts;
 pub mod audit_trail;
 pub mod demo;
 pub mod directory;
-pub mod export;
-pub mod identity_reviews;
 pub mod information;
 pub mod jobs;
-pub mod patient_life;
 pub mod patients;
 pub mod record;
 pub mod secrets;
-pub mod self_enrolment;
 pub mod settings;
 pub mod supervision;
-pub mod support_patients;
 
 pub use app::{Actor, App, SoftwareAgent};
 pub use error::AppError;

@@ -7,8 +7,8 @@
 //! nothing here touches the demo people the other screens rely on. Idempotent like the rest.
 
 use super::{DemoPatient, DemoReport, DEMO_PASSWORD, SUPPORT_LOGIN};
-use crate::patients::NewPatient;
-use crate::self_enrolment::SelfEnrolment;
+use crate::patients::identity::NewPatient;
+use crate::patients::self_enrolment::SelfEnrolment;
 use crate::{Actor, App, AppError};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{AccountId, AccountKind, AccountState, ReviewStatus, Timestamp};

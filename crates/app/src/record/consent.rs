@@ -7,7 +7,7 @@
 //! patient's notification (portal and e-mail), written in the transaction of the request.
 
 use crate::information::notifications::Message;
-use crate::patients::check_identity_file;
+use crate::patients::identity::check_identity_file;
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::{

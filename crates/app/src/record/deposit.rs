@@ -59,7 +59,7 @@ pub(crate) enum FeedCheck {
 fn feeding_refused(rule: mds_policy::Rule, reason: &'static str) -> AppError {
     use mds_policy::Rule;
     match rule {
-        Rule::RecordDeceased => crate::patient_life::deceased(),
+        Rule::RecordDeceased => crate::patients::life::deceased(),
         Rule::RecordPending | Rule::RecordClosed | Rule::RecordErased => AppError::conflict(
             "record_not_open",
             "Ce dossier n'est pas ouvert (en attente, clôturé ou supprimé) : aucun \

@@ -4,7 +4,7 @@
 //! leave the vault after the decision unless configuration keeps them. Both backends.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::self_enrolment::SelfEnrolment;
+use mds_app::patients::self_enrolment::SelfEnrolment;
 use mds_app::{App, Settings};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{AccountState, EnrolmentState, FileOwnerKind, FilePurpose, IdentityStatus};

@@ -17,7 +17,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use mds_app::patients::{Creation, NewPatient, PatientQuery, PatientSummary};
+use mds_app::patients::identity::{Creation, NewPatient, PatientQuery, PatientSummary};
 use mds_app::AppError;
 use mds_domain::identity::IdentityInput;
 use serde::Deserialize;

@@ -211,8 +211,8 @@ async fn enrol(
     name: &str,
     cafat: &str,
     email: &str,
-) -> mds_app::self_enrolment::EnrolmentReceipt {
-    let e = mds_app::self_enrolment::SelfEnrolment {
+) -> mds_app::patients::self_enrolment::EnrolmentReceipt {
+    let e = mds_app::patients::self_enrolment::SelfEnrolment {
         identity: mds_domain::identity::IdentityInput {
             cafat: cafat.into(),
             birth_name: name.into(),

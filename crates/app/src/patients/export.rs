@@ -4,7 +4,7 @@
 //! `settings.json`, `history.json` (audit events about the record) and `manifest.json` with
 //! the SHA-256 of every other file. Documents hidden from the patient are not exported.
 
-use crate::patients::PatientSummary;
+use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, AuditQuery, NewEvent, Outcome, MAX_QUERY_LIMIT};
 use mds_domain::{AccountState, PatientId, Timestamp};

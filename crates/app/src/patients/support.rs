@@ -2,7 +2,7 @@
 //! contact, whether a portal account exists, and the dates of its life cycle (death, closure,
 //! archive purge, erasure deadline) — never medical content. Each read is audited.
 
-use crate::patients::PatientSummary;
+use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{AccountKind, PatientId, Timestamp};

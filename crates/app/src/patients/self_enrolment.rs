@@ -6,7 +6,7 @@
 //! Support sees identity scans, never medical content; every download is audited.
 
 use crate::accounts::{enrolment, password};
-use crate::patients::{
+use crate::patients::identity::{
     check_duplicates, check_identity_file, duplicate_cafat, duplicate_identity, email_address,
     new_row, phone_number, validate_identity, PatientSummary,
 };

@@ -5,7 +5,7 @@
 //! medical content.
 
 use crate::accounts::enrolment;
-use crate::patients::email_address;
+use crate::patients::identity::email_address;
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{

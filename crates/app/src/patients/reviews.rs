@@ -4,7 +4,7 @@
 //! form); rejecting keeps nothing but the decision (the submission and its consent form are
 //! deleted). Exact duplicates are still refused.
 
-use crate::patients::{creation_team, insert_created, new_row, PatientSummary};
+use super::identity::{creation_team, insert_created, new_row, PatientSummary};
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{
