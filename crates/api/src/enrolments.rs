@@ -4,9 +4,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
 use crate::patients::IdentityIn;
-use mds_app::patients::self_enrolment::{
-    EnrolmentQueueItem, EnrolmentReceipt, EnrolmentStatus, EnrolmentValidated,
-};
+use mds_app::patients::enrolment_queue::{EnrolmentQueueItem, EnrolmentValidated};
+use mds_app::patients::self_enrolment::{EnrolmentReceipt, EnrolmentStatus};
 
 use crate::uploads::{json, missing, multipart_error, read_parts, Part};
 use axum::extract::{Multipart, State};

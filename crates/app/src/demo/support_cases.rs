@@ -7,7 +7,7 @@
 //! nothing here touches the demo people the other screens rely on. Idempotent like the rest.
 
 use super::{DemoPatient, DemoReport, DEMO_PASSWORD, SUPPORT_LOGIN};
-use crate::patients::identity::NewPatient;
+use crate::patients::creation::NewPatient;
 use crate::patients::self_enrolment::SelfEnrolment;
 use crate::{Actor, App, AppError};
 use mds_domain::identity::IdentityInput;

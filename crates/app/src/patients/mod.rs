@@ -4,9 +4,13 @@
 //! review of held creations, the life of a record (activation, care team of an inactive
 //! record, closure, death, erasure, retention), the patient's export and what support sees.
 
+pub mod closure;
+pub mod creation;
+pub mod enrolment_queue;
 pub mod export;
 pub mod identity;
 pub mod life;
 pub mod reviews;
+pub mod search;
 pub mod self_enrolment;
 pub mod support;

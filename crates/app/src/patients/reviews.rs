@@ -4,7 +4,8 @@
 //! form); rejecting keeps nothing but the decision (the submission and its consent form are
 //! deleted). Exact duplicates are still refused.
 
-use super::identity::{creation_team, insert_created, new_row, PatientSummary};
+use super::creation::{creation_team, insert_created};
+use super::identity::{new_row, PatientSummary};
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{

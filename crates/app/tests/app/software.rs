@@ -5,7 +5,7 @@
 //! suspension refused at once on every surface. Both backends, fixed clock.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::patients::identity::{Creation, NewPatient};
+use mds_app::patients::creation::{Creation, NewPatient};
 use mds_app::record::documents::NewDocument;
 use mds_app::{Actor, App};
 use mds_domain::identity::IdentityInput;
