@@ -8,16 +8,14 @@ mod app;
 mod error;
 
 pub mod accounts;
-pub mod audit_trail;
 pub mod demo;
-pub mod directory;
 pub mod information;
 pub mod jobs;
+pub mod operator;
 pub mod patients;
 pub mod record;
 pub mod secrets;
 pub mod settings;
-pub mod supervision;
 
 pub use app::{Actor, App, SoftwareAgent};
 pub use error::AppError;

@@ -366,7 +366,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
             let s = app
                 .create_structure(
                     &actor,
-                    mds_app::directory::NewStructure {
+                    mds_app::operator::directory::NewStructure {
                         name,
                         ridet,
                         kind,
@@ -391,7 +391,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
-            let input = mds_app::directory::NewProfessional {
+            let input = mds_app::operator::directory::NewProfessional {
                 login,
                 email,
                 first_name,
@@ -417,7 +417,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
-            let input = mds_app::directory::NewAssistant {
+            let input = mds_app::operator::directory::NewAssistant {
                 login,
                 email: None,
                 first_name,

@@ -6,7 +6,7 @@
 pub use crate::vault::*;
 use mds_app::accounts::sign_in::{Channel, LoginRequest, NewSession};
 use mds_app::accounts::totp;
-use mds_app::directory::{NewProfessional, NewStructure};
+use mds_app::operator::directory::{NewProfessional, NewStructure};
 use mds_app::patients::creation::NewPatient;
 use mds_app::{demo, Actor, App, AppError, Settings};
 use mds_audit::{AuditQuery, AuditRecord, VerifyOutcome, MAX_QUERY_LIMIT};

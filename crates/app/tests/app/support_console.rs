@@ -5,7 +5,7 @@
 //! clock.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::information::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
+use mds_app::operator::audit_extract::{ExtractFormat, ExtractPeriod, ExtractTarget};
 use mds_domain::{AccountState, Format, PatientId};
 use mds_testkit::app::*;
 use mds_testkit::typed;

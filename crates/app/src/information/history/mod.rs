@@ -1,17 +1,15 @@
-//! The activity history of a record, in plain French, for its patient; a professional's own
-//! access log; and the full extraction of an audit trail for an authority (support only).
+//! The activity history of a record, in plain French, for its patient, and a professional's
+//! own access log (support's extraction of a whole trail, `operator::audit_extract`, renders
+//! its lines here too).
 //!
 //! Every line is rendered from an audit event by the pure [`render`] module, with names
 //! resolved here from the store (titles come from the documents table, never from the audit
-//! detail). Reading a history, a log or an extraction is itself audited, before the rows are
+//! detail). Reading a history or a log is itself audited, before the rows are
 //! returned, so it appears in the next read. The patient's history goes through the record's
 //! gate (`Action::ReadHistory`, the owner only); denials are audited like any other request.
 
-mod extract;
-mod names;
+pub(crate) mod names;
 pub mod render;
-
-pub use extract::{ExtractFormat, ExtractPeriod, ExtractTarget, Extraction};
 
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};

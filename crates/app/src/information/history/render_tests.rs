@@ -1,7 +1,6 @@
 //! Decision table of the renderer: each case names an event, the resolved names, the reader
 //! and the exact French line expected. Every failing case is listed by name.
 
-use super::extract::csv_field;
 use super::render::{line, Audience, DocumentName, Names, Person, Professional};
 use mds_audit::{AuditRecord, Outcome};
 use serde_json::json;
@@ -278,21 +277,6 @@ fn no_line_shows_a_raw_code() {
         ] {
             assert!(!got.contains(raw), "{}: {got}", c.name);
         }
-    }
-}
-
-#[test]
-fn csv_fields_are_quoted_as_rfc_4180_says() {
-    let cases = [
-        ("plain", "plain"),
-        ("a,b", "\"a,b\""),
-        ("say \"hi\"", "\"say \"\"hi\"\"\""),
-        ("two\nlines", "\"two\nlines\""),
-        ("cr\rhere", "\"cr\rhere\""),
-        ("", ""),
-    ];
-    for (input, want) in cases {
-        assert_eq!(csv_field(input), want, "{input:?}");
     }
 }
 

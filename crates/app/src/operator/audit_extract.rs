@@ -3,8 +3,8 @@
 //! The extraction is audited first (`audit.extract`, with the reason of the request) and covers
 //! every event up to that one, read from the store one page at a time — never capped.
 
-use super::names::{Reader, Resolver};
-use super::render::Audience;
+use crate::information::history::names::{Reader, Resolver};
+use crate::information::history::render::Audience;
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
 use mds_domain::{AccountId, AccountKind, PatientId, Timestamp};
@@ -86,7 +86,7 @@ const CSV_HEADER: [&str; 19] = [
 ];
 
 /// One CSV field, quoted as RFC 4180 requires (comma, quote, CR or LF inside).
-pub(crate) fn csv_field(text: &str) -> String {
+fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -324,5 +324,25 @@ impl Output {
             self.body.push(b']');
         }
         self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_as_rfc_4180_says() {
+        let cases = [
+            ("plain", "plain"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("cr\rhere", "\"cr\rhere\""),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(csv_field(input), want, "{input:?}");
+        }
     }
 }
