@@ -8,7 +8,6 @@ mod app;
 mod error;
 
 pub mod accounts;
-pub mod demo;
 pub mod information;
 pub mod jobs;
 pub mod operator;

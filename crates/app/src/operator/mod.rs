@@ -8,5 +8,6 @@ pub mod audit;
 pub mod audit_extract;
 pub mod directory;
 pub mod housekeeping;
+pub mod seed;
 pub mod supervision;
 pub mod vault;

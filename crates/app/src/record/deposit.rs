@@ -6,11 +6,11 @@
 //! new server-generated key; 2. the row referencing it commits, with its audit event, in one
 //! transaction; 3. if step 2 fails the object is deleted. A crash between 1 and 2 leaves an
 //! orphan object (no row), never a row without content; `sweep_orphans` removes orphans older
-//! than a grace period. The access rules for documents arrive with the policy crate; this
-//! module holds the storage mechanics they will call.
+//! than a grace period. The record's use cases decide who may deposit (through the gate); this
+//! module holds the storage mechanics they call, and the seeding API (`operator::seed`) too.
 
 use crate::{App, AppError};
-use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_audit::NewEvent;
 use mds_domain::{
     declares_dtd, AccountId, DepositorKind, DocumentId, DocumentSource, DocumentStatus,
     DocumentType, Format, PatientId, StructureId, Timestamp,
@@ -49,9 +49,21 @@ pub(crate) struct DepositExtras {
 pub(crate) enum FeedCheck {
     /// The request the record's gate decided: decided again.
     Decided(Box<mds_policy::Request>),
-    /// A deposit of the service itself (demo data, benchmarks): the record must accept
+    /// A seeded deposit (`operator::seed`: demo data, benchmarks): the record must accept
     /// documents at all.
     Service,
+}
+
+/// The answer to a deposit whose row did not commit: the same document twice in a record is
+/// a conflict the depositor can understand.
+pub(crate) fn deposit_refused(e: AppError) -> AppError {
+    match e {
+        AppError::Store(StoreError::Conflict(_)) => AppError::conflict(
+            "duplicate_document",
+            "Ce document est déjà dans le dossier.",
+        ),
+        e => e,
+    }
 }
 
 /// The refusal of a deposit that the record no longer accepts.
@@ -77,25 +89,40 @@ fn feeding_refused(rule: mds_policy::Rule, reason: &'static str) -> AppError {
 }
 
 impl App {
-    /// Stores content then commits the row and `event` together (see the module docs).
-    pub(crate) async fn store_document(
-        &self,
-        d: Deposit,
-        event: NewEvent,
-        now: Timestamp,
-    ) -> Result<documents::DocumentRow, AppError> {
-        self.store_document_ext(d, DepositExtras::default(), FeedCheck::Service, event, now)
-            .await
-    }
-
-    /// `store_document`, with the writes that must commit with the row: the version it
-    /// replaces (marked superseded) and the information duty confirmed by this deposit.
+    /// Stores content, then commits its row with `event` and the writes that must commit with
+    /// it: the version it replaces (marked superseded) and the information duty confirmed by
+    /// this deposit (see the module docs for the write order).
     pub(crate) async fn store_document_ext(
         &self,
         d: Deposit,
         extras: DepositExtras,
         check: FeedCheck,
         event: NewEvent,
+        now: Timestamp,
+    ) -> Result<documents::DocumentRow, AppError> {
+        let row = self.seal_deposit(d, extras.replaces.as_ref(), now).await?;
+        let committed = async {
+            let mut tx = self.db.begin().await?;
+            self.write_deposit(&mut tx, &row, &extras, &check, event, now)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        if let Err(e) = committed {
+            self.discard_deposits(std::slice::from_ref(&row)).await;
+            return Err(deposit_refused(e));
+        }
+        Ok(row)
+    }
+
+    /// Step 1 of the write order: checks the type and the format, then writes the encrypted
+    /// content to the vault, durably; returns the row that will reference it (`replaces`: the
+    /// `(id, version)` of the current version this deposit replaces).
+    pub(crate) async fn seal_deposit(
+        &self,
+        d: Deposit,
+        replaces: Option<&(DocumentId, i64)>,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
         let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
@@ -114,7 +141,7 @@ impl App {
             ));
         }
         let sealed = self.vault.put(&d.content).await?;
-        let row = documents::DocumentRow {
+        Ok(documents::DocumentRow {
             id: DocumentId::from_uuid_text(new_id()),
             patient_id: d.patient_id,
             type_code: doc_type.code().to_owned(),
@@ -128,72 +155,73 @@ impl App {
             source: d.source,
             format,
             size_bytes: i64::try_from(sealed.size).unwrap_or(i64::MAX),
-            sha256: sealed.sha256_hex.clone(),
-            version: extras.replaces.as_ref().map_or(1, |(_, v)| v + 1),
-            replaces_id: extras.replaces.as_ref().map(|(id, _)| id.clone()),
+            sha256: sealed.sha256_hex,
+            version: replaces.map_or(1, |(_, v)| v + 1),
+            replaces_id: replaces.map(|(id, _)| id.clone()),
             status: DocumentStatus::Current,
             confidential: d.confidential,
             hidden_from_patient: d.hidden_from_patient,
             created_at_ms: now.millis(),
             content: Some(documents::ContentRef {
-                object_key: sealed.object_key.clone(),
-                wrapped_key: sealed.wrapped_key.clone(),
-                key_id: sealed.key_id.clone(),
+                object_key: sealed.object_key,
+                wrapped_key: sealed.wrapped_key,
+                key_id: sealed.key_id,
             }),
-        };
-        let committed = async {
-            let mut tx = self.db.begin().await?;
-            self.check_feeding(&mut tx, &row.patient_id, &check, now)
-                .await?;
-            if let Some((old, _)) = &extras.replaces {
-                if !documents::mark_superseded(&mut tx, old).await? {
-                    return Err(AppError::conflict(
-                        "document_changed",
-                        "Ce document a été modifié ou supprimé entre-temps.",
-                    ));
-                }
+        })
+    }
+
+    /// Step 2, in the caller's transaction: the deposit decided again on the facts read there,
+    /// the replaced version superseded, the information duty recorded, the row, what the
+    /// patient is told (or the timers of a hidden document) and `event`.
+    pub(crate) async fn write_deposit(
+        &self,
+        tx: &mut mds_store::Tx,
+        row: &documents::DocumentRow,
+        extras: &DepositExtras,
+        check: &FeedCheck,
+        event: NewEvent,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        self.check_feeding(&mut *tx, &row.patient_id, check, now)
+            .await?;
+        if let Some((old, _)) = &extras.replaces {
+            if !documents::mark_superseded(&mut *tx, old).await? {
+                return Err(AppError::conflict(
+                    "document_changed",
+                    "Ce document a été modifié ou supprimé entre-temps.",
+                ));
             }
-            if let Some(professional) = &extras.informed_by {
-                mds_store::record_access::add_pair(
-                    &mut tx,
-                    mds_store::record_access::PairTable::InformationDuty,
-                    &row.patient_id,
-                    professional,
-                    now.millis(),
-                )
-                .await?;
-            }
-            documents::insert(&mut tx, &row).await?;
-            crate::information::notifications::hidden::document_stored(
-                &self.settings,
-                &mut tx,
-                &row,
-                now,
+        }
+        if let Some(professional) = &extras.informed_by {
+            mds_store::record_access::add_pair(
+                &mut *tx,
+                mds_store::record_access::PairTable::InformationDuty,
+                &row.patient_id,
+                professional,
+                now.millis(),
             )
             .await?;
-            let ev = NewEvent {
-                patient_id: Some(row.patient_id.to_string()),
-                document_id: Some(row.id.to_string()),
-                ..event
-            };
-            mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await?;
-            Ok::<_, AppError>(())
         }
-        .await;
-        if let Err(e) = committed {
-            if let Err(del) = self.vault.delete(&sealed.object_key).await {
-                tracing::warn!(object = %sealed.object_key, error = %del, "could not delete the object of a failed deposit; the orphan sweep will");
+        documents::insert(&mut *tx, row).await?;
+        crate::information::notifications::hidden::document_stored(&self.settings, tx, row, now)
+            .await?;
+        let ev = NewEvent {
+            patient_id: Some(row.patient_id.to_string()),
+            document_id: Some(row.id.to_string()),
+            ..event
+        };
+        mds_audit::append(&mut *tx, ev, now.millis()).await?;
+        Ok(())
+    }
+
+    /// Step 3: deletes the content of deposits whose rows did not commit (best effort: the
+    /// orphan sweep removes what is left).
+    pub(crate) async fn discard_deposits(&self, rows: &[documents::DocumentRow]) {
+        for c in rows.iter().filter_map(|r| r.content.as_ref()) {
+            if let Err(del) = self.vault.delete(&c.object_key).await {
+                tracing::warn!(object = %c.object_key, error = %del, "could not delete the object of a failed deposit; the orphan sweep will");
             }
-            return Err(match e {
-                AppError::Store(StoreError::Conflict(_)) => AppError::conflict(
-                    "duplicate_document",
-                    "Ce document est déjà dans le dossier.",
-                ),
-                e => e,
-            });
         }
-        Ok(row)
     }
 
     /// Decides the deposit again on the facts read inside `tx` (under the writer lock).
@@ -253,39 +281,5 @@ impl App {
             tracing::debug!(key_id = %self.vault.current_key_id(), "master keys reloaded");
         }
         Ok(())
-    }
-
-    /// Stores `count` small synthetic documents for `patient_id` as fast as possible: the
-    /// vault write benchmark and the crash-safety test use it (`mds bench vault-writes`).
-    pub async fn bench_vault_writes(
-        &self,
-        patient_id: &PatientId,
-        count: u64,
-        now: Timestamp,
-    ) -> Result<u64, AppError> {
-        for i in 0..count {
-            let d = Deposit {
-                patient_id: patient_id.clone(),
-                type_code: "11502-2".to_owned(),
-                title: format!("Bilan synthétique {i}"),
-                act_date: "2026-11-22".to_owned(),
-                author_account_id: None,
-                author_structure_id: None,
-                depositor_account_id: None,
-                depositor_kind: DepositorKind::Software,
-                source: DocumentSource::Software,
-                confidential: false,
-                hidden_from_patient: false,
-                content: format!(
-                    "Synthetic benchmark document {i} {}\n{}",
-                    new_id(),
-                    "x".repeat(4096)
-                )
-                .into_bytes(),
-            };
-            let ev = NewEvent::new(ActorKind::System, "bench.document.store", Outcome::Success);
-            self.store_document(d, ev, now).await?;
-        }
-        Ok(count)
     }
 }

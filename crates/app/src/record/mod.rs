@@ -11,10 +11,9 @@
 //! not exist. This module must not decide anything itself: rules live in `mds-policy`.
 
 pub mod attestation;
-pub mod bench;
 pub mod consent;
 pub mod controls;
-pub mod deposit;
+pub(crate) mod deposit;
 pub mod documents;
 pub mod emergency;
 mod expiry;

@@ -4,7 +4,6 @@
 
 mod audit_trail;
 mod auth;
-mod demo;
 mod directory;
 mod documents;
 mod enrolment;
@@ -15,6 +14,7 @@ mod patient_settings;
 mod patients;
 mod record_expiry;
 mod record_overview;
+mod seed;
 mod self_enrolment;
 mod software;
 mod supervision;

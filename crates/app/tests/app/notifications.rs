@@ -436,7 +436,7 @@ fn without_auto_release_the_depositor_is_reminded_instead() {
             ..Settings::default()
         };
         let f = Fixture::with_settings(backend, settings).await;
-        f.app.load_demo(at(-DAY)).await.unwrap();
+        mds_demo::load(&f.app, at(-DAY)).await.unwrap();
         let app = &f.app;
         let marie = patient_id_by_cafat(app, "1234567").await;
         let doctor = actor(app, DOCTOR, at(0)).await;

@@ -157,7 +157,7 @@ fn a_rejection_gives_its_reason_and_frees_the_identity() {
             ..Settings::default()
         };
         let f = Fixture::with_settings(backend, settings).await;
-        f.app.load_demo(at(-24 * HOUR)).await.unwrap();
+        mds_demo::load(&f.app, at(-24 * HOUR)).await.unwrap();
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let receipt = f
             .app

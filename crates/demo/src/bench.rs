@@ -1,7 +1,11 @@
-//! The policy decision benchmark (`mds bench policy`): decisions per second on one core, over
-//! a realistic mix of requests on one record's facts. Measuring is the only thing it does;
-//! the decisions themselves come from `mds_policy` unchanged.
+//! The benchmarks of `mds bench`: the policy decision benchmark (decisions per second on one
+//! core, over a realistic mix of requests on one record's facts, the decisions coming from
+//! `mds_policy` unchanged), and the vault write benchmark (small documents deposited one by
+//! one, each content durable then its row committed, as fast as possible), which the
+//! crash-safety tests also use. Measuring is the only thing they do.
 
+use mds_app::operator::seed::SeedDocument;
+use mds_app::{App, AppError};
 use mds_domain::{AccountId, DocumentId, DocumentStatus, PatientId, Profession, Timestamp};
 use mds_policy::{
     Action, Actor, CareTeamMember, Consent, DocumentFacts, EmergencyKind, EmergencySession, Facts,
@@ -124,4 +128,37 @@ pub fn bench_policy(count: u64) -> PolicyBench {
         seconds,
         decisions_per_second: count as f64 / seconds.max(1e-9),
     }
+}
+
+/// Deposits `count` small synthetic documents into a record as fast as possible, each in its
+/// own transaction (the vault write benchmark, `mds bench vault-writes`); refused like any
+/// service deposit when the record does not accept documents.
+pub async fn vault_writes(
+    app: &App,
+    patient_id: &PatientId,
+    count: u64,
+    now: Timestamp,
+) -> Result<u64, AppError> {
+    let seeder = app.seeder("bench");
+    for i in 0..count {
+        let mut batch = seeder.batch(now).await?;
+        batch
+            .document(SeedDocument {
+                patient_id: patient_id.clone(),
+                type_code: "11502-2".to_owned(),
+                title: format!("Bilan synthétique {i}"),
+                act_date: "2026-11-22".to_owned(),
+                deposited_by: None,
+                hidden_from_patient: false,
+                content: format!(
+                    "Synthetic benchmark document {i} {}\n{}",
+                    mds_app::secrets::random_token(),
+                    "x".repeat(4096)
+                )
+                .into_bytes(),
+            })
+            .await?;
+        batch.commit().await?;
+    }
+    Ok(count)
 }

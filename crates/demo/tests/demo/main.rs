@@ -2,7 +2,7 @@
 //! documents, structures, audit events), its documents pass the vault check, and every demo
 //! login printed by the report signs in. Both backends, fixed clock.
 
-use mds_app::{demo, App};
+use mds_app::App;
 use mds_testkit::app::*;
 
 /// Row counts of the tables the demo fills.
@@ -31,9 +31,7 @@ async fn counts(app: &App) -> Vec<(&'static str, i64)> {
 fn loading_the_demo_twice_creates_nothing_the_second_time() {
     on_both(|backend| async move {
         let f = Fixture::empty(backend).await;
-        let first = f
-            .app
-            .load_demo(at(0))
+        let first = mds_demo::load(&f.app, at(0))
             .await
             .unwrap_or_else(|e| panic!("first load: {e:?}"));
         let after_first = counts(&f.app).await;
@@ -41,9 +39,7 @@ fn loading_the_demo_twice_creates_nothing_the_second_time() {
         let empty: Vec<_> = after_first.iter().filter(|(_, n)| *n == 0).collect();
         assert!(empty.is_empty(), "tables left empty: {empty:?}");
 
-        let second = f
-            .app
-            .load_demo(at(HOUR))
+        let second = mds_demo::load(&f.app, at(HOUR))
             .await
             .unwrap_or_else(|e| panic!("second load: {e:?}"));
         assert_eq!(second.created, 0, "the second load creates nothing");
@@ -83,9 +79,7 @@ fn loading_the_demo_twice_creates_nothing_the_second_time() {
 fn every_demo_login_of_the_report_signs_in() {
     on_both(|backend| async move {
         let f = Fixture::empty(backend).await;
-        let report = f
-            .app
-            .load_demo(at(0))
+        let report = mds_demo::load(&f.app, at(0))
             .await
             .unwrap_or_else(|e| panic!("load: {e:?}"));
         for login in [SUPPORT, DOCTOR, REGULATOR, ASSISTANT, PATIENT] {
@@ -98,7 +92,7 @@ fn every_demo_login_of_the_report_signs_in() {
         for l in &report.logins {
             assert_eq!(
                 l.totp_secret,
-                demo::demo_totp_secret(&l.login),
+                mds_demo::demo_totp_secret(&l.login),
                 "{}: secret of the report",
                 l.login
             );
@@ -107,7 +101,7 @@ fn every_demo_login_of_the_report_signs_in() {
                 .login(
                     request(
                         &l.login,
-                        demo::DEMO_PASSWORD,
+                        mds_demo::DEMO_PASSWORD,
                         &code(&l.totp_secret, at(MINUTE)),
                         None,
                     ),
