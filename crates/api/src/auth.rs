@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use mds_app::auth::{Channel, LoginRequest};
+use mds_app::accounts::sign_in::{Channel, LoginRequest};
 use mds_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -94,7 +94,7 @@ pub async fn login(
     }
     let max_age = (s.expires_at.millis() - now.millis()) / 1000;
     let cookie = crate::extract::session_cookie(&s.token, options.secure_cookies, max_age);
-    let csrf = mds_app::auth::csrf_token(&s.token);
+    let csrf = mds_app::accounts::sign_in::csrf_token(&s.token);
     Ok((
         [(header::SET_COOKIE, cookie)],
         axum::Json(SessionOut {

@@ -5,7 +5,7 @@ use crate::extract::{Auth, Json};
 use crate::extract::{Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
-use mds_app::directory::{NewAssistant, NewProfessional, NewStructure};
+use mds_app::operator::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::App;
 use mds_domain::{AccountId, AccountState, Profession, StructureId};
 use serde::{Deserialize, Serialize};
@@ -33,8 +33,8 @@ pub struct StructureOut {
     pub commune: String,
 }
 
-impl From<mds_app::directory::StructureRow> for StructureOut {
-    fn from(s: mds_app::directory::StructureRow) -> Self {
+impl From<mds_app::operator::directory::StructureRow> for StructureOut {
+    fn from(s: mds_app::operator::directory::StructureRow) -> Self {
         Self {
             id: s.id,
             name: s.name,
@@ -119,8 +119,8 @@ pub struct ProfessionalOut {
     pub structure_ids: Vec<StructureId>,
 }
 
-impl From<mds_app::directory::ProfessionalRow> for ProfessionalOut {
-    fn from(p: mds_app::directory::ProfessionalRow) -> Self {
+impl From<mds_app::operator::directory::ProfessionalRow> for ProfessionalOut {
+    fn from(p: mds_app::operator::directory::ProfessionalRow) -> Self {
         Self {
             account_id: p.account_id,
             professional_id: p.professional_id,

@@ -4,15 +4,14 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::Path;
 use crate::extract::{Auth, ClientIp, Json};
 use crate::patients::IdentityIn;
-use mds_app::self_enrolment::{
-    EnrolmentQueueItem, EnrolmentReceipt, EnrolmentStatus, EnrolmentValidated,
-};
+use mds_app::patients::enrolment_queue::{EnrolmentQueueItem, EnrolmentValidated};
+use mds_app::patients::self_enrolment::{EnrolmentReceipt, EnrolmentStatus};
 
 use crate::uploads::{json, missing, multipart_error, read_parts, Part};
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use mds_app::self_enrolment::SelfEnrolment;
+use mds_app::patients::self_enrolment::SelfEnrolment;
 use mds_app::App;
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -200,7 +200,7 @@ impl FromRequestParts<App> for Auth {
                 .get("x-csrf-token")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            if !same(sent, &mds_app::auth::csrf_token(&token)) {
+            if !same(sent, &mds_app::accounts::sign_in::csrf_token(&token)) {
                 return Err(ApiError::http(
                     StatusCode::FORBIDDEN,
                     "csrf_failed",

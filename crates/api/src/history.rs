@@ -7,9 +7,10 @@ use crate::extract::{Auth, ClientIp, Path, Query};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use mds_app::history::{
-    parse_date, ActivityKind, ExtractFormat, ExtractTarget, HistoryFilter, HistoryPage, PageRequest,
+use mds_app::information::history::{
+    parse_date, ActivityKind, HistoryFilter, HistoryPage, PageRequest,
 };
+use mds_app::operator::audit_extract::{ExtractFormat, ExtractTarget};
 use mds_app::{App, AppError};
 use mds_domain::{AccountId, PatientId};
 use serde::{Deserialize, Serialize};

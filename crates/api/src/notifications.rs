@@ -4,7 +4,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
-use mds_app::notify::inbox::{NotificationPage, Preference};
+use mds_app::information::notifications::inbox::{NotificationPage, Preference};
 use mds_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

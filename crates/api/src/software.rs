@@ -9,7 +9,7 @@ use mds_domain::StructureId;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use mds_app::software::{CredentialView, NewCredential};
+use mds_app::structure_access::credentials::{CredentialView, NewCredential};
 use mds_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

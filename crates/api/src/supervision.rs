@@ -4,7 +4,7 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, Json, Path, Query};
 use axum::extract::State;
-use mds_app::supervision::AlertView;
+use mds_app::operator::supervision::AlertView;
 use mds_app::App;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

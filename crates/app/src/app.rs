@@ -1,6 +1,6 @@
 //! The application handle shared by every surface, and the authenticated actor.
 
-use crate::{password, Settings};
+use crate::{secrets, Settings};
 use mds_domain::{AccountId, AccountKind, StructureId};
 use mds_store::Db;
 use mds_vault::Vault;
@@ -25,7 +25,7 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, vault: Vault, settings: Settings) -> Result<Self, crate::AppError> {
-        let dummy_hash = password::hash(&crate::auth::random_token())?;
+        let dummy_hash = secrets::hash_password(&secrets::random_token())?;
         let policy = mds_policy::Policy {
             settings: mds_policy::PolicySettings {
                 attending_physician_sees_confidential: settings

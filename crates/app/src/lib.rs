@@ -7,29 +7,16 @@
 mod app;
 mod error;
 
-pub mod audit_trail;
-pub mod auth;
-pub mod demo;
-pub mod directory;
-pub mod documents;
-pub mod enrolment;
-pub mod export;
-pub mod history;
-pub mod identity_reviews;
+pub mod accounts;
+pub mod information;
 pub mod interop;
 pub mod jobs;
-pub mod notify;
-pub mod password;
-pub mod patient_life;
+pub mod operator;
 pub mod patients;
 pub mod record;
-pub mod self_enrolment;
+pub mod secrets;
 pub mod settings;
-pub mod software;
 pub mod structure_access;
-pub mod supervision;
-pub mod support_patients;
-pub mod totp;
 
 pub use app::{Actor, App, SoftwareAgent};
 pub use error::AppError;

@@ -4,12 +4,14 @@
 pub mod account;
 pub mod cda;
 pub mod commune;
+pub mod contact;
 pub mod document_type;
 pub mod format;
 pub mod identity;
 pub mod ids;
 pub mod profession;
 pub mod states;
+pub mod structure;
 pub mod time;
 
 pub use account::{AccountKind, AccountState, Login};

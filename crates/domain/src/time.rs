@@ -53,6 +53,44 @@ impl Timestamp {
         let offset = time::UtcOffset::from_whole_seconds(NOUMEA_OFFSET_SECONDS).ok()?;
         Some(self.to_offset_datetime()?.to_offset(offset).date())
     }
+
+    /// Midnight at the start of a New Caledonia calendar day.
+    pub fn noumea_midnight(date: time::Date) -> Option<Self> {
+        let offset = time::UtcOffset::from_whole_seconds(NOUMEA_OFFSET_SECONDS).ok()?;
+        Some(Self(
+            date.midnight().assume_offset(offset).unix_timestamp() * 1000,
+        ))
+    }
+
+    /// The same calendar day (UTC) `years` later; 29 February becomes 1 March.
+    pub fn years_later(self, years: i32) -> Self {
+        let Some(t) = self.to_offset_datetime() else {
+            return self;
+        };
+        let date = t.date();
+        let target = time::Date::from_calendar_date(date.year() + years, date.month(), date.day())
+            .or_else(|_| {
+                time::Date::from_calendar_date(date.year() + years, time::Month::March, 1)
+            });
+        match target {
+            Ok(d) => {
+                let later = t.replace_date(d);
+                let ms = later.unix_timestamp_nanos() / 1_000_000;
+                Self(i64::try_from(ms).unwrap_or(i64::MAX))
+            }
+            Err(_) => Self(i64::MAX),
+        }
+    }
+}
+
+/// A calendar day as people type it in a filter: `AAAA-MM-JJ` or `JJ/MM/AAAA`.
+pub fn parse_day(text: &str) -> Option<time::Date> {
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let fr = time::macros::format_description!("[day]/[month]/[year]");
+    let text = text.trim();
+    time::Date::parse(text, &iso)
+        .or_else(|_| time::Date::parse(text, &fr))
+        .ok()
 }
 
 #[cfg(test)]
@@ -65,6 +103,25 @@ mod tests {
         let t = Timestamp::from_millis(1_795_318_320_000);
         assert_eq!(t.to_rfc3339(), "2026-11-22T03:32:00Z");
         assert_eq!(t.to_noumea_display(), "22/11/2026 14:32");
+    }
+
+    #[test]
+    fn days_are_read_in_both_forms_and_start_at_noumea_midnight() {
+        let day = parse_day(" 22/11/2026 ");
+        assert_eq!(day, parse_day("2026-11-22"));
+        assert_eq!(parse_day("22-11-2026"), None);
+        let midnight = day.and_then(Timestamp::noumea_midnight);
+        // 22/11/2026 00:00 in Nouméa is 21/11 13:00 UTC.
+        assert_eq!(midnight, Some(Timestamp::from_millis(1_795_266_000_000)));
+    }
+
+    #[test]
+    fn ten_years_later_keeps_the_calendar_day() {
+        // 2016-02-29T00:00:00Z: no 29 February in 2026, so 1 March.
+        let leap = Timestamp::from_millis(1_456_704_000_000);
+        assert_eq!(leap.years_later(10).to_rfc3339(), "2026-03-01T00:00:00Z");
+        let t = Timestamp::from_millis(1_795_318_320_000);
+        assert_eq!(t.years_later(10).to_rfc3339(), "2036-11-22T03:32:00Z");
     }
 
     #[test]

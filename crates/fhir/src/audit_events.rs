@@ -16,7 +16,7 @@ use crate::model::Resource;
 use crate::{Base, FhirError};
 use axum::extract::State;
 use axum::http::HeaderMap;
-use mds_app::history::{parse_date, HistoryFilter, PageRequest};
+use mds_app::information::history::{parse_date, HistoryFilter, PageRequest};
 use mds_app::interop::audit_trail::{Agent, AuditTrailEntry};
 use mds_app::App;
 use mds_domain::{Outcome, PatientId, Timestamp};

@@ -120,7 +120,7 @@ pub async fn run(cmd: SupervisionAdmin, now: Timestamp) -> Result<(), RunError> 
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
-            let new = mds_app::software::NewCredential {
+            let new = mds_app::structure_access::credentials::NewCredential {
                 label,
                 ends_on: until,
                 with_secret: !keys_only,

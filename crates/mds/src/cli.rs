@@ -230,27 +230,27 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
         Command::Serve { config, demo } => {
             let (cfg, app) = open(&config).await?;
             if demo {
-                let report = app.load_demo(now).await?;
+                let report = mds_demo::load(&app, now).await?;
                 print_demo(&report);
-                app.load_demo_support_cases(now).await?;
+                mds_demo::load_support_cases(&app, now).await?;
             }
             crate::serve::serve(cfg, app).await?;
         }
         Command::Demo(DemoCommand::Load { config }) => {
             let (_, app) = open(&config).await?;
-            let report = app.load_demo(now).await?;
+            let report = mds_demo::load(&app, now).await?;
             print_demo(&report);
-            app.load_demo_support_cases(now).await?;
+            mds_demo::load_support_cases(&app, now).await?;
         }
         Command::Demo(DemoCommand::Code { login }) => {
-            if !mds_app::demo::is_demo_login(&login) {
+            if !mds_demo::is_demo_login(&login) {
                 return Err(RunError::Other(format!(
                     "{login} is not a demo login (…@demo.mds.nc)"
                 )));
             }
-            let secret = mds_app::demo::demo_totp_secret(&login.trim().to_lowercase());
-            let step = mds_app::totp::step_at(now.millis());
-            let code = mds_app::totp::code_at_step(&secret, step)
+            let secret = mds_demo::demo_totp_secret(&login.trim().to_lowercase());
+            let step = mds_app::accounts::totp::step_at(now.millis());
+            let code = mds_app::accounts::totp::code_at_step(&secret, step)
                 .ok_or_else(|| RunError::Other("cannot compute the code".into()))?;
             println!("{code}");
         }
@@ -320,11 +320,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
         }
         Command::Bench(BenchCommand::VaultWrites { config, count }) => {
             let (_, app) = open(&config).await?;
-            let patient_id = app.demo_patient_id().await?.ok_or_else(|| {
+            let patient_id = mds_demo::patient_id(&app).await?.ok_or_else(|| {
                 RunError::Other("load the demo data first (mds demo load)".into())
             })?;
             let started = std::time::Instant::now();
-            app.bench_vault_writes(&patient_id, count, now).await?;
+            mds_demo::bench::vault_writes(&app, &patient_id, count, now).await?;
             let secs = started.elapsed().as_secs_f64();
             println!(
                 "{count} documents stored in {secs:.2} s ({:.1} documents/s)",
@@ -332,7 +332,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             );
         }
         Command::Bench(BenchCommand::Policy { count }) => {
-            let r = mds_app::record::bench::bench_policy(count);
+            let r = mds_demo::bench::bench_policy(count);
             println!(
                 "{} decisions ({} permits) in {:.3} s: {:.0} decisions/s on one core",
                 r.decisions, r.permits, r.seconds, r.decisions_per_second
@@ -368,7 +368,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
             let s = app
                 .create_structure(
                     &actor,
-                    mds_app::directory::NewStructure {
+                    mds_app::operator::directory::NewStructure {
                         name,
                         ridet,
                         kind,
@@ -393,7 +393,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
-            let input = mds_app::directory::NewProfessional {
+            let input = mds_app::operator::directory::NewProfessional {
                 login,
                 email,
                 first_name,
@@ -419,7 +419,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
-            let input = mds_app::directory::NewAssistant {
+            let input = mds_app::operator::directory::NewAssistant {
                 login,
                 email: None,
                 first_name,
@@ -515,14 +515,14 @@ fn append_anchor(
     Ok(())
 }
 
-fn print_demo(report: &mds_app::demo::DemoReport) {
+fn print_demo(report: &mds_demo::DemoReport) {
     println!(
         "Données de démonstration : {} éléments créés, {} déjà présents.",
         report.created, report.already_present
     );
     println!(
         "Mot de passe de tous les comptes de démonstration : {}",
-        mds_app::demo::DEMO_PASSWORD
+        mds_demo::DEMO_PASSWORD
     );
     println!("Second facteur : code TOTP (application d'authentification avec le secret ci-dessous, ou `mds demo code IDENTIFIANT`).");
     for l in &report.logins {

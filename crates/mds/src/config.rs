@@ -25,7 +25,7 @@ pub struct Config {
     pub log: LogConfig,
     pub security: mds_app::Settings,
     /// Outgoing e-mail (notification outbox); the password comes from `MDS_SMTP_PASSWORD`.
-    pub smtp: mds_app::jobs::SmtpSettings,
+    pub smtp: mds_app::information::outbox::SmtpSettings,
     pub jobs: JobsConfig,
 }
 
@@ -114,7 +114,7 @@ impl Default for Config {
             vault: VaultConfig::default(),
             log: LogConfig::default(),
             security: mds_app::Settings::default(),
-            smtp: mds_app::jobs::SmtpSettings::default(),
+            smtp: mds_app::information::outbox::SmtpSettings::default(),
             jobs: JobsConfig::default(),
         }
     }

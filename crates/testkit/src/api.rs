@@ -11,7 +11,8 @@ use crate::http::{build_request, multipart_body, oneshot};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use mds_app::{demo, totp, App, Settings};
+use mds_app::accounts::totp;
+use mds_app::{App, Settings};
 use mds_audit::AuditRecord;
 use mds_domain::{AccountId, DocumentId, PatientId};
 use serde_json::{json, Value};
@@ -231,8 +232,8 @@ impl Api {
     }
 
     pub async fn login_body(&self, login: &str) -> Value {
-        let code = self.next_code(&demo::demo_totp_secret(login)).await;
-        json!({ "login": login, "password": demo::DEMO_PASSWORD, "totp_code": code })
+        let code = self.next_code(&mds_demo::demo_totp_secret(login)).await;
+        json!({ "login": login, "password": mds_demo::DEMO_PASSWORD, "totp_code": code })
     }
 
     /// Signs a demo account in; returns the bearer token and the account id.

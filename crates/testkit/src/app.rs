@@ -4,10 +4,11 @@
 //! what tests look up in the store and the audit trail.
 
 pub use crate::vault::*;
-use mds_app::auth::{Channel, LoginRequest, NewSession};
-use mds_app::directory::{NewProfessional, NewStructure};
-use mds_app::patients::NewPatient;
-use mds_app::{demo, totp, Actor, App, AppError, Settings};
+use mds_app::accounts::sign_in::{Channel, LoginRequest, NewSession};
+use mds_app::accounts::totp;
+use mds_app::operator::directory::{NewProfessional, NewStructure};
+use mds_app::patients::creation::NewPatient;
+use mds_app::{Actor, App, AppError, Settings};
 use mds_audit::{AuditQuery, AuditRecord, VerifyOutcome, MAX_QUERY_LIMIT};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{AccountId, PatientId, StructureId, Timestamp};
@@ -60,8 +61,7 @@ impl Fixture {
 
     /// The same, with the demo data loaded at `now`.
     pub async fn with_demo(self, now: Timestamp) -> Self {
-        self.app
-            .load_demo(now)
+        mds_demo::load(&self.app, now)
             .await
             .unwrap_or_else(|e| panic!("load demo: {e:?}"));
         self
@@ -91,7 +91,7 @@ pub fn code_at_step(secret: &str, step: i64) -> String {
 
 /// The code of a demo account at `now`.
 pub fn demo_code(login: &str, now: Timestamp) -> String {
-    code(&demo::demo_totp_secret(login), now)
+    code(&mds_demo::demo_totp_secret(login), now)
 }
 
 /// The current code of a demo account, by the real clock (each account signs in once per
@@ -112,7 +112,7 @@ pub fn request(login: &str, password: &str, totp_code: &str, ip: Option<&str>) -
 
 /// The right password and current code of a demo account.
 pub fn demo_request(login: &str, now: Timestamp) -> LoginRequest {
-    request(login, demo::DEMO_PASSWORD, &demo_code(login, now), None)
+    request(login, mds_demo::DEMO_PASSWORD, &demo_code(login, now), None)
 }
 
 /// Signs a demo account in at `now` (its TOTP step at `now` must not be spent yet).

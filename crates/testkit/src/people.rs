@@ -1,5 +1,5 @@
-//! The demo data's people and records as the tests name them (`mds_app::demo` loads them; its
-//! password is `mds_app::demo::DEMO_PASSWORD`).
+//! The demo data's people and records as the tests name them (`mds_demo::load` loads them; its
+//! password is `mds_demo::DEMO_PASSWORD`).
 
 pub const SUPPORT: &str = "support@demo.mds.nc";
 /// Dr Néa: Marie Wéa's care team, with an assistant.

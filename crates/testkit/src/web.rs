@@ -7,7 +7,7 @@ use crate::http::{build_request, multipart_body, oneshot};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use mds_app::{demo, App};
+use mds_app::App;
 use std::collections::BTreeMap;
 use tempfile::TempDir;
 
@@ -249,7 +249,9 @@ impl Browser<'_> {
 
     /// Signs a demo account in through both steps; returns the page it lands on.
     pub async fn login(&mut self, login: &str, next: &str) -> Page {
-        let to_code = self.password_step(login, demo::DEMO_PASSWORD, next).await;
+        let to_code = self
+            .password_step(login, mds_demo::DEMO_PASSWORD, next)
+            .await;
         assert_eq!(
             to_code.status,
             StatusCode::SEE_OTHER,

@@ -134,7 +134,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(pro::patients::create_form)
                 .post(pro::patients::create)
                 .layer(DefaultBodyLimit::max(
-                    mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
+                    mds_app::patients::identity::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
                 )),
         )
         .route("/access-log", get(pro::access_log::log))
@@ -258,7 +258,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(public::enrol::form)
                 .post(public::enrol::submit)
                 .layer(DefaultBodyLimit::max(
-                    2 * mds_app::patients::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
+                    2 * mds_app::patients::identity::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
                 )),
         )
         .route(

@@ -3,7 +3,6 @@
 //! both backends.
 
 use axum::http::{header, Method, StatusCode};
-use mds_app::demo;
 use mds_testkit::api::*;
 use serde_json::json;
 
@@ -90,7 +89,7 @@ fn bad_credentials_including_a_replayed_code_get_one_answer() {
                 "replayed code",
             );
 
-        let code = api.next_code(&demo::demo_totp_secret(DOCTOR)).await;
+        let code = api.next_code(&mds_demo::demo_totp_secret(DOCTOR)).await;
         let wrong_password =
             json!({ "login": DOCTOR, "password": "Demo-MDS-2025", "totp_code": code });
         let wrong = api
@@ -101,7 +100,7 @@ fn bad_credentials_including_a_replayed_code_get_one_answer() {
                 "invalid_credentials",
                 "wrong password",
             );
-        let unknown = json!({ "login": "personne@demo.mds.nc", "password": demo::DEMO_PASSWORD, "totp_code": code });
+        let unknown = json!({ "login": "personne@demo.mds.nc", "password": mds_demo::DEMO_PASSWORD, "totp_code": code });
         let unknown = api
             .post("/api/v1/auth/login", None, &unknown)
             .await

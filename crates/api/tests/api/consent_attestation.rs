@@ -51,7 +51,7 @@ fn the_signed_attestation_is_stored_encrypted_and_read_by_support_only() {
         let uri = format!("/api/v1/records/{joseph}/consents");
         let consent = json!({ "purpose": "Consultation", "attests_in_person": true });
         let marker = b"Attestation signee par Joseph 7c1e";
-        let mut pdf = mds_app::demo::minimal_pdf("Attestation", "Consentement recueilli.");
+        let mut pdf = mds_demo::drawing::minimal_pdf("Attestation", "Consentement recueilli.");
         pdf.extend_from_slice(b"%");
         pdf.extend_from_slice(marker);
         pdf.extend_from_slice(b"\n");

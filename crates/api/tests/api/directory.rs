@@ -207,9 +207,9 @@ fn only_support_changes_the_directory_and_suspension_ends_sessions() {
             .await
             .expect_error(StatusCode::CONFLICT, "invalid_state", "suspend twice");
         // A refused sign-in does not spend its code, so the helper is not told about it.
-        let code = api.unspent_code(&mds_app::demo::demo_totp_secret(DOCTOR));
+        let code = api.unspent_code(&mds_demo::demo_totp_secret(DOCTOR));
         let body =
-            json!({ "login": DOCTOR, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code });
+            json!({ "login": DOCTOR, "password": mds_demo::DEMO_PASSWORD, "totp_code": code });
         api.post("/api/v1/auth/login", None, &body)
             .await
             .expect_error(

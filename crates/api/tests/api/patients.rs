@@ -445,10 +445,13 @@ fn lifecycle_transitions_and_illegal_ones() {
             )
             .await;
             assert_eq!(s, StatusCode::NO_CONTENT, "{backend:?}");
-            let added = f
-                .app
-                .bench_vault_writes(&tuifua, 1, mds_domain::Timestamp::from_millis(now_ms()))
-                .await;
+            let added = mds_demo::bench::vault_writes(
+                &f.app,
+                &tuifua,
+                1,
+                mds_domain::Timestamp::from_millis(now_ms()),
+            )
+            .await;
             assert_eq!(
                 added.err().map(|e| e.code()),
                 Some("patient_deceased"),

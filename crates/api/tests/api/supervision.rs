@@ -218,9 +218,9 @@ fn a_suspended_professional_is_refused_at_once_on_every_rest_surface() {
         if status != StatusCode::UNAUTHORIZED {
             failing.push(format!("cookie: {status}"));
         }
-        let code = api.unspent_code(&mds_app::demo::demo_totp_secret(DOCTOR));
+        let code = api.unspent_code(&mds_demo::demo_totp_secret(DOCTOR));
         let login =
-            json!({ "login": DOCTOR, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code });
+            json!({ "login": DOCTOR, "password": mds_demo::DEMO_PASSWORD, "totp_code": code });
         let r = api.post("/api/v1/auth/login", None, &login).await;
         if r.status != StatusCode::UNAUTHORIZED {
             failing.push(format!("sign-in: {}", r.status));

@@ -5,7 +5,7 @@
 //! identifiers, assistants, support agents and the service by their role only, and the
 //! document only when it is visible to the patient.
 
-use crate::history::{HistoryFilter, PageRequest};
+use crate::information::history::{HistoryFilter, PageRequest};
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, AuditQuery, AuditRecord, MAX_QUERY_LIMIT};
 use mds_domain::{AccountId, DocumentId, Outcome, PatientId, StructureId, Timestamp};

@@ -3,7 +3,8 @@
 //! whose answers also carry the CAFAT number, the identifier a professional's software files
 //! the patient under.
 
-use crate::patients::{PatientQuery, PatientSummary};
+use crate::patients::identity::PatientSummary;
+use crate::patients::search::PatientQuery;
 use crate::{Actor, App, AppError};
 use mds_domain::Timestamp;
 use mds_store::patients;

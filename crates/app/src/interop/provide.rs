@@ -11,7 +11,7 @@
 //! the bytes, no DTD in XML), repeated here because that function commits one document per
 //! transaction; the tests check that both refuse the same contents with the same codes.
 
-use crate::documents::{Deposit, DepositExtras, FeedCheck};
+use crate::record::deposit::{Deposit, DepositExtras, FeedCheck};
 use crate::record::documents::{DocumentView, NewDocument};
 use crate::record::gate::{document_facts, Gate, Modify};
 use crate::{Actor, App, AppError};
@@ -291,7 +291,8 @@ impl App {
                 StoreError::Conflict(_) => duplicate(),
                 e => e.into(),
             })?;
-        crate::notify::hidden::document_stored(&self.settings, tx, row, now).await?;
+        crate::information::notifications::hidden::document_stored(&self.settings, tx, row, now)
+            .await?;
         let ev = NewEvent {
             patient_id: Some(row.patient_id.to_string()),
             document_id: Some(row.id.to_string()),

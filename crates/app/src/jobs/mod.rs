@@ -3,18 +3,13 @@
 //! until shutdown. State lives in the database (outbox rows, timers, expiry columns), so a
 //! restart loses nothing and fires nothing twice. Jobs never read the clock: the runner does.
 
-mod expiry;
-mod maintenance;
-pub mod outbox;
+mod list;
 mod runner;
-mod timers;
 
-pub use expiry::AccessExpiry;
-pub use maintenance::{Housekeeping, Retention, Supervision};
-pub use outbox::{OutboxDelivery, SmtpSettings};
+pub use list::{AccessExpiry, Housekeeping, Retention, Supervision, Timers, TokenHousekeeping};
 pub use runner::run_loop;
-pub use timers::Timers;
 
+use crate::information::outbox::{OutboxDelivery, SmtpSettings};
 use crate::{App, AppError};
 use mds_domain::Timestamp;
 use serde::Serialize;
@@ -55,6 +50,6 @@ pub fn product_jobs(smtp: SmtpSettings, smtp_password: Option<String>) -> Vec<Bo
         Box::new(Housekeeping),
         Box::new(Retention),
         Box::new(Supervision),
-        Box::new(crate::structure_access::TokenHousekeeping),
+        Box::new(TokenHousekeeping),
     ]
 }

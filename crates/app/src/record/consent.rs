@@ -6,8 +6,8 @@
 //! The one-time code is stored hashed for verification only; the code itself travels in the
 //! patient's notification (portal and e-mail), written in the transaction of the request.
 
-use crate::notify::Message;
-use crate::patients::check_identity_file;
+use crate::information::notifications::Message;
+use crate::patients::identity::check_identity_file;
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::{
@@ -206,7 +206,8 @@ impl App {
                 record_access::set_attestation_file(&mut tx, &id, &f.id).await?;
             }
             if let Some(m) = &message {
-                crate::notify::tell_patient(&mut tx, &row.patient_id, m, now).await?;
+                crate::information::notifications::tell_patient(&mut tx, &row.patient_id, m, now)
+                    .await?;
             }
             let ev = NewEvent {
                 detail: serde_json::json!({ "consent_id": id, "state": row.state,

@@ -2,10 +2,10 @@
 //! version replacing the old one) and delete (content erased, the audit keeps that it
 //! happened). Each use case asks the policy through the record's gate and acts only with the
 //! permit; storage mechanics (vault first, then row and audit in one transaction) are in
-//! `crate::documents`.
+//! `record::deposit`.
 
 use super::gate::{document_facts, Delete, Gate, Modify, Opened, Read};
-use crate::documents::{Deposit, DepositExtras, FeedCheck};
+use crate::record::deposit::{Deposit, DepositExtras, FeedCheck};
 use crate::{Actor, App, AppError};
 use mds_audit::Outcome;
 use mds_domain::{

@@ -7,7 +7,7 @@
 //! through its own use case and its own decision.
 
 use super::documents::{DocumentPage, DocumentQuery};
-use crate::patients::PatientSummary;
+use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
 use mds_domain::{AccountKind, AccountState, PatientId, Timestamp};
 use mds_policy::{Action, Decision};

@@ -3,7 +3,7 @@
 //! gate with the action that changes the same setting — only who may change a setting may
 //! read it — and is audited before it is answered. The changes live in `controls`.
 
-use super::controls::EmergencyChoices;
+use super::emergency::EmergencyChoices;
 use crate::{Actor, App, AppError};
 use mds_domain::{AccountId, PatientId, Profession, Timestamp};
 use mds_policy::Action;

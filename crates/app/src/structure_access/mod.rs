@@ -1,6 +1,8 @@
 //! Structure authentication, the DMP's "AIR simplifié" (DESIGN.md 1 and 7, référentiel EXI
 //! 23 to 29), and preloading as a declared purpose of reads (EXI 11 and 12).
 //!
+//! - `credentials`: support creates and revokes a structure software's credentials (with an
+//!   end date, EXI 29) and the secret-bearing call is authenticated;
 //! - `keys`: support registers a credential's public keys (JWK or JWKS), lists and revokes
 //!   them; `authorised`: each structure's list of authorised professionals with end dates.
 //! - `token`: the token endpoint's use case (a `private_key_jwt` assertion, SMART Backend
@@ -13,6 +15,7 @@
 //! professional in person; nothing here decides on a record.
 
 pub mod authorised;
+pub mod credentials;
 pub mod jws;
 pub mod keys;
 pub mod preload;
@@ -42,7 +45,7 @@ pub const MAX_YEARS: i32 = 3;
 /// Whether a bearer token is a structure software's (an access token or a credential
 /// secret) rather than a person's session: the surfaces route it by this, and only this.
 pub fn is_software_token(token: &str) -> bool {
-    token.starts_with(ACCESS_TOKEN_PREFIX) || token.starts_with(crate::software::TOKEN_PREFIX)
+    token.starts_with(ACCESS_TOKEN_PREFIX) || token.starts_with(credentials::TOKEN_PREFIX)
 }
 
 impl App {
@@ -58,7 +61,7 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Actor, AppError> {
-        if token.starts_with(crate::software::TOKEN_PREFIX) {
+        if token.starts_with(credentials::TOKEN_PREFIX) {
             self.authenticate_software(token, professional, two_factor_asserted, ip, now)
                 .await
         } else {
@@ -105,28 +108,6 @@ fn add_years(day: time::Date, years: i32) -> Option<time::Date> {
 pub(crate) fn start_of_noumea_day(day: time::Date) -> i64 {
     let utc_midnight = day.midnight().assume_utc().unix_timestamp();
     (utc_midnight - i64::from(mds_domain::time::NOUMEA_OFFSET_SECONDS)) * 1000
-}
-
-/// Deletes expired access tokens and assertion ids.
-pub struct TokenHousekeeping;
-
-impl crate::jobs::Job for TokenHousekeeping {
-    fn name(&self) -> &'static str {
-        "structure_tokens"
-    }
-
-    fn every(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(600)
-    }
-
-    fn run_once<'a>(&'a self, app: &'a crate::App, now: Timestamp) -> crate::jobs::JobFuture<'a> {
-        Box::pin(async move {
-            Ok(crate::jobs::JobReport {
-                done: app.purge_structure_tokens(now).await?,
-                ..crate::jobs::JobReport::default()
-            })
-        })
-    }
 }
 
 #[cfg(test)]

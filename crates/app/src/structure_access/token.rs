@@ -13,7 +13,7 @@ use super::{
     ACCESS_TOKEN_PREFIX, ACCESS_TOKEN_SECONDS, ASSERTION_MAX_SECONDS, CLOCK_SKEW_SECONDS,
     JWT_BEARER, TOKEN_PATH,
 };
-use crate::auth::{random_token, token_hash};
+use crate::secrets::{random_token, token_hash};
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{CredentialState, Timestamp};

@@ -2,7 +2,7 @@
 //! change and audit read appends exactly one event with the right actor and outcome; a refused
 //! audit read is recorded as `deny`; the chain verifies afterwards. Both backends, fixed clock.
 
-use mds_app::{demo, Actor, App, AppError};
+use mds_app::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, Outcome, VerifyOutcome};
 use mds_domain::ActorKind;
 use mds_testkit::app::*;
@@ -93,7 +93,7 @@ fn every_audited_action_appends_one_event_and_the_chain_verifies() {
 
         let r = app
             .login(
-                request("personne@cht.nc", demo::DEMO_PASSWORD, "000000", None),
+                request("personne@cht.nc", mds_demo::DEMO_PASSWORD, "000000", None),
                 at(2000),
             )
             .await;
@@ -219,7 +219,7 @@ fn every_audited_action_appends_one_event_and_the_chain_verifies() {
         assert_eq!(events, trail.seq, "every event is in the verified chain");
         // Passwords never reach the audit, not even a wrong one.
         let all = serde_json::to_string(&events_after(app, 0).await).unwrap_or_default();
-        for secret in [secret_guess, demo::DEMO_PASSWORD] {
+        for secret in [secret_guess, mds_demo::DEMO_PASSWORD] {
             assert!(!all.contains(secret), "a password is in the audit trail");
         }
         // Verification through the use case agrees, and is itself recorded.

@@ -2,7 +2,7 @@
 //! forbid signing in, and the life of a session (authenticate, idle and absolute timeouts,
 //! logout), on both backends with a fixed clock.
 
-use mds_app::{demo, AppError};
+use mds_app::AppError;
 use mds_domain::{AccountId, AccountKind, Timestamp};
 use mds_testkit::app::*;
 use mds_testkit::typed;
@@ -44,7 +44,7 @@ fn every_failed_sign_in_gets_the_same_answer() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let now = at(0);
-        let pw = demo::DEMO_PASSWORD;
+        let pw = mds_demo::DEMO_PASSWORD;
         // One account per case so that no case reaches the per-login throttle.
         let cases = [
             (
@@ -98,11 +98,11 @@ fn a_totp_code_is_accepted_once() {
             replay.map(|s| s.actor)
         );
         // An earlier step than the one used is refused too, even within the drift window.
-        let secret = demo::demo_totp_secret(DOCTOR);
-        let step = mds_app::totp::step_at(now.millis());
+        let secret = mds_demo::demo_totp_secret(DOCTOR);
+        let step = mds_app::accounts::totp::step_at(now.millis());
         let older = request(
             DOCTOR,
-            demo::DEMO_PASSWORD,
+            mds_demo::DEMO_PASSWORD,
             &code_at_step(&secret, step - 1),
             None,
         );
@@ -115,7 +115,7 @@ fn a_totp_code_is_accepted_once() {
         // The next step's code (one step of drift is accepted) signs in.
         let next = request(
             DOCTOR,
-            demo::DEMO_PASSWORD,
+            mds_demo::DEMO_PASSWORD,
             &code_at_step(&secret, step + 1),
             None,
         );

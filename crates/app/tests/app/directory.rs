@@ -2,7 +2,7 @@
 //! invalid input gets its stable error code (`AppError::code`). A refused change leaves
 //! nothing behind. Both backends, fixed clock.
 
-use mds_app::directory::{NewAssistant, NewProfessional, NewStructure};
+use mds_app::operator::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::AppError;
 use mds_domain::{AccountId, StructureId};
 use mds_testkit::app::*;

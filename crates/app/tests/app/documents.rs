@@ -141,14 +141,14 @@ fn key_rotation_keeps_every_document_readable() {
         // After a restart (keys read from the file) too, and new deposits use the new key.
         let restarted = f.second_process();
         assert_eq!(restarted.vault().current_key_id(), new_key);
-        restarted
-            .bench_vault_writes(
-                &patient_id_by_cafat(&restarted, MARIE_CAFAT).await,
-                1,
-                at(MINUTE),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        mds_demo::bench::vault_writes(
+            &restarted,
+            &patient_id_by_cafat(&restarted, MARIE_CAFAT).await,
+            1,
+            at(MINUTE),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             assert_vault_clean(&restarted, "after restart").await,
             documents + 1
@@ -175,14 +175,14 @@ fn key_rotation_by_another_process_loses_no_document() {
             .await
             .unwrap_or_else(|e| panic!("rotate: {e:?}"));
         // The service keeps storing documents with the key it loaded at start.
-        f.app
-            .bench_vault_writes(
-                &patient_id_by_cafat(&f.app, MARIE_CAFAT).await,
-                1,
-                at(MINUTE),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        mds_demo::bench::vault_writes(
+            &f.app,
+            &patient_id_by_cafat(&f.app, MARIE_CAFAT).await,
+            1,
+            at(MINUTE),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
         // After the service restarts, every document must still be readable.
         let restarted = f.second_process();
         assert_eq!(

@@ -2,7 +2,7 @@
 //! check, TOTP confirmation, activation, then sign-in; reuse and expiry of the token. Both
 //! backends, fixed clock.
 
-use mds_app::directory::{Created, ProfessionalRow};
+use mds_app::operator::directory::{Created, ProfessionalRow};
 use mds_app::App;
 use mds_domain::{AccountKind, AccountState};
 use mds_testkit::app::*;

@@ -4,9 +4,8 @@
 //! filters, the pagination, the professional's access log and the support extraction. Both
 //! backends.
 
-use mds_app::history::{
-    ActivityKind, ExtractFormat, ExtractTarget, HistoryFilter, HistoryPage, PageRequest,
-};
+use mds_app::information::history::{ActivityKind, HistoryFilter, HistoryPage, PageRequest};
+use mds_app::operator::audit_extract::{ExtractFormat, ExtractTarget};
 use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App};

@@ -4,7 +4,6 @@
 
 mod audit_trail;
 mod auth;
-mod demo;
 mod directory;
 mod documents;
 mod enrolment;
@@ -17,6 +16,7 @@ mod patients;
 mod preload;
 mod record_expiry;
 mod record_overview;
+mod seed;
 mod self_enrolment;
 mod software;
 mod structure_access;

@@ -4,8 +4,8 @@
 //! after a restart, first access, expiry of accesses, account events. Fixed clock; both backends.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::jobs::{OutboxDelivery, SmtpSettings};
-use mds_app::notify::inbox::NotificationView;
+use mds_app::information::notifications::inbox::NotificationView;
+use mds_app::information::outbox::{OutboxDelivery, SmtpSettings};
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App, Settings};
 use mds_domain::{ActorKind, ConsentState, PatientId};
@@ -96,9 +96,9 @@ fn an_added_document_is_notified_with_the_action_and_mailed_once_without_its_tit
         let sink = SmtpSink::start(free_port(), &f.dir.path().join("mail"));
         let job = delivery(sink.port);
         let first = job.deliver(app, at(2 * MINUTE)).await.unwrap();
-        assert_eq!(first.done, 1, "{backend:?}: {first:?}");
+        assert_eq!(first.sent, 1, "{backend:?}: {first:?}");
         let again = job.deliver(app, at(3 * MINUTE)).await.unwrap();
-        assert_eq!(again.done, 0, "{backend:?}: sent once");
+        assert_eq!(again.sent, 0, "{backend:?}: sent once");
         let mails = sink.mails();
         assert_eq!(mails.len(), 1, "{backend:?}");
         let mail = &mails[0];
@@ -129,7 +129,7 @@ fn while_smtp_is_down_deliveries_back_off_then_succeed_once_when_it_returns() {
         let port = free_port();
         let job = delivery(port);
         let down = job.deliver(app, at(0)).await.unwrap();
-        assert_eq!((down.done, down.retried), (0, 1), "{backend:?}: {down:?}");
+        assert_eq!((down.sent, down.retried), (0, 1), "{backend:?}: {down:?}");
         let row = rows(app)
             .await
             .into_iter()
@@ -161,7 +161,7 @@ fn while_smtp_is_down_deliveries_back_off_then_succeed_once_when_it_returns() {
         assert_eq!(early, Default::default(), "{backend:?}: not due yet");
         assert!(sink.mails().is_empty());
         let back = job.deliver(app, at(90_000)).await.unwrap();
-        assert_eq!(back.done, 1, "{backend:?}");
+        assert_eq!(back.sent, 1, "{backend:?}");
         job.deliver(app, at(200_000)).await.unwrap();
         let mails = sink.mails();
         assert_eq!(mails.len(), 1, "{backend:?}: exactly once");
@@ -415,8 +415,8 @@ fn hidden_document_timers_fire_at_each_boundary_and_once_across_a_restart() {
 
         // A restart: another process on the same database fires nothing again.
         let restarted = f.second_process();
-        let report = restarted.fire_timers(at(40 * DAY)).await.unwrap();
-        assert_eq!(report.done, 0, "{backend:?}");
+        let fired = restarted.fire_timers(at(40 * DAY)).await.unwrap();
+        assert_eq!(fired, 0, "{backend:?}");
         let k = kinds(restarted.clone(), patient.clone()).await;
         assert_eq!(count(&k, "announcement_reminder"), 1, "{backend:?}");
         assert_eq!(count(&k, "document_added"), added0 + 1, "{backend:?}");
@@ -436,7 +436,7 @@ fn without_auto_release_the_depositor_is_reminded_instead() {
             ..Settings::default()
         };
         let f = Fixture::with_settings(backend, settings).await;
-        f.app.load_demo(at(-DAY)).await.unwrap();
+        mds_demo::load(&f.app, at(-DAY)).await.unwrap();
         let app = &f.app;
         let marie = patient_id_by_cafat(app, "1234567").await;
         let doctor = actor(app, DOCTOR, at(0)).await;
@@ -552,9 +552,9 @@ fn expired_accesses_are_recorded_once_by_the_system() {
         app.open_emergency_access(&nurse, &celine, false, REASON, None, at(0))
             .await
             .unwrap();
-        assert_eq!(app.expire_accesses(at(DAY - 1)).await.unwrap().done, 0);
+        assert_eq!(app.expire_accesses(at(DAY - 1)).await.unwrap(), 0);
         assert_eq!(
-            app.expire_accesses(at(DAY)).await.unwrap().done,
+            app.expire_accesses(at(DAY)).await.unwrap(),
             1,
             "{backend:?}"
         );
@@ -562,8 +562,7 @@ fn expired_accesses_are_recorded_once_by_the_system() {
             f.second_process()
                 .expire_accesses(at(2 * DAY))
                 .await
-                .unwrap()
-                .done,
+                .unwrap(),
             0
         );
         let ended: Vec<_> = events_after(app, 0)

@@ -95,8 +95,7 @@ fn nothing_is_added_to_the_record_of_a_deceased_patient() {
         let f = Fixture::demo(backend).await;
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let tuifua = patient_id_by_cafat(&f.app, "345678").await;
-        f.app
-            .bench_vault_writes(&tuifua, 1, at(MINUTE))
+        mds_demo::bench::vault_writes(&f.app, &tuifua, 1, at(MINUTE))
             .await
             .unwrap();
         let future = f
@@ -118,7 +117,7 @@ fn nothing_is_added_to_the_record_of_a_deceased_patient() {
             .record_death(&support, &tuifua, "15/09/2026", at(MINUTE))
             .await;
         assert_eq!(outcome(&again), "death_already_recorded");
-        let added = f.app.bench_vault_writes(&tuifua, 1, at(2 * MINUTE)).await;
+        let added = mds_demo::bench::vault_writes(&f.app, &tuifua, 1, at(2 * MINUTE)).await;
         assert_eq!(outcome(&added), "patient_deceased", "{backend:?}");
         let activated = f
             .app
@@ -157,7 +156,7 @@ fn a_closed_record_is_kept_ten_years_then_purged_with_its_content() {
             .unwrap();
         let signed_in = f.app.authenticate(&session.token, at(2 * MINUTE)).await;
         assert!(signed_in.is_err(), "{backend:?}: sessions ended at closure");
-        let added = f.app.bench_vault_writes(&marie, 1, at(2 * MINUTE)).await;
+        let added = mds_demo::bench::vault_writes(&f.app, &marie, 1, at(2 * MINUTE)).await;
         assert_eq!(outcome(&added), "record_not_open", "{backend:?}");
         let activate = f
             .app
@@ -319,7 +318,7 @@ fn support_closes_an_inactive_record_on_request() {
             .close_record_for_patient(&support, &poigoune, "x", at(MINUTE))
             .await;
         assert_eq!(outcome(&again), "invalid_state", "{backend:?}");
-        let added = f.app.bench_vault_writes(&poigoune, 1, at(2 * MINUTE)).await;
+        let added = mds_demo::bench::vault_writes(&f.app, &poigoune, 1, at(2 * MINUTE)).await;
         assert_eq!(outcome(&added), "record_not_open", "{backend:?}");
         let report = f.app.run_retention(purge_after).await.unwrap();
         assert_eq!(report.purged, 1, "{backend:?}");

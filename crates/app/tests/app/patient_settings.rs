@@ -4,7 +4,7 @@
 //! read audited with its decision. Both backends.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::record::controls::EmergencyChoices;
+use mds_app::record::emergency::EmergencyChoices;
 use mds_audit::Outcome;
 use mds_domain::AccountId;
 use mds_testkit::app::*;
@@ -61,7 +61,7 @@ fn only_the_patient_reads_her_settings_and_every_read_is_audited() {
         let now = at(0);
         let celine = actor(app, CELINE, now).await;
         let celine_pid = app.my_record(&celine).await.unwrap().patient_id;
-        let marie_pid = app.demo_patient_id().await.unwrap().unwrap();
+        let marie_pid = mds_demo::patient_id(app).await.unwrap().unwrap();
         let mut failures = Vec::new();
         for c in CASES {
             let who = if c.login == CELINE {

@@ -3,7 +3,8 @@
 //! after its creation is in `patient_records.rs`.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::patients::{Creation, NewPatient, PatientQuery};
+use mds_app::patients::creation::{Creation, NewPatient};
+use mds_app::patients::search::PatientQuery;
 use mds_domain::identity::IdentityInput;
 use mds_domain::{AccountState, FileOwnerKind, Format, IdentityStatus, ReviewStatus};
 use mds_testkit::app::*;

@@ -5,8 +5,8 @@
 //! and the history. Feeding has none of these limits. Both backends, fixed clock.
 
 use crate::structure_access::{day_after, structure_id, Software};
-use mds_app::history::{HistoryFilter, PageRequest};
-use mds_app::patients::{Creation, NewPatient};
+use mds_app::information::history::{HistoryFilter, PageRequest};
+use mds_app::patients::creation::{Creation, NewPatient};
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::structure_access::preload::Preload;
 use mds_app::structure_access::token::Audience;
@@ -358,7 +358,7 @@ fn a_laboratory_feeds_60_patients_in_a_day_without_preload_limits() {
             .create_software_credential(
                 &support,
                 &lab,
-                &mds_app::software::NewCredential {
+                &mds_app::structure_access::credentials::NewCredential {
                     label: "SIL du laboratoire".to_owned(),
                     ends_on: day_after(at(0), 700),
                     with_secret: false,

@@ -75,7 +75,7 @@ fn the_record_view_follows_the_decision() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let pid = app.demo_patient_id().await.unwrap().unwrap();
+        let pid = mds_demo::patient_id(app).await.unwrap().unwrap();
         let mut failures = Vec::new();
         for c in CASES {
             // Each account signs in once: a TOTP step is accepted once.
@@ -152,7 +152,7 @@ fn the_record_view_says_whether_the_patient_opposes_feeding() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let app = &f.app;
-        let pid = app.demo_patient_id().await.unwrap().unwrap();
+        let pid = mds_demo::patient_id(app).await.unwrap().unwrap();
         let doctor = actor(app, DOCTOR, at(0)).await;
         let assistant = actor(app, ASSISTANT, at(0)).await;
         let open = |a| app.record_overview(a, &pid, DocumentQuery::default(), None, at(MINUTE));

@@ -4,7 +4,7 @@
 //! leave the vault after the decision unless configuration keeps them. Both backends.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::self_enrolment::SelfEnrolment;
+use mds_app::patients::self_enrolment::SelfEnrolment;
 use mds_app::{App, Settings};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{AccountState, EnrolmentState, FileOwnerKind, FilePurpose, IdentityStatus};
@@ -157,7 +157,7 @@ fn a_rejection_gives_its_reason_and_frees_the_identity() {
             ..Settings::default()
         };
         let f = Fixture::with_settings(backend, settings).await;
-        f.app.load_demo(at(-24 * HOUR)).await.unwrap();
+        mds_demo::load(&f.app, at(-24 * HOUR)).await.unwrap();
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let receipt = f
             .app

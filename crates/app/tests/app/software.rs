@@ -7,7 +7,7 @@
 
 use crate::structure_access::day_after;
 use mds_app::record::documents::NewDocument;
-use mds_app::software::NewCredential;
+use mds_app::structure_access::credentials::NewCredential;
 use mds_app::{Actor, App};
 use mds_domain::{CredentialState, PatientId, StructureId};
 use mds_testkit::app::*;
@@ -282,7 +282,7 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
         let support = actor(&f.app, SUPPORT, at(0)).await;
         let web = {
             let mut r = demo_request(DOCTOR, at(0));
-            r.channel = mds_app::auth::Channel::Web;
+            r.channel = mds_app::accounts::sign_in::Channel::Web;
             f.app.login(r, at(0)).await.unwrap()
         };
         let api = sign_in(&f.app, DOCTOR, at(STEP)).await;

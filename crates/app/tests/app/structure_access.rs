@@ -5,9 +5,9 @@
 //! that professional in person. Decision tables of refusals: each refused, nothing changed,
 //! one denied audit event. Both backends, fixed clock.
 
-use mds_app::history::{HistoryFilter, PageRequest};
+use mds_app::information::history::{HistoryFilter, PageRequest};
 use mds_app::record::documents::DocumentQuery;
-use mds_app::software::NewCredential;
+use mds_app::structure_access::credentials::NewCredential;
 use mds_app::structure_access::token::{Audience, TokenRequest};
 use mds_app::structure_access::JWT_BEARER;
 use mds_app::{Actor, App};

@@ -4,7 +4,7 @@
 //! backends, fixed clock.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::patients::{Creation, NewPatient};
+use mds_app::patients::creation::{Creation, NewPatient};
 use mds_app::record::documents::DocumentQuery;
 use mds_app::{Actor, App};
 use mds_domain::identity::IdentityInput;

@@ -5,14 +5,16 @@
 //! clock.
 #![allow(clippy::unwrap_used)]
 
-use mds_app::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
+use mds_app::operator::audit_extract::{ExtractFormat, ExtractPeriod, ExtractTarget};
 use mds_domain::{AccountState, Format, PatientId};
 use mds_testkit::app::*;
 use mds_testkit::typed;
 
 async fn with_cases(backend: TestBackend) -> Fixture {
     let f = Fixture::demo(backend).await;
-    f.app.load_demo_support_cases(at(-HOUR)).await.unwrap();
+    mds_demo::load_support_cases(&f.app, at(-HOUR))
+        .await
+        .unwrap();
     f
 }
 
@@ -20,7 +22,7 @@ async fn with_cases(backend: TestBackend) -> Fixture {
 fn the_demo_cases_fill_every_support_queue_once() {
     on_both(|backend| async move {
         let f = with_cases(backend).await;
-        let again = f.app.load_demo_support_cases(at(0)).await.unwrap();
+        let again = mds_demo::load_support_cases(&f.app, at(0)).await.unwrap();
         assert_eq!(
             again.created, 0,
             "{backend:?}: the second load creates nothing"

@@ -2,7 +2,7 @@
 //! failures even the right password and code are refused with `Throttled`, until
 //! `login_lockout_minutes` have passed. Both backends, fixed clock.
 
-use mds_app::{demo, AppError};
+use mds_app::AppError;
 use mds_testkit::app::*;
 
 /// Asserts `Throttled` with a retry delay within the lockout, and returns the delay.
@@ -129,7 +129,7 @@ fn failures_from_one_address_lock_it_across_logins() {
         // After the lockout the address may sign in again.
         let mut req = request(
             PATIENT,
-            demo::DEMO_PASSWORD,
+            mds_demo::DEMO_PASSWORD,
             &demo_code(PATIENT, at(lockout)),
             ip,
         );

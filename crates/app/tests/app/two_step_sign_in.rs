@@ -3,10 +3,11 @@
 //! codes; the same answer for every wrong first step; the login's lockout over both steps.
 //! Both backends, fixed clock.
 
-use mds_app::auth::{
-    Channel, CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS,
+use mds_app::accounts::sign_in::Channel;
+use mds_app::accounts::two_step::{
+    CodeStep, PasswordStep, PendingSignIn, CODE_ATTEMPTS, PENDING_SECONDS,
 };
-use mds_app::{demo, App, AppError};
+use mds_app::{App, AppError};
 use mds_audit::Outcome;
 use mds_domain::{AccountKind, Timestamp};
 use mds_testkit::app::*;
@@ -30,7 +31,7 @@ fn code_step(pending: &str, code: &str) -> CodeStep {
 
 /// The first step of a demo account with its right password.
 async fn pending(app: &App, login: &str, now: Timestamp) -> PendingSignIn {
-    app.sign_in_password(password_step(login, demo::DEMO_PASSWORD), now)
+    app.sign_in_password(password_step(login, mds_demo::DEMO_PASSWORD), now)
         .await
         .unwrap_or_else(|e| panic!("password step of {login}: {e:?}"))
 }
@@ -130,7 +131,7 @@ fn every_wrong_first_step_gets_the_same_answer_and_leaves_nothing_pending() {
             .await;
         created.unwrap_or_else(|e| panic!("create: {e:?}"));
         let seq = last_seq(&f.app).await;
-        let pw = demo::DEMO_PASSWORD;
+        let pw = mds_demo::DEMO_PASSWORD;
         // One account per case, so that no case reaches the per-login throttle.
         let cases = [
             ("wrong password", password_step(DOCTOR, "Demo-MDS-2025")),
@@ -389,7 +390,7 @@ fn the_login_lockout_covers_both_steps() {
         assert_eq!(outcome(&r), "invalid_credentials");
         let r = f
             .app
-            .sign_in_password(password_step(DOCTOR, demo::DEMO_PASSWORD), at(7000))
+            .sign_in_password(password_step(DOCTOR, mds_demo::DEMO_PASSWORD), at(7000))
             .await;
         assert_eq!(
             outcome(&r),

@@ -17,7 +17,7 @@ fn form(content: &[u8]) -> Vec<u8> {
 
 /// A unique PDF of about 100 KB (a one-page PDF padded with comment lines).
 fn pdf_100k(n: u64) -> Vec<u8> {
-    let mut pdf = mds_app::demo::minimal_pdf(
+    let mut pdf = mds_demo::drawing::minimal_pdf(
         &format!("Compte rendu {n}"),
         "Banc d'essai : document de 100 Ko.",
     );

@@ -126,7 +126,7 @@ pub async fn token(client: &reqwest::Client, url: &str, login: &str) -> String {
     let r = client
         .post(format!("{url}/api/v1/auth/login"))
         .json(
-            &serde_json::json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD,
+            &serde_json::json!({ "login": login, "password": mds_demo::DEMO_PASSWORD,
             "totp_code": code_now(login) }),
         )
         .send()

@@ -11,9 +11,7 @@ use serde_json::json;
 async fn login(client: &reqwest::Client, url: &str, login: &str, code: &str) -> reqwest::Response {
     client
         .post(format!("{url}/api/v1/auth/login"))
-        .json(
-            &json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code }),
-        )
+        .json(&json!({ "login": login, "password": mds_demo::DEMO_PASSWORD, "totp_code": code }))
         .send()
         .await
         .expect("login request")
@@ -288,7 +286,7 @@ async fn browser_sessions_use_a_strict_http_only_cookie_and_csrf_token() {
     let login = "marie.wea@demo.mds.nc";
     let r = client
         .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "login": login, "password": mds_app::demo::DEMO_PASSWORD, "totp_code": code_now(login), "cookie": true }))
+        .json(&json!({ "login": login, "password": mds_demo::DEMO_PASSWORD, "totp_code": code_now(login), "cookie": true }))
         .send()
         .await
         .unwrap();

@@ -10,7 +10,7 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// The titles of the demo documents (`crates/app/src/demo.rs`).
+/// The titles of the demo documents (`crates/demo/src/data.rs`).
 const DEMO_TITLES: [&str; 9] = [
     "Consultation de suivi",
     "Ordonnance — traitement antihypertenseur",

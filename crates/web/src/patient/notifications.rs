@@ -11,7 +11,7 @@ use crate::shell::Web;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use mds_app::notify::inbox::NotificationPage;
+use mds_app::information::notifications::inbox::NotificationPage;
 use serde::Deserialize;
 
 /// The unread notifications shown on the home page (nothing when there are none).

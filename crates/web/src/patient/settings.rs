@@ -17,7 +17,7 @@ use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use mds_app::record::controls::EmergencyChoices;
+use mds_app::record::emergency::EmergencyChoices;
 use mds_domain::{AccountId, AccountState};
 use serde::Deserialize;
 

@@ -11,7 +11,7 @@ use crate::shell::url::encode;
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Query, State};
 use maud::{html, Markup};
-use mds_app::history::{parse_date, ActivityKind, HistoryFilter, PageRequest};
+use mds_app::information::history::{parse_date, ActivityKind, HistoryFilter, PageRequest};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

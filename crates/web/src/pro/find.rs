@@ -12,7 +12,8 @@ use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use mds_app::patients::{PatientQuery, PatientSummary};
+use mds_app::patients::identity::PatientSummary;
+use mds_app::patients::search::PatientQuery;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

@@ -13,7 +13,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup};
-use mds_app::self_enrolment::SelfEnrolment;
+use mds_app::patients::self_enrolment::SelfEnrolment;
 use mds_app::AppError;
 use mds_domain::identity::IdentityInput;
 use serde::Deserialize;

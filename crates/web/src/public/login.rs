@@ -16,7 +16,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use mds_app::auth::{Channel, PasswordStep};
+use mds_app::accounts::sign_in::Channel;
+use mds_app::accounts::two_step::PasswordStep;
 use serde::Deserialize;
 
 /// Anyone. Signed in: one's own portal; otherwise the choice of portal.

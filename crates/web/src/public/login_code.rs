@@ -1,5 +1,5 @@
 //! Sign-in's second step: only the authenticator's 6-digit code. The pending sign-in left by
-//! the password step is held server-side (`mds_app::auth::PendingSignIn`); the browser keeps
+//! the password step is held server-side (`mds_app::accounts::two_step::PendingSignIn`); the browser keeps
 //! its random token in a short-lived `HttpOnly`, `SameSite=Strict` cookie, and the form's
 //! anti-CSRF token is derived from it. A missing, expired, used or exhausted pending sign-in
 //! sends back to the first step with an explanation.
@@ -16,7 +16,8 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use mds_app::auth::{csrf_token, CodeStep, NewSession};
+use mds_app::accounts::sign_in::{csrf_token, NewSession};
+use mds_app::accounts::two_step::CodeStep;
 use mds_app::AppError;
 use mds_domain::Timestamp;
 use serde::Deserialize;

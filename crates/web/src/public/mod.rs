@@ -42,8 +42,8 @@ pub fn with_nonce(
 ) -> Response {
     let secure = web.options.secure_cookies;
     let nonce =
-        cookies::login_nonce(&parts.headers, secure).unwrap_or_else(mds_app::auth::random_token);
-    let csrf = mds_app::auth::csrf_token(&nonce);
+        cookies::login_nonce(&parts.headers, secure).unwrap_or_else(mds_app::secrets::random_token);
+    let csrf = mds_app::accounts::sign_in::csrf_token(&nonce);
     let cookie = cookies::nonce_cookie(&nonce, secure, 3600);
     (
         status,
@@ -56,5 +56,5 @@ pub fn with_nonce(
 /// Whether `sent` is the form token of the request's nonce cookie.
 pub fn nonce_ok(web: &Web, parts: &Parts, sent: &str) -> bool {
     cookies::login_nonce(&parts.headers, web.options.secure_cookies)
-        .is_some_and(|n| cookies::same(sent, &mds_app::auth::csrf_token(&n)))
+        .is_some_and(|n| cookies::same(sent, &mds_app::accounts::sign_in::csrf_token(&n)))
 }

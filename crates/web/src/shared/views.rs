@@ -3,7 +3,7 @@
 
 use crate::shell::i18n::Lang;
 use maud::{html, Markup};
-use mds_app::patients::PatientSummary;
+use mds_app::patients::identity::PatientSummary;
 use mds_app::record::documents::DocumentView;
 use mds_app::{Actor, App};
 use mds_domain::{AccountId, DocumentSource, Format, Profession};

@@ -59,7 +59,7 @@ pub fn login_nonce(headers: &HeaderMap, secure: bool) -> Option<String> {
     cookie(headers, nonce_name(secure)).filter(|n| !n.is_empty() && n.len() <= 128)
 }
 
-/// The pending sign-in between the password and the code (`mds_app::auth::PendingSignIn`).
+/// The pending sign-in between the password and the code (`mds_app::accounts::two_step::PendingSignIn`).
 pub fn pending_cookie(token: &str, secure: bool, max_age: i64) -> String {
     set_cookie(
         if secure { PENDING_SECURE } else { PENDING },

@@ -1,6 +1,6 @@
 //! Browser sessions of the portals: the server-side sessions of `mds-app` behind the session
 //! cookie (`cookies`). The anti-CSRF token of a form is derived from the session token
-//! (`mds_app::auth::csrf_token`); before sign-in, the anonymous forms are bound to a random
+//! (`mds_app::accounts::sign_in::csrf_token`); before sign-in, the anonymous forms are bound to a random
 //! nonce cookie the same way. A session is looked up once per request, whatever asks for it.
 
 use crate::shell::cookies::{self, cookie, session_name};
@@ -75,7 +75,7 @@ pub async fn current(parts: &Parts, web: &Web) -> Result<Option<Session>, WebErr
     match web.app.authenticate(&token, crate::shell::now()).await {
         Ok(actor) => Ok(Some(Session {
             actor,
-            csrf: mds_app::auth::csrf_token(&token),
+            csrf: mds_app::accounts::sign_in::csrf_token(&token),
         })),
         Err(mds_app::AppError::Unauthenticated) => Ok(None),
         Err(e) => Err(e.into()),

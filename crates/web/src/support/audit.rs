@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use maud::html;
-use mds_app::history::{ExtractFormat, ExtractPeriod, ExtractTarget};
+use mds_app::operator::audit_extract::{ExtractFormat, ExtractPeriod, ExtractTarget};
 use mds_app::AppError;
 use mds_domain::{AccountId, PatientId};
 use serde::Deserialize;

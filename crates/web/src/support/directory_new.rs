@@ -16,9 +16,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
-use mds_app::directory::{NewAssistant, NewProfessional, NewStructure, STRUCTURE_KINDS};
+use mds_app::operator::directory::{NewAssistant, NewProfessional, NewStructure};
 use mds_app::AppError;
 use mds_domain::commune::nc_communes;
+use mds_domain::structure::STRUCTURE_KINDS;
 use mds_domain::{Profession, StructureId};
 use serde::Deserialize;
 

@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use mds_app::self_enrolment::EnrolmentQueueItem;
+use mds_app::patients::enrolment_queue::EnrolmentQueueItem;
 use mds_domain::{FilePurpose, Format};
 use serde::Deserialize;
 

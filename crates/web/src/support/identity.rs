@@ -16,7 +16,7 @@ use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use mds_app::identity_reviews::IdentityReview;
+use mds_app::patients::reviews::IdentityReview;
 use serde::Deserialize;
 
 const HERE: &str = "/support/identity-reviews";

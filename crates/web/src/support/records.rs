@@ -15,7 +15,7 @@ use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use mds_app::patients::PatientQuery;
+use mds_app::patients::search::PatientQuery;
 use mds_app::AppError;
 use mds_domain::{AccountId, AccountState, IdentityStatus, PatientId};
 use serde::Deserialize;

@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use mds_app::software::NewCredential;
+use mds_app::structure_access::credentials::NewCredential;
 use mds_app::AppError;
 use mds_domain::{AccountId, StructureId, Timestamp};
 use serde::Deserialize;

@@ -147,7 +147,7 @@ fn posts_without_the_session_token_are_refused_with_a_french_page() {
                 &[
                     ("csrf", "x"),
                     ("login", PATIENT),
-                    ("password", mds_app::demo::DEMO_PASSWORD),
+                    ("password", mds_demo::DEMO_PASSWORD),
                     ("totp_code", "000000"),
                 ],
             )

@@ -45,7 +45,7 @@ fn the_contextual_entry_opens_the_record_after_both_steps() {
         assert!(!form.body.contains("totp_code"), "no code field at step 1");
 
         let to_code = b
-            .password_step(DOCTOR, mds_app::demo::DEMO_PASSWORD, MARIE_CONTEXT)
+            .password_step(DOCTOR, mds_demo::DEMO_PASSWORD, MARIE_CONTEXT)
             .await
             .redirects_to(
                 "/login/code?next=/pro/patient%3Fcafat%3D1234567%26birth_date%3D1985-03-14",
@@ -154,8 +154,8 @@ fn an_unknown_login_and_a_wrong_password_get_the_same_answer() {
         let mut answers = Vec::new();
         for (login, password) in [
             (NURSE, "Mauvais-Mot-De-Passe"),
-            ("personne@demo.mds.nc", mds_app::demo::DEMO_PASSWORD),
-            ("a b", mds_app::demo::DEMO_PASSWORD),
+            ("personne@demo.mds.nc", mds_demo::DEMO_PASSWORD),
+            ("a b", mds_demo::DEMO_PASSWORD),
         ] {
             let mut b = site.browser();
             let p = b
@@ -208,11 +208,11 @@ fn the_code_form_is_bound_to_the_pending_sign_in() {
         // Another browser's form token does not fit this pending sign-in.
         let mut alice = site.browser();
         alice
-            .password_step(MIDWIFE, mds_app::demo::DEMO_PASSWORD, "")
+            .password_step(MIDWIFE, mds_demo::DEMO_PASSWORD, "")
             .await
             .redirects_to("/login/code", "password step");
         let mut eve = site.browser();
-        eve.password_step(REGULATOR, mds_app::demo::DEMO_PASSWORD, "")
+        eve.password_step(REGULATOR, mds_demo::DEMO_PASSWORD, "")
             .await
             .redirects_to("/login/code", "password step");
         let eve_csrf = eve
@@ -245,10 +245,10 @@ fn three_wrong_codes_start_the_sign_in_over() {
     on_both(|backend| async move {
         let site = Site::demo(backend).await;
         let mut b = site.browser();
-        b.password_step(PATIENT, mds_app::demo::DEMO_PASSWORD, "/patient/documents")
+        b.password_step(PATIENT, mds_demo::DEMO_PASSWORD, "/patient/documents")
             .await
             .redirects_to("/login/code?next=/patient/documents", "password step");
-        for i in 1..mds_app::auth::CODE_ATTEMPTS {
+        for i in 1..mds_app::accounts::two_step::CODE_ATTEMPTS {
             b.code_step(&wrong_code(PATIENT), "/patient/documents")
                 .await
                 .expect(StatusCode::UNAUTHORIZED, &format!("wrong code {i}"));

@@ -17,7 +17,9 @@ const ALBERTINE: &str = "2468013";
 
 async fn site(backend: TestBackend) -> Site {
     let site = Site::demo(backend).await;
-    site.app.load_demo_support_cases(now()).await.unwrap();
+    mds_demo::load_support_cases(&site.app, now())
+        .await
+        .unwrap();
     site
 }
 

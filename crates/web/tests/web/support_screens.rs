@@ -211,8 +211,8 @@ async fn enrol(
     name: &str,
     cafat: &str,
     email: &str,
-) -> mds_app::self_enrolment::EnrolmentReceipt {
-    let e = mds_app::self_enrolment::SelfEnrolment {
+) -> mds_app::patients::self_enrolment::EnrolmentReceipt {
+    let e = mds_app::patients::self_enrolment::SelfEnrolment {
         identity: mds_domain::identity::IdentityInput {
             cafat: cafat.into(),
             birth_name: name.into(),
@@ -467,8 +467,8 @@ fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
             .await
             .expect(StatusCode::OK, "secret");
         let secret = code_of(&step1.body, "totp-secret");
-        let step = mds_app::totp::step_at(now().millis());
-        let code = mds_app::totp::code_at_step(&secret, step).unwrap();
+        let step = mds_app::accounts::totp::step_at(now().millis());
+        let code = mds_app::accounts::totp::code_at_step(&secret, step).unwrap();
         person
             .post(
                 "/activation/confirm",
@@ -482,7 +482,7 @@ fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
             .await
             .redirects_to("/login", "activated");
 
-        let next = mds_app::totp::code_at_step(&secret, step + 1).unwrap();
+        let next = mds_app::accounts::totp::code_at_step(&secret, step + 1).unwrap();
         person
             .password_step(email, password, "")
             .await

@@ -1,0 +1,199 @@
+//! The portals' two-step sign-in, as national online services do it: login and password
+//! first; then only the authenticator's code, bound server-side to the first step.
+//!
+//! The first step leaves a pending sign-in in the session store: a row of `sessions` whose
+//! channel is `pending:<channel>`, short-lived (`PENDING_SECONDS`), known to the browser only
+//! by a random token (its hash is stored), which `authenticate` never accepts as a session.
+//! The second step takes that token and a code: at most `CODE_ATTEMPTS` codes per pending
+//! sign-in, a wrong one also counted against the login and the address as a one-step
+//! sign-in's failure is;
+//! the pending sign-in is ended in the transaction that opens the session (single use).
+
+use super::sign_in::{auth_event, Channel, NewSession};
+use crate::secrets::{random_token, token_hash};
+use crate::{App, AppError};
+use mds_audit::Outcome;
+use mds_domain::Timestamp;
+use mds_store::{accounts, sessions};
+
+/// How long the code may be given after the password (seconds).
+pub const PENDING_SECONDS: i64 = 300;
+/// Codes tried per pending sign-in; after the last wrong one, the sign-in starts over.
+pub const CODE_ATTEMPTS: i64 = 3;
+
+const PENDING: &str = "pending:";
+
+/// The first step: who signs in, with which password, from where, for which channel.
+#[derive(Clone, Debug)]
+pub struct PasswordStep {
+    pub login: String,
+    pub password: String,
+    pub ip: Option<String>,
+    pub channel: Channel,
+}
+
+/// A sign-in waiting for its code. The token is returned once and only its hash is stored.
+#[derive(Clone, Debug)]
+pub struct PendingSignIn {
+    pub token: String,
+    pub expires_at: Timestamp,
+}
+
+/// The second step: the pending sign-in's token and the authenticator's code.
+#[derive(Clone, Debug)]
+pub struct CodeStep {
+    pub pending_token: String,
+    pub totp_code: String,
+    pub ip: Option<String>,
+}
+
+impl App {
+    /// First step: login and password (and an account that may sign in, with a confirmed
+    /// second factor). Every failure is the same `InvalidCredentials` as a one-step sign-in,
+    /// under the same throttles. Leaves a pending sign-in, audited as `auth.password`.
+    pub async fn sign_in_password(
+        &self,
+        req: PasswordStep,
+        now: Timestamp,
+    ) -> Result<PendingSignIn, AppError> {
+        let (account, kind, _) = self
+            .verified_account(&req.login, &req.password, None, &req.ip, now)
+            .await?;
+        let token = random_token();
+        let expires_at = now.plus_seconds(PENDING_SECONDS);
+        let row = sessions::SessionRow {
+            id_hash: token_hash(&token),
+            account_id: account.id.clone(),
+            channel: format!("{PENDING}{}", req.channel.as_str()),
+            created_at_ms: now.millis(),
+            last_seen_ms: now.millis(),
+            expires_at_ms: expires_at.millis(),
+            idle_timeout_ms: PENDING_SECONDS * 1000,
+            ip: req.ip.clone(),
+            revoked_at_ms: None,
+        };
+        let mut tx = self.db.begin().await?;
+        sessions::insert(&mut tx, &row).await?;
+        let detail = serde_json::json!({ "channel": req.channel.as_str(), "step": "password" });
+        let ev = auth_event(
+            "auth.password",
+            Some((&account.id, kind)),
+            Outcome::Success,
+            req.ip,
+            detail,
+        );
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await?;
+        Ok(PendingSignIn { token, expires_at })
+    }
+
+    /// Whether `token` is a pending sign-in still waiting for its code.
+    pub async fn pending_sign_in(&self, token: &str, now: Timestamp) -> Result<bool, AppError> {
+        Ok(self.live_pending(&token_hash(token), now).await?.is_some())
+    }
+
+    /// Second step: the code of the pending sign-in's account opens a session (ending the
+    /// pending sign-in). A wrong code is `InvalidCredentials` while attempts remain; an
+    /// unknown, expired, used or exhausted pending sign-in is `Unauthenticated` (start over);
+    /// a locked address is `Throttled`.
+    pub async fn sign_in_code(
+        &self,
+        req: CodeStep,
+        now: Timestamp,
+    ) -> Result<NewSession, AppError> {
+        let hash = token_hash(&req.pending_token);
+        let Some((account, channel)) = self.live_pending(&hash, now).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        let kind = account.kind;
+        let login_key = format!("login:{}", account.login);
+        let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
+        let attempts_key = format!("signin:{hash}");
+        let fail = |detail: serde_json::Value| {
+            auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail)
+        };
+        // A locked address is refused; this pending sign-in's attempts are counted before the
+        // code is checked (so that parallel guesses cannot exceed them). The login is not
+        // checked: the password step that created this pending sign-in was admitted, and its
+        // codes are bounded by `CODE_ATTEMPTS`; a wrong code counts as a failure of the login.
+        if let Some(key) = &ip_key {
+            if let Err(e) = self.check_throttle(key, now).await {
+                let detail = serde_json::json!({ "login": account.login, "step": "code", "throttled": true });
+                self.record_event(fail(detail), now.millis()).await?;
+                return Err(e);
+            }
+        }
+        if let Err(e) = self
+            .reserve_attempt(&attempts_key, CODE_ATTEMPTS, now)
+            .await
+        {
+            return match e {
+                AppError::Throttled { .. } => {
+                    let detail = serde_json::json!({ "login": account.login, "step": "code", "restart": true });
+                    self.drop_pending(&hash, fail(detail), now).await?;
+                    Err(AppError::Unauthenticated)
+                }
+                other => Err(other),
+            };
+        }
+        if self.code_ok(&account, &req.totp_code, now).await? {
+            let session = self
+                .open_session(&account, kind, channel, req.ip, Some(&hash), now)
+                .await?;
+            sessions::throttle_clear(&self.db, &login_key).await?;
+            sessions::throttle_clear(&self.db, &attempts_key).await?;
+            return Ok(session);
+        }
+        let s = &self.settings;
+        self.count_failure(Some(&login_key), s.login_max_failures, now)
+            .await?;
+        self.count_failure(ip_key.as_deref(), s.login_max_failures_per_address, now)
+            .await?;
+        let exhausted = self.check_throttle(&attempts_key, now).await.is_err();
+        let detail =
+            serde_json::json!({ "login": account.login, "step": "code", "restart": exhausted });
+        if exhausted {
+            self.drop_pending(&hash, fail(detail), now).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        self.record_event(fail(detail), now.millis()).await?;
+        Err(AppError::InvalidCredentials)
+    }
+
+    /// The account and channel of a pending sign-in that is neither ended nor expired.
+    async fn live_pending(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(accounts::AccountRow, Channel)>, AppError> {
+        let Some(row) = sessions::get(&self.db, hash).await? else {
+            return Ok(None);
+        };
+        let channel = row
+            .channel
+            .strip_prefix(PENDING)
+            .and_then(Channel::parse)
+            .filter(|_| row.revoked_at_ms.is_none() && now.millis() < row.expires_at_ms);
+        let Some(channel) = channel else {
+            return Ok(None);
+        };
+        let account = accounts::by_id(&self.db, &row.account_id).await?;
+        Ok(account.map(|a| (a, channel)))
+    }
+
+    /// Ends a pending sign-in whose codes are spent, with the failure's audit event. Its
+    /// attempts counter stays locked (longer than the pending sign-in lives): a request that
+    /// found it alive just before cannot get a fresh count.
+    async fn drop_pending(
+        &self,
+        hash: &str,
+        event: mds_audit::NewEvent,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        sessions::revoke(&mut tx, hash, now.millis()).await?;
+        mds_audit::append(&mut tx, event, now.millis()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,345 @@
+//! The activity history of a record, in plain French, for its patient, and a professional's
+//! own access log (support's extraction of a whole trail, `operator::audit_extract`, renders
+//! its lines here too).
+//!
+//! Every line is rendered from an audit event by the pure [`render`] module, with names
+//! resolved here from the store (titles come from the documents table, never from the audit
+//! detail). Reading a history or a log is itself audited, before the rows are
+//! returned, so it appears in the next read. The patient's history goes through the record's
+//! gate (`Action::ReadHistory`, the owner only); denials are audited like any other request.
+
+pub(crate) mod names;
+pub mod render;
+
+use crate::{Actor, App, AppError};
+use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
+use mds_domain::{AccountKind, PatientId, Timestamp};
+use mds_policy::Action;
+use names::{Reader, Resolver};
+use render::Audience;
+use serde::Serialize;
+
+/// Largest page of a history or access log.
+pub const MAX_PAGE: u32 = 100;
+/// Page size when none is asked.
+pub const DEFAULT_PAGE: u32 = 50;
+
+/// Kinds of activity a reader can filter on, labelled in French.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// Consultations of documents and of the record's settings or history.
+    Reads,
+    /// Documents added, replaced or deleted.
+    Changes,
+    Searches,
+    /// Emergency accesses opened, and everything done under them.
+    Emergency,
+    /// Care team, consents, blocks, masking, settings and the record's life.
+    Controls,
+    /// Requests the policy refused.
+    Denied,
+}
+
+impl ActivityKind {
+    pub const ALL: [Self; 6] = [
+        Self::Reads,
+        Self::Changes,
+        Self::Searches,
+        Self::Emergency,
+        Self::Controls,
+        Self::Denied,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reads => "reads",
+            Self::Changes => "changes",
+            Self::Searches => "searches",
+            Self::Emergency => "emergency",
+            Self::Controls => "controls",
+            Self::Denied => "denied",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Reads => "Consultations",
+            Self::Changes => "Ajouts, modifications et suppressions",
+            Self::Searches => "Recherches",
+            Self::Emergency => "Accès d'urgence",
+            Self::Controls => "Contrôles et paramètres",
+            Self::Denied => "Accès refusés",
+        }
+    }
+
+    /// The audit actions of this kind (empty for `Denied`, which filters on the outcome).
+    pub fn actions(self) -> &'static [&'static str] {
+        match self {
+            Self::Reads => &[
+                "record.open",
+                "document.read",
+                "document.read_metadata",
+                "care_team.read",
+                "consent.list",
+                "history.read",
+                "record.emergency_settings.read",
+                "record.blocks.read",
+                "audit.read",
+                "audit.extract",
+                "patient.enrolment.scan.read",
+                "patient.export",
+                "patient.legal_export",
+            ],
+            Self::Changes => &["document.add", "document.modify", "document.delete"],
+            Self::Searches => &["document.search", "patient.search"],
+            Self::Emergency => &["record.break_glass.open", "record.samu.open"],
+            Self::Controls => &[
+                "care_team.add",
+                "care_team.remove",
+                "care_team.attending_physician",
+                "patient.care_team.change",
+                "consent.request",
+                "consent.approve",
+                "consent.refuse",
+                "consent.revoke",
+                "consent.code",
+                "record.block",
+                "record.unblock",
+                "record.emergency_settings",
+                "record.feeding_opposition.record",
+                "record.feeding_opposition.lift",
+                "document.mask",
+                "document.unmask",
+                "document.mask_all",
+                "document.hide_from_patient",
+                "document.show_to_patient",
+                "patient.create",
+                "patient.activate",
+                "patient.enrolment.submit",
+                "patient.enrolment.validate",
+                "patient.review.approve",
+                "patient.review.reject",
+                "patient.close",
+                "patient.erasure.request",
+                "patient.death.record",
+                "patient.erase",
+            ],
+            Self::Denied => &[],
+        }
+    }
+
+    fn apply(self, q: &mut AuditQuery) {
+        q.actions = self.actions().iter().map(|a| (*a).to_owned()).collect();
+        match self {
+            Self::Emergency => {
+                q.access_modes = vec!["break_glass".to_owned(), "samu".to_owned()];
+            }
+            Self::Denied => q.outcome = Some(Outcome::Deny),
+            _ => {}
+        }
+    }
+}
+
+/// Filters of a history or access log; every one is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    /// First local (New Caledonia) day included.
+    pub from: Option<time::Date>,
+    /// Last local day included.
+    pub to: Option<time::Date>,
+    /// Events by this professional (or by an assistant in their name).
+    pub professional: Option<String>,
+    pub kind: Option<ActivityKind>,
+}
+
+/// Which page: newest first, `before` is the `seq` of the last line of the previous page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    pub before: Option<i64>,
+    /// At most [`MAX_PAGE`]; [`DEFAULT_PAGE`] when zero.
+    pub size: u32,
+}
+
+/// One line of a history.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    /// The record the event is about (useful in a professional's log).
+    pub patient_id: Option<String>,
+    pub denied: bool,
+    pub text: String,
+}
+
+/// A page of lines, newest first; `next` is the cursor of the following page, if any.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    pub next: Option<i64>,
+}
+
+/// A filter date, `AAAA-MM-JJ` or `JJ/MM/AAAA` ([`mds_domain::time::parse_day`]), or the
+/// refusal a form shows.
+pub fn parse_date(text: &str) -> Result<time::Date, AppError> {
+    mds_domain::time::parse_day(text).ok_or_else(|| {
+        AppError::invalid("invalid_date", "Date invalide (AAAA-MM-JJ ou JJ/MM/AAAA).")
+    })
+}
+
+/// Midnight of a New Caledonia date, in ms since the epoch.
+fn local_midnight_ms(date: time::Date) -> Option<i64> {
+    Timestamp::noumea_midnight(date).map(Timestamp::millis)
+}
+
+impl HistoryFilter {
+    fn query(&self) -> AuditQuery {
+        let mut q = AuditQuery {
+            involving: self.professional.clone(),
+            from_ms: self.from.and_then(local_midnight_ms),
+            to_ms: self
+                .to
+                .and_then(|d| d.next_day())
+                .and_then(local_midnight_ms),
+            newest_first: true,
+            ..AuditQuery::default()
+        };
+        if let Some(kind) = self.kind {
+            kind.apply(&mut q);
+        }
+        q
+    }
+
+    fn detail(&self) -> serde_json::Value {
+        serde_json::json!({
+            "from": self.from.map(|d| d.to_string()), "to": self.to.map(|d| d.to_string()),
+            "professional": self.professional, "kind": self.kind.map(ActivityKind::as_str),
+        })
+    }
+}
+
+impl App {
+    /// The patient owner of the record. Their record's activity, newest first, in French;
+    /// the read is audited (`history.read`) before the page is read, so it shows in it.
+    pub async fn record_history(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        filter: &HistoryFilter,
+        page: PageRequest,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<HistoryPage, AppError> {
+        let name = "history.read";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let (_, ev) = gate
+            .authorize(self, Action::ReadHistory, name, filter.detail())
+            .await?;
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        let mut q = filter.query();
+        q.patient_id = Some(gate.patient_id().to_string());
+        let reader = Reader {
+            audience: Audience::Owner,
+            account_id: Some(actor.account_id.to_string()),
+            owner_account_id: gate.patient.account_id.as_ref().map(ToString::to_string),
+        };
+        self.history_page(q, page, reader).await
+    }
+
+    /// Professionals and assistants. What they did on any record (and, for a professional,
+    /// what assistants did in their name), newest first, in French. Audited
+    /// (`access_log.read`); others get an audited denial and `Forbidden`.
+    pub async fn my_access_log(
+        &self,
+        actor: &Actor,
+        filter: &HistoryFilter,
+        page: PageRequest,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<HistoryPage, AppError> {
+        let allowed = matches!(
+            actor.kind,
+            AccountKind::Professional | AccountKind::Assistant
+        );
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            detail: filter.detail(),
+            ip,
+            ..NewEvent::new(
+                actor.kind.into(),
+                "access_log.read",
+                if allowed {
+                    Outcome::Success
+                } else {
+                    Outcome::Deny
+                },
+            )
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        let mut q = filter.query();
+        q.involving = Some(actor.account_id.to_string());
+        if let Some(p) = &filter.professional {
+            // The log is theirs only; another professional named here narrows to nothing
+            // rather than widening the query.
+            if p != actor.account_id.as_str() {
+                q.actor_id = Some(p.clone());
+            }
+        }
+        let reader = Reader {
+            audience: Audience::Actor,
+            account_id: Some(actor.account_id.to_string()),
+            owner_account_id: None,
+        };
+        self.history_page(q, page, reader).await
+    }
+
+    async fn history_page(
+        &self,
+        mut q: AuditQuery,
+        page: PageRequest,
+        reader: Reader,
+    ) -> Result<HistoryPage, AppError> {
+        let size = match page.size {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        q.before_seq = page.before;
+        q.limit = size + 1;
+        let mut rows = mds_audit::query(&self.db, &q).await?;
+        let more = rows.len() > size as usize;
+        rows.truncate(size as usize);
+        let mut resolver = Resolver::new(self, reader);
+        let mut entries = Vec::with_capacity(rows.len());
+        for ev in &rows {
+            entries.push(entry(ev, resolver.line(ev).await?));
+        }
+        Ok(HistoryPage {
+            next: if more {
+                rows.last().map(|r| r.seq)
+            } else {
+                None
+            },
+            entries,
+        })
+    }
+}
+
+fn entry(ev: &AuditRecord, text: String) -> HistoryEntry {
+    HistoryEntry {
+        seq: ev.seq,
+        at_ms: ev.at_ms,
+        patient_id: ev.patient_id.clone(),
+        denied: ev.outcome == Outcome::Deny,
+        text,
+    }
+}
+
+#[cfg(test)]
+mod render_tests;

@@ -1,0 +1,321 @@
+//! Notifications (DESIGN.md 6): what the patient (or a professional) is told, in the portal and
+//! by e-mail. A notification and its outbox row are written in the transaction of the action
+//! that causes them, so neither is lost nor sent for an action that did not happen; the
+//! delivery job (`crate::information::outbox`) sends the e-mails.
+//!
+//! Texts are French and carry no medical content: no document title, no type, no reason of an
+//! emergency access, no purpose of a consent request. This module must not read the clock.
+
+mod first_access;
+pub mod hidden;
+pub mod inbox;
+pub mod texts;
+
+use crate::AppError;
+use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
+use mds_store::{accounts, new_id, notifications, outbox, patients, Tx};
+use serde::Serialize;
+
+pub(crate) use first_access::first_access;
+pub use texts::Message;
+
+/// The kinds of notification. E-mail can be switched off for some; the others are sent
+/// whatever the account chose (emergency accesses, account events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    DocumentAdded,
+    FirstAccess,
+    BreakGlass,
+    Samu,
+    ConsentRequest,
+    AnnouncementReminder,
+    DepositorReminder,
+    AccountActivated,
+    AccountClosed,
+    ErasureDone,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::DocumentAdded,
+        Kind::FirstAccess,
+        Kind::BreakGlass,
+        Kind::Samu,
+        Kind::ConsentRequest,
+        Kind::AnnouncementReminder,
+        Kind::DepositorReminder,
+        Kind::AccountActivated,
+        Kind::AccountClosed,
+        Kind::ErasureDone,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::DocumentAdded => "document_added",
+            Kind::FirstAccess => "first_access",
+            Kind::BreakGlass => "break_glass",
+            Kind::Samu => "samu",
+            Kind::ConsentRequest => "consent_request",
+            Kind::AnnouncementReminder => "announcement_reminder",
+            Kind::DepositorReminder => "depositor_reminder",
+            Kind::AccountActivated => "account_activated",
+            Kind::AccountClosed => "account_closed",
+            Kind::ErasureDone => "erasure_done",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Sent by e-mail whatever the account chose.
+    pub fn mandatory(self) -> bool {
+        matches!(
+            self,
+            Kind::BreakGlass
+                | Kind::Samu
+                | Kind::AccountActivated
+                | Kind::AccountClosed
+                | Kind::ErasureDone
+        )
+    }
+
+    /// Events of the account itself: e-mailed even though the account is no longer active
+    /// (closure, erasure) — that is the point of telling.
+    pub fn account_event(self) -> bool {
+        matches!(
+            self,
+            Kind::AccountActivated | Kind::AccountClosed | Kind::ErasureDone
+        )
+    }
+
+    /// French label shown with the preference.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Kind::DocumentAdded => "Nouveau document dans mon dossier",
+            Kind::FirstAccess => "Premier accès d'un professionnel à mon dossier",
+            Kind::BreakGlass => "Accès d'urgence (bris de glace)",
+            Kind::Samu => "Accès du SAMU (régulation)",
+            Kind::ConsentRequest => "Demande d'accès d'un professionnel",
+            Kind::AnnouncementReminder => "Document en attente d'une consultation",
+            Kind::DepositorReminder => "Rappel : document masqué au patient",
+            Kind::AccountActivated => "Activation du compte",
+            Kind::AccountClosed => "Clôture du compte",
+            Kind::ErasureDone => "Suppression des données",
+        }
+    }
+}
+
+/// Who is told: an account, its e-mail address and whether it is active.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Recipient {
+    pub account_id: AccountId,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+/// What was queued for one notification.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Queued {
+    pub in_app: bool,
+    pub email: bool,
+}
+
+/// The portal account of a record, if it has one (the record's e-mail as a fallback).
+pub(crate) async fn recipient_of_patient(
+    tx: &mut Tx,
+    patient_id: &PatientId,
+) -> Result<Option<Recipient>, AppError> {
+    let Some(p) = patients::by_id(&mut *tx, patient_id).await? else {
+        return Ok(None);
+    };
+    let Some(account_id) = p.account_id else {
+        return Ok(None);
+    };
+    let r = recipient_of_account(tx, &account_id).await?;
+    Ok(r.map(|r| Recipient {
+        email: r.email.or(p.email),
+        ..r
+    }))
+}
+
+pub(crate) async fn recipient_of_account(
+    tx: &mut Tx,
+    account_id: &AccountId,
+) -> Result<Option<Recipient>, AppError> {
+    let Some(a) = accounts::by_id(&mut *tx, account_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Recipient {
+        account_id: a.id,
+        email: a.email.filter(|e| !e.trim().is_empty()),
+        active: a.state == AccountState::Active,
+    }))
+}
+
+/// Whether `kind` goes by e-mail to `r`, given the account's choices.
+pub(crate) fn email_wanted(kind: Kind, r: &Recipient, chose_off: bool) -> bool {
+    r.email.is_some() && (r.active || kind.account_event()) && (kind.mandatory() || !chose_off)
+}
+
+/// Writes the in-app notification (when `in_app`) and the outbox row (when the recipient
+/// gets e-mail for this kind) in the caller's transaction.
+pub(crate) async fn queue(
+    tx: &mut Tx,
+    r: &Recipient,
+    m: &Message,
+    in_app: bool,
+    now: Timestamp,
+) -> Result<Queued, AppError> {
+    let mut queued = Queued::default();
+    if in_app {
+        notifications::insert(
+            &mut *tx,
+            &notifications::NotificationRow {
+                id: new_id(),
+                account_id: r.account_id.clone(),
+                kind: m.kind.as_str().to_owned(),
+                text: m.in_app.clone(),
+                created_at_ms: now.millis(),
+                read_at_ms: None,
+            },
+        )
+        .await?;
+        queued.in_app = true;
+    }
+    let chose_off = notifications::preferences(&mut *tx, &r.account_id)
+        .await?
+        .iter()
+        .any(|(k, email)| k == m.kind.as_str() && !email);
+    if let (true, Some(email)) = (email_wanted(m.kind, r, chose_off), &r.email) {
+        outbox::insert(
+            &mut *tx,
+            &outbox::EmailRow {
+                id: new_id(),
+                account_id: Some(r.account_id.clone()),
+                recipient: email.clone(),
+                kind: m.kind.as_str().to_owned(),
+                subject: m.subject.clone(),
+                body: m.email_body(),
+                attempts: 0,
+                next_attempt_at_ms: now.millis(),
+                created_at_ms: now.millis(),
+                sent_at_ms: None,
+                failed_at_ms: None,
+                last_error: None,
+            },
+        )
+        .await?;
+        queued.email = true;
+    }
+    Ok(queued)
+}
+
+/// Tells the owner of a record, if the record has a portal account.
+pub(crate) async fn tell_patient(
+    tx: &mut Tx,
+    patient_id: &PatientId,
+    m: &Message,
+    now: Timestamp,
+) -> Result<Queued, AppError> {
+    match recipient_of_patient(tx, patient_id).await? {
+        Some(r) => queue(tx, &r, m, true, now).await,
+        None => Ok(Queued::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_channel_decision_table() {
+        let r = |email: bool, active: bool| Recipient {
+            account_id: AccountId::from_uuid_text("a".to_owned()),
+            email: email.then(|| "p@example.nc".to_owned()),
+            active,
+        };
+        // (name, kind, recipient, chose_off, expected)
+        let cases = [
+            (
+                "document, active, default",
+                Kind::DocumentAdded,
+                r(true, true),
+                false,
+                true,
+            ),
+            (
+                "document, switched off",
+                Kind::DocumentAdded,
+                r(true, true),
+                true,
+                false,
+            ),
+            (
+                "document, no address",
+                Kind::DocumentAdded,
+                r(false, true),
+                false,
+                false,
+            ),
+            (
+                "document, inactive account",
+                Kind::DocumentAdded,
+                r(true, false),
+                false,
+                false,
+            ),
+            (
+                "break-glass, switched off",
+                Kind::BreakGlass,
+                r(true, true),
+                true,
+                true,
+            ),
+            ("samu, switched off", Kind::Samu, r(true, true), true, true),
+            (
+                "break-glass, inactive",
+                Kind::BreakGlass,
+                r(true, false),
+                false,
+                false,
+            ),
+            (
+                "closure, closed account",
+                Kind::AccountClosed,
+                r(true, false),
+                true,
+                true,
+            ),
+            (
+                "erasure done, no address",
+                Kind::ErasureDone,
+                r(false, false),
+                false,
+                false,
+            ),
+            (
+                "consent request, switched off",
+                Kind::ConsentRequest,
+                r(true, true),
+                true,
+                false,
+            ),
+        ];
+        let failing: Vec<_> = cases
+            .iter()
+            .filter(|(_, k, rc, off, want)| email_wanted(*k, rc, *off) != *want)
+            .map(|c| c.0)
+            .collect();
+        assert!(failing.is_empty(), "failing cases: {failing:?}");
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(Kind::parse("nope"), None);
+    }
+}

@@ -1,0 +1,225 @@
+//! Delivery of the e-mail outbox over SMTP (lettre). At least once, made idempotent for the
+//! reader: a row is marked sent right after the server accepted it, and its id is the
+//! Message-ID, so the rare copy re-sent after a crash between the two is recognisable. A
+//! failed attempt is retried with exponential backoff (capped); after `max_attempts` the row
+//! is marked failed and left for operators. Credentials never come from the configuration
+//! file: the binary reads the password from the environment.
+
+use crate::{App, AppError};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use mds_domain::Timestamp;
+use mds_store::outbox;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The `[smtp]` section of the configuration.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// Sender, e.g. `Mon Drive Santé <ne-pas-repondre@mondrivesante.nc>`.
+    pub from: String,
+    /// `none` (a relay on loopback), `starttls` or `tls` (implicit TLS).
+    pub tls: String,
+    /// Login for SMTP authentication; empty = none. The password comes from the
+    /// `MDS_SMTP_PASSWORD` environment variable only.
+    pub username: String,
+    /// E-mails sent per run at most.
+    pub batch_size: i64,
+    /// Delay before the second attempt; doubled at each failure up to `backoff_max_seconds`.
+    pub backoff_base_seconds: i64,
+    pub backoff_max_seconds: i64,
+    /// Attempts after which an e-mail is marked failed.
+    pub max_attempts: i64,
+    /// Seconds to wait for the SMTP server.
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 25,
+            from: "Mon Drive Santé <ne-pas-repondre@mondrivesante.nc>".into(),
+            tls: "none".into(),
+            username: String::new(),
+            batch_size: 50,
+            backoff_base_seconds: 30,
+            backoff_max_seconds: 3600,
+            max_attempts: 20,
+            timeout_seconds: 10,
+        }
+    }
+}
+
+impl SmtpSettings {
+    /// Checks the values a start-up should refuse.
+    pub fn validate(&self) -> Result<(), String> {
+        if !matches!(self.tls.as_str(), "none" | "starttls" | "tls") {
+            return Err(format!(
+                "smtp.tls = {:?}: expected \"none\", \"starttls\" or \"tls\"",
+                self.tls
+            ));
+        }
+        self.from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("smtp.from = {:?}: {e}", self.from))?;
+        if self.batch_size < 1 || self.backoff_base_seconds < 1 || self.max_attempts < 1 {
+            return Err(
+                "smtp: batch_size, backoff_base_seconds and max_attempts must be positive".into(),
+            );
+        }
+        if self.backoff_max_seconds < self.backoff_base_seconds {
+            return Err("smtp.backoff_max_seconds must not be below backoff_base_seconds".into());
+        }
+        Ok(())
+    }
+
+    /// Delay before the next attempt, after `attempts` failed ones.
+    pub fn backoff_ms(&self, attempts: i64) -> i64 {
+        let exp = u32::try_from((attempts - 1).clamp(0, 30)).unwrap_or(30);
+        let delay = self.backoff_base_seconds.saturating_mul(1_i64 << exp);
+        delay.min(self.backoff_max_seconds) * 1000
+    }
+}
+
+/// What one delivery pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub sent: u64,
+    /// E-mails that failed this time and will be tried again.
+    pub retried: u64,
+    /// E-mails given up on (visible to operators).
+    pub failed: u64,
+    /// The last error met, for the log.
+    pub last_error: Option<String>,
+}
+
+/// The delivery of the outbox over SMTP: one pass at a time, run by the job runner (`jobs`).
+pub struct OutboxDelivery {
+    settings: SmtpSettings,
+    password: Option<String>,
+}
+
+impl OutboxDelivery {
+    pub fn new(settings: SmtpSettings, password: Option<String>) -> Self {
+        Self { settings, password }
+    }
+
+    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let s = &self.settings;
+        let builder = match s.tls.as_str() {
+            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host),
+            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host),
+            _ => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &s.host,
+            )),
+        }
+        .map_err(|e| e.to_string())?;
+        let mut builder = builder
+            .port(s.port)
+            .timeout(Some(Duration::from_secs(s.timeout_seconds)));
+        if !s.username.is_empty() {
+            let password = self.password.clone().unwrap_or_default();
+            builder = builder.credentials(Credentials::new(s.username.clone(), password));
+        }
+        Ok(builder.build())
+    }
+
+    fn message(&self, row: &outbox::EmailRow) -> Result<lettre::Message, String> {
+        let from: Mailbox = self.settings.from.parse().map_err(|e| format!("{e}"))?;
+        let to: Mailbox = row
+            .recipient
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?;
+        let domain = from.email.domain().to_owned();
+        lettre::Message::builder()
+            .from(from)
+            .to(to)
+            .subject(row.subject.clone())
+            .message_id(Some(format!("<{}@{domain}>", row.id)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(row.body.clone())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends the due e-mails once.
+    pub async fn deliver(&self, app: &App, now: Timestamp) -> Result<Delivery, AppError> {
+        let mut report = Delivery::default();
+        let due = outbox::due(app.db(), now.millis(), self.settings.batch_size).await?;
+        if due.is_empty() {
+            return Ok(report);
+        }
+        let transport = self.transport();
+        for row in due {
+            let outcome = match (&transport, self.message(&row)) {
+                (Err(e), _) => Err((e.clone(), false)),
+                (_, Err(e)) => Err((e, true)),
+                (Ok(t), Ok(m)) => t
+                    .send(m)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| (e.to_string(), e.is_permanent())),
+            };
+            let transient = matches!(outcome, Err((_, false)));
+            let mut tx = app.db().begin().await?;
+            match outcome {
+                Ok(()) => {
+                    outbox::mark_sent(&mut tx, &row.id, now.millis()).await?;
+                    report.sent += 1;
+                }
+                Err((error, permanent)) => {
+                    let attempts = row.attempts + 1;
+                    let give_up = permanent || attempts >= self.settings.max_attempts;
+                    let next = now.millis() + self.settings.backoff_ms(attempts);
+                    let failed_at = give_up.then_some(now.millis());
+                    outbox::mark_attempt_failed(&mut tx, &row.id, next, failed_at, &error).await?;
+                    if give_up {
+                        report.failed += 1;
+                    } else {
+                        report.retried += 1;
+                    }
+                    report.last_error = Some(error);
+                }
+            }
+            tx.commit().await?;
+            // The server is unreachable or busy: the other rows wait for the next run,
+            // untouched, instead of each waiting for a timeout now.
+            if transient {
+                break;
+            }
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let s = SmtpSettings::default();
+        let got: Vec<i64> = (1..=9).map(|a| s.backoff_ms(a) / 1000).collect();
+        assert_eq!(got, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(s.backoff_ms(10_000) / 1000, 3600);
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        assert!(SmtpSettings::default().validate().is_ok());
+        let bad_tls = SmtpSettings {
+            tls: "ssl".into(),
+            ..SmtpSettings::default()
+        };
+        assert!(bad_tls.validate().is_err_and(|e| e.contains("smtp.tls")));
+        let bad_from = SmtpSettings {
+            from: "not an address".into(),
+            ..SmtpSettings::default()
+        };
+        assert!(bad_from.validate().is_err_and(|e| e.contains("smtp.from")));
+    }
+}

@@ -1,0 +1,170 @@
+//! The product's jobs: each names its work, says how often it runs and turns what the work
+//! did into a `JobReport`. The work itself lives with its subject (`information` for the
+//! timers and the outbox, `record` for access expiry, `patients` for retention, `operator`
+//! for housekeeping and supervision, `structure_access` for expired tokens), where tests call
+//! it with a fixed clock.
+
+use super::{Job, JobFuture, JobReport};
+use crate::information::outbox::OutboxDelivery;
+use crate::App;
+use mds_domain::Timestamp;
+use std::time::Duration;
+
+/// The timers of documents hidden from the patient (reminders and release).
+pub struct Timers;
+
+impl Job for Timers {
+    fn name(&self) -> &'static str {
+        "timers"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.fire_timers(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
+/// The e-mail outbox, delivered over SMTP at every tick.
+impl Job for OutboxDelivery {
+    fn name(&self) -> &'static str {
+        "outbox"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            let d = self.deliver(app, now).await?;
+            Ok(JobReport {
+                done: d.sent,
+                retried: d.retried,
+                failed: d.failed,
+                last_error: d.last_error,
+            })
+        })
+    }
+}
+
+/// Consents and emergency sessions past their end, recorded as ended.
+pub struct AccessExpiry;
+
+impl Job for AccessExpiry {
+    fn name(&self) -> &'static str {
+        "access_expiry"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.expire_accesses(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
+/// Orphan vault objects, stale sessions and idle throttle counters.
+pub struct Housekeeping;
+
+impl Job for Housekeeping {
+    fn name(&self) -> &'static str {
+        "housekeeping"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            let (orphans, sessions) = app.run_housekeeping(now).await?;
+            Ok(JobReport {
+                done: orphans + sessions,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
+/// Archives past 10 years and erasure requests.
+pub struct Retention;
+
+impl Job for Retention {
+    fn name(&self) -> &'static str {
+        "retention"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            let r = app.run_retention(now).await?;
+            Ok(JobReport {
+                done: r.purged + r.erased,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
+/// Supervision alerts for support (DESIGN.md section 6): judges the audit events written
+/// since the last pass.
+pub struct Supervision;
+
+impl Job for Supervision {
+    fn name(&self) -> &'static str {
+        "supervision"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            let r = app.run_supervision(now).await?;
+            Ok(JobReport {
+                done: r.alerts_raised as u64,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
+/// Expired access tokens and assertion ids of structure software, deleted.
+pub struct TokenHousekeeping;
+
+impl Job for TokenHousekeeping {
+    fn name(&self) -> &'static str {
+        "structure_tokens"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.purge_structure_tokens(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}

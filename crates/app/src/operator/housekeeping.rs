@@ -1,0 +1,22 @@
+//! Periodic housekeeping (the job `jobs::Housekeeping`, every ten minutes): master keys
+//! reloaded, orphan vault objects and half-written uploads swept, ended sessions and idle
+//! sign-in throttle counters removed.
+
+use crate::{App, AppError};
+use mds_domain::Timestamp;
+
+impl App {
+    /// One pass of periodic housekeeping (the service runs it every ten minutes): orphan
+    /// vault objects and half-written uploads; sessions (pending sign-ins included) ended, and
+    /// sign-in throttle counters idle (beyond their window), for more than a day. Returns (objects, rows) removed.
+    pub async fn run_housekeeping(&self, now: Timestamp) -> Result<(u64, u64), AppError> {
+        self.reload_master_keys()?;
+        let orphans = self.sweep_orphans(now).await?;
+        let day_ago = now.millis() - 86_400_000;
+        let sessions = mds_store::sessions::purge(&self.db, day_ago).await?;
+        let window = self.settings.login_window_minutes * 60_000;
+        let idle_since = now.millis() - window.max(86_400_000);
+        let counters = mds_store::sessions::throttle_purge(&self.db, idle_since).await?;
+        Ok((orphans, sessions + counters))
+    }
+}

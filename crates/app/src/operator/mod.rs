@@ -1,0 +1,13 @@
+//! What support and operators do to run the service, outside any one record's use cases: the
+//! directory (structures, professionals, assistants, support agents, suspension), supervision
+//! alerts, reading, verifying and extracting the audit trail for an authority, the vault's
+//! integrity check, master key rotation and retirement, the orphan sweep and housekeeping, and
+//! the seeding of data (`seed`) that the demo and the benchmarks drive.
+
+pub mod audit;
+pub mod audit_extract;
+pub mod directory;
+pub mod housekeeping;
+pub mod seed;
+pub mod supervision;
+pub mod vault;

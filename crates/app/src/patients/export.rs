@@ -1,0 +1,221 @@
+//! The patient's export of the whole record as a ZIP archive (stored, not compressed:
+//! documents are mostly PDF and images already compressed): `identity.json`,
+//! `documents.json` and `documents/` (original files, decrypted), `care_team.json`,
+//! `settings.json`, `history.json` (audit events about the record) and `manifest.json` with
+//! the SHA-256 of every other file. Documents hidden from the patient are not exported.
+
+use crate::patients::identity::PatientSummary;
+use crate::{Actor, App, AppError};
+use mds_audit::{ActorKind, AuditQuery, NewEvent, Outcome, MAX_QUERY_LIMIT};
+use mds_domain::{AccountState, PatientId, Timestamp};
+use mds_store::{care_team, directory, documents, patients};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+struct Archive {
+    zip: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+    manifest: Vec<serde_json::Value>,
+}
+
+impl Archive {
+    fn new() -> Self {
+        Self {
+            zip: zip::ZipWriter::new(std::io::Cursor::new(Vec::new())),
+            manifest: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), AppError> {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(bytes.len() >= 0xffff_ffff);
+        self.zip
+            .start_file(name, options)
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        self.zip
+            .write_all(bytes)
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        self.manifest.push(json!({
+            "path": name,
+            "size": bytes.len(),
+            "sha256": data_encoding::HEXLOWER.encode(&Sha256::digest(bytes)),
+        }));
+        Ok(())
+    }
+
+    fn add_json(&mut self, name: &str, value: &serde_json::Value) -> Result<(), AppError> {
+        let text = serde_json::to_vec_pretty(value)
+            .map_err(|e| AppError::Internal(format!("json: {e}")))?;
+        self.add(name, &text)
+    }
+
+    fn finish(mut self, generated_at: Timestamp) -> Result<Vec<u8>, AppError> {
+        let manifest = json!({
+            "format": "mds-export/1",
+            "generated_at": generated_at.to_rfc3339(),
+            "files": self.manifest,
+        });
+        let text = serde_json::to_vec_pretty(&manifest)
+            .map_err(|e| AppError::Internal(format!("json: {e}")))?;
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        self.zip
+            .start_file("manifest.json", options)
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        self.zip
+            .write_all(&text)
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        let cursor = self
+            .zip
+            .finish()
+            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        Ok(cursor.into_inner())
+    }
+}
+
+impl App {
+    /// The patient (active account). The whole record as a ZIP archive; audited.
+    pub async fn export_own_record(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, AppError> {
+        let p = self.own_record(actor).await?;
+        if p.record_state != AccountState::Active {
+            return Err(AppError::NotFound);
+        }
+        let (bytes, count) = self.record_archive(&p, false, now).await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.to_string()),
+            detail: json!({ "documents": count, "bytes": bytes.len() }),
+            ..NewEvent::new(ActorKind::Patient, "patient.export", Outcome::Success)
+        };
+        self.record_event(ev, now.millis()).await?;
+        Ok(bytes)
+    }
+
+    /// Support only, on a closed record (archived, read-only to everyone else): the legal
+    /// export for an authority, documents hidden from the patient included. The reference of
+    /// the legal request is mandatory and recorded in the audit.
+    pub async fn legal_export(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        reference: &str,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, AppError> {
+        actor.require(mds_domain::AccountKind::Support)?;
+        let reference = reference.trim();
+        if reference.is_empty() || reference.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "reference_required",
+                "Indiquez la référence de la demande légale (200 caractères au plus).",
+            ));
+        }
+        let p = patients::by_id(&self.db, patient_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if p.record_state != AccountState::Closed {
+            return Err(AppError::conflict(
+                "record_not_closed",
+                "L'export légal ne concerne que les dossiers clôturés.",
+            ));
+        }
+        let (bytes, count) = self.record_archive(&p, true, now).await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.to_string()),
+            detail: json!({ "reference": reference, "documents": count, "bytes": bytes.len() }),
+            ..NewEvent::new(ActorKind::Support, "patient.legal_export", Outcome::Success)
+        };
+        self.record_event(ev, now.millis()).await?;
+        Ok(bytes)
+    }
+
+    /// The archive of a record and the number of documents in it.
+    async fn record_archive(
+        &self,
+        p: &patients::PatientRow,
+        include_hidden: bool,
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, usize), AppError> {
+        let pool = &self.db;
+        let mut archive = Archive::new();
+        let life = patients::life(pool, &p.id).await?.unwrap_or_default();
+        archive.add_json(
+            "identity.json",
+            &json!({
+                "patient": PatientSummary::of(p),
+                "cafat": p.cafat_number,
+                "validated_how": p.validated_how,
+                "validated_at": p.validated_at_ms.map(|m| Timestamp::from_millis(m).to_rfc3339()),
+                "created_at": Timestamp::from_millis(p.created_at_ms).to_rfc3339(),
+                "email": p.email,
+                "phone": p.phone,
+            }),
+        )?;
+        let mut listed = Vec::new();
+        for d in documents::current_for_patient(pool, &p.id).await? {
+            if d.hidden_from_patient && !include_hidden {
+                continue;
+            }
+            let content = match &d.content {
+                Some(c) => self.sealed_content(c).await?,
+                None => continue,
+            };
+            let path = format!("documents/{}.{}", d.id, d.format.extension());
+            archive.add(&path, &content)?;
+            listed.push(json!({
+                "id": d.id, "file": path, "type_code": d.type_code, "class_code": d.class_code,
+                "title": d.title, "act_date": d.act_date, "author_account_id": d.author_account_id,
+                "author_structure_id": d.author_structure_id, "source": d.source,
+                "format": d.format, "size": d.size_bytes, "sha256": d.sha256,
+                "version": d.version, "confidential": d.confidential,
+                "created_at": Timestamp::from_millis(d.created_at_ms).to_rfc3339(),
+            }));
+        }
+        archive.add_json("documents.json", &json!(listed))?;
+        let mut team = Vec::new();
+        for m in care_team::members(pool, &p.id).await? {
+            let pro = directory::professional(pool, &m.professional_account_id).await?;
+            team.push(json!({
+                "professional_account_id": m.professional_account_id,
+                "name": pro.as_ref().map(|x| format!("{} {}", x.first_name, x.last_name)),
+                "profession": pro.map(|x| x.profession),
+                "attending_physician": m.attending_physician,
+                "added_at": Timestamp::from_millis(m.added_at_ms).to_rfc3339(),
+            }));
+        }
+        archive.add_json("care_team.json", &json!(team))?;
+        archive.add_json(
+            "settings.json",
+            &json!({
+                "record_state": p.record_state,
+                "erasure_requested_at": life.erasure_requested_at_ms.map(|m| Timestamp::from_millis(m).to_rfc3339()),
+            }),
+        )?;
+        let history = mds_audit::query(
+            &self.db,
+            &AuditQuery {
+                patient_id: Some(p.id.to_string()),
+                limit: MAX_QUERY_LIMIT,
+                ..AuditQuery::default()
+            },
+        )
+        .await?;
+        let history: Vec<_> = history
+            .into_iter()
+            .map(|e| {
+                json!({
+                    "at": Timestamp::from_millis(e.at_ms).to_rfc3339(), "actor_kind": e.actor_kind,
+                    "actor_id": e.actor_id, "action": e.action, "document_id": e.document_id,
+                    "access_mode": e.access_mode, "outcome": e.outcome,
+                })
+            })
+            .collect();
+        archive.add_json("history.json", &json!(history))?;
+        Ok((archive.finish(now)?, listed.len()))
+    }
+}

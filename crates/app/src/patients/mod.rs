@@ -1,0 +1,16 @@
+//! Patients as people and their records' life, never their medical content (DESIGN.md 2 and 3):
+//! identity (identitovigilance checks, near-duplicates) and search, the creation of a record
+//! by a professional for a person present, self-enrolment with identity scans, support's
+//! review of held creations, the life of a record (activation, care team of an inactive
+//! record, closure, death, erasure, retention), the patient's export and what support sees.
+
+pub mod closure;
+pub mod creation;
+pub mod enrolment_queue;
+pub mod export;
+pub mod identity;
+pub mod life;
+pub mod reviews;
+pub mod search;
+pub mod self_enrolment;
+pub mod support;
