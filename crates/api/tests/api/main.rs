@@ -15,4 +15,5 @@ mod record_controls;
 mod record_documents;
 mod record_settings;
 mod record_sweep;
+mod structure_auth;
 mod supervision;

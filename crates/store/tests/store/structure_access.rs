@@ -113,7 +113,11 @@ async fn keys_jtis_and_tokens() {
     each_backend(|db| async move {
         world(&db).await;
         assert_eq!(
-            creds::by_id(&db, "c1").await.unwrap().unwrap().expires_at_ms,
+            creds::by_id(&db, "c1")
+                .await
+                .unwrap()
+                .unwrap()
+                .expires_at_ms,
             1_000_000
         );
         rows::insert_key(&db, &key("k1", "a")).await.unwrap();
@@ -136,7 +140,10 @@ async fn keys_jtis_and_tokens() {
         );
 
         assert!(rows::use_jti(&db, "c1", "j1", 500).await.unwrap());
-        assert!(!rows::use_jti(&db, "c1", "j1", 500).await.unwrap(), "replay");
+        assert!(
+            !rows::use_jti(&db, "c1", "j1", 500).await.unwrap(),
+            "replay"
+        );
         assert!(rows::use_jti(&db, "c1", "j2", 900).await.unwrap());
 
         let token = |hash: &str, key: &str, expires: i64| AccessTokenRow {
@@ -147,8 +154,12 @@ async fn keys_jtis_and_tokens() {
             issued_at_ms: 100,
             expires_at_ms: expires,
         };
-        rows::insert_token(&db, &token("t1", "k1", 400)).await.unwrap();
-        rows::insert_token(&db, &token("t2", "k2", 800)).await.unwrap();
+        rows::insert_token(&db, &token("t1", "k1", 400))
+            .await
+            .unwrap();
+        rows::insert_token(&db, &token("t2", "k2", 800))
+            .await
+            .unwrap();
         assert!(rows::live_token(&db, "t1", 399).await.unwrap().is_some());
         assert!(rows::live_token(&db, "t1", 400).await.unwrap().is_none());
         // Purged at 600: t1 and j1.
