@@ -31,6 +31,10 @@ struct World {
     api: Api,
     client_id: String,
     keys: Vec<SoftwareKey>,
+    /// The registered keys' ids, in the order of `keys`.
+    key_ids: Vec<String>,
+    /// Support, signed in once (a second sign-in would replay its one-time code).
+    support: mds_app::Actor,
     doctor: AccountId,
     patient: String,
 }
@@ -59,9 +63,20 @@ async fn world(backend: TestBackend) -> World {
         .map(|a| SoftwareKey::generate(*a, a.as_str()))
         .collect();
     let refs: Vec<&SoftwareKey> = keys.iter().collect();
-    app.register_structure_keys(&support, &c.credential.id, &SoftwareKey::jwks(&refs), now())
+    let views = app
+        .register_structure_keys(&support, &c.credential.id, &SoftwareKey::jwks(&refs), now())
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
+    let key_ids = keys
+        .iter()
+        .map(|k| {
+            views
+                .iter()
+                .find(|v| v.kid == k.kid)
+                .map(|v| v.id.clone())
+                .unwrap_or_else(|| panic!("no key {}", k.kid))
+        })
+        .collect();
     let doctor = account_id(app, DOCTOR).await;
     app.authorise_structure_professional(
         &support,
@@ -77,6 +92,8 @@ async fn world(backend: TestBackend) -> World {
         api,
         client_id: c.credential.id,
         keys,
+        key_ids,
+        support,
         doctor,
         patient,
     }
@@ -522,5 +539,108 @@ fn the_token_router_lives_beside_a_fhir_router_answering_the_rest_of_fhir() {
             String::from_utf8_lossy(&r.body)
         );
         assert_eq!(r.json()["error"], "invalid_request");
+    });
+}
+
+/// Refusals with the uniform `invalid_client`, each audited as a denied token request with
+/// its rule; a key revoked by support refuses its assertions and ends its tokens at once.
+#[test]
+fn refused_assertions_are_uniform_and_audited_and_key_revocation_ends_tokens() {
+    on_both(|backend| async move {
+        let w = world(backend).await;
+        let app = &w.api.app;
+        let ms = now().millis();
+        let list = format!("/api/v1/software/records/{}/documents", w.patient);
+        let token = w.token(0, "before-revoke").await;
+        w.call(Method::GET, &list, &token, w.doctor.as_str(), Some("mfa"))
+            .await
+            .expect(StatusCode::OK, "before revocation");
+
+        let es = &w.keys[0];
+        let mut expired = claims(&w.client_id, TOKEN_URL, ms, "x1");
+        expired["exp"] = json!(ms / 1000 - 600);
+        let unknown = SoftwareKey::generate(Alg::Es256, "inconnue");
+        let replayed = es.assertion(&w.client_id, TOKEN_URL, ms, "x3");
+        let r = w.exchange(&replayed).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend:?}: first use");
+        let cases: Vec<(&str, String, &str)> = vec![
+            (
+                "expired",
+                es.sign(&es.header(), &expired),
+                "assertion.expired",
+            ),
+            (
+                "wrong audience",
+                es.assertion(&w.client_id, "https://ailleurs.test/token", ms, "x2"),
+                "assertion.wrong_audience",
+            ),
+            ("replayed jti", replayed.clone(), "assertion.replayed"),
+            (
+                "unknown key",
+                unknown.assertion(&w.client_id, TOKEN_URL, ms, "x4"),
+                "assertion.unknown_key",
+            ),
+        ];
+        let mut failing = Vec::new();
+        for (name, assertion, rule) in &cases {
+            let seq = last_seq(app).await;
+            let r = w.exchange(assertion).await;
+            let v = r.json();
+            if (r.status, v["error"].as_str()) != (StatusCode::UNAUTHORIZED, Some("invalid_client"))
+            {
+                failing.push(format!("{name}: {} {v}", r.status));
+            }
+            if v.get("access_token").is_some() {
+                failing.push(format!("{name}: a token was issued"));
+            }
+            let denied: Vec<_> = events_of(app, "structure_software.token")
+                .await
+                .into_iter()
+                .filter(|e| e.seq > seq)
+                .collect();
+            let audited = denied.len() == 1
+                && denied[0].outcome == mds_audit::Outcome::Deny
+                && denied[0].rule.as_deref() == Some(*rule);
+            if !audited {
+                let got: Vec<_> = denied
+                    .iter()
+                    .map(|e| (e.outcome.clone(), e.rule.clone()))
+                    .collect();
+                failing.push(format!("{name}: audit {got:?}, expected deny {rule}"));
+            }
+        }
+
+        // Support revokes the key: the token it obtained ends at once, its assertions too.
+        app.revoke_structure_key(&w.support, &w.key_ids[0], now())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let r = w
+            .call(Method::GET, &list, &token, w.doctor.as_str(), Some("mfa"))
+            .await;
+        if r.status != StatusCode::UNAUTHORIZED {
+            failing.push(format!("token after key revocation: {}", r.status));
+        }
+        let seq = last_seq(app).await;
+        let r = w
+            .exchange(&es.assertion(&w.client_id, TOKEN_URL, now().millis(), "x5"))
+            .await;
+        if (r.status, r.json()["error"].as_str())
+            != (StatusCode::UNAUTHORIZED, Some("invalid_client"))
+        {
+            failing.push(format!("revoked key: {}", r.status));
+        }
+        let revoked = events_of(app, "structure_software.token")
+            .await
+            .into_iter()
+            .any(|e| e.seq > seq && e.rule.as_deref() == Some("assertion.key_revoked"));
+        if !revoked {
+            failing.push("revoked key: no denied audit event".to_owned());
+        }
+        // The other keys of the credential still work.
+        let other = w.token(1, "x6").await;
+        w.call(Method::GET, &list, &other, w.doctor.as_str(), Some("mfa"))
+            .await
+            .expect(StatusCode::OK, "another key");
+        assert!(failing.is_empty(), "{backend:?}: {failing:?}");
     });
 }
