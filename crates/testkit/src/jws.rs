@@ -29,7 +29,7 @@ impl Alg {
 }
 
 enum Signer {
-    Ec(EcdsaKeyPair),
+    Ec(Box<EcdsaKeyPair>),
     Rsa(Box<RsaKeyPair>),
 }
 
@@ -67,8 +67,8 @@ impl SoftwareKey {
             EcdsaKeyPair::from_pkcs8(a, doc.as_ref(), &rng).unwrap_or_else(|e| panic!("{e}"))
         };
         let signer = match alg {
-            Alg::Es256 => Signer::Ec(ec(&signature::ECDSA_P256_SHA256_FIXED_SIGNING)),
-            Alg::Es384 => Signer::Ec(ec(&signature::ECDSA_P384_SHA384_FIXED_SIGNING)),
+            Alg::Es256 => Signer::Ec(Box::new(ec(&signature::ECDSA_P256_SHA256_FIXED_SIGNING))),
+            Alg::Es384 => Signer::Ec(Box::new(ec(&signature::ECDSA_P384_SHA384_FIXED_SIGNING))),
             Alg::Rs384 => Signer::Rsa(Box::new(
                 RsaKeyPair::from_pkcs8(rsa_pkcs8()).unwrap_or_else(|e| panic!("{e}")),
             )),

@@ -602,10 +602,7 @@ fn refused_assertions_are_uniform_and_audited_and_key_revocation_ends_tokens() {
                 && denied[0].outcome == mds_audit::Outcome::Deny
                 && denied[0].rule.as_deref() == Some(*rule);
             if !audited {
-                let got: Vec<_> = denied
-                    .iter()
-                    .map(|e| (e.outcome.clone(), e.rule.clone()))
-                    .collect();
+                let got: Vec<_> = denied.iter().map(|e| (e.outcome, e.rule.clone())).collect();
                 failing.push(format!("{name}: audit {got:?}, expected deny {rule}"));
             }
         }
