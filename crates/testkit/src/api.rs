@@ -118,6 +118,13 @@ impl Api {
         self
     }
 
+    /// Serves through `router` instead, built over the same application (e.g. the REST API
+    /// merged with the token endpoint of structure software).
+    pub fn with_router(mut self, router: impl FnOnce(App) -> Router) -> Self {
+        self.router = router(self.app.clone());
+        self
+    }
+
     /// Sends one request through the router and checks what every response must satisfy.
     pub async fn send(&self, req: Request<Body>) -> Reply {
         let what = format!("{} {}", req.method(), req.uri());

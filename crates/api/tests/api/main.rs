@@ -17,4 +17,5 @@ mod record_documents;
 mod record_settings;
 mod record_sweep;
 mod revocation;
+mod structure_auth;
 mod supervision;

@@ -137,6 +137,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/structures/{id}/software-credentials"),
     ("post", "/api/v1/software-credentials/{id}/revoke"),
     ("post", "/api/v1/software/records/{patient_id}/preload"),
+    ("get", "/api/v1/software/records/{patient_id}/documents"),
+    ("post", "/api/v1/software/records/{patient_id}/documents"),
+    (
+        "get",
+        "/api/v1/software/records/{patient_id}/documents/{document_id}/content",
+    ),
 ];
 
 /// The OpenAPI document describes the API, not itself.
