@@ -28,6 +28,7 @@ pub mod software;
 pub mod supervision;
 pub mod support_patients;
 pub mod totp;
+pub mod vault_reseal;
 
 pub use app::{Actor, App, SoftwareAgent};
 pub use error::AppError;

@@ -2,6 +2,7 @@
 
 mod admin_patients;
 mod admin_supervision;
+mod bench_aead;
 mod cli;
 mod config;
 mod ops;
