@@ -185,6 +185,19 @@ enum KeysCommand {
     Rotate {
         #[command(flatten)]
         config: ConfigArg,
+        /// Then re-seal the objects still in an older content format (as `mds keys reseal`).
+        #[arg(long)]
+        reseal: bool,
+    },
+    /// Re-seal the documents and identity files still in an older content format: new
+    /// object, new data key and nonce under the current master key, row repointed, old
+    /// object deleted. Audited; safe to interrupt, running it again resumes.
+    Reseal {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Re-seal at most this many objects in this run (spread the work over several runs).
+        #[arg(long)]
+        limit: Option<u64>,
     },
     /// Remove keys that no longer wrap anything (after every running instance has restarted
     /// or reloaded its keys since the rotation).
@@ -221,6 +234,16 @@ enum BenchCommand {
     Policy {
         #[arg(long, default_value_t = 10_000_000)]
         count: u64,
+    },
+    /// Time sealing and opening content in each vault content format on one core (format 1
+    /// XChaCha20-Poly1305, format 2 AES-256-GCM); no data directory. Pin it (`taskset -c 0`).
+    Aead {
+        /// Plaintext bytes per seal (repeat the option for several sizes).
+        #[arg(long = "size", default_values_t = [4096usize, 102_400, 1_048_576])]
+        sizes: Vec<usize>,
+        /// Seals and opens per format and size; default: about 256 MiB of content each.
+        #[arg(long)]
+        count: Option<u64>,
     },
 }
 
@@ -288,10 +311,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
                 }
             });
         }
-        Command::Keys(KeysCommand::Rotate { config }) => {
+        Command::Keys(KeysCommand::Rotate { config, reseal }) => {
             let (cfg, app) = open(&config).await?;
             let (id, rewrapped) = app.rotate_master_key(&cfg.master_key_file(), now).await?;
             println!("new master key {id}; {rewrapped} document keys re-wrapped. Old keys stay until `mds keys retire`.");
+            if reseal {
+                return reseal_content(&app, None, now).await;
+            }
+        }
+        Command::Keys(KeysCommand::Reseal { config, limit }) => {
+            let (_, app) = open(&config).await?;
+            return reseal_content(&app, limit, now).await;
         }
         Command::Keys(KeysCommand::Retire { config }) => {
             let (cfg, app) = open(&config).await?;
@@ -337,6 +367,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
                 "{} decisions ({} permits) in {:.3} s: {:.0} decisions/s on one core",
                 r.decisions, r.permits, r.seconds, r.decisions_per_second
             );
+        }
+        Command::Bench(BenchCommand::Aead { sizes, count }) => {
+            crate::bench_aead::run(&sizes, count)?
         }
         Command::Openapi => println!("{}", mds_api::openapi_json()),
     }
@@ -527,5 +560,47 @@ fn print_demo(report: &mds_demo::DemoReport) {
     println!("Second facteur : code TOTP (application d'authentification avec le secret ci-dessous, ou `mds demo code IDENTIFIANT`).");
     for l in &report.logins {
         println!("  {:<28} {:<58} TOTP {}", l.login, l.role, l.totp_secret);
+    }
+}
+
+/// `mds keys reseal` (and `rotate --reseal`): progress on stderr every 100 objects, the
+/// report on stdout; failure when some object could not be re-sealed.
+async fn reseal_content(
+    app: &mds_app::App,
+    limit: Option<u64>,
+    now: mds_domain::Timestamp,
+) -> Result<ExitCode, RunError> {
+    let report = app
+        .reseal_content(
+            limit,
+            |p| {
+                if p.examined % 100 == 0 {
+                    eprintln!("{} objects examined, {} re-sealed", p.examined, p.resealed);
+                }
+            },
+            now,
+        )
+        .await?;
+    println!(
+        "content format {}: {} re-sealed, {} already current, {} changed meanwhile, {} failed{}",
+        report.format,
+        report.resealed,
+        report.already_current,
+        report.changed_meanwhile,
+        report.failed.len(),
+        if report.stopped_at_limit {
+            " (stopped at --limit: run again to go on)"
+        } else {
+            ""
+        }
+    );
+    if report.failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "not re-sealed (see `mds vault check`): {}",
+            report.failed.join(", ")
+        );
+        Ok(ExitCode::FAILURE)
     }
 }

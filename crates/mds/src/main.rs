@@ -3,6 +3,7 @@
 mod admin_patients;
 mod admin_structure_access;
 mod admin_supervision;
+mod bench_aead;
 mod cli;
 mod config;
 mod ops;

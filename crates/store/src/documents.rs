@@ -181,6 +181,29 @@ pub async fn set_wrapped_key(
     Ok(())
 }
 
+/// Moves a document's content reference to a re-sealed object, only while the row still
+/// names `old_object_key` (a row changed or deleted meanwhile is left alone). Returns whether
+/// the row was moved.
+pub async fn repoint_content(
+    ex: impl Into<Ex<'_>>,
+    id: &DocumentId,
+    old_object_key: &str,
+    new: &ContentRef,
+) -> Result<bool, StoreError> {
+    let done = Query::new(
+        "UPDATE documents SET object_key = $1, wrapped_key = $2, key_id = $3 \
+         WHERE id = $4 AND object_key = $5",
+    )
+    .bind(&new.object_key)
+    .bind(&new.wrapped_key)
+    .bind(&new.key_id)
+    .bind(id)
+    .bind(old_object_key)
+    .execute(ex)
+    .await?;
+    Ok(done > 0)
+}
+
 /// Whether some row (a document or an identity file) references this vault object (used
 /// before deleting an apparent orphan).
 pub async fn object_is_referenced(

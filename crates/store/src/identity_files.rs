@@ -140,3 +140,25 @@ pub async fn set_wrapped_key(
         .await?;
     Ok(())
 }
+
+/// Moves an identity file's content reference to a re-sealed object, only while the row still
+/// names `old_object_key`. Returns whether the row was moved.
+pub async fn repoint_content(
+    ex: impl Into<Ex<'_>>,
+    id: &str,
+    old_object_key: &str,
+    new: &crate::documents::ContentRef,
+) -> Result<bool, StoreError> {
+    let done = Query::new(
+        "UPDATE identity_files SET object_key = $1, wrapped_key = $2, key_id = $3 \
+         WHERE id = $4 AND object_key = $5",
+    )
+    .bind(&new.object_key)
+    .bind(&new.wrapped_key)
+    .bind(&new.key_id)
+    .bind(id)
+    .bind(old_object_key)
+    .execute(ex)
+    .await?;
+    Ok(done > 0)
+}

@@ -54,6 +54,7 @@
 //! Vault::reload_keys(&self, KeyRing);  Vault::current_key_id(&self) -> String
 //! ```
 
+pub mod bench;
 mod error;
 mod keys;
 mod local;

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use mds_app::software::NewCredential;
+use mds_app::structure_access::credentials::NewCredential;
 use mds_domain::{AccountId, StructureId};
 use mds_testkit::api::*;
 use mds_testkit::jws::{claims, Alg, SoftwareKey};

@@ -1,8 +1,9 @@
 //! What support and operators do to run the service, outside any one record's use cases: the
 //! directory (structures, professionals, assistants, support agents, suspension), supervision
 //! alerts, reading, verifying and extracting the audit trail for an authority, the vault's
-//! integrity check, master key rotation and retirement, the orphan sweep and housekeeping, and
-//! the seeding of data (`seed`) that the demo and the benchmarks drive.
+//! integrity check, master key rotation and retirement, the orphan sweep and housekeeping,
+//! re-sealing content written in an older format (`vault_reseal`), and the seeding of data
+//! (`seed`) that the demo and the benchmarks drive.
 
 pub mod audit;
 pub mod audit_extract;
@@ -11,3 +12,4 @@ pub mod housekeeping;
 pub mod seed;
 pub mod supervision;
 pub mod vault;
+pub mod vault_reseal;

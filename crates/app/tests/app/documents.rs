@@ -191,3 +191,94 @@ fn key_rotation_by_another_process_loses_no_document() {
         );
     });
 }
+
+/// The content format version byte of every object in the vault, sorted.
+async fn object_formats(app: &App) -> Vec<u8> {
+    let mut formats = Vec::new();
+    for object in app
+        .vault()
+        .list()
+        .await
+        .unwrap_or_else(|e| panic!("list: {e:?}"))
+    {
+        let raw = app
+            .vault()
+            .backend()
+            .read_object(&object.key)
+            .await
+            .unwrap_or_else(|e| panic!("read {}: {e:?}", object.key));
+        formats.push(raw[4]);
+    }
+    formats.sort_unstable();
+    formats
+}
+
+#[test]
+fn resealing_moves_old_format_documents_to_format_2_and_keeps_them_readable() {
+    on_both(|backend| async move {
+        let f = Fixture::empty(backend).await;
+        // A service of the previous release: content format 1 (XChaCha20-Poly1305).
+        let old_release = App::new(
+            f.app.db().clone(),
+            local_vault(f.dir.path())
+                .with_content_format(mds_vault::ContentFormat::XChaCha20Poly1305),
+            mds_app::Settings::default(),
+        )
+        .unwrap_or_else(|e| panic!("app: {e:?}"));
+        mds_demo::load(&old_release, at(-DAY))
+            .await
+            .unwrap_or_else(|e| panic!("load demo: {e:?}"));
+        let documents = assert_vault_clean(&f.app, "format 1, read by the new release").await;
+        assert!(documents >= 3, "the demo deposits documents: {documents}");
+        let objects = object_formats(&f.app).await.len();
+        assert_eq!(object_formats(&f.app).await, vec![1; objects]);
+
+        // Interrupted after two objects (as by --limit): what was done stays done.
+        let mut seen = Vec::new();
+        let first = f
+            .app
+            .reseal_content(Some(2), |p| seen.push(p), at(0))
+            .await
+            .unwrap_or_else(|e| panic!("reseal --limit 2: {e:?}"));
+        assert_eq!((first.format, first.resealed), (2, 2));
+        assert!(
+            first.stopped_at_limit && first.failed.is_empty(),
+            "{first:?}"
+        );
+        assert_eq!(seen.last().map(|p| (p.examined, p.resealed)), Some((2, 2)));
+        assert_eq!(
+            assert_vault_clean(&f.app, "half re-sealed").await,
+            documents
+        );
+        let mut formats = vec![1; objects - 2];
+        formats.extend([2, 2]);
+        assert_eq!(object_formats(&f.app).await, formats, "old objects deleted");
+
+        // The next run resumes, from another process.
+        let operator = f.second_process();
+        let rest = operator
+            .reseal_content(None, |_| {}, at(MINUTE))
+            .await
+            .unwrap_or_else(|e| panic!("reseal: {e:?}"));
+        assert_eq!(
+            (rest.resealed, rest.already_current, rest.changed_meanwhile),
+            (objects as u64 - 2, 2, 0),
+            "{rest:?}"
+        );
+        assert!(!rest.stopped_at_limit && rest.failed.is_empty());
+        assert_eq!(object_formats(&f.app).await, vec![2; objects]);
+        assert_eq!(assert_vault_clean(&f.app, "re-sealed").await, documents);
+        assert_eq!(
+            assert_vault_clean(&f.second_process(), "after a restart").await,
+            documents
+        );
+        // Then there is nothing left to do.
+        let again = operator
+            .reseal_content(None, |_| {}, at(2 * MINUTE))
+            .await
+            .unwrap_or_else(|e| panic!("reseal again: {e:?}"));
+        assert_eq!((again.resealed, again.already_current), (0, objects as u64));
+        // Each pass is audited.
+        assert_eq!(events_of(&f.app, "vault.content.reseal").await.len(), 3);
+    });
+}
