@@ -7,8 +7,9 @@ DEPOSITS unique ~100 KB PDFs in Marie Wéa's record, and writes into OUT:
   read.txt   the content path(s) of the deposited documents (GET)
   add.txt    the deposit path(s) (POST)
 With --sample FILE (one patient id per line, records where the bench doctor is in the care
-team, as written by `mds bench seed`), the paths cover those records instead and nothing is
-deposited: the documents already there are read.
+team, as written by `mds bench seed`), the paths cover those records instead: one unique
+~100 KB PDF is deposited in each (so that the read scenario reads the same size as on the
+small dataset) and the list pages show the record's first 50 documents.
 Usage: wrk_setup.py URL MDS_BINARY OUT [--deposits 50] [--sample FILE]
 The MDS_* environment of the server must be set (the binary reads the demo TOTP secret)."""
 import argparse, json, os, subprocess, sys, urllib.request, uuid
@@ -70,12 +71,18 @@ def main():
     if a.sample:
         with open(a.sample) as f:
             records = [l.strip() for l in f if l.strip()]
-        for pid in records:
+        for n, pid in enumerate(records):
             docs = f"/api/v1/records/{pid}/documents"
             lists.append(docs + "?limit=50")
             adds.append(docs)
+            body, ctype = form(pdf(1_000_000 + n))
+            status, doc = call("POST", a.url + docs, doctor, body, ctype)
+            if status != 201:
+                sys.exit(f"wrk_setup: deposit in sampled record {pid} answered {status}")
+            reads.append(f"{docs}/{doc['id']}/content")
             _, page = call("GET", a.url + docs + "?limit=50", doctor)
-            reads += [f"{docs}/{d['id']}/content" for d in page["items"][:3]]
+            if len(page["items"]) != 50:
+                sys.exit(f"wrk_setup: sampled record {pid} lists {len(page['items'])} documents, not 50")
     else:
         patient = login(a.url, a.binary, PATIENT)
         _, mine = call("GET", a.url + "/api/v1/records/mine", patient)

@@ -14,6 +14,7 @@ pub mod bench;
 mod data;
 pub mod drawing;
 mod load;
+pub mod scale;
 mod support_cases;
 
 pub use load::load;

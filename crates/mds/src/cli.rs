@@ -230,6 +230,10 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         count: u64,
     },
+    /// Seed a scale dataset into a throwaway data directory: PATIENTS records of
+    /// DOCUMENTS_PER_PATIENT 1–5 KB documents, with their care teams and audit events, in
+    /// batched transactions; prints a JSON report.
+    Seed(crate::bench_seed::SeedArgs),
     /// Time COUNT access decisions on one core (no database: pure policy).
     Policy {
         #[arg(long, default_value_t = 10_000_000)]
@@ -361,6 +365,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
                 count as f64 / secs.max(1e-9)
             );
         }
+        Command::Bench(BenchCommand::Seed(args)) => crate::bench_seed::run(&args, now).await?,
         Command::Bench(BenchCommand::Policy { count }) => {
             let r = mds_demo::bench::bench_policy(count);
             println!(

@@ -4,6 +4,7 @@ mod admin_patients;
 mod admin_structure_access;
 mod admin_supervision;
 mod bench_aead;
+mod bench_seed;
 mod cli;
 mod config;
 mod ops;

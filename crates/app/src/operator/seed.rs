@@ -345,31 +345,20 @@ impl SeedBatch<'_> {
     /// Deposits a document: its content is sealed in the vault now, its row written in the
     /// batch if the record accepts documents (as the service's own deposits are checked).
     pub async fn document(&mut self, d: SeedDocument) -> Result<DocumentId, AppError> {
-        let (author, structure) = d.deposited_by.clone().unzip();
-        let by_professional = author.is_some();
-        let deposit = Deposit {
-            patient_id: d.patient_id,
-            type_code: d.type_code,
-            title: d.title,
-            act_date: d.act_date,
-            author_account_id: author.clone(),
-            author_structure_id: structure.clone(),
-            depositor_account_id: author.clone(),
-            depositor_kind: if by_professional {
-                DepositorKind::Professional
-            } else {
-                DepositorKind::Software
-            },
-            source: if by_professional {
-                DocumentSource::Professional
-            } else {
-                DocumentSource::Software
-            },
-            confidential: false,
-            hidden_from_patient: d.hidden_from_patient,
-            content: d.content,
-        };
+        let (deposit, author, structure) = d.into_deposit();
         let row = self.app.seal_deposit(deposit, None, self.now).await?;
+        self.write_document(row, author, structure).await
+    }
+
+    /// Writes a document's row (decided again like a real deposit) and its audit event, by
+    /// its author when deposited as a professional; its content is deleted at once if the row
+    /// is refused, or if the batch fails.
+    async fn write_document(
+        &mut self,
+        row: documents::DocumentRow,
+        author: Option<AccountId>,
+        structure: Option<StructureId>,
+    ) -> Result<DocumentId, AppError> {
         let ev = match (author, structure) {
             (Some(author), Some(structure)) => NewEvent {
                 actor_kind: ActorKind::Professional,
@@ -411,6 +400,33 @@ impl SeedBatch<'_> {
             return Err(deposit_refused(e.into()));
         }
         Ok(())
+    }
+}
+
+impl SeedDocument {
+    /// The deposit it makes, with its author and their structure when deposited as a
+    /// professional (otherwise by software).
+    fn into_deposit(self) -> (Deposit, Option<AccountId>, Option<StructureId>) {
+        let (author, structure) = self.deposited_by.unzip();
+        let (depositor_kind, source) = match author {
+            Some(_) => (DepositorKind::Professional, DocumentSource::Professional),
+            None => (DepositorKind::Software, DocumentSource::Software),
+        };
+        let deposit = Deposit {
+            patient_id: self.patient_id,
+            type_code: self.type_code,
+            title: self.title,
+            act_date: self.act_date,
+            author_account_id: author.clone(),
+            author_structure_id: structure.clone(),
+            depositor_account_id: author.clone(),
+            depositor_kind,
+            source,
+            confidential: false,
+            hidden_from_patient: self.hidden_from_patient,
+            content: self.content,
+        };
+        (deposit, author, structure)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The demo data: loading it twice creates nothing the second time (accounts, patients,
 //! documents, structures, audit events), its documents pass the vault check, and every demo
-//! login printed by the report signs in. Both backends, fixed clock.
+//! login printed by the report signs in; the scale dataset of the benchmarks. Both backends,
+//! fixed clock.
 
 use mds_app::App;
 use mds_testkit::app::*;
@@ -116,5 +117,62 @@ fn every_demo_login_of_the_report_signs_in() {
             failing.is_empty(),
             "demo logins that cannot sign in: {failing:?}"
         );
+    });
+}
+
+#[test]
+fn the_scale_dataset_seeds_records_the_benchmark_doctor_can_list_and_read() {
+    on_both(|backend| async move {
+        let f = Fixture::empty(backend).await;
+        let spec = mds_demo::scale::ScaleSpec {
+            patients: 6,
+            documents_per_patient: 4,
+            sample: 2,
+            patients_per_batch: 4,
+        };
+        let mut progress = Vec::new();
+        let report = mds_demo::scale::seed_scale(&f.app, &spec, at(0), |n| progress.push(n))
+            .await
+            .unwrap_or_else(|e| panic!("seed: {e:?}"));
+        assert_eq!((report.patients, report.documents), (6, 24));
+        assert_eq!(progress, vec![4, 6], "one progress call per batch");
+        assert_eq!(report.sample.len(), 2);
+        let doctor = actor(&f.app, DOCTOR, at(MINUTE)).await;
+        for pid in &report.sample {
+            let page = f
+                .app
+                .list_documents(&doctor, pid, Default::default(), None, at(MINUTE))
+                .await
+                .unwrap_or_else(|e| panic!("list {pid}: {e:?}"));
+            assert_eq!(page.total, 4, "{pid}");
+            let doc = &page.items[0];
+            let content = f
+                .app
+                .document_content_for(&doctor, pid, &doc.id, None, at(MINUTE))
+                .await
+                .unwrap_or_else(|e| panic!("read {pid}: {e:?}"));
+            assert!(content.content.starts_with(b"%PDF-"), "{pid}");
+            assert!(
+                (1024..=5 * 1024).contains(&content.content.len()),
+                "{}",
+                content.content.len()
+            );
+        }
+        // A second seed would reuse the CAFAT numbers: refused, its batch rolled back.
+        let again = mds_demo::scale::seed_scale(&f.app, &spec, at(HOUR), |_| {}).await;
+        assert!(
+            again.is_err(),
+            "a second seed into the same directory is refused"
+        );
+        let check = f
+            .app
+            .check_vault()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            check.missing_or_unreadable.is_empty() && check.digest_mismatch.is_empty(),
+            "{check:?}"
+        );
+        assert_chain_intact(&f.app).await;
     });
 }
