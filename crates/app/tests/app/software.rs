@@ -286,7 +286,9 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
             f.app.login(r, at(0)).await.unwrap()
         };
         let api = sign_in(&f.app, DOCTOR, at(STEP)).await;
-        let assistant = actor(&f.app, ASSISTANT, at(0)).await;
+        // The assistant's session: each call authenticates it again, as each request does.
+        let assistant_session = sign_in(&f.app, ASSISTANT, at(0)).await.token;
+        let assistant = f.app.authenticate(&assistant_session, at(0)).await.unwrap();
         let (_, token) = credential(&f.app, &support, NEA_RIDET).await;
         authorise_doctor(&f.app, &support, NEA_RIDET).await;
         let dr = account_id(&f.app, DOCTOR).await;
@@ -353,12 +355,13 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
                 "forbidden",
             ),
             (
-                "their assistant adding in their name",
-                outcome(
-                    &f.app
+                "their assistant adding in their name, on the next request",
+                outcome(&{
+                    let assistant = f.app.authenticate(&assistant_session, t).await.unwrap();
+                    f.app
                         .add_document(&assistant, &typed::<PatientId>(&m), doc(2), None, t)
-                        .await,
-                ),
+                        .await
+                }),
                 "forbidden",
             ),
         ];

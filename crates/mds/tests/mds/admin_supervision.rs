@@ -1,12 +1,12 @@
 //! The real `mds` binary for supervision and structure software: a burst of denied requests
 //! over HTTP, then `mds admin run-supervision` raises the alert, `list-alerts` shows it and
 //! `review-alert` closes it; `create-software-credential` prints a secret the server accepts
-//! for a preload, `revoke-software-credential` makes it refused.
+//! for a call in an authorised doctor's name (`authorise-professional`),
+//! `revoke-software-credential` makes it refused.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use crate::binary::*;
 use mds_testkit::app::*;
-use serde_json::json;
 
 #[tokio::test]
 async fn supervision_and_software_credentials_from_the_command_line() {
@@ -96,6 +96,8 @@ async fn supervision_and_software_credentials_from_the_command_line() {
             &structure,
             "--label",
             "DPI du cabinet",
+            "--until",
+            &in_a_year(),
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -122,29 +124,36 @@ async fn supervision_and_software_credentials_from_the_command_line() {
     );
     let credential = listed[0]["id"].as_str().unwrap().to_owned();
 
-    let preload = || async {
-        let meta = json!({ "confirms_patient_informed": true, "documents": [
-            { "type_code": "11488-4", "title": "Compte rendu", "act_date": "2026-11-20" }] });
-        let body = Multipart::new()
-            .text("metadata", &meta.to_string())
-            .file(
-                "file",
-                "cr.txt",
-                b"Compte rendu transmis par le logiciel du cabinet.",
-            )
-            .finish();
+    // The doctor on the structure's list of authorised professionals (EXI 28).
+    let o = mds(
+        &env,
+        &[
+            "admin",
+            "authorise-professional",
+            "--as",
+            SUPPORT,
+            "--structure",
+            &structure,
+            "--professional",
+            doctor.as_str(),
+            "--until",
+            &in_a_year(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A call of the software in the doctor's name, who signed in to it with two factors.
+    let call = || async {
         client
-            .post(format!("{url}/api/v1/software/records/{marie}/preload"))
+            .get(format!("{url}/api/v1/software/records/{marie}/documents"))
             .bearer_auth(&secret)
             .header("x-mds-professional", doctor.as_str())
-            .header("content-type", Multipart::content_type())
-            .body(body)
+            .header("x-mds-professional-amr", "mfa")
             .send()
             .await
             .unwrap()
             .status()
     };
-    assert_eq!(preload().await, 200);
+    assert_eq!(call().await, 200);
     let o = mds(
         &env,
         &[
@@ -156,6 +165,17 @@ async fn supervision_and_software_credentials_from_the_command_line() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(preload().await, 401, "a revoked credential is refused");
+    assert_eq!(call().await, 401, "a revoked credential is refused");
     assert!(server.terminate().success());
+}
+
+/// A New Caledonia day a year from now (`AAAA-MM-JJ`): end dates are at most 3 years ahead.
+fn in_a_year() -> String {
+    let day = (time::OffsetDateTime::now_utc() + time::Duration::days(365)).date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
 }
