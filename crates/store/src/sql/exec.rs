@@ -65,6 +65,7 @@ impl Ex<'_> {
 impl Query<'_> {
     /// Runs a statement that returns no rows; answers the number of rows it changed.
     pub async fn execute<'e>(self, ex: impl Into<Ex<'e>>) -> Result<u64, StoreError> {
+        cooperate().await;
         match ex.into() {
             Ex::Db(db) => match db.driver() {
                 Driver::Sqlite(s) => {
@@ -126,6 +127,7 @@ impl Query<'_> {
         ex: impl Into<Ex<'e>>,
         mut each: impl FnMut(T) -> bool + Send,
     ) -> Result<(), StoreError> {
+        cooperate().await;
         match ex.into() {
             Ex::Db(db) => match db.driver() {
                 Driver::Sqlite(s) => {
@@ -152,6 +154,15 @@ impl Query<'_> {
             },
         }
     }
+}
+
+/// An SQLite statement runs on the calling thread and its future is ready at once, so a task
+/// looping over statements (a chain verification, a long export) would never give its worker
+/// back, and tasks queued on that worker (a writer holding the writer lock among them) would
+/// starve: each statement spends a unit of the task's cooperative budget, and the task yields
+/// when it is spent, as it would on any tokio resource.
+async fn cooperate() {
+    tokio::task::consume_budget().await;
 }
 
 /// Statements a reader connection may run (`query_only` refuses the rest anyway).
