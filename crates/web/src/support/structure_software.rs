@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use mds_app::structure_access::credentials::NewCredential;
 use mds_app::AppError;
-use mds_domain::{AccountId, StructureId, Timestamp};
+use mds_domain::{AccountId, CredentialState, StructureId, Timestamp};
 use serde::Deserialize;
 
 const ERROR: &str = "software-error";
@@ -92,7 +92,7 @@ async fn software_page(
     let d = |hint: &str| form::described_by(Some(hint), err.then_some(ERROR));
     let live: Vec<_> = credentials
         .iter()
-        .filter(|c| c.state.as_str() == "active" && c.expires_at_ms > now.millis())
+        .filter(|c| c.state == CredentialState::Active && c.expires_at_ms > now.millis())
         .collect();
     let body = html! {
         p.lead { (l.t("swc.intro")) " " strong { (structure.name) } " (" (structure.ridet) ")." }
@@ -118,8 +118,8 @@ async fn software_page(
                             td { (c.label) }
                             td { code { (c.id) } }
                             td { (day(c.expires_at_ms)) }
-                            td { (state_label(l, c.state.as_str() == "active")) }
-                            td { @if c.state.as_str() == "active" {
+                            td { (state_label(l, c.state == CredentialState::Active)) }
+                            td { @if c.state == CredentialState::Active {
                                 form method="post" action=(format!("{base}/credentials/{}/revoke", c.id)) {
                                     (form::csrf(&s.csrf))
                                     button.secondary type="submit" { (l.t("swc.revoke")) span.visually-hidden { " " (c.label) } }
@@ -171,8 +171,8 @@ async fn software_page(
                             td { (k.alg) }
                             td { code { (k.credential_id) } }
                             td { code { (k.thumbprint) } }
-                            td { (state_label(l, k.state.as_str() == "active")) }
-                            td { @if k.state.as_str() == "active" {
+                            td { (state_label(l, k.state == CredentialState::Active)) }
+                            td { @if k.state == CredentialState::Active {
                                 form method="post" action=(format!("{base}/keys/{}/revoke", k.id)) {
                                     (form::csrf(&s.csrf))
                                     button.secondary type="submit" { (l.t("swc.revoke")) span.visually-hidden { " " (k.kid) } }
