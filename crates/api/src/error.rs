@@ -105,9 +105,8 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Carried from an error response to the logging middleware.
-#[derive(Clone, Debug)]
-pub struct InternalCause(pub String);
+/// Carried from an error response to the logging layer.
+pub use mds_http::layers::InternalCause;
 
 pub async fn not_found() -> ApiError {
     ApiError::http(StatusCode::NOT_FOUND, "not_found", "Ressource introuvable.")

@@ -12,7 +12,6 @@ mod error;
 mod extract;
 mod health;
 mod history;
-mod middleware;
 mod notifications;
 mod openapi;
 mod patients;
@@ -229,8 +228,10 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(axum::Extension(options))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::trace_requests))
+        .layer(axum::middleware::from_fn(
+            mds_http::layers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(mds_http::layers::trace_requests))
         .with_state(app)
 }
 

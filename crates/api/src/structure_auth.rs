@@ -46,9 +46,9 @@ pub fn router(app: App, public_url: Option<&str>) -> Router {
         .route(TOKEN_PATH, post(token))
         .layer(axum::extract::DefaultBodyLimit::max(TOKEN_BODY_LIMIT))
         .layer(axum::middleware::from_fn(
-            crate::middleware::security_headers,
+            mds_http::layers::security_headers,
         ))
-        .layer(axum::middleware::from_fn(crate::middleware::trace_requests))
+        .layer(axum::middleware::from_fn(mds_http::layers::trace_requests))
         .with_state(Endpoint { app, audience })
 }
 

@@ -213,9 +213,8 @@ impl IntoResponse for FhirError {
     }
 }
 
-/// Carried from an error answer to the logging middleware.
-#[derive(Clone, Debug)]
-pub struct InternalCause(pub String);
+/// Carried from an error answer to the logging layer.
+pub use mds_http::layers::InternalCause;
 
 /// Anything under `/fhir` that is not served.
 pub async fn not_found() -> FhirError {

@@ -13,7 +13,6 @@ mod documents;
 mod error;
 mod format;
 mod metadata;
-mod middleware;
 mod model;
 mod patients;
 mod wire;
@@ -75,8 +74,10 @@ pub fn router(app: App, options: FhirOptions) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::Extension(options))
-        .layer(axum::middleware::from_fn(middleware::headers))
-        .layer(axum::middleware::from_fn(middleware::trace_requests))
+        .layer(axum::middleware::from_fn(
+            mds_http::layers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(mds_http::layers::trace_requests))
         .with_state(app)
 }
 

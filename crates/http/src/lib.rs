@@ -1,9 +1,10 @@
 //! What every HTTP surface of the service shares (the REST API, the portals, later FHIR),
 //! below them all: reading `multipart/form-data` bodies and the headers of a structure
-//! software's call. It knows HTTP only — no use case, no
+//! software's call, and the logging and security-header layers of the data surfaces. It knows HTTP only — no use case, no
 //! store, no audit — and answers with its own error, which each surface turns into its own
 //! answer (a JSON problem, a page).
 
+pub mod layers;
 pub mod multipart;
 pub mod software;
 

@@ -1,12 +1,16 @@
-//! Cross-cutting layers of `/fhir`: one log line per request, and the headers every answer
-//! carries.
+//! The layers every HTTP surface wraps its routes in (the REST API, FHIR): one log line per
+//! request, and the security headers of answers that are data, not pages.
 
-use crate::error::InternalCause;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Instant;
+
+/// Carried from an error answer to [`trace_requests`]: the cause of a 5xx, logged there and
+/// never shown to the caller.
+#[derive(Clone, Debug)]
+pub struct InternalCause(pub String);
 
 /// One structured log line per request (method, route template, status, duration). Query
 /// strings and bodies are never logged: search parameters and documents hold personal data.
@@ -16,23 +20,24 @@ pub async fn trace_requests(req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "/fhir (unmatched)".to_owned(), |p| p.as_str().to_owned());
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
     let status = response.status().as_u16();
     let ms = started.elapsed().as_millis();
     if let Some(cause) = response.extensions().get::<InternalCause>() {
-        tracing::error!(%method, route, status, ms, cause = %cause.0, "FHIR request failed");
+        tracing::error!(%method, route, status, ms, cause = %cause.0, "request failed");
     } else {
-        tracing::info!(%method, route, status, ms, "FHIR request");
+        tracing::info!(%method, route, status, ms, "request");
     }
     response
 }
 
-/// Nothing is cached, nothing is sniffed, nothing is framed, and answers may load nothing.
-pub async fn headers(req: Request, next: Next) -> Response {
+/// Headers every data answer carries: nothing is cached, nothing is sniffed, nothing is
+/// framed, and answers may load nothing. A header the handler set is kept.
+pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
+    let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     };
     set(h, header::CACHE_CONTROL, "no-store");
