@@ -11,14 +11,12 @@
 //! the bytes, no DTD in XML), repeated here because that function commits one document per
 //! transaction; the tests check that both refuse the same contents with the same codes.
 
-use crate::record::deposit::{Deposit, DepositExtras, FeedCheck};
+use crate::record::deposit::{check_content, Deposit, DepositExtras, FeedCheck};
 use crate::record::documents::{DocumentView, NewDocument};
 use crate::record::gate::{document_facts, Gate, Modify};
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{
-    declares_dtd, DocumentId, DocumentStatus, DocumentType, Format, PatientId, Timestamp,
-};
+use mds_domain::{DocumentId, DocumentStatus, DocumentType, Format, PatientId, Timestamp};
 use mds_policy::Action;
 use mds_store::{documents, new_id, StoreError};
 use sha2::{Digest, Sha256};
@@ -65,25 +63,6 @@ struct Prepared {
     doc_type: DocumentType,
     format: Format,
     sha256: String,
-}
-
-/// The content checks of a deposit (as `store_document_ext` makes them).
-fn check_content(d: &Deposit) -> Result<(DocumentType, Format), AppError> {
-    let doc_type = DocumentType::from_code(&d.type_code)
-        .ok_or_else(|| AppError::invalid("unknown_document_type", "Type de document inconnu."))?;
-    let format = Format::sniff(&d.content).ok_or_else(|| {
-        AppError::invalid(
-            "unsupported_format",
-            "Format non accepté : PDF, CDA XML, JPEG, PNG ou texte.",
-        )
-    })?;
-    if format == Format::CdaXml && declares_dtd(&d.content) {
-        return Err(AppError::invalid(
-            "xml_doctype_refused",
-            "Document XML refusé : les déclarations DOCTYPE et ENTITY ne sont pas acceptées.",
-        ));
-    }
-    Ok((doc_type, format))
 }
 
 fn duplicate() -> AppError {

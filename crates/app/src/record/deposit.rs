@@ -125,21 +125,7 @@ impl App {
         replaces: Option<&(DocumentId, i64)>,
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
-        let doc_type = DocumentType::from_code(&d.type_code).ok_or_else(|| {
-            AppError::invalid("unknown_document_type", "Type de document inconnu.")
-        })?;
-        let format = Format::sniff(&d.content).ok_or_else(|| {
-            AppError::invalid(
-                "unsupported_format",
-                "Format non accepté : PDF, CDA XML, JPEG, PNG ou texte.",
-            )
-        })?;
-        if format == Format::CdaXml && declares_dtd(&d.content) {
-            return Err(AppError::invalid(
-                "xml_doctype_refused",
-                "Document XML refusé : les déclarations DOCTYPE et ENTITY ne sont pas acceptées.",
-            ));
-        }
+        let (doc_type, format) = check_content(&d)?;
         let sealed = self.vault.put(&d.content).await?;
         Ok(documents::DocumentRow {
             id: DocumentId::from_uuid_text(new_id()),
@@ -282,4 +268,24 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The content checks of a deposit, before anything is written: a known type, an accepted
+/// format recognised from the bytes, and no DOCTYPE or ENTITY declaration in XML.
+pub(crate) fn check_content(d: &Deposit) -> Result<(DocumentType, Format), AppError> {
+    let doc_type = DocumentType::from_code(&d.type_code)
+        .ok_or_else(|| AppError::invalid("unknown_document_type", "Type de document inconnu."))?;
+    let format = Format::sniff(&d.content).ok_or_else(|| {
+        AppError::invalid(
+            "unsupported_format",
+            "Format non accepté : PDF, CDA XML, JPEG, PNG ou texte.",
+        )
+    })?;
+    if format == Format::CdaXml && declares_dtd(&d.content) {
+        return Err(AppError::invalid(
+            "xml_doctype_refused",
+            "Document XML refusé : les déclarations DOCTYPE et ENTITY ne sont pas acceptées.",
+        ));
+    }
+    Ok((doc_type, format))
 }
