@@ -14,9 +14,22 @@ mod serve;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Workers of the async runtime: one per core, and at least `MIN_WORKERS`. SQLite statements
+/// run on the worker that issues them (db.rs); a long one (a job's pass, an audit export)
+/// holds its worker, and on a one- or two-core machine that would be the whole server.
+/// With a few more workers than cores the kernel shares the cores and requests go on.
+const MIN_WORKERS: usize = 4;
+
+fn worker_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .max(MIN_WORKERS)
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads())
         .enable_all()
         .build()
     {

@@ -10,7 +10,7 @@
 
 use mds_domain::identity::{normalize_name, NameField};
 use mds_domain::Timestamp;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{HashMap, HashSet};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -180,20 +180,39 @@ fn day_of(at: Timestamp) -> String {
         .map_or_else(|| at.millis().to_string(), |d| d.to_string())
 }
 
-/// Alerts raised by the facts of `new`, judged against `window` (every fact of the same
-/// subjects from 24 h before the first new fact up to the last one; it may include `new`
-/// itself, duplicates by `seq` are ignored). One alert per rule × subject × day, the first
-/// fact that crossed the line.
+/// Alerts raised by the facts of `new`, judged against `window` (earlier facts of the same
+/// subjects; it may include `new` itself, duplicates by `seq` are ignored). One alert per
+/// rule × subject × day, the first fact that crossed the line.
+///
+/// The rules look back only on what [`needed_in_window`] keeps, so a window reduced to that
+/// gives the same alerts as every earlier fact (test `a_reduced_window_gives_the_same_alerts`):
+/// the caller may load that reduction, not 24 h of events.
 pub fn evaluate(new: &[Fact], window: &[Fact], t: &Thresholds) -> Vec<Alert> {
     let mut all: Vec<&Fact> = window.iter().chain(new.iter()).collect();
     all.sort_by_key(|f| f.seq);
     all.dedup_by_key(|f| f.seq);
+    // Each rule looks at the facts of one subject: index them once, in `seq` order.
+    let mut by_professional: HashMap<&str, Vec<&Fact>> = HashMap::new();
+    let mut by_actor: HashMap<&str, Vec<&Fact>> = HashMap::new();
+    for f in &all {
+        if let Some(p) = &f.professional {
+            by_professional.entry(p.as_str()).or_default().push(f);
+        }
+        if f.denied {
+            by_actor.entry(f.actor.as_str()).or_default().push(f);
+        }
+    }
+    let subjects = Subjects {
+        by_professional,
+        by_actor,
+    };
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut ordered: Vec<&Fact> = new.iter().collect();
     ordered.sort_by_key(|f| f.seq);
+    let mut reads = HashMap::new();
     for fact in ordered {
-        for alert in judge(fact, &all, t) {
+        for alert in judge(fact, &subjects, t, &mut reads) {
             if seen.insert((alert.rule, alert.subject.clone(), alert.key.clone())) {
                 out.push(alert);
             }
@@ -202,8 +221,74 @@ pub fn evaluate(new: &[Fact], window: &[Fact], t: &Thresholds) -> Vec<Alert> {
     out
 }
 
-/// The alerts one fact raises, given every fact known (sorted by `seq`).
-fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
+/// What the rules look back on, of the facts before a batch whose first fact is at
+/// `first_new`: for each professional × patient, the latest permitted read (the 24 h count
+/// of distinct records needs no more); the permitted break-glass accesses of the last 24 h;
+/// the denials of the last `denied_burst_minutes`. Order and duplicates do not matter.
+pub fn needed_in_window(facts: Vec<Fact>, first_new: Timestamp, t: &Thresholds) -> Vec<Fact> {
+    let day_from = first_new.millis() - DAY_MS;
+    let burst_from = first_new.millis() - t.denied_burst_minutes * 60_000;
+    let mut latest_read: HashMap<(String, String), Fact> = HashMap::new();
+    let mut out = Vec::new();
+    for f in facts {
+        let recent = f.at.millis() >= day_from;
+        match (&f.professional, &f.patient, f.kind, f.permitted) {
+            (Some(pro), Some(patient), FactKind::Read, true) if recent => {
+                let key = (pro.clone(), patient.clone());
+                let keep = latest_read
+                    .get(&key)
+                    .is_none_or(|g| (f.at.millis(), f.seq) > (g.at.millis(), g.seq));
+                if keep {
+                    latest_read.insert(key, f);
+                }
+                continue;
+            }
+            (Some(_), _, FactKind::BreakGlass, true) if recent => out.push(f),
+            _ if f.denied && f.at.millis() >= burst_from => out.push(f),
+            _ => {}
+        }
+    }
+    out.extend(latest_read.into_values());
+    out
+}
+
+/// The known facts of each subject, in `seq` order.
+struct Subjects<'a> {
+    /// Facts whose professional is the key.
+    by_professional: HashMap<&'a str, Vec<&'a Fact>>,
+    /// Denials, by actor.
+    by_actor: HashMap<&'a str, Vec<&'a Fact>>,
+}
+
+/// A professional's permitted reads up to a point in `seq` order: the latest time each
+/// record was read. A record read in the 24 h before a fact is one whose latest read up to
+/// that fact is in them, so the distinct count needs one pass over records, not over reads.
+#[derive(Default)]
+struct ReadsSoFar<'a> {
+    /// How many of the professional's facts are taken in.
+    next: usize,
+    latest: HashMap<&'a str, i64>,
+}
+
+impl<'a> ReadsSoFar<'a> {
+    fn advance(&mut self, facts: &[&'a Fact], up_to_seq: i64) {
+        while let Some(g) = facts.get(self.next).filter(|g| g.seq <= up_to_seq) {
+            if let (true, FactKind::Read, Some(p)) = (g.permitted, g.kind, g.patient.as_deref()) {
+                let at = self.latest.entry(p).or_insert(g.at.millis());
+                *at = (*at).max(g.at.millis());
+            }
+            self.next += 1;
+        }
+    }
+}
+
+/// The alerts one fact raises, given the facts known of its subjects.
+fn judge<'a>(
+    f: &'a Fact,
+    known: &'a Subjects<'a>,
+    t: &Thresholds,
+    reads: &mut HashMap<&'a str, ReadsSoFar<'a>>,
+) -> Vec<Alert> {
     let mut out = Vec::new();
     let alert = |rule, subject: &str, count| {
         let day = day_of(f.at);
@@ -222,10 +307,13 @@ fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
             key,
         }
     };
-    // Facts up to this one, in the trailing window of `span` milliseconds.
-    let trailing = |span: i64| {
-        all.iter()
-            .filter(move |g| g.seq <= f.seq && g.at.millis() > f.at.millis() - span)
+    // Facts of a subject up to this one, in the trailing window of `span` milliseconds.
+    let trailing = |facts: Option<&'a Vec<&'a Fact>>, span: i64| {
+        facts
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .take_while(move |g| g.seq <= f.seq)
+            .filter(move |g| g.at.millis() > f.at.millis() - span)
     };
     if let (Some(pro), true) = (&f.professional, f.permitted) {
         let access = matches!(
@@ -233,20 +321,25 @@ fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
             FactKind::Read | FactKind::BreakGlass | FactKind::Samu
         );
         if f.kind == FactKind::Read && f.patient.is_some() {
-            let patients: BTreeSet<&str> = trailing(DAY_MS)
-                .filter(|g| g.permitted && g.kind == FactKind::Read)
-                .filter(|g| g.professional.as_ref() == Some(pro))
-                .filter_map(|g| g.patient.as_deref())
-                .collect();
-            if patients.len() > t.distinct_patients_24h {
-                out.push(alert(AlertRule::DistinctPatients, pro, patients.len()));
+            let facts = known
+                .by_professional
+                .get(pro.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let so_far = reads.entry(pro.as_str()).or_default();
+            so_far.advance(facts, f.seq);
+            // Counting needs a pass over the records only once there are enough of them.
+            if so_far.latest.len() > t.distinct_patients_24h {
+                let since = f.at.millis() - DAY_MS;
+                let n = so_far.latest.values().filter(|&&at| at > since).count();
+                if n > t.distinct_patients_24h {
+                    out.push(alert(AlertRule::DistinctPatients, pro, n));
+                }
             }
         }
         if f.kind == FactKind::BreakGlass {
             out.push(alert(AlertRule::BreakGlassAccess, pro, 1));
-            let n = trailing(DAY_MS)
+            let n = trailing(known.by_professional.get(pro.as_str()), DAY_MS)
                 .filter(|g| g.permitted && g.kind == FactKind::BreakGlass)
-                .filter(|g| g.professional.as_ref() == Some(pro))
                 .count();
             if n > t.break_glass_24h {
                 out.push(alert(AlertRule::RepeatedBreakGlass, pro, n));
@@ -265,9 +358,7 @@ fn judge(f: &Fact, all: &[&Fact], t: &Thresholds) -> Vec<Alert> {
     }
     if f.denied {
         let span = t.denied_burst_minutes * 60_000;
-        let n = trailing(span)
-            .filter(|g| g.denied && g.actor == f.actor)
-            .count();
+        let n = trailing(known.by_actor.get(f.actor.as_str()), span).count();
         if n > t.denied_burst {
             out.push(alert(AlertRule::DeniedBurst, &f.actor, n));
         }

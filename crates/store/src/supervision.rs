@@ -72,23 +72,56 @@ pub async fn events_after(
     .await
 }
 
-/// Events by `subject` (as actor or as the professional acted for) at or after `from_ms`
-/// and up to `max_seq`, in chain order.
-pub async fn events_of(
+/// What supervision looks back on for `subject` (as actor or as the professional acted
+/// for), up to `max_seq` — the reduction `mds_policy::supervision::needed_in_window`
+/// describes, done by the database so that a busy professional's 24 h are not read row by
+/// row: one row per actor × patient for the permitted `reads` since `day_from_ms` (the
+/// latest `seq` and `at_ms`), every permitted `break_glass` since `day_from_ms`, every
+/// denial of `subject` as actor since `burst_from_ms`.
+pub async fn window_of(
     ex: impl Into<Ex<'_>>,
     subject: &str,
-    from_ms: i64,
+    reads: &[&str],
+    break_glass: &str,
+    day_from_ms: i64,
+    burst_from_ms: i64,
     max_seq: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
-    Query::new(format!(
-        "SELECT {EVENT_COLUMNS} FROM audit_events \
-         WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND seq <= $3 ORDER BY seq"
+    let read_list = (0..reads.len())
+        .map(|i| format!("${}", i + 9))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let read_list = if read_list.is_empty() {
+        "NULL".to_owned()
+    } else {
+        read_list
+    };
+    let mut q = Query::new(format!(
+        "SELECT MAX(seq), MAX(at_ms), actor_kind, actor_id, on_behalf_of, MAX(action), \
+                patient_id, MAX(outcome) FROM audit_events \
+         WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND seq <= $4 \
+           AND outcome IN ($5, $6) AND patient_id IS NOT NULL AND action IN ({read_list}) \
+         GROUP BY actor_kind, actor_id, on_behalf_of, patient_id \
+         UNION ALL \
+         SELECT {EVENT_COLUMNS} FROM audit_events \
+         WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND seq <= $4 \
+           AND outcome IN ($5, $6) AND action = $3 \
+         UNION ALL \
+         SELECT {EVENT_COLUMNS} FROM audit_events \
+         WHERE actor_id = $1 AND at_ms >= $7 AND seq <= $4 AND outcome = $8"
     ))
     .bind(subject)
-    .bind(from_ms)
+    .bind(day_from_ms)
+    .bind(break_glass)
     .bind(max_seq)
-    .fetch_all(ex)
-    .await
+    .bind(Outcome::Permit)
+    .bind(Outcome::Success)
+    .bind(burst_from_ms)
+    .bind(Outcome::Deny);
+    for action in reads {
+        q = q.bind(*action);
+    }
+    q.fetch_all(ex).await
 }
 
 /// Distinct patients of permitted `action` events in the name of `professional` since

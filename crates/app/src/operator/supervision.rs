@@ -12,7 +12,7 @@ use mds_policy::supervision::{self as rules, AlertRule, Fact, FactKind, Threshol
 use mds_store::supervision::{self as store, AlertRow, EventRow};
 use mds_store::{directory, new_id, patients};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Events judged per transaction.
 const BATCH: i64 = 2_000;
@@ -70,10 +70,12 @@ const READS: &[&str] = &[
     "document.preload.read",
 ];
 
+const BREAK_GLASS: &str = "record.break_glass.open";
+
 fn kind_of(action: &str) -> FactKind {
     match action {
         a if READS.contains(&a) => FactKind::Read,
-        "record.break_glass.open" => FactKind::BreakGlass,
+        BREAK_GLASS => FactKind::BreakGlass,
         "record.samu.open" => FactKind::Samu,
         _ => FactKind::Other,
     }
@@ -95,6 +97,16 @@ struct Names {
     birth: HashMap<String, Option<String>>,
 }
 
+/// What a run keeps from one batch to the next.
+#[derive(Default)]
+struct Run {
+    names: Names,
+    /// The facts the rules look back on (`rules::needed_in_window`) of the subjects loaded.
+    window: Vec<Fact>,
+    /// The subjects whose window was read from the store in this run.
+    loaded: HashSet<String>,
+}
+
 impl App {
     fn thresholds(&self) -> Thresholds {
         let s = &self.settings;
@@ -108,15 +120,20 @@ impl App {
         }
     }
 
-    async fn fact(&self, e: &EventRow, names: &mut Names) -> Result<Option<Fact>, AppError> {
+    /// The fact of an event; `names` is `None` for the facts of the window, which only count.
+    async fn fact(
+        &self,
+        e: &EventRow,
+        names: Option<&mut Names>,
+    ) -> Result<Option<Fact>, AppError> {
         let Some(actor) = e.actor_id.clone() else {
             return Ok(None);
         };
         let professional = professional_of(e);
         let kind = kind_of(&e.action);
         let (mut family, mut birth) = (None, None);
-        if let (Some(pro), Some(pid), true) =
-            (&professional, &e.patient_id, kind != FactKind::Other)
+        if let (Some(pro), Some(pid), true, Some(names)) =
+            (&professional, &e.patient_id, kind != FactKind::Other, names)
         {
             // Ids come from the audit trail, as text.
             if !names.family.contains_key(pro) {
@@ -154,8 +171,9 @@ impl App {
     /// (at most `MAX_BATCHES` batches) and raises the alerts they call for.
     pub async fn run_supervision(&self, now: Timestamp) -> Result<SupervisionReport, AppError> {
         let mut report = SupervisionReport::default();
+        let mut run = Run::default();
         for _ in 0..MAX_BATCHES {
-            let (judged, raised, cursor) = self.supervise_batch(now).await?;
+            let (judged, raised, cursor) = self.supervise_batch(now, &mut run).await?;
             report.events_judged += judged;
             report.alerts_raised += raised;
             report.cursor = cursor;
@@ -166,37 +184,53 @@ impl App {
         Ok(report)
     }
 
-    async fn supervise_batch(&self, now: Timestamp) -> Result<(usize, usize, i64), AppError> {
+    async fn supervise_batch(
+        &self,
+        now: Timestamp,
+        run: &mut Run,
+    ) -> Result<(usize, usize, i64), AppError> {
         let pool = &self.db;
+        let thresholds = self.thresholds();
         let from = store::cursor(pool).await?;
         let events = store::events_after(pool, from, BATCH).await?;
         let Some(last) = events.last().map(|e| e.seq) else {
             return Ok((0, 0, from));
         };
-        let mut names = Names::default();
         let mut new = Vec::with_capacity(events.len());
         for e in &events {
-            if let Some(f) = self.fact(e, &mut names).await? {
+            if let Some(f) = self.fact(e, Some(&mut run.names)).await? {
                 new.push(f);
             }
         }
-        // The window: every earlier event of the same subjects within 24 h of the batch.
+        // The window: what the rules look back on of the subjects' earlier events, read
+        // once per run for each subject (the batches after add their own facts).
+        let first_new = new.iter().map(|f| f.at).min().unwrap_or(now);
         let subjects: BTreeSet<String> = new
             .iter()
             .filter(|f| f.kind != FactKind::Other || f.denied)
             .flat_map(|f| [Some(f.actor.clone()), f.professional.clone()])
             .flatten()
+            .filter(|s| !run.loaded.contains(s))
             .collect();
-        let start = new.first().map_or(now.millis(), |f| f.at.millis()) - DAY_MS;
-        let mut window = Vec::new();
-        for s in &subjects {
-            for e in store::events_of(pool, s, start, from).await? {
-                if let Some(f) = self.fact(&e, &mut names).await? {
-                    window.push(f);
+        for s in subjects {
+            let rows = store::window_of(
+                pool,
+                &s,
+                READS,
+                BREAK_GLASS,
+                first_new.millis() - DAY_MS,
+                first_new.millis() - thresholds.denied_burst_minutes * 60_000,
+                from,
+            )
+            .await?;
+            for e in &rows {
+                if let Some(f) = self.fact(e, None).await? {
+                    run.window.push(f);
                 }
             }
+            run.loaded.insert(s);
         }
-        let alerts = rules::evaluate(&new, &window, &self.thresholds());
+        let alerts = rules::evaluate(&new, &run.window, &thresholds);
 
         let mut tx = self.db.begin().await?;
         if !store::advance_cursor(&mut tx, from, last).await? {
@@ -241,6 +275,10 @@ impl App {
             }
         }
         tx.commit().await?;
+        // The next batch looks back on this one too.
+        let mut window = std::mem::take(&mut run.window);
+        window.extend(new);
+        run.window = rules::needed_in_window(window, first_new, &thresholds);
         Ok((events.len(), raised, last))
     }
 

@@ -307,3 +307,98 @@ fn noumea_hours() {
         Some(AlertRule::NightAccess)
     );
 }
+
+mod reduced_window {
+    //! The caller loads `needed_in_window` of the earlier events, not all of them: for any
+    //! history and any split into earlier facts and a new batch, the alerts are the same.
+
+    use super::MIDNIGHT;
+    use mds_domain::Timestamp;
+    use mds_policy::supervision::{evaluate, needed_in_window, Fact, FactKind, Thresholds};
+    use proptest::prelude::*;
+
+    const KINDS: [FactKind; 4] = [
+        FactKind::Read,
+        FactKind::BreakGlass,
+        FactKind::Samu,
+        FactKind::Other,
+    ];
+
+    /// (minutes after midnight, possibly a little before the previous fact; actor 0–3, where
+    /// 3 is an assistant of professional 0; patient; kind; permitted; denied)
+    fn raw() -> impl Strategy<Value = Vec<(i64, usize, usize, usize, bool, bool)>> {
+        prop::collection::vec(
+            (
+                prop_oneof![4 => -3i64..8, 1 => 0i64..120],
+                0usize..4,
+                0usize..12,
+                0usize..4,
+                any::<bool>(),
+                any::<bool>(),
+            ),
+            1..160,
+        )
+    }
+
+    fn facts(raw: &[(i64, usize, usize, usize, bool, bool)]) -> Vec<Fact> {
+        let mut minute = 0;
+        raw.iter()
+            .enumerate()
+            .map(|(i, &(step, actor, patient, kind, permitted, denied))| {
+                minute = (minute + step).max(0);
+                let (actor, professional) = match actor {
+                    3 => ("assistant-0".to_owned(), "pro-0".to_owned()),
+                    n => (format!("pro-{n}"), format!("pro-{n}")),
+                };
+                Fact {
+                    seq: i64::try_from(i).unwrap() + 1,
+                    at: Timestamp::from_millis(MIDNIGHT + minute * 60_000),
+                    actor,
+                    professional: Some(professional),
+                    patient: Some(format!("p{patient}")),
+                    kind: KINDS[kind],
+                    permitted: permitted && !denied,
+                    denied: denied && !permitted,
+                    professional_family_name: None,
+                    patient_birth_name: None,
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn a_reduced_window_gives_the_same_alerts(raw in raw(), split in 0usize..160) {
+            let t = Thresholds {
+                distinct_patients_24h: 4,
+                break_glass_24h: 1,
+                night_start_hour: 22,
+                night_end_hour: 5,
+                denied_burst: 2,
+                denied_burst_minutes: 30,
+            };
+            let all = facts(&raw);
+            let (old, new) = all.split_at(split.min(all.len() - 1));
+            let first_new = new.iter().map(|f| f.at).min().unwrap();
+            let full = evaluate(new, old, &t);
+            let reduced = needed_in_window(old.to_vec(), first_new, &t);
+            prop_assert!(reduced.len() <= old.len());
+            prop_assert_eq!(evaluate(new, &reduced, &t), full);
+        }
+    }
+
+    #[test]
+    fn the_reduction_keeps_one_read_per_professional_and_patient() {
+        let t = Thresholds::default();
+        let raw: Vec<_> = (0..100).map(|i| (1, 0, i % 3, 0, true, false)).collect();
+        let old = facts(&raw);
+        let kept = needed_in_window(old, Timestamp::from_millis(MIDNIGHT + 101 * 60_000), &t);
+        let mut seqs: Vec<i64> = kept.iter().map(|f| f.seq).collect();
+        seqs.sort_unstable();
+        assert_eq!(
+            seqs,
+            vec![98, 99, 100],
+            "the latest read of each of the 3 patients"
+        );
+    }
+}
