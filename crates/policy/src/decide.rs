@@ -54,40 +54,61 @@ pub fn visible_in_list(
     document: &DocumentFacts,
     now: Timestamp,
 ) -> bool {
-    let list = Action::ListDocuments;
-    let ctx = Ctx::new(actor, &list, &facts.record.patient, facts, now);
-    if document.status != DocumentStatus::Current
-        || document.patient != facts.record.patient
-        || !ctx.decide().is_permit()
-    {
-        return false;
+    Lister::new(actor, facts, now).shows(document)
+}
+
+const LIST: Action = Action::ListDocuments;
+
+/// [`visible_in_list`] for every document of one listing: whether listing is permitted and
+/// in which mode is decided once, then each document costs its matrix cell only.
+pub struct Lister<'a, 'p> {
+    ctx: Ctx<'a, 'p>,
+    permitted: bool,
+}
+
+impl<'a, 'p> Lister<'a, 'p> {
+    pub fn new(actor: &'a Actor, facts: &'a Facts<'p>, now: Timestamp) -> Self {
+        let ctx = Ctx::new(actor, &LIST, &facts.record.patient, facts, now);
+        let permitted = ctx.decide().is_permit();
+        Self { ctx, permitted }
     }
-    match (actor, ctx.mode) {
-        (Actor::Patient { account }, _) => ctx
-            .document_access(
-                MatrixAction::List,
-                MatrixColumn::Patient,
-                document,
-                account,
-                None,
-            )
-            .is_permit(),
-        (
-            Actor::Professional(p)
-            | Actor::Software {
-                professional: p, ..
-            },
-            Mode::Professional(mode),
-        ) => ctx
-            .document_access(
-                MatrixAction::List,
-                mode.column(),
-                document,
-                &p.account,
-                Some(p),
-            )
-            .is_permit(),
-        _ => false,
+
+    /// Whether `document` appears in the list (same answer as [`visible_in_list`]).
+    pub fn shows(&self, document: &DocumentFacts) -> bool {
+        let ctx = &self.ctx;
+        if !self.permitted
+            || document.status != DocumentStatus::Current
+            || document.patient != ctx.facts.record.patient
+        {
+            return false;
+        }
+        match (ctx.actor, ctx.mode) {
+            (Actor::Patient { account }, _) => ctx
+                .document_access(
+                    MatrixAction::List,
+                    MatrixColumn::Patient,
+                    document,
+                    account,
+                    None,
+                )
+                .is_permit(),
+            (
+                Actor::Professional(p)
+                | Actor::Software {
+                    professional: p, ..
+                },
+                Mode::Professional(mode),
+            ) => ctx
+                .document_access(
+                    MatrixAction::List,
+                    mode.column(),
+                    document,
+                    &p.account,
+                    Some(p),
+                )
+                .is_permit(),
+            _ => false,
+        }
     }
 }
 

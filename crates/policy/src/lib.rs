@@ -26,7 +26,7 @@ pub mod supervision;
 
 pub use decide::{
     authorize, decide, is_valid_break_glass_reason, is_valid_samu_call_reference,
-    record_accepts_documents, visible_in_list, BREAK_GLASS_REASON_MIN_CHARS,
+    record_accepts_documents, visible_in_list, Lister, BREAK_GLASS_REASON_MIN_CHARS,
     BREAK_GLASS_REASON_MIN_WORDS, SAMU_CALL_REFERENCE_MAX_CHARS,
 };
 pub use decision::{Decision, Denial, Permit};

@@ -360,11 +360,10 @@ impl App {
             .authorize(self, Action::ListDocuments, action_name, detail)
             .await?;
         let rows = documents::search(&self.db, gate.patient_id(), &q.filter).await?;
+        let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
         let visible: Vec<_> = rows
             .iter()
-            .filter(|r| {
-                mds_policy::visible_in_list(&gate.actor, &gate.facts, &document_facts(r), now)
-            })
+            .filter(|r| lister.shows(&document_facts(r)))
             .collect();
         let limit = match q.limit {
             0 => 50,

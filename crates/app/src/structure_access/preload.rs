@@ -118,11 +118,10 @@ impl App {
             Err(e) => return Err(self.refuse_preload(ev, "preload.care_date", e, now).await),
         };
         let rows = documents::search(&self.db, gate.patient_id(), &q.filter).await?;
+        let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
         let visible: Vec<_> = rows
             .iter()
-            .filter(|r| {
-                mds_policy::visible_in_list(&gate.actor, &gate.facts, &document_facts(r), now)
-            })
+            .filter(|r| lister.shows(&document_facts(r)))
             .collect();
         let max = self.settings.software_preload_max_documents;
         let items: Vec<DocumentView> = visible
