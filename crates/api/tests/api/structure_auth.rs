@@ -641,3 +641,148 @@ fn refused_assertions_are_uniform_and_audited_and_key_revocation_ends_tokens() {
         assert!(failing.is_empty(), "{backend:?}: {failing:?}");
     });
 }
+
+/// The denied `software.authenticate` events after `seq`, as their rules.
+async fn refusals_after(app: &mds_app::App, seq: i64) -> Vec<(mds_audit::Outcome, Option<String>)> {
+    events_of(app, "software.authenticate")
+        .await
+        .into_iter()
+        .filter(|e| e.seq > seq)
+        .map(|e| (e.outcome, e.rule))
+        .collect()
+}
+
+#[test]
+fn refused_professionals_leave_one_denied_audit_event_and_change_nothing() {
+    on_both(|backend| async move {
+        let w = world(backend).await;
+        let app = &w.api.app;
+        let token = w.token(2, "refusals").await;
+        let list = format!("/api/v1/software/records/{}/documents", w.patient);
+        let nurse = account_id(app, NURSE).await;
+        let regulator = account_id(app, REGULATOR).await;
+        let patient: mds_domain::PatientId = typed(&w.patient);
+        let documents_before = mds_store::documents::all_for_patient(app.db(), &patient)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .len();
+        let add = format!("/api/v1/software/records/{}/documents", w.patient);
+        let cases = [
+            (
+                "no two-factor assertion",
+                w.doctor.to_string(),
+                None,
+                "two_factor_missing",
+            ),
+            (
+                "outside the structure",
+                nurse.to_string(),
+                Some("mfa"),
+                "not_structure_member",
+            ),
+            (
+                "off the authorised list",
+                regulator.to_string(),
+                Some("mfa"),
+                "not_authorised",
+            ),
+            (
+                "unknown professional",
+                "inconnu-42".to_owned(),
+                Some("mfa"),
+                "unknown_professional",
+            ),
+        ];
+        let mut failing = Vec::new();
+        for (name, pro, amr, rule) in &cases {
+            for (method, uri) in [(Method::GET, &list), (Method::POST, &add)] {
+                let seq = last_seq(app).await;
+                let r = w.call(method.clone(), uri, &token, pro, *amr).await;
+                if r.status.is_success() {
+                    failing.push(format!("{name} {method}: {}", r.status));
+                }
+                let got = refusals_after(app, seq).await;
+                let expected = vec![(mds_audit::Outcome::Deny, Some(format!("software.{rule}")))];
+                if got != expected {
+                    failing.push(format!("{name} {method}: audit {got:?}"));
+                }
+            }
+        }
+
+        // The authorisation's end date passes: refused from the next day on, audited.
+        let later = now().plus_seconds(91 * 24 * 3600);
+        let es = &w.keys[0];
+        let req = mds_app::structure_access::token::TokenRequest {
+            grant_type: "client_credentials".to_owned(),
+            client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                .to_owned(),
+            client_assertion: es.assertion(&w.client_id, TOKEN_URL, later.millis(), "later"),
+            scope: None,
+        };
+        let audience = mds_app::structure_access::token::Audience::Url(TOKEN_URL.to_owned());
+        let late = app
+            .issue_structure_token(&req, &audience, None, later)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let seq = last_seq(app).await;
+        let r = app
+            .authenticate_software_call(&late.access_token, w.doctor.as_str(), true, None, later)
+            .await;
+        if r.is_ok() {
+            failing.push("authorisation past its end date: accepted".to_owned());
+        }
+        let got = refusals_after(app, seq).await;
+        let expired = vec![(
+            mds_audit::Outcome::Deny,
+            Some("software.authorisation_expired".to_owned()),
+        )];
+        if got != expired {
+            failing.push(format!("authorisation past its end date: audit {got:?}"));
+        }
+        // The day before it ends, the same professional is accepted.
+        let on_time = now().plus_seconds(89 * 24 * 3600);
+        let req = mds_app::structure_access::token::TokenRequest {
+            client_assertion: es.assertion(&w.client_id, TOKEN_URL, on_time.millis(), "on-time"),
+            ..req
+        };
+        let t = app
+            .issue_structure_token(&req, &audience, None, on_time)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        if let Err(e) = app
+            .authenticate_software_call(&t.access_token, w.doctor.as_str(), true, None, on_time)
+            .await
+        {
+            failing.push(format!("authorisation before its end date: {e:?}"));
+        }
+
+        // Support suspends the authorised professional: refused on the next call, audited.
+        app.set_suspended(&w.support, &w.doctor, true, "Enquête en cours", now())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let seq = last_seq(app).await;
+        let r = w
+            .call(Method::GET, &list, &token, w.doctor.as_str(), Some("mfa"))
+            .await;
+        if r.status.is_success() {
+            failing.push(format!("suspended: {}", r.status));
+        }
+        let got = refusals_after(app, seq).await;
+        let inactive = vec![(
+            mds_audit::Outcome::Deny,
+            Some("software.professional_inactive".to_owned()),
+        )];
+        if got != inactive {
+            failing.push(format!("suspended: audit {got:?}"));
+        }
+
+        let documents_after = mds_store::documents::all_for_patient(app.db(), &patient)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .len();
+        if documents_after != documents_before {
+            failing.push(format!("documents {documents_before} -> {documents_after}"));
+        }
+        assert!(failing.is_empty(), "{backend:?}: {failing:#?}");
+    });
+}

@@ -200,6 +200,7 @@ fn structure_software_acts_for_a_named_professional() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.json);
+        assert_eq!(r.json["resourceType"], "OperationOutcome", "{:?}", r.json);
         let r = w
             .send_raw(Method::GET, &uri, &[("authorization", &bearer)], None)
             .await;
@@ -207,6 +208,7 @@ fn structure_software_acts_for_a_named_professional() {
             (r.status, r.code()),
             (StatusCode::UNAUTHORIZED, "professional_required")
         );
+        assert_eq!(r.json["resourceType"], "OperationOutcome", "{:?}", r.json);
         // A professional outside the credential's structure: refused.
         let nurse = w.world.account_id(NURSE).await;
         let r = w
@@ -222,6 +224,7 @@ fn structure_software_acts_for_a_named_professional() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.json["resourceType"], "OperationOutcome", "{:?}", r.json);
     });
 }
 
