@@ -3,6 +3,8 @@
 #   the server (and its PostgreSQL, if any) pinned to core 0, wrk pinned to core 1;
 #   demo data, 50 unique ~100 KB PDFs deposited in Marie Wéa's record by Dr Néa (care team);
 #   list 50 documents (32 connections), read a 100 KB document (32), add a 100 KB PDF (8);
+#   the same three through FHIR (ITI-67 search of the 50, ITI-68 Binary of 100 KB, ITI-65
+#   transaction Bundle with one 100 KB PDF), same doctor, same records;
 #   and, in the same run, the limits of this machine: /healthz of the same server (32
 #   connections) and the raw durable SQLite commit rate on the same disk.
 # Usage: scripts/bench/wrk.sh [--seconds 60] [--backend sqlite|postgres] [--binary PATH]
@@ -116,9 +118,13 @@ if [ "$BACKEND" = postgres ]; then
   PG_LIMIT="; durable PostgreSQL commits (fsync=on, one client) $PG_COMMITS /s"
 fi
 
+# Reads first (the records hold their 50 documents), then the additions.
 LIST=$(run_wrk 32 "$SECS" get "$RUN/targets/list.txt")
 READ=$(run_wrk 32 "$SECS" get "$RUN/targets/read.txt")
+FHIR_LIST=$(run_wrk 32 "$SECS" fhir-get "$RUN/targets/fhir_list.txt")
+FHIR_READ=$(run_wrk 32 "$SECS" fhir-get "$RUN/targets/fhir_read.txt")
 ADD=$(run_wrk 8 "$SECS" add "$RUN/targets/add.txt")
+FHIR_ADD=$(run_wrk 8 "$SECS" fhir-add "$RUN/targets/fhir_add.txt")
 RSS=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/${PIDS[0]}/status")
 
 echo
@@ -131,6 +137,9 @@ row "/healthz" 32 "$HEALTH"
 row "list 50 documents (care team)" 32 "$LIST"
 row "read a 100 KB document" 32 "$READ"
 row "add a 100 KB PDF" 8 "$ADD"
+row "FHIR ITI-67: search 50 DocumentReferences" 32 "$FHIR_LIST"
+row "FHIR ITI-68: Binary of 100 KB" 32 "$FHIR_READ"
+row "FHIR ITI-65: Bundle with a 100 KB PDF" 8 "$FHIR_ADD"
 if grep -q 'slow statement\|ERROR\|panicked' "$RUN/server.log"; then
   echo; echo "server log (warnings and errors):"; grep -m 20 'slow statement\|ERROR\|panicked' "$RUN/server.log"
 fi

@@ -6,6 +6,8 @@ DEPOSITS unique ~100 KB PDFs in Marie Wéa's record, and writes into OUT:
   list.txt   the list path(s)  (GET, 50 per page)
   read.txt   the content path(s) of the deposited documents (GET)
   add.txt    the deposit path(s) (POST)
+  fhir_list.txt, fhir_read.txt  the same searches (ITI-67) and contents (ITI-68) through FHIR
+  fhir_add.txt  the patient id(s) to feed through FHIR (ITI-65, POST /fhir)
 With --sample FILE (one patient id per line, records where the bench doctor is in the care
 team, as written by `mds bench seed`), the paths cover those records instead: one unique
 ~100 KB PDF is deposited in each (so that the read scenario reads the same size as on the
@@ -67,7 +69,7 @@ def main():
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     doctor = login(a.url, a.binary, DOCTOR)
-    lists, reads, adds = [], [], []
+    lists, reads, adds, patients = [], [], [], []
     if a.sample:
         with open(a.sample) as f:
             records = [l.strip() for l in f if l.strip()]
@@ -80,6 +82,7 @@ def main():
             if status != 201:
                 sys.exit(f"wrk_setup: deposit in sampled record {pid} answered {status}")
             reads.append(f"{docs}/{doc['id']}/content")
+            patients.append(pid)
             _, page = call("GET", a.url + docs + "?limit=50", doctor)
             if len(page["items"]) != 50:
                 sys.exit(f"wrk_setup: sampled record {pid} lists {len(page['items'])} documents, not 50")
@@ -96,10 +99,19 @@ def main():
         _, page = call("GET", a.url + docs + "?limit=50", doctor)
         if len(page["items"]) != 50:
             sys.exit(f"wrk_setup: expected 50 documents listed, got {len(page['items'])}")
-        lists, adds = [docs + "?limit=50"], [docs]
+        lists, adds, patients = [docs + "?limit=50"], [docs], [mine["patient_id"]]
     if not reads:
         sys.exit("wrk_setup: no document to read in the sample")
-    for name, paths in [("list.txt", lists), ("read.txt", reads), ("add.txt", adds)]:
+    fhir_lists = [f"/fhir/DocumentReference?patient={p}&_count=50" for p in patients]
+    fhir_reads = ["/fhir/Binary/" + r.split("/")[-2] for r in reads]
+    for path in fhir_lists[:1]:
+        status, bundle = call("GET", a.url + path, doctor)
+        if status != 200 or len(bundle.get("entry", [])) != 50:
+            sys.exit(f"wrk_setup: FHIR search {path} answered {status}, "
+                     f"{len(bundle.get('entry', []))} entries, not 50")
+    for name, paths in [("list.txt", lists), ("read.txt", reads), ("add.txt", adds),
+                        ("fhir_list.txt", fhir_lists), ("fhir_read.txt", fhir_reads),
+                        ("fhir_add.txt", patients)]:
         with open(os.path.join(a.out, name), "w") as f:
             f.write("\n".join(paths) + "\n")
     with open(os.path.join(a.out, "token"), "w") as f:
