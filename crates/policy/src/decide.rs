@@ -44,85 +44,17 @@ pub fn authorize(request: &Request, facts: &Facts<'_>, now: Timestamp) -> Result
     decide(request, facts, now).into_result()
 }
 
-/// Whether `document` appears in `actor`'s list of the record of `facts`. Consistent with
-/// `decide`: true only if listing is permitted, the document is the current version, and the
-/// matrix's list cell and the habilitation (unless the actor deposited it) allow it. With the
-/// shipped matrix, a visible document is also readable.
-pub fn visible_in_list(
-    actor: &Actor,
-    facts: &Facts<'_>,
-    document: &DocumentFacts,
-    now: Timestamp,
-) -> bool {
-    Lister::new(actor, facts, now).shows(document)
-}
-
-const LIST: Action = Action::ListDocuments;
-
-/// [`visible_in_list`] for every document of one listing: whether listing is permitted and
-/// in which mode is decided once, then each document costs its matrix cell only.
-pub struct Lister<'a, 'p> {
-    ctx: Ctx<'a, 'p>,
-    permitted: bool,
-}
-
-impl<'a, 'p> Lister<'a, 'p> {
-    pub fn new(actor: &'a Actor, facts: &'a Facts<'p>, now: Timestamp) -> Self {
-        let ctx = Ctx::new(actor, &LIST, &facts.record.patient, facts, now);
-        let permitted = ctx.decide().is_permit();
-        Self { ctx, permitted }
-    }
-
-    /// Whether `document` appears in the list (same answer as [`visible_in_list`]).
-    pub fn shows(&self, document: &DocumentFacts) -> bool {
-        let ctx = &self.ctx;
-        if !self.permitted
-            || document.status != DocumentStatus::Current
-            || document.patient != ctx.facts.record.patient
-        {
-            return false;
-        }
-        match (ctx.actor, ctx.mode) {
-            (Actor::Patient { account }, _) => ctx
-                .document_access(
-                    MatrixAction::List,
-                    MatrixColumn::Patient,
-                    document,
-                    account,
-                    None,
-                )
-                .is_permit(),
-            (
-                Actor::Professional(p)
-                | Actor::Software {
-                    professional: p, ..
-                },
-                Mode::Professional(mode),
-            ) => ctx
-                .document_access(
-                    MatrixAction::List,
-                    mode.column(),
-                    document,
-                    &p.account,
-                    Some(p),
-                )
-                .is_permit(),
-            _ => false,
-        }
-    }
-}
-
 /// One decision being taken.
-struct Ctx<'a, 'p> {
-    actor: &'a Actor,
+pub(crate) struct Ctx<'a, 'p> {
+    pub(crate) actor: &'a Actor,
     action: &'a Action,
     record: &'a PatientId,
-    facts: &'a Facts<'p>,
-    mode: Mode,
+    pub(crate) facts: &'a Facts<'p>,
+    pub(crate) mode: Mode,
 }
 
 impl<'a, 'p> Ctx<'a, 'p> {
-    fn new(
+    pub(crate) fn new(
         actor: &'a Actor,
         action: &'a Action,
         record: &'a PatientId,
@@ -168,7 +100,7 @@ impl<'a, 'p> Ctx<'a, 'p> {
         Decision::Deny(Denial::new(self.mode, rule))
     }
 
-    fn decide(&self) -> Decision {
+    pub(crate) fn decide(&self) -> Decision {
         if &self.facts.record.patient != self.record {
             return self.deny(Rule::RequestInconsistent);
         }
@@ -459,7 +391,7 @@ impl<'a, 'p> Ctx<'a, 'p> {
     /// Reading a document, or seeing it in a list: the matrix cell, then (for professionals)
     /// the attending-physician setting and the habilitation, which never restricts a
     /// professional's own deposits.
-    fn document_access(
+    pub(crate) fn document_access(
         &self,
         action: MatrixAction,
         column: MatrixColumn,

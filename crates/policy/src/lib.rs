@@ -18,6 +18,7 @@ mod decision;
 mod error;
 mod facts;
 mod habilitation;
+mod list;
 mod matrix;
 mod mode;
 mod request;
@@ -26,8 +27,8 @@ pub mod supervision;
 
 pub use decide::{
     authorize, decide, is_valid_break_glass_reason, is_valid_samu_call_reference,
-    record_accepts_documents, visible_in_list, Lister, BREAK_GLASS_REASON_MIN_CHARS,
-    BREAK_GLASS_REASON_MIN_WORDS, SAMU_CALL_REFERENCE_MAX_CHARS,
+    record_accepts_documents, BREAK_GLASS_REASON_MIN_CHARS, BREAK_GLASS_REASON_MIN_WORDS,
+    SAMU_CALL_REFERENCE_MAX_CHARS,
 };
 pub use decision::{Decision, Denial, Permit};
 pub use error::PolicyError;
@@ -36,6 +37,7 @@ pub use facts::{
     Facts, Policy, PolicySettings, RecordFacts,
 };
 pub use habilitation::{Habilitation, EMBEDDED_HABILITATION};
+pub use list::{visible_in_list, ListScope, Lister};
 pub use matrix::{
     CellOutcome, Matrix, MatrixAction, MatrixCell, MatrixColumn, EMBEDDED_ACCESS_MATRIX,
 };

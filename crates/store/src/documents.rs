@@ -242,15 +242,32 @@ pub struct DocumentFilter {
     pub author_structure_id: Option<StructureId>,
 }
 
-/// Current documents of a patient matching `f`, newest act first (visibility is filtered by
-/// the caller, with the policy, before paginating).
-pub async fn search(
-    ex: impl Into<Ex<'_>>,
-    patient_id: &PatientId,
-    f: &DocumentFilter,
-) -> Result<Vec<DocumentRow>, StoreError> {
+/// Which of a record's documents a listing may show, as the policy's list scope states it
+/// (`mds_policy::ListScope`, translated by the app): conditions on columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Visibility {
+    /// True: nothing is shown.
+    pub nothing: bool,
+    /// The account whose deposits the conditions below spare.
+    pub depositor: Option<AccountId>,
+    /// Only the depositor's documents.
+    pub only_deposited: bool,
+    pub without_hidden: bool,
+    /// Confidential documents are left out, except the depositor's.
+    pub without_confidential: bool,
+    /// `Some`: only these types, except the depositor's documents.
+    pub types: Option<Vec<String>>,
+}
+
+/// `SELECT {select} FROM documents` with the conditions of a listing.
+fn listing<'a>(
+    select: &str,
+    patient_id: &'a PatientId,
+    f: &'a DocumentFilter,
+    v: &'a Visibility,
+) -> Query<'a> {
     let mut q = Query::new(format!(
-        "SELECT {COLUMNS} FROM documents WHERE patient_id = $1 AND status = 'current'"
+        "SELECT {select} FROM documents WHERE patient_id = $1 AND status = 'current'"
     ))
     .bind(patient_id);
     let clauses = [
@@ -273,8 +290,67 @@ pub async fn search(
             q.push_sql(&format!(" AND {clause} ${}", q.len()));
         }
     }
-    q.push_sql(" ORDER BY act_date DESC, created_at_ms DESC, id");
-    q.fetch_all(ex).await
+    if v.nothing {
+        q.push_sql(" AND 1 = 0");
+        return q;
+    }
+    // The depositor's own documents, when the scope spares them.
+    let deposited = match &v.depositor {
+        Some(d) => {
+            q.push(d);
+            format!("depositor_account_id = ${}", q.len())
+        }
+        None => "1 = 0".to_owned(),
+    };
+    if v.only_deposited {
+        q.push_sql(&format!(" AND {deposited}"));
+    }
+    if v.without_hidden {
+        q.push_sql(" AND hidden_from_patient = 0");
+    }
+    if v.without_confidential {
+        q.push_sql(&format!(" AND (confidential = 0 OR {deposited})"));
+    }
+    if let Some(types) = &v.types {
+        let mut listed = Vec::with_capacity(types.len());
+        for t in types {
+            q.push(t);
+            listed.push(format!("${}", q.len()));
+        }
+        let open = if listed.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("type_code IN ({})", listed.join(", "))
+        };
+        q.push_sql(&format!(" AND ({open} OR {deposited})"));
+    }
+    q
+}
+
+/// One page of the current documents of a patient matching `f` and visible as `v` says,
+/// newest act first, and how many there are in all: the page reads its own rows only.
+pub async fn page(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    f: &DocumentFilter,
+    v: &Visibility,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<DocumentRow>, i64), StoreError> {
+    let mut ex = ex.into();
+    let mut q = listing(COLUMNS, patient_id, f, v);
+    q.push(i64::try_from(limit).unwrap_or(i64::MAX));
+    q.push_sql(&format!(
+        " ORDER BY act_date DESC, created_at_ms DESC, id LIMIT ${}",
+        q.len()
+    ));
+    q.push(i64::try_from(offset).unwrap_or(i64::MAX));
+    q.push_sql(&format!(" OFFSET ${}", q.len()));
+    let rows = q.fetch_all(ex.reborrow()).await?;
+    let (total,): (i64,) = listing("COUNT(*)", patient_id, f, v)
+        .fetch_one(ex.reborrow())
+        .await?;
+    Ok((rows, total))
 }
 
 /// Marks a current version superseded by a new one; false if it was no longer current.

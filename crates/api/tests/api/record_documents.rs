@@ -438,3 +438,95 @@ fn search_filters_and_pages() {
         );
     });
 }
+
+/// A list is chosen and counted by the store under the policy's list scope: for each actor,
+/// `total` is exactly the number of documents it is shown, and pages of two walk the same
+/// documents in the same order. The record holds a masked document deposited by the
+/// pharmacist, one hidden from the patient, and types the pharmacist is not habilitated for.
+#[test]
+fn list_totals_count_exactly_what_each_actor_is_shown() {
+    on_both(|backend| async move {
+        let mut w = World::new(backend).await;
+        let pid = w.patient_id(MARIE_CAFAT).await;
+        let docs = format!("/api/v1/records/{pid}/documents");
+        for i in 0..3 {
+            let a = w.add_text(DOCTOR, &pid, &format!("Note {i}")).await;
+            assert_eq!(a.status, StatusCode::CREATED, "{backend:?}: {:?}", a.json);
+        }
+        let own = w.add_text(PHARMACIST, &pid, "Conseil officinal.").await;
+        assert_eq!(
+            own.status,
+            StatusCode::CREATED,
+            "{backend:?}: {:?}",
+            own.json
+        );
+        let own = format!("{docs}/{}", own.json["id"].as_str().unwrap());
+        let masked = w
+            .post(PATIENT, &format!("{own}/mask"), serde_json::json!({}))
+            .await;
+        assert_eq!(masked.status, StatusCode::NO_CONTENT, "{backend:?}");
+        let hidden = w
+            .upload(
+                DOCTOR,
+                &docs,
+                &[
+                    ("type_code", "11488-4"),
+                    ("title", "Résultat à annoncer"),
+                    ("act_date", "2026-11-20"),
+                    ("confirms_patient_informed", "true"),
+                    ("hidden_from_patient", "true"),
+                ],
+                b"Compte rendu a annoncer en consultation.",
+            )
+            .await;
+        assert_eq!(
+            hidden.status,
+            StatusCode::CREATED,
+            "{backend:?}: {:?}",
+            hidden.json
+        );
+
+        let mut shown_counts = Vec::new();
+        for who in [DOCTOR, PATIENT, PHARMACIST] {
+            let all = w.get(who, &format!("{docs}?limit=100")).await;
+            assert_eq!(
+                all.status,
+                StatusCode::OK,
+                "{backend:?} {who}: {:?}",
+                all.json
+            );
+            let ids: Vec<String> = all.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(
+                all.json["total"].as_u64(),
+                Some(ids.len() as u64),
+                "{backend:?} {who}: total against items"
+            );
+            let mut walked = Vec::new();
+            for offset in (0..ids.len() + 2).step_by(2) {
+                let page = w.get(who, &format!("{docs}?limit=2&offset={offset}")).await;
+                assert_eq!(
+                    page.json["total"].as_u64(),
+                    Some(ids.len() as u64),
+                    "{backend:?} {who}"
+                );
+                walked.extend(
+                    page.json["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d["id"].as_str().unwrap().to_owned()),
+                );
+            }
+            assert_eq!(walked, ids, "{backend:?} {who}: pages of two");
+            shown_counts.push((who, ids.len()));
+        }
+        // Habilitation and masking narrow the pharmacist's list: the scope is not a no-op.
+        let (doctor, pharmacist) = (shown_counts[0].1, shown_counts[2].1);
+        assert_ne!(doctor, pharmacist, "{backend:?}: {shown_counts:?}");
+    });
+}

@@ -4,7 +4,7 @@
 //! permit; storage mechanics (vault first, then row and audit in one transaction) are in
 //! `record::deposit`.
 
-use super::gate::{document_facts, Delete, Gate, Modify, Opened, Read};
+use super::gate::{document_facts, visibility, Delete, Gate, Modify, Opened, Read};
 use crate::record::deposit::{Deposit, DepositExtras, FeedCheck};
 use crate::{Actor, App, AppError};
 use mds_audit::Outcome;
@@ -359,26 +359,31 @@ impl App {
         let (_permit, ev) = gate
             .authorize(self, Action::ListDocuments, action_name, detail)
             .await?;
-        let rows = documents::search(&self.db, gate.patient_id(), &q.filter).await?;
-        let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
-        let visible: Vec<_> = rows
-            .iter()
-            .filter(|r| lister.shows(&document_facts(r)))
-            .collect();
         let limit = match q.limit {
             0 => 50,
             n => n.min(100),
         };
-        let items = visible
+        // The page is chosen and counted by the store under the policy's list scope; each
+        // row is still shown only if the policy shows it.
+        let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
+        let (rows, total) = documents::page(
+            &self.db,
+            gate.patient_id(),
+            &q.filter,
+            &visibility(lister.scope()),
+            limit,
+            q.offset,
+        )
+        .await?;
+        let items = rows
             .iter()
-            .skip(q.offset)
-            .take(limit)
-            .map(|r| DocumentView::from(*r))
+            .filter(|r| lister.shows(&document_facts(r)))
+            .map(DocumentView::from)
             .collect();
         self.audit_record_read(&gate, ev, now).await?;
         Ok(DocumentPage {
             items,
-            total: visible.len(),
+            total: usize::try_from(total).unwrap_or(0),
         })
     }
 

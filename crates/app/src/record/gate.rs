@@ -285,6 +285,20 @@ pub(crate) fn document_facts(row: &documents::DocumentRow) -> DocumentFacts {
     }
 }
 
+/// The policy's list scope as the store's visibility conditions (the same fields).
+pub(crate) fn visibility(scope: mds_policy::ListScope) -> documents::Visibility {
+    documents::Visibility {
+        nothing: !scope.any,
+        depositor: scope.depositor,
+        only_deposited: scope.only_deposited,
+        without_hidden: scope.without_hidden,
+        without_confidential: scope.without_confidential,
+        types: scope
+            .types
+            .map(|t| t.into_iter().map(str::to_owned).collect()),
+    }
+}
+
 /// An action on one document, as a type: what [`Gate::open`] asks the policy about.
 pub(crate) trait DocumentAction {
     fn action(facts: DocumentFacts) -> Action;

@@ -19,7 +19,7 @@
 //! through the record's gate, decided as the professional in person.
 
 use crate::record::documents::{DocumentContent, DocumentPage, DocumentQuery, DocumentView};
-use crate::record::gate::{document_facts, Gate, Read};
+use crate::record::gate::{document_facts, visibility, Gate, Read};
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{DocumentId, PatientId, Timestamp};
@@ -117,18 +117,21 @@ impl App {
             Ok(d) => d,
             Err(e) => return Err(self.refuse_preload(ev, "preload.care_date", e, now).await),
         };
-        let rows = documents::search(&self.db, gate.patient_id(), &q.filter).await?;
+        let max = self.settings.software_preload_max_documents;
         let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
-        let visible: Vec<_> = rows
+        let (rows, total) = documents::page(
+            &self.db,
+            gate.patient_id(),
+            &q.filter,
+            &visibility(lister.scope()),
+            max,
+            q.offset,
+        )
+        .await?;
+        let items: Vec<DocumentView> = rows
             .iter()
             .filter(|r| lister.shows(&document_facts(r)))
-            .collect();
-        let max = self.settings.software_preload_max_documents;
-        let items: Vec<DocumentView> = visible
-            .iter()
-            .skip(q.offset)
-            .take(max)
-            .map(|r| DocumentView::from(*r))
+            .map(DocumentView::from)
             .collect();
         let ev = NewEvent {
             detail: serde_json::json!({
@@ -140,7 +143,7 @@ impl App {
             .await?;
         Ok(DocumentPage {
             items,
-            total: visible.len(),
+            total: usize::try_from(total).unwrap_or(0),
         })
     }
 

@@ -275,6 +275,19 @@ proptest! {
     }
 
     #[test]
+    fn the_scope_admits_what_the_lister_shows(s in scenario(), a in asked()) {
+        let Some(actor) = actor(a.kind, a.profession, a.samu_regulator) else {
+            panic!("unknown profession {}", a.profession);
+        };
+        let facts = s.facts();
+        let lister = mds_policy::Lister::new(&actor, &facts, NOW);
+        let d = a.doc.facts();
+        // The store applies the scope to the record's current documents only.
+        let current = d.status == DocumentStatus::Current && d.patient == facts.record.patient;
+        prop_assert_eq!(current && lister.scope().admits(&d), lister.shows(&d), "{:?}", lister.scope());
+    }
+
+    #[test]
     fn what_is_listed_can_be_read(s in scenario(), a in asked()) {
         let a = Asked { verb: "read", ..a };
         let (read, listed) = outcome(&s, &a);
