@@ -53,6 +53,11 @@ const SQLITE: &[Migration] = &[
         name: "0008_structure_access",
         sql: include_str!("../migrations/sqlite/0008_structure_access.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_document_listing",
+        sql: include_str!("../migrations/sqlite/0009_document_listing.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -95,6 +100,11 @@ const POSTGRES: &[Migration] = &[
         version: 8,
         name: "0008_structure_access",
         sql: include_str!("../migrations/postgres/0008_structure_access.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "0009_document_listing",
+        sql: include_str!("../migrations/postgres/0009_document_listing.sql"),
     },
 ];
 

@@ -363,24 +363,33 @@ impl App {
             0 => 50,
             n => n.min(100),
         };
-        // The page is chosen and counted by the store under the policy's list scope; each
-        // row is still shown only if the policy shows it.
+        let page = self
+            .listed_page(&gate, &q.filter, limit, q.offset, now)
+            .await?;
+        self.audit_record_read(&gate, ev, now).await?;
+        Ok(page)
+    }
+
+    /// One page of what the gate's actor is shown of the record, and the total: chosen and
+    /// counted by the store under the policy's list scope, each row still shown only if the
+    /// policy shows it.
+    pub(crate) async fn listed_page(
+        &self,
+        gate: &Gate<'_>,
+        filter: &documents::DocumentFilter,
+        limit: usize,
+        offset: usize,
+        now: Timestamp,
+    ) -> Result<DocumentPage, AppError> {
         let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
-        let (rows, total) = documents::page(
-            &self.db,
-            gate.patient_id(),
-            &q.filter,
-            &visibility(lister.scope()),
-            limit,
-            q.offset,
-        )
-        .await?;
+        let scope = visibility(lister.scope());
+        let (rows, total) =
+            documents::page(&self.db, gate.patient_id(), filter, &scope, limit, offset).await?;
         let items = rows
             .iter()
             .filter(|r| lister.shows(&document_facts(r)))
             .map(DocumentView::from)
             .collect();
-        self.audit_record_read(&gate, ev, now).await?;
         Ok(DocumentPage {
             items,
             total: usize::try_from(total).unwrap_or(0),

@@ -19,12 +19,11 @@
 //! through the record's gate, decided as the professional in person.
 
 use crate::record::documents::{DocumentContent, DocumentPage, DocumentQuery, DocumentView};
-use crate::record::gate::{document_facts, visibility, Gate, Read};
+use crate::record::gate::{Gate, Read};
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{DocumentId, PatientId, Timestamp};
 use mds_policy::Action;
-use mds_store::documents;
 use mds_store::structure_access as rows;
 
 /// The audit action of a preload listing (the declaration of a preload).
@@ -118,33 +117,18 @@ impl App {
             Err(e) => return Err(self.refuse_preload(ev, "preload.care_date", e, now).await),
         };
         let max = self.settings.software_preload_max_documents;
-        let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
-        let (rows, total) = documents::page(
-            &self.db,
-            gate.patient_id(),
-            &q.filter,
-            &visibility(lister.scope()),
-            max,
-            q.offset,
-        )
-        .await?;
-        let items: Vec<DocumentView> = rows
-            .iter()
-            .filter(|r| lister.shows(&document_facts(r)))
-            .map(DocumentView::from)
-            .collect();
+        let page = self
+            .listed_page(&gate, &q.filter, max, q.offset, now)
+            .await?;
         let ev = NewEvent {
             detail: serde_json::json!({
-                "purpose": PURPOSE, "care_date": care_date, "documents": items.len(),
+                "purpose": PURPOSE, "care_date": care_date, "documents": page.items.len(),
             }),
             ..ev
         };
         self.reserve_preload_patient(actor, gate.patient_id(), ev, now)
             .await?;
-        Ok(DocumentPage {
-            items,
-            total: usize::try_from(total).unwrap_or(0),
-        })
+        Ok(page)
     }
 
     /// Counts the distinct patients preloaded in the professional's name over 24 h and,
