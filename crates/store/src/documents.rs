@@ -245,7 +245,7 @@ pub struct DocumentFilter {
 /// Which of a record's documents a listing may show, as the policy's list scope states it
 /// (`mds_policy::ListScope`, translated by the app): conditions on columns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Visibility {
+pub struct Visibility<'a> {
     /// True: nothing is shown.
     pub nothing: bool,
     /// The account whose deposits the conditions below spare.
@@ -256,7 +256,7 @@ pub struct Visibility {
     /// Confidential documents are left out, except the depositor's.
     pub without_confidential: bool,
     /// `Some`: only these types, except the depositor's documents.
-    pub types: Option<Vec<String>>,
+    pub types: Option<&'a [&'a str]>,
 }
 
 /// `SELECT {select} FROM documents` with the conditions of a listing.
@@ -264,7 +264,7 @@ fn listing<'a>(
     select: &str,
     patient_id: &'a PatientId,
     f: &'a DocumentFilter,
-    v: &'a Visibility,
+    v: &'a Visibility<'a>,
 ) -> Query<'a> {
     let mut q = Query::new(format!(
         "SELECT {select} FROM documents WHERE patient_id = $1 AND status = 'current'"
@@ -311,10 +311,10 @@ fn listing<'a>(
     if v.without_confidential {
         q.push_sql(&format!(" AND (confidential = 0 OR {deposited})"));
     }
-    if let Some(types) = &v.types {
+    if let Some(types) = v.types {
         let mut listed = Vec::with_capacity(types.len());
         for t in types {
-            q.push(t);
+            q.push(*t);
             listed.push(format!("${}", q.len()));
         }
         let open = if listed.is_empty() {
@@ -333,7 +333,7 @@ pub async fn page(
     ex: impl Into<Ex<'_>>,
     patient_id: &PatientId,
     f: &DocumentFilter,
-    v: &Visibility,
+    v: &Visibility<'_>,
     limit: usize,
     offset: usize,
 ) -> Result<(Vec<DocumentRow>, i64), StoreError> {

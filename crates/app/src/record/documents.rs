@@ -382,9 +382,10 @@ impl App {
         now: Timestamp,
     ) -> Result<DocumentPage, AppError> {
         let lister = mds_policy::Lister::new(&gate.actor, &gate.facts, now);
-        let scope = visibility(lister.scope());
+        let scope = lister.scope();
+        let visible = visibility(&scope);
         let (rows, total) =
-            documents::page(&self.db, gate.patient_id(), filter, &scope, limit, offset).await?;
+            documents::page(&self.db, gate.patient_id(), filter, &visible, limit, offset).await?;
         let items = rows
             .iter()
             .filter(|r| lister.shows(&document_facts(r)))

@@ -285,17 +285,15 @@ pub(crate) fn document_facts(row: &documents::DocumentRow) -> DocumentFacts {
     }
 }
 
-/// The policy's list scope as the store's visibility conditions (the same fields).
-pub(crate) fn visibility(scope: mds_policy::ListScope) -> documents::Visibility {
+/// The policy's list scope as the store's visibility conditions (the same fields, borrowed).
+pub(crate) fn visibility(scope: &mds_policy::ListScope) -> documents::Visibility<'_> {
     documents::Visibility {
         nothing: !scope.any,
-        depositor: scope.depositor,
+        depositor: scope.depositor.clone(),
         only_deposited: scope.only_deposited,
         without_hidden: scope.without_hidden,
         without_confidential: scope.without_confidential,
-        types: scope
-            .types
-            .map(|t| t.into_iter().map(str::to_owned).collect()),
+        types: scope.types.as_deref(),
     }
 }
 

@@ -367,6 +367,12 @@ mod reduced_window {
     }
 
     proptest! {
+        // No failure files are written into the source tree; a failing case is printed instead.
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
         #[test]
         fn a_reduced_window_gives_the_same_alerts(raw in raw(), split in 0usize..160) {
             let t = Thresholds {
