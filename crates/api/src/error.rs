@@ -56,6 +56,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Vault(_) | AppError::Audit(_) | AppError::Internal(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -65,15 +66,12 @@ fn status_of(e: &AppError) -> StatusCode {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, retry) = match &self {
-            Self::App(e) => {
-                let retry = match e {
-                    AppError::Throttled {
-                        retry_after_seconds,
-                    } => Some(*retry_after_seconds),
-                    _ => None,
-                };
-                (status_of(e), e.code(), e.public_message(), retry)
-            }
+            Self::App(e) => (
+                status_of(e),
+                e.code(),
+                e.public_message(),
+                e.retry_after_seconds(),
+            ),
             Self::Http {
                 status,
                 code,

@@ -79,10 +79,34 @@ impl App {
         self.audit.record(event, at_ms).await
     }
 
-    /// Readiness: the database answers and the vault is reachable.
+    /// Readiness: the database accepts a durable write, the vault writes and reads back a
+    /// probe, and both keep more free space than `min_free_megabytes` — so a balancer stops
+    /// sending traffic before the last bytes are gone, not after.
     pub async fn ready(&self) -> Result<(), crate::AppError> {
-        self.db.ping().await?;
+        self.db.probe_write().await?;
         self.vault.ping().await?;
+        self.ensure_room(0)
+    }
+
+    /// Refuses (storage unavailable, 503) a write of `bytes` that would leave less than
+    /// `min_free_megabytes` free on the database's or the local vault's file system. Checked
+    /// before content is written, so a filling disk refuses uploads while the audit and the
+    /// database still have room.
+    pub(crate) fn ensure_room(&self, bytes: usize) -> Result<(), crate::AppError> {
+        let floor = self.settings.min_free_megabytes.saturating_mul(1024 * 1024);
+        let need = floor.saturating_add(bytes as u64);
+        let free = [
+            ("database", self.db.free_bytes()?),
+            ("vault", self.vault.free_bytes()?),
+        ];
+        for (what, free) in free {
+            if let Some(free) = free.filter(|f| *f < need) {
+                return Err(crate::AppError::Unavailable(format!(
+                    "{what} file system has {free} bytes free, below the floor of {floor} \
+                     (+{bytes} for this write)"
+                )));
+            }
+        }
         Ok(())
     }
 }

@@ -26,17 +26,67 @@ pub enum AppError {
     Invalid { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The database or the vault cannot take the request now (locked, full or read-only disk,
+    /// server unreachable): nothing of the request was stored; retry later (503).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
     #[error("storage: {0}")]
-    Store(#[from] mds_store::StoreError),
+    Store(mds_store::StoreError),
     #[error("vault: {0}")]
-    Vault(#[from] mds_vault::VaultError),
+    Vault(mds_vault::VaultError),
     #[error("audit: {0}")]
-    Audit(#[from] mds_audit::AuditError),
+    Audit(mds_audit::AuditError),
     #[error("internal: {0}")]
     Internal(String),
 }
 
+// Unavailability is sorted out once, here, whichever layer met it: every surface answers it
+// the same way (503, `storage_unavailable`, `Retry-After`).
+impl From<mds_store::StoreError> for AppError {
+    fn from(e: mds_store::StoreError) -> Self {
+        if e.is_unavailable() {
+            Self::Unavailable(e.to_string())
+        } else {
+            Self::Store(e)
+        }
+    }
+}
+
+impl From<mds_vault::VaultError> for AppError {
+    fn from(e: mds_vault::VaultError) -> Self {
+        if e.is_unavailable() {
+            Self::Unavailable(e.to_string())
+        } else {
+            Self::Vault(e)
+        }
+    }
+}
+
+impl From<mds_audit::AuditError> for AppError {
+    fn from(e: mds_audit::AuditError) -> Self {
+        if e.is_unavailable() {
+            Self::Unavailable(e.to_string())
+        } else {
+            Self::Audit(e)
+        }
+    }
+}
+
+/// Seconds a client is told to wait before retrying when the storage is unavailable.
+pub const UNAVAILABLE_RETRY_SECONDS: i64 = 5;
+
 impl AppError {
+    /// `Retry-After` of the answer, when retrying later may succeed.
+    pub fn retry_after_seconds(&self) -> Option<i64> {
+        match self {
+            Self::Throttled {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,
@@ -62,6 +112,7 @@ impl AppError {
             Self::Denied { .. } => "access_denied",
             Self::TooLarge { .. } => "document_too_large",
             Self::Invalid { code, .. } | Self::Conflict { code, .. } => code,
+            Self::Unavailable(_) => "storage_unavailable",
             Self::Store(_) | Self::Vault(_) | Self::Audit(_) | Self::Internal(_) => "internal",
         }
     }
@@ -71,6 +122,9 @@ impl AppError {
         match self {
             Self::Store(_) | Self::Vault(_) | Self::Audit(_) | Self::Internal(_) => {
                 "Une erreur interne est survenue. Réessayez plus tard.".to_owned()
+            }
+            Self::Unavailable(_) => {
+                "Le service est momentanément indisponible : rien n'a été enregistré. Réessayez dans quelques instants.".to_owned()
             }
             Self::InvalidCredentials => "Identifiant, mot de passe ou code incorrect.".to_owned(),
             Self::Throttled { .. } => {

@@ -77,6 +77,9 @@ pub struct Settings {
     /// Structure software: a preload reads no earlier than this many days before the
     /// declared care date (3).
     pub software_preload_days_ahead: i64,
+    /// Free space, in MiB, kept on the database's and the local vault's file systems:
+    /// below it uploads answer "storage unavailable" and `/readyz` answers 503 (512).
+    pub min_free_megabytes: u64,
 }
 
 impl Default for Settings {
@@ -112,6 +115,7 @@ impl Default for Settings {
             software_preload_max_documents: 10,
             software_max_patients_24h: 50,
             software_preload_days_ahead: 3,
+            min_free_megabytes: 512,
         }
     }
 }

@@ -19,3 +19,10 @@ pub enum AuditError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+impl AuditError {
+    /// The database could not take the events now (see [`StoreError::is_unavailable`]).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Store(e) if e.is_unavailable())
+    }
+}

@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 /// Events appended in one transaction at most; a longer queue is committed in several.
 pub const MAX_BATCH: usize = 256;
 
-type Reply = oneshot::Sender<Result<AuditRecord, String>>;
+type Reply = oneshot::Sender<Result<AuditRecord, AuditError>>;
 
 struct Pending {
     event: NewEvent,
@@ -61,7 +61,7 @@ impl GroupCommit {
         loop {
             let turn = self.turn.lock().await;
             match answer.try_recv() {
-                Ok(result) => return result.map_err(AuditError::Batch),
+                Ok(result) => return result,
                 Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
                 Err(oneshot::error::TryRecvError::Empty) => {}
             }
@@ -70,7 +70,7 @@ impl GroupCommit {
                 // A previous holder of the turn was cancelled after taking our event: its
                 // commit runs on in its own task and answers us.
                 drop(turn);
-                return answer.await.map_err(|_| lost())?.map_err(AuditError::Batch);
+                return answer.await.map_err(|_| lost())?;
             }
             // In its own task, so that a caller going away (a closed connection) cannot
             // abandon the commit of the others' events halfway.
@@ -118,9 +118,15 @@ async fn commit(db: Db, batch: Vec<Pending>) {
             }
         }
         Err(e) => {
+            // Every caller of the batch gets the cause, and whether retrying later may work.
+            let unavailable = e.is_unavailable();
             let message = e.to_string();
             for reply in replies {
-                let _ = reply.send(Err(message.clone()));
+                let _ = reply.send(Err(if unavailable {
+                    AuditError::Store(mds_store::StoreError::Unavailable(message.clone()))
+                } else {
+                    AuditError::Batch(message.clone())
+                }));
             }
         }
     }

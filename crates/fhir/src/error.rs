@@ -138,6 +138,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Vault(_) | AppError::Audit(_) | AppError::Internal(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -162,6 +163,7 @@ fn issue_of(e: &AppError) -> &'static str {
             "record_not_open" | "identity_not_validated" | "patient_deceased" => "business-rule",
             _ => "conflict",
         },
+        AppError::Unavailable(_) => "transient",
         AppError::Store(_) | AppError::Vault(_) | AppError::Audit(_) | AppError::Internal(_) => {
             "exception"
         }
@@ -198,11 +200,11 @@ impl IntoResponse for FhirError {
                 HeaderValue::from_static("Bearer realm=\"mds-fhir\""),
             );
         }
-        if let Self::App(AppError::Throttled {
-            retry_after_seconds,
-        }) = &self
-        {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_seconds.max(&1).to_string()) {
+        if let Some(seconds) = match &self {
+            Self::App(e) => e.retry_after_seconds(),
+            _ => None,
+        } {
+            if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }

@@ -35,9 +35,17 @@ impl Backend {
     }
 }
 
-/// How long a writer of this process waits for another process's write lock (an operator
-/// command running beside the service). Writers of this process never wait in SQLite.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a statement waits in SQLite's busy handler for a lock held by another process
+/// (readers, and statements outside `BEGIN IMMEDIATE`, which are rare: see [`WRITE_LOCK_WAIT`]).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a write transaction waits, without holding a thread, for the write lock that
+/// another process (an operator command beside the service, or a stray `sqlite3` shell)
+/// holds; past it the request answers "storage unavailable, retry" instead of queueing every
+/// writer behind it. Writers of this process never wait in SQLite.
+const WRITE_LOCK_WAIT: Duration = Duration::from_secs(2);
+/// After a writer gave up on a lock held elsewhere, the writers queued behind it try once and
+/// give up at once during this time, so a locked database answers everyone quickly.
+const WRITE_LOCK_FAST_FAIL: Duration = Duration::from_secs(1);
 /// Reader connections kept open between requests.
 const SQLITE_IDLE_READERS: usize = 8;
 /// Prepared statements cached per connection (the product has about 300 distinct ones).
@@ -67,6 +75,8 @@ pub(crate) struct Sqlite {
     readers: Mutex<Vec<rusqlite::Connection>>,
     writer: Arc<tokio::sync::Mutex<rusqlite::Connection>>,
     pub(crate) watch: Arc<StatementWatch>,
+    /// When a writer last gave up on a lock held by another process.
+    gave_up_at: Mutex<Option<std::time::Instant>>,
 }
 
 impl Db {
@@ -76,11 +86,17 @@ impl Db {
         let driver = match Backend::from_url(url)? {
             Backend::Sqlite => Driver::Sqlite(Sqlite::open(&sqlite_path(url)?)?),
             Backend::Postgres => {
-                let options =
-                    sqlx::postgres::PgConnectOptions::from_str(url).map_err(StoreError::Connect)?;
+                // A writer waits at most 3 s for a row lock (the audit head, held by a writer
+                // of any instance, or any row of its transaction), then answers "storage
+                // unavailable, retry" (55P03) rather than hanging.
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)
+                    .map_err(StoreError::Connect)?
+                    .options([("lock_timeout", "3s")]);
                 let pool = sqlx::postgres::PgPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    // An interactive request waits little for a connection: past it, the
+                    // answer is "storage unavailable, retry" (503), not a long hang.
+                    .acquire_timeout(Duration::from_secs(3))
                     .connect_with(options)
                     .await
                     .map_err(StoreError::Connect)?;
@@ -134,8 +150,8 @@ impl Db {
     async fn begin_with(&self, lock_audit_head: bool) -> Result<Tx, StoreError> {
         match &*self.driver {
             Driver::Sqlite(s) => {
-                let conn = s.writer.clone().lock_owned().await;
-                conn.execute_batch("BEGIN IMMEDIATE")?;
+                let mut conn = s.writer.clone().lock_owned().await;
+                s.begin_immediate(&mut conn).await?;
                 Ok(Tx {
                     inner: Some(TxInner::Sqlite(conn)),
                     watch: s.watch.is_on().then(|| s.watch.clone()),
@@ -162,6 +178,29 @@ impl Db {
             .fetch_one::<(i64,)>(self)
             .await?;
         Ok(())
+    }
+
+    /// Readiness: the database accepts a durable write (a full or read-only disk, a lock held
+    /// elsewhere or a standby fail here, where a `SELECT 1` would still succeed).
+    pub async fn probe_write(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        if let TxInner::Sqlite(conn) = tx.inner_mut() {
+            // PostgreSQL's `begin` already wrote this row.
+            conn.execute_batch("UPDATE audit_head SET writes = writes + 1 WHERE id = 1")?;
+        }
+        tx.commit().await
+    }
+
+    /// Free bytes on the file system of the SQLite file (`None` on PostgreSQL, whose disk is
+    /// the database server's to watch).
+    pub fn free_bytes(&self) -> Result<Option<u64>, StoreError> {
+        let Some(path) = self.sqlite_path() else {
+            return Ok(None);
+        };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let stat = nix::sys::statvfs::statvfs(dir.unwrap_or(Path::new(".")))
+            .map_err(|e| StoreError::Unavailable(format!("statvfs {}: {e}", path.display())))?;
+        Ok(Some(stat.blocks_available() * stat.fragment_size()))
     }
 
     /// Runs SQL text with no bound values, outside any transaction (schema changes, database
@@ -210,7 +249,52 @@ impl Sqlite {
             readers: Mutex::new(Vec::new()),
             writer: Arc::new(tokio::sync::Mutex::new(writer)),
             watch: Arc::default(),
+            gave_up_at: Mutex::new(None),
         })
+    }
+
+    /// `BEGIN IMMEDIATE` on the writer (whose lock the caller holds), waiting for another
+    /// process's write lock by sleeping between attempts — never in SQLite's busy handler,
+    /// which would hold an async worker thread — for at most [`WRITE_LOCK_WAIT`].
+    async fn begin_immediate(
+        &self,
+        conn: &mut tokio::sync::OwnedMutexGuard<rusqlite::Connection>,
+    ) -> Result<(), StoreError> {
+        let started = std::time::Instant::now();
+        let recently_gave_up = self
+            .lock_gave_up()
+            .is_some_and(|t| t.elapsed() < WRITE_LOCK_FAST_FAIL);
+        let deadline = if recently_gave_up {
+            Duration::ZERO
+        } else {
+            WRITE_LOCK_WAIT
+        };
+        conn.busy_timeout(Duration::ZERO)?;
+        let mut pause = Duration::from_millis(5);
+        let result = loop {
+            match conn.execute_batch("BEGIN IMMEDIATE") {
+                Err(e) if is_busy(&e) => {
+                    if started.elapsed() >= deadline {
+                        *self.lock_gave_up() = Some(std::time::Instant::now());
+                        break Err(StoreError::from(e));
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                other => break other.map_err(StoreError::from),
+            }
+        };
+        conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
+        if result.is_ok() {
+            *self.lock_gave_up() = None;
+        }
+        result
+    }
+
+    fn lock_gave_up(&self) -> std::sync::MutexGuard<'_, Option<std::time::Instant>> {
+        self.gave_up_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock_readers(&self) -> std::sync::MutexGuard<'_, Vec<rusqlite::Connection>> {
@@ -250,6 +334,14 @@ impl Sqlite {
         let conn = self.writer.lock().await;
         f(&conn)
     }
+}
+
+/// Whether an unavailability is a lock held by another connection (worth waiting for),
+/// rather than a full or read-only disk (not worth it).
+fn is_busy(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi::ErrorCode as C;
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, C::DatabaseBusy | C::DatabaseLocked))
 }
 
 fn open_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {

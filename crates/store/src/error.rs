@@ -18,21 +18,66 @@ pub enum StoreError {
     Conflict(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The database cannot take the request now (locked by another process, disk full or
+    /// read-only, connection lost or pool exhausted): the caller may retry later, and nothing
+    /// of the request was stored.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("database error: {0}")]
     Postgres(#[source] sqlx::Error),
 }
 
+impl StoreError {
+    /// Whether the failure is the database's state rather than the request's: retrying later
+    /// may succeed (answered 503 with `Retry-After`, never 500).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unavailable(_))
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return Self::Conflict(db.message().to_owned());
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::Conflict(db.message().to_owned())
             }
+            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(pg_unavailable) => {
+                Self::Unavailable(e.to_string())
+            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                Self::Unavailable(e.to_string())
+            }
+            _ => Self::Postgres(e),
         }
-        Self::Postgres(e)
     }
+}
+
+/// SQLSTATEs of a server that cannot work now: connection exceptions (08), insufficient
+/// resources such as a full disk (53), operator intervention such as a shutdown or a standby
+/// not yet accepting connections (57P0x), a read-only transaction on a standby (25006), a
+/// lock not obtained within the transaction's `lock_timeout` (55P03).
+fn pg_unavailable(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P0")
+        || matches!(code, "25006" | "55P03")
+}
+
+/// SQLite's primary result codes for a database that cannot work now: locked by another
+/// connection, full disk, read-only file or file system, I/O error, file that cannot be opened.
+fn sqlite_unavailable(code: rusqlite::ffi::ErrorCode) -> bool {
+    use rusqlite::ffi::ErrorCode as C;
+    matches!(
+        code,
+        C::DatabaseBusy
+            | C::DatabaseLocked
+            | C::DiskFull
+            | C::ReadOnly
+            | C::SystemIoFailure
+            | C::CannotOpen
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -42,6 +87,9 @@ impl From<rusqlite::Error> for StoreError {
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY;
             if unique {
                 return Self::Conflict(message.clone().unwrap_or_else(|| f.to_string()));
+            }
+            if sqlite_unavailable(f.code) {
+                return Self::Unavailable(e.to_string());
             }
         }
         Self::Sqlite(e)

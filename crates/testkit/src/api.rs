@@ -300,6 +300,7 @@ pub fn assert_security_headers(headers: &HeaderMap, what: &str) {
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
+    pub headers: HeaderMap,
     pub bytes: Vec<u8>,
     pub json: Value,
 }
@@ -338,6 +339,14 @@ impl World {
             dir,
             tokens: HashMap::new(),
         }
+    }
+
+    /// Serves another application over the same database and sessions from now on (e.g. one
+    /// with other settings or another vault), as a second instance would.
+    pub fn with_app(mut self, app: App) -> Self {
+        self.router = mds_api::router(app.clone());
+        self.app = app;
+        self
     }
 
     /// The bearer token of `login`, signing in once (demo password and TOTP).
@@ -398,10 +407,11 @@ impl World {
     }
 
     pub async fn call(&self, req: Request<Body>) -> Answer {
-        let (status, _, bytes) = oneshot(&self.router, req).await;
+        let (status, headers, bytes) = oneshot(&self.router, req).await;
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Answer {
             status,
+            headers,
             bytes,
             json,
         }

@@ -68,6 +68,18 @@ pub enum VaultError {
 }
 
 impl VaultError {
+    /// Whether the failure is the storage's state rather than the request's (a full or
+    /// read-only disk, an I/O error, an S3 server unreachable or failing): retrying later may
+    /// succeed, so it is answered 503 with `Retry-After`, never 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            VaultError::Io { source, .. } => io_unavailable(source),
+            VaultError::S3Unreachable { .. } => true,
+            VaultError::S3Status { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
     /// Shows a caller-supplied string in an error without letting it flood a log line.
     pub(crate) fn invalid_key(key: &str) -> Self {
         let mut shown: String = key.chars().take(64).collect();
@@ -83,5 +95,44 @@ impl VaultError {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// ENOSPC, EROFS, EDQUOT, EIO and their kinds.
+fn io_unavailable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::StorageFull | K::ReadOnlyFilesystem | K::QuotaExceeded
+    ) || matches!(e.raw_os_error(), Some(5 | 28 | 30 | 122))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_or_read_only_disk_is_unavailability_not_a_bug() {
+        let io = |raw| VaultError::io("write", "/x", std::io::Error::from_raw_os_error(raw));
+        assert!(io(28).is_unavailable(), "ENOSPC");
+        assert!(io(30).is_unavailable(), "EROFS");
+        assert!(io(5).is_unavailable(), "EIO");
+        assert!(
+            !io(2).is_unavailable(),
+            "ENOENT is a bug or a missing object"
+        );
+        assert!(!VaultError::NotFound {
+            object_key: "k".into()
+        }
+        .is_unavailable());
+        let s3 = |status| VaultError::S3Status {
+            endpoint: "e".into(),
+            op: "put",
+            status,
+            code: String::new(),
+            message: String::new(),
+        };
+        assert!(s3(503).is_unavailable());
+        assert!(!s3(403).is_unavailable());
     }
 }

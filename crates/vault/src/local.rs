@@ -160,6 +160,18 @@ impl LocalDir {
 
     /// Writes, reads back and removes a probe file: proves the directory is usable, not just
     /// present (a read-only remount or a full disk fails here).
+    /// Free bytes on the vault directory's file system.
+    pub(crate) fn free_bytes(&self) -> Result<u64, VaultError> {
+        let stat = nix::sys::statvfs::statvfs(&self.root).map_err(|e| {
+            VaultError::io(
+                "statvfs",
+                &self.root,
+                std::io::Error::from_raw_os_error(e as i32),
+            )
+        })?;
+        Ok(stat.blocks_available() * stat.fragment_size())
+    }
+
     pub(crate) fn ping(&self) -> Result<(), VaultError> {
         let probe = self
             .tmp

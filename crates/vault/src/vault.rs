@@ -312,6 +312,15 @@ impl Vault {
         self.backend.ping().await
     }
 
+    /// Free bytes on the local vault's file system (`None` on S3, whose space is the object
+    /// store's to watch).
+    pub fn free_bytes(&self) -> Result<Option<u64>, VaultError> {
+        match &self.backend {
+            Backend::Local(dir) => dir.free_bytes().map(Some),
+            Backend::S3(_) => Ok(None),
+        }
+    }
+
     /// Removes temporary files of interrupted writes older than `older_than`; see
     /// [`Backend::sweep_temp`].
     pub async fn sweep_temp(&self, older_than: Duration) -> Result<Vec<PathBuf>, VaultError> {

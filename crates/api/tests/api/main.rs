@@ -17,5 +17,6 @@ mod record_documents;
 mod record_settings;
 mod record_sweep;
 mod revocation;
+mod storage_faults;
 mod structure_auth;
 mod supervision;

@@ -196,6 +196,13 @@ impl App {
     ) -> Result<Vec<DocumentView>, ProvideError> {
         let mut rows = Vec::with_capacity(prepared.len());
         let mut objects = Vec::with_capacity(prepared.len());
+        if let Err(e) = self.ensure_room(prepared.iter().map(|p| p.deposit.content.len()).sum()) {
+            let error = match prepared.first() {
+                Some(p) => self.audit_failure(p.event.clone(), e, now).await,
+                None => e,
+            };
+            return Err(ProvideError { index: None, error });
+        }
         for (index, p) in prepared.iter().enumerate() {
             match self.vault.put(&p.deposit.content).await {
                 Ok(sealed) => {

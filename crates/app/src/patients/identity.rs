@@ -265,6 +265,7 @@ impl App {
         content: &[u8],
         now: Timestamp,
     ) -> Result<identity_files::IdentityFileRow, AppError> {
+        self.ensure_room(content.len())?;
         let sealed = self.vault.put(content).await?;
         Ok(identity_files::IdentityFileRow {
             id: new_id(),

@@ -126,6 +126,7 @@ impl App {
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
         let (doc_type, format) = check_content(&d)?;
+        self.ensure_room(d.content.len())?;
         let sealed = self.vault.put(&d.content).await?;
         Ok(documents::DocumentRow {
             id: DocumentId::from_uuid_text(new_id()),

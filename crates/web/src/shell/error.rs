@@ -4,7 +4,7 @@
 //! it" are the same not-found; a missing session or the wrong portal is a redirect.
 
 use crate::shell::url::encode;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mds_app::AppError;
 
@@ -57,6 +57,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Vault(_) | AppError::Audit(_) | AppError::Internal(_) => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -133,6 +134,13 @@ impl IntoResponse for WebError {
             Ok((status, unrendered)) => {
                 let mut r = status.into_response();
                 r.extensions_mut().insert(unrendered);
+                let retry = match &self {
+                    Self::App(e) => e.retry_after_seconds(),
+                    _ => None,
+                };
+                if let Some(v) = retry.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
                 r
             }
             Err(redirect) => redirect.into_response(),
