@@ -14,6 +14,7 @@ mod health;
 mod history;
 mod notifications;
 mod openapi;
+mod openapi_complete;
 mod patients;
 mod record;
 mod record_controls;

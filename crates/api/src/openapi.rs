@@ -3,6 +3,7 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use crate::openapi_complete::Complete;
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -46,7 +47,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(
         mds_domain::AccountId, mds_domain::PatientId, mds_domain::DocumentId, mds_domain::StructureId,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Complete),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"), (name = "supervision"), (name = "software"))
 )]
 struct ApiDoc;

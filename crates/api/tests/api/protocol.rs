@@ -456,3 +456,61 @@ fn openapi_lists_every_route_and_declares_bearer_security() {
         assert!(failing.is_empty(), "security declarations: {failing:?}");
     });
 }
+
+/// Issue 14, item 9: the document can be used as published — every path parameter declared,
+/// the error answers declared with the error schema, a document's content in its formats.
+#[test]
+fn openapi_declares_path_parameters_errors_and_content_types() {
+    let doc: Value = serde_json::from_str(&mds_api::openapi_json()).unwrap_or_default();
+    let mut failing = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        let names: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|r| r.split_once('}').map(|(n, _)| n))
+            .collect();
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for name in &names {
+                let declared = params
+                    .iter()
+                    .any(|p| p["name"] == *name && p["in"] == "path" && p["required"] == true);
+                if !declared {
+                    failing.push(format!("{method} {path}: path parameter {name} undeclared"));
+                }
+            }
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            let mut expected = vec!["400", "422", "503"];
+            if secured {
+                expected.extend(["401", "403", "404"]);
+            }
+            if op.get("requestBody").is_some() {
+                expected.extend(["413", "415"]);
+            }
+            for status in expected {
+                if path == "/readyz" && status == "503" {
+                    continue; // its own body: `{"status": "unavailable"}`
+                }
+                let schema = &op["responses"][status]["content"]["application/json"]["schema"];
+                if schema["$ref"] != "#/components/schemas/ErrorBody" {
+                    failing.push(format!("{method} {path}: {status} without the error schema"));
+                }
+            }
+            if path.ends_with("/content") {
+                let types: BTreeSet<&str> = op["responses"]["200"]["content"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(t, _)| t.as_str())
+                    .collect();
+                let formats: BTreeSet<&str> =
+                    mds_domain::Format::ALL.iter().map(|f| f.mime()).collect();
+                if types != formats {
+                    failing.push(format!("{method} {path}: content types {types:?}"));
+                }
+            }
+        }
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(failing.is_empty(), "{} defects: {failing:#?}", failing.len());
+}
