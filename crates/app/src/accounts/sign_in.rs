@@ -125,11 +125,11 @@ impl App {
         now: Timestamp,
     ) -> Result<(accounts::AccountRow, AccountKind, AttemptKeys), AppError> {
         let login = Login::parse(login_text);
-        let keys = AttemptKeys::new(
+        let mut keys = AttemptKeys::new(
             login.as_ref().map_or("", |l| l.as_str()),
             ip.as_deref(),
         );
-        if let Err(e) = self.admit_attempt(&keys, now).await {
+        if let Err(e) = self.admit_attempt(&mut keys, now).await {
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
             let ev = auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail);
             self.record_event(ev, now.millis()).await?;

@@ -27,6 +27,9 @@ pub(crate) struct AttemptKeys {
     pair: String,
     login_key: String,
     address: Option<String>,
+    /// The last failures of the pair and the login before this attempt was counted up
+    /// front, put back when it is taken back.
+    before: [i64; 2],
 }
 
 impl AttemptKeys {
@@ -38,6 +41,7 @@ impl AttemptKeys {
             pair: format!("pair:{address_text} {login}"),
             login_key: format!("login:{login}"),
             address: ip.map(|ip| format!("ip:{ip}")),
+            before: [0, 0],
         }
     }
 }
@@ -93,7 +97,7 @@ impl App {
     /// An admitted attempt is counted up front as a failure of its pair and its login.
     pub(crate) async fn admit_attempt(
         &self,
-        keys: &AttemptKeys,
+        keys: &mut AttemptKeys,
         now: Timestamp,
     ) -> Result<(), AppError> {
         let table = self.throttle_table();
@@ -115,6 +119,10 @@ impl App {
                 retry_after_seconds: seconds,
             });
         }
+        keys.before = [
+            pair.map_or(0, |t| t.last_failure_ms),
+            login.map_or(0, |t| t.last_failure_ms),
+        ];
         add_failure(&mut tx, &table, &keys.pair, now).await?;
         add_failure(&mut tx, &table, &keys.login_key, now).await?;
         tx.commit().await?;
@@ -164,15 +172,22 @@ impl App {
         if complete {
             sessions::throttle_clear(&mut tx, &keys.pair).await?;
         } else if reserved {
-            keys_back.push(&keys.pair);
+            keys_back.push((&keys.pair, keys.before[0]));
         }
         if reserved {
-            keys_back.push(&keys.login_key);
+            keys_back.push((&keys.login_key, keys.before[1]));
         }
-        for key in keys_back {
+        for (key, last_before) in keys_back {
             if let Some(mut t) = sessions::throttle_get(&mut tx, key).await? {
                 t.failures = (t.failures - 1).max(0);
-                sessions::throttle_put(&mut tx, key, t).await?;
+                // The delays count from the last real failure, not from this attempt.
+                t.last_failure_ms = last_before;
+                if t.failures == 0 && t.notified_at_ms == 0 {
+                    // Nothing left to remember (a plain sign-in leaves no row behind).
+                    sessions::throttle_clear(&mut tx, key).await?;
+                } else {
+                    sessions::throttle_put(&mut tx, key, t).await?;
+                }
             }
         }
         tx.commit().await?;
