@@ -13,6 +13,10 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 
 const NEW: [u8; 4] = [192, 0, 2, 1];
+/// Birth names of distinct people (the same traits twice would be a duplicate identity).
+const NAMES: [&str; 7] = [
+    "Wamytan", "Naisseline", "Tjibaou", "Pidjot", "Ukeiwé", "Lenormand", "Yeiwéné",
+];
 
 fn enrolment(cafat: &str, birth_name: &str, email: &str) -> Value {
     json!({
@@ -72,6 +76,8 @@ async fn count(api: &Api, sql: &str) -> i64 {
 fn issue_14_duplicates_get_the_answer_a_new_person_gets() {
     on_both(|backend| async move {
         let api = Api::demo(backend).await;
+        let pending_before =
+            count(&api, "SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'").await;
         let new = submit(&api, NEW, &enrolment("888111", "Gope", "lea.gope@example.nc")).await;
         // Marie Wéa's CAFAT number with another e-mail, and her e-mail with another number.
         let cafat = submit(&api, [192, 0, 2, 2], &enrolment("1234567", "Gope", "x1@example.nc")).await;
@@ -92,6 +98,11 @@ fn issue_14_duplicates_get_the_answer_a_new_person_gets() {
         assert_eq!(statuses[2], statuses[0], "{backend:?}: duplicate e-mail status");
         // Only the new person is queued; the duplicates are recorded for support.
         assert_eq!(
+            count(&api, "SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'").await,
+            pending_before + 1,
+            "{backend:?}"
+        );
+        assert_eq!(
             count(&api, "SELECT COUNT(*) FROM enrolment_duplicates").await,
             2,
             "{backend:?}"
@@ -106,7 +117,7 @@ fn issue_14_duplicates_get_the_answer_a_new_person_gets() {
             "{backend:?}: one alert for Marie's account today"
         );
         // Marie is told, once a day however many attempts.
-        let marie = api.account_id(PATIENT).await.to_string();
+        let marie = account_id(&api.app, PATIENT).await.to_string();
         let (to, account): (String, Option<String>) = mds_store::Query::new(
             "SELECT recipient, account_id FROM email_outbox WHERE kind = 'enrolment_attempt'",
         )
@@ -132,12 +143,13 @@ fn issue_14_one_address_may_submit_five_an_hour() {
         assert_eq!(max, 5);
         let ip = [198, 51, 100, 9];
         for i in 0..max {
-            let e = enrolment(&format!("77700{i}"), "Gope", &format!("p{i}@example.nc"));
+            let name = NAMES[usize::try_from(i).unwrap()];
+            let e = enrolment(&format!("77700{i}"), name, &format!("p{i}@example.nc"));
             submit(&api, ip, &e)
                 .await
                 .expect(StatusCode::ACCEPTED, &format!("submission {i}"));
         }
-        let e = enrolment("777009", "Gope", "p9@example.nc");
+        let e = enrolment("777009", NAMES[6], "p9@example.nc");
         let r = submit(&api, ip, &e).await.expect_error(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -154,6 +166,11 @@ fn issue_14_one_address_may_submit_five_an_hour() {
         submit(&api, NEW, &e)
             .await
             .expect(StatusCode::ACCEPTED, "another address");
+        assert_eq!(
+            count(&api, "SELECT COUNT(*) FROM enrolment_duplicates").await,
+            0,
+            "{backend:?}: six distinct people"
+        );
     });
 }
 
@@ -168,14 +185,14 @@ fn issue_14_the_waiting_requests_are_capped_and_a_long_queue_alerts_support() {
         let api = Api::over(Fixture::with_settings(backend, settings).await);
         let alerts = "SELECT COUNT(*) FROM supervision_alerts WHERE rule = 'enrolment_queue'";
         for i in 0..3_u8 {
-            let e = enrolment(&format!("66600{i}"), "Gope", &format!("q{i}@example.nc"));
+            let e = enrolment(&format!("66600{i}"), NAMES[usize::from(i)], &format!("q{i}@example.nc"));
             submit(&api, [192, 0, 2, 10 + i], &e)
                 .await
                 .expect(StatusCode::ACCEPTED, &format!("submission {i}"));
             let expected = if i == 0 { 0 } else { 1 };
             assert_eq!(count(&api, alerts).await, expected, "{backend:?}: after {i}");
         }
-        let e = enrolment("666009", "Gope", "q9@example.nc");
+        let e = enrolment("666009", NAMES[6], "q9@example.nc");
         let r = submit(&api, [192, 0, 2, 20], &e).await.expect_error(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
