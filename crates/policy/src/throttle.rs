@@ -156,7 +156,9 @@ impl Counters {
 pub enum ThrottleDecision {
     Allow,
     /// Refuse this attempt without checking it; retry after this many seconds (at least 1).
-    Delay { seconds: i64 },
+    Delay {
+        seconds: i64,
+    },
 }
 
 /// The delay a row asks for after `failures` failures (none within the free failures).

@@ -249,13 +249,12 @@ pub async fn throttle_clear(ex: impl Into<Ex<'_>>, key: &str) -> Result<(), Stor
 /// `before_ms`: they no longer count (windows and locks are far shorter than the margin the
 /// caller keeps), and per-sign-in counters would otherwise stay forever.
 pub async fn throttle_purge(ex: impl Into<Ex<'_>>, before_ms: i64) -> Result<u64, StoreError> {
-    let done =
-        Query::new(
-            "DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1 \
+    let done = Query::new(
+        "DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1 \
              AND last_failure_ms < $1",
-        )
-            .bind(before_ms)
-            .execute(ex)
-            .await?;
+    )
+    .bind(before_ms)
+    .execute(ex)
+    .await?;
     Ok(done)
 }

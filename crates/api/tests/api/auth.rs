@@ -151,7 +151,10 @@ fn issue_14_guesses_from_one_address_get_429_while_the_owner_signs_in_from_anoth
                 ip: Some("203.0.113.66".to_owned()),
                 channel: mds_app::accounts::sign_in::Channel::Api,
             };
-            let r = api.app.login(req, mds_domain::Timestamp::from_millis(t)).await;
+            let r = api
+                .app
+                .login(req, mds_domain::Timestamp::from_millis(t))
+                .await;
             assert!(
                 matches!(r, Err(mds_app::AppError::InvalidCredentials)),
                 "guess {i}: {:?}",
@@ -161,14 +164,11 @@ fn issue_14_guesses_from_one_address_get_429_while_the_owner_signs_in_from_anoth
         }
         // The attacker's next attempt is refused unchecked, even with the right credentials.
         let right = api.login_body(REGULATOR).await;
-        let r = api
-            .send(login_from(&right, attacker))
-            .await
-            .expect_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                "attacker's address",
-            );
+        let r = api.send(login_from(&right, attacker)).await.expect_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "attacker's address",
+        );
         let retry: i64 = r
             .headers
             .get(header::RETRY_AFTER)

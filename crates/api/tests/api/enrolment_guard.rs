@@ -15,7 +15,13 @@ use std::net::SocketAddr;
 const NEW: [u8; 4] = [192, 0, 2, 1];
 /// Birth names of distinct people (the same traits twice would be a duplicate identity).
 const NAMES: [&str; 7] = [
-    "Wamytan", "Naisseline", "Tjibaou", "Pidjot", "Ukeiwé", "Lenormand", "Yeiwéné",
+    "Wamytan",
+    "Naisseline",
+    "Tjibaou",
+    "Pidjot",
+    "Ukeiwé",
+    "Lenormand",
+    "Yeiwéné",
 ];
 
 fn enrolment(cafat: &str, birth_name: &str, email: &str) -> Value {
@@ -76,29 +82,64 @@ async fn count(api: &Api, sql: &str) -> i64 {
 fn issue_14_duplicates_get_the_answer_a_new_person_gets() {
     on_both(|backend| async move {
         let api = Api::demo(backend).await;
-        let pending_before =
-            count(&api, "SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'").await;
-        let new = submit(&api, NEW, &enrolment("888111", "Gope", "lea.gope@example.nc")).await;
+        let pending_before = count(
+            &api,
+            "SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'",
+        )
+        .await;
+        let new = submit(
+            &api,
+            NEW,
+            &enrolment("888111", "Gope", "lea.gope@example.nc"),
+        )
+        .await;
         // Marie Wéa's CAFAT number with another e-mail, and her e-mail with another number.
-        let cafat = submit(&api, [192, 0, 2, 2], &enrolment("1234567", "Gope", "x1@example.nc")).await;
+        let cafat = submit(
+            &api,
+            [192, 0, 2, 2],
+            &enrolment("1234567", "Gope", "x1@example.nc"),
+        )
+        .await;
         let email = submit(&api, [192, 0, 2, 3], &enrolment("888112", "Gope", PATIENT)).await;
-        assert_eq!(shape(&new).0, StatusCode::ACCEPTED, "{backend:?}: {:?}", new.json());
+        assert_eq!(
+            shape(&new).0,
+            StatusCode::ACCEPTED,
+            "{backend:?}: {:?}",
+            new.json()
+        );
         assert_eq!(shape(&cafat), shape(&new), "{backend:?}: duplicate CAFAT");
         assert_eq!(shape(&email), shape(&new), "{backend:?}: duplicate e-mail");
         // Their status tokens read alike too.
         let mut statuses = Vec::new();
         for r in [&new, &cafat, &email] {
-            let token = r.json()["status_token"].as_str().unwrap_or_default().to_owned();
+            let token = r.json()["status_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             let s = api
-                .post("/api/v1/enrolments/status", None, &json!({ "status_token": token }))
+                .post(
+                    "/api/v1/enrolments/status",
+                    None,
+                    &json!({ "status_token": token }),
+                )
                 .await;
             statuses.push((s.status, s.body));
         }
-        assert_eq!(statuses[1], statuses[0], "{backend:?}: duplicate CAFAT status");
-        assert_eq!(statuses[2], statuses[0], "{backend:?}: duplicate e-mail status");
+        assert_eq!(
+            statuses[1], statuses[0],
+            "{backend:?}: duplicate CAFAT status"
+        );
+        assert_eq!(
+            statuses[2], statuses[0],
+            "{backend:?}: duplicate e-mail status"
+        );
         // Only the new person is queued; the duplicates are recorded for support.
         assert_eq!(
-            count(&api, "SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'").await,
+            count(
+                &api,
+                "SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'"
+            )
+            .await,
             pending_before + 1,
             "{backend:?}"
         );
@@ -127,8 +168,11 @@ fn issue_14_duplicates_get_the_answer_a_new_person_gets() {
         assert_eq!(account.as_deref(), Some(marie.as_str()), "{backend:?}");
         assert!(to.contains('@'), "{to}");
         assert_eq!(
-            count(&api, "SELECT COUNT(*) FROM email_outbox WHERE kind = 'enrolment_attempt'")
-                .await,
+            count(
+                &api,
+                "SELECT COUNT(*) FROM email_outbox WHERE kind = 'enrolment_attempt'"
+            )
+            .await,
             1,
             "{backend:?}"
         );
@@ -185,12 +229,20 @@ fn issue_14_the_waiting_requests_are_capped_and_a_long_queue_alerts_support() {
         let api = Api::over(Fixture::with_settings(backend, settings).await);
         let alerts = "SELECT COUNT(*) FROM supervision_alerts WHERE rule = 'enrolment_queue'";
         for i in 0..3_u8 {
-            let e = enrolment(&format!("66600{i}"), NAMES[usize::from(i)], &format!("q{i}@example.nc"));
+            let e = enrolment(
+                &format!("66600{i}"),
+                NAMES[usize::from(i)],
+                &format!("q{i}@example.nc"),
+            );
             submit(&api, [192, 0, 2, 10 + i], &e)
                 .await
                 .expect(StatusCode::ACCEPTED, &format!("submission {i}"));
             let expected = if i == 0 { 0 } else { 1 };
-            assert_eq!(count(&api, alerts).await, expected, "{backend:?}: after {i}");
+            assert_eq!(
+                count(&api, alerts).await,
+                expected,
+                "{backend:?}: after {i}"
+            );
         }
         let e = enrolment("666009", NAMES[6], "q9@example.nc");
         let r = submit(&api, [192, 0, 2, 20], &e).await.expect_error(

@@ -125,10 +125,7 @@ impl App {
         now: Timestamp,
     ) -> Result<(accounts::AccountRow, AccountKind, AttemptKeys), AppError> {
         let login = Login::parse(login_text);
-        let mut keys = AttemptKeys::new(
-            login.as_ref().map_or("", |l| l.as_str()),
-            ip.as_deref(),
-        );
+        let mut keys = AttemptKeys::new(login.as_ref().map_or("", |l| l.as_str()), ip.as_deref());
         if let Err(e) = self.admit_attempt(&mut keys, now).await {
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
             let ev = auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail);

@@ -118,12 +118,14 @@ impl App {
         // attempts are counted before the code is checked (so that parallel guesses cannot
         // exceed them). A wrong code counts as a failure of the login, as a password does.
         if let Err(e) = self.attempt_delay(&keys, now).await {
-            let detail = serde_json::json!({ "login": account.login, "step": "code", "throttled": true });
+            let detail =
+                serde_json::json!({ "login": account.login, "step": "code", "throttled": true });
             self.record_event(fail(detail), now.millis()).await?;
             return Err(e);
         }
         if !self.count_code(&attempts_key, now).await? {
-            let detail = serde_json::json!({ "login": account.login, "step": "code", "restart": true });
+            let detail =
+                serde_json::json!({ "login": account.login, "step": "code", "restart": true });
             self.drop_pending(&hash, fail(detail), now).await?;
             return Err(AppError::Unauthenticated);
         }

@@ -47,17 +47,16 @@ impl App {
         now: Timestamp,
     ) -> Result<Admission, AppError> {
         let s = &self.settings;
-        let refused = if enrolments::count_pending_requests(&self.db).await?
-            >= s.enrolment_max_pending
-        {
-            Some(("pending", HOUR_MS / 1000))
-        } else if let Some(ip) = ip {
-            self.count_enrolment(&format!("enrol:{ip}"), now)
-                .await?
-                .map(|wait| ("address", wait))
-        } else {
-            None
-        };
+        let refused =
+            if enrolments::count_pending_requests(&self.db).await? >= s.enrolment_max_pending {
+                Some(("pending", HOUR_MS / 1000))
+            } else if let Some(ip) = ip {
+                self.count_enrolment(&format!("enrol:{ip}"), now)
+                    .await?
+                    .map(|wait| ("address", wait))
+            } else {
+                None
+            };
         let Some((quota, retry_after_seconds)) = refused else {
             return Ok(Admission(()));
         };

@@ -8,8 +8,7 @@
 use crate::accounts::password;
 use crate::patients::enrolment_guard::{Admission, Existing};
 use crate::patients::identity::{
-    check_duplicates, check_identity_file, email_address, new_row, phone_number,
-    validate_identity,
+    check_duplicates, check_identity_file, email_address, new_row, phone_number, validate_identity,
 };
 use crate::secrets::{hash_password, random_token, token_hash};
 use crate::{App, AppError};

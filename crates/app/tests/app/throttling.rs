@@ -72,7 +72,10 @@ fn issue_14_an_attackers_guesses_do_not_lock_the_owner_out() {
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: owner refused: {e:?}"));
         // ... and the owner's success does not reset the attacker's delay.
-        throttled(right(&f.app, DOCTOR, ATTACKER, t + 2 * STEP).await, "after the owner");
+        throttled(
+            right(&f.app, DOCTOR, ATTACKER, t + 2 * STEP).await,
+            "after the owner",
+        );
     });
 }
 
@@ -147,7 +150,11 @@ fn issue_14_the_owner_is_emailed_once_per_run_of_failures() {
             let ip = format!("192.0.2.{i}");
             t = guesses(&f.app, DOCTOR, Some(&ip), 1, t).await;
         }
-        assert_eq!(mails(f.app.clone()).await, 0, "{backend:?}: before the threshold");
+        assert_eq!(
+            mails(f.app.clone()).await,
+            0,
+            "{backend:?}: before the threshold"
+        );
         // The threshold, then twenty more failures: exactly one mail, to the doctor.
         for i in 0..21 {
             let ip = format!("192.0.2.{}", 100 + i);
@@ -166,7 +173,14 @@ fn issue_14_the_owner_is_emailed_once_per_run_of_failures() {
         );
         assert!(to.contains('@'), "{to}");
         // Unknown logins are counted alike, and e-mail no one.
-        guesses(&f.app, "inconnu@demo.mds.nc", ATTACKER, 2 * alert as usize, t).await;
+        guesses(
+            &f.app,
+            "inconnu@demo.mds.nc",
+            ATTACKER,
+            2 * alert as usize,
+            t,
+        )
+        .await;
         assert_eq!(mails(f.app.clone()).await, 1, "{backend:?}: unknown login");
     });
 }

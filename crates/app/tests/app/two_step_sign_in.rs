@@ -390,9 +390,16 @@ fn the_throttle_covers_both_steps() {
         // During the delay neither the code nor the password is checked.
         let r = f
             .app
-            .sign_in_code(code_step(&second.token, &demo_code(DOCTOR, at(7000))), at(7000))
+            .sign_in_code(
+                code_step(&second.token, &demo_code(DOCTOR, at(7000))),
+                at(7000),
+            )
             .await;
-        assert_eq!(outcome(&r), "too_many_attempts", "right code during the delay");
+        assert_eq!(
+            outcome(&r),
+            "too_many_attempts",
+            "right code during the delay"
+        );
         let r = f
             .app
             .sign_in_password(password_step(DOCTOR, mds_demo::DEMO_PASSWORD), at(7000))

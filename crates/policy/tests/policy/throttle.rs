@@ -144,7 +144,10 @@ fn the_free_failures_come_from_the_settings() {
         login: c(n, 0),
         address: c(n, 0),
     };
-    assert_eq!(throttle_decision(&t, &one(4), at(0)), ThrottleDecision::Allow);
+    assert_eq!(
+        throttle_decision(&t, &one(4), at(0)),
+        ThrottleDecision::Allow
+    );
     assert_eq!(
         throttle_decision(&t, &one(5), at(0)),
         ThrottleDecision::Delay { seconds: 1 }
@@ -159,7 +162,11 @@ fn counters_restart_after_a_quiet_hour() {
     let quiet = c(7, 60 * MINUTE);
     let restarted = quiet.after_failure(&t, at(0));
     assert_eq!(
-        (restarted.failures, restarted.first_failure, restarted.last_failure),
+        (
+            restarted.failures,
+            restarted.first_failure,
+            restarted.last_failure
+        ),
         (1, Some(at(0)), Some(at(0)))
     );
 }

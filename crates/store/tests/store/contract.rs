@@ -281,7 +281,9 @@ async fn throttle_counters_upsert() {
             Some(locked)
         );
         assert_eq!(
-            sessions::throttle_get(&db, "login:failed-since").await.unwrap(),
+            sessions::throttle_get(&db, "login:failed-since")
+                .await
+                .unwrap(),
             Some(failed_since)
         );
     })

@@ -60,8 +60,7 @@ fn retry_after(e: &AppError) -> Option<axum::http::HeaderValue> {
 /// `r` with `Retry-After` when `e` is a throttled attempt (sign-in or enrolment).
 pub fn with_retry_after(mut r: Response, e: &AppError) -> Response {
     if let Some(v) = retry_after(e) {
-        r.headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, v);
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
     }
     r
 }
@@ -71,8 +70,7 @@ pub fn answer(e: AppError) -> Response {
     let v = retry_after(&e);
     let mut r = WebError::from(e).into_response();
     if let Some(v) = v {
-        r.headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, v);
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
     }
     r
 }
