@@ -41,15 +41,22 @@ pub struct EnrolmentForm {
     cafat_card: Vec<u8>,
 }
 
-/// Anyone. Self-enrolment: the account is `pending` until support checks the scans.
+/// Anyone. Self-enrolment: the account is `pending` until support checks the scans. Every
+/// well-formed submission gets the same receipt, whether or not it names an existing account
+/// or record (support is told of those, and so is the existing address). Quotas per client
+/// address and on the requests waiting are checked before the form is read: 429 with
+/// `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/enrolments", tag = "enrolments",
     request_body(content = EnrolmentForm, content_type = "multipart/form-data"),
-    responses((status = 202, body = EnrolmentReceipt), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 202, body = EnrolmentReceipt), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too_many_attempts: this address's hourly quota, or too many requests waiting")))]
 pub async fn submit(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<EnrolmentReceipt>), ApiError> {
+    let now = crate::now();
+    let admission = app.admit_self_enrolment(ip.as_deref(), now).await?;
     let m = m.map_err(|e| multipart_error(&e))?;
     let mut parts = read_parts(
         m,
@@ -82,7 +89,7 @@ pub async fn submit(
             .take("cafat_card")
             .ok_or_else(|| missing("cafat_card", "scan de la carte CAFAT"))?,
     };
-    let r = app.submit_self_enrolment(e, ip, crate::now()).await?;
+    let r = app.submit_admitted_enrolment(admission, e, ip, now).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(r)))
 }
 

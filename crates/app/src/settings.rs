@@ -9,14 +9,28 @@ pub struct Settings {
     pub session_idle_minutes: i64,
     /// Absolute lifetime of a session, in hours (12 by default).
     pub session_absolute_hours: i64,
-    /// Attempts allowed per login within the window (a success resets the count).
+    /// Sign-in throttling (`mds_policy::throttle`, no lockout: growing delays). Failures of
+    /// one login from one address before its attempts there wait (1 s, 2 s, 4 s… 15 min at
+    /// most); a success there clears them.
     pub login_max_failures: i64,
-    /// Failed attempts allowed per client address within the window, across logins. Higher
-    /// than per login: many people may sign in from one hospital's address.
+    /// Failures of one login from every address before each address that failed for it
+    /// waits between attempts (up to a minute). An address where the login never failed is
+    /// not delayed: the guesses made elsewhere do not block the owner.
+    pub login_max_failures_per_login: i64,
+    /// Failures from one client address across logins before attempts from it wait (up to a
+    /// minute). High: many people sign in from one hospital's address; successes never count.
     pub login_max_failures_per_address: i64,
+    /// A sign-in counter is forgotten after this long without a failure.
     pub login_window_minutes: i64,
-    /// How long an account or address stays locked after too many failures.
-    pub login_lockout_minutes: i64,
+    /// The account's owner is e-mailed when its login's failures (every address) reach this,
+    /// once per run of failures.
+    pub login_owner_alert_failures: i64,
+    /// Self-enrolments accepted from one client address per hour (well-formed or not).
+    pub enrolment_max_per_address_hour: i64,
+    /// Self-enrolments waiting for support beyond which new ones are refused (429).
+    pub enrolment_max_pending: i64,
+    /// Support is alerted when the self-enrolments waiting reach this many.
+    pub enrolment_queue_alert: i64,
     /// Lifetime of an enrolment token sent to a new account, in hours.
     pub enrolment_token_hours: i64,
     /// Minimum password length (characters).
@@ -87,10 +101,14 @@ impl Default for Settings {
         Self {
             session_idle_minutes: 15,
             session_absolute_hours: 12,
-            login_max_failures: 5,
-            login_max_failures_per_address: 20,
-            login_window_minutes: 15,
-            login_lockout_minutes: 15,
+            login_max_failures: 3,
+            login_max_failures_per_login: 20,
+            login_max_failures_per_address: 100,
+            login_window_minutes: 60,
+            login_owner_alert_failures: 10,
+            enrolment_max_per_address_hour: 5,
+            enrolment_max_pending: 1000,
+            enrolment_queue_alert: 200,
             enrolment_token_hours: 24 * 7,
             password_min_length: 12,
             orphan_grace_minutes: 60,

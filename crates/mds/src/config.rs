@@ -250,6 +250,13 @@ impl Config {
         if s.session_idle_minutes < 1
             || s.session_absolute_hours < 1
             || s.login_max_failures < 1
+            || s.login_max_failures_per_login < 1
+            || s.login_max_failures_per_address < 1
+            || s.login_window_minutes < 1
+            || s.login_owner_alert_failures < 1
+            || s.enrolment_max_per_address_hour < 1
+            || s.enrolment_max_pending < 1
+            || s.enrolment_queue_alert < 1
             || s.password_min_length < 8
         {
             return Err(ConfigError::Invalid(

@@ -24,6 +24,7 @@ mod mode;
 mod request;
 mod rule;
 pub mod supervision;
+pub mod throttle;
 
 pub use decide::{
     authorize, decide, is_valid_break_glass_reason, is_valid_samu_call_reference,

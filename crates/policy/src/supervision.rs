@@ -90,16 +90,24 @@ pub enum AlertRule {
     NightAccess,
     SameBirthName,
     DeniedBurst,
+    /// Someone tried to enrol with the CAFAT number, identity or e-mail address of an
+    /// existing record or account (raised by the enrolment itself, not by `evaluate`).
+    EnrolmentDuplicate,
+    /// The queue of self-enrolments waiting for support grew past its alert threshold
+    /// (raised by the enrolment itself, not by `evaluate`).
+    EnrolmentQueue,
 }
 
 impl AlertRule {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::DistinctPatients,
         Self::BreakGlassAccess,
         Self::RepeatedBreakGlass,
         Self::NightAccess,
         Self::SameBirthName,
         Self::DeniedBurst,
+        Self::EnrolmentDuplicate,
+        Self::EnrolmentQueue,
     ];
 
     pub fn id(self) -> &'static str {
@@ -110,6 +118,8 @@ impl AlertRule {
             Self::NightAccess => "night_access",
             Self::SameBirthName => "same_birth_name",
             Self::DeniedBurst => "denied_burst",
+            Self::EnrolmentDuplicate => "enrolment_duplicate",
+            Self::EnrolmentQueue => "enrolment_queue",
         }
     }
 
@@ -128,6 +138,11 @@ impl AlertRule {
                 "Accès au dossier d'un patient portant le nom de famille du professionnel"
             }
             Self::DeniedBurst => "Rafale de demandes refusées",
+            Self::EnrolmentDuplicate => {
+                "Demande d'inscription avec le numéro CAFAT, l'identité ou l'adresse e-mail \
+                 d'un dossier existant"
+            }
+            Self::EnrolmentQueue => "File des demandes d'inscription anormalement longue",
         }
     }
 }

@@ -131,6 +131,76 @@ pub async fn decide_request(
     Ok(done == 1)
 }
 
+/// Self-enrolment requests waiting for support.
+pub async fn count_pending_requests(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let (n,): (i64,) =
+        Query::new("SELECT COUNT(*) FROM enrolment_requests WHERE status = 'pending'")
+            .fetch_one(ex)
+            .await?;
+    Ok(n)
+}
+
+/// A self-enrolment that named an existing record or account: recorded for support and
+/// answered like any other request, never queued as one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrolmentDuplicateRow {
+    pub id: String,
+    pub status_token_hash: String,
+    /// email, cafat or identity.
+    pub kind: String,
+    pub patient_id: Option<PatientId>,
+    pub account_id: Option<AccountId>,
+    pub submitted_at_ms: i64,
+}
+
+pub async fn insert_duplicate(
+    ex: impl Into<Ex<'_>>,
+    d: &EnrolmentDuplicateRow,
+) -> Result<(), StoreError> {
+    Query::new(
+        "INSERT INTO enrolment_duplicates (id, status_token_hash, kind, patient_id, account_id, \
+         submitted_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&d.id)
+    .bind(&d.status_token_hash)
+    .bind(&d.kind)
+    .bind(&d.patient_id)
+    .bind(&d.account_id)
+    .bind(d.submitted_at_ms)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Whether a duplicate with this status token exists.
+pub async fn duplicate_token_exists(
+    ex: impl Into<Ex<'_>>,
+    token_hash: &str,
+) -> Result<bool, StoreError> {
+    let row: Option<(String,)> =
+        Query::new("SELECT id FROM enrolment_duplicates WHERE status_token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// Duplicates naming `account_id` submitted at or after `since_ms`.
+pub async fn duplicates_of_account_since(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
+    since_ms: i64,
+) -> Result<i64, StoreError> {
+    let (n,): (i64,) = Query::new(
+        "SELECT COUNT(*) FROM enrolment_duplicates WHERE account_id = $1 AND submitted_at_ms >= $2",
+    )
+    .bind(account_id)
+    .bind(since_ms)
+    .fetch_one(ex)
+    .await?;
+    Ok(n)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentityReviewRow {
     pub id: String,

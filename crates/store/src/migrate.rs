@@ -58,6 +58,11 @@ const SQLITE: &[Migration] = &[
         name: "0009_document_listing",
         sql: include_str!("../migrations/sqlite/0009_document_listing.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_throttle_and_enrolment_duplicates",
+        sql: include_str!("../migrations/sqlite/0010_throttle_and_enrolment_duplicates.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -105,6 +110,11 @@ const POSTGRES: &[Migration] = &[
         version: 9,
         name: "0009_document_listing",
         sql: include_str!("../migrations/postgres/0009_document_listing.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "0010_throttle_and_enrolment_duplicates",
+        sql: include_str!("../migrations/postgres/0010_throttle_and_enrolment_duplicates.sql"),
     },
 ];
 

@@ -183,43 +183,55 @@ pub async fn purge(ex: impl Into<Ex<'_>>, before_ms: i64) -> Result<u64, StoreEr
     Ok(done)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A counter of `auth_throttle`: failures (or attempts) counted for a key since
+/// `window_start_ms`, the last one, a lock (per pending sign-in) and when the account's owner
+/// was last told (per login). Times are milliseconds; 0 is "never".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Throttle {
     pub failures: i64,
     pub window_start_ms: i64,
     pub locked_until_ms: i64,
+    pub last_failure_ms: i64,
+    pub notified_at_ms: i64,
 }
 
 pub async fn throttle_get(
     ex: impl Into<Ex<'_>>,
     key: &str,
 ) -> Result<Option<Throttle>, StoreError> {
-    let row: Option<(i64, i64, i64)> = Query::new(
-        "SELECT failures, window_start_ms, locked_until_ms FROM auth_throttle WHERE throttle_key = $1",
+    let row: Option<(i64, i64, i64, i64, i64)> = Query::new(
+        "SELECT failures, window_start_ms, locked_until_ms, last_failure_ms, notified_at_ms \
+         FROM auth_throttle WHERE throttle_key = $1",
     )
     .bind(key)
     .fetch_optional(ex)
     .await?;
-    Ok(
-        row.map(|(failures, window_start_ms, locked_until_ms)| Throttle {
+    Ok(row.map(
+        |(failures, window_start_ms, locked_until_ms, last_failure_ms, notified_at_ms)| Throttle {
             failures,
             window_start_ms,
             locked_until_ms,
-        }),
-    )
+            last_failure_ms,
+            notified_at_ms,
+        },
+    ))
 }
 
 pub async fn throttle_put(ex: impl Into<Ex<'_>>, key: &str, t: Throttle) -> Result<(), StoreError> {
     Query::new(
-        "INSERT INTO auth_throttle (throttle_key, failures, window_start_ms, locked_until_ms) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (throttle_key) DO UPDATE SET \
+        "INSERT INTO auth_throttle (throttle_key, failures, window_start_ms, locked_until_ms, \
+         last_failure_ms, notified_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (throttle_key) DO UPDATE SET \
          failures = excluded.failures, window_start_ms = excluded.window_start_ms, \
-         locked_until_ms = excluded.locked_until_ms",
+         locked_until_ms = excluded.locked_until_ms, last_failure_ms = excluded.last_failure_ms, \
+         notified_at_ms = excluded.notified_at_ms",
     )
     .bind(key)
     .bind(t.failures)
     .bind(t.window_start_ms)
     .bind(t.locked_until_ms)
+    .bind(t.last_failure_ms)
+    .bind(t.notified_at_ms)
     .execute(ex)
     .await?;
     Ok(())
@@ -237,10 +249,12 @@ pub async fn throttle_clear(ex: impl Into<Ex<'_>>, key: &str) -> Result<(), Stor
 /// `before_ms`: they no longer count (windows and locks are far shorter than the margin the
 /// caller keeps), and per-sign-in counters would otherwise stay forever.
 pub async fn throttle_purge(ex: impl Into<Ex<'_>>, before_ms: i64) -> Result<u64, StoreError> {
-    let done =
-        Query::new("DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1")
-            .bind(before_ms)
-            .execute(ex)
-            .await?;
+    let done = Query::new(
+        "DELETE FROM auth_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1 \
+             AND last_failure_ms < $1",
+    )
+    .bind(before_ms)
+    .execute(ex)
+    .await?;
     Ok(done)
 }

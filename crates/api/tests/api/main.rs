@@ -7,6 +7,7 @@ mod auth;
 mod consent_attestation;
 mod cookies;
 mod directory;
+mod enrolment_guard;
 mod history;
 mod notifications;
 mod patients;

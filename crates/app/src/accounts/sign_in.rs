@@ -1,10 +1,11 @@
 //! Sign-in with password and second factor (at once for the API, in two steps for the
-//! portals: `accounts::two_step`), server-side sessions, and throttling of attempts per
-//! account and per address.
+//! portals: `accounts::two_step`) and server-side sessions. Attempts are throttled per
+//! (login, address), per login and per address by `accounts::throttle`.
 //!
 //! Every answer to a failed sign-in is the same `InvalidCredentials`, whether the login
 //! exists or not; unknown logins still cost one argon2 verification.
 
+use super::throttle::AttemptKeys;
 use super::totp;
 use crate::secrets::{random_token, token_hash, verify_password};
 use crate::{Actor, App, AppError};
@@ -89,10 +90,10 @@ pub(super) fn auth_event(
 
 impl App {
     /// Signs in with login, password and TOTP code at once (the REST API). Throttled per
-    /// login and per address. The portals sign in in two steps (`sign_in_password`, then
-    /// `sign_in_code`) under the same throttling.
+    /// (login, address), per login and per address. The portals sign in in two steps
+    /// (`sign_in_password`, then `sign_in_code`) under the same throttling.
     pub async fn login(&self, req: LoginRequest, now: Timestamp) -> Result<NewSession, AppError> {
-        let (account, kind, login_key) = self
+        let (account, kind, keys) = self
             .verified_account(
                 &req.login,
                 &req.password,
@@ -104,16 +105,17 @@ impl App {
         let session = self
             .open_session(&account, kind, req.channel, req.ip.clone(), None, now)
             .await?;
-        // Only the login's counter is reset: a success with one account must not reset the
-        // failures of its address (that would let one valid account cover a password spray).
-        sessions::throttle_clear(&self.db, &login_key).await?;
+        // The pair's failures are cleared, the login's and the address's stay: a success
+        // must not reset the guesses made elsewhere, nor a password spray from this address.
+        self.settle_success(&keys, true, true).await?;
         Ok(session)
     }
 
-    /// The gate every sign-in passes: the address's and the login's throttles, then the
-    /// credentials (`code: None` checks the password only, the first step of the portals'
-    /// sign-in). Any failure is counted, audited and answered `InvalidCredentials`. Returns
-    /// the account, its kind and the login's throttle key.
+    /// The gate every sign-in passes: the throttle (a refused attempt is audited and answered
+    /// `Throttled` without its credentials being checked), then the credentials (`code:
+    /// None` checks the password only, the first step of the portals' sign-in). Any failure
+    /// is counted, audited and answered `InvalidCredentials`. Returns the account, its kind
+    /// and the attempt's counters (the attempt counted as a failure until settled).
     pub(super) async fn verified_account(
         &self,
         login_text: &str,
@@ -121,23 +123,10 @@ impl App {
         code: Option<&str>,
         ip: &Option<String>,
         now: Timestamp,
-    ) -> Result<(accounts::AccountRow, AccountKind, String), AppError> {
+    ) -> Result<(accounts::AccountRow, AccountKind, AttemptKeys), AppError> {
         let login = Login::parse(login_text);
-        let login_key = format!("login:{}", login.as_ref().map_or("", |l| l.as_str()));
-        let ip_key = ip.as_ref().map(|ip| format!("ip:{ip}"));
-        let s = &self.settings;
-        // The address is checked first (read only); the login's attempt is counted before the
-        // credentials are, so that a burst of parallel guesses cannot all pass the check.
-        let mut admitted = match &ip_key {
-            Some(key) => self.check_throttle(key, now).await,
-            None => Ok(()),
-        };
-        if admitted.is_ok() {
-            admitted = self
-                .reserve_attempt(&login_key, s.login_max_failures, now)
-                .await;
-        }
-        if let Err(e) = admitted {
+        let mut keys = AttemptKeys::new(login.as_ref().map_or("", |l| l.as_str()), ip.as_deref());
+        if let Err(e) = self.admit_attempt(&mut keys, now).await {
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str), "throttled": true });
             let ev = auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail);
             self.record_event(ev, now.millis()).await?;
@@ -156,36 +145,13 @@ impl App {
             }
         };
         let Some(account) = account.filter(|_| verified) else {
-            let per_address = self.settings.login_max_failures_per_address;
-            self.count_failure(ip_key.as_deref(), per_address, now)
-                .await?;
             let detail = serde_json::json!({ "login": login.as_ref().map(Login::as_str) });
-            self.record_event(
-                auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail),
-                now.millis(),
-            )
-            .await?;
+            let ev = auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail);
+            self.record_failure(&keys, true, ev, now).await?;
             return Err(AppError::InvalidCredentials);
         };
         let kind = account.kind;
-        Ok((account, kind, login_key))
-    }
-
-    /// One more failure for `key` (its lockout is not the caller's answer: the answer to a
-    /// failed sign-in stays `InvalidCredentials`).
-    pub(super) async fn count_failure(
-        &self,
-        key: Option<&str>,
-        max: i64,
-        now: Timestamp,
-    ) -> Result<(), AppError> {
-        let Some(key) = key else {
-            return Ok(());
-        };
-        match self.reserve_attempt(key, max, now).await {
-            Ok(()) | Err(AppError::Throttled { .. }) => Ok(()),
-            Err(e) => Err(e),
-        }
+        Ok((account, kind, keys))
     }
 
     /// Password, state and an enrolled second factor; with `code`, the second factor too
@@ -348,55 +314,6 @@ impl App {
             serde_json::json!({}),
         );
         mds_audit::append(&mut tx, ev, now.millis()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn check_throttle(&self, key: &str, now: Timestamp) -> Result<(), AppError> {
-        if let Some(t) = sessions::throttle_get(&self.db, key).await? {
-            if t.locked_until_ms > now.millis() {
-                return Err(AppError::Throttled {
-                    retry_after_seconds: (t.locked_until_ms - now.millis() + 999) / 1000,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Counts one attempt (or failure) for `key`, atomically: the read-modify-write runs in a
-    /// write transaction, which serialises with every other. The attempt that reaches `max`
-    /// within the window still proceeds but locks the key for the lockout period.
-    pub(super) async fn reserve_attempt(
-        &self,
-        key: &str,
-        max: i64,
-        now: Timestamp,
-    ) -> Result<(), AppError> {
-        let s = &self.settings;
-        let window = s.login_window_minutes * 60_000;
-        let mut tx = self.db.begin().await?;
-        let prev = sessions::throttle_get(&mut tx, key).await?;
-        if let Some(t) = prev.filter(|t| t.locked_until_ms > now.millis()) {
-            tx.rollback().await?;
-            return Err(AppError::Throttled {
-                retry_after_seconds: (t.locked_until_ms - now.millis() + 999) / 1000,
-            });
-        }
-        let mut t = match prev {
-            Some(t) if now.millis() - t.window_start_ms < window => t,
-            _ => sessions::Throttle {
-                failures: 0,
-                window_start_ms: now.millis(),
-                locked_until_ms: 0,
-            },
-        };
-        t.failures += 1;
-        if t.failures >= max {
-            t.locked_until_ms = now.millis() + s.login_lockout_minutes * 60_000;
-            t.failures = 0;
-            t.window_start_ms = now.millis();
-        }
-        sessions::throttle_put(&mut tx, key, t).await?;
         tx.commit().await?;
         Ok(())
     }

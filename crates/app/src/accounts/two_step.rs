@@ -5,11 +5,13 @@
 //! channel is `pending:<channel>`, short-lived (`PENDING_SECONDS`), known to the browser only
 //! by a random token (its hash is stored), which `authenticate` never accepts as a session.
 //! The second step takes that token and a code: at most `CODE_ATTEMPTS` codes per pending
-//! sign-in, a wrong one also counted against the login and the address as a one-step
-//! sign-in's failure is;
+//! sign-in, a wrong one also counted against the (login, address), the login and the address
+//! as a one-step sign-in's failure is (`accounts::throttle`), and none checked while the
+//! throttle asks to wait;
 //! the pending sign-in is ended in the transaction that opens the session (single use).
 
 use super::sign_in::{auth_event, Channel, NewSession};
+use super::throttle::AttemptKeys;
 use crate::secrets::{random_token, token_hash};
 use crate::{App, AppError};
 use mds_audit::Outcome;
@@ -56,9 +58,10 @@ impl App {
         req: PasswordStep,
         now: Timestamp,
     ) -> Result<PendingSignIn, AppError> {
-        let (account, kind, _) = self
+        let (account, kind, keys) = self
             .verified_account(&req.login, &req.password, None, &req.ip, now)
             .await?;
+        self.settle_success(&keys, true, false).await?;
         let token = random_token();
         let expires_at = now.plus_seconds(PENDING_SECONDS);
         let row = sessions::SessionRow {
@@ -95,7 +98,7 @@ impl App {
     /// Second step: the code of the pending sign-in's account opens a session (ending the
     /// pending sign-in). A wrong code is `InvalidCredentials` while attempts remain; an
     /// unknown, expired, used or exhausted pending sign-in is `Unauthenticated` (start over);
-    /// a locked address is `Throttled`.
+    /// an attempt the throttle delays is `Throttled`.
     pub async fn sign_in_code(
         &self,
         req: CodeStep,
@@ -106,58 +109,68 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         let kind = account.kind;
-        let login_key = format!("login:{}", account.login);
-        let ip_key = req.ip.as_ref().map(|ip| format!("ip:{ip}"));
+        let keys = AttemptKeys::new(&account.login, req.ip.as_deref());
         let attempts_key = format!("signin:{hash}");
         let fail = |detail: serde_json::Value| {
             auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail)
         };
-        // A locked address is refused; this pending sign-in's attempts are counted before the
-        // code is checked (so that parallel guesses cannot exceed them). The login is not
-        // checked: the password step that created this pending sign-in was admitted, and its
-        // codes are bounded by `CODE_ATTEMPTS`; a wrong code counts as a failure of the login.
-        if let Some(key) = &ip_key {
-            if let Err(e) = self.check_throttle(key, now).await {
-                let detail = serde_json::json!({ "login": account.login, "step": "code", "throttled": true });
-                self.record_event(fail(detail), now.millis()).await?;
-                return Err(e);
-            }
+        // A throttled (login, address) waits, the code unchecked; this pending sign-in's
+        // attempts are counted before the code is checked (so that parallel guesses cannot
+        // exceed them). A wrong code counts as a failure of the login, as a password does.
+        if let Err(e) = self.attempt_delay(&keys, now).await {
+            let detail =
+                serde_json::json!({ "login": account.login, "step": "code", "throttled": true });
+            self.record_event(fail(detail), now.millis()).await?;
+            return Err(e);
         }
-        if let Err(e) = self
-            .reserve_attempt(&attempts_key, CODE_ATTEMPTS, now)
-            .await
-        {
-            return match e {
-                AppError::Throttled { .. } => {
-                    let detail = serde_json::json!({ "login": account.login, "step": "code", "restart": true });
-                    self.drop_pending(&hash, fail(detail), now).await?;
-                    Err(AppError::Unauthenticated)
-                }
-                other => Err(other),
-            };
+        if !self.count_code(&attempts_key, now).await? {
+            let detail =
+                serde_json::json!({ "login": account.login, "step": "code", "restart": true });
+            self.drop_pending(&hash, fail(detail), now).await?;
+            return Err(AppError::Unauthenticated);
         }
         if self.code_ok(&account, &req.totp_code, now).await? {
             let session = self
                 .open_session(&account, kind, channel, req.ip, Some(&hash), now)
                 .await?;
-            sessions::throttle_clear(&self.db, &login_key).await?;
-            sessions::throttle_clear(&self.db, &attempts_key).await?;
+            self.settle_success(&keys, false, true).await?;
             return Ok(session);
         }
-        let s = &self.settings;
-        self.count_failure(Some(&login_key), s.login_max_failures, now)
-            .await?;
-        self.count_failure(ip_key.as_deref(), s.login_max_failures_per_address, now)
-            .await?;
-        let exhausted = self.check_throttle(&attempts_key, now).await.is_err();
+        let spent = sessions::throttle_get(&self.db, &attempts_key)
+            .await?
+            .is_some_and(|t| t.failures >= CODE_ATTEMPTS);
         let detail =
-            serde_json::json!({ "login": account.login, "step": "code", "restart": exhausted });
-        if exhausted {
-            self.drop_pending(&hash, fail(detail), now).await?;
+            serde_json::json!({ "login": account.login, "step": "code", "restart": spent });
+        self.record_failure(&keys, false, fail(detail), now).await?;
+        if spent {
+            let mut tx = self.db.begin().await?;
+            sessions::revoke(&mut tx, &hash, now.millis()).await?;
+            tx.commit().await?;
             return Err(AppError::Unauthenticated);
         }
-        self.record_event(fail(detail), now.millis()).await?;
         Err(AppError::InvalidCredentials)
+    }
+
+    /// Counts one code of a pending sign-in, atomically; false once `CODE_ATTEMPTS` were
+    /// counted (the counter outlives the pending sign-in, so a request that found it alive
+    /// just before cannot get a fresh count).
+    async fn count_code(&self, key: &str, now: Timestamp) -> Result<bool, AppError> {
+        let mut tx = self.db.begin().await?;
+        let mut t = sessions::throttle_get(&mut tx, key)
+            .await?
+            .unwrap_or(sessions::Throttle {
+                window_start_ms: now.millis(),
+                ..sessions::Throttle::default()
+            });
+        if t.failures >= CODE_ATTEMPTS {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        t.failures += 1;
+        t.last_failure_ms = now.millis();
+        sessions::throttle_put(&mut tx, key, t).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The account and channel of a pending sign-in that is neither ended nor expired.
@@ -181,9 +194,7 @@ impl App {
         Ok(account.map(|a| (a, channel)))
     }
 
-    /// Ends a pending sign-in whose codes are spent, with the failure's audit event. Its
-    /// attempts counter stays locked (longer than the pending sign-in lives): a request that
-    /// found it alive just before cannot get a fresh count.
+    /// Ends a pending sign-in whose codes are spent, with the failure's audit event.
     async fn drop_pending(
         &self,
         hash: &str,

@@ -6,6 +6,7 @@
 
 pub mod closure;
 pub mod creation;
+pub mod enrolment_guard;
 pub mod enrolment_queue;
 pub mod export;
 pub mod identity;

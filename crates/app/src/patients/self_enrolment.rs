@@ -1,12 +1,14 @@
 //! Self-enrolment of a patient (DESIGN.md section 3, account `pending`), the person's side: they
 //! send the traits, contact, a password and scans of the identity document and CAFAT card
 //! (encrypted in the vault), and follow the request with the status token given at
-//! submission. Support's checks and decision are `patients::enrolment_queue`.
+//! submission. Support's checks and decision are `patients::enrolment_queue`; the quotas and
+//! the handling of submissions that name an existing account or record (answered like any
+//! other, never disclosed) are `patients::enrolment_guard`.
 
 use crate::accounts::password;
+use crate::patients::enrolment_guard::{Admission, Existing};
 use crate::patients::identity::{
-    check_duplicates, check_identity_file, duplicate_cafat, duplicate_identity, email_address,
-    new_row, phone_number, validate_identity,
+    check_duplicates, check_identity_file, email_address, new_row, phone_number, validate_identity,
 };
 use crate::secrets::{hash_password, random_token, token_hash};
 use crate::{App, AppError};
@@ -51,10 +53,27 @@ pub struct EnrolmentStatus {
 }
 
 impl App {
-    /// Anyone (anonymous). Checks everything, stores the scans encrypted, then creates the
-    /// pending account, the provisional record and the request in one transaction.
+    /// Anyone (anonymous). The quotas (`admit_self_enrolment`), then the submission
+    /// (`submit_admitted_enrolment`). Surfaces that read a large body check the quotas
+    /// before reading it and call the two apart.
     pub async fn submit_self_enrolment(
         &self,
+        e: SelfEnrolment,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<EnrolmentReceipt, AppError> {
+        let admission = self.admit_self_enrolment(ip.as_deref(), now).await?;
+        self.submit_admitted_enrolment(admission, e, ip, now).await
+    }
+
+    /// Anyone (anonymous), once admitted. Checks the submission's shape (refusals name the
+    /// field), stores the scans encrypted, then creates the pending account, the provisional
+    /// record and the request in one transaction. A submission naming an existing account
+    /// or record gets the same receipt, and is recorded for support instead
+    /// (`enrolment_guard`): the answer never tells whether a person has a record.
+    pub async fn submit_admitted_enrolment(
+        &self,
+        _admission: Admission,
         e: SelfEnrolment,
         ip: Option<String>,
         now: Timestamp,
@@ -74,14 +93,24 @@ impl App {
         password::check_strength(&e.password, &email, self.settings.password_min_length)?;
         let id_format = check_identity_file(&e.identity_document, "pièce d'identité")?;
         let cafat_format = check_identity_file(&e.cafat_card, "carte CAFAT")?;
-        if accounts::by_login(&self.db, login.as_str())
-            .await?
-            .is_some()
-        {
-            return Err(duplicate_email());
-        }
-        let near = check_duplicates(self, &traits).await?;
+        // Hashed whatever follows, so that a duplicate costs the same time as a new person.
         let hash = hash_password(&e.password)?;
+        if let Some(existing) = self.existing_for(&traits, login.as_str()).await? {
+            return self.record_duplicate(existing, ip, now).await;
+        }
+        let near = match check_duplicates(self, &traits).await {
+            Ok(near) => near,
+            // The same identity written differently (an exact match by similarity).
+            Err(AppError::Conflict { .. }) => {
+                let existing = Existing {
+                    kind: "identity",
+                    patient_id: None,
+                    account_id: None,
+                };
+                return self.record_duplicate(existing, ip, now).await;
+            }
+            Err(e) => return Err(e),
+        };
 
         let request_id = new_id();
         let owner = (FileOwnerKind::Enrolment, request_id.as_str());
@@ -122,6 +151,7 @@ impl App {
             traits.first_names.first().entered(),
             traits.birth_name.entered()
         );
+        let ip_again = ip.clone();
         let committed = async {
             let mut tx = self.db.begin().await?;
             let account = accounts::AccountRow {
@@ -138,17 +168,9 @@ impl App {
                 created_at_ms: now.millis(),
                 updated_at_ms: now.millis(),
             };
-            accounts::insert(&mut tx, &account)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Conflict(_) => duplicate_email(),
-                    e => e.into(),
-                })?;
-            patients::insert(&mut tx, &row).await.map_err(|e| match e {
-                StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
-                StoreError::Conflict(_) => duplicate_identity(),
-                e => e.into(),
-            })?;
+            // A conflict here is a submission naming the same person committed meanwhile.
+            accounts::insert(&mut tx, &account).await?;
+            patients::insert(&mut tx, &row).await?;
             let request = enrolments::EnrolmentRequestRow {
                 id: request_id.clone(),
                 patient_id: Some(row.id.clone()),
@@ -178,7 +200,8 @@ impl App {
                     Outcome::Success,
                 )
             };
-            mds_audit::append(&mut tx, ev, now.millis()).await?;
+            let stored = mds_audit::append(&mut tx, ev, now.millis()).await?;
+            self.watch_queue(&mut tx, stored.seq, now).await?;
             tx.commit().await?;
             Ok::<_, AppError>(())
         }
@@ -186,6 +209,11 @@ impl App {
         if let Err(err) = committed {
             let keys: Vec<String> = files.iter().map(|f| f.object_key.clone()).collect();
             self.discard_objects(&keys).await;
+            if let AppError::Store(StoreError::Conflict(_)) = err {
+                if let Some(existing) = self.existing_for(&traits, login.as_str()).await? {
+                    return self.record_duplicate(existing, ip_again, now).await;
+                }
+            }
             return Err(err);
         }
         Ok(EnrolmentReceipt {
@@ -199,20 +227,20 @@ impl App {
         if token.is_empty() || token.len() > 128 {
             return Err(AppError::NotFound);
         }
-        let r = enrolments::request_by_token_hash(&self.db, &token_hash(token))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(EnrolmentStatus {
-            status: r.status,
-            reason: r.reason,
-        })
+        let hash = token_hash(token);
+        if let Some(r) = enrolments::request_by_token_hash(&self.db, &hash).await? {
+            return Ok(EnrolmentStatus {
+                status: r.status,
+                reason: r.reason,
+            });
+        }
+        // A submission that named an existing account or record reads like any other.
+        if enrolments::duplicate_token_exists(&self.db, &hash).await? {
+            return Ok(EnrolmentStatus {
+                status: EnrolmentState::Pending,
+                reason: None,
+            });
+        }
+        Err(AppError::NotFound)
     }
-}
-
-fn duplicate_email() -> AppError {
-    AppError::conflict(
-        "duplicate_email",
-        "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou contactez le \
-         support.",
-    )
 }

@@ -227,16 +227,8 @@ fn bad_submissions_create_nothing() {
                 with(&|s| s.identity.birth_date = "2015-01-01".into()),
                 "minor",
             ),
-            (
-                "CAFAT already known",
-                with(&|s| s.identity.cafat = "1234567".into()),
-                "duplicate_cafat",
-            ),
-            (
-                "e-mail already used",
-                with(&|s| s.email = PATIENT.into()),
-                "duplicate_email",
-            ),
+            // A known CAFAT number or e-mail is no refusal (issue 14): it gets a receipt like
+            // any other, tested with the API in `enrolment_guard`.
             (
                 "weak password",
                 with(&|s| s.password = "court".into()),

@@ -1,192 +1,187 @@
-//! Throttling of sign-in attempts per login and per address: after `login_max_failures`
-//! failures even the right password and code are refused with `Throttled`, until
-//! `login_lockout_minutes` have passed. Both backends, fixed clock.
+//! Throttling of sign-in attempts (issue 14): growing delays per (login, address), a higher
+//! ceiling per login that never blocks an address where the login did not fail, a per-address
+//! ceiling high enough for a hospital behind one address, and the owner told by e-mail. A
+//! throttled attempt is refused without its credentials being checked. Both backends, fixed
+//! clock.
 
 use mds_app::AppError;
 use mds_testkit::app::*;
 
-/// Asserts `Throttled` with a retry delay within the lockout, and returns the delay.
-fn assert_throttled<T: std::fmt::Debug>(r: Result<T, AppError>, lockout_s: i64, what: &str) -> i64 {
+const WRONG: &str = "Mauvais-Mot-De-Passe";
+const ATTACKER: Option<&str> = Some("203.0.113.66");
+const OWNER: Option<&str> = Some("198.51.100.7");
+
+/// The retry delay of a `Throttled` answer, or a panic naming `what`.
+fn throttled<T: std::fmt::Debug>(r: Result<T, AppError>, what: &str) -> i64 {
     match r {
         Err(AppError::Throttled {
             retry_after_seconds,
-        }) => {
-            assert!(
-                (1..=lockout_s).contains(&retry_after_seconds),
-                "{what}: retry after {retry_after_seconds} s"
-            );
-            retry_after_seconds
-        }
+        }) => retry_after_seconds,
         other => panic!("{what}: expected Throttled, got {other:?}"),
     }
 }
 
-#[test]
-fn failures_for_one_login_lock_it_until_the_lockout_ends() {
-    on_both(|backend| async move {
-        let f = Fixture::demo(backend).await;
-        let max = f.app.settings().login_max_failures;
-        let lockout = f.app.settings().login_lockout_minutes * MINUTE;
-        // Each attempt from a different address: only the login is counted.
-        for i in 0..max {
-            let ip = format!("198.51.100.{i}");
-            let r = f
-                .app
-                .login(
-                    request(
-                        DOCTOR,
-                        "Mauvais-Mot-De-Passe",
-                        &demo_code(DOCTOR, at(i * 1000)),
-                        Some(&ip),
-                    ),
-                    at(i * 1000),
-                )
-                .await;
-            assert!(
-                matches!(r, Err(AppError::InvalidCredentials)),
-                "failure {i}: {:?}",
-                r.map(|s| s.actor)
-            );
-        }
-        let locked_at = (max - 1) * 1000;
-        let r = f
-            .app
-            .login(
-                demo_request(DOCTOR, at(locked_at + 1000)),
-                at(locked_at + 1000),
-            )
-            .await;
-        let retry = assert_throttled(
-            r.map(|s| s.actor),
-            lockout / 1000,
-            "right credentials while locked",
-        );
-        assert_eq!(
-            retry,
-            (lockout - 1000) / 1000,
-            "retry delay counts from the last failure"
-        );
-        // Other accounts are not affected.
-        sign_in(&f.app, REGULATOR, at(locked_at + 1000)).await;
-        // Still locked one second before the end, open at the end.
-        let r = f
-            .app
-            .login(
-                demo_request(DOCTOR, at(locked_at + lockout - 1000)),
-                at(locked_at + lockout - 1000),
-            )
-            .await;
-        assert_throttled(
-            r.map(|s| s.actor),
-            lockout / 1000,
-            "one second before the end",
-        );
-        sign_in(&f.app, DOCTOR, at(locked_at + lockout)).await;
-    });
+/// A wrong password for `login` from `ip` at `t`: answered `InvalidCredentials`.
+async fn fail(app: &mds_app::App, login: &str, ip: Option<&str>, t: i64, what: &str) {
+    let r = app.login(request(login, WRONG, "000000", ip), at(t)).await;
+    assert!(
+        matches!(r, Err(AppError::InvalidCredentials)),
+        "{what}: {:?}",
+        r.map(|s| s.actor)
+    );
 }
 
-#[test]
-fn failures_from_one_address_lock_it_across_logins() {
-    on_both(|backend| async move {
-        let f = Fixture::demo(backend).await;
-        let max = f.app.settings().login_max_failures_per_address;
-        let lockout = f.app.settings().login_lockout_minutes * MINUTE;
-        let ip = Some("203.0.113.7");
-        // A spray: one failure per login, real or not.
-        let mut logins: Vec<String> =
-            [DOCTOR, REGULATOR, ASSISTANT, SUPPORT, "inconnu@demo.mds.nc"]
-                .iter()
-                .map(|l| (*l).to_owned())
-                .collect();
-        logins.extend((0..max).map(|i| format!("x{i}@cht.nc")));
-        for (i, login) in logins
-            .iter()
-            .take(usize::try_from(max).unwrap_or(0))
-            .enumerate()
-        {
-            let r = f
-                .app
-                .login(request(login, "Mauvais-Mot-De-Passe", "000000", ip), at(0))
-                .await;
-            assert!(
-                matches!(r, Err(AppError::InvalidCredentials)),
-                "failure {i} ({login}): {:?}",
-                r.map(|s| s.actor)
-            );
-        }
-        // The right credentials of an untouched account, from the same address.
-        let mut req = demo_request(PATIENT, at(1000));
-        req.ip = ip.map(str::to_owned);
-        assert_throttled(
-            f.app.login(req.clone(), at(1000)).await.map(|s| s.actor),
-            lockout / 1000,
-            "same address",
-        );
-        // From another address the same request succeeds: the login itself is not locked.
-        req.ip = Some("198.51.100.20".to_owned());
-        let r = f.app.login(req, at(1000)).await;
-        assert!(r.is_ok(), "other address: {:?}", r.map(|s| s.actor));
-        // After the lockout the address may sign in again.
-        let mut req = request(
-            PATIENT,
-            mds_demo::DEMO_PASSWORD,
-            &demo_code(PATIENT, at(lockout)),
-            ip,
-        );
-        assert_throttled(
-            f.app
-                .login(req.clone(), at(lockout - 1))
-                .await
-                .map(|s| s.actor),
-            lockout / 1000,
-            "just before the end",
-        );
-        req.totp_code = demo_code(PATIENT, at(lockout));
-        let r = f.app.login(req, at(lockout)).await;
-        assert!(r.is_ok(), "after the lockout: {:?}", r.map(|s| s.actor));
-    });
-}
-
-#[test]
-fn failures_outside_the_window_do_not_add_up() {
-    on_both(|backend| async move {
-        let f = Fixture::demo(backend).await;
-        let s = f.app.settings().clone();
-        // max - 1 failures, then the window passes, then max - 1 failures again: no lockout.
-        let mut t = 0;
-        for round in 0..2 {
-            for i in 0..s.login_max_failures - 1 {
-                let r = f
-                    .app
-                    .login(
-                        request(DOCTOR, "Mauvais-Mot-De-Passe", "000000", None),
-                        at(t),
-                    )
-                    .await;
-                assert!(
-                    matches!(r, Err(AppError::InvalidCredentials)),
-                    "round {round} failure {i}"
-                );
-                t += 1000;
+/// `n` failures of `login` from `ip`, each as soon as the throttle admits it; returns the
+/// time of the last one.
+async fn guesses(app: &mds_app::App, login: &str, ip: Option<&str>, n: usize, mut t: i64) -> i64 {
+    for i in 0..n {
+        let r = app.login(request(login, WRONG, "000000", ip), at(t)).await;
+        match r {
+            Err(AppError::InvalidCredentials) => {}
+            Err(AppError::Throttled {
+                retry_after_seconds,
+            }) => {
+                t += retry_after_seconds * 1000;
+                fail(app, login, ip, t, &format!("guess {i} after its delay")).await;
             }
-            t += s.login_window_minutes * MINUTE;
+            other => panic!("guess {i}: {:?}", other.map(|s| s.actor)),
         }
-        sign_in(&f.app, DOCTOR, at(t)).await;
-        // A success clears the count of the login.
-        for i in 0..s.login_max_failures - 1 {
-            let r = f
-                .app
-                .login(
-                    request(DOCTOR, "Mauvais-Mot-De-Passe", "000000", None),
-                    at(t + 1000),
-                )
-                .await;
-            assert!(
-                matches!(r, Err(AppError::InvalidCredentials)),
-                "after success, failure {i}"
+        t += 1;
+    }
+    t
+}
+
+async fn right(app: &mds_app::App, login: &str, ip: Option<&str>, t: i64) -> Result<(), AppError> {
+    let mut req = demo_request(login, at(t));
+    req.ip = ip.map(str::to_owned);
+    app.login(req, at(t)).await.map(|_| ())
+}
+
+#[test]
+fn issue_14_an_attackers_guesses_do_not_lock_the_owner_out() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        // Thirty guesses from the attacker's address, far past every ceiling of the login.
+        let t = guesses(&f.app, DOCTOR, ATTACKER, 30, 0).await;
+        // The attacker is refused at once, even with the right password and code: the
+        // credentials are not checked while the delay runs.
+        let retry = throttled(right(&f.app, DOCTOR, ATTACKER, t).await, "attacker");
+        assert!((60..=900).contains(&retry), "attacker's delay {retry} s");
+        // The owner, from their own address, signs in with password and second factor.
+        right(&f.app, DOCTOR, OWNER, t)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: owner refused: {e:?}"));
+        // ... and the owner's success does not reset the attacker's delay.
+        throttled(
+            right(&f.app, DOCTOR, ATTACKER, t + 2 * STEP).await,
+            "after the owner",
+        );
+    });
+}
+
+#[test]
+fn issue_14_delays_grow_then_end_without_a_wall() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let free = f.app.settings().login_max_failures;
+        let mut t = 0;
+        for i in 0..free {
+            fail(&f.app, DOCTOR, ATTACKER, t, &format!("free failure {i}")).await;
+        }
+        // 1 s, 2 s, 4 s: each delay counted from the last failure, then one more guess.
+        for expected in [1, 2, 4, 8] {
+            let wait = throttled(
+                f.app
+                    .login(request(DOCTOR, WRONG, "000000", ATTACKER), at(t))
+                    .await
+                    .map(|s| s.actor),
+                "during the delay",
             );
+            assert_eq!(wait, expected, "{backend:?}");
+            t += wait * 1000;
+            fail(&f.app, DOCTOR, ATTACKER, t, "after the delay").await;
         }
-        sign_in(&f.app, DOCTOR, at(t + STEP)).await;
+        // After the delay the right credentials work from that address too (no lockout).
+        let wait = throttled(right(&f.app, DOCTOR, ATTACKER, t).await, "last delay");
+        right(&f.app, DOCTOR, ATTACKER, t + wait * 1000 + STEP)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: after the delay: {e:?}"));
+    });
+}
+
+#[test]
+fn issue_14_failures_from_a_shared_address_do_not_lock_other_accounts() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let hospital = Some("203.0.113.7");
+        // Twenty failures from the hospital's address, on the doctor's login and others.
+        let logins = [DOCTOR, ASSISTANT, "inconnu@demo.mds.nc", "x@cht.nc"];
+        let mut t = 0;
+        for login in logins.iter().cycle().take(20) {
+            t = guesses(&f.app, login, hospital, 1, t).await;
+        }
+        // A colleague behind the same address signs in at once.
+        right(&f.app, REGULATOR, hospital, t)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: colleague refused: {e:?}"));
+        right(&f.app, PATIENT, hospital, t)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: patient refused: {e:?}"));
+    });
+}
+
+#[test]
+fn issue_14_the_owner_is_emailed_once_per_run_of_failures() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let alert = f.app.settings().login_owner_alert_failures;
+        let mails = |app: mds_app::App| async move {
+            let (n,): (i64,) = mds_store::Query::new(
+                "SELECT COUNT(*) FROM email_outbox WHERE kind = 'sign_in_failures'",
+            )
+            .fetch_one(app.db())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+            n
+        };
+        // One failure short of the threshold, from several addresses: no mail.
+        let mut t = 0;
+        for i in 0..alert - 1 {
+            let ip = format!("192.0.2.{i}");
+            t = guesses(&f.app, DOCTOR, Some(&ip), 1, t).await;
+        }
+        assert_eq!(
+            mails(f.app.clone()).await,
+            0,
+            "{backend:?}: before the threshold"
+        );
+        // The threshold, then twenty more failures: exactly one mail, to the doctor.
+        for i in 0..21 {
+            let ip = format!("192.0.2.{}", 100 + i);
+            t = guesses(&f.app, DOCTOR, Some(&ip), 1, t).await;
+        }
+        assert_eq!(mails(f.app.clone()).await, 1, "{backend:?}: once per run");
+        let (to, account): (String, Option<String>) = mds_store::Query::new(
+            "SELECT recipient, account_id FROM email_outbox WHERE kind = 'sign_in_failures'",
+        )
+        .fetch_one(f.app.db())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            account.as_deref(),
+            Some(account_id(&f.app, DOCTOR).await.to_string().as_str())
+        );
+        assert!(to.contains('@'), "{to}");
+        // Unknown logins are counted alike, and e-mail no one.
+        guesses(
+            &f.app,
+            "inconnu@demo.mds.nc",
+            ATTACKER,
+            2 * alert as usize,
+            t,
+        )
+        .await;
+        assert_eq!(mails(f.app.clone()).await, 1, "{backend:?}: unknown login");
     });
 }
 
@@ -195,32 +190,22 @@ fn concurrent_failures_are_all_counted() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let max = f.app.settings().login_max_failures;
-        // A burst of parallel guesses, as a script would send them.
+        // A burst of parallel guesses from one address, as a script would send them.
         let mut burst = tokio::task::JoinSet::new();
-        for i in 0..2 * max {
+        for i in 0..4 * max {
             let app = f.app.clone();
-            let req = request(DOCTOR, &format!("Essai-parallele-{i}"), "000000", None);
+            let req = request(DOCTOR, &format!("Essai-parallele-{i}"), "000000", ATTACKER);
             burst.spawn(async move { app.login(req, at(0)).await.map(|s| s.actor) });
         }
-        let mut refused = 0;
+        let mut checked = 0;
         while let Some(r) = burst.join_next().await {
-            let r = r.unwrap_or_else(|e| panic!("task: {e}"));
-            assert!(
-                matches!(
-                    r,
-                    Err(AppError::InvalidCredentials | AppError::Throttled { .. })
-                ),
-                "{r:?}"
-            );
-            refused += 1;
+            match r.unwrap_or_else(|e| panic!("task: {e}")) {
+                Err(AppError::InvalidCredentials) => checked += 1,
+                Err(AppError::Throttled { .. }) => {}
+                other => panic!("{other:?}"),
+            }
         }
-        assert_eq!(refused, 2 * max);
-        let r = f.app.login(demo_request(DOCTOR, at(1000)), at(1000)).await;
-        assert!(
-            matches!(r, Err(AppError::Throttled { .. })),
-            "{} failures in a burst did not lock the login: {:?}",
-            2 * max,
-            r.map(|s| s.actor)
-        );
+        assert_eq!(checked, max, "{backend:?}: guesses checked in one burst");
+        throttled(right(&f.app, DOCTOR, ATTACKER, 0).await, "after the burst");
     });
 }

@@ -362,17 +362,16 @@ fn wrong_codes_are_limited_then_the_sign_in_starts_over() {
 }
 
 #[test]
-fn the_login_lockout_covers_both_steps() {
+fn the_throttle_covers_both_steps() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
         let max = f.app.settings().login_max_failures;
-        let lockout = f.app.settings().login_lockout_minutes * MINUTE;
         assert_eq!(
-            max, 5,
-            "the sequence below spends exactly the default maximum"
+            max, 3,
+            "the sequence below spends exactly the default free failures"
         );
-        // Password (1), wrong codes (2, 3, 4: the pending sign-in ends), password again (5:
-        // reaches the maximum, proceeds and locks the login).
+        // Password (right: not a failure), wrong codes (1, 2, 3: the pending sign-in ends),
+        // password again once the first delay is over, a wrong code (4: a 2 s delay).
         let first = pending(&f.app, DOCTOR, at(0)).await;
         for i in 1..=CODE_ATTEMPTS {
             let now = at(i * 1000);
@@ -388,6 +387,19 @@ fn the_login_lockout_covers_both_steps() {
             .sign_in_code(code_step(&second.token, &wrong_code(DOCTOR, now)), now)
             .await;
         assert_eq!(outcome(&r), "invalid_credentials");
+        // During the delay neither the code nor the password is checked.
+        let r = f
+            .app
+            .sign_in_code(
+                code_step(&second.token, &demo_code(DOCTOR, at(7000))),
+                at(7000),
+            )
+            .await;
+        assert_eq!(
+            outcome(&r),
+            "too_many_attempts",
+            "right code during the delay"
+        );
         let r = f
             .app
             .sign_in_password(password_step(DOCTOR, mds_demo::DEMO_PASSWORD), at(7000))
@@ -395,10 +407,10 @@ fn the_login_lockout_covers_both_steps() {
         assert_eq!(
             outcome(&r),
             "too_many_attempts",
-            "right password during the lockout"
+            "right password during the delay"
         );
-        // After the lockout, both steps work again.
-        let after = 5000 + lockout;
+        // After the delay, both steps work again: no lockout.
+        let after = 8000;
         let p = pending(&f.app, DOCTOR, at(after)).await;
         let code = demo_code(DOCTOR, at(after));
         let r = f
@@ -430,14 +442,14 @@ fn parallel_codes_cannot_exceed_the_attempts() {
                 "{r:?}"
             );
         }
-        // Each code checked counted one failure of the login: the password step plus at most
-        // `CODE_ATTEMPTS` codes, below the login's maximum.
+        // Each code checked counted one failure of the login (the right password step none):
+        // at most `CODE_ATTEMPTS` codes.
         let key = format!("login:{DOCTOR}");
         let t = mds_store::sessions::throttle_get(f.app.db(), &key).await;
         let t = t
             .unwrap_or_else(|e| panic!("{e:?}"))
             .unwrap_or_else(|| panic!("no counter"));
-        assert_eq!((t.failures, t.locked_until_ms), (1 + CODE_ATTEMPTS, 0));
+        assert_eq!((t.failures, t.locked_until_ms), (CODE_ATTEMPTS, 0));
         assert!(!f
             .app
             .pending_sign_in(&p.token, at(2000))

@@ -6,3 +6,4 @@ mod decision_table;
 mod properties;
 mod scenario;
 mod supervision;
+mod throttle;

@@ -216,10 +216,16 @@ async fn throttle_counters_upsert() {
         let t = sessions::Throttle {
             failures: 1,
             window_start_ms: 10,
-            locked_until_ms: 0,
+            last_failure_ms: 10,
+            ..sessions::Throttle::default()
         };
         sessions::throttle_put(&db, "acct:a1", t).await.unwrap();
-        let t2 = sessions::Throttle { failures: 2, ..t };
+        let t2 = sessions::Throttle {
+            failures: 2,
+            last_failure_ms: 20,
+            notified_at_ms: 20,
+            ..t
+        };
         sessions::throttle_put(&db, "acct:a1", t2).await.unwrap();
         assert_eq!(
             sessions::throttle_get(&db, "acct:a1").await.unwrap(),
@@ -228,12 +234,18 @@ async fn throttle_counters_upsert() {
         );
         sessions::throttle_clear(&db, "acct:a1").await.unwrap();
         assert_eq!(sessions::throttle_get(&db, "acct:a1").await.unwrap(), None);
-        // Purge: a counter whose window started and whose lock ended before the limit goes;
-        // one still in its window or still locked stays.
+        // Purge: a counter whose window started, whose lock ended and whose last failure was
+        // before the limit goes; one still in its window, still locked or failed since stays.
         let old = sessions::Throttle {
             failures: 3,
             window_start_ms: 100,
             locked_until_ms: 400,
+            last_failure_ms: 300,
+            notified_at_ms: 0,
+        };
+        let failed_since = sessions::Throttle {
+            last_failure_ms: 800,
+            ..old
         };
         let recent = sessions::Throttle {
             window_start_ms: 900,
@@ -247,6 +259,7 @@ async fn throttle_counters_upsert() {
             ("signin:old", old),
             ("signin:recent", recent),
             ("login:locked", locked),
+            ("login:failed-since", failed_since),
         ] {
             sessions::throttle_put(&db, key, t).await.unwrap();
         }
@@ -266,6 +279,12 @@ async fn throttle_counters_upsert() {
         assert_eq!(
             sessions::throttle_get(&db, "login:locked").await.unwrap(),
             Some(locked)
+        );
+        assert_eq!(
+            sessions::throttle_get(&db, "login:failed-since")
+                .await
+                .unwrap(),
+            Some(failed_since)
         );
     })
     .await;

@@ -36,6 +36,8 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
         "account_activated" => (l.t("settings.prefs.kind.account_activated"), account),
         "account_closed" => (l.t("settings.prefs.kind.account_closed"), account),
         "erasure_done" => (l.t("settings.prefs.kind.erasure_done"), account),
+        "sign_in_failures" => (l.t("settings.prefs.kind.sign_in_failures"), account),
+        "enrolment_attempt" => (l.t("settings.prefs.kind.enrolment_attempt"), account),
         _ => return None,
     })
 }

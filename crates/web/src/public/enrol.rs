@@ -5,7 +5,7 @@
 use crate::public::{nonce_ok, page, with_nonce};
 use crate::shared::form;
 use crate::shared::upload::{self, Part};
-use crate::shell::error::WebError;
+use crate::shell::error::{answer, WebError};
 use crate::shell::i18n::Lang;
 use crate::shell::session::{ClientIp, Req};
 use crate::shell::Web;
@@ -112,6 +112,12 @@ pub async fn submit(
     Req(parts): Req,
     mp: Multipart,
 ) -> Response {
+    let now = crate::shell::now();
+    // The quotas first, before the body is read.
+    let admission = match web.app.admit_self_enrolment(ip.as_deref(), now).await {
+        Ok(a) => a,
+        Err(err) => return answer(err),
+    };
     let declared = [&upload::IDENTITY_PARTS[..], ENROL_PARTS].concat();
     let mut up = match upload::read_checked(mp, |t| nonce_ok(&web, &parts, t), &declared).await {
         Ok(up) => up,
@@ -132,7 +138,7 @@ pub async fn submit(
     );
     match web
         .app
-        .submit_self_enrolment(e, ip, crate::shell::now())
+        .submit_admitted_enrolment(admission, e, ip, now)
         .await
     {
         Ok(receipt) => {
@@ -145,7 +151,8 @@ pub async fn submit(
             };
             Html(page(lang, l.t("enrol.title"), "/inscription", body).into_string()).into_response()
         }
-        Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+        // No conflict: a submission naming an existing person gets the receipt above.
+        Err(err @ AppError::Invalid { .. }) => {
             let msg = err.public_message();
             with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
                 enrol_page(lang, csrf, &identity, &email, &phone, Some(&msg))

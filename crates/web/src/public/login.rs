@@ -172,7 +172,7 @@ pub async fn submit(
                 login_page(lang, csrf, &v)
             });
             *r.status_mut() = status;
-            r
+            crate::shell::error::with_retry_after(r, &e)
         }
     }
 }

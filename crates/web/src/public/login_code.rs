@@ -149,7 +149,8 @@ pub async fn submit(
                 _ => return WebError::from(e).into_response(),
             };
             let page = code_page(lang, &csrf, &next, Some(&error));
-            (status, Html(page.into_string())).into_response()
+            let r = (status, Html(page.into_string())).into_response();
+            crate::shell::error::with_retry_after(r, &e)
         }
     }
 }

@@ -48,6 +48,33 @@ pub fn login_url(next: &str, expired: bool) -> String {
     url
 }
 
+fn retry_after(e: &AppError) -> Option<axum::http::HeaderValue> {
+    match e {
+        AppError::Throttled {
+            retry_after_seconds,
+        } => axum::http::HeaderValue::from_str(&(*retry_after_seconds).max(1).to_string()).ok(),
+        _ => None,
+    }
+}
+
+/// `r` with `Retry-After` when `e` is a throttled attempt (sign-in or enrolment).
+pub fn with_retry_after(mut r: Response, e: &AppError) -> Response {
+    if let Some(v) = retry_after(e) {
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// The error page of `e`, with `Retry-After` when it is a throttled attempt.
+pub fn answer(e: AppError) -> Response {
+    let v = retry_after(&e);
+    let mut r = WebError::from(e).into_response();
+    if let Some(v) = v {
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    r
+}
+
 fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 mod document_viewer;
+mod enrol_no_disclosure;
 mod patient_screens;
 mod patient_settings;
 mod portals;

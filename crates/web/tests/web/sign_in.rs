@@ -264,6 +264,21 @@ fn three_wrong_codes_start_the_sign_in_over() {
         b.get("/login/code")
             .await
             .redirects_to("/login?restart=1", "the code form is gone");
+        // Three failures of this login at this address: the next attempt waits a second
+        // (issue 14: growing delays, no lockout), answered 429 with `Retry-After` unchecked.
+        let wait = b
+            .password_step(PATIENT, mds_demo::DEMO_PASSWORD, "/patient/documents")
+            .await
+            .expect(StatusCode::TOO_MANY_REQUESTS, "right after three failures");
+        let seconds: u64 = wait
+            .headers
+            .get(axum::http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no Retry-After: {:?}", wait.headers));
+        assert!(seconds <= 1, "Retry-After {seconds}");
+        // Not an assertion on timing: the delay runs on the real clock and must be over.
+        std::thread::sleep(std::time::Duration::from_millis(seconds * 1000 + 50));
         // Starting over signs in and goes where the person was going.
         b.login(PATIENT, "/patient/documents")
             .await

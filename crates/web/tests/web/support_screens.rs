@@ -341,7 +341,7 @@ fn support_compares_the_scans_with_the_traits_then_validates_or_rejects() {
 }
 
 /// A multipart form with text fields then files, in order.
-async fn post_parts(
+pub(crate) async fn post_parts(
     b: &mut Browser<'_>,
     path: &str,
     fields: &[(&str, &str)],
@@ -357,7 +357,7 @@ async fn post_parts(
 }
 
 /// The text of the element `id` (a `code` element) of a page.
-fn code_of(body: &str, id: &str) -> String {
+pub(crate) fn code_of(body: &str, id: &str) -> String {
     let needle = format!("id=\"{id}\">");
     let start = body.find(&needle).unwrap_or_else(|| panic!("{id}: {body}")) + needle.len();
     body[start..start + body[start..].find('<').unwrap()].to_owned()

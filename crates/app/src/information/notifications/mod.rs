@@ -34,10 +34,14 @@ pub enum Kind {
     AccountActivated,
     AccountClosed,
     ErasureDone,
+    /// Failed sign-ins with the account's login (sent once per run of failures).
+    SignInFailures,
+    /// Someone sent a self-enrolment naming the account's e-mail or record.
+    EnrolmentAttempt,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::DocumentAdded,
         Kind::FirstAccess,
         Kind::BreakGlass,
@@ -48,6 +52,8 @@ impl Kind {
         Kind::AccountActivated,
         Kind::AccountClosed,
         Kind::ErasureDone,
+        Kind::SignInFailures,
+        Kind::EnrolmentAttempt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +68,8 @@ impl Kind {
             Kind::AccountActivated => "account_activated",
             Kind::AccountClosed => "account_closed",
             Kind::ErasureDone => "erasure_done",
+            Kind::SignInFailures => "sign_in_failures",
+            Kind::EnrolmentAttempt => "enrolment_attempt",
         }
     }
 
@@ -78,6 +86,8 @@ impl Kind {
                 | Kind::AccountActivated
                 | Kind::AccountClosed
                 | Kind::ErasureDone
+                | Kind::SignInFailures
+                | Kind::EnrolmentAttempt
         )
     }
 
@@ -86,7 +96,11 @@ impl Kind {
     pub fn account_event(self) -> bool {
         matches!(
             self,
-            Kind::AccountActivated | Kind::AccountClosed | Kind::ErasureDone
+            Kind::AccountActivated
+                | Kind::AccountClosed
+                | Kind::ErasureDone
+                | Kind::SignInFailures
+                | Kind::EnrolmentAttempt
         )
     }
 
@@ -103,6 +117,8 @@ impl Kind {
             Kind::AccountActivated => "Activation du compte",
             Kind::AccountClosed => "Clôture du compte",
             Kind::ErasureDone => "Suppression des données",
+            Kind::SignInFailures => "Tentatives de connexion échouées",
+            Kind::EnrolmentAttempt => "Demande d'inscription avec mes informations",
         }
     }
 }

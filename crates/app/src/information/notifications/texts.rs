@@ -155,4 +155,35 @@ impl Message {
             body: text.to_owned(),
         }
     }
+
+    /// To the owner of a login whose sign-ins keep failing. Says neither from where nor how
+    /// many (an e-mail may be read by someone else); the owner's own sign-in still works.
+    pub fn sign_in_failures() -> Self {
+        let text = "Plusieurs tentatives de connexion à votre compte Mon Drive Santé ont échoué. \
+                    Si ce n'était pas vous, quelqu'un essaie peut-être de deviner votre mot de \
+                    passe : il ne peut pas se connecter sans votre code de vérification, mais \
+                    changez votre mot de passe s'il est utilisé ailleurs, et contactez le \
+                    support en cas de doute. Vous pouvez toujours vous connecter normalement.";
+        Self {
+            kind: Kind::SignInFailures,
+            in_app: text.to_owned(),
+            subject: "Tentatives de connexion à votre compte Mon Drive Santé".to_owned(),
+            body: text.to_owned(),
+        }
+    }
+
+    /// To the address of an existing account when a self-enrolment named its e-mail address
+    /// or its record. The request is not accepted; support reviews it.
+    pub fn enrolment_attempt() -> Self {
+        let text = "Une demande d'inscription à Mon Drive Santé a été envoyée avec votre adresse \
+                    e-mail ou les informations de votre dossier. Votre compte existe déjà : \
+                    cette demande n'a pas été acceptée et le support en est informé. Si ce \
+                    n'était pas vous, contactez le support.";
+        Self {
+            kind: Kind::EnrolmentAttempt,
+            in_app: text.to_owned(),
+            subject: "Demande d'inscription avec vos informations".to_owned(),
+            body: text.to_owned(),
+        }
+    }
 }

@@ -71,6 +71,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("settings.prefs.kind.account_activated", "Activation du compte", "Account activation"),
     ("settings.prefs.kind.account_closed", "Clôture du compte", "Account closure"),
     ("settings.prefs.kind.erasure_done", "Suppression des données", "Data erasure"),
+    ("settings.prefs.kind.sign_in_failures", "Tentatives de connexion échouées", "Failed sign-in attempts"),
+    ("settings.prefs.kind.enrolment_attempt", "Demande d'inscription avec mes informations", "An enrolment request with my details"),
     // Export
     ("settings.export.title", "Télécharger mon dossier", "Download my record"),
     ("settings.export.intro", "Une copie complète de votre dossier, dans un seul fichier ZIP, que vous pouvez garder ou remettre à qui vous voulez.", "A complete copy of your record, in one ZIP file, that you can keep or give to whomever you choose."),
