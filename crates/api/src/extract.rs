@@ -57,6 +57,34 @@ fn json_error(rejection: &JsonRejection) -> ApiError {
     }
 }
 
+/// `axum::extract::Multipart`, with rejections turned into JSON errors: a body that is not
+/// `multipart/form-data` is 415 (axum's own answer is plain text); an unreadable one is 400
+/// where it is read (`uploads`).
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S> FromRequest<S> for Multipart
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| multipart_rejection(&e))
+    }
+}
+
+/// axum's only rejection: no `multipart/form-data` content type with a boundary.
+pub(crate) fn multipart_rejection(_: &axum::extract::multipart::MultipartRejection) -> ApiError {
+    ApiError::http(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "Envoyez le formulaire en multipart/form-data (avec sa limite « boundary »).",
+    )
+}
+
 /// `axum::extract::Query`, with rejections turned into JSON errors.
 pub struct Query<T>(pub T);
 

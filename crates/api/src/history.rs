@@ -19,9 +19,11 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryParams {
-    /// First day included, New Caledonia time (`AAAA-MM-JJ` or `JJ/MM/AAAA`).
+    /// First day included, New Caledonia time (`AAAA-MM-JJ`; `JJ/MM/AAAA` is also read).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last day included, New Caledonia time.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Account id of a professional: their actions and those of assistants in their name.
     pub professional: Option<String>,

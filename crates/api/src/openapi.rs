@@ -1,9 +1,9 @@
 //! The OpenAPI document, assembled from the handlers' annotations.
 
+use crate::openapi_complete::Complete;
 use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use crate::openapi_complete::Complete;
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]

@@ -7,7 +7,8 @@ use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn,
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{
-    ContentBuilder, OpenApi, Ref, RefOr, Required, Response, ResponseBuilder,
+    ContentBuilder, KnownFormat, OpenApi, Ref, RefOr, Required, Response, ResponseBuilder,
+    SchemaFormat,
 };
 use utoipa::Modify;
 
@@ -70,7 +71,11 @@ fn path_parameter(name: &str) -> Parameter {
         .parameter_in(ParameterIn::Path)
         .required(Required::True)
         .description(Some("Identifiant (UUID) de la ressource."))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::Custom("uuid".to_owned()))),
+        ))
         .build()
 }
 
@@ -89,7 +94,10 @@ fn declare_errors(op: &mut Operation, has_path_parameters: bool) {
         errors.push(("403", "Action non autorisée pour ce compte."));
     }
     if secured || has_path_parameters {
-        errors.push(("404", "Introuvable, ou non visible pour ce compte (réponse uniforme)."));
+        errors.push((
+            "404",
+            "Introuvable, ou non visible pour ce compte (réponse uniforme).",
+        ));
     }
     if body.is_some() {
         errors.push(("413", "Corps trop volumineux pour cette adresse."));
@@ -128,9 +136,7 @@ fn declare_document_formats(op: &mut Operation) {
     for format in mds_domain::Format::ALL {
         let binary = ObjectBuilder::new()
             .schema_type(Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Binary,
-            )));
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
         ok.content.insert(
             format.mime().to_owned(),
             ContentBuilder::new().schema(Some(binary)).build(),

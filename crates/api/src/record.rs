@@ -6,7 +6,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp};
 use crate::extract::{Path, Query};
 use crate::uploads::{json, Part, ReadError};
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::record::documents::{DocumentPage, DocumentQuery, DocumentView, NewDocument};
@@ -42,8 +42,10 @@ pub struct SearchParams {
     pub type_code: Option<String>,
     pub class_code: Option<String>,
     /// Acts on or after this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Acts on or before this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub to: Option<String>,
     #[param(value_type = Option<String>)]
     pub author_account_id: Option<AccountId>,
@@ -111,7 +113,7 @@ fn structure(text: &str) -> Result<Option<StructureId>, ApiError> {
 
 /// Reads an upload form; a repeated field is refused like an unknown one (never "the last
 /// one wins").
-pub(crate) async fn read_form(form: Multipart) -> Result<NewDocument, ApiError> {
+pub(crate) async fn read_form(form: axum::extract::Multipart) -> Result<NewDocument, ApiError> {
     let mut f = mds_http::read(form, UPLOAD_PARTS)
         .await
         .map_err(|e| match e {
@@ -166,7 +168,7 @@ pub async fn add(
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
     Path(patient_id): Path<PatientId>,
-    form: Multipart,
+    crate::extract::Multipart(form): crate::extract::Multipart,
 ) -> Result<(StatusCode, axum::Json<DocumentView>), ApiError> {
     let d = read_form(form).await?;
     let v = app
@@ -259,7 +261,7 @@ pub async fn new_version(
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
     Path((patient_id, document_id)): Path<(PatientId, DocumentId)>,
-    form: Multipart,
+    crate::extract::Multipart(form): crate::extract::Multipart,
 ) -> Result<(StatusCode, axum::Json<DocumentView>), ApiError> {
     let d = read_form(form).await?;
     let v = app

@@ -41,8 +41,11 @@ pub struct AttendingIn {
     pub professional_account_id: Option<AccountId>,
 }
 
+/// Named apart from the directory's `ProfessionalIn` (a new professional): OpenAPI schemas
+/// are keyed by name, and the two once shared one, so the document showed one body for both.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ProfessionalRefIn)]
 pub struct ProfessionalIn {
     #[schema(value_type = String)]
     pub professional_account_id: AccountId,

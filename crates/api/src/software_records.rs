@@ -8,7 +8,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ClientIp, Path, Query};
 use crate::record::read_form;
 use crate::structure_auth::StructureSoftware;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::record::documents::{
@@ -43,8 +43,10 @@ pub struct SoftwareSearchParams {
     pub type_code: Option<String>,
     pub class_code: Option<String>,
     /// Acts on or after this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Acts on or before this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub to: Option<String>,
     #[param(value_type = Option<String>)]
     pub author_account_id: Option<AccountId>,
@@ -92,7 +94,7 @@ pub async fn feed(
     StructureSoftware(actor): StructureSoftware,
     ClientIp(ip): ClientIp,
     Path(patient_id): Path<PatientId>,
-    form: Multipart,
+    crate::extract::Multipart(form): crate::extract::Multipart,
 ) -> Result<(StatusCode, axum::Json<DocumentView>), ApiError> {
     let d = read_form(form).await?;
     let v = app

@@ -49,8 +49,9 @@ impl GroupCommit {
 
     /// Records `event` (no other state change) and returns once it is durable, like
     /// [`crate::record`], sharing the commit with concurrent callers.
-    pub async fn record(&self, event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
+    pub async fn record(&self, mut event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
         // An invalid event is the caller's bug: refuse it alone rather than fail its batch.
+        crate::write::bound_detail(&mut event);
         crate::write::checked_detail(&event)?;
         let (reply, mut answer) = oneshot::channel();
         self.lock_queue().push(Pending {

@@ -35,6 +35,7 @@
 //! UTF-8, numbers in serde_json's shortest round-trip form. Because the hash covers the stored
 //! text, a verifier never has to re-canonicalise it.
 
+mod bound;
 pub mod canonical;
 mod error;
 mod group;
@@ -43,6 +44,7 @@ mod row;
 mod verify;
 mod write;
 
+pub use bound::bounded;
 pub use error::AuditError;
 pub use group::{GroupCommit, MAX_BATCH};
 pub use query::{query, AuditQuery, MAX_QUERY_LIMIT};

@@ -6,7 +6,8 @@ use crate::{AuditError, AuditRecord, NewEvent};
 use mds_store::{Db, Query, Tx};
 
 /// Upper bound of the canonical `detail` text. Identifiers and reasons fit easily; a larger
-/// detail is refused because it suggests that content (possibly medical) is being logged.
+/// detail is bounded (`crate::bounded`), never refused: what a client typed cannot make an
+/// append fail, and content (possibly medical) cannot be logged whole.
 pub const MAX_DETAIL_BYTES: usize = 8 * 1024;
 
 /// Appends `event` at the end of the chain, in `tx`, and returns the stored record.
@@ -37,7 +38,9 @@ pub async fn append_batch(
         return Ok(Vec::new());
     }
     let mut details = Vec::with_capacity(events.len());
-    for (event, _) in &events {
+    let mut events = events;
+    for (event, _) in &mut events {
+        bound_detail(event);
         details.push(checked_detail(event)?);
     }
     let count = i64::try_from(events.len())
@@ -69,7 +72,14 @@ pub async fn append_batch(
     Ok(stored)
 }
 
-/// The checked event's canonical detail.
+/// Bounds the event's detail in place (see [`crate::bounded`]); the stored record and the
+/// hash both carry the bounded detail.
+pub(crate) fn bound_detail(event: &mut NewEvent) {
+    let detail = std::mem::take(&mut event.detail);
+    event.detail = crate::bounded(detail, MAX_DETAIL_BYTES);
+}
+
+/// The checked event's canonical detail (bounded beforehand by [`bound_detail`]).
 pub(crate) fn checked_detail(event: &NewEvent) -> Result<String, AuditError> {
     check(event)?;
     let detail = canonical_json(&event.detail);

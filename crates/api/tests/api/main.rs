@@ -9,6 +9,7 @@ mod cookies;
 mod directory;
 mod enrolment_guard;
 mod history;
+mod input_bounds;
 mod notifications;
 mod patients;
 mod plans;

@@ -493,7 +493,9 @@ fn openapi_declares_path_parameters_errors_and_content_types() {
                 }
                 let schema = &op["responses"][status]["content"]["application/json"]["schema"];
                 if schema["$ref"] != "#/components/schemas/ErrorBody" {
-                    failing.push(format!("{method} {path}: {status} without the error schema"));
+                    failing.push(format!(
+                        "{method} {path}: {status} without the error schema"
+                    ));
                 }
             }
             if path.ends_with("/content") {
@@ -512,5 +514,9 @@ fn openapi_declares_path_parameters_errors_and_content_types() {
         }
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
-    assert!(failing.is_empty(), "{} defects: {failing:#?}", failing.len());
+    assert!(
+        failing.is_empty(),
+        "{} defects: {failing:#?}",
+        failing.len()
+    );
 }

@@ -349,6 +349,8 @@ impl App {
         now: Timestamp,
     ) -> Result<DocumentPage, AppError> {
         let action_name = "document.search";
+        let mut q = q;
+        q.filter = checked_filter(q.filter)?;
         let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
         let f = &q.filter;
         let detail = serde_json::json!({
@@ -569,4 +571,42 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Longest type or class code accepted in a filter (the catalogue's are under 20 characters).
+const MAX_CODE_CHARS: usize = 64;
+
+/// A listing's filters, parsed and bounded before the gate (issue 14): codes of at most
+/// [`MAX_CODE_CHARS`] printable characters, dates read as days (`AAAA-MM-JJ` or `JJ/MM/AAAA`)
+/// and compared as ISO days — never as the text the client sent.
+pub fn checked_filter(
+    mut f: documents::DocumentFilter,
+) -> Result<documents::DocumentFilter, AppError> {
+    for (field, code) in [("type_code", &f.type_code), ("class_code", &f.class_code)] {
+        if let Some(c) = code {
+            if c.chars().count() > MAX_CODE_CHARS || c.chars().any(char::is_control) {
+                return Err(AppError::invalid(
+                    "invalid_filter",
+                    format!("« {field} » : code invalide ({MAX_CODE_CHARS} caractères au plus)."),
+                ));
+            }
+        }
+    }
+    for (field, day) in [("from", &mut f.act_date_from), ("to", &mut f.act_date_to)] {
+        if let Some(text) = day.as_deref() {
+            let parsed = mds_domain::time::parse_day(text).ok_or_else(|| {
+                AppError::invalid(
+                    "invalid_date",
+                    format!("« {field} » : date invalide (AAAA-MM-JJ ou JJ/MM/AAAA)."),
+                )
+            })?;
+            *day = Some(format!(
+                "{:04}-{:02}-{:02}",
+                parsed.year(),
+                u8::from(parsed.month()),
+                parsed.day()
+            ));
+        }
+    }
+    Ok(f)
 }

@@ -107,6 +107,8 @@ impl App {
         if actor.software.is_none() {
             return Err(AppError::Forbidden);
         }
+        let mut q = q;
+        q.filter = crate::record::documents::checked_filter(q.filter)?;
         let gate = self.gate(actor, patient_id, PRELOAD_LIST, ip, now).await?;
         let detail = serde_json::json!({ "purpose": PURPOSE, "care_date": preload.care_date });
         let (_permit, ev) = gate
