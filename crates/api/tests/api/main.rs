@@ -7,6 +7,7 @@ mod auth;
 mod consent_attestation;
 mod cookies;
 mod directory;
+mod formats;
 mod history;
 mod notifications;
 mod patients;

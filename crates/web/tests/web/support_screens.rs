@@ -201,8 +201,8 @@ fn support_reviews_a_supervision_alert_with_a_comment() {
     });
 }
 
-const PDF: &[u8] = b"%PDF-1.4\ncarte d'identite\n";
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3];
+const PDF: &[u8] = mds_testkit::files::PDF;
+const PNG: &[u8] = mds_testkit::files::PNG;
 const PASSWORD: &str = "Kanak-Santé-2026!";
 
 /// A request in the queue, sent through the use case the public form will call.
