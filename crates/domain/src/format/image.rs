@@ -14,14 +14,14 @@ pub(super) fn png(content: &[u8]) -> Result<Dimensions, Refusal> {
     let mut size = None;
     let mut has_data = false;
     loop {
-        let (kind, data, end) = chunk(content, at).ok_or(Refusal::Png)?;
+        let (kind, data, typed, end) = chunk(content, at).ok_or(Refusal::Png)?;
         match (kind, size) {
-            (b"IHDR", None) => size = Some(header(data, &content[at + 4..end])?),
+            (b"IHDR", None) => size = Some(header(data, typed)?),
             (_, None) | (b"IHDR", Some(_)) => return Err(Refusal::Png),
             (b"IDAT", Some(_)) => has_data = true,
             (b"IEND", Some(size)) => {
                 let whole = data.is_empty() && end == content.len() && has_data;
-                return if whole && crc_matches(&content[at + 4..end]) {
+                return if whole && crc_matches(typed) {
                     Ok(size)
                 } else {
                     Err(Refusal::Png)
@@ -33,8 +33,9 @@ pub(super) fn png(content: &[u8]) -> Result<Dimensions, Refusal> {
     }
 }
 
-/// The chunk at `at`: its type, its data and where the next one starts.
-fn chunk(content: &[u8], at: usize) -> Option<(&[u8; 4], &[u8], usize)> {
+/// The chunk at `at`: its type, its data, what its CRC covers followed by the CRC, and where
+/// the next chunk starts. `None` unless the whole chunk, CRC included, is in `content`.
+fn chunk(content: &[u8], at: usize) -> Option<(&[u8; 4], &[u8], &[u8], usize)> {
     let length = u32::from_be_bytes(content.get(at..at + 4)?.try_into().ok()?);
     let length = usize::try_from(length).ok().filter(|l| *l <= 0x7fff_ffff)?;
     let kind: &[u8; 4] = content.get(at + 4..at + 8)?.try_into().ok()?;
@@ -42,8 +43,8 @@ fn chunk(content: &[u8], at: usize) -> Option<(&[u8; 4], &[u8], usize)> {
         return None;
     }
     let end = at.checked_add(12)?.checked_add(length)?;
-    let data = content.get(at + 8..end - 4)?;
-    Some((kind, data, end))
+    let typed = content.get(at + 4..end)?;
+    Some((kind, &typed[4..typed.len() - 4], typed, end))
 }
 
 /// The `IHDR` data; `typed` is the chunk's type, data and CRC (what the CRC covers, then it).

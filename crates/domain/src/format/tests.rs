@@ -242,6 +242,8 @@ fn hostile_and_broken_content_is_refused() {
             Png,
         ),
         ("PNG cut short", PNG[..PNG.len() - 12].to_vec(), Png),
+        // Found by fuzzing (fuzz/artifacts/format/crash-d6b91dff…): a header cut in its CRC.
+        ("PNG header cut in its CRC", PNG[..30].to_vec(), Png),
         (
             "JPEG magic then HTML",
             cat(&[&[0xff, 0xd8, 0xff, 0xe0], html.as_bytes()]),
