@@ -14,7 +14,12 @@ pub(super) fn png(content: &[u8]) -> Result<Dimensions, Refusal> {
     let mut size = None;
     let mut has_data = false;
     loop {
-        let (kind, data, typed, end) = chunk(content, at).ok_or(Refusal::Png)?;
+        let Chunk {
+            kind,
+            data,
+            typed,
+            end,
+        } = chunk(content, at).ok_or(Refusal::Png)?;
         match (kind, size) {
             (b"IHDR", None) => size = Some(header(data, typed)?),
             (_, None) | (b"IHDR", Some(_)) => return Err(Refusal::Png),
@@ -33,9 +38,18 @@ pub(super) fn png(content: &[u8]) -> Result<Dimensions, Refusal> {
     }
 }
 
-/// The chunk at `at`: its type, its data, what its CRC covers followed by the CRC, and where
-/// the next chunk starts. `None` unless the whole chunk, CRC included, is in `content`.
-fn chunk(content: &[u8], at: usize) -> Option<(&[u8; 4], &[u8], &[u8], usize)> {
+/// One PNG chunk.
+struct Chunk<'a> {
+    kind: &'a [u8; 4],
+    data: &'a [u8],
+    /// What the CRC covers (type and data), followed by the CRC.
+    typed: &'a [u8],
+    /// Where the next chunk starts.
+    end: usize,
+}
+
+/// The chunk at `at`; `None` unless the whole chunk, CRC included, is in `content`.
+fn chunk(content: &[u8], at: usize) -> Option<Chunk<'_>> {
     let length = u32::from_be_bytes(content.get(at..at + 4)?.try_into().ok()?);
     let length = usize::try_from(length).ok().filter(|l| *l <= 0x7fff_ffff)?;
     let kind: &[u8; 4] = content.get(at + 4..at + 8)?.try_into().ok()?;
@@ -44,7 +58,12 @@ fn chunk(content: &[u8], at: usize) -> Option<(&[u8; 4], &[u8], &[u8], usize)> {
     }
     let end = at.checked_add(12)?.checked_add(length)?;
     let typed = content.get(at + 4..end)?;
-    Some((kind, &typed[4..typed.len() - 4], typed, end))
+    Some(Chunk {
+        kind,
+        data: &typed[4..typed.len() - 4],
+        typed,
+        end,
+    })
 }
 
 /// The `IHDR` data; `typed` is the chunk's type, data and CRC (what the CRC covers, then it).

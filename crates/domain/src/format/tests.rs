@@ -310,7 +310,7 @@ fn hostile_and_broken_content_is_refused() {
         ),
         (
             "markup then text",
-            format!("  <b>gras</b> et le reste").into(),
+            "  <b>gras</b> et le reste".into(),
             XmlMalformed,
         ),
         (
