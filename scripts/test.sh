@@ -2,7 +2,8 @@
 # Runs every test suite of Mon Drive Santé: unit, contract (SQLite and PostgreSQL), vault
 # (local and a real S3-compatible server), API, portals, end-to-end tests of the real binary,
 # then the FHIR suite with real FHIR clients on SQLite and PostgreSQL (scripts/fhir-tests.sh),
-# then the browser journeys through the portals (scripts/browser-tests.sh).
+# then the browser journeys through the portals (scripts/browser-tests.sh), then a brief run of
+# every fuzzing target (scripts/fuzz.sh, 10 s each; MDS_TEST_FUZZ_SECONDS changes it).
 # Starts (and installs if needed, as root) a throwaway PostgreSQL cluster and a local S3
 # server on loopback; fails loudly when it cannot — no suite is ever skipped. (`cargo test`
 # without MDS_TEST_PG_URL and MDS_TEST_S3_ENDPOINT runs on SQLite and the local vault only.)
@@ -28,15 +29,23 @@ blog=$(mktemp)
 trap 'rm -f "$log" "$flog" "$blog"' EXIT
 scripts/browser-tests.sh 2>&1 | tee "$blog"
 browser_status=${PIPESTATUS[0]}
+# Every fuzzing target briefly, after the suites (a crash fails the run; docs/FUZZING.md).
+zlog=$(mktemp)
+trap 'rm -f "$log" "$flog" "$blog" "$zlog"' EXIT
+scripts/fuzz.sh "${MDS_TEST_FUZZ_SECONDS:-10}" 2>&1 | tee "$zlog"
+fuzz_status=${PIPESTATUS[0]}
 set -e
 # One closing line for the whole run (cargo prints one per test binary, the last of which
-# is often an empty doc-test run), the FHIR suite's and the browser journeys' counts included.
+# is often an empty doc-test run), the FHIR suite's, the browser journeys' and the fuzzing
+# targets' counts included (a suite that printed no count counts as one failure).
 last() { sed -n "s/^\([0-9]*\) passed, \([0-9]*\) failed\$/\\$2/p" "$1" | tail -n1; }
 fp=$(last "$flog" 1); ff=$(last "$flog" 2)
 bp=$(last "$blog" 1); bf=$(last "$blog" 2)
-awk -v xp="$(( ${fp:-0} + ${bp:-0} ))" -v xf="$(( ${ff:-1} + ${bf:-1} ))" \
+zp=$(last "$zlog" 1); zf=$(last "$zlog" 2)
+awk -v xp="$(( ${fp:-0} + ${bp:-0} + ${zp:-0} ))" -v xf="$(( ${ff:-1} + ${bf:-1} + ${zf:-1} ))" \
   '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1); if ($i ~ /^ignored;?$/) g += $(i-1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p + xp, f + xf, g }' "$log"
 [ "$status" = 0 ] || exit "$status"
 [ "$fhir_status" = 0 ] || exit "$fhir_status"
-exit "$browser_status"
+[ "$browser_status" = 0 ] || exit "$browser_status"
+exit "$fuzz_status"

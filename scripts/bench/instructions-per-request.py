@@ -40,7 +40,7 @@ try:
     docs = f"{url}/api/v1/records/{pid}/documents"
     b = "cg-boundary"; last = None
     for i in range(3):
-        pdf = b"%PDF-1.4\n%" + str(i).encode() * 100000 + b"\n%%EOF\n"  # ~100 KB
+        pdf = b"%PDF-1.4\n%" + str(i).encode() * 100000 + b"\nstartxref\n9\n%%EOF\n"  # ~100 KB
         form = b""
         for k, v in [("type_code", "11488-4"), ("title", f"CR {i}"), ("act_date", "2026-11-20"), ("confirms_patient_informed", "true")]:
             form += f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()

@@ -44,7 +44,7 @@ try:
     b = "qcount-boundary"
     last = None
     for i in range(3):
-        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%" + str(i).encode() * 50 + b"\ntrailer<<>>\n%%EOF\n"
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%" + str(i).encode() * 50 + b"\ntrailer<<>>\nstartxref\n9\n%%EOF\n"
         form = b""
         for k, v in [("type_code", "11488-4"), ("title", f"CR {i}"), ("act_date", "2026-11-20"), ("confirms_patient_informed", "true")]:
             form += f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()

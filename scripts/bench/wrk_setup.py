@@ -46,7 +46,7 @@ def pdf(n):
     head = b"%PDF-1.4\n%" + f"setup-{n}-{uuid.uuid4()}\n".encode()
     line = b"% padding for the hundred kilobyte benchmark document, not shown\n"
     body = line * (100 * 1024 // len(line))
-    return head + body + b"trailer << >>\n%%EOF\n"
+    return head + body + b"trailer << >>\nstartxref\n9\n%%EOF\n"
 
 
 def form(content):

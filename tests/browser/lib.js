@@ -20,6 +20,11 @@ const SHOTS = process.env.MDS_TEST_SCREENSHOTS ?? "";
 export const PASSWORD = "Demo-MDS-2026";
 export const CHROMIUM = process.env.MDS_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
+/** Small real files the format check accepts (crates/testkit/samples): a prefix such as
+ * "%PDF-1.4" alone is refused. */
+export const SAMPLE_PDF = readFileSync(new URL("../../crates/testkit/samples/scan.pdf", import.meta.url));
+export const SAMPLE_PNG = readFileSync(new URL("../../crates/testkit/samples/scan.png", import.meta.url));
+
 export const PATIENT = "marie.wea@demo.mds.nc";
 export const DOCTOR = "dr.nea@demo.mds.nc";
 export const MIDWIFE = "sf.gope@demo.mds.nc";

@@ -18,9 +18,26 @@ def text_doc(title, type_code="11488-4", act_date="2026-11-20"):
             "content": f"{title}\nCompte rendu {uuid.uuid4()}".encode(), "inline": False}
 
 
+def pdf_bytes(text):
+    """A minimal well-formed PDF holding `text` in a comment: its cross-reference table and
+    trailer included, since the format check refuses a PDF without `startxref` and `%%EOF`."""
+    out = b"%PDF-1.4\n% " + text.replace("\n", " ").encode() + b"\n"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    offsets = []
+    for i, o in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, o)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
 def pdf_doc(title):
     d = text_doc(title)
-    d.update(content_type="application/pdf", content=f"%PDF-1.4\n% {title} {uuid.uuid4()}\n%%EOF\n".encode())
+    d.update(content_type="application/pdf", content=pdf_bytes(f"{title} {uuid.uuid4()}"))
     return d
 
 

@@ -33,7 +33,7 @@ from fhirclient.models.patient import Patient as FcPatient
 from fhirclient.server import FHIRServer
 from fhirpy import AsyncFHIRClient
 
-from bundles import change, created_ids, cda_doc, pdf_doc, search_ids, submission, text_doc
+from bundles import change, created_ids, cda_doc, pdf_bytes, pdf_doc, search_ids, submission, text_doc
 from harness import CAFAT, Person, Server
 
 MARIE_CAFAT, CELINE_CAFAT, JOSEPH_CAFAT = "1234567", "2345678", "7654321"
@@ -348,7 +348,7 @@ class Suite:
         cases.append(("unresolved urn:uuid", b, 400))
         liar = text_doc("Pas une image"); liar["content_type"] = "image/png"
         cases.append(("bytes not of the declared type", submission(marie, [liar]), 422))
-        big = text_doc("30 Mo"); big.update(content_type="application/pdf", content=b"%PDF-1.4\n" + b"a" * (30 * 1024 * 1024))
+        big = text_doc("30 Mo"); big.update(content_type="application/pdf", content=pdf_bytes("a" * (30 * 1024 * 1024)))
         cases.append(("30 MB Binary", submission(marie, [big]), 413))
         dtd = text_doc("CDA"); dtd.update(content_type="application/xml", content=b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><ClinicalDocument>&e;</ClinicalDocument>')
         cases.append(("CDA with a DTD", submission(marie, [dtd]), 422))

@@ -139,6 +139,31 @@ mod tests {
     }
 
     #[test]
+    fn the_drawings_pass_the_format_check() {
+        use mds_domain::format::{recognise, Dimensions, Recognised};
+        use mds_domain::Format;
+        let pdf = minimal_pdf("Compte rendu (essai)", "Ligne 1\nLigne <2> \\ é");
+        assert_eq!(
+            recognise(&pdf),
+            Ok(Recognised {
+                format: Format::Pdf,
+                dimensions: None
+            })
+        );
+        let card = card_png([255, 255, 255], [0, 0, 0]);
+        assert_eq!(
+            recognise(&card),
+            Ok(Recognised {
+                format: Format::Png,
+                dimensions: Some(Dimensions {
+                    width: 160,
+                    height: 100
+                })
+            })
+        );
+    }
+
+    #[test]
     fn the_card_is_a_png_within_one_stored_block() {
         let png = card_png([255, 255, 255], [0, 0, 0]);
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));

@@ -118,20 +118,28 @@ pub enum CdaError {
     NotCda,
 }
 
-/// Reads a CDA document for display.
-pub fn parse(bytes: &[u8]) -> Result<Cda, CdaError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| CdaError::Xml("not UTF-8".into()))?;
+/// The namespace of CDA R2 (HL7 version 3).
+pub const HL7_V3: &str = "urn:hl7-org:v3";
+
+/// Parses XML text the one way every reader of the service does: a leading byte order mark
+/// skipped, no DTD (refused, not ignored), no entity resolver, at most [`MAX_NODES`] nodes.
+/// The format check and the reader share it, so what is accepted can be read.
+pub(crate) fn read_xml(text: &str) -> Result<Document<'_>, roxmltree::Error> {
     let opt = ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
         entity_resolver: None,
     };
-    let doc = Document::parse_with_options(text.trim_start_matches('\u{feff}'), opt).map_err(
-        |e| match e {
-            roxmltree::Error::NodesLimitReached => CdaError::TooLarge,
-            e => CdaError::Xml(e.to_string()),
-        },
-    )?;
+    Document::parse_with_options(text.trim_start_matches('\u{feff}'), opt)
+}
+
+/// Reads a CDA document for display.
+pub fn parse(bytes: &[u8]) -> Result<Cda, CdaError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| CdaError::Xml("not UTF-8".into()))?;
+    let doc = read_xml(text).map_err(|e| match e {
+        roxmltree::Error::NodesLimitReached => CdaError::TooLarge,
+        e => CdaError::Xml(e.to_string()),
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "ClinicalDocument" {
         return Err(CdaError::NotCda);

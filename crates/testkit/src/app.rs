@@ -195,7 +195,7 @@ pub fn new_patient(identity: IdentityInput) -> NewPatient {
         consent_signed: true,
         care_team: vec![],
         exclude_creator: false,
-        consent_form: Some(b"%PDF-1.4\nconsentement signe\n".to_vec()),
+        consent_form: Some(crate::files::PDF.to_vec()),
     }
 }
 

@@ -14,6 +14,7 @@
 
 mod backends;
 mod db;
+pub mod files;
 mod multipart;
 mod people;
 mod smtp;

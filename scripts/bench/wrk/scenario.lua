@@ -57,10 +57,10 @@ function init(args)
   padding = string.rep(line, math.floor(100 * 1024 / #line))
   tail = "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
     .. "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    .. "trailer << /Root 1 0 R >>\n%%EOF\n\r\n--" .. boundary .. "--\r\n"
+    .. "trailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n\r\n--" .. boundary .. "--\r\n"
   pdf_rest_b64 = b64(padding .. "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
     .. "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    .. "trailer << /Root 1 0 R >>\n%%EOF\n")
+    .. "trailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n")
 end
 
 local function uuid(k)

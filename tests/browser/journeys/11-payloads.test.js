@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { person, signIn, visit, check, submit, BASE, NURSE } from "../lib.js";
+import { person, signIn, visit, check, submit, BASE, NURSE, SAMPLE_PDF, SAMPLE_PNG } from "../lib.js";
 
 const CELINE = "celine.dk@demo.mds.nc";
 const CELINE_RECORD = "/pro/patient?cafat=2345678&birth_date=1990-11-30";
@@ -59,8 +59,8 @@ test("a name with a payload typed at self-enrolment comes back as text with its 
   const dir = mkdtempSync(join(tmpdir(), "mds-scans-11-"));
   const pdf = join(dir, "identite.pdf");
   const png = join(dir, "cafat.png");
-  writeFileSync(pdf, "%PDF-1.4\ncarte d'identite\n");
-  writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+  writeFileSync(pdf, SAMPLE_PDF);
+  writeFileSync(png, SAMPLE_PNG);
   const visitor = await open("enrol-11");
   const { page } = visitor;
   await visit(visitor, "/inscription", "enrolment form");

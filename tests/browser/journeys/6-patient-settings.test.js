@@ -8,7 +8,7 @@ import { createHmac } from "node:crypto";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { person, signIn, visit, check, screenshot, submit, BASE, SUPPORT } from "../lib.js";
+import { person, signIn, visit, check, screenshot, submit, BASE, SUPPORT, SAMPLE_PDF, SAMPLE_PNG } from "../lib.js";
 
 const CELINE = "celine.dk@demo.mds.nc";
 
@@ -132,8 +132,8 @@ test("a new patient closes her account and is signed out for good", async () => 
   const dir = mkdtempSync(join(tmpdir(), "mds-scans-6-"));
   const pdf = join(dir, "identite.pdf");
   const png = join(dir, "cafat.png");
-  writeFileSync(pdf, "%PDF-1.4\ncarte d'identite\n");
-  writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+  writeFileSync(pdf, SAMPLE_PDF);
+  writeFileSync(png, SAMPLE_PNG);
   const noella = await open("closing");
   const { page } = noella;
   await page.goto(BASE + "/inscription");

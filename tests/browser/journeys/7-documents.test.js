@@ -10,15 +10,28 @@ const CELINE = "celine.dk@demo.mds.nc";
 const PDF_TITLE = "Échographie du 2e trimestre";
 const CDA_TITLE = "Compte rendu de radiologie (CDA)";
 
-/** A one-page PDF saying `text`. */
+/** A one-page PDF saying `text`, with its cross-reference table and trailer (the format check
+ * refuses a PDF without `startxref` and `%%EOF`). */
 function pdf(text) {
   const stream = `BT /F1 18 Tf 40 100 Td (${text}) Tj ET`;
-  return Buffer.from(
-    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
-      "3 0 obj<</Type/Page/MediaBox[0 0 420 200]/Parent 2 0 R/Resources<</Font<</F1<</Type/Font/Subtype/Type1" +
-      `/BaseFont/Helvetica>>>>>>/Contents 4 0 R>>endobj\n4 0 obj<</Length ${stream.length}>>stream\n${stream}\n` +
-      "endstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
-  );
+  const objects = [
+    "<</Type/Catalog/Pages 2 0 R>>",
+    "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    "<</Type/Page/MediaBox[0 0 420 200]/Parent 2 0 R/Resources<</Font<</F1<</Type/Font/Subtype/Type1" +
+      "/BaseFont/Helvetica>>>>>>/Contents 4 0 R>>",
+    `<</Length ${stream.length}>>stream\n${stream}\nendstream`,
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets = objects.map((o, i) => {
+    const at = out.length;
+    out += `${i + 1} 0 obj${o}\nendobj\n`;
+    return at;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
+  out += `trailer<</Size ${objects.length + 1}/Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out);
 }
 
 const CDA = `<?xml version="1.0" encoding="UTF-8"?>

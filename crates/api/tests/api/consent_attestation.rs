@@ -177,7 +177,7 @@ fn a_wrong_or_unexpected_attestation_is_refused_and_nothing_is_kept() {
             ("empty file", Vec::new(), "file_missing"),
             (
                 "more than 5 MB",
-                [b"%PDF-1.4\n".as_slice(), &vec![b'x'; 5 * 1024 * 1024 + 1]].concat(),
+                mds_testkit::files::pdf_of_size("attestation", 5 * 1024 * 1024 + 1),
                 "file_too_large",
             ),
         ];
@@ -190,7 +190,7 @@ fn a_wrong_or_unexpected_attestation_is_refused_and_nothing_is_kept() {
                 failing.push(format!("{name}: {} {}", a.status, a.json));
             }
         }
-        let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0];
+        let png = mds_testkit::files::PNG;
         // The form without its file part.
         let a = w.post_form(REGULATOR, &uri, form(&consent, None)).await;
         if a.code() != "missing_part" {
@@ -202,7 +202,7 @@ fn a_wrong_or_unexpected_attestation_is_refused_and_nothing_is_kept() {
             .post_form(
                 MIDWIFE,
                 &format!("/api/v1/records/{marie}/consents"),
-                form(&json!({ "purpose": "Consultation" }), Some(&png)),
+                form(&json!({ "purpose": "Consultation" }), Some(png)),
             )
             .await;
         if a.code() != "attestation_file_unexpected" {
@@ -214,7 +214,7 @@ fn a_wrong_or_unexpected_attestation_is_refused_and_nothing_is_kept() {
 
         // A PNG is accepted, and the JSON variant still works without a file.
         let a = w
-            .post_form(REGULATOR, &uri, form(&consent, Some(&png)))
+            .post_form(REGULATOR, &uri, form(&consent, Some(png)))
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{backend:?}: {:?}", a.json);
         assert_eq!(attestation_files(&w, &joseph).await, 1, "{backend:?}");

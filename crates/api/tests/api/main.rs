@@ -8,6 +8,7 @@ mod consent_attestation;
 mod cookies;
 mod directory;
 mod enrolment_guard;
+mod formats;
 mod history;
 mod input_bounds;
 mod notifications;

@@ -199,7 +199,7 @@ fn professional_creation_search_and_refusals() {
                 Some(&doctor),
                 &[
                     ("patient", form.as_bytes()),
-                    ("consent_form", b"%PDF-1.4\nsigne"),
+                    ("consent_form", mds_testkit::files::PDF),
                 ],
             )
             .await;
@@ -268,14 +268,14 @@ fn self_enrolment_then_support_decision() {
             "email": "lea.gope@example.nc", "password": "Lifou-Wé-Drehu-1999",
         })
         .to_string();
-            let png: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 7];
+            let png: &[u8] = mds_testkit::files::PNG;
             let (s, body) = post_files(
                 &f,
                 "/api/v1/enrolments",
                 None,
                 &[
                     ("enrolment", enrolment.as_bytes()),
-                    ("identity_document", b"%PDF-1.4 id"),
+                    ("identity_document", mds_testkit::files::PDF),
                     ("cafat_card", png),
                 ],
             )

@@ -5,6 +5,7 @@
 //! identity is shown as a `PatientSummary`, and nothing more.
 
 use crate::{App, AppError};
+use mds_domain::format::{recognise, Refusal};
 use mds_domain::identity::{check_adult_at, CafatRules, IdentityError, IdentityInput};
 use mds_domain::{
     similarity, AccountState, FileOwnerKind, FilePurpose, Format, IdentityStatus, IdentityTraits,
@@ -246,12 +247,19 @@ pub(crate) fn check_identity_file(content: &[u8], label: &str) -> Result<Format,
             format!("Le fichier « {label} » dépasse 5 Mo. Envoyez une image plus légère."),
         ));
     }
-    match Format::sniff(content) {
-        Some(f @ (Format::Pdf | Format::Jpeg | Format::Png)) => Ok(f),
-        _ => Err(AppError::invalid(
+    let refused = |why: Option<Refusal>| {
+        let why = why.map_or(String::new(), |w| format!(" ({})", w.reason_fr()));
+        AppError::invalid(
             "unsupported_format",
-            format!("Le fichier « {label} » doit être un PDF, une image JPEG ou PNG."),
-        )),
+            format!("Le fichier « {label} » doit être un PDF, une image JPEG ou PNG{why}."),
+        )
+    };
+    match recognise(content) {
+        Ok(found) if matches!(found.format, Format::Pdf | Format::Jpeg | Format::Png) => {
+            Ok(found.format)
+        }
+        Ok(_) => Err(refused(None)),
+        Err(why) => Err(refused(Some(why))),
     }
 }
 

@@ -11,9 +11,10 @@
 
 use crate::{App, AppError};
 use mds_audit::NewEvent;
+use mds_domain::format::{recognise, Refusal};
 use mds_domain::{
-    declares_dtd, AccountId, DepositorKind, DocumentId, DocumentSource, DocumentStatus,
-    DocumentType, Format, PatientId, StructureId, Timestamp,
+    AccountId, DepositorKind, DocumentId, DocumentSource, DocumentStatus, DocumentType, Format,
+    PatientId, StructureId, Timestamp,
 };
 use mds_store::{documents, new_id, StoreError};
 
@@ -271,22 +272,30 @@ impl App {
     }
 }
 
-/// The content checks of a deposit, before anything is written: a known type, an accepted
-/// format recognised from the bytes, and no DOCTYPE or ENTITY declaration in XML.
+/// The content checks of a deposit, before anything is written: a known type and an accepted
+/// format whose structure holds (`mds_domain::format::recognise`: no DOCTYPE or ENTITY
+/// declaration in text or XML, XML only as a CDA document).
 pub(crate) fn check_content(d: &Deposit) -> Result<(DocumentType, Format), AppError> {
     let doc_type = DocumentType::from_code(&d.type_code)
         .ok_or_else(|| AppError::invalid("unknown_document_type", "Type de document inconnu."))?;
-    let format = Format::sniff(&d.content).ok_or_else(|| {
-        AppError::invalid(
-            "unsupported_format",
-            "Format non accepté : PDF, CDA XML, JPEG, PNG ou texte.",
-        )
-    })?;
-    if format == Format::CdaXml && declares_dtd(&d.content) {
-        return Err(AppError::invalid(
+    let format = recognise(&d.content).map_err(refused_format)?.format;
+    Ok((doc_type, format))
+}
+
+/// The answer to content the format check refuses: DTDs keep their own code; every other
+/// refusal is `unsupported_format`, with the reason.
+pub(crate) fn refused_format(why: Refusal) -> AppError {
+    match why {
+        Refusal::Dtd => AppError::invalid(
             "xml_doctype_refused",
             "Document XML refusé : les déclarations DOCTYPE et ENTITY ne sont pas acceptées.",
-        ));
+        ),
+        why => AppError::invalid(
+            "unsupported_format",
+            format!(
+                "Format non accepté ({}) : PDF, CDA XML, JPEG, PNG ou texte.",
+                why.reason_fr()
+            ),
+        ),
     }
-    Ok((doc_type, format))
 }

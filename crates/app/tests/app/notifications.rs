@@ -41,7 +41,7 @@ fn document(title: &str, hidden: bool) -> NewDocument {
         act_date: "2026-09-01".to_owned(),
         hidden_from_patient: hidden,
         confirms_patient_informed: true,
-        content: format!("%PDF-1.4\n{title} {}\n%%EOF\n", uuid_like()).into_bytes(),
+        content: mds_testkit::files::pdf(&format!("{title} {}", uuid_like())),
         ..NewDocument::default()
     }
 }

@@ -13,8 +13,8 @@ use mds_testkit::typed;
 
 const EMAIL: &str = "lea.gope@example.nc";
 const PASSWORD: &str = "Lifou-Wé-Drehu-1999";
-const PDF: &[u8] = b"%PDF-1.4\ncarte d'identite\n";
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3];
+const PDF: &[u8] = mds_testkit::files::PDF;
+const PNG: &[u8] = mds_testkit::files::PNG;
 
 fn submission() -> SelfEnrolment {
     SelfEnrolment {

@@ -41,7 +41,7 @@ impl Doc {
     pub fn pdf(title: &str) -> Self {
         Self {
             content_type: "application/pdf",
-            content: format!("%PDF-1.4\n% {title} {}\n%%EOF\n", uuid()).into_bytes(),
+            content: mds_testkit::files::pdf(&format!("{title} {}", uuid())),
             ..Self::text(title)
         }
     }

@@ -363,8 +363,7 @@ fn bad_input_is_refused_with_an_operation_outcome_and_nothing_stored() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "xml_doctype_refused",
         ));
-        let mut big = b"%PDF-1.4\n".to_vec();
-        big.resize(30 * 1024 * 1024, b'a');
+        let big = mds_testkit::files::pdf_of_size("30 Mo", 30 * 1024 * 1024);
         let huge = Doc {
             content_type: "application/pdf",
             content: big,

@@ -6,6 +6,7 @@ use super::{bad, unprocessable, Entry, Parsed};
 use crate::model::documents::{Binary, DocumentReference};
 use crate::FhirError;
 use axum::http::StatusCode;
+use mds_domain::format::{recognise, Refusal};
 use mds_domain::Format;
 use std::collections::HashMap;
 
@@ -49,14 +50,19 @@ fn check_declared(content_type: Option<&str>, bytes: &[u8]) -> Result<(), FhirEr
             format!("Type de contenu non accepté : {declared} (PDF, CDA XML, JPEG, PNG ou texte)."),
         ));
     };
-    match Format::sniff(bytes) {
-        Some(found) if found == format => Ok(()),
+    match recognise(bytes) {
+        Ok(found) if found.format == format => Ok(()),
+        // The use case refuses it with its own code (`xml_doctype_refused`).
+        Err(Refusal::Dtd) => Ok(()),
         found => Err(unprocessable(
             "invalid",
             "content_type_mismatch",
             format!(
                 "Le contenu ne correspond pas au type déclaré ({declared}) : {}.",
-                found.map_or("format non reconnu".to_owned(), |f| format!("contenu {f}"))
+                match found {
+                    Ok(f) => format!("contenu {}", f.format),
+                    Err(why) => format!("format non reconnu, {}", why.reason_fr()),
+                }
             ),
         )),
     }

@@ -1,0 +1,30 @@
+//! JSON request bodies on any bytes. The API's body structs are private to `mds-api` (and
+//! depending on it would build the whole service), so the bytes go through `serde_json` into
+//! the domain types those bodies are made of and are converted to — identity, identifiers,
+//! document types, professions, formats — then validated as the use cases do.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mds_domain::identity::{CafatRules, IdentityInput};
+use mds_domain::{AccountId, DocumentType, Format, PatientId, Profession};
+use serde_json::Value;
+use time::macros::date;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(input) = serde_json::from_slice::<IdentityInput>(data) {
+        let _ = input.validate(&CafatRules::default(), date!(2026 - 11 - 22));
+    }
+    let _ = serde_json::from_slice::<Vec<AccountId>>(data);
+    let _ = serde_json::from_slice::<PatientId>(data);
+    let _ = serde_json::from_slice::<DocumentType>(data);
+    let _ = serde_json::from_slice::<Profession>(data);
+    let _ = serde_json::from_slice::<Format>(data);
+    // A body nesting the identity, as `POST /api/v1/patients` and the enrolment form send it.
+    if let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(data) {
+        if let Some(identity) = body.get("identity") {
+            if let Ok(input) = serde_json::from_value::<IdentityInput>(identity.clone()) {
+                let _ = input.validate(&CafatRules::default(), date!(2026 - 11 - 22));
+            }
+        }
+    }
+});
