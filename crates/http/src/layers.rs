@@ -51,3 +51,16 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     );
     response
 }
+
+/// `Strict-Transport-Security` on every answer, portals and APIs alike: added by `mds serve`
+/// around the whole service when it serves HTTPS itself or its public address is https (a
+/// proxy terminates TLS); never on a plain-HTTP-only configuration, where it would be ignored
+/// at best and lock a development host name to HTTPS at worst.
+pub async fn strict_transport(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    response.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
+    response
+}

@@ -28,6 +28,13 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let router = mds_fhir::router(app.clone(), fhir_options)
         .merge(token)
         .fallback_service(portals);
+    let router = if secure_cookies {
+        router.layer(axum::middleware::from_fn(
+            mds_http::layers::strict_transport,
+        ))
+    } else {
+        router
+    };
     let addr: SocketAddr = config
         .listen
         .parse()

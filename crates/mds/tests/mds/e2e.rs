@@ -34,6 +34,10 @@ async fn serve_demo_answers_probes_and_a_professional_logs_in_with_totp() {
     for probe in ["healthz", "readyz"] {
         let r = client.get(format!("{url}/{probe}")).send().await.unwrap();
         assert_eq!(r.status(), 200, "{probe}");
+        assert!(
+            !r.headers().contains_key("strict-transport-security"),
+            "no HSTS on plain HTTP with an http public address"
+        );
     }
 
     // Each surface answers its own paths in the composed server: the token endpoint of
@@ -228,6 +232,22 @@ async fn built_in_tls_serves_https() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains"),
+        "HSTS when mds serves HTTPS itself"
+    );
+    let page = client
+        .get(format!("{}/login", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page.headers().contains_key("strict-transport-security"),
+        "HSTS on the portals too"
+    );
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
 }
@@ -444,4 +464,33 @@ async fn an_anchor_file_catches_a_truncation_with_a_forged_head() {
         "{}",
         stdout(&anchored)
     );
+}
+
+/// Behind a proxy that terminates TLS (`public_url` https), every answer carries HSTS.
+#[tokio::test]
+async fn an_https_public_address_sends_hsts_on_every_surface() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = base_env(dir.path());
+    env.push(("MDS_PUBLIC_URL".into(), "https://mds.example.nc".into()));
+    let server = Server::start(&env, &[]);
+    let client = http();
+    for path in [
+        "/healthz",
+        "/api/v1/openapi.json",
+        "/fhir/metadata",
+        "/login",
+    ] {
+        let r = client
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()
+                .get("strict-transport-security")
+                .and_then(|v| v.to_str().ok()),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
 }
