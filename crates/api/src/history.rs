@@ -28,6 +28,7 @@ pub struct HistoryParams {
     /// Account id of a professional: their actions and those of assistants in their name.
     pub professional: Option<String>,
     /// reads, changes, searches, emergency, controls or denied.
+    #[param(pattern = "^(reads|changes|searches|emergency|controls|denied)$")]
     pub kind: Option<String>,
     /// Cursor: the `next` of the previous page.
     pub before: Option<i64>,

@@ -55,7 +55,7 @@ pub fn router(app: App) -> Router {
 
 /// The whole HTTP surface of the service.
 pub fn router_with(app: App, options: ApiOptions) -> Router {
-    let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let upload = mds_http::BodyLimit(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
     let rc = "/records/{patient_id}";
     let doc = "/records/{patient_id}/documents/{document_id}";
     let api = Router::new()
@@ -118,7 +118,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
             &format!("{rc}/consents"),
             get(record_controls::consents)
                 .post(record_controls::request_consent)
-                .layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+                .layer(mds_http::BodyLimit(uploads::UPLOAD_BODY_LIMIT)),
         )
         .route(
             &format!("{rc}/consents/{{consent_id}}/attestation"),
@@ -164,7 +164,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/me/access-log", get(history::access_log))
         .route(
             "/patients",
-            post(patients::create).layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+            post(patients::create).layer(mds_http::BodyLimit(uploads::UPLOAD_BODY_LIMIT)),
         )
         .route("/patients/search", post(patients::search))
         .route("/patients/{id}/activate", post(patients::activate))
@@ -189,7 +189,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
             "/enrolments",
             get(enrolments::queue)
                 .post(enrolments::submit)
-                .layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+                .layer(mds_http::BodyLimit(uploads::UPLOAD_BODY_LIMIT)),
         )
         .route("/enrolments/status", post(enrolments::status))
         .route("/enrolments/{id}/scans/{scan_id}", get(enrolments::scan))

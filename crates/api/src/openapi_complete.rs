@@ -5,7 +5,7 @@
 
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBody;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{
     ContentBuilder, KnownFormat, OpenApi, Ref, RefOr, Required, Response, ResponseBuilder,
     SchemaFormat,
@@ -16,16 +16,45 @@ pub(crate) struct Complete;
 
 impl Modify for Complete {
     fn modify(&self, doc: &mut OpenApi) {
+        let mut forms = Vec::new();
         for (path, item) in &mut doc.paths.paths {
             let names = template_names(path);
             let is_content = path.ends_with("/content");
             for op in operations_mut(item) {
+                forms.extend(multipart_form(op));
                 declare_path_parameters(op, &names);
                 declare_errors(op, !names.is_empty());
                 if is_content {
                     declare_document_formats(op);
                 }
             }
+        }
+        close_forms(doc, &forms);
+    }
+}
+
+/// The schema name of an operation's `multipart/form-data` body, if it has one.
+fn multipart_form(op: &Operation) -> Option<String> {
+    let content = op
+        .request_body
+        .as_ref()?
+        .content
+        .get("multipart/form-data")?;
+    match content.schema.as_ref()? {
+        RefOr::Ref(r) => r.ref_location.rsplit('/').next().map(str::to_owned),
+        RefOr::T(_) => None,
+    }
+}
+
+/// A form declares all its parts: the multipart reader refuses any other (`mds_http`), so
+/// the schema says `additionalProperties: false`.
+fn close_forms(doc: &mut OpenApi, forms: &[String]) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for name in forms {
+        if let Some(RefOr::T(Schema::Object(form))) = components.schemas.get_mut(name) {
+            form.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
         }
     }
 }

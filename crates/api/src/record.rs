@@ -39,7 +39,11 @@ pub struct UploadForm {
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
+    /// A type code (`reference/document-types.csv`): 64 printable characters at most.
+    #[param(max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub type_code: Option<String>,
+    /// A class code: 64 printable characters at most.
+    #[param(max_length = 64, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub class_code: Option<String>,
     /// Acts on or after this date (YYYY-MM-DD).
     #[param(format = Date)]

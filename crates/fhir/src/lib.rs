@@ -48,7 +48,7 @@ pub fn router(app: App, options: FhirOptions) -> Router {
     // A Bundle carries its contents in base64 (4 bytes for 3): room for two documents of
     // the largest size, which the use case then checks one by one against its own limits.
     let bundle_limit = 2 * (app.settings().max_document_bytes / 3 + 1) * 4 + BUNDLE_OVERHEAD;
-    let provide = post(documents::provide::provide).layer(DefaultBodyLimit::max(bundle_limit));
+    let provide = post(documents::provide::provide).layer(mds_http::BodyLimit(bundle_limit));
     Router::new()
         // `/fhir/` too: clients join the base URL with an empty path.
         .route("/fhir", provide.clone())

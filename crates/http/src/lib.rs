@@ -4,9 +4,11 @@
 //! store, no audit — and answers with its own error, which each surface turns into its own
 //! answer (a JSON problem, a page).
 
+pub mod body_limit;
 pub mod layers;
 pub mod multipart;
 pub mod software;
 
+pub use body_limit::BodyLimit;
 pub use multipart::{read, read_after_token, Form, Part, ReadError, TOKEN_PART};
 pub use software::{bearer, SoftwareHeaders};

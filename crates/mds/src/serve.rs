@@ -12,6 +12,7 @@ use tokio::sync::watch;
 const DRAIN: Duration = Duration::from_secs(30);
 
 pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
+    raise_open_files_limit();
     let tls = !config.tls.cert_file.is_empty();
     let secure_cookies = tls || config.public_url_is_https();
     let rest = mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies });
@@ -125,4 +126,19 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutdown requested: finishing requests in flight");
+}
+
+/// Raises the soft limit of open files to the hard limit: each connection is a descriptor,
+/// and the usual service default (1,024) lets a few hundred idle clients starve the others
+/// (issue 14). The hard limit is the operator's to set (systemd `LimitNOFILE=`).
+fn raise_open_files_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => match setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+            Ok(()) => tracing::info!(from = soft, to = hard, "open files limit raised"),
+            Err(e) => tracing::warn!(error = %e, soft, hard, "cannot raise the open files limit"),
+        },
+        Ok((soft, _)) => tracing::info!(limit = soft, "open files limit"),
+        Err(e) => tracing::warn!(error = %e, "cannot read the open files limit"),
+    }
 }

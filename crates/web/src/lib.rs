@@ -29,9 +29,9 @@ const UPLOAD_OVERHEAD: usize = 256 * 1024;
 /// The portals, answering `/`, `/login`, `/logout`, `/lang/…`, `/patient/…`, `/pro/…`,
 /// `/support/…` and `/static/…`; everything else goes to `rest` (the REST API and probes).
 pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
-    let upload = DefaultBodyLimit::max(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
+    let upload = mds_http::BodyLimit(app.settings().max_document_bytes + UPLOAD_OVERHEAD);
     let patient_upload =
-        DefaultBodyLimit::max(app.settings().max_patient_document_bytes + UPLOAD_OVERHEAD);
+        mds_http::BodyLimit(app.settings().max_patient_document_bytes + UPLOAD_OVERHEAD);
     let state = Web { app, options };
     let patient = Router::new()
         .route("/", get(patient::home::home))
@@ -133,7 +133,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/patients/new",
             get(pro::patients::create_form)
                 .post(pro::patients::create)
-                .layer(DefaultBodyLimit::max(
+                .layer(mds_http::BodyLimit(
                     mds_app::patients::identity::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
                 )),
         )
@@ -257,7 +257,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/inscription",
             get(public::enrol::form)
                 .post(public::enrol::submit)
-                .layer(DefaultBodyLimit::max(
+                .layer(mds_http::BodyLimit(
                     2 * mds_app::patients::identity::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
                 )),
         )

@@ -494,3 +494,32 @@ async fn an_https_public_address_sends_hsts_on_every_surface() {
         );
     }
 }
+
+/// A body announced larger than its route accepts is refused before it is read: 413, never
+/// `100 Continue` (issue 14), on the REST upload, the portals' upload and the FHIR Bundle.
+#[tokio::test]
+async fn an_announced_oversized_body_is_refused_before_100_continue() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&base_env(dir.path()), &[]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    for path in [
+        "/api/v1/records/00000000-0000-4000-8000-000000000000/documents",
+        "/patient/documents/add",
+        "/fhir",
+    ] {
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\n\
+             Content-Length: 104857600\r\nExpect: 100-continue\r\n\r\n"
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 256];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut answer))
+            .await
+            .expect("an answer without sending the body")
+            .unwrap();
+        let text = String::from_utf8_lossy(&answer[..n]).to_string();
+        assert!(text.starts_with("HTTP/1.1 413"), "{path}: {text}");
+    }
+}
