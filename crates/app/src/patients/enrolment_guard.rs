@@ -18,7 +18,14 @@ use mds_policy::supervision::AlertRule;
 use mds_store::supervision::{insert_alert, AlertRow};
 use mds_store::{accounts, enrolments, new_id, patients, sessions, Tx};
 
-use super::self_enrolment::EnrolmentReceipt;
+/// Given once at submission: the status token lets the person follow the request.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ReceiptOut)]
+pub struct EnrolmentReceipt {
+    pub request_id: String,
+    /// Keep it: `POST /api/v1/enrolments/status` tells where the request stands. Shown once.
+    pub status_token: String,
+}
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;

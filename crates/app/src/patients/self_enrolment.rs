@@ -6,6 +6,7 @@
 //! other, never disclosed) are `patients::enrolment_guard`.
 
 use crate::accounts::password;
+pub use crate::patients::enrolment_guard::EnrolmentReceipt;
 use crate::patients::enrolment_guard::{Admission, Existing};
 use crate::patients::identity::{
     check_duplicates, check_identity_file, email_address, new_row, phone_number, validate_identity,
@@ -30,15 +31,6 @@ pub struct SelfEnrolment {
     pub password: String,
     pub identity_document: Vec<u8>,
     pub cafat_card: Vec<u8>,
-}
-
-/// Given once at submission: the status token lets the person follow the request.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = ReceiptOut)]
-pub struct EnrolmentReceipt {
-    pub request_id: String,
-    /// Keep it: `POST /api/v1/enrolments/status` tells where the request stands. Shown once.
-    pub status_token: String,
 }
 
 /// What the person reads with the status token.
