@@ -27,6 +27,28 @@ pub struct Config {
     /// Outgoing e-mail (notification outbox); the password comes from `MDS_SMTP_PASSWORD`.
     pub smtp: mds_app::information::outbox::SmtpSettings,
     pub jobs: JobsConfig,
+    pub connections: ConnectionsConfig,
+}
+
+/// What one client may hold of the server (issue 14): slow and idle clients are closed, and
+/// one address cannot take every connection.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionsConfig {
+    /// Seconds a client has to send a request's headers; past it the connection is closed.
+    pub header_read_timeout_seconds: u64,
+    /// Open connections allowed from one client address; more are closed at once. A
+    /// hospital's NAT is one address: its browsers keep about 6 connections each.
+    pub max_per_address: usize,
+}
+
+impl Default for ConnectionsConfig {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_seconds: 10,
+            max_per_address: 256,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -116,6 +138,7 @@ impl Default for Config {
             security: mds_app::Settings::default(),
             smtp: mds_app::information::outbox::SmtpSettings::default(),
             jobs: JobsConfig::default(),
+            connections: ConnectionsConfig::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ mod bench_aead;
 mod bench_seed;
 mod cli;
 mod config;
+mod connections;
 mod ops;
 mod runtime;
 mod serve;

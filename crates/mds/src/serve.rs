@@ -53,6 +53,23 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         runtime::now,
         stop_rx.clone(),
     ));
+    let handle = axum_server::Handle::new();
+    let h = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+        h.graceful_shutdown(Some(DRAIN));
+    });
+    let listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    let per_address = crate::connections::PerAddress::new(
+        axum_server::accept::DefaultAcceptor,
+        config.connections.max_per_address,
+    );
+    let header_read = Duration::from_secs(config.connections.header_read_timeout_seconds.max(1));
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
     if tls {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let tls_config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
@@ -66,42 +83,38 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
                 config.tls.cert_file, config.tls.key_file
             ))
         })?;
-        let listener = std::net::TcpListener::bind(addr)
-            .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
-        listener.set_nonblocking(true)?;
-        let local = listener.local_addr()?;
         announce(&format!("https://{local}"));
-        let handle = axum_server::Handle::new();
-        let h = handle.clone();
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            let _ = stop_tx.send(true);
-            h.graceful_shutdown(Some(DRAIN));
-        });
-        axum_server::from_tcp_rustls(listener, tls_config)
-            .handle(handle)
-            .serve(router.into_make_service_with_connect_info::<SocketAddr>())
-            .await?;
+        let acceptor =
+            axum_server::tls_rustls::RustlsAcceptor::new(tls_config).acceptor(per_address);
+        let mut server = axum_server::from_tcp(listener)
+            .acceptor(acceptor)
+            .handle(handle);
+        limit_slow_clients(server.http_builder(), header_read);
+        server.serve(service).await?;
     } else {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
-        let local = listener.local_addr()?;
         announce(&format!("http://{local}"));
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = stop_tx.send(true);
-        })
-        .await?;
+        let mut server = axum_server::from_tcp(listener)
+            .acceptor(per_address)
+            .handle(handle);
+        limit_slow_clients(server.http_builder(), header_read);
+        server.serve(service).await?;
     }
     let _ = runner.await;
     app.db().close().await;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// A request's headers must arrive within `header_read` (idle keep-alive connections too),
+/// or hyper closes the connection; the timer is what makes hyper enforce it.
+fn limit_slow_clients(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    header_read: Duration,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_read);
 }
 
 fn announce(url: &str) {

@@ -13,3 +13,4 @@ mod crash_uploads;
 mod e2e;
 mod layers;
 mod outbox;
+mod slow_clients;
