@@ -37,6 +37,9 @@ pub struct Config {
 pub struct ConnectionsConfig {
     /// Seconds a client has to send a request's headers; past it the connection is closed.
     pub header_read_timeout_seconds: u64,
+    /// Seconds a request body may go without sending anything; past it the request ends
+    /// with 408 and nothing of it is stored.
+    pub body_idle_timeout_seconds: u64,
     /// Open connections allowed from one client address; more are closed at once. A
     /// hospital's NAT is one address: its browsers keep about 6 connections each.
     pub max_per_address: usize,
@@ -46,6 +49,7 @@ impl Default for ConnectionsConfig {
     fn default() -> Self {
         Self {
             header_read_timeout_seconds: 10,
+            body_idle_timeout_seconds: 20,
             max_per_address: 256,
         }
     }

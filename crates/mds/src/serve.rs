@@ -29,6 +29,11 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let router = mds_fhir::router(app.clone(), fhir_options)
         .merge(token)
         .fallback_service(portals);
+    let body_idle = Duration::from_secs(config.connections.body_idle_timeout_seconds.max(1));
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        body_idle,
+        mds_http::body_idle::body_idle_timeout,
+    ));
     let router = if secure_cookies {
         router.layer(axum::middleware::from_fn(
             mds_http::layers::strict_transport,

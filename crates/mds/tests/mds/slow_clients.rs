@@ -105,3 +105,31 @@ async fn idle_header_senders_neither_starve_others_nor_stay_open() {
         idle.len()
     );
 }
+
+/// A body that stops arriving ends its request with 408, and nothing is stored.
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_answered_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = base_env(dir.path());
+    env.push((
+        "MDS_CONNECTIONS_BODY_IDLE_TIMEOUT_SECONDS".into(),
+        "2".into(),
+    ));
+    let server = Server::start(&env, &[]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: 200\r\n\r\n{{\"login\": \"dr."
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(Duration::from_secs(15), tcp.read(&mut answer))
+        .await
+        .expect("an answer once the body stopped arriving")
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request_timeout"), "{text}");
+}
