@@ -12,6 +12,7 @@ pub mod ids;
 pub mod profession;
 pub mod states;
 pub mod structure;
+pub mod text;
 pub mod time;
 
 pub use account::{AccountKind, AccountState, Login};

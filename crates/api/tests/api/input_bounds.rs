@@ -110,3 +110,74 @@ fn filters_are_parsed_before_the_gate_and_oversized_denials_stay_audited() {
         assert_chain_intact(&w.app).await;
     });
 }
+
+/// Issue 14, item 3: act dates outside a plausible range, control characters and stacked
+/// accents in titles, and a patient hiding a document from themself are refused (422), and
+/// nothing is stored.
+#[test]
+fn implausible_uploads_are_refused_with_the_field_named() {
+    on_both(|backend| async move {
+        let mut w = World::new(backend).await;
+        let pid = w.patient_id(MARIE_CAFAT).await;
+        let docs = format!("/api/v1/records/{pid}/documents");
+        let before = w.document_ids(MARIE_CAFAT).await.len();
+        let form = |title: &str, act_date: &str, hidden: bool| {
+            let mut m = Multipart::new()
+                .text("type_code", "11488-4")
+                .text("title", title)
+                .text("act_date", act_date)
+                .text("confirms_patient_informed", "true");
+            if hidden {
+                m = m.text("hidden_from_patient", "true");
+            }
+            m.file("file", "doc", b"Compte rendu.").finish()
+        };
+        let zalgo = format!("Compte rendu a{}", "\u{301}".repeat(60));
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            (
+                DOCTOR,
+                form("Compte rendu", "0000-01-01", false),
+                "invalid_act_date",
+            ),
+            (
+                DOCTOR,
+                form("Compte rendu", "-0001-01-01", false),
+                "invalid_act_date",
+            ),
+            (
+                DOCTOR,
+                form("Compte rendu", "9999-12-31", false),
+                "invalid_act_date",
+            ),
+            (
+                DOCTOR,
+                form("Compte\0rendu", "2026-01-10", false),
+                "invalid_title",
+            ),
+            (DOCTOR, form(&zalgo, "2026-01-10", false), "invalid_title"),
+            (
+                PATIENT,
+                form("Mon compte rendu", "2026-01-10", true),
+                "hidden_from_patient_not_allowed",
+            ),
+        ];
+        for (login, body, code) in cases {
+            let a = w.post_form(login, &docs, body).await;
+            assert_eq!(
+                (a.status, a.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, code),
+                "{backend:?} {login}: {:?}",
+                a.json
+            );
+        }
+        assert_eq!(
+            w.document_ids(MARIE_CAFAT).await.len(),
+            before,
+            "{backend:?}"
+        );
+        let ok = w
+            .post_form(DOCTOR, &docs, form("Compte rendu", "2026-01-10", false))
+            .await;
+        assert_eq!(ok.status, StatusCode::CREATED, "{backend:?}: {:?}", ok.json);
+    });
+}

@@ -128,12 +128,20 @@ pub struct DocumentContent {
     pub content: bytes::Bytes,
 }
 
-fn valid_date(text: &str) -> bool {
+/// The act dates a deposit may carry: from 1900-01-01 to one year after today in New
+/// Caledonia (a letter may announce an appointment; a far-future date would sort first for
+/// ever, and a year 0 is a typing error).
+pub fn plausible_act_date(text: &str, now: Timestamp) -> bool {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text, &fmt).is_ok()
+    let (Ok(day), Some(today)) = (time::Date::parse(text, &fmt), now.noumea_date()) else {
+        return false;
+    };
+    let first = time::Date::from_calendar_date(1900, time::Month::January, 1);
+    let last = today.replace_year(today.year() + 1).unwrap_or(today);
+    first.is_ok_and(|first| day >= first) && day <= last
 }
 
-fn check_new(d: &NewDocument) -> Result<(), AppError> {
+fn check_new(d: &NewDocument, now: Timestamp) -> Result<(), AppError> {
     if DocumentType::from_code(&d.type_code).is_none() {
         return Err(AppError::invalid(
             "unknown_document_type",
@@ -147,10 +155,16 @@ fn check_new(d: &NewDocument) -> Result<(), AppError> {
             "Le titre est obligatoire (200 caractères au plus).",
         ));
     }
-    if !valid_date(&d.act_date) {
+    if let Err(why) = mds_domain::text::check_line(title) {
+        return Err(AppError::invalid(
+            "invalid_title",
+            format!("Titre refusé : {}.", why.reason_fr()),
+        ));
+    }
+    if !plausible_act_date(&d.act_date, now) {
         return Err(AppError::invalid(
             "invalid_act_date",
-            "Date de l'acte invalide (AAAA-MM-JJ).",
+            "Date de l'acte invalide : AAAA-MM-JJ, du 1er janvier 1900 à un an après aujourd'hui.",
         ));
     }
     if d.content.is_empty() {
@@ -315,7 +329,13 @@ impl App {
         if d.content.len() > max {
             return Err(AppError::TooLarge { max_bytes: max });
         }
-        check_new(d)?;
+        if actor.kind == AccountKind::Patient && d.hidden_from_patient {
+            return Err(AppError::invalid(
+                "hidden_from_patient_not_allowed",
+                "Un patient ne peut pas se masquer ses propres documents : « hidden_from_patient » est réservé aux professionnels.",
+            ));
+        }
+        check_new(d, gate.now)?;
         self.check_structure(gate, d).await
     }
 
