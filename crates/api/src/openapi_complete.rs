@@ -23,6 +23,7 @@ impl Modify for Complete {
             for op in operations_mut(item) {
                 forms.extend(multipart_form(op));
                 declare_path_parameters(op, &names);
+                declare_unsigned_ranges(op);
                 declare_errors(op, !names.is_empty());
                 if is_content {
                     declare_document_formats(op);
@@ -56,6 +57,31 @@ fn close_forms(doc: &mut OpenApi, forms: &[String]) {
         if let Some(RefOr::T(Schema::Object(form))) = components.schemas.get_mut(name) {
             form.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
         }
+    }
+}
+
+/// Unsigned integer parameters accept exactly their Rust type's range: utoipa writes `u32` as
+/// `int32` (whose maximum is half of `u32`'s) and `usize` with no maximum, so a client (or
+/// schemathesis) would find values the document allows and the server refuses, or the reverse.
+fn declare_unsigned_ranges(op: &mut Operation) {
+    for p in op.parameters.iter_mut().flatten() {
+        let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() else {
+            continue;
+        };
+        let unsigned = matches!(
+            o.minimum,
+            Some(utoipa::Number::Int(0) | utoipa::Number::UInt(0))
+        ) || matches!(o.minimum, Some(utoipa::Number::Float(f)) if f == 0.0);
+        if !unsigned || o.maximum.is_some() {
+            continue;
+        }
+        let max = match &o.format {
+            Some(SchemaFormat::KnownFormat(KnownFormat::Int32)) => u32::MAX as usize,
+            None => usize::MAX,
+            Some(_) => continue,
+        };
+        o.format = None;
+        o.maximum = Some(utoipa::Number::UInt(max));
     }
 }
 
