@@ -11,7 +11,11 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
+    /// A record's patient id.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub patient_id: Option<String>,
+    /// An account or software credential id (64 printable ASCII characters at most).
+    #[param(max_length = 64, pattern = "^[!-~]*$")]
     pub actor_id: Option<String>,
     /// Inclusive lower bound, ms since the epoch.
     pub from_ms: Option<i64>,
@@ -44,7 +48,7 @@ pub struct AuditEventOut {
 
 /// Support. Events in sequence order, filtered; the read is recorded in the audit.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditParams),
-    responses((status = 200, body = [AuditEventOut]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [AuditEventOut]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn read(
     State(app): State<App>,
     Auth(actor): Auth,

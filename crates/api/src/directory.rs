@@ -172,8 +172,9 @@ pub async fn create_professional(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
-    /// Beginning of the last or first name.
+    /// Beginning of the last or first name (100 characters at most).
     #[serde(default)]
+    #[param(max_length = 100, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub q: String,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -181,7 +182,7 @@ pub struct SearchParams {
 
 /// Any signed-in account. Searches the directory by name.
 #[utoipa::path(get, path = "/api/v1/professionals", tag = "directory", security(("bearer" = [])), params(SearchParams),
-    responses((status = 200, body = [ProfessionalOut]), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = [ProfessionalOut]), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn search_professionals(
     State(app): State<App>,
     Auth(actor): Auth,

@@ -85,6 +85,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        response.extensions_mut().insert(ErrorCode(code));
         if let Self::App(e) = &self {
             // The trace middleware logs every response; internal causes are logged here
             // once, with their detail, because the client only sees a generic message.
@@ -102,6 +103,10 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The stable code of an error answer, carried to the layers (`refused`).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorCode(pub &'static str);
 
 /// Carried from an error response to the logging layer.
 pub use mds_http::layers::InternalCause;

@@ -26,6 +26,7 @@ pub struct HistoryParams {
     #[param(format = Date)]
     pub to: Option<String>,
     /// Account id of a professional: their actions and those of assistants in their name.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     pub professional: Option<String>,
     /// reads, changes, searches, emergency, controls or denied.
     #[param(pattern = "^(reads|changes|searches|emergency|controls|denied)$")]
@@ -60,7 +61,8 @@ pub struct HistoryPageOut {
 fn filter(p: &HistoryParams) -> Result<(HistoryFilter, PageRequest), ApiError> {
     let date = |d: &Option<String>| d.as_deref().map(parse_date).transpose();
     let kind = match p.kind.as_deref() {
-        None | Some("") => None,
+        None => None,
+        // An empty value is refused like an unknown one: the document declares the pattern.
         Some(k) => Some(ActivityKind::parse(k).ok_or_else(|| {
             AppError::invalid(
                 "invalid_kind",
@@ -72,7 +74,12 @@ fn filter(p: &HistoryParams) -> Result<(HistoryFilter, PageRequest), ApiError> {
         HistoryFilter {
             from: date(&p.from)?,
             to: date(&p.to)?,
-            professional: p.professional.clone().filter(|s| !s.is_empty()),
+            professional: crate::record::id_filter(
+                "professional",
+                p.professional.clone(),
+                mds_domain::AccountId::parse,
+            )?
+            .map(|a| a.to_string()),
             kind,
         },
         PageRequest {

@@ -19,6 +19,7 @@ mod patients;
 mod record;
 mod record_controls;
 mod record_settings;
+mod refused;
 mod reviews;
 mod software;
 mod software_records;
@@ -219,6 +220,10 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
             "/software/records/{patient_id}/documents/{document_id}/content",
             get(software_records::content),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            refused::audit_unrecorded,
+        ))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
     Router::new()

@@ -51,10 +51,12 @@ pub struct SearchParams {
     /// Acts on or before this date (YYYY-MM-DD).
     #[param(format = Date)]
     pub to: Option<String>,
-    #[param(value_type = Option<String>)]
-    pub author_account_id: Option<AccountId>,
-    #[param(value_type = Option<String>)]
-    pub structure_id: Option<StructureId>,
+    /// The author's account id.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    pub author_account_id: Option<String>,
+    /// The author's structure id.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    pub structure_id: Option<String>,
     /// 1–100, default 50.
     pub limit: Option<usize>,
     pub offset: Option<usize>,
@@ -69,6 +71,41 @@ fn flag(text: &str) -> Result<bool, ApiError> {
             "invalid_body",
             "Valeur booléenne attendue (true ou false).",
         )),
+    }
+}
+
+/// The filters of a document search, its identifiers checked (`[type_code, class_code, from,
+/// to]` are checked by the use case, after the policy).
+pub(crate) fn document_filter(
+    [type_code, class_code, from, to]: [Option<String>; 4],
+    author: Option<String>,
+    structure: Option<String>,
+) -> Result<mds_app::record::documents::DocumentFilter, ApiError> {
+    Ok(mds_app::record::documents::DocumentFilter {
+        type_code,
+        class_code,
+        act_date_from: from,
+        act_date_to: to,
+        author_account_id: id_filter("author_account_id", author, AccountId::parse)?,
+        author_structure_id: id_filter("structure_id", structure, StructureId::parse)?,
+    })
+}
+
+/// A filter naming an account or a structure: a malformed identifier is refused by name
+/// (in a path it is the uniform not-found instead).
+pub(crate) fn id_filter<T>(
+    field: &str,
+    text: Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, ApiError> {
+    match text {
+        None => Ok(None),
+        Some(t) => parse(&t).map(Some).ok_or_else(|| {
+            ApiError::App(mds_app::AppError::invalid(
+                "invalid_filter",
+                format!("« {field} » : identifiant invalide (UUID attendu)."),
+            ))
+        }),
     }
 }
 
@@ -134,6 +171,7 @@ pub(crate) async fn read_form(form: axum::extract::Multipart) -> Result<NewDocum
             }
             ReadError::Unexpected { part } => bad_form(&format!("Champ inconnu : {part}.")),
             ReadError::Repeated { part } => bad_form(&format!("Champ répété : {part}.")),
+            ReadError::NotText { part } => crate::uploads::not_text(part),
         })?;
     let content = f
         .take("file")
@@ -194,14 +232,11 @@ pub async fn list(
     Query(p): Query<SearchParams>,
 ) -> Result<axum::Json<DocumentPage>, ApiError> {
     let q = DocumentQuery {
-        filter: mds_app::record::documents::DocumentFilter {
-            type_code: p.type_code,
-            class_code: p.class_code,
-            act_date_from: p.from,
-            act_date_to: p.to,
-            author_account_id: p.author_account_id,
-            author_structure_id: p.structure_id,
-        },
+        filter: document_filter(
+            [p.type_code, p.class_code, p.from, p.to],
+            p.author_account_id,
+            p.structure_id,
+        )?,
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };

@@ -11,12 +11,10 @@ use crate::structure_auth::StructureSoftware;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use mds_app::record::documents::{
-    DocumentContent, DocumentFilter, DocumentPage, DocumentQuery, DocumentView,
-};
+use mds_app::record::documents::{DocumentContent, DocumentPage, DocumentQuery, DocumentView};
 use mds_app::structure_access::preload::Preload;
 use mds_app::App;
-use mds_domain::{AccountId, DocumentId, PatientId, StructureId};
+use mds_domain::{DocumentId, PatientId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -52,10 +50,12 @@ pub struct SoftwareSearchParams {
     /// Acts on or before this date (YYYY-MM-DD).
     #[param(format = Date)]
     pub to: Option<String>,
-    #[param(value_type = Option<String>)]
-    pub author_account_id: Option<AccountId>,
-    #[param(value_type = Option<String>)]
-    pub structure_id: Option<StructureId>,
+    /// The author's account id.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    pub author_account_id: Option<String>,
+    /// The author's structure id.
+    #[param(pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    pub structure_id: Option<String>,
     /// 1–100, default 50 (a preload returns 10 at most).
     pub limit: Option<usize>,
     pub offset: Option<usize>,
@@ -128,14 +128,11 @@ pub async fn list(
 ) -> Result<axum::Json<DocumentPage>, ApiError> {
     let preload = preload_of(p.purpose.as_deref(), p.care_date.as_deref())?;
     let q = DocumentQuery {
-        filter: DocumentFilter {
-            type_code: p.type_code,
-            class_code: p.class_code,
-            act_date_from: p.from,
-            act_date_to: p.to,
-            author_account_id: p.author_account_id,
-            author_structure_id: p.structure_id,
-        },
+        filter: crate::record::document_filter(
+            [p.type_code, p.class_code, p.from, p.to],
+            p.author_account_id,
+            p.structure_id,
+        )?,
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };

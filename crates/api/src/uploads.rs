@@ -56,6 +56,15 @@ pub fn missing(name: &'static str, label: &str) -> ApiError {
     )
 }
 
+/// A text part that is not UTF-8: refused by name, never repaired.
+pub fn not_text(part: &str) -> ApiError {
+    ApiError::http(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_text",
+        format!("Le champ « {part} » n'est pas du texte UTF-8 valide."),
+    )
+}
+
 /// Reads every part; only the declared ones, each once.
 pub async fn read_parts(m: Multipart, parts: &[Part]) -> Result<Form, ApiError> {
     mds_http::read(m, parts).await.map_err(|e| match e {
@@ -70,6 +79,7 @@ pub async fn read_parts(m: Multipart, parts: &[Part]) -> Result<Form, ApiError> 
                 ),
             )
         }
+        ReadError::NotText { part } => not_text(part),
         e => unreadable(&e),
     })
 }

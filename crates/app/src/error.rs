@@ -87,6 +87,25 @@ impl AppError {
         }
     }
 
+    /// A text a person typed (a reason, a purpose, a comment) refused when it holds a control
+    /// character (line breaks and tabs allowed with `lines`) or a pile of accents on one
+    /// letter (`mds_domain::text`); the message names the field by its French `label`.
+    pub fn check_typed(
+        code: &'static str,
+        label: &str,
+        text: &str,
+        lines: bool,
+    ) -> Result<(), Self> {
+        let checked = if lines {
+            mds_domain::text::check_lines(text)
+        } else {
+            mds_domain::text::check_line(text)
+        };
+        checked.map_err(|why| {
+            Self::invalid(code, format!("« {label} » refusé : {}.", why.reason_fr()))
+        })
+    }
+
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,

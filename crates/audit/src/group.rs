@@ -50,6 +50,7 @@ impl GroupCommit {
     /// Records `event` (no other state change) and returns once it is durable, like
     /// [`crate::record`], sharing the commit with concurrent callers.
     pub async fn record(&self, mut event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
+        crate::scope::note(&event);
         // An invalid event is the caller's bug: refuse it alone rather than fail its batch.
         crate::write::bound_detail(&mut event);
         crate::write::checked_detail(&event)?;

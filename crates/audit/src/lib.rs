@@ -41,6 +41,7 @@ mod error;
 mod group;
 mod query;
 mod row;
+pub mod scope;
 mod verify;
 mod write;
 

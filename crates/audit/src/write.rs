@@ -17,6 +17,7 @@ pub const MAX_DETAIL_BYTES: usize = 8 * 1024;
 /// transaction opened some other way cannot chain two events onto the same predecessor. The
 /// event becomes visible (and part of the chain) only when the caller commits.
 pub async fn append(tx: &mut Tx, event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
+    crate::scope::note(&event);
     let mut stored = append_batch(tx, vec![(event, at_ms)]).await?;
     stored
         .pop()

@@ -22,6 +22,8 @@ pub struct Part {
     pub max_bytes: usize,
     /// How many times it may be sent.
     pub at_most: usize,
+    /// A text part: its content must be UTF-8 (never silently repaired).
+    pub text: bool,
 }
 
 impl Part {
@@ -31,6 +33,7 @@ impl Part {
             name,
             max_bytes,
             at_most: 1,
+            text: true,
         }
     }
 
@@ -41,6 +44,7 @@ impl Part {
             name,
             max_bytes: usize::MAX,
             at_most: 1,
+            text: false,
         }
     }
 
@@ -71,6 +75,9 @@ pub enum ReadError {
     /// The anti-CSRF token is missing, not first, or refused.
     #[error("anti-CSRF token missing, not first, or wrong")]
     Token,
+    /// A text part whose content is not UTF-8.
+    #[error("part `{part}` is not UTF-8 text")]
+    NotText { part: &'static str },
 }
 
 /// The parts read, in the order sent.
@@ -95,7 +102,8 @@ impl Form {
         taken.into_iter().map(|(_, c)| c).collect()
     }
 
-    /// Part `name` as text (UTF-8, a malformed sequence replaced), empty when it was not sent.
+    /// Part `name` as text, empty when it was not sent. A text part was checked to be UTF-8
+    /// when read; a file part read as text has its malformed sequences replaced.
     pub fn text(&self, name: &str) -> String {
         self.parts
             .iter()
@@ -130,6 +138,9 @@ pub async fn read(mut body: Multipart, parts: &[Part]) -> Result<Form, ReadError
             });
         }
         let content = content(&mut field, part).await?;
+        if part.text && std::str::from_utf8(&content).is_err() {
+            return Err(ReadError::NotText { part: part.name });
+        }
         form.parts.push((part.name, content));
     }
     Ok(form)
@@ -297,6 +308,17 @@ mod tests {
         let raw = body(&[("file", b"1"), ("file", b"2"), ("file", b"3")]);
         let e = read(multipart(raw).await, &parts).await.unwrap_err();
         assert!(matches!(e, ReadError::Repeated { .. }), "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn a_text_part_that_is_not_utf8_is_refused_not_repaired() {
+        let raw = body(&[("title", b"Bilan \xff\xfe"), ("file", b"\xff\xd8\xff")]);
+        let e = read(multipart(raw).await, DOCUMENT).await.unwrap_err();
+        assert_eq!(e, ReadError::NotText { part: "title" });
+        // A file is bytes: the same content is accepted there.
+        let raw = body(&[("title", "Bilan é".as_bytes()), ("file", b"\xff\xd8\xff")]);
+        let form = read(multipart(raw).await, DOCUMENT).await.expect("read");
+        assert_eq!(form.text("title"), "Bilan é");
     }
 
     #[tokio::test]

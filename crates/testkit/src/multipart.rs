@@ -29,6 +29,17 @@ impl Multipart {
         self
     }
 
+    /// A plain field whose content is raw bytes (not necessarily UTF-8).
+    pub fn text_bytes(mut self, name: &str, value: &[u8]) -> Self {
+        self.body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        self.body.extend_from_slice(value);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
     /// A file field (sent as `application/octet-stream`: the service looks at the content).
     pub fn file(mut self, name: &str, filename: &str, content: &[u8]) -> Self {
         self.body.extend_from_slice(

@@ -1,7 +1,8 @@
-//! Hostile input (issue 14, items 2 and 3): filters are parsed and bounded before the gate
-//! (422 naming the field, no access recorded: nothing was accessed), and past the gate an
-//! oversized value can no longer turn a denial into an unaudited 500 — every request that
-//! reaches a record leaves exactly one audit event, its detail bounded.
+//! Hostile input (issue 14, items 2 and 3): filters are parsed and bounded before they are
+//! used (422 naming the field, audited as a failure, not as an access refused), a denied
+//! actor's malformed request stays a denial, and an oversized value can no longer turn a
+//! denial into an unaudited 500 — every request on a record leaves exactly one audit event,
+//! its detail bounded.
 
 use axum::http::StatusCode;
 use mds_testkit::api::*;
@@ -31,7 +32,9 @@ fn filters_are_parsed_before_the_gate_and_oversized_denials_stay_audited() {
         let huge = "x".repeat(9_000);
         w.token(DOCTOR).await; // signed in beforehand: the sign-in is an event of its own
 
-        // Malformed or oversized filters: 422 with the field, before the gate.
+        // Malformed or oversized filters are parsed first and answered after the policy:
+        // the blocked doctor's search stays a denial (the uniform not-found of a list), the
+        // patient's is a 422 naming the field; each leaves exactly one event, bounded.
         for (query, code) in [
             (format!("type_code={huge}"), "invalid_filter"),
             (format!("class_code={huge}"), "invalid_filter"),
@@ -39,19 +42,33 @@ fn filters_are_parsed_before_the_gate_and_oversized_denials_stay_audited() {
             ("to=2026-13-45".to_owned(), "invalid_date"),
             (format!("from={huge}"), "invalid_date"),
         ] {
-            let before = w.last_seq().await;
-            let a = w.get(DOCTOR, &format!("{docs}?{query}")).await;
             let shown = &query[..query.len().min(20)];
-            assert_eq!(
-                (a.status, a.code()),
-                (StatusCode::UNPROCESSABLE_ENTITY, code),
-                "{backend:?} {shown}: {:?}",
-                a.json
-            );
-            assert!(
-                w.events_after(before).await.is_empty(),
-                "{backend:?} {shown}"
-            );
+            for (login, status, outcome) in [
+                (DOCTOR, StatusCode::NOT_FOUND, "deny"),
+                (PATIENT, StatusCode::UNPROCESSABLE_ENTITY, "failure"),
+            ] {
+                let before = w.last_seq().await;
+                let a = w.get(login, &format!("{docs}?{query}")).await;
+                assert_eq!(
+                    a.status, status,
+                    "{backend:?} {login} {shown}: {:?}",
+                    a.json
+                );
+                if status == StatusCode::UNPROCESSABLE_ENTITY {
+                    assert_eq!(a.code(), code, "{backend:?} {shown}");
+                    let field = query.split('=').next().unwrap_or_default();
+                    let message = a.json["error"]["message"].as_str().unwrap_or_default();
+                    assert!(message.contains(field), "{backend:?} {shown}: {message}");
+                }
+                let events = w.events_after(before).await;
+                assert_eq!(events.len(), 1, "{backend:?} {login} {shown}: {events:?}");
+                assert_eq!(events[0].outcome.as_str(), outcome, "{backend:?} {shown}");
+                assert_eq!(
+                    events[0].patient_id.as_deref(),
+                    Some(pid.as_str()),
+                    "{backend:?} {shown}"
+                );
+            }
         }
 
         // Past the checks, the blocked doctor's attempts are refused and each audited once,
@@ -97,6 +114,61 @@ fn filters_are_parsed_before_the_gate_and_oversized_denials_stay_audited() {
             "{backend:?}: break-glass audited"
         );
 
+        // Typed texts: a reason or a purpose with a control character or a pile of accents
+        // is refused by name (and the request is still audited once).
+        let zalgo = format!("Urgence a{}", "\u{301}".repeat(60));
+        w.token(NURSE).await;
+        for (path, body) in [
+            (
+                format!("/api/v1/records/{pid}/break-glass"),
+                json!({ "reason": "Patient inconscient\u{0}" }),
+            ),
+            (
+                format!("/api/v1/records/{pid}/break-glass"),
+                json!({ "reason": zalgo }),
+            ),
+        ] {
+            let before = w.last_seq().await;
+            let a = w.post(NURSE, &path, body).await;
+            assert_eq!(
+                (a.status, a.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_reason"),
+                "{backend:?}: {:?}",
+                a.json
+            );
+            assert!(a.json["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("motif"));
+            assert_eq!(
+                w.events_after(before).await.len(),
+                1,
+                "{backend:?}: audited once"
+            );
+        }
+
+        // The audit's filters are identifiers: a malformed one is refused, never stored.
+        for query in ["patient_id=no-such-patient", "actor_id=a%20b"] {
+            let a = w.get(SUPPORT, &format!("/api/v1/audit?{query}")).await;
+            assert_eq!(
+                (a.status, a.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_filter"),
+                "{backend:?} {query}: {:?}",
+                a.json
+            );
+        }
+        let before = w.last_seq().await;
+        let a = w
+            .get(PATIENT, "/api/v1/audit?patient_id=no-such-patient")
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{backend:?}");
+        let events = w.events_after(before).await;
+        assert_eq!(events.len(), 1, "{backend:?}");
+        assert_eq!(
+            events[0].patient_id, None,
+            "{backend:?}: the raw filter is not an id"
+        );
+
         // A permitted reader's filters in both accepted forms are read as days.
         let a = w
             .get(PATIENT, &format!("{docs}?from=01/01/2000&to=2100-12-31"))
@@ -112,8 +184,8 @@ fn filters_are_parsed_before_the_gate_and_oversized_denials_stay_audited() {
 }
 
 /// Issue 14, item 3: act dates outside a plausible range, control characters and stacked
-/// accents in titles, and a patient hiding a document from themself are refused (422), and
-/// nothing is stored.
+/// accents in titles, a title that is not UTF-8 (never repaired), and a patient hiding a
+/// document from themself are refused (422), and nothing is stored.
 #[test]
 fn implausible_uploads_are_refused_with_the_field_named() {
     on_both(|backend| async move {
@@ -159,6 +231,17 @@ fn implausible_uploads_are_refused_with_the_field_named() {
                 PATIENT,
                 form("Mon compte rendu", "2026-01-10", true),
                 "hidden_from_patient_not_allowed",
+            ),
+            (
+                DOCTOR,
+                Multipart::new()
+                    .text("type_code", "11488-4")
+                    .text_bytes("title", b"Compte rendu \xff\xfe")
+                    .text("act_date", "2026-01-10")
+                    .text("confirms_patient_informed", "true")
+                    .file("file", "doc", b"Compte rendu.")
+                    .finish(),
+                "invalid_text",
             ),
         ];
         for (login, body, code) in cases {

@@ -12,6 +12,7 @@ mod formats;
 mod history;
 mod input_bounds;
 mod notifications;
+mod oversized;
 mod patients;
 mod plans;
 mod protocol;

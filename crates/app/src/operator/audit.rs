@@ -3,7 +3,7 @@
 
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, AuditQuery, AuditRecord, NewEvent, Outcome, VerifyOutcome};
-use mds_domain::{AccountKind, Timestamp};
+use mds_domain::{AccountKind, PatientId, Timestamp};
 
 impl App {
     /// Support only. The read is recorded (who read which trail) before the rows are returned.
@@ -14,15 +14,28 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Vec<AuditRecord>, AppError> {
+        // A filter is an identifier or nothing: a malformed one is never stored as one.
+        let patient = query.patient_id.as_deref().map(PatientId::parse);
+        let actor_ok = query
+            .actor_id
+            .as_deref()
+            .is_none_or(|a| a.len() <= 64 && a.chars().all(|c| c.is_ascii_graphic()));
         if actor.kind != AccountKind::Support {
             let ev = NewEvent {
                 actor_id: Some(actor.account_id.to_string()),
-                patient_id: query.patient_id.clone(),
+                patient_id: patient.flatten().map(|p| p.to_string()),
                 ip,
                 ..NewEvent::new(actor.kind.into(), "audit.read", Outcome::Deny)
             };
             self.record_event(ev, now.millis()).await?;
             return Err(AppError::Forbidden);
+        }
+        if matches!(patient, Some(None)) || !actor_ok {
+            let field = if actor_ok { "patient_id" } else { "actor_id" };
+            return Err(AppError::invalid(
+                "invalid_filter",
+                format!("« {field} » : identifiant invalide."),
+            ));
         }
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),

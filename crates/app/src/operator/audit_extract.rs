@@ -205,6 +205,7 @@ impl App {
                 "Indiquez la référence de la demande de l'autorité (3 à 500 caractères).",
             ));
         }
+        AppError::check_typed("reason_required", "référence de la demande", reason, true)?;
         if let (Some(from), Some(to)) = (period.from_ms, period.to_ms) {
             if from >= to {
                 return Err(AppError::invalid(

@@ -77,6 +77,9 @@ fn support_event(actor: &Actor, action: &str) -> NewEvent {
     }
 }
 
+/// The longest text searched in the directory (a name, never a document).
+pub const MAX_SEARCH_CHARS: usize = 100;
+
 impl App {
     /// Support only.
     pub async fn create_structure(
@@ -374,6 +377,14 @@ impl App {
         offset: i64,
     ) -> Result<Vec<directory::ProfessionalRow>, AppError> {
         let _ = actor;
+        if name_prefix.chars().count() > MAX_SEARCH_CHARS
+            || name_prefix.chars().any(char::is_control)
+        {
+            return Err(AppError::invalid(
+                "invalid_search",
+                format!("Recherche invalide : {MAX_SEARCH_CHARS} caractères au plus, sans caractère de contrôle."),
+            ));
+        }
         Ok(directory::search_professionals(
             &self.db,
             name_prefix.trim(),

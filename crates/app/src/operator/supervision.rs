@@ -327,6 +327,7 @@ impl App {
                 "Un commentaire est obligatoire (2000 caractères au plus).",
             ));
         }
+        AppError::check_typed("comment_required", "commentaire", comment, true)?;
         let mut tx = self.db.begin().await?;
         let Some(row) = store::alert_by_id(&mut tx, alert_id).await? else {
             return Err(AppError::NotFound);

@@ -253,6 +253,7 @@ impl App {
                 "Indiquez au patient la raison du refus (1000 caractères au plus).",
             ));
         }
+        AppError::check_typed("reason_required", "raison du refus", reason, true)?;
         let r = enrolments::request_by_id(&self.db, request_id)
             .await?
             .ok_or(AppError::NotFound)?;

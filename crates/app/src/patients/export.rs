@@ -114,6 +114,12 @@ impl App {
                 "Indiquez la référence de la demande légale (200 caractères au plus).",
             ));
         }
+        AppError::check_typed(
+            "reference_required",
+            "référence de la demande",
+            reference,
+            false,
+        )?;
         let p = patients::by_id(&self.db, patient_id)
             .await?
             .ok_or(AppError::NotFound)?;

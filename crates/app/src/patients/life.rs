@@ -34,6 +34,12 @@ pub(super) fn request_reference(text: &str) -> Result<String, AppError> {
             "Indiquez la référence de la demande du patient (500 caractères au plus).",
         ));
     }
+    AppError::check_typed(
+        "request_reference_required",
+        "référence de la demande",
+        t,
+        false,
+    )?;
     Ok(t.to_owned())
 }
 

@@ -52,6 +52,7 @@ fn note_text(note: &str) -> Result<Option<String>, AppError> {
             "La note de décision ne doit pas dépasser 1000 caractères.",
         ));
     }
+    AppError::check_typed("invalid_note", "note de décision", n, true)?;
     Ok((!n.is_empty()).then(|| n.to_owned()))
 }
 

@@ -134,6 +134,7 @@ impl App {
                 "Indiquez l'objet de la demande (3 à 500 caractères).",
             ));
         }
+        AppError::check_typed("invalid_purpose", "objet de la demande", purpose, true)?;
         let professional = gate
             .actor
             .professional()

@@ -369,18 +369,25 @@ impl App {
         now: Timestamp,
     ) -> Result<DocumentPage, AppError> {
         let action_name = "document.search";
-        let mut q = q;
-        q.filter = checked_filter(q.filter)?;
-        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
         let f = &q.filter;
+        // The detail of what was asked (bounded by the audit), then the filter parsed; a
+        // malformed one is refused after the policy, so a denied actor's search stays a
+        // denial and a permitted one is audited as a failure: one event either way.
         let detail = serde_json::json!({
             "type_code": f.type_code, "class_code": f.class_code,
             "act_date_from": f.act_date_from, "act_date_to": f.act_date_to,
             "author_account_id": f.author_account_id, "structure_id": f.author_structure_id,
         });
+        let mut q = q;
+        let filter = checked_filter(std::mem::take(&mut q.filter));
+        let gate = self.gate(actor, patient_id, action_name, ip, now).await?;
         let (_permit, ev) = gate
             .authorize(self, Action::ListDocuments, action_name, detail)
             .await?;
+        q.filter = match filter {
+            Ok(f) => f,
+            Err(e) => return Err(self.audit_failure(ev, e, now).await),
+        };
         let limit = match q.limit {
             0 => 50,
             n => n.min(100),

@@ -95,6 +95,8 @@ impl App {
                 EmergencyKind::BreakGlass,
             )
         };
+        let label = if samu { "référence d'appel" } else { "motif" };
+        AppError::check_typed("invalid_reason", label, text, true)?;
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let short: String = text.trim().chars().take(500).collect();
         let detail = if samu {

@@ -20,5 +20,6 @@ pub(crate) mod gate;
 pub mod overview;
 pub mod patient_settings;
 mod read_audit;
+pub mod refused;
 
 pub use gate::RecordRef;

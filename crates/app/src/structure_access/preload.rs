@@ -107,21 +107,23 @@ impl App {
         if actor.software.is_none() {
             return Err(AppError::Forbidden);
         }
-        let mut q = q;
-        q.filter = crate::record::documents::checked_filter(q.filter)?;
+        // Parsed first, refused after the policy: a denied actor's request stays a denial.
+        let filter = crate::record::documents::checked_filter(q.filter);
         let gate = self.gate(actor, patient_id, PRELOAD_LIST, ip, now).await?;
         let detail = serde_json::json!({ "purpose": PURPOSE, "care_date": preload.care_date });
         let (_permit, ev) = gate
             .authorize(self, Action::ListDocuments, PRELOAD_LIST, detail)
             .await?;
+        let filter = match filter {
+            Ok(f) => f,
+            Err(e) => return Err(self.audit_failure(ev, e, now).await),
+        };
         let care_date = match self.check_care_date(preload, now) {
             Ok(d) => d,
             Err(e) => return Err(self.refuse_preload(ev, "preload.care_date", e, now).await),
         };
         let max = self.settings.software_preload_max_documents;
-        let page = self
-            .listed_page(&gate, &q.filter, max, q.offset, now)
-            .await?;
+        let page = self.listed_page(&gate, &filter, max, q.offset, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({
                 "purpose": PURPOSE, "care_date": care_date, "documents": page.items.len(),

@@ -42,6 +42,14 @@ impl PersonName {
                 max: NAME_MAX_CHARS,
             });
         }
+        // Accents beyond what any language stacks on one letter would be folded away
+        // silently; they are refused instead.
+        if crate::text::check_line(entered) == Err(crate::text::TextProblem::StackedMarks) {
+            return Err(IdentityError::NameInvalidCharacter {
+                field,
+                character: '\u{0301}',
+            });
+        }
         Ok(Self {
             entered: entered.to_owned(),
             normalized: normalize_name(entered, field)?,
@@ -447,6 +455,16 @@ mod tests {
             }
         );
         assert!(error.to_string().starts_with("Le prénom n° 2 contient"));
+    }
+
+    #[test]
+    fn a_letter_under_a_pile_of_accents_is_refused() {
+        let piled = format!("We{}a", "\u{0301}".repeat(60));
+        assert_eq!(
+            BirthName::parse(&piled).unwrap_err().code(),
+            BirthName::parse("We1a").unwrap_err().code()
+        );
+        assert!(BirthName::parse("We\u{0301}a").is_ok());
     }
 
     #[test]

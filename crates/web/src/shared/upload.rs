@@ -64,6 +64,10 @@ pub async fn read_checked(
         .await
         .map_err(|e| match e {
             ReadError::Token => WebError::Csrf,
+            ReadError::NotText { part } => WebError::App(mds_app::AppError::invalid(
+                "invalid_text",
+                format!("Le champ « {part} » du formulaire n'est pas du texte valide (UTF-8)."),
+            )),
             _ => WebError::BadRequest,
         })
 }
