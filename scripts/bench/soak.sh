@@ -60,7 +60,9 @@ curl -fs "http://$MDS_LISTEN/healthz" >/dev/null || die "the server did not answ
 python3 "$ROOT/scripts/bench/wrk_setup.py" "http://$MDS_LISTEN" "$BIN" "$RUN/targets" >&2 \
   || die "setup failed"
 
-rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$SERVER/status"; }
+# Resident memory in MB: all of it, then the anonymous part (the heap: what would leak). The
+# rest is file pages (the binary, SQLite's files), which the kernel reclaims at will.
+rss() { awk '/VmRSS|RssAnon/ { printf "%d ", $2 / 1024 }' "/proc/$SERVER/status"; }
 events() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select max(seq) from audit_events").fetchone()[0])' "$MDS_DATA_DIR/mds.db"; }
 START=$(date +%s)
 echo "0 $(rss) $(events)" >"$RUN/samples"
@@ -84,7 +86,7 @@ SUP_SECONDS=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.ar
 
 echo
 echo "$LABEL — soak of ${MINUTES} min, $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $LOAD_BEFORE"
-python3 - "$RUN/samples" "$RESULT" "$PEAK" "$SUP_SECONDS" "$(tail -n 1 "$RUN/supervision.log")" <<'PY'
+python3 - "$RUN/samples" "$RESULT" "$PEAK" "$SUP_SECONDS" "$(tr -s '\n ' ' ' <"$RUN/supervision.log")" <<'PY'
 import sys
 samples = [tuple(int(x) for x in line.split()) for line in open(sys.argv[1]) if line.strip()]
 _, n, dur, sock, status, p50, p99, mx = sys.argv[2].split()
@@ -95,21 +97,23 @@ print(f"load: {int(n):,} audited lists by one doctor on one record, {rate:,.0f} 
 print(f"then one supervision pass over the whole audit (`mds admin run-supervision`, server "
       f"stopped): {sys.argv[4]} s — {sys.argv[5]}")
 print()
-print("| minute | server RSS (MB) | audit events |")
-print("|---|---|---|")
+print("| minute | server RSS (MB) | of which anonymous (MB) | audit events |")
+print("|---|---|---|---|")
 shown, last_minute = [], -1
-for t, rss, ev in samples:
-    minute = t // 60
-    if minute % 5 == 0 and minute != last_minute or (t, rss, ev) == samples[-1]:
-        shown.append((t, rss, ev)); last_minute = minute
-for t, rss, ev in shown:
-    print(f"| {t / 60:.1f} | {rss} | {ev:,} |")
+for s in samples:
+    minute = s[0] // 60
+    if minute % 5 == 0 and minute != last_minute or s == samples[-1]:
+        shown.append(s); last_minute = minute
+for t, rss, anon, ev in shown:
+    print(f"| {t / 60:.1f} | {rss} | {anon} | {ev:,} |")
 end = samples[-1][0]
 third = [s for s in samples if s[0] >= end / 3]
-lo, hi = min(s[1] for s in third), max(s[1] for s in third)
-first, last = third[0][1], samples[-1][1]
 print()
-print(f"over the last two thirds (minute {third[0][0] / 60:.0f} to {end / 60:.0f}): RSS from "
-      f"{first} to {last} MB (min {lo}, max {hi}); change {100 * (last - first) / first:+.1f} % "
-      f"while the audit grew from {third[0][2]:,} to {samples[-1][2]:,} events")
+for name, i in (("RSS", 1), ("anonymous RSS", 2)):
+    lo, hi = min(s[i] for s in third), max(s[i] for s in third)
+    first, last = third[0][i], samples[-1][i]
+    print(f"over the last two thirds (minute {third[0][0] / 60:.0f} to {end / 60:.0f}): {name} "
+          f"from {first} to {last} MB (min {lo}, max {hi}); change "
+          f"{100 * (last - first) / first:+.1f} %, while the audit grew from {third[0][3]:,} to "
+          f"{samples[-1][3]:,} events")
 PY

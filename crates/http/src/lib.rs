@@ -8,6 +8,7 @@ pub mod body_idle;
 pub mod body_limit;
 pub mod layers;
 pub mod multipart;
+pub mod route;
 pub mod software;
 
 pub use body_limit::BodyLimit;

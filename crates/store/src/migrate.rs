@@ -63,6 +63,11 @@ const SQLITE: &[Migration] = &[
         name: "0010_throttle_and_enrolment_duplicates",
         sql: include_str!("../migrations/sqlite/0010_throttle_and_enrolment_duplicates.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_supervision_window",
+        sql: include_str!("../migrations/sqlite/0011_supervision_window.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -115,6 +120,11 @@ const POSTGRES: &[Migration] = &[
         version: 10,
         name: "0010_throttle_and_enrolment_duplicates",
         sql: include_str!("../migrations/postgres/0010_throttle_and_enrolment_duplicates.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "0011_supervision_window",
+        sql: include_str!("../migrations/postgres/0011_supervision_window.sql"),
     },
 ];
 

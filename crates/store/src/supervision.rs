@@ -72,56 +72,77 @@ pub async fn events_after(
     .await
 }
 
+/// Keeps `e` in the supervision window under `slot` (`supervision_window`): one row per
+/// slot, a later event replacing an earlier one, an earlier one never replacing a later.
+/// Written in the transaction that moves the cursor past `e`.
+pub async fn keep_in_window(
+    ex: impl Into<Ex<'_>>,
+    slot: &str,
+    e: &EventRow,
+) -> Result<(), StoreError> {
+    Query::new(format!(
+        "INSERT INTO supervision_window (slot, {EVENT_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (slot) DO UPDATE SET seq = excluded.seq, at_ms = excluded.at_ms, \
+           action = excluded.action, outcome = excluded.outcome \
+         WHERE excluded.seq > supervision_window.seq"
+    ))
+    .bind(slot)
+    .bind(e.seq)
+    .bind(e.at_ms)
+    .bind(e.actor_kind)
+    .bind(&e.actor_id)
+    .bind(&e.on_behalf_of)
+    .bind(&e.action)
+    .bind(&e.patient_id)
+    .bind(e.outcome)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the window's rows older than `day_from_ms`, and its denials older than
+/// `burst_from_ms` (what no rule looks back on any more).
+pub async fn prune_window(
+    ex: impl Into<Ex<'_>>,
+    day_from_ms: i64,
+    burst_from_ms: i64,
+) -> Result<u64, StoreError> {
+    Query::new("DELETE FROM supervision_window WHERE at_ms < $1 OR (outcome = $2 AND at_ms < $3)")
+        .bind(day_from_ms)
+        .bind(Outcome::Deny)
+        .bind(burst_from_ms)
+        .execute(ex)
+        .await
+}
+
 /// What supervision looks back on for `subject` (as actor or as the professional acted
-/// for), up to `max_seq` — the reduction `mds_policy::supervision::needed_in_window`
-/// describes, done by the database so that a busy professional's 24 h are not read row by
-/// row: one row per actor × patient for the permitted `reads` since `day_from_ms` (the
-/// latest `seq` and `at_ms`), every permitted `break_glass` since `day_from_ms`, every
-/// denial of `subject` as actor since `burst_from_ms`.
+/// for), from the window the job keeps (`keep_in_window`) — the reduction
+/// `mds_policy::supervision::needed_in_window` describes, kept as events are judged so that
+/// a busy professional's day is never read row by row: one row per actor × patient for the
+/// permitted reads since `day_from_ms` (the latest), every permitted break-glass since
+/// `day_from_ms`, every denial of `subject` as actor since `burst_from_ms`.
 pub async fn window_of(
     ex: impl Into<Ex<'_>>,
     subject: &str,
-    reads: &[&str],
-    break_glass: &str,
     day_from_ms: i64,
     burst_from_ms: i64,
-    max_seq: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
-    let read_list = (0..reads.len())
-        .map(|i| format!("${}", i + 9))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let read_list = if read_list.is_empty() {
-        "NULL".to_owned()
-    } else {
-        read_list
-    };
-    let mut q = Query::new(format!(
-        "SELECT MAX(seq), MAX(at_ms), actor_kind, actor_id, on_behalf_of, MAX(action), \
-                patient_id, MAX(outcome) FROM audit_events \
-         WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND seq <= $4 \
-           AND outcome IN ($5, $6) AND patient_id IS NOT NULL AND action IN ({read_list}) \
-         GROUP BY actor_kind, actor_id, on_behalf_of, patient_id \
+    Query::new(format!(
+        "SELECT {EVENT_COLUMNS} FROM supervision_window \
+         WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND outcome IN ($4, $5) \
          UNION ALL \
-         SELECT {EVENT_COLUMNS} FROM audit_events \
-         WHERE (actor_id = $1 OR on_behalf_of = $1) AND at_ms >= $2 AND seq <= $4 \
-           AND outcome IN ($5, $6) AND action = $3 \
-         UNION ALL \
-         SELECT {EVENT_COLUMNS} FROM audit_events \
-         WHERE actor_id = $1 AND at_ms >= $7 AND seq <= $4 AND outcome = $8"
+         SELECT {EVENT_COLUMNS} FROM supervision_window \
+         WHERE actor_id = $1 AND at_ms >= $3 AND outcome = $6"
     ))
     .bind(subject)
     .bind(day_from_ms)
-    .bind(break_glass)
-    .bind(max_seq)
+    .bind(burst_from_ms)
     .bind(Outcome::Permit)
     .bind(Outcome::Success)
-    .bind(burst_from_ms)
-    .bind(Outcome::Deny);
-    for action in reads {
-        q = q.bind(*action);
-    }
-    q.fetch_all(ex).await
+    .bind(Outcome::Deny)
+    .fetch_all(ex)
+    .await
 }
 
 /// Distinct patients of permitted `action` events in the name of `professional` since

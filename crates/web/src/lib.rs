@@ -142,6 +142,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/records/{pid}/documents/{id}/view",
             get(pro::record::inline),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            shell::refused::audit_unrecorded,
+        ))
         .fallback(error_pages::not_found);
     let support = Router::new()
         .route("/", get(support::home::home))

@@ -67,7 +67,7 @@ test("a name with a payload typed at self-enrolment comes back as text with its 
   await page.getByLabel("Nom de naissance").fill(XSS);
   await page.getByLabel("Prénoms").fill(XSS);
   await page.getByLabel("Date de naissance").fill("1990-04-05");
-  await page.getByLabel("Sexe").selectOption("F");
+  await page.getByRole("radio", { name: "Féminin" }).check();
   await page.getByLabel("Lieu de naissance").selectOption("98818");
   await page.getByLabel("Numéro CAFAT").fill("555499");
   await page.getByLabel("Adresse e-mail").fill("xss@example.nc");

@@ -51,7 +51,11 @@ test("a person enrols with scans, support validates, the person activates the ac
   await page.getByLabel("Nom de naissance").fill("Poindi");
   await page.getByLabel("Prénoms").fill("Josiane");
   await page.getByLabel("Date de naissance").fill("1990-04-05");
-  await page.getByLabel("Sexe").selectOption("F");
+  // Nothing is chosen for the person (issue 18): no sex checked, no commune selected.
+  assert.equal(await page.getByRole("radio", { name: "Féminin" }).isChecked(), false, "no sex preselected");
+  assert.equal(await page.getByRole("radio", { name: "Masculin" }).isChecked(), false, "no sex preselected");
+  assert.equal(await page.getByLabel("Lieu de naissance").inputValue(), "", "no commune preselected");
+  await page.getByRole("radio", { name: "Féminin" }).check();
   await page.getByLabel("Lieu de naissance").selectOption("98818");
   await page.getByLabel("Numéro CAFAT").fill("555444");
   await page.getByLabel("Adresse e-mail").fill("josiane.poindi@example.nc");

@@ -140,7 +140,7 @@ test("a new patient closes her account and is signed out for good", async () => 
   await page.getByLabel("Nom de naissance").fill("Hmaé");
   await page.getByLabel("Prénoms").fill("Noëlla");
   await page.getByLabel("Date de naissance").fill("1988-06-12");
-  await page.getByLabel("Sexe").selectOption("F");
+  await page.getByRole("radio", { name: "Féminin" }).check();
   await page.getByLabel("Lieu de naissance").selectOption("98818");
   await page.getByLabel("Numéro CAFAT").fill("667788");
   await page.getByLabel("Adresse e-mail").fill("noella.hmae@example.nc");

@@ -29,7 +29,7 @@ test("professional: creates the inactive account of a person present", async () 
   await page.getByLabel("Nom de naissance").fill("Kasarhérou");
   await page.getByLabel("Prénoms").fill("Lucien Wénic");
   await page.getByLabel("Date de naissance").fill("1962-04-09");
-  await page.getByLabel("Sexe").selectOption("M");
+  await page.getByRole("radio", { name: "Masculin" }).check();
   await page.getByLabel("Lieu de naissance").selectOption({ label: "Lifou" });
   await page.getByLabel("Numéro CAFAT").fill("8812345");
   await page.getByLabel(/J'ai vérifié sa pièce d'identité/).check();
@@ -116,7 +116,7 @@ test("professional: finds the patient by traits", async () => {
   await page.getByLabel("Nom de naissance").fill("KASARHEROU");
   await page.getByLabel("Prénom", { exact: true }).fill("Wénic");
   await page.getByLabel("Date de naissance").fill("1962-04-09");
-  await page.getByLabel("Sexe").selectOption("M");
+  await page.getByRole("radio", { name: "Masculin" }).check();
   await page.getByLabel("Lieu de naissance (facultatif)").selectOption({ label: "Lifou" });
   await submit(doctor, "Rechercher");
   await check(doctor, "search results");

@@ -73,7 +73,7 @@ test("support reviews a near-duplicate, activates an account, changes a care tea
   await page.locator("#birth_name").fill("Ihage");
   await page.locator("#first_name").fill("Marcel");
   await page.locator("#birth_date-2").fill("1938-04-02");
-  await page.locator("#sex").selectOption("M");
+  await page.getByRole("radio", { name: "Masculin" }).check();
   await Promise.all([page.waitForNavigation(), page.locator('form[aria-labelledby="by-traits"] button').click()]);
   await check(support, "search by traits");
   await follow(support, "IHAGE Marcel Wanesse", "inactive record with a care team");

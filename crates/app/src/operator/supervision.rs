@@ -12,7 +12,7 @@ use mds_policy::supervision::{self as rules, AlertRule, Fact, FactKind, Threshol
 use mds_store::supervision::{self as store, AlertRow, EventRow};
 use mds_store::{directory, new_id, patients};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Events judged per transaction.
 const BATCH: i64 = 2_000;
@@ -79,6 +79,31 @@ fn kind_of(action: &str) -> FactKind {
         "record.samu.open" => FactKind::Samu,
         _ => FactKind::Other,
     }
+}
+
+/// The events of a batch that later runs look back on, each under its slot in
+/// `supervision_window`: a permitted read of a record by the latest of each actor × record
+/// (what the rule on distinct records counts), each permitted break-glass access and each
+/// denial by itself.
+fn window_slots(events: &[EventRow]) -> BTreeMap<String, &EventRow> {
+    let mut slots = BTreeMap::new();
+    for e in events {
+        let permitted = matches!(e.outcome, Outcome::Permit | Outcome::Success);
+        let slot = match (&e.patient_id, kind_of(&e.action)) {
+            (Some(patient), FactKind::Read) if permitted => format!(
+                "read|{}|{}|{}|{patient}",
+                e.actor_kind.as_str(),
+                e.actor_id.as_deref().unwrap_or_default(),
+                e.on_behalf_of.as_deref().unwrap_or_default(),
+            ),
+            (_, FactKind::BreakGlass) if permitted => format!("event|{}", e.seq),
+            _ if e.outcome == Outcome::Deny => format!("event|{}", e.seq),
+            _ => continue,
+        };
+        // Events come in chain order: the last one of a slot is its latest.
+        slots.insert(slot, e);
+    }
+    slots
 }
 
 /// The professional whose rights an event used.
@@ -205,6 +230,8 @@ impl App {
         // The window: what the rules look back on of the subjects' earlier events, read
         // once per run for each subject (the batches after add their own facts).
         let first_new = new.iter().map(|f| f.at).min().unwrap_or(now);
+        let day_from = first_new.millis() - DAY_MS;
+        let burst_from = first_new.millis() - thresholds.denied_burst_minutes * 60_000;
         let subjects: BTreeSet<String> = new
             .iter()
             .filter(|f| f.kind != FactKind::Other || f.denied)
@@ -213,16 +240,7 @@ impl App {
             .filter(|s| !run.loaded.contains(s))
             .collect();
         for s in subjects {
-            let rows = store::window_of(
-                pool,
-                &s,
-                READS,
-                BREAK_GLASS,
-                first_new.millis() - DAY_MS,
-                first_new.millis() - thresholds.denied_burst_minutes * 60_000,
-                from,
-            )
-            .await?;
+            let rows = store::window_of(pool, &s, day_from, burst_from).await?;
             for e in &rows {
                 if let Some(f) = self.fact(e, None).await? {
                     run.window.push(f);
@@ -238,6 +256,11 @@ impl App {
             tx.rollback().await?;
             return Ok((0, 0, from));
         }
+        // What later runs look back on, kept as the cursor passes it (issue 14, item 8).
+        for (slot, e) in window_slots(&events) {
+            store::keep_in_window(&mut tx, &slot, e).await?;
+        }
+        store::prune_window(&mut tx, day_from, burst_from).await?;
         let mut raised = 0;
         for a in alerts {
             let row = AlertRow {

@@ -21,6 +21,12 @@ pub struct RefusedRequest<'a> {
     pub code: &'a str,
 }
 
+/// Runs an interface's `request` and returns its output with the number of audit events it
+/// wrote (`mds_audit::scope`): zero for a request on a record means nothing audited it yet.
+pub async fn counted<F: std::future::Future>(request: F) -> (F::Output, usize) {
+    mds_audit::scope::counted(request).await
+}
+
 /// The audit action of a request refused before its use case.
 pub const REQUEST_REFUSED: &str = "record.request_refused";
 

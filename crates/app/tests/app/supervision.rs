@@ -113,6 +113,9 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
             "{backend:?}: 50 records"
         );
         assert!(alerts(&f.app, &support).await.is_empty(), "{backend:?}");
+        // The job keeps one row per record read, however often it was read (issue 14,
+        // item 8): what a run looks back on grows with the records, not the activity.
+        assert_eq!(window_rows(&f.app, &doctor_id).await, 50, "{backend:?}");
 
         assert!(read(&f.app, &doctor, &ids[50], local(13, 0)).await);
         assert_eq!(
@@ -152,8 +155,24 @@ fn reading_51_distinct_records_in_24_hours_raises_an_alert_50_do_not() {
             raised[0].rule.as_deref(),
             Some("supervision.distinct_patients_24h")
         );
+        // Two days later, a run forgets what no rule looks back on any more.
+        let two_days = later(local(14, 0), 2 * DAY);
+        assert!(read(&f.app, &doctor, m.as_str(), two_days).await);
+        assert_eq!(run(&f.app, later(two_days, MINUTE)).await, 0, "{backend:?}");
+        assert_eq!(window_rows(&f.app, &doctor_id).await, 1, "{backend:?}");
         assert_chain_intact(&f.app).await;
     });
+}
+
+/// The rows of `actor` in the window the supervision job keeps.
+async fn window_rows(app: &App, actor: &str) -> i64 {
+    let rows: Vec<(i64,)> =
+        mds_store::Query::new("SELECT COUNT(*) FROM supervision_window WHERE actor_id = $1")
+            .bind(actor)
+            .fetch_all(app.db())
+            .await
+            .unwrap();
+    rows[0].0
 }
 
 #[test]

@@ -31,15 +31,6 @@ fn commune_name(code: &str) -> String {
         .map_or_else(|| code.to_owned(), |c| c.name.to_owned())
 }
 
-fn sex_select(lang: Lang, id: &str, value: &str, described: Option<&str>) -> Markup {
-    html! {
-        select id=(id) name="sex" required aria-describedby=[described] {
-            option value="F" selected[value == "F"] { (lang.t("enrol.sex.f")) }
-            option value="M" selected[value == "M"] { (lang.t("enrol.sex.m")) }
-        }
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub struct TraitsQuery {
     birth_name: Option<String>,
@@ -79,10 +70,7 @@ fn search_page(
                     label for="birth_date" { (l.t("pro.find.birth_date")) }
                     input #birth_date type="date" name="birth_date" value=(v(&q.birth_date)) required aria-describedby=[d];
                 }
-                div.field {
-                    label for="sex" { (l.t("enrol.sex")) }
-                    (sex_select(lang, "sex", q.sex.as_deref().unwrap_or("F"), d))
-                }
+                (form::sex_choice(lang, q.sex.as_deref().unwrap_or_default(), true))
                 div.field {
                     label for="birth_place" { (l.t("prox.search.birth_place")) }
                     select #birth_place name="birth_place" aria-describedby=[d] {
@@ -213,18 +201,10 @@ fn create_page(
                         label for="birth_date" { (l.t("enrol.birth_date")) }
                         input #birth_date type="date" name="birth_date" value=(v.birth_date) required aria-describedby=[d];
                     }
-                    div.field {
-                        label for="sex" { (l.t("enrol.sex")) }
-                        (sex_select(lang, "sex", &v.sex, d))
-                    }
+                    (form::sex_choice(lang, &v.sex, true))
                     div.field {
                         label for="birth_place" { (l.t("enrol.birth_place")) }
-                        select #birth_place name="birth_place" required aria-describedby=[d] {
-                            option value="" { (l.t("prox.create.birth_place.choose")) }
-                            @for c in mds_domain::commune::nc_communes() {
-                                option value=(c.code) selected[v.birth_place == c.code] { (c.name) }
-                            }
-                        }
+                        (form::birth_place_select(lang, &v.birth_place, d))
                     }
                     div.field {
                         label for="cafat" { (l.t("enrol.cafat")) }

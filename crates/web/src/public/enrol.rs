@@ -45,20 +45,10 @@ fn enrol_page(
             (field("birth_name", l.t("enrol.birth_name"), "text", &v.birth_name, "family-name"))
             (field("first_names", l.t("enrol.first_names"), "text", &v.first_names.join(" "), "given-name"))
             (field("birth_date", l.t("enrol.birth_date"), "date", &v.birth_date, "bday"))
-            div.field {
-                label for="sex" { (l.t("enrol.sex")) }
-                select #sex name="sex" required {
-                    option value="F" selected[v.sex == "F"] { (l.t("enrol.sex.f")) }
-                    option value="M" selected[v.sex == "M"] { (l.t("enrol.sex.m")) }
-                }
-            }
+            (form::sex_choice(l, &v.sex, true))
             div.field {
                 label for="birth_place" { (l.t("enrol.birth_place")) }
-                select #birth_place name="birth_place" required {
-                    @for c in mds_domain::commune::nc_communes() {
-                        option value=(c.code) selected[v.birth_place == c.code] { (c.name) }
-                    }
-                }
+                (form::birth_place_select(l, &v.birth_place, None))
             }
             (field("cafat", l.t("enrol.cafat"), "text", &v.cafat, "off"))
             (field("email", l.t("enrol.email"), "email", email, "email"))

@@ -44,3 +44,37 @@ pub fn described_by(hint: Option<&str>, error: Option<&str>) -> Option<String> {
 pub fn csrf(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }
+
+/// The sex of an identity as two radio buttons under a legend, neither checked unless `value`
+/// says so: a default would be recorded as a fact by whoever does not change it (issue 18).
+/// `required` makes the browser ask; the use case refuses an absent value anyway.
+pub fn sex_choice(lang: crate::shell::i18n::Lang, value: &str, required: bool) -> Markup {
+    html! {
+        fieldset.choice {
+            legend { (lang.t("enrol.sex")) }
+            @for (code, key) in [("F", "enrol.sex.f"), ("M", "enrol.sex.m")] {
+                label {
+                    input type="radio" name="sex" value=(code) required[required] checked[value == code];
+                    (lang.t(key))
+                }
+            }
+        }
+    }
+}
+
+/// A birth place among the communes of New Caledonia, starting on « Choisissez une commune »
+/// (no commune preselected: the first one, Bélep, would otherwise be recorded by default).
+pub fn birth_place_select(
+    lang: crate::shell::i18n::Lang,
+    value: &str,
+    described: Option<&str>,
+) -> Markup {
+    html! {
+        select #birth_place name="birth_place" required aria-describedby=[described] {
+            option value="" selected[value.is_empty()] { (lang.t("prox.create.birth_place.choose")) }
+            @for c in mds_domain::commune::nc_communes() {
+                option value=(c.code) selected[value == c.code] { (c.name) }
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod i18n;
 pub mod ids;
 pub mod layout;
+pub mod refused;
 pub mod session;
 pub mod url;
 

@@ -134,6 +134,7 @@ fn structure_page(lang: Lang, s: &Session, t: &Typed, error: Option<&str>) -> Re
             div.field {
                 label for="commune" { (l.t("supdir.field.commune")) }
                 select #commune name="commune" required aria-describedby=[d.as_deref()] {
+                    option value="" selected[t.get("commune").is_empty()] { (l.t("prox.create.birth_place.choose")) }
                     @for c in nc_communes() {
                         option value=(c.code) selected[t.get("commune") == c.code] { (c.name) " (" (c.code) ")" }
                     }

@@ -166,13 +166,7 @@ pub async fn find(
                 (input("birth_name", l.t("enrol.birth_name"), "text", &q.birth_name))
                 (input("first_name", l.t("supx.find.first_name"), "text", &q.first_name))
                 (input("birth_date-2", l.t("enrol.birth_date"), "date", &q.birth_date))
-                div.field {
-                    label for="sex" { (l.t("enrol.sex")) }
-                    select #sex name="sex" required {
-                        option value="F" selected[q.sex.as_deref() == Some("F")] { (l.t("enrol.sex.f")) }
-                        option value="M" selected[q.sex.as_deref() == Some("M")] { (l.t("enrol.sex.m")) }
-                    }
-                }
+                (form::sex_choice(lang, q.sex.as_deref().unwrap_or_default(), true))
                 button type="submit" { (l.t("supx.find.submit")) }
             }
         }

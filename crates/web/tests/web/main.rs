@@ -5,6 +5,7 @@
 
 mod document_viewer;
 mod enrol_no_disclosure;
+mod identity_entry;
 mod patient_screens;
 mod patient_settings;
 mod portals;

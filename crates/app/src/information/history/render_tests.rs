@@ -115,6 +115,8 @@ fn cases() -> Vec<Case> {
             "22/11/2026 14:32 — Paul Kaloï, infirmier, a tenté d'ajouter un document à votre dossier : accès refusé"),
         case("failed add", ev("document.add", Failure, Some("care_team"), json!({"error": "too_large"})), Names::of(nea()), Owner,
             "22/11/2026 14:32 — Dr Jean Néa, médecin, Centre hospitalier X, a tenté d'ajouter un document à votre dossier : l'opération n'a pas abouti"),
+        case("malformed request", ev("record.request_refused", Failure, Some("request.invalid"), json!({"error": "invalid_body"})), Names::of(kaloi()), Owner,
+            "22/11/2026 14:32 — Paul Kaloï, infirmier, a tenté d'envoyer une demande mal formée concernant votre dossier : l'opération n'a pas abouti"),
         case("patient search", ev("document.search", Permit, Some("patient"), null.clone()), Names::of(Person::You), Owner,
             "22/11/2026 14:32 — Vous avez recherché des documents de votre dossier"),
         case("professional search", ev("document.search", Permit, Some("care_team"), null.clone()), Names::of(nea()), Owner,

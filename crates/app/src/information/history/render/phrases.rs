@@ -156,6 +156,12 @@ impl Words<'_> {
                 true,
             ),
             "record.open" => phrase(format!("ouvert {rec}"), format!("ouvrir {rec}"), true),
+            // A request refused for its form before any use case (always a failure).
+            "record.request_refused" => phrase(
+                format!("envoyé une demande concernant {rec}"),
+                format!("envoyer une demande mal formée concernant {rec}"),
+                false,
+            ),
             "document.read_metadata" => phrase(
                 format!("consulté la description {of_doc}"),
                 format!("consulter la description {of_doc}"),
