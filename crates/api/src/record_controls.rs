@@ -54,14 +54,17 @@ pub struct ProfessionalIn {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BreakGlassIn {
-    /// At least a sentence: why the patient's record is needed now.
+    /// At least a sentence: why the patient's record is needed now (line breaks and tabs
+    /// allowed, no other control character, no pile of accents on one letter).
+    #[schema(pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SamuIn {
-    /// Reference of the regulation call.
+    /// Reference of the regulation call (no control character but line breaks and tabs).
+    #[schema(pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
     pub call_reference: String,
 }
 
