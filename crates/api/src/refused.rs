@@ -1,8 +1,8 @@
 //! Every request on a record leaves exactly one audit event (issue 14). Most are audited by
 //! their use case; this layer, on the routes naming `{patient_id}`, counts the events the
-//! request wrote (`mds_app::record::refused::counted`) and, when a client error was answered with none — a
-//! body or query refused by an extractor, a malformed form, a check before the gate — hands
-//! it to `App::audit_refused_request`. The answer is unchanged.
+//! request wrote (`mds_app::record::refused::counted`) and, when a client error was answered
+//! with none — a body or query refused by an extractor, a malformed form, a check before the
+//! gate — hands it to `App::audit_refused_request`. The answer is unchanged.
 
 use crate::extract::{Auth, ClientIp};
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};

@@ -100,7 +100,9 @@ fn window_slots(events: &[EventRow]) -> BTreeMap<String, &EventRow> {
             _ if e.outcome == Outcome::Deny => format!("event|{}", e.seq),
             _ => continue,
         };
-        // Events come in chain order: the last one of a slot is its latest.
+        // The slot texts are also written by the backfill of migration 0011 (both
+        // backends): change them together. Events come in chain order: the last one of a
+        // slot is its latest.
         slots.insert(slot, e);
     }
     slots
