@@ -5,6 +5,7 @@
 # Installs what is missing (node and npm, Chromium with apt as root; `npm ci`) and fails
 # loudly when it cannot. Prints "N passed, N failed" last; exits non-zero on any failure.
 # MDS_TEST_SCREENSHOTS=DIR (default docs/screenshots) receives the screenshots; empty = none.
+# Arguments, if any, name the journey files to run (e.g. journeys/3-access.test.js); none = all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -61,10 +62,12 @@ done
 echo "browser-tests.sh: portals at $url" >&2
 
 shots=${MDS_TEST_SCREENSHOTS-$root/docs/screenshots}
+journeys=("$@")
+[ ${#journeys[@]} -gt 0 ] || journeys=(journeys/)
 set +e
 (cd tests/browser && MDS_TEST_BASE_URL="$url" MDS_TEST_BIN="$mds" MDS_TEST_CHROMIUM="$chromium" \
   MDS_TEST_BROWSER_STATE="$work/totp-steps.json" MDS_TEST_SCREENSHOTS="$shots" \
-  node --test --test-concurrency=1 --test-reporter=tap journeys/) 2>&1 | tee "$work/tap.log"
+  node --test --test-concurrency=1 --test-reporter=tap "${journeys[@]}") 2>&1 | tee "$work/tap.log"
 status=${PIPESTATUS[0]}
 set -e
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$work/tap.log" | tail -n1)
