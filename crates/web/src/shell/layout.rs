@@ -1,6 +1,6 @@
 //! The page layout shared by every portal: language, skip link, header with the portal's
-//! navigation (given by the portal), the language switch and sign-out, the main landmark. No
-//! inline script or style.
+//! navigation (given by the portal), the language switch and sign-out — behind a « Menu »
+//! disclosure on a phone —, the main landmark. No inline script or style.
 
 use crate::shell::assets;
 use crate::shell::error::Page;
@@ -88,11 +88,58 @@ fn nav(c: &Chrome) -> Markup {
     }
 }
 
-/// A whole page.
-pub fn page(c: &Chrome, body: Markup) -> Markup {
+/// The language switch, the signed-in person's name and sign-out.
+fn tools(c: &Chrome) -> Markup {
     let l = c.lang;
     let other = l.other();
     let switch = format!("/lang/{}?next={}", other.code(), encode(c.here));
+    html! {
+        div.tools {
+            a href=(switch) lang=(other.code()) hreflang=(other.code()) { (other.name()) }
+            @if let Some((name, csrf)) = c.user {
+                span.who { (name) }
+                form.inline method="post" action="/logout" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button.link type="submit" { (l.t("layout.logout")) }
+                }
+            }
+        }
+    }
+}
+
+/// The header: on a wide screen the brand, the tools and the whole navigation; on a phone
+/// (the style sheet shows one or the other) the brand and a « Menu » disclosure holding the
+/// same navigation and tools, so the header stays one line high. The disclosure is a
+/// `details` element: it opens without JavaScript. Only one of the two is displayed at a
+/// time, so assistive technologies meet one navigation landmark.
+fn header(c: &Chrome) -> Markup {
+    let l = c.lang;
+    if c.nav.links.is_empty() && c.user.is_none() {
+        // A public page: the language switch alone fits beside the brand.
+        return html! {
+            header.top {
+                div.wrap.top-row { a.brand href="/" { "Mon Drive Santé" } (tools(c)) }
+            }
+        };
+    }
+    html! {
+        header.top {
+            div.wrap.top-row {
+                a.brand href="/" { "Mon Drive Santé" }
+                div.wide { (tools(c)) }
+                details.menu {
+                    summary { (l.t("layout.menu")) }
+                    div.menu-body { (nav(c)) (tools(c)) }
+                }
+            }
+            div.wrap.wide { (nav(c)) }
+        }
+    }
+}
+
+/// A whole page.
+pub fn page(c: &Chrome, body: Markup) -> Markup {
+    let l = c.lang;
     html! {
         (DOCTYPE)
         html lang=(l.code()) {
@@ -106,24 +153,7 @@ pub fn page(c: &Chrome, body: Markup) -> Markup {
             }
             body {
                 a.skip href="#main" { (l.t("layout.skip")) }
-                header.top {
-                    div.wrap.top-row {
-                        a.brand href="/" { "Mon Drive Santé" }
-                        div.tools {
-                            a href=(switch) lang=(other.code()) hreflang=(other.code()) {
-                                (other.name())
-                            }
-                            @if let Some((name, csrf)) = c.user {
-                                span.who { (name) }
-                                form.inline method="post" action="/logout" {
-                                    input type="hidden" name="csrf" value=(csrf);
-                                    button.link type="submit" { (l.t("layout.logout")) }
-                                }
-                            }
-                        }
-                    }
-                    div.wrap { (nav(c)) }
-                }
+                (header(c))
                 main #main.wrap tabindex="-1" {
                     h1 { (c.title) }
                     (body)

@@ -4,6 +4,7 @@ pub const ENTRIES: &[super::Entry] = &[
     // Layout and navigation
     ("layout.skip", "Aller au contenu", "Skip to content"),
     ("layout.logout", "Se déconnecter", "Sign out"),
+    ("layout.menu", "Menu", "Menu"),
     ("layout.footer", "Mon Drive Santé — le dossier médical partagé de la Nouvelle-Calédonie. Chaque accès à votre dossier est tracé.", "Mon Drive Santé — the shared medical record of New Caledonia. Every access to your record is traced."),
     ("nav.label", "Navigation principale", "Main navigation"),
     ("nav.patient.home", "Accueil", "Home"),
