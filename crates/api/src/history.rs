@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use mds_app::information::history::{
-    parse_date, ActivityKind, HistoryFilter, HistoryPage, PageRequest,
+    parse_date, ActivityKind, HistoryFilter, HistoryPage, PageRequest, Who,
 };
 use mds_app::operator::audit_extract::{ExtractFormat, ExtractTarget};
 use mds_app::{App, AppError};
@@ -31,6 +31,10 @@ pub struct HistoryParams {
     /// reads, changes, searches, emergency, controls or denied.
     #[param(pattern = "^(reads|changes|searches|emergency|controls|denied)$")]
     pub kind: Option<String>,
+    /// A patient's history only — whose actions: `others` (professionals, support, the
+    /// service), `mine` (the patient's own) or `everyone` (the default).
+    #[param(pattern = "^(others|mine|everyone)$")]
+    pub who: Option<String>,
     /// Cursor: the `next` of the previous page.
     pub before: Option<i64>,
     /// Page size, at most 100 (50 by default).
@@ -81,6 +85,15 @@ fn filter(p: &HistoryParams) -> Result<(HistoryFilter, PageRequest), ApiError> {
             )?
             .map(|a| a.to_string()),
             kind,
+            who: match p.who.as_deref() {
+                None => Who::Everyone,
+                Some(w) => Who::parse(w).ok_or_else(|| {
+                    AppError::invalid(
+                        "invalid_who",
+                        "Valeur de « who » inconnue (others, mine ou everyone).",
+                    )
+                })?,
+            },
         },
         PageRequest {
             before: p.before,

@@ -17,6 +17,8 @@ pub struct AuditQuery {
     /// Events whose `actor_id` or `on_behalf_of` is this account: everything a professional
     /// did, including through an assistant.
     pub involving: Option<String>,
+    /// Events by anyone but this account (or by no account: the service itself).
+    pub not_actor: Option<String>,
     /// Inclusive lower bound of `at_ms`.
     pub from_ms: Option<i64>,
     /// Exclusive upper bound of `at_ms`.
@@ -68,6 +70,13 @@ pub async fn query(db: &Db, q: &AuditQuery) -> Result<Vec<AuditRecord>, AuditErr
         let first = push("?", Bind::Text(a.clone()), &mut binds);
         let second = push("?", Bind::Text(a.clone()), &mut binds);
         conditions.push(format!("(actor_id = {first} OR on_behalf_of = {second})"));
+    }
+    if let Some(a) = &q.not_actor {
+        conditions.push(push(
+            "(actor_id IS NULL OR actor_id <> ?)",
+            Bind::Text(a.clone()),
+            &mut binds,
+        ));
     }
     if let Some(o) = q.outcome {
         conditions.push(push(

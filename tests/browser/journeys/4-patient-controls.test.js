@@ -76,6 +76,7 @@ test("a break-glass shows in the patient's history with its reason", async () =>
   await visit(m, "/patient", "patient home");
   await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Historique" }).click()]);
   await check(m, "history");
+  await page.getByText("Filtrer l'historique", { exact: true }).click();
   await page.getByLabel("Type d'action").selectOption("emergency");
   await submit(m, "Filtrer");
   await check(m, "history, emergencies only");

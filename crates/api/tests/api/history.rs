@@ -46,6 +46,37 @@ fn the_patient_reads_their_history_filtered_and_paged() {
                 || texts[0].contains("avez recherché des documents")
         );
 
+        // Whose actions: the patient's own, others', or an unknown value refused.
+        let texts = |json: &serde_json::Value| -> Vec<String> {
+            json["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["text"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let mine = texts(&w.get(PATIENT, &format!("{history}?who=mine")).await.json);
+        assert!(
+            !mine.is_empty() && mine.iter().all(|t| t.contains(" — Vous ")),
+            "{mine:#?}"
+        );
+        let others = texts(&w.get(PATIENT, &format!("{history}?who=others")).await.json);
+        assert!(
+            others.iter().any(|t| t.contains("Dr Jean Néa")),
+            "{others:#?}"
+        );
+        assert!(
+            others.iter().all(|t| !t.contains(" — Vous ")),
+            "{others:#?}"
+        );
+        let bad = w.get(PATIENT, &format!("{history}?who=nobody")).await;
+        assert_eq!(
+            bad.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{:?}",
+            bad.json
+        );
+
         let doctor = w.account_id(DOCTOR).await;
         let a = w
             .get(

@@ -4,7 +4,7 @@
 //! filters, the pagination, the professional's access log and the support extraction. Both
 //! backends.
 
-use mds_app::information::history::{ActivityKind, HistoryFilter, HistoryPage, PageRequest};
+use mds_app::information::history::{ActivityKind, HistoryFilter, HistoryPage, PageRequest, Who};
 use mds_app::operator::audit_extract::{ExtractFormat, ExtractTarget};
 use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::{DocumentQuery, NewDocument};
@@ -28,7 +28,7 @@ fn hm(hours: i64, minutes: i64) -> Timestamp {
 
 const TRANSCRIPT: &str = "\
 23/09/2026 18:00 — Vous avez consulté l'historique d'activité de votre dossier
-23/09/2026 15:45 — Léa Hnawia, psychologue, Centre hospitalier territorial de Nouméa (démo), a tenté de consulter le document « Compte rendu de consultation — suivi tensionnel » : accès refusé
+23/09/2026 15:45 — Léa Hnawia, psychologue, Centre hospitalier territorial de Nouméa (démo), a tenté de consulter le document « Compte rendu de consultation — suivi tensionnel » : accès refusé, car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence
 23/09/2026 13:31 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès en urgence par bris de glace : Patient inconscient admis aux urgences de Koné)
 23/09/2026 13:30 — Paul Kaloï, infirmier, Dispensaire provincial de Koné (démo), a ouvert un accès en urgence (bris de glace) à votre dossier, motif : « Patient inconscient admis aux urgences de Koné »
 23/09/2026 10:05 — Annie Gopé, sage-femme, Dispensaire provincial de Koné (démo), a consulté le document « Compte rendu de consultation — suivi tensionnel » (accès avec votre consentement)
@@ -79,6 +79,8 @@ struct Day {
     nurse: Actor,
     support: Actor,
     patient_id: String,
+    /// The document added at 08:00.
+    document_id: mds_domain::DocumentId,
 }
 
 /// Runs the scripted day and returns who took part.
@@ -183,6 +185,7 @@ async fn scripted_day(app: &App) -> Day {
         nurse,
         support,
         patient_id: patient_id.to_string(),
+        document_id: doc.id,
     }
 }
 
@@ -209,6 +212,80 @@ fn a_scripted_day_reads_as_the_expected_french_transcript() {
             page.entries.iter().filter(|e| e.denied).count(),
             1,
             "one denied attempt"
+        );
+        assert_chain_intact(&f.app).await;
+    });
+}
+
+/// Issue 18 item 4: « qui a consulté mon dossier ? ». The portal's view shows others' actions
+/// by default, the patient's own behind `Who::Mine`, and a professional's reads of one day on
+/// one line with their count and the documents.
+#[test]
+fn the_portal_view_shows_others_and_groups_reads_per_day() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let day = scripted_day(&f.app).await;
+        let pid = typed::<PatientId>(&day.patient_id);
+        for minute in [1, 10, 20] {
+            f.app
+                .document_content_for(&day.doctor, &pid, &day.document_id, None, hm(16, minute))
+                .await
+                .unwrap_or_else(|e| panic!("read: {e:?}"));
+        }
+        let view = |who: Who, minute: i64| {
+            let app = &f.app;
+            let (patient, pid) = (&day.patient, &pid);
+            async move {
+                let filter = HistoryFilter { who, ..from_day() };
+                let page = app
+                    .record_history_by_day(
+                        patient,
+                        pid,
+                        &filter,
+                        PageRequest::default(),
+                        None,
+                        hm(18, minute),
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("history: {e:?}"));
+                text(&page)
+            }
+        };
+        let others = view(Who::Others, 0).await;
+        assert!(
+            !others.contains("Vous avez"),
+            "no line of the patient's own:\n{others}"
+        );
+        let grouped: Vec<&str> = others.lines().filter(|l| l.contains("16:")).collect();
+        assert_eq!(
+            grouped.len(),
+            1,
+            "three reads of one day on one line:\n{others}"
+        );
+        let reads = format!("a consulté 3 fois le document « {TITLE} »");
+        assert!(
+            grouped[0].starts_with("23/09/2026 de 16:01 à 16:20 — Dr Jean Néa, médecin, Centre hospitalier territorial de Nouméa (démo), ")
+                && grouped[0].contains(&reads)
+                && grouped[0].ends_with("(accès en tant que membre de l'équipe de soins)"),
+            "{}",
+            grouped[0]
+        );
+        // The psychologist's refused read is there, with its reason in words.
+        assert!(
+            others.contains("a tenté de consulter le document"),
+            "{others}"
+        );
+        let mine = view(Who::Mine, 1).await;
+        assert!(
+            !mine.is_empty() && mine.lines().all(|l| l.contains(" — Vous ")),
+            "{mine}"
+        );
+        let everyone = view(Who::Everyone, 2).await;
+        assert_eq!(
+            everyone.lines().count(),
+            others.lines().count() + mine.lines().count() + 1,
+            "everyone = others + mine (which holds the reads of the history at 18:00 and 18:01) + \
+             this read at 18:02\n{everyone}"
         );
         assert_chain_intact(&f.app).await;
     });
@@ -292,6 +369,7 @@ fn history_filters_and_pages() {
                     to: time::Date::from_calendar_date(2026, time::Month::September, 22).ok(),
                     professional: Some(nurse_id.clone().to_string()),
                     kind: None,
+                    who: Who::Everyone,
                 },
                 vec![],
             ),

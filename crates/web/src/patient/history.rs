@@ -9,7 +9,7 @@ use crate::shell::url::encode;
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Query, State};
 use maud::{html, Markup};
-use mds_app::information::history::{parse_date, ActivityKind, HistoryFilter, PageRequest};
+use mds_app::information::history::{parse_date, ActivityKind, HistoryFilter, PageRequest, Who};
 use mds_domain::AccountId;
 use serde::Deserialize;
 
@@ -19,6 +19,8 @@ pub struct HistoryQuery {
     to: Option<String>,
     kind: Option<String>,
     pro: Option<String>,
+    /// Whose actions: others' by default (« qui a consulté mon dossier ? »).
+    who: Option<String>,
     before: Option<i64>,
 }
 
@@ -34,7 +36,15 @@ impl HistoryQuery {
             to: date(&self.to)?,
             professional: non_empty(&self.pro),
             kind,
+            who: self.who()?,
         })
+    }
+
+    fn who(&self) -> Result<Who, WebError> {
+        match non_empty(&self.who) {
+            Some(w) => Who::parse(&w).ok_or(WebError::BadRequest),
+            None => Ok(Who::Others),
+        }
     }
 
     /// This page's address with `before` set to the next cursor.
@@ -45,6 +55,7 @@ impl HistoryQuery {
             ("to", &self.to),
             ("kind", &self.kind),
             ("pro", &self.pro),
+            ("who", &self.who),
         ] {
             if let Some(v) = non_empty(v) {
                 url.push_str(&format!("&{k}={}", encode(&v)));
@@ -57,8 +68,23 @@ impl HistoryQuery {
 fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(AccountId, String)]) -> Markup {
     let l = lang;
     let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    let who = q.who().unwrap_or(Who::Others);
+    // Folded unless a filter is in use: on a phone the lines come first.
+    let filtered = [&q.from, &q.to, &q.kind, &q.pro, &q.who]
+        .iter()
+        .any(|v| non_empty(v).is_some());
     html! {
+        details.filter-box open[filtered] {
+        summary { (l.t("history.filters")) }
         form.filters method="get" action="/patient/history" role="search" aria-label=(l.t("history.filters")) {
+            div.field {
+                label for="h-who" { (l.t("history.who")) }
+                select #h-who name="who" {
+                    @for w in Who::ALL {
+                        option value=(w.as_str()) selected[w == who] { (l.t(who_key(w))) }
+                    }
+                }
+            }
             div.field {
                 label for="h-from" { (l.t("documents.filter.from")) }
                 input #h-from type="date" name="from" value=[q.from.as_deref()];
@@ -90,10 +116,20 @@ fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(AccountId, String)]) -> Ma
                 a href="/patient/history" { (l.t("documents.filter.reset")) }
             }
         }
+        }
     }
 }
 
-/// A patient. Their record's activity, newest first.
+fn who_key(w: Who) -> &'static str {
+    match w {
+        Who::Others => "history.who.others",
+        Who::Mine => "history.who.mine",
+        Who::Everyone => "history.who.everyone",
+    }
+}
+
+/// A patient. Their record's activity, newest first: others' actions unless asked, a
+/// professional's reads of one day on one line.
 pub async fn history(
     State(web): State<Web>,
     Patient { s, lang, ip, pid }: Patient,
@@ -105,7 +141,7 @@ pub async fn history(
     let now = crate::shell::now();
     let page = PageRequest {
         before: q.before,
-        size: 50,
+        size: 100,
     };
     let pros: Vec<(AccountId, String)> = web
         .app
@@ -116,7 +152,7 @@ pub async fn history(
         .collect();
     let h = web
         .app
-        .record_history(&s.actor, &pid, &filter, page, ip, now)
+        .record_history_by_day(&s.actor, &pid, &filter, page, ip, now)
         .await?;
     let l = lang;
     let here = uri

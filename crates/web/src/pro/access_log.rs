@@ -34,6 +34,7 @@ impl LogQuery {
             to: date(&self.to)?,
             professional: None,
             kind,
+            ..HistoryFilter::default()
         })
     }
 

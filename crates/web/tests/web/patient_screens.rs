@@ -61,7 +61,7 @@ fn the_history_shows_a_break_glass_with_its_reason_filters_and_pages() {
             em.body
         );
         let reads = patient
-            .get("/patient/history?kind=controls")
+            .get("/patient/history?kind=controls&who=mine")
             .await
             .expect(StatusCode::OK, "controls");
         assert!(!reads.body.contains(reason), "{}", reads.body);
@@ -80,12 +80,26 @@ fn the_history_shows_a_break_glass_with_its_reason_filters_and_pages() {
             .get("/patient/history?kind=everything")
             .await
             .expect(StatusCode::BAD_REQUEST, "bad kind");
+        // By default, others' actions only (« qui a consulté mon dossier ? »); the patient's
+        // own reads of the history are behind « Qui ».
+        let own = "Vous avez consulté l'historique";
+        assert!(!h.body.contains(own), "{}", h.body);
+        let everyone = patient
+            .get("/patient/history?who=everyone")
+            .await
+            .expect(StatusCode::OK, "everyone");
+        assert!(everyone.body.contains(own), "{}", everyone.body);
+        assert!(everyone.body.contains("bris de glace"), "{}", everyone.body);
+        patient
+            .get("/patient/history?who=somebody")
+            .await
+            .expect(StatusCode::BAD_REQUEST, "bad who");
         // Paging: more than one page of activity gives an « Plus ancien » link that works.
-        for _ in 0..30 {
+        for _ in 0..100 {
             patient.get("/patient/history").await;
         }
         let first = patient
-            .get("/patient/history?kind=reads")
+            .get("/patient/history?kind=reads&who=mine")
             .await
             .expect(StatusCode::OK, "page 1");
         let older = first
@@ -95,8 +109,11 @@ fn the_history_shows_a_break_glass_with_its_reason_filters_and_pages() {
             .unwrap_or_else(|| panic!("no older link in {}", first.body));
         let cursor = older.split(['&', '"']).next().unwrap().to_owned();
         assert!(older.contains("kind=reads"), "filters kept: {older}");
+        assert!(older.contains("who=mine"), "filters kept: {older}");
         let second = patient
-            .get(&format!("/patient/history?before={cursor}&kind=reads"))
+            .get(&format!(
+                "/patient/history?before={cursor}&kind=reads&who=mine"
+            ))
             .await
             .expect(StatusCode::OK, "page 2");
         assert!(second.body.contains("avez consulté"), "{}", second.body);
@@ -154,7 +171,7 @@ fn a_masked_document_disappears_for_the_care_team_until_unmasked() {
         assert!(!view.body.contains(DISPENSING), "{}", view.body);
         assert!(view.body.contains(FOLLOW_UP), "their own document");
         let h = patient
-            .get("/patient/history?kind=controls")
+            .get("/patient/history?kind=controls&who=mine")
             .await
             .expect(StatusCode::OK, "history");
         assert!(h.body.contains("masqu"), "{}", h.body);
@@ -226,7 +243,7 @@ fn the_care_team_page_blocks_removes_and_declares() {
             .expect(StatusCode::OK, "after");
         assert!(!team.body.contains(&member), "{}", team.body);
         let h = patient
-            .get("/patient/history?kind=controls")
+            .get("/patient/history?kind=controls&who=mine")
             .await
             .expect(StatusCode::OK, "history");
         assert!(h.body.contains("bloqu"), "{}", h.body);

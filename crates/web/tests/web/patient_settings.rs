@@ -167,7 +167,7 @@ fn refusing_break_glass_is_explained_saved_and_enforced() {
             .await
             .expect(StatusCode::BAD_REQUEST, "unknown setting");
         // The history tells the patient what she changed.
-        let h = celine.get("/patient/history").await;
+        let h = celine.get("/patient/history?who=mine").await;
         assert!(h.body.contains("bris de glace refusé"), "{}", h.body);
     });
 }
@@ -330,7 +330,7 @@ fn the_export_is_a_zip_attachment() {
         // Céline's document waiting for an announcement consultation is not in it.
         assert!(zip.body.contains("Consultation prénatale"));
         assert!(!zip.body.contains("anatomo-cytopathologie"));
-        let h = celine.get("/patient/history").await;
+        let h = celine.get("/patient/history?who=mine").await;
         assert!(
             h.body.contains("téléchargé une copie complète"),
             "{}",

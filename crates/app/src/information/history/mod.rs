@@ -8,6 +8,7 @@
 //! returned, so it appears in the next read. The patient's history goes through the record's
 //! gate (`Action::ReadHistory`, the owner only); denials are audited like any other request.
 
+mod group;
 pub(crate) mod names;
 pub mod render;
 
@@ -145,6 +146,36 @@ impl ActivityKind {
     }
 }
 
+/// Whose actions a patient's history shows. The portal shows others' actions by default —
+/// « qui a consulté mon dossier ? » — and the patient's own behind this filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    #[default]
+    Everyone,
+    /// Professionals, their assistants and software, support, the service: anyone but the
+    /// patient.
+    Others,
+    /// The patient's own actions.
+    Mine,
+}
+
+impl Who {
+    pub const ALL: [Self; 3] = [Self::Others, Self::Mine, Self::Everyone];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::Others => "others",
+            Self::Mine => "mine",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.as_str() == text)
+    }
+}
+
 /// Filters of a history or access log; every one is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HistoryFilter {
@@ -155,6 +186,15 @@ pub struct HistoryFilter {
     /// Events by this professional (or by an assistant in their name).
     pub professional: Option<String>,
     pub kind: Option<ActivityKind>,
+    /// A patient's history only: whose actions (everyone when not said).
+    pub who: Who,
+}
+
+/// One line per event, or a professional's reads of one day as one line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Grouping {
+    PerEvent,
+    ReadsPerDay,
 }
 
 /// Which page: newest first, `before` is the `seq` of the last line of the previous page.
@@ -218,19 +258,59 @@ impl HistoryFilter {
         serde_json::json!({
             "from": self.from.map(|d| d.to_string()), "to": self.to.map(|d| d.to_string()),
             "professional": self.professional, "kind": self.kind.map(ActivityKind::as_str),
+            "who": self.who.as_str(),
         })
     }
 }
 
 impl App {
     /// The patient owner of the record. Their record's activity, newest first, in French;
-    /// the read is audited (`history.read`) before the page is read, so it shows in it.
+    /// the read is audited (`history.read`) before the page is read, so it shows in it. One
+    /// line per event (the REST and FHIR interfaces map lines to events).
     pub async fn record_history(
         &self,
         actor: &Actor,
         patient_id: &PatientId,
         filter: &HistoryFilter,
         page: PageRequest,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<HistoryPage, AppError> {
+        self.owner_history(actor, patient_id, filter, page, Grouping::PerEvent, ip, now)
+            .await
+    }
+
+    /// As [`App::record_history`], for reading by a person: a professional's reads of
+    /// documents on one day are one line with their count and the documents opened.
+    pub async fn record_history_by_day(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        filter: &HistoryFilter,
+        page: PageRequest,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<HistoryPage, AppError> {
+        self.owner_history(
+            actor,
+            patient_id,
+            filter,
+            page,
+            Grouping::ReadsPerDay,
+            ip,
+            now,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn owner_history(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        filter: &HistoryFilter,
+        page: PageRequest,
+        grouping: Grouping,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<HistoryPage, AppError> {
@@ -242,12 +322,18 @@ impl App {
         mds_audit::record(&self.db, ev, now.millis()).await?;
         let mut q = filter.query();
         q.patient_id = Some(gate.patient_id().to_string());
+        // The gate admits the owner only: the reader's account is the patient's.
+        match filter.who {
+            Who::Everyone => {}
+            Who::Others => q.not_actor = Some(actor.account_id.to_string()),
+            Who::Mine => q.actor_id = Some(actor.account_id.to_string()),
+        }
         let reader = Reader {
             audience: Audience::Owner,
             account_id: Some(actor.account_id.to_string()),
             owner_account_id: gate.patient.account_id.as_ref().map(ToString::to_string),
         };
-        self.history_page(q, page, reader).await
+        self.history_page(q, page, reader, grouping).await
     }
 
     /// Professionals and assistants. What they did on any record (and, for a professional,
@@ -297,7 +383,7 @@ impl App {
             account_id: Some(actor.account_id.to_string()),
             owner_account_id: None,
         };
-        self.history_page(q, page, reader).await
+        self.history_page(q, page, reader, Grouping::PerEvent).await
     }
 
     async fn history_page(
@@ -305,6 +391,7 @@ impl App {
         mut q: AuditQuery,
         page: PageRequest,
         reader: Reader,
+        grouping: Grouping,
     ) -> Result<HistoryPage, AppError> {
         let size = match page.size {
             0 => DEFAULT_PAGE,
@@ -315,10 +402,21 @@ impl App {
         let mut rows = mds_audit::query(&self.db, &q).await?;
         let more = rows.len() > size as usize;
         rows.truncate(size as usize);
+        let audience = reader.audience;
         let mut resolver = Resolver::new(self, reader);
         let mut entries = Vec::with_capacity(rows.len());
+        let mut days = group::ReadsPerDay::default();
         for ev in &rows {
-            entries.push(entry(ev, resolver.line(ev).await?));
+            let names = resolver.names(ev).await?;
+            if grouping == Grouping::ReadsPerDay && days.absorb(ev, &names, entries.len()) {
+                continue;
+            }
+            entries.push(entry(ev, render::line(ev, &names, audience)));
+        }
+        for (at, text) in days.lines(audience) {
+            if let Some(e) = entries.get_mut(at) {
+                e.text = text;
+            }
         }
         Ok(HistoryPage {
             next: if more {

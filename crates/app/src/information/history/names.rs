@@ -46,7 +46,7 @@ impl<'a> Resolver<'a> {
         Ok(super::render::line(ev, &names, self.reader.audience))
     }
 
-    async fn names(&mut self, ev: &AuditRecord) -> Result<Names, AppError> {
+    pub async fn names(&mut self, ev: &AuditRecord) -> Result<Names, AppError> {
         let actor = self.person(ev).await?;
         let mut names = Names::of(actor);
         if let Some(id) = &ev.document_id {

@@ -267,6 +267,45 @@ fn renderer_decision_table() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A refusal as the patient reads it: the rule of the decision in words.
+#[test]
+fn refusals_say_why_to_the_patient() {
+    let denied = |rule: &str, mode: &str| {
+        let mut e = ev(
+            "document.read",
+            Outcome::Deny,
+            Some(mode),
+            serde_json::Value::Null,
+        );
+        e.rule = Some(rule.to_owned());
+        e
+    };
+    let table = [
+        ("blocked", "blocked", ", car vous avez bloqué ce professionnel"),
+        ("matrix.read.unless_confidential_and_not_depositor", "care_team", ", car vous avez masqué ce document aux professionnels"),
+        ("matrix.read.yes", "no_access", ", car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence"),
+        ("matrix.delete.if_depositor", "care_team", ", car seul le professionnel qui a déposé ce document peut le faire"),
+        ("matrix.read.if_depositor", "no_access", ", car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence"),
+        ("habilitation.type_not_open", "care_team", ", car sa profession n'a pas accès à ce type de document"),
+        ("break_glass.opposed", "no_access", ", car vous avez refusé les accès d'urgence à votre dossier"),
+        ("samu.opposed", "no_access", ", car vous avez refusé l'accès du SAMU à votre dossier"),
+        ("opposition.feeding", "care_team", ", car vous avez refusé que ce professionnel alimente votre dossier"),
+        ("record.closed", "care_team", ", car votre dossier est clôturé"),
+        ("control.patient_only", "care_team", ", car cette action vous est réservée"),
+        ("support.no_medical_content", "support", ", car le support n'a jamais accès au contenu médical"),
+        // a rule that tells the patient nothing more
+        ("request.inconsistent", "care_team", ""),
+    ];
+    for (rule, mode, reason) in table {
+        let got = line(&denied(rule, mode), &titled(kaloi()), Audience::Owner);
+        let want = format!("22/11/2026 14:32 — Paul Kaloï, infirmier, a tenté de consulter le document « Compte rendu de consultation » : accès refusé{reason}");
+        assert_eq!(got, want, "{rule}");
+        // Professionals and authorities read the refusal without the patient's words.
+        let actor = line(&denied(rule, mode), &titled(kaloi()), Audience::Authority);
+        assert!(actor.ends_with(": accès refusé"), "{rule}: {actor}");
+    }
+}
+
 #[test]
 fn no_line_shows_a_raw_code() {
     for c in cases() {

@@ -17,7 +17,11 @@ pub const ENTRIES: &[super::Entry] = &[
     ("nav.support.home", "Console du support", "Support console"),
     // Patient: history and controls
     ("patient.history.title", "Historique de mon dossier", "History of my record"),
-    ("patient.history.intro", "Chaque consultation, ajout, accès d'urgence ou changement de réglage sur votre dossier, du plus récent au plus ancien.", "Every read, addition, emergency access or change of settings on your record, newest first."),
+    ("patient.history.intro", "Qui a consulté ou modifié votre dossier, du plus récent au plus ancien : les consultations d'un professionnel sur une journée sont regroupées sur une ligne. Vos propres actions sont dans le filtre « Qui ».", "Who read or changed your record, newest first: a professional's reads on one day are grouped on one line. Your own actions are under the « Who » filter."),
+    ("history.who", "Qui", "Who"),
+    ("history.who.others", "Les professionnels et le support", "Professionals and support"),
+    ("history.who.mine", "Mes propres actions", "My own actions"),
+    ("history.who.everyone", "Tout le monde, moi compris", "Everyone, including me"),
     ("patient.history.empty", "Aucune activité pour ces critères.", "No activity for these criteria."),
     ("history.filters", "Filtrer l'historique", "Filter the history"),
     ("history.kind", "Type d'action", "Kind of action"),

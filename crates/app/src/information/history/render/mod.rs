@@ -133,13 +133,165 @@ pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
             format!("{subject} {aux} {}{purpose}{mode}", phrase.done)
         }
         Outcome::Deny => format!(
-            "{subject} {aux} tenté {}{purpose} : accès refusé",
-            de(&phrase.attempt)
+            "{subject} {aux} tenté {}{purpose} : accès refusé{}",
+            de(&phrase.attempt),
+            if audience == Audience::Owner {
+                owner_reason(ev)
+            } else {
+                ""
+            }
         ),
         Outcome::Failure => format!(
             "{subject} {aux} tenté {}{purpose} : l'opération n'a pas abouti",
             de(&phrase.attempt)
         ),
+    }
+}
+
+/// Why a refusal happened, as the patient reads it (« , car vous avez bloqué ce
+/// professionnel »), from the rule of the decision; nothing when the rule tells the patient
+/// no more than « accès refusé ».
+fn owner_reason(ev: &AuditRecord) -> &'static str {
+    let rule = ev.rule.as_deref().unwrap_or_default();
+    let cell = rule
+        .strip_prefix("matrix.")
+        .and_then(|r| r.split_once('.'))
+        .map(|(_, cell)| cell);
+    match (rule, cell, ev.access_mode.as_deref()) {
+        ("blocked", ..) => ", car vous avez bloqué ce professionnel",
+        (_, Some("unless_confidential_and_not_depositor"), _) => {
+            ", car vous avez masqué ce document aux professionnels"
+        }
+        (_, Some("if_depositor"), Some(mode)) if mode != "no_access" => {
+            ", car seul le professionnel qui a déposé ce document peut le faire"
+        }
+        (_, Some(_), Some("no_access")) => {
+            ", car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence"
+        }
+        ("habilitation.type_not_open", ..) => {
+            ", car sa profession n'a pas accès à ce type de document"
+        }
+        ("break_glass.opposed", ..) => ", car vous avez refusé les accès d'urgence à votre dossier",
+        ("samu.opposed", ..) => ", car vous avez refusé l'accès du SAMU à votre dossier",
+        ("opposition.feeding", ..) => {
+            ", car vous avez refusé que ce professionnel alimente votre dossier"
+        }
+        ("break_glass.reason_insufficient", ..) => ", car le motif d'urgence déclaré était insuffisant",
+        ("break_glass.not_health_professional", ..) => {
+            ", car seuls les professionnels de santé peuvent déclarer un accès d'urgence"
+        }
+        ("samu.not_regulator", ..) => ", car seul un médecin régulateur du SAMU peut ouvrir cet accès",
+        ("samu.call_reference_required", ..) => ", car la référence de l'appel au SAMU manquait",
+        ("information_duty.not_confirmed", ..) => {
+            ", car ce professionnel n'a pas confirmé vous avoir donné l'information préalable"
+        }
+        ("record.closed", ..) => ", car votre dossier est clôturé",
+        ("control.patient_only" | "patient.not_owner", ..) => ", car cette action vous est réservée",
+        ("support.no_medical_content", ..) => ", car le support n'a jamais accès au contenu médical",
+        _ => "",
+    }
+}
+
+/// The reads of documents by one professional on one day: each document once, in the order
+/// met, how many reads in all, and the time of the oldest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reads {
+    documents: Vec<(Option<String>, DocumentName)>,
+    count: u32,
+    oldest_ms: i64,
+}
+
+impl Reads {
+    pub fn first(document_id: Option<&str>, name: DocumentName, at_ms: i64) -> Self {
+        Self {
+            documents: vec![(document_id.map(str::to_owned), name)],
+            count: 1,
+            oldest_ms: at_ms,
+        }
+    }
+
+    /// One more read (documents are told apart by their identifier: two untitled
+    /// documents stay two).
+    pub fn add(&mut self, document_id: Option<&str>, name: DocumentName, at_ms: i64) {
+        self.count += 1;
+        self.oldest_ms = self.oldest_ms.min(at_ms);
+        let known = document_id.is_some()
+            && self
+                .documents
+                .iter()
+                .any(|(id, _)| id.as_deref() == document_id);
+        if !known {
+            self.documents.push((document_id.map(str::to_owned), name));
+        }
+    }
+
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+}
+
+/// « 04/12/2026 de 08:02 à 14:32 — Dr Jean Néa, médecin, a consulté 3 documents : « A », « B »
+/// et un document de type « Ordonnance » (accès en tant que membre de l'équipe de soins) »;
+/// `newest` is the latest read, whose access mode and emergency are said.
+pub fn reads_line(
+    newest: &AuditRecord,
+    names: &Names,
+    reads: &Reads,
+    audience: Audience,
+) -> String {
+    let last = Timestamp::from_millis(newest.at_ms).to_noumea_display();
+    let first = Timestamp::from_millis(reads.oldest_ms).to_noumea_display();
+    let when = match (first.split_once(' '), last.split_once(' ')) {
+        (Some((day, from)), Some((_, to))) if from != to => format!("{day} de {from} à {to}"),
+        _ => last.clone(),
+    };
+    let you = names.actor == Person::You;
+    let aux = if you { "avez" } else { "a" };
+    let what = match reads.documents.as_slice() {
+        [(_, one)] => format!("consulté {} fois {}", reads.count, document_phrase(one)),
+        documents => {
+            let n = documents.len();
+            let more = if reads.count as usize > n {
+                format!(" ({} consultations)", reads.count)
+            } else {
+                String::new()
+            };
+            let items: Vec<String> = documents.iter().map(|(_, d)| document_item(d)).collect();
+            format!("consulté {n} documents{more} : {}", french_list(&items))
+        }
+    };
+    let mode = Words {
+        ev: newest,
+        names,
+        audience,
+    }
+    .mode();
+    format!("{when} — {} {aux} {what}{mode}", subject_text(&names.actor))
+}
+
+/// « le document « A » », « un document de type « B » », « un document ».
+fn document_phrase(d: &DocumentName) -> String {
+    match d {
+        DocumentName::Titled(t) => format!("le document « {t} »"),
+        other => document_item(other),
+    }
+}
+
+/// « « A » », « un document de type « B » », « un document ».
+fn document_item(d: &DocumentName) -> String {
+    match d {
+        DocumentName::Titled(t) => format!("« {t} »"),
+        DocumentName::Typed(label) => format!("un document de type « {label} »"),
+        DocumentName::Unnamed => "un document".to_owned(),
+    }
+}
+
+/// « a, b et c ».
+fn french_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
     }
 }
 
