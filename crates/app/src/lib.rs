@@ -8,6 +8,7 @@ mod app;
 mod error;
 
 pub mod accounts;
+pub mod held_uploads;
 pub mod information;
 pub mod interop;
 pub mod jobs;

@@ -84,6 +84,8 @@ pub enum ReadError {
 #[derive(Debug, Default)]
 pub struct Form {
     parts: Vec<(&'static str, Vec<u8>)>,
+    /// The file names the browser sent with file parts (display only, never a path used).
+    file_names: Vec<(&'static str, String)>,
 }
 
 impl Form {
@@ -112,6 +114,14 @@ impl Form {
             .unwrap_or_default()
     }
 
+    /// The file name sent with the first file part `name`, as the browser gave it.
+    pub fn file_name(&self, name: &str) -> Option<&str> {
+        self.file_names
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f.as_str())
+    }
+
     /// Whether part `name` was sent (a ticked checkbox).
     pub fn has(&self, name: &str) -> bool {
         self.parts.iter().any(|(n, _)| *n == name)
@@ -136,6 +146,11 @@ pub async fn read(mut body: Multipart, parts: &[Part]) -> Result<Form, ReadError
             return Err(ReadError::Repeated {
                 part: part.name.to_owned(),
             });
+        }
+        if !part.text {
+            if let Some(file_name) = field.file_name() {
+                form.file_names.push((part.name, file_name.to_owned()));
+            }
         }
         let content = content(&mut field, part).await?;
         if part.text && std::str::from_utf8(&content).is_err() {

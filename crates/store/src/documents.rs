@@ -212,7 +212,8 @@ pub async fn object_is_referenced(
 ) -> Result<bool, StoreError> {
     let row: Option<(i64,)> = Query::new(
         "SELECT 1 FROM documents WHERE object_key = $1 \
-         UNION ALL SELECT 1 FROM identity_files WHERE object_key = $1",
+         UNION ALL SELECT 1 FROM identity_files WHERE object_key = $1 \
+         UNION ALL SELECT 1 FROM held_uploads WHERE object_key = $1",
     )
     .bind(object_key)
     .fetch_optional(ex)
@@ -224,7 +225,8 @@ pub async fn object_is_referenced(
 pub async fn key_ids_in_use(ex: impl Into<Ex<'_>>) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> = Query::new(
         "SELECT DISTINCT key_id FROM documents WHERE key_id IS NOT NULL \
-             UNION SELECT DISTINCT key_id FROM identity_files",
+             UNION SELECT DISTINCT key_id FROM identity_files \
+             UNION SELECT DISTINCT key_id FROM held_uploads",
     )
     .fetch_all(ex)
     .await?;

@@ -16,6 +16,7 @@ pub mod care_team;
 pub mod directory;
 pub mod documents;
 pub mod enrolments;
+pub mod held_uploads;
 pub mod identity_files;
 pub mod notifications;
 pub mod outbox;

@@ -11,7 +11,8 @@ impl App {
     /// sign-in throttle counters idle (beyond their window), for more than a day. Returns (objects, rows) removed.
     pub async fn run_housekeeping(&self, now: Timestamp) -> Result<(u64, u64), AppError> {
         self.reload_master_keys()?;
-        let orphans = self.sweep_orphans(now).await?;
+        let held = self.purge_held_uploads(now).await?;
+        let orphans = self.sweep_orphans(now).await? + held;
         let day_ago = now.millis() - 86_400_000;
         let sessions = mds_store::sessions::purge(&self.db, day_ago).await?;
         let window = self.settings.login_window_minutes * 60_000;

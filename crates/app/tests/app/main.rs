@@ -7,6 +7,7 @@ mod auth;
 mod directory;
 mod documents;
 mod enrolment;
+mod held_uploads;
 mod history;
 mod interop;
 mod notifications;

@@ -21,12 +21,14 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use mds_app::held_uploads::HeldFile;
 use mds_app::record::documents::NewDocument;
 use mds_app::AppError;
 use mds_domain::{ConsentState, DocumentType, PatientId};
 use serde::Deserialize;
 
-/// The fields of the add form, kept to show the form again after an error.
+/// The fields of the add form, kept to show the form again after an error, with the file
+/// already received.
 #[derive(Default)]
 struct AddFields {
     type_code: String,
@@ -35,6 +37,29 @@ struct AddFields {
     confidential: bool,
     hidden_from_patient: bool,
     informed: bool,
+    held: Option<HeldFile>,
+}
+
+/// The add form's file field, as named for the held uploads.
+const ADD_FILE: &str = "pro.add.file";
+
+/// The field of the add form an error concerns (the summary links to it): from its code, or
+/// its rule for a refusal.
+fn add_field(e: &AppError) -> Option<&'static str> {
+    if let AppError::Denied { rule, .. } = e {
+        return (rule == "information_duty.not_confirmed").then_some("informed");
+    }
+    match e.code() {
+        "invalid_title" => Some("title"),
+        "invalid_act_date" => Some("act_date"),
+        "unknown_document_type" => Some("type_code"),
+        "empty_document"
+        | "unsupported_format"
+        | "xml_doctype_refused"
+        | "duplicate_document"
+        | "document_too_large" => Some("file"),
+        _ => None,
+    }
 }
 
 fn add_page(
@@ -42,22 +67,26 @@ fn add_page(
     s: &Session,
     pid: &str,
     f: &AddFields,
-    error: Option<&str>,
+    error: Option<(Option<&'static str>, &str)>,
 ) -> Result<Response, WebError> {
     let l = lang;
     let here = format!("/pro/records/{pid}/add");
     let c = chrome(lang, s, l.t("pro.add.title"), &here);
-    let err_id = error.map(|_| "add-error");
-    let d = |hint: Option<&str>| form::described_by(hint, err_id);
+    let field = error.and_then(|(field, _)| field);
+    let message = error.map(|(_, m)| m);
+    // The message at the field it concerns, or under the summary's link to the form.
+    let at = |id: &str| (field == Some(id)).then_some(message).flatten();
+    let d = |hint: Option<&str>, id: &str| form::described_by(hint, at(id).map(|_| "add-error"));
     render(
         &c,
         html! {
-            (form::form_error("add-error", error))
+            (form::error_summary(lang, message, field))
             form.stack method="post" action=(here) enctype="multipart/form-data" {
                 (form::csrf(&s.csrf))
                 div.field {
                     label for="type_code" { (l.t("pro.add.type")) }
-                    select #type_code name="type_code" required aria-describedby=[d(None)] {
+                    (form::field_error("add-error", at("type_code")))
+                    select #type_code name="type_code" required aria-describedby=[d(None, "type_code")] {
                         option value="" { (l.t("pro.add.type.choose")) }
                         @for t in DocumentType::all() {
                             option value=(t.code()) selected[f.type_code == t.code()] { (t.label_fr()) }
@@ -66,16 +95,32 @@ fn add_page(
                 }
                 div.field {
                     label for="title" { (l.t("pro.add.doc_title")) }
-                    input #title type="text" name="title" value=(f.title) required maxlength="200" aria-describedby=[d(None)];
+                    (form::field_error("add-error", at("title")))
+                    input #title type="text" name="title" value=(f.title) required maxlength="200" aria-describedby=[d(None, "title")];
                 }
                 div.field {
                     label for="act_date" { (l.t("pro.add.act_date")) }
-                    input #act_date type="date" name="act_date" value=(f.act_date) required aria-describedby=[d(None)];
+                    (form::field_error("add-error", at("act_date")))
+                    input #act_date type="date" name="act_date" value=(f.act_date) required aria-describedby=[d(None, "act_date")];
+                }
+                // Confirmed before the file is chosen: the duty comes first (issue 18).
+                div.check {
+                    input #informed type="checkbox" name="confirms_patient_informed" value="1" checked[f.informed] aria-describedby=[d(Some("informed-hint"), "informed")];
+                    label for="informed" { (l.t("pro.add.informed")) }
+                    p.hint #informed-hint { (l.t("pro.add.informed.hint")) }
+                    (form::field_error("add-error", at("informed")))
                 }
                 div.field {
                     label for="file" { (l.t("pro.add.file")) }
-                    p.hint #file-hint { (l.t("pro.add.file.hint")) }
-                    input #file type="file" name="file" required accept=".pdf,.xml,.txt,.png,.jpg,.jpeg" aria-describedby=[d(Some("file-hint"))];
+                    (form::field_error("add-error", at("file")))
+                    @if let Some(h) = &f.held {
+                        (form::held_file(lang, "held_file", h))
+                        p.hint #file-hint { (l.t("upload.held.replace")) }
+                        input #file type="file" name="file" accept=".pdf,.xml,.txt,.png,.jpg,.jpeg" aria-describedby=[d(Some("file-hint"), "file")];
+                    } @else {
+                        p.hint #file-hint { (l.t("pro.add.file.hint")) }
+                        input #file type="file" name="file" required accept=".pdf,.xml,.txt,.png,.jpg,.jpeg" aria-describedby=[d(Some("file-hint"), "file")];
+                    }
                 }
                 fieldset {
                     legend { (l.t("pro.add.flags")) }
@@ -89,11 +134,6 @@ fn add_page(
                         label for="confidential" { (l.t("pro.add.confidential")) }
                         p.hint #confidential-hint { (l.t("pro.add.confidential.hint")) }
                     }
-                }
-                div.check {
-                    input #informed type="checkbox" name="confirms_patient_informed" value="1" checked[f.informed] aria-describedby="informed-hint";
-                    label for="informed" { (l.t("pro.add.informed")) }
-                    p.hint #informed-hint { (l.t("pro.add.informed.hint")) }
                 }
                 div.actions {
                     button type="submit" { (l.t("pro.add.submit")) }
@@ -118,13 +158,14 @@ const ADD_PARTS: &[Part] = &[
     field("confidential"),
     field("hidden_from_patient"),
     field("confirms_patient_informed"),
+    field("held_file"),
 ];
 
 /// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
 async fn read_add_form(
     s: &Session,
     mp: Result<Multipart, MultipartRejection>,
-) -> Result<(AddFields, Vec<u8>), WebError> {
+) -> Result<(AddFields, upload::Chosen), WebError> {
     let mut up = upload::read(s, mp, ADD_PARTS).await?;
     let f = AddFields {
         type_code: up.text("type_code"),
@@ -133,18 +174,23 @@ async fn read_add_form(
         confidential: up.has("confidential"),
         hidden_from_patient: up.has("hidden_from_patient"),
         informed: up.has("confirms_patient_informed"),
+        held: None,
     };
-    Ok((f, up.take("file").unwrap_or_default()))
+    let file = upload::Chosen::take(&mut up, "file", "held_file", ADD_FILE);
+    Ok((f, file))
 }
 
-/// Professionals and assistants. Adds the document; back to the record.
+/// Professionals and assistants. Adds the document; back to the record. A refused form is
+/// shown again with what was typed and the file kept (« fichier déjà reçu »).
 pub async fn add(
     State(web): State<Web>,
     Pro { s, lang, ip, .. }: Pro,
     Ids(pid): Ids<PatientId>,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Page {
-    let (f, content) = read_add_form(&s, mp).await?;
+    let (mut f, file) = read_add_form(&s, mp).await?;
+    let holder = s.actor.session_hash.clone();
+    let file = file.resolve(&web, &holder).await?;
     let d = NewDocument {
         type_code: f.type_code.clone(),
         title: f.title.clone(),
@@ -153,21 +199,25 @@ pub async fn add(
         confidential: f.confidential,
         hidden_from_patient: f.hidden_from_patient,
         confirms_patient_informed: f.informed,
-        content,
+        content: file.content(),
     };
-    match web
-        .app
-        .add_document(&s.actor, &pid, d, ip, crate::shell::now())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response()),
+    let now = crate::shell::now();
+    match web.app.add_document(&s.actor, &pid, d, ip, now).await {
+        Ok(_) => {
+            file.release(&web, &holder).await;
+            Ok(Redirect::to(&format!("/pro/records/{pid}?ok=added")).into_response())
+        }
         Err(
             e @ (AppError::Invalid { .. }
             | AppError::TooLarge { .. }
             | AppError::Conflict { .. }
             | AppError::Denied { .. }),
         ) => {
-            let mut r = add_page(lang, &s, pid.as_str(), &f, Some(&e.public_message()))?;
+            if !matches!(e, AppError::TooLarge { .. }) {
+                f.held = file.keep(&web, &holder).await?;
+            }
+            let message = e.public_message();
+            let mut r = add_page(lang, &s, pid.as_str(), &f, Some((add_field(&e), &message)))?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -412,5 +462,37 @@ pub async fn set_opposition(
             Ok(r)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_field;
+    use mds_app::AppError;
+
+    #[test]
+    fn each_refusal_of_the_add_form_points_at_its_field() {
+        let denied = |rule: &str| AppError::Denied {
+            rule: rule.to_owned(),
+            message: "",
+        };
+        let table = [
+            (AppError::invalid("invalid_title", ""), Some("title")),
+            (AppError::invalid("invalid_act_date", ""), Some("act_date")),
+            (
+                AppError::invalid("unknown_document_type", ""),
+                Some("type_code"),
+            ),
+            (AppError::invalid("empty_document", ""), Some("file")),
+            (AppError::invalid("unsupported_format", ""), Some("file")),
+            (AppError::conflict("duplicate_document", ""), Some("file")),
+            (AppError::TooLarge { max_bytes: 1 }, Some("file")),
+            (denied("information_duty.not_confirmed"), Some("informed")),
+            (denied("blocked"), None),
+            (AppError::invalid("something_else", ""), None),
+        ];
+        for (e, field) in table {
+            assert_eq!(add_field(&e), field, "{e:?}");
+        }
     }
 }

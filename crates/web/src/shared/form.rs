@@ -2,6 +2,7 @@
 //! confirmation after an action (both announced), `aria-describedby` linking hints and errors;
 //! empty fields read as "no filter", and a field of several words.
 
+use crate::shell::i18n::Lang;
 use maud::{html, Markup};
 
 /// An empty field is no filter.
@@ -34,6 +35,55 @@ pub fn form_error(id: &str, text: Option<&str>) -> Markup {
     }
 }
 
+/// The error of a form as a summary at its top (the GOV.UK and DSFR pattern): a heading and
+/// the message, linking to the field it concerns when there is one (`#field`). The same
+/// message is repeated at the field with [`field_error`]; the page script focuses the
+/// summary (`main .error`), so it is read at once.
+pub fn error_summary(lang: Lang, text: Option<&str>, field: Option<&str>) -> Markup {
+    html! {
+        @if let Some(t) = text {
+            div.error.error-summary role="alert" {
+                h2 { (lang.t("form.error.title")) }
+                @match field {
+                    Some(f) => { p { a href=(format!("#{f}")) { (t) } } }
+                    None => { p { (t) } }
+                }
+            }
+        }
+    }
+}
+
+/// The message of [`error_summary`] repeated at its field, `id` naming it for the field's
+/// `aria-describedby`.
+pub fn field_error(id: &str, text: Option<&str>) -> Markup {
+    html! {
+        @if let Some(t) = text {
+            p.field-error #(id) { (t) }
+        }
+    }
+}
+
+/// A file already received in a refused form, kept for the person (`mds_app::held_uploads`):
+/// its name and size, the hidden handle `name` sent back, and what choosing another does.
+pub fn held_file(lang: Lang, name: &str, held: &mds_app::held_uploads::HeldFile) -> Markup {
+    html! {
+        p.held-file {
+            strong { (lang.t("upload.held")) } " " (held.file_name) " (" (size_text(held.size_bytes)) ")"
+        }
+        input type="hidden" name=(name) value=(held.id);
+    }
+}
+
+/// « 120 Ko », « 2,4 Mo ».
+pub fn size_text(bytes: i64) -> String {
+    if bytes < 1_000_000 {
+        format!("{} Ko", (bytes + 999) / 1000)
+    } else {
+        let tenths = (bytes + 50_000) / 100_000;
+        format!("{},{} Mo", tenths / 10, tenths % 10)
+    }
+}
+
 /// `aria-describedby` of a field: its hint and the form's error, when present.
 pub fn described_by(hint: Option<&str>, error: Option<&str>) -> Option<String> {
     let ids: Vec<&str> = [hint, error].into_iter().flatten().collect();
@@ -54,7 +104,7 @@ pub fn sex_choice(lang: crate::shell::i18n::Lang, value: &str, required: bool) -
             legend { (lang.t("enrol.sex")) }
             @for (code, key) in [("F", "enrol.sex.f"), ("M", "enrol.sex.m")] {
                 label {
-                    input type="radio" name="sex" value=(code) required[required] checked[value == code];
+                    input type="radio" id=(format!("sex-{code}")) name="sex" value=(code) required[required] checked[value == code];
                     (lang.t(key))
                 }
             }
@@ -75,6 +125,22 @@ pub fn birth_place_select(
             @for c in mds_domain::commune::nc_communes() {
                 option value=(c.code) selected[value == c.code] { (c.name) }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_in_french_units() {
+        for (bytes, text) in [
+            (1, "1 Ko"),
+            (120_000, "120 Ko"),
+            (999_999, "1000 Ko"),
+            (2_400_000, "2,4 Mo"),
+            (20_000_000, "20,0 Mo"),
+        ] {
+            assert_eq!(super::size_text(bytes), text);
         }
     }
 }

@@ -7,9 +7,10 @@
 use crate::shared::form::words;
 use crate::shell::error::WebError;
 use crate::shell::session::Session;
-use crate::shell::FORM_BODY_LIMIT;
+use crate::shell::{Web, FORM_BODY_LIMIT};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::Multipart;
+use mds_app::held_uploads::HeldFile;
 use mds_domain::identity::IdentityInput;
 use mds_http::ReadError;
 pub use mds_http::{Form, Part};
@@ -70,4 +71,71 @@ pub async fn read_checked(
             )),
             _ => WebError::BadRequest,
         })
+}
+
+/// A file field of a form that may have been refused before: the file chosen now, or else
+/// the one kept after the refusal (`mds_app::held_uploads`), whose handle the form sends back
+/// in a hidden part. `form` names the field for the held files.
+pub struct Chosen {
+    form: &'static str,
+    name: String,
+    content: Vec<u8>,
+    held_id: Option<String>,
+    /// The kept file the content came from.
+    held: Option<HeldFile>,
+}
+
+impl Chosen {
+    /// Takes the file part `part` and the held handle `held_part` out of the form.
+    pub fn take(up: &mut Form, part: &str, held_part: &str, form: &'static str) -> Self {
+        let held_id = Some(up.text(held_part).trim().to_owned()).filter(|h| !h.is_empty());
+        Self {
+            form,
+            name: up.file_name(part).unwrap_or_default().to_owned(),
+            content: up.take(part).unwrap_or_default(),
+            held_id,
+            held: None,
+        }
+    }
+
+    /// With no new file chosen, the content of the held one, if its holder still holds it
+    /// (a newly chosen file wins; the held one then expires unused).
+    pub async fn resolve(mut self, web: &Web, holder: &str) -> Result<Self, WebError> {
+        if !self.content.is_empty() {
+            return Ok(self);
+        }
+        if let Some(id) = &self.held_id {
+            let now = crate::shell::now();
+            if let Some((held, content)) = web.app.held_upload(holder, self.form, id, now).await? {
+                self.content = content;
+                self.held = Some(held);
+            }
+        }
+        Ok(self)
+    }
+
+    /// A copy of the content, for the use case (the original stays to be kept on refusal).
+    pub fn content(&self) -> Vec<u8> {
+        self.content.clone()
+    }
+
+    /// After a refusal: the file to show as already received — the held one, or the one just
+    /// chosen, now held.
+    pub async fn keep(&self, web: &Web, holder: &str) -> Result<Option<HeldFile>, WebError> {
+        if self.held.is_some() {
+            return Ok(self.held.clone());
+        }
+        let now = crate::shell::now();
+        Ok(web
+            .app
+            .hold_upload(holder, self.form, &self.name, &self.content, now)
+            .await?)
+    }
+
+    /// After success: the held file is no longer needed (one left by a failure here expires).
+    pub async fn release(&self, web: &Web, holder: &str) {
+        if let Some(h) = &self.held {
+            let _ = web.app.release_upload(holder, self.form, &h.id).await;
+        }
+    }
 }

@@ -369,7 +369,7 @@ fn deleting_explains_the_consequence_asks_confirmation_and_erases() {
         );
         // The history keeps the trace of the deletion.
         let history = celine
-            .get("/patient/history")
+            .get("/patient/history?who=mine")
             .await
             .expect(StatusCode::OK, "history");
         assert!(

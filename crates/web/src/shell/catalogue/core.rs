@@ -5,6 +5,10 @@ pub const ENTRIES: &[super::Entry] = &[
     ("layout.skip", "Aller au contenu", "Skip to content"),
     ("layout.logout", "Se déconnecter", "Sign out"),
     ("layout.menu", "Menu", "Menu"),
+    // Forms: the error summary and files kept after a refusal
+    ("form.error.title", "Il y a un problème", "There is a problem"),
+    ("upload.held", "Fichier déjà reçu :", "File already received:"),
+    ("upload.held.replace", "Il sera envoyé avec le formulaire : vous n'avez pas à le choisir de nouveau. Choisissez un autre fichier seulement pour le remplacer.", "It will be sent with the form: you do not need to choose it again. Choose another file only to replace it."),
     ("layout.footer", "Mon Drive Santé — le dossier médical partagé de la Nouvelle-Calédonie. Chaque accès à votre dossier est tracé.", "Mon Drive Santé — the shared medical record of New Caledonia. Every access to your record is traced."),
     ("nav.label", "Navigation principale", "Main navigation"),
     ("nav.patient.home", "Accueil", "Home"),
