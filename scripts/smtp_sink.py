@@ -1,7 +1,9 @@
 """A small SMTP sink for the tests: an aiosmtpd handler that writes every accepted message as
-one JSON file (envelope, headers, decoded body, raw text) into a directory.
+one JSON file (envelope, headers, decoded body, raw text, whether the session was encrypted
+and who authenticated) into a directory.
 
 Run: PYTHONPATH=scripts python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c smtp_sink.Sink DIR
+With TLS and authentication: python3 scripts/smtp_tls_sink.py (see there).
 """
 import email
 import json
@@ -35,6 +37,11 @@ class Sink:
             "subject": str(msg["Subject"] or ""),
             "body": msg.get_content(),
             "raw": raw.decode("utf-8", "replace"),
+            "tls": session.ssl is not None
+            or server.transport.get_extra_info("ssl_object") is not None,
+            "login": (session.auth_data.login.decode("utf-8", "replace")
+                      if getattr(session, "auth_data", None) is not None
+                      and getattr(session.auth_data, "login", None) else None),
         }
         name = uuid.uuid4().hex
         tmp = os.path.join(self.directory, name + ".tmp")

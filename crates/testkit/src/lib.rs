@@ -43,7 +43,7 @@ mod base {
     pub use crate::db::{fresh_db, fresh_postgres_url};
     pub use crate::multipart::{document_form, Multipart};
     pub use crate::people::*;
-    pub use crate::smtp::{free_port, SmtpSink};
+    pub use crate::smtp::{free_port, IssuedCert, SmtpSink, TestCa};
     pub use crate::typed::{typed, FromText};
 
     /// The real clock, in milliseconds since the epoch: for the tests of surfaces that read

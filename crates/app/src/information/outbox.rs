@@ -8,6 +8,7 @@
 use crate::{App, AppError};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mds_domain::Timestamp;
 use mds_store::outbox;
@@ -22,8 +23,13 @@ pub struct SmtpSettings {
     pub port: u16,
     /// Sender, e.g. `Mon Drive Santé <ne-pas-repondre@mondrivesante.nc>`.
     pub from: String,
-    /// `none` (a relay on loopback), `starttls` or `tls` (implicit TLS).
+    /// `none` (a relay on loopback), `starttls` (required: never falls back to plaintext) or
+    /// `tls` (implicit TLS). The server's certificate is always verified, against the public
+    /// roots and `ca_file`.
     pub tls: String,
+    /// A PEM file of certificate authorities to trust besides the public roots (a private
+    /// relay's CA); empty = the public roots only.
+    pub ca_file: String,
     /// Login for SMTP authentication; empty = none. The password comes from the
     /// `MDS_SMTP_PASSWORD` environment variable only.
     pub username: String,
@@ -45,6 +51,7 @@ impl Default for SmtpSettings {
             port: 25,
             from: "Mon Drive Santé <ne-pas-repondre@mondrivesante.nc>".into(),
             tls: "none".into(),
+            ca_file: String::new(),
             username: String::new(),
             batch_size: 50,
             backoff_base_seconds: 30,
@@ -63,6 +70,18 @@ impl SmtpSettings {
                 "smtp.tls = {:?}: expected \"none\", \"starttls\" or \"tls\"",
                 self.tls
             ));
+        }
+        if self.tls == "none" && !self.username.is_empty() && !is_loopback(&self.host) {
+            return Err(format!(
+                "smtp.username is set with smtp.tls = \"none\" towards {}: the password would \
+                 cross the network in clear; use \"starttls\" or \"tls\"",
+                self.host
+            ));
+        }
+        if self.tls == "none" && !self.ca_file.is_empty() {
+            return Err(
+                "smtp.ca_file is set with smtp.tls = \"none\": choose starttls or tls".into(),
+            );
         }
         self.from
             .parse::<Mailbox>()
@@ -84,6 +103,14 @@ impl SmtpSettings {
         let delay = self.backoff_base_seconds.saturating_mul(1_i64 << exp);
         delay.min(self.backoff_max_seconds) * 1000
     }
+}
+
+/// A host name that stays on this machine.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// What one delivery pass did.
@@ -111,22 +138,39 @@ impl OutboxDelivery {
 
     fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
         let s = &self.settings;
-        let builder = match s.tls.as_str() {
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host),
-            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host),
-            _ => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-                &s.host,
-            )),
-        }
-        .map_err(|e| e.to_string())?;
-        let mut builder = builder
+        let tls = match s.tls.as_str() {
+            "tls" => Tls::Wrapper(self.tls_parameters()?),
+            "starttls" => Tls::Required(self.tls_parameters()?),
+            _ => Tls::None,
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
             .port(s.port)
+            .tls(tls)
             .timeout(Some(Duration::from_secs(s.timeout_seconds)));
         if !s.username.is_empty() {
             let password = self.password.clone().unwrap_or_default();
             builder = builder.credentials(Credentials::new(s.username.clone(), password));
         }
         Ok(builder.build())
+    }
+
+    /// The longest one e-mail's exchange may take: a few server replies' worth.
+    fn exchange_limit(&self) -> Duration {
+        Duration::from_secs(self.settings.timeout_seconds.saturating_mul(3).max(1))
+    }
+
+    /// Certificate verification on, always: the public roots, plus `ca_file`'s authorities.
+    fn tls_parameters(&self) -> Result<TlsParameters, String> {
+        let s = &self.settings;
+        let mut params = TlsParameters::builder(s.host.clone());
+        if !s.ca_file.is_empty() {
+            let pem = std::fs::read(&s.ca_file)
+                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file))?;
+            let ca = Certificate::from_pem(&pem)
+                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file))?;
+            params = params.add_root_certificate(ca);
+        }
+        params.build_rustls().map_err(|e| e.to_string())
     }
 
     fn message(&self, row: &outbox::EmailRow) -> Result<lettre::Message, String> {
@@ -158,11 +202,16 @@ impl OutboxDelivery {
             let outcome = match (&transport, self.message(&row)) {
                 (Err(e), _) => Err((e.clone(), false)),
                 (_, Err(e)) => Err((e, true)),
-                (Ok(t), Ok(m)) => t
-                    .send(m)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| (e.to_string(), e.is_permanent())),
+                // lettre bounds the connection, not every reply: a relay that stops answering
+                // mid-session must not hold the job, so the whole exchange is bounded too.
+                (Ok(t), Ok(m)) => {
+                    match tokio::time::timeout(self.exchange_limit(), t.send(m)).await {
+                        Ok(sent) => sent
+                            .map(|_| ())
+                            .map_err(|e| (e.to_string(), e.is_permanent())),
+                        Err(_) => Err(("the SMTP server stopped answering".to_owned(), false)),
+                    }
+                }
             };
             let transient = matches!(outcome, Err((_, false)));
             let mut tx = app.db().begin().await?;
@@ -221,5 +270,35 @@ mod tests {
             ..SmtpSettings::default()
         };
         assert!(bad_from.validate().is_err_and(|e| e.contains("smtp.from")));
+    }
+
+    /// A password never crosses the network in clear; a CA file means TLS.
+    #[test]
+    fn credentials_and_authorities_require_tls_off_this_machine() {
+        // (host, tls, username, ca_file, accepted)
+        let table = [
+            ("smtp.gouv.nc", "none", "mds", "", false),
+            ("smtp.gouv.nc", "starttls", "mds", "", true),
+            ("smtp.gouv.nc", "tls", "mds", "/etc/mds/ca.pem", true),
+            ("smtp.gouv.nc", "none", "", "", true),
+            ("127.0.0.1", "none", "mds", "", true),
+            ("localhost", "none", "mds", "", true),
+            ("::1", "none", "mds", "", true),
+            ("smtp.gouv.nc", "none", "", "/etc/mds/ca.pem", false),
+        ];
+        for (host, tls, username, ca_file, accepted) in table {
+            let s = SmtpSettings {
+                host: host.into(),
+                tls: tls.into(),
+                username: username.into(),
+                ca_file: ca_file.into(),
+                ..SmtpSettings::default()
+            };
+            assert_eq!(
+                s.validate().is_ok(),
+                accepted,
+                "{host} {tls} {username:?} {ca_file:?}"
+            );
+        }
     }
 }

@@ -19,6 +19,7 @@ mod record_expiry;
 mod record_overview;
 mod seed;
 mod self_enrolment;
+mod smtp_tls;
 mod software;
 mod structure_access;
 mod supervision;
