@@ -68,6 +68,11 @@ const SQLITE: &[Migration] = &[
         name: "0011_supervision_window",
         sql: include_str!("../migrations/sqlite/0011_supervision_window.sql"),
     },
+    Migration {
+        version: 12,
+        name: "0012_enrolment_codes",
+        sql: include_str!("../migrations/sqlite/0012_enrolment_codes.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -125,6 +130,11 @@ const POSTGRES: &[Migration] = &[
         version: 11,
         name: "0011_supervision_window",
         sql: include_str!("../migrations/postgres/0011_supervision_window.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "0012_enrolment_codes",
+        sql: include_str!("../migrations/postgres/0012_enrolment_codes.sql"),
     },
 ];
 
