@@ -8,6 +8,7 @@ mod auth;
 mod directory;
 mod documents;
 mod enrolment;
+mod export_index;
 mod history;
 mod interop;
 mod notifications;

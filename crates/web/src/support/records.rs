@@ -59,7 +59,7 @@ pub(crate) fn activation_code(
     let l = lang;
     html! {
         p.activation-code { code #(id) { (code) } }
-        p { (l.t("code.read")) " " (l.t("code.valid")) " " (web.app.settings().enrolment_token_hours) "." }
+        p { (l.t("code.read")) " " (l.t("code.valid")) " " (web.app.settings().enrolment_token_hours) " " (l.t("code.hours")) }
         @if let Some(to) = emailed_to {
             p { (l.t("code.emailed")) " " strong { (to) } "." }
         }
