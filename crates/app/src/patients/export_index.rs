@@ -151,6 +151,10 @@ margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1b1b;line-height:1.5}\
 h1{font-size:1.6rem}table{border-collapse:collapse;width:100%}\
 th,td{text-align:left;vertical-align:top;padding:.5rem;border-bottom:1px solid #ccc}\
 th{background:#eef2f7}a{color:#0b4f9c}.note{color:#444;font-size:.95rem}\
+caption{text-align:left;font-weight:bold;padding:.5rem 0}\
+@media (max-width:40rem){table,caption,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}\
+tr{border-bottom:1px solid #ccc;padding:.5rem 0}td{border:0;padding:.1rem 0}\
+td::before{content:attr(data-label);display:block;font-size:.85rem;color:#444}}\
 @media print{a{color:inherit}}";
 
 /// The page listing the documents, each title linking to its file.
@@ -158,7 +162,8 @@ pub(crate) fn index_html(patient: &str, generated: &str, entries: &[Entry]) -> S
     let mut rows = String::new();
     for e in entries {
         rows.push_str(&format!(
-            "<tr><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td data-label=\"Date\">{}</td><td data-label=\"Titre\"><a href=\"{}\">{}</a></td>\
+             <td data-label=\"Type\">{}</td><td data-label=\"Auteur\">{}</td></tr>\n",
             escape(&date_fr(&e.act_date)),
             escape(&e.file),
             escape(&e.title),
@@ -328,7 +333,7 @@ mod tests {
         );
         assert!(html.contains("Dr &quot;Néa&quot;"));
         assert!(html.contains("<a href=\"documents/2026-09-01_script.pdf\">"));
-        assert!(html.contains("<td>01/09/2026</td>"));
+        assert!(html.contains("<td data-label=\"Date\">01/09/2026</td>"));
         assert!(html.contains("<html lang=\"fr\">"));
     }
 

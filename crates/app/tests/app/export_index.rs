@@ -80,7 +80,7 @@ fn issue_18_the_export_holds_a_readable_index_whose_links_resolve() {
         assert!(html.contains(
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Bilan d&#39;œil &amp; co"
         ));
-        assert!(html.contains("<td>01/09/2026</td>"));
+        assert!(html.contains("<td data-label=\"Date\">01/09/2026</td>"));
         assert!(
             html.contains("Jean NÉA") || html.contains("NÉA"),
             "the author: {html}"
