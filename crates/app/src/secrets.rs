@@ -17,6 +17,12 @@ pub fn random_token() -> String {
     data_encoding::BASE64URL_NOPAD.encode(&bytes)
 }
 
+/// A fresh activation code, each symbol drawn uniformly from the code alphabet.
+pub fn random_enrolment_code() -> mds_domain::EnrolmentCode {
+    let mut rng = rand::thread_rng();
+    mds_domain::EnrolmentCode::draw(|len| rand::Rng::gen_range(&mut rng, 0..len))
+}
+
 /// The fingerprint stored in place of a token (hex SHA-256): a stolen table reveals no token.
 pub(crate) fn token_hash(token: &str) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))

@@ -31,7 +31,8 @@ pub struct Settings {
     pub enrolment_max_pending: i64,
     /// Support is alerted when the self-enrolments waiting reach this many.
     pub enrolment_queue_alert: i64,
-    /// Lifetime of an enrolment token sent to a new account, in hours.
+    /// Lifetime of an activation code issued to a new account, in hours (short: with the
+    /// attempt limit it bounds guessing, `mds_domain::enrolment_code`).
     pub enrolment_token_hours: i64,
     /// Minimum password length (characters).
     pub password_min_length: usize,
@@ -109,7 +110,7 @@ impl Default for Settings {
             enrolment_max_per_address_hour: 5,
             enrolment_max_pending: 1000,
             enrolment_queue_alert: 200,
-            enrolment_token_hours: 24 * 7,
+            enrolment_token_hours: 72,
             password_min_length: 12,
             orphan_grace_minutes: 60,
             max_document_bytes: 20 * 1024 * 1024,

@@ -6,6 +6,7 @@ pub mod cda;
 pub mod commune;
 pub mod contact;
 pub mod document_type;
+pub mod enrolment_code;
 pub mod format;
 pub mod identity;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod time;
 
 pub use account::{AccountKind, AccountState, Login};
 pub use document_type::{DocumentStatus, DocumentType};
+pub use enrolment_code::EnrolmentCode;
 pub use format::{declares_dtd, Format};
 pub use identity::{
     check_adult, similarity, BirthDate, BirthName, BirthPlace, CafatNumber, CafatRules, FirstNames,

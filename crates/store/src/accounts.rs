@@ -3,7 +3,7 @@
 
 use crate::sql::{FromRow, Row};
 use crate::StoreError;
-use crate::{Ex, Query};
+use crate::{Ex, Query, Tx};
 use mds_domain::{AccountId, AccountKind, AccountState};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,15 +156,20 @@ pub async fn set_state(
 
 /// One-time enrolment tokens (stored hashed) let a new account choose its password and
 /// second factor.
+/// Stores a new activation code: its `selector` names the row, `token_hash` is the hash of
+/// the rest (see `mds_domain::enrolment_code`).
 pub async fn insert_enrolment_token(
     ex: impl Into<Ex<'_>>,
+    selector: &str,
     token_hash: &str,
     account_id: &AccountId,
     expires_at_ms: i64,
 ) -> Result<(), StoreError> {
     Query::new(
-        "INSERT INTO enrolment_tokens (token_hash, account_id, expires_at_ms) VALUES ($1, $2, $3)",
+        "INSERT INTO enrolment_tokens (selector, token_hash, account_id, expires_at_ms) \
+         VALUES ($1, $2, $3, $4)",
     )
+    .bind(selector)
     .bind(token_hash)
     .bind(account_id)
     .bind(expires_at_ms)
@@ -173,21 +178,65 @@ pub async fn insert_enrolment_token(
     Ok(())
 }
 
-/// The account of an unused, unexpired enrolment token.
-pub async fn enrolment_token_account(
+/// An unused, unexpired activation code, found by its selector.
+#[derive(Clone, Debug)]
+pub struct LiveEnrolmentCode {
+    pub token_hash: String,
+    pub account_id: AccountId,
+    pub failed_attempts: i64,
+}
+
+/// The live code of a selector (at most one: issuing draws another selector while one is live).
+pub async fn live_enrolment_code(
     ex: impl Into<Ex<'_>>,
-    token_hash: &str,
+    selector: &str,
     now_ms: i64,
-) -> Result<Option<AccountId>, StoreError> {
-    let row: Option<(AccountId,)> = Query::new(
-        "SELECT account_id FROM enrolment_tokens \
-         WHERE token_hash = $1 AND used_at_ms IS NULL AND expires_at_ms > $2",
+) -> Result<Option<LiveEnrolmentCode>, StoreError> {
+    let row: Option<(String, AccountId, i64)> = Query::new(
+        "SELECT token_hash, account_id, failed_attempts FROM enrolment_tokens \
+         WHERE selector = $1 AND used_at_ms IS NULL AND expires_at_ms > $2 \
+         ORDER BY expires_at_ms DESC LIMIT 1",
     )
-    .bind(token_hash)
+    .bind(selector)
     .bind(now_ms)
     .fetch_optional(ex)
     .await?;
-    Ok(row.map(|r| r.0))
+    Ok(row.map(
+        |(token_hash, account_id, failed_attempts)| LiveEnrolmentCode {
+            token_hash,
+            account_id,
+            failed_attempts,
+        },
+    ))
+}
+
+/// Counts one wrong code against the row `token_hash`, spending it when the count reaches
+/// `max`. Returns the count after this failure (0: the row was no longer live).
+pub async fn fail_enrolment_code(
+    tx: &mut Tx,
+    token_hash: &str,
+    max: i64,
+    now_ms: i64,
+) -> Result<i64, StoreError> {
+    let done = Query::new(
+        "UPDATE enrolment_tokens SET failed_attempts = failed_attempts + 1, \
+         used_at_ms = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE used_at_ms END \
+         WHERE token_hash = $3 AND used_at_ms IS NULL",
+    )
+    .bind(max)
+    .bind(now_ms)
+    .bind(token_hash)
+    .execute(&mut *tx)
+    .await?;
+    if done == 0 {
+        return Ok(0);
+    }
+    let row: (i64,) =
+        Query::new("SELECT failed_attempts FROM enrolment_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+    Ok(row.0)
 }
 
 pub async fn use_enrolment_token(

@@ -1,4 +1,4 @@
-//! Files kept after a refused form (migration 0012): the vault object of the file a person
+//! Files kept after a refused form (migration 0013): the vault object of the file a person
 //! chose, bound to the session or anonymous nonce that sent it (`holder_hash`) and to one
 //! form field, until `expires_at_ms`. A row is read only by its holder, for its form, before
 //! it expires.

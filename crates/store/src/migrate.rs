@@ -70,8 +70,13 @@ const SQLITE: &[Migration] = &[
     },
     Migration {
         version: 12,
-        name: "0012_held_uploads",
-        sql: include_str!("../migrations/sqlite/0012_held_uploads.sql"),
+        name: "0012_enrolment_codes",
+        sql: include_str!("../migrations/sqlite/0012_enrolment_codes.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "0013_held_uploads",
+        sql: include_str!("../migrations/sqlite/0013_held_uploads.sql"),
     },
 ];
 
@@ -133,8 +138,13 @@ const POSTGRES: &[Migration] = &[
     },
     Migration {
         version: 12,
-        name: "0012_held_uploads",
-        sql: include_str!("../migrations/postgres/0012_held_uploads.sql"),
+        name: "0012_enrolment_codes",
+        sql: include_str!("../migrations/postgres/0012_enrolment_codes.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "0013_held_uploads",
+        sql: include_str!("../migrations/postgres/0013_held_uploads.sql"),
     },
 ];
 

@@ -80,6 +80,11 @@ test("a person enrols with scans, support validates, the person activates the ac
   await submit(support, "Valider l'inscription");
   await check(support, "enrolment validated");
   const activation = (await support.page.locator("#enrolment-token").textContent()).trim();
+  // Issue 18, item 9: a short code in groups, read out or typed, also e-mailed.
+  assert.ok(activation.length <= 12, `the support code is at most 12 characters: ${activation}`);
+  assert.match(activation, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2}$/);
+  assert.ok(await support.page.getByText("Il a aussi été envoyé par e-mail à").isVisible());
+  await screenshot(support, "support-activation-code");
 
   await page.goto(BASE + "/inscription/suivi");
   await check(josiane, "tracking form");
@@ -90,8 +95,10 @@ test("a person enrols with scans, support validates, the person activates the ac
 
   await page.goto(BASE + "/activation");
   await check(josiane, "activation");
-  await page.getByLabel("Code d'activation").fill(activation);
+  // Typed as a person might: lower case, spaces for hyphens.
+  await page.getByLabel("Code d'activation").fill(activation.toLowerCase().replace(/-/g, " "));
   await page.getByLabel("Nouveau mot de passe").fill("Nouveau-mot-de-passe-2026");
+  await screenshot(josiane, "activation-code-typed");
   await submit(josiane, "Continuer");
   await check(josiane, "authenticator set-up");
   const secret = (await page.locator("#totp-secret").textContent()).trim();

@@ -125,6 +125,8 @@ test("export: what it holds, then the ZIP download", async () => {
   const body = await download.body();
   assert.equal(body.subarray(0, 2).toString(), "PK");
   assert.ok(body.includes("manifest.json"));
+  // Issue 18, item 10: the readable list and its printable version.
+  assert.ok(body.includes("index.html") && body.includes("index.pdf"));
 });
 
 test("a new patient closes her account and is signed out for good", async () => {

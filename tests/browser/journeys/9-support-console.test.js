@@ -32,6 +32,14 @@ test("support reviews a near-duplicate, activates an account, changes a care tea
   await visit(support, "/support/identity-reviews", "identity reviews");
   assert.ok(await page.getByText("TROLLUE Simone").first().isVisible());
   assert.ok(await page.getByText("TROLUE Simone").first().isVisible());
+  // Issue 18, item 9: the existing record's CAFAT, the differing traits marked on both sides
+  // (birth name and CAFAT), birth places by name, « même personne » first and primary.
+  assert.ok(await page.getByText("5678123").first().isVisible(), "the existing record's CAFAT");
+  assert.equal(await page.locator("dd.differs").count(), 4);
+  assert.ok(await page.getByText("Nouméa (98818)").first().isVisible());
+  const buttons = await page.locator("section.review button").allInnerTexts();
+  assert.match(buttons[0], /^Même personne/, `first button: ${buttons}`);
+  assert.equal(await page.locator("section.review button.secondary").innerText(), "Personnes différentes : créer le dossier");
   await screenshot(support, "support-console-reviews");
   await page.getByLabel("Note (facultative)").fill("Deux personnes distinctes : vérifié par téléphone avec le Dr Néa.");
   await submit(support, "Personnes différentes : créer le dossier");
@@ -52,7 +60,9 @@ test("support reviews a near-duplicate, activates an account, changes a care tea
   await submit(support, "Activer le compte");
   await check(support, "account activated");
   const code = (await page.locator("#activation-token").textContent()).trim();
-  assert.ok(code.length > 10, "the activation code is shown");
+  assert.ok(code.length > 0 && code.length <= 12, `the support code is at most 12 characters: ${code}`);
+  assert.ok(await page.getByText("lucien.wakaine@example.nc").last().isVisible(), "e-mailed to the patient");
+  await screenshot(support, "support-console-activation-code");
 
   // Audit extraction of that record, downloaded as CSV.
   await follow(support, "Retour au dossier", "record page, active");

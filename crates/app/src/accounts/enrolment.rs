@@ -1,11 +1,15 @@
 //! A new account chooses its password and enrols its TOTP second factor with a one-time
-//! enrolment token (issued when support creates the account). The token is stored hashed.
+//! activation code (issued when support creates or activates the account): ten symbols read
+//! out or typed, `mds_domain::enrolment_code`, whose module comment gives the entropy argument.
+//! The code's selector names its row, the rest is stored as an argon2id hash; wrong codes
+//! count against the code they name, which is revoked at `MAX_FAILED_ATTEMPTS` (audited).
 
 use super::{password, totp};
-use crate::secrets::{hash_password, random_token, token_hash};
+use crate::secrets::{hash_password, verify_password};
 use crate::{App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountId, AccountState, Timestamp};
+use mds_domain::enrolment_code::MAX_FAILED_ATTEMPTS;
+use mds_domain::{AccountId, AccountState, EnrolmentCode, Timestamp};
 use mds_store::{accounts, Tx};
 use serde::Serialize;
 
@@ -16,19 +20,90 @@ pub struct TotpEnrolment {
     pub provisioning_uri: String,
 }
 
-/// Issues a token for `account_id` inside the caller's transaction; returns the secret token
-/// (shown once, to be handed to the person).
+/// Issues a code for `account_id` inside the caller's transaction; returns it in its shown
+/// form (`ABCD-EFGH-JK`, shown once, to be handed to the person). Its selector is unique among
+/// live codes, so a typed code names at most one row.
 pub(crate) async fn issue_token(
     app: &App,
     tx: &mut Tx,
     account_id: &AccountId,
     now: Timestamp,
 ) -> Result<String, AppError> {
-    let token = random_token();
+    let code = loop {
+        let code = crate::secrets::random_enrolment_code();
+        if accounts::live_enrolment_code(&mut *tx, code.selector(), now.millis())
+            .await?
+            .is_none()
+        {
+            break code;
+        }
+    };
     let expires = now.plus_seconds(app.settings.enrolment_token_hours * 3600);
-    accounts::insert_enrolment_token(&mut *tx, &token_hash(&token), account_id, expires.millis())
-        .await?;
-    Ok(token)
+    let hash = hash_password(code.verifier())?;
+    accounts::insert_enrolment_token(
+        &mut *tx,
+        code.selector(),
+        &hash,
+        account_id,
+        expires.millis(),
+    )
+    .await?;
+    email_code(tx, account_id, &code, expires, now).await?;
+    Ok(code.display())
+}
+
+/// Sends the code to the account's e-mail address, when it has one, through the outbox in the
+/// caller's transaction (an account event: no preference applies). French, no medical content.
+async fn email_code(
+    tx: &mut Tx,
+    account_id: &AccountId,
+    code: &EnrolmentCode,
+    expires: Timestamp,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let Some(account) = accounts::by_id(&mut *tx, account_id).await? else {
+        return Ok(());
+    };
+    let Some(email) = account.email.filter(|e| !e.trim().is_empty()) else {
+        return Ok(());
+    };
+    let body = format!(
+        "Bonjour,\n\nVoici votre code d'activation Mon Drive Santé : {}\n\n\
+         Saisissez-le sur la page « Activer mon compte » du portail, puis choisissez votre mot \
+         de passe et votre second facteur. Ce code est valable jusqu'au {} (heure de Nouméa) \
+         et ne sert qu'une fois ; après {} codes erronés, il est annulé et le support vous en \
+         donnera un nouveau.\n\nSi vous n'avez rien demandé, ne l'utilisez pas et prévenez le \
+         support de Mon Drive Santé.{}",
+        code.display(),
+        expires.to_noumea_display(),
+        MAX_FAILED_ATTEMPTS,
+        crate::information::notifications::texts::FOOTER,
+    );
+    mds_store::outbox::insert(
+        &mut *tx,
+        &mds_store::outbox::EmailRow {
+            id: mds_store::new_id(),
+            account_id: Some(account.id),
+            recipient: email,
+            kind: "activation_code".to_owned(),
+            subject: "Votre code d'activation Mon Drive Santé".to_owned(),
+            body,
+            attempts: 0,
+            next_attempt_at_ms: now.millis(),
+            created_at_ms: now.millis(),
+            sent_at_ms: None,
+            failed_at_ms: None,
+            last_error: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The account a live code opens, and the stored hash that names the code's row.
+struct Opened {
+    account: accounts::AccountRow,
+    token_hash: String,
 }
 
 impl App {
@@ -40,7 +115,7 @@ impl App {
         new_password: &str,
         now: Timestamp,
     ) -> Result<TotpEnrolment, AppError> {
-        let account = self.enrolment_account(token, now).await?;
+        let Opened { account, .. } = self.enrolment_account(token, now).await?;
         password::check_strength(
             new_password,
             &account.login,
@@ -75,7 +150,10 @@ impl App {
         code: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let account = self.enrolment_account(token, now).await?;
+        let Opened {
+            account,
+            token_hash,
+        } = self.enrolment_account(token, now).await?;
         let (Some(secret), Some(_)) = (&account.totp_secret, &account.password_hash) else {
             return Err(AppError::invalid(
                 "enrolment_incomplete",
@@ -90,8 +168,7 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         let fresh_step = accounts::consume_totp_step(&mut tx, &account.id, step).await?;
-        let spent =
-            accounts::use_enrolment_token(&mut tx, &token_hash(token), now.millis()).await?;
+        let spent = accounts::use_enrolment_token(&mut tx, &token_hash, now.millis()).await?;
         if !(fresh_step && spent) {
             return Err(AppError::invalid(
                 "invalid_code",
@@ -123,24 +200,57 @@ impl App {
         Ok(())
     }
 
-    async fn enrolment_account(
-        &self,
-        token: &str,
-        now: Timestamp,
-    ) -> Result<accounts::AccountRow, AppError> {
+    /// The account of a live code. A well-formed code whose selector is live but whose rest is
+    /// wrong counts one failure against that code, audited, and spends it at the limit.
+    async fn enrolment_account(&self, typed: &str, now: Timestamp) -> Result<Opened, AppError> {
         let invalid = || {
             AppError::invalid(
                 "invalid_enrolment_token",
-                "Ce lien d'activation est invalide ou a expiré. Demandez-en un nouveau au support.",
+                "Ce code d'activation est invalide ou a expiré. Vérifiez-le ou demandez-en un \
+                 nouveau au support.",
             )
         };
-        let id = accounts::enrolment_token_account(&self.db, &token_hash(token), now.millis())
+        let code = EnrolmentCode::parse(typed).ok_or_else(invalid)?;
+        let live = accounts::live_enrolment_code(&self.db, code.selector(), now.millis())
             .await?
             .ok_or_else(invalid)?;
-        let account = accounts::by_id(&self.db, &id).await?.ok_or_else(invalid)?;
+        if !verify_password(code.verifier(), &live.token_hash)? {
+            let mut tx = self.db.begin().await?;
+            let failures = accounts::fail_enrolment_code(
+                &mut tx,
+                &live.token_hash,
+                MAX_FAILED_ATTEMPTS,
+                now.millis(),
+            )
+            .await?;
+            let revoked = failures >= MAX_FAILED_ATTEMPTS;
+            let action = if revoked {
+                "auth.enrolment.code_revoked"
+            } else {
+                "auth.enrolment.code_refused"
+            };
+            // Whoever typed it is unknown: the code's account is the detail, not the actor.
+            let ev = NewEvent {
+                detail: serde_json::json!({
+                    "account_id": live.account_id,
+                    "failed_attempts": failures,
+                    "max": MAX_FAILED_ATTEMPTS,
+                }),
+                ..NewEvent::new(mds_audit::ActorKind::Anonymous, action, Outcome::Failure)
+            };
+            mds_audit::append(&mut tx, ev, now.millis()).await?;
+            tx.commit().await?;
+            return Err(invalid());
+        }
+        let account = accounts::by_id(&self.db, &live.account_id)
+            .await?
+            .ok_or_else(invalid)?;
         if account.state == AccountState::Suspended {
             return Err(invalid());
         }
-        Ok(account)
+        Ok(Opened {
+            account,
+            token_hash: live.token_hash,
+        })
     }
 }

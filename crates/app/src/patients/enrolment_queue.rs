@@ -52,6 +52,8 @@ pub struct EnrolmentValidated {
     pub patient_id: PatientId,
     /// One-time token for the patient to enrol a second factor (`/api/v1/auth/enrolment`).
     pub enrolment_token: String,
+    /// The address the code was also e-mailed to.
+    pub emailed_to: Option<String>,
 }
 
 fn not_pending() -> AppError {
@@ -226,9 +228,13 @@ impl App {
             let keys: Vec<String> = files.into_iter().map(|f| f.object_key).collect();
             self.discard_objects(&keys).await;
         }
+        let emailed_to = accounts::by_id(&self.db, &r.account_id)
+            .await?
+            .and_then(|a| a.email);
         Ok(EnrolmentValidated {
             patient_id,
             enrolment_token: token,
+            emailed_to,
         })
     }
 

@@ -1,13 +1,18 @@
 //! The patient's export of the whole record as a ZIP archive (stored, not compressed:
-//! documents are mostly PDF and images already compressed): `identity.json`,
-//! `documents.json` and `documents/` (original files, decrypted), `care_team.json`,
-//! `settings.json`, `history.json` (audit events about the record) and `manifest.json` with
-//! the SHA-256 of every other file. Documents hidden from the patient are not exported.
+//! documents are mostly PDF and images already compressed). For the person: `index.html`
+//! and its printable `index.pdf`, listing the documents with their dates, titles, types and
+//! authors, each linking to its file in `documents/`, named by date and title
+//! (`export_index`). For machines: `identity.json`, `documents.json` (each document's `file`),
+//! `care_team.json`, `settings.json`, `history.json` (audit events about the record) and
+//! `manifest.json` with the SHA-256 of every other file. Documents hidden from the patient are
+//! not exported.
 
+use crate::patients::export_index::{self, Entry, Names};
+use crate::patients::export_pdf;
 use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, AuditQuery, NewEvent, Outcome, MAX_QUERY_LIMIT};
-use mds_domain::{AccountState, PatientId, Timestamp};
+use mds_domain::{AccountState, DepositorKind, DocumentType, PatientId, Timestamp};
 use mds_store::{care_team, directory, documents, patients};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -75,6 +80,35 @@ impl Archive {
 }
 
 impl App {
+    /// Who wrote a document, in words: the author's name, profession and structure, « Vous »
+    /// for what the patient added, « — » when unknown.
+    async fn author_text(&self, d: &documents::DocumentRow) -> Result<String, AppError> {
+        if d.depositor_kind == DepositorKind::Patient {
+            return Ok("Vous".to_owned());
+        }
+        let mut parts = Vec::new();
+        if let Some(id) = &d.author_account_id {
+            if let Some(pro) = directory::professional(&self.db, id).await? {
+                parts.push(format!(
+                    "{} {}, {}",
+                    pro.first_name,
+                    pro.last_name.to_uppercase(),
+                    pro.profession.label_fr()
+                ));
+            }
+        }
+        if let Some(id) = &d.author_structure_id {
+            if let Some(s) = directory::structure_by_id(&self.db, id).await? {
+                parts.push(s.name);
+            }
+        }
+        Ok(if parts.is_empty() {
+            "—".to_owned()
+        } else {
+            parts.join(" — ")
+        })
+    }
+
     /// The patient (active account). The whole record as a ZIP archive; audited.
     pub async fn export_own_record(
         &self,
@@ -163,6 +197,8 @@ impl App {
             }),
         )?;
         let mut listed = Vec::new();
+        let mut entries = Vec::new();
+        let mut names = Names::default();
         for d in documents::current_for_patient(pool, &p.id).await? {
             if d.hidden_from_patient && !include_hidden {
                 continue;
@@ -171,8 +207,16 @@ impl App {
                 Some(c) => self.sealed_content(c).await?,
                 None => continue,
             };
-            let path = format!("documents/{}.{}", d.id, d.format.extension());
+            let path = names.name(&d.act_date, &d.title, d.format.extension());
             archive.add(&path, &content)?;
+            entries.push(Entry {
+                act_date: d.act_date.clone(),
+                title: d.title.clone(),
+                kind: DocumentType::from_code(&d.type_code)
+                    .map_or_else(|| d.type_code.clone(), |t| t.label_fr().to_owned()),
+                author: self.author_text(&d).await?,
+                file: path.clone(),
+            });
             listed.push(json!({
                 "id": d.id, "file": path, "type_code": d.type_code, "class_code": d.class_code,
                 "title": d.title, "act_date": d.act_date, "author_account_id": d.author_account_id,
@@ -183,6 +227,28 @@ impl App {
             }));
         }
         archive.add_json("documents.json", &json!(listed))?;
+        // Newest first, as the record view lists them.
+        entries.sort_by(|a, b| b.act_date.cmp(&a.act_date));
+        let first: Vec<String> = serde_json::from_str(&p.first_names).unwrap_or_default();
+        let who = format!(
+            "{} {}, né(e) le {}, CAFAT {}",
+            p.birth_name.to_uppercase(),
+            first.join(" "),
+            export_index::date_fr(&p.birth_date),
+            p.cafat_number
+        );
+        let generated = now.to_noumea_display();
+        archive.add(
+            "index.html",
+            export_index::index_html(&who, &generated, &entries).as_bytes(),
+        )?;
+        archive.add(
+            "index.pdf",
+            &export_pdf::document(
+                "Mon dossier Mon Drive Santé",
+                &export_index::index_lines(&who, &generated, &entries),
+            ),
+        )?;
         let mut team = Vec::new();
         for m in care_team::members(pool, &p.id).await? {
             let pro = directory::professional(pool, &m.professional_account_id).await?;

@@ -29,6 +29,8 @@ pub struct IdentityReview {
     pub identity: serde_json::Value,
     /// The existing record it resembles.
     pub candidate: Option<PatientSummary>,
+    /// The existing record's CAFAT number, which support compares with the one entered.
+    pub candidate_cafat: Option<String>,
     /// Why the identities are near (`{"kind":"near","reason":{…}}`).
     #[schema(value_type = Object)]
     pub match_reason: serde_json::Value,
@@ -73,19 +75,21 @@ impl App {
         for r in enrolments::reviews_with_status(pool, ReviewStatus::Pending, 200).await? {
             let submission: serde_json::Value =
                 serde_json::from_str(&r.submission).unwrap_or_default();
-            let candidate = match &r.candidate_patient_id {
+            let existing = match &r.candidate_patient_id {
                 Some(id) => patients::by_id(pool, id)
                     .await?
-                    .filter(|p| p.record_state != AccountState::Erased)
-                    .map(|p| PatientSummary::of(&p)),
+                    .filter(|p| p.record_state != AccountState::Erased),
                 None => None,
             };
+            let candidate = existing.as_ref().map(PatientSummary::of);
+            let candidate_cafat = existing.map(|p| p.cafat_number);
             items.push(IdentityReview {
                 review_id: r.id,
                 submitted_by: r.submitted_by,
                 submitted_at_ms: r.submitted_at_ms,
                 identity: submission["identity"].clone(),
                 candidate,
+                candidate_cafat,
                 match_reason: serde_json::from_str(&r.match_reason).unwrap_or_default(),
             });
         }

@@ -189,3 +189,65 @@ fn an_expired_or_unknown_enrolment_token_is_refused() {
         assert_eq!(outcome(&r), "invalid_credentials");
     });
 }
+
+/// Issue 18, item 9: the code is short and readable, typed in any case, with or without
+/// separators; wrong codes count against it and it is revoked (audited) at the limit.
+#[test]
+fn issue_18_the_activation_code_is_short_readable_and_limited() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let token = create_pending(&f.app).await.enrolment_token;
+        assert_eq!(token.chars().count(), 12, "{token}");
+        assert!(
+            mds_domain::EnrolmentCode::parse(&token).is_some_and(|c| c.display() == token),
+            "{token}"
+        );
+        // Wrong rests of the same code: each counts, the fifth revokes it.
+        let code = mds_domain::EnrolmentCode::parse(&token).unwrap();
+        let wrong_rest = |i: usize| {
+            let alphabet = mds_domain::enrolment_code::ALPHABET;
+            let mut v: Vec<u8> = code.as_str().bytes().collect();
+            let at = alphabet.iter().position(|c| *c == v[9]).unwrap();
+            v[9] = alphabet[(at + 1 + i) % alphabet.len()];
+            String::from_utf8(v).unwrap()
+        };
+        let max = mds_domain::enrolment_code::MAX_FAILED_ATTEMPTS as usize;
+        for i in 0..max - 1 {
+            let r = f
+                .app
+                .begin_enrolment(&wrong_rest(i), PASSWORD, at(MINUTE))
+                .await;
+            assert_eq!(outcome(&r), "invalid_enrolment_token", "wrong code {i}");
+        }
+        assert_eq!(
+            events_of(&f.app, "auth.enrolment.code_refused").await.len(),
+            max - 1
+        );
+        // Still live after four failures: typed in lower case without separators.
+        let lower = code.as_str().to_lowercase();
+        f.app
+            .begin_enrolment(&lower, PASSWORD, at(MINUTE))
+            .await
+            .unwrap_or_else(|e| panic!("the right code in lower case: {e:?}"));
+        let r = f
+            .app
+            .begin_enrolment(&wrong_rest(max), PASSWORD, at(MINUTE))
+            .await;
+        assert_eq!(outcome(&r), "invalid_enrolment_token");
+        let revoked = events_of(&f.app, "auth.enrolment.code_revoked").await;
+        assert_eq!(revoked.len(), 1, "the fifth failure revokes the code");
+        // Revoked: even the right code no longer opens anything.
+        let r = f.app.begin_enrolment(&token, PASSWORD, at(MINUTE)).await;
+        assert_eq!(
+            outcome(&r),
+            "invalid_enrolment_token",
+            "right code after revocation"
+        );
+        // A malformed code is refused without counting (it names no code).
+        let r = f
+            .app
+            .begin_enrolment("ABCD-0000-OO", PASSWORD, at(MINUTE))
+            .await;
+        assert_eq!(outcome(&r), "invalid_enrolment_token");
+    });
+}

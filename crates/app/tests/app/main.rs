@@ -2,12 +2,14 @@
 //! backend of the run, local vault, fixed clock) from `mds_testkit::app`.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod activation_code;
 mod audit_trail;
 mod auth;
 mod directory;
 mod documents;
 mod enrolment;
 mod held_uploads;
+mod export_index;
 mod history;
 mod interop;
 mod notifications;

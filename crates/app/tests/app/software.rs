@@ -294,11 +294,17 @@ fn a_suspended_professional_is_refused_at_once_on_every_surface() {
         let dr = account_id(&f.app, DOCTOR).await;
         let m = marie(&f.app).await;
         // An enrolment token the account holds (as a reset would issue).
-        let enrol = "jeton-de-test-pour-enrolement";
-        let hash = data_encoding::HEXLOWER.encode(&<sha2::Sha256 as sha2::Digest>::digest(enrol));
-        mds_store::accounts::insert_enrolment_token(f.app.db(), &hash, &dr, at(DAY).millis())
-            .await
-            .unwrap();
+        let enrol = "TEST-2345-AB";
+        let hash = mds_app::secrets::hash_password("2345AB").unwrap();
+        mds_store::accounts::insert_enrolment_token(
+            f.app.db(),
+            "TEST",
+            &hash,
+            &dr,
+            at(DAY).millis(),
+        )
+        .await
+        .unwrap();
         let t = at(2 * STEP);
         assert!(f
             .app

@@ -138,31 +138,63 @@ async fn enrolment_tokens_are_single_use_and_expire() {
         accounts::insert(&db, &account("a1", "x@y.nc"))
             .await
             .unwrap();
-        accounts::insert_enrolment_token(&db, "h1", &typed::<AccountId>("a1"), 5_000)
+        accounts::insert_enrolment_token(&db, "ABCD", "h1", &typed::<AccountId>("a1"), 5_000)
             .await
             .unwrap();
-        let found = accounts::enrolment_token_account(&db, "h1", 4_999)
+        let found = accounts::live_enrolment_code(&db, "ABCD", 4_999)
             .await
-            .unwrap();
-        assert_eq!(found, Some(typed("a1")), "{backend:?}");
-        assert_eq!(
-            accounts::enrolment_token_account(&db, "h1", 5_000)
-                .await
-                .unwrap(),
-            None
-        );
+            .unwrap()
+            .map(|c| (c.token_hash, c.account_id, c.failed_attempts));
+        assert_eq!(found, Some(("h1".into(), typed("a1"), 0)), "{backend:?}");
+        assert!(accounts::live_enrolment_code(&db, "ABCD", 5_000)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(accounts::live_enrolment_code(&db, "ABCE", 1)
+            .await
+            .unwrap()
+            .is_none());
         assert!(accounts::use_enrolment_token(&db, "h1", 4_000)
             .await
             .unwrap());
         assert!(!accounts::use_enrolment_token(&db, "h1", 4_001)
             .await
             .unwrap());
-        assert_eq!(
-            accounts::enrolment_token_account(&db, "h1", 4_002)
+        assert!(accounts::live_enrolment_code(&db, "ABCD", 4_002)
+            .await
+            .unwrap()
+            .is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_enrolment_code_is_spent_at_its_failure_limit() {
+    each_backend(|backend, db| async move {
+        accounts::insert(&db, &account("a1", "x@y.nc"))
+            .await
+            .unwrap();
+        accounts::insert_enrolment_token(&db, "WXYZ", "h2", &typed::<AccountId>("a1"), 5_000)
+            .await
+            .unwrap();
+        for want in 1..=3 {
+            let mut tx = db.begin().await.unwrap();
+            let n = accounts::fail_enrolment_code(&mut tx, "h2", 3, 100)
                 .await
-                .unwrap(),
-            None
-        );
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(n, want, "{backend:?}");
+        }
+        assert!(accounts::live_enrolment_code(&db, "WXYZ", 101)
+            .await
+            .unwrap()
+            .is_none());
+        let mut tx = db.begin().await.unwrap();
+        let n = accounts::fail_enrolment_code(&mut tx, "h2", 3, 102)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(n, 0, "a spent code counts no more");
     })
     .await;
 }

@@ -132,6 +132,7 @@ pub async fn export(Patient { s, lang, .. }: Patient) -> Page {
             p.lead { (l.t("settings.export.intro")) }
             h2 { (l.t("settings.export.contains")) }
             ul {
+                li { (l.t("settings.export.index")) }
                 li { (l.t("settings.export.identity")) }
                 li { (l.t("settings.export.documents")) }
                 li { (l.t("settings.export.care_team")) }

@@ -24,7 +24,8 @@ fn activation_page(lang: Lang, csrf: &str, error: Option<&str>) -> Markup {
             (form::csrf(csrf))
             div.field {
                 label for="token" { (l.t("activation.token")) }
-                input #token type="text" name="token" autocomplete="off" required;
+                p.hint #token-hint { (l.t("code.hint")) }
+                input #token type="text" name="token" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="40" required aria-describedby="token-hint";
             }
             div.field {
                 label for="password" { (l.t("activation.password")) }

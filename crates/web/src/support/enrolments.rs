@@ -70,7 +70,7 @@ pub async fn show(
                     dt { (l.t("enrol.first_names")) } dd { (p.first_names.join(" ")) }
                     dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
                     dt { (l.t("enrol.sex")) } dd { (p.sex) }
-                    dt { (l.t("enrol.birth_place")) } dd { (p.birth_place) }
+                    dt { (l.t("enrol.birth_place")) } dd { (crate::support::records::place(&p.birth_place)) }
                     dt { (l.t("support.col.cafat")) } dd { (q.cafat) }
                     dt { (l.t("enrol.email")) } dd { (q.email.as_deref().unwrap_or("—")) }
                     dt { (l.t("enrol.phone")) } dd { (q.phone.as_deref().unwrap_or("—")) }
@@ -158,7 +158,7 @@ pub async fn validate(
     let body = html! {
         p.notice role="status" { (l.t("enrol.support.validated")) }
         p { (l.t("enrol.support.token.intro")) }
-        p { code #enrolment-token { (done.enrolment_token) } }
+        (crate::support::records::activation_code(l, &web, "enrolment-token", &done.enrolment_token, done.emailed_to.as_deref()))
         p { a href="/support" { (l.t("enrol.support.back")) } }
     };
     Ok(page(lang, &s, "/support", body))

@@ -49,36 +49,88 @@ fn why(lang: Lang, reason: &serde_json::Value) -> &'static str {
     }
 }
 
+/// Two traits differ once case and spacing are set aside (a capital letter is no difference
+/// for support; an accent is, as it was typed).
+fn differs(a: &str, b: &str) -> bool {
+    let norm = |t: &str| -> String {
+        t.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    norm(a) != norm(b)
+}
+
+/// A trait's value, marked « diffère » (in words, not only in colour) when `differs`.
+fn trait_value(lang: Lang, value: &str, differs: bool) -> Markup {
+    html! {
+        @if differs {
+            dd.differs { (value) " " strong.tag { (lang.t("supx.review.differs")) } }
+        } @else {
+            dd { (value) }
+        }
+    }
+}
+
 fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
     let l = lang;
     let id = &r.identity;
     let base = format!("{HERE}/{}", r.review_id);
     let heading = format!("review-{}", r.review_id);
+    let submitted = [
+        field(id, "birth_name").to_uppercase(),
+        field(id, "first_names"),
+        views::date(&field(id, "birth_date")),
+        field(id, "sex"),
+        place(&field(id, "birth_place")),
+        field(id, "cafat"),
+    ];
+    let existing = r.candidate.as_ref().map(|c| {
+        [
+            c.birth_name.to_uppercase(),
+            c.first_names.join(" "),
+            views::date(&c.birth_date),
+            c.sex.clone(),
+            place(&c.birth_place),
+            r.candidate_cafat.clone().unwrap_or_default(),
+        ]
+    });
+    let labels = [
+        l.t("enrol.birth_name"),
+        l.t("enrol.first_names"),
+        l.t("enrol.birth_date"),
+        l.t("enrol.sex"),
+        l.t("enrol.birth_place"),
+        l.t("support.col.cafat"),
+    ];
+    let diff = |i: usize| {
+        existing
+            .as_ref()
+            .is_some_and(|e| differs(&submitted[i], &e[i]))
+    };
     html! {
         section.review aria-labelledby=(heading) {
             h2 #(heading) { (field(id, "birth_name").to_uppercase()) " " (field(id, "first_names")) }
             p { (l.t("supx.review.submitted")) " " (by) ", " (views::instant(r.submitted_at_ms)) ". " (why(l, &r.match_reason)) }
+            @if existing.is_some() {
+                p.hint { (l.t("supx.review.compare")) }
+            }
             div.side-by-side {
                 div {
                     h3 { (l.t("supx.review.submitted_identity")) }
                     dl.meta {
-                        dt { (l.t("enrol.birth_name")) } dd { (field(id, "birth_name").to_uppercase()) }
-                        dt { (l.t("enrol.first_names")) } dd { (field(id, "first_names")) }
-                        dt { (l.t("enrol.birth_date")) } dd { (views::date(&field(id, "birth_date"))) }
-                        dt { (l.t("enrol.sex")) } dd { (field(id, "sex")) }
-                        dt { (l.t("enrol.birth_place")) } dd { (place(&field(id, "birth_place"))) }
-                        dt { (l.t("support.col.cafat")) } dd { (field(id, "cafat")) }
+                        @for (i, label) in labels.iter().enumerate() {
+                            dt { (label) } (trait_value(l, &submitted[i], diff(i)))
+                        }
                     }
                 }
                 div {
                     h3 { (l.t("supx.review.existing")) }
-                    @if let Some(c) = &r.candidate {
+                    @if let (Some(c), Some(e)) = (&r.candidate, &existing) {
                         dl.meta {
-                            dt { (l.t("enrol.birth_name")) } dd { (c.birth_name.to_uppercase()) }
-                            dt { (l.t("enrol.first_names")) } dd { (c.first_names.join(" ")) }
-                            dt { (l.t("enrol.birth_date")) } dd { (views::date(&c.birth_date)) }
-                            dt { (l.t("enrol.sex")) } dd { (c.sex) }
-                            dt { (l.t("enrol.birth_place")) } dd { (place(&c.birth_place)) }
+                            @for (i, label) in labels.iter().enumerate() {
+                                dt { (label) } (trait_value(l, &e[i], diff(i)))
+                            }
                             dt { (l.t("supx.record.title")) } dd { a href=(format!("/support/patients/{}", c.id)) { (patient_name(c)) } }
                         }
                     } @else {
@@ -87,15 +139,6 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
                 }
             }
             div.side-by-side {
-                form method="post" action=(format!("{base}/approve")) {
-                    (form::csrf(&s.csrf))
-                    p #(format!("approve-hint-{}", r.review_id)) { (l.t("supx.review.approve.consequence")) }
-                    div.field {
-                        label for=(format!("approve-note-{}", r.review_id)) { (l.t("supx.review.note")) }
-                        textarea #(format!("approve-note-{}", r.review_id)) name="note" rows="2" aria-describedby=(format!("approve-hint-{}", r.review_id)) {}
-                    }
-                    button type="submit" { (l.t("supx.review.approve")) }
-                }
                 form method="post" action=(format!("{base}/reject")) {
                     (form::csrf(&s.csrf))
                     p #(format!("reject-hint-{}", r.review_id)) { (l.t("supx.review.reject.consequence")) }
@@ -103,7 +146,16 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
                         label for=(format!("reject-note-{}", r.review_id)) { (l.t("supx.review.reason")) }
                         textarea #(format!("reject-note-{}", r.review_id)) name="note" rows="2" required aria-describedby=(format!("reject-hint-{}", r.review_id)) {}
                     }
-                    button.secondary type="submit" { (l.t("supx.review.reject")) }
+                    button type="submit" { (l.t("supx.review.reject")) }
+                }
+                form method="post" action=(format!("{base}/approve")) {
+                    (form::csrf(&s.csrf))
+                    p #(format!("approve-hint-{}", r.review_id)) { (l.t("supx.review.approve.consequence")) }
+                    div.field {
+                        label for=(format!("approve-note-{}", r.review_id)) { (l.t("supx.review.note")) }
+                        textarea #(format!("approve-note-{}", r.review_id)) name="note" rows="2" aria-describedby=(format!("approve-hint-{}", r.review_id)) {}
+                    }
+                    button.secondary type="submit" { (l.t("supx.review.approve")) }
                 }
             }
         }

@@ -47,6 +47,25 @@ pub(crate) fn place(code: &str) -> String {
         .map_or_else(|| code.to_owned(), |c| format!("{} ({code})", c.name))
 }
 
+/// The activation code on support's answer (shown once): the code in groups, how to read it,
+/// its lifetime, and where it was e-mailed.
+pub(crate) fn activation_code(
+    lang: Lang,
+    web: &Web,
+    id: &str,
+    code: &str,
+    emailed_to: Option<&str>,
+) -> Markup {
+    let l = lang;
+    html! {
+        p.activation-code { code #(id) { (code) } }
+        p { (l.t("code.read")) " " (l.t("code.valid")) " " (web.app.settings().enrolment_token_hours) " " (l.t("code.hours")) }
+        @if let Some(to) = emailed_to {
+            p { (l.t("code.emailed")) " " strong { (to) } "." }
+        }
+    }
+}
+
 /// A notice after an action, from the `done` parameter of the page.
 pub(crate) fn done_notice(lang: Lang, done: Option<&str>) -> Markup {
     let key = match done {
@@ -354,7 +373,7 @@ pub async fn activate(
             dt { (l.t("supx.account.login")) } dd { (done.login) }
         }
         p { (l.t("supx.account.token.intro")) }
-        p { code #activation-token { (done.enrolment_token) } }
+        (activation_code(l, &web, "activation-token", &done.enrolment_token, Some(&done.login)))
         p { a href=(format!("{HERE}/{id}")) { (l.t("supx.record.back")) } }
     };
     Ok(page(lang, &s, l.t("supx.record.title"), HERE, body))

@@ -305,6 +305,10 @@ fn the_export_is_a_zip_attachment() {
             .await
             .expect(StatusCode::OK, "export page");
         assert!(page.body.contains("href=\"/patient/export/download\""));
+        assert!(
+            page.body.contains("(index.html)"),
+            "the readable list announced"
+        );
         let zip = celine
             .get("/patient/export/download")
             .await
@@ -324,6 +328,8 @@ fn the_export_is_a_zip_attachment() {
             "documents.json",
             "history.json",
             "manifest.json",
+            "index.html",
+            "index.pdf",
         ] {
             assert!(zip.body.contains(name), "{name} in the archive");
         }

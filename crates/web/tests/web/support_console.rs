@@ -179,8 +179,20 @@ fn support_activates_an_inactive_account_and_changes_a_care_team() {
             .await
             .expect(StatusCode::OK, "activated");
         let token = between(&done.body, "id=\"activation-token\">", "<");
-        assert!(token.len() > 10, "{}", done.body);
+        // Issue 18, item 9: a short code in groups, also e-mailed to the person.
+        assert!(token.chars().count() <= 12, "{}", done.body);
+        assert!(
+            mds_domain::EnrolmentCode::parse(&token).is_some_and(|c| c.display() == token),
+            "{token}"
+        );
         assert!(done.body.contains("lucien.wakaine@example.nc"));
+        assert!(
+            done.body.contains(
+                "Il a aussi été envoyé par e-mail à <strong>lucien.wakaine@example.nc</strong>"
+            ),
+            "{}",
+            done.body
+        );
         let evs = events_of(&site.app, "patient.activate").await;
         assert_eq!(evs.len(), 1);
         assert_eq!(evs[0].patient_id.as_deref(), Some(lucien.as_str()));
@@ -333,8 +345,47 @@ fn support_reviews_near_duplicates_side_by_side() {
             .body
             .contains("Le dossier est créé tel que le professionnel l'a saisi"));
         assert!(page.body.contains("Aucun dossier n'est créé"));
-        let approve = between(&page.body, "action=\"/support/identity-reviews/", "\"");
-        let approve = format!("/support/identity-reviews/{approve}");
+        // Issue 18, item 9: the existing record's CAFAT, birth places as names, the traits
+        // that differ marked on both sides (birth name and CAFAT), and « même personne »
+        // first as the primary button, « personnes différentes » after it as secondary.
+        assert!(
+            page.body.contains("5678123"),
+            "existing CAFAT: {}",
+            page.body
+        );
+        assert!(page.body.contains("Nouméa (98818)"), "{}", page.body);
+        assert_eq!(
+            page.body.matches("<dd class=\"differs\">").count(),
+            4,
+            "{}",
+            page.body
+        );
+        assert!(page
+            .body
+            .contains("TROLUE <strong class=\"tag\">diffère</strong>"));
+        assert!(page
+            .body
+            .contains("5678132 <strong class=\"tag\">diffère</strong>"));
+        assert!(
+            !page.body.contains("SIMONE <strong class=\"tag\">"),
+            "same first name"
+        );
+        let same = page.body.find("Même personne : ne rien créer").unwrap();
+        let different = page
+            .body
+            .find("Personnes différentes : créer le dossier")
+            .unwrap();
+        assert!(same < different, "the safer choice comes first");
+        assert!(page.body.contains("<button type=\"submit\">Même personne"));
+        assert!(page
+            .body
+            .contains("<button class=\"secondary\" type=\"submit\">Personnes différentes"));
+        let approve = between(
+            &page.body,
+            "action=\"/support/identity-reviews/",
+            "/reject\"",
+        );
+        let approve = format!("/support/identity-reviews/{approve}/approve");
         support
             .post(
                 &approve,

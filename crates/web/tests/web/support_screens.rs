@@ -425,11 +425,17 @@ fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
             .await
             .expect(StatusCode::OK, "request");
         assert!(shown.body.contains("POINDI") && shown.body.contains("Josiane Marie"));
+        // Issue 18, item 9: the birth place by its name.
+        assert!(shown.body.contains("Nouméa (98818)"), "{}", shown.body);
         let done = support
             .post(&format!("{request}/validate"), &[("csrf", &s_csrf)])
             .await
             .expect(StatusCode::OK, "validated");
         let activation = code_of(&done.body, "enrolment-token");
+        assert!(activation.chars().count() <= 12, "{activation}");
+        assert!(done.body.contains(email), "the address it was e-mailed to");
+        // Typed as a person might: lower case, spaces for hyphens.
+        let activation = activation.replace('-', " ").to_lowercase();
 
         let validated = person
             .post(

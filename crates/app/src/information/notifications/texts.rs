@@ -16,7 +16,7 @@ pub struct Message {
 
 const SIGN_IN: &str = "Connectez-vous à Mon Drive Santé pour voir le détail dans votre historique.";
 
-const FOOTER: &str =
+pub(crate) const FOOTER: &str =
     "\n\n--\nMon Drive Santé, le dossier médical partagé de la Nouvelle-Calédonie.\n\
 Ce message est envoyé automatiquement : n'y répondez pas. Il ne contient aucune information \
 médicale.\n";

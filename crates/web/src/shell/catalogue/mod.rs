@@ -10,6 +10,7 @@ mod patient_settings;
 mod pro;
 mod signin;
 mod support;
+mod support_codes;
 mod support_directory;
 mod support_software;
 
@@ -24,6 +25,7 @@ pub const TABLES: &[&[Entry]] = &[
     pro::ENTRIES,
     signin::ENTRIES,
     support::ENTRIES,
+    support_codes::ENTRIES,
     support_directory::ENTRIES,
     support_software::ENTRIES,
 ];
