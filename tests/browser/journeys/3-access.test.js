@@ -70,6 +70,23 @@ test("break-glass with a reason opens the record", async () => {
   assert.ok(await page.getByText("Accès d'urgence ouvert. Le patient en sera informé.").isVisible());
   assert.ok(await page.getByText("Votre accès : accès d'urgence (bris de glace)").isVisible());
   assert.ok(await page.getByRole("link", { name: "Ordonnance — traitement antihypertenseur" }).isVisible());
+  // The first screen after break-glass shows the documents (issue 18 item 5): the first row
+  // is above the fold at 1280 × 800, the access says until when, the patient banner is there.
+  const top = await page.locator("table.docs tbody tr").first().evaluate((r) => r.getBoundingClientRect().top);
+  assert.ok(top < 800, `first document row at ${top} px`);
+  assert.ok(await page.getByText(/^Jusqu'au \d\d\/\d\d\/\d{4} \d\d:\d\d$/).isVisible(), "the access's end");
+  assert.match(await page.locator(".patient-banner").innerText(), /WÉA Marie[\s\S]*14\/03\/1985[\s\S]*CAFAT 1234567/);
+  assert.equal(await page.getByText(/matrix\./).count(), 0, "no rule code on the page");
+  await screenshot(nurse, "pro-record-after-break-glass");
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `the record view scrolls sideways on a phone (${wide} px)`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // The banner follows on a document's page.
+  await page.getByRole("link", { name: "Ordonnance — traitement antihypertenseur" }).click();
+  await page.waitForURL(/\/documents\/[0-9a-f-]+$/);
+  await check(nurse, "document page with the patient banner");
+  assert.match(await page.locator(".patient-banner").innerText(), /CAFAT 1234567/);
 });
 
 test("an assistant is refused reading but may add", async () => {

@@ -56,6 +56,24 @@ impl PatientSummary {
     }
 }
 
+/// Who a record is, for the banner of each page of a record in the professional portal: the
+/// summary and the CAFAT number, so that no one acts on the wrong patient. Given only to a
+/// reader the record's gate let through (a search result carries no CAFAT).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PatientBanner {
+    pub patient: PatientSummary,
+    pub cafat: String,
+}
+
+impl PatientBanner {
+    pub(crate) fn of(p: &patients::PatientRow) -> Self {
+        Self {
+            patient: PatientSummary::of(p),
+            cafat: p.cafat_number.clone(),
+        }
+    }
+}
+
 /// One refusal from a list of identity errors: the first code, every message (so that a form
 /// can show them all at once).
 pub(crate) fn identity_refusal(errors: &[IdentityError]) -> AppError {

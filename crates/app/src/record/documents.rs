@@ -5,6 +5,7 @@
 //! `record::deposit`.
 
 use super::gate::{document_facts, visibility, Delete, Gate, Modify, Opened, Read};
+use crate::patients::identity::PatientBanner;
 use crate::record::deposit::{Deposit, DepositExtras, FeedCheck};
 use crate::{Actor, App, AppError};
 use mds_audit::Outcome;
@@ -473,10 +474,12 @@ impl App {
         shown_in_page: fn(Format) -> bool,
         ip: Option<String>,
         now: Timestamp,
-    ) -> Result<(DocumentView, Option<bytes::Bytes>), AppError> {
+    ) -> Result<(DocumentView, Option<bytes::Bytes>, PatientBanner), AppError> {
         let gate = self
             .gate(actor, patient_id, "document.read", ip, now)
             .await?;
+        // Who the record is, for the page's patient banner (the reader sees the record).
+        let patient = PatientBanner::of(&gate.patient);
         let row = self
             .document_row(&gate, document_id, "document.read")
             .await?;
@@ -494,7 +497,7 @@ impl App {
             true => Some(opened.content(self).await?),
             false => None,
         };
-        Ok((DocumentView::from(opened.row()), content))
+        Ok((DocumentView::from(opened.row()), content, patient))
     }
 
     /// Opens a document for reading through the record's gate; the read is audited.

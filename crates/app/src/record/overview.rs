@@ -10,7 +10,7 @@ use super::documents::{DocumentPage, DocumentQuery};
 use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
 use mds_domain::{AccountKind, AccountState, PatientId, Timestamp};
-use mds_policy::{Action, Decision};
+use mds_policy::{Action, Decision, Mode};
 use serde::Serialize;
 
 /// How the actor stands towards the record, as decided for listing its documents.
@@ -23,6 +23,9 @@ pub struct AccessView {
     pub rule: String,
     /// The policy's sentence, in French.
     pub explanation: String,
+    /// When a consent or an emergency access ends (ms since the epoch); `None` for the care
+    /// team and when there is no access.
+    pub ends_at_ms: Option<i64>,
 }
 
 /// What the policy would permit next on this record.
@@ -37,6 +40,8 @@ pub struct NextSteps {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RecordOverview {
     pub patient: PatientSummary,
+    /// The CAFAT number, for the patient banner.
+    pub cafat: String,
     pub access: AccessView,
     /// The documents the rules allow, when listing is permitted.
     pub documents: Option<DocumentPage>,
@@ -56,6 +61,7 @@ fn access_view(d: &Decision) -> AccessView {
         permitted,
         rule: d.rule().id(),
         explanation: explanation.to_owned(),
+        ends_at_ms: None,
     }
 }
 
@@ -100,13 +106,22 @@ impl App {
         let feeding_opposed = permits(Action::RecordFeedingOpposition)
             .then(|| gate.facts.opposes_feeding_by(&actor.account_id));
         let patient = PatientSummary::of(&gate.patient);
-        let access = access_view(&list);
+        let mut access = access_view(&list);
+        if let (Mode::Professional(mode), Some(professional)) =
+            (list.mode(), gate.actor.professional())
+        {
+            access.ends_at_ms = gate
+                .facts
+                .access_ends(&professional.account, mode, now)
+                .map(Timestamp::millis);
+        }
         let documents = if list.is_permit() {
             Some(self.list_documents(actor, patient_id, q, ip, now).await?)
         } else {
             None
         };
         Ok(RecordOverview {
+            cafat: gate.patient.cafat_number.clone(),
             patient,
             access,
             documents,

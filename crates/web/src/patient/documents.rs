@@ -154,7 +154,7 @@ pub async fn document(
     Query(done): Query<Done>,
 ) -> Page {
     let id = named::<DocumentId>(&id);
-    let (d, content) = web
+    let (d, content, _) = web
         .app
         .document_for_page(
             &s.actor,

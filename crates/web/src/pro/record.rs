@@ -57,9 +57,6 @@ pub fn next_steps(
     let samu_err = err_for("samu");
     let inactive = o.patient.record_state == AccountState::Inactive;
     html! {
-        @if n.add_document {
-            p { a.button href=(format!("/pro/records/{pid}/add")) { (l.t("pro.record.add")) } }
-        }
         @if n.request_consent || n.break_glass || n.samu {
             section aria-labelledby="next-title" {
                 h2 #next-title { (l.t("pro.next.title")) }
@@ -134,29 +131,53 @@ pub fn record_page(
     let href = |d: &mds_app::record::documents::DocumentView| {
         format!("/pro/records/{pid}/documents/{}", d.id)
     };
+    let add = o
+        .next
+        .add_document
+        .then(|| format!("/pro/records/{pid}/add"));
     render(
         &c,
         html! {
             (form::notice(notice))
-            p.identity {
-                (l.t("pro.record.born")) " " (views::date(&o.patient.birth_date))
-                " — " (l.t("pro.record.sex")) " " (o.patient.sex)
-                @if o.patient.record_state != AccountState::Active { " — " span.tag { (l.t("pro.record.state")) " " (o.patient.record_state) } }
-                @if o.patient.deceased { " — " span.tag { (l.t("pro.record.deceased")) } }
-            }
+            (banner(lang, &o.patient, &o.cafat))
             section.access.(if a.permitted { "ok" } else { "no" }) aria-labelledby="access-title" {
                 h2 #access-title { (l.t("pro.record.access")) " : " (views::mode_label(lang, &a.mode)) }
                 p { (a.explanation) }
-                p.muted { (l.t("pro.record.rule")) " " code { (a.rule) } }
+                @if let Some(end) = a.ends_at_ms {
+                    p { (l.t("pro.record.until")) " " strong { (views::instant(end)) } }
+                }
+            }
+            @if let Some(page) = &o.documents {
+                section aria-labelledby="documents-title" {
+                    h2 #documents-title { (l.t("pro.record.documents")) }
+                    @if let Some(href) = &add {
+                        p { a.button href=(href) { (l.t("pro.record.add")) } }
+                    }
+                    (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
+                }
+            } @else if let Some(href) = &add {
+                p { a.button href=(href) { (l.t("pro.record.add")) } }
             }
             (next_steps(lang, s, pid, o, error))
             (opposition::control(lang, s, pid, o, error))
-            @if let Some(page) = &o.documents {
-                h2 { (l.t("pro.record.documents")) }
-                (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
-            }
         },
     )
+}
+
+/// The patient banner of every page of a record: who this is, so that no one acts on the
+/// wrong patient (name, birth date, CAFAT; the record's state when it is not active). It
+/// stays at the top of the screen while the page scrolls.
+pub fn banner(lang: Lang, p: &mds_app::patients::identity::PatientSummary, cafat: &str) -> Markup {
+    let l = lang;
+    html! {
+        div.patient-banner role="region" aria-label=(l.t("pro.banner.label")) {
+            strong { (patient_name(p)) }
+            span { (l.t("pro.record.born")) " " (views::date(&p.birth_date)) }
+            span { (l.t("pro.banner.cafat")) " " (cafat) }
+            @if p.record_state != AccountState::Active { span.tag { (l.t("pro.record.state")) " " (p.record_state) } }
+            @if p.deceased { span.tag { (l.t("pro.record.deceased")) } }
+        }
+    }
 }
 
 /// Loads the overview of a record and the names of its documents' authors.
@@ -211,7 +232,7 @@ pub async fn document(
     Ids((pid, id)): Ids<(PatientId, DocumentId)>,
     Query(q): Query<RecordQuery>,
 ) -> Page {
-    let (d, content) = web
+    let (d, content, patient) = web
         .app
         .document_for_page(
             &s.actor,
@@ -231,6 +252,7 @@ pub async fn document(
     render(
         &c,
         html! {
+            (banner(lang, &patient.patient, &patient.cafat))
             (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
             (views::document_details(lang, &d, &names, &href))
             (shown.body)

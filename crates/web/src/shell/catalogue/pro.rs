@@ -2,6 +2,10 @@
 //! traits, inactive accounts, own access log): (key, French, English).
 
 pub const ENTRIES: &[super::Entry] = &[
+    // The record view: the patient banner, the access's end
+    ("pro.banner.label", "Patient", "Patient"),
+    ("pro.banner.cafat", "CAFAT", "CAFAT"),
+    ("pro.record.until", "Jusqu'au", "Until"),
     // Navigation
     ("prox.nav.search", "Rechercher par nom", "Find by name"),
     ("prox.nav.create", "Créer un compte patient", "Create a patient account"),
