@@ -81,6 +81,10 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         )
         .route(&format!("{rc}/mask-all"), post(record_controls::mask_all))
         .route(
+            &format!("{rc}/unmask-all"),
+            post(record_controls::unmask_all),
+        )
+        .route(
             &format!("{rc}/care-team"),
             get(record_controls::care_team).post(record_controls::add_member),
         )

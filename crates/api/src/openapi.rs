@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         crate::record_controls::samu, crate::record_controls::oppose_feeding,
         crate::record_controls::lift_feeding_opposition, crate::record_controls::mask,
         crate::record_controls::unmask, crate::record_controls::mask_all,
+        crate::record_controls::unmask_all,
         crate::record_controls::hide, crate::record_controls::show,
         crate::record_controls::request_consent, crate::record_controls::consents,
         crate::record_controls::approve, crate::record_controls::refuse,

@@ -86,6 +86,12 @@ pub struct MaskAllOut {
     pub masked: u64,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct UnmaskAllOut {
+    /// Documents the patient had masked, visible to professionals again.
+    pub unmasked: u64,
+}
+
 /// The patient (active account) or support (inactive account). The care team.
 #[utoipa::path(get, path = "/api/v1/records/{patient_id}/care-team", tag = "record-controls", security(("bearer" = [])),
     responses((status = 200, body = [CareTeamEntry]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -308,6 +314,20 @@ pub async fn mask_all(
 ) -> Result<axum::Json<MaskAllOut>, ApiError> {
     let masked = app.mask_all_documents(&a, &p, ip, crate::now()).await?;
     Ok(axum::Json(MaskAllOut { masked }))
+}
+
+/// The patient. Makes the documents they masked visible to professionals again (the
+/// counterpart of mask-all; masks set by professionals stay).
+#[utoipa::path(post, path = "/api/v1/records/{patient_id}/unmask-all", tag = "record-controls", security(("bearer" = [])),
+    responses((status = 200, body = UnmaskAllOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unmask_all(
+    State(app): State<App>,
+    Auth(a): Auth,
+    ClientIp(ip): ClientIp,
+    Path(p): Pid,
+) -> Result<axum::Json<UnmaskAllOut>, ApiError> {
+    let unmasked = app.unmask_all_documents(&a, &p, ip, crate::now()).await?;
+    Ok(axum::Json(UnmaskAllOut { unmasked }))
 }
 
 /// The depositing professional. Hides the document from the patient until an announcement

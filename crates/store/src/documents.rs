@@ -428,6 +428,25 @@ pub async fn mask_all(
     Ok(done)
 }
 
+/// Lifts the masks the patient `by` put on their record's current documents (not those a
+/// professional set at deposit or at the patient's request). Returns how many.
+pub async fn unmask_all_by(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    by: &AccountId,
+) -> Result<u64, StoreError> {
+    let done = Query::new(
+        "UPDATE documents SET confidential = 0, masked_by = NULL, masked_at_ms = NULL \
+         WHERE patient_id = $1 AND status = 'current' AND confidential = 1 AND masked_by = $2 \
+         AND masked_at_patient_request = 0",
+    )
+    .bind(patient_id)
+    .bind(by)
+    .execute(ex)
+    .await?;
+    Ok(done)
+}
+
 pub async fn set_hidden_from_patient(
     ex: impl Into<Ex<'_>>,
     id: &DocumentId,

@@ -51,7 +51,11 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         )
         .route("/history", get(patient::history::history))
         .route("/documents/{id}/mask", post(patient::controls::mask))
-        .route("/documents/mask-all", post(patient::controls::mask_all))
+        .route(
+            "/documents/mask-all",
+            get(patient::controls::mask_all_confirm).post(patient::controls::mask_all),
+        )
+        .route("/documents/unmask-all", post(patient::controls::unmask_all))
         .route("/care-team/{pro}", post(patient::controls::member))
         .route("/care-team/add", post(patient::controls::add))
         .route("/settings", get(patient::settings::hub))

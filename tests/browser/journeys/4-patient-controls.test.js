@@ -31,7 +31,7 @@ test("the patient masks a document: the care team's doctor no longer lists it", 
   const m = await marie();
   const { page } = m;
   await visit(m, "/patient/documents", "documents with mask-all");
-  assert.ok(await page.getByRole("button", { name: "Masquer tous mes documents" }).isVisible());
+  assert.ok(await page.getByRole("link", { name: "Masquer tous mes documents" }).isVisible());
   await page.getByRole("link", { name: MASKED }).click();
   await check(m, "document with its masking form");
   assert.ok(await page.getByText(/ne verront plus ce document, même en cas d'accès d'urgence/).isVisible());

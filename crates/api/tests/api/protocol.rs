@@ -126,6 +126,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/records/{patient_id}/feeding-opposition"),
     ("delete", "/api/v1/records/{patient_id}/feeding-opposition"),
     ("post", "/api/v1/records/{patient_id}/mask-all"),
+    ("post", "/api/v1/records/{patient_id}/unmask-all"),
     ("post", "/api/v1/records/{patient_id}/samu"),
     ("get", "/api/v1/structures"),
     ("post", "/api/v1/structures"),

@@ -590,6 +590,50 @@ fn masking_and_hiding_documents() {
             "{backend:?}: only his own"
         );
 
+        // Unmask-all lifts the patient's own masks only: the one set at her request stays.
+        let doctor_cannot = w
+            .post(
+                DOCTOR,
+                &format!("/api/v1/records/{pid}/unmask-all"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            doctor_cannot.status,
+            StatusCode::FORBIDDEN,
+            "{backend:?}: {:?}",
+            doctor_cannot.json
+        );
+        let back = w
+            .post(
+                PATIENT,
+                &format!("/api/v1/records/{pid}/unmask-all"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            back.json["unmasked"].as_u64(),
+            all.json["masked"].as_u64(),
+            "{backend:?}: {:?}",
+            back.json
+        );
+        assert_eq!(
+            mds_store::documents::masking(w.app.db(), &typed::<DocumentId>(&id))
+                .await
+                .unwrap()
+                .unwrap(),
+            (Some(w.account_id(DOCTOR).await), true),
+            "{backend:?}: the mask set at her request stays"
+        );
+        let listed_again = w
+            .get(DOCTOR, &format!("/api/v1/records/{pid}/documents"))
+            .await;
+        assert!(
+            listed_again.json["items"].as_array().unwrap().len()
+                > listed.json["items"].as_array().unwrap().len(),
+            "{backend:?}: the doctor lists the unmasked documents again"
+        );
+
         let hidden = w.add_text(DOCTOR, &pid, "Résultat à annoncer.").await;
         let hid = hidden.json["id"].as_str().unwrap().to_owned();
         let hdoc = format!("/api/v1/records/{pid}/documents/{hid}");

@@ -37,6 +37,7 @@ fn endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::DELETE, "/documents/{D}/hidden-from-patient", None),
         (Method::POST, "/mask-all", Some(json!({}))),
+        (Method::POST, "/unmask-all", Some(json!({}))),
         (Method::GET, "/care-team", None),
         (Method::POST, "/care-team", pro()),
         (Method::DELETE, "/care-team/{A}", None),

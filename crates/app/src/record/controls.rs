@@ -402,6 +402,32 @@ impl App {
         Ok(n)
     }
 
+    /// The patient. Makes the documents they masked visible again to professionals, in one
+    /// action (the counterpart of [`App::mask_all_documents`]; a mask a professional set is
+    /// kept). The record-wide masking control is decided by `Action::MaskAll` in both
+    /// directions: the patient only.
+    pub async fn unmask_all_documents(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<u64, AppError> {
+        let name = "document.unmask_all";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let (_, ev) = gate
+            .authorize(self, Action::MaskAll, name, serde_json::Value::Null)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let n = documents::unmask_all_by(&mut tx, gate.patient_id(), &actor.account_id).await?;
+        let ev = NewEvent {
+            detail: serde_json::json!({ "unmasked": n }),
+            ..ev
+        };
+        self.commit_with(tx, ev, now).await?;
+        Ok(n)
+    }
+
     /// The depositing professional. Hides a document from the patient until an announcement
     /// consultation, or lifts that.
     pub async fn set_hidden_from_patient(

@@ -37,16 +37,49 @@ pub fn mask_form(lang: Lang, csrf: &str, doc_id: &str, masked: bool, by_patient:
     }
 }
 
-/// The "mask all my documents" form, with its consequence.
+/// The record-wide masking controls under the documents list: « Masquer tous mes documents »
+/// leads to a confirmation page (a heavy action); « Démasquer tous » lifts the patient's own
+/// masks at once (it only gives back what they took away, and can be masked again).
 pub fn mask_all_form(lang: Lang, csrf: &str) -> Markup {
     let l = lang;
     html! {
-        form.inline method="post" action="/patient/documents/mask-all" {
-            (form::csrf(csrf))
+        section.danger-zone #mask-all aria-labelledby="mask-all-title" {
+            h2 #mask-all-title { (l.t("mask.all.title")) }
             p.hint { (l.t("mask.all.hint")) }
-            button.secondary type="submit" { (l.t("mask.all")) }
+            p { a.button.secondary href="/patient/documents/mask-all" { (l.t("mask.all")) } }
+            form.inline #unmask-all method="post" action="/patient/documents/unmask-all" {
+                (form::csrf(csrf))
+                p.hint { (l.t("mask.unmask_all.hint")) }
+                button.secondary type="submit" { (l.t("mask.unmask_all")) }
+            }
         }
     }
+}
+
+/// A patient. The confirmation page of « Masquer tous mes documents »: what it does, what it
+/// does not, and the two ways out.
+pub async fn mask_all_confirm(Patient { s, lang, .. }: Patient) -> Page {
+    let l = lang;
+    let c = crate::patient::chrome(
+        lang,
+        &s,
+        l.t("mask.confirm.title"),
+        "/patient/documents/mask-all",
+    );
+    crate::patient::render(
+        &c,
+        html! {
+            p.lead { (l.t("mask.all.hint")) }
+            p { (l.t("mask.confirm.undo")) }
+            form.stack method="post" action="/patient/documents/mask-all" {
+                (form::csrf(&s.csrf))
+                div.actions {
+                    button.danger type="submit" { (l.t("mask.confirm.yes")) }
+                    a href="/patient/documents" { (l.t("mask.confirm.no")) }
+                }
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -76,7 +109,8 @@ pub async fn mask(
             crate::shell::now(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/patient/documents/{id}")).into_response())
+    let done = if masked { "masked" } else { "unmasked" };
+    Ok(Redirect::to(&format!("/patient/documents/{id}?ok={done}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -91,7 +125,19 @@ pub async fn mask_all(
     web.app
         .mask_all_documents(&s.actor, &pid, ip, crate::shell::now())
         .await?;
-    Ok(Redirect::to("/patient/documents").into_response())
+    Ok(Redirect::to("/patient/documents?ok=masked_all").into_response())
+}
+
+/// A patient. Makes the documents they masked visible to professionals again.
+pub async fn unmask_all(
+    State(web): State<Web>,
+    Patient { s, ip, pid, .. }: Patient,
+    _: Posted<NoFields>,
+) -> Page {
+    web.app
+        .unmask_all_documents(&s.actor, &pid, ip, crate::shell::now())
+        .await?;
+    Ok(Redirect::to("/patient/documents?ok=unmasked_all").into_response())
 }
 
 /// The forms of one care-team member, each with its consequence.

@@ -235,6 +235,10 @@ pub fn notice(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
     match ok {
         Some("added") => Some(lang.t("pdocs.done.added")),
         Some("deleted") => Some(lang.t("pdocs.done.deleted")),
+        Some("masked_all") => Some(lang.t("mask.done.all")),
+        Some("unmasked_all") => Some(lang.t("mask.done.unmask_all")),
+        Some("masked") => Some(lang.t("mask.done.one")),
+        Some("unmasked") => Some(lang.t("mask.done.unmask_one")),
         _ => None,
     }
 }

@@ -143,7 +143,7 @@ fn a_masked_document_disappears_for_the_care_team_until_unmasked() {
         patient
             .post(&format!("{doc}/mask"), &[("csrf", &csrf), ("masked", "1")])
             .await
-            .redirects_to(&doc, "mask");
+            .redirects_to(&format!("{doc}?ok=masked"), "mask");
         let page = patient.get(&doc).await.expect(StatusCode::OK, "masked");
         assert!(page.body.contains("Ne plus masquer"), "{}", page.body);
         let view = doctor.get(&record).await.expect(StatusCode::OK, "record");
@@ -152,7 +152,7 @@ fn a_masked_document_disappears_for_the_care_team_until_unmasked() {
         patient
             .post(&format!("{doc}/mask"), &[("csrf", &csrf), ("masked", "0")])
             .await
-            .redirects_to(&doc, "unmask");
+            .redirects_to(&format!("{doc}?ok=unmasked"), "unmask");
         let view = doctor.get(&record).await.expect(StatusCode::OK, "record");
         assert!(view.body.contains(DISPENSING), "{}", view.body);
         patient
@@ -162,19 +162,41 @@ fn a_masked_document_disappears_for_the_care_team_until_unmasked() {
             )
             .await
             .expect(StatusCode::BAD_REQUEST, "bad value");
-        // Everything: the doctor keeps only what they deposited.
+        // Everything, after a confirmation page: the doctor keeps only what they deposited.
+        let confirm = patient
+            .get("/patient/documents/mask-all")
+            .await
+            .expect(StatusCode::OK, "confirmation");
+        assert!(
+            confirm.body.contains("Oui, masquer tous mes documents"),
+            "{}",
+            confirm.body
+        );
+        let view = doctor.get(&record).await.expect(StatusCode::OK, "record");
+        assert!(
+            view.body.contains(DISPENSING),
+            "nothing masked by the confirmation page"
+        );
         patient
             .post("/patient/documents/mask-all", &[("csrf", &csrf)])
             .await
-            .redirects_to("/patient/documents", "mask all");
+            .redirects_to("/patient/documents?ok=masked_all", "mask all");
         let view = doctor.get(&record).await.expect(StatusCode::OK, "record");
         assert!(!view.body.contains(DISPENSING), "{}", view.body);
         assert!(view.body.contains(FOLLOW_UP), "their own document");
+        // And back: the documents she masked are listed to the doctor again.
+        patient
+            .post("/patient/documents/unmask-all", &[("csrf", &csrf)])
+            .await
+            .redirects_to("/patient/documents?ok=unmasked_all", "unmask all");
+        let view = doctor.get(&record).await.expect(StatusCode::OK, "record");
+        assert!(view.body.contains(DISPENSING), "{}", view.body);
         let h = patient
             .get("/patient/history?kind=controls&who=mine")
             .await
             .expect(StatusCode::OK, "history");
         assert!(h.body.contains("masqu"), "{}", h.body);
+        assert!(h.body.contains("de nouveau visibles"), "{}", h.body);
     });
 }
 

@@ -117,6 +117,7 @@ impl ActivityKind {
                 "document.mask",
                 "document.unmask",
                 "document.mask_all",
+                "document.unmask_all",
                 "document.hide_from_patient",
                 "document.show_to_patient",
                 "patient.create",

@@ -139,6 +139,8 @@ fn cases() -> Vec<Case> {
             "22/11/2026 14:32 — Vous avez rendu le document « Compte rendu de consultation » de nouveau visible par les professionnels"),
         case("mask all", ev("document.mask_all", Permit, Some("patient"), json!({"masked": 3})), Names::of(Person::You), Owner,
             "22/11/2026 14:32 — Vous avez masqué tous les documents de votre dossier aux professionnels"),
+        case("unmask all", ev("document.unmask_all", Permit, Some("patient"), json!({"unmasked": 3})), Names::of(Person::You), Owner,
+            "22/11/2026 14:32 — Vous avez rendu de nouveau visibles par les professionnels les documents de votre dossier que vous aviez masqués"),
         case("hide from patient", ev("document.hide_from_patient", Permit, Some("care_team"), null.clone()), Names::of(nea()), Owner,
             "22/11/2026 14:32 — Dr Jean Néa, médecin, Centre hospitalier X, a réservé un document à une consultation d'annonce"),
         case("show to patient", ev("document.show_to_patient", Permit, Some("care_team"), null.clone()), titled(nea()), Owner,

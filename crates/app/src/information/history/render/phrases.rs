@@ -212,6 +212,24 @@ impl Words<'_> {
                 ),
                 false,
             ),
+            "document.unmask_all" => {
+                let whose = if self.names.actor == Person::You {
+                    "que vous aviez"
+                } else {
+                    "qu'il avait"
+                };
+                phrase(
+                    format!(
+                        "rendu de nouveau visibles par les professionnels les documents {} {whose} masqués",
+                        self.of_record()
+                    ),
+                    format!(
+                        "rendre de nouveau visibles les documents masqués {}",
+                        self.of_record()
+                    ),
+                    false,
+                )
+            }
             "document.hide_from_patient" => phrase(
                 format!("réservé {doc} à une consultation d'annonce"),
                 format!("réserver {doc} à une consultation d'annonce"),
