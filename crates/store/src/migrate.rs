@@ -78,6 +78,11 @@ const SQLITE: &[Migration] = &[
         name: "0013_held_uploads",
         sql: include_str!("../migrations/sqlite/0013_held_uploads.sql"),
     },
+    Migration {
+        version: 14,
+        name: "0014_notification_subjects",
+        sql: include_str!("../migrations/sqlite/0014_notification_subjects.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -145,6 +150,11 @@ const POSTGRES: &[Migration] = &[
         version: 13,
         name: "0013_held_uploads",
         sql: include_str!("../migrations/postgres/0013_held_uploads.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "0014_notification_subjects",
+        sql: include_str!("../migrations/postgres/0014_notification_subjects.sql"),
     },
 ];
 

@@ -15,6 +15,10 @@ pub struct NotificationRow {
     pub text: String,
     pub created_at_ms: i64,
     pub read_at_ms: Option<i64>,
+    /// The document it is about (migration 0014), if any.
+    pub document_id: Option<String>,
+    /// The professional who acted, if any.
+    pub actor_id: Option<String>,
 }
 
 impl FromRow for NotificationRow {
@@ -26,14 +30,16 @@ impl FromRow for NotificationRow {
             text: r.get(3)?,
             created_at_ms: r.get(4)?,
             read_at_ms: r.get(5)?,
+            document_id: r.get(6)?,
+            actor_id: r.get(7)?,
         })
     }
 }
 
 pub async fn insert(ex: impl Into<Ex<'_>>, n: &NotificationRow) -> Result<(), StoreError> {
     Query::new(
-        "INSERT INTO notifications (id, account_id, kind, text, created_at_ms, read_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO notifications (id, account_id, kind, text, created_at_ms, read_at_ms, \
+         document_id, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&n.id)
     .bind(&n.account_id)
@@ -41,6 +47,8 @@ pub async fn insert(ex: impl Into<Ex<'_>>, n: &NotificationRow) -> Result<(), St
     .bind(&n.text)
     .bind(n.created_at_ms)
     .bind(n.read_at_ms)
+    .bind(&n.document_id)
+    .bind(&n.actor_id)
     .execute(ex)
     .await?;
     Ok(())
@@ -55,8 +63,8 @@ pub async fn for_account(
     offset: i64,
 ) -> Result<Vec<NotificationRow>, StoreError> {
     Query::new(
-        "SELECT id, account_id, kind, text, created_at_ms, read_at_ms FROM notifications \
-         WHERE account_id = $1 AND ($2 = 0 OR read_at_ms IS NULL) \
+        "SELECT id, account_id, kind, text, created_at_ms, read_at_ms, document_id, actor_id \
+         FROM notifications WHERE account_id = $1 AND ($2 = 0 OR read_at_ms IS NULL) \
          ORDER BY created_at_ms DESC, id LIMIT $3 OFFSET $4",
     )
     .bind(account_id)
@@ -80,6 +88,21 @@ pub async fn counts(
     .fetch_one(ex)
     .await?;
     Ok(row)
+}
+
+/// Marks every unread notification of the account read; returns how many.
+pub async fn mark_all_read(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
+    at_ms: i64,
+) -> Result<u64, StoreError> {
+    Query::new(
+        "UPDATE notifications SET read_at_ms = $1 WHERE account_id = $2 AND read_at_ms IS NULL",
+    )
+    .bind(at_ms)
+    .bind(account_id)
+    .execute(ex)
+    .await
 }
 
 /// Marks one notification of the account read; false if unknown, another account's, or

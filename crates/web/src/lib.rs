@@ -46,6 +46,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         )
         .route("/notifications", get(patient::notifications::list))
         .route(
+            "/notifications/read-all",
+            post(patient::notifications::mark_all_read),
+        )
+        .route(
             "/notifications/{id}/read",
             post(patient::notifications::mark_read),
         )

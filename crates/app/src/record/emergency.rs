@@ -122,7 +122,8 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         record_access::insert_emergency_session(&mut tx, &row).await?;
-        let message = Message::emergency(samu, &actor.display_name, now);
+        let message = Message::emergency(samu, &actor.display_name, now)
+            .about(None, Some(row.professional_account_id.as_str()));
         let told = tell_patient(&mut tx, &row.patient_id, &message, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "session_id": row.id, "detail": ev.detail,

@@ -92,6 +92,25 @@ fn an_added_document_is_notified_with_the_action_and_mailed_once_without_its_tit
         assert!(inbox
             .iter()
             .any(|n| n.kind == "document_added" && n.read_at_ms.is_none()));
+        // In the portal it says what and who, and leads to the document — never its title.
+        let added = inbox.iter().find(|n| n.kind == "document_added").unwrap();
+        assert!(added.document_id.is_some(), "{backend:?}: {added:?}");
+        assert_eq!(
+            added.document_kind.as_deref(),
+            Some("Compte rendu ou fiche de consultation ou de visite"),
+            "{backend:?}"
+        );
+        assert!(
+            added
+                .who
+                .as_deref()
+                .is_some_and(|w| w.starts_with("Dr Jean Néa (médecin")),
+            "{backend:?}: {added:?}"
+        );
+        assert!(
+            !format!("{added:?}").contains(SECRET_TITLE),
+            "{backend:?}: no title"
+        );
 
         let sink = SmtpSink::start(free_port(), &f.dir.path().join("mail"));
         let job = delivery(sink.port);

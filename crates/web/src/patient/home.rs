@@ -20,15 +20,15 @@ pub async fn home(State(web): State<Web>, Patient { s, lang, ip, pid }: Patient)
         .list_documents(&s.actor, &pid, q, ip, crate::shell::now())
         .await?;
     let names = views::author_names(&web.app, &s.actor, &page.items).await;
-    let unread = web.app.notifications(&s.actor, true, 5, 0).await?;
+    let unread = web.app.notifications(&s.actor, true, 20, 0).await?;
     let l = lang;
     let title = format!("{} {}", l.t("patient.home.hello"), s.actor.display_name);
     let c = chrome(lang, &s, &title, "/patient");
     render(
         &c,
         html! {
-            p.lead { (l.t("patient.home.intro")) }
             (crate::patient::notifications::unread_summary(lang, &unread))
+            p.lead { (l.t("patient.home.intro")) }
             h2 { (l.t("patient.home.latest")) }
             (views::document_table(lang, (l.t("patient.home.latest"), false), &page.items, &names, &doc_href))
             p { a href="/patient/documents" { (l.t("patient.home.all")) " (" (page.total) ")" } }

@@ -40,7 +40,11 @@ pub(crate) async fn document_stored(
         return add_hidden_timers(settings, tx, row).await;
     }
     if row.source != DocumentSource::Patient {
-        tell_patient(tx, &row.patient_id, &Message::document_added(), now).await?;
+        let message = Message::document_added().about(
+            Some(row.id.as_str()),
+            row.depositor_account_id.as_ref().map(|a| a.as_str()),
+        );
+        tell_patient(tx, &row.patient_id, &message, now).await?;
     }
     Ok(())
 }
@@ -78,7 +82,11 @@ pub(crate) async fn document_shown(
 ) -> Result<(), AppError> {
     timers::cancel_for_subject(&mut *tx, row.id.as_str(), now.millis()).await?;
     if row.source != DocumentSource::Patient {
-        tell_patient(tx, &row.patient_id, &Message::document_added(), now).await?;
+        let message = Message::document_added().about(
+            Some(row.id.as_str()),
+            row.depositor_account_id.as_ref().map(|a| a.as_str()),
+        );
+        tell_patient(tx, &row.patient_id, &message, now).await?;
     }
     Ok(())
 }

@@ -195,6 +195,8 @@ pub(crate) async fn queue(
                 text: m.in_app.clone(),
                 created_at_ms: now.millis(),
                 read_at_ms: None,
+                document_id: m.about.document_id.clone(),
+                actor_id: m.about.actor_id.clone(),
             },
         )
         .await?;

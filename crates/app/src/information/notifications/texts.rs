@@ -5,13 +5,22 @@
 use super::Kind;
 use mds_domain::Timestamp;
 
-/// One notification: its in-app text and its e-mail.
+/// One notification: its in-app text and its e-mail, and what it is about (for the portal's
+/// words and link; never in the e-mail).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
     pub kind: Kind,
     pub in_app: String,
     pub subject: String,
     pub body: String,
+    pub about: About,
+}
+
+/// What a notification is about: the document, the professional who acted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct About {
+    pub document_id: Option<String>,
+    pub actor_id: Option<String>,
 }
 
 const SIGN_IN: &str = "Connectez-vous à Mon Drive Santé pour voir le détail dans votre historique.";
@@ -22,6 +31,15 @@ Ce message est envoyé automatiquement : n'y répondez pas. Il ne contient aucun
 médicale.\n";
 
 impl Message {
+    /// The same message, about `document_id` and the professional `actor_id`.
+    pub fn about(mut self, document_id: Option<&str>, actor_id: Option<&str>) -> Self {
+        self.about = About {
+            document_id: document_id.map(str::to_owned),
+            actor_id: actor_id.map(str::to_owned),
+        };
+        self
+    }
+
     /// The e-mail body: the text and a footer.
     pub fn email_body(&self) -> String {
         format!("Bonjour,\n\n{}{FOOTER}", self.body)
@@ -35,6 +53,7 @@ impl Message {
             in_app: "Un nouveau document a été ajouté à votre dossier.".to_owned(),
             subject: "Nouveau document dans votre dossier Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            about: About::default(),
         }
     }
 
@@ -51,6 +70,7 @@ impl Message {
                  Drive Santé le {}. {SIGN_IN}",
                 at.to_noumea_display()
             ),
+            about: About::default(),
         }
     }
 
@@ -70,6 +90,7 @@ impl Message {
                  {when}. {SIGN_IN} Si vous vous opposez à ces accès, vous pouvez le \
                  paramétrer dans votre espace."
             ),
+            about: About::default(),
         }
     }
 
@@ -89,6 +110,7 @@ impl Message {
                 "Un professionnel de santé demande à accéder à votre dossier Mon Drive Santé. \
                  {how}"
             ),
+            about: About::default(),
         }
     }
 
@@ -101,6 +123,7 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Un document attend une consultation".to_owned(),
             body: text.to_owned(),
+            about: About::default(),
         }
     }
 
@@ -117,6 +140,7 @@ impl Message {
             in_app: text.clone(),
             subject: "Rappel : un document est masqué au patient".to_owned(),
             body: text,
+            about: About::default(),
         }
     }
 
@@ -128,6 +152,7 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Votre compte Mon Drive Santé est activé".to_owned(),
             body: text.to_owned(),
+            about: About::default(),
         }
     }
 
@@ -142,6 +167,7 @@ impl Message {
             in_app: text.clone(),
             subject: "Votre compte Mon Drive Santé est clôturé".to_owned(),
             body: text,
+            about: About::default(),
         }
     }
 
@@ -153,6 +179,7 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Les données de votre dossier Mon Drive Santé sont supprimées".to_owned(),
             body: text.to_owned(),
+            about: About::default(),
         }
     }
 
@@ -169,6 +196,7 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Tentatives de connexion à votre compte Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            about: About::default(),
         }
     }
 
@@ -184,6 +212,7 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Demande d'inscription avec vos informations".to_owned(),
             body: text.to_owned(),
+            about: About::default(),
         }
     }
 }

@@ -5,6 +5,18 @@ pub const ENTRIES: &[super::Entry] = &[
     ("layout.skip", "Aller au contenu", "Skip to content"),
     ("layout.logout", "Se déconnecter", "Sign out"),
     ("layout.menu", "Menu", "Menu"),
+    // Notifications: words, links, repeats, emergencies
+    ("notifications.new_document", "Nouveau document :", "New document:"),
+    ("notifications.deposited_by", "déposé par", "deposited by"),
+    ("notifications.many_documents", "nouveaux documents déposés par", "new documents deposited by"),
+    ("notifications.someone", "un professionnel", "a professional"),
+    ("notifications.mark_all_read", "Tout marquer comme lu", "Mark all as read"),
+    ("notifications.alert.title", "Accès d'urgence à votre dossier", "Emergency access to your record"),
+    ("notifications.alert.what", "Si vous ne reconnaissez pas cet accès :", "If you do not recognise this access:"),
+    ("notifications.alert.history", "voir ce qui a été consulté, dans votre historique", "see what was read, in your history"),
+    ("notifications.alert.block", "bloquer ce professionnel, dans votre équipe de soins", "block this professional, in your care team"),
+    ("notifications.alert.oppose", "refuser les accès d'urgence à l'avenir, dans vos réglages", "refuse emergency accesses from now on, in your settings"),
+    ("notifications.alert.support", "ou contacter le support Mon Drive Santé, qui peut examiner l'accès avec vous.", "or contact Mon Drive Santé support, who can look into the access with you."),
     // Forms: the error summary and files kept after a refusal
     ("form.error.title", "Il y a un problème", "There is a problem"),
     ("upload.held", "Fichier déjà reçu :", "File already received:"),
