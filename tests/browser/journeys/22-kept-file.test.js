@@ -42,6 +42,7 @@ test("a refused add keeps the PDF, the corrected form sends it", async () => {
   assert.match(await page.locator(".held-file").innerText(), /Fichier déjà reçu : echo-controle\.pdf \(\d+ Ko\)/);
   assert.equal(await page.getByLabel("Titre").inputValue(), TITLE, "what was typed is kept");
   assert.ok(await page.getByLabel(/J'ai informé le patient/).isChecked());
+  assert.match(await page.locator(".patient-banner").innerText(), /CAFAT 1234567/, "the banner stays on the refused form");
   await screenshot(doctor, "pro-add-file-kept");
   await page.getByLabel("Date de l'acte").fill("2026-11-30");
   await submit(doctor, "Ajouter le document");

@@ -7,7 +7,7 @@
 //! through its own use case and its own decision.
 
 use super::documents::{DocumentPage, DocumentQuery};
-use crate::patients::identity::PatientSummary;
+use crate::patients::identity::{PatientBanner, PatientSummary};
 use crate::{Actor, App, AppError};
 use mds_domain::{AccountKind, AccountState, PatientId, Timestamp};
 use mds_policy::{Action, Decision, Mode};
@@ -66,6 +66,65 @@ fn access_view(d: &Decision) -> AccessView {
 }
 
 impl App {
+    /// Professionals and assistants. Opens a record to add a document: who the patient is,
+    /// for the add form's patient banner, when the policy would let the actor add (audited as
+    /// the record's opening with that decision; a denial answers like the add would).
+    pub async fn record_banner(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<PatientBanner, AppError> {
+        if !matches!(
+            actor.kind,
+            AccountKind::Professional | AccountKind::Assistant
+        ) {
+            return Err(AppError::NotFound);
+        }
+        let name = "record.open";
+        let gate = self.gate(actor, patient_id, name, ip, now).await?;
+        let action = Action::AddDocument {
+            confirms_patient_informed: true,
+        };
+        let (_, ev) = gate
+            .authorize(
+                self,
+                action,
+                name,
+                serde_json::json!({ "purpose": "add_form" }),
+            )
+            .await?;
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        Ok(PatientBanner::of(&gate.patient))
+    }
+
+    /// The banner of an add form shown again after its submission was refused: that request
+    /// was decided and audited by the add itself, so this decides again without a second
+    /// event, and names the patient only to an actor the policy would let add.
+    pub async fn record_banner_after_refusal(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        now: Timestamp,
+    ) -> Result<Option<PatientBanner>, AppError> {
+        if !matches!(
+            actor.kind,
+            AccountKind::Professional | AccountKind::Assistant
+        ) {
+            return Ok(None);
+        }
+        let gate = match self.gate(actor, patient_id, "record.open", None, now).await {
+            Ok(g) => g,
+            Err(AppError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let d = gate.decide(Action::AddDocument {
+            confirms_patient_informed: true,
+        });
+        Ok(d.is_permit().then(|| PatientBanner::of(&gate.patient)))
+    }
+
     /// Professionals and assistants. Opens a record: identity, access and what it allows.
     pub async fn record_overview(
         &self,

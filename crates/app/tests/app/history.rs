@@ -494,6 +494,29 @@ fn a_professional_reads_their_own_access_log() {
             .iter()
             .skip(1)
             .all(|e| e.patient_id.as_deref() == Some(day.patient_id.as_str())));
+        // Each line names its patient (issue 18 item 6); the log's own read has none.
+        assert_eq!(page.entries[0].patient_name, None);
+        assert!(page
+            .entries
+            .iter()
+            .skip(1)
+            .all(|e| e.patient_name.as_deref() == Some("WÉA Marie Josépha")));
+        // « Patients récents »: the records they opened or read lately, once each; audited.
+        let seq = last_seq(&f.app).await;
+        let recent = f
+            .app
+            .recent_patients(&day.nurse, None, hm(20, 2))
+            .await
+            .unwrap_or_else(|e| panic!("recent: {e:?}"));
+        let ids: Vec<&str> = recent.iter().map(|r| r.patient_id.as_str()).collect();
+        assert_eq!(ids, [day.patient_id.as_str()], "{recent:?}");
+        assert_eq!(recent[0].name, "WÉA Marie Josépha");
+        assert_eq!(recent[0].last_at_ms, hm(13, 31).millis(), "the last read");
+        assert_eq!(last_seq(&f.app).await, seq + 1, "one audit event");
+        assert_eq!(
+            outcome(&f.app.recent_patients(&day.patient, None, hm(20, 3)).await),
+            "forbidden"
+        );
         let r = f
             .app
             .my_access_log(

@@ -110,6 +110,9 @@ pub async fn log(
             ul.list.history {
                 @for e in &h.entries {
                     li {
+                        @if let (Some(name), Some(pid)) = (&e.patient_name, &e.patient_id) {
+                            p.log-patient { a href=(format!("/pro/records/{pid}")) { (name) } }
+                        }
                         p { @if e.denied { strong { (l.t("history.denied")) " " } } (e.text) }
                     }
                 }

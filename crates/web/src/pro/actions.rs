@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use mds_app::held_uploads::HeldFile;
+use mds_app::patients::identity::PatientBanner;
 use mds_app::record::documents::NewDocument;
 use mds_app::AppError;
 use mds_domain::{ConsentState, DocumentType, PatientId};
@@ -66,6 +67,7 @@ fn add_page(
     lang: Lang,
     s: &Session,
     pid: &str,
+    banner: Option<&PatientBanner>,
     f: &AddFields,
     error: Option<(Option<&'static str>, &str)>,
 ) -> Result<Response, WebError> {
@@ -80,6 +82,7 @@ fn add_page(
     render(
         &c,
         html! {
+            @if let Some(b) = banner { (crate::pro::record::banner(lang, &b.patient, &b.cafat)) }
             (form::error_summary(lang, message, field))
             form.stack method="post" action=(here) enctype="multipart/form-data" {
                 (form::csrf(&s.csrf))
@@ -144,9 +147,24 @@ fn add_page(
     )
 }
 
-/// Professionals and assistants. The form to add a document.
-pub async fn add_form(Pro { s, lang, .. }: Pro, Path(pid): Path<String>) -> Page {
-    add_page(lang, &s, &pid, &AddFields::default(), None)
+/// Professionals and assistants. The form to add a document, under the patient banner.
+pub async fn add_form(
+    State(web): State<Web>,
+    Pro { s, lang, ip, .. }: Pro,
+    Ids(pid): Ids<PatientId>,
+) -> Page {
+    let banner = web
+        .app
+        .record_banner(&s.actor, &pid, ip, crate::shell::now())
+        .await?;
+    add_page(
+        lang,
+        &s,
+        pid.as_str(),
+        Some(&banner),
+        &AddFields::default(),
+        None,
+    )
 }
 
 /// The parts of the add form, after its token.
@@ -217,7 +235,18 @@ pub async fn add(
                 f.held = file.keep(&web, &holder).await?;
             }
             let message = e.public_message();
-            let mut r = add_page(lang, &s, pid.as_str(), &f, Some((add_field(&e), &message)))?;
+            let banner = web
+                .app
+                .record_banner_after_refusal(&s.actor, &pid, now)
+                .await?;
+            let mut r = add_page(
+                lang,
+                &s,
+                pid.as_str(),
+                banner.as_ref(),
+                &f,
+                Some((add_field(&e), &message)),
+            )?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

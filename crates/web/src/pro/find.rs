@@ -12,6 +12,7 @@ use crate::shell::Web;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
+use mds_app::information::history::patients_seen::RecentPatient;
 use mds_app::patients::identity::PatientSummary;
 use mds_app::patients::search::PatientQuery;
 use serde::Deserialize;
@@ -28,6 +29,7 @@ fn find_page(
     q: &FindQuery,
     error: Option<&str>,
     found: &[PatientSummary],
+    recent: &[RecentPatient],
 ) -> Result<Response, WebError> {
     let l = lang;
     let c = chrome(lang, s, l.t("pro.find.title"), "/pro");
@@ -51,6 +53,20 @@ fn find_page(
                 button type="submit" { (l.t("pro.find.submit")) }
             }
             p { a href="/pro/search" { (l.t("prox.find.by_traits")) } }
+            @if !recent.is_empty() {
+                section aria-labelledby="recent-title" {
+                    h2 #recent-title { (l.t("pro.find.recent")) }
+                    ul.list {
+                        @for p in recent {
+                            li {
+                                a href=(format!("/pro/records/{}", p.patient_id)) { (p.name) }
+                                " — " (l.t("pro.record.born")) " " (views::date(&p.birth_date))
+                                p.hint { (l.t("pro.find.recent.last")) " " (views::instant(p.last_at_ms)) }
+                            }
+                        }
+                    }
+                }
+            }
             @if found.len() > 1 {
                 h2 { (l.t("pro.find.several")) }
                 ul.list {
@@ -63,9 +79,13 @@ fn find_page(
     )
 }
 
-/// Professionals and assistants. The search form.
-pub async fn find(Pro { s, lang, .. }: Pro) -> Page {
-    find_page(lang, &s, &FindQuery::default(), None, &[])
+/// Professionals and assistants. The search form, and the records they opened lately.
+pub async fn find(State(web): State<Web>, Pro { s, lang, ip, .. }: Pro) -> Page {
+    let recent = web
+        .app
+        .recent_patients(&s.actor, ip, crate::shell::now())
+        .await?;
+    find_page(lang, &s, &FindQuery::default(), None, &[], &recent)
 }
 
 /// Professionals and assistants. The contextual entry: finds the patient by CAFAT number and
@@ -76,7 +96,7 @@ pub async fn contextual(
     Query(q): Query<FindQuery>,
 ) -> Page {
     let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date)) else {
-        return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[]);
+        return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[], &[]);
     };
     let query = PatientQuery::Cafat { cafat, birth_date };
     let found = match web
@@ -86,13 +106,13 @@ pub async fn contextual(
     {
         Ok(found) => found,
         Err(mds_app::AppError::Invalid { message, .. }) => {
-            return find_page(lang, &s, &q, Some(&message), &[]);
+            return find_page(lang, &s, &q, Some(&message), &[], &[]);
         }
         Err(e) => return Err(e.into()),
     };
     match found.as_slice() {
-        [] => find_page(lang, &s, &q, Some(lang.t("pro.find.none")), &[]),
+        [] => find_page(lang, &s, &q, Some(lang.t("pro.find.none")), &[], &[]),
         [one] => Ok(Redirect::to(&format!("/pro/records/{}", one.id)).into_response()),
-        several => find_page(lang, &s, &q, None, several),
+        several => find_page(lang, &s, &q, None, several, &[]),
     }
 }

@@ -10,6 +10,7 @@
 
 mod group;
 pub(crate) mod names;
+pub mod patients_seen;
 pub mod render;
 
 use crate::{Actor, App, AppError};
@@ -213,6 +214,8 @@ pub struct HistoryEntry {
     pub at_ms: i64,
     /// The record the event is about (useful in a professional's log).
     pub patient_id: Option<String>,
+    /// In a professional's own log: the name of that record's patient.
+    pub patient_name: Option<String>,
     pub denied: bool,
     pub text: String,
 }
@@ -384,7 +387,16 @@ impl App {
             account_id: Some(actor.account_id.to_string()),
             owner_account_id: None,
         };
-        self.history_page(q, page, reader, Grouping::PerEvent).await
+        let mut page = self
+            .history_page(q, page, reader, Grouping::PerEvent)
+            .await?;
+        let names = self
+            .names_of_records(page.entries.iter().filter_map(|e| e.patient_id.as_deref()))
+            .await?;
+        for e in &mut page.entries {
+            e.patient_name = e.patient_id.as_ref().and_then(|p| names.get(p).cloned());
+        }
+        Ok(page)
     }
 
     async fn history_page(
@@ -435,6 +447,7 @@ fn entry(ev: &AuditRecord, text: String) -> HistoryEntry {
         seq: ev.seq,
         at_ms: ev.at_ms,
         patient_id: ev.patient_id.clone(),
+        patient_name: None,
         denied: ev.outcome == Outcome::Deny,
         text,
     }

@@ -6,6 +6,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("pro.banner.label", "Patient", "Patient"),
     ("pro.banner.cafat", "CAFAT", "CAFAT"),
     ("pro.record.until", "Jusqu'au", "Until"),
+    ("pro.find.recent", "Patients récents", "Recent patients"),
+    ("pro.find.recent.last", "Dernière ouverture :", "Last opened:"),
     // Navigation
     ("prox.nav.search", "Rechercher par nom", "Find by name"),
     ("prox.nav.create", "Créer un compte patient", "Create a patient account"),
