@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// Idle timeout of a session, in minutes (professionals and support: 15 by default).
     pub session_idle_minutes: i64,
+    /// The bounds within which a structure may set its professionals' idle timeout (the
+    /// authority's limits; 5 and 60 minutes by default).
+    pub session_idle_min_minutes: i64,
+    pub session_idle_max_minutes: i64,
     /// Absolute lifetime of a session, in hours (12 by default).
     pub session_absolute_hours: i64,
     /// Sign-in throttling (`mds_policy::throttle`, no lockout: growing delays). Failures of
@@ -101,6 +105,8 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             session_idle_minutes: 15,
+            session_idle_min_minutes: 5,
+            session_idle_max_minutes: 60,
             session_absolute_hours: 12,
             login_max_failures: 3,
             login_max_failures_per_login: 20,

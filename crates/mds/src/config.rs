@@ -274,6 +274,17 @@ impl Config {
             ));
         }
         let s = &self.security;
+        if s.session_idle_min_minutes < 1
+            || s.session_idle_min_minutes > s.session_idle_minutes
+            || s.session_idle_minutes > s.session_idle_max_minutes
+            || s.session_idle_max_minutes > 24 * 60
+        {
+            return Err(ConfigError::Invalid(
+                "security: session_idle_min_minutes ≤ session_idle_minutes ≤ \
+                 session_idle_max_minutes ≤ 1440, the minimum at least 1"
+                    .into(),
+            ));
+        }
         if s.session_idle_minutes < 1
             || s.session_absolute_hours < 1
             || s.login_max_failures < 1

@@ -94,6 +94,33 @@ pub async fn insert_structure(ex: impl Into<Ex<'_>>, s: &StructureRow) -> Result
     Ok(())
 }
 
+/// A structure's idle timeout for its professionals' sessions (minutes), if it chose one.
+pub async fn structure_session_idle(
+    ex: impl Into<Ex<'_>>,
+    id: &StructureId,
+) -> Result<Option<i64>, StoreError> {
+    let row: Option<(Option<i64>,)> =
+        Query::new("SELECT session_idle_minutes FROM structures WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.and_then(|(m,)| m))
+}
+
+/// Sets (or, with `None`, clears) a structure's idle timeout; false if no such structure.
+pub async fn set_structure_session_idle(
+    ex: impl Into<Ex<'_>>,
+    id: &StructureId,
+    minutes: Option<i64>,
+) -> Result<bool, StoreError> {
+    let done = Query::new("UPDATE structures SET session_idle_minutes = $1 WHERE id = $2")
+        .bind(minutes)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(done == 1)
+}
+
 pub async fn structure_by_id(
     ex: impl Into<Ex<'_>>,
     id: &StructureId,

@@ -83,6 +83,11 @@ const SQLITE: &[Migration] = &[
         name: "0014_notification_subjects",
         sql: include_str!("../migrations/sqlite/0014_notification_subjects.sql"),
     },
+    Migration {
+        version: 15,
+        name: "0015_structure_session_idle",
+        sql: include_str!("../migrations/sqlite/0015_structure_session_idle.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -155,6 +160,11 @@ const POSTGRES: &[Migration] = &[
         version: 14,
         name: "0014_notification_subjects",
         sql: include_str!("../migrations/postgres/0014_notification_subjects.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "0015_structure_session_idle",
+        sql: include_str!("../migrations/postgres/0015_structure_session_idle.sql"),
     },
 ];
 

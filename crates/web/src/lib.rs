@@ -196,6 +196,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/erasures", get(support::life::erasures))
         .route("/structures", get(support::structures::list))
         .route(
+            "/structures/{id}/session-idle",
+            post(support::structures::set_idle),
+        )
+        .route(
             "/structures/{id}/software",
             get(support::structure_software::show),
         )

@@ -209,6 +209,7 @@ impl App {
     ) -> Result<NewSession, AppError> {
         let token = random_token();
         let expires_at = now.plus_seconds(self.settings.session_absolute_hours * 3600);
+        let idle_timeout_ms = self.session_idle_ms(&a.id, kind).await?;
         let row = sessions::SessionRow {
             id_hash: token_hash(&token),
             account_id: a.id.clone(),
@@ -216,7 +217,7 @@ impl App {
             created_at_ms: now.millis(),
             last_seen_ms: now.millis(),
             expires_at_ms: expires_at.millis(),
-            idle_timeout_ms: self.settings.session_idle_minutes * 60_000,
+            idle_timeout_ms,
             ip: ip.clone(),
             revoked_at_ms: None,
         };

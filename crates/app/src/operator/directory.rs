@@ -70,7 +70,7 @@ fn ridet(text: &str) -> Result<String, AppError> {
     })
 }
 
-fn support_event(actor: &Actor, action: &str) -> NewEvent {
+pub(super) fn support_event(actor: &Actor, action: &str) -> NewEvent {
     NewEvent {
         actor_id: Some(actor.account_id.to_string()),
         ..NewEvent::new(actor.kind.into(), action, Outcome::Success)

@@ -10,6 +10,7 @@ pub mod audit_extract;
 pub mod directory;
 pub mod housekeeping;
 pub mod seed;
+pub mod session_idle;
 pub mod supervision;
 pub mod vault;
 pub mod vault_reseal;

@@ -231,6 +231,62 @@ async fn alive(f: &Fixture, token: &str, t: Timestamp) -> bool {
     f.app.authenticate(token, t).await.is_ok()
 }
 
+/// Issue 18 item 11: support sets a structure's idle timeout within the authority's bounds;
+/// the sessions its professionals and assistants open from then on take it; others keep the
+/// default.
+#[test]
+fn a_structure_sets_its_professionals_idle_timeout() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        let support = actor(app, SUPPORT, at(0)).await;
+        let doctor = actor(app, DOCTOR, at(0)).await;
+        let structure = doctor
+            .acting_professional
+            .as_ref()
+            .and_then(|p| p.structure.clone())
+            .expect("the demo doctor acts from a structure");
+        let (min, max) = (
+            app.settings().session_idle_min_minutes,
+            app.settings().session_idle_max_minutes,
+        );
+        // Outside the bounds, or by someone else: refused.
+        for minutes in [min - 1, max + 1] {
+            let r = app
+                .set_structure_session_idle(&support, &structure, Some(minutes), at(0))
+                .await;
+            assert_eq!(outcome(&r), "invalid_session_idle", "{minutes}");
+        }
+        let r = app
+            .set_structure_session_idle(&doctor, &structure, Some(45), at(0))
+            .await;
+        assert_eq!(outcome(&r), "forbidden");
+        let seq = last_seq(app).await;
+        app.set_structure_session_idle(&support, &structure, Some(45), at(0))
+            .await
+            .unwrap();
+        assert_eq!(last_seq(app).await, seq + 1, "audited");
+        // (A check that succeeds is activity: one session per check.)
+        let early = sign_in(app, DOCTOR, at(MINUTE)).await.token;
+        let late = sign_in(app, DOCTOR, at(2 * MINUTE)).await.token;
+        assert!(alive(&f, &early, at(45 * MINUTE)).await, "44 minutes idle");
+        assert!(!alive(&f, &late, at(47 * MINUTE)).await, "45 minutes idle");
+        // Support (no structure) keeps the default.
+        let default = app.settings().session_idle_minutes;
+        let s = sign_in(app, SUPPORT, at(3 * MINUTE)).await.token;
+        assert!(
+            !alive(&f, &s, at((3 + default) * MINUTE)).await,
+            "support: the default"
+        );
+        // Back to the default.
+        app.set_structure_session_idle(&support, &structure, None, at(0))
+            .await
+            .unwrap();
+        let token = sign_in(app, DOCTOR, at(2 * HOUR)).await.token;
+        assert!(!alive(&f, &token, at(2 * HOUR + default * MINUTE)).await);
+    });
+}
+
 #[test]
 fn an_idle_session_ends_and_activity_keeps_it_alive() {
     on_both(|backend| async move {

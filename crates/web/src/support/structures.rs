@@ -2,13 +2,19 @@
 //! kind, commune) and the assistants with the professional each acts for, with links to the
 //! forms that create them (`support_directory_new`).
 
-use crate::shell::error::Page;
+use crate::shared::form;
+use crate::shell::csrf::Posted;
+use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
+use crate::shell::ids::named;
 use crate::shell::Web;
 use crate::support::{page, Support};
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use mds_domain::commune::find_nc_commune;
+use mds_domain::StructureId;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 const HERE: &str = "/support/structures";
@@ -27,9 +33,33 @@ fn kind_label(lang: Lang, kind: &str) -> &'static str {
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct Done {
+    ok: Option<String>,
+}
+
 /// Support agents. The structures and the assistants.
-pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> Page {
+pub async fn list(
+    State(web): State<Web>,
+    Support { s, lang, .. }: Support,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Page {
     let structures = web.app.list_structures(&s.actor).await?;
+    let mut idle = BTreeMap::new();
+    for st in &structures {
+        idle.insert(
+            st.id.to_string(),
+            web.app.structure_session_idle(&s.actor, &st.id).await?,
+        );
+    }
+    let (min, max, default) = {
+        let set = web.app.settings();
+        (
+            set.session_idle_min_minutes,
+            set.session_idle_max_minutes,
+            set.session_idle_minutes,
+        )
+    };
     let assistants = web.app.list_assistants(&s.actor).await?;
     let mut pros = BTreeMap::new();
     for a in &assistants {
@@ -48,6 +78,7 @@ pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
     }
     let l = lang;
     let body = html! {
+        @if done.ok.as_deref() == Some("idle") { p.notice role="status" { (l.t("supx.idle.done")) } }
         p.lead { (l.t("supx.structures.intro")) }
         ul.list {
             li { a href="/support/structures/new" { (l.t("supdir.structure.link")) } }
@@ -63,6 +94,7 @@ pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
                 th scope="col" { (l.t("supx.structures.kind")) }
                 th scope="col" { (l.t("supx.structures.commune")) }
                 th scope="col" { (l.t("swc.col.software")) }
+                th scope="col" { (l.t("supx.idle.col")) }
             } }
             tbody {
                 @for st in &structures {
@@ -73,6 +105,18 @@ pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
                         td { (find_nc_commune(&st.commune).map_or(st.commune.as_str(), |c| c.name)) }
                         td { a href=(format!("/support/structures/{}/software", st.id)) {
                             (l.t("swc.link")) span.visually-hidden { " " (st.name) } } }
+                        td {
+                            form.inline method="post" action=(format!("/support/structures/{}/session-idle", st.id)) {
+                                (form::csrf(&s.csrf))
+                                label for=(format!("idle-{}", st.id)) {
+                                    (l.t("supx.idle.label")) span.visually-hidden { " " (st.name) }
+                                }
+                                input.short id=(format!("idle-{}", st.id)) type="number" name="minutes"
+                                    min=(min) max=(max) placeholder=(default)
+                                    value=[idle.get(&st.id.to_string()).copied().flatten()];
+                                button.secondary type="submit" { (l.t("supx.idle.save")) span.visually-hidden { " " (st.name) } }
+                            }
+                        }
                     }
                 }
             }
@@ -100,4 +144,32 @@ pub async fn list(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
         }
     };
     Ok(page(lang, &s, l.t("supx.structures.page"), HERE, body))
+}
+
+#[derive(Deserialize)]
+pub struct IdleForm {
+    #[serde(default)]
+    minutes: String,
+}
+
+/// Support agents. Sets a structure's idle timeout (empty: the service's default).
+pub async fn set_idle(
+    State(web): State<Web>,
+    Support { s, .. }: Support,
+    Path(id): Path<String>,
+    Posted(f): Posted<IdleForm>,
+) -> Page {
+    let minutes = match f.minutes.trim() {
+        "" => None,
+        m => Some(m.parse::<i64>().map_err(|_| WebError::BadRequest)?),
+    };
+    web.app
+        .set_structure_session_idle(
+            &s.actor,
+            &named::<StructureId>(&id),
+            minutes,
+            crate::shell::now(),
+        )
+        .await?;
+    Ok(Redirect::to("/support/structures?ok=idle").into_response())
 }

@@ -2,6 +2,11 @@
 //! end of life, erasures, audit extraction): (key, French, English).
 
 pub const ENTRIES: &[super::Entry] = &[
+    // A structure's idle timeout for its professionals' sessions
+    ("supx.idle.col", "Délai d'inactivité des sessions", "Session idle timeout"),
+    ("supx.idle.label", "Minutes (vide : délai par défaut)", "Minutes (empty: the default)"),
+    ("supx.idle.save", "Enregistrer", "Save"),
+    ("supx.idle.done", "Délai d'inactivité enregistré : il s'applique aux prochaines connexions des professionnels et assistants de la structure.", "Idle timeout saved: it applies to the next sign-ins of the structure's professionals and assistants."),
     // Navigation and home
     ("supx.nav.patients", "Dossiers patients", "Patient records"),
     ("supx.nav.reviews", "Identités à vérifier", "Identities to review"),
