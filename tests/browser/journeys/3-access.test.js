@@ -41,6 +41,13 @@ test("outside the care team: consent by one-time code, then the record is visibl
   const text = await marie.page.locator(".notification-text", { hasText: "ce code" }).first().textContent();
   assert.match(text, /demande à accéder à votre dossier/);
   const code = text.match(/ce code : (\d{6})/)[1];
+  // The request itself names who asks, for how long, and carries the code (issue 18 item 11).
+  await visit(marie, "/patient/consents", "patient consents with the code");
+  const request = marie.page.locator("li.consent", { hasText: "Suivi de grossesse à Koné" }).first();
+  assert.match(await request.innerText(), /Annie Gopé — sage-femme, /);
+  assert.match(await request.innerText(), /Accès demandé pour \d+ heures à partir de votre accord/);
+  assert.equal((await request.locator(".consent-code code").innerText()).trim(), code, "the code on the request");
+  await screenshot(marie, "patient-consent-request");
 
   await page.getByLabel("Code à usage unique").fill(code);
   await submit(midwife, "Valider le code");

@@ -186,7 +186,10 @@ impl App {
             row.code_hash = Some(code_hash(&id, &code));
             let until = now.plus_seconds(self.settings.consent_code_minutes * 60);
             row.code_expires_at_ms = Some(until.millis());
-            message = Some(Message::consent_request(&actor.display_name, &code, until));
+            message = Some(
+                Message::consent_request(&actor.display_name, &code, until)
+                    .about(None, Some(actor.account_id.as_str())),
+            );
         }
         // Content durable in the vault first; if the transaction fails, the object goes.
         let file = match (attestation_file, attestation_format) {

@@ -10,6 +10,7 @@ use crate::shell::Web;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
+use mds_app::information::notifications::Message;
 use mds_app::record::consent::ConsentAnswer;
 use mds_domain::ConsentState;
 use serde::Deserialize;
@@ -28,6 +29,15 @@ pub async fn consents(
 ) -> Page {
     let now = crate::shell::now();
     let list = web.app.consents(&s.actor, &pid, ip, now).await?;
+    // Who asks: name, profession and structure; and the one-time code of each pending
+    // request, from its notification (the code is never stored in clear anywhere else).
+    let structures: std::collections::BTreeMap<_, _> = web
+        .app
+        .list_structures(&s.actor)
+        .await?
+        .into_iter()
+        .map(|st| (st.id, st.name))
+        .collect();
     let mut names = std::collections::BTreeMap::new();
     for c in &list {
         if !names.contains_key(&c.professional_account_id) {
@@ -36,12 +46,34 @@ pub async fn consents(
                 .get_professional(&s.actor, &c.professional_account_id)
                 .await
             {
-                Ok(p) => format!("{} {}", p.first_name, p.last_name),
+                Ok(p) => {
+                    let profession = p.profession.label_fr().to_lowercase();
+                    match p.structure_ids.first().and_then(|id| structures.get(id)) {
+                        Some(st) => {
+                            format!("{} {} — {profession}, {st}", p.first_name, p.last_name)
+                        }
+                        None => format!("{} {} — {profession}", p.first_name, p.last_name),
+                    }
+                }
                 Err(_) => String::new(),
             };
             names.insert(c.professional_account_id.clone(), n);
         }
     }
+    let notes = web.app.notifications(&s.actor, false, 100, 0).await?;
+    let code_of = |cv: &mds_app::record::consent::ConsentView| {
+        notes
+            .items
+            .iter()
+            .filter(|n| {
+                n.kind == "consent_request"
+                    && n.actor_id.as_deref() == Some(cv.professional_account_id.as_str())
+                    && n.created_at_ms >= cv.requested_at_ms
+            })
+            .find_map(|n| Message::consent_code_in(&n.text))
+            .map(str::to_owned)
+    };
+    let hours = web.app.settings().consent_hours;
     let l = lang;
     let notice = match done.ok.as_deref() {
         Some("approve") => Some(l.t("consents.done.approve")),
@@ -71,8 +103,21 @@ pub async fn consents(
                         p { strong { (l.t("consents.state")) " : " } (state_label(&cv.state))
                             " — " (views::instant(cv.requested_at_ms)) }
                         @if cv.state == ConsentState::Requested {
-                            p.hint { (l.t("consents.code.where")) " "
-                                a href="/patient/notifications" { (l.t("nav.patient.notifications")) } }
+                            p { (l.t("consents.length")) " " strong { (hours) " " (l.t("consents.hours")) } " " (l.t("consents.length.after")) }
+                            @match code_of(cv) {
+                                Some(code) => {
+                                    p.consent-code { (l.t("consents.code.here")) " " strong { code { (code) } } }
+                                }
+                                None => {
+                                    p.hint { (l.t("consents.code.where")) " "
+                                        a href="/patient/notifications" { (l.t("nav.patient.notifications")) } }
+                                }
+                            }
+                        }
+                        @if cv.state == ConsentState::Granted {
+                            @if let Some(end) = cv.expires_at_ms {
+                                p { (l.t("pro.record.until")) " " strong { (views::instant(end)) } }
+                            }
                         }
                         @if cv.state == ConsentState::Requested || cv.state == ConsentState::Granted {
                             form.inline method="post" action=(format!("/patient/consents/{}/answer", cv.id)) {

@@ -95,6 +95,14 @@ impl Message {
     }
 
     /// `code`: the one-time code to read to the professional (active accounts).
+    /// The one-time code in a consent request's in-app text ([`Message::consent_request`]),
+    /// for the request's own card in the portal.
+    pub fn consent_code_in(in_app: &str) -> Option<&str> {
+        let rest = in_app.split_once("ce code : ")?.1;
+        let code = rest.get(..6)?;
+        code.bytes().all(|b| b.is_ascii_digit()).then_some(code)
+    }
+
     pub fn consent_request(professional: &str, code: &str, valid_until: Timestamp) -> Self {
         let until = valid_until.to_noumea_display();
         let how = format!(
@@ -213,6 +221,26 @@ impl Message {
             subject: "Demande d'inscription avec vos informations".to_owned(),
             body: text.to_owned(),
             about: About::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Message;
+    use mds_domain::Timestamp;
+
+    #[test]
+    fn the_code_of_a_consent_request_is_found_in_its_text() {
+        let m = Message::consent_request("Dr Jean Néa", "042317", Timestamp::from_millis(0));
+        assert_eq!(Message::consent_code_in(&m.in_app), Some("042317"));
+        for text in [
+            "",
+            "ce code : 12",
+            "ce code : 12a456",
+            "un autre texte 123456",
+        ] {
+            assert_eq!(Message::consent_code_in(text), None, "{text:?}");
         }
     }
 }

@@ -5,6 +5,10 @@ pub const ENTRIES: &[super::Entry] = &[
     ("layout.skip", "Aller au contenu", "Skip to content"),
     ("layout.logout", "Se déconnecter", "Sign out"),
     ("layout.menu", "Menu", "Menu"),
+    ("consents.length", "Accès demandé pour", "Access asked for"),
+    ("consents.hours", "heures", "hours"),
+    ("consents.length.after", "à partir de votre accord.", "from your consent."),
+    ("consents.code.here", "Si ce professionnel est auprès de vous et que vous êtes d'accord, donnez-lui ce code :", "If this professional is with you and you agree, give them this code:"),
     // Notifications: words, links, repeats, emergencies
     ("notifications.new_document", "Nouveau document :", "New document:"),
     ("notifications.deposited_by", "déposé par", "deposited by"),
