@@ -18,7 +18,7 @@ async function headerHeight(page) {
 
 /** Signs `login` in on a phone, checks the header on `home`, then reaches `section` (a
  * navigation entry) through the menu. */
-async function phoneJourney(name, login, home, section, sectionPath) {
+async function phoneJourney(t, name, login, home, section, sectionPath) {
   const p = await person(name, PHONE);
   people.push(p);
   await signIn(p, login);
@@ -26,6 +26,7 @@ async function phoneJourney(name, login, home, section, sectionPath) {
   const { page } = p;
   const height = await headerHeight(page);
   assert.ok(height <= 64, `${name}: header ${height} px high on a phone (at most 64)`);
+  t.diagnostic(`${name}: header ${height} px high at 390 × 844`);
   const menu = page.getByText("Menu", { exact: true });
   assert.ok(await menu.isVisible(), `${name}: the Menu button is shown`);
   assert.equal(await page.getByRole("link", { name: section }).count(), 0, "the navigation is folded");
@@ -44,16 +45,16 @@ async function phoneJourney(name, login, home, section, sectionPath) {
   assert.equal(await page.getByText("Menu", { exact: true }).isVisible(), false, "no menu on a desktop");
 }
 
-test("patient: a one-line header on a phone, the menu leads to the history", async () => {
-  await phoneJourney("patient", PATIENT, "/patient", "Historique", "/patient/history");
+test("patient: a one-line header on a phone, the menu leads to the history", async (t) => {
+  await phoneJourney(t, "patient", PATIENT, "/patient", "Historique", "/patient/history");
 });
 
-test("professional: a one-line header on a phone", async () => {
-  await phoneJourney("professional", DOCTOR, "/pro", "Mon journal d'accès", "/pro/access-log");
+test("professional: a one-line header on a phone", async (t) => {
+  await phoneJourney(t, "professional", DOCTOR, "/pro", "Mon journal d'accès", "/pro/access-log");
 });
 
-test("support: a one-line header on a phone (it had nine entries)", async () => {
-  await phoneJourney("support", SUPPORT, "/support", "Alertes de supervision", "/support/alerts");
+test("support: a one-line header on a phone (it had nine entries)", async (t) => {
+  await phoneJourney(t, "support", SUPPORT, "/support", "Alertes de supervision", "/support/alerts");
 });
 
 test("public pages keep the language switch beside the brand", async () => {

@@ -52,7 +52,7 @@ test("doctor: reads two documents, then sends the add form without its file", as
   assert.ok(await page.locator("main .error").first().isVisible(), "the form says what is missing");
 });
 
-test("patient: one line for the doctor's reads of the day, no refused access for his form", async () => {
+test("patient: one line for the doctor's reads of the day, no refused access for his form", async (t) => {
   const shown = await lines("/patient/history", "history after the doctor's visit");
   const today = new Intl.DateTimeFormat("fr-FR", { timeZone: "Pacific/Noumea", day: "2-digit", month: "2-digit", year: "numeric" }).format(new Date());
   const reads = shown.filter((l) => l.startsWith(today) && l.includes("Dr Jean Néa") && /a consulté \d+ documents/.test(l) && l.includes("membre de l'équipe de soins"));
@@ -61,6 +61,9 @@ test("patient: one line for the doctor's reads of the day, no refused access for
   assert.equal(shown.filter((l) => l.includes("accès refusé")).length, refusedBefore, "a form error is not a refused access");
   assert.deepEqual(shown.filter((l) => / — Vous /.test(l)), []);
   await screenshot(marie, "patient-history-others");
+  const everyone = await lines("/patient/history?who=everyone", "history, everyone");
+  t.diagnostic(`first page: ${shown.length} lines by others (grouped per day) against ${everyone.length} lines with her own`);
+  await visit(marie, "/patient/history", "history, default view again");
   // Her own actions, one filter away.
   await marie.page.getByText("Filtrer l'historique", { exact: true }).click();
   await marie.page.getByLabel("Qui").selectOption("mine");

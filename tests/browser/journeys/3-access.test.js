@@ -58,7 +58,7 @@ test("outside the care team: consent by one-time code, then the record is visibl
   assert.ok(await page.getByRole("link", { name: "Consultation de suivi — hypertension" }).isVisible());
 });
 
-test("break-glass with a reason opens the record", async () => {
+test("break-glass with a reason opens the record", async (t) => {
   const nurse = await open("nurse");
   const { page } = nurse;
   await signIn(nurse, NURSE);
@@ -81,6 +81,7 @@ test("break-glass with a reason opens the record", async () => {
   // is above the fold at 1280 × 800, the access says until when, the patient banner is there.
   const top = await page.locator("table.docs tbody tr").first().evaluate((r) => r.getBoundingClientRect().top);
   assert.ok(top < 800, `first document row at ${top} px`);
+  t.diagnostic(`after break-glass, the first document row starts ${top} px from the top at 1280 × 800`);
   assert.ok(await page.getByText(/^Jusqu'au \d\d\/\d\d\/\d{4} \d\d:\d\d$/).isVisible(), "the access's end");
   assert.match(await page.locator(".patient-banner").innerText(), /WÉA Marie[\s\S]*14\/03\/1985[\s\S]*CAFAT 1234567/);
   assert.equal(await page.getByText(/matrix\./).count(), 0, "no rule code on the page");

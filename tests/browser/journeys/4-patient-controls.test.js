@@ -74,7 +74,7 @@ test("a break-glass shows in the patient's history with its reason", async () =>
   const m = await marie();
   const { page } = m;
   await visit(m, "/patient", "patient home");
-  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Historique" }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Historique", exact: true }).click()]);
   await check(m, "history");
   await page.getByText("Filtrer l'historique", { exact: true }).click();
   await page.getByLabel("Type d'action").selectOption("emergency");
