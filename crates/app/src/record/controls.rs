@@ -386,26 +386,12 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<u64, AppError> {
-        let name = "document.mask_all";
-        let gate = self.gate(actor, patient_id, name, ip, now).await?;
-        let (_, ev) = gate
-            .authorize(self, Action::MaskAll, name, serde_json::Value::Null)
-            .await?;
-        let mut tx = self.db.begin().await?;
-        let n = documents::mask_all(&mut tx, gate.patient_id(), &actor.account_id, now.millis())
-            .await?;
-        let ev = NewEvent {
-            detail: serde_json::json!({ "masked": n }),
-            ..ev
-        };
-        self.commit_with(tx, ev, now).await?;
-        Ok(n)
+        self.mask_record(actor, patient_id, true, ip, now).await
     }
 
     /// The patient. Makes the documents they masked visible again to professionals, in one
     /// action (the counterpart of [`App::mask_all_documents`]; a mask a professional set is
-    /// kept). The record-wide masking control is decided by `Action::MaskAll` in both
-    /// directions: the patient only.
+    /// kept).
     pub async fn unmask_all_documents(
         &self,
         actor: &Actor,
@@ -413,15 +399,37 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<u64, AppError> {
-        let name = "document.unmask_all";
+        self.mask_record(actor, patient_id, false, ip, now).await
+    }
+
+    /// The record-wide masking control, decided by `Action::MaskAll` in both directions (the
+    /// patient only) and audited once with how many documents changed.
+    async fn mask_record(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        mask: bool,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<u64, AppError> {
+        let (name, counted) = if mask {
+            ("document.mask_all", "masked")
+        } else {
+            ("document.unmask_all", "unmasked")
+        };
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let (_, ev) = gate
             .authorize(self, Action::MaskAll, name, serde_json::Value::Null)
             .await?;
         let mut tx = self.db.begin().await?;
-        let n = documents::unmask_all_by(&mut tx, gate.patient_id(), &actor.account_id).await?;
+        let (pid, by) = (gate.patient_id(), &actor.account_id);
+        let n = if mask {
+            documents::mask_all(&mut tx, pid, by, now.millis()).await?
+        } else {
+            documents::unmask_all_by(&mut tx, pid, by).await?
+        };
         let ev = NewEvent {
-            detail: serde_json::json!({ "unmasked": n }),
+            detail: serde_json::json!({ counted: n }),
             ..ev
         };
         self.commit_with(tx, ev, now).await?;

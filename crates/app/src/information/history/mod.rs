@@ -351,28 +351,8 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<HistoryPage, AppError> {
-        let allowed = matches!(
-            actor.kind,
-            AccountKind::Professional | AccountKind::Assistant
-        );
-        let ev = NewEvent {
-            actor_id: Some(actor.account_id.to_string()),
-            detail: filter.detail(),
-            ip,
-            ..NewEvent::new(
-                actor.kind.into(),
-                "access_log.read",
-                if allowed {
-                    Outcome::Success
-                } else {
-                    Outcome::Deny
-                },
-            )
-        };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
+        self.access_log_read(actor, filter.detail(), ip, now)
+            .await?;
         let mut q = filter.query();
         q.involving = Some(actor.account_id.to_string());
         if let Some(p) = &filter.professional {
@@ -397,6 +377,38 @@ impl App {
             e.patient_name = e.patient_id.as_ref().and_then(|p| names.get(p).cloned());
         }
         Ok(page)
+    }
+
+    /// A professional's (or assistant's) own log is read: audited (`access_log.read`) before
+    /// anything is answered; anyone else gets an audited denial and `Forbidden`.
+    pub(crate) async fn access_log_read(
+        &self,
+        actor: &Actor,
+        detail: serde_json::Value,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let allowed = matches!(
+            actor.kind,
+            AccountKind::Professional | AccountKind::Assistant
+        );
+        let outcome = if allowed {
+            Outcome::Success
+        } else {
+            Outcome::Deny
+        };
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            detail,
+            ip,
+            ..NewEvent::new(actor.kind.into(), "access_log.read", outcome)
+        };
+        mds_audit::record(&self.db, ev, now.millis()).await?;
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     async fn history_page(

@@ -4,8 +4,8 @@
 //! show, and only records that still exist (an erased record is no longer named).
 
 use crate::{Actor, App, AppError};
-use mds_audit::{AuditQuery, NewEvent, Outcome};
-use mds_domain::{AccountKind, AccountState, PatientId, Timestamp};
+use mds_audit::{AuditQuery, Outcome};
+use mds_domain::{AccountState, PatientId, Timestamp};
 use mds_store::patients;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -65,28 +65,8 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Vec<RecentPatient>, AppError> {
-        let allowed = matches!(
-            actor.kind,
-            AccountKind::Professional | AccountKind::Assistant
-        );
-        let ev = NewEvent {
-            actor_id: Some(actor.account_id.to_string()),
-            detail: serde_json::json!({ "recent_patients": true }),
-            ip,
-            ..NewEvent::new(
-                actor.kind.into(),
-                "access_log.read",
-                if allowed {
-                    Outcome::Success
-                } else {
-                    Outcome::Deny
-                },
-            )
-        };
-        mds_audit::record(&self.db, ev, now.millis()).await?;
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
+        let detail = serde_json::json!({ "recent_patients": true });
+        self.access_log_read(actor, detail, ip, now).await?;
         let q = AuditQuery {
             involving: Some(actor.account_id.to_string()),
             actions: vec!["record.open".to_owned(), "document.read".to_owned()],
