@@ -101,6 +101,9 @@ test("the patient blocks a professional: that professional is refused", async ()
   await Promise.all([page.waitForNavigation(), member.getByRole("button", { name: "Bloquer ce professionnel" }).click()]);
   await check(m, "care team after blocking");
   assert.ok(await page.getByText("Le professionnel est bloqué", { exact: false }).isVisible());
+  // Acknowledged with the way back, and the focus on the message (issue 18 item 8).
+  assert.ok(await page.locator("main .notice").evaluate((n) => n === document.activeElement), "focus on the message");
+  assert.equal(await page.getByRole("link", { name: /Annuler : débloquer ce professionnel/ }).getAttribute("href"), "/patient/blocked");
 
   const pharmacist = await open("pharmacist-4");
   await signIn(pharmacist, PHARMACIST);

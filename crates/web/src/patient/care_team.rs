@@ -60,6 +60,9 @@ pub async fn care_team(
         &c,
         html! {
             (form::notice(notice))
+            @if done.ok.as_deref() == Some("block") {
+                p { a href="/patient/blocked" { (lang.t("team.done.block.undo")) } }
+            }
             p.lead { (l.t("patient.care_team.intro")) }
             @if team.is_empty() {
                 p { (l.t("patient.care_team.empty")) }

@@ -81,6 +81,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("team.done.add", "Le professionnel a été ajouté à votre équipe de soins.", "The professional was added to your care team."),
     ("team.done.remove", "Le professionnel a été retiré de votre équipe de soins.", "The professional was removed from your care team."),
     ("team.done.block", "Le professionnel est bloqué : il ne peut plus accéder à votre dossier.", "The professional is blocked: they can no longer access your record."),
+    ("team.done.block.undo", "Annuler : débloquer ce professionnel (mes professionnels bloqués)", "Undo: unblock this professional (my blocked professionals)"),
     ("team.done.attending", "Votre médecin traitant est déclaré.", "Your attending physician is declared."),
     // Errors
     ("error.title", "Une erreur est survenue", "Something went wrong"),
