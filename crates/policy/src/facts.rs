@@ -4,7 +4,6 @@
 
 use crate::habilitation::Habilitation;
 use crate::matrix::Matrix;
-use crate::mode::AccessMode;
 use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
 
 /// Settings of the policy (configuration, with documented defaults).
@@ -144,29 +143,23 @@ impl<'p> Facts<'p> {
         })
     }
 
-    /// When the access `professional` holds in `mode` ends: the latest valid consent, or the
-    /// latest open session of that emergency kind; `None` for the modes that do not expire
-    /// (care team) or when nothing is held at `now`.
-    pub fn access_ends(
+    /// When the latest valid consent of `professional` ends, if one holds at `now`.
+    pub fn consent_ends(&self, professional: &AccountId, now: Timestamp) -> Option<Timestamp> {
+        self.consents
+            .iter()
+            .filter(|c| &c.grantee == professional && !c.revoked)
+            .map(|c| c.expires_at)
+            .filter(|at| is_unexpired(*at, now))
+            .max()
+    }
+
+    /// When the latest open emergency session of `kind` of `professional` ends, if one holds.
+    pub fn session_ends(
         &self,
         professional: &AccountId,
-        mode: AccessMode,
+        kind: EmergencyKind,
         now: Timestamp,
     ) -> Option<Timestamp> {
-        let kind = match mode {
-            AccessMode::Consented => {
-                return self
-                    .consents
-                    .iter()
-                    .filter(|c| &c.grantee == professional && !c.revoked)
-                    .map(|c| c.expires_at)
-                    .filter(|at| is_unexpired(*at, now))
-                    .max();
-            }
-            AccessMode::BreakGlass => EmergencyKind::BreakGlass,
-            AccessMode::Samu => EmergencyKind::Samu,
-            AccessMode::Blocked | AccessMode::CareTeam | AccessMode::NoAccess => return None,
-        };
         self.emergency_sessions
             .iter()
             .filter(|s| &s.professional == professional && s.kind == kind)
@@ -181,83 +174,5 @@ impl<'p> Facts<'p> {
 
     pub fn was_informed_by(&self, professional: &AccountId) -> bool {
         self.informed.contains(professional)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn when_an_access_ends() {
-        let policy = Policy::default();
-        let me = AccountId::named("1cd6f0fe-b697-49bf-a0f4-92e5798a3d61");
-        let other = AccountId::named("a162d231-7a1a-4266-b089-13a2ba2befa6");
-        let at = Timestamp::from_millis;
-        let mut f = Facts::new(
-            &policy,
-            RecordFacts {
-                patient: PatientId::named("0b0f3c1e-8a54-4c2f-9d59-6f1e2a7b9c10"),
-                owner: None,
-                state: AccountState::Active,
-                identity_validated: true,
-                deceased: false,
-            },
-        );
-        f.consents = vec![
-            Consent {
-                grantee: me.clone(),
-                expires_at: at(5_000),
-                revoked: false,
-            },
-            Consent {
-                grantee: me.clone(),
-                expires_at: at(9_000),
-                revoked: true,
-            },
-            Consent {
-                grantee: other.clone(),
-                expires_at: at(8_000),
-                revoked: false,
-            },
-        ];
-        f.emergency_sessions = vec![
-            EmergencySession {
-                professional: me.clone(),
-                kind: EmergencyKind::BreakGlass,
-                expires_at: at(3_000),
-            },
-            EmergencySession {
-                professional: me.clone(),
-                kind: EmergencyKind::BreakGlass,
-                expires_at: at(4_000),
-            },
-            EmergencySession {
-                professional: other.clone(),
-                kind: EmergencyKind::Samu,
-                expires_at: at(7_000),
-            },
-        ];
-        // (mode, now, ends)
-        let table = [
-            (AccessMode::Consented, 1_000, Some(5_000)),
-            (AccessMode::Consented, 5_000, None),
-            (AccessMode::BreakGlass, 1_000, Some(4_000)),
-            (AccessMode::BreakGlass, 4_000, None),
-            (AccessMode::Samu, 1_000, None),
-            (AccessMode::CareTeam, 1_000, None),
-            (AccessMode::NoAccess, 1_000, None),
-        ];
-        for (mode, now, ends) in table {
-            assert_eq!(
-                f.access_ends(&me, mode, at(now)),
-                ends.map(at),
-                "{mode:?} at {now}"
-            );
-        }
-        assert_eq!(
-            f.access_ends(&other, AccessMode::Samu, at(1_000)),
-            Some(at(7_000))
-        );
     }
 }

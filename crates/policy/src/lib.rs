@@ -42,6 +42,6 @@ pub use list::{visible_in_list, ListScope, Lister};
 pub use matrix::{
     CellOutcome, Matrix, MatrixAction, MatrixCell, MatrixColumn, EMBEDDED_ACCESS_MATRIX,
 };
-pub use mode::{access_mode, AccessMode, Mode};
+pub use mode::{access_ends, access_mode, AccessMode, Mode};
 pub use request::{Action, ActionKind, Actor, DocumentFacts, ProfessionalActor, Request};
 pub use rule::Rule;

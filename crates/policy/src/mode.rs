@@ -4,7 +4,7 @@
 use crate::facts::{EmergencyKind, Facts};
 use crate::matrix::MatrixColumn;
 use crate::request::ProfessionalActor;
-use mds_domain::Timestamp;
+use mds_domain::{AccountId, Timestamp};
 use std::fmt;
 
 /// How a professional stands towards a record, first match wins.
@@ -16,6 +16,23 @@ pub enum AccessMode {
     BreakGlass,
     Samu,
     NoAccess,
+}
+
+/// When the access `professional` holds in `mode` ends: the latest valid consent, or the
+/// latest open session of that emergency kind; `None` for the modes that do not expire (care
+/// team) or when nothing is held at `now`.
+pub fn access_ends(
+    facts: &Facts,
+    professional: &AccountId,
+    mode: AccessMode,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    match mode {
+        AccessMode::Consented => facts.consent_ends(professional, now),
+        AccessMode::BreakGlass => facts.session_ends(professional, EmergencyKind::BreakGlass, now),
+        AccessMode::Samu => facts.session_ends(professional, EmergencyKind::Samu, now),
+        AccessMode::Blocked | AccessMode::CareTeam | AccessMode::NoAccess => None,
+    }
 }
 
 impl AccessMode {
@@ -100,5 +117,86 @@ pub fn access_mode(
         AccessMode::Samu
     } else {
         AccessMode::NoAccess
+    }
+}
+
+#[cfg(test)]
+mod access_ends_tests {
+    use super::*;
+    use crate::facts::{Consent, EmergencySession, Facts, RecordFacts};
+    use crate::Policy;
+    use mds_domain::{AccountState, PatientId};
+
+    #[test]
+    fn when_an_access_ends() {
+        let policy = Policy::default();
+        let me = AccountId::named("1cd6f0fe-b697-49bf-a0f4-92e5798a3d61");
+        let other = AccountId::named("a162d231-7a1a-4266-b089-13a2ba2befa6");
+        let at = Timestamp::from_millis;
+        let mut f = Facts::new(
+            &policy,
+            RecordFacts {
+                patient: PatientId::named("0b0f3c1e-8a54-4c2f-9d59-6f1e2a7b9c10"),
+                owner: None,
+                state: AccountState::Active,
+                identity_validated: true,
+                deceased: false,
+            },
+        );
+        f.consents = vec![
+            Consent {
+                grantee: me.clone(),
+                expires_at: at(5_000),
+                revoked: false,
+            },
+            Consent {
+                grantee: me.clone(),
+                expires_at: at(9_000),
+                revoked: true,
+            },
+            Consent {
+                grantee: other.clone(),
+                expires_at: at(8_000),
+                revoked: false,
+            },
+        ];
+        f.emergency_sessions = vec![
+            EmergencySession {
+                professional: me.clone(),
+                kind: EmergencyKind::BreakGlass,
+                expires_at: at(3_000),
+            },
+            EmergencySession {
+                professional: me.clone(),
+                kind: EmergencyKind::BreakGlass,
+                expires_at: at(4_000),
+            },
+            EmergencySession {
+                professional: other.clone(),
+                kind: EmergencyKind::Samu,
+                expires_at: at(7_000),
+            },
+        ];
+        // (mode, now, ends)
+        let table = [
+            (AccessMode::Consented, 1_000, Some(5_000)),
+            (AccessMode::Consented, 5_000, None),
+            (AccessMode::BreakGlass, 1_000, Some(4_000)),
+            (AccessMode::BreakGlass, 4_000, None),
+            (AccessMode::Samu, 1_000, None),
+            (AccessMode::CareTeam, 1_000, None),
+            (AccessMode::NoAccess, 1_000, None),
+        ];
+        for (mode, now, ends) in table {
+            assert_eq!(
+                access_ends(&f, &me, mode, at(now)),
+                ends.map(at),
+                "{mode:?} at {now}"
+            );
+        }
+        assert_eq!(
+            access_ends(&f, &other, AccessMode::Samu, at(1_000)),
+            Some(at(7_000))
+        );
     }
 }

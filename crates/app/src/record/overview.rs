@@ -169,10 +169,9 @@ impl App {
         if let (Mode::Professional(mode), Some(professional)) =
             (list.mode(), gate.actor.professional())
         {
-            access.ends_at_ms = gate
-                .facts
-                .access_ends(&professional.account, mode, now)
-                .map(Timestamp::millis);
+            access.ends_at_ms =
+                mds_policy::access_ends(&gate.facts, &professional.account, mode, now)
+                    .map(Timestamp::millis);
         }
         let documents = if list.is_permit() {
             Some(self.list_documents(actor, patient_id, q, ip, now).await?)

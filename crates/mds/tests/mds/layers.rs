@@ -198,8 +198,8 @@ const MODULE_LAYERS: &[(&str, &[Layer])] = &[("app", APP_LAYERS), ("web", WEB_LA
 /// first:
 /// - base: the crate root, the `App` handle and its `Actor`, errors, settings, and `secrets`
 ///   (random tokens, their hashes, password hashes: the handle keeps a dummy hash for unknown
-///   logins, and several subjects issue tokens) — what every use case stands on, knowing no
-///   subject;
+///   logins, and several subjects issue tokens), and `held_uploads` (a refused form's file kept
+///   for its holder, knowing no subject) — what every use case stands on, knowing no subject;
 /// - information: what people are told and shown (history, notifications, the outbox); it
 ///   writes messages in the caller's transaction and reads the audit, and decides nothing, so
 ///   every subject above may tell someone;
@@ -220,7 +220,7 @@ const MODULE_LAYERS: &[(&str, &[Layer])] = &[("app", APP_LAYERS), ("web", WEB_LA
 const APP_LAYERS: &[Layer] = &[
     Layer {
         name: "base",
-        modules: &["", "app", "error", "settings", "secrets"],
+        modules: &["", "app", "error", "settings", "secrets", "held_uploads"],
         may_use: &[],
     },
     Layer {
