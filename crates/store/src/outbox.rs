@@ -23,6 +23,33 @@ pub struct EmailRow {
     pub last_error: Option<String>,
 }
 
+impl EmailRow {
+    /// A new e-mail to send from `now_ms`, not yet tried.
+    pub fn queued(
+        account_id: Option<AccountId>,
+        recipient: String,
+        kind: String,
+        subject: String,
+        body: String,
+        now_ms: i64,
+    ) -> Self {
+        Self {
+            id: crate::new_id(),
+            account_id,
+            recipient,
+            kind,
+            subject,
+            body,
+            attempts: 0,
+            next_attempt_at_ms: now_ms,
+            created_at_ms: now_ms,
+            sent_at_ms: None,
+            failed_at_ms: None,
+            last_error: None,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, account_id, recipient, kind, subject, body, attempts, \
      next_attempt_at_ms, created_at_ms, sent_at_ms, failed_at_ms, last_error";
 

@@ -81,20 +81,14 @@ async fn email_code(
     );
     mds_store::outbox::insert(
         &mut *tx,
-        &mds_store::outbox::EmailRow {
-            id: mds_store::new_id(),
-            account_id: Some(account.id),
-            recipient: email,
-            kind: "activation_code".to_owned(),
-            subject: "Votre code d'activation Mon Drive Santé".to_owned(),
+        &mds_store::outbox::EmailRow::queued(
+            Some(account.id),
+            email,
+            "activation_code".to_owned(),
+            "Votre code d'activation Mon Drive Santé".to_owned(),
             body,
-            attempts: 0,
-            next_attempt_at_ms: now.millis(),
-            created_at_ms: now.millis(),
-            sent_at_ms: None,
-            failed_at_ms: None,
-            last_error: None,
-        },
+            now.millis(),
+        ),
     )
     .await?;
     Ok(())

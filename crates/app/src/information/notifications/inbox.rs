@@ -3,9 +3,10 @@
 use super::Kind;
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountId, DocumentId, DocumentStatus, DocumentType, Timestamp};
+use mds_domain::{AccountId, DocumentId, DocumentStatus, DocumentType, StructureId, Timestamp};
 use mds_store::{directory, documents, notifications};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct NotificationView {
@@ -27,6 +28,48 @@ pub struct NotificationView {
     /// Who acted: « Dr Jean Néa (médecin, Centre hospitalier X) ».
     #[serde(skip_serializing_if = "Option::is_none")]
     pub who: Option<String>,
+}
+
+/// The professionals and structures a page of notifications names, each read once.
+#[derive(Default)]
+struct Names {
+    /// « Dr Jean Néa (médecin » — the parenthesis is closed by the caller.
+    professionals: HashMap<AccountId, Option<String>>,
+    structures: HashMap<StructureId, Option<String>>,
+}
+
+impl Names {
+    async fn professional(
+        &mut self,
+        app: &App,
+        id: &AccountId,
+    ) -> Result<Option<String>, AppError> {
+        if let Some(p) = self.professionals.get(id) {
+            return Ok(p.clone());
+        }
+        let p = directory::professional(&app.db, id).await?.map(|p| {
+            let name = format!("{} {}", p.first_name, p.last_name);
+            let name = if p.profession.is_doctor() {
+                format!("Dr {name}")
+            } else {
+                name
+            };
+            format!("{name} ({}", p.profession.label_fr().to_lowercase())
+        });
+        self.professionals.insert(id.clone(), p.clone());
+        Ok(p)
+    }
+
+    async fn structure(&mut self, app: &App, id: &StructureId) -> Result<Option<String>, AppError> {
+        if let Some(s) = self.structures.get(id) {
+            return Ok(s.clone());
+        }
+        let s = directory::structure_by_id(&app.db, id)
+            .await?
+            .map(|s| s.name);
+        self.structures.insert(id.clone(), s.clone());
+        Ok(s)
+    }
 }
 
 /// Notifications as a person reads them: repeats of the same kind by the same professional on
@@ -103,8 +146,9 @@ impl App {
         .await?;
         let (all, unread) = notifications::counts(&self.db, account).await?;
         let mut items = Vec::with_capacity(rows.len());
+        let mut names = Names::default();
         for n in rows {
-            let (document_id, document_kind, who) = self.notification_about(&n).await?;
+            let (document_id, document_kind, who) = self.notification_about(&n, &mut names).await?;
             items.push(NotificationView {
                 id: n.id,
                 kind: n.kind,
@@ -130,6 +174,7 @@ impl App {
     async fn notification_about(
         &self,
         n: &notifications::NotificationRow,
+        names: &mut Names,
     ) -> Result<(Option<String>, Option<String>, Option<String>), AppError> {
         let document = match n.document_id.as_deref().and_then(DocumentId::parse) {
             Some(id) => documents::by_id(&self.db, &id)
@@ -137,32 +182,23 @@ impl App {
                 .filter(|d| d.status == DocumentStatus::Current && !d.hidden_from_patient),
             None => None,
         };
-        let professional = match n.actor_id.as_deref().and_then(AccountId::parse) {
-            Some(id) => directory::professional(&self.db, &id).await?,
-            None => None,
-        };
         let structure = match document
             .as_ref()
             .and_then(|d| d.author_structure_id.as_ref())
         {
-            Some(s) => directory::structure_by_id(&self.db, s)
-                .await?
-                .map(|s| s.name),
+            Some(s) => names.structure(self, s).await?,
             None => None,
         };
-        let who = professional.map(|p| {
-            let name = format!("{} {}", p.first_name, p.last_name);
-            let name = if p.profession.is_doctor() {
-                format!("Dr {name}")
-            } else {
-                name
-            };
-            let profession = p.profession.label_fr().to_lowercase();
-            match structure {
-                Some(s) => format!("{name} ({profession}, {s})"),
-                None => format!("{name} ({profession})"),
-            }
-        });
+        let who = match n.actor_id.as_deref().and_then(AccountId::parse) {
+            Some(id) => names
+                .professional(self, &id)
+                .await?
+                .map(|p| match structure {
+                    Some(s) => format!("{p}, {s})"),
+                    None => format!("{p})"),
+                }),
+            None => None,
+        };
         Ok(match (n.kind.as_str(), document) {
             ("document_added", Some(d)) => {
                 let kind = DocumentType::from_code(&d.type_code)

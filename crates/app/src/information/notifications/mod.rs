@@ -209,20 +209,14 @@ pub(crate) async fn queue(
     if let (true, Some(email)) = (email_wanted(m.kind, r, chose_off), &r.email) {
         outbox::insert(
             &mut *tx,
-            &outbox::EmailRow {
-                id: new_id(),
-                account_id: Some(r.account_id.clone()),
-                recipient: email.clone(),
-                kind: m.kind.as_str().to_owned(),
-                subject: m.subject.clone(),
-                body: m.email_body(),
-                attempts: 0,
-                next_attempt_at_ms: now.millis(),
-                created_at_ms: now.millis(),
-                sent_at_ms: None,
-                failed_at_ms: None,
-                last_error: None,
-            },
+            &outbox::EmailRow::queued(
+                Some(r.account_id.clone()),
+                email.clone(),
+                m.kind.as_str().to_owned(),
+                m.subject.clone(),
+                m.email_body(),
+                now.millis(),
+            ),
         )
         .await?;
         queued.email = true;
