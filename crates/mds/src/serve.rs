@@ -8,6 +8,25 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// This process's name in the job leases shared by the instances of one database: the host,
+/// the process id and a random part (a restarted process is a new holder).
+fn instance_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_default();
+    let host = if host.is_empty() {
+        "mds".to_owned()
+    } else {
+        host
+    };
+    let random = mds_store::new_id();
+    format!(
+        "{host}:{}:{}",
+        std::process::id(),
+        &random[..8.min(random.len())]
+    )
+}
+
 /// How long requests in flight may take to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
@@ -56,6 +75,7 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         jobs,
         tick,
         runtime::now,
+        instance_name(),
         stop_rx.clone(),
     ));
     let handle = axum_server::Handle::new();

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod enrolments;
 pub mod held_uploads;
 pub mod identity_files;
+pub mod job_leases;
 pub mod notifications;
 pub mod outbox;
 pub mod patients;

@@ -88,6 +88,11 @@ const SQLITE: &[Migration] = &[
         name: "0015_structure_session_idle",
         sql: include_str!("../migrations/sqlite/0015_structure_session_idle.sql"),
     },
+    Migration {
+        version: 16,
+        name: "0016_instances",
+        sql: include_str!("../migrations/sqlite/0016_instances.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -166,6 +171,11 @@ const POSTGRES: &[Migration] = &[
         name: "0015_structure_session_idle",
         sql: include_str!("../migrations/postgres/0015_structure_session_idle.sql"),
     },
+    Migration {
+        version: 16,
+        name: "0016_instances",
+        sql: include_str!("../migrations/postgres/0016_instances.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
@@ -174,11 +184,14 @@ pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
         Backend::Postgres => POSTGRES,
     };
     let known = migrations.last().map_or(0, |m| m.version);
-    db.execute_script(
+    let mut tx = db.begin_schema().await?;
+    lock_schema(db, &mut tx).await?;
+    tx.execute_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
     )
     .await?;
+    tx.commit().await?;
     let applied: Vec<(i64, String)> =
         Query::new("SELECT version, checksum FROM schema_migrations ORDER BY version")
             .fetch_all(db)
@@ -201,20 +214,44 @@ pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
             }
             None => {}
         }
-        apply(db, m, &sum)
+        let applied_now = apply(db, m, &sum)
             .await
             .map_err(|e| StoreError::Migration {
                 name: m.name.to_owned(),
                 source: Box::new(e),
             })?;
-        tracing::info!(migration = m.name, "applied migration");
+        if applied_now {
+            tracing::info!(migration = m.name, "applied migration");
+        }
     }
     Ok(())
 }
 
-/// Applies one migration and records it, in one transaction.
-async fn apply(db: &Db, m: &Migration, sum: &str) -> Result<(), StoreError> {
+/// Several instances may start at once on one PostgreSQL database: a transaction that changes
+/// the schema first takes this lock, so one applies each migration and the others, waiting,
+/// then find it applied. (SQLite's schema transactions are already one at a time.)
+async fn lock_schema(db: &Db, tx: &mut crate::Tx) -> Result<(), StoreError> {
+    if db.backend() == Backend::Postgres {
+        // The key is arbitrary and fixed; the lock ends with the transaction.
+        tx.execute_script("SELECT pg_advisory_xact_lock(701105115)")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies one migration and records it, in one transaction; false if another instance had
+/// applied it meanwhile.
+async fn apply(db: &Db, m: &Migration, sum: &str) -> Result<bool, StoreError> {
     let mut tx = db.begin_schema().await?;
+    lock_schema(db, &mut tx).await?;
+    let done: Option<(i64, String)> =
+        Query::new("SELECT version, name FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(&mut tx)
+            .await?;
+    if done.is_some() {
+        return Ok(false);
+    }
     tx.execute_script(m.sql).await?;
     Query::new("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
         .bind(m.version)
@@ -222,7 +259,8 @@ async fn apply(db: &Db, m: &Migration, sum: &str) -> Result<(), StoreError> {
         .bind(sum)
         .execute(&mut tx)
         .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The migration names of each backend, in order (both lists must match).

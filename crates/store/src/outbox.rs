@@ -1,6 +1,8 @@
 //! The durable e-mail outbox: rows written in the transaction of the action that causes them,
 //! picked by the delivery job, marked sent once the SMTP server accepted them, retried with
-//! backoff, and marked failed after too many attempts (left for operators to see).
+//! backoff, and marked failed after too many attempts (left for operators to see). With
+//! several instances, a row is claimed (`claim_next`) before it is sent, so each instance
+//! sends different rows.
 
 use crate::sql::{FromRow, Row};
 use crate::{Ex, Query, StoreError};
@@ -94,19 +96,25 @@ pub async fn insert(ex: impl Into<Ex<'_>>, e: &EmailRow) -> Result<(), StoreErro
     Ok(())
 }
 
-/// E-mails still to send whose next attempt is due, oldest first.
-pub async fn due(
+/// Claims the oldest due e-mail that no other delivery holds, until `until_ms`: the caller
+/// sends it, then marks it sent or failed. Run in a transaction from [`crate::Db::begin`],
+/// which serialises the claims of every instance, so a row has one holder at a time; a
+/// holder that dies leaves the claim to expire, and the row is claimed again after it.
+pub async fn claim_next(
     ex: impl Into<Ex<'_>>,
     now_ms: i64,
-    limit: i64,
-) -> Result<Vec<EmailRow>, StoreError> {
+    until_ms: i64,
+) -> Result<Option<EmailRow>, StoreError> {
+    const FREE: &str = "sent_at_ms IS NULL AND failed_at_ms IS NULL AND next_attempt_at_ms <= $1 \
+         AND (claimed_until_ms IS NULL OR claimed_until_ms <= $1)";
     Query::new(format!(
-        "SELECT {COLUMNS} FROM email_outbox WHERE sent_at_ms IS NULL AND failed_at_ms IS NULL \
-         AND next_attempt_at_ms <= $1 ORDER BY next_attempt_at_ms, created_at_ms, id LIMIT $2"
+        "UPDATE email_outbox SET claimed_until_ms = $2 WHERE id = (SELECT id FROM email_outbox \
+         WHERE {FREE} ORDER BY next_attempt_at_ms, created_at_ms, id LIMIT 1) AND {FREE} \
+         RETURNING {COLUMNS}"
     ))
     .bind(now_ms)
-    .bind(limit)
-    .fetch_all(ex)
+    .bind(until_ms)
+    .fetch_optional(ex)
     .await
 }
 
@@ -142,7 +150,8 @@ pub async fn mark_attempt_failed(
 ) -> Result<(), StoreError> {
     Query::new(
         "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at_ms = $1, \
-         failed_at_ms = $2, last_error = $3 WHERE id = $4 AND sent_at_ms IS NULL",
+         failed_at_ms = $2, last_error = $3, claimed_until_ms = NULL \
+         WHERE id = $4 AND sent_at_ms IS NULL",
     )
     .bind(next_attempt_at_ms)
     .bind(failed_at_ms)

@@ -1,6 +1,8 @@
 //! Delivery of the e-mail outbox over SMTP (lettre). At least once, made idempotent for the
-//! reader: a row is marked sent right after the server accepted it, and its id is the
-//! Message-ID, so the rare copy re-sent after a crash between the two is recognisable. A
+//! reader: a row is claimed (so no other instance sends it meanwhile), sent, and marked sent
+//! right after the server accepted it; its id is the Message-ID, so the rare copy re-sent
+//! after a crash between acceptance and marking (once the claim has expired) carries the same
+//! Message-ID and is recognisable — SMTP has no way to make that window smaller. A
 //! failed attempt is retried with exponential backoff (capped); after `max_attempts` the row
 //! is marked failed and left for operators. Credentials never come from the configuration
 //! file: the binary reads the password from the environment.
@@ -190,51 +192,69 @@ impl OutboxDelivery {
             .map_err(|e| e.to_string())
     }
 
-    /// Sends the due e-mails once.
+    /// How long a claimed e-mail is kept from other deliveries: its exchange with the server
+    /// and the commit that follows, with room to spare.
+    fn claim_ms(&self) -> i64 {
+        let exchange = i64::try_from(self.exchange_limit().as_millis()).unwrap_or(i64::MAX / 4);
+        exchange.saturating_mul(2).saturating_add(60_000)
+    }
+
+    /// Claims the next due e-mail for this delivery (step 1 of 3: claim, send, record).
+    pub async fn claim(
+        &self,
+        app: &App,
+        now: Timestamp,
+    ) -> Result<Option<outbox::EmailRow>, AppError> {
+        let mut tx = app.db().begin().await?;
+        let row = outbox::claim_next(&mut tx, now.millis(), now.millis() + self.claim_ms()).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Sends one claimed e-mail (step 2 of 3); the error says whether it is permanent.
+    pub async fn send(&self, row: &outbox::EmailRow) -> Result<(), (String, bool)> {
+        let transport = self.transport().map_err(|e| (e, false))?;
+        self.send_with(&transport, row).await
+    }
+
+    async fn send_with(
+        &self,
+        transport: &AsyncSmtpTransport<Tokio1Executor>,
+        row: &outbox::EmailRow,
+    ) -> Result<(), (String, bool)> {
+        let message = self.message(row).map_err(|e| (e, true))?;
+        // lettre bounds the connection, not every reply: a relay that stops answering
+        // mid-session must not hold the job, so the whole exchange is bounded too.
+        match tokio::time::timeout(self.exchange_limit(), transport.send(message)).await {
+            Ok(sent) => sent
+                .map(|_| ())
+                .map_err(|e| (e.to_string(), e.is_permanent())),
+            Err(_) => Err(("the SMTP server stopped answering".to_owned(), false)),
+        }
+    }
+
+    /// Sends the due e-mails once: each is claimed, sent, then marked sent or failed. A pass
+    /// stops after half a claim's length, so the claims it takes from `now` stay ahead of the
+    /// real time of their sending; the rest waits for the next pass.
     pub async fn deliver(&self, app: &App, now: Timestamp) -> Result<Delivery, AppError> {
         let mut report = Delivery::default();
-        let due = outbox::due(app.db(), now.millis(), self.settings.batch_size).await?;
-        if due.is_empty() {
-            return Ok(report);
-        }
-        let transport = self.transport();
-        for row in due {
-            let outcome = match (&transport, self.message(&row)) {
-                (Err(e), _) => Err((e.clone(), false)),
-                (_, Err(e)) => Err((e, true)),
-                // lettre bounds the connection, not every reply: a relay that stops answering
-                // mid-session must not hold the job, so the whole exchange is bounded too.
-                (Ok(t), Ok(m)) => {
-                    match tokio::time::timeout(self.exchange_limit(), t.send(m)).await {
-                        Ok(sent) => sent
-                            .map(|_| ())
-                            .map_err(|e| (e.to_string(), e.is_permanent())),
-                        Err(_) => Err(("the SMTP server stopped answering".to_owned(), false)),
-                    }
-                }
+        let started = std::time::Instant::now();
+        let pass_limit = Duration::from_millis(u64::try_from(self.claim_ms() / 2).unwrap_or(0));
+        let mut transport = None;
+        for _ in 0..self.settings.batch_size {
+            if started.elapsed() >= pass_limit {
+                break;
+            }
+            let Some(row) = self.claim(app, now).await? else {
+                break;
+            };
+            let transport = transport.get_or_insert_with(|| self.transport());
+            let outcome = match transport {
+                Ok(t) => self.send_with(t, &row).await,
+                Err(e) => Err((e.clone(), false)),
             };
             let transient = matches!(outcome, Err((_, false)));
-            let mut tx = app.db().begin().await?;
-            match outcome {
-                Ok(()) => {
-                    outbox::mark_sent(&mut tx, &row.id, now.millis()).await?;
-                    report.sent += 1;
-                }
-                Err((error, permanent)) => {
-                    let attempts = row.attempts + 1;
-                    let give_up = permanent || attempts >= self.settings.max_attempts;
-                    let next = now.millis() + self.settings.backoff_ms(attempts);
-                    let failed_at = give_up.then_some(now.millis());
-                    outbox::mark_attempt_failed(&mut tx, &row.id, next, failed_at, &error).await?;
-                    if give_up {
-                        report.failed += 1;
-                    } else {
-                        report.retried += 1;
-                    }
-                    report.last_error = Some(error);
-                }
-            }
-            tx.commit().await?;
+            self.record(app, &row, outcome, now, &mut report).await?;
             // The server is unreachable or busy: the other rows wait for the next run,
             // untouched, instead of each waiting for a timeout now.
             if transient {
@@ -242,6 +262,39 @@ impl OutboxDelivery {
             }
         }
         Ok(report)
+    }
+
+    /// Records the outcome of one sending (step 3 of 3).
+    async fn record(
+        &self,
+        app: &App,
+        row: &outbox::EmailRow,
+        outcome: Result<(), (String, bool)>,
+        now: Timestamp,
+        report: &mut Delivery,
+    ) -> Result<(), AppError> {
+        let mut tx = app.db().begin().await?;
+        match outcome {
+            Ok(()) => {
+                outbox::mark_sent(&mut tx, &row.id, now.millis()).await?;
+                report.sent += 1;
+            }
+            Err((error, permanent)) => {
+                let attempts = row.attempts + 1;
+                let give_up = permanent || attempts >= self.settings.max_attempts;
+                let next = now.millis() + self.settings.backoff_ms(attempts);
+                let failed_at = give_up.then_some(now.millis());
+                outbox::mark_attempt_failed(&mut tx, &row.id, next, failed_at, &error).await?;
+                if give_up {
+                    report.failed += 1;
+                } else {
+                    report.retried += 1;
+                }
+                report.last_error = Some(error);
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
 

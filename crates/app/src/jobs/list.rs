@@ -42,6 +42,10 @@ impl Job for OutboxDelivery {
         Duration::ZERO
     }
 
+    fn lease(&self) -> Option<Duration> {
+        None
+    }
+
     fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
         Box::pin(async move {
             let d = self.deliver(app, now).await?;

@@ -2,6 +2,11 @@
 //! fixed clock — and the runner calls the jobs whose interval has elapsed, tick after tick,
 //! until shutdown. State lives in the database (outbox rows, timers, expiry columns), so a
 //! restart loses nothing and fires nothing twice. Jobs never read the clock: the runner does.
+//!
+//! Several instances on one database: a job with a lease runs on one instance at a time and
+//! once per interval across all of them (`job_leases`: taken before the run, kept until the
+//! job is next due; a holder that dies leaves its lease to expire). The outbox has none: its
+//! rows are claimed one by one, so every instance delivers, each different e-mails.
 
 mod list;
 mod runner;
@@ -37,6 +42,12 @@ pub trait Job: Send + Sync {
     fn name(&self) -> &'static str;
     /// Least time between two runs.
     fn every(&self) -> Duration;
+    /// The longest one run may take before another instance may assume its holder died and
+    /// run the job itself; `None` for a job whose items are claimed one by one, which every
+    /// instance runs.
+    fn lease(&self) -> Option<Duration> {
+        Some(Duration::from_secs(600))
+    }
     /// One pass at `now`.
     fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a>;
 }

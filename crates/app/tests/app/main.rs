@@ -11,6 +11,7 @@ mod enrolment;
 mod export_index;
 mod held_uploads;
 mod history;
+mod instances;
 mod interop;
 mod notifications;
 mod patient_records;

@@ -62,11 +62,21 @@ pub struct Server {
 
 impl Server {
     pub fn start(env: &[(String, String)], extra: &[&str]) -> Server {
+        Self::start_with(env, extra, Stdio::inherit())
+    }
+
+    /// The same, its log (standard error) written to `log`.
+    pub fn start_logged(env: &[(String, String)], extra: &[&str], log: &Path) -> Server {
+        let file = std::fs::File::create(log).expect("log file");
+        Self::start_with(env, extra, Stdio::from(file))
+    }
+
+    fn start_with(env: &[(String, String)], extra: &[&str], stderr: Stdio) -> Server {
         let mut args = vec!["serve"];
         args.extend_from_slice(extra);
         let mut child = command(env, &args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("spawn mds serve");
         let out = child.stdout.take().expect("stdout");

@@ -11,6 +11,7 @@ mod binary;
 mod crash;
 mod crash_uploads;
 mod e2e;
+mod instances;
 mod layers;
 mod outbox;
 mod slow_clients;

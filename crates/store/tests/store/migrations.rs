@@ -45,3 +45,33 @@ fn both_backends_have_the_same_migrations_in_the_same_order() {
         );
     }
 }
+
+/// Instances started together on one new PostgreSQL database: each migrates, one applies each
+/// migration, and every one starts (the others wait on the schema lock and find it applied).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_migrate_one_postgresql_database_once() {
+    if mds_testkit::pg_admin_url().is_none() {
+        return; // the run has no PostgreSQL (the test kit says which backends ran)
+    }
+    let url = mds_testkit::fresh_postgres_url().await;
+    let start = || async {
+        let db = mds_store::Db::connect(&url).await?;
+        db.migrate().await.map(|()| db)
+    };
+    // Four instances in one task: their statements interleave on four connections.
+    let (a, b, c, d) = tokio::join!(start(), start(), start(), start());
+    let mut dbs = Vec::new();
+    for started in [a, b, c, d] {
+        dbs.push(started.unwrap_or_else(|e| panic!("an instance failed: {e}")));
+    }
+    let applied: Vec<(i64, String)> =
+        mds_store::Query::new("SELECT version, name FROM schema_migrations ORDER BY version")
+            .fetch_all(&dbs[0])
+            .await
+            .unwrap();
+    let names: Vec<String> = applied.into_iter().map(|(_, n)| n).collect();
+    assert_eq!(
+        names,
+        mds_store::migration_names(mds_store::Backend::Postgres)
+    );
+}
