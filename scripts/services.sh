@@ -40,6 +40,17 @@ ensure_aiosmtpd() {
   python3 -c 'import aiosmtpd' >/dev/null 2>&1 || die "aiosmtpd is not importable after installation"
 }
 
+# The metrics test parses /metrics with the reference Prometheus text-format parser
+# (scripts/prometheus_parse.py).
+ensure_prometheus_client() {
+  python3 -c 'import prometheus_client' >/dev/null 2>&1 && return 0
+  echo "installing prometheus_client (pip)…" >&2
+  python3 -m pip install -q 'prometheus_client>=0.20,<1' >&2 \
+    || { as_root && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-prometheus-client) >&2; } \
+    || die "prometheus_client is missing and could not be installed. Install it with: python3 -m pip install prometheus_client (or apt-get install python3-prometheus-client)"
+  python3 -c 'import prometheus_client' >/dev/null 2>&1 || die "prometheus_client is not importable after installation"
+}
+
 pg_run() {
   if as_root; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi
 }
@@ -78,7 +89,7 @@ drop_old_test_databases() {
 case "${1:-start}" in
   start)
     mkdir -p "$RUN_DIR"; chmod 755 "$RUN_DIR"
-    ensure_postgres; ensure_moto; ensure_aiosmtpd
+    ensure_postgres; ensure_moto; ensure_aiosmtpd; ensure_prometheus_client
     start_postgres; start_s3
     drop_old_test_databases
     echo "export MDS_TEST_PG_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres"

@@ -21,6 +21,8 @@ pub struct App {
     pub(crate) key_file: Option<Arc<std::path::PathBuf>>,
     /// Audit events with no other state change share their durable commit (group commit).
     pub(crate) audit: Arc<mds_audit::GroupCommit>,
+    /// Where long operator tasks report their advance (nowhere by default).
+    pub(crate) progress: Arc<dyn crate::progress::Progress>,
 }
 
 impl App {
@@ -41,7 +43,14 @@ impl App {
             settings: Arc::new(settings),
             dummy_hash: Arc::new(dummy_hash),
             key_file: None,
+            progress: Arc::new(crate::progress::Silent),
         })
+    }
+
+    /// Reports the advance of long operator tasks to `progress` (an operator command's bar).
+    pub fn with_progress(mut self, progress: Arc<dyn crate::progress::Progress>) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Names the master key file this instance's vault was loaded from.

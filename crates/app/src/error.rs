@@ -44,6 +44,7 @@ pub enum AppError {
 // the same way (503, `storage_unavailable`, `Retry-After`).
 impl From<mds_store::StoreError> for AppError {
     fn from(e: mds_store::StoreError) -> Self {
+        mds_observe::metrics::STORE_ERRORS.inc(&[]);
         if e.is_unavailable() {
             Self::Unavailable(e.to_string())
         } else {
@@ -54,6 +55,7 @@ impl From<mds_store::StoreError> for AppError {
 
 impl From<mds_vault::VaultError> for AppError {
     fn from(e: mds_vault::VaultError) -> Self {
+        mds_observe::metrics::VAULT_ERRORS.inc(&[]);
         if e.is_unavailable() {
             Self::Unavailable(e.to_string())
         } else {

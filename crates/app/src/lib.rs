@@ -14,6 +14,7 @@ pub mod interop;
 pub mod jobs;
 pub mod operator;
 pub mod patients;
+pub mod progress;
 pub mod record;
 pub mod secrets;
 pub mod settings;

@@ -9,6 +9,7 @@
 //! transaction of the change ([`crate::append`]).
 
 use crate::{AuditError, AuditRecord, NewEvent};
+use mds_observe::metrics::{AUDIT_BATCH, AUDIT_COMMIT};
 use mds_store::Db;
 use std::sync::Mutex;
 use tokio::sync::oneshot;
@@ -51,6 +52,7 @@ impl GroupCommit {
     /// [`crate::record`], sharing the commit with concurrent callers.
     pub async fn record(&self, mut event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
         crate::scope::note(&event);
+        crate::scope::stamp(&mut event);
         // An invalid event is the caller's bug: refuse it alone rather than fail its batch.
         crate::write::bound_detail(&mut event);
         crate::write::checked_detail(&event)?;
@@ -106,6 +108,8 @@ async fn commit(db: Db, batch: Vec<Pending>) {
         .into_iter()
         .map(|p| ((p.event, p.at_ms), p.reply))
         .unzip();
+    let started = std::time::Instant::now();
+    let size = events.len();
     let result = async {
         let mut tx = db.begin().await?;
         let stored = crate::append_batch(&mut tx, events).await?;
@@ -113,6 +117,11 @@ async fn commit(db: Db, batch: Vec<Pending>) {
         Ok::<_, AuditError>(stored)
     }
     .await;
+    if result.is_ok() {
+        // usize → f64 is exact for a batch (at most MAX_BATCH events).
+        AUDIT_BATCH.observe(&[], size as f64);
+        AUDIT_COMMIT.observe(&[], started.elapsed().as_secs_f64());
+    }
     match result {
         Ok(stored) => {
             for (reply, record) in replies.into_iter().zip(stored) {

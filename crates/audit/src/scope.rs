@@ -27,6 +27,24 @@ pub async fn counted<F: Future>(request: F) -> (F::Output, usize) {
         .await
 }
 
+/// Writes the id of the request being served (`mds_observe::request`) into `event`'s detail
+/// as `request_id`, where the caller stands (never in the group committer, which writes other
+/// requests' events too). The detail is hashed with the event, so the id is as tamper-evident
+/// as the rest. An event outside a request, or whose detail is not an object, is unchanged.
+pub(crate) fn stamp(event: &mut NewEvent) {
+    let Some(id) = mds_observe::request::current() else {
+        return;
+    };
+    if event.detail.is_null() {
+        event.detail = serde_json::Value::Object(serde_json::Map::new());
+    }
+    if let Some(detail) = event.detail.as_object_mut() {
+        detail
+            .entry("request_id")
+            .or_insert_with(|| serde_json::Value::String(id.to_string()));
+    }
+}
+
 /// Counts `event` for the request being served.
 pub(crate) fn note(_event: &NewEvent) {
     // Outside `counted` there is nothing to count.
@@ -43,6 +61,30 @@ mod tests {
             patient_id: patient.map(str::to_owned),
             ..NewEvent::new(ActorKind::Patient, "document.search", Outcome::Deny)
         }
+    }
+
+    #[tokio::test]
+    async fn events_of_a_request_carry_its_id() {
+        let mut outside = event(Some("p"));
+        stamp(&mut outside);
+        assert!(outside.detail.is_null());
+        let (plain, with_detail) =
+            mds_observe::request::scope(std::sync::Arc::from("r-1"), async {
+                let mut plain = event(Some("p"));
+                stamp(&mut plain);
+                let mut with_detail = NewEvent {
+                    detail: serde_json::json!({ "reason": "x" }),
+                    ..event(None)
+                };
+                stamp(&mut with_detail);
+                (plain, with_detail)
+            })
+            .await;
+        assert_eq!(plain.detail, serde_json::json!({ "request_id": "r-1" }));
+        assert_eq!(
+            with_detail.detail,
+            serde_json::json!({ "reason": "x", "request_id": "r-1" })
+        );
     }
 
     #[tokio::test]

@@ -16,8 +16,13 @@ pub const MAX_DETAIL_BYTES: usize = 8 * 1024;
 /// nevertheless read with an `UPDATE … RETURNING`, which takes the same lock, so that even a
 /// transaction opened some other way cannot chain two events onto the same predecessor. The
 /// event becomes visible (and part of the chain) only when the caller commits.
-pub async fn append(tx: &mut Tx, event: NewEvent, at_ms: i64) -> Result<AuditRecord, AuditError> {
+pub async fn append(
+    tx: &mut Tx,
+    mut event: NewEvent,
+    at_ms: i64,
+) -> Result<AuditRecord, AuditError> {
     crate::scope::note(&event);
+    crate::scope::stamp(&mut event);
     let mut stored = append_batch(tx, vec![(event, at_ms)]).await?;
     stored
         .pop()

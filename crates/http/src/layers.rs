@@ -1,6 +1,7 @@
 //! The layers every HTTP surface wraps its routes in (the REST API, FHIR): one log line per
 //! request, and the security headers of answers that are data, not pages.
 
+use crate::edge::RouteLabel;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -12,16 +13,22 @@ use std::time::Instant;
 #[derive(Clone, Debug)]
 pub struct InternalCause(pub String);
 
-/// One structured log line per request (method, route template, status, duration). Query
+/// One structured log line per request (method, route template, status, duration; the request
+/// id comes with the span of `edge::edge`), and the route template for the metrics. Query
 /// strings and bodies are never logged: search parameters and documents hold personal data.
 pub async fn trace_requests(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(req).await;
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let mut response = next.run(req).await;
+    if let Some(p) = &matched {
+        if response.extensions().get::<RouteLabel>().is_none() {
+            response
+                .extensions_mut()
+                .insert(RouteLabel(std::sync::Arc::from(p.as_str())));
+        }
+    }
     let status = response.status().as_u16();
     let ms = started.elapsed().as_millis();
     if let Some(cause) = response.extensions().get::<InternalCause>() {

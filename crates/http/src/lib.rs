@@ -6,6 +6,7 @@
 
 pub mod body_idle;
 pub mod body_limit;
+pub mod edge;
 pub mod layers;
 pub mod multipart;
 pub mod route;

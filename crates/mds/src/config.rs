@@ -28,6 +28,18 @@ pub struct Config {
     pub smtp: mds_app::information::outbox::SmtpSettings,
     pub jobs: JobsConfig,
     pub connections: ConnectionsConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// The Prometheus endpoint (`GET /metrics`), on its own listener, never on the public port.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Address of the metrics listener (e.g. `127.0.0.1:9464`); empty = no metrics endpoint.
+    pub listen: String,
+    /// A file holding a bearer token the scraper must send; empty = none (keep `listen` on
+    /// loopback or a private network then).
+    pub token_file: String,
 }
 
 /// What one client may hold of the server (issue 14): slow and idle clients are closed, and
@@ -143,6 +155,7 @@ impl Default for Config {
             smtp: mds_app::information::outbox::SmtpSettings::default(),
             jobs: JobsConfig::default(),
             connections: ConnectionsConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -309,6 +322,20 @@ impl Config {
             ));
         }
         self.smtp.validate().map_err(ConfigError::Invalid)?;
+        if !self.metrics.listen.is_empty() {
+            let addr: std::net::SocketAddr = self.metrics.listen.parse().map_err(|_| {
+                ConfigError::Invalid(format!(
+                    "metrics.listen = {:?} is not an address",
+                    self.metrics.listen
+                ))
+            })?;
+            if self.listen.parse::<std::net::SocketAddr>().ok() == Some(addr) && addr.port() != 0 {
+                return Err(ConfigError::Invalid(
+                    "metrics.listen must differ from listen: the metrics stay off the public port"
+                        .into(),
+                ));
+            }
+        }
         if self.jobs.tick_seconds < 1 {
             return Err(ConfigError::Invalid("jobs.tick_seconds: at least 1".into()));
         }

@@ -3,11 +3,14 @@
 mod admin_patients;
 mod admin_structure_access;
 mod admin_supervision;
+mod backup;
+mod bars;
 mod bench_aead;
 mod bench_seed;
 mod cli;
 mod config;
 mod connections;
+mod metrics;
 mod ops;
 mod runtime;
 mod serve;

@@ -16,7 +16,9 @@ pub(crate) struct ConfigArg {
 pub(crate) async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
     let cfg = runtime::load_config(config.config.as_deref())?;
     runtime::init_logs(&cfg);
-    let app = runtime::open(&cfg).await?;
+    let app = runtime::open(&cfg)
+        .await?
+        .with_progress(std::sync::Arc::new(crate::bars::Bars::default()));
     Ok((cfg, app))
 }
 

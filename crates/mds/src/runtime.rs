@@ -55,7 +55,17 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
     if created {
         eprintln!("mds: created a new master key in {} (permissions 0600). Back it up separately from the data: without it, documents cannot be read.", key_file.display());
     }
-    let backend = match config.vault.backend {
+    let backend = vault_backend(config).await?;
+    let vault = Vault::new(backend, keys);
+    let db = Db::connect(&config.database_url()?).await?;
+    db.migrate().await?;
+    Ok(App::new(db, vault, config.security.clone())?.with_key_file(key_file))
+}
+
+/// The vault's storage as configured (local directory or S3 bucket, created if missing),
+/// without keys: what backup and restore move, still encrypted.
+pub async fn vault_backend(config: &Config) -> Result<Backend, RunError> {
+    Ok(match config.vault.backend {
         VaultBackend::S3 => {
             let s3 = &config.vault.s3;
             let secret = if s3.secret_access_key_file.is_empty() {
@@ -83,11 +93,7 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
             Backend::S3(store)
         }
         VaultBackend::Local => Backend::Local(LocalDir::open(&config.local_vault_dir())?),
-    };
-    let vault = Vault::new(backend, keys);
-    let db = Db::connect(&config.database_url()?).await?;
-    db.migrate().await?;
-    Ok(App::new(db, vault, config.security.clone())?.with_key_file(key_file))
+    })
 }
 
 pub fn now() -> mds_domain::Timestamp {

@@ -60,6 +60,8 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     } else {
         router
     };
+    // Outermost: the request id and the metrics of every request of every surface.
+    let router = router.layer(axum::middleware::from_fn(mds_http::edge::edge));
     let addr: SocketAddr = config
         .listen
         .parse()
@@ -78,6 +80,7 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         instance_name(),
         stop_rx.clone(),
     ));
+    crate::metrics::start(&config.metrics, app.clone(), stop_rx.clone()).await?;
     let handle = axum_server::Handle::new();
     let h = handle.clone();
     tokio::spawn(async move {

@@ -166,6 +166,14 @@ pub async fn with_content_page(
     .await
 }
 
+/// How many documents have content (the total of a walk by [`with_content_page`]).
+pub async fn content_count(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let (n,): (i64,) = Query::new("SELECT COUNT(*) FROM documents WHERE object_key IS NOT NULL")
+        .fetch_one(ex)
+        .await?;
+    Ok(n)
+}
+
 pub async fn set_wrapped_key(
     ex: impl Into<Ex<'_>>,
     id: &DocumentId,

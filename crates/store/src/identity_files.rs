@@ -111,6 +111,14 @@ pub async fn reassign(
     Ok(done)
 }
 
+/// How many identity files are stored.
+pub async fn count(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let (n,): (i64,) = Query::new("SELECT COUNT(*) FROM identity_files")
+        .fetch_one(ex)
+        .await?;
+    Ok(n)
+}
+
 /// Every identity file in id order, `limit` at a time after `after_id` (key rotation).
 pub async fn page(
     ex: impl Into<Ex<'_>>,

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod patients;
 pub mod record_access;
 pub mod sessions;
+pub mod snapshot;
 pub mod structure_access;
 pub mod structure_credentials;
 pub mod supervision;

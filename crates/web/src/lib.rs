@@ -294,6 +294,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .layer(DefaultBodyLimit::max(shell::FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn(error_pages::render))
         .layer(axum::middleware::from_fn(shell::headers::security_headers))
+        .layer(axum::middleware::from_fn(mds_http::edge::label_route))
         .with_state(state)
 }
 

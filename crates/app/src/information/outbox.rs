@@ -13,6 +13,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mds_domain::Timestamp;
+use mds_observe::metrics::{OUTBOX_FAILURES, OUTBOX_SENT};
 use mds_store::outbox;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -277,6 +278,7 @@ impl OutboxDelivery {
         match outcome {
             Ok(()) => {
                 outbox::mark_sent(&mut tx, &row.id, now.millis()).await?;
+                OUTBOX_SENT.inc(&[]);
                 report.sent += 1;
             }
             Err((error, permanent)) => {
@@ -286,8 +288,10 @@ impl OutboxDelivery {
                 let failed_at = give_up.then_some(now.millis());
                 outbox::mark_attempt_failed(&mut tx, &row.id, next, failed_at, &error).await?;
                 if give_up {
+                    OUTBOX_FAILURES.inc(&["given_up"]);
                     report.failed += 1;
                 } else {
+                    OUTBOX_FAILURES.inc(&["retried"]);
                     report.retried += 1;
                 }
                 report.last_error = Some(error);

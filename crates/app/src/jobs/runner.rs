@@ -5,6 +5,7 @@
 use super::Job;
 use crate::{App, AppError};
 use mds_domain::Timestamp;
+use mds_observe::metrics::{JOB_DURATION, JOB_RUNS};
 use mds_store::job_leases;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -97,9 +98,11 @@ async fn run_one(
         .await?;
         tx.commit().await?;
         if !taken {
+            JOB_RUNS.inc(&[name, "held"]);
             return Ok(None);
         }
     }
+    let started = std::time::Instant::now();
     tracing::debug!(
         job = name,
         instance,
@@ -108,6 +111,8 @@ async fn run_one(
     );
     let report = job.run_once(app, now).await;
     let finished = clock();
+    JOB_RUNS.inc(&[name, if report.is_ok() { "ok" } else { "error" }]);
+    JOB_DURATION.observe(&[name], started.elapsed().as_secs_f64());
     if job.lease().is_some() {
         // Due again one interval after this run started (never before it finished); a run
         // that failed is retried at the same pace.

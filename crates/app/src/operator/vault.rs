@@ -22,6 +22,9 @@ impl App {
     pub async fn check_vault(&self) -> Result<VaultCheck, AppError> {
         use sha2::{Digest, Sha256};
         let mut report = VaultCheck::default();
+        let total = documents::content_count(&self.db).await?;
+        self.progress
+            .begin("vérification du coffre", u64::try_from(total).ok());
         let mut after = String::new();
         loop {
             let page = documents::with_content_page(&self.db, &after, 200).await?;
@@ -45,8 +48,10 @@ impl App {
                         report.missing_or_unreadable.push(row.id.to_string());
                     }
                 }
+                self.progress.advance();
             }
         }
+        self.progress.end();
         Ok(report)
     }
 
@@ -73,12 +78,17 @@ impl App {
 
     async fn rewrap_all(&self, current: &str) -> Result<u64, AppError> {
         let mut rewrapped = 0u64;
+        let total = documents::content_count(&self.db).await?
+            + mds_store::identity_files::count(&self.db).await?;
+        self.progress
+            .begin("réemballage des clés", u64::try_from(total).ok());
         let mut after = String::new();
         loop {
             let page = documents::with_content_page(&self.db, &after, 500).await?;
             let Some(last) = page.last() else { break };
             after = last.id.to_string();
             for row in page {
+                self.progress.advance();
                 let Some(c) = row.content else { continue };
                 if c.key_id == current {
                     continue;
@@ -97,6 +107,7 @@ impl App {
             let Some(last) = page.last() else { break };
             after = last.id.to_string();
             for f in page {
+                self.progress.advance();
                 if f.key_id == current {
                     continue;
                 }
@@ -108,6 +119,7 @@ impl App {
                 rewrapped += 1;
             }
         }
+        self.progress.end();
         Ok(rewrapped)
     }
 
@@ -141,7 +153,11 @@ impl App {
         let grace_ms = self.settings.orphan_grace_minutes * 60_000;
         let grace = std::time::Duration::from_millis(u64::try_from(grace_ms).unwrap_or(0));
         let mut removed = u64::try_from(self.vault.sweep_temp(grace).await?.len()).unwrap_or(0);
-        for object in self.vault.list().await? {
+        let objects = self.vault.list().await?;
+        self.progress
+            .begin("balayage du coffre", u64::try_from(objects.len()).ok());
+        for object in objects {
+            self.progress.advance();
             if now.millis() - object.modified_ms < grace_ms {
                 continue;
             }
@@ -150,6 +166,7 @@ impl App {
                 removed += 1;
             }
         }
+        self.progress.end();
         if removed > 0 {
             let ev = NewEvent {
                 detail: serde_json::json!({ "removed": removed }),

@@ -226,7 +226,7 @@ impl App {
         match check {
             FeedCheck::Decided(request) => {
                 let (facts, _) = self.load_facts_in(&mut *tx, &patient, None, now).await?;
-                match mds_policy::decide(request, &facts, now) {
+                match crate::record::gate::decide_counted(request, &facts, now) {
                     mds_policy::Decision::Permit(_) => Ok(()),
                     mds_policy::Decision::Deny(d) => Err(feeding_refused(d.rule, d.reason)),
                 }

@@ -403,7 +403,7 @@ impl Gate<'_> {
     }
 
     pub fn decide(&self, action: Action) -> Decision {
-        mds_policy::decide(&self.request(action), &self.facts, self.now)
+        decide_counted(&self.request(action), &self.facts, self.now)
     }
 
     /// The audit event of `decision` on this record.
@@ -509,4 +509,16 @@ impl Gate<'_> {
             Err(e) => e.into(),
         }
     }
+}
+
+/// `mds_policy::decide`, counted in the metrics by mode and outcome.
+pub(crate) fn decide_counted(request: &Request, facts: &Facts, now: Timestamp) -> Decision {
+    let decision = mds_policy::decide(request, facts, now);
+    let outcome = if decision.is_permit() {
+        "permit"
+    } else {
+        "deny"
+    };
+    mds_observe::metrics::DECISIONS.inc(&[decision.mode().as_str(), outcome]);
+    decision
 }

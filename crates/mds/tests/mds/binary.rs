@@ -170,6 +170,31 @@ pub async fn own_record_id(client: &reqwest::Client, url: &str, token: &str) -> 
         .to_owned()
 }
 
+/// Deposits `content` as a text report into record `pid`; its id once acknowledged (201),
+/// `None` otherwise (the instance is gone, or refused it).
+pub async fn deposit(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    pid: &str,
+    content: &[u8],
+) -> Option<String> {
+    use mds_testkit::app::{document_form, Multipart};
+    let r = client
+        .post(format!("{url}/api/v1/records/{pid}/documents"))
+        .bearer_auth(token)
+        .header("content-type", Multipart::content_type())
+        .body(document_form("Compte rendu", "cr.txt", content))
+        .send()
+        .await
+        .ok()?;
+    if r.status() != 201 {
+        return None;
+    }
+    let body: serde_json::Value = r.json().await.ok()?;
+    Some(body["id"].as_str()?.to_owned())
+}
+
 pub fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("mds.db").display())
 }

@@ -103,7 +103,7 @@ async fn two_instances_share_one_postgresql_and_one_s3() {
             (&url_b, &url_a)
         };
         let content = format!("Compte rendu alterné {i} {}", mds_store::new_id()).into_bytes();
-        let id = upload(&client, up, &doctor, &pid, &content)
+        let id = deposit(&client, up, &doctor, &pid, &content)
             .await
             .expect("a deposit while both instances run");
         let r = get(
@@ -169,7 +169,7 @@ async fn two_instances_share_one_postgresql_and_one_s3() {
                     mds_store::new_id(),
                     "x".repeat(4096)
                 );
-                let Some(id) = upload(&client, &url, &doctor, &pid, content.as_bytes()).await
+                let Some(id) = deposit(&client, &url, &doctor, &pid, content.as_bytes()).await
                 else {
                     break;
                 };
@@ -246,33 +246,6 @@ async fn two_instances_share_one_postgresql_and_one_s3() {
 
 async fn get(client: &reqwest::Client, url: &str, token: &str) -> reqwest::Response {
     client.get(url).bearer_auth(token).send().await.unwrap()
-}
-
-/// Deposits `content`; its id once acknowledged (201), `None` when the instance is gone.
-async fn upload(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    pid: &str,
-    content: &[u8],
-) -> Option<String> {
-    let r = client
-        .post(format!("{url}/api/v1/records/{pid}/documents"))
-        .bearer_auth(token)
-        .header("content-type", Multipart::content_type())
-        .body(document_form(
-            "Compte rendu (deux instances)",
-            "cr.txt",
-            content,
-        ))
-        .send()
-        .await
-        .ok()?;
-    if r.status() != 201 {
-        return None;
-    }
-    let body: Value = r.json().await.ok()?;
-    Some(body["id"].as_str()?.to_owned())
 }
 
 /// The sink's mails once none arrived for `quiet` (at most `limit`).

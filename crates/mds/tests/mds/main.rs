@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 mod admin_supervision;
+mod backup;
 mod bench_rest;
 mod binary;
 mod crash;
@@ -13,5 +14,6 @@ mod crash_uploads;
 mod e2e;
 mod instances;
 mod layers;
+mod metrics;
 mod outbox;
 mod slow_clients;
