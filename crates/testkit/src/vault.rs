@@ -51,3 +51,63 @@ pub async fn fresh_s3_store() -> Option<S3Store> {
     });
     Some(store)
 }
+
+/// A TCP forwarder on a loopback port to the run's S3 server (scripts/tcp_proxy.py): stopping
+/// it and starting it again on the same port is, for a client, the server going away and
+/// coming back.
+pub struct TcpProxy {
+    pub port: u16,
+    target: String,
+    child: Option<std::process::Child>,
+}
+
+impl TcpProxy {
+    /// A forwarder to `target` (`host:port`) on a free port.
+    pub fn start(target: &str) -> Self {
+        let port = crate::smtp::free_port();
+        let mut proxy = Self {
+            port,
+            target: target.to_owned(),
+            child: None,
+        };
+        proxy.resume();
+        proxy
+    }
+
+    /// Starts the forwarder again on its port; returns once it listens.
+    pub fn resume(&mut self) {
+        use std::io::BufRead as _;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/tcp_proxy.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(self.port.to_string())
+            .arg(&self.target)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("python3 {script}: {e}"));
+        let out = child
+            .stdout
+            .take()
+            .unwrap_or_else(|| panic!("proxy stdout"));
+        let mut line = String::new();
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .unwrap_or_else(|e| panic!("proxy: {e}"));
+        assert_eq!(line.trim(), "ready", "the TCP proxy did not start");
+        self.child = Some(child);
+    }
+
+    /// Kills the forwarder: new connections are refused, open ones are cut.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for TcpProxy {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -32,8 +32,9 @@
 //! [`Backend::Local`] ([`LocalDir`]): `root/objects/xx/yy/<key>`, written via
 //! `root/tmp/<key>.part` + fsync + rename + directory fsync, so a crash never exposes a
 //! half-written object; [`Vault::sweep_temp`] removes stale `.part` files.
-//! [`Backend::S3`] ([`S3Store`]): keys `objects/<key>` in one bucket, requests signed with AWS
-//! Signature Version 4, path-style or virtual-hosted addressing.
+//! [`Backend::S3`] ([`S3Store`]): keys `objects/<key>` in one bucket, through the `object_store`
+//! crate (SigV4 signing, retries with backoff, paginated listing), path-style or
+//! virtual-hosted addressing.
 //!
 //! ```text
 //! KeyRing::load_or_create(path) -> Result<(KeyRing, bool), VaultError>
@@ -43,6 +44,7 @@
 //! KeyRing::current_id(&self) -> &str;  KeyRing::key_ids(&self) -> impl Iterator<Item = &str>
 //! LocalDir::open(root) -> Result<LocalDir, VaultError>
 //! S3Store::new(S3Config) -> Result<S3Store, VaultError>;  S3Store::ensure_bucket(&self).await
+//! S3Store::with_retries(self, Retries) -> Result<S3Store, VaultError>
 //! Vault::new(Backend, KeyRing) -> Vault
 //! Vault::put(&self, &[u8]).await -> Result<Sealed, VaultError>
 //! Vault::get(&self, object_key, wrapped_key, key_id).await -> Result<Vec<u8>, VaultError>
@@ -65,6 +67,6 @@ mod vault;
 pub use error::VaultError;
 pub use keys::KeyRing;
 pub use local::LocalDir;
-pub use s3::{S3Config, S3Store};
+pub use s3::{Retries, S3Config, S3Store};
 pub use seal::ContentFormat;
 pub use vault::{Backend, ObjectInfo, Sealed, Vault};

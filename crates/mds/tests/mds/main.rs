@@ -11,6 +11,7 @@ mod bench_rest;
 mod binary;
 mod crash;
 mod crash_uploads;
+mod deployment;
 mod e2e;
 mod instances;
 mod layers;

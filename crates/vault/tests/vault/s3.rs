@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use crate::contract::{s3_fixture, vault_contract_tests};
-use mds_testkit::vault::{fresh_bucket_name, fresh_s3_store, s3_config, s3_endpoint};
-use mds_vault::{Backend, KeyRing, S3Store, Vault, VaultError};
+use mds_testkit::vault::{fresh_bucket_name, fresh_s3_store, s3_config, s3_endpoint, TcpProxy};
+use mds_vault::{Backend, KeyRing, Retries, S3Store, Vault, VaultError};
 
 vault_contract_tests!(s3_fixture);
 
@@ -18,11 +18,11 @@ fn vault_on(store: S3Store) -> (tempfile::TempDir, Vault) {
 }
 
 #[tokio::test]
-async fn list_follows_continuation_tokens() {
+async fn list_finds_every_object_of_the_vault_only() {
     let Some(store) = fresh_s3_store().await else {
         return;
     };
-    let (_dir, vault) = vault_on(store.with_list_page_size(2));
+    let (_dir, vault) = vault_on(store);
     let mut put = Vec::new();
     for i in 0..5u8 {
         put.push(vault.put(&[i]).await.unwrap().object_key);
@@ -37,6 +37,47 @@ async fn list_follows_continuation_tokens() {
     listed.sort();
     put.sort();
     assert_eq!(listed, put);
+}
+
+/// The S3 server goes away in the middle of a series of writes and comes back 1.5 s later:
+/// every write succeeds (retried with backoff), and every object reads back whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_are_retried_while_the_server_restarts() {
+    let Some(endpoint) = s3_endpoint() else {
+        return;
+    };
+    let mut proxy = TcpProxy::start(endpoint.trim_start_matches("http://"));
+    let through = format!("http://127.0.0.1:{}", proxy.port);
+    let store = S3Store::new(s3_config(&through, &fresh_bucket_name())).unwrap();
+    store.ensure_bucket().await.unwrap();
+    let (_dir, vault) = vault_on(store);
+    let vault = std::sync::Arc::new(vault);
+    let writer = {
+        let vault = vault.clone();
+        tokio::spawn(async move {
+            let mut written = Vec::new();
+            for i in 0..30u32 {
+                let content = format!("document {i} {}", "x".repeat(2048)).into_bytes();
+                let sealed = vault.put(&content).await;
+                written.push((sealed, content));
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            written
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    proxy.stop();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    proxy.resume();
+    let written = writer.await.unwrap();
+    for (i, (sealed, content)) in written.into_iter().enumerate() {
+        let sealed = sealed.unwrap_or_else(|e| panic!("write {i} was not retried: {e}"));
+        let back = vault
+            .get(&sealed.object_key, &sealed.wrapped_key, &sealed.key_id)
+            .await
+            .unwrap();
+        assert_eq!(back, content, "write {i}");
+    }
 }
 
 #[tokio::test]
@@ -80,7 +121,13 @@ async fn endpoint_down_gives_a_clear_error() {
         listener.local_addr().unwrap().port()
     };
     let endpoint = format!("http://127.0.0.1:{port}");
-    let store = S3Store::new(s3_config(&endpoint, "mds-docs")).unwrap();
+    let store = S3Store::new(s3_config(&endpoint, "mds-docs"))
+        .unwrap()
+        .with_retries(Retries {
+            max: 0,
+            within: std::time::Duration::from_secs(1),
+        })
+        .unwrap();
     let expected = format!("S3 endpoint {endpoint} unreachable");
 
     let err = store.ensure_bucket().await.unwrap_err();
