@@ -121,6 +121,48 @@ pub async fn logout(
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cleared)]).into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeBody {
+    pub current_password: String,
+    /// At least `security.password_min_length` characters (12 by default), not the login.
+    pub new_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PasswordChangeOut {
+    /// The account's other sessions, ended by the change (this one goes on).
+    pub other_sessions_ended: u64,
+}
+
+/// Any signed-in account (not a structure's software). Changes the password: the current one
+/// is required; the other sessions end; the account is told by e-mail. Five wrong current
+/// passwords within an hour block further attempts until the hour ends (429).
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", security(("bearer" = [])),
+    request_body = PasswordChangeBody,
+    responses((status = 200, body = PasswordChangeOut), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn change_password(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<PasswordChangeBody>,
+) -> Result<axum::Json<PasswordChangeOut>, ApiError> {
+    let other_sessions_ended = app
+        .change_password(
+            &actor,
+            &body.current_password,
+            &body.new_password,
+            ip,
+            crate::now(),
+        )
+        .await?;
+    Ok(axum::Json(PasswordChangeOut {
+        other_sessions_ended,
+    }))
+}
+
 /// Any signed-in account. Who am I.
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = AccountOut), (status = 401, body = ErrorBody)))]

@@ -149,6 +149,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/password", post(auth::change_password))
         .route("/auth/enrolment", post(auth::begin_enrolment))
         .route("/auth/enrolment/confirm", post(auth::confirm_enrolment))
         .route(

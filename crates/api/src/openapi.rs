@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "Mon Drive Santé API", version = "1", description = "Dossier médical partagé de la Nouvelle-Calédonie — REST API. Errors are JSON `{\"error\": {\"code\", \"message\"}}`."),
     paths(
         crate::health::healthz, crate::health::readyz,
-        crate::auth::login, crate::auth::logout, crate::auth::me, crate::auth::begin_enrolment, crate::auth::confirm_enrolment,
+        crate::auth::login, crate::auth::logout, crate::auth::me, crate::auth::change_password, crate::auth::begin_enrolment, crate::auth::confirm_enrolment,
         crate::directory::create_structure, crate::directory::list_structures,
         crate::directory::create_professional, crate::directory::search_professionals, crate::directory::get_professional,
         crate::directory::suspend, crate::directory::reactivate, crate::directory::create_assistant,

@@ -174,6 +174,25 @@ pub async fn revoke_all(
     Ok(done)
 }
 
+/// Ends every session of an account but the one whose hash is `keep` (a password change made
+/// in that session).
+pub async fn revoke_others(
+    ex: impl Into<Ex<'_>>,
+    account_id: &AccountId,
+    keep: &str,
+    now_ms: i64,
+) -> Result<u64, StoreError> {
+    Query::new(
+        "UPDATE sessions SET revoked_at_ms = $1 WHERE account_id = $2 AND id_hash <> $3 \
+         AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(account_id)
+    .bind(keep)
+    .execute(ex)
+    .await
+}
+
 /// Deletes sessions that ended (revoked or expired) before `before_ms`.
 pub async fn purge(ex: impl Into<Ex<'_>>, before_ms: i64) -> Result<u64, StoreError> {
     let done = Query::new("DELETE FROM sessions WHERE expires_at_ms < $1 OR revoked_at_ms < $1")

@@ -267,6 +267,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(public::login_code::form).post(public::login_code::submit),
         )
         .route("/logout", post(public::login::logout))
+        .route(
+            "/password",
+            get(public::password::form).post(public::password::change),
+        )
         .route("/lang/{lang}", get(public::login::lang))
         .route("/static/{file}", get(shell::assets::serve))
         .route(

@@ -193,3 +193,50 @@ fn issue_14_guesses_from_one_address_get_429_while_the_owner_signs_in_from_anoth
             .expect(StatusCode::OK, "another account behind the same address");
     });
 }
+
+#[test]
+fn a_signed_in_account_changes_its_password() {
+    on_both(|backend| async move {
+        let api = Api::demo(backend).await;
+        let (token, _) = api.login(PATIENT).await;
+        let new = "Kaori-Bourail-1987-lagon";
+        api.post(
+            "/api/v1/auth/password",
+            Some(&token),
+            &json!({ "current_password": "wrong", "new_password": new }),
+        )
+        .await
+        .expect_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong_password",
+            "wrong current",
+        );
+        api.post(
+            "/api/v1/auth/password",
+            Some(&token),
+            &json!({ "current_password": mds_demo::DEMO_PASSWORD, "new_password": "short" }),
+        )
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "weak_password", "weak");
+        api.post(
+            "/api/v1/auth/password",
+            None,
+            &json!({ "current_password": mds_demo::DEMO_PASSWORD, "new_password": new }),
+        )
+        .await
+        .expect_error(StatusCode::UNAUTHORIZED, "unauthenticated", "anonymous");
+        let changed = api
+            .post(
+                "/api/v1/auth/password",
+                Some(&token),
+                &json!({ "current_password": mds_demo::DEMO_PASSWORD, "new_password": new }),
+            )
+            .await
+            .expect(StatusCode::OK, "changed")
+            .json();
+        assert_eq!(changed, json!({ "other_sessions_ended": 0 }));
+        api.get("/api/v1/auth/me", Some(&token))
+            .await
+            .expect(StatusCode::OK, "this session goes on");
+    });
+}

@@ -20,6 +20,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/auth/me"),
+    ("post", "/api/v1/auth/password"),
     ("get", "/api/v1/enrolments"),
     ("post", "/api/v1/enrolments"),
     ("post", "/api/v1/enrolments/status"),

@@ -5,6 +5,7 @@
 
 pub mod enrolment;
 pub mod password;
+pub mod password_change;
 pub mod sign_in;
 pub(crate) mod throttle;
 pub mod totp;

@@ -14,6 +14,7 @@ mod history;
 mod instances;
 mod interop;
 mod notifications;
+mod password_change;
 mod patient_records;
 mod patient_settings;
 mod patients;

@@ -8,6 +8,7 @@ pub mod activation;
 pub mod enrol;
 pub mod login;
 pub mod login_code;
+pub mod password;
 
 use crate::shell::cookies;
 use crate::shell::i18n::Lang;

@@ -98,6 +98,7 @@ fn tools(c: &Chrome) -> Markup {
             a href=(switch) lang=(other.code()) hreflang=(other.code()) { (other.name()) }
             @if let Some((name, csrf)) = c.user {
                 span.who { (name) }
+                a href="/password" { (l.t("layout.password")) }
                 form.inline method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(csrf);
                     button.link type="submit" { (l.t("layout.logout")) }

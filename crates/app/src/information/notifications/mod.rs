@@ -38,10 +38,12 @@ pub enum Kind {
     SignInFailures,
     /// Someone sent a self-enrolment naming the account's e-mail or record.
     EnrolmentAttempt,
+    /// The account's password was changed (by whoever held a session).
+    PasswordChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::DocumentAdded,
         Kind::FirstAccess,
         Kind::BreakGlass,
@@ -54,6 +56,7 @@ impl Kind {
         Kind::ErasureDone,
         Kind::SignInFailures,
         Kind::EnrolmentAttempt,
+        Kind::PasswordChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Kind {
             Kind::ErasureDone => "erasure_done",
             Kind::SignInFailures => "sign_in_failures",
             Kind::EnrolmentAttempt => "enrolment_attempt",
+            Kind::PasswordChanged => "password_changed",
         }
     }
 
@@ -88,6 +92,7 @@ impl Kind {
                 | Kind::ErasureDone
                 | Kind::SignInFailures
                 | Kind::EnrolmentAttempt
+                | Kind::PasswordChanged
         )
     }
 
@@ -101,6 +106,7 @@ impl Kind {
                 | Kind::ErasureDone
                 | Kind::SignInFailures
                 | Kind::EnrolmentAttempt
+                | Kind::PasswordChanged
         )
     }
 
@@ -119,6 +125,7 @@ impl Kind {
             Kind::ErasureDone => "Suppression des données",
             Kind::SignInFailures => "Tentatives de connexion échouées",
             Kind::EnrolmentAttempt => "Demande d'inscription avec mes informations",
+            Kind::PasswordChanged => "Changement de mot de passe",
         }
     }
 }

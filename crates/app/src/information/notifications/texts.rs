@@ -208,6 +208,21 @@ impl Message {
         }
     }
 
+    /// To the account whose password was just changed from one of its sessions.
+    pub fn password_changed() -> Self {
+        let text = "Le mot de passe de votre compte Mon Drive Santé vient d'être changé, et vos \
+                    autres sessions ont été fermées. Si ce n'était pas vous, contactez le \
+                    support sans attendre : il bloquera le compte et vous aidera à le \
+                    récupérer.";
+        Self {
+            kind: Kind::PasswordChanged,
+            in_app: text.to_owned(),
+            subject: "Mot de passe changé sur votre compte Mon Drive Santé".to_owned(),
+            body: text.to_owned(),
+            about: About::default(),
+        }
+    }
+
     /// To the address of an existing account when a self-enrolment named its e-mail address
     /// or its record. The request is not accepted; support reviews it.
     pub fn enrolment_attempt() -> Self {
