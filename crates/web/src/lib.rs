@@ -267,6 +267,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(public::login_code::form).post(public::login_code::submit),
         )
         .route("/logout", post(public::login::logout))
+        .route("/droits", get(public::rights::rights))
         .route(
             "/password",
             get(public::password::form).post(public::password::change),

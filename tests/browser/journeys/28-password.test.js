@@ -2,10 +2,11 @@
 // sign-out leads to the form; a wrong current password and two different new entries are
 // refused with the message at the field and in the summary (passwords never shown again); a
 // change says that the other sessions were closed. The journey changes the password back at
-// the end, so the other journeys keep the demo password.
+// the end, so the other journeys keep the demo password. « Vos droits » (issue 15 item 4) is
+// reached from the footer and linked from self-enrolment.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { person, signIn, check, screenshot, submit, ASSISTANT, PASSWORD } from "../lib.js";
+import { person, signIn, check, visit, screenshot, submit, ASSISTANT, PASSWORD, BASE } from "../lib.js";
 
 const people = [];
 after(async () => {
@@ -51,4 +52,21 @@ test("an assistant changes their password, then changes it back", async (t) => {
   await fill(page, "Koumac-Santé-2026!", PASSWORD, PASSWORD);
   await submit(p, "Changer le mot de passe");
   assert.match(await page.locator(".notice").innerText(), /Mot de passe changé/, "changed back");
+});
+
+test("« Vos droits » is linked from every page's footer and from self-enrolment", async () => {
+  const p = await person("rights");
+  people.push(p);
+  const { page } = p;
+  await page.goto(`${BASE}/login`);
+  await Promise.all([page.waitForNavigation(), page.locator("footer").getByRole("link", { name: "Vos droits" }).click()]);
+  assert.equal(new URL(page.url()).pathname, "/droits");
+  await check(p, "rights page");
+  const text = await page.locator("main").innerText();
+  for (const words of ["numéro CAFAT", "Rectification", "Limitation", "Opposition", "Effacement", "Portabilité", "72 heures"]) {
+    assert.ok(text.includes(words), `the rights page names: ${words}`);
+  }
+  await screenshot(p, "rights");
+  await visit(p, "/inscription", "self-enrolment");
+  assert.equal(await page.locator("main a[href='/droits']").count(), 1, "self-enrolment links the rights before anything is sent");
 });

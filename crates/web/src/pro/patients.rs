@@ -189,6 +189,7 @@ fn create_page(
         &c,
         html! {
             p.lead { (l.t("prox.create.intro")) }
+        p { (l.t("rights.before")) " " a href="/droits" target="_blank" rel="noopener" { (l.t("rights.title")) " " (l.t("rights.new_tab")) } "." }
             p.hint #inactive-hint { (l.t("prox.create.inactive")) }
             (form::form_error("create-error", error))
             form.stack method="post" action=(here) enctype="multipart/form-data" {

@@ -108,6 +108,7 @@ fn enrol_page(lang: Lang, csrf: &str, a: &Again) -> Markup {
     let at = |id: &str| (field_of == Some(id)).then_some(message).flatten();
     let body = html! {
         p.lead { (l.t("enrol.intro")) }
+        p { (l.t("rights.before")) " " a href="/droits" target="_blank" rel="noopener" { (l.t("rights.title")) " " (l.t("rights.new_tab")) } "." }
         (form::error_summary(l, message, field_of))
         form.stack method="post" action="/inscription" enctype="multipart/form-data" {
             (form::csrf(csrf))

@@ -9,6 +9,7 @@ pub mod enrol;
 pub mod login;
 pub mod login_code;
 pub mod password;
+pub mod rights;
 
 use crate::shell::cookies;
 use crate::shell::i18n::Lang;

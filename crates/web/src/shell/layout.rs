@@ -160,7 +160,7 @@ pub fn page(c: &Chrome, body: Markup) -> Markup {
                     (body)
                 }
                 footer.wrap {
-                    p { (l.t("layout.footer")) }
+                    p { (l.t("layout.footer")) " " a href="/droits" { (l.t("layout.rights")) } }
                 }
             }
         }

@@ -8,6 +8,7 @@ mod core;
 mod documents;
 mod patient_settings;
 mod pro;
+mod rights;
 mod signin;
 mod support;
 mod support_codes;
@@ -23,6 +24,7 @@ pub const TABLES: &[&[Entry]] = &[
     documents::ENTRIES,
     patient_settings::ENTRIES,
     pro::ENTRIES,
+    rights::ENTRIES,
     signin::ENTRIES,
     support::ENTRIES,
     support_codes::ENTRIES,
