@@ -14,7 +14,7 @@ pub trait Progress: Send + Sync {
 }
 
 /// Reports nowhere (the default).
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Progress for Silent {
     fn begin(&self, _step: &str, _total: Option<u64>) {}

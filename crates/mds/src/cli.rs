@@ -1,7 +1,7 @@
 //! Command-line interface: `mds serve`, `mds demo`, `mds admin`, `mds audit`, `mds keys`,
 //! `mds vault`, `mds bench`, `mds openapi`.
 
-use crate::ops::{open, print_json, support_actor, ConfigArg};
+use crate::ops::{open, open_with_bars, print_json, support_actor, ConfigArg};
 use crate::runtime::{self, RunError};
 use clap::{Parser, Subcommand};
 use mds_domain::{AccountId, StructureId};
@@ -282,8 +282,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
     match cli.command {
         Command::Serve { config, demo } => {
             let (cfg, app) = open(&config).await?;
-            // The service's own jobs (the orphan sweep…) report no progress: no bars in its log.
-            let app = app.with_progress(std::sync::Arc::new(mds_app::progress::Silent));
             if demo {
                 let report = mds_demo::load(&app, now).await?;
                 print_demo(&report);
@@ -344,7 +342,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             });
         }
         Command::Keys(KeysCommand::Rotate { config, reseal }) => {
-            let (cfg, app) = open(&config).await?;
+            let (cfg, app) = open_with_bars(&config).await?;
             let (id, rewrapped) = app.rotate_master_key(&cfg.master_key_file(), now).await?;
             println!("new master key {id}; {rewrapped} document keys re-wrapped. Old keys stay until `mds keys retire`.");
             if reseal {
@@ -356,7 +354,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             return reseal_content(&app, limit, now).await;
         }
         Command::Keys(KeysCommand::Retire { config }) => {
-            let (cfg, app) = open(&config).await?;
+            let (cfg, app) = open_with_bars(&config).await?;
             let retired = app.retire_master_keys(&cfg.master_key_file(), now).await?;
             println!(
                 "retired keys: {}",
@@ -368,7 +366,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             );
         }
         Command::Vault(VaultCommand::Check { config }) => {
-            let (_, app) = open(&config).await?;
+            let (_, app) = open_with_bars(&config).await?;
             let report = app.check_vault().await?;
             print_json(&report);
             if !(report.missing_or_unreadable.is_empty() && report.digest_mismatch.is_empty()) {
@@ -376,7 +374,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
             }
         }
         Command::Vault(VaultCommand::Sweep { config }) => {
-            let (_, app) = open(&config).await?;
+            let (_, app) = open_with_bars(&config).await?;
             let removed = app.sweep_orphans(now).await?;
             println!("{removed} orphan objects removed");
         }

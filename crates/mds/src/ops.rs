@@ -16,10 +16,19 @@ pub(crate) struct ConfigArg {
 pub(crate) async fn open(config: &ConfigArg) -> Result<(crate::config::Config, App), RunError> {
     let cfg = runtime::load_config(config.config.as_deref())?;
     runtime::init_logs(&cfg);
-    let app = runtime::open(&cfg)
-        .await?
-        .with_progress(std::sync::Arc::new(crate::bars::Bars::default()));
+    let app = runtime::open(&cfg).await?;
     Ok((cfg, app))
+}
+
+/// [`open`] for a long operator command: the application draws its progress as bars.
+pub(crate) async fn open_with_bars(
+    config: &ConfigArg,
+) -> Result<(crate::config::Config, App), RunError> {
+    let (cfg, app) = open(config).await?;
+    Ok((
+        cfg,
+        app.with_progress(std::sync::Arc::new(crate::bars::Bars::default())),
+    ))
 }
 
 /// The support agent an operator command acts for; must be an active support account.

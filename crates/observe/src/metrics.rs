@@ -37,9 +37,15 @@ impl<V> Series<V> {
 
     /// The series of `values` (or `other` once the metric is full), created by `new`.
     fn entry(&mut self, values: &[&str], new: impl FnOnce() -> V) -> &mut V {
-        let full = self.len >= MAX_SERIES && self.find(values).is_none();
-        let others = vec!["other"; values.len()];
-        let values: &[&str] = if full { &others } else { values };
+        // The `other` label set is built only once the metric is full: an increment of a
+        // known series allocates nothing.
+        let others: Vec<&str>;
+        let values = if self.len >= MAX_SERIES && self.find(values).is_none() {
+            others = vec!["other"; values.len()];
+            &others[..]
+        } else {
+            values
+        };
         let bucket = self
             .by_hash
             .get_or_insert_with(HashMap::new)

@@ -354,7 +354,8 @@ fn open_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
 
 /// The file of a `sqlite://PATH` or `sqlite:PATH` URL (query options are ignored: the
 /// connection settings are this module's).
-fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
+/// Refused for an in-memory database (the service needs a durable one).
+pub fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

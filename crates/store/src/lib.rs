@@ -30,7 +30,7 @@ pub mod structure_credentials;
 pub mod supervision;
 pub mod timers;
 
-pub use db::{Backend, Db, Tx};
+pub use db::{sqlite_path, Backend, Db, Tx};
 pub use error::StoreError;
 pub use migrate::names as migration_names;
 pub use sql::{Ex, Query};

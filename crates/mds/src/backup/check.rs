@@ -37,7 +37,7 @@ pub(crate) async fn verify(dir: &Path) -> Result<(Manifest, Vec<String>), RunErr
         return Ok((manifest, problems));
     }
     check_file(&dir.join(expected_db), &manifest.database, &mut problems);
-    let bar = super::progress(manifest.objects.len() as u64, "vérification");
+    let bar = crate::bars::bar(manifest.objects.len() as u64, "vérification");
     for object in &manifest.objects {
         check_file(&dir.join(OBJECTS).join(&object.name), object, &mut problems);
         bar.inc(1);

@@ -82,8 +82,6 @@ pub(crate) fn file_digest(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((total, data_encoding::HEXLOWER.encode(&hasher.finalize())))
 }
 
-pub(crate) use crate::bars::bar as progress;
-
 /// Writes `bytes` to `path` (a new file, mode 0600) and makes it durable.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;

@@ -59,7 +59,7 @@ pub(crate) async fn restore(
         DbBackend::Sqlite => restore_sqlite(dir, &url)?,
         DbBackend::Postgres => restore_postgres(dir, &url).await?,
     }
-    let bar = super::progress(manifest.objects.len() as u64, "objets du coffre");
+    let bar = crate::bars::bar(manifest.objects.len() as u64, "objets du coffre");
     for object in &manifest.objects {
         let bytes = std::fs::read(dir.join(OBJECTS).join(&object.name))?;
         if super::sha256_hex(&bytes) != object.sha256 {
@@ -103,11 +103,7 @@ pub(crate) async fn restore(
 
 /// The file copied into place under a temporary name, made durable, then renamed.
 fn restore_sqlite(dir: &Path, url: &str) -> Result<(), RunError> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    let path = Path::new(path.split('?').next().unwrap_or_default());
+    let path = &mds_store::sqlite_path(url)?;
     let taken = ["", "-wal", "-shm"].iter().any(|suffix| {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);

@@ -2,8 +2,8 @@
 //! manifest; the master key file only where `--keys-to` says, never inside DIR.
 
 use super::{
-    file_digest, is_inside, progress, sha256_hex, write_private, AuditHead, FileEntry, Manifest,
-    FORMAT, MANIFEST, OBJECTS, PG_FILE, SQLITE_FILE,
+    file_digest, is_inside, sha256_hex, write_private, AuditHead, FileEntry, Manifest, FORMAT,
+    MANIFEST, OBJECTS, PG_FILE, SQLITE_FILE,
 };
 use crate::config::Config;
 use crate::runtime::RunError;
@@ -165,7 +165,7 @@ async fn copy_objects(
     facts: &SnapshotFacts,
 ) -> Result<Vec<FileEntry>, RunError> {
     let storage = app.vault().backend();
-    let bar = progress(facts.object_keys.len() as u64, "objets du coffre");
+    let bar = crate::bars::bar(facts.object_keys.len() as u64, "objets du coffre");
     let mut out = Vec::with_capacity(facts.object_keys.len());
     for key in &facts.object_keys {
         let bytes = storage.read_object(key).await.map_err(|e| {

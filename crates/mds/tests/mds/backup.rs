@@ -8,14 +8,9 @@
 use crate::binary::*;
 use mds_testkit::app::*;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-fn sha(bytes: &[u8]) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(bytes))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_then_restore_on_sqlite_and_local_files() {
@@ -188,16 +183,7 @@ async fn round_trip(s3: Option<&str>) {
     // again within the same 30 s would be refused as a replayed code).
     let server = Server::start(&fresh, &[]);
     let url = server.url.clone();
-    for (id, digest) in &before {
-        let r = client
-            .get(format!("{url}/api/v1/records/{pid}/documents/{id}/content"))
-            .bearer_auth(&doctor)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "document {id} after the restore");
-        assert_eq!(&sha(&r.bytes().await.unwrap()), digest);
-    }
+    assert_reads_back(&client, &url, &doctor, &pid, &before, "after the restore").await;
     assert_eq!(server.terminate().code(), Some(0));
     let again = mds(&fresh, &["restore", backup.to_str().unwrap()]);
     assert!(

@@ -195,6 +195,38 @@ pub async fn deposit(
     Some(body["id"].as_str()?.to_owned())
 }
 
+/// Lowercase hex SHA-256 of `bytes`, as the API reports a document's digest.
+pub fn sha(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(bytes))
+}
+
+/// Every `(document id, SHA-256)` of `acked` reads back from record `pid` through `url` with
+/// the same content (`when` names the moment in the messages).
+pub async fn assert_reads_back(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    pid: &str,
+    acked: &[(String, String)],
+    when: &str,
+) {
+    for (id, digest) in acked {
+        let r = client
+            .get(format!("{url}/api/v1/records/{pid}/documents/{id}/content"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("document {id} {when}: {e}"));
+        assert_eq!(r.status(), 200, "document {id} readable {when}");
+        let bytes = r
+            .bytes()
+            .await
+            .unwrap_or_else(|e| panic!("document {id} {when}: {e}"));
+        assert_eq!(&sha(&bytes), digest, "same content for {id} {when}");
+    }
+}
+
 pub fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("mds.db").display())
 }

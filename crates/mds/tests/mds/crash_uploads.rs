@@ -7,16 +7,11 @@
 use crate::binary::*;
 use mds_testkit::app::*;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn form(content: &[u8]) -> Vec<u8> {
     document_form("Compte rendu (rafale)", "cr.txt", content)
-}
-
-fn sha(bytes: &[u8]) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(bytes))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,21 +90,8 @@ async fn kill_during_uploads(backend: TestBackend) {
 
     let server = Server::start(&env, &[]);
     let url = server.url.clone();
-    for (id, digest) in &acked {
-        let r = client
-            .get(format!("{url}/api/v1/records/{pid}/documents/{id}/content"))
-            .bearer_auth(&doctor)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            r.status(),
-            200,
-            "{backend:?}: acknowledged document {id} readable after restart"
-        );
-        let bytes = r.bytes().await.unwrap();
-        assert_eq!(&sha(&bytes), digest, "{backend:?}: same content for {id}");
-    }
+    let when = format!("after the restart ({backend:?})");
+    assert_reads_back(&client, &url, &doctor, &pid, &acked, &when).await;
     assert_eq!(server.terminate().code(), Some(0));
 
     let report = json_out(&env, &["vault", "check"]);

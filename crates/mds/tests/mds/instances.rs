@@ -9,7 +9,6 @@
 use crate::binary::*;
 use mds_testkit::app::*;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,10 +24,6 @@ const LEASED: [(&str, i64); 6] = [
     ("retention", 600_000),
     ("structure_tokens", 600_000),
 ];
-
-fn sha(bytes: &[u8]) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(bytes))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_one_postgresql_and_one_s3() {
@@ -188,16 +183,7 @@ async fn two_instances_share_one_postgresql_and_one_s3() {
     drop(b);
     acked.extend(burst.lock().unwrap().iter().cloned());
     assert!(acked.len() > 10, "uploads acknowledged: {}", acked.len());
-    for (id, digest) in &acked {
-        let r = get(
-            &client,
-            &format!("{url_a}/api/v1/records/{pid}/documents/{id}/content"),
-            &doctor,
-        )
-        .await;
-        assert_eq!(r.status(), 200, "acknowledged document {id} after the kill");
-        assert_eq!(&sha(&r.bytes().await.unwrap()), digest, "{id}");
-    }
+    assert_reads_back(&client, &url_a, &doctor, &pid, &acked, "after the kill").await;
 
     // The e-mails of both lives: each Message-ID once at the SMTP server.
     let mails = settled(&sink, Duration::from_secs(4), Duration::from_secs(60));
