@@ -1,5 +1,5 @@
 //! Sealed objects in S3-compatible object storage (production deployments), through the
-//! `object_store` crate (Apache Arrow's): signing, retries with exponential backoff on
+//! `object_store` crate (Apache Arrow's): signing, retries with randomised backoff on
 //! connection failures, timeouts and 5xx answers, listing with pagination. Stores opaque bytes
 //! under `objects/<key>`; must not encrypt or interpret content, must not log credentials, and
 //! must not report a missing bucket as a missing object. Creating the bucket, which
@@ -38,11 +38,18 @@ pub struct Retries {
     pub within: Duration,
 }
 
+/// The shortest pause between two attempts. `object_store` draws each pause at random between
+/// it and the previous pause × 2 (capped at 3 s), so a run of short draws is possible: the
+/// number of retries is set so that even pauses all at this minimum span `within`, which is
+/// then what bounds the waiting (a restarting server is waited for about as long each time).
+const MIN_BACKOFF: Duration = Duration::from_millis(200);
+
 impl Default for Retries {
     fn default() -> Self {
+        let within = Duration::from_secs(20);
         Self {
-            max: 8,
-            within: Duration::from_secs(20),
+            max: usize::try_from(within.as_millis() / MIN_BACKOFF.as_millis()).unwrap_or(100),
+            within,
         }
     }
 }
@@ -291,7 +298,7 @@ fn check_config(cfg: &S3Config) -> Result<String, VaultError> {
 fn build(cfg: &S3Config, endpoint: &str, retries: Retries) -> Result<AmazonS3, VaultError> {
     let retry = RetryConfig {
         backoff: BackoffConfig {
-            init_backoff: Duration::from_millis(100),
+            init_backoff: MIN_BACKOFF,
             max_backoff: Duration::from_secs(3),
             base: 2.0,
         },
