@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser journeys through the portals: Playwright (playwright-core from npm) drives Debian's
 # Chromium headless against `mds serve --demo` started here on a temporary data directory and
-# a free loopback port; axe-core checks every page (WCAG 2.1 A/AA, zero violations).
+# a free loopback port, its e-mails delivered to a real SMTP server (aiosmtpd) whose messages the
+# journeys read; axe-core checks every page (WCAG 2.1 A/AA, zero violations).
 # Installs what is missing (node and npm, Chromium with apt as root; `npm ci`) and fails
 # loudly when it cannot. Prints "N passed, N failed" last; exits non-zero on any failure.
 # MDS_TEST_SCREENSHOTS=DIR (default docs/screenshots) receives the screenshots; empty = none.
@@ -41,14 +42,29 @@ mds="$target/debug/mds"
 
 work=$(mktemp -d)
 server=""
+sink=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ -n "$sink" ]; then kill "$sink" 2>/dev/null || true; wait "$sink" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+# A real SMTP server (aiosmtpd with scripts/smtp_sink.py) receives the service's e-mails as
+# JSON files in $work/mail, where the journeys read them (a password reset link).
+python3 -c 'import aiosmtpd' >/dev/null 2>&1 ||
+  fail "aiosmtpd is missing: python3 -m pip install aiosmtpd (scripts/services.sh start installs it)"
+smtp_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PYTHONPATH="$root/scripts" python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c smtp_sink.Sink "$work/mail" &
+sink=$!
+for _ in $(seq 1 50); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $smtp_port), 1)" 2>/dev/null && break
+  kill -0 "$sink" 2>/dev/null || fail "the SMTP sink stopped"
+  sleep 0.2
+done
+
 # Port 0: the system picks a free port; the service prints its address.
-MDS_DATA_DIR="$work/data" MDS_LISTEN=127.0.0.1:0 \
+MDS_DATA_DIR="$work/data" MDS_LISTEN=127.0.0.1:0 MDS_SMTP_HOST=127.0.0.1 MDS_SMTP_PORT="$smtp_port" \
   "$mds" serve --demo >"$work/serve.log" 2>&1 &
 server=$!
 url=""
@@ -66,7 +82,7 @@ journeys=("$@")
 [ ${#journeys[@]} -gt 0 ] || journeys=(journeys/)
 set +e
 (cd tests/browser && MDS_TEST_BASE_URL="$url" MDS_TEST_BIN="$mds" MDS_TEST_CHROMIUM="$chromium" \
-  MDS_TEST_BROWSER_STATE="$work/totp-steps.json" MDS_TEST_SCREENSHOTS="$shots" \
+  MDS_TEST_BROWSER_STATE="$work/totp-steps.json" MDS_TEST_SCREENSHOTS="$shots" MDS_TEST_MAIL_DIR="$work/mail" \
   node --test --test-concurrency=1 --test-reporter=tap "${journeys[@]}") 2>&1 | tee "$work/tap.log"
 status=${PIPESTATUS[0]}
 set -e

@@ -4,7 +4,8 @@
 // violation reported by the browser.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync, readdirSync } from "node:fs";
+import { createHmac } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { createRequire } from "node:module";
@@ -17,6 +18,7 @@ export const BASE = process.env.MDS_TEST_BASE_URL ?? assert.fail("MDS_TEST_BASE_
 const MDS = process.env.MDS_TEST_BIN ?? assert.fail("MDS_TEST_BIN is not set");
 const STATE = process.env.MDS_TEST_BROWSER_STATE ?? join(tmpdir(), "mds-browser-state.json");
 const SHOTS = process.env.MDS_TEST_SCREENSHOTS ?? "";
+const MAIL = process.env.MDS_TEST_MAIL_DIR ?? "";
 export const PASSWORD = "Demo-MDS-2026";
 export const CHROMIUM = process.env.MDS_TEST_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -118,12 +120,12 @@ export async function freshCode(login) {
 /** Signs in through the login page the browser is on (or goes there first), in its two
  * steps: login and password, then the authenticator's code on its own page. Lands where the
  * login page was told to go (`next`) or on the account's portal. */
-export async function signIn(p, login, { from = "/login" } = {}) {
+export async function signIn(p, login, { from = "/login", password = PASSWORD } = {}) {
   if (from) await p.page.goto(BASE + from);
   assert.match(new URL(p.page.url()).pathname, /^\/login$/);
   await check(p, "login page");
   await p.page.getByLabel("Identifiant").fill(login);
-  await p.page.getByLabel("Mot de passe").fill(PASSWORD);
+  await p.page.getByLabel("Mot de passe").fill(password);
   await Promise.all([p.page.waitForNavigation(), p.page.getByRole("button", { name: "Continuer" }).click()]);
   assert.equal(new URL(p.page.url()).pathname, "/login/code", `${login}: the password step failed`);
   await check(p, "code page");
@@ -142,4 +144,42 @@ export async function visit(p, path, what) {
 /** Submits a form by clicking its button and waits for the next page. */
 export async function submit(p, buttonName) {
   await Promise.all([p.page.waitForNavigation(), p.page.getByRole("button", { name: buttonName }).click()]);
+}
+
+/** The e-mails the service delivered to `to` whose subject matches `subject`, oldest first,
+ * as the SMTP sink wrote them (envelope, headers, decoded body); waits up to `seconds` for at
+ * least `count` of them (the outbox is delivered at each tick of the job runner). */
+export async function mailsTo(to, subject, { count = 1, seconds = 60 } = {}) {
+  assert.ok(MAIL, "MDS_TEST_MAIL_DIR is not set (run scripts/browser-tests.sh)");
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = existsSync(MAIL)
+      ? readdirSync(MAIL)
+          .filter((f) => f.endsWith(".json"))
+          .map((f) => JSON.parse(readFileSync(join(MAIL, f), "utf8")))
+          .filter((m) => m.rcpt_tos.includes(to) && subject.test(m.subject))
+      : [];
+    if (found.length >= count) return found;
+    assert.ok(Date.now() < deadline, `no e-mail « ${subject} » to ${to} within ${seconds} s (found ${found.length})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The TOTP code (RFC 6238: SHA-1, 30 s, 6 digits) of a base32 secret at `ms`, for an
+ * authenticator enrolled during a journey (not a demo account). */
+export function totpCode(secret, ms = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    assert.ok(v >= 0, `base32 secret: ${secret}`);
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30000)));
+  const h = createHmac("sha1", key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1000000).padStart(6, "0");
 }

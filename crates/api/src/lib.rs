@@ -19,6 +19,7 @@ mod patients;
 mod record;
 mod record_controls;
 mod record_settings;
+mod recovery;
 mod refused;
 mod reviews;
 mod software;
@@ -150,6 +151,8 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/password", post(auth::change_password))
+        .route("/auth/password/forgotten", post(recovery::forgotten))
+        .route("/auth/password/reset", post(recovery::reset))
         .route("/auth/enrolment", post(auth::begin_enrolment))
         .route("/auth/enrolment/confirm", post(auth::confirm_enrolment))
         .route(
@@ -163,6 +166,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/professionals/{id}", get(directory::get_professional))
         .route("/accounts/{id}/suspend", post(directory::suspend))
         .route("/accounts/{id}/reactivate", post(directory::reactivate))
+        .route("/accounts/{id}/enrolment", post(recovery::reissue))
         .route("/assistants", post(directory::create_assistant))
         .route("/audit", get(audit::read))
         .route("/audit/extract", get(history::extract))

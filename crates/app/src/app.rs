@@ -23,6 +23,9 @@ pub struct App {
     pub(crate) audit: Arc<mds_audit::GroupCommit>,
     /// Where long operator tasks report their advance (nowhere by default).
     pub(crate) progress: Arc<dyn crate::progress::Progress>,
+    /// The address people reach the portals at (`public_url`, or the address served), from
+    /// which links sent by e-mail are made; empty: links are paths only.
+    pub(crate) public_url: Arc<str>,
 }
 
 impl App {
@@ -44,12 +47,19 @@ impl App {
             dummy_hash: Arc::new(dummy_hash),
             key_file: None,
             progress: Arc::new(crate::progress::Silent),
+            public_url: Arc::from(""),
         })
     }
 
     /// Reports the advance of long operator tasks to `progress` (an operator command's bar).
     pub fn with_progress(mut self, progress: Arc<dyn crate::progress::Progress>) -> Self {
         self.progress = progress;
+        self
+    }
+
+    /// Names the address people reach the portals at, for links sent by e-mail.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
         self
     }
 

@@ -180,6 +180,20 @@ enum AdminCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Issue a new activation code to an account after an identity check (a lost second
+    /// factor: the old one and every session end, the code is printed and not e-mailed; an
+    /// expired activation code: a new one, also e-mailed). Prints the code once.
+    ReissueEnrolment {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Account id
+        account: AccountId,
+        /// The identity check made (document shown, directory data compared).
+        #[arg(long)]
+        evidence: String,
+    },
     #[command(flatten)]
     Patients(crate::admin_patients::PatientAdmin),
     #[command(flatten)]
@@ -562,6 +576,35 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
             app.set_suspended(&actor, &account, false, &reason, now)
                 .await?;
             println!("account {account} reactivated");
+        }
+        AdminCommand::ReissueEnrolment {
+            config,
+            as_login,
+            account,
+            evidence,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let r = app
+                .reissue_enrolment(&actor, &account, &evidence, now)
+                .await?;
+            if r.second_factor_removed {
+                println!(
+                    "account {account} ({}): second factor removed, {} session(s) ended; the account is told by e-mail.",
+                    r.login, r.sessions_ended
+                );
+            } else {
+                println!(
+                    "account {account} ({}): the previous activation codes no longer work.",
+                    r.login
+                );
+            }
+            let emailed = if r.code_emailed {
+                " (also e-mailed to the account)"
+            } else {
+                ", not e-mailed: hand it over yourself"
+            };
+            println!("One-time activation code{emailed}:\n{}", r.enrolment_code);
         }
         AdminCommand::Patients(cmd) => crate::admin_patients::run(cmd, now).await?,
         AdminCommand::Supervision(cmd) => crate::admin_supervision::run(cmd, now).await?,

@@ -59,7 +59,9 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
     let vault = Vault::new(backend, keys);
     let db = Db::connect(&config.database_url()?).await?;
     db.migrate().await?;
-    Ok(App::new(db, vault, config.security.clone())?.with_key_file(key_file))
+    Ok(App::new(db, vault, config.security.clone())?
+        .with_key_file(key_file)
+        .with_public_url(&config.public_url))
 }
 
 /// The vault's storage as configured (local directory or S3 bucket, created if missing),

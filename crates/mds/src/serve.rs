@@ -33,6 +33,25 @@ const DRAIN: Duration = Duration::from_secs(30);
 pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     raise_open_files_limit();
     let tls = !config.tls.cert_file.is_empty();
+    let addr: SocketAddr = config
+        .listen
+        .parse()
+        .map_err(|_| RunError::Other(format!("listen = {:?} is not an address", config.listen)))?;
+    let listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    // Second-factor seeds written before they were sealed are sealed now (once).
+    let sealed = app.seal_totp_secrets().await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "second-factor seeds sealed with the master key");
+    }
+    // Links sent by e-mail (a password reset) point at `public_url`, or at this address.
+    let scheme = if tls { "https" } else { "http" };
+    let app = match config.public_url.trim() {
+        "" => app.with_public_url(&format!("{scheme}://{local}")),
+        url => app.with_public_url(url),
+    };
     let secure_cookies = tls || config.public_url_is_https();
     let rest = mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies });
     // The portals answer their own paths; everything else goes to the REST API.
@@ -62,10 +81,6 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     };
     // Outermost: the request id and the metrics of every request of every surface.
     let router = router.layer(axum::middleware::from_fn(mds_http::edge::edge));
-    let addr: SocketAddr = config
-        .listen
-        .parse()
-        .map_err(|_| RunError::Other(format!("listen = {:?} is not an address", config.listen)))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let jobs = mds_app::jobs::product_jobs(
         config.smtp.clone(),
@@ -88,10 +103,6 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         let _ = stop_tx.send(true);
         h.graceful_shutdown(Some(DRAIN));
     });
-    let listener = std::net::TcpListener::bind(addr)
-        .map_err(|e| RunError::Other(format!("cannot listen on {addr}: {e}")))?;
-    listener.set_nonblocking(true)?;
-    let local = listener.local_addr()?;
     let per_address = crate::connections::PerAddress::new(
         axum_server::accept::DefaultAcceptor,
         config.connections.max_per_address,

@@ -14,7 +14,10 @@ pub struct AccountRow {
     pub display_name: String,
     pub email: Option<String>,
     pub password_hash: Option<String>,
+    /// The TOTP seed, sealed under the master key `totp_key_id` (`mds_vault::secret`); in
+    /// clear only when `totp_key_id` is `None` (written by a version before sealing).
     pub totp_secret: Option<String>,
+    pub totp_key_id: Option<String>,
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
     pub state: AccountState,
@@ -23,7 +26,7 @@ pub struct AccountRow {
 }
 
 const COLUMNS: &str = "id, kind, login, display_name, email, password_hash, totp_secret, \
-     totp_confirmed, totp_last_step, state, created_at_ms, updated_at_ms";
+     totp_confirmed, totp_last_step, state, created_at_ms, updated_at_ms, totp_key_id";
 
 impl FromRow for AccountRow {
     fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
@@ -40,13 +43,14 @@ impl FromRow for AccountRow {
             state: r.get(9)?,
             created_at_ms: r.get(10)?,
             updated_at_ms: r.get(11)?,
+            totp_key_id: r.get(12)?,
         })
     }
 }
 
 pub async fn insert(ex: impl Into<Ex<'_>>, row: &AccountRow) -> Result<(), StoreError> {
     Query::new(format!(
-        "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     ))
     .bind(&row.id)
     .bind(row.kind)
@@ -60,6 +64,7 @@ pub async fn insert(ex: impl Into<Ex<'_>>, row: &AccountRow) -> Result<(), Store
     .bind(row.state)
     .bind(row.created_at_ms)
     .bind(row.updated_at_ms)
+    .bind(&row.totp_key_id)
     .execute(ex)
     .await?;
     Ok(())
@@ -100,19 +105,93 @@ pub async fn set_password(
     Ok(())
 }
 
+/// A new second factor: the sealed seed and its key id, not yet confirmed or confirmed.
 pub async fn set_totp(
     ex: impl Into<Ex<'_>>,
     id: &AccountId,
-    secret: &str,
+    sealed: &str,
+    key_id: &str,
     confirmed: bool,
     now_ms: i64,
 ) -> Result<(), StoreError> {
     Query::new(
-        "UPDATE accounts SET totp_secret = $1, totp_confirmed = $2, totp_last_step = 0, \
-         updated_at_ms = $3 WHERE id = $4",
+        "UPDATE accounts SET totp_secret = $1, totp_key_id = $2, totp_confirmed = $3, \
+         totp_last_step = 0, updated_at_ms = $4 WHERE id = $5",
     )
-    .bind(secret)
+    .bind(sealed)
+    .bind(key_id)
     .bind(confirmed)
+    .bind(now_ms)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The same seed sealed again (under another master key, or for the first time): written only
+/// if the row still holds `previous`, so a second factor replaced meanwhile is left alone.
+pub async fn reseal_totp(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+    previous: &str,
+    sealed: &str,
+    key_id: &str,
+) -> Result<bool, StoreError> {
+    let done = Query::new(
+        "UPDATE accounts SET totp_secret = $1, totp_key_id = $2 WHERE id = $3 AND totp_secret = $4",
+    )
+    .bind(sealed)
+    .bind(key_id)
+    .bind(id)
+    .bind(previous)
+    .execute(ex)
+    .await?;
+    Ok(done == 1)
+}
+
+/// A stored second factor, for re-sealing: account, stored value, its key id.
+pub type StoredTotp = (AccountId, String, Option<String>);
+
+/// The accounts with a second factor not sealed under `current` (in clear, or under an older
+/// key), by id after `after`, `limit` at a time.
+pub async fn totp_not_under(
+    ex: impl Into<Ex<'_>>,
+    current: &str,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<StoredTotp>, StoreError> {
+    Query::new(
+        "SELECT id, totp_secret, totp_key_id FROM accounts WHERE totp_secret IS NOT NULL \
+         AND (totp_key_id IS NULL OR totp_key_id <> $1) AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(current)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// How many second factors are stored in clear (written before sealing).
+pub async fn totp_in_clear(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let row: (i64,) = Query::new(
+        "SELECT COUNT(*) FROM accounts WHERE totp_secret IS NOT NULL AND totp_key_id IS NULL",
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok(row.0)
+}
+
+/// Removes the second factor (support re-issues an enrolment after a lost phone): the account
+/// cannot sign in until a new one is enrolled.
+pub async fn clear_totp(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    Query::new(
+        "UPDATE accounts SET totp_secret = NULL, totp_key_id = NULL, totp_confirmed = 0, \
+         updated_at_ms = $1 WHERE id = $2",
+    )
     .bind(now_ms)
     .bind(id)
     .execute(ex)
@@ -218,25 +297,8 @@ pub async fn fail_enrolment_code(
     max: i64,
     now_ms: i64,
 ) -> Result<i64, StoreError> {
-    let done = Query::new(
-        "UPDATE enrolment_tokens SET failed_attempts = failed_attempts + 1, \
-         used_at_ms = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE used_at_ms END \
-         WHERE token_hash = $3 AND used_at_ms IS NULL",
-    )
-    .bind(max)
-    .bind(now_ms)
-    .bind(token_hash)
-    .execute(&mut *tx)
-    .await?;
-    if done == 0 {
-        return Ok(0);
-    }
-    let row: (i64,) =
-        Query::new("SELECT failed_attempts FROM enrolment_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_one(&mut *tx)
-            .await?;
-    Ok(row.0)
+    use crate::one_time::{count_failure, Table};
+    count_failure(tx, Table::EnrolmentTokens, token_hash, max, now_ms).await
 }
 
 pub async fn use_enrolment_token(
@@ -264,7 +326,8 @@ pub async fn scrub(
 ) -> Result<(), StoreError> {
     Query::new(
         "UPDATE accounts SET login = $1, display_name = '', email = NULL, password_hash = NULL, \
-         totp_secret = NULL, totp_confirmed = 0, state = $2, updated_at_ms = $3 WHERE id = $4",
+         totp_secret = NULL, totp_key_id = NULL, totp_confirmed = 0, state = $2, \
+         updated_at_ms = $3 WHERE id = $4",
     )
     .bind(format!("{}:{id}", state.as_str()))
     .bind(state)

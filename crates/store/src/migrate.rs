@@ -93,6 +93,11 @@ const SQLITE: &[Migration] = &[
         name: "0016_instances",
         sql: include_str!("../migrations/sqlite/0016_instances.sql"),
     },
+    Migration {
+        version: 17,
+        name: "0017_account_recovery",
+        sql: include_str!("../migrations/sqlite/0017_account_recovery.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -175,6 +180,11 @@ const POSTGRES: &[Migration] = &[
         version: 16,
         name: "0016_instances",
         sql: include_str!("../migrations/postgres/0016_instances.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "0017_account_recovery",
+        sql: include_str!("../migrations/postgres/0017_account_recovery.sql"),
     },
 ];
 

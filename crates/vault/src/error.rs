@@ -36,6 +36,11 @@ pub enum VaultError {
          wrong master key, or the wrapped key or object key was altered"
     )]
     Unwrap { object_key: String, key_id: String },
+    #[error(
+        "the secret {context} cannot be opened with master key {key_id:?}: wrong master key, \
+         or the stored value was altered or copied from another row"
+    )]
+    Secret { context: String, key_id: String },
     #[error("{op} {path}: {source}")]
     Io {
         op: &'static str,

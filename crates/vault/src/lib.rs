@@ -62,6 +62,7 @@ mod keys;
 mod local;
 mod s3;
 mod seal;
+mod secret;
 mod vault;
 
 pub use error::VaultError;

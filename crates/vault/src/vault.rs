@@ -302,6 +302,35 @@ impl Vault {
         })
     }
 
+    /// Seals a small secret kept in a database row (`crate::secret`) under the current
+    /// master key; returns the stored text and the key id to keep beside it.
+    pub fn seal_secret(&self, context: &str, plain: &[u8]) -> Result<(String, String), VaultError> {
+        self.ring(|ring| {
+            let (id, master) = ring.current().ok_or(VaultError::UnknownKeyId {
+                key_id: String::new(),
+            })?;
+            Ok((
+                crate::secret::seal(master, id, context, plain)?,
+                id.to_owned(),
+            ))
+        })
+    }
+
+    /// Opens a secret sealed by [`Vault::seal_secret`] under `key_id` for `context`.
+    pub fn open_secret(
+        &self,
+        context: &str,
+        stored: &str,
+        key_id: &str,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, VaultError> {
+        self.ring(|ring| {
+            let master = ring.key(key_id).ok_or_else(|| VaultError::UnknownKeyId {
+                key_id: key_id.to_owned(),
+            })?;
+            crate::secret::open(master, key_id, context, stored)
+        })
+    }
+
     /// Every stored object, for orphan clean-up (objects with no committed row).
     pub async fn list(&self) -> Result<Vec<ObjectInfo>, VaultError> {
         self.backend.list_objects().await

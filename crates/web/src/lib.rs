@@ -182,6 +182,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/professionals/{id}/reactivate",
             post(support::directory::reactivate),
         )
+        .route("/accounts/{id}/reissue", post(support::recovery::reissue))
         .route("/patients", get(support::records::find))
         .route("/patients/{id}", get(support::records::show))
         .route("/patients/{id}/activate", post(support::records::activate))
@@ -271,6 +272,14 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/password",
             get(public::password::form).post(public::password::change),
+        )
+        .route(
+            "/password/forgotten",
+            get(public::recovery::request_form).post(public::recovery::request),
+        )
+        .route(
+            "/password/reset",
+            get(public::recovery::reset_form).post(public::recovery::reset),
         )
         .route("/lang/{lang}", get(public::login::lang))
         .route("/static/{file}", get(shell::assets::serve))

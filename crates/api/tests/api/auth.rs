@@ -240,3 +240,81 @@ fn a_signed_in_account_changes_its_password() {
             .expect(StatusCode::OK, "this session goes on");
     });
 }
+
+#[test]
+fn a_forgotten_password_is_reset_through_the_e_mailed_link_and_the_second_factor() {
+    on_both(|backend| async move {
+        let api = Api::demo(backend).await;
+        for login in [PATIENT, "personne@example.nc"] {
+            api.post(
+                "/api/v1/auth/password/forgotten",
+                None,
+                &json!({ "login": login }),
+            )
+            .await
+            .expect(StatusCode::ACCEPTED, "the same answer for any login");
+        }
+        api.post(
+            "/api/v1/auth/password/forgotten",
+            None,
+            &json!({ "login": " " }),
+        )
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "login_required", "blank");
+        let mails = mds_store::outbox::all(api.app.db()).await.unwrap();
+        let mail = mails
+            .iter()
+            .find(|m| m.kind == "password_reset")
+            .expect("a link was e-mailed");
+        assert_eq!(mail.recipient, PATIENT);
+        let token = mail.body.split("?token=").nth(1).unwrap();
+        let token = token.split_whitespace().next().unwrap();
+        let new = "Kaori-Bourail-1987-lagon";
+        let code = api.next_code(&mds_demo::demo_totp_secret(PATIENT)).await;
+        let body = json!({ "token": token, "new_password": new, "totp_code": code });
+        api.post("/api/v1/auth/password/reset", None, &body)
+            .await
+            .expect(StatusCode::NO_CONTENT, "reset");
+        api.post("/api/v1/auth/password/reset", None, &body)
+            .await
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_reset_link",
+                "a link serves once",
+            );
+    });
+}
+
+#[test]
+fn support_reissues_an_enrolment_others_may_not() {
+    on_both(|backend| async move {
+        let api = Api::demo(backend).await;
+        let (support, _) = api.login(SUPPORT).await;
+        let (patient, _) = api.login(PATIENT).await;
+        let (_, doctor) = api.login(DOCTOR).await;
+        let path = format!("/api/v1/accounts/{doctor}/enrolment");
+        let evidence = json!({ "evidence": "Annuaire comparé, appel au cabinet" });
+        api.post(&path, Some(&patient), &evidence)
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "forbidden", "a patient");
+        api.post(&path, Some(&support), &json!({ "evidence": "  " }))
+            .await
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "evidence_required",
+                "no evidence",
+            );
+        let r = api
+            .post(&path, Some(&support), &evidence)
+            .await
+            .expect(StatusCode::OK, "re-issued")
+            .json();
+        assert_eq!(r["account_id"], doctor.as_str());
+        assert_eq!(r["second_factor_removed"], true);
+        assert_eq!(r["code_emailed"], false);
+        assert!(
+            r["enrolment_code"].as_str().is_some_and(|c| c.len() == 12),
+            "{r}"
+        );
+    });
+}

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 /// Every route the router serves, as `(method, path template)`.
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/accounts/{id}/enrolment"),
     ("post", "/api/v1/accounts/{id}/reactivate"),
     ("post", "/api/v1/accounts/{id}/suspend"),
     ("post", "/api/v1/assistants"),
@@ -21,6 +22,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/auth/me"),
     ("post", "/api/v1/auth/password"),
+    ("post", "/api/v1/auth/password/forgotten"),
+    ("post", "/api/v1/auth/password/reset"),
     ("get", "/api/v1/enrolments"),
     ("post", "/api/v1/enrolments"),
     ("post", "/api/v1/enrolments/status"),

@@ -178,6 +178,9 @@ fn a_full_then_read_only_vault_disk_answers_503_and_stores_nothing() {
             min_free_megabytes: 0,
             ..Settings::default()
         };
+        // The same master keys (second-factor seeds are sealed with them), objects on the disk.
+        std::fs::copy(w.dir.path().join("master.keys"), disk.0.join("master.keys"))
+            .unwrap_or_else(|e| panic!("copy the key file: {e}"));
         let app = App::new(w.app.db().clone(), local_vault(&disk.0), no_floor)
             .unwrap_or_else(|e| panic!("app: {e:?}"));
         let before = w.document_ids(MARIE_CAFAT).await.len();

@@ -22,11 +22,13 @@ pub struct TotpEnrolment {
 
 /// Issues a code for `account_id` inside the caller's transaction; returns it in its shown
 /// form (`ABCD-EFGH-JK`, shown once, to be handed to the person). Its selector is unique among
-/// live codes, so a typed code names at most one row.
+/// live codes, so a typed code names at most one row. `email`: also sent to the account's
+/// address (not after a lost second factor, where the address alone must not suffice).
 pub(crate) async fn issue_token(
     app: &App,
     tx: &mut Tx,
     account_id: &AccountId,
+    email: bool,
     now: Timestamp,
 ) -> Result<String, AppError> {
     let code = loop {
@@ -48,7 +50,9 @@ pub(crate) async fn issue_token(
         expires.millis(),
     )
     .await?;
-    email_code(tx, account_id, &code, expires, now).await?;
+    if email {
+        email_code(tx, account_id, &code, expires, now).await?;
+    }
     Ok(code.display())
 }
 
@@ -117,9 +121,10 @@ impl App {
         )?;
         let hash = hash_password(new_password)?;
         let secret = totp::new_secret();
+        let (sealed, key_id) = self.seal_totp(&account.id, &secret)?;
         let mut tx = self.db.begin().await?;
         accounts::set_password(&mut tx, &account.id, &hash, now.millis()).await?;
-        accounts::set_totp(&mut tx, &account.id, &secret, false, now.millis()).await?;
+        accounts::set_totp(&mut tx, &account.id, &sealed, &key_id, false, now.millis()).await?;
         let ev = NewEvent {
             actor_id: Some(account.id.to_string()),
             ..NewEvent::new(
@@ -148,13 +153,13 @@ impl App {
             account,
             token_hash,
         } = self.enrolment_account(token, now).await?;
-        let (Some(secret), Some(_)) = (&account.totp_secret, &account.password_hash) else {
+        let (Some(secret), Some(_)) = (self.open_totp(&account)?, &account.password_hash) else {
             return Err(AppError::invalid(
                 "enrolment_incomplete",
                 "Choisissez d'abord votre mot de passe.",
             ));
         };
-        let Some(step) = totp::matching_step(secret, code, now.millis()) else {
+        let Some(step) = totp::matching_step(&secret, code, now.millis()) else {
             return Err(AppError::invalid(
                 "invalid_code",
                 "Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.",

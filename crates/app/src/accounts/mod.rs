@@ -6,7 +6,9 @@
 pub mod enrolment;
 pub mod password;
 pub mod password_change;
+pub mod recovery;
 pub mod sign_in;
 pub(crate) mod throttle;
 pub mod totp;
+mod totp_seal;
 pub mod two_step;

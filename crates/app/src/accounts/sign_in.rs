@@ -37,7 +37,7 @@ impl Channel {
 }
 
 /// An account may sign in (state) and has a confirmed second factor.
-fn second_factor_ready(a: &accounts::AccountRow) -> bool {
+pub(super) fn second_factor_ready(a: &accounts::AccountRow) -> bool {
     a.state.may_sign_in() && a.totp_confirmed && a.totp_secret.is_some()
 }
 
@@ -187,10 +187,13 @@ impl App {
         code: &str,
         now: Timestamp,
     ) -> Result<bool, AppError> {
-        let Some(secret) = a.totp_secret.as_ref().filter(|_| second_factor_ready(a)) else {
+        if !second_factor_ready(a) {
+            return Ok(false);
+        }
+        let Some(secret) = self.open_totp(a)? else {
             return Ok(false);
         };
-        let Some(step) = totp::matching_step(secret, code, now.millis()) else {
+        let Some(step) = totp::matching_step(&secret, code, now.millis()) else {
             return Ok(false);
         };
         Ok(accounts::consume_totp_step(&self.db, &a.id, step).await?)

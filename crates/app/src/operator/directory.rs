@@ -226,7 +226,7 @@ impl App {
                 ),
                 e => e.into(),
             })?;
-        let token = enrolment::issue_token(self, &mut tx, &row.account_id, now).await?;
+        let token = enrolment::issue_token(self, &mut tx, &row.account_id, true, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "account_id": row.account_id, "profession": row.profession }),
             ..support_event(actor, "directory.professional.create")
@@ -275,7 +275,7 @@ impl App {
         )
         .await?;
         directory::insert_assistant(&mut tx, &row).await?;
-        let token = enrolment::issue_token(self, &mut tx, &row.account_id, now).await?;
+        let token = enrolment::issue_token(self, &mut tx, &row.account_id, true, now).await?;
         let ev = NewEvent {
             on_behalf_of: Some(row.professional_account_id.to_string()),
             detail: serde_json::json!({ "account_id": row.account_id }),
@@ -301,7 +301,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         self.insert_account(&mut tx, &id, AccountKind::Support, login, None, &name, now)
             .await?;
-        let token = enrolment::issue_token(self, &mut tx, &id, now).await?;
+        let token = enrolment::issue_token(self, &mut tx, &id, true, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "account_id": id }),
             ..NewEvent::new(
@@ -343,6 +343,7 @@ impl App {
             email: email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()),
             password_hash: None,
             totp_secret: None,
+            totp_key_id: None,
             totp_confirmed: false,
             totp_last_step: 0,
             state: AccountState::Pending,
@@ -440,6 +441,7 @@ impl App {
         accounts::set_state(&mut tx, account_id, to, now.millis()).await?;
         let ended = sessions::revoke_all(&mut tx, account_id, now.millis()).await?;
         let tokens = if suspended {
+            mds_store::password_resets::spend_all(&mut tx, account_id, now.millis()).await?;
             accounts::spend_enrolment_tokens(&mut tx, account_id, now.millis()).await?
         } else {
             0

@@ -222,14 +222,17 @@ impl SeedBatch<'_> {
     }
 
     pub async fn account(&mut self, a: &SeedAccount) -> Result<AccountId, AppError> {
+        let id = AccountId::from_uuid_text(new_id());
+        let (sealed, key_id) = self.app.seal_totp(&id, &a.totp_secret)?;
         let row = accounts::AccountRow {
-            id: AccountId::from_uuid_text(new_id()),
+            id,
             kind: a.kind,
             login: a.login.clone(),
             display_name: a.display_name.clone(),
             email: a.email.clone(),
             password_hash: Some(a.password_hash.clone()),
-            totp_secret: Some(a.totp_secret.clone()),
+            totp_secret: Some(sealed),
+            totp_key_id: Some(key_id),
             totp_confirmed: true,
             totp_last_step: 0,
             state: AccountState::Active,

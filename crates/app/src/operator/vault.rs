@@ -1,6 +1,6 @@
 //! The vault as operators keep it: the integrity check (every committed document decrypts and
 //! matches its digest), master key rotation and retirement (data keys re-wrapped, content not
-//! re-encrypted), and the sweep of orphan objects a crash between a vault write and its row can
+//! re-encrypted, second-factor seeds sealed again), and the sweep of orphan objects a crash between a vault write and its row can
 //! leave (`record::deposit`). Each change is audited as `system`.
 
 use crate::{App, AppError};
@@ -56,7 +56,8 @@ impl App {
     }
 
     /// Adds a new master key and re-wraps every data key under it (content is not
-    /// re-encrypted). Old keys stay in the file: a service still running with the old current
+    /// re-encrypted), and seals every second-factor seed under it; returns the new key id and
+    /// the number of data keys re-wrapped. Old keys stay in the file: a service still running with the old current
     /// key keeps writing readable content until it reloads the file (on an unknown key id, and
     /// at every housekeeping pass). Safe to run again after a crash.
     pub async fn rotate_master_key(
@@ -68,8 +69,10 @@ impl App {
         let new_id = ring.rotate(key_file)?;
         self.vault.reload_keys(ring);
         let rewrapped = self.rewrap_all(&new_id).await?;
+        // Second-factor seeds are sealed under the master key too.
+        let seeds = self.seal_totp_secrets().await?;
         let ev = NewEvent {
-            detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped }),
+            detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped, "totp_seeds_resealed": seeds }),
             ..NewEvent::new(ActorKind::System, "vault.keys.rotate", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
@@ -135,6 +138,7 @@ impl App {
         let current = ring.current_id().to_owned();
         self.vault.reload_keys(ring);
         self.rewrap_all(&current).await?;
+        self.seal_totp_secrets().await?;
         let in_use = documents::key_ids_in_use(&self.db).await?;
         let mut ring = mds_vault::KeyRing::load(key_file)?;
         let retired = ring.retire_unused(key_file, &in_use)?;

@@ -211,7 +211,7 @@ impl App {
         } else {
             identity_files::delete_for_owner(&mut tx, FileOwnerKind::Enrolment, &r.id).await?;
         }
-        let token = enrolment::issue_token(self, &mut tx, &r.account_id, now).await?;
+        let token = enrolment::issue_token(self, &mut tx, &r.account_id, true, now).await?;
         let ev = NewEvent {
             actor_id: Some(by.to_string()),
             patient_id: Some(patient_id.to_string()),

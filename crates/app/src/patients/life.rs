@@ -125,6 +125,7 @@ impl App {
             email: Some(email.clone()),
             password_hash: None,
             totp_secret: None,
+            totp_key_id: None,
             totp_confirmed: false,
             totp_last_step: 0,
             state: AccountState::Pending,
@@ -147,7 +148,7 @@ impl App {
                 e => e.into(),
             })?;
         patients::set_account(&mut tx, &p.id, &account.id, &email).await?;
-        let token = enrolment::issue_token(self, &mut tx, &account.id, now).await?;
+        let token = enrolment::issue_token(self, &mut tx, &account.id, true, now).await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.to_string()),

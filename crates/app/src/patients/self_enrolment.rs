@@ -154,6 +154,7 @@ impl App {
                 email: Some(email.clone()),
                 password_hash: Some(hash),
                 totp_secret: None,
+                totp_key_id: None,
                 totp_confirmed: false,
                 totp_last_step: 0,
                 state: AccountState::Pending,

@@ -21,6 +21,8 @@ pub struct SupportPatientView {
     pub phone: Option<String>,
     /// A portal account exists (active records, or closed ones that had one).
     pub has_account: bool,
+    /// The portal account, when there is one (support re-issues its enrolment).
+    pub account_id: Option<mds_domain::AccountId>,
     /// `YYYY-MM-DD`, when a death is recorded.
     pub died_on: Option<String>,
     pub closed_at_ms: Option<i64>,
@@ -44,6 +46,7 @@ impl App {
             email: p.email.clone(),
             phone: p.phone.clone(),
             has_account: p.account_id.is_some(),
+            account_id: p.account_id.clone(),
             died_on: p.died_on.clone(),
             closed_at_ms: life.closed_at_ms,
             purge_after_ms: life.purge_after_ms,

@@ -32,6 +32,7 @@ fn account(id: &str, login: &str) -> accounts::AccountRow {
         email: Some("jean.nea@example.nc".to_owned()),
         password_hash: Some("$argon2id$dummy".to_owned()),
         totp_secret: Some("JBSWY3DPEHPK3PXP".to_owned()),
+        totp_key_id: None,
         totp_confirmed: false,
         totp_last_step: 0,
         state: typed::<AccountState>("active"),

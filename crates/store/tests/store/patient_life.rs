@@ -137,6 +137,7 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
             email: Some("paul@example.nc".to_owned()),
             password_hash: Some("$argon2id$x".to_owned()),
             totp_secret: None,
+            totp_key_id: None,
             totp_confirmed: false,
             totp_last_step: 0,
             state: typed::<AccountState>("active"),

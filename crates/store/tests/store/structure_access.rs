@@ -48,6 +48,7 @@ async fn world(db: &Db) {
             email: None,
             password_hash: None,
             totp_secret: None,
+            totp_key_id: None,
             totp_confirmed: false,
             totp_last_step: 0,
             state: typed::<AccountState>("active"),

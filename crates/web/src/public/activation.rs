@@ -3,7 +3,7 @@
 //! Anonymous forms bound to the login nonce cookie, like the sign-in form.
 
 use crate::public::enrol::TokenForm;
-use crate::public::{nonce_ok, page, with_nonce};
+use crate::public::{page, with_nonce, Anonymous};
 use crate::shared::form;
 use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
@@ -70,14 +70,8 @@ pub async fn activation(
     State(web): State<Web>,
     lang: Lang,
     Req(parts): Req,
-    form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
+    Anonymous(f): Anonymous<TokenForm>,
 ) -> Response {
-    let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.into_response();
-    };
-    if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.into_response();
-    }
     let token = f.token.trim();
     match web
         .app
@@ -107,14 +101,8 @@ pub async fn confirm(
     State(web): State<Web>,
     lang: Lang,
     Req(parts): Req,
-    form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
+    Anonymous(f): Anonymous<TokenForm>,
 ) -> Response {
-    let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.into_response();
-    };
-    if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.into_response();
-    }
     match web
         .app
         .confirm_enrolment(f.token.trim(), f.code.trim(), crate::shell::now())

@@ -2,7 +2,7 @@
 //! is bound to the login nonce cookie like the sign-in form), the tracking code shown once,
 //! and the status read with that code (activation: `activation`). Every rule is in the use cases.
 
-use crate::public::{nonce_ok, page, with_nonce};
+use crate::public::{nonce_ok, page, with_nonce, Anonymous};
 use crate::shared::form;
 use crate::shared::upload::{self, Part};
 use crate::shell::cookies;
@@ -314,14 +314,8 @@ pub async fn status(
     State(web): State<Web>,
     lang: Lang,
     Req(parts): Req,
-    form: Result<axum::Form<TokenForm>, axum::extract::rejection::FormRejection>,
+    Anonymous(f): Anonymous<TokenForm>,
 ) -> Response {
-    let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.into_response();
-    };
-    if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.into_response();
-    }
     let l = lang;
     let answer = match web.app.self_enrolment_status(f.token.trim()).await {
         Ok(s) => html! {
@@ -338,4 +332,10 @@ pub async fn status(
     with_nonce(&web, &parts, StatusCode::OK, |csrf| {
         status_page(lang, csrf, Some(answer))
     })
+}
+
+impl crate::public::NonceBound for TokenForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }

@@ -2,7 +2,7 @@
 //! wrong password), sign-out, the language switch and the portal choice. The second step,
 //! the authenticator's code, is `login_code`.
 
-use crate::public::{home_of, nonce_ok, page, with_nonce};
+use crate::public::{home_of, page, with_nonce, Anonymous};
 use crate::shared::form;
 use crate::shell::cookies;
 use crate::shell::csrf::Posted;
@@ -44,6 +44,7 @@ pub struct LoginQuery {
     expired: Option<String>,
     bye: Option<String>,
     restart: Option<String>,
+    reset: Option<String>,
 }
 
 /// What the login page shows besides its fields.
@@ -77,6 +78,7 @@ fn login_page(lang: Lang, csrf: &str, v: &LoginView) -> Markup {
             }
             button type="submit" { (l.t("signin.continue")) }
         }
+        p { a href="/password/forgotten" { (l.t("recovery.link")) } }
     };
     page(lang, l.t("login.title"), "/login", body)
 }
@@ -95,6 +97,8 @@ pub async fn form(
         Some(lang.t("login.bye"))
     } else if q.restart.is_some() {
         Some(lang.t("signin.restarted"))
+    } else if q.reset.is_some() {
+        Some(lang.t("recovery.done"))
     } else {
         None
     };
@@ -128,14 +132,8 @@ pub async fn submit(
     lang: Lang,
     ClientIp(ip): ClientIp,
     Req(parts): Req,
-    form: Result<axum::Form<LoginForm>, axum::extract::rejection::FormRejection>,
+    Anonymous(f): Anonymous<LoginForm>,
 ) -> Response {
-    let Ok(axum::Form(f)) = form else {
-        return WebError::BadRequest.into_response();
-    };
-    if !nonce_ok(&web, &parts, &f.csrf) {
-        return WebError::Csrf.into_response();
-    }
     let secure = web.options.secure_cookies;
     let req = PasswordStep {
         login: f.login.clone(),
@@ -219,4 +217,10 @@ pub async fn lang(
         lang.code()
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response()
+}
+
+impl crate::public::NonceBound for LoginForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }

@@ -130,6 +130,7 @@ pub async fn show(
                 button type="submit" { (submit) }
             }
         }
+        (crate::support::recovery::section(l, &s, &p.account_id, p.state, false, &format!("{HERE}/{}", p.account_id)))
         p { a href=(format!("/support/audit?professional={}", p.account_id)) { (l.t("supx.audit.link_professional")) } }
         p { a href=(format!("/support/assistants/new?professional={}", p.account_id)) { (l.t("supdir.assistant.link_for")) } }
         p { a href=(HERE) { (l.t("directory.back")) } }

@@ -10,6 +10,7 @@ pub mod home;
 pub mod identity;
 pub mod life;
 pub mod records;
+pub mod recovery;
 pub mod structure_software;
 pub mod structures;
 

@@ -288,6 +288,9 @@ pub async fn show(
             }
         } @else if p.record_state == AccountState::Active {
             p { (l.t("supx.account.active")) }
+            @if let Some(account) = &v.account_id {
+                (crate::support::recovery::section(l, &s, account, p.record_state, true, &base))
+            }
         } @else {
             p { (l.t("supx.account.none")) }
         }

@@ -10,6 +10,7 @@ mod patient_screens;
 mod patient_settings;
 mod portals;
 mod pro_screens;
+mod recovery;
 mod sign_in;
 mod support_console;
 mod support_directory_new;

@@ -38,12 +38,14 @@ pub enum Kind {
     SignInFailures,
     /// Someone sent a self-enrolment naming the account's e-mail or record.
     EnrolmentAttempt,
-    /// The account's password was changed (by whoever held a session).
+    /// The account's password was changed (by whoever held a session, or by a reset link).
     PasswordChanged,
+    /// Support removed the account's second factor and issued a new activation code.
+    SecondFactorReset,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::DocumentAdded,
         Kind::FirstAccess,
         Kind::BreakGlass,
@@ -57,6 +59,7 @@ impl Kind {
         Kind::SignInFailures,
         Kind::EnrolmentAttempt,
         Kind::PasswordChanged,
+        Kind::SecondFactorReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Kind {
             Kind::SignInFailures => "sign_in_failures",
             Kind::EnrolmentAttempt => "enrolment_attempt",
             Kind::PasswordChanged => "password_changed",
+            Kind::SecondFactorReset => "second_factor_reset",
         }
     }
 
@@ -93,6 +97,7 @@ impl Kind {
                 | Kind::SignInFailures
                 | Kind::EnrolmentAttempt
                 | Kind::PasswordChanged
+                | Kind::SecondFactorReset
         )
     }
 
@@ -107,6 +112,7 @@ impl Kind {
                 | Kind::SignInFailures
                 | Kind::EnrolmentAttempt
                 | Kind::PasswordChanged
+                | Kind::SecondFactorReset
         )
     }
 
@@ -126,6 +132,7 @@ impl Kind {
             Kind::SignInFailures => "Tentatives de connexion échouées",
             Kind::EnrolmentAttempt => "Demande d'inscription avec mes informations",
             Kind::PasswordChanged => "Changement de mot de passe",
+            Kind::SecondFactorReset => "Réinitialisation du second facteur",
         }
     }
 }

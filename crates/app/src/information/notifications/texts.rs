@@ -223,6 +223,23 @@ impl Message {
         }
     }
 
+    /// To the account whose second factor support removed (a lost phone): a new activation
+    /// code was handed over after an identity check; sessions were closed.
+    pub fn second_factor_reset() -> Self {
+        let text = "Le support de Mon Drive Santé a réinitialisé le second facteur de votre \
+                    compte, après avoir vérifié votre identité, et a fermé vos sessions. Le \
+                    code d'activation remis par le support vous permet de choisir un mot de \
+                    passe et d'enregistrer votre nouveau téléphone. Si vous n'avez rien \
+                    demandé, contactez le support sans attendre.";
+        Self {
+            kind: Kind::SecondFactorReset,
+            in_app: text.to_owned(),
+            subject: "Second facteur réinitialisé sur votre compte Mon Drive Santé".to_owned(),
+            body: text.to_owned(),
+            about: About::default(),
+        }
+    }
+
     /// To the address of an existing account when a self-enrolment named its e-mail address
     /// or its record. The request is not accepted; support reviews it.
     pub fn enrolment_attempt() -> Self {

@@ -8,6 +8,7 @@ mod core;
 mod documents;
 mod patient_settings;
 mod pro;
+mod recovery;
 mod rights;
 mod signin;
 mod support;
@@ -24,6 +25,7 @@ pub const TABLES: &[&[Entry]] = &[
     documents::ENTRIES,
     patient_settings::ENTRIES,
     pro::ENTRIES,
+    recovery::ENTRIES,
     rights::ENTRIES,
     signin::ENTRIES,
     support::ENTRIES,

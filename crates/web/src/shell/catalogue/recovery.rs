@@ -1,0 +1,28 @@
+//! Account recovery: a forgotten password reset by a link sent by e-mail (key, French,
+//! English).
+
+pub const ENTRIES: &[super::Entry] = &[
+    ("recovery.link", "Mot de passe oublié ?", "Forgotten password?"),
+    ("recovery.title", "Mot de passe oublié", "Forgotten password"),
+    ("recovery.intro", "Indiquez l'identifiant de votre compte (votre adresse e-mail si vous êtes patient). Si le compte existe et a une adresse e-mail, un lien pour choisir un nouveau mot de passe y est envoyé ; il est valable 30 minutes. Le code de votre application d'authentification vous sera aussi demandé.", "Enter your account's login (your e-mail address if you are a patient). If the account exists and has an e-mail address, a link to choose a new password is sent there; it is valid for 30 minutes. The code of your authenticator app will also be asked for."),
+    ("recovery.login", "Identifiant", "Login"),
+    ("recovery.send", "Recevoir le lien", "Send me the link"),
+    ("recovery.sent", "Si un compte correspond à cet identifiant, un e-mail vient de lui être envoyé avec un lien valable 30 minutes. Pensez à regarder dans les indésirables. Rien reçu au bout de quelques minutes ? Vérifiez l'identifiant, ou contactez le support.", "If an account matches this login, an e-mail has just been sent to it with a link valid for 30 minutes. Check your spam folder too. Nothing after a few minutes? Check the login, or contact support."),
+    ("recovery.lost_phone", "Vous avez perdu votre téléphone ou votre application d'authentification ? Le mot de passe ne suffit pas : contactez le support, qui vérifiera votre identité (pièce d'identité pour un patient, données de l'annuaire pour un professionnel) et vous remettra un nouveau code d'activation.", "Lost your phone or your authenticator app? A password is not enough: contact support, who will check your identity (identity document for a patient, directory data for a professional) and give you a new activation code."),
+    ("recovery.reset.title", "Choisir un nouveau mot de passe", "Choose a new password"),
+    ("recovery.reset.intro", "Choisissez votre nouveau mot de passe, puis saisissez le code à 6 chiffres de votre application d'authentification. Toutes vos sessions seront fermées et un e-mail vous le confirmera.", "Choose your new password, then enter the 6-digit code of your authenticator app. All your sessions will be closed and an e-mail will confirm it."),
+    ("recovery.reset.submit", "Changer le mot de passe", "Change the password"),
+    ("recovery.again", "Demander un nouveau lien", "Ask for a new link"),
+    ("recovery.done", "Votre mot de passe a été changé et vos sessions fermées. Connectez-vous avec le nouveau mot de passe.", "Your password was changed and your sessions closed. Sign in with the new password."),
+    ("supx.reissue.title", "Nouveau code d'activation", "New activation code"),
+    ("supx.reissue.consequence", "Pour un téléphone ou une application d'authentification perdus, ou un code d'activation expiré. Vérifiez d'abord l'identité de la personne. Si le compte est actif, son second facteur est supprimé et toutes ses sessions se ferment : avec le nouveau code, la personne choisit un mot de passe et enregistre son nouveau téléphone.", "For a lost phone or authenticator app, or an expired activation code. Check the person's identity first. If the account is active, its second factor is removed and all its sessions close: with the new code, the person chooses a password and registers their new phone."),
+    ("supx.reissue.evidence", "Vérification d'identité faite", "Identity check made"),
+    ("supx.reissue.evidence.patient", "Pièce d'identité présentée (nature, numéro) et comparée aux traits du dossier : nom, prénoms, date et lieu de naissance.", "Identity document shown (kind, number) and compared with the record's traits: names, date and place of birth."),
+    ("supx.reissue.evidence.professional", "Données de l'annuaire comparées (identifiant professionnel, structure) et moyen de contact utilisé (appel à la structure, carte professionnelle).", "Directory data compared (professional identifier, structure) and the contact used (call to the structure, professional card)."),
+    ("supx.reissue.submit", "Émettre un nouveau code", "Issue a new code"),
+    ("supx.reissue.done.lost", "Second facteur supprimé. Sessions fermées :", "Second factor removed. Sessions closed:"),
+    ("supx.reissue.done.expired", "Nouveau code d'activation émis ; les codes précédents ne servent plus.", "New activation code issued; the previous codes no longer work."),
+    ("supx.reissue.emailed", "Il a aussi été envoyé par e-mail à l'adresse du compte.", "It was also e-mailed to the account's address."),
+    ("supx.reissue.not_emailed", "Il n'est pas envoyé par e-mail : remettez-le vous-même à la personne dont vous avez vérifié l'identité. Un e-mail informe le compte de la réinitialisation.", "It is not e-mailed: hand it yourself to the person whose identity you checked. An e-mail tells the account about the reset."),
+    ("supx.reissue.back", "Revenir à la fiche", "Back to the page"),
+];
