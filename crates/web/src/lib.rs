@@ -129,6 +129,14 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
                 .layer(upload),
         )
         .route(
+            "/records/{pid}/documents/{id}/release",
+            post(pro::document_controls::release),
+        )
+        .route(
+            "/records/{pid}/documents/{id}/mask",
+            post(pro::document_controls::mask),
+        )
+        .route(
             "/records/{pid}/documents/{id}/delete",
             get(pro::own_documents::delete_form).post(pro::own_documents::delete),
         )

@@ -1,19 +1,20 @@
-//! The patient's documents: the list with filters (type, act date, author), one document
+//! The patient's documents: the list with filters (type, class, act date, author) in pages
+//! (`shared::listing`), one document
 //! (metadata, the viewer, masking and deletion controls) and its content, as a download or
 //! inline for the viewer.
 
 use crate::patient::{chrome, render, Patient};
-use crate::shared::form::{self, non_empty};
+use crate::shared::form;
+use crate::shared::listing::{filter_form, pager, Filters};
 use crate::shared::viewer;
 use crate::shared::views;
 use crate::shell::error::{Page, WebError};
-use crate::shell::i18n::Lang;
 use crate::shell::ids::named;
 use crate::shell::Web;
 use axum::extract::{OriginalUri, Path, Query, State};
-use maud::{html, Markup};
-use mds_app::record::documents::{DocumentFilter, DocumentQuery};
-use mds_domain::{AccountId, DocumentId, DocumentSource, DocumentType};
+use maud::html;
+use mds_app::record::documents::DocumentQuery;
+use mds_domain::{AccountId, DocumentId, DocumentSource};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -23,77 +24,6 @@ pub struct Done {
 
 pub fn doc_href(d: &mds_app::record::documents::DocumentView) -> String {
     format!("/patient/documents/{}", d.id)
-}
-
-#[derive(Deserialize, Default)]
-pub struct Filters {
-    #[serde(rename = "type")]
-    type_code: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    author: Option<String>,
-    ok: Option<String>,
-}
-
-impl Filters {
-    fn active(&self) -> bool {
-        [&self.type_code, &self.from, &self.to, &self.author]
-            .iter()
-            .any(|v| non_empty(v).is_some())
-    }
-
-    fn query(&self) -> DocumentQuery {
-        DocumentQuery {
-            filter: DocumentFilter {
-                type_code: non_empty(&self.type_code),
-                act_date_from: non_empty(&self.from),
-                act_date_to: non_empty(&self.to),
-                author_account_id: non_empty(&self.author).and_then(|a| AccountId::parse(&a)),
-                ..DocumentFilter::default()
-            },
-            limit: 100,
-            offset: 0,
-        }
-    }
-}
-
-fn filter_form(lang: Lang, f: &Filters, authors: &[(AccountId, String)]) -> Markup {
-    let l = lang;
-    let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
-    html! {
-        form.filters method="get" action="/patient/documents" role="search" aria-label=(l.t("documents.filters")) {
-            div.field {
-                label for="f-type" { (l.t("documents.filter.type")) }
-                select #f-type name="type" {
-                    option value="" { (l.t("documents.filter.any")) }
-                    @for t in DocumentType::all() {
-                        option value=(t.code()) selected[sel(&f.type_code, t.code())] { (t.label_fr()) }
-                    }
-                }
-            }
-            div.field {
-                label for="f-from" { (l.t("documents.filter.from")) }
-                input #f-from type="date" name="from" value=[f.from.as_deref()];
-            }
-            div.field {
-                label for="f-to" { (l.t("documents.filter.to")) }
-                input #f-to type="date" name="to" value=[f.to.as_deref()];
-            }
-            div.field {
-                label for="f-author" { (l.t("documents.filter.author")) }
-                select #f-author name="author" {
-                    option value="" { (l.t("documents.filter.any")) }
-                    @for (id, name) in authors {
-                        option value=(id) selected[sel(&f.author, id.as_str())] { (name) }
-                    }
-                }
-            }
-            div.actions {
-                button type="submit" { (l.t("documents.filter.apply")) }
-                a href="/patient/documents" { (l.t("documents.filter.reset")) }
-            }
-        }
-    }
 }
 
 /// A patient. Their documents, filtered by type, act date and author.
@@ -139,8 +69,9 @@ pub async fn documents(
         html! {
             (form::notice(crate::patient::own_documents::notice(lang, f.ok.as_deref())))
             p { a.button href="/patient/documents/add" { (l.t("pdocs.add.link")) } }
-            (filter_form(lang, &f, &authors))
+            (filter_form(lang, &f, &authors, "/patient/documents"))
             (views::document_table(lang, (&caption, true), &page.items, &names, &doc_href))
+            (pager(lang, &f, "/patient/documents", page.total))
             @if page.total > 0 { (crate::patient::controls::mask_all_form(lang, &s.csrf)) }
         },
     )

@@ -5,9 +5,10 @@
 //! through its use case; success redirects to the record (POST → GET), an error is shown in
 //! the form it concerns.
 
-use crate::pro::record::{overview, record_page};
+use crate::pro::record::{overview, record_page, Shown};
 use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
+use crate::shared::listing::Filters;
 use crate::shared::upload::{self, field, Part};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
@@ -270,16 +271,19 @@ async fn again(
     ) {
         return Err(e.into());
     }
-    let (o, names) = overview(web, s, pid, ip).await?;
+    let (o, names) = overview(web, s, pid, Filters::default().query(), ip).await?;
     let message = e.public_message();
     let mut r = record_page(
         lang,
         s,
         pid.as_str(),
-        &o,
+        Shown {
+            overview: &o,
+            names: &names,
+            filters: &Filters::default(),
+        },
         None,
         Some((form, &message)),
-        &names,
     )?;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
@@ -476,16 +480,19 @@ pub async fn set_opposition(
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
-            let (o, names) = overview(&web, &s, &pid, ip).await?;
+            let (o, names) = overview(&web, &s, &pid, Filters::default().query(), ip).await?;
             let message = e.public_message();
             let mut r = record_page(
                 lang,
                 &s,
                 pid.as_str(),
-                &o,
+                Shown {
+                    overview: &o,
+                    names: &names,
+                    filters: &Filters::default(),
+                },
                 None,
                 Some(("opposition", &message)),
-                &names,
             )?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)

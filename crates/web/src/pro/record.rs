@@ -2,10 +2,12 @@
 //! documents the rules allow, the next steps the policy would permit when access is missing,
 //! and one document (metadata, the viewer) with its content.
 
+use crate::pro::document_controls;
 use crate::pro::opposition;
 use crate::pro::own_documents;
 use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
+use crate::shared::listing::{filter_form, pager, Filters};
 use crate::shared::viewer;
 use crate::shared::views::{self, patient_name};
 use crate::shell::error::{Page, WebError};
@@ -26,6 +28,11 @@ pub struct RecordQuery {
     ok: Option<String>,
 }
 
+/// The record view's own address, where the filter form and the pager lead.
+fn record_href(pid: &str) -> String {
+    format!("/pro/records/{pid}")
+}
+
 /// The notice of the record page after an action (its `ok` parameter).
 fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
     Some(match ok? {
@@ -34,6 +41,7 @@ fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
         "break_glass" => lang.t("pro.done.break_glass"),
         "samu" => lang.t("pro.done.samu"),
         "deleted" => lang.t("prox.doc.done.deleted"),
+        "masked" => lang.t("prox.doc.done.masked"),
         "opposed" => lang.t("prox.opp.done.recorded"),
         "opposition_lifted" => lang.t("prox.opp.done.lifted"),
         "created" => lang.t("prox.create.done"),
@@ -113,19 +121,36 @@ pub fn next_steps(
     }
 }
 
+/// What the record page shows of a record: its overview, the names of its documents'
+/// authors, and the filters and page its documents were listed with.
+pub struct Shown<'a> {
+    pub overview: &'a RecordOverview,
+    pub names: &'a std::collections::BTreeMap<AccountId, String>,
+    pub filters: &'a Filters,
+}
+
 /// The record page of an overview (also shown again with a form's error).
 pub fn record_page(
     lang: Lang,
     s: &Session,
     pid: &str,
-    o: &RecordOverview,
+    shown: Shown<'_>,
     notice: Option<&str>,
     error: Option<(&str, &str)>,
-    names: &std::collections::BTreeMap<AccountId, String>,
 ) -> Result<Response, WebError> {
+    let Shown {
+        overview: o,
+        names,
+        filters,
+    } = shown;
     let l = lang;
     let title = patient_name(&o.patient);
-    let here = format!("/pro/records/{pid}");
+    let here = record_href(pid);
+    let authors: Vec<(AccountId, String)> = names
+        .iter()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(id, n)| (id.clone(), n.clone()))
+        .collect();
     let c = chrome(lang, s, &title, &here);
     let a = &o.access;
     let href = |d: &mds_app::record::documents::DocumentView| {
@@ -153,7 +178,11 @@ pub fn record_page(
                     @if let Some(href) = &add {
                         p { a.button href=(href) { (l.t("pro.record.add")) } }
                     }
+                    @if page.total > 0 || filters.active() {
+                        (filter_form(lang, filters, &authors, &here))
+                    }
                     (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
+                    (pager(lang, filters, &here, page.total))
                 }
             } @else if let Some(href) = &add {
                 p { a.button href=(href) { (l.t("pro.record.add")) } }
@@ -185,6 +214,7 @@ pub async fn overview(
     web: &Web,
     s: &Session,
     pid: &PatientId,
+    q: DocumentQuery,
     ip: Option<String>,
 ) -> Result<
     (
@@ -193,10 +223,6 @@ pub async fn overview(
     ),
     WebError,
 > {
-    let q = DocumentQuery {
-        limit: 100,
-        ..DocumentQuery::default()
-    };
     let o = web
         .app
         .record_overview(&s.actor, pid, q, ip, crate::shell::now())
@@ -211,17 +237,21 @@ pub async fn record(
     State(web): State<Web>,
     Pro { s, lang, ip, .. }: Pro,
     Ids(pid): Ids<PatientId>,
-    Query(q): Query<RecordQuery>,
+    q: Result<Query<Filters>, axum::extract::rejection::QueryRejection>,
 ) -> Page {
-    let (o, names) = overview(&web, &s, &pid, ip).await?;
+    let f = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
+    let (o, names) = overview(&web, &s, &pid, f.query(), ip).await?;
     record_page(
         lang,
         &s,
         pid.as_str(),
-        &o,
-        notice_of(lang, q.ok.as_deref()),
+        Shown {
+            overview: &o,
+            names: &names,
+            filters: &f,
+        },
+        notice_of(lang, f.ok.as_deref()),
         None,
-        &names,
     )
 }
 
@@ -253,10 +283,11 @@ pub async fn document(
         &c,
         html! {
             (banner(lang, &patient.patient, &patient.cafat))
-            (form::notice(own_documents::notice_of(lang, q.ok.as_deref())))
+            (form::notice(own_documents::notice_of(lang, q.ok.as_deref()).or(document_controls::notice_of(lang, q.ok.as_deref()))))
             (views::document_details(lang, &d, &names, &href))
             (shown.body)
             (own_documents::own_controls(lang, &s, pid.as_str(), &d))
+            (document_controls::controls(lang, &s, pid.as_str(), &d))
             p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
         },
     )

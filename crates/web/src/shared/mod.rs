@@ -3,6 +3,7 @@
 //! portal passes in what differs, such as the addresses of its pages).
 
 pub mod form;
+pub mod listing;
 pub mod upload;
 pub mod viewer;
 pub mod views;
