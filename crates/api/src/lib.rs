@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}` in one place (`error.rs`); the OpenAPI document is
 //! generated from the handlers' annotations, so it cannot drift from the code.
 
+mod acting_structure;
 mod attestations;
 mod audit;
 mod auth;
@@ -151,6 +152,8 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/password", post(auth::change_password))
+        .route("/auth/structures", get(acting_structure::choices))
+        .route("/auth/structure", put(acting_structure::choose))
         .route("/auth/password/forgotten", post(recovery::forgotten))
         .route("/auth/password/reset", post(recovery::reset))
         .route("/auth/enrolment", post(auth::begin_enrolment))

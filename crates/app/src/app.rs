@@ -146,6 +146,17 @@ pub struct Actor {
     /// `None` when not read with the session (then looked up when needed) or when there is
     /// no active such professional.
     pub acting_professional: Option<mds_policy::ProfessionalActor>,
+    /// The structure a professional (or an assistant's professional) acts from in this
+    /// session, as read with it: its name, and whether there are others to choose from.
+    pub acting_structure: Option<ActingStructure>,
+}
+
+/// The structure a session acts from, for the portals' header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActingStructure {
+    pub name: String,
+    /// The professional works in more than one structure (the header offers the choice).
+    pub choosable: bool,
 }
 
 /// A structure's software, authenticated by its credential (DESIGN.md 7).

@@ -20,6 +20,6 @@ pub mod secrets;
 pub mod settings;
 pub mod structure_access;
 
-pub use app::{Actor, App, SoftwareAgent};
+pub use app::{ActingStructure, Actor, App, SoftwareAgent};
 pub use error::AppError;
 pub use settings::Settings;

@@ -98,6 +98,11 @@ const SQLITE: &[Migration] = &[
         name: "0017_account_recovery",
         sql: include_str!("../migrations/sqlite/0017_account_recovery.sql"),
     },
+    Migration {
+        version: 18,
+        name: "0018_acting_structure",
+        sql: include_str!("../migrations/sqlite/0018_acting_structure.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -185,6 +190,11 @@ const POSTGRES: &[Migration] = &[
         version: 17,
         name: "0017_account_recovery",
         sql: include_str!("../migrations/postgres/0017_account_recovery.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "0018_acting_structure",
+        sql: include_str!("../migrations/postgres/0018_acting_structure.sql"),
     },
 ];
 

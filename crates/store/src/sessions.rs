@@ -90,8 +90,13 @@ pub struct ActingProfessional {
     pub account_id: AccountId,
     pub profession: Profession,
     pub samu_regulator: bool,
-    /// Their first structure in identifier order (as [`crate::directory::professional_facts`]).
+    /// The structure chosen for the session when they still work there, else their first in
+    /// identifier order (as [`crate::directory::professional_facts`]).
     pub structure: Option<StructureId>,
+    /// That structure's name.
+    pub structure_name: Option<String>,
+    /// How many structures they work in (more than one: they may choose).
+    pub structure_count: i64,
 }
 
 impl FromRow for SessionAccount {
@@ -102,6 +107,8 @@ impl FromRow for SessionAccount {
                 profession: r.get(13)?,
                 samu_regulator: r.get(14)?,
                 structure: r.get(15)?,
+                structure_name: r.get(16)?,
+                structure_count: r.get(17)?,
             }),
             None => None,
         };
@@ -123,19 +130,39 @@ pub async fn get_with_account(
     // for; found only while that professional's account is active.
     Query::new(format!(
         "SELECT {COLUMNS}, a.kind, a.state, a.display_name, \
-         p.account_id, p.profession, p.samu_regulator, \
-         (SELECT MIN(ps.structure_id) FROM professional_structures ps \
+         p.account_id, p.profession, p.samu_regulator, ast.id, ast.name, \
+         (SELECT COUNT(*) FROM professional_structures ps \
           WHERE ps.professional_account_id = p.account_id) \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
          LEFT JOIN assistants asst ON asst.account_id = s.account_id \
          LEFT JOIN accounts pa ON pa.id = COALESCE(asst.professional_account_id, s.account_id) \
          AND pa.state = 'active' \
          LEFT JOIN professionals p ON p.account_id = pa.id \
+         LEFT JOIN structures ast ON ast.id = COALESCE( \
+           (SELECT ps.structure_id FROM professional_structures ps \
+            WHERE ps.professional_account_id = p.account_id \
+            AND ps.structure_id = s.acting_structure_id), \
+           (SELECT MIN(ps.structure_id) FROM professional_structures ps \
+            WHERE ps.professional_account_id = p.account_id)) \
          WHERE s.id_hash = $1"
     ))
     .bind(id_hash)
     .fetch_optional(ex)
     .await
+}
+
+/// The structure the session's professional acts from (checked by the caller: one of theirs).
+pub async fn set_acting_structure(
+    ex: impl Into<Ex<'_>>,
+    id_hash: &str,
+    structure: &StructureId,
+) -> Result<bool, StoreError> {
+    let done = Query::new("UPDATE sessions SET acting_structure_id = $1 WHERE id_hash = $2")
+        .bind(structure)
+        .bind(id_hash)
+        .execute(ex)
+        .await?;
+    Ok(done == 1)
 }
 
 pub async fn touch(ex: impl Into<Ex<'_>>, id_hash: &str, now_ms: i64) -> Result<(), StoreError> {

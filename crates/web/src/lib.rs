@@ -144,6 +144,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/records/{pid}/opposition",
             post(pro::actions::set_opposition),
         )
+        .route(
+            "/structure",
+            get(pro::structure::form).post(pro::structure::choose),
+        )
         .route("/search", get(pro::patients::search))
         .route(
             "/patients/new",

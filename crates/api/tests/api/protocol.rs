@@ -23,6 +23,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/auth/me"),
     ("post", "/api/v1/auth/password"),
     ("post", "/api/v1/auth/password/forgotten"),
+    ("get", "/api/v1/auth/structures"),
+    ("put", "/api/v1/auth/structure"),
     ("post", "/api/v1/auth/password/reset"),
     ("get", "/api/v1/enrolments"),
     ("post", "/api/v1/enrolments"),

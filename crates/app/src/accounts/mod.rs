@@ -3,6 +3,7 @@
 //! and enrolment with a one-time token. Structure software (credentials, keys, tokens) is
 //! `crate::structure_access`. Nothing here reads a record.
 
+pub mod acting_structure;
 pub mod enrolment;
 pub mod password;
 pub mod password_change;

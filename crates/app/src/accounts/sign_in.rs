@@ -283,6 +283,12 @@ impl App {
         if now.millis() - s.last_seen_ms > 60_000 {
             sessions::touch(&self.db, &hash, now.millis()).await?;
         }
+        let acting_structure = found.acting_professional.as_ref().and_then(|p| {
+            p.structure_name.clone().map(|name| crate::ActingStructure {
+                name,
+                choosable: p.structure_count > 1,
+            })
+        });
         let acting_professional =
             found
                 .acting_professional
@@ -299,6 +305,7 @@ impl App {
             session_hash: hash,
             software: None,
             acting_professional,
+            acting_structure,
         })
     }
 
@@ -339,6 +346,7 @@ impl App {
             session_hash: String::new(),
             software: None,
             acting_professional: None,
+            acting_structure: None,
         })
     }
 }

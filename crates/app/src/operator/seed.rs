@@ -113,6 +113,7 @@ impl Seeder<'_> {
                 session_hash: String::new(),
                 software: None,
                 acting_professional: None,
+                acting_structure: None,
             }))
     }
 

@@ -143,6 +143,7 @@ impl App {
                 label: c.label.clone(),
             }),
             acting_professional: None,
+            acting_structure: None,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! backend of the run, local vault, fixed clock) from `mds_testkit::app`.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod acting_structure;
 mod activation_code;
 mod audit_trail;
 mod auth;

@@ -10,6 +10,7 @@ pub mod opposition;
 pub mod own_documents;
 pub mod patients;
 pub mod record;
+pub mod structure;
 
 use crate::shell::i18n::Lang;
 use crate::shell::layout::{Chrome, Nav};

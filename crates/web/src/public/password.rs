@@ -94,6 +94,11 @@ fn page(s: &Session, lang: Lang, refusal: Option<Refusal>, ended: Option<u64>) -
         title,
         here: "/password",
         user: Some((&s.actor.display_name, &s.csrf)),
+        structure: s
+            .actor
+            .acting_structure
+            .as_ref()
+            .map(|a| (a.name.as_str(), a.choosable)),
     };
     let error_at = |field: &str| {
         refusal

@@ -48,6 +48,9 @@ pub struct Chrome<'a> {
     pub here: &'a str,
     /// Signed-in: display name and anti-CSRF token of the session (for sign-out).
     pub user: Option<(&'a str, &'a str)>,
+    /// A professional's session: the structure it acts from, and whether another may be
+    /// chosen (then linked to the choice).
+    pub structure: Option<(&'a str, bool)>,
 }
 
 impl<'a> Chrome<'a> {
@@ -59,6 +62,7 @@ impl<'a> Chrome<'a> {
             title,
             here,
             user: None,
+            structure: None,
         }
     }
 }
@@ -98,6 +102,15 @@ fn tools(c: &Chrome) -> Markup {
             a href=(switch) lang=(other.code()) hreflang=(other.code()) { (other.name()) }
             @if let Some((name, csrf)) = c.user {
                 span.who { (name) }
+                @if let Some((structure, choosable)) = c.structure {
+                    @if choosable {
+                        a.structure href=(format!("/pro/structure?next={}", encode(c.here))) title=(l.t("layout.structure.change")) {
+                            (l.t("layout.structure")) " " (structure)
+                        }
+                    } @else {
+                        span.structure { (structure) }
+                    }
+                }
                 a href="/password" { (l.t("layout.password")) }
                 form.inline method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(csrf);

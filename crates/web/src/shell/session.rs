@@ -51,6 +51,11 @@ impl Session {
             title,
             here,
             user: Some((&self.actor.display_name, &self.csrf)),
+            structure: self
+                .actor
+                .acting_structure
+                .as_ref()
+                .map(|s| (s.name.as_str(), s.choosable)),
         }
     }
 
