@@ -89,8 +89,16 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<(), AppError> {
+        // The length as sent (the schema's limit), the emptiness once trimmed.
+        let too_long = login.chars().count() > 254;
         let login = login.trim();
-        if login.is_empty() || login.chars().count() > 254 {
+        if too_long {
+            return Err(AppError::invalid(
+                "login_too_long",
+                "Un identifiant a 254 caractères au plus : vérifiez ce qui a été saisi.",
+            ));
+        }
+        if login.is_empty() {
             return Err(AppError::invalid(
                 "login_required",
                 "Indiquez l'identifiant de votre compte (votre adresse e-mail pour un patient).",
@@ -265,8 +273,9 @@ impl App {
         now: Timestamp,
     ) -> Result<Reissued, AppError> {
         actor.require(AccountKind::Support)?;
+        let too_long = evidence.chars().count() > MAX_EVIDENCE_CHARS;
         let evidence = evidence.trim();
-        if evidence.is_empty() || evidence.chars().count() > MAX_EVIDENCE_CHARS {
+        if evidence.is_empty() || too_long {
             return Err(AppError::invalid(
                 "evidence_required",
                 format!(
