@@ -587,6 +587,21 @@ impl App {
             }
             next = current.and_then(|c| c.replaces_id);
         }
+        // EXI 09: a professional's withdrawal is told to the patient (not a document they
+        // never saw: one still hidden from them until an announcement).
+        let withdrawn = opened.row();
+        if actor.kind != AccountKind::Patient && !withdrawn.hidden_from_patient {
+            let m =
+                crate::information::notifications::Message::document_withdrawn(&actor.display_name)
+                    .about(None, Some(actor.account_id.as_str()));
+            crate::information::notifications::tell_patient(
+                &mut tx,
+                &withdrawn.patient_id,
+                &m,
+                now,
+            )
+            .await?;
+        }
         let ev = mds_audit::NewEvent {
             outcome: Outcome::Permit,
             detail: serde_json::json!({ "versions_erased": erased.len() }),

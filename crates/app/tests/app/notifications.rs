@@ -639,3 +639,101 @@ fn closure_and_erasure_are_mailed_to_the_account() {
         assert_chain_intact(app).await;
     });
 }
+
+/// EXI 09: (who acts, on what, expected kind told to the patient, if any).
+#[test]
+fn a_withdrawn_or_replaced_document_is_told_to_the_patient() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        let marie = patient_id_by_cafat(app, "1234567").await;
+        let doctor = actor(app, DOCTOR, at(0)).await;
+        let patient = actor(app, PATIENT, at(0)).await;
+        let kinds = |notes: Vec<NotificationView>| -> Vec<String> {
+            notes.into_iter().map(|n| n.kind).collect()
+        };
+        let told_before = kinds(notes(app, &patient).await);
+
+        let shown = app
+            .add_document(
+                &doctor,
+                &marie,
+                document(SECRET_TITLE, false),
+                None,
+                at(MINUTE),
+            )
+            .await
+            .unwrap();
+        let hidden = app
+            .add_document(
+                &doctor,
+                &marie,
+                document("Résultat à annoncer", true),
+                None,
+                at(MINUTE),
+            )
+            .await
+            .unwrap();
+        let own = app
+            .add_document(
+                &patient,
+                &marie,
+                document("Mon carnet", false),
+                None,
+                at(MINUTE),
+            )
+            .await
+            .unwrap();
+        let newer = app
+            .modify_document(
+                &doctor,
+                &marie,
+                &shown.id,
+                document("Version 2", false),
+                None,
+                at(2 * MINUTE),
+            )
+            .await
+            .unwrap();
+        // The new version's notification leads to it while it exists.
+        let inbox = notes(app, &patient).await;
+        let replaced = inbox
+            .iter()
+            .find(|n| n.kind == "document_replaced")
+            .unwrap();
+        assert_eq!(replaced.document_id.as_deref(), Some(newer.id.as_str()));
+        app.delete_document(&doctor, &marie, &hidden.id, None, at(3 * MINUTE))
+            .await
+            .unwrap();
+        app.delete_document(&patient, &marie, &own.id, None, at(3 * MINUTE))
+            .await
+            .unwrap();
+        app.delete_document(&doctor, &marie, &newer.id, None, at(4 * MINUTE))
+            .await
+            .unwrap();
+
+        let told = kinds(notes(app, &patient).await);
+        let new: Vec<_> = told[..told.len() - told_before.len()].to_vec();
+        // Newest first: the withdrawal, the new version, the first deposit; nothing for the
+        // hidden document (never shown) nor for the patient's own deletion.
+        assert_eq!(
+            new,
+            ["document_withdrawn", "document_replaced", "document_added"],
+            "{backend:?}"
+        );
+        let inbox = notes(app, &patient).await;
+        let withdrawn = inbox
+            .iter()
+            .find(|n| n.kind == "document_withdrawn")
+            .unwrap();
+        assert!(
+            withdrawn.text.contains("qui l'avait déposé : Jean Néa."),
+            "{}",
+            withdrawn.text
+        );
+        assert!(
+            !format!("{inbox:?}").contains("TITRE-CONFIDENTIEL"),
+            "{backend:?}: no title"
+        );
+    });
+}

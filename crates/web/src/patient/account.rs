@@ -28,6 +28,8 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
     let account = Some(l.t("settings.prefs.why.account"));
     Some(match kind {
         "document_added" => (l.t("settings.prefs.kind.document_added"), None),
+        "document_replaced" => (l.t("settings.prefs.kind.document_replaced"), None),
+        "document_withdrawn" => (l.t("settings.prefs.kind.document_withdrawn"), None),
         "first_access" => (l.t("settings.prefs.kind.first_access"), None),
         "consent_request" => (l.t("settings.prefs.kind.consent_request"), None),
         "announcement_reminder" => (l.t("settings.prefs.kind.announcement_reminder"), None),

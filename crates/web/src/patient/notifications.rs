@@ -47,6 +47,14 @@ fn line(lang: Lang, g: &NotificationGroup) -> Markup {
             };
             (text, Some(format!("/patient/documents/{}", encode(id))))
         }
+        ("document_replaced", _, Some(id)) => (
+            n.text.clone(),
+            Some(format!("/patient/documents/{}", encode(id))),
+        ),
+        ("document_withdrawn", _, _) => (
+            n.text.clone(),
+            Some("/patient/history?kind=changes&who=others".to_owned()),
+        ),
         ("break_glass" | "samu", _, _) => (
             n.text.clone(),
             Some("/patient/history?kind=emergency&who=others".to_owned()),

@@ -40,7 +40,12 @@ pub(crate) async fn document_stored(
         return add_hidden_timers(settings, tx, row).await;
     }
     if row.source != DocumentSource::Patient {
-        let message = Message::document_added().about(
+        let message = if row.replaces_id.is_some() {
+            Message::document_replaced()
+        } else {
+            Message::document_added()
+        };
+        let message = message.about(
             Some(row.id.as_str()),
             row.depositor_account_id.as_ref().map(|a| a.as_str()),
         );

@@ -200,7 +200,7 @@ impl App {
             None => None,
         };
         Ok(match (n.kind.as_str(), document) {
-            ("document_added", Some(d)) => {
+            ("document_added" | "document_replaced", Some(d)) => {
                 let kind = DocumentType::from_code(&d.type_code)
                     .map_or_else(|| "Document".to_owned(), |t| t.label_fr().to_owned());
                 (Some(d.id.to_string()), Some(kind), who)

@@ -25,6 +25,10 @@ pub use texts::Message;
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     DocumentAdded,
+    /// A professional deposited a new version of a document (EXI 09).
+    DocumentReplaced,
+    /// A professional withdrew (deleted) a document they had deposited (EXI 09).
+    DocumentWithdrawn,
     FirstAccess,
     BreakGlass,
     Samu,
@@ -45,8 +49,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 16] = [
         Kind::DocumentAdded,
+        Kind::DocumentReplaced,
+        Kind::DocumentWithdrawn,
         Kind::FirstAccess,
         Kind::BreakGlass,
         Kind::Samu,
@@ -65,6 +71,8 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::DocumentAdded => "document_added",
+            Kind::DocumentReplaced => "document_replaced",
+            Kind::DocumentWithdrawn => "document_withdrawn",
             Kind::FirstAccess => "first_access",
             Kind::BreakGlass => "break_glass",
             Kind::Samu => "samu",
@@ -120,6 +128,8 @@ impl Kind {
     pub fn label_fr(self) -> &'static str {
         match self {
             Kind::DocumentAdded => "Nouveau document dans mon dossier",
+            Kind::DocumentReplaced => "Nouvelle version d'un document de mon dossier",
+            Kind::DocumentWithdrawn => "Document retiré de mon dossier",
             Kind::FirstAccess => "Premier accès d'un professionnel à mon dossier",
             Kind::BreakGlass => "Accès d'urgence (bris de glace)",
             Kind::Samu => "Accès du SAMU (régulation)",

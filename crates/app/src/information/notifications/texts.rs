@@ -57,6 +57,38 @@ impl Message {
         }
     }
 
+    /// A new version replaces a document (EXI 09); no title, no type.
+    pub fn document_replaced() -> Self {
+        let text = "Une nouvelle version d'un document de votre dossier Mon Drive Santé a été \
+                    déposée ; elle remplace la précédente. Connectez-vous pour la consulter.";
+        Self {
+            kind: Kind::DocumentReplaced,
+            in_app: "Une nouvelle version d'un document de votre dossier a été déposée ; elle \
+                     remplace la précédente."
+                .to_owned(),
+            subject: "Document mis à jour dans votre dossier Mon Drive Santé".to_owned(),
+            body: text.to_owned(),
+            about: About::default(),
+        }
+    }
+
+    /// The professional who deposited a document withdrew it (EXI 09); no title, no type.
+    pub fn document_withdrawn(professional: &str) -> Self {
+        Self {
+            kind: Kind::DocumentWithdrawn,
+            in_app: format!(
+                "Un document a été retiré de votre dossier par le professionnel qui l'avait \
+                 déposé : {professional}. L'historique de votre dossier en garde la trace."
+            ),
+            subject: "Document retiré de votre dossier Mon Drive Santé".to_owned(),
+            body: "Un professionnel de santé a retiré de votre dossier Mon Drive Santé un \
+                   document qu'il y avait déposé. L'historique de votre dossier en garde la \
+                   trace. Connectez-vous pour le voir."
+                .to_owned(),
+            about: About::default(),
+        }
+    }
+
     pub fn first_access(professional: &str, at: Timestamp) -> Self {
         Self {
             kind: Kind::FirstAccess,

@@ -63,6 +63,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("settings.prefs.why.emergency", "Ne peut pas être désactivé : un accès d'urgence à votre dossier vous est toujours signalé, pour que vous puissiez réagir si vous ne l'attendiez pas.", "Cannot be switched off: an emergency access to your record is always reported to you, so that you can react if you did not expect it."),
     ("settings.prefs.why.account", "Ne peut pas être désactivé : il s'agit de votre accès à Mon Drive Santé lui-même.", "Cannot be switched off: it concerns your access to Mon Drive Santé itself."),
     ("settings.prefs.kind.document_added", "Nouveau document dans mon dossier", "New document in my record"),
+    ("settings.prefs.kind.document_replaced", "Nouvelle version d'un document de mon dossier", "A new version of a document in my record"),
+    ("settings.prefs.kind.document_withdrawn", "Document retiré de mon dossier par un professionnel", "A document withdrawn from my record by a professional"),
     ("settings.prefs.kind.first_access", "Premier accès d'un professionnel à mon dossier", "A professional's first access to my record"),
     ("settings.prefs.kind.consent_request", "Demande d'accès d'un professionnel", "A professional's access request"),
     ("settings.prefs.kind.announcement_reminder", "Document en attente d'une consultation", "Document waiting for a consultation"),
