@@ -58,7 +58,8 @@ def new_patient(cafat, family, given):
             {"url": "https://mondrivesante.nc/fhir/StructureDefinition/creation-attestation", "extension": [
                 {"url": "identity-document-checked", "valueBoolean": True},
                 {"url": "cafat-card-checked", "valueBoolean": True},
-                {"url": "consent-signed", "valueBoolean": True}]}]}
+                {"url": "consent-signed", "valueBoolean": True},
+                {"url": "informed-of-rights", "valueBoolean": True}]}]}
 
 
 def sha(b):

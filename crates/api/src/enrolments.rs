@@ -25,6 +25,9 @@ pub struct EnrolmentIn {
     pub phone: Option<String>,
     /// At least 12 characters.
     pub password: String,
+    /// The person read the « Vos droits » notice (what the record is for, their rights, the
+    /// use of the CAFAT number) before sending: must be `true`.
+    pub informed_of_rights: bool,
 }
 
 /// The form of `POST /api/v1/enrolments` (`multipart/form-data`).
@@ -88,6 +91,7 @@ pub async fn submit(
         cafat_card: parts
             .take("cafat_card")
             .ok_or_else(|| missing("cafat_card", "scan de la carte CAFAT"))?,
+        informed_of_rights: body.informed_of_rights,
     };
     let r = app.submit_admitted_enrolment(admission, e, ip, now).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(r)))

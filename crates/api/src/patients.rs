@@ -61,6 +61,9 @@ pub struct NewPatientIn {
     pub cafat_card_checked: bool,
     /// The dedicated consent form was signed.
     pub consent_signed: bool,
+    /// The person was told what the record is for, their rights and the use of their CAFAT
+    /// number (the « Vos droits » notice) before the creation.
+    pub informed_of_rights: bool,
     /// Account ids of the professionals of the care team, chosen with the person.
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
@@ -136,6 +139,7 @@ pub async fn create(
         identity_document_checked: body.identity_document_checked,
         cafat_card_checked: body.cafat_card_checked,
         consent_signed: body.consent_signed,
+        informed_of_rights: body.informed_of_rights,
         care_team: body.care_team,
         exclude_creator: body.exclude_creator,
         consent_form,

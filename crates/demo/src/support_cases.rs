@@ -113,6 +113,7 @@ async fn enrolment(
         password: format!("{DEMO_PASSWORD}-Kapoeri"),
         identity_document: card_png([214, 226, 240], [31, 78, 140]),
         cafat_card: card_png([226, 240, 222], [36, 110, 60]),
+        informed_of_rights: true,
     };
     app.submit_self_enrolment(e, None, now).await?;
     report.created += 1;
@@ -147,6 +148,7 @@ async fn review(
         identity_document_checked: true,
         cafat_card_checked: true,
         consent_signed: true,
+        informed_of_rights: true,
         consent_form: Some(card_png([245, 240, 225], [120, 90, 40])),
         ..NewPatient::default()
     };

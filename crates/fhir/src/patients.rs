@@ -272,6 +272,7 @@ fn new_patient(base: &Base, p: &Patient) -> Result<NewPatient, FhirError> {
         identity_document_checked: attested(p, "identity-document-checked"),
         cafat_card_checked: attested(p, "cafat-card-checked"),
         consent_signed: attested(p, "consent-signed"),
+        informed_of_rights: attested(p, "informed-of-rights"),
         care_team,
         exclude_creator: false,
         consent_form: None,

@@ -193,6 +193,7 @@ pub fn new_patient(identity: IdentityInput) -> NewPatient {
         identity_document_checked: true,
         cafat_card_checked: true,
         consent_signed: true,
+        informed_of_rights: true,
         care_team: vec![],
         exclude_creator: false,
         consent_form: Some(crate::files::PDF.to_vec()),

@@ -74,6 +74,7 @@ test("a name with a payload typed at self-enrolment comes back as text with its 
   await page.getByLabel("Mot de passe", { exact: true }).fill("Kanak-Santé-2026!");
   await page.getByLabel("Pièce d'identité").setInputFiles(pdf);
   await page.getByLabel("Carte CAFAT").setInputFiles(png);
+  await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).check();
   await submit(visitor, "Envoyer ma demande");
   await check(visitor, "enrolment refused");
   assert.equal(new URL(page.url()).pathname, "/inscription", "still on the form");

@@ -69,6 +69,7 @@ test("a refused self-enrolment keeps both identity scans", async () => {
   await page.getByLabel("Mot de passe", { exact: true }).fill("court");
   await page.getByLabel("Pièce d'identité").setInputFiles({ name: "piece-identite.pdf", mimeType: "application/pdf", buffer: SAMPLE_PDF });
   await page.getByLabel("Carte CAFAT").setInputFiles({ name: "carte-cafat.png", mimeType: "image/png", buffer: SAMPLE_PNG });
+  await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).check();
   await submit(person22, "Envoyer ma demande");
   await check(person22, "enrolment refused, scans kept");
   assert.equal(await page.locator(".error-summary a").getAttribute("href"), "#password", "the summary links to the password");

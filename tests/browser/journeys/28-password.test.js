@@ -68,5 +68,7 @@ test("« Vos droits » is linked from every page's footer and from self-enrolmen
   }
   await screenshot(p, "rights");
   await visit(p, "/inscription", "self-enrolment");
-  assert.equal(await page.locator("main a[href='/droits']").count(), 1, "self-enrolment links the rights before anything is sent");
+  assert.ok(await page.locator("main a[href='/droits']").count() >= 1, "self-enrolment links the rights before anything is sent");
+  assert.equal(await page.locator("label[for=informed_of_rights] a[href='/droits']").count(), 1, "the box saying it was read links the page");
+  assert.equal(await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).getAttribute("required"), "", "reading it is required");
 });

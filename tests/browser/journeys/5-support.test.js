@@ -62,6 +62,7 @@ test("a person enrols with scans, support validates, the person activates the ac
   await page.getByLabel("Mot de passe", { exact: true }).fill("Kanak-Santé-2026!");
   await page.getByLabel("Pièce d'identité").setInputFiles(pdf);
   await page.getByLabel("Carte CAFAT").setInputFiles(png);
+  await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).check();
   await screenshot(josiane, "enrolment-form");
   await submit(josiane, "Envoyer ma demande");
   await check(josiane, "enrolment sent");

@@ -149,6 +149,7 @@ test("a new patient closes her account and is signed out for good", async () => 
   await page.getByLabel("Mot de passe", { exact: true }).fill("Lifou-Santé-2026!");
   await page.getByLabel("Pièce d'identité").setInputFiles(pdf);
   await page.getByLabel("Carte CAFAT").setInputFiles(png);
+  await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).check();
   await submit(noella, "Envoyer ma demande");
   const support = await open("support-6");
   await signIn(support, SUPPORT);

@@ -34,6 +34,7 @@ test("professional: creates the inactive account of a person present", async () 
   await page.getByLabel("Numéro CAFAT").fill("8812345");
   await page.getByLabel(/J'ai vérifié sa pièce d'identité/).check();
   await page.getByLabel(/J'ai vérifié sa carte CAFAT/).check();
+  await page.getByLabel(/Je lui ai présenté l'information/).check();
   await page.getByLabel(/Elle a signé le formulaire/).check();
   await screenshot(doctor, "pro-create-account");
   await submit(doctor, "Créer le compte inactif");

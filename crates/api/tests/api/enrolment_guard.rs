@@ -28,7 +28,7 @@ fn enrolment(cafat: &str, birth_name: &str, email: &str) -> Value {
     json!({
         "identity": { "cafat": cafat, "birth_name": birth_name, "first_names": ["Léa"],
                       "birth_date": "1999-06-12", "sex": "F", "birth_place": "98814" },
-        "email": email, "password": "Lifou-Wé-Drehu-1999",
+        "email": email, "password": "Lifou-Wé-Drehu-1999", "informed_of_rights": true,
     })
 }
 

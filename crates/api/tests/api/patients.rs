@@ -56,7 +56,7 @@ fn identity(cafat: &str, name: &str, birth: &str) -> Value {
 }
 
 fn new_patient(identity: Value) -> Value {
-    json!({ "identity": identity, "identity_document_checked": true, "cafat_card_checked": true, "consent_signed": true })
+    json!({ "identity": identity, "identity_document_checked": true, "cafat_card_checked": true, "consent_signed": true, "informed_of_rights": true })
 }
 
 fn code(v: &Value) -> &str {
@@ -265,7 +265,7 @@ fn self_enrolment_then_support_decision() {
             let f = fixture(backend).await;
             let enrolment = json!({
             "identity": { "cafat": "888111", "birth_name": "Gope", "first_names": ["Léa"], "birth_date": "1999-06-12", "sex": "F", "birth_place": "98814" },
-            "email": "lea.gope@example.nc", "password": "Lifou-Wé-Drehu-1999",
+            "email": "lea.gope@example.nc", "password": "Lifou-Wé-Drehu-1999", "informed_of_rights": true,
         })
         .to_string();
             let png: &[u8] = mds_testkit::files::PNG;

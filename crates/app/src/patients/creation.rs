@@ -29,6 +29,9 @@ pub struct NewPatient {
     pub cafat_card_checked: bool,
     /// The person signed the dedicated consent form.
     pub consent_signed: bool,
+    /// The person was told, before the creation, what the record is for, their rights and
+    /// the use of their CAFAT number (the notice of `RIGHTS_NOTICE_VERSION`).
+    pub informed_of_rights: bool,
     /// Professionals (account ids) of the care team, chosen with the person.
     pub care_team: Vec<AccountId>,
     /// Leave the creating professional out of the care team (included by default).
@@ -130,11 +133,16 @@ impl App {
         now: Timestamp,
     ) -> Result<Creation, AppError> {
         actor.require(AccountKind::Professional)?;
-        if !(p.identity_document_checked && p.cafat_card_checked && p.consent_signed) {
+        if !(p.identity_document_checked
+            && p.cafat_card_checked
+            && p.consent_signed
+            && p.informed_of_rights)
+        {
             return Err(AppError::invalid(
                 "attestation_missing",
                 "Attestez avoir vérifié la pièce d'identité et la carte CAFAT de la personne \
-                 présente, et recueilli son consentement signé.",
+                 présente, l'avoir informée (finalités, droits, usage du numéro CAFAT) et \
+                 recueilli son consentement signé.",
             ));
         }
         let traits = validate_identity(&p.identity, now)?;
@@ -193,6 +201,7 @@ impl App {
                 detail: serde_json::json!({
                     "record_state": "inactive", "identity": "validated", "how": "in_person",
                     "care_team": team.len(), "consent_form": file.is_some(),
+                    "informed_of_rights": super::RIGHTS_NOTICE_VERSION,
                 }),
                 ..NewEvent::new(ActorKind::Professional, "patient.create", Outcome::Success)
             };

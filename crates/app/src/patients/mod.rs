@@ -17,3 +17,9 @@ pub mod reviews;
 pub mod search;
 pub mod self_enrolment;
 pub mod support;
+
+/// The version of the information given before a record is created (the « Vos droits » page:
+/// purposes, rights, use of the CAFAT number), recorded with every creation and
+/// self-enrolment so that what the person was told can be found again. A new text gets a new
+/// version.
+pub const RIGHTS_NOTICE_VERSION: &str = "droits-2026-12";

@@ -31,6 +31,9 @@ pub struct SelfEnrolment {
     pub password: String,
     pub identity_document: Vec<u8>,
     pub cafat_card: Vec<u8>,
+    /// The person confirms having read, before sending, what the record is for, their rights
+    /// and the use of their CAFAT number (the notice of `RIGHTS_NOTICE_VERSION`).
+    pub informed_of_rights: bool,
 }
 
 /// What the person reads with the status token.
@@ -70,6 +73,13 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<EnrolmentReceipt, AppError> {
+        if !e.informed_of_rights {
+            return Err(AppError::invalid(
+                "information_not_acknowledged",
+                "Lisez l'information sur Mon Drive Santé et vos droits, puis cochez la case qui \
+                 le confirme.",
+            ));
+        }
         let traits = validate_identity(&e.identity, now)?;
         let email = email_address(&e.email)?;
         let login = Login::parse(&email).ok_or_else(|| {
@@ -185,6 +195,7 @@ impl App {
                 detail: serde_json::json!({
                     "request_id": request_id, "account_id": account_id,
                     "near_match": near.is_some(),
+                    "informed_of_rights": super::RIGHTS_NOTICE_VERSION,
                 }),
                 ip,
                 ..NewEvent::new(

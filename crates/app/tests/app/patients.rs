@@ -59,8 +59,9 @@ fn a_professional_creates_an_inactive_validated_record_with_its_care_team() {
         let events = events_after(&f.app, before).await;
         assert!(
             events.iter().any(|e| e.action == "patient.create"
-                && e.patient_id.as_deref() == Some(patient.id.as_str())),
-            "{backend:?}: creation audited"
+                && e.patient_id.as_deref() == Some(patient.id.as_str())
+                && e.detail["informed_of_rights"] == mds_app::patients::RIGHTS_NOTICE_VERSION),
+            "{backend:?}: creation audited, with the information the person was given"
         );
         assert_chain_intact(&f.app).await;
     });
@@ -101,6 +102,11 @@ fn refusals_create_nothing() {
             (
                 "attestation missing",
                 with(&|p| p.consent_signed = false),
+                "attestation_missing",
+            ),
+            (
+                "person not informed",
+                with(&|p| p.informed_of_rights = false),
                 "attestation_missing",
             ),
             (

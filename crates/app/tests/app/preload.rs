@@ -50,6 +50,7 @@ async fn patients(app: &App, creator: &Actor, n: usize, from: usize) -> Vec<Pati
             identity_document_checked: true,
             cafat_card_checked: true,
             consent_signed: true,
+            informed_of_rights: true,
             ..NewPatient::default()
         };
         match app.create_patient(creator, p, at(0)).await.unwrap() {

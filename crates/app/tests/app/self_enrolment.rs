@@ -31,6 +31,7 @@ fn submission() -> SelfEnrolment {
         password: PASSWORD.into(),
         identity_document: PDF.to_vec(),
         cafat_card: PNG.to_vec(),
+        informed_of_rights: true,
     }
 }
 
@@ -134,11 +135,17 @@ fn support_validates_a_self_enrolment_and_the_scans_leave_the_vault() {
             .begin_enrolment(&validated.enrolment_token, PASSWORD, at(3 * MINUTE))
             .await
             .unwrap();
-        let actions: Vec<String> = events_after(&f.app, 0)
-            .await
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
+        let events = events_after(&f.app, 0).await;
+        let submitted = events
+            .iter()
+            .find(|e| e.action == "patient.enrolment.submit")
+            .unwrap();
+        assert_eq!(
+            submitted.detail["informed_of_rights"],
+            mds_app::patients::RIGHTS_NOTICE_VERSION,
+            "{backend:?}: the information read is recorded"
+        );
+        let actions: Vec<String> = events.into_iter().map(|e| e.action).collect();
         for a in [
             "patient.enrolment.submit",
             "patient.enrolment.scan.read",
@@ -233,6 +240,11 @@ fn bad_submissions_create_nothing() {
                 "weak password",
                 with(&|s| s.password = "court".into()),
                 "weak_password",
+            ),
+            (
+                "information not acknowledged",
+                with(&|s| s.informed_of_rights = false),
+                "information_not_acknowledged",
             ),
             (
                 "no e-mail",

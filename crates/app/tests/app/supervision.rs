@@ -46,6 +46,7 @@ async fn patients(
             identity_document_checked: true,
             cafat_card_checked: true,
             consent_signed: true,
+            informed_of_rights: true,
             ..NewPatient::default()
         };
         let t = later(local(7, 0), i64::try_from(i).unwrap() * 1000);

@@ -154,6 +154,7 @@ struct Fields {
     identity_checked: bool,
     cafat_checked: bool,
     consent_signed: bool,
+    informed: bool,
 }
 
 fn check(id: &str, name: &str, checked: bool, label: &str) -> Markup {
@@ -227,6 +228,7 @@ fn create_page(
                     legend { (l.t("prox.create.checks")) }
                     (check("identity_document_checked", "identity_document_checked", f.identity_checked, l.t("prox.create.check.identity")))
                     (check("cafat_card_checked", "cafat_card_checked", f.cafat_checked, l.t("prox.create.check.cafat")))
+                    (check("informed_of_rights", "informed_of_rights", f.informed, l.t("prox.create.check.informed")))
                     (check("consent_signed", "consent_signed", f.consent_signed, l.t("prox.create.check.consent")))
                     div.field {
                         label for="consent_form" { (l.t("prox.create.consent_form")) }
@@ -257,6 +259,7 @@ const CREATE_PARTS: &[Part] = &[
     field("identity_document_checked"),
     field("cafat_card_checked"),
     field("consent_signed"),
+    field("informed_of_rights"),
 ];
 
 /// Reads the upload form (its anti-CSRF token first, see `shared::upload`).
@@ -273,6 +276,7 @@ async fn read_form(
         identity_checked: up.has("identity_document_checked"),
         cafat_checked: up.has("cafat_card_checked"),
         consent_signed: up.has("consent_signed"),
+        informed: up.has("informed_of_rights"),
     };
     Ok((f, up.take("consent_form").unwrap_or_default()))
 }
@@ -304,6 +308,7 @@ pub async fn create(
         identity_document_checked: f.identity_checked,
         cafat_card_checked: f.cafat_checked,
         consent_signed: f.consent_signed,
+        informed_of_rights: f.informed,
         care_team: Vec::new(),
         exclude_creator: false,
         consent_form: (!scan.is_empty()).then_some(scan),

@@ -51,6 +51,8 @@ struct Again {
     phone: String,
     identity_document: Option<HeldFile>,
     cafat_card: Option<HeldFile>,
+    /// The box saying the person read the information was ticked.
+    informed: bool,
     error: Option<(Option<&'static str>, String)>,
 }
 
@@ -76,6 +78,7 @@ fn enrol_field(e: &AppError) -> Option<&'static str> {
         ("invalid_email", "email"),
         ("invalid_phone", "phone"),
         ("weak_password", "password"),
+        ("information_not_acknowledged", "informed_of_rights"),
     ];
     match code {
         "file_missing" | "file_too_large" | "unsupported_format" => Some(scan()),
@@ -149,6 +152,11 @@ fn enrol_page(lang: Lang, csrf: &str, a: &Again) -> Markup {
                 (form::field_error("cafat_card-error", at("cafat_card")))
                 (scan_input(l, "cafat_card", a.cafat_card.as_ref()))
             }
+            div.field {
+                (form::field_error("informed_of_rights-error", at("informed_of_rights")))
+                input #informed_of_rights type="checkbox" name="informed_of_rights" value="yes" required checked[a.informed];
+                label for="informed_of_rights" { (l.t("enrol.informed")) " " a href="/droits" target="_blank" rel="noopener" { (l.t("rights.title")) " " (l.t("rights.new_tab")) } }
+            }
             button type="submit" { (l.t("enrol.submit")) }
         }
         p { a href="/activation" { (l.t("enrol.to_activation")) } }
@@ -173,6 +181,7 @@ const ENROL_PARTS: &[Part] = &[
     upload::field("email"),
     upload::field("phone"),
     upload::field("password"),
+    upload::field("informed_of_rights"),
 ];
 
 /// Anyone. Sends the request; the tracking code is shown on this answer only.
@@ -221,11 +230,13 @@ pub async fn submit(
         password: up.text("password"),
         identity_document: scans.0.content(),
         cafat_card: scans.1.content(),
+        informed_of_rights: up.has("informed_of_rights"),
     };
     let mut again = Again {
         identity: e.identity.clone(),
         email: e.email.clone(),
         phone: e.phone.clone().unwrap_or_default(),
+        informed: e.informed_of_rights,
         ..Again::default()
     };
     match web

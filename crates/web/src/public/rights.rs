@@ -49,6 +49,7 @@ pub async fn rights(lang: Lang) -> Page {
                 @for p in *paragraphs { p { (l.t(p)) } }
             }
         }
+        p.hint { (l.t("rights.version")) " " (mds_app::patients::RIGHTS_NOTICE_VERSION) }
     };
     Ok(Html(page(l, l.t("rights.title"), "/droits", body).into_string()).into_response())
 }

@@ -24,6 +24,7 @@ async fn enrol(site: &Site, cafat: &str, email: &str) -> (StatusCode, String) {
         ("email", email),
         ("phone", ""),
         ("password", "Kanak-Santé-2026!"),
+        ("informed_of_rights", "yes"),
     ];
     let pdf = mds_demo::drawing::minimal_pdf("Carte d'identité", "Josiane");
     let png = mds_demo::drawing::card_png([250, 250, 250], [0, 0, 0]);

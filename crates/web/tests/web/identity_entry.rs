@@ -59,6 +59,7 @@ fn identity_forms_start_with_nothing_chosen_and_untouched_fields_are_refused() {
             ("email", "josiane.poindi@example.nc"),
             ("phone", ""),
             ("password", "Kanak-Santé-2026!"),
+            ("informed_of_rights", "yes"),
         ];
         let pdf = mds_demo::drawing::minimal_pdf("Carte d'identité", "Josiane");
         let png = mds_demo::drawing::card_png([250, 250, 250], [0, 0, 0]);

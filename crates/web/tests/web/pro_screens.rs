@@ -140,6 +140,7 @@ fn person(csrf: &str) -> Vec<(&'static str, String)> {
         ("identity_document_checked", "1".to_owned()),
         ("cafat_card_checked", "1".to_owned()),
         ("consent_signed", "1".to_owned()),
+        ("informed_of_rights", "1".to_owned()),
     ]
 }
 

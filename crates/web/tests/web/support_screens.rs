@@ -226,6 +226,7 @@ async fn enrol(
         password: PASSWORD.into(),
         identity_document: PDF.to_vec(),
         cafat_card: PNG.to_vec(),
+        informed_of_rights: true,
     };
     site.app
         .submit_self_enrolment(e, None, now())
@@ -383,6 +384,7 @@ fn a_person_enrols_support_validates_the_person_activates_and_signs_in() {
             ("email", "pas-une-adresse"),
             ("phone", ""),
             ("password", PASSWORD),
+            ("informed_of_rights", "yes"),
         ];
         let files: &[(&str, &[u8])] = &[("identity_document", PDF), ("cafat_card", PNG)];
         let mut stranger = site.browser();

@@ -337,6 +337,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("enrol.intro", "Saisissez votre identité telle qu'elle figure sur vos pièces et joignez-les. Le support les compare avant d'ouvrir votre compte.", "Enter your identity as shown on your documents and attach them. Support compares them before opening your account."),
     ("enrol.sex.f", "Féminin", "Female"),
     ("enrol.sex.m", "Masculin", "Male"),
+    ("enrol.informed", "J'ai lu l'information sur Mon Drive Santé (à quoi il sert, mes droits, ce qui est fait de mon identifiant) :", "I have read the information on Mon Drive Santé (what it is for, my rights, what is done with my identifier):"),
     ("enrol.password.hint", "Au moins 12 caractères, différent de votre adresse e-mail.", "At least 12 characters, not your e-mail address."),
     ("enrol.scan.hint", "PDF, JPEG ou PNG, 5 Mo au plus.", "PDF, JPEG or PNG, 5 MB at most."),
     ("enrol.submit", "Envoyer ma demande", "Send my request"),

@@ -2,6 +2,7 @@
 //! created: (key, French, English).
 
 pub const ENTRIES: &[super::Entry] = &[
+    ("rights.version", "Version de cette information, enregistrée avec chaque création de dossier et chaque demande d'inscription :", "Version of this information, recorded with every record creation and every enrolment request:"),
     ("layout.rights", "Vos droits", "Your rights"),
     ("rights.title", "Vos droits", "Your rights"),
     ("rights.intro", "Mon Drive Santé conserve vos documents de santé et les partage avec les professionnels qui vous soignent, selon des règles que vous contrôlez. Voici à quoi il sert, ce qu'il conserve, et comment exercer vos droits.", "Mon Drive Santé keeps your health documents and shares them with the professionals who care for you, under rules you control. Here is what it is for, what it keeps, and how to exercise your rights."),
