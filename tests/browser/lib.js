@@ -4,7 +4,7 @@
 // violation reported by the browser.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { createHmac } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -153,10 +153,13 @@ export async function mailsTo(to, subject, { count = 1, seconds = 60 } = {}) {
   assert.ok(MAIL, "MDS_TEST_MAIL_DIR is not set (run scripts/browser-tests.sh)");
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
+    // Oldest first: each file is written once, when its message arrives.
     const found = existsSync(MAIL)
       ? readdirSync(MAIL)
           .filter((f) => f.endsWith(".json"))
-          .map((f) => JSON.parse(readFileSync(join(MAIL, f), "utf8")))
+          .map((f) => ({ at: statSync(join(MAIL, f)).mtimeMs, m: JSON.parse(readFileSync(join(MAIL, f), "utf8")) }))
+          .sort((a, b) => a.at - b.at)
+          .map(({ m }) => m)
           .filter((m) => m.rcpt_tos.includes(to) && subject.test(m.subject))
       : [];
     if (found.length >= count) return found;

@@ -117,7 +117,7 @@ test("support re-issues an expired code by e-mail, then a lost second factor by 
   assert.notEqual(second, first);
   assert.match(await page.locator("main").innerText(), /aussi été envoyé par e-mail/);
   const codes = await mailsTo(login, /code d'activation/, { count: 2 });
-  assert.ok(codes.at(-1).body.includes(second), "the new code is e-mailed");
+  assert.ok(codes.some((m) => m.body.includes(second)), "the new code is e-mailed");
   await screenshot(support, "reissue-expired");
 
   // The professional activates the account with it.

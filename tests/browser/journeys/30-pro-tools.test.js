@@ -103,6 +103,7 @@ test("150 more documents are paged on both portals, filters kept", async (t) => 
   assert.ok(total > 150, caption);
   assert.match(await page.locator("nav.pager").innerText(), new RegExp(`Page 1 sur ${Math.ceil(total / 50)}`));
   assert.equal(await page.locator("table.docs tbody tr").count(), 50);
+  await page.locator("details.filter-box summary").click();
   await page.getByLabel("Depuis le").fill("2015-01-01");
   await page.getByLabel("Jusqu'au").fill("2015-12-31");
   await submit(nurse, "Filtrer");

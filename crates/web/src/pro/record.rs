@@ -7,7 +7,7 @@ use crate::pro::opposition;
 use crate::pro::own_documents;
 use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
-use crate::shared::listing::{filter_form, pager, Filters};
+use crate::shared::listing::{folded_filter_form, pager, Filters};
 use crate::shared::viewer;
 use crate::shared::views::{self, patient_name};
 use crate::shell::error::{Page, WebError};
@@ -179,7 +179,7 @@ pub fn record_page(
                         p { a.button href=(href) { (l.t("pro.record.add")) } }
                     }
                     @if page.total > 0 || filters.active() {
-                        (filter_form(lang, filters, &authors, &here))
+                        (folded_filter_form(lang, filters, &authors, &here))
                     }
                     (views::document_table(lang, (&format!("{} : {}", l.t("documents.count"), page.total), true), &page.items, names, &href))
                     (pager(lang, filters, &here, page.total))

@@ -154,6 +154,23 @@ pub fn filter_form(
     }
 }
 
+/// The filter form folded under « Filtrer les documents » (open while filters apply), for a
+/// page whose documents must show on the first screen (the professional's record view, read
+/// in an emergency). A `details` element: it opens without JavaScript.
+pub fn folded_filter_form(
+    lang: Lang,
+    f: &Filters,
+    authors: &[(AccountId, String)],
+    action: &str,
+) -> Markup {
+    html! {
+        details.filter-box open[f.active()] {
+            summary { (lang.t("documents.filters")) }
+            (filter_form(lang, f, authors, action))
+        }
+    }
+}
+
 /// « Page 2 sur 3 » with the previous and next pages, under a table of `total` documents;
 /// nothing when one page holds them all.
 pub fn pager(lang: Lang, f: &Filters, base: &str, total: usize) -> Markup {
