@@ -29,7 +29,8 @@ fn new_patient(
             { "url": CREATION, "extension": [
                 { "url": "identity-document-checked", "valueBoolean": true },
                 { "url": "cafat-card-checked", "valueBoolean": true },
-                { "url": "consent-signed", "valueBoolean": true }
+                { "url": "consent-signed", "valueBoolean": true },
+                { "url": "informed-of-rights", "valueBoolean": true }
             ] }
         ]
     })
