@@ -64,19 +64,18 @@ fn invalid_link() -> AppError {
     )
 }
 
-/// What became of a request, in the audit (the requester is told the same in every case).
+/// What becomes of a request: the address the link goes to, or why none is sent (in the
+/// audit; the requester is told the same in every case).
 fn request_outcome(
     account: &accounts::AccountRow,
     sent_within_hour: i64,
-) -> Result<(), &'static str> {
-    if !second_factor_ready(account) {
-        Err("account_not_active")
-    } else if account.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
-        Err("no_email")
-    } else if sent_within_hour >= MAX_LINKS_PER_HOUR {
-        Err("too_many_links")
-    } else {
-        Ok(())
+) -> Result<&str, &'static str> {
+    let email = account.email.as_deref().filter(|e| !e.trim().is_empty());
+    match email {
+        _ if !second_factor_ready(account) => Err("account_not_active"),
+        None => Err("no_email"),
+        Some(_) if sent_within_hour >= MAX_LINKS_PER_HOUR => Err("too_many_links"),
+        Some(email) => Ok(email),
     }
 }
 
@@ -111,7 +110,7 @@ impl App {
         let sent = password_resets::issued_since(&self.db, &account.id, hour_ago).await?;
         let decided = request_outcome(&account, sent);
         let mut tx = self.db.begin().await?;
-        if decided.is_ok() {
+        if let Ok(email) = decided {
             let token = random_token();
             let expires = now.plus_seconds(LINK_MINUTES * 60);
             password_resets::insert(
@@ -122,7 +121,7 @@ impl App {
                 expires.millis(),
             )
             .await?;
-            self.email_reset_link(&mut tx, &account, &token, expires, now)
+            self.email_reset_link(&mut tx, &account.id, email, &token, expires, now)
                 .await?;
         }
         let ev = auth_event(
@@ -147,14 +146,12 @@ impl App {
     async fn email_reset_link(
         &self,
         tx: &mut Tx,
-        account: &accounts::AccountRow,
+        account: &AccountId,
+        email: &str,
         token: &str,
         expires: Timestamp,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let Some(email) = account.email.clone() else {
-            return Ok(());
-        };
         let link = format!("{}{RESET_PATH}?token={token}", self.public_url);
         let body = format!(
             "Bonjour,\n\nUn changement du mot de passe de votre compte Mon Drive Santé a été \
@@ -168,8 +165,8 @@ impl App {
         outbox::insert(
             &mut *tx,
             &outbox::EmailRow::queued(
-                Some(account.id.clone()),
-                email,
+                Some(account.clone()),
+                email.to_owned(),
                 "password_reset".to_owned(),
                 "Changer le mot de passe de votre compte Mon Drive Santé".to_owned(),
                 body,
@@ -384,7 +381,7 @@ mod tests {
         bool,
         Option<&'a str>,
         i64,
-        Result<(), &'a str>,
+        Result<&'a str, &'a str>,
     );
 
     /// Which requests send a link.
@@ -393,8 +390,14 @@ mod tests {
         use AccountState::*;
         let mail = Some("marie@example.nc");
         let table: &[Row] = &[
-            (Active, true, mail, 0, Ok(())),
-            (Active, true, mail, MAX_LINKS_PER_HOUR - 1, Ok(())),
+            (Active, true, mail, 0, Ok("marie@example.nc")),
+            (
+                Active,
+                true,
+                mail,
+                MAX_LINKS_PER_HOUR - 1,
+                Ok("marie@example.nc"),
+            ),
             (
                 Active,
                 true,
@@ -410,7 +413,8 @@ mod tests {
             (Closed, true, mail, 0, Err("account_not_active")),
         ];
         for (state, totp, email, sent, expected) in table {
-            let got = request_outcome(&account(*state, *totp, *email), *sent);
+            let row = account(*state, *totp, *email);
+            let got = request_outcome(&row, *sent);
             assert_eq!(
                 got, *expected,
                 "{state:?} totp={totp} email={email:?} sent={sent}"

@@ -63,9 +63,6 @@ pub fn controls(lang: Lang, s: &Session, pid: &str, d: &DocumentView) -> Markup 
 }
 
 #[derive(Deserialize)]
-pub struct Nothing {}
-
-#[derive(Deserialize)]
 pub struct MaskForm {
     #[serde(default)]
     asked: String,
@@ -76,7 +73,7 @@ pub async fn release(
     State(web): State<Web>,
     Pro { s, ip, .. }: Pro,
     Ids((pid, id)): Ids<(PatientId, DocumentId)>,
-    _: Posted<Nothing>,
+    _: Posted<serde::de::IgnoredAny>,
 ) -> Page {
     let done = web
         .app

@@ -9,7 +9,7 @@ use crate::shared::form::{csrf, described_by, error_summary, field_error, notice
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
-use crate::shell::layout::{self, Chrome, Nav};
+use crate::shell::layout::{self, Nav};
 use crate::shell::session::{ClientIp, Session};
 use crate::shell::Web;
 use axum::extract::{Query, State};
@@ -88,18 +88,7 @@ pub async fn change(
 fn page(s: &Session, lang: Lang, refusal: Option<Refusal>, ended: Option<u64>) -> maud::Markup {
     let l = lang;
     let title = l.t("password.title");
-    let c = Chrome {
-        lang,
-        nav: &Nav::NONE,
-        title,
-        here: "/password",
-        user: Some((&s.actor.display_name, &s.csrf)),
-        structure: s
-            .actor
-            .acting_structure
-            .as_ref()
-            .map(|a| (a.name.as_str(), a.choosable)),
-    };
+    let c = s.chrome(lang, &Nav::NONE, title, "/password");
     let error_at = |field: &str| {
         refusal
             .as_ref()

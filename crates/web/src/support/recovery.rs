@@ -10,6 +10,7 @@ use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
 use crate::shell::ids::named;
 use crate::shell::session::Session;
+use crate::shell::url::local_path;
 use crate::shell::Web;
 use crate::support::{page, Support};
 use axum::extract::{Path, State};
@@ -67,12 +68,9 @@ pub fn section(
 
 /// Only paths of the console go back; anything else goes to the console's home.
 fn back_path(back: &str) -> &str {
-    let ok = back.starts_with("/support/") && !back.contains("//") && !back.contains('\\');
-    if ok {
-        back
-    } else {
-        "/support"
-    }
+    local_path(back)
+        .filter(|p| p.starts_with("/support/"))
+        .unwrap_or("/support")
 }
 
 /// Support agents. Re-issues an enrolment; the code is shown this once.
