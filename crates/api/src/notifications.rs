@@ -5,7 +5,9 @@ use crate::extract::{Auth, Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use mds_app::information::notifications::inbox::{NotificationPage, Preference};
+use mds_app::information::notifications::EmailMode;
 use mds_app::App;
+use mds_app::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -60,12 +62,44 @@ impl From<NotificationPage> for NotificationPageOut {
     }
 }
 
+/// How a kind is e-mailed.
+#[derive(Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum ModeOut {
+    /// One e-mail per notification, at once.
+    Immediate,
+    /// A line of the daily digest (sent after 07:00, New Caledonia time).
+    Digest,
+    Never,
+}
+
+impl From<EmailMode> for ModeOut {
+    fn from(m: EmailMode) -> Self {
+        match m {
+            EmailMode::Immediate => ModeOut::Immediate,
+            EmailMode::Digest => ModeOut::Digest,
+            EmailMode::Never => ModeOut::Never,
+        }
+    }
+}
+
+impl From<ModeOut> for EmailMode {
+    fn from(m: ModeOut) -> Self {
+        match m {
+            ModeOut::Immediate => EmailMode::Immediate,
+            ModeOut::Digest => EmailMode::Digest,
+            ModeOut::Never => EmailMode::Never,
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct PreferenceOut {
     pub kind: String,
     pub label: String,
-    /// Sent by e-mail.
+    /// Sent by e-mail (at once or in the digest).
     pub email: bool,
+    pub mode: ModeOut,
     /// Always sent by e-mail (emergency accesses, account events): cannot be switched off.
     pub mandatory: bool,
 }
@@ -76,6 +110,7 @@ impl From<Preference> for PreferenceOut {
             kind: p.kind,
             label: p.label,
             email: p.email,
+            mode: p.mode.into(),
             mandatory: p.mandatory,
         }
     }
@@ -85,7 +120,42 @@ impl From<Preference> for PreferenceOut {
 #[serde(deny_unknown_fields)]
 pub struct PreferenceIn {
     pub kind: String,
-    pub email: bool,
+    /// How it is e-mailed. Takes precedence over `email`.
+    #[serde(default)]
+    pub mode: Option<ModeOut>,
+    /// The older on/off switch: `true` is `immediate`, `false` is `never`. One of `mode` and
+    /// `email` is required; when both are given they must agree.
+    #[serde(default)]
+    pub email: Option<bool>,
+}
+
+impl PreferenceIn {
+    fn choice(self) -> Result<(String, EmailMode), ApiError> {
+        let mode = match (self.mode, self.email) {
+            (Some(m), None) => m.into(),
+            (None, Some(true)) => EmailMode::Immediate,
+            (None, Some(false)) => EmailMode::Never,
+            (Some(m), Some(e)) if (m != ModeOut::Never) == e => m.into(),
+            (Some(_), Some(_)) => {
+                return Err(AppError::invalid(
+                    "notification_mode_conflict",
+                    format!(
+                        "« mode » et « email » se contredisent pour « {} ».",
+                        self.kind
+                    ),
+                )
+                .into())
+            }
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "notification_mode_missing",
+                    format!("Indiquez « mode » pour « {} ».", self.kind),
+                )
+                .into())
+            }
+        };
+        Ok((self.kind, mode))
+    }
 }
 
 /// Any signed-in account. Its notifications, newest first.
@@ -132,8 +202,8 @@ pub async fn preferences(
     Ok(axum::Json(prefs.into_iter().map(Into::into).collect()))
 }
 
-/// Any signed-in account. Switches e-mail on or off for the kinds listed; the mandatory kinds
-/// cannot be switched off (`notification_mandatory`).
+/// Any signed-in account. Chooses how the kinds listed are e-mailed (at once, in the daily
+/// digest, never); the mandatory kinds always go at once (`notification_mandatory`).
 #[utoipa::path(put, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])), request_body = [PreferenceIn],
     responses((status = 200, body = [PreferenceOut]), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_preferences(
@@ -141,7 +211,10 @@ pub async fn set_preferences(
     Auth(actor): Auth,
     Json(b): Json<Vec<PreferenceIn>>,
 ) -> Result<axum::Json<Vec<PreferenceOut>>, ApiError> {
-    let choices: Vec<(String, bool)> = b.into_iter().map(|p| (p.kind, p.email)).collect();
+    let choices = b
+        .into_iter()
+        .map(PreferenceIn::choice)
+        .collect::<Result<Vec<_>, _>>()?;
     let prefs = app
         .set_notification_preferences(&actor, &choices, crate::now())
         .await?;

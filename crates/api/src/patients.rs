@@ -10,6 +10,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::patients::creation::{Creation, NewPatient};
+use mds_app::patients::export::SupportExport;
 use mds_app::patients::identity::PatientSummary;
 use mds_app::patients::life::Activation;
 use mds_app::patients::search::PatientQuery;
@@ -468,6 +469,46 @@ pub async fn legal_export(
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"export-legal-mds.zip\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Support. The export a person asks for when they cannot download it themselves: an inactive
+/// record (no portal account; identity checked by support, documents hidden from the patient
+/// left out), or a closed record's legal export (as `legal-export`). `reference` names the
+/// request and how identity was checked; it is recorded in the audit. An active record: 409
+/// (`record_active`), its owner exports it. The header `X-MDS-Export` says which export it is
+/// (`on_request` or `legal`).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/export", tag = "patients", security(("bearer" = [])),
+    request_body = LegalExportIn, params(("id" = String, Path, description = "patient id")),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn support_export(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<PatientId>,
+    Json(b): Json<LegalExportIn>,
+) -> Result<Response, ApiError> {
+    let (bytes, kind) = app
+        .support_export(&actor, &id, &b.reference, crate::now())
+        .await?;
+    let (name, kind) = match kind {
+        SupportExport::Legal => ("export-legal-mds.zip", "legal"),
+        SupportExport::OnRequest => ("export-mds.zip", "on_request"),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                header::HeaderName::from_static("x-mds-export"),
+                kind.to_owned(),
             ),
         ],
         bytes,

@@ -1,11 +1,13 @@
 //! `mds admin` commands for the support tasks on patient records that an operator needs
-//! without the web: the self-enrolment queue and its decisions, the near-match review queue, activation of an inactive
-//! record, recording a death, and one run of the retention job. Each acts as a named support
+//! without the web: the self-enrolment queue and its decisions, the near-match review queue,
+//! activation of an inactive record, recording a death, the export of a record on request or
+//! for an authority, and one run of the retention job. Each acts as a named support
 //! agent (`--as`), recorded in the audit trail like the same action on the web.
 
 use crate::ops::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
+use mds_app::patients::export::SupportExport;
 use mds_domain::{PatientId, Timestamp};
 
 #[derive(Subcommand)]
@@ -68,6 +70,23 @@ pub enum PatientAdmin {
         patient: PatientId,
         #[arg(long)]
         date: String,
+    },
+    /// Export a record a person cannot download themselves (an inactive record, after an
+    /// identity check) or a closed record's legal export, into a new ZIP file (never
+    /// overwritten, readable by its owner only).
+    ExportRecord {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Patient id
+        patient: PatientId,
+        /// Reference of the request (and of the identity check, for a person)
+        #[arg(long)]
+        reference: String,
+        /// The ZIP file to create
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Run the retention job once: purge archives older than 10 years, carry out erasures.
     RunRetention {
@@ -141,10 +160,56 @@ pub async fn run(cmd: PatientAdmin, now: Timestamp) -> Result<(), RunError> {
             app.record_death(&actor, &patient, &date, now).await?;
             println!("death recorded for {patient}");
         }
+        PatientAdmin::ExportRecord {
+            config,
+            as_login,
+            patient,
+            reference,
+            out,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            // Refuse an existing path before the export is made (and audited).
+            if out.exists() {
+                return Err(RunError::Other(format!(
+                    "{} already exists: choose a new file",
+                    out.display()
+                )));
+            }
+            let (bytes, kind) = app
+                .support_export(&actor, &patient, &reference, now)
+                .await?;
+            write_new_private(&out, &bytes)?;
+            let what = match kind {
+                SupportExport::Legal => "legal export (documents hidden from the patient included)",
+                SupportExport::OnRequest => "export on the person's request",
+            };
+            println!(
+                "{what} of {patient}: {} bytes written to {}",
+                bytes.len(),
+                out.display()
+            );
+        }
         PatientAdmin::RunRetention { config } => {
             let (_, app) = open(&config).await?;
             print_json(&app.run_retention(now).await?);
         }
     }
+    Ok(())
+}
+
+/// Creates `path` (refused if it exists), readable and writable by its owner only, with
+/// `bytes`, synced to disk.
+fn write_new_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), RunError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| RunError::Other(format!("cannot create {}: {e}", path.display())))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod care_team;
 pub mod directory;
 pub mod documents;
+pub mod email_digest;
 pub mod enrolments;
 pub mod held_uploads;
 pub mod identity_files;

@@ -103,6 +103,11 @@ const SQLITE: &[Migration] = &[
         name: "0018_acting_structure",
         sql: include_str!("../migrations/sqlite/0018_acting_structure.sql"),
     },
+    Migration {
+        version: 19,
+        name: "0019_access_notices",
+        sql: include_str!("../migrations/sqlite/0019_access_notices.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -195,6 +200,11 @@ const POSTGRES: &[Migration] = &[
         version: 18,
         name: "0018_acting_structure",
         sql: include_str!("../migrations/postgres/0018_acting_structure.sql"),
+    },
+    Migration {
+        version: 19,
+        name: "0019_access_notices",
+        sql: include_str!("../migrations/postgres/0019_access_notices.sql"),
     },
 ];
 

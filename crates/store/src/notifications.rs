@@ -145,7 +145,11 @@ pub async fn delete_for_account(
     account_id: &AccountId,
 ) -> Result<u64, StoreError> {
     let mut removed = 0;
-    for table in ["notifications", "notification_preferences"] {
+    for table in [
+        "notifications",
+        "notification_preferences",
+        "email_digest_items",
+    ] {
         let done = Query::new(format!("DELETE FROM {table} WHERE account_id = $1"))
             .bind(account_id)
             .execute(&mut *tx)
@@ -155,34 +159,38 @@ pub async fn delete_for_account(
     Ok(removed)
 }
 
-/// The e-mail choices an account made, `(kind, email)`; kinds never chosen are absent.
+/// The e-mail choices an account made, `(kind, mode)` (`immediate`, `digest`, `never`);
+/// kinds never chosen are absent.
 pub async fn preferences(
     ex: impl Into<Ex<'_>>,
     account_id: &AccountId,
-) -> Result<Vec<(String, bool)>, StoreError> {
+) -> Result<Vec<(String, String)>, StoreError> {
     Query::new(
-        "SELECT kind, email FROM notification_preferences WHERE account_id = $1 ORDER BY kind",
+        "SELECT kind, COALESCE(mode, CASE WHEN email = 0 THEN 'never' ELSE 'immediate' END) \
+         FROM notification_preferences WHERE account_id = $1 ORDER BY kind",
     )
     .bind(account_id)
     .fetch_all(ex)
     .await
 }
 
+/// Records how a kind is e-mailed to an account (`mode`: `immediate`, `digest`, `never`).
 pub async fn set_preference(
     ex: impl Into<Ex<'_>>,
     account_id: &AccountId,
     kind: &str,
-    email: bool,
+    mode: &str,
     at_ms: i64,
 ) -> Result<(), StoreError> {
     Query::new(
-        "INSERT INTO notification_preferences (account_id, kind, email, updated_at_ms) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, kind) DO UPDATE SET \
-         email = excluded.email, updated_at_ms = excluded.updated_at_ms",
+        "INSERT INTO notification_preferences (account_id, kind, email, mode, updated_at_ms) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, kind) DO UPDATE SET \
+         email = excluded.email, mode = excluded.mode, updated_at_ms = excluded.updated_at_ms",
     )
     .bind(account_id)
     .bind(kind)
-    .bind(email)
+    .bind(i64::from(mode != "never"))
+    .bind(mode)
     .bind(at_ms)
     .execute(ex)
     .await?;
@@ -197,11 +205,35 @@ pub async fn add_first_access(
     at_ms: i64,
 ) -> Result<bool, StoreError> {
     let done = Query::new(
-        "INSERT INTO first_accesses (patient_id, professional_account_id, first_at_ms) \
-         VALUES ($1, $2, $3) ON CONFLICT (patient_id, professional_account_id) DO NOTHING",
+        "INSERT INTO first_accesses (patient_id, professional_account_id, first_at_ms, \
+         last_told_at_ms) VALUES ($1, $2, $3, $3) \
+         ON CONFLICT (patient_id, professional_account_id) DO NOTHING",
     )
     .bind(patient_id)
     .bind(professional_account_id)
+    .bind(at_ms)
+    .execute(ex)
+    .await?;
+    Ok(done == 1)
+}
+
+/// Moves the pair's last told access from `told_at_ms` (what the caller read) to `at_ms`;
+/// false if another request moved it first (that request tells the access).
+pub async fn retell_access(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    professional_account_id: &AccountId,
+    told_at_ms: i64,
+    at_ms: i64,
+) -> Result<bool, StoreError> {
+    let done = Query::new(
+        "UPDATE first_accesses SET last_told_at_ms = $4 WHERE patient_id = $1 \
+         AND professional_account_id = $2 \
+         AND COALESCE(last_told_at_ms, first_at_ms) = $3",
+    )
+    .bind(patient_id)
+    .bind(professional_account_id)
+    .bind(told_at_ms)
     .bind(at_ms)
     .execute(ex)
     .await?;

@@ -398,9 +398,9 @@ pub struct AccessFacts {
     pub informed: Vec<AccountId>,
     /// `(oppose_break_glass, oppose_samu)`; both false when the patient never chose.
     pub emergency_settings: (bool, bool),
-    /// Whether the professional named to [`access_facts`] has accessed the record before
-    /// (the pair is in `first_accesses`): the patient is told of a first access only.
-    pub accessed_before: bool,
+    /// When the last access of the professional named to [`access_facts`] was told to the
+    /// patient (`first_accesses`); `None`: they never accessed the record.
+    pub access_told_at_ms: Option<i64>,
 }
 
 /// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the eight tables, each branch
@@ -433,8 +433,8 @@ pub async fn access_facts(
          FROM information_duty WHERE patient_id = $1 \
          UNION ALL SELECT CAST(7 AS BIGINT), {NO_TEXT}, oppose_break_glass, oppose_samu \
          FROM emergency_settings WHERE patient_id = $1 \
-         UNION ALL SELECT CAST(8 AS BIGINT), professional_account_id, {NO_INT}, {NO_INT} \
-         FROM first_accesses WHERE patient_id = $1 AND professional_account_id = $3"
+         UNION ALL SELECT CAST(8 AS BIGINT), professional_account_id, \
+         COALESCE(last_told_at_ms, first_at_ms), {NO_INT} FROM first_accesses WHERE patient_id = $1 AND professional_account_id = $3"
     );
     /// `(tag, professional, first number, second number)`.
     type Tagged = (i64, Option<AccountId>, Option<i64>, Option<i64>);
@@ -468,7 +468,7 @@ pub async fn access_facts(
             4 => f.blocked.push(account),
             5 => f.feeding_oppositions.push(account),
             6 => f.informed.push(account),
-            _ => f.accessed_before = true,
+            _ => f.access_told_at_ms = Some(a),
         }
     }
     Ok(f)

@@ -199,6 +199,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/patients/{id}", get(support::records::show))
         .route("/patients/{id}/activate", post(support::records::activate))
         .route(
+            "/patients/{id}/export",
+            post(support::record_export::download),
+        )
+        .route(
             "/patients/{id}/care-team",
             post(support::records::care_team),
         )

@@ -93,6 +93,69 @@ fn the_patient_reads_notifications_and_chooses_email_kinds() {
             .unwrap()
             .iter()
             .any(|p| p["kind"] == "first_access" && p["email"] == false));
+        let modes = w
+            .put(
+                PATIENT,
+                "/api/v1/me/notification-preferences",
+                json!([
+                    { "kind": "access", "mode": "never" },
+                    { "kind": "document_added", "mode": "digest", "email": true },
+                ]),
+            )
+            .await;
+        assert_eq!(
+            modes.status,
+            StatusCode::OK,
+            "{backend:?}: {:?}",
+            modes.json
+        );
+        let mode_of = |json: &serde_json::Value, kind: &str| {
+            let all = json.as_array().unwrap();
+            let p = all.iter().find(|p| p["kind"] == kind).unwrap();
+            (p["mode"].as_str().unwrap().to_owned(), p["email"] == true)
+        };
+        assert_eq!(mode_of(&modes.json, "access"), ("never".to_owned(), false));
+        assert_eq!(
+            mode_of(&modes.json, "document_added"),
+            ("digest".to_owned(), true)
+        );
+        assert_eq!(
+            mode_of(&modes.json, "first_access"),
+            ("never".to_owned(), false)
+        );
+        assert_eq!(mode_of(&modes.json, "samu"), ("immediate".to_owned(), true));
+        for (body, code) in [
+            (
+                json!([{ "kind": "access", "mode": "never", "email": true }]),
+                "notification_mode_conflict",
+            ),
+            (json!([{ "kind": "access" }]), "notification_mode_missing"),
+            (
+                json!([{ "kind": "samu", "mode": "digest" }]),
+                "notification_mandatory",
+            ),
+        ] {
+            let r = w
+                .put(PATIENT, "/api/v1/me/notification-preferences", body)
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, code),
+                "{backend:?}"
+            );
+        }
+        let weekly = w
+            .put(
+                PATIENT,
+                "/api/v1/me/notification-preferences",
+                json!([{ "kind": "access", "mode": "weekly" }]),
+            )
+            .await;
+        assert_eq!(
+            weekly.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}"
+        );
         let refused = w
             .put(
                 PATIENT,

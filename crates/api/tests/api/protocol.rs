@@ -48,6 +48,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/patients/{id}/care-team"),
     ("post", "/api/v1/patients/{id}/close"),
     ("post", "/api/v1/patients/{id}/legal-export"),
+    ("post", "/api/v1/patients/{id}/export"),
     ("post", "/api/v1/patients/{id}/death"),
     ("post", "/api/v1/patients/{id}/erasure"),
     ("get", "/api/v1/professionals"),

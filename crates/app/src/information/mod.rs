@@ -3,6 +3,7 @@
 //! by e-mail written with the action that causes them, and the delivery of the e-mail outbox.
 //! It reads the audit and writes messages; it decides no access and changes no record.
 
+pub mod digest;
 pub mod history;
 pub mod notifications;
 pub mod outbox;

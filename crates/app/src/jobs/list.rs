@@ -59,6 +59,28 @@ impl Job for OutboxDelivery {
     }
 }
 
+/// The daily e-mail digests (`information::digest`), sent soon after the day turns.
+pub struct Digests;
+
+impl Job for Digests {
+    fn name(&self) -> &'static str {
+        "digests"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(300)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.send_digests(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}
+
 /// Consents and emergency sessions past their end, recorded as ended.
 pub struct AccessExpiry;
 

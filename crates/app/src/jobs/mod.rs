@@ -11,7 +11,9 @@
 mod list;
 mod runner;
 
-pub use list::{AccessExpiry, Housekeeping, Retention, Supervision, Timers, TokenHousekeeping};
+pub use list::{
+    AccessExpiry, Digests, Housekeeping, Retention, Supervision, Timers, TokenHousekeeping,
+};
 pub use runner::run_loop;
 
 use crate::information::outbox::{OutboxDelivery, SmtpSettings};
@@ -58,6 +60,7 @@ pub fn product_jobs(smtp: SmtpSettings, smtp_password: Option<String>) -> Vec<Bo
         Box::new(Timers),
         Box::new(AccessExpiry),
         Box::new(OutboxDelivery::new(smtp, smtp_password)),
+        Box::new(Digests),
         Box::new(Housekeeping),
         Box::new(Retention),
         Box::new(Supervision),

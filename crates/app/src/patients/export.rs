@@ -3,24 +3,41 @@
 //! and its printable `index.pdf`, listing the documents with their dates, titles, types and
 //! authors, each linking to its file in `documents/`, named by date and title
 //! (`export_index`). For machines: `identity.json`, `documents.json` (each document's `file`),
-//! `care_team.json`, `settings.json`, `history.json` (audit events about the record) and
-//! `manifest.json` with the SHA-256 of every other file. Documents hidden from the patient are
+//! `care_team.json`, `settings.json`, `history.json` and `history.html` (every audit event
+//! about the record, each with its French line, `export_history`) and `manifest.json` with
+//! the SHA-256 of every other file. Documents hidden from the patient are
 //! not exported.
 
+use crate::information::history::render::Audience;
 use crate::patients::export_index::{self, Entry, Names};
 use crate::patients::export_pdf;
 use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
-use mds_audit::{ActorKind, AuditQuery, NewEvent, Outcome, MAX_QUERY_LIMIT};
+use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{AccountState, DepositorKind, DocumentType, PatientId, Timestamp};
 use mds_store::{care_team, directory, documents, patients};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 
-struct Archive {
+/// Which export support made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SupportExport {
+    /// A closed record, for an authority: documents hidden from the patient included.
+    Legal,
+    /// An inactive record, for the person: what they would see.
+    OnRequest,
+}
+
+pub(crate) struct Archive {
     zip: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
     manifest: Vec<serde_json::Value>,
+    /// The file being written piece by piece: its name, digest and size so far.
+    open: Option<(String, Sha256, u64)>,
+}
+
+fn zip_error(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("zip: {e}"))
 }
 
 impl Archive {
@@ -28,24 +45,45 @@ impl Archive {
         Self {
             zip: zip::ZipWriter::new(std::io::Cursor::new(Vec::new())),
             manifest: Vec::new(),
+            open: None,
         }
     }
 
     fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), AppError> {
+        self.start(name, bytes.len() >= 0xffff_ffff)?;
+        self.write(bytes)?;
+        self.end()
+    }
+
+    /// Starts a file written piece by piece ([`Archive::write`], then [`Archive::end`]).
+    pub(crate) fn start(&mut self, name: &str, large: bool) -> Result<(), AppError> {
+        self.end()?;
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)
-            .large_file(bytes.len() >= 0xffff_ffff);
-        self.zip
-            .start_file(name, options)
-            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
-        self.zip
-            .write_all(bytes)
-            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
-        self.manifest.push(json!({
-            "path": name,
-            "size": bytes.len(),
-            "sha256": data_encoding::HEXLOWER.encode(&Sha256::digest(bytes)),
-        }));
+            .large_file(large);
+        self.zip.start_file(name, options).map_err(zip_error)?;
+        self.open = Some((name.to_owned(), Sha256::new(), 0));
+        Ok(())
+    }
+
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), AppError> {
+        let Some((_, digest, size)) = self.open.as_mut() else {
+            return Err(AppError::Internal("zip: no file started".to_owned()));
+        };
+        digest.update(bytes);
+        *size += bytes.len() as u64;
+        self.zip.write_all(bytes).map_err(zip_error)
+    }
+
+    /// Ends the file being written, if any, and lists it in the manifest.
+    pub(crate) fn end(&mut self) -> Result<(), AppError> {
+        if let Some((name, digest, size)) = self.open.take() {
+            self.manifest.push(json!({
+                "path": name,
+                "size": size,
+                "sha256": data_encoding::HEXLOWER.encode(&digest.finalize()),
+            }));
+        }
         Ok(())
     }
 
@@ -56,6 +94,7 @@ impl Archive {
     }
 
     fn finish(mut self, generated_at: Timestamp) -> Result<Vec<u8>, AppError> {
+        self.end()?;
         let manifest = json!({
             "format": "mds-export/1",
             "generated_at": generated_at.to_rfc3339(),
@@ -140,12 +179,61 @@ impl App {
         reference: &str,
         now: Timestamp,
     ) -> Result<Vec<u8>, AppError> {
+        let (p, reference) = self.export_request(actor, patient_id, reference).await?;
+        if p.record_state != AccountState::Closed {
+            return Err(AppError::conflict(
+                "record_not_closed",
+                "L'export légal ne concerne que les dossiers clôturés.",
+            ));
+        }
+        self.support_archive(actor, &p, &reference, SupportExport::Legal, now)
+            .await
+    }
+
+    /// Support only: the export a person asks for when they cannot download it themselves —
+    /// an inactive record (no portal account) after support checked their identity — or the
+    /// legal export of a closed record (as [`App::legal_export`]). `reference` says which
+    /// request (and, for a person, how their identity was checked); it is recorded in the
+    /// audit. An active record is refused: its owner exports it from their space.
+    pub async fn support_export(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        reference: &str,
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, SupportExport), AppError> {
+        let (p, reference) = self.export_request(actor, patient_id, reference).await?;
+        let kind = match p.record_state {
+            AccountState::Closed => SupportExport::Legal,
+            AccountState::Inactive => SupportExport::OnRequest,
+            AccountState::Erased => return Err(AppError::NotFound),
+            _ => {
+                return Err(AppError::conflict(
+                    "record_active",
+                    "La personne exporte elle-même son dossier depuis son espace (Mon compte, \
+                     Exporter mon dossier).",
+                ))
+            }
+        };
+        let bytes = self
+            .support_archive(actor, &p, &reference, kind, now)
+            .await?;
+        Ok((bytes, kind))
+    }
+
+    /// Checks the actor (support) and the reference of an export request.
+    async fn export_request(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        reference: &str,
+    ) -> Result<(patients::PatientRow, String), AppError> {
         actor.require(mds_domain::AccountKind::Support)?;
         let reference = reference.trim();
         if reference.is_empty() || reference.chars().count() > 200 {
             return Err(AppError::invalid(
                 "reference_required",
-                "Indiquez la référence de la demande légale (200 caractères au plus).",
+                "Indiquez la référence de la demande (200 caractères au plus).",
             ));
         }
         AppError::check_typed(
@@ -157,18 +245,29 @@ impl App {
         let p = patients::by_id(&self.db, patient_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if p.record_state != AccountState::Closed {
-            return Err(AppError::conflict(
-                "record_not_closed",
-                "L'export légal ne concerne que les dossiers clôturés.",
-            ));
-        }
-        let (bytes, count) = self.record_archive(&p, true, now).await?;
+        Ok((p, reference.to_owned()))
+    }
+
+    async fn support_archive(
+        &self,
+        actor: &Actor,
+        p: &patients::PatientRow,
+        reference: &str,
+        kind: SupportExport,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, AppError> {
+        let legal = kind == SupportExport::Legal;
+        let (bytes, count) = self.record_archive(p, legal, now).await?;
+        let action = if legal {
+            "patient.legal_export"
+        } else {
+            "patient.export.on_request"
+        };
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.to_string()),
             detail: json!({ "reference": reference, "documents": count, "bytes": bytes.len() }),
-            ..NewEvent::new(ActorKind::Support, "patient.legal_export", Outcome::Success)
+            ..NewEvent::new(ActorKind::Support, action, Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
         Ok(bytes)
@@ -268,26 +367,12 @@ impl App {
                 "erasure_requested_at": life.erasure_requested_at_ms.map(|m| Timestamp::from_millis(m).to_rfc3339()),
             }),
         )?;
-        let history = mds_audit::query(
-            &self.db,
-            &AuditQuery {
-                patient_id: Some(p.id.to_string()),
-                limit: MAX_QUERY_LIMIT,
-                ..AuditQuery::default()
-            },
-        )
-        .await?;
-        let history: Vec<_> = history
-            .into_iter()
-            .map(|e| {
-                json!({
-                    "at": Timestamp::from_millis(e.at_ms).to_rfc3339(), "actor_kind": e.actor_kind,
-                    "actor_id": e.actor_id, "action": e.action, "document_id": e.document_id,
-                    "access_mode": e.access_mode, "outcome": e.outcome,
-                })
-            })
-            .collect();
-        archive.add_json("history.json", &json!(history))?;
+        let audience = if include_hidden {
+            Audience::Authority
+        } else {
+            Audience::Owner
+        };
+        self.export_history(&mut archive, p, audience).await?;
         Ok((archive.finish(now)?, listed.len()))
     }
 }

@@ -9,6 +9,7 @@ pub mod creation;
 pub mod enrolment_guard;
 pub mod enrolment_queue;
 pub mod export;
+mod export_history;
 mod export_index;
 mod export_pdf;
 pub mod identity;

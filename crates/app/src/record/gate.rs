@@ -33,8 +33,9 @@ pub(crate) struct Gate<'a> {
     pub account: &'a Actor,
     pub patient: patients::PatientRow,
     pub facts: Facts<'a>,
-    /// Whether the acting professional had accessed the record before this request.
-    pub accessed_before: bool,
+    /// When the acting professional's last access to the record was told to the patient
+    /// (`None`: their first access).
+    pub access_told_at_ms: Option<i64>,
     pub ip: Option<String>,
     pub now: Timestamp,
 }
@@ -124,7 +125,7 @@ impl App {
         patient: &patients::PatientRow,
         professional: Option<&AccountId>,
         now: Timestamp,
-    ) -> Result<(Facts<'_>, bool), AppError> {
+    ) -> Result<(Facts<'_>, Option<i64>), AppError> {
         let record = record_facts(patient);
         let rows = record_access::access_facts(ex, &patient.id, professional, now.millis()).await?;
         let mut facts = Facts::new(&self.policy, record);
@@ -162,7 +163,7 @@ impl App {
             oppose_break_glass,
             oppose_samu,
         };
-        Ok((facts, rows.accessed_before))
+        Ok((facts, rows.access_told_at_ms))
     }
 
     /// Opens the gate of a record. An unknown record is audited as a denial and answers
@@ -206,7 +207,7 @@ impl App {
             return Err(AppError::NotFound);
         };
         let professional = policy_actor.professional().map(|p| p.account.clone());
-        let (facts, accessed_before) = self
+        let (facts, access_told_at_ms) = self
             .load_facts_in(&self.db, &patient, professional.as_ref(), now)
             .await?;
         Ok(Gate {
@@ -214,7 +215,7 @@ impl App {
             account: actor,
             patient,
             facts,
-            accessed_before,
+            access_told_at_ms,
             ip,
             now,
         })

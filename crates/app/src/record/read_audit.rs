@@ -1,16 +1,18 @@
 //! The audit of a permitted read of a record (a document, its metadata, a listing): on its
-//! own through the group commit, except for a professional's first access to the record,
-//! whose audit event commits with the patient's notification
-//! (`information::notifications::first_access`) so that neither is written without the other.
+//! own through the group commit, except when the read is a professional's new access to the
+//! record (their first, or the first after an hour), whose audit event commits with the
+//! patient's notification (`information::notifications::tell_access`) so that neither is
+//! written without the other.
 
 use super::gate::Gate;
+use crate::information::notifications::{tell_access, AccessNotice};
 use crate::{App, AppError};
 use mds_audit::NewEvent;
 use mds_domain::Timestamp;
 
 impl App {
-    /// Audits a permitted read (`ev`) of the gate's record; for the first access of a
-    /// professional, also records the pair and notifies the patient, in the same transaction.
+    /// Audits a permitted read (`ev`) of the gate's record; for a professional's new access,
+    /// also records it and notifies the patient, in the same transaction.
     pub(crate) async fn audit_record_read(
         &self,
         gate: &Gate<'_>,
@@ -21,14 +23,13 @@ impl App {
             self.record_event(ev, now.millis()).await?;
             return Ok(());
         };
-        let (patient, professional) = (gate.patient_id(), &pro.account);
-        if gate.accessed_before {
+        let notice = AccessNotice::of(gate.access_told_at_ms, now);
+        if notice == AccessNotice::Same {
             self.record_event(ev, now.millis()).await?;
             return Ok(());
         }
         let mut tx = self.db.begin().await?;
-        crate::information::notifications::first_access(&mut tx, patient, professional, now)
-            .await?;
+        tell_access(&mut tx, notice, gate.patient_id(), &pro.account, now).await?;
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await?;
         Ok(())

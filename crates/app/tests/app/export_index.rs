@@ -23,7 +23,7 @@ fn document(title: &str, act_date: &str, salt: &str) -> NewDocument {
     }
 }
 
-fn unzip(bytes: Vec<u8>) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: Vec<u8>) -> BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut files = BTreeMap::new();
     for i in 0..zip.len() {

@@ -2,6 +2,7 @@
 //! backend of the run, local vault, fixed clock) from `mds_testkit::app`.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod access_notices;
 mod acting_structure;
 mod activation_code;
 mod audit_trail;
@@ -21,6 +22,7 @@ mod patient_settings;
 mod patients;
 mod preload;
 mod record_expiry;
+mod record_export;
 mod record_overview;
 mod recovery;
 mod seed;

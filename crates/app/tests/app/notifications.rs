@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use mds_app::information::notifications::inbox::NotificationView;
+use mds_app::information::notifications::EmailMode;
 use mds_app::information::outbox::{OutboxDelivery, SmtpSettings};
 use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::{Actor, App, Settings};
@@ -241,15 +242,23 @@ fn email_preferences_switch_off_optional_kinds_only() {
         let prefs = app.notification_preferences(&patient).await.unwrap();
         assert!(prefs.iter().all(|p| p.email), "{backend:?}: on by default");
         let refused = app
-            .set_notification_preferences(&patient, &[("break_glass".into(), false)], at(0))
+            .set_notification_preferences(
+                &patient,
+                &[("break_glass".into(), EmailMode::Never)],
+                at(0),
+            )
             .await;
         assert_eq!(outcome(&refused), "notification_mandatory", "{backend:?}");
         let unknown = app
-            .set_notification_preferences(&patient, &[("weather".into(), false)], at(0))
+            .set_notification_preferences(&patient, &[("weather".into(), EmailMode::Never)], at(0))
             .await;
         assert_eq!(outcome(&unknown), "unknown_notification_kind");
         let prefs = app
-            .set_notification_preferences(&patient, &[("document_added".into(), false)], at(0))
+            .set_notification_preferences(
+                &patient,
+                &[("document_added".into(), EmailMode::Never)],
+                at(0),
+            )
             .await
             .unwrap();
         assert!(prefs.iter().any(|p| p.kind == "document_added" && !p.email));

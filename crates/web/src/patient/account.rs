@@ -15,6 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
+use mds_app::information::notifications::EmailMode;
 use mds_app::AppError;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
         "document_replaced" => (l.t("settings.prefs.kind.document_replaced"), None),
         "document_withdrawn" => (l.t("settings.prefs.kind.document_withdrawn"), None),
         "first_access" => (l.t("settings.prefs.kind.first_access"), None),
+        "access" => (l.t("settings.prefs.kind.access"), None),
         "consent_request" => (l.t("settings.prefs.kind.consent_request"), None),
         "announcement_reminder" => (l.t("settings.prefs.kind.announcement_reminder"), None),
         "break_glass" => (l.t("settings.prefs.kind.break_glass"), emergency),
@@ -40,6 +42,8 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
         "erasure_done" => (l.t("settings.prefs.kind.erasure_done"), account),
         "sign_in_failures" => (l.t("settings.prefs.kind.sign_in_failures"), account),
         "enrolment_attempt" => (l.t("settings.prefs.kind.enrolment_attempt"), account),
+        "password_changed" => (l.t("settings.prefs.kind.password_changed"), account),
+        "second_factor_reset" => (l.t("settings.prefs.kind.second_factor_reset"), account),
         _ => return None,
     })
 }
@@ -78,10 +82,14 @@ pub async fn preferences(
                 fieldset {
                     legend { (l.t("settings.prefs.choose")) }
                     @for (p, (label, _)) in shown.iter().filter(|(p, _)| !p.mandatory) {
-                        @let id = format!("email_{}", p.kind);
-                        div.check {
-                            input #(id) type="checkbox" name=(id) value="1" checked[p.email];
+                        @let id = format!("mode_{}", p.kind);
+                        div.field {
                             label for=(id) { (label) }
+                            select #(id) name=(id) {
+                                @for m in EmailMode::ALL {
+                                    option value=(m.as_str()) selected[p.mode == m] { (mode_label(lang, m)) }
+                                }
+                            }
                         }
                     }
                 }
@@ -101,23 +109,39 @@ pub async fn preferences(
     )
 }
 
-/// A patient. Saves the e-mail choices of the switchable kinds (an unticked box is "off").
+/// The words of a mode in the form.
+fn mode_label(lang: Lang, m: EmailMode) -> &'static str {
+    match m {
+        EmailMode::Immediate => lang.t("settings.prefs.mode.immediate"),
+        EmailMode::Digest => lang.t("settings.prefs.mode.digest"),
+        EmailMode::Never => lang.t("settings.prefs.mode.never"),
+    }
+}
+
+/// A patient. Saves how each switchable kind is e-mailed: at once, in the daily digest, never.
 pub async fn set_preferences(
     State(web): State<Web>,
     Patient { s, lang, .. }: Patient,
     Posted(form): Posted<HashMap<String, String>>,
 ) -> Page {
     let prefs = web.app.notification_preferences(&s.actor).await?;
-    let choices: Vec<(String, bool)> = prefs
+    let mut choices = Vec::new();
+    for p in prefs
         .iter()
         .filter(|p| !p.mandatory && kind_texts(lang, &p.kind).is_some())
-        .map(|p| {
-            let on = form
-                .get(&format!("email_{}", p.kind))
-                .is_some_and(|v| v == "1");
-            (p.kind.clone(), on)
-        })
-        .collect();
+    {
+        // A kind missing from the form keeps its choice; an unknown mode is refused.
+        let Some(text) = form.get(&format!("mode_{}", p.kind)) else {
+            continue;
+        };
+        let mode = EmailMode::parse(text).ok_or_else(|| {
+            AppError::invalid(
+                "notification_mode_unknown",
+                lang.t("settings.prefs.mode.unknown"),
+            )
+        })?;
+        choices.push((p.kind.clone(), mode));
+    }
     web.app
         .set_notification_preferences(&s.actor, &choices, crate::shell::now())
         .await?;
@@ -158,21 +182,11 @@ pub async fn download(State(web): State<Web>, Patient { s, .. }: Patient) -> Pag
         .noumea_date()
         .map_or_else(String::new, |d| format!("-{d}"));
     let name = format!("mon-drive-sante{day}.zip");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
+    Ok(crate::shared::views::attachment(
+        "application/zip",
+        &name,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// The closing form: the two choices explained, the confirmation box, the error if any.

@@ -183,8 +183,6 @@ pub fn document_details(
 /// The answer of a download: the content as an attachment, never rendered in a page of this
 /// origin (a sandboxing policy in case a browser ignores the disposition).
 pub fn download(content: mds_app::record::documents::DocumentContent) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
     let (mime, ext) = match content.meta.format.as_str() {
         "application/pdf" => ("application/pdf", "pdf"),
         "image/png" => ("image/png", "png"),
@@ -193,19 +191,31 @@ pub fn download(content: mds_app::record::documents::DocumentContent) -> axum::r
         _ => ("text/plain; charset=utf-8", "txt"),
     };
     let name = format!("document-{}.{ext}", content.meta.id);
+    attachment(mime, &name, content.content)
+}
+
+/// A file to save (`file_name` must be a plain ASCII name), never rendered: the download's
+/// own CSP forbids everything and sandboxes it.
+pub fn attachment(
+    content_type: &str,
+    file_name: &str,
+    body: impl Into<axum::body::Body>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
     (
         [
-            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{file_name}\""),
             ),
             (
                 header::CONTENT_SECURITY_POLICY,
                 "default-src 'none'; sandbox".to_owned(),
             ),
         ],
-        content.content,
+        body.into(),
     )
         .into_response()
 }

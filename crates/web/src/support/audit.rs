@@ -11,8 +11,6 @@ use crate::shell::ids::named;
 use crate::shell::Web;
 use crate::support::{page, Support};
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use maud::html;
 use mds_app::operator::audit_extract::{ExtractFormat, ExtractPeriod, ExtractTarget};
 use mds_app::AppError;
@@ -206,21 +204,11 @@ pub async fn extract(
             crate::shell::now(),
         )
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, out.format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", out.file_name),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
+    Ok(crate::shared::views::attachment(
+        out.format.content_type(),
+        &out.file_name,
         out.body,
-    )
-        .into_response())
+    ))
 }
 
 #[cfg(test)]

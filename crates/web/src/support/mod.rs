@@ -9,6 +9,7 @@ pub mod enrolments;
 pub mod home;
 pub mod identity;
 pub mod life;
+pub mod record_export;
 pub mod records;
 pub mod recovery;
 pub mod structure_software;

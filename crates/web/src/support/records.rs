@@ -345,6 +345,7 @@ pub async fn show(
                 }
             }
         }
+        (crate::support::record_export::section(l, &s, p.record_state, &base))
         p { a href=(HERE) { (l.t("supx.find.back")) } }
     };
     Ok(page(lang, &s, l.t("supx.record.title"), &base, body))

@@ -14,4 +14,5 @@ mod recovery;
 mod sign_in;
 mod support_console;
 mod support_directory_new;
+mod support_export;
 mod support_screens;

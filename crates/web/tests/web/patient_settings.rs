@@ -241,8 +241,18 @@ fn a_professional_blocked_from_the_directory_is_refused_until_unblocked() {
     });
 }
 
+/// The mode selected for `kind` on the preferences page (`None`: no choice offered).
+fn selected_mode(body: &str, kind: &str) -> Option<String> {
+    let start = body.find(&format!("name=\"mode_{kind}\""))?;
+    let end = start + body[start..].find("</select>")?;
+    let select = &body[start..end];
+    let at = select.find(" selected")?;
+    let value = select[..at].rsplit("value=\"").next()?;
+    Some(value.split('"').next()?.to_owned())
+}
+
 #[test]
-fn e_mail_preferences_switch_off_what_may_be_and_show_what_may_not() {
+fn e_mail_preferences_choose_how_each_kind_is_mailed_and_show_what_may_not() {
     on_both(|backend| async move {
         let site = Site::demo(backend).await;
         let mut celine = site.browser();
@@ -251,12 +261,20 @@ fn e_mail_preferences_switch_off_what_may_be_and_show_what_may_not() {
             .get("/patient/preferences")
             .await
             .expect(StatusCode::OK, "preferences");
-        assert!(page
-            .body
-            .contains("name=\"email_document_added\" value=\"1\" checked"));
-        assert!(
-            !page.body.contains("name=\"email_break_glass\""),
-            "mandatory: no box"
+        let mode = |body: &str, kind: &str| selected_mode(body, kind);
+        assert_eq!(
+            mode(&page.body, "document_added").as_deref(),
+            Some("immediate")
+        );
+        assert_eq!(
+            mode(&page.body, "access").as_deref(),
+            Some("digest"),
+            "the default"
+        );
+        assert_eq!(
+            mode(&page.body, "break_glass"),
+            None,
+            "mandatory: no choice"
         );
         assert!(
             !page.body.contains("depositor_reminder"),
@@ -265,14 +283,16 @@ fn e_mail_preferences_switch_off_what_may_be_and_show_what_may_not() {
         assert!(page
             .body
             .contains("un accès d'urgence à votre dossier vous est toujours signalé"));
-        // Only "first access" stays on; a forged mandatory field changes nothing.
+        // A forged choice for a mandatory kind changes nothing; a kind left out keeps its own.
         celine
             .post(
                 "/patient/preferences",
                 &[
                     ("csrf", &csrf),
-                    ("email_first_access", "1"),
-                    ("email_samu", "0"),
+                    ("mode_first_access", "digest"),
+                    ("mode_document_added", "never"),
+                    ("mode_access", "immediate"),
+                    ("mode_samu", "never"),
                 ],
             )
             .await
@@ -282,15 +302,41 @@ fn e_mail_preferences_switch_off_what_may_be_and_show_what_may_not() {
             .await
             .expect(StatusCode::OK, "saved");
         assert!(saved.body.contains("Vos choix sont enregistrés."));
-        assert!(saved
-            .body
-            .contains("name=\"email_first_access\" value=\"1\" checked"));
-        assert!(saved
-            .body
-            .contains("name=\"email_document_added\" value=\"1\">"));
-        assert!(saved
-            .body
-            .contains("name=\"email_consent_request\" value=\"1\">"));
+        for (kind, want) in [
+            ("first_access", "digest"),
+            ("document_added", "never"),
+            ("access", "immediate"),
+            ("consent_request", "immediate"),
+        ] {
+            assert_eq!(
+                mode(&saved.body, kind).as_deref(),
+                Some(want),
+                "{backend:?}: {kind}"
+            );
+        }
+        assert!(saved.body.contains("Toujours envoyés par e-mail"));
+        // An unknown mode is refused in French and saves nothing.
+        let refused = celine
+            .post(
+                "/patient/preferences",
+                &[
+                    ("csrf", &csrf),
+                    ("mode_first_access", "never"),
+                    ("mode_document_added", "weekly"),
+                ],
+            )
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY, "unknown mode");
+        assert!(
+            refused.body.contains("Ce choix d'envoi n'existe pas"),
+            "{}",
+            refused.body
+        );
+        let kept = celine
+            .get("/patient/preferences")
+            .await
+            .expect(StatusCode::OK, "kept");
+        assert_eq!(mode(&kept.body, "first_access").as_deref(), Some("digest"));
     });
 }
 

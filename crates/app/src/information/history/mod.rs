@@ -95,6 +95,7 @@ impl ActivityKind {
                 "audit.extract",
                 "patient.enrolment.scan.read",
                 "patient.export",
+                "patient.export.on_request",
                 "patient.legal_export",
             ],
             Self::Changes => &["document.add", "document.modify", "document.delete"],

@@ -1,6 +1,6 @@
 //! The signed-in account's notifications (read/unread) and e-mail preferences.
 
-use super::Kind;
+use super::{EmailMode, Kind};
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::{AccountId, DocumentId, DocumentStatus, DocumentType, StructureId, Timestamp};
@@ -117,7 +117,10 @@ pub struct NotificationPage {
 pub struct Preference {
     pub kind: String,
     pub label: String,
+    /// E-mailed at all (at once or in the digest).
     pub email: bool,
+    /// How: at once, in the daily digest, never.
+    pub mode: EmailMode,
     /// Sent whatever the choice (emergency accesses, account events).
     pub mandatory: bool,
 }
@@ -255,7 +258,8 @@ impl App {
         Ok(())
     }
 
-    /// Any signed-in account. Its e-mail choice for every kind (on by default).
+    /// Any signed-in account. Its e-mail choice for every kind (`EmailMode::default_for` when
+    /// never chosen; the mandatory kinds always at once).
     pub async fn notification_preferences(
         &self,
         actor: &Actor,
@@ -263,56 +267,66 @@ impl App {
         let chosen = notifications::preferences(&self.db, &actor.account_id).await?;
         Ok(Kind::ALL
             .into_iter()
-            .map(|k| Preference {
-                kind: k.as_str().to_owned(),
-                label: k.label_fr().to_owned(),
-                email: k.mandatory()
-                    || chosen
-                        .iter()
-                        .find(|(c, _)| c == k.as_str())
-                        .is_none_or(|(_, e)| *e),
-                mandatory: k.mandatory(),
+            .map(|k| {
+                let choice = chosen
+                    .iter()
+                    .find(|(c, _)| c == k.as_str())
+                    .and_then(|(_, m)| EmailMode::parse(m));
+                let mode = EmailMode::effective(k, choice);
+                Preference {
+                    kind: k.as_str().to_owned(),
+                    label: k.label_fr().to_owned(),
+                    email: mode != EmailMode::Never,
+                    mode,
+                    mandatory: k.mandatory(),
+                }
             })
             .collect())
     }
 
-    /// Any signed-in account. Switches e-mail on or off for some kinds; switching off a
-    /// mandatory kind is refused (`notification_mandatory`), an unknown kind too.
+    /// Any signed-in account. Chooses how some kinds are e-mailed; any mode but "immediate"
+    /// for a mandatory kind is refused (`notification_mandatory`), an unknown kind too.
     pub async fn set_notification_preferences(
         &self,
         actor: &Actor,
-        choices: &[(String, bool)],
+        choices: &[(String, EmailMode)],
         now: Timestamp,
     ) -> Result<Vec<Preference>, AppError> {
         let mut parsed = Vec::new();
-        for (name, email) in choices {
+        for (name, mode) in choices {
             let kind = Kind::parse(name).ok_or_else(|| {
                 AppError::invalid(
                     "unknown_notification_kind",
                     format!("Type de notification inconnu : {name}."),
                 )
             })?;
-            if kind.mandatory() && !email {
+            if kind.mandatory() && *mode != EmailMode::Immediate {
                 return Err(AppError::invalid(
                     "notification_mandatory",
                     format!(
-                        "« {} » est toujours envoyé par e-mail : ce choix ne peut pas être \
-                         désactivé.",
+                        "« {} » est toujours envoyé par e-mail, immédiatement : ce choix ne \
+                         peut pas être modifié.",
                         kind.label_fr()
                     ),
                 ));
             }
-            parsed.push((kind, *email));
+            parsed.push((kind, *mode));
         }
         let account = &actor.account_id;
         let mut tx = self.db.begin().await?;
-        for (kind, email) in &parsed {
-            notifications::set_preference(&mut tx, account, kind.as_str(), *email, now.millis())
-                .await?;
+        for (kind, mode) in &parsed {
+            notifications::set_preference(
+                &mut tx,
+                account,
+                kind.as_str(),
+                mode.as_str(),
+                now.millis(),
+            )
+            .await?;
         }
         let detail: serde_json::Map<String, serde_json::Value> = parsed
             .iter()
-            .map(|(k, e)| (k.as_str().to_owned(), serde_json::Value::Bool(*e)))
+            .map(|(k, m)| (k.as_str().to_owned(), m.as_str().into()))
             .collect();
         let ev = NewEvent {
             actor_id: Some(account.to_string()),

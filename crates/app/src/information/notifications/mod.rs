@@ -6,17 +6,19 @@
 //! Texts are French and carry no medical content: no document title, no type, no reason of an
 //! emergency access, no purpose of a consent request. This module must not read the clock.
 
-mod first_access;
+mod access;
 pub mod hidden;
 pub mod inbox;
+pub mod mode;
 pub mod texts;
 
 use crate::AppError;
 use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
-use mds_store::{accounts, new_id, notifications, outbox, patients, Tx};
+use mds_store::{accounts, email_digest, new_id, notifications, outbox, patients, Tx};
 use serde::Serialize;
 
-pub(crate) use first_access::first_access;
+pub(crate) use access::{tell_access, AccessNotice};
+pub use mode::EmailMode;
 pub use texts::Message;
 
 /// The kinds of notification. E-mail can be switched off for some; the others are sent
@@ -30,6 +32,8 @@ pub enum Kind {
     /// A professional withdrew (deleted) a document they had deposited (EXI 09).
     DocumentWithdrawn,
     FirstAccess,
+    /// A professional's access to the record after their first (told once an hour at most).
+    Access,
     BreakGlass,
     Samu,
     ConsentRequest,
@@ -49,11 +53,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::DocumentAdded,
         Kind::DocumentReplaced,
         Kind::DocumentWithdrawn,
         Kind::FirstAccess,
+        Kind::Access,
         Kind::BreakGlass,
         Kind::Samu,
         Kind::ConsentRequest,
@@ -74,6 +79,7 @@ impl Kind {
             Kind::DocumentReplaced => "document_replaced",
             Kind::DocumentWithdrawn => "document_withdrawn",
             Kind::FirstAccess => "first_access",
+            Kind::Access => "access",
             Kind::BreakGlass => "break_glass",
             Kind::Samu => "samu",
             Kind::ConsentRequest => "consent_request",
@@ -131,6 +137,7 @@ impl Kind {
             Kind::DocumentReplaced => "Nouvelle version d'un document de mon dossier",
             Kind::DocumentWithdrawn => "Document retiré de mon dossier",
             Kind::FirstAccess => "Premier accès d'un professionnel à mon dossier",
+            Kind::Access => "Chaque accès d'un professionnel à mon dossier",
             Kind::BreakGlass => "Accès d'urgence (bris de glace)",
             Kind::Samu => "Accès du SAMU (régulation)",
             Kind::ConsentRequest => "Demande d'accès d'un professionnel",
@@ -159,7 +166,10 @@ pub(crate) struct Recipient {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Queued {
     pub in_app: bool,
+    /// An e-mail of its own (the outbox).
     pub email: bool,
+    /// A line of the next daily digest.
+    pub digest: bool,
 }
 
 /// The portal account of a record, if it has one (the record's e-mail as a fallback).
@@ -194,13 +204,8 @@ pub(crate) async fn recipient_of_account(
     }))
 }
 
-/// Whether `kind` goes by e-mail to `r`, given the account's choices.
-pub(crate) fn email_wanted(kind: Kind, r: &Recipient, chose_off: bool) -> bool {
-    r.email.is_some() && (r.active || kind.account_event()) && (kind.mandatory() || !chose_off)
-}
-
-/// Writes the in-app notification (when `in_app`) and the outbox row (when the recipient
-/// gets e-mail for this kind) in the caller's transaction.
+/// Writes the in-app notification (when `in_app`) and, as the recipient's choice routes it,
+/// the outbox row or the digest line, in the caller's transaction.
 pub(crate) async fn queue(
     tx: &mut Tx,
     r: &Recipient,
@@ -226,24 +231,40 @@ pub(crate) async fn queue(
         .await?;
         queued.in_app = true;
     }
-    let chose_off = notifications::preferences(&mut *tx, &r.account_id)
+    let chosen = notifications::preferences(&mut *tx, &r.account_id)
         .await?
-        .iter()
-        .any(|(k, email)| k == m.kind.as_str() && !email);
-    if let (true, Some(email)) = (email_wanted(m.kind, r, chose_off), &r.email) {
-        outbox::insert(
-            &mut *tx,
-            &outbox::EmailRow::queued(
-                Some(r.account_id.clone()),
-                email.clone(),
-                m.kind.as_str().to_owned(),
-                m.subject.clone(),
-                m.email_body(),
+        .into_iter()
+        .find(|(k, _)| k == m.kind.as_str())
+        .and_then(|(_, mode)| EmailMode::parse(&mode));
+    match (mode::route(m.kind, r, chosen), &r.email) {
+        (mode::Route::Outbox, Some(email)) => {
+            outbox::insert(
+                &mut *tx,
+                &outbox::EmailRow::queued(
+                    Some(r.account_id.clone()),
+                    email.clone(),
+                    m.kind.as_str().to_owned(),
+                    m.subject.clone(),
+                    m.email_body(),
+                    now.millis(),
+                ),
+            )
+            .await?;
+            queued.email = true;
+        }
+        (mode::Route::Digest, Some(_)) => {
+            let line = m.digest_line(now);
+            email_digest::insert(
+                &mut *tx,
+                &r.account_id,
+                m.kind.as_str(),
+                &line,
                 now.millis(),
-            ),
-        )
-        .await?;
-        queued.email = true;
+            )
+            .await?;
+            queued.digest = true;
+        }
+        _ => {}
     }
     Ok(queued)
 }
@@ -264,88 +285,6 @@ pub(crate) async fn tell_patient(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn email_channel_decision_table() {
-        let r = |email: bool, active: bool| Recipient {
-            account_id: AccountId::from_uuid_text("a".to_owned()),
-            email: email.then(|| "p@example.nc".to_owned()),
-            active,
-        };
-        // (name, kind, recipient, chose_off, expected)
-        let cases = [
-            (
-                "document, active, default",
-                Kind::DocumentAdded,
-                r(true, true),
-                false,
-                true,
-            ),
-            (
-                "document, switched off",
-                Kind::DocumentAdded,
-                r(true, true),
-                true,
-                false,
-            ),
-            (
-                "document, no address",
-                Kind::DocumentAdded,
-                r(false, true),
-                false,
-                false,
-            ),
-            (
-                "document, inactive account",
-                Kind::DocumentAdded,
-                r(true, false),
-                false,
-                false,
-            ),
-            (
-                "break-glass, switched off",
-                Kind::BreakGlass,
-                r(true, true),
-                true,
-                true,
-            ),
-            ("samu, switched off", Kind::Samu, r(true, true), true, true),
-            (
-                "break-glass, inactive",
-                Kind::BreakGlass,
-                r(true, false),
-                false,
-                false,
-            ),
-            (
-                "closure, closed account",
-                Kind::AccountClosed,
-                r(true, false),
-                true,
-                true,
-            ),
-            (
-                "erasure done, no address",
-                Kind::ErasureDone,
-                r(false, false),
-                false,
-                false,
-            ),
-            (
-                "consent request, switched off",
-                Kind::ConsentRequest,
-                r(true, true),
-                true,
-                false,
-            ),
-        ];
-        let failing: Vec<_> = cases
-            .iter()
-            .filter(|(_, k, rc, off, want)| email_wanted(*k, rc, *off) != *want)
-            .map(|c| c.0)
-            .collect();
-        assert!(failing.is_empty(), "failing cases: {failing:?}");
-    }
 
     #[test]
     fn kinds_round_trip() {

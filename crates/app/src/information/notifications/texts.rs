@@ -40,6 +40,11 @@ impl Message {
         self
     }
 
+    /// Its line in the daily digest: when, and the subject (which names no one).
+    pub fn digest_line(&self, at: Timestamp) -> String {
+        format!("{} — {}", at.to_noumea_display(), self.subject)
+    }
+
     /// The e-mail body: the text and a footer.
     pub fn email_body(&self) -> String {
         format!("Bonjour,\n\n{}{FOOTER}", self.body)
@@ -100,6 +105,24 @@ impl Message {
             body: format!(
                 "Un professionnel de santé a accédé pour la première fois à votre dossier Mon \
                  Drive Santé le {}. {SIGN_IN}",
+                at.to_noumea_display()
+            ),
+            about: About::default(),
+        }
+    }
+
+    /// A professional's new access after their first (`access::AccessNotice::Again`).
+    pub fn access(professional: &str, at: Timestamp) -> Self {
+        Self {
+            kind: Kind::Access,
+            in_app: format!(
+                "{professional} a consulté votre dossier le {}.",
+                at.to_noumea_display()
+            ),
+            subject: "Un professionnel a consulté votre dossier Mon Drive Santé".to_owned(),
+            body: format!(
+                "Un professionnel de santé a consulté votre dossier Mon Drive Santé le {}. \
+                 {SIGN_IN}",
                 at.to_noumea_display()
             ),
             about: About::default(),

@@ -477,6 +477,11 @@ impl Words<'_> {
                 format!("télécharger une copie complète {of_rec}"),
                 false,
             ),
+            "patient.export.on_request" => phrase(
+                format!("produit une copie complète {of_rec} à la demande de la personne"),
+                format!("produire une copie complète {of_rec}"),
+                false,
+            ),
             "patient.legal_export" => phrase(
                 format!("produit une copie {of_rec} pour une autorité"),
                 format!("produire une copie {of_rec}"),

@@ -1,0 +1,122 @@
+//! The export of a record by support through the real binary (issue 15, item 9): `mds admin
+//! export-record` writes an inactive record's export into a new file readable by its owner
+//! only, never over an existing one, and refuses an active record; REST
+//! `POST /api/v1/patients/{id}/export` answers the same archive to a support session.
+#![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
+
+use crate::binary::*;
+use mds_testkit::app::*;
+use serde_json::json;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+
+#[tokio::test]
+async fn support_exports_an_inactive_record_from_the_command_line_and_over_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    let server = Server::start(&env, &["--demo"]);
+    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    let record = |cafat: &'static str| {
+        let db = db.clone();
+        async move {
+            mds_store::patients::by_cafat(&db, cafat)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let (poigoune, marie) = (record("7654321").await, record("1234567").await);
+    let out_file = dir.path().join("export-poigoune.zip");
+    let out_arg = out_file.to_str().unwrap();
+    let export = |id: &str, out: &str| {
+        mds(
+            &env,
+            &[
+                "admin",
+                "export-record",
+                "--as",
+                SUPPORT,
+                id,
+                "--reference",
+                "Guichet de Koné, CNI vérifiée",
+                "--out",
+                out,
+            ],
+        )
+    };
+    let done = export(poigoune.as_ref(), out_arg);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        stdout(&done).contains("export on the person's request"),
+        "{}",
+        stdout(&done)
+    );
+    let mode = std::fs::metadata(&out_file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out_file).unwrap()).unwrap();
+    let mut html = String::new();
+    zip.by_name("history.html")
+        .unwrap()
+        .read_to_string(&mut html)
+        .unwrap();
+    assert!(html.contains("<li>"), "{html}");
+
+    let again = export(poigoune.as_ref(), out_arg);
+    assert!(!again.status.success(), "never over an existing file");
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let active = export(marie.as_ref(), dir.path().join("m.zip").to_str().unwrap());
+    assert!(!active.status.success());
+    assert!(
+        stderr(&active).contains("exporte elle-même"),
+        "{}",
+        stderr(&active)
+    );
+    assert!(
+        !dir.path().join("m.zip").exists(),
+        "no file for a refused export"
+    );
+
+    let client = http();
+    let url = server.url.clone();
+    let session = token(&client, &url, SUPPORT).await;
+    let r = client
+        .post(format!("{url}/api/v1/patients/{poigoune}/export"))
+        .bearer_auth(&session)
+        .json(&json!({ "reference": "Courrier du 02/12, CNI jointe" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-mds-export"], "on_request");
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let bytes = r.bytes().await.unwrap();
+    assert!(zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).is_ok());
+    let doctor = token(&client, &url, DOCTOR).await;
+    let r = client
+        .post(format!("{url}/api/v1/patients/{poigoune}/export"))
+        .bearer_auth(&doctor)
+        .json(&json!({ "reference": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "support only");
+    let events: Vec<_> = mds_audit::query(
+        &db,
+        &mds_audit::AuditQuery {
+            patient_id: Some(poigoune.to_string()),
+            actions: vec!["patient.export.on_request".to_owned()],
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 2, "both exports audited");
+}
