@@ -21,6 +21,7 @@ mod record;
 mod record_controls;
 mod record_settings;
 mod recovery;
+mod rectifications;
 mod refused;
 mod reviews;
 mod software;
@@ -190,6 +191,19 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/me/record/close", post(patients::close_own))
         .route("/me/record/erasure", post(patients::erase_own))
         .route("/me/record/export", get(patients::export_own))
+        .route(
+            "/me/rectifications",
+            get(rectifications::mine).post(rectifications::ask),
+        )
+        .route("/me/limitation", get(rectifications::my_limitation))
+        .route("/rectifications", get(rectifications::queue))
+        .route("/rectifications/{id}", get(rectifications::one))
+        .route("/rectifications/{id}/apply", post(rectifications::apply))
+        .route("/rectifications/{id}/reject", post(rectifications::reject))
+        .route(
+            "/records/{patient_id}/limitation",
+            put(rectifications::set_limitation),
+        )
         .route("/me/notifications", get(notifications::list))
         .route(
             "/me/notifications/{id}/read",

@@ -46,6 +46,9 @@ use utoipa::{Modify, OpenApi};
         crate::software_records::feed, crate::software_records::list, crate::software_records::content,
         crate::attestations::attestation,
         crate::record_settings::emergency_settings, crate::record_settings::blocks,
+        crate::rectifications::mine, crate::rectifications::ask, crate::rectifications::queue,
+        crate::rectifications::one, crate::rectifications::apply, crate::rectifications::reject,
+        crate::rectifications::my_limitation, crate::rectifications::set_limitation,
     ),
     components(schemas(
         mds_domain::AccountId, mds_domain::PatientId, mds_domain::DocumentId, mds_domain::StructureId,

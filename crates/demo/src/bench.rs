@@ -47,6 +47,7 @@ pub fn bench_policy(count: u64) -> PolicyBench {
         state: mds_domain::AccountState::Active,
         identity_validated: true,
         deceased: false,
+        limited: false,
     };
     let mut facts = Facts::new(&policy, record);
     facts.care_team = (10..16)

@@ -1,7 +1,8 @@
 //! `mds admin` commands for the support tasks on patient records that an operator needs
 //! without the web: the self-enrolment queue and its decisions, the near-match review queue,
-//! activation of an inactive record, recording a death, the export of a record on request or
-//! for an authority, and one run of the retention job. Each acts as a named support
+//! activation of an inactive record, recording a death, rectification requests and the
+//! limitation of a record, the export of a record on request or for an authority, and one run
+//! of the retention job. Each acts as a named support
 //! agent (`--as`), recorded in the audit trail like the same action on the web.
 
 use crate::ops::{open, print_json, support_actor, ConfigArg};
@@ -87,6 +88,50 @@ pub enum PatientAdmin {
         /// The ZIP file to create
         #[arg(long)]
         out: std::path::PathBuf,
+    },
+    /// List the rectification requests waiting for a decision (JSON).
+    ListRectifications {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+    },
+    /// Apply a rectification request after comparing the evidence; refused when the corrected
+    /// identity is another record's, held on a near match unless --confirmed-distinct.
+    ApplyRectification {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Request id
+        request: String,
+        /// The evidence compared (document seen, its date)
+        #[arg(long)]
+        evidence: String,
+        /// The near record reported was examined: two different people
+        #[arg(long)]
+        confirmed_distinct: bool,
+    },
+    /// Reject a rectification request; the patient reads the reason.
+    RejectRectification {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        request: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Limit a record's use at the patient's request (professionals then act only through an
+    /// emergency access), or lift the limitation with --lift.
+    LimitRecord {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        patient: PatientId,
+        #[arg(long)]
+        lift: bool,
     },
     /// Run the retention job once: purge archives older than 10 years, carry out erasures.
     RunRetention {
@@ -189,6 +234,52 @@ pub async fn run(cmd: PatientAdmin, now: Timestamp) -> Result<(), RunError> {
                 bytes.len(),
                 out.display()
             );
+        }
+        PatientAdmin::ListRectifications { config, as_login } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            print_json(&app.pending_rectifications(&actor).await?);
+        }
+        PatientAdmin::ApplyRectification {
+            config,
+            as_login,
+            request,
+            evidence,
+            confirmed_distinct,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let r = app
+                .apply_rectification(&actor, &request, &evidence, confirmed_distinct, now)
+                .await?;
+            println!(
+                "rectification {request} applied: {} of {} corrected; the patient is told",
+                r.field, r.patient_id
+            );
+        }
+        PatientAdmin::RejectRectification {
+            config,
+            as_login,
+            request,
+            reason,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            app.reject_rectification(&actor, &request, &reason, now)
+                .await?;
+            println!("rectification {request} rejected; the patient is told");
+        }
+        PatientAdmin::LimitRecord {
+            config,
+            as_login,
+            patient,
+            lift,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let l = app.set_limitation(&actor, &patient, !lift, now).await?;
+            let state = if l.limited { "limited" } else { "not limited" };
+            println!("record {patient}: {state}; the patient is told");
         }
         PatientAdmin::RunRetention { config } => {
             let (_, app) = open(&config).await?;

@@ -192,6 +192,9 @@ impl<'a, 'p> Ctx<'a, 'p> {
         if mode == AccessMode::Blocked {
             return self.deny(Rule::Blocked);
         }
+        if self.facts.record.limited && !limitation_allows(self.action, mode) {
+            return self.deny(Rule::RecordLimited);
+        }
         let column = mode.column();
         let deposited = |d: &DocumentFacts| d.depositor.as_ref() == Some(&p.account);
         let settings = self.facts.emergency_settings;
@@ -448,6 +451,21 @@ pub fn record_accepts_documents(record: &RecordFacts) -> Result<(), Rule> {
     }
 }
 
+/// What a professional may still do on a limited record: open an emergency access (with its
+/// usual conditions), read through one, and record or lift a feeding opposition (which only
+/// protects the patient). Nothing else: no deposit, no consent request, no other read.
+fn limitation_allows(action: &Action, mode: AccessMode) -> bool {
+    let emergency = matches!(mode, AccessMode::BreakGlass | AccessMode::Samu);
+    match action {
+        Action::OpenBreakGlass { .. }
+        | Action::OpenSamuAccess { .. }
+        | Action::RecordFeedingOpposition
+        | Action::LiftFeedingOpposition => true,
+        Action::ReadDocument(_) | Action::ListDocuments => emergency,
+        _ => false,
+    }
+}
+
 /// Records that are not open to professionals (nor to their patient): pending, closed,
 /// erased. `suspended` is a staff state and is treated as closed.
 fn closed_to_professionals(state: AccountState) -> Option<Rule> {
@@ -513,6 +531,7 @@ mod tests {
                 state: *state,
                 identity_validated: *identity_validated,
                 deceased: *deceased,
+                limited: false,
             };
             assert_eq!(
                 record_accepts_documents(&record),

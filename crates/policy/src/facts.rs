@@ -34,6 +34,9 @@ pub struct RecordFacts {
     pub state: AccountState,
     pub identity_validated: bool,
     pub deceased: bool,
+    /// The patient limited the use of the record while a request of theirs is examined:
+    /// professionals may only act through an emergency access (rule `record.limited`).
+    pub limited: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

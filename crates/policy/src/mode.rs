@@ -91,6 +91,7 @@ impl fmt::Display for Mode {
 /// The access mode of `professional` on the record of `facts` at `now`:
 /// blocked, then care team, then consent, then break-glass (health professionals only, not
 /// opposed, unexpired), then SAMU (regulators only, not opposed, unexpired), else no access.
+/// On a limited record, the care team and consents give no mode: only an emergency does.
 /// The record's state (closed, pending…) is not part of the mode; `decide` checks it.
 pub fn access_mode(
     professional: &ProfessionalActor,
@@ -98,11 +99,12 @@ pub fn access_mode(
     now: Timestamp,
 ) -> AccessMode {
     let who = &professional.account;
+    let ordinary = !facts.record.limited;
     if facts.is_blocked(who) {
         AccessMode::Blocked
-    } else if facts.in_care_team(who) {
+    } else if ordinary && facts.in_care_team(who) {
         AccessMode::CareTeam
-    } else if facts.has_valid_consent(who, now) {
+    } else if ordinary && facts.has_valid_consent(who, now) {
         AccessMode::Consented
     } else if professional.profession.is_health()
         && !facts.emergency_settings.oppose_break_glass
@@ -141,6 +143,7 @@ mod access_ends_tests {
                 state: AccountState::Active,
                 identity_validated: true,
                 deceased: false,
+                limited: false,
             },
         );
         f.consents = vec![

@@ -27,6 +27,8 @@ pub enum Rule {
     RecordErased,
     /// `record.deceased`
     RecordDeceased,
+    /// `record.limited`
+    RecordLimited,
     /// `record.identity_not_validated`
     IdentityNotValidated,
     /// `opposition.feeding`
@@ -108,6 +110,7 @@ impl Rule {
             Self::RecordPending => "record.pending",
             Self::RecordClosed => "record.closed",
             Self::RecordErased => "record.erased",
+            Self::RecordLimited => "record.limited",
             Self::RecordDeceased => "record.deceased",
             Self::IdentityNotValidated => "record.identity_not_validated",
             Self::FeedingOpposed => "opposition.feeding",
@@ -233,6 +236,10 @@ pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
         }
         Rule::RecordClosed => "Refusé : ce dossier est clôturé.",
         Rule::RecordErased => "Refusé : ce dossier a été supprimé.",
+        Rule::RecordLimited => {
+            "Refusé : le patient a limité l'utilisation de son dossier le temps qu'une demande \
+             soit examinée ; seul un accès d'urgence (bris de glace, SAMU) reste possible."
+        }
         Rule::RecordDeceased => {
             "Refusé : le patient est décédé ; aucun document ne peut plus être ajouté."
         }

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod password_resets;
 pub mod patients;
 pub mod record_access;
+pub mod rectifications;
 pub mod sessions;
 pub mod snapshot;
 pub mod structure_access;

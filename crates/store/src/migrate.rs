@@ -108,6 +108,11 @@ const SQLITE: &[Migration] = &[
         name: "0019_access_notices",
         sql: include_str!("../migrations/sqlite/0019_access_notices.sql"),
     },
+    Migration {
+        version: 20,
+        name: "0020_rectification_limitation",
+        sql: include_str!("../migrations/sqlite/0020_rectification_limitation.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -205,6 +210,11 @@ const POSTGRES: &[Migration] = &[
         version: 19,
         name: "0019_access_notices",
         sql: include_str!("../migrations/postgres/0019_access_notices.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "0020_rectification_limitation",
+        sql: include_str!("../migrations/postgres/0020_rectification_limitation.sql"),
     },
 ];
 

@@ -311,6 +311,30 @@ pub async fn set_validated(
     Ok(())
 }
 
+/// Replaces a record's five identity traits (entered and normalized) by those of `traits`
+/// (a rectification); nothing else of the record changes.
+pub async fn update_traits(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
+    traits: &PatientRow,
+) -> Result<(), StoreError> {
+    Query::new(
+        "UPDATE patients SET birth_name = $1, birth_name_norm = $2, first_names = $3, \
+         first_names_norm = $4, birth_date = $5, sex = $6, birth_place = $7 WHERE id = $8",
+    )
+    .bind(&traits.birth_name)
+    .bind(&traits.birth_name_norm)
+    .bind(&traits.first_names)
+    .bind(&traits.first_names_norm)
+    .bind(&traits.birth_date)
+    .bind(&traits.sex)
+    .bind(&traits.birth_place)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
 pub async fn close(
     ex: impl Into<Ex<'_>>,
     id: &PatientId,

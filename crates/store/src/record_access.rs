@@ -401,9 +401,11 @@ pub struct AccessFacts {
     /// When the last access of the professional named to [`access_facts`] was told to the
     /// patient (`first_accesses`); `None`: they never accessed the record.
     pub access_told_at_ms: Option<i64>,
+    /// The patient limited the record's use (`record_limitations`).
+    pub limited: bool,
 }
 
-/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the eight tables, each branch
+/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the nine tables, each branch
 /// tagged): every request on a record needs them, and one round trip costs far less than
 /// eight on either backend. `professional`: the professional who acts (or for whom an
 /// assistant or a software acts), whose earlier access to the record is looked up too.
@@ -434,7 +436,10 @@ pub async fn access_facts(
          UNION ALL SELECT CAST(7 AS BIGINT), {NO_TEXT}, oppose_break_glass, oppose_samu \
          FROM emergency_settings WHERE patient_id = $1 \
          UNION ALL SELECT CAST(8 AS BIGINT), professional_account_id, \
-         COALESCE(last_told_at_ms, first_at_ms), {NO_INT} FROM first_accesses WHERE patient_id = $1 AND professional_account_id = $3"
+         COALESCE(last_told_at_ms, first_at_ms), {NO_INT} FROM first_accesses \
+         WHERE patient_id = $1 AND professional_account_id = $3 \
+         UNION ALL SELECT CAST(9 AS BIGINT), {NO_TEXT}, since_ms, {NO_INT} \
+         FROM record_limitations WHERE patient_id = $1"
     );
     /// `(tag, professional, first number, second number)`.
     type Tagged = (i64, Option<AccountId>, Option<i64>, Option<i64>);
@@ -449,6 +454,10 @@ pub async fn access_facts(
         let (a, b) = (a.unwrap_or(0), b.unwrap_or(0));
         if tag == 7 {
             f.emergency_settings = (a != 0, b != 0);
+            continue;
+        }
+        if tag == 9 {
+            f.limited = true;
             continue;
         }
         let account = account.ok_or_else(|| {

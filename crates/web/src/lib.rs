@@ -75,6 +75,11 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             "/preferences",
             get(patient::account::preferences).post(patient::account::set_preferences),
         )
+        .route(
+            "/rectification",
+            get(patient::rectification::show).post(patient::rectification::ask),
+        )
+        .route("/limitation", post(patient::rectification::limit))
         .route("/export", get(patient::account::export))
         .route("/export/download", get(patient::account::download))
         .route(
@@ -201,6 +206,20 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/patients/{id}/export",
             post(support::record_export::download),
+        )
+        .route(
+            "/patients/{id}/limitation",
+            post(support::rectifications::limit),
+        )
+        .route("/rectifications", get(support::rectifications::list))
+        .route("/rectifications/{id}", get(support::rectifications::show))
+        .route(
+            "/rectifications/{id}/apply",
+            post(support::rectifications::apply),
+        )
+        .route(
+            "/rectifications/{id}/reject",
+            post(support::rectifications::reject),
         )
         .route(
             "/patients/{id}/care-team",

@@ -215,6 +215,7 @@ impl App {
         let removed = documents::delete_all_for_patient(&mut tx, id).await?;
         care_team::remove_all(&mut tx, id).await?;
         mds_store::record_access::remove_all_for_patient(&mut tx, id).await?;
+        mds_store::rectifications::delete_for_patient(&mut tx, id).await?;
         identity_files::delete_for_owner(&mut tx, FileOwnerKind::Patient, id.as_str()).await?;
         patients::scrub(&mut tx, id, now.millis()).await?;
         if let Some(account) = &p.account_id {

@@ -6,6 +6,7 @@
 
 use crate::{App, AppError};
 use mds_domain::format::{recognise, Refusal};
+use mds_domain::identity::rectification::DuplicateCheck;
 use mds_domain::identity::{check_adult_at, CafatRules, IdentityError, IdentityInput};
 use mds_domain::{
     similarity, AccountState, FileOwnerKind, FilePurpose, Format, IdentityStatus, IdentityTraits,
@@ -119,16 +120,44 @@ pub(crate) fn validate_identity(
     Ok(traits)
 }
 
-/// Traits of a stored record, for comparisons (shape-only checks).
-pub(crate) fn stored_traits(p: &patients::PatientRow) -> Option<IdentityTraits> {
-    let input = IdentityInput {
+/// A stored record's identity as typed (`first_names` as a list), or `None` if its first
+/// names are not a JSON list.
+fn input_of(p: &patients::PatientRow) -> Option<IdentityInput> {
+    Some(IdentityInput {
         cafat: p.cafat_number.clone(),
         birth_name: p.birth_name.clone(),
         first_names: serde_json::from_str(&p.first_names).ok()?,
         birth_date: p.birth_date.clone(),
         sex: p.sex.clone(),
         birth_place: p.birth_place.clone(),
-    };
+    })
+}
+
+/// [`input_of`], a corrupt row being the store's fault.
+pub(crate) fn stored_input(p: &patients::PatientRow) -> Result<IdentityInput, AppError> {
+    input_of(p).ok_or_else(|| AppError::Internal(format!("record {}: first names", p.id)))
+}
+
+/// Whether two rows hold the same identity as entered (accents and case included).
+pub(crate) fn same_entered_identity(a: &patients::PatientRow, b: &patients::PatientRow) -> bool {
+    (
+        &a.birth_name,
+        &a.first_names,
+        &a.birth_date,
+        &a.sex,
+        &a.birth_place,
+    ) == (
+        &b.birth_name,
+        &b.first_names,
+        &b.birth_date,
+        &b.sex,
+        &b.birth_place,
+    )
+}
+
+/// Traits of a stored record, for comparisons (shape-only checks).
+pub(crate) fn stored_traits(p: &patients::PatientRow) -> Option<IdentityTraits> {
+    let input = input_of(p)?;
     let rules = CafatRules {
         min_len: 1,
         max_len: CafatRules::ABSOLUTE_MAX_LEN,
@@ -188,6 +217,36 @@ pub(crate) async fn check_duplicates(
         }
     }
     Ok(None)
+}
+
+/// The duplicate check of `traits` (a corrected identity) against every record but `except`
+/// (the record being corrected, whose CAFAT number does not change).
+pub(crate) async fn duplicate_check_except(
+    app: &App,
+    traits: &IdentityTraits,
+    except: &PatientId,
+) -> Result<DuplicateCheck, AppError> {
+    let row = new_row(
+        traits,
+        IdentityStatus::Provisional,
+        AccountState::Pending,
+        None,
+    );
+    let same = patients::by_traits(&app.db, &traits_key(&row)).await?;
+    if same.is_some_and(|other| &other.id != except) {
+        return Ok(DuplicateCheck::Exact);
+    }
+    let candidates =
+        patients::by_birth(&app.db, &row.birth_date, &row.sex, NEAR_MATCH_CANDIDATES).await?;
+    let mut check = DuplicateCheck::Clear;
+    for c in candidates.iter().filter(|c| &c.id != except) {
+        match stored_traits(c).map(|other| similarity(traits, &other)) {
+            Some(MatchKind::Exact) => return Ok(DuplicateCheck::Exact),
+            Some(MatchKind::Near { .. }) => check = DuplicateCheck::Near,
+            _ => {}
+        }
+    }
+    Ok(check)
 }
 
 pub(crate) fn traits_key(row: &patients::PatientRow) -> patients::TraitsKey<'_> {

@@ -14,6 +14,7 @@ mod export_index;
 mod export_pdf;
 pub mod identity;
 pub mod life;
+pub mod rectification;
 pub mod reviews;
 pub mod search;
 pub mod self_enrolment;

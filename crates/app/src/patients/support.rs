@@ -31,6 +31,8 @@ pub struct SupportPatientView {
     pub erasure_requested_at_ms: Option<i64>,
     /// Erasure requested: carried out by the retention job before this instant.
     pub erasure_deadline_ms: Option<i64>,
+    /// The patient limited the record's use (`patients::rectification`).
+    pub limited: bool,
 }
 
 impl App {
@@ -52,6 +54,9 @@ impl App {
             purge_after_ms: life.purge_after_ms,
             erasure_requested_at_ms: life.erasure_requested_at_ms,
             erasure_deadline_ms: life.erasure_deadline_ms,
+            limited: mds_store::rectifications::limited_since(pool, id)
+                .await?
+                .is_some(),
         }))
     }
 

@@ -158,6 +158,7 @@ impl App {
         facts.blocked = rows.blocked;
         facts.feeding_oppositions = rows.feeding_oppositions;
         facts.informed = rows.informed;
+        facts.record.limited = rows.limited;
         let (oppose_break_glass, oppose_samu) = rows.emergency_settings;
         facts.emergency_settings = EmergencySettings {
             oppose_break_glass,
@@ -270,6 +271,7 @@ pub(crate) fn record_facts(patient: &patients::PatientRow) -> RecordFacts {
         state: patient.record_state,
         identity_validated: patient.identity_status == IdentityStatus::Validated,
         deceased: patient.died_on.is_some(),
+        limited: false,
     }
 }
 

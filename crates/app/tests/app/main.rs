@@ -25,6 +25,7 @@ mod record_expiry;
 mod record_export;
 mod record_overview;
 mod recovery;
+mod rectification;
 mod seed;
 mod self_enrolment;
 mod smtp_tls;

@@ -51,6 +51,7 @@ mod error;
 mod matching;
 mod name;
 mod phonetic;
+pub mod rectification;
 mod traits;
 
 pub use birth_date::{adulthood_date, check_adult, check_adult_at, BirthDate, AGE_OF_MAJORITY};

@@ -120,3 +120,44 @@ async fn support_exports_an_inactive_record_from_the_command_line_and_over_rest(
     .unwrap();
     assert_eq!(events.len(), 2, "both exports audited");
 }
+
+#[tokio::test]
+async fn support_limits_a_record_and_reads_the_rectification_queue_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    let _server = Server::start(&env, &["--demo"]);
+    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    let marie = mds_store::patients::by_cafat(&db, "1234567")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let queue = mds(&env, &["admin", "list-rectifications", "--as", SUPPORT]);
+    assert!(queue.status.success(), "{}", stderr(&queue));
+    assert_eq!(stdout(&queue).trim(), "[]");
+    let limit = |extra: &[&str]| {
+        let mut args = vec!["admin", "limit-record", "--as", SUPPORT, marie.as_ref()];
+        args.extend_from_slice(extra);
+        mds(&env, &args)
+    };
+    let out = limit(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(": limited"), "{}", stdout(&out));
+    let since = mds_store::rectifications::limited_since(&db, &marie)
+        .await
+        .unwrap();
+    assert!(since.is_some());
+    let out = limit(&["--lift"]);
+    assert!(stdout(&out).contains("not limited"), "{}", stdout(&out));
+    let since = mds_store::rectifications::limited_since(&db, &marie)
+        .await
+        .unwrap();
+    assert!(since.is_none());
+    let refused = mds(
+        &env,
+        &["admin", "limit-record", "--as", DOCTOR, marie.as_ref()],
+    );
+    assert!(!refused.status.success(), "support only");
+}

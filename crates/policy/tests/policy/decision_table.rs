@@ -81,6 +81,7 @@ fn parse_facts(text: &str) -> Result<Scenario, String> {
                 "-" => {}
                 "unvalidated" => s.identity_validated = false,
                 "deceased" => s.deceased = true,
+                "limited" => s.limited = true,
                 "team" => s.team = true,
                 "attending" => s.attending = true,
                 "team_other" => s.team_other = true,

@@ -54,7 +54,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         AccountState::Closed,
         AccountState::Erased,
     ]);
-    let record = (state, any::<bool>(), any::<bool>());
+    let record = (state, any::<bool>(), any::<bool>(), any::<bool>());
     let team = (any::<bool>(), any::<bool>(), any::<bool>());
     let grants = (expiry(), any::<bool>(), expiry(), expiry());
     let flags = (
@@ -66,7 +66,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
     );
     (record, team, grants, flags).prop_map(
         |(
-            (state, unvalidated, deceased),
+            (state, unvalidated, deceased, limited),
             (team, attending, team_other),
             (consent, revoked, break_glass, samu),
             ([block, block_other], [oppose_bg, oppose_samu], opposition, informed, setting),
@@ -74,6 +74,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             state,
             identity_validated: !unvalidated,
             deceased,
+            limited,
             team,
             attending,
             team_other,

@@ -50,6 +50,7 @@ pub struct Scenario {
     pub state: AccountState,
     pub identity_validated: bool,
     pub deceased: bool,
+    pub limited: bool,
     pub team: bool,
     pub attending: bool,
     pub team_other: bool,
@@ -73,6 +74,7 @@ impl Default for Scenario {
             state: AccountState::Active,
             identity_validated: true,
             deceased: false,
+            limited: false,
             team: false,
             attending: false,
             team_other: false,
@@ -119,6 +121,7 @@ impl Scenario {
                 state: self.state,
                 identity_validated: self.identity_validated,
                 deceased: self.deceased,
+                limited: self.limited,
             },
         );
         if self.team || self.attending {

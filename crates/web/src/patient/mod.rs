@@ -10,6 +10,7 @@ pub mod history;
 pub mod home;
 pub mod notifications;
 pub mod own_documents;
+pub mod rectification;
 pub mod settings;
 
 use crate::shell::error::WebError;

@@ -49,6 +49,13 @@ impl ProfessionLabel for Option<Profession> {
     }
 }
 
+/// A birth place code in words: the commune's name and its code when it is known, the code
+/// alone otherwise.
+pub fn birth_place(code: &str) -> String {
+    mds_domain::commune::find_nc_commune(code)
+        .map_or_else(|| code.to_owned(), |c| format!("{} ({code})", c.name))
+}
+
 /// An instant, in New Caledonia time.
 pub fn instant(ms: i64) -> String {
     mds_domain::Timestamp::from_millis(ms).to_noumea_display()

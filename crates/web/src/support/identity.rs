@@ -11,7 +11,7 @@ use crate::shell::error::Page;
 use crate::shell::i18n::Lang;
 use crate::shell::session::Session;
 use crate::shell::Web;
-use crate::support::records::{done_notice, place, Done};
+use crate::support::records::{done_notice, Done};
 use crate::support::{page, Support};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -82,7 +82,7 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
         field(id, "first_names"),
         views::date(&field(id, "birth_date")),
         field(id, "sex"),
-        place(&field(id, "birth_place")),
+        views::birth_place(&field(id, "birth_place")),
         field(id, "cafat"),
     ];
     let existing = r.candidate.as_ref().map(|c| {
@@ -91,7 +91,7 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
             c.first_names.join(" "),
             views::date(&c.birth_date),
             c.sex.clone(),
-            place(&c.birth_place),
+            views::birth_place(&c.birth_place),
             r.candidate_cafat.clone().unwrap_or_default(),
         ]
     });

@@ -12,6 +12,7 @@ pub mod life;
 pub mod record_export;
 pub mod records;
 pub mod recovery;
+pub mod rectifications;
 pub mod structure_software;
 pub mod structures;
 
@@ -30,6 +31,7 @@ pub const NAV: Nav = Nav {
         ("/support/alerts", "nav.support.alerts"),
         ("/support/patients", "supx.nav.patients"),
         ("/support/identity-reviews", "supx.nav.reviews"),
+        ("/support/rectifications", "supx.nav.rectifications"),
         ("/support/erasures", "supx.nav.erasures"),
         ("/support/audit", "supx.nav.audit"),
         ("/support/structures", "supx.nav.structures"),

@@ -42,11 +42,6 @@ pub(crate) fn identity_label(lang: Lang, status: &IdentityStatus) -> &'static st
 }
 
 /// A birth place: the commune's name for New Caledonia, else the code as entered.
-pub(crate) fn place(code: &str) -> String {
-    mds_domain::commune::find_nc_commune(code)
-        .map_or_else(|| code.to_owned(), |c| format!("{} ({code})", c.name))
-}
-
 /// The activation code on support's answer (shown once): the code in groups, how to read it,
 /// its lifetime, and where it was e-mailed.
 pub(crate) fn activation_code(
@@ -257,7 +252,7 @@ pub async fn show(
         dl.meta {
             dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
             dt { (l.t("enrol.sex")) } dd { (p.sex) }
-            dt { (l.t("enrol.birth_place")) } dd { (place(&p.birth_place)) }
+            dt { (l.t("enrol.birth_place")) } dd { (views::birth_place(&p.birth_place)) }
             dt { (l.t("support.col.cafat")) } dd { (v.cafat) }
             dt { (l.t("enrol.email")) } dd { (v.email.as_deref().unwrap_or("—")) }
             dt { (l.t("enrol.phone")) } dd { (v.phone.as_deref().unwrap_or("—")) }
@@ -344,6 +339,9 @@ pub async fn show(
                     button type="submit" { (l.t("supx.team.add")) }
                 }
             }
+        }
+        @if matches!(p.record_state, AccountState::Active | AccountState::Inactive) {
+            (crate::support::rectifications::limitation_section(l, &s, v.limited, &base))
         }
         (crate::support::record_export::section(l, &s, p.record_state, &base))
         p { a href=(HERE) { (l.t("supx.find.back")) } }

@@ -11,6 +11,7 @@ mod patient_settings;
 mod portals;
 mod pro_screens;
 mod recovery;
+mod rectification;
 mod sign_in;
 mod support_console;
 mod support_directory_new;

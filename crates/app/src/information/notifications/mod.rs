@@ -50,10 +50,14 @@ pub enum Kind {
     PasswordChanged,
     /// Support removed the account's second factor and issued a new activation code.
     SecondFactorReset,
+    /// Support decided a rectification request of the patient (applied or rejected).
+    Rectification,
+    /// Support limited the record's use, or lifted the limitation, on the patient's request.
+    Limitation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 19] = [
         Kind::DocumentAdded,
         Kind::DocumentReplaced,
         Kind::DocumentWithdrawn,
@@ -71,6 +75,8 @@ impl Kind {
         Kind::EnrolmentAttempt,
         Kind::PasswordChanged,
         Kind::SecondFactorReset,
+        Kind::Rectification,
+        Kind::Limitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +98,8 @@ impl Kind {
             Kind::EnrolmentAttempt => "enrolment_attempt",
             Kind::PasswordChanged => "password_changed",
             Kind::SecondFactorReset => "second_factor_reset",
+            Kind::Rectification => "rectification",
+            Kind::Limitation => "limitation",
         }
     }
 
@@ -112,6 +120,8 @@ impl Kind {
                 | Kind::EnrolmentAttempt
                 | Kind::PasswordChanged
                 | Kind::SecondFactorReset
+                | Kind::Rectification
+                | Kind::Limitation
         )
     }
 
@@ -150,6 +160,8 @@ impl Kind {
             Kind::EnrolmentAttempt => "Demande d'inscription avec mes informations",
             Kind::PasswordChanged => "Changement de mot de passe",
             Kind::SecondFactorReset => "Réinitialisation du second facteur",
+            Kind::Rectification => "Réponse à une demande de rectification",
+            Kind::Limitation => "Limitation de l'utilisation de mon dossier",
         }
     }
 }

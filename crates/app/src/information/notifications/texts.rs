@@ -129,6 +129,56 @@ impl Message {
         }
     }
 
+    /// Support's answer to a rectification request: applied (`note` is `None`) or rejected
+    /// with its reason (in the portal only: the e-mail says nothing of the identity).
+    pub fn rectification(field: &str, note: Option<&str>) -> Self {
+        let in_app = match note {
+            None => format!(
+                "Votre demande de rectification a été acceptée : votre {field} a été corrigé \
+                 dans Mon Drive Santé."
+            ),
+            Some(note) => format!(
+                "Votre demande de rectification ({field}) n'a pas été retenue. Motif : {note}"
+            ),
+        };
+        Self {
+            kind: Kind::Rectification,
+            in_app,
+            subject: "Réponse à votre demande de rectification — Mon Drive Santé".to_owned(),
+            body: format!(
+                "Le support de Mon Drive Santé a répondu à votre demande de rectification. \
+                 {SIGN_IN}"
+            ),
+            about: About::default(),
+        }
+    }
+
+    /// Support limited the record's use, or lifted the limitation, on the patient's request.
+    pub fn limitation(limited: bool) -> Self {
+        let (in_app, body) = if limited {
+            (
+                "À votre demande, l'utilisation de votre dossier est limitée : les \
+                 professionnels ne peuvent plus le consulter ni l'alimenter, sauf accès \
+                 d'urgence, jusqu'à la levée de la limitation.",
+                "À votre demande, le support a limité l'utilisation de votre dossier Mon Drive \
+                 Santé.",
+            )
+        } else {
+            (
+                "La limitation de votre dossier est levée : les règles d'accès habituelles \
+                 s'appliquent de nouveau.",
+                "Le support a levé la limitation de votre dossier Mon Drive Santé.",
+            )
+        };
+        Self {
+            kind: Kind::Limitation,
+            in_app: in_app.to_owned(),
+            subject: "Limitation de votre dossier Mon Drive Santé".to_owned(),
+            body: format!("{body} {SIGN_IN}"),
+            about: About::default(),
+        }
+    }
+
     pub fn emergency(samu: bool, professional: &str, at: Timestamp) -> Self {
         let (kind, what) = if samu {
             (Kind::Samu, "un accès de régulation du SAMU")

@@ -9,6 +9,7 @@ mod documents;
 mod patient_settings;
 mod pro;
 mod recovery;
+mod rectification;
 mod rights;
 mod signin;
 mod support;
@@ -26,6 +27,7 @@ pub const TABLES: &[&[Entry]] = &[
     patient_settings::ENTRIES,
     pro::ENTRIES,
     recovery::ENTRIES,
+    rectification::ENTRIES,
     rights::ENTRIES,
     signin::ENTRIES,
     support::ENTRIES,

@@ -69,6 +69,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("settings.prefs.kind.access", "Chaque accès d'un professionnel à mon dossier (au plus un par heure et par professionnel)", "Each access of a professional to my record (at most one an hour per professional)"),
     ("settings.prefs.kind.password_changed", "Changement de mot de passe", "Password change"),
     ("settings.prefs.kind.second_factor_reset", "Réinitialisation du second facteur", "Second factor reset"),
+    ("settings.prefs.kind.rectification", "Réponse à une demande de rectification", "Answer to a rectification request"),
+    ("settings.prefs.kind.limitation", "Limitation de l'utilisation de mon dossier", "Limitation of my record's use"),
     ("settings.prefs.mode.immediate", "Immédiatement", "Immediately"),
     ("settings.prefs.mode.digest", "Dans le résumé quotidien", "In the daily digest"),
     ("settings.prefs.mode.never", "Jamais", "Never"),

@@ -461,6 +461,31 @@ impl Words<'_> {
                 false,
             ),
             "patient.close" => phrase(format!("fermé {rec}"), format!("fermer {rec}"), false),
+            "patient.rectification.request" => phrase(
+                format!("demandé la correction d'une information d'identité {of_rec}"),
+                format!("demander la correction d'une information d'identité {of_rec}"),
+                false,
+            ),
+            "patient.rectification.apply" => phrase(
+                format!("corrigé une information d'identité {of_rec}, après vérification"),
+                format!("corriger une information d'identité {of_rec}"),
+                false,
+            ),
+            "patient.rectification.reject" => phrase(
+                format!("refusé une demande de correction d'identité {of_rec}"),
+                format!("refuser une demande de correction d'identité {of_rec}"),
+                false,
+            ),
+            "record.limitation.set" => phrase(
+                format!("limité l'utilisation {of_rec}"),
+                format!("limiter l'utilisation {of_rec}"),
+                false,
+            ),
+            "record.limitation.lift" => phrase(
+                format!("levé la limitation {of_rec}"),
+                format!("lever la limitation {of_rec}"),
+                false,
+            ),
             "patient.erasure.request" => phrase(
                 format!("demandé l'effacement {of_rec}"),
                 format!("demander l'effacement {of_rec}"),
