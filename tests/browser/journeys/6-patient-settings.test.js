@@ -91,24 +91,27 @@ test("blocking a professional found in the directory, then unblocking", async ()
   assert.ok(await page.getByText("Vous n'avez bloqué aucun professionnel.").isVisible());
 });
 
-test("e-mail preferences: a kind switched off, the mandatory ones explained", async () => {
+test("e-mail preferences: a kind sent never or in the digest, the mandatory ones explained", async () => {
   const c = await celine();
   const { page } = c;
   await visit(c, "/patient/preferences", "e-mail preferences");
-  const box = page.getByLabel("Nouveau document dans mon dossier");
-  assert.ok(await box.isChecked());
-  assert.equal(await page.getByLabel("Accès d'urgence (bris de glace)").count(), 0, "no box for a mandatory kind");
+  const mode = page.getByLabel("Nouveau document dans mon dossier");
+  assert.equal(await mode.inputValue(), "immediate");
+  assert.equal(await page.getByLabel("Accès d'urgence (bris de glace)").count(), 0, "no choice for a mandatory kind");
   assert.ok(await page.getByText(/un accès d'urgence à votre dossier vous est toujours signalé/).first().isVisible());
   await screenshot(c, "patient-preferences");
-  await box.uncheck();
+  await mode.selectOption("never");
   await submit(c, "Enregistrer mes choix");
   await check(c, "preferences saved");
   assert.ok(await page.getByText("Vos choix sont enregistrés.").isVisible());
-  assert.equal(await page.getByLabel("Nouveau document dans mon dossier").isChecked(), false);
-  // Back as it was.
-  await page.getByLabel("Nouveau document dans mon dossier").check();
+  assert.equal(await page.getByLabel("Nouveau document dans mon dossier").inputValue(), "never");
+  await page.getByLabel("Nouveau document dans mon dossier").selectOption("digest");
   await submit(c, "Enregistrer mes choix");
-  assert.ok(await page.getByLabel("Nouveau document dans mon dossier").isChecked());
+  assert.equal(await page.getByLabel("Nouveau document dans mon dossier").inputValue(), "digest");
+  // Back as it was.
+  await page.getByLabel("Nouveau document dans mon dossier").selectOption("immediate");
+  await submit(c, "Enregistrer mes choix");
+  assert.equal(await page.getByLabel("Nouveau document dans mon dossier").inputValue(), "immediate");
 });
 
 test("export: what it holds, then the ZIP download", async () => {
