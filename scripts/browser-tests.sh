@@ -63,8 +63,11 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-# Port 0: the system picks a free port; the service prints its address.
+# Port 0: the system picks a free port; the service prints its address. Every journey comes
+# from 127.0.0.1: the self-enrolments of all of them count against one address's hourly quota,
+# raised here above the journeys' total (the quota itself is tested in the app and web suites).
 MDS_DATA_DIR="$work/data" MDS_LISTEN=127.0.0.1:0 MDS_SMTP_HOST=127.0.0.1 MDS_SMTP_PORT="$smtp_port" \
+  MDS_SECURITY_ENROLMENT_MAX_PER_ADDRESS_HOUR=20 \
   "$mds" serve --demo >"$work/serve.log" 2>&1 &
 server=$!
 url=""

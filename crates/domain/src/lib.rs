@@ -10,6 +10,7 @@ pub mod enrolment_code;
 pub mod format;
 pub mod identity;
 pub mod ids;
+pub mod place;
 pub mod profession;
 pub mod states;
 pub mod structure;

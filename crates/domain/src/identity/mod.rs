@@ -49,7 +49,7 @@ mod birth_place;
 mod cafat;
 mod error;
 mod matching;
-mod name;
+pub(crate) mod name;
 mod phonetic;
 pub mod rectification;
 mod traits;

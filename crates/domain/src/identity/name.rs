@@ -268,7 +268,7 @@ fn join_separators(run: &[Separator], field: NameField) -> Result<char, Identity
 /// folding table: the Latin letters of French, of Kanak languages (diaeresis, circumflex,
 /// tilde), of Polynesian languages (macron), plus Spanish and Portuguese ones met in New
 /// Caledonia. `œ` and `æ` give two letters.
-fn fold_letter(c: char) -> Option<(char, Option<char>)> {
+pub(crate) fn fold_letter(c: char) -> Option<(char, Option<char>)> {
     let base = match c {
         'A'..='Z' => c,
         'a'..='z' => c.to_ascii_uppercase(),

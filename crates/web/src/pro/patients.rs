@@ -4,6 +4,7 @@
 //! hold every rule (identity checks, minors, duplicates, near matches held for support).
 
 use crate::pro::{chrome, render, Pro};
+use crate::shared::birth_place;
 use crate::shared::form::{self, non_empty};
 use crate::shared::upload::{self, field, Part};
 use crate::shared::views;
@@ -155,6 +156,8 @@ struct Fields {
     cafat_checked: bool,
     consent_signed: bool,
     informed: bool,
+    /// What was sent about the birth place (a name to resolve, a choice among several).
+    place: birth_place::Typed,
 }
 
 fn check(id: &str, name: &str, checked: bool, label: &str) -> Markup {
@@ -204,10 +207,7 @@ fn create_page(
                         input #birth_date type="date" name="birth_date" value=(v.birth_date) required aria-describedby=[d];
                     }
                     (form::sex_choice(lang, &v.sex, true))
-                    div.field {
-                        label for="birth_place" { (l.t("enrol.birth_place")) }
-                        (form::birth_place_select(lang, &v.birth_place, d))
-                    }
+                    (birth_place::field(lang, &v.birth_place, &f.place, None))
                     div.field {
                         label for="cafat" { (l.t("enrol.cafat")) }
                         input #cafat type="text" name="cafat" inputmode="numeric" value=(v.cafat) required autocomplete="off" aria-describedby=[d];
@@ -277,6 +277,7 @@ async fn read_form(
         cafat_checked: up.has("cafat_card_checked"),
         consent_signed: up.has("consent_signed"),
         informed: up.has("informed_of_rights"),
+        place: upload::place(&up),
     };
     Ok((f, up.take("consent_form").unwrap_or_default()))
 }
@@ -313,11 +314,15 @@ pub async fn create(
         exclude_creator: false,
         consent_form: (!scan.is_empty()).then_some(scan),
     };
-    match web
-        .app
-        .create_patient(&s.actor, p, crate::shell::now())
-        .await
-    {
+    let created = match birth_place::resolve(&f.place).refusal(lang) {
+        Some(err) => Err(err),
+        None => {
+            web.app
+                .create_patient(&s.actor, p, crate::shell::now())
+                .await
+        }
+    };
+    match created {
         Ok(Creation::Created { patient }) => {
             Ok(Redirect::to(&format!("/pro/records/{}?ok=created", patient.id)).into_response())
         }

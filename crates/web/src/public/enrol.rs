@@ -3,6 +3,7 @@
 //! and the status read with that code (activation: `activation`). Every rule is in the use cases.
 
 use crate::public::{nonce_ok, page, with_nonce, Anonymous};
+use crate::shared::birth_place;
 use crate::shared::form;
 use crate::shared::upload::{self, Part};
 use crate::shell::cookies;
@@ -53,6 +54,8 @@ struct Again {
     cafat_card: Option<HeldFile>,
     /// The box saying the person read the information was ticked.
     informed: bool,
+    /// What was sent about the birth place (a name to resolve, a choice among several).
+    place: birth_place::Typed,
     error: Option<(Option<&'static str>, String)>,
 }
 
@@ -120,11 +123,7 @@ fn enrol_page(lang: Lang, csrf: &str, a: &Again) -> Markup {
             (field("birth_date", l.t("enrol.birth_date"), "date", &v.birth_date, "bday", at("birth_date")))
             (form::field_error("sex-error", at("sex-F")))
             (form::sex_choice(l, &v.sex, true))
-            div.field {
-                label for="birth_place" { (l.t("enrol.birth_place")) }
-                (form::field_error("birth_place-error", at("birth_place")))
-                (form::birth_place_select(l, &v.birth_place, None))
-            }
+            (birth_place::field(l, &v.birth_place, &a.place, at("birth_place")))
             (field("cafat", l.t("enrol.cafat"), "text", &v.cafat, "off", at("cafat")))
             (field("email", l.t("enrol.email"), "email", email, "email", at("email")))
             div.field {
@@ -232,18 +231,25 @@ pub async fn submit(
         cafat_card: scans.1.content(),
         informed_of_rights: up.has("informed_of_rights"),
     };
+    let place = upload::place(&up);
+    let refusal = birth_place::resolve(&place).refusal(lang);
     let mut again = Again {
+        place,
         identity: e.identity.clone(),
         email: e.email.clone(),
         phone: e.phone.clone().unwrap_or_default(),
         informed: e.informed_of_rights,
         ..Again::default()
     };
-    match web
-        .app
-        .submit_admitted_enrolment(admission, e, ip, now)
-        .await
-    {
+    let sent = match refusal {
+        Some(err) => Err(err),
+        None => {
+            web.app
+                .submit_admitted_enrolment(admission, e, ip, now)
+                .await
+        }
+    };
+    match sent {
         Ok(receipt) => {
             scans.0.release(&web, &holder).await;
             scans.1.release(&web, &holder).await;

@@ -112,23 +112,6 @@ pub fn sex_choice(lang: crate::shell::i18n::Lang, value: &str, required: bool) -
     }
 }
 
-/// A birth place among the communes of New Caledonia, starting on « Choisissez une commune »
-/// (no commune preselected: the first one, Bélep, would otherwise be recorded by default).
-pub fn birth_place_select(
-    lang: crate::shell::i18n::Lang,
-    value: &str,
-    described: Option<&str>,
-) -> Markup {
-    html! {
-        select #birth_place name="birth_place" required aria-describedby=[described] {
-            option value="" selected[value.is_empty()] { (lang.t("prox.create.birth_place.choose")) }
-            @for c in mds_domain::commune::nc_communes() {
-                option value=(c.code) selected[value == c.code] { (c.name) }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

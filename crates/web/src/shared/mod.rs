@@ -2,6 +2,7 @@
 //! dates, tables and details of documents. Built on the shell only; it knows no portal (a
 //! portal passes in what differs, such as the addresses of its pages).
 
+pub mod birth_place;
 pub mod form;
 pub mod listing;
 pub mod upload;

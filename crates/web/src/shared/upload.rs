@@ -4,6 +4,7 @@
 //! form's declared parts, each once. A text field is bounded like a whole posted form; a file
 //! by the route's body limit (the use case states its own limit in its words).
 
+use crate::shared::birth_place;
 use crate::shared::form::words;
 use crate::shell::error::WebError;
 use crate::shell::session::Session;
@@ -22,12 +23,14 @@ pub const fn field(name: &'static str) -> Part {
 
 /// The identity fields of a form (self-enrolment, an inactive account created by a
 /// professional).
-pub const IDENTITY_PARTS: [Part; 6] = [
+pub const IDENTITY_PARTS: [Part; 8] = [
     field("birth_name"),
     field("first_names"),
     field("birth_date"),
     field("sex"),
     field("birth_place"),
+    field("birth_place_other"),
+    field("birth_place_choice"),
     field("cafat"),
 ];
 
@@ -39,8 +42,17 @@ pub fn identity(up: &Form) -> IdentityInput {
         first_names: words(&up.text("first_names")),
         birth_date: up.text("birth_date"),
         sex: up.text("sex"),
-        birth_place: up.text("birth_place"),
+        birth_place: birth_place::resolve(&place(up)).code(),
         cafat: up.text("cafat").trim().to_owned(),
+    }
+}
+
+/// What the form sent about the birth place (`shared::birth_place`).
+pub fn place(up: &Form) -> birth_place::Typed {
+    birth_place::Typed {
+        select: up.text("birth_place"),
+        other: up.text("birth_place_other"),
+        choice: up.text("birth_place_choice"),
     }
 }
 

@@ -49,11 +49,13 @@ impl ProfessionLabel for Option<Profession> {
     }
 }
 
-/// A birth place code in words: the commune's name and its code when it is known, the code
-/// alone otherwise.
+/// A birth place code in words, with its code: « Nouméa (98818) », « Vanuatu (99516) »; the
+/// code alone for a place not in the lists (a former commune).
 pub fn birth_place(code: &str) -> String {
-    mds_domain::commune::find_nc_commune(code)
-        .map_or_else(|| code.to_owned(), |c| format!("{} ({code})", c.name))
+    match mds_domain::place::place_by_code(code) {
+        Some(p) => format!("{} ({})", p.name, p.code),
+        None => code.to_owned(),
+    }
 }
 
 /// An instant, in New Caledonia time.

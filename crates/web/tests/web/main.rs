@@ -3,6 +3,7 @@
 //! cookie-keeping browser of `mds_testkit::web`.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod birth_places;
 mod document_viewer;
 mod enrol_no_disclosure;
 mod identity_entry;

@@ -7,6 +7,7 @@
 mod core;
 mod documents;
 mod patient_settings;
+mod places;
 mod pro;
 mod recovery;
 mod rectification;
@@ -25,6 +26,7 @@ pub const TABLES: &[&[Entry]] = &[
     core::ENTRIES,
     documents::ENTRIES,
     patient_settings::ENTRIES,
+    places::ENTRIES,
     pro::ENTRIES,
     recovery::ENTRIES,
     rectification::ENTRIES,
