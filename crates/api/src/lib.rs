@@ -7,6 +7,7 @@ mod acting_structure;
 mod attestations;
 mod audit;
 mod auth;
+mod contact;
 mod directory;
 mod enrolments;
 mod error;
@@ -157,6 +158,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/auth/structure", put(acting_structure::choose))
         .route("/auth/password/forgotten", post(recovery::forgotten))
         .route("/auth/password/reset", post(recovery::reset))
+        .route("/auth/contact/confirm", post(contact::confirm))
         .route("/auth/enrolment", post(auth::begin_enrolment))
         .route("/auth/enrolment/confirm", post(auth::confirm_enrolment))
         .route(
@@ -196,6 +198,8 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
             get(rectifications::mine).post(rectifications::ask),
         )
         .route("/me/limitation", get(rectifications::my_limitation))
+        .route("/me/contact/email", post(contact::email))
+        .route("/me/contact/phone", put(contact::phone))
         .route("/rectifications", get(rectifications::queue))
         .route("/rectifications/{id}", get(rectifications::one))
         .route("/rectifications/{id}/apply", post(rectifications::apply))

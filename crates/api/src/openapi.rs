@@ -49,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         crate::rectifications::mine, crate::rectifications::ask, crate::rectifications::queue,
         crate::rectifications::one, crate::rectifications::apply, crate::rectifications::reject,
         crate::rectifications::my_limitation, crate::rectifications::set_limitation,
+        crate::contact::email, crate::contact::confirm, crate::contact::phone,
     ),
     components(schemas(
         mds_domain::AccountId, mds_domain::PatientId, mds_domain::DocumentId, mds_domain::StructureId,

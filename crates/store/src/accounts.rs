@@ -90,6 +90,34 @@ pub async fn by_id(
         .await
 }
 
+/// Sets an account's login and e-mail address (a patient's login is their address); false if
+/// another account has this login.
+pub async fn set_login_and_email(
+    tx: &mut crate::Tx,
+    id: &AccountId,
+    login: &str,
+    email: &str,
+    at_ms: i64,
+) -> Result<bool, StoreError> {
+    let taken: Option<(String,)> =
+        Query::new("SELECT id FROM accounts WHERE login = $1 AND id <> $2")
+            .bind(login)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Ok(false);
+    }
+    Query::new("UPDATE accounts SET login = $1, email = $2, updated_at_ms = $3 WHERE id = $4")
+        .bind(login)
+        .bind(email)
+        .bind(at_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(true)
+}
+
 pub async fn set_password(
     ex: impl Into<Ex<'_>>,
     id: &AccountId,

@@ -13,6 +13,7 @@ pub mod sql;
 
 pub mod accounts;
 pub mod care_team;
+pub mod contact_changes;
 pub mod directory;
 pub mod documents;
 pub mod email_digest;

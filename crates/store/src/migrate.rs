@@ -113,6 +113,11 @@ const SQLITE: &[Migration] = &[
         name: "0020_rectification_limitation",
         sql: include_str!("../migrations/sqlite/0020_rectification_limitation.sql"),
     },
+    Migration {
+        version: 21,
+        name: "0021_contact_changes",
+        sql: include_str!("../migrations/sqlite/0021_contact_changes.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -215,6 +220,11 @@ const POSTGRES: &[Migration] = &[
         version: 20,
         name: "0020_rectification_limitation",
         sql: include_str!("../migrations/postgres/0020_rectification_limitation.sql"),
+    },
+    Migration {
+        version: 21,
+        name: "0021_contact_changes",
+        sql: include_str!("../migrations/postgres/0021_contact_changes.sql"),
     },
 ];
 

@@ -291,6 +291,22 @@ pub async fn set_account(
     Ok(())
 }
 
+/// Sets a record's e-mail address and phone (`None` clears them).
+pub async fn set_contact(
+    ex: impl Into<Ex<'_>>,
+    id: &PatientId,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<(), StoreError> {
+    Query::new("UPDATE patients SET email = $1, phone = $2 WHERE id = $3")
+        .bind(email)
+        .bind(phone)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_validated(
     ex: impl Into<Ex<'_>>,
     id: &PatientId,

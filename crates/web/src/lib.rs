@@ -80,6 +80,9 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(patient::rectification::show).post(patient::rectification::ask),
         )
         .route("/limitation", post(patient::rectification::limit))
+        .route("/contact", get(patient::contact::show))
+        .route("/contact/email", post(patient::contact::email))
+        .route("/contact/phone", post(patient::contact::phone))
         .route("/export", get(patient::account::export))
         .route("/export/download", get(patient::account::download))
         .route(
@@ -315,6 +318,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/password/reset",
             get(public::recovery::reset_form).post(public::recovery::reset),
+        )
+        .route(
+            "/contact/confirm",
+            get(public::contact_confirm::form).post(public::contact_confirm::confirm),
         )
         .route("/lang/{lang}", get(public::login::lang))
         .route("/static/{file}", get(shell::assets::serve))

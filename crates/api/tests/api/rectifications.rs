@@ -149,3 +149,68 @@ fn the_patient_asks_support_decides_and_the_patient_limits_the_record() {
         assert_eq!(after.status, StatusCode::OK, "{backend:?}: rules restored");
     });
 }
+
+#[test]
+fn the_patient_changes_her_address_through_the_link_and_her_phone_over_rest() {
+    on_both(|backend| async move {
+        let mut w = World::new(backend).await;
+        let new = "marie.api@example.nc";
+        let wrong = w
+            .post(
+                PATIENT,
+                "/api/v1/me/contact/email",
+                json!({ "email": new, "password": "faux" }),
+            )
+            .await;
+        assert_eq!(wrong.code(), "wrong_password", "{backend:?}");
+        let sent = w
+            .post(
+                PATIENT,
+                "/api/v1/me/contact/email",
+                json!({ "email": new, "password": "Demo-MDS-2026" }),
+            )
+            .await;
+        assert_eq!(
+            sent.status,
+            StatusCode::ACCEPTED,
+            "{backend:?}: {:?}",
+            sent.json
+        );
+        let mails = mds_store::outbox::all(w.app.db()).await.unwrap();
+        let link = mails
+            .iter()
+            .find(|m| m.recipient == new && m.kind == "email_change_link")
+            .unwrap();
+        let at = link.body.find("token=").unwrap() + "token=".len();
+        let token = link.body[at..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned();
+        let request = |token: &str| {
+            axum::http::Request::post("/api/v1/auth/contact/confirm")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(
+                    json!({ "token": token }).to_string(),
+                ))
+                .unwrap()
+        };
+        let bogus = w.call(request("not-a-token")).await;
+        assert_eq!(bogus.code(), "invalid_contact_link", "{backend:?}");
+        let done = w.call(request(&token)).await;
+        assert_eq!(done.status, StatusCode::OK, "{backend:?}: {:?}", done.json);
+        assert_eq!(done.json["email"], new);
+        let phone = w
+            .put(
+                DOCTOR,
+                "/api/v1/me/contact/phone",
+                json!({ "phone": "76 12 34", "password": "Demo-MDS-2026" }),
+            )
+            .await;
+        assert_eq!(
+            phone.status,
+            StatusCode::FORBIDDEN,
+            "{backend:?}: patients only"
+        );
+    });
+}

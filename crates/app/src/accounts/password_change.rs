@@ -29,43 +29,11 @@ impl App {
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<u64, AppError> {
-        if actor.software.is_some() {
-            return Err(AppError::Forbidden);
-        }
-        let key = format!("password_change:{}", actor.account_id);
-        let counted = sessions::throttle_get(&self.db, &key).await?;
-        if let Some(t) = &counted {
-            if t.locked_until_ms > now.millis() {
-                return Err(AppError::Throttled {
-                    retry_after_seconds: (t.locked_until_ms - now.millis()) / 1000 + 1,
-                });
-            }
-        }
-        let account = accounts::by_id(&self.db, &actor.account_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        let stored = account
-            .password_hash
-            .as_deref()
-            .ok_or(AppError::Forbidden)?;
+        let account = self
+            .verify_current_password(actor, current, "account.password_change", ip.clone(), now)
+            .await?;
         let who = Some((&account.id, account.kind));
-        if !secrets::verify_password(current, stored)? {
-            let mut tx = self.db.begin().await?;
-            sessions::throttle_put(&mut tx, &key, wrong_once(counted, now.millis())).await?;
-            let ev = auth_event(
-                "account.password_change",
-                who,
-                Outcome::Failure,
-                ip,
-                serde_json::json!({ "reason": "wrong_current_password" }),
-            );
-            mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await?;
-            return Err(AppError::invalid(
-                "wrong_password",
-                "Le mot de passe actuel est incorrect.",
-            ));
-        }
+        let key = format!("password_change:{}", actor.account_id);
         check_strength(new, &account.login, self.settings.password_min_length)?;
         if new == current {
             return Err(AppError::invalid(
@@ -93,6 +61,58 @@ impl App {
         mds_audit::append(&mut tx, ev, now.millis()).await?;
         tx.commit().await?;
         Ok(ended)
+    }
+}
+
+impl App {
+    /// The signed-in `actor`'s account once `current` is its password, for a sensitive change
+    /// (`action` names it in the audit): wrong passwords are audited and counted per account,
+    /// further attempts refused for the rest of the window after [`MAX_WRONG`].
+    pub(crate) async fn verify_current_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        action: &str,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<accounts::AccountRow, AppError> {
+        if actor.software.is_some() {
+            return Err(AppError::Forbidden);
+        }
+        let key = format!("password_change:{}", actor.account_id);
+        let counted = sessions::throttle_get(&self.db, &key).await?;
+        if let Some(t) = &counted {
+            if t.locked_until_ms > now.millis() {
+                return Err(AppError::Throttled {
+                    retry_after_seconds: (t.locked_until_ms - now.millis()) / 1000 + 1,
+                });
+            }
+        }
+        let account = accounts::by_id(&self.db, &actor.account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let stored = account
+            .password_hash
+            .as_deref()
+            .ok_or(AppError::Forbidden)?;
+        if secrets::verify_password(current, stored)? {
+            return Ok(account);
+        }
+        let mut tx = self.db.begin().await?;
+        sessions::throttle_put(&mut tx, &key, wrong_once(counted, now.millis())).await?;
+        let ev = auth_event(
+            action,
+            Some((&account.id, account.kind)),
+            Outcome::Failure,
+            ip,
+            serde_json::json!({ "reason": "wrong_current_password" }),
+        );
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await?;
+        Err(AppError::invalid(
+            "wrong_password",
+            "Le mot de passe actuel est incorrect.",
+        ))
     }
 }
 

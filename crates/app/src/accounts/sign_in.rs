@@ -65,7 +65,7 @@ pub fn csrf_token(session_token: &str) -> String {
     data_encoding::BASE64URL_NOPAD.encode(&digest)
 }
 
-pub(super) fn auth_event(
+pub(crate) fn auth_event(
     action: &str,
     actor: Option<(&AccountId, AccountKind)>,
     outcome: Outcome,

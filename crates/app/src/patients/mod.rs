@@ -5,6 +5,7 @@
 //! record, closure, death, erasure, retention), the patient's export and what support sees.
 
 pub mod closure;
+pub mod contact;
 pub mod creation;
 pub mod enrolment_guard;
 pub mod enrolment_queue;

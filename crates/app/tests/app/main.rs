@@ -7,6 +7,7 @@ mod acting_structure;
 mod activation_code;
 mod audit_trail;
 mod auth;
+mod contact_change;
 mod directory;
 mod documents;
 mod enrolment;

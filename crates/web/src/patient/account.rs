@@ -46,6 +46,7 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
         "second_factor_reset" => (l.t("settings.prefs.kind.second_factor_reset"), account),
         "rectification" => (l.t("settings.prefs.kind.rectification"), account),
         "limitation" => (l.t("settings.prefs.kind.limitation"), account),
+        "email_changed" => (l.t("settings.prefs.kind.email_changed"), account),
         _ => return None,
     })
 }

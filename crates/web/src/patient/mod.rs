@@ -4,6 +4,7 @@
 pub mod account;
 pub mod care_team;
 pub mod consents;
+pub mod contact;
 pub mod controls;
 pub mod documents;
 pub mod history;

@@ -36,6 +36,7 @@ pub async fn hub(Patient { s, lang, .. }: Patient) -> Page {
                 (card("/patient/emergency", l.t("settings.emergency.title"), l.t("settings.hub.emergency")))
                 (card("/patient/blocked", l.t("settings.blocked.title"), l.t("settings.hub.blocked")))
                 (card("/patient/preferences", l.t("settings.prefs.title"), l.t("settings.hub.prefs")))
+                (card("/patient/contact", l.t("contact.title"), l.t("settings.hub.contact")))
                 (card("/patient/rectification", l.t("rect.title"), l.t("settings.hub.rectification")))
                 (card("/patient/export", l.t("settings.export.title"), l.t("settings.hub.export")))
                 (card("/patient/close", l.t("settings.close.title"), l.t("settings.hub.close")))

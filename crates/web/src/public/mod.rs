@@ -6,6 +6,7 @@
 //! ([`Anonymous`]: parsed, then its form token checked against the cookie).
 
 pub mod activation;
+pub mod contact_confirm;
 pub mod enrol;
 pub mod login;
 pub mod login_code;

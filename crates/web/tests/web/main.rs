@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 mod birth_places;
+mod contact_change;
 mod document_viewer;
 mod enrol_no_disclosure;
 mod identity_entry;

@@ -54,10 +54,12 @@ pub enum Kind {
     Rectification,
     /// Support limited the record's use, or lifted the limitation, on the patient's request.
     Limitation,
+    /// The account's e-mail address (its login for a patient) was changed.
+    EmailChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::DocumentAdded,
         Kind::DocumentReplaced,
         Kind::DocumentWithdrawn,
@@ -77,6 +79,7 @@ impl Kind {
         Kind::SecondFactorReset,
         Kind::Rectification,
         Kind::Limitation,
+        Kind::EmailChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +103,7 @@ impl Kind {
             Kind::SecondFactorReset => "second_factor_reset",
             Kind::Rectification => "rectification",
             Kind::Limitation => "limitation",
+            Kind::EmailChanged => "email_changed",
         }
     }
 
@@ -122,6 +126,7 @@ impl Kind {
                 | Kind::SecondFactorReset
                 | Kind::Rectification
                 | Kind::Limitation
+                | Kind::EmailChanged
         )
     }
 
@@ -137,6 +142,7 @@ impl Kind {
                 | Kind::EnrolmentAttempt
                 | Kind::PasswordChanged
                 | Kind::SecondFactorReset
+                | Kind::EmailChanged
         )
     }
 
@@ -162,6 +168,7 @@ impl Kind {
             Kind::SecondFactorReset => "Réinitialisation du second facteur",
             Kind::Rectification => "Réponse à une demande de rectification",
             Kind::Limitation => "Limitation de l'utilisation de mon dossier",
+            Kind::EmailChanged => "Changement d'adresse e-mail",
         }
     }
 }

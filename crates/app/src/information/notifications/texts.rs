@@ -328,6 +328,20 @@ impl Message {
         }
     }
 
+    /// The account's e-mail address (and login) was changed through its confirmation link.
+    pub fn contact_changed() -> Self {
+        let text = "L'adresse e-mail de votre compte Mon Drive Santé a été changée ; c'est \
+                    aussi votre nouvel identifiant de connexion. Si ce n'était pas vous, \
+                    contactez le support sans attendre.";
+        Self {
+            kind: Kind::EmailChanged,
+            in_app: text.to_owned(),
+            subject: "Adresse e-mail changée sur votre compte Mon Drive Santé".to_owned(),
+            body: text.to_owned(),
+            about: About::default(),
+        }
+    }
+
     /// To the account whose second factor support removed (a lost phone): a new activation
     /// code was handed over after an identity check; sessions were closed.
     pub fn second_factor_reset() -> Self {

@@ -71,6 +71,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("settings.prefs.kind.second_factor_reset", "Réinitialisation du second facteur", "Second factor reset"),
     ("settings.prefs.kind.rectification", "Réponse à une demande de rectification", "Answer to a rectification request"),
     ("settings.prefs.kind.limitation", "Limitation de l'utilisation de mon dossier", "Limitation of my record's use"),
+    ("settings.prefs.kind.email_changed", "Changement d'adresse e-mail", "E-mail address change"),
     ("settings.prefs.mode.immediate", "Immédiatement", "Immediately"),
     ("settings.prefs.mode.digest", "Dans le résumé quotidien", "In the daily digest"),
     ("settings.prefs.mode.never", "Jamais", "Never"),
