@@ -276,6 +276,15 @@ pub async fn list_alerts(
     Ok((rows, total.0))
 }
 
+/// The number of alerts in `state`.
+pub async fn count_alerts(ex: impl Into<Ex<'_>>, state: AlertState) -> Result<i64, StoreError> {
+    let (n,): (i64,) = Query::new("SELECT COUNT(*) FROM supervision_alerts WHERE state = $1")
+        .bind(state)
+        .fetch_one(ex)
+        .await?;
+    Ok(n)
+}
+
 pub async fn alert_by_id(ex: impl Into<Ex<'_>>, id: &str) -> Result<Option<AlertRow>, StoreError> {
     Query::new(format!(
         "SELECT {ALERT_COLUMNS} FROM supervision_alerts WHERE id = $1"

@@ -336,6 +336,12 @@ impl App {
         Ok(AlertPage { items, total })
     }
 
+    /// Support only. The number of alerts not reviewed yet (shown on every console page).
+    pub async fn open_alert_count(&self, actor: &Actor) -> Result<i64, AppError> {
+        actor.require(AccountKind::Support)?;
+        Ok(store::count_alerts(&self.db, AlertState::Open).await?)
+    }
+
     /// Support only. Marks an open alert reviewed, with a mandatory comment; audited.
     pub async fn review_alert(
         &self,

@@ -51,6 +51,8 @@ pub struct Chrome<'a> {
     /// A professional's session: the structure it acts from, and whether another may be
     /// chosen (then linked to the choice).
     pub structure: Option<(&'a str, bool)>,
+    /// Counts beside navigation links (`(link, count)`), shown when not zero.
+    pub counts: &'a [(&'static str, i64)],
 }
 
 impl<'a> Chrome<'a> {
@@ -63,6 +65,7 @@ impl<'a> Chrome<'a> {
             here,
             user: None,
             structure: None,
+            counts: &[],
         }
     }
 }
@@ -78,16 +81,31 @@ fn nav(c: &Chrome) -> Markup {
                     @for (href, key) in links {
                         li {
                             @if path == *href {
-                                a href=(href) aria-current="page" { (l.t(key)) }
+                                a href=(href) aria-current="page" { (l.t(key)) (count(c, href)) }
                             } @else if c.nav.within(path, href) {
-                                a href=(href) aria-current="true" { (l.t(key)) }
+                                a href=(href) aria-current="true" { (l.t(key)) (count(c, href)) }
                             } @else {
-                                a href=(href) { (l.t(key)) }
+                                a href=(href) { (l.t(key)) (count(c, href)) }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// The count beside a navigation link, when there is one and it is not zero: read as « 3
+/// nouvelles » by a screen reader.
+fn count(c: &Chrome, href: &str) -> Markup {
+    let n = c
+        .counts
+        .iter()
+        .find(|(h, _)| *h == href)
+        .map_or(0, |(_, n)| *n);
+    html! {
+        @if n > 0 {
+            " " span.count { (n) span.visually-hidden { " " (c.lang.t("nav.count.new")) } }
         }
     }
 }

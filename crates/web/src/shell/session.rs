@@ -34,6 +34,9 @@ fn here(parts: &Parts) -> String {
 pub struct Session {
     pub actor: Actor,
     pub csrf: String,
+    /// Counts shown beside navigation links, by link (`/support/alerts`: the alerts not
+    /// reviewed yet).
+    pub nav_counts: Vec<(&'static str, i64)>,
 }
 
 impl Session {
@@ -51,6 +54,7 @@ impl Session {
             title,
             here,
             user: Some((&self.actor.display_name, &self.csrf)),
+            counts: &self.nav_counts,
             structure: self
                 .actor
                 .acting_structure
@@ -81,6 +85,7 @@ pub async fn current(parts: &Parts, web: &Web) -> Result<Option<Session>, WebErr
         Ok(actor) => Ok(Some(Session {
             actor,
             csrf: mds_app::accounts::sign_in::csrf_token(&token),
+            nav_counts: Vec::new(),
         })),
         Err(mds_app::AppError::Unauthenticated) => Ok(None),
         Err(e) => Err(e.into()),
@@ -131,9 +136,13 @@ impl<G: Guard> FromRequestParts<Web> for SignedIn<G> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Self::Rejection> {
-        let s = Session::from_request_parts(parts, web).await?;
+        let mut s = Session::from_request_parts(parts, web).await?;
         if !G::ADMITS.contains(&s.actor.kind) {
             return Err(WebError::WrongPortal);
+        }
+        if s.actor.kind == AccountKind::Support {
+            let open = web.app.open_alert_count(&s.actor).await?;
+            s.nav_counts.push(("/support/alerts", open));
         }
         Ok(Self {
             s,

@@ -91,3 +91,47 @@ fn support_downloads_the_export_of_an_inactive_record_and_not_of_an_active_one()
             .redirects_to("/", "another portal");
     });
 }
+
+#[test]
+fn every_console_page_counts_the_alerts_not_reviewed_yet() {
+    on_both(|backend| async move {
+        let site = Site::demo(backend).await;
+        let mut support = site.browser();
+        support.signed_in(SUPPORT).await;
+        let open = |body: &str| -> Option<String> {
+            let at = body.find("href=\"/support/alerts\"")?;
+            let link = &body[at..at + body[at..].find("</a>")?];
+            let count = link.split("<span class=\"count\">").nth(1)?;
+            Some(count.split('<').next()?.to_owned())
+        };
+        let home = support.get("/support").await.expect(StatusCode::OK, "home");
+        let before = open(&home.body);
+        let doctor = account_id(&site.app, DOCTOR).await;
+        let alert = mds_store::supervision::AlertRow {
+            id: mds_store::new_id(),
+            rule: "denials_burst".to_owned(),
+            subject_id: doctor.to_string(),
+            day: "2026-12-05".to_owned(),
+            dedup_key: mds_store::new_id(),
+            event_seq: 1,
+            event_at_ms: 0,
+            patient_id: None,
+            event_count: 12,
+            raised_at_ms: 0,
+            state: mds_domain::AlertState::Open,
+            reviewed_by: None,
+            reviewed_at_ms: None,
+            review_comment: None,
+        };
+        mds_store::supervision::insert_alert(site.app.db(), &alert)
+            .await
+            .unwrap();
+        for path in ["/support", "/support/patients", "/support/rectifications"] {
+            let page = support.get(path).await.expect(StatusCode::OK, path);
+            let now: i64 = open(&page.body).unwrap_or_default().parse().unwrap_or(0);
+            let was: i64 = before.clone().unwrap_or_default().parse().unwrap_or(0);
+            assert_eq!(now, was + 1, "{backend:?}: {path}");
+            assert!(page.body.contains("nouvelles"), "{backend:?}: read out");
+        }
+    });
+}

@@ -48,6 +48,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.find.back", "Retour à la recherche de dossiers", "Back to the record search"),
     ("supx.record.title", "Dossier patient", "Patient record"),
     ("supx.record.back", "Retour au dossier", "Back to the record"),
+    ("nav.count.new", "nouvelles", "new"),
     ("supx.export.title", "Export du dossier", "Record export"),
     ("supx.export.inactive.hint", "Ce dossier n'a pas de compte : la personne ne peut pas télécharger elle-même la copie de son dossier. Vérifiez son identité (pièce d'identité présentée), puis téléchargez l'archive et remettez-la lui. Les documents masqués au patient n'y sont pas. L'export est tracé dans l'historique du dossier.", "This record has no account: the person cannot download the copy of their record themselves. Check their identity (identity document shown), then download the archive and hand it over. Documents hidden from the patient are not in it. The export is recorded in the record's history."),
     ("supx.export.inactive.reference", "Référence de la demande et pièce d'identité vérifiée", "Reference of the request and identity document checked"),
