@@ -1,6 +1,6 @@
 //! The access matrix through `/fhir`: the cases the REST tests run — care team, consent,
 //! break-glass, SAMU, no access, blocked; depositor, confidential, hidden; habilitation;
-//! assistant, patient, support — give the same answers through ITI-65 (add), ITI-67 (list)
+//! assistant, patient, support, a limited record — give the same answers through ITI-65 (add), ITI-67 (list)
 //! and ITI-68 (read) as through `/api/v1`. Both backends.
 
 use crate::bundles::*;
@@ -268,6 +268,23 @@ fn the_matrix_answers_the_same_through_fhir_and_rest() {
             &mut f,
         )
         .await;
+
+        // Limited (issue 15): the patient freezes the use of her record; the care-team doctor
+        // is then refused like a stranger, through both surfaces.
+        let r = w
+            .world
+            .put(
+                PATIENT,
+                &format!("/api/v1/records/{marie}/limitation"),
+                json!({ "limited": true }),
+            )
+            .await;
+        assert!(r.status.is_success(), "{:?}", r.json);
+        let limited = compare(&mut w, "limited, care team", DOCTOR, MARIE_CAFAT, &mut f).await;
+        assert!(
+            limited.list.is_none() && limited.add != "ok",
+            "{backend:?}: {limited:?}"
+        );
 
         assert!(f.is_empty(), "{backend:?}:\n{}", f.join("\n"));
     });
