@@ -1,9 +1,9 @@
 // Births outside New Caledonia (issue 15 item 3), without JavaScript: Losa was born in
 // Port-Vila (Vanuatu). On the enrolment form she chooses « Ailleurs » and types the town's
-// name; no French commune has it, so the form comes back with everything she typed (and her
-// scans kept), telling her to give the country's INSEE code; she types 99516 and the request
-// is sent. Support sees the birth place code in the request. A commune of France is found by
-// its name (« Papeete »), shown to support with its name.
+// name; no French commune nor country has it, so the form comes back with everything she typed
+// (and her scans kept), telling her to give the country; she types « vanuatu » and the request
+// is sent with Vanuatu's INSEE code, 99514, which support sees named. A commune of France is
+// found by its name (« Papeete »).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -42,13 +42,13 @@ test("a person born in Port-Vila (Vanuatu) enrols", async () => {
   await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).check();
   await screenshot(losa, "enrolment-born-elsewhere");
   await submit(losa, "Envoyer ma demande");
-  assert.match(await page.locator(".error-summary").innerText(), /Aucune commune française ne porte ce nom/);
+  assert.match(await page.locator(".error-summary").innerText(), /Aucune commune française ni aucun pays ne porte ce nom/);
   assert.equal(await page.getByLabel(/Né\(e\) ailleurs/).inputValue(), "Port-Vila", "kept as typed");
   assert.equal(await page.getByLabel("Nom de naissance").inputValue(), "Tavita");
   await check(losa, "enrolment refused: no such commune");
   await screenshot(losa, "enrolment-born-elsewhere-error");
 
-  await page.getByLabel(/Né\(e\) ailleurs/).fill("99516");
+  await page.getByLabel(/Né\(e\) ailleurs/).fill("vanuatu");
   await page.getByLabel("Mot de passe", { exact: true }).fill("Tavita-Santé-2026!");
   await page.getByLabel(/J'ai lu l'information sur Mon Drive Santé/).check();
   await submit(losa, "Envoyer ma demande");
@@ -58,7 +58,7 @@ test("a person born in Port-Vila (Vanuatu) enrols", async () => {
   await signIn(support, SUPPORT);
   await Promise.all([support.page.waitForNavigation(), support.page.getByRole("link", { name: "TAVITA Losa" }).click()]);
   await check(support, "enrolment request born abroad");
-  assert.ok(await support.page.getByText("99516").first().isVisible(), "the country code is shown");
+  assert.ok(await support.page.getByText("Vanuatu (99514)").first().isVisible(), "the country is named with its code");
 });
 
 test("a French commune is found by its name: Papeete", async () => {

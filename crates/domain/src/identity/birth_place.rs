@@ -134,7 +134,7 @@ mod tests {
             ("wallis_uvea", "98613", French),
             ("ajaccio_2a", "2A004", French),
             ("bastia_2b_lower_case", "2b033", French),
-            ("vanuatu", "99516", Abroad),
+            ("vanuatu", "99514", Abroad),
             ("abroad_99134", "99134", Abroad),
             ("outer_spaces", " 98818 ", Nc("Nouméa", Province::Sud)),
             (

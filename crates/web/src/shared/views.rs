@@ -49,7 +49,7 @@ impl ProfessionLabel for Option<Profession> {
     }
 }
 
-/// A birth place code in words, with its code: « Nouméa (98818) », « Vanuatu (99516) »; the
+/// A birth place code in words, with its code: « Nouméa (98818) », « Vanuatu (99514) »; the
 /// code alone for a place not in the lists (a former commune).
 pub fn birth_place(code: &str) -> String {
     match mds_domain::place::place_by_code(code) {

@@ -64,7 +64,7 @@ fn a_person_born_elsewhere_enrols_by_the_name_of_her_commune() {
         assert!(
             unknown
                 .body
-                .contains("Aucune commune française ne porte ce nom"),
+                .contains("Aucune commune française ni aucun pays ne porte ce nom"),
             "{}",
             unknown.body
         );
