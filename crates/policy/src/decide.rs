@@ -249,6 +249,17 @@ impl<'a, 'p> Ctx<'a, 'p> {
                     read
                 }
             }
+            // An inactive record has no portal: its patient asks a professional who may read
+            // the document (its depositor, since a masked document is confidential) to unmask
+            // it. On an active record the patient does it from their portal.
+            Action::UnmaskDocument(d) if self.facts.record.state == AccountState::Inactive => {
+                let read = self.document_access(MatrixAction::Read, column, d, &p.account, Some(p));
+                if read.is_permit() {
+                    self.permit(Rule::MaskAtPatientRequest)
+                } else {
+                    read
+                }
+            }
             Action::SetHiddenFromPatient(d) | Action::LiftHiddenFromPatient(d) => {
                 if d.status == DocumentStatus::Deleted {
                     self.deny(Rule::DocumentDeleted)

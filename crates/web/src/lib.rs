@@ -145,6 +145,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             post(pro::document_controls::mask),
         )
         .route(
+            "/records/{pid}/documents/{id}/unmask",
+            post(pro::document_controls::unmask),
+        )
+        .route(
             "/records/{pid}/documents/{id}/delete",
             get(pro::own_documents::delete_form).post(pro::own_documents::delete),
         )

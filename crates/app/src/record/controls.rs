@@ -516,7 +516,10 @@ impl App {
             _ => return Err(AppError::Internal("not a document control".into())),
         }
         let ev = NewEvent {
-            detail: serde_json::json!({ "at_patient_request": by_professional && kind == K::MaskDocument }),
+            detail: serde_json::json!({
+                "at_patient_request": by_professional
+                    && matches!(kind, K::MaskDocument | K::UnmaskDocument)
+            }),
             ..ev
         };
         self.commit_with(tx, ev, now).await

@@ -23,12 +23,17 @@ use serde::Deserialize;
 
 /// The notice on the document's page after a release (its `ok` parameter).
 pub fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
-    (ok? == "released").then(|| lang.t("prox.doc.done.released"))
+    match ok? {
+        "released" => Some(lang.t("prox.doc.done.released")),
+        "unmasked" => Some(lang.t("prox.doc.done.unmasked")),
+        _ => None,
+    }
 }
 
-/// The forms under a document's details: release (the depositor, a hidden document) and mask
-/// at the patient's request (a professional, a document not yet masked).
-pub fn controls(lang: Lang, s: &Session, pid: &str, d: &DocumentView) -> Markup {
+/// The forms under a document's details: release (the depositor, a hidden document), mask at
+/// the patient's request (a professional, a document not yet masked) and, on an inactive
+/// record (whose patient has no portal), unmask at the patient's request.
+pub fn controls(lang: Lang, s: &Session, pid: &str, d: &DocumentView, inactive: bool) -> Markup {
     let l = lang;
     let base = format!("/pro/records/{pid}/documents/{}", d.id);
     let professional = s.actor.kind == AccountKind::Professional;
@@ -56,6 +61,20 @@ pub fn controls(lang: Lang, s: &Session, pid: &str, d: &DocumentView) -> Markup 
                         label for="asked" { (l.t("prox.doc.mask.asked")) }
                     }
                     button type="submit" aria-describedby="mask-hint" { (l.t("prox.doc.mask.submit")) }
+                }
+            }
+        }
+        @if professional && current && d.confidential && inactive {
+            section.card aria-labelledby="unmask-title" {
+                h2 #unmask-title { (l.t("prox.doc.unmask.title")) }
+                p #unmask-hint { (l.t("prox.doc.unmask.hint")) }
+                form method="post" action=(format!("{base}/unmask")) {
+                    (form::csrf(&s.csrf))
+                    div.field {
+                        input #unmask-asked type="checkbox" name="asked" value="yes" required;
+                        label for="unmask-asked" { (l.t("prox.doc.mask.asked")) }
+                    }
+                    button type="submit" aria-describedby="unmask-hint" { (l.t("prox.doc.unmask.submit")) }
                 }
             }
         }
@@ -106,6 +125,31 @@ pub async fn mask(
     // Masked, it leaves this professional's view unless they deposited it: back to the record.
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=masked")).into_response()),
+        Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A professional who may read the document, on an inactive record. Unmasks it at the
+/// patient's request (the box saying so must be ticked); the policy refuses it on an active
+/// record, whose patient unmasks it from their portal.
+pub async fn unmask(
+    State(web): State<Web>,
+    Pro { s, ip, .. }: Pro,
+    Ids((pid, id)): Ids<(PatientId, DocumentId)>,
+    Posted(f): Posted<MaskForm>,
+) -> Page {
+    if f.asked != "yes" {
+        return Err(WebError::BadRequest);
+    }
+    let done = web
+        .app
+        .set_document_masked(&s.actor, &pid, &id, false, ip, crate::shell::now())
+        .await;
+    match done {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/pro/records/{pid}/documents/{id}?ok=unmasked")).into_response(),
+        ),
         Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
         Err(e) => Err(e.into()),
     }

@@ -287,7 +287,7 @@ pub async fn document(
             (views::document_details(lang, &d, &names, &href))
             (shown.body)
             (own_documents::own_controls(lang, &s, pid.as_str(), &d))
-            (document_controls::controls(lang, &s, pid.as_str(), &d))
+            (document_controls::controls(lang, &s, pid.as_str(), &d, patient.patient.record_state == AccountState::Inactive))
             p { a href=(format!("/pro/records/{pid}")) { (lang.t("pro.document.back")) } }
         },
     )

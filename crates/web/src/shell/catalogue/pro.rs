@@ -44,6 +44,10 @@ pub const ENTRIES: &[super::Entry] = &[
     ("prox.doc.mask.hint", "Le document ne sera plus visible des autres professionnels, sauf de celui qui l'a déposé ; le patient le voit toujours et, s'il a un compte, peut le démasquer depuis son espace. L'historique indiquera que vous l'avez masqué à sa demande.", "The document will no longer be visible to other professionals, except the one who deposited it; the patient still sees it and can unmask it from their space. The history will show that you masked it at their request."),
     ("prox.doc.mask.asked", "Le patient me l'a demandé", "The patient asked me to"),
     ("prox.doc.mask.submit", "Masquer le document", "Mask the document"),
+    ("prox.doc.unmask.title", "Rendre le document visible aux professionnels, à la demande du patient", "Make the document visible to professionals, at the patient's request"),
+    ("prox.doc.unmask.hint", "Le patient n'a pas de compte : il vous demande de rendre ce document masqué de nouveau visible par les professionnels qui ont accès à son dossier. Sa demande est enregistrée comme telle dans son historique.", "The patient has no account: they ask you to make this masked document visible again to the professionals who have access to their record. Their request is recorded as such in their history."),
+    ("prox.doc.unmask.submit", "Rendre le document visible", "Make the document visible"),
+    ("prox.doc.done.unmasked", "Le document est de nouveau visible par les professionnels qui ont accès au dossier.", "The document is visible again to the professionals who have access to the record."),
     ("prox.doc.done.masked", "Document masqué aux autres professionnels, à la demande du patient.", "Document masked from other professionals, at the patient's request."),
     // Opposition to feeding
     ("prox.opp.title", "Opposition du patient à l'alimentation de son dossier", "The patient's opposition to feeding their record"),

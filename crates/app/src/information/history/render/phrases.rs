@@ -197,7 +197,14 @@ impl Words<'_> {
                 )
             }
             "document.unmask" => phrase(
-                format!("rendu {doc} de nouveau visible par les professionnels"),
+                format!(
+                    "rendu {doc} de nouveau visible par les professionnels{}",
+                    if self.detail_flag("at_patient_request") {
+                        ", à la demande du patient"
+                    } else {
+                        ""
+                    }
+                ),
                 format!("rendre {doc} visible par les professionnels"),
                 false,
             ),
