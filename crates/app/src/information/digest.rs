@@ -76,11 +76,7 @@ impl App {
                 let Some(kind) = Kind::parse(kind) else {
                     return false;
                 };
-                let choice = chosen
-                    .iter()
-                    .find(|(k, _)| k == kind.as_str())
-                    .and_then(|(_, m)| EmailMode::parse(m));
-                EmailMode::effective(kind, choice) != EmailMode::Never
+                EmailMode::effective(kind, EmailMode::chosen(&chosen, kind)) != EmailMode::Never
             };
             let lines: Vec<String> = items
                 .into_iter()

@@ -115,19 +115,7 @@ pub async fn mask(
     Ids((pid, id)): Ids<(PatientId, DocumentId)>,
     Posted(f): Posted<MaskForm>,
 ) -> Page {
-    if f.asked != "yes" {
-        return Err(WebError::BadRequest);
-    }
-    let done = web
-        .app
-        .set_document_masked(&s.actor, &pid, &id, true, ip, crate::shell::now())
-        .await;
-    // Masked, it leaves this professional's view unless they deposited it: back to the record.
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=masked")).into_response()),
-        Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
-        Err(e) => Err(e.into()),
-    }
+    at_patient_request(&web, &s, ip, (&pid, &id), &f, true).await
 }
 
 /// A professional who may read the document, on an inactive record. Unmasks it at the
@@ -139,17 +127,33 @@ pub async fn unmask(
     Ids((pid, id)): Ids<(PatientId, DocumentId)>,
     Posted(f): Posted<MaskForm>,
 ) -> Page {
+    at_patient_request(&web, &s, ip, (&pid, &id), &f, false).await
+}
+
+/// Masks (`masked`) or unmasks a document at the patient's request. Masked, it leaves this
+/// professional's view unless they deposited it: back to the record; unmasked, back to it.
+async fn at_patient_request(
+    web: &Web,
+    s: &Session,
+    ip: Option<String>,
+    (pid, id): (&PatientId, &DocumentId),
+    f: &MaskForm,
+    masked: bool,
+) -> Page {
     if f.asked != "yes" {
         return Err(WebError::BadRequest);
     }
     let done = web
         .app
-        .set_document_masked(&s.actor, &pid, &id, false, ip, crate::shell::now())
+        .set_document_masked(&s.actor, pid, id, masked, ip, crate::shell::now())
         .await;
+    let to = if masked {
+        format!("/pro/records/{pid}?ok=masked")
+    } else {
+        format!("/pro/records/{pid}/documents/{id}?ok=unmasked")
+    };
     match done {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/pro/records/{pid}/documents/{id}?ok=unmasked")).into_response(),
-        ),
+        Ok(()) => Ok(Redirect::to(&to).into_response()),
         Err(AppError::Denied { .. } | AppError::Forbidden) => Err(WebError::NotFound),
         Err(e) => Err(e.into()),
     }

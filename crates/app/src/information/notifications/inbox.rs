@@ -268,11 +268,7 @@ impl App {
         Ok(Kind::ALL
             .into_iter()
             .map(|k| {
-                let choice = chosen
-                    .iter()
-                    .find(|(c, _)| c == k.as_str())
-                    .and_then(|(_, m)| EmailMode::parse(m));
-                let mode = EmailMode::effective(k, choice);
+                let mode = EmailMode::effective(k, EmailMode::chosen(&chosen, k));
                 Preference {
                     kind: k.as_str().to_owned(),
                     label: k.label_fr().to_owned(),

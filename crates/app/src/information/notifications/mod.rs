@@ -250,11 +250,8 @@ pub(crate) async fn queue(
         .await?;
         queued.in_app = true;
     }
-    let chosen = notifications::preferences(&mut *tx, &r.account_id)
-        .await?
-        .into_iter()
-        .find(|(k, _)| k == m.kind.as_str())
-        .and_then(|(_, mode)| EmailMode::parse(&mode));
+    let choices = notifications::preferences(&mut *tx, &r.account_id).await?;
+    let chosen = EmailMode::chosen(&choices, m.kind);
     match (mode::route(m.kind, r, chosen), &r.email) {
         (mode::Route::Outbox, Some(email)) => {
             outbox::insert(

@@ -39,6 +39,15 @@ impl EmailMode {
         }
     }
 
+    /// What an account chose for `kind`, among its stored choices `(kind, mode)` (the rows of
+    /// `mds_store::notifications::preferences`); `None` when it never chose.
+    pub fn chosen(choices: &[(String, String)], kind: Kind) -> Option<Self> {
+        choices
+            .iter()
+            .find(|(k, _)| k == kind.as_str())
+            .and_then(|(_, m)| Self::parse(m))
+    }
+
     /// The mode that applies: the mandatory kinds always go at once, the others as chosen.
     pub fn effective(kind: Kind, chosen: Option<EmailMode>) -> Self {
         if kind.mandatory() {
