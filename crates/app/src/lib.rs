@@ -5,6 +5,7 @@
 //! never touch the store, the vault or the audit directly. Time is always a parameter.
 
 mod app;
+mod audit_text;
 mod error;
 
 pub mod accounts;

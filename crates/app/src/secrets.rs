@@ -52,6 +52,25 @@ pub fn verify_password(password: &str, stored: &str) -> Result<bool, AppError> {
         .is_ok())
 }
 
+impl crate::App {
+    /// A secret sealed under a master key (`mds_vault::Vault::seal_secret`), opened; when its
+    /// key is unknown because another process rotated the keys, the key file is read again once.
+    pub(crate) fn open_master_sealed(
+        &self,
+        context: &str,
+        stored: &str,
+        key_id: &str,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, AppError> {
+        match self.vault.open_secret(context, stored, key_id) {
+            Err(mds_vault::VaultError::UnknownKeyId { .. }) if self.key_file.is_some() => {
+                self.reload_master_keys()?;
+                Ok(self.vault.open_secret(context, stored, key_id)?)
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

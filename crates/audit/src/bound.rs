@@ -5,6 +5,10 @@
 //! prefix of the whole value (so an investigator can still match a known value); long arrays
 //! and objects keep their first items; a detail still above [`crate::MAX_DETAIL_BYTES`]
 //! after that is replaced by its size and hash. The hash chain covers the bounded detail.
+//! A text sealed under a record's key (`{"sealed": "<base64url>"}`, a lone string under the
+//! key `sealed`: `mds-app`'s `audit_text`) is kept whole, since a cut one could never be
+//! opened; its producer bounds the text before sealing it, and the detail's size bound still
+//! applies.
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -42,6 +46,7 @@ fn bound_value(v: Value) -> Value {
             }
             Value::Array(kept)
         }
+        Value::Object(map) if is_sealed(&map) => Value::Object(map),
         Value::Object(map) => {
             let n = map.len();
             let mut kept: Map<String, Value> = map
@@ -56,6 +61,16 @@ fn bound_value(v: Value) -> Value {
         }
         other => other,
     }
+}
+
+/// A text sealed under a record's key: `{"sealed": "<string>"}` and nothing else.
+fn is_sealed(map: &Map<String, Value>) -> bool {
+    map.len() == 1 && map.get("sealed").is_some_and(Value::is_string)
+}
+
+/// A string bounded as strings in a detail are (a text is bounded so before it is sealed).
+pub fn bounded_text(s: &str) -> String {
+    bound_string(s.to_owned())
 }
 
 fn bound_string(s: String) -> String {
@@ -109,6 +124,20 @@ mod tests {
             .keys()
             .all(|k| k.chars().count() < MAX_STRING_CHARS + 60));
         assert!(crate::canonical::canonical_json(&d).len() <= 8192);
+    }
+
+    #[test]
+    fn a_sealed_text_is_kept_whole_and_only_that() {
+        let long = "A".repeat(600);
+        let sealed = json!({ "reason": { "sealed": long } });
+        assert_eq!(bounded(sealed.clone(), 8192), sealed);
+        let not_sealed = bounded(json!({ "reason": { "sealed": long, "x": 1 } }), 8192);
+        assert_ne!(not_sealed["reason"]["sealed"], json!(long));
+        let huge = json!({ "reason": { "sealed": "A".repeat(9000) } });
+        assert_eq!(bounded(huge, 8192)["detail_omitted"], true);
+        assert_eq!(bounded_text("court"), "court");
+        assert!(bounded_text(&long).starts_with(&"A".repeat(200)));
+        assert!(bounded_text(&long).contains("[600 caractères"));
     }
 
     #[test]

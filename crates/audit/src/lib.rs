@@ -45,7 +45,7 @@ pub mod scope;
 mod verify;
 mod write;
 
-pub use bound::bounded;
+pub use bound::{bounded, bounded_text};
 pub use error::AuditError;
 pub use group::{GroupCommit, MAX_BATCH};
 pub use query::{query, AuditQuery, MAX_QUERY_LIMIT};

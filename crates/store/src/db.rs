@@ -218,6 +218,23 @@ impl Db {
         Ok(())
     }
 
+    /// After an erasure, so that no copy of the deleted rows is left in the files: on SQLite,
+    /// every page of the write-ahead log is moved into the database file (where
+    /// `secure_delete` overwrote the deleted rows) and the log is emptied; false when a reader
+    /// held the log meanwhile (the next erasure tries again). Nothing on PostgreSQL, where a
+    /// deleted row cannot be read through SQL and autovacuum reclaims its space.
+    pub async fn forget_deleted(&self) -> Result<bool, StoreError> {
+        match &*self.driver {
+            Driver::Sqlite(s) => {
+                let conn = s.writer.lock().await;
+                let busy: i64 =
+                    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+                Ok(busy == 0)
+            }
+            Driver::Postgres(_) => Ok(true),
+        }
+    }
+
     pub async fn close(&self) {
         match &*self.driver {
             Driver::Sqlite(s) => s.lock_readers().clear(),
@@ -347,7 +364,10 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 fn open_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
     let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(SQLITE_BUSY_TIMEOUT)?;
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    // secure_delete: a deleted row (an erased record) is overwritten, not left in a free page.
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+    )?;
     conn.set_prepared_statement_cache_capacity(SQLITE_STATEMENT_CACHE);
     Ok(conn)
 }

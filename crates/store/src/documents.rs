@@ -235,7 +235,8 @@ pub async fn key_ids_in_use(ex: impl Into<Ex<'_>>) -> Result<Vec<String>, StoreE
         "SELECT DISTINCT key_id FROM documents WHERE key_id IS NOT NULL \
              UNION SELECT DISTINCT key_id FROM identity_files \
              UNION SELECT DISTINCT key_id FROM held_uploads \
-             UNION SELECT DISTINCT totp_key_id FROM accounts WHERE totp_key_id IS NOT NULL",
+             UNION SELECT DISTINCT totp_key_id FROM accounts WHERE totp_key_id IS NOT NULL \
+             UNION SELECT DISTINCT key_id FROM record_audit_keys",
     )
     .fetch_all(ex)
     .await?;

@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod password_resets;
 pub mod patients;
 pub mod record_access;
+pub mod record_audit_keys;
 pub mod rectifications;
 pub mod sessions;
 pub mod snapshot;

@@ -118,6 +118,11 @@ const SQLITE: &[Migration] = &[
         name: "0021_contact_changes",
         sql: include_str!("../migrations/sqlite/0021_contact_changes.sql"),
     },
+    Migration {
+        version: 22,
+        name: "0022_record_audit_keys",
+        sql: include_str!("../migrations/sqlite/0022_record_audit_keys.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -225,6 +230,11 @@ const POSTGRES: &[Migration] = &[
         version: 21,
         name: "0021_contact_changes",
         sql: include_str!("../migrations/postgres/0021_contact_changes.sql"),
+    },
+    Migration {
+        version: 22,
+        name: "0022_record_audit_keys",
+        sql: include_str!("../migrations/postgres/0022_record_audit_keys.sql"),
     },
 ];
 

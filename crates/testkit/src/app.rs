@@ -244,8 +244,16 @@ pub async fn count(app: &App, table: &str) -> i64 {
     row.0
 }
 
-/// Every audit event after `seq`, in chain order.
+/// Every audit event after `seq`, in chain order, with the texts sealed under a record's key
+/// opened as the service reads them ([`stored_events_after`] for the stored bytes).
 pub async fn events_after(app: &App, seq: i64) -> Vec<AuditRecord> {
+    let mut events = stored_events_after(app, seq).await;
+    opened(app, &mut events).await;
+    events
+}
+
+/// Every audit event after `seq` exactly as stored (sealed texts left sealed).
+pub async fn stored_events_after(app: &App, seq: i64) -> Vec<AuditRecord> {
     let q = AuditQuery {
         after_seq: Some(seq),
         limit: MAX_QUERY_LIMIT,
@@ -256,6 +264,12 @@ pub async fn events_after(app: &App, seq: i64) -> Vec<AuditRecord> {
         .unwrap_or_else(|e| panic!("audit query: {e:?}"))
 }
 
+async fn opened(app: &App, events: &mut [AuditRecord]) {
+    app.open_audit_texts(events)
+        .await
+        .unwrap_or_else(|e| panic!("opening sealed audit texts: {e:?}"));
+}
+
 /// The audit events whose action is `action`, in chain order.
 pub async fn events_of(app: &App, action: &str) -> Vec<AuditRecord> {
     let q = AuditQuery {
@@ -263,9 +277,11 @@ pub async fn events_of(app: &App, action: &str) -> Vec<AuditRecord> {
         limit: MAX_QUERY_LIMIT,
         ..AuditQuery::default()
     };
-    mds_audit::query(app.db(), &q)
+    let mut events = mds_audit::query(app.db(), &q)
         .await
-        .unwrap_or_else(|e| panic!("audit query {action}: {e:?}"))
+        .unwrap_or_else(|e| panic!("audit query {action}: {e:?}"));
+    opened(app, &mut events).await;
+    events
 }
 
 /// The sequence number of the last audit event (0 when there is none).

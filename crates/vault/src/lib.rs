@@ -53,6 +53,7 @@
 //! Vault::list(&self).await -> Result<Vec<ObjectInfo>, VaultError>
 //! Vault::ping(&self).await -> Result<(), VaultError>
 //! Vault::sweep_temp(&self, older_than).await -> Result<Vec<PathBuf>, VaultError>
+//! RecordKey::generate();  RecordKey::from_bytes(&[u8]);  RecordKey::seal_text/open_text(&self, context, text)
 //! Vault::reload_keys(&self, KeyRing);  Vault::current_key_id(&self) -> String
 //! ```
 
@@ -60,6 +61,7 @@ pub mod bench;
 mod error;
 mod keys;
 mod local;
+mod record_key;
 mod s3;
 mod seal;
 mod secret;
@@ -68,6 +70,7 @@ mod vault;
 pub use error::VaultError;
 pub use keys::KeyRing;
 pub use local::LocalDir;
+pub use record_key::{RecordKey, MAX_RECORD_TEXT_LEN};
 pub use s3::{Retries, S3Config, S3Store};
 pub use seal::ContentFormat;
 pub use vault::{Backend, ObjectInfo, Sealed, Vault};

@@ -23,15 +23,23 @@ const TAG_LEN: usize = 16;
 /// The longest secret sealed this way (a seed, a code: not content).
 pub const MAX_SECRET_LEN: usize = 256;
 
-fn aad(key_id: &str, context: &str) -> Vec<u8> {
+/// What a sealed value is, bound into its AAD: a value of one kind never opens as another.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Kind {
+    /// Ends with a NUL byte.
+    pub domain: &'static [u8],
+    pub max_len: usize,
+}
+
+/// A small secret under a master key (this module's format).
+pub(crate) const SECRET: Kind = Kind {
+    domain: b"mds-vault/secret/v1\0",
+    max_len: MAX_SECRET_LEN,
+};
+
+fn aad(kind: Kind, key_id: &str, context: &str) -> Vec<u8> {
     // Key ids never contain NUL; a context with a NUL is refused before this point.
-    [
-        b"mds-vault/secret/v1\0".as_slice(),
-        key_id.as_bytes(),
-        b"\0",
-        context.as_bytes(),
-    ]
-    .concat()
+    [kind.domain, key_id.as_bytes(), b"\0", context.as_bytes()].concat()
 }
 
 fn refused(key_id: &str, context: &str) -> VaultError {
@@ -47,7 +55,27 @@ pub(crate) fn seal(
     context: &str,
     plain: &[u8],
 ) -> Result<String, VaultError> {
-    if plain.len() > MAX_SECRET_LEN || context.contains('\0') {
+    seal_as(SECRET, master, key_id, context, plain)
+}
+
+pub(crate) fn open(
+    master: &SecretKey,
+    key_id: &str,
+    context: &str,
+    stored: &str,
+) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    open_as(SECRET, master, key_id, context, stored)
+}
+
+/// [`seal`] for another kind of value (same layout, the kind's domain in the AAD).
+pub(crate) fn seal_as(
+    kind: Kind,
+    master: &SecretKey,
+    key_id: &str,
+    context: &str,
+    plain: &[u8],
+) -> Result<String, VaultError> {
+    if plain.len() > kind.max_len || context.contains('\0') {
         return Err(VaultError::Crypto("secret too long or context malformed"));
     }
     let mut nonce = [0u8; NONCE_LEN];
@@ -59,7 +87,7 @@ pub(crate) fn seal(
     let tag = XChaCha20Poly1305::new(Key::from_slice(&master[..]))
         .encrypt_in_place_detached(
             XNonce::from_slice(&nonce),
-            &aad(key_id, context),
+            &aad(kind, key_id, context),
             &mut out[1 + NONCE_LEN..],
         )
         .map_err(|_| VaultError::Crypto("secret sealing failed"))?;
@@ -67,7 +95,9 @@ pub(crate) fn seal(
     Ok(data_encoding::BASE64URL_NOPAD.encode(&out))
 }
 
-pub(crate) fn open(
+/// [`open`] for another kind of value.
+pub(crate) fn open_as(
+    kind: Kind,
     master: &SecretKey,
     key_id: &str,
     context: &str,
@@ -85,7 +115,7 @@ pub(crate) fn open(
     XChaCha20Poly1305::new(Key::from_slice(&master[..]))
         .decrypt_in_place_detached(
             XNonce::from_slice(&bytes[1..1 + NONCE_LEN]),
-            &aad(key_id, context),
+            &aad(kind, key_id, context),
             &mut buf[..],
             Tag::from_slice(&bytes[body_end..]),
         )

@@ -43,15 +43,7 @@ impl App {
         let Some(key_id) = key_id else {
             return Ok(Zeroizing::new(stored.to_owned()));
         };
-        let ctx = context(account);
-        let opened = match self.vault.open_secret(&ctx, stored, key_id) {
-            // Another process rotated the keys: reload the file once.
-            Err(mds_vault::VaultError::UnknownKeyId { .. }) if self.key_file.is_some() => {
-                self.reload_master_keys()?;
-                self.vault.open_secret(&ctx, stored, key_id)?
-            }
-            other => other?,
-        };
+        let opened = self.open_master_sealed(&context(account), stored, key_id)?;
         let text = std::str::from_utf8(&opened)
             .map_err(|_| AppError::Internal(format!("TOTP seed of {account} is not text")))?;
         Ok(Zeroizing::new(text.to_owned()))

@@ -141,21 +141,19 @@ impl App {
             ..AuditQuery::default()
         };
         let span = u32::try_from(max - min + 1).unwrap_or(MAX_QUERY_LIMIT);
-        let mut found: HashMap<i64, AuditRecord> = mds_audit::query(
-            &self.db,
-            &range(min - 1, max + 1, span.min(MAX_QUERY_LIMIT)),
-        )
-        .await?
-        .into_iter()
-        .filter(|r| wanted.contains(&r.seq))
-        .map(|r| (r.seq, r))
-        .collect();
+        let mut found: HashMap<i64, AuditRecord> = self
+            .audit_events(&range(min - 1, max + 1, span.min(MAX_QUERY_LIMIT)))
+            .await?
+            .into_iter()
+            .filter(|r| wanted.contains(&r.seq))
+            .map(|r| (r.seq, r))
+            .collect();
         let missing: Vec<i64> = wanted
             .into_iter()
             .filter(|s| !found.contains_key(s))
             .collect();
         for seq in missing {
-            let one = mds_audit::query(&self.db, &range(seq - 1, seq + 1, 1)).await?;
+            let one = self.audit_events(&range(seq - 1, seq + 1, 1)).await?;
             found.extend(one.into_iter().map(|r| (r.seq, r)));
         }
         Ok(found)

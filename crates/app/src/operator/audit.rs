@@ -48,7 +48,7 @@ impl App {
             ..NewEvent::new(actor.kind.into(), "audit.read", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
-        Ok(mds_audit::query(&self.db, &query).await?)
+        self.audit_events(&query).await
     }
 
     /// Walks the whole chain; the verification itself is recorded when it succeeds.

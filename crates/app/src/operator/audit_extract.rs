@@ -178,12 +178,21 @@ impl App {
             ExtractTarget::Record(p) => (Some(p.to_string()), None),
             ExtractTarget::Professional(a) => (None, Some(a.to_string())),
         };
+        // The authority's reference may name the person: sealed under the record's key.
+        let short: String = reason.chars().take(500).collect();
+        let sealed = match target {
+            ExtractTarget::Record(p) => {
+                self.seal_for_audit(p, "reason", &short, now.millis())
+                    .await?
+            }
+            ExtractTarget::Professional(_) => serde_json::Value::String(short),
+        };
         let base = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: patient_id.clone(),
             detail: serde_json::json!({
                 "professional": professional,
-                "reason": reason.chars().take(500).collect::<String>(),
+                "reason": sealed,
                 "format": match format { ExtractFormat::Json => "json", ExtractFormat::Csv => "csv" },
                 "from_ms": period.from_ms, "to_ms": period.to_ms,
             }),
@@ -251,14 +260,12 @@ impl App {
         let mut resolver = Resolver::new(self, reader);
         let mut after = None;
         'pages: loop {
-            let page = mds_audit::query(
-                &self.db,
-                &AuditQuery {
+            let page = self
+                .audit_events(&AuditQuery {
                     after_seq: after,
                     ..q.clone()
-                },
-            )
-            .await?;
+                })
+                .await?;
             let Some(last) = page.last() else { break };
             after = Some(last.seq);
             for ev in &page {

@@ -1,6 +1,6 @@
 //! The vault as operators keep it: the integrity check (every committed document decrypts and
 //! matches its digest), master key rotation and retirement (data keys re-wrapped, content not
-//! re-encrypted, second-factor seeds sealed again), and the sweep of orphan objects a crash between a vault write and its row can
+//! re-encrypted, second-factor seeds and the records' audit keys sealed again), and the sweep of orphan objects a crash between a vault write and its row can
 //! leave (`record::deposit`). Each change is audited as `system`.
 
 use crate::{App, AppError};
@@ -71,8 +71,12 @@ impl App {
         let rewrapped = self.rewrap_all(&new_id).await?;
         // Second-factor seeds are sealed under the master key too.
         let seeds = self.seal_totp_secrets().await?;
+        let record_keys = self.reseal_record_keys().await?;
         let ev = NewEvent {
-            detail: serde_json::json!({ "new_key_id": new_id, "rewrapped": rewrapped, "totp_seeds_resealed": seeds }),
+            detail: serde_json::json!({
+                "new_key_id": new_id, "rewrapped": rewrapped, "totp_seeds_resealed": seeds,
+                "record_keys_resealed": record_keys,
+            }),
             ..NewEvent::new(ActorKind::System, "vault.keys.rotate", Outcome::Success)
         };
         self.record_event(ev, now.millis()).await?;
@@ -139,6 +143,7 @@ impl App {
         self.vault.reload_keys(ring);
         self.rewrap_all(&current).await?;
         self.seal_totp_secrets().await?;
+        self.reseal_record_keys().await?;
         let in_use = documents::key_ids_in_use(&self.db).await?;
         let mut ring = mds_vault::KeyRing::load(key_file)?;
         let retired = ring.retire_unused(key_file, &in_use)?;

@@ -59,6 +59,10 @@ impl App {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
+        // The reference may name the person: sealed under the record's key.
+        let reference = self
+            .seal_for_audit(&p.id, "request", &reference, now.millis())
+            .await?;
         if !matches!(
             p.record_state,
             AccountState::Active | AccountState::Inactive
@@ -72,7 +76,7 @@ impl App {
         &self,
         actor: &Actor,
         p: &patients::PatientRow,
-        reference: Option<String>,
+        reference: Option<serde_json::Value>,
         now: Timestamp,
     ) -> Result<Timestamp, AppError> {
         let purge_after = now.years_later(ARCHIVE_YEARS);
@@ -123,6 +127,10 @@ impl App {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
+        // The reference may name the person: sealed under the record's key.
+        let reference = self
+            .seal_for_audit(&p.id, "request", &reference, now.millis())
+            .await?;
         self.record_erasure_request(actor, &p, Some(reference), now)
             .await
     }
@@ -131,7 +139,7 @@ impl App {
         &self,
         actor: &Actor,
         p: &patients::PatientRow,
-        reference: Option<String>,
+        reference: Option<serde_json::Value>,
         now: Timestamp,
     ) -> Result<Timestamp, AppError> {
         if !matches!(p.record_state.as_str(), "active" | "inactive" | "closed") {
@@ -183,6 +191,9 @@ impl App {
                 }
             }
         }
+        if report.purged + report.erased > 0 && !self.db.forget_deleted().await? {
+            tracing::warn!("the database log still holds pages of removed records; the next removal empties it");
+        }
         Ok(report)
     }
 
@@ -217,6 +228,8 @@ impl App {
         mds_store::record_access::remove_all_for_patient(&mut tx, id).await?;
         mds_store::rectifications::delete_for_patient(&mut tx, id).await?;
         identity_files::delete_for_owner(&mut tx, FileOwnerKind::Patient, id.as_str()).await?;
+        // The free text the audit keeps about the person becomes unreadable for good.
+        crate::audit_text::destroy_record_key(&mut tx, id).await?;
         patients::scrub(&mut tx, id, now.millis()).await?;
         if let Some(account) = &p.account_id {
             sessions::revoke_all(&mut tx, account, now.millis()).await?;

@@ -263,6 +263,9 @@ impl App {
         } else {
             "patient.export.on_request"
         };
+        let reference = self
+            .seal_for_audit(&p.id, "reference", reference, now.millis())
+            .await?;
         let ev = NewEvent {
             actor_id: Some(actor.account_id.to_string()),
             patient_id: Some(p.id.to_string()),

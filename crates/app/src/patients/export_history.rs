@@ -101,6 +101,6 @@ impl App {
             limit: PAGE,
             ..AuditQuery::default()
         };
-        Ok(mds_audit::query(&self.db, &q).await?)
+        self.audit_events(&q).await
     }
 }

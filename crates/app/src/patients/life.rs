@@ -92,6 +92,10 @@ impl App {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
+        // The reference may name the person: sealed under the record's key.
+        let reference = self
+            .seal_for_audit(&p.id, "request", &reference, now.millis())
+            .await?;
         if p.record_state != AccountState::Inactive {
             return Err(invalid_state(Some(p.record_state)));
         }
@@ -179,6 +183,10 @@ impl App {
         actor.require(AccountKind::Support)?;
         let reference = request_reference(request)?;
         let p = self.patient(patient_id).await?;
+        // The reference may name the person: sealed under the record's key.
+        let reference = self
+            .seal_for_audit(&p.id, "request", &reference, now.millis())
+            .await?;
         if p.record_state != AccountState::Inactive {
             return Err(invalid_state(Some(p.record_state)));
         }

@@ -99,11 +99,12 @@ impl App {
         AppError::check_typed("invalid_reason", label, text, true)?;
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let short: String = text.trim().chars().take(500).collect();
-        let detail = if samu {
-            serde_json::json!({ "call_reference": short })
-        } else {
-            serde_json::json!({ "reason": short })
-        };
+        // The text may name the person: sealed under the record's key (erasure destroys it).
+        let field = if samu { "call_reference" } else { "reason" };
+        let sealed = self
+            .seal_for_audit(gate.patient_id(), field, &short, now.millis())
+            .await?;
+        let detail = serde_json::json!({ field: sealed });
         let (_, ev) = gate.authorize(self, action, name, detail).await?;
         let professional = gate
             .actor

@@ -370,7 +370,7 @@ fn support_exports_a_closed_record_for_an_authority_with_its_reference() {
             Some(2),
             "{backend:?}: both demo documents"
         );
-        let events = mds_audit::query(
+        let mut events = mds_audit::query(
             f.app.db(),
             &mds_audit::AuditQuery {
                 patient_id: Some(poigoune.clone().to_string()),
@@ -380,6 +380,7 @@ fn support_exports_a_closed_record_for_an_authority_with_its_reference() {
         )
         .await
         .unwrap();
+        f.app.open_audit_texts(&mut events).await.unwrap();
         let export = events
             .iter()
             .find(|e| e.action == "patient.legal_export")

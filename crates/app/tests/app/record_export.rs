@@ -18,7 +18,9 @@ async fn events_of(app: &App, record: &PatientId) -> Vec<mds_audit::AuditRecord>
         limit: 10_000,
         ..AuditQuery::default()
     };
-    mds_audit::query(app.db(), &q).await.unwrap()
+    let mut events = mds_audit::query(app.db(), &q).await.unwrap();
+    app.open_audit_texts(&mut events).await.unwrap();
+    events
 }
 
 #[test]

@@ -203,8 +203,9 @@ const MODULE_LAYERS: &[(&str, &[Layer])] = &[("app", APP_LAYERS), ("web", WEB_LA
 /// first:
 /// - base: the crate root, the `App` handle and its `Actor`, errors, settings, and `secrets`
 ///   (random tokens, their hashes, password hashes: the handle keeps a dummy hash for unknown
-///   logins, and several subjects issue tokens), and `held_uploads` (a refused form's file kept
-///   for its holder, knowing no subject) — what every use case stands on, knowing no subject;
+///   logins, and several subjects issue tokens), `held_uploads` (a refused form's file kept
+///   for its holder, knowing no subject) and `audit_text` (reading the audit, sealing and
+///   opening its free text about a person) — what every use case stands on, knowing no subject;
 /// - information: what people are told and shown (history, notifications, the outbox); it
 ///   writes messages in the caller's transaction and reads the audit, and decides nothing, so
 ///   every subject above may tell someone;
@@ -228,6 +229,7 @@ const APP_LAYERS: &[Layer] = &[
         modules: &[
             "",
             "app",
+            "audit_text",
             "error",
             "settings",
             "secrets",
@@ -463,6 +465,30 @@ fn no_import_cycle_inside_a_crate() {
     }
     assert!(wrong.is_empty(), "import cycles:\n{}", wrong.join("\n"));
 }
+
+/// The free text the audit keeps about a person is sealed under its record's key
+/// (`app::audit_text`): the shipped crates read the audit only through `App::audit_events`,
+/// which opens it, so no reader shows a sealed value or forgets an erased one.
+#[test]
+fn the_audit_is_read_through_audit_text_only() {
+    let mut readers = Vec::new();
+    for c in modules::workspace() {
+        for (module, file) in &c.files {
+            let src = std::fs::read_to_string(file).unwrap();
+            if src.contains("mds_audit::query(")
+                && (c.name.as_str(), module.as_str()) != ("app", "audit_text")
+            {
+                readers.push(format!("{}::{module}", c.name));
+            }
+        }
+    }
+    assert_eq!(
+        readers,
+        ["testkit::app"],
+        "only audit_text (and the test kit's raw view) query the audit"
+    );
+}
+
 #[test]
 fn the_test_kit_is_only_a_dev_dependency() {
     let shipped = dependency_graph_of(|kind| kind != Some("dev"));

@@ -430,7 +430,7 @@ impl App {
         };
         q.before_seq = page.before;
         q.limit = size + 1;
-        let mut rows = mds_audit::query(&self.db, &q).await?;
+        let mut rows = self.audit_events(&q).await?;
         let more = rows.len() > size as usize;
         rows.truncate(size as usize);
         let audience = reader.audience;

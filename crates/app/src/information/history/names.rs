@@ -259,7 +259,7 @@ impl<'a> Resolver<'a> {
             limit: 1,
             ..AuditQuery::default()
         };
-        let open = mds_audit::query(&self.app.db, &q).await?;
+        let open = self.app.audit_events(&q).await?;
         Ok(open
             .first()
             .and_then(|o| detail_str(&o.detail, key))

@@ -76,7 +76,7 @@ impl App {
             ..AuditQuery::default()
         };
         let mut seen: Vec<(String, i64)> = Vec::new();
-        for ev in mds_audit::query(&self.db, &q).await? {
+        for ev in self.audit_events(&q).await? {
             let Some(pid) = ev.patient_id else { continue };
             if !seen.iter().any(|(p, _)| *p == pid) {
                 seen.push((pid, ev.at_ms));
