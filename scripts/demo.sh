@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "demo.sh: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
-command -v cc >/dev/null || { echo "demo.sh: a C compiler is required: sudo apt-get install -y build-essential" >&2; exit 1; }
+scripts/build-deps.sh
 exec cargo run --quiet -p mds -- serve --demo "$@"

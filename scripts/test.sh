@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "test.sh: Rust (cargo) is required" >&2; exit 1; }
+scripts/build-deps.sh
 eval "$(scripts/services.sh start)"
 : "${MDS_TEST_PG_URL:?services.sh did not provide PostgreSQL}"
 : "${MDS_TEST_S3_ENDPOINT:?services.sh did not provide the S3 server}"

@@ -120,8 +120,8 @@ export async function freshCode(login) {
 /** Signs in through the login page the browser is on (or goes there first), in its two
  * steps: login and password, then the authenticator's code on its own page. Lands where the
  * login page was told to go (`next`) or on the account's portal. */
-export async function signIn(p, login, { from = "/login", password = PASSWORD } = {}) {
-  if (from) await p.page.goto(BASE + from);
+export async function signIn(p, login, { from = "/login", password = PASSWORD, base = BASE } = {}) {
+  if (from) await p.page.goto(base + from);
   assert.match(new URL(p.page.url()).pathname, /^\/login$/);
   await check(p, "login page");
   await p.page.getByLabel("Identifiant").fill(login);

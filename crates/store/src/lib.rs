@@ -24,6 +24,7 @@ pub mod job_leases;
 pub mod notifications;
 mod one_time;
 pub mod outbox;
+pub mod passkeys;
 pub mod password_resets;
 pub mod patients;
 pub mod record_access;

@@ -123,6 +123,11 @@ const SQLITE: &[Migration] = &[
         name: "0022_record_audit_keys",
         sql: include_str!("../migrations/sqlite/0022_record_audit_keys.sql"),
     },
+    Migration {
+        version: 23,
+        name: "0023_passkeys",
+        sql: include_str!("../migrations/sqlite/0023_passkeys.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -235,6 +240,11 @@ const POSTGRES: &[Migration] = &[
         version: 22,
         name: "0022_record_audit_keys",
         sql: include_str!("../migrations/postgres/0022_record_audit_keys.sql"),
+    },
+    Migration {
+        version: 23,
+        name: "0023_passkeys",
+        sql: include_str!("../migrations/postgres/0023_passkeys.sql"),
     },
 ];
 

@@ -316,6 +316,12 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             get(public::password::form).post(public::password::change),
         )
         .route(
+            "/passkeys",
+            get(public::passkeys::list).post(public::passkeys::add),
+        )
+        .route("/passkeys/{id}/remove", post(public::passkeys::remove))
+        .route("/login/passkey", post(public::login_code::passkey))
+        .route(
             "/password/forgotten",
             get(public::recovery::request_form).post(public::recovery::request),
         )

@@ -316,6 +316,7 @@ impl App {
         let mut ended = 0;
         if lost_second_factor {
             accounts::clear_totp(&mut tx, account_id, now.millis()).await?;
+            mds_store::passkeys::remove_all(&mut tx, account_id).await?;
             ended = sessions::revoke_all(&mut tx, account_id, now.millis()).await?;
             if let Some(r) = notifications::recipient_of_account(&mut tx, account_id).await? {
                 let m = Message::second_factor_reset();

@@ -1,5 +1,6 @@
 //! The portals' two-step sign-in, as national online services do it: login and password
-//! first; then only the authenticator's code, bound server-side to the first step.
+//! first; then only the authenticator's code (or one of the account's passkeys: `passkeys`),
+//! bound server-side to the first step.
 //!
 //! The first step leaves a pending sign-in in the session store: a row of `sessions` whose
 //! channel is `pending:<channel>`, short-lived (`PENDING_SECONDS`), known to the browser only
@@ -47,6 +48,30 @@ pub struct CodeStep {
     pub pending_token: String,
     pub totp_code: String,
     pub ip: Option<String>,
+}
+
+/// The second step with a passkey: the pending sign-in's token and the browser's answer to
+/// the ceremony [`App::start_passkey_sign_in`] began (the JSON of its `PublicKeyCredential`).
+#[derive(Clone, Debug)]
+pub struct PasskeyStep {
+    pub pending_token: String,
+    pub credential: String,
+    pub ip: Option<String>,
+}
+
+/// What proves the second factor.
+enum Factor<'a> {
+    Code(&'a str),
+    Passkey(&'a str),
+}
+
+impl Factor<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Factor::Code(_) => "code",
+            Factor::Passkey(_) => "passkey",
+        }
+    }
 }
 
 impl App {
@@ -104,34 +129,74 @@ impl App {
         req: CodeStep,
         now: Timestamp,
     ) -> Result<NewSession, AppError> {
-        let hash = token_hash(&req.pending_token);
+        let factor = Factor::Code(&req.totp_code);
+        self.second_step(&req.pending_token, req.ip.clone(), factor, now)
+            .await
+    }
+
+    /// Second step with a passkey, under the same rules as a code (attempts, throttles,
+    /// answers); a passkey that does not verify is a wrong code.
+    pub async fn sign_in_passkey(
+        &self,
+        req: PasskeyStep,
+        now: Timestamp,
+    ) -> Result<NewSession, AppError> {
+        let factor = Factor::Passkey(&req.credential);
+        self.second_step(&req.pending_token, req.ip.clone(), factor, now)
+            .await
+    }
+
+    /// The account of a live pending sign-in, by its token's hash.
+    pub(super) async fn pending_account(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<mds_domain::AccountId>, AppError> {
+        Ok(self.live_pending(hash, now).await?.map(|(a, _)| a.id))
+    }
+
+    async fn second_step(
+        &self,
+        pending_token: &str,
+        ip: Option<String>,
+        factor: Factor<'_>,
+        now: Timestamp,
+    ) -> Result<NewSession, AppError> {
+        let step = factor.name();
+        let hash = token_hash(pending_token);
         let Some((account, channel)) = self.live_pending(&hash, now).await? else {
             return Err(AppError::Unauthenticated);
         };
         let kind = account.kind;
-        let keys = AttemptKeys::new(&account.login, req.ip.as_deref());
+        let keys = AttemptKeys::new(&account.login, ip.as_deref());
         let attempts_key = format!("signin:{hash}");
         let fail = |detail: serde_json::Value| {
-            auth_event("auth.login", None, Outcome::Failure, req.ip.clone(), detail)
+            auth_event("auth.login", None, Outcome::Failure, ip.clone(), detail)
         };
         // A throttled (login, address) waits, the code unchecked; this pending sign-in's
         // attempts are counted before the code is checked (so that parallel guesses cannot
         // exceed them). A wrong code counts as a failure of the login, as a password does.
         if let Err(e) = self.attempt_delay(&keys, now).await {
             let detail =
-                serde_json::json!({ "login": account.login, "step": "code", "throttled": true });
+                serde_json::json!({ "login": account.login, "step": step, "throttled": true });
             self.record_event(fail(detail), now.millis()).await?;
             return Err(e);
         }
         if !self.count_code(&attempts_key, now).await? {
             let detail =
-                serde_json::json!({ "login": account.login, "step": "code", "restart": true });
+                serde_json::json!({ "login": account.login, "step": step, "restart": true });
             self.drop_pending(&hash, fail(detail), now).await?;
             return Err(AppError::Unauthenticated);
         }
-        if self.code_ok(&account, &req.totp_code, now).await? {
+        let proved = match factor {
+            Factor::Code(code) => self.code_ok(&account, code, now).await?,
+            Factor::Passkey(credential) => {
+                self.passkey_ok(&account.id, &hash, credential, now).await?
+            }
+        };
+        if proved {
             let session = self
-                .open_session(&account, kind, channel, req.ip, Some(&hash), now)
+                .open_session(&account, kind, channel, ip, Some(&hash), now)
                 .await?;
             self.settle_success(&keys, false, true).await?;
             return Ok(session);
@@ -139,8 +204,7 @@ impl App {
         let spent = sessions::throttle_get(&self.db, &attempts_key)
             .await?
             .is_some_and(|t| t.failures >= CODE_ATTEMPTS);
-        let detail =
-            serde_json::json!({ "login": account.login, "step": "code", "restart": spent });
+        let detail = serde_json::json!({ "login": account.login, "step": step, "restart": spent });
         self.record_failure(&keys, false, fail(detail), now).await?;
         if spent {
             let mut tx = self.db.begin().await?;

@@ -235,6 +235,7 @@ impl App {
             sessions::revoke_all(&mut tx, account, now.millis()).await?;
             mds_store::notifications::delete_for_account(&mut tx, account).await?;
             accounts::scrub(&mut tx, account, AccountState::Erased, now.millis()).await?;
+            mds_store::passkeys::remove_all(&mut tx, account).await?;
         }
         let ev = NewEvent {
             patient_id: Some(id.to_string()),

@@ -287,6 +287,7 @@ impl App {
             patients::delete(&mut tx, pid).await?;
         }
         accounts::scrub(&mut tx, &r.account_id, AccountState::Closed, now.millis()).await?;
+        mds_store::passkeys::remove_all(&mut tx, &r.account_id).await?;
         if !keep {
             identity_files::delete_for_owner(&mut tx, FileOwnerKind::Enrolment, &r.id).await?;
         }

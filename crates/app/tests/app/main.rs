@@ -18,6 +18,7 @@ mod history;
 mod instances;
 mod interop;
 mod notifications;
+mod passkeys;
 mod password_change;
 mod patient_records;
 mod patient_settings;

@@ -43,6 +43,7 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
         "sign_in_failures" => (l.t("settings.prefs.kind.sign_in_failures"), account),
         "enrolment_attempt" => (l.t("settings.prefs.kind.enrolment_attempt"), account),
         "password_changed" => (l.t("settings.prefs.kind.password_changed"), account),
+        "passkey_changed" => (l.t("settings.prefs.kind.passkey_changed"), account),
         "second_factor_reset" => (l.t("settings.prefs.kind.second_factor_reset"), account),
         "rectification" => (l.t("settings.prefs.kind.rectification"), account),
         "limitation" => (l.t("settings.prefs.kind.limitation"), account),

@@ -1,4 +1,7 @@
-//! Sign-in's second step: only the authenticator's 6-digit code. The pending sign-in left by
+//! Sign-in's second step: only the authenticator's 6-digit code — or, for an account with
+//! passkeys, its passkey: a second form carrying the ceremony's options
+//! (`data-passkey-get`, hidden until `static/mds.js` shows it) posts the browser's answer to
+//! `/login/passkey`, checked under the same rules as a code. The pending sign-in left by
 //! the password step is held server-side (`mds_app::accounts::two_step::PendingSignIn`); the browser keeps
 //! its random token in a short-lived `HttpOnly`, `SameSite=Strict` cookie, and the form's
 //! anti-CSRF token is derived from it. A missing, expired, used or exhausted pending sign-in
@@ -17,7 +20,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::accounts::sign_in::{csrf_token, NewSession};
-use mds_app::accounts::two_step::CodeStep;
+use mds_app::accounts::two_step::{CodeStep, PasskeyStep};
 use mds_app::AppError;
 use mds_domain::Timestamp;
 use serde::Deserialize;
@@ -31,7 +34,13 @@ pub fn path(next: &str) -> String {
     }
 }
 
-fn code_page(lang: Lang, csrf: &str, next: &str, error: Option<&str>) -> Markup {
+fn code_page(
+    lang: Lang,
+    csrf: &str,
+    next: &str,
+    error: Option<&str>,
+    passkey: Option<&serde_json::Value>,
+) -> Markup {
     let l = lang;
     let described = form::described_by(Some("code-hint"), error.map(|_| "code-error"));
     let restart = if next.is_empty() {
@@ -53,6 +62,19 @@ fn code_page(lang: Lang, csrf: &str, next: &str, error: Option<&str>) -> Markup 
                     aria-describedby=[described.as_deref()];
             }
             button type="submit" { (l.t("login.submit")) }
+        }
+        @if let Some(options) = passkey {
+            div #passkey-option hidden {
+                p { (l.t("signin.passkey.or")) }
+                p.error #passkey-error role="alert" hidden { (l.t("signin.passkey.browser_refused")) }
+                form method="post" action="/login/passkey"
+                    data-passkey-get=(options.to_string()) data-passkey-error="passkey-error" {
+                    (form::csrf(csrf))
+                    input type="hidden" name="next" value=(next);
+                    input type="hidden" name="credential" value="";
+                    button.secondary type="submit" { (l.t("signin.passkey")) }
+                }
+            }
         }
         p {
             a href=(restart) aria-describedby="restart-hint" { (l.t("signin.restart")) }
@@ -90,24 +112,50 @@ pub async fn form(
     let Some(token) = cookies::pending_token(&parts.headers, web.options.secure_cookies) else {
         return restart(&web, next);
     };
-    match web.app.pending_sign_in(&token, crate::shell::now()).await {
-        Ok(true) => {
-            Html(code_page(lang, &csrf_token(&token), next, None).into_string()).into_response()
-        }
+    let now = crate::shell::now();
+    match web.app.pending_sign_in(&token, now).await {
+        Ok(true) => page_with_passkey(&web, lang, &token, next, None, StatusCode::OK).await,
         Ok(false) => restart(&web, next),
         Err(e) => WebError::from(e).into_response(),
     }
 }
 
+/// The code page, with the passkey option when the account has passkeys (a new ceremony).
+async fn page_with_passkey(
+    web: &Web,
+    lang: Lang,
+    token: &str,
+    next: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let passkey = match web
+        .app
+        .start_passkey_sign_in(token, crate::shell::now())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let page = code_page(lang, &csrf_token(token), next, error, passkey.as_ref());
+    (status, Html(page.into_string())).into_response()
+}
+
 #[derive(Deserialize)]
-pub struct CodeForm {
+pub struct SecondStepForm {
     #[serde(default)]
     csrf: String,
+    /// The code form's field.
     #[serde(default)]
     totp_code: String,
+    /// The passkey form's field: the browser's answer to the ceremony.
+    #[serde(default)]
+    credential: String,
     #[serde(default)]
     next: String,
 }
+
+type Posted = Result<axum::Form<SecondStepForm>, axum::extract::rejection::FormRejection>;
 
 /// Anyone with a pending sign-in. Checks the form's token against the pending sign-in's,
 /// then the code: opens a new session (a new id at every sign-in) and goes to `next` or to
@@ -117,39 +165,72 @@ pub async fn submit(
     lang: Lang,
     ClientIp(ip): ClientIp,
     Req(parts): Req,
-    form: Result<axum::Form<CodeForm>, axum::extract::rejection::FormRejection>,
+    form: Posted,
+) -> Response {
+    second_step(&web, lang, ip, &parts, form, false).await
+}
+
+/// Anyone with a pending sign-in. The browser's answer to the passkey ceremony, under the
+/// same rules as a code; a passkey not accepted shows the code page again.
+pub async fn passkey(
+    State(web): State<Web>,
+    lang: Lang,
+    ClientIp(ip): ClientIp,
+    Req(parts): Req,
+    form: Posted,
+) -> Response {
+    second_step(&web, lang, ip, &parts, form, true).await
+}
+
+async fn second_step(
+    web: &Web,
+    lang: Lang,
+    ip: Option<String>,
+    parts: &axum::http::request::Parts,
+    form: Posted,
+    passkey: bool,
 ) -> Response {
     let Ok(axum::Form(f)) = form else {
         return WebError::BadRequest.into_response();
     };
     let next = local_path(&f.next).unwrap_or("").to_owned();
     let Some(token) = cookies::pending_token(&parts.headers, web.options.secure_cookies) else {
-        return restart(&web, &next);
+        return restart(web, &next);
     };
-    let csrf = csrf_token(&token);
-    if !cookies::same(&f.csrf, &csrf) {
+    if !cookies::same(&f.csrf, &csrf_token(&token)) {
         return WebError::Csrf.into_response();
     }
-    let req = CodeStep {
-        pending_token: token,
-        totp_code: f.totp_code.trim().to_owned(),
-        ip,
-    };
     let now = crate::shell::now();
-    match web.app.sign_in_code(req, now).await {
-        Ok(s) => signed_in(&web, &s, next, now),
-        Err(AppError::Unauthenticated) => restart(&web, &next),
+    let (answer, wrong) = if passkey {
+        let req = PasskeyStep {
+            pending_token: token.clone(),
+            credential: f.credential,
+            ip,
+        };
+        (
+            web.app.sign_in_passkey(req, now).await,
+            "signin.passkey.refused",
+        )
+    } else {
+        let req = CodeStep {
+            pending_token: token.clone(),
+            totp_code: f.totp_code.trim().to_owned(),
+            ip,
+        };
+        (web.app.sign_in_code(req, now).await, "signin.code.wrong")
+    };
+    match answer {
+        Ok(s) => signed_in(web, &s, next, now),
+        Err(AppError::Unauthenticated) => restart(web, &next),
         Err(e) => {
             let (status, error) = match &e {
-                AppError::InvalidCredentials => (
-                    StatusCode::UNAUTHORIZED,
-                    lang.t("signin.code.wrong").to_owned(),
-                ),
+                AppError::InvalidCredentials => {
+                    (StatusCode::UNAUTHORIZED, lang.t(wrong).to_owned())
+                }
                 AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, e.public_message()),
                 _ => return WebError::from(e).into_response(),
             };
-            let page = code_page(lang, &csrf, &next, Some(&error));
-            let r = (status, Html(page.into_string())).into_response();
+            let r = page_with_passkey(web, lang, &token, &next, Some(&error), status).await;
             crate::shell::error::with_retry_after(r, &e)
         }
     }

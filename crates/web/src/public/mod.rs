@@ -10,6 +10,7 @@ pub mod contact_confirm;
 pub mod enrol;
 pub mod login;
 pub mod login_code;
+pub mod passkeys;
 pub mod password;
 pub mod recovery;
 pub mod rights;

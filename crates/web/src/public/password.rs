@@ -5,7 +5,7 @@
 //! an e-mail tells the account. Reached from the « Mot de passe » link next to sign-out.
 
 use crate::public::home_of;
-use crate::shared::form::{csrf, described_by, error_summary, field_error, notice};
+use crate::shared::form::{csrf, error_summary, notice, required_field, Field};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
@@ -97,22 +97,15 @@ fn page(s: &Session, lang: Lang, refusal: Option<Refusal>, ended: Option<u64>) -
     };
     let done = ended.map(|n| format!("{} {n}", l.t("password.done")));
     let input = |id: &'static str, label: &str, hint: Option<&str>, autocomplete: &str| {
-        let err_id = format!("{id}-error");
-        let hint_id = format!("{id}-hint");
-        let error = error_at(id);
-        let described = described_by(
-            hint.map(|_| hint_id.as_str()),
-            error.map(|_| err_id.as_str()),
-        );
-        html! {
-            div.field {
-                label for=(id) { (label) }
-                @if let Some(h) = hint { p.hint #(hint_id) { (h) } }
-                (field_error(&err_id, error))
-                input #(id) name=(id) type="password" required autocomplete=(autocomplete)
-                    aria-invalid=[error.map(|_| "true")] aria-describedby=[described];
-            }
-        }
+        let f = Field {
+            id,
+            label,
+            hint,
+            kind: "password",
+            autocomplete,
+            max_chars: None,
+        };
+        required_field(&f, error_at(id))
     };
     layout::page(
         &c,

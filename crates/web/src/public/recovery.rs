@@ -115,22 +115,15 @@ fn reset_page(lang: Lang, csrf: &str, token: &str, refusal: Option<&Refusal>) ->
             .map(|r| r.text.as_str())
     };
     let input = |id: &'static str, label: &str, hint: Option<&str>| {
-        let err_id = format!("{id}-error");
-        let hint_id = format!("{id}-hint");
-        let error = error_at(id);
-        let described = form::described_by(
-            hint.map(|_| hint_id.as_str()),
-            error.map(|_| err_id.as_str()),
-        );
-        html! {
-            div.field {
-                label for=(id) { (label) }
-                @if let Some(h) = hint { p.hint #(hint_id) { (h) } }
-                (form::field_error(&err_id, error))
-                input #(id) name=(id) type="password" required autocomplete="new-password"
-                    aria-invalid=[error.map(|_| "true")] aria-describedby=[described];
-            }
-        }
+        let f = form::Field {
+            id,
+            label,
+            hint,
+            kind: "password",
+            autocomplete: "new-password",
+            max_chars: None,
+        };
+        form::required_field(&f, error_at(id))
     };
     let code_error = error_at("code");
     let body = html! {

@@ -91,6 +91,37 @@ pub fn described_by(hint: Option<&str>, error: Option<&str>) -> Option<String> {
 }
 
 /// The hidden anti-CSRF field of every posted form.
+/// A required one-line field (text or password): its label, an optional hint and the error
+/// shown at it, both linked by `aria-describedby`, the field marked invalid with its error.
+pub struct Field<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub hint: Option<&'a str>,
+    /// `text` or `password`.
+    pub kind: &'a str,
+    pub autocomplete: &'a str,
+    pub max_chars: Option<usize>,
+}
+
+pub fn required_field(f: &Field<'_>, error: Option<&str>) -> Markup {
+    let err_id = format!("{}-error", f.id);
+    let hint_id = format!("{}-hint", f.id);
+    let described = described_by(
+        f.hint.map(|_| hint_id.as_str()),
+        error.map(|_| err_id.as_str()),
+    );
+    html! {
+        div.field {
+            label for=(f.id) { (f.label) }
+            @if let Some(h) = f.hint { p.hint #(hint_id) { (h) } }
+            (field_error(&err_id, error))
+            input #(f.id) name=(f.id) type=(f.kind) required autocomplete=(f.autocomplete)
+                maxlength=[f.max_chars] aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[described];
+        }
+    }
+}
+
 pub fn csrf(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
 }

@@ -130,6 +130,7 @@ fn tools(c: &Chrome) -> Markup {
                     }
                 }
                 a href="/password" { (l.t("layout.password")) }
+                a href="/passkeys" { (l.t("layout.passkeys")) }
                 form.inline method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(csrf);
                     button.link type="submit" { (l.t("layout.logout")) }

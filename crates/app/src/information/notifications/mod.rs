@@ -56,10 +56,12 @@ pub enum Kind {
     Limitation,
     /// The account's e-mail address (its login for a patient) was changed.
     EmailChanged,
+    /// A passkey was added to the account or removed from it.
+    PasskeyChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::DocumentAdded,
         Kind::DocumentReplaced,
         Kind::DocumentWithdrawn,
@@ -80,6 +82,7 @@ impl Kind {
         Kind::Rectification,
         Kind::Limitation,
         Kind::EmailChanged,
+        Kind::PasskeyChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Kind {
             Kind::Rectification => "rectification",
             Kind::Limitation => "limitation",
             Kind::EmailChanged => "email_changed",
+            Kind::PasskeyChanged => "passkey_changed",
         }
     }
 
@@ -127,6 +131,7 @@ impl Kind {
                 | Kind::Rectification
                 | Kind::Limitation
                 | Kind::EmailChanged
+                | Kind::PasskeyChanged
         )
     }
 
@@ -143,6 +148,7 @@ impl Kind {
                 | Kind::PasswordChanged
                 | Kind::SecondFactorReset
                 | Kind::EmailChanged
+                | Kind::PasskeyChanged
         )
     }
 
@@ -169,6 +175,7 @@ impl Kind {
             Kind::Rectification => "Réponse à une demande de rectification",
             Kind::Limitation => "Limitation de l'utilisation de mon dossier",
             Kind::EmailChanged => "Changement d'adresse e-mail",
+            Kind::PasskeyChanged => "Ajout ou retrait d'une clé d'accès",
         }
     }
 }

@@ -328,6 +328,28 @@ impl Message {
         }
     }
 
+    /// A passkey (a second factor) named `name` was added to the account, or removed.
+    pub fn passkey_changed(added: bool, name: &str) -> Self {
+        let what = if added { "ajoutée à" } else { "retirée de" };
+        let text = format!(
+            "La clé d'accès « {name} » a été {what} votre compte Mon Drive Santé. Si ce \
+             n'était pas vous, contactez le support sans attendre : il bloquera le compte et \
+             vous aidera à le récupérer."
+        );
+        let subject = if added {
+            "Nouvelle clé d'accès sur votre compte Mon Drive Santé"
+        } else {
+            "Clé d'accès retirée de votre compte Mon Drive Santé"
+        };
+        Self {
+            kind: Kind::PasskeyChanged,
+            in_app: text.clone(),
+            subject: subject.to_owned(),
+            body: text,
+            about: About::default(),
+        }
+    }
+
     /// The account's e-mail address (and login) was changed through its confirmation link.
     pub fn contact_changed() -> Self {
         let text = "L'adresse e-mail de votre compte Mon Drive Santé a été changée ; c'est \

@@ -6,6 +6,7 @@
 
 mod core;
 mod documents;
+mod passkeys;
 mod patient_settings;
 mod places;
 mod pro;
@@ -25,6 +26,7 @@ pub type Entry = (&'static str, &'static str, &'static str);
 pub const TABLES: &[&[Entry]] = &[
     core::ENTRIES,
     documents::ENTRIES,
+    passkeys::ENTRIES,
     patient_settings::ENTRIES,
     places::ENTRIES,
     pro::ENTRIES,
