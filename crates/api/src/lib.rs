@@ -190,6 +190,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/patients/{id}/close", post(patients::close))
         .route("/patients/{id}/legal-export", post(patients::legal_export))
         .route("/patients/{id}/export", post(patients::support_export))
+        .route("/patients/{id}/heir-export", post(patients::heir_export))
         .route("/me/record/close", post(patients::close_own))
         .route("/me/record/erasure", post(patients::erase_own))
         .route("/me/record/export", get(patients::export_own))

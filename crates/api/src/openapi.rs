@@ -33,7 +33,7 @@ use utoipa::{Modify, OpenApi};
         crate::record_controls::approve, crate::record_controls::refuse,
         crate::record_controls::revoke, crate::record_controls::enter_code,
         crate::patients::create, crate::patients::search, crate::patients::activate,
-        crate::patients::change_care_team, crate::patients::record_death, crate::patients::request_erasure, crate::patients::close, crate::patients::legal_export, crate::patients::support_export,
+        crate::patients::change_care_team, crate::patients::record_death, crate::patients::request_erasure, crate::patients::close, crate::patients::legal_export, crate::patients::support_export, crate::patients::heir_export,
         crate::patients::close_own, crate::patients::erase_own, crate::patients::export_own,
         crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,

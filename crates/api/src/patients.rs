@@ -10,7 +10,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mds_app::patients::creation::{Creation, NewPatient};
-use mds_app::patients::export::SupportExport;
+use mds_app::patients::export::{HeirRelationship, HeirRequest, SupportExport};
 use mds_app::patients::identity::PatientSummary;
 use mds_app::patients::life::Activation;
 use mds_app::patients::search::PatientQuery;
@@ -469,6 +469,50 @@ pub async fn legal_export(
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"export-legal-mds.zip\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeirExportIn {
+    /// The heir's name, as on the identity document support checked; sealed in the audit.
+    pub heir_name: String,
+    pub relationship: HeirRelationship,
+    /// The justification checked (affidavit of inheritance…) and the request's reference;
+    /// sealed in the audit.
+    pub justification: String,
+}
+
+/// Support. The legal export of a deceased person's record (documents hidden from the
+/// patient included) for an heir, whose name, relationship and justification are recorded in
+/// the audit. A person whose death is not recorded: 409 (`not_deceased`); the record's state
+/// does not matter (an erased record: 404).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/heir-export", tag = "patients", security(("bearer" = [])),
+    request_body = HeirExportIn, params(("id" = String, Path, description = "patient id")),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn heir_export(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<PatientId>,
+    Json(b): Json<HeirExportIn>,
+) -> Result<Response, ApiError> {
+    let request = HeirRequest {
+        heir_name: b.heir_name,
+        relationship: b.relationship,
+        justification: b.justification,
+    };
+    let bytes = app.heir_export(&actor, &id, &request, crate::now()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"export-ayant-droit-mds.zip\"",
             ),
         ],
         bytes,

@@ -8,7 +8,7 @@
 use crate::ops::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
-use mds_app::patients::export::SupportExport;
+use mds_app::patients::export::{HeirRelationship, HeirRequest, SupportExport};
 use mds_domain::{PatientId, Timestamp};
 
 #[derive(Subcommand)]
@@ -85,6 +85,28 @@ pub enum PatientAdmin {
         /// Reference of the request (and of the identity check, for a person)
         #[arg(long)]
         reference: String,
+        /// The ZIP file to create
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Export a deceased person's record for an heir (the legal export), after checking the
+    /// heir's identity and justification, into a new ZIP file (never overwritten, readable by
+    /// its owner only). Relationship: spouse, child, parent, sibling or other_heir.
+    HeirExport {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Patient id
+        patient: PatientId,
+        /// The heir's name, as on the identity document checked
+        #[arg(long)]
+        heir: String,
+        #[arg(long)]
+        relationship: String,
+        /// The justification checked and the request's reference
+        #[arg(long)]
+        justification: String,
         /// The ZIP file to create
         #[arg(long)]
         out: std::path::PathBuf,
@@ -231,6 +253,41 @@ pub async fn run(cmd: PatientAdmin, now: Timestamp) -> Result<(), RunError> {
             };
             println!(
                 "{what} of {patient}: {} bytes written to {}",
+                bytes.len(),
+                out.display()
+            );
+        }
+        PatientAdmin::HeirExport {
+            config,
+            as_login,
+            patient,
+            heir,
+            relationship,
+            justification,
+            out,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let relationship = HeirRelationship::parse(&relationship).ok_or_else(|| {
+                RunError::Other(
+                    "--relationship: one of spouse, child, parent, sibling, other_heir".into(),
+                )
+            })?;
+            if out.exists() {
+                return Err(RunError::Other(format!(
+                    "{} already exists: choose a new file",
+                    out.display()
+                )));
+            }
+            let request = HeirRequest {
+                heir_name: heir,
+                relationship,
+                justification,
+            };
+            let bytes = app.heir_export(&actor, &patient, &request, now).await?;
+            write_new_private(&out, &bytes)?;
+            println!(
+                "legal export of {patient} for an heir: {} bytes written to {}",
                 bytes.len(),
                 out.display()
             );

@@ -215,6 +215,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             post(support::record_export::download),
         )
         .route(
+            "/patients/{id}/heir-export",
+            post(support::record_export::heir_download),
+        )
+        .route(
             "/patients/{id}/limitation",
             post(support::rectifications::limit),
         )

@@ -49,6 +49,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/patients/{id}/close"),
     ("post", "/api/v1/patients/{id}/legal-export"),
     ("post", "/api/v1/patients/{id}/export"),
+    ("post", "/api/v1/patients/{id}/heir-export"),
     ("get", "/api/v1/me/rectifications"),
     ("post", "/api/v1/me/rectifications"),
     ("get", "/api/v1/me/limitation"),

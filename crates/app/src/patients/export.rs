@@ -29,6 +29,54 @@ pub enum SupportExport {
     OnRequest,
 }
 
+/// How an heir is related to the deceased person (the request's stated ground).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HeirRelationship {
+    Spouse,
+    Child,
+    Parent,
+    Sibling,
+    OtherHeir,
+}
+
+impl HeirRelationship {
+    pub const ALL: [HeirRelationship; 5] = [
+        HeirRelationship::Spouse,
+        HeirRelationship::Child,
+        HeirRelationship::Parent,
+        HeirRelationship::Sibling,
+        HeirRelationship::OtherHeir,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeirRelationship::Spouse => "spouse",
+            HeirRelationship::Child => "child",
+            HeirRelationship::Parent => "parent",
+            HeirRelationship::Sibling => "sibling",
+            HeirRelationship::OtherHeir => "other_heir",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// An heir's request for a deceased person's record, as support recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeirRequest {
+    /// The heir's name, as on the identity document support saw.
+    pub heir_name: String,
+    pub relationship: HeirRelationship,
+    /// The justification checked (e.g. « acte de notoriété n° … du … ») and the request's
+    /// reference.
+    pub justification: String,
+}
+
 pub(crate) struct Archive {
     zip: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
     manifest: Vec<serde_json::Value>,
@@ -219,6 +267,58 @@ impl App {
             .support_archive(actor, &p, &reference, kind, now)
             .await?;
         Ok((bytes, kind))
+    }
+
+    /// Support only: the legal export of a deceased person's record for an heir, after support
+    /// checked the heir's identity and justification (recorded in the audit, sealed under the
+    /// record's key). Refused for a person whose death is not recorded; a death does not block
+    /// it, whatever the record's state (only an erased record is gone).
+    pub async fn heir_export(
+        &self,
+        actor: &Actor,
+        patient_id: &PatientId,
+        request: &HeirRequest,
+        now: Timestamp,
+    ) -> Result<Vec<u8>, AppError> {
+        let (p, justification) = self
+            .export_request(actor, patient_id, &request.justification)
+            .await?;
+        let heir = request.heir_name.trim();
+        if heir.is_empty() || heir.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "heir_name_required",
+                "Indiquez le nom de l'ayant droit, tel qu'il figure sur sa pièce d'identité (200 caractères au plus).",
+            ));
+        }
+        AppError::check_typed("heir_name_required", "nom de l'ayant droit", heir, false)?;
+        if p.record_state == AccountState::Erased {
+            return Err(AppError::NotFound);
+        }
+        if p.died_on.is_none() {
+            return Err(AppError::conflict(
+                "not_deceased",
+                "Le décès de cette personne n'est pas enregistré : un ayant droit ne peut pas \
+                 recevoir son dossier.",
+            ));
+        }
+        let (bytes, count) = self.record_archive(&p, true, now).await?;
+        let heir = self
+            .seal_for_audit(&p.id, "heir", heir, now.millis())
+            .await?;
+        let justification = self
+            .seal_for_audit(&p.id, "justification", &justification, now.millis())
+            .await?;
+        let ev = NewEvent {
+            actor_id: Some(actor.account_id.to_string()),
+            patient_id: Some(p.id.to_string()),
+            detail: json!({
+                "heir": heir, "relationship": request.relationship.as_str(),
+                "justification": justification, "documents": count, "bytes": bytes.len(),
+            }),
+            ..NewEvent::new(ActorKind::Support, "patient.export.heir", Outcome::Success)
+        };
+        self.record_event(ev, now.millis()).await?;
+        Ok(bytes)
     }
 
     /// Checks the actor (support) and the reference of an export request.

@@ -2,10 +2,12 @@
 //! (identity checked, documents hidden from the patient left out) or a closed record for an
 //! authority, never an active one; every export's history holds EVERY event of the record —
 //! beyond the audit query's 10,000 cap — newest first, each with its French line, in
-//! `history.json` and `history.html`. Fixed clock; both backends.
+//! `history.json` and `history.html`. An heir of a deceased person receives the legal export,
+//! whatever the record's state, once support recorded the request (issue 15, item 5), the
+//! heir's name and justification sealed in the audit. Fixed clock; both backends.
 
 use crate::export_index::unzip;
-use mds_app::patients::export::SupportExport;
+use mds_app::patients::export::{HeirRelationship, HeirRequest, SupportExport};
 use mds_app::App;
 use mds_audit::{ActorKind, AuditQuery, NewEvent, Outcome};
 use mds_domain::PatientId;
@@ -144,5 +146,73 @@ fn the_history_of_an_export_holds_every_event_beyond_ten_thousand_in_words() {
             assert_eq!(entry["sha256"], digest.as_str(), "{backend:?}: {name}");
             assert_eq!(entry["size"], files[name].len(), "{backend:?}: {name}");
         }
+    });
+}
+
+#[test]
+fn an_heir_receives_the_legal_export_of_a_deceased_persons_record() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        let support = actor(app, SUPPORT, at(0)).await;
+        let doctor = actor(app, DOCTOR, at(0)).await;
+        let marie = patient_id_by_cafat(app, "1234567").await;
+        let request = |name: &str| HeirRequest {
+            heir_name: name.to_owned(),
+            relationship: HeirRelationship::Child,
+            justification: "Acte de notoriété n° 2026-514 du 02/12/2026, CNI vue".to_owned(),
+        };
+        let heir = request("Paul Wéa");
+        // (who, the request, expected) before the death is recorded, then after.
+        let before = [
+            (&doctor, heir.clone(), "forbidden"),
+            (&support, heir.clone(), "not_deceased"),
+        ];
+        for (who, r, expected) in before {
+            let got = app.heir_export(who, &marie, &r, at(MINUTE)).await;
+            assert_eq!(outcome(&got), expected, "{backend:?}");
+        }
+        app.record_death(&support, &marie, "2026-09-01", at(2 * MINUTE))
+            .await
+            .unwrap();
+        for (r, expected) in [
+            (request(" "), "heir_name_required"),
+            (
+                HeirRequest {
+                    justification: String::new(),
+                    ..heir.clone()
+                },
+                "reference_required",
+            ),
+        ] {
+            let got = app.heir_export(&support, &marie, &r, at(3 * MINUTE)).await;
+            assert_eq!(outcome(&got), expected, "{backend:?}");
+        }
+        let denied = app
+            .heir_export(&doctor, &marie, &heir, at(3 * MINUTE))
+            .await;
+        assert_eq!(outcome(&denied), "forbidden", "{backend:?}");
+        // An active record: the death does not block the heir's path.
+        let zip = app
+            .heir_export(&support, &marie, &heir, at(3 * MINUTE))
+            .await
+            .unwrap();
+        let files = unzip(zip);
+        assert!(files.contains_key("documents.json") && files.contains_key("history.json"));
+        let opened = events_of(app, &marie).await;
+        let ev = opened
+            .iter()
+            .find(|e| e.action == "patient.export.heir")
+            .expect("audited");
+        assert_eq!(ev.detail["heir"], "Paul Wéa", "{backend:?}");
+        assert_eq!(ev.detail["relationship"], "child");
+        assert_eq!(ev.actor_kind, ActorKind::Support);
+        let stored = stored_events_after(app, ev.seq - 1).await;
+        let raw = stored.iter().find(|e| e.seq == ev.seq).unwrap();
+        assert!(
+            raw.detail["heir"]["sealed"].is_string(),
+            "{backend:?}: the name is sealed"
+        );
+        assert!(!raw.detail.to_string().contains("notoriété"));
     });
 }

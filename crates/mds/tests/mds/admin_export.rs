@@ -1,7 +1,9 @@
 //! The export of a record by support through the real binary (issue 15, item 9): `mds admin
 //! export-record` writes an inactive record's export into a new file readable by its owner
 //! only, never over an existing one, and refuses an active record; REST
-//! `POST /api/v1/patients/{id}/export` answers the same archive to a support session.
+//! `POST /api/v1/patients/{id}/export` answers the same archive to a support session. An heir
+//! of a deceased person receives the legal export through `mds admin heir-export` and REST
+//! `POST /api/v1/patients/{id}/heir-export`, refused while the death is not recorded.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
 use crate::binary::*;
@@ -112,6 +114,106 @@ async fn support_exports_an_inactive_record_from_the_command_line_and_over_rest(
         &mds_audit::AuditQuery {
             patient_id: Some(poigoune.to_string()),
             actions: vec!["patient.export.on_request".to_owned()],
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 2, "both exports audited");
+}
+
+#[tokio::test]
+async fn an_heir_receives_a_deceased_persons_record_from_the_command_line_and_over_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = base_env(dir.path());
+    let server = Server::start(&env, &["--demo"]);
+    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    let marie = mds_store::patients::by_cafat(&db, "1234567")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let heir_export = |file: &str| {
+        mds(
+            &env,
+            &[
+                "admin",
+                "heir-export",
+                "--as",
+                SUPPORT,
+                marie.as_ref(),
+                "--heir",
+                "Paul Wéa",
+                "--relationship",
+                "child",
+                "--justification",
+                "Acte de notoriété n° 514",
+                "--out",
+                file,
+            ],
+        )
+    };
+    let alive = heir_export(&out("alive.zip"));
+    assert!(!alive.status.success());
+    assert!(
+        stderr(&alive).contains("n'est pas enregistré"),
+        "{}",
+        stderr(&alive)
+    );
+    let death = mds(
+        &env,
+        &[
+            "admin",
+            "record-death",
+            "--as",
+            SUPPORT,
+            marie.as_ref(),
+            "--date",
+            "2026-11-30",
+        ],
+    );
+    assert!(death.status.success(), "{}", stderr(&death));
+    let done = heir_export(&out("heir.zip"));
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(stdout(&done).contains("for an heir"), "{}", stdout(&done));
+    let mode = std::fs::metadata(out("heir.zip"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+
+    let client = http();
+    let url = server.url.clone();
+    let session = token(&client, &url, SUPPORT).await;
+    let body = json!({ "heir_name": "Léa Wéa", "relationship": "sibling", "justification": "Livret de famille vu" });
+    let r = client
+        .post(format!("{url}/api/v1/patients/{marie}/heir-export"))
+        .bearer_auth(&session)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    assert!(zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).is_ok());
+    let wrong = json!({ "heir_name": "Léa Wéa", "relationship": "cousin", "justification": "x" });
+    let r = client
+        .post(format!("{url}/api/v1/patients/{marie}/heir-export"))
+        .bearer_auth(&session)
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "an unknown relationship");
+    let events = mds_audit::query(
+        &db,
+        &mds_audit::AuditQuery {
+            patient_id: Some(marie.to_string()),
+            actions: vec!["patient.export.heir".to_owned()],
             limit: 10,
             ..Default::default()
         },

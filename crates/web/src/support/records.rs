@@ -344,6 +344,9 @@ pub async fn show(
             (crate::support::rectifications::limitation_section(l, &s, v.limited, &base))
         }
         (crate::support::record_export::section(l, &s, p.record_state, &base))
+        @if v.died_on.is_some() && p.record_state != AccountState::Erased {
+            (crate::support::record_export::heir_section(l, &s, &base))
+        }
         p { a href=(HERE) { (l.t("supx.find.back")) } }
     };
     Ok(page(lang, &s, l.t("supx.record.title"), &base, body))

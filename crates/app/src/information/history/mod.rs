@@ -96,6 +96,7 @@ impl ActivityKind {
                 "patient.enrolment.scan.read",
                 "patient.export",
                 "patient.export.on_request",
+                "patient.export.heir",
                 "patient.legal_export",
             ],
             Self::Changes => &["document.add", "document.modify", "document.delete"],

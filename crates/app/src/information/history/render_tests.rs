@@ -212,6 +212,8 @@ fn cases() -> Vec<Case> {
             "22/11/2026 14:32 — Vous avez téléchargé une copie complète de votre dossier"),
         case("legal export", ev("patient.legal_export", Success, None, null.clone()), Names::of(Person::Support), Owner,
             "22/11/2026 14:32 — Le support Mon Drive Santé a produit une copie de votre dossier pour une autorité"),
+        case("heir export", ev("patient.export.heir", Success, None, null.clone()), Names::of(Person::Support), Authority,
+            "22/11/2026 14:32 — Le support Mon Drive Santé a produit une copie du dossier du patient pour un ayant droit"),
         case("created by a professional", ev("patient.create", Success, None, null.clone()), Names::of(nea()), Owner,
             "22/11/2026 14:32 — Dr Jean Néa, médecin, Centre hospitalier X, a créé votre dossier"),
         case("system erase", ev("patient.erase", Success, None, null.clone()), Names::of(Person::System), Authority,

@@ -514,6 +514,11 @@ impl Words<'_> {
                 format!("produire une copie complète {of_rec}"),
                 false,
             ),
+            "patient.export.heir" => phrase(
+                format!("produit une copie {of_rec} pour un ayant droit"),
+                format!("produire une copie {of_rec}"),
+                false,
+            ),
             "patient.legal_export" => phrase(
                 format!("produit une copie {of_rec} pour une autorité"),
                 format!("produire une copie {of_rec}"),
