@@ -219,6 +219,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             post(support::record_export::heir_download),
         )
         .route(
+            "/patients/{id}/consents/{cid}/attestation",
+            get(support::consents::attestation),
+        )
+        .route(
             "/patients/{id}/limitation",
             post(support::rectifications::limit),
         )

@@ -99,6 +99,19 @@ test("support reviews a near-duplicate, activates an account, changes a care tea
   await check(support, "death recorded");
   assert.ok(await page.getByText("Le décès de ce patient est enregistré.").isVisible());
 
+  // An heir of the deceased receives the legal export of his record (issue 15, item 5).
+  const recordPage = new URL(page.url()).pathname.replace(/\/[a-z-]+$/, "");
+  await visit(support, recordPage, "deceased record");
+  await page.getByLabel("Nom de l'ayant droit (pièce d'identité vérifiée)").fill("Lucie Ihage");
+  await page.getByLabel("Lien avec la personne décédée").selectOption("child");
+  await page.getByLabel("Justification vérifiée et référence de la demande").fill("Acte de notoriété n° 2026-77, CNI vue");
+  await screenshot(support, "support-console-heir");
+  const [heirZip] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Télécharger l'export pour l'ayant droit (ZIP)" }).click(),
+  ]);
+  assert.match(heirZip.suggestedFilename(), /^export-ayant-droit-mds-.*\.zip$/);
+
   // The erasure requests waiting for the retention job (which carries them out quickly).
   await visit(support, "/support/erasures", "pending erasures");
   await screenshot(support, "support-console-erasures");

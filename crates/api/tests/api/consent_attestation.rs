@@ -158,6 +158,35 @@ fn the_signed_attestation_is_stored_encrypted_and_read_by_support_only() {
             StatusCode::NOT_FOUND,
             "{backend:?}: no file attached"
         );
+        // The support console's list: both consents attested in person, newest first, only the
+        // first with its form; support only.
+        let support_token = w.token(SUPPORT).await;
+        let support = w.app.authenticate(&support_token, now()).await.unwrap();
+        let joseph_id: mds_domain::PatientId = typed(joseph.clone());
+        let listed = w
+            .app
+            .attested_consents(&support, &joseph_id, at(0))
+            .await
+            .unwrap();
+        let files: Vec<(&str, bool)> = listed
+            .iter()
+            .map(|c| (c.consent_id.as_str(), c.has_file))
+            .collect();
+        assert!(
+            files.contains(&(cid.as_str(), true)),
+            "{backend:?}: {files:?}"
+        );
+        assert!(
+            files.contains(&(plain_id.as_str(), false)),
+            "{backend:?}: {files:?}"
+        );
+        let doctor_token = w.token(DOCTOR).await;
+        let doctor = w.app.authenticate(&doctor_token, now()).await.unwrap();
+        let refused = w.app.attested_consents(&doctor, &joseph_id, now()).await;
+        assert!(
+            matches!(refused, Err(mds_app::AppError::Forbidden)),
+            "{backend:?}"
+        );
     });
 }
 

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod consents;
 pub mod directory;
 pub mod directory_new;
 pub mod enrolments;

@@ -244,6 +244,7 @@ pub async fn show(
     } else {
         (Vec::new(), Vec::new())
     };
+    let attested = web.app.attested_consents(&s.actor, &p.id, now).await?;
     let l = lang;
     let base = format!("{HERE}/{}", p.id);
     let body = html! {
@@ -343,6 +344,7 @@ pub async fn show(
         @if matches!(p.record_state, AccountState::Active | AccountState::Inactive) {
             (crate::support::rectifications::limitation_section(l, &s, v.limited, &base))
         }
+        (crate::support::consents::section(l, &attested, &base))
         (crate::support::record_export::section(l, &s, p.record_state, &base))
         @if v.died_on.is_some() && p.record_state != AccountState::Erased {
             (crate::support::record_export::heir_section(l, &s, &base))

@@ -514,6 +514,16 @@ impl Words<'_> {
                 format!("produire une copie complète {of_rec}"),
                 false,
             ),
+            "consent.attestation.read" => phrase(
+                format!("consulté une attestation de consentement signée {of_rec}"),
+                format!("consulter une attestation de consentement signée {of_rec}"),
+                false,
+            ),
+            "consent.attestation.list" => phrase(
+                format!("consulté la liste des consentements attestés {of_rec}"),
+                format!("consulter la liste des consentements attestés {of_rec}"),
+                false,
+            ),
             "patient.export.heir" => phrase(
                 format!("produit une copie {of_rec} pour un ayant droit"),
                 format!("produire une copie {of_rec}"),
