@@ -165,6 +165,23 @@ pub async fn set_attestation_file(
     Ok(())
 }
 
+/// Names the signed attestation file of a consent that has none yet; false when it has one
+/// (a concurrent attachment came first).
+pub async fn set_attestation_file_once(
+    ex: impl Into<Ex<'_>>,
+    consent_id: &str,
+    file_id: &str,
+) -> Result<bool, StoreError> {
+    let done = Query::new(
+        "UPDATE consents SET attestation_file_id = $1 WHERE id = $2 AND attestation_file_id IS NULL",
+    )
+    .bind(file_id)
+    .bind(consent_id)
+    .execute(ex)
+    .await?;
+    Ok(done == 1)
+}
+
 /// The attestation file of a consent, if one was attached.
 pub async fn attestation_file_id(
     ex: impl Into<Ex<'_>>,

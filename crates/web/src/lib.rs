@@ -122,6 +122,10 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             post(pro::actions::request_consent),
         )
         .route(
+            "/records/{pid}/consent-form",
+            post(pro::consent_form::attach).layer(upload),
+        )
+        .route(
             "/records/{pid}/consents/{cid}",
             get(pro::actions::code_form).post(pro::actions::enter_code),
         )

@@ -11,6 +11,7 @@
 
 pub mod attestation;
 pub mod consent;
+mod consent_form;
 pub mod controls;
 pub(crate) mod deposit;
 pub mod documents;

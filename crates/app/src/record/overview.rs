@@ -49,6 +49,16 @@ pub struct RecordOverview {
     /// Whether the patient opposes being fed by this professional; `None` when the actor may
     /// not record such an opposition (assistants).
     pub feeding_opposed: Option<bool>,
+    /// The actor's in-person consents on this record whose signed form is still to attach.
+    pub consent_forms_missing: Vec<MissingConsentForm>,
+}
+
+/// An in-person consent waiting for its signed form (`consent_form`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct MissingConsentForm {
+    pub consent_id: String,
+    pub purpose: String,
+    pub given_at: Timestamp,
 }
 
 fn access_view(d: &Decision) -> AccessView {
@@ -178,7 +188,21 @@ impl App {
         } else {
             None
         };
+        let consent_forms_missing = match gate.actor.professional() {
+            Some(me) => self
+                .missing_forms_of(&me.account, gate.patient_id())
+                .await?
+                .into_iter()
+                .map(|c| MissingConsentForm {
+                    consent_id: c.id,
+                    purpose: c.purpose,
+                    given_at: Timestamp::from_millis(c.decided_at_ms.unwrap_or(c.requested_at_ms)),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(RecordOverview {
+            consent_forms_missing,
             cafat: gate.patient.cafat_number.clone(),
             patient,
             access,

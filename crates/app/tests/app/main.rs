@@ -8,6 +8,7 @@ mod activation_code;
 mod audit_erasure;
 mod audit_trail;
 mod auth;
+mod consent_form;
 mod contact_change;
 mod directory;
 mod documents;

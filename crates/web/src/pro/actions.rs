@@ -256,7 +256,7 @@ pub async fn add(
 }
 
 /// The record page again, with `error` shown in the form `form`.
-async fn again(
+pub(crate) async fn again(
     web: &Web,
     lang: Lang,
     s: &Session,

@@ -4,6 +4,7 @@
 
 pub mod access_log;
 pub mod actions;
+pub mod consent_form;
 pub mod document_controls;
 pub mod find;
 pub mod opposition;

@@ -19,6 +19,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
 use mds_app::record::documents::DocumentQuery;
+use mds_app::record::overview::MissingConsentForm;
 use mds_app::record::overview::RecordOverview;
 use mds_domain::{AccountId, AccountState, DocumentId, PatientId};
 use serde::Deserialize;
@@ -45,8 +46,44 @@ fn notice_of(lang: Lang, ok: Option<&str>) -> Option<&'static str> {
         "opposed" => lang.t("prox.opp.done.recorded"),
         "opposition_lifted" => lang.t("prox.opp.done.lifted"),
         "created" => lang.t("prox.create.done"),
+        "consent_form" => lang.t("pro.consent_form.done"),
         _ => return None,
     })
+}
+
+/// One form per consent waiting for its signed form; `error` is shown in the first.
+fn consent_forms(
+    lang: Lang,
+    s: &Session,
+    pid: &str,
+    missing: &[MissingConsentForm],
+    error: Option<&str>,
+) -> Markup {
+    let l = lang;
+    html! {
+        @for (i, m) in missing.iter().enumerate() {
+            @let title = format!("consent-form-title-{i}");
+            @let err = error.filter(|_| i == 0);
+            form.stack.card method="post" action=(format!("/pro/records/{pid}/consent-form"))
+                enctype="multipart/form-data" aria-labelledby=(title) {
+                (form::csrf(&s.csrf))
+                input type="hidden" name="consent_id" value=(m.consent_id);
+                h3 #(title) { (l.t("pro.consent_form.title")) }
+                p.hint #(format!("consent-form-hint-{i}")) {
+                    (l.t("pro.consent_form.hint")) " "
+                    (crate::shared::views::instant(m.given_at.millis())) " — « " (m.purpose) " »"
+                }
+                (form::form_error(&format!("consent-form-error-{i}"), err))
+                div.field {
+                    label for=(format!("consent-form-file-{i}")) { (l.t("pro.consent_form.file")) }
+                    input #(format!("consent-form-file-{i}")) type="file" name="file" required
+                        accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                        aria-describedby=(format!("consent-form-hint-{i}"));
+                }
+                button type="submit" { (l.t("pro.consent_form.submit")) }
+            }
+        }
+    }
 }
 
 /// What the professional may do next, as the policy would permit it.
@@ -65,6 +102,7 @@ pub fn next_steps(
     let samu_err = err_for("samu");
     let inactive = o.patient.record_state == AccountState::Inactive;
     html! {
+        (consent_forms(lang, s, pid, &o.consent_forms_missing, err_for("consent_form")))
         @if n.request_consent || n.break_glass || n.samu {
             section aria-labelledby="next-title" {
                 h2 #next-title { (l.t("pro.next.title")) }

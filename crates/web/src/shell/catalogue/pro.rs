@@ -2,6 +2,11 @@
 //! traits, inactive accounts, own access log): (key, French, English).
 
 pub const ENTRIES: &[super::Entry] = &[
+    ("pro.consent_form.title", "Joindre le formulaire de consentement signé", "Attach the signed consent form"),
+    ("pro.consent_form.hint", "Vous avez recueilli en personne le consentement de ce patient le", "You collected this patient's consent in person on"),
+    ("pro.consent_form.file", "Formulaire signé (PDF, JPEG ou PNG)", "Signed form (PDF, JPEG or PNG)"),
+    ("pro.consent_form.submit", "Joindre le formulaire", "Attach the form"),
+    ("pro.consent_form.done", "Le formulaire de consentement signé est joint ; seul le support peut le consulter.", "The signed consent form is attached; only support can read it."),
     // The record view: the patient banner, the access's end
     ("pro.banner.label", "Patient", "Patient"),
     ("pro.banner.cafat", "CAFAT", "CAFAT"),
