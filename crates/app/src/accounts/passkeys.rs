@@ -429,9 +429,11 @@ mod tests {
         for (url, offered) in table {
             assert_eq!(relying_party(url).is_some(), offered, "{url}");
         }
-        let a = AccountId::parse("a1").unwrap_or_else(|| panic!("id"));
+        let a = AccountId::parse("0b7d3c52-1f7e-4c1b-9a57-3f2d8e6a1c01")
+            .unwrap_or_else(|| panic!("id"));
         assert_eq!(user_handle(&a), user_handle(&a));
-        let b = AccountId::parse("a2").unwrap_or_else(|| panic!("id"));
+        let b = AccountId::parse("0b7d3c52-1f7e-4c1b-9a57-3f2d8e6a1c02")
+            .unwrap_or_else(|| panic!("id"));
         assert_ne!(user_handle(&a), user_handle(&b));
     }
 }
