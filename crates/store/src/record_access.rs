@@ -182,6 +182,26 @@ pub async fn set_attestation_file_once(
     Ok(done == 1)
 }
 
+/// The consents `professional` attested as given in person on the record, granted, whose
+/// signed form is not attached yet; newest first.
+pub async fn in_person_without_form(
+    ex: impl Into<Ex<'_>>,
+    patient_id: &PatientId,
+    professional: &AccountId,
+) -> Result<Vec<ConsentRow>, StoreError> {
+    Query::new(format!(
+        "SELECT {CONSENT_COLUMNS} FROM consents WHERE patient_id = $1 \
+         AND professional_account_id = $2 AND attested = $3 AND granted_how = 'attestation' \
+         AND state = 'granted' AND attestation_file_id IS NULL \
+         ORDER BY requested_at_ms DESC, id"
+    ))
+    .bind(patient_id)
+    .bind(professional)
+    .bind(true)
+    .fetch_all(ex)
+    .await
+}
+
 /// The attestation file of a consent, if one was attached.
 pub async fn attestation_file_id(
     ex: impl Into<Ex<'_>>,

@@ -130,10 +130,7 @@ impl App {
 
     /// The actor's passkeys, oldest first.
     pub async fn list_passkeys(&self, actor: &Actor) -> Result<Vec<PasskeyInfo>, AppError> {
-        if actor.software.is_some() {
-            return Err(AppError::Forbidden);
-        }
-        let rows = passkeys::of_account(&self.db, &actor.account_id).await?;
+        let rows = self.list_passkey_rows(actor).await?;
         Ok(rows.iter().map(PasskeyInfo::of).collect())
     }
 

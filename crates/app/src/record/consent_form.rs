@@ -9,7 +9,7 @@ use super::consent::ATTESTATION_PURPOSE;
 use crate::patients::identity::check_identity_file;
 use crate::{Actor, App, AppError};
 use mds_audit::NewEvent;
-use mds_domain::{ConsentState, FileOwnerKind, PatientId, Timestamp};
+use mds_domain::{AccountId, FileOwnerKind, PatientId, Timestamp};
 use mds_policy::Action;
 use mds_store::identity_files;
 use mds_store::record_access::{self, ConsentRow};
@@ -19,24 +19,10 @@ impl App {
     /// form, newest first (the record's page offers to complete them).
     pub(super) async fn missing_forms_of(
         &self,
-        me: &mds_domain::AccountId,
+        me: &AccountId,
         patient_id: &PatientId,
     ) -> Result<Vec<ConsentRow>, AppError> {
-        let mut out = Vec::new();
-        for c in record_access::consents_for_patient(&self.db, patient_id).await? {
-            let in_person = c.attested && c.granted_how.as_deref() == Some("attestation");
-            if in_person
-                && c.professional_account_id == *me
-                && c.state == ConsentState::Granted
-                && record_access::attestation_file_id(&self.db, &c.id)
-                    .await?
-                    .is_none()
-            {
-                out.push(c);
-            }
-        }
-        out.sort_by_key(|c| std::cmp::Reverse(c.requested_at_ms));
-        Ok(out)
+        Ok(record_access::in_person_without_form(&self.db, patient_id, me).await?)
     }
 
     /// Attaches the signed form `content` to the in-person consent `consent_id` the actor
@@ -56,7 +42,7 @@ impl App {
         let detail =
             serde_json::json!({ "consent_id": consent_id.chars().take(64).collect::<String>() });
         let (_, ev) = gate
-            .authorize(self, Action::RequestConsent, name, detail.clone())
+            .authorize(self, Action::RequestConsent, name, detail)
             .await?;
         let me = gate
             .actor

@@ -10,7 +10,7 @@ use super::documents::{DocumentPage, DocumentQuery};
 use crate::patients::identity::{PatientBanner, PatientSummary};
 use crate::{Actor, App, AppError};
 use mds_domain::{AccountKind, AccountState, PatientId, Timestamp};
-use mds_policy::{Action, Decision, Mode};
+use mds_policy::{AccessMode, Action, Decision, Mode};
 use serde::Serialize;
 
 /// How the actor stands towards the record, as decided for listing its documents.
@@ -188,7 +188,10 @@ impl App {
         } else {
             None
         };
-        let consent_forms_missing = match gate.actor.professional() {
+        // Only an access given by consent can come from an in-person consent: the care
+        // team's reads (the hot path) do not look.
+        let by_consent = matches!(list.mode(), Mode::Professional(AccessMode::Consented));
+        let consent_forms_missing = match gate.actor.professional().filter(|_| by_consent) {
             Some(me) => self
                 .missing_forms_of(&me.account, gate.patient_id())
                 .await?

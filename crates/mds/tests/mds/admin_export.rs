@@ -12,25 +12,39 @@ use serde_json::json;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 
+/// The demo service started on a fresh data directory, and its database opened beside it.
+async fn demo_service(dir: &std::path::Path) -> (Vec<(String, String)>, Server, mds_store::Db) {
+    let env = base_env(dir);
+    let server = Server::start(&env, &["--demo"]);
+    let db = mds_store::Db::connect(&sqlite_url(dir)).await.unwrap();
+    (env, server, db)
+}
+
+/// The id of the demo record with this CAFAT number.
+async fn record(db: &mds_store::Db, cafat: &str) -> mds_domain::PatientId {
+    mds_store::patients::by_cafat(db, cafat)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// How many `action` events the record has in the audit.
+async fn audited(db: &mds_store::Db, record: &mds_domain::PatientId, action: &str) -> usize {
+    let q = mds_audit::AuditQuery {
+        patient_id: Some(record.to_string()),
+        actions: vec![action.to_owned()],
+        limit: 10,
+        ..Default::default()
+    };
+    mds_audit::query(db, &q).await.unwrap().len()
+}
+
 #[tokio::test]
 async fn support_exports_an_inactive_record_from_the_command_line_and_over_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let env = base_env(dir.path());
-    let server = Server::start(&env, &["--demo"]);
-    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    let record = |cafat: &'static str| {
-        let db = db.clone();
-        async move {
-            mds_store::patients::by_cafat(&db, cafat)
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        }
-    };
-    let (poigoune, marie) = (record("7654321").await, record("1234567").await);
+    let (env, server, db) = demo_service(dir.path()).await;
+    let (poigoune, marie) = (record(&db, "7654321").await, record(&db, "1234567").await);
     let out_file = dir.path().join("export-poigoune.zip");
     let out_arg = out_file.to_str().unwrap();
     let export = |id: &str, out: &str| {
@@ -109,33 +123,18 @@ async fn support_exports_an_inactive_record_from_the_command_line_and_over_rest(
         .await
         .unwrap();
     assert_eq!(r.status(), 403, "support only");
-    let events: Vec<_> = mds_audit::query(
-        &db,
-        &mds_audit::AuditQuery {
-            patient_id: Some(poigoune.to_string()),
-            actions: vec!["patient.export.on_request".to_owned()],
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(events.len(), 2, "both exports audited");
+    assert_eq!(
+        audited(&db, &poigoune, "patient.export.on_request").await,
+        2,
+        "both exports audited"
+    );
 }
 
 #[tokio::test]
 async fn an_heir_receives_a_deceased_persons_record_from_the_command_line_and_over_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let env = base_env(dir.path());
-    let server = Server::start(&env, &["--demo"]);
-    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    let marie = mds_store::patients::by_cafat(&db, "1234567")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let (env, server, db) = demo_service(dir.path()).await;
+    let marie = record(&db, "1234567").await;
     let out = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
     let heir_export = |file: &str| {
         mds(
@@ -209,33 +208,18 @@ async fn an_heir_receives_a_deceased_persons_record_from_the_command_line_and_ov
         .await
         .unwrap();
     assert_eq!(r.status(), 422, "an unknown relationship");
-    let events = mds_audit::query(
-        &db,
-        &mds_audit::AuditQuery {
-            patient_id: Some(marie.to_string()),
-            actions: vec!["patient.export.heir".to_owned()],
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(events.len(), 2, "both exports audited");
+    assert_eq!(
+        audited(&db, &marie, "patient.export.heir").await,
+        2,
+        "both exports audited"
+    );
 }
 
 #[tokio::test]
 async fn support_limits_a_record_and_reads_the_rectification_queue_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let env = base_env(dir.path());
-    let _server = Server::start(&env, &["--demo"]);
-    let db = mds_store::Db::connect(&sqlite_url(dir.path()))
-        .await
-        .unwrap();
-    let marie = mds_store::patients::by_cafat(&db, "1234567")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let (env, _server, db) = demo_service(dir.path()).await;
+    let marie = record(&db, "1234567").await;
     let queue = mds(&env, &["admin", "list-rectifications", "--as", SUPPORT]);
     assert!(queue.status.success(), "{}", stderr(&queue));
     assert_eq!(stdout(&queue).trim(), "[]");
