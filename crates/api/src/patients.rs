@@ -20,11 +20,15 @@ use mds_domain::{AccountId, PatientId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The identity as entered: CAFAT number and the five traits.
+/// The identity as entered: identifier number (CAFAT or AMG) and the five traits.
 #[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityIn {
-    /// Digits only (6 or 7 by default); spaces are ignored.
+    /// `cafat` (when absent) or `amg`: the kind of the number in `cafat`, each kind its own
+    /// number space.
+    #[serde(default)]
+    pub identifier_kind: Option<String>,
+    /// The number, digits only (CAFAT: 6 or 7; AMG: 4 to 12); spaces are ignored.
     pub cafat: String,
     pub birth_name: String,
     /// In order; at least one.
@@ -40,6 +44,7 @@ pub struct IdentityIn {
 impl From<IdentityIn> for IdentityInput {
     fn from(i: IdentityIn) -> Self {
         Self {
+            identifier_kind: i.identifier_kind.unwrap_or_default(),
             cafat: i.cafat,
             birth_name: i.birth_name,
             first_names: i.first_names,
@@ -171,11 +176,14 @@ fn parse_json(bytes: &[u8]) -> Result<NewPatientIn, ApiError> {
     })
 }
 
-/// Either the CAFAT number with the birth date, or the birth name, one first name, the birth
-/// date and the sex. Sent in a body so that the criteria never appear in URLs or logs.
+/// Either the identifier number (CAFAT, or AMG with `identifier_kind`) with the birth date, or
+/// the birth name, one first name, the birth date and the sex. Sent in a body so that the
+/// criteria never appear in URLs or logs.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchIn {
+    /// `cafat` (when absent) or `amg`, with `cafat` only.
+    pub identifier_kind: Option<String>,
     pub cafat: Option<String>,
     pub birth_name: Option<String>,
     pub first_name: Option<String>,
@@ -197,14 +205,20 @@ pub async fn search(
 ) -> Result<axum::Json<Vec<PatientSummary>>, ApiError> {
     let query = match b {
         SearchIn {
+            identifier_kind,
             cafat: Some(cafat),
             birth_name: None,
             first_name: None,
             sex: None,
             birth_place: None,
             birth_date,
-        } => PatientQuery::Cafat { cafat, birth_date },
+        } => PatientQuery::Cafat {
+            identifier_kind: identifier_kind.unwrap_or_default(),
+            cafat,
+            birth_date,
+        },
         SearchIn {
+            identifier_kind: None,
             cafat: None,
             birth_name: Some(birth_name),
             first_name: Some(first_name),
@@ -218,14 +232,12 @@ pub async fn search(
             sex,
             birth_place,
         },
-        _ => {
-            return Err(ApiError::http(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "insufficient_criteria",
-                "Recherchez avec le numéro CAFAT et la date de naissance, ou avec le nom de \
+        _ => return Err(ApiError::http(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "insufficient_criteria",
+            "Recherchez avec le numéro CAFAT ou AMG et la date de naissance, ou avec le nom de \
                  naissance, un prénom, la date de naissance et le sexe.",
-            ))
-        }
+        )),
     };
     let found = app.search_patients(&actor, query, ip, crate::now()).await?;
     Ok(axum::Json(found.into_iter().collect()))

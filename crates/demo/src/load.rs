@@ -230,6 +230,7 @@ pub(crate) async fn patient(
     batch
         .patient(&SeedPatient {
             identity: IdentityInput {
+                identifier_kind: String::new(),
                 cafat: p.cafat.into(),
                 birth_name: p.birth_name.into(),
                 first_names: p.first_names.iter().map(|n| (*n).to_owned()).collect(),

@@ -202,6 +202,7 @@ fn patient(i: u64) -> SeedPatient {
     let day = 1 + (i / 1080) % 28;
     SeedPatient {
         identity: IdentityInput {
+            identifier_kind: String::new(),
             // Eight digits, apart from the demo's six- and seven-digit numbers.
             cafat: format!("{}", 80_000_000 + i),
             birth_name: pick(SURNAMES, 1).to_owned(),

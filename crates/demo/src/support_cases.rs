@@ -101,6 +101,7 @@ async fn enrolment(
     }
     let e = SelfEnrolment {
         identity: IdentityInput {
+            identifier_kind: String::new(),
             cafat: ENROLLING_CAFAT.into(),
             birth_name: "Kapoeri".into(),
             first_names: vec!["Mélanie".into()],
@@ -138,6 +139,7 @@ async fn review(
     let doctor = actor(seeder, "dr.nea@demo.mds.nc").await?;
     let p = NewPatient {
         identity: IdentityInput {
+            identifier_kind: String::new(),
             cafat: REVIEW_CAFAT.into(),
             birth_name: "Trollue".into(),
             first_names: vec!["Simone".into()],

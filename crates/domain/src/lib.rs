@@ -23,13 +23,13 @@ pub use enrolment_code::EnrolmentCode;
 pub use format::{declares_dtd, Format};
 pub use identity::{
     check_adult, similarity, BirthDate, BirthName, BirthPlace, CafatNumber, CafatRules, FirstNames,
-    IdentityError, IdentityInput, IdentityKey, IdentityTraits, MatchKind, Sex,
+    IdentifierRules, IdentityError, IdentityInput, IdentityKey, IdentityTraits, MatchKind, Sex,
 };
 pub use ids::{AccountId, DocumentId, PatientId, StructureId};
 pub use profession::{Profession, ProfessionCategory};
 pub use states::{
     ActorKind, AlertState, ConsentState, CredentialState, DepositorKind, DocumentSource,
-    EmergencyKind, EnrolmentState, FileOwnerKind, FilePurpose, IdentityStatus, Outcome,
-    ReviewStatus, TimerState,
+    EmergencyKind, EnrolmentState, FileOwnerKind, FilePurpose, IdentifierKind, IdentityStatus,
+    Outcome, ReviewStatus, TimerState,
 };
 pub use time::Timestamp;

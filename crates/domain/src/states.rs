@@ -132,6 +132,16 @@ text_enum!(
 );
 
 text_enum!(
+    /// What a patient's identifier number is (DESIGN.md 2): a CAFAT affiliation number, or the
+    /// number of a provincial free medical aid card (AMG) for a person without CAFAT cover.
+    /// Each kind is its own number space.
+    IdentifierKind {
+        Cafat => "cafat",
+        Amg => "amg",
+    }
+);
+
+text_enum!(
     /// What an identity file is.
     FilePurpose {
         IdentityDocument => "identity_document",
@@ -245,6 +255,11 @@ mod tests {
             FileOwnerKind::parse,
         );
         check(FilePurpose::ALL, FilePurpose::as_str, FilePurpose::parse);
+        check(
+            IdentifierKind::ALL,
+            IdentifierKind::as_str,
+            IdentifierKind::parse,
+        );
         check(ActorKind::ALL, ActorKind::as_str, ActorKind::parse);
         check(Outcome::ALL, Outcome::as_str, Outcome::parse);
         check(TimerState::ALL, TimerState::as_str, TimerState::parse);

@@ -2,10 +2,29 @@
 //! `docs/FHIR.md`), and the translations between MDS codes and FHIR codings.
 
 use crate::model::common::{CodeableConcept, Coding};
-use mds_domain::DocumentType;
+use mds_domain::{DocumentType, IdentifierKind};
 
 /// The CAFAT affiliation number of a patient (New Caledonia's social security).
 pub const CAFAT_SYSTEM: &str = "https://mondrivesante.nc/fhir/sid/cafat";
+/// The AMG card number of a patient without CAFAT cover (a province's free medical aid). A
+/// number space of its own: the same digits may be someone else's CAFAT number.
+pub const AMG_SYSTEM: &str = "https://mondrivesante.nc/fhir/sid/amg";
+
+/// The identifier system of a kind of patient number.
+pub fn identifier_system(kind: IdentifierKind) -> &'static str {
+    match kind {
+        IdentifierKind::Cafat => CAFAT_SYSTEM,
+        IdentifierKind::Amg => AMG_SYSTEM,
+    }
+}
+
+/// The kind of patient number an identifier system names, if it is one of them.
+pub fn identifier_kind(system: &str) -> Option<IdentifierKind> {
+    IdentifierKind::ALL
+        .iter()
+        .copied()
+        .find(|k| identifier_system(*k) == system)
+}
 /// MDS accounts (professionals) named in logical references.
 pub const ACCOUNT_SYSTEM: &str = "https://mondrivesante.nc/fhir/sid/compte";
 /// MDS care structures named in logical references.

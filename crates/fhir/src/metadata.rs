@@ -52,7 +52,7 @@ fn resources() -> Vec<RestResource> {
             interaction: interactions(&["read", "search-type", "delete"]),
             search_param: vec![
                 param("patient", "reference", "Dossier : Patient/<id> ou <id>. Obligatoire, sauf avec patient.identifier."),
-                param("patient.identifier", "token", "Dossier par son numéro CAFAT : https://mondrivesante.nc/fhir/sid/cafat|<numéro>."),
+                param("patient.identifier", "token", "Dossier par son numéro CAFAT (https://mondrivesante.nc/fhir/sid/cafat|<numéro>) ou AMG (https://mondrivesante.nc/fhir/sid/amg|<numéro>)."),
                 param("status", "token", "current (seules les versions en vigueur sont listées)."),
                 param("type", "token", "Type du document : http://loinc.org|<code> ou le système TRE_A05 (un code)."),
                 param("category", "token", "Classe du document (TRE_A03-ClasseDocument, un code)."),
@@ -82,7 +82,7 @@ fn resources() -> Vec<RestResource> {
             ),
             interaction: interactions(&["search-type", "create"]),
             search_param: vec![
-                param("identifier", "token", "https://mondrivesante.nc/fhir/sid/cafat|<numéro>, avec birthdate."),
+                param("identifier", "token", "https://mondrivesante.nc/fhir/sid/cafat|<numéro> ou https://mondrivesante.nc/fhir/sid/amg|<numéro>, avec birthdate."),
                 param("birthdate", "date", "Date de naissance (AAAA-MM-JJ), toujours requise."),
                 param("family", "string", "Nom de naissance (recherche par traits)."),
                 param("given", "string", "Un prénom (recherche par traits)."),

@@ -25,7 +25,7 @@ use mds_app::patients::identity::PatientSummary;
 use mds_app::patients::search::PatientQuery;
 use mds_app::App;
 use mds_domain::identity::IdentityInput;
-use mds_domain::{AccountId, AccountState};
+use mds_domain::{AccountId, AccountState, IdentifierKind};
 
 const KNOWN: &[&str] = &["identifier", "birthdate", "family", "given", "gender"];
 
@@ -55,7 +55,7 @@ fn state_code(state: AccountState) -> &'static str {
 }
 
 /// A patient found or created, as PDQm answers it.
-fn patient(summary: &PatientSummary, cafat: &str) -> Patient {
+fn patient(summary: &PatientSummary, kind: IdentifierKind, number: &str) -> Patient {
     let place = &summary.birth_place;
     let place_name = mds_domain::commune::find_nc_commune(place).map(|c| c.name.to_owned());
     Patient {
@@ -74,7 +74,7 @@ fn patient(summary: &PatientSummary, cafat: &str) -> Patient {
         ],
         identifier: vec![Identifier {
             use_: Some("official".to_owned()),
-            ..Identifier::new(codes::CAFAT_SYSTEM, cafat)
+            ..Identifier::new(codes::identifier_system(kind), number)
         }],
         active: Some(matches!(
             summary.record_state,
@@ -109,16 +109,18 @@ fn query(params: &Params) -> Result<PatientQuery, FhirError> {
     match (identifier, family, given, gender, birthdate) {
         (Some(identifier), None, None, None, Some(birth_date)) => {
             let (system, value) = identifier.split_once('|').unwrap_or(("", identifier));
-            if system != codes::CAFAT_SYSTEM {
+            let Some(kind) = codes::identifier_kind(system) else {
                 return Err(FhirError::invalid(
                     "unknown_identifier_system",
                     format!(
-                        "Identifiant attendu : {}|<numéro CAFAT>.",
-                        codes::CAFAT_SYSTEM
+                        "Identifiant attendu : {}|<numéro CAFAT> ou {}|<numéro AMG>.",
+                        codes::CAFAT_SYSTEM,
+                        codes::AMG_SYSTEM
                     ),
                 ));
-            }
+            };
             Ok(PatientQuery::Cafat {
+                identifier_kind: kind.as_str().to_owned(),
                 cafat: value.to_owned(),
                 birth_date: birth_date.to_owned(),
             })
@@ -136,7 +138,7 @@ fn query(params: &Params) -> Result<PatientQuery, FhirError> {
             StatusCode::BAD_REQUEST,
             "required",
             "insufficient_criteria",
-            "Recherchez avec identifier (CAFAT) et birthdate, ou avec family (nom de \
+            "Recherchez avec identifier (CAFAT ou AMG) et birthdate, ou avec family (nom de \
              naissance), given (un prénom), birthdate et gender.",
         )),
     }
@@ -148,7 +150,7 @@ fn searchset(base: &Base, found: &[IdentifiedPatient]) -> Resource {
         .map(|p| {
             Bundle::matched(
                 base.url(&format!("Patient/{}", p.summary.id)),
-                Resource::Patient(patient(&p.summary, &p.cafat)),
+                Resource::Patient(patient(&p.summary, p.identifier_kind, &p.cafat)),
             )
         })
         .collect();
@@ -212,11 +214,16 @@ fn new_patient(base: &Base, p: &Patient) -> Result<NewPatient, FhirError> {
             "modifierExtension non pris en charge.",
         ));
     }
-    let cafat = p
-        .identifier
+    // The CAFAT number when there is one, else the AMG number (nothing: refused as a
+    // missing CAFAT number).
+    let (kind, cafat) = IdentifierKind::ALL
         .iter()
-        .find(|i| i.system.as_deref() == Some(codes::CAFAT_SYSTEM))
-        .and_then(|i| i.value.clone())
+        .find_map(|kind| {
+            p.identifier
+                .iter()
+                .find(|i| i.system.as_deref() == Some(codes::identifier_system(*kind)))
+                .map(|i| (*kind, i.value.clone().unwrap_or_default()))
+        })
         .unwrap_or_default();
     let name = p
         .name
@@ -257,6 +264,7 @@ fn new_patient(base: &Base, p: &Patient) -> Result<NewPatient, FhirError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(NewPatient {
         identity: IdentityInput {
+            identifier_kind: kind.as_str().to_owned(),
             cafat,
             birth_name: name.and_then(|n| n.family.clone()).unwrap_or_default(),
             first_names: name.map(|n| n.given.clone()).unwrap_or_default(),
@@ -311,12 +319,13 @@ pub async fn create(
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
+    let kind = IdentifierKind::from_input(&input.identity.identifier_kind).unwrap_or_default();
     match app.create_patient(&actor, input, crate::now()).await? {
         Creation::Created { patient: summary } => {
             let location = base.url(&format!("Patient/{}", summary.id));
             let mut r = crate::wire::fhir_json(
                 StatusCode::CREATED,
-                &Resource::Patient(patient(&summary, &cafat)),
+                &Resource::Patient(patient(&summary, kind, &cafat)),
             );
             if let Ok(v) = HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, v);

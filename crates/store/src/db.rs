@@ -135,6 +135,13 @@ impl Db {
         migrate::run(self).await
     }
 
+    /// Applies the migrations numbered up to `version` only: for a test of a migration on
+    /// the rows of the schema before it. The service always calls [`Db::migrate`].
+    #[doc(hidden)]
+    pub async fn migrate_until(&self, version: i64) -> Result<(), StoreError> {
+        migrate::run_until(self, version).await
+    }
+
     /// Begins a write transaction. Writers are serialised: on SQLite by this process's writer
     /// lock then `BEGIN IMMEDIATE`; on PostgreSQL by the `audit_head` row lock, taken first so
     /// that audit events are chained in commit order.

@@ -128,6 +128,11 @@ const SQLITE: &[Migration] = &[
         name: "0023_passkeys",
         sql: include_str!("../migrations/sqlite/0023_passkeys.sql"),
     },
+    Migration {
+        version: 24,
+        name: "0024_identifier_kind",
+        sql: include_str!("../migrations/sqlite/0024_identifier_kind.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -246,9 +251,20 @@ const POSTGRES: &[Migration] = &[
         name: "0023_passkeys",
         sql: include_str!("../migrations/postgres/0023_passkeys.sql"),
     },
+    Migration {
+        version: 24,
+        name: "0024_identifier_kind",
+        sql: include_str!("../migrations/postgres/0024_identifier_kind.sql"),
+    },
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
+    run_until(db, i64::MAX).await
+}
+
+/// Applies the migrations numbered up to `last` (tests of a migration on the rows of the
+/// schema before it).
+pub(crate) async fn run_until(db: &Db, last: i64) -> Result<(), StoreError> {
     let migrations = match db.backend() {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
@@ -272,7 +288,7 @@ pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
             known,
         });
     }
-    for m in migrations {
+    for m in migrations.iter().filter(|m| m.version <= last) {
         let sum = checksum(m.sql);
         match applied.iter().find(|(v, _)| *v == m.version) {
             Some((_, stored)) if *stored == sum => continue,
@@ -309,9 +325,35 @@ async fn lock_schema(db: &Db, tx: &mut crate::Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The first line of an SQLite migration that rebuilds a table (SQLite cannot drop a
+/// constraint or a column's UNIQUE): dropping the old table would otherwise run the foreign
+/// keys of the tables that point to it. Foreign keys are turned off on the writer around the
+/// migration (it cannot be done inside a transaction) and checked whole before its commit.
+const FOREIGN_KEYS_OFF: &str = "-- foreign keys off";
+
 /// Applies one migration and records it, in one transaction; false if another instance had
 /// applied it meanwhile.
 async fn apply(db: &Db, m: &Migration, sum: &str) -> Result<bool, StoreError> {
+    let sqlite = db.sqlite().filter(|_| m.sql.starts_with(FOREIGN_KEYS_OFF));
+    let Some(sqlite) = sqlite else {
+        return apply_in_transaction(db, m, sum, false).await;
+    };
+    sqlite
+        .write_alone(|c| Ok(c.execute_batch("PRAGMA foreign_keys = OFF")?))
+        .await?;
+    let applied = apply_in_transaction(db, m, sum, true).await;
+    sqlite
+        .write_alone(|c| Ok(c.execute_batch("PRAGMA foreign_keys = ON")?))
+        .await?;
+    applied
+}
+
+async fn apply_in_transaction(
+    db: &Db,
+    m: &Migration,
+    sum: &str,
+    check_foreign_keys: bool,
+) -> Result<bool, StoreError> {
     let mut tx = db.begin_schema().await?;
     lock_schema(db, &mut tx).await?;
     let done: Option<(i64, String)> =
@@ -323,6 +365,17 @@ async fn apply(db: &Db, m: &Migration, sum: &str) -> Result<bool, StoreError> {
         return Ok(false);
     }
     tx.execute_script(m.sql).await?;
+    if check_foreign_keys {
+        let (broken,): (i64,) = Query::new("SELECT count(*) FROM pragma_foreign_key_check")
+            .fetch_one(&mut tx)
+            .await?;
+        if broken != 0 {
+            return Err(StoreError::Corrupt(format!(
+                "migration {}: {broken} rows would point to nothing",
+                m.name
+            )));
+        }
+    }
     Query::new("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)")
         .bind(m.version)
         .bind(m.name)

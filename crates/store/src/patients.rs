@@ -3,13 +3,15 @@
 
 use crate::sql::{FromRow, Row};
 use crate::{Ex, Query, StoreError};
-use mds_domain::{AccountId, AccountState, IdentityStatus, PatientId};
+use mds_domain::{AccountId, AccountState, IdentifierKind, IdentityStatus, PatientId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatientRow {
     pub id: PatientId,
     pub account_id: Option<AccountId>,
-    pub cafat_number: String,
+    /// CAFAT or AMG: each kind is its own number space.
+    pub identifier_kind: IdentifierKind,
+    pub identifier_number: String,
     pub birth_name: String,
     pub birth_name_norm: String,
     /// JSON array of first names, in order, as entered.
@@ -31,18 +33,19 @@ pub struct PatientRow {
     pub created_at_ms: i64,
 }
 
-const COLUMNS: &str = "id, account_id, cafat_number, birth_name, birth_name_norm, first_names, \
+const COLUMNS: &str = "id, account_id, identifier_kind, identifier_number, birth_name, birth_name_norm, first_names, \
      first_names_norm, birth_date, sex, birth_place, identity_status, validated_by, \
      validated_how, validated_at_ms, record_state, email, phone, died_on, created_at_ms";
 
 pub async fn insert(ex: impl Into<Ex<'_>>, p: &PatientRow) -> Result<(), StoreError> {
     Query::new(format!(
         "INSERT INTO patients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     ))
     .bind(&p.id)
     .bind(&p.account_id)
-    .bind(&p.cafat_number)
+    .bind(p.identifier_kind)
+    .bind(&p.identifier_number)
     .bind(&p.birth_name)
     .bind(&p.birth_name_norm)
     .bind(&p.first_names)
@@ -84,11 +87,19 @@ pub async fn by_id(
     one(ex, "id", id.as_str()).await
 }
 
-pub async fn by_cafat(
+/// The record of a number of a kind (CAFAT or AMG).
+pub async fn by_identifier(
     ex: impl Into<Ex<'_>>,
-    cafat_number: &str,
+    kind: IdentifierKind,
+    number: &str,
 ) -> Result<Option<PatientRow>, StoreError> {
-    one(ex, "cafat_number", cafat_number).await
+    Query::new(format!(
+        "SELECT {COLUMNS} FROM patients WHERE identifier_kind = $1 AND identifier_number = $2"
+    ))
+    .bind(kind)
+    .bind(number)
+    .fetch_optional(ex)
+    .await
 }
 
 pub async fn by_account(
@@ -185,23 +196,24 @@ impl FromRow for PatientRow {
         Ok(Self {
             id: r.get(0)?,
             account_id: r.get(1)?,
-            cafat_number: r.get(2)?,
-            birth_name: r.get(3)?,
-            birth_name_norm: r.get(4)?,
-            first_names: r.get(5)?,
-            first_names_norm: r.get(6)?,
-            birth_date: r.get(7)?,
-            sex: r.get(8)?,
-            birth_place: r.get(9)?,
-            identity_status: r.get(10)?,
-            validated_by: r.get(11)?,
-            validated_how: r.get(12)?,
-            validated_at_ms: r.get(13)?,
-            record_state: r.get(14)?,
-            email: r.get(15)?,
-            phone: r.get(16)?,
-            died_on: r.get(17)?,
-            created_at_ms: r.get(18)?,
+            identifier_kind: r.get(2)?,
+            identifier_number: r.get(3)?,
+            birth_name: r.get(4)?,
+            birth_name_norm: r.get(5)?,
+            first_names: r.get(6)?,
+            first_names_norm: r.get(7)?,
+            birth_date: r.get(8)?,
+            sex: r.get(9)?,
+            birth_place: r.get(10)?,
+            identity_status: r.get(11)?,
+            validated_by: r.get(12)?,
+            validated_how: r.get(13)?,
+            validated_at_ms: r.get(14)?,
+            record_state: r.get(15)?,
+            email: r.get(16)?,
+            phone: r.get(17)?,
+            died_on: r.get(18)?,
+            created_at_ms: r.get(19)?,
         })
     }
 }
@@ -454,7 +466,7 @@ pub async fn due_for_removal(
 pub async fn scrub(ex: impl Into<Ex<'_>>, id: &PatientId, at_ms: i64) -> Result<(), StoreError> {
     let tomb = format!("erased:{id}");
     Query::new(
-        "UPDATE patients SET cafat_number = $1, birth_name = '', birth_name_norm = $1, \
+        "UPDATE patients SET identifier_number = $1, birth_name = '', birth_name_norm = $1, \
          first_names = '[]', first_names_norm = '', birth_date = '', sex = '', birth_place = '', \
          email = NULL, phone = NULL, died_on = NULL, validated_by = NULL, \
          record_state = 'erased', erased_at_ms = $2 WHERE id = $3",

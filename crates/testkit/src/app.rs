@@ -175,6 +175,7 @@ pub fn professional(
 /// A patient identity born in Poindimié; tests change the traits they look at.
 pub fn identity(cafat: &str, name: &str, first: &str, birth: &str, sex: &str) -> IdentityInput {
     IdentityInput {
+        identifier_kind: String::new(),
         cafat: cafat.to_owned(),
         birth_name: name.to_owned(),
         first_names: vec![first.to_owned()],
@@ -228,7 +229,7 @@ pub async fn find_account_id(app: &App, login: &str) -> Option<AccountId> {
 
 /// The record id of a CAFAT number.
 pub async fn patient_id_by_cafat(app: &App, cafat: &str) -> PatientId {
-    mds_store::patients::by_cafat(app.db(), cafat)
+    mds_store::patients::by_identifier(app.db(), mds_domain::IdentifierKind::Cafat, cafat)
         .await
         .unwrap_or_else(|e| panic!("record {cafat}: {e:?}"))
         .unwrap_or_else(|| panic!("no record {cafat}"))

@@ -575,3 +575,101 @@ fn the_openapi_document_lists_the_patient_endpoints() {
         );
     }
 }
+
+/// Issue 15, item 3: `identifier_kind` makes the number an AMG number, a number space of its
+/// own (Marie's CAFAT digits here), on creation and search.
+#[test]
+fn an_amg_number_is_created_and_searched_by_its_kind() {
+    on_both(|backend| {
+        Box::pin(async move {
+            let f = fixture(backend).await;
+            let doctor = login(&f, DOCTOR).await;
+            let amg = |name: &str, kind: &str| {
+                let mut i = identity("1234567", name, "1975-03-09");
+                i["identifier_kind"] = json!(kind);
+                new_patient(i)
+            };
+            let (s, v) = call(
+                &f,
+                "POST",
+                "/api/v1/patients",
+                Some(&doctor),
+                Some(amg("Hnawia", "amg")),
+            )
+            .await;
+            assert_eq!(s, StatusCode::CREATED, "{backend:?}: {v}");
+            let id = v["id"].clone();
+            let cases = [
+                (
+                    "same AMG number",
+                    amg("Wahnyamalla", "amg"),
+                    StatusCode::CONFLICT,
+                    "duplicate_cafat",
+                ),
+                (
+                    "unknown kind",
+                    amg("Wenehoua", "ridet"),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "identifier_kind_invalid",
+                ),
+            ];
+            for (name, body, status, expected) in cases {
+                let (s, v) = call(&f, "POST", "/api/v1/patients", Some(&doctor), Some(body)).await;
+                assert_eq!(
+                    (s, code(&v)),
+                    (status, expected),
+                    "{backend:?}: {name}: {v}"
+                );
+            }
+            let search = |kind: Option<&str>, birth: &str| {
+                let mut q = json!({ "cafat": "1234567", "birth_date": birth });
+                if let Some(kind) = kind {
+                    q["identifier_kind"] = json!(kind);
+                }
+                q
+            };
+            let (s, found) = call(
+                &f,
+                "POST",
+                "/api/v1/patients/search",
+                Some(&doctor),
+                Some(search(Some("amg"), "1975-03-09")),
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{backend:?}: {found}");
+            assert_eq!(
+                found.as_array().map(|a| a.len()),
+                Some(1),
+                "{backend:?}: {found}"
+            );
+            assert_eq!(found[0]["id"], id);
+            let (s, found) = call(
+                &f,
+                "POST",
+                "/api/v1/patients/search",
+                Some(&doctor),
+                Some(search(None, "1975-03-09")),
+            )
+            .await;
+            assert_eq!(
+                (s, found.as_array().map(|a| a.len())),
+                (StatusCode::OK, Some(0)),
+                "{backend:?}: the CAFAT space"
+            );
+            let traits = json!({ "identifier_kind": "amg", "birth_name": "Hnawia", "first_name": "Paul", "birth_date": "1975-03-09", "sex": "M" });
+            let (s, v) = call(
+                &f,
+                "POST",
+                "/api/v1/patients/search",
+                Some(&doctor),
+                Some(traits),
+            )
+            .await;
+            assert_eq!(
+                (s, code(&v)),
+                (StatusCode::UNPROCESSABLE_ENTITY, "insufficient_criteria"),
+                "{backend:?}: {v}"
+            );
+        })
+    });
+}

@@ -8,7 +8,7 @@
 use crate::record::gate::base_event;
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{CafatNumber, CafatRules, DocumentId, PatientId, Timestamp};
+use mds_domain::{CafatNumber, DocumentId, IdentifierKind, IdentifierRules, PatientId, Timestamp};
 use mds_store::{documents, patients};
 
 impl App {
@@ -34,25 +34,27 @@ impl App {
         }
     }
 
-    /// Whoever authenticated. The record of the CAFAT number `cafat`, for the use case that
-    /// acts on it next (which decides); an unknown or malformed number is audited as a denial
-    /// (`record.unknown`, without the number) and answers `NotFound`.
-    pub async fn record_of_cafat(
+    /// Whoever authenticated. The record of the number `number` of `kind` (CAFAT or AMG), for
+    /// the use case that acts on it next (which decides); an unknown or malformed number is
+    /// audited as a denial (`record.unknown`, without the number) and answers `NotFound`.
+    pub async fn record_of_identifier(
         &self,
         actor: &Actor,
-        cafat: &str,
+        kind: IdentifierKind,
+        number: &str,
         audit_action: &str,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<PatientId, AppError> {
-        let found = match CafatNumber::parse(cafat, &CafatRules::default()) {
-            Ok(number) => patients::by_cafat(&self.db, number.as_str()).await?,
+        let rules = IdentifierRules::default();
+        let found = match CafatNumber::parse_kind(number, kind, rules.of(kind)) {
+            Ok(number) => patients::by_identifier(&self.db, kind, number.as_str()).await?,
             Err(_) => None,
         };
         match found {
             Some(p) => Ok(p.id),
             None => {
-                let detail = serde_json::json!({ "requested_by": "cafat" });
+                let detail = serde_json::json!({ "requested_by": kind.as_str() });
                 Err(self
                     .nothing_named(actor, audit_action, "record.unknown", detail, ip, now)
                     .await)

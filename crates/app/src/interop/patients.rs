@@ -6,13 +6,14 @@
 use crate::patients::identity::PatientSummary;
 use crate::patients::search::PatientQuery;
 use crate::{Actor, App, AppError};
-use mds_domain::Timestamp;
+use mds_domain::{IdentifierKind, Timestamp};
 use mds_store::patients;
 
-/// A patient found, with the CAFAT number of the record.
+/// A patient found, with the identifier number of the record and its kind (CAFAT or AMG).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentifiedPatient {
     pub summary: PatientSummary,
+    pub identifier_kind: IdentifierKind,
     pub cafat: String,
 }
 
@@ -32,7 +33,8 @@ impl App {
             // The record was just found; one erased since answers nothing.
             if let Some(row) = patients::by_id(&self.db, &summary.id).await? {
                 out.push(IdentifiedPatient {
-                    cafat: row.cafat_number,
+                    identifier_kind: row.identifier_kind,
+                    cafat: row.identifier_number,
                     summary,
                 });
             }

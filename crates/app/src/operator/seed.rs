@@ -16,7 +16,7 @@ use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::identity::IdentityInput;
 use mds_domain::{
     AccountId, AccountKind, AccountState, DepositorKind, DocumentId, DocumentSource,
-    IdentityStatus, PatientId, ReviewStatus, StructureId, Timestamp,
+    IdentifierKind, IdentityStatus, PatientId, ReviewStatus, StructureId, Timestamp,
 };
 use mds_store::{accounts, care_team, directory, documents, enrolments, new_id, patients, Tx};
 
@@ -130,13 +130,15 @@ impl Seeder<'_> {
     }
 
     pub async fn patient_by_cafat(&self, cafat: &str) -> Result<Option<SeededPatient>, AppError> {
-        Ok(patients::by_cafat(&self.app.db, cafat)
-            .await?
-            .map(|p| SeededPatient {
-                id: p.id,
-                account_id: p.account_id,
-                record_state: p.record_state,
-            }))
+        Ok(
+            patients::by_identifier(&self.app.db, IdentifierKind::Cafat, cafat)
+                .await?
+                .map(|p| SeededPatient {
+                    id: p.id,
+                    account_id: p.account_id,
+                    record_state: p.record_state,
+                }),
+        )
     }
 
     /// The SHA-256 (hex) of the content of each current document of a record.
@@ -277,7 +279,9 @@ impl SeedBatch<'_> {
         let row = patients::PatientRow {
             id: PatientId::from_uuid_text(new_id()),
             account_id: p.account_id.clone(),
-            cafat_number: i.cafat.clone(),
+            identifier_kind: IdentifierKind::from_input(&i.identifier_kind)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            identifier_number: i.cafat.clone(),
             birth_name: i.birth_name.clone(),
             birth_name_norm: fold(&i.birth_name),
             first_names,

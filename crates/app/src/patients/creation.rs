@@ -64,7 +64,7 @@ pub(crate) async fn insert_created(
     now: Timestamp,
 ) -> Result<(), AppError> {
     patients::insert(&mut *tx, row).await.map_err(|e| match e {
-        StoreError::Conflict(m) if m.contains("cafat") => duplicate_cafat(),
+        StoreError::Conflict(m) if m.contains("identifier") => duplicate_cafat(row.identifier_kind),
         StoreError::Conflict(_) => duplicate_identity(),
         e => e.into(),
     })?;

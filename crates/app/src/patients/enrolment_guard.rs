@@ -38,7 +38,7 @@ pub struct Admission(());
 /// What an enrolment named that already exists.
 #[derive(Clone, Debug)]
 pub(crate) struct Existing {
-    /// email, cafat or identity.
+    /// email, cafat, amg (the number of that kind) or identity.
     pub kind: &'static str,
     pub patient_id: Option<PatientId>,
     pub account_id: Option<AccountId>,
@@ -120,20 +120,23 @@ impl App {
                 account_id: Some(a.id),
             }));
         }
-        let found = match patients::by_cafat(&self.db, traits.cafat.as_str()).await? {
-            Some(p) => Some(("cafat", p)),
-            None => {
-                let row = crate::patients::identity::new_row(
-                    traits,
-                    mds_domain::IdentityStatus::Provisional,
-                    mds_domain::AccountState::Pending,
-                    None,
-                );
-                patients::by_traits(&self.db, &traits_key(&row))
-                    .await?
-                    .map(|p| ("identity", p))
-            }
-        };
+        let found =
+            match patients::by_identifier(&self.db, traits.identifier_kind, traits.cafat.as_str())
+                .await?
+            {
+                Some(p) => Some((traits.identifier_kind.as_str(), p)),
+                None => {
+                    let row = crate::patients::identity::new_row(
+                        traits,
+                        mds_domain::IdentityStatus::Provisional,
+                        mds_domain::AccountState::Pending,
+                        None,
+                    );
+                    patients::by_traits(&self.db, &traits_key(&row))
+                        .await?
+                        .map(|p| ("identity", p))
+                }
+            };
         Ok(found.map(|(kind, p)| Existing {
             kind,
             account_id: p.account_id,

@@ -35,6 +35,8 @@ pub struct EnrolmentQueueItem {
     pub request_id: String,
     pub submitted_at_ms: i64,
     pub patient: PatientSummary,
+    #[schema(value_type = String)]
+    pub identifier_kind: mds_domain::IdentifierKind,
     pub cafat: String,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -336,7 +338,8 @@ async fn queue_item(
         request_id: r.id.clone(),
         submitted_at_ms: r.submitted_at_ms,
         patient: PatientSummary::of(&p),
-        cafat: p.cafat_number.clone(),
+        identifier_kind: p.identifier_kind,
+        cafat: p.identifier_number.clone(),
         email: p.email.clone(),
         phone: p.phone.clone(),
         near_match_patient_id: r.near_match_patient_id.clone(),

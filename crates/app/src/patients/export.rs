@@ -390,7 +390,8 @@ impl App {
             "identity.json",
             &json!({
                 "patient": PatientSummary::of(p),
-                "cafat": p.cafat_number,
+                "identifier_kind": p.identifier_kind,
+                "cafat": p.identifier_number,
                 "validated_how": p.validated_how,
                 "validated_at": p.validated_at_ms.map(|m| Timestamp::from_millis(m).to_rfc3339()),
                 "created_at": Timestamp::from_millis(p.created_at_ms).to_rfc3339(),
@@ -433,11 +434,12 @@ impl App {
         entries.sort_by(|a, b| b.act_date.cmp(&a.act_date));
         let first: Vec<String> = serde_json::from_str(&p.first_names).unwrap_or_default();
         let who = format!(
-            "{} {}, né(e) le {}, CAFAT {}",
+            "{} {}, né(e) le {}, {} {}",
             p.birth_name.to_uppercase(),
             first.join(" "),
             export_index::date_fr(&p.birth_date),
-            p.cafat_number
+            p.identifier_kind.label(),
+            p.identifier_number
         );
         let generated = now.to_noumea_display();
         archive.add(

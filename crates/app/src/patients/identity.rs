@@ -7,10 +7,10 @@
 use crate::{App, AppError};
 use mds_domain::format::{recognise, Refusal};
 use mds_domain::identity::rectification::DuplicateCheck;
-use mds_domain::identity::{check_adult_at, CafatRules, IdentityError, IdentityInput};
+use mds_domain::identity::{check_adult_at, IdentifierRules, IdentityError, IdentityInput};
 use mds_domain::{
-    similarity, AccountState, FileOwnerKind, FilePurpose, Format, IdentityStatus, IdentityTraits,
-    MatchKind, PatientId, Timestamp,
+    similarity, AccountState, FileOwnerKind, FilePurpose, Format, IdentifierKind, IdentityStatus,
+    IdentityTraits, MatchKind, PatientId, Timestamp,
 };
 use mds_store::{identity_files, new_id, patients};
 use serde::Serialize;
@@ -63,6 +63,8 @@ impl PatientSummary {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PatientBanner {
     pub patient: PatientSummary,
+    /// The kind of the number in `cafat` (CAFAT or AMG).
+    pub identifier_kind: IdentifierKind,
     pub cafat: String,
 }
 
@@ -70,7 +72,8 @@ impl PatientBanner {
     pub(crate) fn of(p: &patients::PatientRow) -> Self {
         Self {
             patient: PatientSummary::of(p),
-            cafat: p.cafat_number.clone(),
+            identifier_kind: p.identifier_kind,
+            cafat: p.identifier_number.clone(),
         }
     }
 }
@@ -111,7 +114,7 @@ pub(crate) fn validate_identity(
         .noumea_date()
         .ok_or_else(|| AppError::Internal("clock out of range".to_owned()))?;
     let traits = input
-        .validate(&CafatRules::default(), today)
+        .validate(&IdentifierRules::default(), today)
         .map_err(|e| identity_refusal(&e))?;
     check_adult_at(traits.birth_date.date(), now).map_err(|e| match e {
         IdentityError::Minor { adult_on } => minor_refusal(adult_on),
@@ -124,7 +127,8 @@ pub(crate) fn validate_identity(
 /// names are not a JSON list.
 fn input_of(p: &patients::PatientRow) -> Option<IdentityInput> {
     Some(IdentityInput {
-        cafat: p.cafat_number.clone(),
+        identifier_kind: p.identifier_kind.as_str().to_owned(),
+        cafat: p.identifier_number.clone(),
         birth_name: p.birth_name.clone(),
         first_names: serde_json::from_str(&p.first_names).ok()?,
         birth_date: p.birth_date.clone(),
@@ -158,17 +162,16 @@ pub(crate) fn same_entered_identity(a: &patients::PatientRow, b: &patients::Pati
 /// Traits of a stored record, for comparisons (shape-only checks).
 pub(crate) fn stored_traits(p: &patients::PatientRow) -> Option<IdentityTraits> {
     let input = input_of(p)?;
-    let rules = CafatRules {
-        min_len: 1,
-        max_len: CafatRules::ABSOLUTE_MAX_LEN,
-    };
-    input.validate(&rules, time::Date::MAX).ok()
+    input
+        .validate(&IdentifierRules::STORED, time::Date::MAX)
+        .ok()
 }
 
-pub(crate) fn duplicate_cafat() -> AppError {
+pub(crate) fn duplicate_cafat(kind: IdentifierKind) -> AppError {
     AppError::conflict(
         "duplicate_cafat",
-        IdentityError::DuplicateCafat.to_string() + " Recherchez le patient au lieu de le créer.",
+        IdentityError::DuplicateCafat { kind }.to_string()
+            + " Recherchez le patient au lieu de le créer.",
     )
 }
 
@@ -186,11 +189,11 @@ pub(crate) async fn check_duplicates(
     traits: &IdentityTraits,
 ) -> Result<Option<(PatientId, MatchKind)>, AppError> {
     let pool = &app.db;
-    if patients::by_cafat(pool, traits.cafat.as_str())
+    if patients::by_identifier(pool, traits.identifier_kind, traits.cafat.as_str())
         .await?
         .is_some()
     {
-        return Err(duplicate_cafat());
+        return Err(duplicate_cafat(traits.identifier_kind));
     }
     let row = new_row(
         traits,
@@ -270,7 +273,8 @@ pub(crate) fn new_row(
     patients::PatientRow {
         id: PatientId::from_uuid_text(new_id()),
         account_id: None,
-        cafat_number: traits.cafat.as_str().to_owned(),
+        identifier_kind: traits.identifier_kind,
+        identifier_number: traits.cafat.as_str().to_owned(),
         birth_name: traits.birth_name.entered().to_owned(),
         birth_name_norm: traits.birth_name.normalized().to_owned(),
         first_names: serde_json::to_string(&first_names).unwrap_or_else(|_| "[]".to_owned()),

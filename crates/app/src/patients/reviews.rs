@@ -29,7 +29,8 @@ pub struct IdentityReview {
     pub identity: serde_json::Value,
     /// The existing record it resembles.
     pub candidate: Option<PatientSummary>,
-    /// The existing record's CAFAT number, which support compares with the one entered.
+    /// The existing record's identifier number (« CAFAT 123456 », « AMG 1234 »), which
+    /// support compares with the one entered.
     pub candidate_cafat: Option<String>,
     /// Why the identities are near (`{"kind":"near","reason":{…}}`).
     #[schema(value_type = Object)]
@@ -82,7 +83,8 @@ impl App {
                 None => None,
             };
             let candidate = existing.as_ref().map(PatientSummary::of);
-            let candidate_cafat = existing.map(|p| p.cafat_number);
+            let candidate_cafat =
+                existing.map(|p| format!("{} {}", p.identifier_kind.label(), p.identifier_number));
             items.push(IdentityReview {
                 review_id: r.id,
                 submitted_by: r.submitted_by,

@@ -5,7 +5,7 @@
 use super::identity::{identity_refusal, PatientSummary, NEAR_MATCH_CANDIDATES};
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::identity::CafatRules;
+use mds_domain::identity::IdentifierRules;
 use mds_domain::{AccountKind, AccountState, Timestamp};
 use mds_store::patients;
 use serde::Deserialize;
@@ -18,6 +18,9 @@ pub const SEARCH_MAX_RESULTS: usize = 5;
 #[serde(untagged)]
 pub enum PatientQuery {
     Cafat {
+        /// `cafat` (also when absent or empty) or `amg`: the kind of the number.
+        #[serde(default)]
+        identifier_kind: String,
         cafat: String,
         birth_date: String,
     },
@@ -58,13 +61,17 @@ impl App {
         let pool = &self.db;
         let (by, found) = match &q {
             PatientQuery::Cafat {
+                identifier_kind,
                 cafat,
                 birth_date: b,
             } => {
-                let cafat = mds_domain::CafatNumber::parse(cafat, &CafatRules::default())
+                let kind = mds_domain::IdentifierKind::from_input(identifier_kind)
+                    .map_err(|e| identity_refusal(&[e]))?;
+                let rules = IdentifierRules::default();
+                let cafat = mds_domain::CafatNumber::parse_kind(cafat, kind, rules.of(kind))
                     .map_err(|e| identity_refusal(&[e]))?;
                 let b = birth_date(b)?;
-                let found: Vec<_> = patients::by_cafat(pool, cafat.as_str())
+                let found: Vec<_> = patients::by_identifier(pool, kind, cafat.as_str())
                     .await?
                     .into_iter()
                     .filter(|p| p.birth_date == b)

@@ -94,7 +94,7 @@ impl App {
             .transpose()?;
         password::check_strength(&e.password, &email, self.settings.password_min_length)?;
         let id_format = check_identity_file(&e.identity_document, "pièce d'identité")?;
-        let cafat_format = check_identity_file(&e.cafat_card, "carte CAFAT")?;
+        let cafat_format = check_identity_file(&e.cafat_card, "carte CAFAT ou AMG")?;
         // Hashed whatever follows, so that a duplicate costs the same time as a new person.
         let hash = hash_password(&e.password)?;
         if let Some(existing) = self.existing_for(&traits, login.as_str()).await? {

@@ -16,6 +16,7 @@ const ERASURES_MAX: i64 = 200;
 #[derive(Clone, Debug, Serialize)]
 pub struct SupportPatientView {
     pub patient: PatientSummary,
+    pub identifier_kind: mds_domain::IdentifierKind,
     pub cafat: String,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -44,7 +45,8 @@ impl App {
         let life = patients::life(pool, id).await?.unwrap_or_default();
         Ok(Some(SupportPatientView {
             patient: PatientSummary::of(&p),
-            cafat: p.cafat_number.clone(),
+            identifier_kind: p.identifier_kind,
+            cafat: p.identifier_number.clone(),
             email: p.email.clone(),
             phone: p.phone.clone(),
             has_account: p.account_id.is_some(),

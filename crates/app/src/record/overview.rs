@@ -40,7 +40,8 @@ pub struct NextSteps {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RecordOverview {
     pub patient: PatientSummary,
-    /// The CAFAT number, for the patient banner.
+    /// The identifier number and its kind (CAFAT or AMG), for the patient banner.
+    pub identifier_kind: mds_domain::IdentifierKind,
     pub cafat: String,
     pub access: AccessView,
     /// The documents the rules allow, when listing is permitted.
@@ -206,7 +207,8 @@ impl App {
         };
         Ok(RecordOverview {
             consent_forms_missing,
-            cafat: gate.patient.cafat_number.clone(),
+            identifier_kind: gate.patient.identifier_kind,
+            cafat: gate.patient.identifier_number.clone(),
             patient,
             access,
             documents,

@@ -245,11 +245,15 @@ fn every_audited_action_appends_one_event_and_the_chain_verifies() {
 fn no_one_but_support_reads_the_audit_and_each_refusal_is_recorded() {
     on_both(|backend| async move {
         let f = Fixture::demo(backend).await;
-        let patient_id = mds_store::patients::by_cafat(f.app.db(), "1234567")
-            .await
-            .ok()
-            .flatten()
-            .map(|p| p.id);
+        let patient_id = mds_store::patients::by_identifier(
+            f.app.db(),
+            mds_domain::IdentifierKind::Cafat,
+            "1234567",
+        )
+        .await
+        .ok()
+        .flatten()
+        .map(|p| p.id);
         let mut failing = Vec::new();
         for login in [DOCTOR, REGULATOR, ASSISTANT, PATIENT] {
             let who = actor(&f.app, login, at(0)).await;

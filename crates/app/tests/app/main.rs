@@ -5,6 +5,7 @@
 mod access_notices;
 mod acting_structure;
 mod activation_code;
+mod amg_numbers;
 mod audit_erasure;
 mod audit_trail;
 mod auth;

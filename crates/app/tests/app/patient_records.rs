@@ -182,11 +182,15 @@ fn a_closed_record_is_kept_ten_years_then_purged_with_its_content() {
             .unwrap()
             .unwrap();
         assert_eq!(row.record_state, typed::<AccountState>("erased"));
-        assert!(!row.cafat_number.contains("1234567") && row.birth_name.is_empty());
-        assert!(mds_store::patients::by_cafat(f.app.db(), "1234567")
-            .await
-            .unwrap()
-            .is_none());
+        assert!(!row.identifier_number.contains("1234567") && row.birth_name.is_empty());
+        assert!(mds_store::patients::by_identifier(
+            f.app.db(),
+            mds_domain::IdentifierKind::Cafat,
+            "1234567"
+        )
+        .await
+        .unwrap()
+        .is_none());
         let again = f.app.run_retention(purge_after).await.unwrap();
         assert_eq!(again, Default::default(), "{backend:?}: idempotent");
         let erase = events_after(&f.app, 0)

@@ -325,6 +325,7 @@ fn search_confirms_identity_without_listing_patients() {
         let patient_actor = actor(&f.app, PATIENT, at(0)).await;
         let before = last_seq(&f.app).await;
         let q = |cafat: &str, birth: &str| PatientQuery::Cafat {
+            identifier_kind: String::new(),
             cafat: cafat.into(),
             birth_date: birth.into(),
         };

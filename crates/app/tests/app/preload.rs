@@ -38,6 +38,7 @@ async fn patients(app: &App, creator: &Actor, n: usize, from: usize) -> Vec<Pati
     let mut ids = Vec::new();
     for i in from..from + n {
         let identity = IdentityInput {
+            identifier_kind: String::new(),
             cafat: (700_000 + i).to_string(),
             birth_name: "Testa".to_owned(),
             first_names: vec!["Paul".to_owned()],

@@ -14,6 +14,7 @@ use mds_testkit::app::*;
 
 async fn create(app: &App, doctor: &Actor, cafat: &str, first: &[&str], place: &str) {
     let identity = IdentityInput {
+        identifier_kind: String::new(),
         cafat: cafat.to_owned(),
         birth_name: "Kasarhérou".to_owned(),
         first_names: first.iter().map(|f| (*f).to_owned()).collect(),

@@ -19,6 +19,7 @@ const PNG: &[u8] = mds_testkit::files::PNG;
 fn submission() -> SelfEnrolment {
     SelfEnrolment {
         identity: IdentityInput {
+            identifier_kind: String::new(),
             cafat: "888111".into(),
             birth_name: "Gope".into(),
             first_names: vec!["Léa".into()],
@@ -190,10 +191,14 @@ fn a_rejection_gives_its_reason_and_frees_the_identity() {
             (status.status.as_str(), status.reason.as_deref()),
             ("rejected", Some(reason))
         );
-        assert!(mds_store::patients::by_cafat(f.app.db(), "888111")
-            .await
-            .unwrap()
-            .is_none());
+        assert!(mds_store::patients::by_identifier(
+            f.app.db(),
+            mds_domain::IdentifierKind::Cafat,
+            "888111"
+        )
+        .await
+        .unwrap()
+        .is_none());
         let scans = mds_store::identity_files::for_owner(
             f.app.db(),
             typed::<FileOwnerKind>("enrolment"),

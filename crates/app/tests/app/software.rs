@@ -45,7 +45,7 @@ async fn structure(app: &App, ridet: &str) -> StructureId {
 }
 
 async fn marie(app: &App) -> PatientId {
-    mds_store::patients::by_cafat(app.db(), MARIE_CAFAT)
+    mds_store::patients::by_identifier(app.db(), mds_domain::IdentifierKind::Cafat, MARIE_CAFAT)
         .await
         .unwrap()
         .unwrap()

@@ -34,6 +34,7 @@ async fn patients(
     let mut ids = Vec::new();
     for i in 0..n {
         let identity = IdentityInput {
+            identifier_kind: String::new(),
             cafat: (first_cafat + u32::try_from(i).unwrap()).to_string(),
             birth_name: name.to_owned(),
             first_names: vec!["Paul".to_owned()],
@@ -71,7 +72,7 @@ async fn read(app: &App, who: &Actor, patient_id: &str, t: Timestamp) -> bool {
 }
 
 async fn marie(app: &App) -> PatientId {
-    mds_store::patients::by_cafat(app.db(), MARIE_CAFAT)
+    mds_store::patients::by_identifier(app.db(), mds_domain::IdentifierKind::Cafat, MARIE_CAFAT)
         .await
         .unwrap()
         .unwrap()

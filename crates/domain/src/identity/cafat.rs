@@ -1,7 +1,11 @@
-//! The CAFAT affiliation number: an opaque string of digits whose accepted length is policy
-//! (no official public format was found; 6 or 7 digits are seen in practice).
+//! A patient's identifier number: a CAFAT affiliation number or, for a person without CAFAT
+//! cover, the number of their provincial free medical aid card (AMG, « aide médicale
+//! gratuite »). Each kind is its own number space. Both are opaque strings of digits whose
+//! accepted length is policy (no official public format was found for either; 6 or 7 digits are
+//! seen in practice for CAFAT).
 
 use super::error::IdentityError;
+use crate::IdentifierKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -33,27 +37,103 @@ impl CafatRules {
 
     /// Shape only, used when reading back stored values: a number accepted under an earlier
     /// configuration stays readable when the configured length changes.
-    const STORED: Self = Self {
+    pub const STORED: Self = Self {
         min_len: 1,
         max_len: Self::ABSOLUTE_MAX_LEN,
     };
 }
 
-/// A CAFAT number. Leading zeros are significant (it is not an integer).
+impl IdentifierKind {
+    /// The kind's name as people know it: « CAFAT », « AMG ».
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cafat => "CAFAT",
+            Self::Amg => "AMG",
+        }
+    }
+
+    /// From a form or an API field: `cafat` or `amg` in either case; empty means CAFAT (the
+    /// common case, and what every client sent before AMG numbers existed).
+    pub fn from_input(text: &str) -> Result<Self, IdentityError> {
+        let text = text.trim().to_ascii_lowercase();
+        if text.is_empty() {
+            return Ok(Self::Cafat);
+        }
+        Self::parse(&text).ok_or(IdentityError::IdentifierKindInvalid)
+    }
+}
+
+// `text_enum!` declares the enum with a fixed set of derives: Default is written out.
+#[allow(clippy::derivable_impls)]
+impl Default for IdentifierKind {
+    fn default() -> Self {
+        Self::Cafat
+    }
+}
+
+/// Accepted lengths of each kind of identifier number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentifierRules {
+    pub cafat: CafatRules,
+    pub amg: CafatRules,
+}
+
+impl Default for IdentifierRules {
+    /// CAFAT 6 to 7 digits; AMG 4 to 12 (no public format: wide enough for any province's
+    /// card, still refusing a date or a phone number typed in the wrong field).
+    fn default() -> Self {
+        Self {
+            cafat: CafatRules::default(),
+            amg: CafatRules {
+                min_len: 4,
+                max_len: 12,
+            },
+        }
+    }
+}
+
+impl IdentifierRules {
+    /// Shape only, for stored values (see [`CafatRules`]).
+    pub const STORED: Self = Self {
+        cafat: CafatRules::STORED,
+        amg: CafatRules::STORED,
+    };
+
+    pub fn of(&self, kind: IdentifierKind) -> &CafatRules {
+        match kind {
+            IdentifierKind::Cafat => &self.cafat,
+            IdentifierKind::Amg => &self.amg,
+        }
+    }
+}
+
+/// An identifier number (CAFAT or AMG: the kind is kept beside it). Leading zeros are
+/// significant (it is not an integer).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CafatNumber(String);
 
 impl CafatNumber {
-    /// Removes spaces anywhere (numbers are often written in groups, « 123 456 »), then
-    /// requires digits only, with a length allowed by `rules`.
+    /// A CAFAT number: [`CafatNumber::parse_kind`] with [`IdentifierKind::Cafat`].
     pub fn parse(text: &str, rules: &CafatRules) -> Result<Self, IdentityError> {
+        Self::parse_kind(text, IdentifierKind::Cafat, rules)
+    }
+
+    /// Removes spaces anywhere (numbers are often written in groups, « 123 456 »), then
+    /// requires digits only, with a length allowed by `rules`; errors name the `kind`.
+    pub fn parse_kind(
+        text: &str,
+        kind: IdentifierKind,
+        rules: &CafatRules,
+    ) -> Result<Self, IdentityError> {
         let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(IdentityError::CafatNotDigits);
+            return Err(IdentityError::CafatNotDigits { kind });
         }
         if !(rules.min_len..=rules.max_len).contains(&digits.len()) {
             return Err(IdentityError::CafatLength {
+                kind,
                 min: rules.min_len,
                 max: rules.max_len,
             });

@@ -1,6 +1,7 @@
 //! The one error type of patient identity: a short French message for people, a stable
 //! snake_case code and the form field for APIs. Messages never reveal another patient's data.
 
+use crate::IdentifierKind;
 use std::fmt;
 use thiserror::Error;
 use time::Date;
@@ -35,11 +36,19 @@ impl fmt::Display for NameField {
 
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum IdentityError {
-    #[error("Le numéro CAFAT ne doit contenir que des chiffres.")]
-    CafatNotDigits,
+    /// The identifier number (CAFAT or AMG, named by `kind`) has something else than digits.
+    #[error("Le numéro {} ne doit contenir que des chiffres.", .kind.label())]
+    CafatNotDigits { kind: IdentifierKind },
 
-    #[error("{}", cafat_length_message(*.min, *.max))]
-    CafatLength { min: usize, max: usize },
+    #[error("{}", cafat_length_message(*.kind, *.min, *.max))]
+    CafatLength {
+        kind: IdentifierKind,
+        min: usize,
+        max: usize,
+    },
+
+    #[error("Le type de numéro doit être CAFAT ou AMG.")]
+    IdentifierKindInvalid,
 
     #[error("{field} est obligatoire.")]
     NameEmpty { field: NameField },
@@ -93,9 +102,9 @@ pub enum IdentityError {
     #[error("La personne doit être majeure (18 ans) pour ouvrir un dossier.")]
     Minor { adult_on: Date },
 
-    /// Another record already has this CAFAT number.
-    #[error("Un dossier existe déjà pour ce numéro CAFAT.")]
-    DuplicateCafat,
+    /// Another record already has this number of this kind (CAFAT or AMG).
+    #[error("Un dossier existe déjà pour ce numéro {}.", .kind.label())]
+    DuplicateCafat { kind: IdentifierKind },
 
     /// Another record already has the same five normalized traits.
     #[error("Un dossier existe déjà pour cette identité.")]
@@ -114,7 +123,8 @@ impl IdentityError {
     pub fn code(&self) -> &'static str {
         use NameField::{BirthName, FirstName};
         match self {
-            Self::CafatNotDigits => "cafat_not_digits",
+            Self::CafatNotDigits { .. } => "cafat_not_digits",
+            Self::IdentifierKindInvalid => "identifier_kind_invalid",
             Self::CafatLength { .. } => "cafat_length",
             Self::NameEmpty { field: BirthName } => "birth_name_empty",
             Self::NameEmpty {
@@ -147,7 +157,7 @@ impl IdentityError {
             Self::BirthPlaceFormat => "birth_place_format",
             Self::BirthPlaceUnknownNcCommune { .. } => "birth_place_unknown_nc_commune",
             Self::Minor { .. } => "minor",
-            Self::DuplicateCafat => "duplicate_cafat",
+            Self::DuplicateCafat { .. } => "duplicate_cafat",
             Self::DuplicateIdentity => "duplicate_identity",
             Self::NearMatchToReview => "near_match_to_review",
         }
@@ -156,7 +166,10 @@ impl IdentityError {
     /// The input field the error is about (JSON field of `IdentityInput`), for forms.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Self::CafatNotDigits | Self::CafatLength { .. } | Self::DuplicateCafat => Some("cafat"),
+            Self::CafatNotDigits { .. }
+            | Self::CafatLength { .. }
+            | Self::DuplicateCafat { .. } => Some("cafat"),
+            Self::IdentifierKindInvalid => Some("identifier_kind"),
             Self::NameEmpty { field }
             | Self::NameInvalidCharacter { field, .. }
             | Self::NameMisplacedSeparator { field }
@@ -173,11 +186,12 @@ impl IdentityError {
     }
 }
 
-fn cafat_length_message(min: usize, max: usize) -> String {
+fn cafat_length_message(kind: IdentifierKind, min: usize, max: usize) -> String {
+    let kind = kind.label();
     if min == max {
-        format!("Le numéro CAFAT doit comporter {min} chiffres.")
+        format!("Le numéro {kind} doit comporter {min} chiffres.")
     } else {
-        format!("Le numéro CAFAT doit comporter de {min} à {max} chiffres.")
+        format!("Le numéro {kind} doit comporter de {min} à {max} chiffres.")
     }
 }
 
@@ -198,12 +212,36 @@ mod tests {
     fn messages_are_french_sentences() {
         let cases = [
             (
-                IdentityError::CafatLength { min: 6, max: 7 },
+                IdentityError::CafatLength {
+                    kind: IdentifierKind::Cafat,
+                    min: 6,
+                    max: 7,
+                },
                 "Le numéro CAFAT doit comporter de 6 à 7 chiffres.",
             ),
             (
-                IdentityError::CafatLength { min: 8, max: 8 },
+                IdentityError::CafatLength {
+                    kind: IdentifierKind::Cafat,
+                    min: 8,
+                    max: 8,
+                },
                 "Le numéro CAFAT doit comporter 8 chiffres.",
+            ),
+            (
+                IdentityError::CafatNotDigits {
+                    kind: IdentifierKind::Amg,
+                },
+                "Le numéro AMG ne doit contenir que des chiffres.",
+            ),
+            (
+                IdentityError::DuplicateCafat {
+                    kind: IdentifierKind::Amg,
+                },
+                "Un dossier existe déjà pour ce numéro AMG.",
+            ),
+            (
+                IdentityError::IdentifierKindInvalid,
+                "Le type de numéro doit être CAFAT ou AMG.",
             ),
             (
                 IdentityError::NameInvalidCharacter {

@@ -1,7 +1,7 @@
 //! Decision table for `similarity`, plus the distance it relies on.
 
 use super::*;
-use crate::identity::{CafatRules, IdentityInput, NameField};
+use crate::identity::{IdentifierRules, IdentityInput, NameField};
 use time::macros::date;
 
 /// A person: Jean Néa, male, born 01/05/1980 in Nouméa, CAFAT 123456; each case changes some
@@ -27,6 +27,7 @@ const JEAN_NEA: P = P {
 impl P {
     fn traits(&self) -> IdentityTraits {
         IdentityInput {
+            identifier_kind: String::new(),
             cafat: self.cafat.into(),
             birth_name: self.birth_name.into(),
             first_names: self.first_names.iter().map(|s| (*s).to_owned()).collect(),
@@ -34,7 +35,7 @@ impl P {
             sex: self.sex.into(),
             birth_place: self.birth_place.into(),
         }
-        .validate(&CafatRules::default(), date!(2026 - 11 - 22))
+        .validate(&IdentifierRules::default(), date!(2026 - 11 - 22))
         .unwrap()
     }
 }

@@ -4,7 +4,9 @@
 //! date in Nouméa, passed in.
 //!
 //! # Traits
-//! - CAFAT number: digits only, length from [`CafatRules`] (default 6 to 7), spaces removed.
+//! - Identifier number: a CAFAT number or an AMG (free medical aid) number, its kind recorded
+//!   beside it ([`crate::IdentifierKind`]), each kind its own number space; digits only, length
+//!   from [`IdentifierRules`] (default CAFAT 6 to 7, AMG 4 to 12), spaces removed.
 //! - Birth name and ordered first names (at least one): kept as entered and normalized (upper
 //!   case, no diacritics, single spaces, `-` and `'` kept; see [`normalize_name`]).
 //! - Birth date: from 1900-01-01 to today. Sex: `F`, `M`, `I` (undetermined).
@@ -19,8 +21,8 @@
 //! Names are compared on their normalized form.
 //! 1. **Exact** — the five normalized traits are equal ([`IdentityTraits::normalized_key`]):
 //!    birth name, first names (whole list in order, joined by spaces), birth date, sex, birth
-//!    place. The CAFAT number is not part of it (a second number for the same person is still a
-//!    duplicate; equal CAFAT numbers are refused separately).
+//!    place. The identifier number is not part of it (a second number for the same person is
+//!    still a duplicate; an equal number of the same kind is refused separately).
 //! 2. **Different** — otherwise, if the birth dates or the sexes differ (`I` differs from `F`
 //!    and `M`).
 //! 3. **Near** — same birth date and sex, and either
@@ -56,7 +58,7 @@ mod traits;
 
 pub use birth_date::{adulthood_date, check_adult, check_adult_at, BirthDate, AGE_OF_MAJORITY};
 pub use birth_place::{BirthPlace, BirthPlaceKind};
-pub use cafat::{CafatNumber, CafatRules};
+pub use cafat::{CafatNumber, CafatRules, IdentifierRules};
 pub use error::{IdentityError, NameField};
 pub use matching::{damerau_levenshtein, likeness, similarity, Likeness, MatchKind, NearReason};
 pub use name::{

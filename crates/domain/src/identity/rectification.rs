@@ -157,6 +157,7 @@ mod tests {
     #[test]
     fn a_trait_is_replaced_alone() {
         let input = IdentityInput {
+            identifier_kind: String::new(),
             cafat: "1234567".to_owned(),
             birth_name: "WEA".to_owned(),
             first_names: vec!["Marie".to_owned(), "Jeanne".to_owned()],

@@ -1,11 +1,12 @@
-//! The identity of a patient as a whole: CAFAT number plus the five INS traits, the raw input
+//! The identity of a patient as a whole: identifier number (CAFAT or AMG) plus the five INS traits, the raw input
 //! they are validated from, and the normalized key used to detect exact duplicates.
 
 use super::birth_date::BirthDate;
 use super::birth_place::BirthPlace;
-use super::cafat::{CafatNumber, CafatRules};
+use super::cafat::{CafatNumber, IdentifierRules};
 use super::error::IdentityError;
 use super::name::{BirthName, FirstNames};
+use crate::IdentifierKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Date;
@@ -51,11 +52,14 @@ impl Sex {
 
 /// A validated identity. Serialized with the entered forms:
 /// `{"cafat":"123456","birth_name":"Néa","first_names":["Jean"],"birth_date":"1980-05-01",
-/// "sex":"M","birth_place":"98818"}`. Deserialization re-validates every trait except the
-/// configured CAFAT length and "birth date not in the future" (it is for stored values).
+/// "sex":"M","birth_place":"98818","identifier_kind":"cafat"}` (`cafat` holds the number of
+/// either kind; an absent kind is CAFAT). Deserialization re-validates every trait except the
+/// configured number length and "birth date not in the future" (it is for stored values).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityTraits {
+    #[serde(default)]
+    pub identifier_kind: IdentifierKind,
     pub cafat: CafatNumber,
     pub birth_name: BirthName,
     pub first_names: FirstNames,
@@ -108,6 +112,9 @@ impl fmt::Display for IdentityKey {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentityInput {
+    /// `cafat` (also when empty) or `amg`: the kind of the number in `cafat`.
+    #[serde(default)]
+    pub identifier_kind: String,
     pub cafat: String,
     pub birth_name: String,
     pub first_names: Vec<String>,
@@ -123,11 +130,23 @@ impl IdentityInput {
     /// majority and duplicates are separate checks made at creation.
     pub fn validate(
         &self,
-        rules: &CafatRules,
+        rules: &IdentifierRules,
         today: Date,
     ) -> Result<IdentityTraits, Vec<IdentityError>> {
         let mut errors = Vec::new();
-        let cafat = keep(CafatNumber::parse(&self.cafat, rules), &mut errors);
+        let (identifier_kind, cafat) = match IdentifierKind::from_input(&self.identifier_kind) {
+            Ok(kind) => (
+                kind,
+                keep(
+                    CafatNumber::parse_kind(&self.cafat, kind, rules.of(kind)),
+                    &mut errors,
+                ),
+            ),
+            Err(e) => {
+                errors.push(e);
+                (IdentifierKind::Cafat, None)
+            }
+        };
         let birth_name = keep(BirthName::parse(&self.birth_name), &mut errors);
         let first_names = keep(FirstNames::parse(&self.first_names), &mut errors);
         let birth_date = keep(BirthDate::parse(&self.birth_date, today), &mut errors);
@@ -142,6 +161,7 @@ impl IdentityInput {
                 Some(sex),
                 Some(birth_place),
             ) => Ok(IdentityTraits {
+                identifier_kind,
                 cafat,
                 birth_name,
                 first_names,
@@ -167,6 +187,7 @@ mod tests {
 
     fn input() -> IdentityInput {
         IdentityInput {
+            identifier_kind: String::new(),
             cafat: "123 456".into(),
             birth_name: "Néa".into(),
             first_names: vec!["Jean".into(), "Marie".into()],
@@ -178,7 +199,9 @@ mod tests {
 
     #[test]
     fn valid_input_gives_traits_and_key() {
-        let traits = input().validate(&CafatRules::default(), TODAY).unwrap();
+        let traits = input()
+            .validate(&IdentifierRules::default(), TODAY)
+            .unwrap();
         assert_eq!(traits.cafat.as_str(), "123456");
         assert_eq!(traits.sex, Sex::Male);
         assert_eq!(
@@ -190,6 +213,7 @@ mod tests {
     #[test]
     fn every_faulty_field_is_reported_in_form_order() {
         let bad = IdentityInput {
+            identifier_kind: String::new(),
             cafat: "12".into(),
             birth_name: "Néa2".into(),
             first_names: vec![],
@@ -198,7 +222,7 @@ mod tests {
             birth_place: "98834".into(),
         };
         let codes: Vec<&str> = bad
-            .validate(&CafatRules::default(), TODAY)
+            .validate(&IdentifierRules::default(), TODAY)
             .unwrap_err()
             .iter()
             .map(IdentityError::code)
@@ -241,19 +265,107 @@ mod tests {
 
     #[test]
     fn traits_round_trip_through_json_with_entered_forms() {
-        let traits = input().validate(&CafatRules::default(), TODAY).unwrap();
+        let traits = input()
+            .validate(&IdentifierRules::default(), TODAY)
+            .unwrap();
         let json = serde_json::to_string(&traits).unwrap();
         assert_eq!(
             json,
-            r#"{"cafat":"123456","birth_name":"Néa","first_names":["Jean","Marie"],"birth_date":"1980-05-01","sex":"M","birth_place":"98818"}"#
+            r#"{"identifier_kind":"cafat","cafat":"123456","birth_name":"Néa","first_names":["Jean","Marie"],"birth_date":"1980-05-01","sex":"M","birth_place":"98818"}"#
         );
         let back: IdentityTraits = serde_json::from_str(&json).unwrap();
         assert_eq!(back, traits);
         let input_back: IdentityInput = serde_json::from_str(&json).unwrap();
         assert_eq!(
-            input_back.validate(&CafatRules::default(), TODAY),
+            input_back.validate(&IdentifierRules::default(), TODAY),
             Ok(traits)
         );
+    }
+
+    #[test]
+    fn identifier_kind_table() {
+        // (name, kind as typed, number as typed, expected kind and number, or error code)
+        let cases = [
+            (
+                "empty_is_cafat",
+                "",
+                "123456",
+                Ok((IdentifierKind::Cafat, "123456")),
+            ),
+            (
+                "cafat_any_case",
+                " CAFAT ",
+                "1234567",
+                Ok((IdentifierKind::Cafat, "1234567")),
+            ),
+            (
+                "amg_short",
+                "amg",
+                "1234",
+                Ok((IdentifierKind::Amg, "1234")),
+            ),
+            (
+                "amg_long",
+                "AMG",
+                "12 3456 789 012",
+                Ok((IdentifierKind::Amg, "123456789012")),
+            ),
+            (
+                "cafat_rules_for_cafat",
+                "cafat",
+                "1234",
+                Err("cafat_length"),
+            ),
+            ("amg_too_long", "amg", "1234567890123", Err("cafat_length")),
+            ("amg_letters", "amg", "A1234", Err("cafat_not_digits")),
+            (
+                "unknown_kind",
+                "ridet",
+                "123456",
+                Err("identifier_kind_invalid"),
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (name, kind, number, expected) in cases {
+            let typed = IdentityInput {
+                identifier_kind: kind.into(),
+                cafat: number.into(),
+                ..input()
+            };
+            let got = match typed.validate(&IdentifierRules::default(), TODAY) {
+                Ok(t) => Ok((t.identifier_kind, t.cafat.as_str().to_owned())),
+                Err(errors) => Err(errors.first().map(IdentityError::code).unwrap_or("")),
+            };
+            let expected = expected.map(|(k, n)| (k, n.to_owned()));
+            if got != expected {
+                failures.push(format!("{name}: expected {expected:?}, got {got:?}"));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "failing cases:\n{}",
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn an_amg_error_names_its_kind_and_a_stored_identity_without_kind_is_cafat() {
+        let typed = IdentityInput {
+            identifier_kind: "amg".into(),
+            cafat: "12".into(),
+            ..input()
+        };
+        let errors = typed
+            .validate(&IdentifierRules::default(), TODAY)
+            .unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "Le numéro AMG doit comporter de 4 à 12 chiffres."
+        );
+        let before_amg = r#"{"cafat":"123456","birth_name":"Néa","first_names":["Jean"],
+            "birth_date":"1980-05-01","sex":"M","birth_place":"98818"}"#;
+        let traits: IdentityTraits = serde_json::from_str(before_amg).unwrap();
+        assert_eq!(traits.identifier_kind, IdentifierKind::Cafat);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use mds_app::interop::provide::Submitted;
 use mds_app::record::documents::{DocumentView, NewDocument};
 use mds_app::{Actor, App, AppError};
-use mds_domain::{DocumentId, DocumentType, PatientId, StructureId};
+use mds_domain::{DocumentId, DocumentType, IdentifierKind, PatientId, StructureId};
 use serde_json::Value;
 
 mod contents;
@@ -200,11 +200,11 @@ fn read_list(v: &Value) -> Result<List, FhirError> {
     Ok(list)
 }
 
-/// The patient a reference names: by its id, or by its CAFAT identifier.
+/// The patient a reference names: by its id, or by its CAFAT or AMG identifier.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Subject {
     Id(String),
-    Cafat(String),
+    Identifier(IdentifierKind, String),
 }
 
 fn subject_of(base: &Base, r: &Reference) -> Result<Subject, FhirError> {
@@ -214,19 +214,26 @@ fn subject_of(base: &Base, r: &Reference) -> Result<Subject, FhirError> {
             .ok_or_else(|| {
                 bad(
                     "invalid_subject",
-                    "Patient attendu sous la forme Patient/<id> (ou par son identifiant CAFAT).",
+                    "Patient attendu sous la forme Patient/<id> (ou par son identifiant CAFAT \
+                     ou AMG).",
                 )
             });
     }
-    match &r.identifier {
-        Some(i) if i.system.as_deref() == Some(codes::CAFAT_SYSTEM) => {
-            Ok(Subject::Cafat(i.value.clone().unwrap_or_default()))
-        }
-        _ => Err(bad(
+    let kind = r
+        .identifier
+        .as_ref()
+        .and_then(|i| codes::identifier_kind(i.system.as_deref()?).map(|k| (k, i)));
+    match kind {
+        Some((kind, i)) => Ok(Subject::Identifier(
+            kind,
+            i.value.clone().unwrap_or_default(),
+        )),
+        None => Err(bad(
             "invalid_subject",
             format!(
-                "Patient attendu : Patient/<id>, ou un identifiant {}|<numéro>.",
-                codes::CAFAT_SYSTEM
+                "Patient attendu : Patient/<id>, ou un identifiant {}|<numéro> ou {}|<numéro>.",
+                codes::CAFAT_SYSTEM,
+                codes::AMG_SYSTEM
             ),
         )),
     }
@@ -466,8 +473,8 @@ async fn submit(
     let now = crate::now();
     let patient_id = match subject {
         Some(Subject::Id(id)) => PatientId::named(&id),
-        Some(Subject::Cafat(n)) => {
-            app.record_of_cafat(actor, &n, "document.add", ip.clone(), now)
+        Some(Subject::Identifier(kind, n)) => {
+            app.record_of_identifier(actor, kind, &n, "document.add", ip.clone(), now)
                 .await?
         }
         None => return Err(bad("subject_missing", "Le patient n'est pas indiqué.")),

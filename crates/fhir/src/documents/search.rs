@@ -95,24 +95,26 @@ async fn record_named(
         }
         (None, Some(identifier)) => {
             let (system, value) = token(identifier);
-            if system != Some(codes::CAFAT_SYSTEM) {
+            let Some(kind) = system.and_then(codes::identifier_kind) else {
                 return Err(FhirError::invalid(
                     "unknown_identifier_system",
                     format!(
-                        "Identifiant de patient attendu : {}|<numéro CAFAT>.",
-                        codes::CAFAT_SYSTEM
+                        "Identifiant de patient attendu : {}|<numéro CAFAT> ou {}|<numéro AMG>.",
+                        codes::CAFAT_SYSTEM,
+                        codes::AMG_SYSTEM
                     ),
                 ));
-            }
+            };
             Ok(app
-                .record_of_cafat(actor, value, SEARCH, ip, crate::now())
+                .record_of_identifier(actor, kind, value, SEARCH, ip, crate::now())
                 .await?)
         }
         _ => Err(FhirError::http(
             axum::http::StatusCode::BAD_REQUEST,
             "required",
             "patient_required",
-            "Indiquez le dossier : patient=<id> ou patient.identifier=<système CAFAT>|<numéro>.",
+            "Indiquez le dossier : patient=<id> ou patient.identifier=<système CAFAT ou \
+             AMG>|<numéro>.",
         )),
     }
 }

@@ -2,6 +2,8 @@
 //! search; only identity answered) and the creation of an inactive record (`POST`).
 
 use crate::bundles::CAFAT;
+
+const AMG: &str = "https://mondrivesante.nc/fhir/sid/amg";
 use axum::http::{Method, StatusCode};
 use mds_testkit::fhir::*;
 use serde_json::{json, Value};
@@ -256,5 +258,93 @@ fn a_professional_creates_an_inactive_record_with_the_identity_rules() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+    });
+}
+
+/// Issue 15, item 3: an AMG card number is an identifier of its own system; the same digits
+/// under the CAFAT system are another number space (here, Marie's CAFAT number).
+#[test]
+fn an_amg_identifier_is_created_found_and_fed_under_its_own_system() {
+    on_both(|backend| async move {
+        let mut w = FhirWorld::new(backend).await;
+        let marie = w.world.patient_id(MARIE_CAFAT).await.to_string();
+        let mut body = new_patient(
+            MARIE_CAFAT,
+            "Hnawia",
+            "Suzanne",
+            "1975-03-09",
+            "female",
+            "98821",
+        );
+        body["identifier"] = json!([{ "system": AMG, "value": MARIE_CAFAT }]);
+        let r = w
+            .post(DOCTOR, "/fhir/Patient", &body)
+            .await
+            .expect(StatusCode::CREATED, "create with an AMG number");
+        let id = r.json["id"].as_str().unwrap().to_owned();
+        assert_eq!(r.json["identifier"][0]["system"], AMG);
+        assert_eq!(r.json["identifier"][0]["value"], MARIE_CAFAT);
+
+        // (identifier system, birth date, the record found)
+        let cases = [
+            (AMG, "1975-03-09", Some(id.as_str())),
+            (CAFAT, "1975-03-09", None),
+            (CAFAT, "1985-03-14", Some(marie.as_str())),
+            (AMG, "1985-03-14", None),
+        ];
+        for (system, birth, expected) in cases {
+            let r = w
+                .get(
+                    DOCTOR,
+                    &format!("/fhir/Patient?identifier={system}|{MARIE_CAFAT}&birthdate={birth}"),
+                )
+                .await
+                .expect(StatusCode::OK, "search");
+            let found = r.json["entry"][0]["resource"]["id"].as_str();
+            assert_eq!(found, expected, "{backend:?}: {system} {birth}");
+            if expected.is_some() {
+                assert_eq!(
+                    r.json["entry"][0]["resource"]["identifier"][0]["system"],
+                    system
+                );
+            }
+        }
+        // The record named by its AMG identifier in a document search (ITI-67).
+        let r = w
+            .get(
+                DOCTOR,
+                &format!("/fhir/DocumentReference?patient.identifier={AMG}|{MARIE_CAFAT}"),
+            )
+            .await
+            .expect(StatusCode::OK, "ITI-67 by AMG identifier");
+        assert_eq!(r.json["resourceType"], "Bundle");
+        let r = w
+            .get(
+                DOCTOR,
+                &format!("/fhir/Patient?identifier=https://example.org/ridet|{MARIE_CAFAT}&birthdate=1985-03-14"),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::BAD_REQUEST, "unknown_identifier_system"),
+            "{backend:?}"
+        );
+        // A second record under the same AMG number is refused.
+        let mut again = new_patient(
+            MARIE_CAFAT,
+            "Wahnyamalla",
+            "Rose",
+            "1981-11-30",
+            "female",
+            "98821",
+        );
+        again["identifier"] = json!([{ "system": AMG, "value": MARIE_CAFAT }]);
+        let r = w.post(DOCTOR, "/fhir/Patient", &again).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "duplicate_cafat"),
+            "{backend:?}: {}",
+            r.json
+        );
     });
 }

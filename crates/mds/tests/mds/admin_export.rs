@@ -22,7 +22,7 @@ async fn demo_service(dir: &std::path::Path) -> (Vec<(String, String)>, Server, 
 
 /// The id of the demo record with this CAFAT number.
 async fn record(db: &mds_store::Db, cafat: &str) -> mds_domain::PatientId {
-    mds_store::patients::by_cafat(db, cafat)
+    mds_store::patients::by_identifier(db, mds_domain::IdentifierKind::Cafat, cafat)
         .await
         .unwrap()
         .unwrap()

@@ -19,11 +19,12 @@ async fn supervision_and_software_credentials_from_the_command_line() {
         .await
         .unwrap();
     let pool = &db;
-    let marie = mds_store::patients::by_cafat(pool, "1234567")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let marie =
+        mds_store::patients::by_identifier(pool, mds_domain::IdentifierKind::Cafat, "1234567")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
     let structure = mds_store::directory::structure_by_ridet(pool, "0900001.001")
         .await
         .unwrap()

@@ -183,6 +183,7 @@ enum_from_text!(
     mds_domain::DepositorKind,
     mds_domain::Format,
     mds_domain::IdentityStatus,
+    mds_domain::IdentifierKind,
     mds_domain::ConsentState,
     mds_domain::EmergencyKind,
     mds_domain::EnrolmentState,

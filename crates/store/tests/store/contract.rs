@@ -389,7 +389,8 @@ fn patient(id: &str, cafat: &str) -> patients::PatientRow {
     patients::PatientRow {
         id: typed::<PatientId>(id),
         account_id: None,
-        cafat_number: cafat.to_owned(),
+        identifier_kind: mds_domain::IdentifierKind::Cafat,
+        identifier_number: cafat.to_owned(),
         birth_name: "Wamytan".to_owned(),
         birth_name_norm: "WAMYTAN".to_owned(),
         first_names: "[\"Marie\"]".to_owned(),
@@ -453,9 +454,29 @@ async fn patients_and_documents_round_trip_with_unique_content_per_patient() {
             "{backend:?}"
         );
         assert_eq!(
-            patients::by_cafat(&db, "1234567").await.unwrap(),
+            patients::by_identifier(&db, mds_domain::IdentifierKind::Cafat, "1234567")
+                .await
+                .unwrap(),
             Some(patient("x1", "1234567"))
         );
+        // One number space per kind: the same digits as an AMG number are another person's;
+        // a second AMG record with them is refused.
+        let amg = |id: &str, name: &str| patients::PatientRow {
+            identifier_kind: mds_domain::IdentifierKind::Amg,
+            birth_name: name.to_owned(),
+            birth_name_norm: name.to_uppercase(),
+            ..patient(id, "1234567")
+        };
+        patients::insert(&db, &amg("x4", "Gope")).await.unwrap();
+        let dup_amg = patients::insert(&db, &amg("x5", "Kaloi")).await;
+        assert!(
+            matches!(dup_amg, Err(StoreError::Conflict(_))),
+            "{backend:?}"
+        );
+        let found = patients::by_identifier(&db, mds_domain::IdentifierKind::Amg, "1234567")
+            .await
+            .unwrap();
+        assert_eq!(found, Some(amg("x4", "Gope")), "{backend:?}");
 
         let d = document("d1", "x1", "aa", "o1");
         documents::insert(&db, &d).await.unwrap();

@@ -2,6 +2,7 @@
 //! the same migrations, by name, in the same order. A migration written for one backend only
 //! would leave the other behind without any test on that backend noticing.
 
+use mds_domain::IdentifierKind;
 use std::path::Path;
 
 /// The migration names of one backend's directory, in the order they apply (by name).
@@ -74,4 +75,63 @@ async fn instances_starting_together_migrate_one_postgresql_database_once() {
         names,
         mds_store::migration_names(mds_store::Backend::Postgres)
     );
+}
+
+/// Migration 0024 (AMG numbers) rebuilds `patients` on SQLite, which eleven tables point to:
+/// on the rows of the schema before it, on both backends, every record keeps its number as a
+/// CAFAT number, the rows that point to it still do, and foreign keys are enforced after.
+#[tokio::test]
+async fn the_identifier_kind_migration_keeps_records_and_what_points_to_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for backend in mds_testkit::backends() {
+        let url = match backend {
+            mds_testkit::TestBackend::Sqlite => {
+                format!("sqlite:{}", dir.path().join("before-0024.db").display())
+            }
+            mds_testkit::TestBackend::Postgres => mds_testkit::fresh_postgres_url().await,
+        };
+        let db = mds_store::Db::connect(&url).await.unwrap();
+        db.migrate_until(23).await.unwrap();
+        mds_store::Query::new(
+            "INSERT INTO patients (id, account_id, cafat_number, birth_name, birth_name_norm, \
+             first_names, first_names_norm, birth_date, sex, birth_place, identity_status, \
+             record_state, created_at_ms) VALUES ('00000000-0000-4000-8000-000000000024', NULL, \
+             '0123456', 'Néa', 'NEA', '[\"Paul\"]', 'PAUL', '1970-04-12', 'M', '98818', \
+             'validated', 'inactive', 1000)",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        mds_store::Query::new(
+            "INSERT INTO record_audit_keys (patient_id, sealed_key, key_id, created_at_ms) \
+             VALUES ('00000000-0000-4000-8000-000000000024', 'sealed', 'k1', 1000)",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        db.migrate().await.unwrap();
+        let row = mds_store::patients::by_identifier(&db, IdentifierKind::Cafat, "0123456")
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{backend:?}: the record lost its number"));
+        assert_eq!(row.birth_name, "Néa", "{backend:?}");
+        let keys: (i64,) = mds_store::Query::new(
+            "SELECT count(*) FROM record_audit_keys k JOIN patients p ON p.id = k.patient_id",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(
+            keys.0, 1,
+            "{backend:?}: the audit key still points to its record"
+        );
+        let orphan = mds_store::Query::new(
+            "INSERT INTO record_audit_keys (patient_id, sealed_key, key_id, created_at_ms) \
+             VALUES ('00000000-0000-4000-8000-00000000dead', 'sealed', 'k1', 1000)",
+        )
+        .execute(&db)
+        .await;
+        assert!(orphan.is_err(), "{backend:?}: foreign keys are on again");
+        db.close().await;
+    }
 }

@@ -16,7 +16,8 @@ fn patient(id: &str, cafat: &str) -> patients::PatientRow {
     patients::PatientRow {
         id: typed::<PatientId>(id),
         account_id: None,
-        cafat_number: cafat.to_owned(),
+        identifier_kind: mds_domain::IdentifierKind::Cafat,
+        identifier_number: cafat.to_owned(),
         birth_name: "Néa".to_owned(),
         birth_name_norm: "NEA".to_owned(),
         first_names: r#"["Paul"]"#.to_owned(),
@@ -119,7 +120,12 @@ async fn life_cycle_rows_behave_the_same_on_both_backends() {
                 .is_empty(),
             "{backend:?}"
         );
-        assert!(patients::by_cafat(pool, "111111").await.unwrap().is_none());
+        assert!(
+            patients::by_identifier(pool, mds_domain::IdentifierKind::Cafat, "111111")
+                .await
+                .unwrap()
+                .is_none()
+        );
         let life = patients::life(pool, &typed::<PatientId>(&a))
             .await
             .unwrap()

@@ -83,7 +83,7 @@ fn add_page(
     render(
         &c,
         html! {
-            @if let Some(b) = banner { (crate::pro::record::banner(lang, &b.patient, &b.cafat)) }
+            @if let Some(b) = banner { (crate::pro::record::banner(lang, &b.patient, b.identifier_kind, &b.cafat)) }
             (form::error_summary(lang, message, field))
             form.stack method="post" action=(here) enctype="multipart/form-data" {
                 (form::csrf(&s.csrf))

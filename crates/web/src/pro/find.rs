@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct FindQuery {
+    identifier_kind: Option<String>,
     cafat: Option<String>,
     birth_date: Option<String>,
 }
@@ -40,6 +41,7 @@ fn find_page(
             p.lead { (l.t("pro.find.intro")) }
             (form::form_error("find-error", error))
             form.stack method="get" action="/pro/patient" role="search" aria-label=(l.t("pro.find.title")) {
+                (form::identifier_kind_choice(l, q.identifier_kind.as_deref().unwrap_or_default()))
                 div.field {
                     label for="cafat" { (l.t("pro.find.cafat")) }
                     input #cafat type="text" name="cafat" inputmode="numeric" autocomplete="off"
@@ -98,7 +100,11 @@ pub async fn contextual(
     let (Some(cafat), Some(birth_date)) = (non_empty(&q.cafat), non_empty(&q.birth_date)) else {
         return find_page(lang, &s, &q, Some(lang.t("pro.find.missing")), &[], &[]);
     };
-    let query = PatientQuery::Cafat { cafat, birth_date };
+    let query = PatientQuery::Cafat {
+        identifier_kind: q.identifier_kind.clone().unwrap_or_default(),
+        cafat,
+        birth_date,
+    };
     let found = match web
         .app
         .search_patients(&s.actor, query, ip, crate::shell::now())

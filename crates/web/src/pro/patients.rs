@@ -208,6 +208,7 @@ fn create_page(
                     }
                     (form::sex_choice(lang, &v.sex, true))
                     (birth_place::field(lang, &v.birth_place, &f.place, None))
+                    (form::identifier_kind_choice(lang, &v.identifier_kind))
                     div.field {
                         label for="cafat" { (l.t("enrol.cafat")) }
                         input #cafat type="text" name="cafat" inputmode="numeric" value=(v.cafat) required autocomplete="off" aria-describedby=[d];

@@ -202,7 +202,7 @@ pub fn record_page(
         &c,
         html! {
             (form::notice(notice))
-            (banner(lang, &o.patient, &o.cafat))
+            (banner(lang, &o.patient, o.identifier_kind, &o.cafat))
             section.access.(if a.permitted { "ok" } else { "no" }) aria-labelledby="access-title" {
                 h2 #access-title { (l.t("pro.record.access")) " : " (views::mode_label(lang, &a.mode)) }
                 p { (a.explanation) }
@@ -232,15 +232,20 @@ pub fn record_page(
 }
 
 /// The patient banner of every page of a record: who this is, so that no one acts on the
-/// wrong patient (name, birth date, CAFAT; the record's state when it is not active). It
-/// stays at the top of the screen while the page scrolls.
-pub fn banner(lang: Lang, p: &mds_app::patients::identity::PatientSummary, cafat: &str) -> Markup {
+/// wrong patient (name, birth date, CAFAT or AMG number; the record's state when it is not
+/// active). It stays at the top of the screen while the page scrolls.
+pub fn banner(
+    lang: Lang,
+    p: &mds_app::patients::identity::PatientSummary,
+    kind: mds_domain::IdentifierKind,
+    cafat: &str,
+) -> Markup {
     let l = lang;
     html! {
         div.patient-banner role="region" aria-label=(l.t("pro.banner.label")) {
             strong { (patient_name(p)) }
             span { (l.t("pro.record.born")) " " (views::date(&p.birth_date)) }
-            span { (l.t("pro.banner.cafat")) " " (cafat) }
+            span { (views::identifier(kind, cafat)) }
             @if p.record_state != AccountState::Active { span.tag { (l.t("pro.record.state")) " " (p.record_state) } }
             @if p.deceased { span.tag { (l.t("pro.record.deceased")) } }
         }
@@ -320,7 +325,7 @@ pub async fn document(
     render(
         &c,
         html! {
-            (banner(lang, &patient.patient, &patient.cafat))
+            (banner(lang, &patient.patient, patient.identifier_kind, &patient.cafat))
             (form::notice(own_documents::notice_of(lang, q.ok.as_deref()).or(document_controls::notice_of(lang, q.ok.as_deref()))))
             (views::document_details(lang, &d, &names, &href))
             (shown.body)

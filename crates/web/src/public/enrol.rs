@@ -78,6 +78,7 @@ fn enrol_field(e: &AppError) -> Option<&'static str> {
         ("birth_place", "birth_place"),
         ("cafat", "cafat"),
         ("duplicate_cafat", "cafat"),
+        ("identifier_kind", "identifier_kind-cafat"),
         ("invalid_email", "email"),
         ("invalid_phone", "phone"),
         ("weak_password", "password"),
@@ -124,6 +125,7 @@ fn enrol_page(lang: Lang, csrf: &str, a: &Again) -> Markup {
             (form::field_error("sex-error", at("sex-F")))
             (form::sex_choice(l, &v.sex, true))
             (birth_place::field(l, &v.birth_place, &a.place, at("birth_place")))
+            (form::identifier_kind_choice(l, &v.identifier_kind))
             (field("cafat", l.t("enrol.cafat"), "text", &v.cafat, "off", at("cafat")))
             (field("email", l.t("enrol.email"), "email", email, "email", at("email")))
             div.field {

@@ -143,6 +143,25 @@ pub fn sex_choice(lang: crate::shell::i18n::Lang, value: &str, required: bool) -
     }
 }
 
+/// The kind of the identifier number typed beside it: CAFAT (checked unless `value` says
+/// AMG) or AMG, the provincial free medical aid, for a person without CAFAT cover.
+pub fn identifier_kind_choice(lang: crate::shell::i18n::Lang, value: &str) -> Markup {
+    let amg = value.trim().eq_ignore_ascii_case("amg");
+    html! {
+        fieldset.choice {
+            legend { (lang.t("identifier.kind")) }
+            label {
+                input type="radio" id="identifier_kind-cafat" name="identifier_kind" value="cafat" checked[!amg];
+                (lang.t("identifier.kind.cafat"))
+            }
+            label {
+                input type="radio" id="identifier_kind-amg" name="identifier_kind" value="amg" checked[amg];
+                (lang.t("identifier.kind.amg"))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

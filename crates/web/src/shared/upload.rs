@@ -23,7 +23,7 @@ pub const fn field(name: &'static str) -> Part {
 
 /// The identity fields of a form (self-enrolment, an inactive account created by a
 /// professional).
-pub const IDENTITY_PARTS: [Part; 8] = [
+pub const IDENTITY_PARTS: [Part; 9] = [
     field("birth_name"),
     field("first_names"),
     field("birth_date"),
@@ -31,13 +31,15 @@ pub const IDENTITY_PARTS: [Part; 8] = [
     field("birth_place"),
     field("birth_place_other"),
     field("birth_place_choice"),
+    field("identifier_kind"),
     field("cafat"),
 ];
 
-/// The identity typed in a form's identity fields: first names in one field, the CAFAT
-/// number without surrounding spaces.
+/// The identity typed in a form's identity fields: first names in one field, the identifier
+/// number (CAFAT or AMG, its kind beside it) without surrounding spaces.
 pub fn identity(up: &Form) -> IdentityInput {
     IdentityInput {
+        identifier_kind: up.text("identifier_kind").trim().to_owned(),
         birth_name: up.text("birth_name"),
         first_names: words(&up.text("first_names")),
         birth_date: up.text("birth_date"),

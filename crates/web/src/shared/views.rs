@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use mds_app::patients::identity::PatientSummary;
 use mds_app::record::documents::DocumentView;
 use mds_app::{Actor, App};
-use mds_domain::{AccountId, DocumentSource, Format, Profession};
+use mds_domain::{AccountId, DocumentSource, Format, IdentifierKind, Profession};
 use std::collections::BTreeMap;
 
 /// `2026-10-02` → `02/10/2026`.
@@ -16,6 +16,11 @@ pub fn date(iso: &str) -> String {
         (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
         _ => iso.to_owned(),
     }
+}
+
+/// An identifier number with its kind, as people read it: « CAFAT 1234567 », « AMG 4821 ».
+pub fn identifier(kind: IdentifierKind, number: &str) -> String {
+    format!("{} {number}", kind.label())
 }
 
 /// « WÉA Marie Josépha ».

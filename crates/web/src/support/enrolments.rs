@@ -71,7 +71,7 @@ pub async fn show(
                     dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
                     dt { (l.t("enrol.sex")) } dd { (p.sex) }
                     dt { (l.t("enrol.birth_place")) } dd { (crate::shared::views::birth_place(&p.birth_place)) }
-                    dt { (l.t("support.col.cafat")) } dd { (q.cafat) }
+                    dt { (l.t("support.col.cafat")) } dd { (crate::shared::views::identifier(q.identifier_kind, &q.cafat)) }
                     dt { (l.t("enrol.email")) } dd { (q.email.as_deref().unwrap_or("—")) }
                     dt { (l.t("enrol.phone")) } dd { (q.phone.as_deref().unwrap_or("—")) }
                     dt { (l.t("support.col.submitted")) } dd { (views::instant(q.submitted_at_ms)) }

@@ -37,7 +37,7 @@ pub async fn home(State(web): State<Web>, Support { s, lang, .. }: Support) -> P
                                 td { (views::instant(q.submitted_at_ms)) }
                                 td { a href=(format!("/support/enrolments/{}", q.request_id)) { (q.patient.birth_name.to_uppercase()) " " (q.patient.first_names.join(" ")) } }
                                 td { (views::date(&q.patient.birth_date)) }
-                                td { (q.cafat) }
+                                td { (views::identifier(q.identifier_kind, &q.cafat)) }
                                 td { (q.scans.len()) }
                                 td { @if q.near_match_patient_id.is_some() { (l.t("support.near.yes")) } @else { (l.t("support.near.no")) } }
                             }

@@ -83,7 +83,11 @@ fn review(lang: Lang, s: &Session, r: &IdentityReview, by: &str) -> Markup {
         views::date(&field(id, "birth_date")),
         field(id, "sex"),
         views::birth_place(&field(id, "birth_place")),
-        field(id, "cafat"),
+        views::identifier(
+            mds_domain::IdentifierKind::from_input(&field(id, "identifier_kind"))
+                .unwrap_or_default(),
+            &field(id, "cafat"),
+        ),
     ];
     let existing = r.candidate.as_ref().map(|c| {
         [

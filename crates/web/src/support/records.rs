@@ -78,6 +78,8 @@ pub(crate) fn done_notice(lang: Lang, done: Option<&str>) -> Markup {
 #[derive(Deserialize)]
 pub struct FindQuery {
     #[serde(default)]
+    identifier_kind: Option<String>,
+    #[serde(default)]
     cafat: Option<String>,
     #[serde(default)]
     birth_date: Option<String>,
@@ -116,7 +118,11 @@ pub struct TeamForm {
 fn query_of(q: &FindQuery) -> Option<PatientQuery> {
     let v = |f: &Option<String>| form::non_empty(f);
     if let (Some(cafat), Some(birth_date)) = (v(&q.cafat), v(&q.birth_date)) {
-        return Some(PatientQuery::Cafat { cafat, birth_date });
+        return Some(PatientQuery::Cafat {
+            identifier_kind: q.identifier_kind.clone().unwrap_or_default(),
+            cafat,
+            birth_date,
+        });
     }
     match (
         v(&q.birth_name),
@@ -171,6 +177,7 @@ pub async fn find(
         div.side-by-side {
             form method="get" action=(HERE) role="search" aria-labelledby="by-cafat" {
                 h2 #by-cafat { (l.t("supx.find.by_cafat")) }
+                (form::identifier_kind_choice(lang, q.identifier_kind.as_deref().unwrap_or_default()))
                 (input("cafat", l.t("support.col.cafat"), "text", &q.cafat))
                 (input("birth_date-1", l.t("enrol.birth_date"), "date", &q.birth_date))
                 button type="submit" { (l.t("supx.find.submit")) }
@@ -254,7 +261,7 @@ pub async fn show(
             dt { (l.t("enrol.birth_date")) } dd { (views::date(&p.birth_date)) }
             dt { (l.t("enrol.sex")) } dd { (p.sex) }
             dt { (l.t("enrol.birth_place")) } dd { (views::birth_place(&p.birth_place)) }
-            dt { (l.t("support.col.cafat")) } dd { (v.cafat) }
+            dt { (l.t("support.col.cafat")) } dd { (views::identifier(v.identifier_kind, &v.cafat)) }
             dt { (l.t("enrol.email")) } dd { (v.email.as_deref().unwrap_or("—")) }
             dt { (l.t("enrol.phone")) } dd { (v.phone.as_deref().unwrap_or("—")) }
             dt { (l.t("supx.col.identity")) } dd { (identity_label(l, &p.identity_status)) }

@@ -114,10 +114,14 @@ fn a_person_born_elsewhere_enrols_by_the_name_of_her_commune() {
             done.body.contains("status-token"),
             "{backend:?}: the request is sent"
         );
-        let p = mds_store::patients::by_cafat(site.app.db(), "661122")
-            .await
-            .unwrap()
-            .unwrap();
+        let p = mds_store::patients::by_identifier(
+            site.app.db(),
+            mds_domain::IdentifierKind::Cafat,
+            "661122",
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(p.birth_place, "97411", "{backend:?}");
     });
 }
@@ -165,10 +169,14 @@ fn a_professional_creates_the_record_of_a_person_born_in_ajaccio() {
             "{backend:?}: {}",
             created.body
         );
-        let p = mds_store::patients::by_cafat(site.app.db(), "771122")
-            .await
-            .unwrap()
-            .unwrap();
+        let p = mds_store::patients::by_identifier(
+            site.app.db(),
+            mds_domain::IdentifierKind::Cafat,
+            "771122",
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(p.birth_place, "2A004", "{backend:?}");
     });
 }

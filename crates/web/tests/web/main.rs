@@ -3,6 +3,7 @@
 //! cookie-keeping browser of `mds_testkit::web`.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod amg_numbers;
 mod birth_places;
 mod contact_change;
 mod document_viewer;

@@ -399,10 +399,14 @@ fn support_reviews_near_duplicates_side_by_side() {
         let after = support.get("/support/identity-reviews?done=approved").await;
         assert!(after.body.contains("le dossier est créé"));
         assert!(after.body.contains("Aucune vérification en attente."));
-        assert!(mds_store::patients::by_cafat(site.app.db(), "5678132")
-            .await
-            .unwrap()
-            .is_some());
+        assert!(mds_store::patients::by_identifier(
+            site.app.db(),
+            mds_domain::IdentifierKind::Cafat,
+            "5678132"
+        )
+        .await
+        .unwrap()
+        .is_some());
         assert_eq!(
             events_of(&site.app, "patient.review.approve").await.len(),
             1

@@ -214,6 +214,7 @@ async fn enrol(
 ) -> mds_app::patients::self_enrolment::EnrolmentReceipt {
     let e = mds_app::patients::self_enrolment::SelfEnrolment {
         identity: mds_domain::identity::IdentityInput {
+            identifier_kind: String::new(),
             cafat: cafat.into(),
             birth_name: name.into(),
             first_names: vec!["Josiane".into()],

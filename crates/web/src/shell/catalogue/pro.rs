@@ -9,7 +9,6 @@ pub const ENTRIES: &[super::Entry] = &[
     ("pro.consent_form.done", "Le formulaire de consentement signé est joint ; seul le support peut le consulter.", "The signed consent form is attached; only support can read it."),
     // The record view: the patient banner, the access's end
     ("pro.banner.label", "Patient", "Patient"),
-    ("pro.banner.cafat", "CAFAT", "CAFAT"),
     ("pro.record.until", "Jusqu'au", "Until"),
     ("pro.find.recent", "Patients récents", "Recent patients"),
     ("pro.find.recent.last", "Dernière ouverture :", "Last opened:"),
@@ -86,7 +85,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("prox.create.phone", "Téléphone", "Phone"),
     ("prox.create.checks", "Vérifications faites en présence de la personne", "Checks made with the person present"),
     ("prox.create.check.identity", "J'ai vérifié sa pièce d'identité (carte d'identité ou passeport).", "I checked their identity document (ID card or passport)."),
-    ("prox.create.check.cafat", "J'ai vérifié sa carte CAFAT.", "I checked their CAFAT card."),
+    ("prox.create.check.cafat", "J'ai vérifié sa carte CAFAT ou AMG.", "I checked their CAFAT or AMG card."),
     ("prox.create.check.informed", "Je lui ai présenté l'information sur Mon Drive Santé : à quoi sert le dossier, ses droits, ce qui est fait de son identifiant.", "I gave them the information on Mon Drive Santé: what the record is for, their rights, what is done with their identifier."),
     ("prox.create.check.consent", "Elle a signé le formulaire de consentement à Mon Drive Santé.", "They signed the Mon Drive Santé consent form."),
     ("prox.create.consent_form", "Formulaire de consentement signé (scan)", "Signed consent form (scan)"),

@@ -39,7 +39,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.col.identity", "Statut de l'identité", "Identity status"),
     ("supx.find.title", "Dossiers patients", "Patient records"),
     ("supx.find.intro", "Retrouvez un dossier par son numéro CAFAT et la date de naissance, ou par les traits d'identité. Le support ne voit jamais le contenu médical.", "Find a record by its CAFAT number and birth date, or by the identity traits. Support never sees medical content."),
-    ("supx.find.by_cafat", "Par numéro CAFAT", "By CAFAT number"),
+    ("supx.find.by_cafat", "Par numéro CAFAT ou AMG", "By CAFAT or AMG number"),
     ("supx.find.by_traits", "Par traits d'identité", "By identity traits"),
     ("supx.find.first_name", "Premier prénom", "First first name"),
     ("supx.find.submit", "Rechercher", "Search"),
