@@ -6,6 +6,7 @@ use crate::extract::{Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use mds_app::operator::directory::{NewAssistant, NewProfessional, NewStructure};
+use mds_app::operator::directory_edit::{ProfessionalEdit, StructureEdit};
 use mds_app::App;
 use mds_domain::{AccountId, AccountState, Profession, StructureId};
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,35 @@ pub async fn create_structure(
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(s.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StructureEditIn {
+    pub name: String,
+    /// hospital, clinic, dispensary, medical_centre, practice, pharmacy, laboratory, samu, other.
+    pub kind: String,
+    /// INSEE code of a New Caledonian commune (98801–98833).
+    pub commune: String,
+}
+
+/// Support. Corrects a structure's name, kind and commune (its RIDET number stays); audited.
+#[utoipa::path(put, path = "/api/v1/structures/{id}", tag = "directory", security(("bearer" = [])), request_body = StructureEditIn,
+    params(("id" = String, Path, description = "structure id")),
+    responses((status = 200, body = StructureOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn edit_structure(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<StructureId>,
+    Json(b): Json<StructureEditIn>,
+) -> Result<axum::Json<StructureOut>, ApiError> {
+    let edit = StructureEdit {
+        name: b.name,
+        kind: b.kind,
+        commune: b.commune,
+    };
+    let s = app.edit_structure(&actor, &id, edit, crate::now()).await?;
+    Ok(axum::Json(s.into()))
 }
 
 /// Any signed-in account. Lists care structures.
@@ -204,6 +234,47 @@ pub async fn get_professional(
     Path(id): Path<AccountId>,
 ) -> Result<axum::Json<ProfessionalOut>, ApiError> {
     Ok(axum::Json(app.get_professional(&actor, &id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfessionalEditIn {
+    pub first_name: String,
+    pub last_name: String,
+    /// Profession slug, e.g. `medecin`, `infirmier`, `pharmacien`, `psychologue`.
+    pub profession: String,
+    /// Professional identifier (RPPS or local register number).
+    pub professional_id: String,
+    /// Every structure the professional works in (at least one).
+    #[schema(value_type = Vec<String>)]
+    pub structure_ids: Vec<StructureId>,
+    #[serde(default)]
+    pub samu_regulator: bool,
+}
+
+/// Support. Corrects what the directory says of a professional (names, number, profession,
+/// SAMU role, structures; not the login or e-mail); applies from their next request; audited.
+#[utoipa::path(put, path = "/api/v1/professionals/{id}", tag = "directory", security(("bearer" = [])), request_body = ProfessionalEditIn,
+    params(("id" = String, Path, description = "account id")),
+    responses((status = 200, body = ProfessionalOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn edit_professional(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<AccountId>,
+    Json(b): Json<ProfessionalEditIn>,
+) -> Result<axum::Json<ProfessionalOut>, ApiError> {
+    let edit = ProfessionalEdit {
+        first_name: b.first_name,
+        last_name: b.last_name,
+        profession: b.profession,
+        professional_id: b.professional_id,
+        structure_ids: b.structure_ids,
+        samu_regulator: b.samu_regulator,
+    };
+    let p = app
+        .edit_professional(&actor, &id, edit, crate::now())
+        .await?;
+    Ok(axum::Json(p.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

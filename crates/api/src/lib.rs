@@ -169,7 +169,11 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
             "/professionals",
             get(directory::search_professionals).post(directory::create_professional),
         )
-        .route("/professionals/{id}", get(directory::get_professional))
+        .route(
+            "/professionals/{id}",
+            get(directory::get_professional).put(directory::edit_professional),
+        )
+        .route("/structures/{id}", put(directory::edit_structure))
         .route("/accounts/{id}/suspend", post(directory::suspend))
         .route("/accounts/{id}/reactivate", post(directory::reactivate))
         .route("/accounts/{id}/enrolment", post(recovery::reissue))

@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         crate::acting_structure::choices, crate::acting_structure::choose,
         crate::directory::create_structure, crate::directory::list_structures,
         crate::directory::create_professional, crate::directory::search_professionals, crate::directory::get_professional,
+        crate::directory::edit_professional, crate::directory::edit_structure,
         crate::directory::suspend, crate::directory::reactivate, crate::directory::create_assistant,
         crate::audit::read,
         crate::record::mine, crate::record::add, crate::record::list, crate::record::metadata,

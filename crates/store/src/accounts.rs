@@ -246,6 +246,23 @@ pub async fn consume_totp_step(
     Ok(done == 1)
 }
 
+/// The name an account is shown by (a professional's, after the directory changed it).
+pub async fn set_display_name(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+    display_name: &str,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let done =
+        Query::new("UPDATE accounts SET display_name = $1, updated_at_ms = $2 WHERE id = $3")
+            .bind(display_name)
+            .bind(now_ms)
+            .bind(id)
+            .execute(ex)
+            .await?;
+    Ok(done == 1)
+}
+
 pub async fn set_state(
     ex: impl Into<Ex<'_>>,
     id: &AccountId,

@@ -94,6 +94,19 @@ pub async fn insert_structure(ex: impl Into<Ex<'_>>, s: &StructureRow) -> Result
     Ok(())
 }
 
+/// Replaces a structure's name, kind and commune (its RIDET number, which identifies it, stays);
+/// false if there is no such structure.
+pub async fn update_structure(ex: impl Into<Ex<'_>>, s: &StructureRow) -> Result<bool, StoreError> {
+    let done = Query::new("UPDATE structures SET name = $1, kind = $2, commune = $3 WHERE id = $4")
+        .bind(&s.name)
+        .bind(&s.kind)
+        .bind(&s.commune)
+        .bind(&s.id)
+        .execute(ex)
+        .await?;
+    Ok(done == 1)
+}
+
 /// A structure's idle timeout for its professionals' sessions (minutes), if it chose one.
 pub async fn structure_session_idle(
     ex: impl Into<Ex<'_>>,
@@ -168,6 +181,12 @@ pub async fn insert_professional(
     .bind(p.samu_regulator)
     .execute(&mut *tx)
     .await?;
+    insert_structure_links(tx, p).await?;
+    Ok(())
+}
+
+/// The links of `p` to each of its structures.
+async fn insert_structure_links(tx: &mut crate::Tx, p: &ProfessionalRow) -> Result<(), StoreError> {
     for s in &p.structure_ids {
         Query::new(
             "INSERT INTO professional_structures (professional_account_id, structure_id) \
@@ -179,6 +198,36 @@ pub async fn insert_professional(
         .await?;
     }
     Ok(())
+}
+
+/// Replaces what the directory says of a professional (number, names, profession, SAMU role)
+/// and the structures they work in; false if there is no such professional. The account row
+/// (login, state) is not touched.
+pub async fn update_professional(
+    tx: &mut crate::Tx,
+    p: &ProfessionalRow,
+) -> Result<bool, StoreError> {
+    let done = Query::new(
+        "UPDATE professionals SET professional_id = $1, first_name = $2, last_name = $3, \
+         profession = $4, samu_regulator = $5 WHERE account_id = $6",
+    )
+    .bind(&p.professional_id)
+    .bind(&p.first_name)
+    .bind(&p.last_name)
+    .bind(p.profession.slug())
+    .bind(p.samu_regulator)
+    .bind(&p.account_id)
+    .execute(&mut *tx)
+    .await?;
+    if done != 1 {
+        return Ok(false);
+    }
+    Query::new("DELETE FROM professional_structures WHERE professional_account_id = $1")
+        .bind(&p.account_id)
+        .execute(&mut *tx)
+        .await?;
+    insert_structure_links(tx, p).await?;
+    Ok(true)
 }
 
 const PRO_SELECT: &str = "SELECT p.account_id, p.professional_id, p.first_name, p.last_name, \

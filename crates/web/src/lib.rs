@@ -203,6 +203,16 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/alerts/{id}/review", post(support::alerts::review))
         .route("/professionals/{id}", get(support::directory::show))
         .route(
+            "/professionals/{id}/edit",
+            get(support::directory_edit::professional_form)
+                .post(support::directory_edit::edit_professional),
+        )
+        .route(
+            "/structures/{id}/edit",
+            get(support::directory_edit::structure_form)
+                .post(support::directory_edit::edit_structure),
+        )
+        .route(
             "/professionals/{id}/suspend",
             post(support::directory::suspend),
         )

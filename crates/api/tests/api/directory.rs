@@ -357,3 +357,85 @@ fn bad_query_strings_and_paths_are_json_errors() {
         assert!(failing.is_empty(), "not JSON errors: {failing:?}");
     });
 }
+
+/// Issue 15, item 8: support corrects a professional and a structure over REST; others are
+/// refused; bad input is a 422 with its code; the change is read back.
+#[test]
+fn support_corrects_the_directory_over_rest() {
+    on_both(|backend| async move {
+        let api = Api::demo(backend).await;
+        let (support, _) = api.login(SUPPORT).await;
+        let (doctor, _) = api.login(DOCTOR).await;
+        let nurse = mds_testkit::app::account_id(&api.app, NURSE).await;
+        let uri = format!("/api/v1/professionals/{nurse}");
+        let p = api
+            .get(&uri, Some(&support))
+            .await
+            .expect(StatusCode::OK, "nurse")
+            .json();
+        let edit = |profession: &str, samu: bool| {
+            json!({
+                "first_name": p["first_name"], "last_name": "Kaloï-Wema",
+                "profession": profession, "professional_id": p["professional_id"],
+                "structure_ids": p["structure_ids"], "samu_regulator": samu,
+            })
+        };
+        let put = |token: String, path: String, body: Value| {
+            let api = &api;
+            async move {
+                api.call(Method::PUT, &path, Some(&token), Some(&body))
+                    .await
+            }
+        };
+        put(doctor.clone(), uri.clone(), edit("medecin", false))
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "forbidden", "a doctor");
+        put(support.clone(), uri.clone(), edit("infirmier", true))
+            .await
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_samu_role",
+                "nurse regulator",
+            );
+        let nobody = "/api/v1/professionals/00000000-0000-4000-8000-0000000000bb".to_owned();
+        put(support.clone(), nobody, edit("medecin", false))
+            .await
+            .expect_error(StatusCode::NOT_FOUND, "not_found", "unknown professional");
+        let after = put(support.clone(), uri.clone(), edit("medecin", true))
+            .await
+            .expect(StatusCode::OK, "corrected")
+            .json();
+        assert_eq!(
+            (
+                after["profession"].as_str(),
+                after["samu_regulator"].as_bool()
+            ),
+            (Some("medecin"), Some(true))
+        );
+        let read = api
+            .get(&uri, Some(&support))
+            .await
+            .expect(StatusCode::OK, "read back")
+            .json();
+        assert_eq!(read["last_name"], "Kaloï-Wema");
+
+        let s = api.get("/api/v1/structures", Some(&support)).await.json()[0].clone();
+        let suri = format!("/api/v1/structures/{}", s["id"].as_str().unwrap());
+        let body = |kind: &str| json!({ "name": "Structure corrigée", "kind": kind, "commune": s["commune"] });
+        put(support.clone(), suri.clone(), body("spa"))
+            .await
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_structure_kind",
+                "unknown kind",
+            );
+        let after = put(support.clone(), suri.clone(), body("clinic"))
+            .await
+            .expect(StatusCode::OK, "structure corrected")
+            .json();
+        assert_eq!(
+            (after["name"].as_str(), after["ridet"].as_str()),
+            (Some("Structure corrigée"), s["ridet"].as_str())
+        );
+    });
+}

@@ -66,6 +66,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/professionals"),
     ("post", "/api/v1/professionals"),
     ("get", "/api/v1/professionals/{id}"),
+    ("put", "/api/v1/professionals/{id}"),
+    ("put", "/api/v1/structures/{id}"),
     ("get", "/api/v1/records/mine"),
     ("get", "/api/v1/records/{patient_id}/history"),
     ("get", "/api/v1/me/access-log"),

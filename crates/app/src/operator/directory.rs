@@ -49,7 +49,7 @@ pub struct Created<T> {
     pub enrolment_token: String,
 }
 
-fn required(value: &str, label: &str) -> Result<String, AppError> {
+pub(super) fn required(value: &str, label: &str) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > 200 || v.chars().any(char::is_control) {
         return Err(AppError::invalid(
@@ -70,6 +70,73 @@ fn ridet(text: &str) -> Result<String, AppError> {
     })
 }
 
+/// A kind of structure ([`STRUCTURE_KINDS`]), or the refusal a form shows.
+pub(super) fn structure_kind(text: &str) -> Result<String, AppError> {
+    let kind = text.trim();
+    if !STRUCTURE_KINDS.contains(&kind) {
+        return Err(AppError::invalid(
+            "invalid_structure_kind",
+            format!(
+                "Type de structure inconnu. Valeurs possibles : {}.",
+                STRUCTURE_KINDS.join(", ")
+            ),
+        ));
+    }
+    Ok(kind.to_owned())
+}
+
+/// A commune of New Caledonia (where a structure is), or the refusal a form shows.
+pub(super) fn structure_commune(text: &str) -> Result<String, AppError> {
+    let code = text.trim();
+    if commune::find_nc_commune(code).is_none() {
+        return Err(AppError::invalid(
+            "invalid_commune",
+            "La commune doit être un code INSEE de Nouvelle-Calédonie (98801 à 98833).",
+        ));
+    }
+    Ok(code.to_owned())
+}
+
+/// A health profession (not staff) and the SAMU regulator role, which only a physician holds.
+pub(super) fn profession_and_role(
+    slug: &str,
+    samu_regulator: bool,
+) -> Result<(Profession, bool), AppError> {
+    let profession = Profession::from_slug(slug.trim())
+        .filter(|p| !p.is_staff())
+        .ok_or_else(|| AppError::invalid("invalid_profession", "Profession inconnue."))?;
+    if samu_regulator && !profession.is_physician() {
+        return Err(AppError::invalid(
+            "invalid_samu_role",
+            "Seul un médecin peut être régulateur du SAMU.",
+        ));
+    }
+    Ok((profession, samu_regulator))
+}
+
+/// A professional number: 6 to 20 letters or digits.
+pub(super) fn professional_number(text: &str) -> Result<String, AppError> {
+    let number = text.trim();
+    if !(6..=20).contains(&number.len()) || !number.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid(
+            "invalid_professional_id",
+            "L'identifiant professionnel doit comporter de 6 à 20 chiffres ou lettres.",
+        ));
+    }
+    Ok(number.to_owned())
+}
+
+/// A professional number already in the directory, or the store's error.
+pub(super) fn duplicate_professional_id(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => AppError::conflict(
+            "duplicate_professional_id",
+            "Un professionnel avec cet identifiant existe déjà.",
+        ),
+        e => e.into(),
+    }
+}
+
 pub(super) fn support_event(actor: &Actor, action: &str) -> NewEvent {
     NewEvent {
         actor_id: Some(actor.account_id.to_string()),
@@ -81,6 +148,32 @@ pub(super) fn support_event(actor: &Actor, action: &str) -> NewEvent {
 pub const MAX_SEARCH_CHARS: usize = 100;
 
 impl App {
+    /// The structures a professional works in, sorted and without repeats: at least one, each
+    /// in the directory.
+    pub(super) async fn known_structures(
+        &self,
+        ids: &[StructureId],
+    ) -> Result<Vec<StructureId>, AppError> {
+        let mut structure_ids = ids.to_vec();
+        structure_ids.sort();
+        structure_ids.dedup();
+        if structure_ids.is_empty() {
+            return Err(AppError::invalid(
+                "structure_required",
+                "Un professionnel exerce dans au moins une structure.",
+            ));
+        }
+        for s in &structure_ids {
+            if directory::structure_by_id(&self.db, s).await?.is_none() {
+                return Err(AppError::invalid(
+                    "unknown_structure",
+                    "Structure inconnue.",
+                ));
+            }
+        }
+        Ok(structure_ids)
+    }
+
     /// Support only.
     pub async fn create_structure(
         &self,
@@ -89,28 +182,12 @@ impl App {
         now: Timestamp,
     ) -> Result<directory::StructureRow, AppError> {
         actor.require(AccountKind::Support)?;
-        let kind = s.kind.trim().to_owned();
-        if !STRUCTURE_KINDS.contains(&kind.as_str()) {
-            return Err(AppError::invalid(
-                "invalid_structure_kind",
-                format!(
-                    "Type de structure inconnu. Valeurs possibles : {}.",
-                    STRUCTURE_KINDS.join(", ")
-                ),
-            ));
-        }
-        if commune::find_nc_commune(s.commune.trim()).is_none() {
-            return Err(AppError::invalid(
-                "invalid_commune",
-                "La commune doit être un code INSEE de Nouvelle-Calédonie (98801 à 98833).",
-            ));
-        }
         let row = directory::StructureRow {
             id: StructureId::from_uuid_text(new_id()),
             name: required(&s.name, "nom")?,
             ridet: ridet(&s.ridet)?,
-            kind,
-            commune: s.commune.trim().to_owned(),
+            kind: structure_kind(&s.kind)?,
+            commune: structure_commune(&s.commune)?,
             created_at_ms: now.millis(),
         };
         let mut tx = self.db.begin().await?;
@@ -158,52 +235,18 @@ impl App {
         now: Timestamp,
     ) -> Result<Created<directory::ProfessionalRow>, AppError> {
         actor.require(AccountKind::Support)?;
-        let profession = Profession::from_slug(p.profession.trim())
-            .filter(|p| !p.is_staff())
-            .ok_or_else(|| AppError::invalid("invalid_profession", "Profession inconnue."))?;
-        if p.samu_regulator && !profession.is_physician() {
-            return Err(AppError::invalid(
-                "invalid_samu_role",
-                "Seul un médecin peut être régulateur du SAMU.",
-            ));
-        }
-        let professional_id = p.professional_id.trim();
-        if !(6..=20).contains(&professional_id.len())
-            || !professional_id.chars().all(|c| c.is_ascii_alphanumeric())
-        {
-            return Err(AppError::invalid(
-                "invalid_professional_id",
-                "L'identifiant professionnel doit comporter de 6 à 20 chiffres ou lettres.",
-            ));
-        }
-        let mut structure_ids = p.structure_ids.clone();
-        structure_ids.sort();
-        structure_ids.dedup();
-        if structure_ids.is_empty() {
-            return Err(AppError::invalid(
-                "structure_required",
-                "Un professionnel exerce dans au moins une structure.",
-            ));
-        }
-        for s in &structure_ids {
-            if directory::structure_by_id(&self.db, s).await?.is_none() {
-                return Err(AppError::invalid(
-                    "unknown_structure",
-                    "Structure inconnue.",
-                ));
-            }
-        }
+        let (profession, samu_regulator) = profession_and_role(&p.profession, p.samu_regulator)?;
         let first_name = required(&p.first_name, "prénom")?;
         let last_name = required(&p.last_name, "nom")?;
         let row = directory::ProfessionalRow {
             account_id: AccountId::from_uuid_text(new_id()),
-            professional_id: professional_id.to_owned(),
+            professional_id: professional_number(&p.professional_id)?,
             first_name: first_name.clone(),
             last_name: last_name.clone(),
             profession,
-            samu_regulator: p.samu_regulator,
+            samu_regulator,
             state: AccountState::Pending,
-            structure_ids,
+            structure_ids: self.known_structures(&p.structure_ids).await?,
         };
         let display = format!("{first_name} {last_name}");
         let mut tx = self.db.begin().await?;
@@ -219,13 +262,7 @@ impl App {
         .await?;
         directory::insert_professional(&mut tx, &row)
             .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::conflict(
-                    "duplicate_professional_id",
-                    "Un professionnel avec cet identifiant existe déjà.",
-                ),
-                e => e.into(),
-            })?;
+            .map_err(duplicate_professional_id)?;
         let token = enrolment::issue_token(self, &mut tx, &row.account_id, true, now).await?;
         let ev = NewEvent {
             detail: serde_json::json!({ "account_id": row.account_id, "profession": row.profession }),

@@ -1,5 +1,6 @@
 //! What support and operators do to run the service, outside any one record's use cases: the
-//! directory (structures, professionals, assistants, support agents, suspension), supervision
+//! directory (structures, professionals, assistants, support agents, suspension, corrections:
+//! `directory_edit`), supervision
 //! alerts, reading, verifying and extracting the audit trail for an authority, the vault's
 //! integrity check, master key rotation and retirement, the orphan sweep and housekeeping,
 //! re-sealing content written in an older format (`vault_reseal`), and the seeding of data
@@ -8,6 +9,7 @@
 pub mod audit;
 pub mod audit_extract;
 pub mod directory;
+pub mod directory_edit;
 pub mod housekeeping;
 pub mod seed;
 pub mod session_idle;

@@ -12,6 +12,7 @@ mod auth;
 mod consent_form;
 mod contact_change;
 mod directory;
+mod directory_edit;
 mod documents;
 mod enrolment;
 mod export_index;

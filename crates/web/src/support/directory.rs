@@ -27,6 +27,12 @@ pub struct SearchQuery {
 }
 
 #[derive(Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+#[derive(Deserialize)]
 pub struct ReasonForm {
     #[serde(default)]
     reason: String,
@@ -94,6 +100,7 @@ pub async fn show(
     State(web): State<Web>,
     Support { s, lang, .. }: Support,
     Path(id): Path<String>,
+    Query(done): Query<Done>,
 ) -> Page {
     let p = web
         .app
@@ -116,11 +123,14 @@ pub async fn show(
         )
     };
     let body = html! {
+        @if done.ok.as_deref() == Some("edited") { p.notice role="status" { (l.t("supedit.done")) } }
         h2 { (name) }
         dl {
             dt { (l.t("directory.col.profession")) } dd { (profession(&p.profession)) }
+            dt { (l.t("supdir.field.professional_id")) } dd { (p.professional_id) }
             dt { (l.t("directory.col.state")) } dd #state { (state_label(l, &p.state)) }
         }
+        p { a href=(format!("{HERE}/{}/edit", p.account_id)) { (l.t("supedit.professional.link")) } }
         @if p.state == AccountState::Active || suspended {
             form method="post" action=(format!("{HERE}/{}/{action}", p.account_id)) {
                 (form::csrf(&s.csrf))

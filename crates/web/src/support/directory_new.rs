@@ -26,21 +26,29 @@ use serde::Deserialize;
 const STRUCTURE: &str = "/support/structures/new";
 const PROFESSIONAL: &str = "/support/professionals/new";
 const ASSISTANT: &str = "/support/assistants/new";
-const ERROR: &str = "new-error";
+pub(super) const ERROR: &str = "new-error";
 
 /// What was typed in one of the forms, field by field (all text, as posted).
 #[derive(Default)]
-struct Typed(Vec<(String, String)>);
+pub(super) struct Typed(pub(super) Vec<(String, String)>);
 
 impl Typed {
-    fn get(&self, name: &str) -> &str {
+    pub(super) fn get(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    /// The structures chosen in the form's multiple choice.
+    pub(super) fn structure_ids(&self) -> Vec<StructureId> {
+        self.all("structure_ids")
+            .iter()
+            .map(|id| named::<StructureId>(id))
+            .collect()
+    }
+
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()
             .filter(|(k, v)| k == name && !v.trim().is_empty())
@@ -75,7 +83,7 @@ impl Preset {
 }
 
 /// A text field with its label and, when given, its hint.
-fn text(
+pub(super) fn text(
     l: Lang,
     t: &Typed,
     name: &str,
@@ -96,7 +104,14 @@ fn text(
     }
 }
 
-fn answer(lang: Lang, s: &Session, title: &str, here: &str, body: Markup, err: bool) -> Response {
+pub(super) fn answer(
+    lang: Lang,
+    s: &Session,
+    title: &str,
+    here: &str,
+    body: Markup,
+    err: bool,
+) -> Response {
     let mut r = page(lang, s, title, here, body);
     if err {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -105,24 +120,17 @@ fn answer(lang: Lang, s: &Session, title: &str, here: &str, body: Markup, err: b
 }
 
 /// A refusal the form can show, or the error to answer with.
-fn refusal(e: AppError) -> Result<String, WebError> {
+pub(super) fn refusal(e: AppError) -> Result<String, WebError> {
     match e {
         e @ (AppError::Invalid { .. } | AppError::Conflict { .. }) => Ok(e.public_message()),
         e => Err(e.into()),
     }
 }
 
-fn structure_page(lang: Lang, s: &Session, t: &Typed, error: Option<&str>) -> Response {
-    let l = lang;
-    let err = error.is_some();
+/// The kind and commune of a structure (the creation and the correction forms).
+pub(super) fn structure_fields(l: Lang, t: &Typed, err: bool) -> Markup {
     let d = form::described_by(None, err.then_some(ERROR));
-    let body = html! {
-        p.lead { (l.t("supdir.structure.intro")) }
-        (form::form_error(ERROR, error))
-        form.stack method="post" action=(STRUCTURE) {
-            (form::csrf(&s.csrf))
-            (text(l, t, "name", "text", true, None, err))
-            (text(l, t, "ridet", "text", true, Some(l.t("supdir.hint.ridet")), err))
+    html! {
             div.field {
                 label for="kind" { (l.t("supdir.field.kind")) }
                 select #kind name="kind" required aria-describedby=[d.as_deref()] {
@@ -140,6 +148,20 @@ fn structure_page(lang: Lang, s: &Session, t: &Typed, error: Option<&str>) -> Re
                     }
                 }
             }
+    }
+}
+
+fn structure_page(lang: Lang, s: &Session, t: &Typed, error: Option<&str>) -> Response {
+    let l = lang;
+    let err = error.is_some();
+    let body = html! {
+        p.lead { (l.t("supdir.structure.intro")) }
+        (form::form_error(ERROR, error))
+        form.stack method="post" action=(STRUCTURE) {
+            (form::csrf(&s.csrf))
+            (text(l, t, "name", "text", true, None, err))
+            (text(l, t, "ridet", "text", true, Some(l.t("supdir.hint.ridet")), err))
+            (structure_fields(l, t, err))
             p.hint #structure-consequence { (l.t("supdir.structure.consequence")) }
             button type="submit" aria-describedby="structure-consequence" { (l.t("supdir.structure.submit")) }
         }
@@ -158,8 +180,6 @@ async fn professional_page(
     let l = lang;
     let structures = web.app.list_structures(&s.actor).await?;
     let err = error.is_some();
-    let chosen = t.all("structure_ids");
-    let d = |hint: &str| form::described_by(Some(hint), err.then_some(ERROR));
     let body = html! {
         p.lead { (l.t("supdir.professional.intro")) }
         (form::form_error(ERROR, error))
@@ -169,29 +189,7 @@ async fn professional_page(
             (text(l, t, "first_name", "text", true, None, err))
             (text(l, t, "login", "text", true, Some(l.t("supdir.hint.login")), err))
             (text(l, t, "email", "email", false, None, err))
-            div.field {
-                label for="profession" { (l.t("supdir.field.profession")) }
-                select #profession name="profession" required aria-describedby=[form::described_by(None, err.then_some(ERROR))] {
-                    @for p in Profession::all().iter().filter(|p| p.slug() != "assistant") {
-                        option value=(p.slug()) selected[t.get("profession") == p.slug()] { (p.label_fr()) }
-                    }
-                }
-            }
-            (text(l, t, "professional_id", "text", true, Some(l.t("supdir.hint.professional_id")), err))
-            div.field {
-                label for="structure_ids" { (l.t("supdir.field.structure_ids")) }
-                p.hint #structure_ids-hint { (l.t("supdir.hint.structure_ids")) }
-                select #structure_ids name="structure_ids" multiple required size="4" aria-describedby=[d("structure_ids-hint")] {
-                    @for st in &structures {
-                        option value=(st.id) selected[chosen.iter().any(|c| c == st.id.as_str())] { (st.name) }
-                    }
-                }
-            }
-            div.check {
-                input #samu_regulator type="checkbox" name="samu_regulator" value="1" checked[t.get("samu_regulator") == "1"] aria-describedby=[d("samu-hint")];
-                label for="samu_regulator" { (l.t("supdir.field.samu_regulator")) }
-                p.hint #samu-hint { (l.t("supdir.hint.samu_regulator")) }
-            }
+            (professional_fields(l, t, &structures, err))
             p.hint #professional-consequence { (l.t("supdir.account.consequence")) }
             button type="submit" aria-describedby="professional-consequence" { (l.t("supdir.professional.submit")) }
         }
@@ -205,6 +203,43 @@ async fn professional_page(
         body,
         err,
     ))
+}
+
+/// What the directory says of a professional's practice (the creation and the correction
+/// forms): profession, professional number, structures, SAMU role.
+pub(super) fn professional_fields(
+    l: Lang,
+    t: &Typed,
+    structures: &[mds_app::operator::directory::StructureRow],
+    err: bool,
+) -> Markup {
+    let chosen = t.all("structure_ids");
+    let d = |hint: &str| form::described_by(Some(hint), err.then_some(ERROR));
+    html! {
+            div.field {
+                label for="profession" { (l.t("supdir.field.profession")) }
+                select #profession name="profession" required aria-describedby=[form::described_by(None, err.then_some(ERROR))] {
+                    @for p in Profession::all().iter().filter(|p| p.slug() != "assistant") {
+                        option value=(p.slug()) selected[t.get("profession") == p.slug()] { (p.label_fr()) }
+                    }
+                }
+            }
+            (text(l, t, "professional_id", "text", true, Some(l.t("supdir.hint.professional_id")), err))
+            div.field {
+                label for="structure_ids" { (l.t("supdir.field.structure_ids")) }
+                p.hint #structure_ids-hint { (l.t("supdir.hint.structure_ids")) }
+                select #structure_ids name="structure_ids" multiple required size="4" aria-describedby=[d("structure_ids-hint")] {
+                    @for st in structures {
+                        option value=(st.id) selected[chosen.iter().any(|c| c == st.id.as_str())] { (st.name) }
+                    }
+                }
+            }
+            div.check {
+                input #samu_regulator type="checkbox" name="samu_regulator" value="1" checked[t.get("samu_regulator") == "1"] aria-describedby=[d("samu-hint")];
+                label for="samu_regulator" { (l.t("supdir.field.samu_regulator")) }
+                p.hint #samu-hint { (l.t("supdir.hint.samu_regulator")) }
+            }
+    }
 }
 
 async fn assistant_page(
@@ -340,11 +375,7 @@ pub async fn create_professional(
         last_name: t.get("last_name").to_owned(),
         profession: t.get("profession").to_owned(),
         professional_id: t.get("professional_id").to_owned(),
-        structure_ids: t
-            .all("structure_ids")
-            .iter()
-            .map(|id| named::<StructureId>(id))
-            .collect(),
+        structure_ids: t.structure_ids(),
         samu_regulator: t.get("samu_regulator") == "1",
     };
     match web

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod audit;
 pub mod consents;
 pub mod directory;
+pub mod directory_edit;
 pub mod directory_new;
 pub mod enrolments;
 pub mod home;

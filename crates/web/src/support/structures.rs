@@ -79,6 +79,7 @@ pub async fn list(
     let l = lang;
     let body = html! {
         @if done.ok.as_deref() == Some("idle") { p.notice role="status" { (l.t("supx.idle.done")) } }
+        @if done.ok.as_deref() == Some("edited") { p.notice role="status" { (l.t("supedit.done")) } }
         p.lead { (l.t("supx.structures.intro")) }
         ul.list {
             li { a href="/support/structures/new" { (l.t("supdir.structure.link")) } }
@@ -99,7 +100,8 @@ pub async fn list(
             tbody {
                 @for st in &structures {
                     tr {
-                        td { (st.name) }
+                        td { a href=(format!("/support/structures/{}/edit", st.id)) {
+                            (st.name) span.visually-hidden { " — " (l.t("supedit.structure.link")) } } }
                         td { (st.ridet) }
                         td { (kind_label(l, &st.kind)) }
                         td { (find_nc_commune(&st.commune).map_or(st.commune.as_str(), |c| c.name)) }

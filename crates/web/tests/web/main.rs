@@ -17,6 +17,7 @@ mod recovery;
 mod rectification;
 mod sign_in;
 mod support_console;
+mod support_directory_edit;
 mod support_directory_new;
 mod support_export;
 mod support_screens;

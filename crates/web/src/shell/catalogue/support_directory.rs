@@ -2,6 +2,17 @@
 //! (key, French, English).
 
 pub const ENTRIES: &[super::Entry] = &[
+    // Corrections (support::directory_edit).
+    ("supedit.professional.title", "Corriger l'annuaire : professionnel", "Correct the directory: professional"),
+    ("supedit.professional.intro", "Corrigez ce que l'annuaire dit de ce professionnel. Son identifiant de connexion et son adresse électronique ne changent pas ici.", "Correct what the directory says of this professional. Their sign-in name and e-mail address are not changed here."),
+    ("supedit.professional.consequence", "La profession, le rôle de régulateur et les structures s'appliquent dès sa prochaine action, y compris à ses accès aux dossiers. La correction est tracée.", "The profession, the regulator role and the structures apply from their next action, including to their access to records. The correction is logged."),
+    ("supedit.professional.link", "Corriger l'annuaire pour ce professionnel", "Correct the directory for this professional"),
+    ("supedit.structure.title", "Corriger l'annuaire : structure", "Correct the directory: structure"),
+    ("supedit.structure.intro", "Corrigez le nom, le type ou la commune de la structure. Son numéro RIDET ne change pas :", "Correct the name, kind or commune of the structure. Its RIDET number does not change:"),
+    ("supedit.structure.link", "corriger", "correct"),
+    ("supedit.save", "Enregistrer la correction", "Save the correction"),
+    ("supedit.done", "Correction enregistrée.", "Correction saved."),
+    ("supedit.back.professional", "Retour à la fiche du professionnel", "Back to the professional's page"),
     ("supdir.optional", "(facultatif)", "(optional)"),
     ("supdir.field.name", "Nom de la structure", "Name of the structure"),
     ("supdir.field.ridet", "Numéro RIDET", "RIDET number"),
