@@ -1,11 +1,12 @@
 //! Identity normalisation and validation on any text: the fields of an identity, one a line
-//! (CAFAT number, birth name, first names separated by `,`, birth date, sex, birth place).
+//! (CAFAT or AMG number, birth name, first names separated by `,`, birth date, sex, birth place,
+//! then the number's kind).
 //! Never panics; normalising is idempotent; a valid identity is an exact match of itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mds_domain::identity::{
-    likeness, normalize_name, phonetic_key, similarity, BirthName, CafatRules, IdentityInput,
+    likeness, normalize_name, phonetic_key, similarity, BirthName, IdentifierRules, IdentityInput,
     MatchKind, NameField,
 };
 use time::macros::date;
@@ -23,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         birth_date: next(),
         sex: next(),
         birth_place: next(),
+        identifier_kind: next(),
     };
     if let Ok(once) = normalize_name(&input.birth_name, NameField::BirthName) {
         let twice = normalize_name(&once, NameField::BirthName).expect("a normalised name is valid");
@@ -35,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
     ) {
         let _ = likeness(a.name(), b.name());
     }
-    if let Ok(traits) = input.validate(&CafatRules::default(), date!(2026 - 11 - 22)) {
+    if let Ok(traits) = input.validate(&IdentifierRules::default(), date!(2026 - 11 - 22)) {
         assert_eq!(similarity(&traits, &traits), MatchKind::Exact);
         let _ = traits.normalized_key();
     }

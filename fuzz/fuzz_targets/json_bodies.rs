@@ -5,14 +5,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mds_domain::identity::{CafatRules, IdentityInput};
+use mds_domain::identity::{IdentifierRules, IdentityInput};
 use mds_domain::{AccountId, DocumentType, Format, PatientId, Profession};
 use serde_json::Value;
 use time::macros::date;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(input) = serde_json::from_slice::<IdentityInput>(data) {
-        let _ = input.validate(&CafatRules::default(), date!(2026 - 11 - 22));
+        let _ = input.validate(&IdentifierRules::default(), date!(2026 - 11 - 22));
     }
     let _ = serde_json::from_slice::<Vec<AccountId>>(data);
     let _ = serde_json::from_slice::<PatientId>(data);
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(data) {
         if let Some(identity) = body.get("identity") {
             if let Ok(input) = serde_json::from_value::<IdentityInput>(identity.clone()) {
-                let _ = input.validate(&CafatRules::default(), date!(2026 - 11 - 22));
+                let _ = input.validate(&IdentifierRules::default(), date!(2026 - 11 - 22));
             }
         }
     }

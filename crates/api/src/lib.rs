@@ -22,6 +22,7 @@ mod record;
 mod record_controls;
 mod record_settings;
 mod recovery;
+mod recovery_requests;
 mod rectifications;
 mod refused;
 mod reviews;
@@ -229,6 +230,16 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
                 .layer(mds_http::BodyLimit(uploads::UPLOAD_BODY_LIMIT)),
         )
         .route("/enrolments/status", post(enrolments::status))
+        .route(
+            "/auth/recovery-requests",
+            post(recovery_requests::submit).layer(mds_http::BodyLimit(uploads::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/recovery-requests", get(recovery_requests::list))
+        .route("/recovery-requests/{id}/scan", get(recovery_requests::scan))
+        .route(
+            "/recovery-requests/{id}/close",
+            post(recovery_requests::close),
+        )
         .route("/enrolments/{id}/scans/{scan_id}", get(enrolments::scan))
         .route("/enrolments/{id}/validate", post(enrolments::validate))
         .route("/enrolments/{id}/reject", post(enrolments::reject))

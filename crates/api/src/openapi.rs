@@ -13,6 +13,8 @@ use utoipa::{Modify, OpenApi};
         crate::health::healthz, crate::health::readyz,
         crate::auth::login, crate::auth::logout, crate::auth::me, crate::auth::change_password, crate::auth::begin_enrolment, crate::auth::confirm_enrolment,
         crate::recovery::forgotten, crate::recovery::reset, crate::recovery::reissue,
+        crate::recovery_requests::submit, crate::recovery_requests::list,
+        crate::recovery_requests::scan, crate::recovery_requests::close,
         crate::acting_structure::choices, crate::acting_structure::choose,
         crate::directory::create_structure, crate::directory::list_structures,
         crate::directory::create_professional, crate::directory::search_professionals, crate::directory::get_professional,

@@ -30,6 +30,6 @@ pub use profession::{Profession, ProfessionCategory};
 pub use states::{
     ActorKind, AlertState, ConsentState, CredentialState, DepositorKind, DocumentSource,
     EmergencyKind, EnrolmentState, FileOwnerKind, FilePurpose, IdentifierKind, IdentityStatus,
-    Outcome, ReviewStatus, TimerState,
+    Outcome, RecoveryState, ReviewStatus, TimerState,
 };
 pub use time::Timestamp;

@@ -128,6 +128,19 @@ text_enum!(
         Patient => "patient",
         Enrolment => "enrolment",
         Review => "review",
+        /// A request of a person who lost their second factor.
+        Recovery => "recovery",
+    }
+);
+
+text_enum!(
+    /// Where a request of a person who lost their second factor stands.
+    RecoveryState {
+        Pending => "pending",
+        /// Support checked the identity and re-issued an enrolment (or found nothing to do).
+        Handled => "handled",
+        /// Support could not confirm the identity; the person is told why.
+        Rejected => "rejected",
     }
 );
 
@@ -255,6 +268,11 @@ mod tests {
             FileOwnerKind::parse,
         );
         check(FilePurpose::ALL, FilePurpose::as_str, FilePurpose::parse);
+        check(
+            RecoveryState::ALL,
+            RecoveryState::as_str,
+            RecoveryState::parse,
+        );
         check(
             IdentifierKind::ALL,
             IdentifierKind::as_str,

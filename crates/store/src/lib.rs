@@ -29,6 +29,7 @@ pub mod password_resets;
 pub mod patients;
 pub mod record_access;
 pub mod record_audit_keys;
+pub mod recovery_requests;
 pub mod rectifications;
 pub mod sessions;
 pub mod snapshot;

@@ -133,6 +133,11 @@ const SQLITE: &[Migration] = &[
         name: "0024_identifier_kind",
         sql: include_str!("../migrations/sqlite/0024_identifier_kind.sql"),
     },
+    Migration {
+        version: 25,
+        name: "0025_recovery_requests",
+        sql: include_str!("../migrations/sqlite/0025_recovery_requests.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -255,6 +260,11 @@ const POSTGRES: &[Migration] = &[
         version: 24,
         name: "0024_identifier_kind",
         sql: include_str!("../migrations/postgres/0024_identifier_kind.sql"),
+    },
+    Migration {
+        version: 25,
+        name: "0025_recovery_requests",
+        sql: include_str!("../migrations/postgres/0025_recovery_requests.sql"),
     },
 ];
 

@@ -188,6 +188,15 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/professionals", get(support::directory::list))
         .route("/alerts", get(support::alerts::list))
         .route("/enrolments/{rid}", get(support::enrolments::show))
+        .route("/recovery-requests", get(support::recovery_requests::list))
+        .route(
+            "/recovery-requests/{id}/scan",
+            get(support::recovery_requests::scan),
+        )
+        .route(
+            "/recovery-requests/{id}/close",
+            post(support::recovery_requests::close),
+        )
         .route(
             "/enrolments/{rid}/scans/{sid}",
             get(support::enrolments::scan),
@@ -346,6 +355,14 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/password/forgotten",
             get(public::recovery::request_form).post(public::recovery::request),
+        )
+        .route(
+            "/acces-perdu",
+            get(public::lost_factor::form)
+                .post(public::lost_factor::send)
+                .layer(mds_http::BodyLimit(
+                    mds_app::patients::identity::IDENTITY_FILE_MAX_BYTES + UPLOAD_OVERHEAD,
+                )),
         )
         .route(
             "/password/reset",

@@ -20,6 +20,7 @@ mod record_controls;
 mod record_documents;
 mod record_settings;
 mod record_sweep;
+mod recovery_requests;
 mod rectifications;
 mod revocation;
 mod storage_faults;

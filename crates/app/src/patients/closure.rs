@@ -212,6 +212,9 @@ impl App {
             .filter_map(|d| d.content.as_ref().map(|c| c.object_key.clone()))
             .collect();
         objects.extend(files.iter().map(|f| f.object_key.clone()));
+        if let Some(account) = &p.account_id {
+            objects.extend(self.recovery_objects_of(account).await?);
+        }
         let mut tx = self.db.begin().await?;
         // Told before the account is scrubbed (its address goes with it); e-mail only.
         if reason != RemovalReason::Retention {
@@ -236,6 +239,7 @@ impl App {
             mds_store::notifications::delete_for_account(&mut tx, account).await?;
             accounts::scrub(&mut tx, account, AccountState::Erased, now.millis()).await?;
             mds_store::passkeys::remove_all(&mut tx, account).await?;
+            crate::patients::recovery_requests::forget_account(&mut tx, account).await?;
         }
         let ev = NewEvent {
             patient_id: Some(id.to_string()),

@@ -15,6 +15,7 @@ mod export_index;
 mod export_pdf;
 pub mod identity;
 pub mod life;
+pub mod recovery_requests;
 pub mod rectification;
 pub mod reviews;
 pub mod search;

@@ -31,6 +31,7 @@ mod record_expiry;
 mod record_export;
 mod record_overview;
 mod recovery;
+mod recovery_requests;
 mod rectification;
 mod seed;
 mod self_enrolment;

@@ -143,7 +143,18 @@ fn a_closed_record_is_kept_ten_years_then_purged_with_its_content() {
         let marie = patient_id_by_cafat(&f.app, "1234567").await;
         let unconfirmed = f.app.close_own_record(&patient, false, at(MINUTE)).await;
         assert_eq!(outcome(&unconfirmed), "confirmation_required");
-        let objects_before = f.app.vault().list().await.unwrap().len();
+        // A lost-second-factor request with its scan, left pending: purged with the record.
+        let lost = mds_app::patients::recovery_requests::RecoveryRequest {
+            login: PATIENT.into(),
+            message: "Téléphone perdu.".into(),
+            identity_document: mds_testkit::files::PDF.to_vec(),
+        };
+        f.app
+            .request_recovery(lost, None, at(MINUTE))
+            .await
+            .unwrap();
+        assert_eq!(count(&f.app, "recovery_requests").await, 1, "{backend:?}");
+        let objects_before = f.app.vault().list().await.unwrap().len() - 1;
         let docs = mds_store::documents::all_for_patient(f.app.db(), &marie)
             .await
             .unwrap()
@@ -167,9 +178,13 @@ fn a_closed_record_is_kept_ten_years_then_purged_with_its_content() {
         let kept_until = Timestamp::from_millis(purge_after.millis() - DAY);
         let report = f.app.run_retention(kept_until).await.unwrap();
         assert_eq!(report.purged, 0, "{backend:?}: kept 9 years 364 days");
-        assert_eq!(f.app.vault().list().await.unwrap().len(), objects_before);
+        assert_eq!(
+            f.app.vault().list().await.unwrap().len(),
+            objects_before + 1
+        );
 
         let report = f.app.run_retention(purge_after).await.unwrap();
+        assert_eq!(count(&f.app, "recovery_requests").await, 0, "{backend:?}");
         assert_eq!(report.purged, 1, "{backend:?}: purged after 10 years");
         assert_eq!(report.documents_removed, docs as u64);
         assert_eq!(

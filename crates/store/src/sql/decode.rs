@@ -184,6 +184,7 @@ enum_from_text!(
     mds_domain::Format,
     mds_domain::IdentityStatus,
     mds_domain::IdentifierKind,
+    mds_domain::RecoveryState,
     mds_domain::ConsentState,
     mds_domain::EmergencyKind,
     mds_domain::EnrolmentState,

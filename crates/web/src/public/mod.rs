@@ -10,6 +10,7 @@ pub mod contact_confirm;
 pub mod enrol;
 pub mod login;
 pub mod login_code;
+pub mod lost_factor;
 pub mod passkeys;
 pub mod password;
 pub mod recovery;

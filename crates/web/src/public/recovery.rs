@@ -61,7 +61,7 @@ fn request_page(lang: Lang, csrf: &str, error: Option<&str>, sent: bool) -> Mark
             }
             button type="submit" { (l.t("recovery.send")) }
         }
-        p { (l.t("recovery.lost_phone")) }
+        p { (l.t("recovery.lost_phone")) " " a href="/acces-perdu" { (l.t("lost.link")) } }
         p { a href="/login" { (l.t("login.title")) } }
     };
     page(lang, l.t("recovery.title"), "/password/forgotten", body)

@@ -18,6 +18,37 @@ pub fn date(iso: &str) -> String {
     }
 }
 
+/// An identity scan for support, in a sandbox: an image inline, a PDF as a download named
+/// `file_name`.
+pub fn scan_response(
+    content: axum::body::Bytes,
+    format: Format,
+    file_name: &str,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (mime, disposition) = match format.as_str() {
+        "image/png" => ("image/png", "inline".to_owned()),
+        "image/jpeg" => ("image/jpeg", "inline".to_owned()),
+        _ => (
+            "application/pdf",
+            format!("attachment; filename=\"{file_name}.pdf\""),
+        ),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        content,
+    )
+        .into_response()
+}
+
 /// An identifier number with its kind, as people read it: « CAFAT 1234567 », « AMG 4821 ».
 pub fn identifier(kind: IdentifierKind, number: &str) -> String {
     format!("{} {number}", kind.label())

@@ -13,7 +13,6 @@ use crate::shell::session::Session;
 use crate::shell::Web;
 use crate::support::Support;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use mds_app::patients::enrolment_queue::EnrolmentQueueItem;
@@ -120,26 +119,11 @@ pub async fn scan(
         .app
         .read_enrolment_scan(&s.actor, &rid, &sid, ip, crate::shell::now())
         .await?;
-    let (mime, disposition) = match mime.as_str() {
-        "image/png" => ("image/png", "inline".to_owned()),
-        "image/jpeg" => ("image/jpeg", "inline".to_owned()),
-        _ => (
-            "application/pdf",
-            format!("attachment; filename=\"piece-{sid}.pdf\""),
-        ),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
+    Ok(crate::shared::views::scan_response(
         content,
-    )
-        .into_response())
+        mime,
+        &format!("piece-{sid}"),
+    ))
 }
 
 /// Support agents. Validates: the account becomes active and the enrolment token to hand

@@ -14,6 +14,7 @@ pub mod life;
 pub mod record_export;
 pub mod records;
 pub mod recovery;
+pub mod recovery_requests;
 pub mod rectifications;
 pub mod structure_software;
 pub mod structures;
@@ -34,6 +35,7 @@ pub const NAV: Nav = Nav {
         ("/support/patients", "supx.nav.patients"),
         ("/support/identity-reviews", "supx.nav.reviews"),
         ("/support/rectifications", "supx.nav.rectifications"),
+        ("/support/recovery-requests", "lostq.nav"),
         ("/support/erasures", "supx.nav.erasures"),
         ("/support/audit", "supx.nav.audit"),
         ("/support/structures", "supx.nav.structures"),

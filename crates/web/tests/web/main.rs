@@ -9,6 +9,7 @@ mod contact_change;
 mod document_viewer;
 mod enrol_no_disclosure;
 mod identity_entry;
+mod lost_factor;
 mod patient_screens;
 mod patient_settings;
 mod portals;
