@@ -79,6 +79,14 @@ pub async fn pending(
     .await
 }
 
+/// How many requests wait for support.
+pub async fn count_pending(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let (n,): (i64,) = Query::new("SELECT COUNT(*) FROM recovery_requests WHERE state = 'pending'")
+        .fetch_one(ex)
+        .await?;
+    Ok(n)
+}
+
 /// How many requests of the account were sent since `since_ms` (any state).
 pub async fn count_since(
     ex: impl Into<Ex<'_>>,

@@ -204,6 +204,12 @@ impl App {
         Ok(())
     }
 
+    /// Support only. How many requests wait (the console's navigation shows it).
+    pub async fn pending_recovery_count(&self, actor: &Actor) -> Result<i64, AppError> {
+        actor.require(AccountKind::Support)?;
+        Ok(recovery_requests::count_pending(&self.db).await?)
+    }
+
     /// Support only. The pending requests, oldest first; audited.
     pub async fn list_recovery_requests(
         &self,

@@ -20,6 +20,7 @@ mod held_uploads;
 mod history;
 mod instances;
 mod interop;
+mod masking_at_request;
 mod notifications;
 mod passkeys;
 mod password_change;

@@ -143,6 +143,8 @@ impl<G: Guard> FromRequestParts<Web> for SignedIn<G> {
         if s.actor.kind == AccountKind::Support {
             let open = web.app.open_alert_count(&s.actor).await?;
             s.nav_counts.push(("/support/alerts", open));
+            let waiting = web.app.pending_recovery_count(&s.actor).await?;
+            s.nav_counts.push(("/support/recovery-requests", waiting));
         }
         Ok(Self {
             s,

@@ -83,6 +83,11 @@ fn a_patient_asks_support_and_support_closes_the_request() {
             home.body.contains("href=\"/support/recovery-requests\""),
             "{backend:?}: in the nav"
         );
+        let nav = between(&home.body, "href=\"/support/recovery-requests\"", "</a>");
+        assert!(
+            nav.contains("<span class=\"count\">1"),
+            "{backend:?}: one waiting: {nav}"
+        );
         let queue = support
             .get("/support/recovery-requests")
             .await
