@@ -199,6 +199,8 @@ enum AdminCommand {
     #[command(flatten)]
     Supervision(crate::admin_supervision::SupervisionAdmin),
     #[command(flatten)]
+    Directory(crate::admin_directory::DirectoryAdmin),
+    #[command(flatten)]
     StructureAccess(crate::admin_structure_access::StructureAccessAdmin),
 }
 
@@ -608,6 +610,7 @@ async fn admin(cmd: AdminCommand, now: mds_domain::Timestamp) -> Result<(), RunE
         }
         AdminCommand::Patients(cmd) => crate::admin_patients::run(cmd, now).await?,
         AdminCommand::Supervision(cmd) => crate::admin_supervision::run(cmd, now).await?,
+        AdminCommand::Directory(cmd) => crate::admin_directory::run(cmd, now).await?,
         AdminCommand::StructureAccess(cmd) => {
             crate::admin_structure_access::run(cmd, now).await?;
         }

@@ -1,5 +1,6 @@
 //! `mds`, the one binary of Mon Drive Santé: the service and its operator commands.
 
+mod admin_directory;
 mod admin_patients;
 mod admin_structure_access;
 mod admin_supervision;

@@ -5,6 +5,7 @@
 //! binary of their own.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod admin_directory;
 mod admin_export;
 mod admin_recovery;
 mod admin_supervision;
