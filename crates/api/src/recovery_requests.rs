@@ -37,10 +37,12 @@ pub struct RecoveryRequestForm {
 }
 
 /// Anyone. Sends support a lost-second-factor request; kept only for an active or pending
-/// account (3 a day at most), whose address is told. The same answer whatever the login.
+/// account (3 a day at most), whose address is told. The same answer whatever the login. An
+/// address sends a bounded number of requests an hour: 429 with `Retry-After` past it.
 #[utoipa::path(post, path = "/api/v1/auth/recovery-requests", tag = "auth",
     request_body(content = RecoveryRequestForm, content_type = "multipart/form-data"),
-    responses((status = 202), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 202), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too_many_attempts: this address's hourly quota")))]
 pub async fn submit(
     State(app): State<App>,
     ClientIp(ip): ClientIp,

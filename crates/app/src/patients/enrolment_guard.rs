@@ -84,7 +84,11 @@ impl App {
 
     /// One more submission for `key` in its hour, atomically; the seconds to wait when the
     /// hour's quota is spent.
-    async fn count_enrolment(&self, key: &str, now: Timestamp) -> Result<Option<i64>, AppError> {
+    pub(crate) async fn count_enrolment(
+        &self,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<i64>, AppError> {
         let max = self.settings.enrolment_max_per_address_hour;
         let mut tx = self.db.begin().await?;
         let mut t = sessions::throttle_get(&mut tx, key)

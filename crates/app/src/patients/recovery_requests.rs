@@ -14,7 +14,8 @@
 //!   closed, or when the record is erased. (Any kind of account may ask; the module sits with
 //!   the patients because the identity files and their checks are theirs.)
 //! - Everything is audited: the request kept or not (never the typed login when it names no
-//!   account), each scan read, each closing.
+//!   account), each scan read, each closing. The work done is the same whatever the login (the
+//!   scan sealed, one durable event), and an address sends a bounded number an hour.
 
 use crate::accounts::sign_in::auth_event;
 use crate::information::notifications::texts::FOOTER;
@@ -84,7 +85,10 @@ fn checked_text(text: &str, code: &'static str, what: &str) -> Result<String, Ap
 
 impl App {
     /// Anyone. Keeps the request when the login names an account that may have one (see the
-    /// module); answers the same in every case once the form is well-formed.
+    /// module); answers the same in every case once the form is well-formed. Costs the same
+    /// whatever the login: the scan is sealed first and one event is made durable in every
+    /// case (a scan not kept is then deleted), so that the time taken says nothing. An address
+    /// sends at most `enrolment_max_per_address_hour` requests an hour (429 past it).
     pub async fn request_recovery(
         &self,
         r: RecoveryRequest,
@@ -107,28 +111,14 @@ impl App {
                 "pièce d'identité",
             )?)
         };
-        let Some(account) = accounts::by_login(&self.db, login).await? else {
-            return Ok(());
-        };
-        let day_ago = now.millis() - 86_400_000;
-        let sent = recovery_requests::count_since(&self.db, &account.id, day_ago).await?;
-        let refused = if !matches!(account.state, AccountState::Active | AccountState::Pending) {
-            Some("account_state")
-        } else if sent >= MAX_REQUESTS_PER_DAY {
-            Some("limit")
-        } else {
-            None
-        };
-        if let Some(why) = refused {
-            let ev = auth_event(
-                "account.recovery_request",
-                None,
-                Outcome::Failure,
-                ip,
-                serde_json::json!({ "account_id": account.id, "result": why }),
-            );
-            self.record_event(ev, now.millis()).await?;
-            return Ok(());
+        if let Some(ip) = &ip {
+            if let Some(retry_after_seconds) =
+                self.count_enrolment(&format!("recovery:{ip}"), now).await?
+            {
+                return Err(AppError::Throttled {
+                    retry_after_seconds,
+                });
+            }
         }
         let id = new_id();
         let file = match scan_format {
@@ -144,18 +134,54 @@ impl App {
             ),
             None => None,
         };
-        let row = recovery_requests::RecoveryRequestRow {
-            id: id.clone(),
-            account_id: account.id.clone(),
-            message,
-            submitted_at_ms: now.millis(),
-            state: RecoveryState::Pending,
-            decided_by: None,
-            decided_at_ms: None,
-            decision_note: None,
+        let sealed: Vec<String> = file.iter().map(|f| f.object_key.clone()).collect();
+        let kept = self
+            .store_recovery(&id, login, message, file, ip, now)
+            .await;
+        if !matches!(kept, Ok(true)) {
+            self.discard_objects(&sealed).await;
+        }
+        kept.map(|_| ())
+    }
+
+    /// The request's transaction: the request, its scan and the account's e-mail when the
+    /// login names an account that may ask; the event in every case. Whether it was kept.
+    async fn store_recovery(
+        &self,
+        id: &str,
+        login: &str,
+        message: String,
+        file: Option<identity_files::IdentityFileRow>,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<bool, AppError> {
+        let account = accounts::by_login(&self.db, login).await?;
+        let day_ago = now.millis() - 86_400_000;
+        let refused = match &account {
+            None => Some("unknown_login"),
+            Some(a) if !matches!(a.state, AccountState::Active | AccountState::Pending) => {
+                Some("account_state")
+            }
+            Some(a)
+                if recovery_requests::count_since(&self.db, &a.id, day_ago).await?
+                    >= MAX_REQUESTS_PER_DAY =>
+            {
+                Some("limit")
+            }
+            Some(_) => None,
         };
-        let stored = async {
-            let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin().await?;
+        if let (None, Some(account)) = (refused, &account) {
+            let row = recovery_requests::RecoveryRequestRow {
+                id: id.to_owned(),
+                account_id: account.id.clone(),
+                message,
+                submitted_at_ms: now.millis(),
+                state: RecoveryState::Pending,
+                decided_by: None,
+                decided_at_ms: None,
+                decision_note: None,
+            };
             recovery_requests::insert(&mut tx, &row).await?;
             if let Some(f) = &file {
                 identity_files::insert(&mut tx, f).await?;
@@ -182,26 +208,24 @@ impl App {
                 )
                 .await?;
             }
-            let ev = auth_event(
-                "account.recovery_request",
-                None,
-                Outcome::Success,
-                ip,
-                serde_json::json!({ "account_id": account.id, "request_id": id, "scan": file.is_some() }),
-            );
-            mds_audit::append(&mut tx, ev, now.millis()).await?;
-            tx.commit().await?;
-            Ok::<(), AppError>(())
         }
-        .await;
-        if let Err(e) = stored {
-            if let Some(f) = &file {
-                self.discard_objects(std::slice::from_ref(&f.object_key))
-                    .await;
+        // The typed login is never recorded: an unknown one is named by nothing.
+        let detail = match (&account, refused) {
+            (Some(a), None) => {
+                serde_json::json!({ "account_id": a.id, "request_id": id, "scan": file.is_some() })
             }
-            return Err(e);
-        }
-        Ok(())
+            (Some(a), Some(why)) => serde_json::json!({ "account_id": a.id, "result": why }),
+            (None, why) => serde_json::json!({ "result": why }),
+        };
+        let outcome = if refused.is_none() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        };
+        let ev = auth_event("account.recovery_request", None, outcome, ip, detail);
+        mds_audit::append(&mut tx, ev, now.millis()).await?;
+        tx.commit().await?;
+        Ok(refused.is_none())
     }
 
     /// Support only. How many requests wait (the console's navigation shows it).

@@ -31,13 +31,26 @@ fn a_request_is_kept_only_for_an_account_and_answered_alike() {
         let f = Fixture::demo(backend).await;
         let pdf = mds_testkit::files::PDF;
         let before = last_seq(&f.app).await;
-        // Unknown login: the same answer, nothing kept, nothing audited with it.
+        // Unknown login: the same answer, nothing kept (the scan sealed then deleted), one
+        // event that does not hold the login typed.
+        let objects = f.app.vault().list().await.unwrap().len();
         f.app
             .request_recovery(request("personne@example.nc", pdf), None, at(0))
             .await
             .unwrap();
         assert_eq!(count(&f.app, "recovery_requests").await, 0, "{backend:?}");
-        assert!(events_after(&f.app, before).await.is_empty(), "{backend:?}");
+        assert_eq!(
+            f.app.vault().list().await.unwrap().len(),
+            objects,
+            "{backend:?}"
+        );
+        let events = stored_events_after(&f.app, before).await;
+        assert_eq!(events.len(), 1, "{backend:?}");
+        assert_eq!(events[0].detail["result"], "unknown_login", "{backend:?}");
+        assert!(
+            !format!("{events:?}").contains("personne@example.nc"),
+            "{backend:?}"
+        );
 
         // Refusals of the form itself (they say nothing about the account).
         let cases = [
@@ -124,6 +137,34 @@ fn a_request_is_kept_only_for_an_account_and_answered_alike() {
             .list_recovery_requests(&actor(&f.app, DOCTOR, at(0)).await, at(2 * HOUR))
             .await;
         assert_eq!(outcome(&refused), "forbidden", "{backend:?}");
+    });
+}
+
+#[test]
+fn an_address_sends_a_bounded_number_of_requests_an_hour() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let max = f.app.settings().enrolment_max_per_address_hour;
+        let ip = || Some("203.0.113.9".to_owned());
+        for i in 0..max {
+            let login = format!("personne{i}@example.nc");
+            f.app
+                .request_recovery(request(&login, &[]), ip(), at(i))
+                .await
+                .unwrap();
+        }
+        let refused = f
+            .app
+            .request_recovery(request(PATIENT, &[]), ip(), at(MINUTE))
+            .await;
+        assert_eq!(outcome(&refused), "too_many_attempts", "{backend:?}");
+        assert_eq!(count(&f.app, "recovery_requests").await, 0, "{backend:?}");
+        // Another address, or the next hour, is served.
+        f.app
+            .request_recovery(request(PATIENT, &[]), ip(), at(HOUR + MINUTE))
+            .await
+            .unwrap();
+        assert_eq!(count(&f.app, "recovery_requests").await, 1, "{backend:?}");
     });
 }
 
