@@ -104,11 +104,20 @@ pub async fn scan(
         .into_response())
 }
 
+/// How a request is closed.
+#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseOutcome {
+    /// The identity was checked and an enrolment re-issued (or nothing was left to do).
+    Handled,
+    /// The identity could not be confirmed; `note` says why.
+    Rejected,
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseIn {
-    /// `handled` or `rejected`.
-    pub outcome: String,
+    pub outcome: CloseOutcome,
     /// Optional when handled; the reason, told to the person by e-mail, when rejected.
     #[serde(default)]
     pub note: String,
@@ -124,16 +133,9 @@ pub async fn close(
     Path(id): Path<String>,
     Json(b): Json<CloseIn>,
 ) -> Result<StatusCode, ApiError> {
-    let state = match b.outcome.as_str() {
-        "handled" => RecoveryState::Handled,
-        "rejected" => RecoveryState::Rejected,
-        _ => {
-            return Err(ApiError::http(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_outcome",
-                "outcome : handled ou rejected.",
-            ))
-        }
+    let state = match b.outcome {
+        CloseOutcome::Handled => RecoveryState::Handled,
+        CloseOutcome::Rejected => RecoveryState::Rejected,
     };
     app.close_recovery_request(&actor, &id, state, &b.note, crate::now())
         .await?;
