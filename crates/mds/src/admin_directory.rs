@@ -88,12 +88,7 @@ pub async fn run(cmd: DirectoryAdmin, now: Timestamp) -> Result<(), RunError> {
         } => {
             let (_, app) = open(&config).await?;
             let actor = support_actor(&app, &as_login).await?;
-            let current = app
-                .list_structures(&actor)
-                .await?
-                .into_iter()
-                .find(|s| s.id == structure)
-                .ok_or(mds_app::AppError::NotFound)?;
+            let current = app.get_structure(&actor, &structure).await?;
             let edit = StructureEdit {
                 name: name.unwrap_or(current.name),
                 kind: kind.unwrap_or(current.kind),

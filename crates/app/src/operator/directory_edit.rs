@@ -38,6 +38,19 @@ pub struct StructureEdit {
 }
 
 impl App {
+    /// One structure of the directory (any signed-in account, as the list); `NotFound`
+    /// unknown.
+    pub async fn get_structure(
+        &self,
+        actor: &Actor,
+        id: &StructureId,
+    ) -> Result<directory::StructureRow, AppError> {
+        let _ = actor;
+        directory::structure_by_id(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
     /// Support only. Replaces what the directory says of a professional; unknown professional
     /// is `NotFound`. Nothing changed is not audited.
     pub async fn edit_professional(

@@ -58,7 +58,7 @@ impl App {
             if enrolments::count_pending_requests(&self.db).await? >= s.enrolment_max_pending {
                 Some(("pending", HOUR_MS / 1000))
             } else if let Some(ip) = ip {
-                self.count_enrolment(&format!("enrol:{ip}"), now)
+                self.count_per_address_hour(&format!("enrol:{ip}"), now)
                     .await?
                     .map(|wait| ("address", wait))
             } else {
@@ -84,7 +84,7 @@ impl App {
 
     /// One more submission for `key` in its hour, atomically; the seconds to wait when the
     /// hour's quota is spent.
-    pub(crate) async fn count_enrolment(
+    pub(crate) async fn count_per_address_hour(
         &self,
         key: &str,
         now: Timestamp,

@@ -69,7 +69,8 @@ pub struct RecoveryRequestView {
     pub scan_format: Option<Format>,
 }
 
-/// The typed text, bounded and printable, or the refusal naming the field.
+/// The typed text, bounded (1 to [`MAX_MESSAGE_CHARS`]) and checked as any typed text
+/// ([`AppError::check_typed`]), or the refusal naming the field.
 fn checked_text(text: &str, code: &'static str, what: &str) -> Result<String, AppError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_MESSAGE_CHARS {
@@ -78,8 +79,7 @@ fn checked_text(text: &str, code: &'static str, what: &str) -> Result<String, Ap
             format!("{what} : de 1 à {MAX_MESSAGE_CHARS} caractères."),
         ));
     }
-    mds_domain::text::check_lines(text)
-        .map_err(|p| AppError::invalid(code, format!("{what} : {}.", p.reason_fr())))?;
+    AppError::check_typed(code, what, text, true)?;
     Ok(text.to_owned())
 }
 
@@ -112,8 +112,9 @@ impl App {
             )?)
         };
         if let Some(ip) = &ip {
-            if let Some(retry_after_seconds) =
-                self.count_enrolment(&format!("recovery:{ip}"), now).await?
+            if let Some(retry_after_seconds) = self
+                .count_per_address_hour(&format!("recovery:{ip}"), now)
+                .await?
             {
                 return Err(AppError::Throttled {
                     retry_after_seconds,

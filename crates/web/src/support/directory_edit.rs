@@ -160,13 +160,9 @@ fn structure_page(
 }
 
 async fn structure(web: &Web, s: &Session, id: &str) -> Result<StructureRow, mds_app::AppError> {
-    let id = named::<StructureId>(id);
     web.app
-        .list_structures(&s.actor)
-        .await?
-        .into_iter()
-        .find(|st| st.id == id)
-        .ok_or(mds_app::AppError::NotFound)
+        .get_structure(&s.actor, &named::<StructureId>(id))
+        .await
 }
 
 /// Support agents. The correction form of a structure, filled with the directory's data.

@@ -64,13 +64,7 @@ async fn software_page(
 ) -> Page {
     let l = lang;
     let now = crate::shell::now();
-    let structure = web
-        .app
-        .list_structures(&s.actor)
-        .await?
-        .into_iter()
-        .find(|st| &st.id == structure_id)
-        .ok_or(WebError::NotFound)?;
+    let structure = web.app.get_structure(&s.actor, structure_id).await?;
     let credentials = web
         .app
         .list_software_credentials(&s.actor, structure_id)
