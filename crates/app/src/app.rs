@@ -149,6 +149,9 @@ pub struct Actor {
     /// The structure a professional (or an assistant's professional) acts from in this
     /// session, as read with it: its name, and whether there are others to choose from.
     pub acting_structure: Option<ActingStructure>,
+    /// The record a patient account chose to act on as its holder's legal representative in
+    /// this session (`None`: their own). The policy decides at each request.
+    pub acting_for: Option<mds_domain::PatientId>,
 }
 
 /// The structure a session acts from, for the portals' header.

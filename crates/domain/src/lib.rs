@@ -12,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod place;
 pub mod profession;
+pub mod representation;
 pub mod states;
 pub mod structure;
 pub mod text;
@@ -30,6 +31,6 @@ pub use profession::{Profession, ProfessionCategory};
 pub use states::{
     ActorKind, AlertState, ConsentState, CredentialState, DepositorKind, DocumentSource,
     EmergencyKind, EnrolmentState, FileOwnerKind, FilePurpose, IdentifierKind, IdentityStatus,
-    Outcome, RecoveryState, ReviewStatus, TimerState,
+    Outcome, RecoveryState, RepresentationKind, ReviewStatus, TimerState,
 };
 pub use time::Timestamp;

@@ -163,8 +163,39 @@ text_enum!(
         ConsentForm => "consent_form",
         /// The signed form of a consent given in person by a patient without an account.
         ConsentAttestation => "consent_attestation",
+        /// The legal document naming a person's legal representative (a minor's parenthood,
+        /// a guardianship or curatorship judgment).
+        LegalRepresentation => "legal_representation",
     }
 );
+
+text_enum!(
+    /// Why an account holder represents a person (issue 15): a parent for a minor, a
+    /// guardian (tutelle) or a curator (curatelle) for a protected adult.
+    RepresentationKind {
+        Parent => "parent",
+        Guardian => "guardian",
+        Curator => "curator",
+    }
+);
+
+impl RepresentationKind {
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Self::Parent => "parent (titulaire de l'autorité parentale)",
+            Self::Guardian => "tuteur",
+            Self::Curator => "curateur",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Parent => "parent (holding parental authority)",
+            Self::Guardian => "guardian",
+            Self::Curator => "curator",
+        }
+    }
+}
 
 text_enum!(
     /// Who performed an audited action.
@@ -257,6 +288,11 @@ mod tests {
         );
         check(ReviewStatus::ALL, ReviewStatus::as_str, ReviewStatus::parse);
         check(AlertState::ALL, AlertState::as_str, AlertState::parse);
+        check(
+            RepresentationKind::ALL,
+            RepresentationKind::as_str,
+            RepresentationKind::parse,
+        );
         check(
             CredentialState::ALL,
             CredentialState::as_str,

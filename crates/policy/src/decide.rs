@@ -51,6 +51,7 @@ pub(crate) struct Ctx<'a, 'p> {
     record: &'a PatientId,
     pub(crate) facts: &'a Facts<'p>,
     pub(crate) mode: Mode,
+    now: Timestamp,
 }
 
 impl<'a, 'p> Ctx<'a, 'p> {
@@ -62,6 +63,12 @@ impl<'a, 'p> Ctx<'a, 'p> {
         now: Timestamp,
     ) -> Self {
         let mode = match actor {
+            Actor::Patient { account }
+                if facts.record.owner.as_ref() != Some(account)
+                    && facts.representation_of(account).is_some() =>
+            {
+                Mode::Representative
+            }
             Actor::Patient { .. } => Mode::Patient,
             Actor::Support { .. } => Mode::Support,
             Actor::Professional(p)
@@ -78,6 +85,7 @@ impl<'a, 'p> Ctx<'a, 'p> {
             record,
             facts,
             mode,
+            now,
         }
     }
 
@@ -135,7 +143,7 @@ impl<'a, 'p> Ctx<'a, 'p> {
     fn patient(&self, account: &AccountId) -> Decision {
         let record = &self.facts.record;
         if record.owner.as_ref() != Some(account) {
-            return self.deny(Rule::PatientNotOwner);
+            return self.representative(account);
         }
         let closed = match record.state {
             AccountState::Active => None,
@@ -145,6 +153,29 @@ impl<'a, 'p> Ctx<'a, 'p> {
         if let Some(rule) = closed {
             return self.deny(rule);
         }
+        self.patient_rights(account)
+    }
+
+    /// A legal representative acts with the patient's rights while the representation runs
+    /// and the record is open — a record without a portal account included (a minor's, most
+    /// often); never on the record of a person who died.
+    fn representative(&self, account: &AccountId) -> Decision {
+        let Some(r) = self.facts.representation_of(account) else {
+            return self.deny(Rule::PatientNotOwner);
+        };
+        if !crate::facts::is_unexpired(r.ends_at, self.now) {
+            return self.deny(Rule::RepresentationEnded);
+        }
+        let record = &self.facts.record;
+        let open = matches!(record.state, AccountState::Active | AccountState::Inactive);
+        if !open || record.deceased {
+            return self.deny(Rule::RepresentationRecordClosed);
+        }
+        self.patient_rights(account)
+    }
+
+    /// What the holder of a record (or their representative) may do on it.
+    fn patient_rights(&self, account: &AccountId) -> Decision {
         let column = MatrixColumn::Patient;
         let deposited = |d: &DocumentFacts| d.depositor.as_ref() == Some(account);
         match self.action {
@@ -187,7 +218,7 @@ impl<'a, 'p> Ctx<'a, 'p> {
         }
         let mode = match self.mode {
             Mode::Professional(mode) => mode,
-            Mode::Patient | Mode::Support => AccessMode::NoAccess,
+            Mode::Patient | Mode::Representative | Mode::Support => AccessMode::NoAccess,
         };
         if mode == AccessMode::Blocked {
             return self.deny(Rule::Blocked);

@@ -89,6 +89,16 @@ pub struct Facts<'p> {
     /// Professionals who already confirmed that the patient was informed (once per pair).
     pub informed: Vec<AccountId>,
     pub emergency_settings: EmergencySettings,
+    /// The record's legal representatives, as recorded by support (ended early ones left out).
+    pub representatives: Vec<Representative>,
+}
+
+/// A legal representative of the record's holder: acts on it with the patient's rights until
+/// `ends_at` (excluded), while the record is open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Representative {
+    pub account: AccountId,
+    pub ends_at: Timestamp,
 }
 
 /// The expiry rule, everywhere: a grant is valid strictly before `expires_at`; at
@@ -110,7 +120,16 @@ impl<'p> Facts<'p> {
             feeding_oppositions: Vec::new(),
             informed: Vec::new(),
             emergency_settings: EmergencySettings::default(),
+            representatives: Vec::new(),
         }
+    }
+
+    /// Whether `account` is recorded as a representative of the record (running or not).
+    pub fn representation_of(&self, account: &AccountId) -> Option<&Representative> {
+        self.representatives
+            .iter()
+            .filter(|r| &r.account == account)
+            .max_by_key(|r| r.ends_at)
     }
 
     pub fn is_blocked(&self, professional: &AccountId) -> bool {

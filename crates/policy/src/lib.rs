@@ -35,7 +35,7 @@ pub use decision::{Decision, Denial, Permit};
 pub use error::PolicyError;
 pub use facts::{
     is_unexpired, CareTeamMember, Consent, EmergencyKind, EmergencySession, EmergencySettings,
-    Facts, Policy, PolicySettings, RecordFacts,
+    Facts, Policy, PolicySettings, RecordFacts, Representative,
 };
 pub use habilitation::{Habilitation, EMBEDDED_HABILITATION};
 pub use list::{visible_in_list, ListScope, Lister};

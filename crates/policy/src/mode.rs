@@ -66,16 +66,20 @@ impl AccessMode {
 pub enum Mode {
     /// The patient acting on their own record.
     Patient,
+    /// A legal representative acting on the represented person's record, with the patient's
+    /// rights.
+    Representative,
     Support,
     /// A professional, or someone acting in a professional's name.
     Professional(AccessMode),
 }
 
 impl Mode {
-    /// `patient`, `support`, or the access mode (`care_team`, `no_access`…).
+    /// `patient`, `representative`, `support`, or the access mode (`care_team`, `no_access`…).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Patient => "patient",
+            Self::Representative => "representative",
             Self::Support => "support",
             Self::Professional(mode) => mode.as_str(),
         }

@@ -49,6 +49,12 @@ pub enum Rule {
     PatientNotOwner,
     /// `patient.no_portal`
     PatientNoPortal,
+    /// A legal representative whose representation has ended (its term passed, or support
+    /// ended it).
+    RepresentationEnded,
+    /// A legal representative of a record that is closed, erased, pending, or of a person who
+    /// died (heirs have their own path through support).
+    RepresentationRecordClosed,
     /// `patient.control`
     PatientControl,
     /// `control.patient_only`
@@ -122,6 +128,8 @@ impl Rule {
             Self::RequestInconsistent => "request.inconsistent",
             Self::PatientNotOwner => "patient.not_owner",
             Self::PatientNoPortal => "patient.no_portal",
+            Self::RepresentationEnded => "representation.ended",
+            Self::RepresentationRecordClosed => "representation.record_closed",
             Self::PatientControl => "patient.control",
             Self::PatientOnly => "control.patient_only",
             Self::ProfessionalOnly => "control.professional_only",
@@ -190,6 +198,9 @@ pub(crate) fn permit_text(rule: Rule, mode: Mode, as_depositor: bool) -> &'stati
         }
         _ => match mode {
             Mode::Patient => "Autorisé : vous êtes titulaire de ce dossier.",
+            Mode::Representative => {
+                "Autorisé : vous êtes le représentant légal du titulaire de ce dossier."
+            }
             Mode::Support => "Autorisé : action de gestion du support.",
             Mode::Professional(AccessMode::CareTeam) => {
                 "Autorisé : vous faites partie de l'équipe de soins."
@@ -259,6 +270,12 @@ pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
         Rule::PatientNotOwner => "Accès refusé : ce dossier n'est pas le vôtre.",
         Rule::PatientNoPortal => {
             "Refusé : ce dossier n'a pas d'accès en ligne ; adressez-vous au support."
+        }
+        Rule::RepresentationEnded => {
+            "Refusé : votre représentation légale de cette personne a pris fin."
+        }
+        Rule::RepresentationRecordClosed => {
+            "Refusé : le dossier de la personne que vous représentez est fermé."
         }
         Rule::PatientOnly => "Refusé : seul le patient peut effectuer cette action.",
         Rule::ProfessionalOnly => "Refusé : seul un professionnel peut effectuer cette action.",

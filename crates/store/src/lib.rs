@@ -31,6 +31,7 @@ pub mod record_access;
 pub mod record_audit_keys;
 pub mod recovery_requests;
 pub mod rectifications;
+pub mod representations;
 pub mod sessions;
 pub mod snapshot;
 pub mod structure_access;

@@ -138,6 +138,11 @@ const SQLITE: &[Migration] = &[
         name: "0025_recovery_requests",
         sql: include_str!("../migrations/sqlite/0025_recovery_requests.sql"),
     },
+    Migration {
+        version: 26,
+        name: "0026_representations",
+        sql: include_str!("../migrations/sqlite/0026_representations.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -265,6 +270,11 @@ const POSTGRES: &[Migration] = &[
         version: 25,
         name: "0025_recovery_requests",
         sql: include_str!("../migrations/postgres/0025_recovery_requests.sql"),
+    },
+    Migration {
+        version: 26,
+        name: "0026_representations",
+        sql: include_str!("../migrations/postgres/0026_representations.sql"),
     },
 ];
 

@@ -440,9 +440,11 @@ pub struct AccessFacts {
     pub access_told_at_ms: Option<i64>,
     /// The patient limited the record's use (`record_limitations`).
     pub limited: bool,
+    /// `(representative, ends_at_ms)`: the representations not ended by support.
+    pub representatives: Vec<(AccountId, i64)>,
 }
 
-/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the nine tables, each branch
+/// Loads [`AccessFacts`] in ONE query (a `UNION ALL` over the ten tables, each branch
 /// tagged): every request on a record needs them, and one round trip costs far less than
 /// eight on either backend. `professional`: the professional who acts (or for whom an
 /// assistant or a software acts), whose earlier access to the record is looked up too.
@@ -476,7 +478,9 @@ pub async fn access_facts(
          COALESCE(last_told_at_ms, first_at_ms), {NO_INT} FROM first_accesses \
          WHERE patient_id = $1 AND professional_account_id = $3 \
          UNION ALL SELECT CAST(9 AS BIGINT), {NO_TEXT}, since_ms, {NO_INT} \
-         FROM record_limitations WHERE patient_id = $1"
+         FROM record_limitations WHERE patient_id = $1 \
+         UNION ALL SELECT CAST(10 AS BIGINT), representative_account_id, ends_at_ms, {NO_INT} \
+         FROM representations WHERE patient_id = $1 AND ended_at_ms IS NULL"
     );
     /// `(tag, professional, first number, second number)`.
     type Tagged = (i64, Option<AccountId>, Option<i64>, Option<i64>);
@@ -514,6 +518,7 @@ pub async fn access_facts(
             4 => f.blocked.push(account),
             5 => f.feeding_oppositions.push(account),
             6 => f.informed.push(account),
+            10 => f.representatives.push((account, a)),
             _ => f.access_told_at_ms = Some(a),
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::sql::{FromRow, Row};
 use crate::{Ex, Query, StoreError};
-use mds_domain::{AccountId, AccountKind, AccountState, Profession, StructureId};
+use mds_domain::{AccountId, AccountKind, AccountState, PatientId, Profession, StructureId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
@@ -82,6 +82,9 @@ pub struct SessionAccount {
     /// their policy facts; `None` for patients and support, and when that professional's
     /// account is not active (a suspended professional lends their rights to nobody).
     pub acting_professional: Option<ActingProfessional>,
+    /// The record a legal representative chose to act for in this session (checked against
+    /// the representations at each use: the policy decides).
+    pub acting_for: Option<PatientId>,
 }
 
 /// A professional's facts as the policy needs them.
@@ -118,6 +121,7 @@ impl FromRow for SessionAccount {
             account_state: r.get(10)?,
             display_name: r.get(11)?,
             acting_professional: acting,
+            acting_for: r.get(18)?,
         })
     }
 }
@@ -132,7 +136,7 @@ pub async fn get_with_account(
         "SELECT {COLUMNS}, a.kind, a.state, a.display_name, \
          p.account_id, p.profession, p.samu_regulator, ast.id, ast.name, \
          (SELECT COUNT(*) FROM professional_structures ps \
-          WHERE ps.professional_account_id = p.account_id) \
+          WHERE ps.professional_account_id = p.account_id), s.acting_for_patient_id \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
          LEFT JOIN assistants asst ON asst.account_id = s.account_id \
          LEFT JOIN accounts pa ON pa.id = COALESCE(asst.professional_account_id, s.account_id) \
@@ -163,6 +167,37 @@ pub async fn set_acting_structure(
         .execute(ex)
         .await?;
     Ok(done == 1)
+}
+
+/// The record the session's representative acts for (`None`: their own again).
+pub async fn set_acting_for(
+    ex: impl Into<Ex<'_>>,
+    id_hash: &str,
+    patient: Option<&PatientId>,
+) -> Result<bool, StoreError> {
+    let done = Query::new("UPDATE sessions SET acting_for_patient_id = $1 WHERE id_hash = $2")
+        .bind(patient)
+        .bind(id_hash)
+        .execute(ex)
+        .await?;
+    Ok(done == 1)
+}
+
+/// Sessions of `account` acting for `patient` go back to the account's own record (the
+/// representation ended).
+pub async fn forget_acting_for(
+    ex: impl Into<Ex<'_>>,
+    account: &AccountId,
+    patient: &PatientId,
+) -> Result<u64, StoreError> {
+    Query::new(
+        "UPDATE sessions SET acting_for_patient_id = NULL \
+         WHERE account_id = $1 AND acting_for_patient_id = $2",
+    )
+    .bind(account)
+    .bind(patient)
+    .execute(ex)
+    .await
 }
 
 pub async fn touch(ex: impl Into<Ex<'_>>, id_hash: &str, now_ms: i64) -> Result<(), StoreError> {

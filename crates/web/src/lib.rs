@@ -54,6 +54,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
             post(patient::notifications::mark_read),
         )
         .route("/history", get(patient::history::history))
+        .route("/act-for", post(patient::representation::act_for))
         .route("/documents/{id}/mask", post(patient::controls::mask))
         .route(
             "/documents/mask-all",
@@ -244,6 +245,18 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route(
             "/patients/{id}/consents/{cid}/attestation",
             get(support::consents::attestation),
+        )
+        .route(
+            "/patients/{id}/representatives",
+            post(support::representatives::record).layer(upload),
+        )
+        .route(
+            "/patients/{id}/representatives/{rid}/end",
+            post(support::representatives::end),
+        )
+        .route(
+            "/patients/{id}/representatives/{rid}/document",
+            get(support::representatives::document),
         )
         .route(
             "/patients/{id}/limitation",

@@ -306,6 +306,7 @@ impl App {
             software: None,
             acting_professional,
             acting_structure,
+            acting_for: found.acting_for,
         })
     }
 
@@ -347,6 +348,7 @@ impl App {
             software: None,
             acting_professional: None,
             acting_structure: None,
+            acting_for: None,
         })
     }
 }

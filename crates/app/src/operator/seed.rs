@@ -114,6 +114,7 @@ impl Seeder<'_> {
                 software: None,
                 acting_professional: None,
                 acting_structure: None,
+                acting_for: None,
             }))
     }
 

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod life;
 pub mod recovery_requests;
 pub mod rectification;
+pub mod representatives;
 pub mod reviews;
 pub mod search;
 pub mod self_enrolment;

@@ -9,8 +9,8 @@ use mds_domain::{
 };
 use mds_policy::{
     Action, ActionKind, Actor as PolicyActor, CareTeamMember, Consent, Decision, DocumentFacts,
-    EmergencySession, EmergencySettings, Facts, Permit, ProfessionalActor, RecordFacts, Request,
-    Rule,
+    EmergencySession, EmergencySettings, Facts, Permit, ProfessionalActor, RecordFacts,
+    Representative, Request, Rule,
 };
 use mds_store::record_access;
 use mds_store::{directory, documents, patients};
@@ -159,6 +159,14 @@ impl App {
         facts.feeding_oppositions = rows.feeding_oppositions;
         facts.informed = rows.informed;
         facts.record.limited = rows.limited;
+        facts.representatives = rows
+            .representatives
+            .into_iter()
+            .map(|(account, ends)| Representative {
+                account,
+                ends_at: Timestamp::from_millis(ends),
+            })
+            .collect();
         let (oppose_break_glass, oppose_samu) = rows.emergency_settings;
         facts.emergency_settings = EmergencySettings {
             oppose_break_glass,

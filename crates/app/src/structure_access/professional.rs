@@ -144,6 +144,7 @@ impl App {
             }),
             acting_professional: None,
             acting_structure: None,
+            acting_for: None,
         })
     }
 }

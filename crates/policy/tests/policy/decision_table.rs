@@ -36,6 +36,7 @@ fn parse_actor(text: &str) -> Result<(ActorKind, String, bool), String> {
     let kind = match words.next() {
         Some("patient") => ActorKind::Patient,
         Some("stranger_patient") => ActorKind::StrangerPatient,
+        Some("representative") => ActorKind::Representative,
         Some("pro") => ActorKind::Pro,
         Some("assistant") => ActorKind::Assistant,
         Some("support") => ActorKind::Support,
@@ -74,6 +75,8 @@ fn parse_facts(text: &str) -> Result<Scenario, String> {
             s.consent = Some((o, false));
         } else if let Some(o) = offset(token, "bg")? {
             s.break_glass = Some(o);
+        } else if let Some(o) = offset(token, "represented")? {
+            s.represented = Some(o);
         } else if let Some(o) = offset(token, "samu")? {
             s.samu = Some(o);
         } else {
@@ -112,6 +115,7 @@ fn parse_doc(words: &[&str]) -> Result<Doc, String> {
             "hidden" => doc.hidden_from_patient = true,
             "mine" => doc.depositor = Depositor::P,
             "by_patient" => doc.depositor = Depositor::Patient,
+            "by_representative" => doc.depositor = Depositor::Representative,
             "by_unknown" => doc.depositor = Depositor::Unknown,
             "superseded" => doc.status = DocumentStatus::Superseded,
             "deleted" => doc.status = DocumentStatus::Deleted,

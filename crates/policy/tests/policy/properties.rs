@@ -88,6 +88,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             opposition,
             informed,
             attending_sees_confidential: setting,
+            represented: None,
         },
     )
 }
@@ -102,6 +103,7 @@ fn doc() -> impl Strategy<Value = Doc> {
         Depositor::P,
         Depositor::Q,
         Depositor::Patient,
+        Depositor::Representative,
         Depositor::Unknown,
     ]);
     (
@@ -348,5 +350,36 @@ proptest! {
         let (d2, _) = outcome(&s, &second);
         prop_assert!(!d1.is_permit() && !d2.is_permit(), "{d1:?} / {d2:?}");
         prop_assert_eq!((d1.rule(), d1.explanation()), (d2.rule(), d2.explanation()));
+    }
+
+    #[test]
+    fn a_representative_has_the_holders_rights_only_while_the_representation_runs(
+        s in scenario(),
+        a in asked(),
+        end in -2 * HOUR_MS..2 * HOUR_MS,
+    ) {
+        // R represents the holder until NOW + end. While it runs and the record is open
+        // (an inactive record included), R gets exactly what the holder of an active record
+        // would get on the same document, R's own deposits standing for the holder's.
+        let s = Scenario { represented: Some(end), ..s };
+        let rep = Asked { kind: ActorKind::Representative, ..a.clone() };
+        let (decision, listed) = outcome(&s, &rep);
+        let open = matches!(s.state, AccountState::Active | AccountState::Inactive) && !s.deceased;
+        if end <= 0 || !open {
+            prop_assert!(!decision.is_permit(), "{decision:?}");
+            prop_assert!(!listed);
+        } else {
+            let swapped = match a.doc.depositor {
+                Depositor::Representative => Depositor::Patient,
+                Depositor::Patient => Depositor::Representative,
+                other => other,
+            };
+            let holder = Asked { kind: ActorKind::Patient, doc: Doc { depositor: swapped, ..a.doc.clone() }, ..a };
+            let active = Scenario { state: AccountState::Active, ..s };
+            let (h, hl) = outcome(&active, &holder);
+            prop_assert_eq!(decision.is_permit(), h.is_permit(), "{:?} / {:?}", decision, h);
+            prop_assert_eq!(decision.rule(), h.rule());
+            prop_assert_eq!(listed, hl);
+        }
     }
 }

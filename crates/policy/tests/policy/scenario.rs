@@ -7,7 +7,7 @@ use mds_domain::{
 };
 use mds_policy::{
     Actor, CareTeamMember, Consent, DocumentFacts, EmergencyKind, EmergencySession, Facts, Policy,
-    ProfessionalActor, RecordFacts,
+    ProfessionalActor, RecordFacts, Representative,
 };
 use std::sync::OnceLock;
 
@@ -22,6 +22,10 @@ fn uuid(n: u32) -> String {
 /// The record owner.
 pub fn patient_account() -> AccountId {
     AccountId::from_uuid_text(uuid(1))
+}
+/// "R": a legal representative of the record's holder (when the facts say so).
+pub fn representative_account() -> AccountId {
+    AccountId::from_uuid_text(uuid(7))
 }
 /// "P": the professional who acts (directly, through an assistant or through software).
 pub fn p_account() -> AccountId {
@@ -66,6 +70,8 @@ pub struct Scenario {
     pub opposition: bool,
     pub informed: bool,
     pub attending_sees_confidential: bool,
+    /// R represents the holder until now + this many ms.
+    pub represented: Option<i64>,
 }
 
 impl Default for Scenario {
@@ -88,6 +94,7 @@ impl Default for Scenario {
             opposition: false,
             informed: true,
             attending_sees_confidential: false,
+            represented: None,
         }
     }
 }
@@ -169,6 +176,12 @@ impl Scenario {
         }
         facts.emergency_settings.oppose_break_glass = self.oppose_break_glass;
         facts.emergency_settings.oppose_samu = self.oppose_samu;
+        if let Some(offset) = self.represented {
+            facts.representatives.push(Representative {
+                account: representative_account(),
+                ends_at: Timestamp::from_millis(NOW.millis() + offset),
+            });
+        }
         facts
     }
 }
@@ -177,6 +190,7 @@ impl Scenario {
 pub enum ActorKind {
     Patient,
     StrangerPatient,
+    Representative,
     Pro,
     Assistant,
     Support,
@@ -202,6 +216,9 @@ pub fn actor(kind: ActorKind, profession: &str, samu_regulator: bool) -> Option<
         ActorKind::StrangerPatient => Actor::Patient {
             account: AccountId::from_uuid_text(uuid(6)),
         },
+        ActorKind::Representative => Actor::Patient {
+            account: representative_account(),
+        },
         ActorKind::Pro => Actor::Professional(pro()?),
         ActorKind::Assistant => Actor::Assistant {
             account: AccountId::from_uuid_text(uuid(4)),
@@ -226,6 +243,7 @@ pub enum Depositor {
     P,
     Q,
     Patient,
+    Representative,
     Unknown,
 }
 
@@ -265,6 +283,7 @@ impl Doc {
                 Depositor::P => Some(p_account()),
                 Depositor::Q => Some(q_account()),
                 Depositor::Patient => Some(patient_account()),
+                Depositor::Representative => Some(representative_account()),
                 Depositor::Unknown => None,
             },
             type_code: self.type_code.clone(),

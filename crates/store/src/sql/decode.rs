@@ -185,6 +185,7 @@ enum_from_text!(
     mds_domain::IdentityStatus,
     mds_domain::IdentifierKind,
     mds_domain::RecoveryState,
+    mds_domain::RepresentationKind,
     mds_domain::ConsentState,
     mds_domain::EmergencyKind,
     mds_domain::EnrolmentState,

@@ -196,6 +196,7 @@ bind_enum_as_text!(
     mds_domain::IdentityStatus,
     mds_domain::IdentifierKind,
     mds_domain::RecoveryState,
+    mds_domain::RepresentationKind,
     mds_domain::ConsentState,
     mds_domain::EmergencyKind,
     mds_domain::EnrolmentState,

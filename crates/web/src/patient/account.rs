@@ -48,6 +48,7 @@ fn kind_texts(lang: Lang, kind: &str) -> Option<(&'static str, Option<&'static s
         "rectification" => (l.t("settings.prefs.kind.rectification"), account),
         "limitation" => (l.t("settings.prefs.kind.limitation"), account),
         "email_changed" => (l.t("settings.prefs.kind.email_changed"), account),
+        "representation" => (l.t("settings.prefs.kind.representation"), account),
         _ => return None,
     })
 }

@@ -21,6 +21,10 @@ pub async fn home(State(web): State<Web>, Patient { s, lang, ip, pid }: Patient)
         .await?;
     let names = views::author_names(&web.app, &s.actor, &page.items).await;
     let unread = web.app.notifications(&s.actor, true, 20, 0).await?;
+    let represented = web
+        .app
+        .represented_records(&s.actor, crate::shell::now())
+        .await?;
     let l = lang;
     let title = format!("{} {}", l.t("patient.home.hello"), s.actor.display_name);
     let c = chrome(lang, &s, &title, "/patient");
@@ -32,6 +36,7 @@ pub async fn home(State(web): State<Web>, Patient { s, lang, ip, pid }: Patient)
             h2 { (l.t("patient.home.latest")) }
             (views::document_table(lang, (l.t("patient.home.latest"), false), &page.items, &names, &doc_href))
             p { a href="/patient/documents" { (l.t("patient.home.all")) " (" (page.total) ")" } }
+            (crate::patient::representation::section(lang, &s, &represented))
         },
     )
 }

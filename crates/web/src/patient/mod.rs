@@ -1,5 +1,6 @@
 //! The patient portal: its navigation and its guard (`Patient`: a signed-in patient, on their
-//! own record). Its pages are the modules below; the routes are mounted in `lib.rs`.
+//! own record, or on the record of a person they legally represent once they chose to act for
+//! them). Its pages are the modules below; the routes are mounted in `lib.rs`.
 
 pub mod account;
 pub mod care_team;
@@ -12,6 +13,7 @@ pub mod home;
 pub mod notifications;
 pub mod own_documents;
 pub mod rectification;
+pub mod representation;
 pub mod settings;
 
 use crate::shell::error::WebError;
@@ -53,6 +55,22 @@ pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> 
     s.chrome(lang, &NAV, title, here)
 }
 
+/// Pages about the signed-in account's own record and account (closure, erasure, export,
+/// rectification, limitation, contact data): a legal representative acting for someone is
+/// sent back to their own record for these; support handles them for the represented person.
+fn own_account_only(path: &str) -> bool {
+    const OWN: [&str; 6] = [
+        "/patient/close",
+        "/patient/export",
+        "/patient/rectification",
+        "/patient/limitation",
+        "/patient/contact",
+        "/patient/closed",
+    ];
+    OWN.iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// Who may enter the patient portal.
 pub enum PatientGuard {}
 
@@ -73,9 +91,26 @@ impl FromRequestParts<Web> for Patient {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
-        let SignedIn { s, lang, ip, .. } =
+        let SignedIn { mut s, lang, ip, .. } =
             SignedIn::<PatientGuard>::from_request_parts(parts, web).await?;
-        let pid = web.app.my_record(&s.actor).await?.patient_id;
-        Ok(Self { s, lang, ip, pid })
+        let record = web
+            .app
+            .portal_record(&s.actor, crate::shell::now())
+            .await?;
+        if record.acting_for.is_some() && own_account_only(parts.uri.path()) {
+            return Err(WebError::App(mds_app::AppError::conflict(
+                "representative_own_only",
+                "Ces démarches concernent votre propre dossier : revenez à votre dossier pour \
+                 les faire. Pour la personne que vous représentez (clôture, rectification, \
+                 copie de son dossier), adressez-vous au support.",
+            )));
+        }
+        s.acting_for = record.acting_for;
+        Ok(Self {
+            s,
+            lang,
+            ip,
+            pid: record.patient_id,
+        })
     }
 }

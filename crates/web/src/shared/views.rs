@@ -264,3 +264,11 @@ pub fn attachment(
     )
         .into_response()
 }
+
+/// « tuteur », « guardian »…
+pub fn representation_kind(lang: crate::shell::i18n::Lang, kind: mds_domain::RepresentationKind) -> &'static str {
+    match lang {
+        crate::shell::i18n::Lang::Fr => kind.label_fr(),
+        crate::shell::i18n::Lang::En => kind.label_en(),
+    }
+}

@@ -53,6 +53,9 @@ pub struct Chrome<'a> {
     pub structure: Option<(&'a str, bool)>,
     /// Counts beside navigation links (`(link, count)`), shown when not zero.
     pub counts: &'a [(&'static str, i64)],
+    /// A patient-portal session acting on the record of the person named, as their legal
+    /// representative: every page says so and offers the way back.
+    pub acting_for: Option<&'a str>,
 }
 
 impl<'a> Chrome<'a> {
@@ -66,6 +69,7 @@ impl<'a> Chrome<'a> {
             user: None,
             structure: None,
             counts: &[],
+            acting_for: None,
         }
     }
 }
@@ -188,6 +192,16 @@ pub fn page(c: &Chrome, body: Markup) -> Markup {
                 a.skip href="#main" { (l.t("layout.skip")) }
                 (header(c))
                 main #main.wrap tabindex="-1" {
+                    @if let (Some(person), Some((_, csrf))) = (c.acting_for, c.user) {
+                        div.acting-for role="status" {
+                            (l.t("layout.acting_for")) " " strong { (person) } " " (l.t("layout.acting_for.as"))
+                            form.inline method="post" action="/patient/act-for" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="patient_id" value="";
+                                " " button.link type="submit" { (l.t("layout.acting_for.back")) }
+                            }
+                        }
+                    }
                     h1 { (c.title) }
                     (body)
                 }

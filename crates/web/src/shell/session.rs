@@ -37,6 +37,9 @@ pub struct Session {
     /// Counts shown beside navigation links, by link (`/support/alerts`: the alerts not
     /// reviewed yet).
     pub nav_counts: Vec<(&'static str, i64)>,
+    /// On the patient portal, the person whose record the session acts on as their legal
+    /// representative (set by the portal's guard).
+    pub acting_for: Option<String>,
 }
 
 impl Session {
@@ -55,6 +58,7 @@ impl Session {
             here,
             user: Some((&self.actor.display_name, &self.csrf)),
             counts: &self.nav_counts,
+            acting_for: self.acting_for.as_deref(),
             structure: self
                 .actor
                 .acting_structure
@@ -86,6 +90,7 @@ pub async fn current(parts: &Parts, web: &Web) -> Result<Option<Session>, WebErr
             actor,
             csrf: mds_app::accounts::sign_in::csrf_token(&token),
             nav_counts: Vec::new(),
+            acting_for: None,
         })),
         Err(mds_app::AppError::Unauthenticated) => Ok(None),
         Err(e) => Err(e.into()),

@@ -16,6 +16,7 @@ pub mod records;
 pub mod recovery;
 pub mod recovery_requests;
 pub mod rectifications;
+pub mod representatives;
 pub mod structure_software;
 pub mod structures;
 

@@ -70,6 +70,8 @@ pub(crate) fn done_notice(lang: Lang, done: Option<&str>) -> Markup {
         Some("erasure") => Some("supx.done.erasure"),
         Some("approved") => Some("supx.done.approved"),
         Some("rejected") => Some("supx.done.rejected"),
+        Some("repr") => Some("supx.repr.recorded"),
+        Some("repr_end") => Some("supx.repr.ended_ok"),
         _ => None,
     };
     form::notice(key.map(|k| lang.t(k)))
@@ -252,6 +254,9 @@ pub async fn show(
         (Vec::new(), Vec::new())
     };
     let attested = web.app.attested_consents(&s.actor, &p.id, now).await?;
+    let reps = web.app.representations(&s.actor, &p.id, now).await?;
+    let representable = matches!(p.record_state, AccountState::Active | AccountState::Inactive)
+        && v.died_on.is_none();
     let l = lang;
     let base = format!("{HERE}/{}", p.id);
     let body = html! {
@@ -351,6 +356,7 @@ pub async fn show(
         @if matches!(p.record_state, AccountState::Active | AccountState::Inactive) {
             (crate::support::rectifications::limitation_section(l, &s, v.limited, &base))
         }
+        (crate::support::representatives::section(l, &s, &reps, &base, representable))
         (crate::support::consents::section(l, &attested, &base))
         (crate::support::record_export::section(l, &s, p.record_state, &base))
         @if v.died_on.is_some() && p.record_state != AccountState::Erased {

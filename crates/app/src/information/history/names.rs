@@ -7,7 +7,7 @@ use super::render::{detail_str, lower_first, Audience, DocumentName, Names, Pers
 use crate::{App, AppError};
 use mds_audit::{ActorKind, AuditQuery, AuditRecord, Outcome};
 use mds_domain::{AccountId, DocumentId, DocumentType, StructureId};
-use mds_store::{directory, documents, record_access};
+use mds_store::{accounts, directory, documents, record_access};
 use std::collections::HashMap;
 
 /// Whose point of view the lines are written from.
@@ -119,6 +119,18 @@ impl<'a> Resolver<'a> {
             (ActorKind::Patient, Some(id)) => {
                 if self.reader.owner_account_id.as_deref() == Some(id) {
                     Person::Patient
+                } else if ev.access_mode.as_deref() == Some("representative") {
+                    let name = match AccountId::parse(id) {
+                        Some(a) => accounts::by_id(&self.app.db, &a)
+                            .await?
+                            .map(|a| a.display_name)
+                            .unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    Person::Representative {
+                        name,
+                        for_owner: self.reader.audience == Audience::Owner,
+                    }
                 } else {
                     Person::OtherPatient
                 }

@@ -14,7 +14,9 @@ pub mod texts;
 
 use crate::AppError;
 use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
-use mds_store::{accounts, email_digest, new_id, notifications, outbox, patients, Tx};
+use mds_store::{
+    accounts, email_digest, new_id, notifications, outbox, patients, representations, Tx,
+};
 use serde::Serialize;
 
 pub(crate) use access::{tell_access, AccessNotice};
@@ -58,10 +60,12 @@ pub enum Kind {
     EmailChanged,
     /// A passkey was added to the account or removed from it.
     PasskeyChanged,
+    /// Support recorded or ended a legal representation (told to both people).
+    Representation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 22] = [
         Kind::DocumentAdded,
         Kind::DocumentReplaced,
         Kind::DocumentWithdrawn,
@@ -83,6 +87,7 @@ impl Kind {
         Kind::Limitation,
         Kind::EmailChanged,
         Kind::PasskeyChanged,
+        Kind::Representation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -108,6 +113,7 @@ impl Kind {
             Kind::Limitation => "limitation",
             Kind::EmailChanged => "email_changed",
             Kind::PasskeyChanged => "passkey_changed",
+            Kind::Representation => "representation",
         }
     }
 
@@ -132,6 +138,7 @@ impl Kind {
                 | Kind::Limitation
                 | Kind::EmailChanged
                 | Kind::PasskeyChanged
+                | Kind::Representation
         )
     }
 
@@ -176,6 +183,7 @@ impl Kind {
             Kind::Limitation => "Limitation de l'utilisation de mon dossier",
             Kind::EmailChanged => "Changement d'adresse e-mail",
             Kind::PasskeyChanged => "Ajout ou retrait d'une clé d'accès",
+            Kind::Representation => "Représentation légale (début ou fin)",
         }
     }
 }
@@ -292,17 +300,64 @@ pub(crate) async fn queue(
     Ok(queued)
 }
 
-/// Tells the owner of a record, if the record has a portal account.
+/// « Léa Wamytan »: a record's holder as named to their representative (first first-name and
+/// birth name).
+pub(crate) fn person_name(p: &patients::PatientRow) -> String {
+    let first: Vec<String> = serde_json::from_str(&p.first_names).unwrap_or_default();
+    format!(
+        "{} {}",
+        first.first().map_or("", String::as_str),
+        p.birth_name
+    )
+    .trim()
+    .to_owned()
+}
+
+/// Tells the owner of a record, if the record has a portal account, and the legal
+/// representatives of its holder whose representation runs at `now` (issue 15: they act with
+/// the patient's rights, so they are informed as the patient is — a minor's record often has
+/// no account of its own). A representative's copy names the person in the portal and says in
+/// the e-mail that it is about someone they represent, never whom.
 pub(crate) async fn tell_patient(
     tx: &mut Tx,
     patient_id: &PatientId,
     m: &Message,
     now: Timestamp,
 ) -> Result<Queued, AppError> {
-    match recipient_of_patient(tx, patient_id).await? {
-        Some(r) => queue(tx, &r, m, true, now).await,
-        None => Ok(Queued::default()),
+    let mut told = match recipient_of_patient(tx, patient_id).await? {
+        Some(r) => queue(tx, &r, m, true, now).await?,
+        None => Queued::default(),
+    };
+    let running: Vec<_> = representations::for_patient(&mut *tx, patient_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.is_current(now.millis()))
+        .collect();
+    if running.is_empty() {
+        return Ok(told);
     }
+    let person = match patients::by_id(&mut *tx, patient_id).await? {
+        Some(p) => person_name(&p),
+        None => return Ok(told),
+    };
+    let copy = Message {
+        in_app: format!("Dossier de {person}, que vous représentez : {}", m.in_app),
+        subject: format!("Personne représentée — {}", m.subject),
+        body: format!(
+            "Ce message concerne le dossier d'une personne que vous représentez légalement.\n\n{}",
+            m.body
+        ),
+        ..m.clone()
+    };
+    for rep in running {
+        if let Some(r) = recipient_of_account(tx, &rep.representative_account_id).await? {
+            let q = queue(tx, &r, &copy, true, now).await?;
+            told.in_app |= q.in_app;
+            told.email |= q.email;
+            told.digest |= q.digest;
+        }
+    }
+    Ok(told)
 }
 
 #[cfg(test)]

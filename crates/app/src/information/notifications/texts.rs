@@ -396,6 +396,66 @@ impl Message {
             about: About::default(),
         }
     }
+
+    /// To a legal representative: support recorded (or ended) that they represent someone.
+    /// The e-mail names no one: it may be read by someone else.
+    pub fn representation(started: bool, person: &str, last_day: &str) -> Self {
+        let (in_app, body, subject) = if started {
+            (
+                format!(
+                    "Le support a enregistré que vous êtes le représentant légal de {person}, \
+                     jusqu'au {last_day} inclus. Choisissez « Agir pour {person} » sur votre \
+                     accueil pour consulter et gérer son dossier ; vos actions y sont tracées \
+                     comme celles de son représentant légal."
+                ),
+                "Le support de Mon Drive Santé a enregistré que vous représentez légalement \
+                 une personne. Connectez-vous pour agir sur son dossier. Si vous n'avez rien \
+                 demandé, contactez le support sans attendre.",
+                "Représentation légale enregistrée sur Mon Drive Santé",
+            )
+        } else {
+            (
+                format!(
+                    "Votre représentation légale de {person} a pris fin : vous n'avez plus \
+                     accès à son dossier."
+                ),
+                "Le support de Mon Drive Santé a mis fin à une représentation légale que vous \
+                 exerciez. Connectez-vous pour voir le détail.",
+                "Fin d'une représentation légale sur Mon Drive Santé",
+            )
+        };
+        Self {
+            kind: Kind::Representation,
+            in_app,
+            subject: subject.to_owned(),
+            body: body.to_owned(),
+            about: About::default(),
+        }
+    }
+
+    /// To the holder of a record (when they have an account): someone now represents them, or
+    /// no longer does.
+    pub fn represented(started: bool, representative: &str, last_day: &str) -> Self {
+        let in_app = if started {
+            format!(
+                "Le support a enregistré {representative} comme votre représentant légal, \
+                 jusqu'au {last_day} inclus : il peut consulter et gérer votre dossier en votre \
+                 nom. Ses actions apparaissent dans votre historique."
+            )
+        } else {
+            format!("{representative} n'est plus votre représentant légal.")
+        };
+        let body = "Le support de Mon Drive Santé a modifié la représentation légale de votre \
+                    dossier. Connectez-vous pour voir le détail. Si vous n'avez rien demandé, \
+                    contactez le support sans attendre.";
+        Self {
+            kind: Kind::Representation,
+            in_app,
+            subject: "Représentation légale de votre dossier Mon Drive Santé".to_owned(),
+            body: body.to_owned(),
+            about: About::default(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod places;
 mod pro;
 mod recovery;
 mod rectification;
+mod representation;
 mod rights;
 mod signin;
 mod support;
@@ -32,6 +33,7 @@ pub const TABLES: &[&[Entry]] = &[
     pro::ENTRIES,
     recovery::ENTRIES,
     rectification::ENTRIES,
+    representation::ENTRIES,
     rights::ENTRIES,
     signin::ENTRIES,
     support::ENTRIES,

@@ -69,6 +69,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("settings.prefs.kind.access", "Chaque accès d'un professionnel à mon dossier (au plus un par heure et par professionnel)", "Each access of a professional to my record (at most one an hour per professional)"),
     ("settings.prefs.kind.password_changed", "Changement de mot de passe", "Password change"),
     ("settings.prefs.kind.passkey_changed", "Ajout ou retrait d'une clé d'accès", "Passkey added or removed"),
+    ("settings.prefs.kind.representation", "Représentation légale (début ou fin)", "Legal representation (start or end)"),
     ("settings.prefs.kind.second_factor_reset", "Réinitialisation du second facteur", "Second factor reset"),
     ("settings.prefs.kind.rectification", "Réponse à une demande de rectification", "Answer to a rectification request"),
     ("settings.prefs.kind.limitation", "Limitation de l'utilisation de mon dossier", "Limitation of my record's use"),

@@ -30,6 +30,9 @@ pub enum Person {
     Patient,
     /// A patient account that does not own the record.
     OtherPatient,
+    /// The legal representative of the record's holder, acting with the patient's rights
+    /// (`for_owner`: the holder reads their own history).
+    Representative { name: String, for_owner: bool },
     Professional(Professional),
     /// Staff acting in the name of a professional (`None`: the professional is unknown).
     Assistant {
@@ -393,6 +396,15 @@ fn subject_text(person: &Person) -> String {
         Person::You => "Vous".to_owned(),
         Person::Patient => "Le patient".to_owned(),
         Person::OtherPatient => "Un autre patient".to_owned(),
+        Person::Representative { name, for_owner } => {
+            let whose = if *for_owner { "votre" } else { "son" };
+            let who = if name.is_empty() { "Le représentant légal du patient" } else { name };
+            if name.is_empty() {
+                format!("{who},")
+            } else {
+                format!("{who}, {whose} représentant légal,")
+            }
+        }
         Person::Professional(p) => format!("{},", professional_text(p)),
         Person::Assistant {
             name,
