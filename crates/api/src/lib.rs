@@ -25,6 +25,7 @@ mod recovery;
 mod recovery_requests;
 mod rectifications;
 mod refused;
+mod representatives;
 mod reviews;
 mod software;
 mod software_records;
@@ -196,6 +197,21 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/patients/{id}/legal-export", post(patients::legal_export))
         .route("/patients/{id}/export", post(patients::support_export))
         .route("/patients/{id}/heir-export", post(patients::heir_export))
+        .route(
+            "/patients/{patient_id}/representatives",
+            get(representatives::list)
+                .post(representatives::record)
+                .layer(mds_http::BodyLimit(uploads::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/patients/{patient_id}/representatives/{representation_id}/end",
+            post(representatives::end),
+        )
+        .route(
+            "/patients/{patient_id}/representatives/{representation_id}/document",
+            get(representatives::document),
+        )
+        .route("/me/represented", get(representatives::represented))
         .route("/me/record/close", post(patients::close_own))
         .route("/me/record/erasure", post(patients::erase_own))
         .route("/me/record/export", get(patients::export_own))

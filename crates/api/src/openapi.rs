@@ -38,6 +38,8 @@ use utoipa::{Modify, OpenApi};
         crate::patients::create, crate::patients::search, crate::patients::activate,
         crate::patients::change_care_team, crate::patients::record_death, crate::patients::request_erasure, crate::patients::close, crate::patients::legal_export, crate::patients::support_export, crate::patients::heir_export,
         crate::patients::close_own, crate::patients::erase_own, crate::patients::export_own,
+        crate::representatives::list, crate::representatives::record, crate::representatives::end,
+        crate::representatives::document, crate::representatives::represented,
         crate::enrolments::submit, crate::enrolments::status, crate::enrolments::queue,
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
         crate::reviews::list, crate::reviews::approve, crate::reviews::reject,

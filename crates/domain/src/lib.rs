@@ -10,6 +10,7 @@ pub mod enrolment_code;
 pub mod format;
 pub mod identity;
 pub mod ids;
+pub mod language;
 pub mod place;
 pub mod profession;
 pub mod representation;
@@ -27,6 +28,7 @@ pub use identity::{
     IdentifierRules, IdentityError, IdentityInput, IdentityKey, IdentityTraits, MatchKind, Sex,
 };
 pub use ids::{AccountId, DocumentId, PatientId, StructureId};
+pub use language::Language;
 pub use profession::{Profession, ProfessionCategory};
 pub use states::{
     ActorKind, AlertState, ConsentState, CredentialState, DepositorKind, DocumentSource,

@@ -1,15 +1,17 @@
 //! `mds admin` commands for the support tasks on patient records that an operator needs
 //! without the web: the self-enrolment queue and its decisions, the near-match review queue,
 //! activation of an inactive record, recording a death, rectification requests and the
-//! limitation of a record, the export of a record on request or for an authority, and one run
-//! of the retention job. Each acts as a named support
-//! agent (`--as`), recorded in the audit trail like the same action on the web.
+//! limitation of a record, the export of a record on request or for an authority, the legal
+//! representatives of a record (listed, recorded on the legal document checked, ended), and
+//! one run of the retention job. Each acts as a named support agent (`--as`), recorded in the
+//! audit trail like the same action on the web.
 
 use crate::ops::{open, print_json, support_actor, ConfigArg};
 use crate::runtime::RunError;
 use clap::Subcommand;
 use mds_app::patients::export::{HeirRelationship, HeirRequest, SupportExport};
-use mds_domain::{PatientId, Timestamp};
+use mds_app::patients::representatives::RepresentationInput;
+use mds_domain::{PatientId, RepresentationKind, Timestamp};
 
 #[derive(Subcommand)]
 pub enum PatientAdmin {
@@ -154,6 +156,55 @@ pub enum PatientAdmin {
         patient: PatientId,
         #[arg(long)]
         lift: bool,
+    },
+    /// List the legal representatives of a record, ended ones included (JSON, newest first).
+    ListRepresentatives {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Patient id
+        #[arg(long)]
+        patient: PatientId,
+    },
+    /// Record a legal representative of a record on the legal document checked (a minor's
+    /// parenthood, a guardianship or curatorship judgment); both people are told.
+    AddRepresentative {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Patient id of the represented person
+        #[arg(long)]
+        patient: PatientId,
+        /// Login of the representative's own active patient account
+        #[arg(long)]
+        login: String,
+        /// parent (of a minor), guardian (of a minor or an adult) or curator (of an adult)
+        #[arg(long)]
+        kind: String,
+        /// Last day of the representation, included (JJ/MM/AAAA or AAAA-MM-JJ)
+        #[arg(long)]
+        last_day: String,
+        /// Reference of the request
+        #[arg(long)]
+        reference: String,
+        /// The legal document checked (PDF, JPEG or PNG, 5 MB at most)
+        #[arg(long)]
+        document: std::path::PathBuf,
+    },
+    /// End a running representation now; both people are told.
+    EndRepresentation {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long = "as")]
+        as_login: String,
+        /// Patient id of the represented person
+        #[arg(long)]
+        patient: PatientId,
+        /// Representation id (from list-representatives)
+        #[arg(long)]
+        id: String,
     },
     /// Run the retention job once: purge archives older than 10 years, carry out erasures.
     RunRetention {
@@ -337,6 +388,66 @@ pub async fn run(cmd: PatientAdmin, now: Timestamp) -> Result<(), RunError> {
             let l = app.set_limitation(&actor, &patient, !lift, now).await?;
             let state = if l.limited { "limited" } else { "not limited" };
             println!("record {patient}: {state}; the patient is told");
+        }
+        PatientAdmin::ListRepresentatives {
+            config,
+            as_login,
+            patient,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            print_json(&app.representations(&actor, &patient, now).await?);
+        }
+        PatientAdmin::AddRepresentative {
+            config,
+            as_login,
+            patient,
+            login,
+            kind,
+            last_day,
+            reference,
+            document,
+        } => {
+            let kind = RepresentationKind::parse(kind.trim()).ok_or_else(|| {
+                mds_app::AppError::invalid(
+                    "representation_kind_invalid",
+                    "--kind : parent, guardian ou curator.",
+                )
+            })?;
+            let content = std::fs::read(&document)
+                .map_err(|e| RunError::Other(format!("cannot read {}: {e}", document.display())))?;
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            let input = RepresentationInput {
+                login: login.trim(),
+                kind,
+                last_day: last_day.trim(),
+                reference: &reference,
+                document: &content,
+            };
+            let r = app
+                .record_representation(&actor, &patient, input, None, now)
+                .await?;
+            println!(
+                "representation {} recorded: {} ({}) represents {patient} as {} until {} included; both are told",
+                r.id,
+                r.representative_name,
+                r.representative_login,
+                r.kind.as_str(),
+                r.last_day
+            );
+        }
+        PatientAdmin::EndRepresentation {
+            config,
+            as_login,
+            patient,
+            id,
+        } => {
+            let (_, app) = open(&config).await?;
+            let actor = support_actor(&app, &as_login).await?;
+            app.end_representation(&actor, &patient, &id, None, now)
+                .await?;
+            println!("representation {id} of {patient} ended; both are told");
         }
         PatientAdmin::RunRetention { config } => {
             let (_, app) = open(&config).await?;

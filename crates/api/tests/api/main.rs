@@ -22,6 +22,7 @@ mod record_settings;
 mod record_sweep;
 mod recovery_requests;
 mod rectifications;
+mod representatives;
 mod revocation;
 mod storage_faults;
 mod structure_auth;

@@ -50,6 +50,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/patients/{id}/legal-export"),
     ("post", "/api/v1/patients/{id}/export"),
     ("post", "/api/v1/patients/{id}/heir-export"),
+    ("get", "/api/v1/patients/{patient_id}/representatives"),
+    ("post", "/api/v1/patients/{patient_id}/representatives"),
+    (
+        "post",
+        "/api/v1/patients/{patient_id}/representatives/{representation_id}/end",
+    ),
+    (
+        "get",
+        "/api/v1/patients/{patient_id}/representatives/{representation_id}/document",
+    ),
+    ("get", "/api/v1/me/represented"),
     ("get", "/api/v1/me/rectifications"),
     ("post", "/api/v1/me/rectifications"),
     ("get", "/api/v1/me/limitation"),

@@ -34,6 +34,7 @@ mod record_overview;
 mod recovery;
 mod recovery_requests;
 mod rectification;
+mod representatives;
 mod seed;
 mod self_enrolment;
 mod smtp_tls;

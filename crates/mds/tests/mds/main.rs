@@ -8,6 +8,7 @@
 mod admin_directory;
 mod admin_export;
 mod admin_recovery;
+mod admin_representatives;
 mod admin_supervision;
 mod backup;
 mod bench_rest;

@@ -97,7 +97,12 @@ impl FromRequestParts<Web> for Patient {
             .app
             .portal_record(&s.actor, crate::shell::now())
             .await?;
-        if record.acting_for.is_some() && own_account_only(parts.uri.path()) {
+        // The portal is nested under /patient: the path as the browser asked for it.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+        if record.acting_for.is_some() && own_account_only(&path) {
             return Err(WebError::App(mds_app::AppError::conflict(
                 "representative_own_only",
                 "Ces démarches concernent votre propre dossier : revenez à votre dossier pour \

@@ -71,6 +71,15 @@ impl Lang {
     }
 }
 
+impl From<Lang> for mds_domain::Language {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Fr => Self::Fr,
+            Lang::En => Self::En,
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 

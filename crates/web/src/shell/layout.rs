@@ -198,7 +198,7 @@ pub fn page(c: &Chrome, body: Markup) -> Markup {
                             form.inline method="post" action="/patient/act-for" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="patient_id" value="";
-                                " " button.link type="submit" { (l.t("layout.acting_for.back")) }
+                                " " button.secondary type="submit" { (l.t("layout.acting_for.back")) }
                             }
                         }
                     }

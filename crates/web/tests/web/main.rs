@@ -16,6 +16,7 @@ mod portals;
 mod pro_screens;
 mod recovery;
 mod rectification;
+mod representatives;
 mod sign_in;
 mod support_console;
 mod support_directory_edit;

@@ -333,7 +333,7 @@ impl App {
         mds_audit::record(&self.db, ev, now.millis()).await?;
         let mut q = filter.query();
         q.patient_id = Some(gate.patient_id().to_string());
-        // The gate admits the owner only: the reader's account is the patient's.
+        // The gate admits the holder and their legal representatives only.
         match filter.who {
             Who::Everyone => {}
             Who::Others => q.not_actor = Some(actor.account_id.to_string()),

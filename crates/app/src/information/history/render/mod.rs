@@ -396,15 +396,12 @@ fn subject_text(person: &Person) -> String {
         Person::You => "Vous".to_owned(),
         Person::Patient => "Le patient".to_owned(),
         Person::OtherPatient => "Un autre patient".to_owned(),
-        Person::Representative { name, for_owner } => {
-            let whose = if *for_owner { "votre" } else { "son" };
-            let who = if name.is_empty() { "Le représentant légal du patient" } else { name };
-            if name.is_empty() {
-                format!("{who},")
-            } else {
-                format!("{who}, {whose} représentant légal,")
-            }
-        }
+        Person::Representative { name, for_owner } => match (name.is_empty(), *for_owner) {
+            (true, true) => "Votre représentant légal".to_owned(),
+            (true, false) => "Le représentant légal du patient".to_owned(),
+            (false, true) => format!("{name}, votre représentant légal,"),
+            (false, false) => format!("{name}, son représentant légal,"),
+        },
         Person::Professional(p) => format!("{},", professional_text(p)),
         Person::Assistant {
             name,
