@@ -94,6 +94,8 @@ fn filter(p: &HistoryParams) -> Result<(HistoryFilter, PageRequest), ApiError> {
                     )
                 })?,
             },
+            // The REST interface answers in French.
+            ..HistoryFilter::default()
         },
         PageRequest {
             before: p.before,

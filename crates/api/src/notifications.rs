@@ -30,6 +30,9 @@ pub struct NotificationOut {
     pub kind: String,
     /// French text, without medical content.
     pub text: String,
+    /// The same text in English (absent on notifications written before English was kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_en: Option<String>,
     pub created_at: String,
     pub read: bool,
 }
@@ -52,6 +55,7 @@ impl From<NotificationPage> for NotificationPageOut {
                     id: n.id,
                     kind: n.kind,
                     text: n.text,
+                    text_en: n.text_en,
                     created_at: mds_domain::Timestamp::from_millis(n.created_at_ms).to_rfc3339(),
                     read: n.read_at_ms.is_some(),
                 })

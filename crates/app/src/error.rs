@@ -1,6 +1,8 @@
 //! Errors of the use cases. Each carries a stable code for API clients and a short French
-//! message for people; details stay in the logs. "Does not exist" and "you may not see it"
-//! are the same `NotFound`.
+//! message for people, with its English by code (`error_en`) for the pages shown in English;
+//! details stay in the logs. "Does not exist" and "you may not see it" are the same `NotFound`.
+
+use mds_domain::Language;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -160,6 +162,125 @@ impl AppError {
                 max_bytes / (1024 * 1024)
             ),
             Self::Invalid { message, .. } | Self::Conflict { message, .. } => message.clone(),
+        }
+    }
+
+    /// What a person is shown, in `lang`: French is [`Self::public_message`]; English comes
+    /// from the policy (denials) and from `error_en` (codes), with the values the error
+    /// carries. A code without its English (the catalogue test forbids it) shows the French.
+    pub fn public_message_in(&self, lang: Language) -> String {
+        match lang {
+            Language::Fr => self.public_message(),
+            Language::En => self.english_message(),
+        }
+    }
+
+    fn english_message(&self) -> String {
+        let text = match self {
+            Self::Store(_) | Self::Vault(_) | Self::Audit(_) | Self::Internal(_) => {
+                "An internal error occurred. Please try again later."
+            }
+            Self::Unavailable(_) => {
+                "The service is temporarily unavailable: nothing was saved. Please try again in a few moments."
+            }
+            Self::InvalidCredentials => "Incorrect login, password or code.",
+            Self::Throttled { .. } => "Too many attempts. Please try again in a few minutes.",
+            Self::Unauthenticated => "Authentication required.",
+            Self::Forbidden => "You are not allowed to perform this action.",
+            Self::NotFound => "Resource not found.",
+            Self::Denied { rule, message } => mds_policy::Rule::denial_en(rule, message)
+                .or_else(|| crate::error_en::english_denial(rule))
+                .unwrap_or("Access denied."),
+            Self::TooLarge { max_bytes } => {
+                return format!(
+                    "Document too large: {} MB at most.",
+                    max_bytes / (1024 * 1024)
+                )
+            }
+            Self::Invalid { code, message } | Self::Conflict { code, message } => {
+                match crate::error_en::english_message(code) {
+                    Some(english) => english,
+                    None => {
+                        tracing::warn!(code, "error code without its English message");
+                        message
+                    }
+                }
+            }
+        };
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_is_the_message_and_english_comes_by_code() {
+        let e = AppError::invalid("wrong_password", "Le mot de passe actuel est incorrect.");
+        assert_eq!(
+            e.public_message_in(Language::Fr),
+            "Le mot de passe actuel est incorrect."
+        );
+        assert_eq!(e.public_message_in(Language::Fr), e.public_message());
+        assert_eq!(
+            e.public_message_in(Language::En),
+            "The current password is incorrect."
+        );
+        let e = AppError::TooLarge {
+            max_bytes: 20 * 1024 * 1024,
+        };
+        assert_eq!(
+            e.public_message_in(Language::Fr),
+            "Document trop volumineux : 20 Mo au plus."
+        );
+        assert_eq!(
+            e.public_message_in(Language::En),
+            "Document too large: 20 MB at most."
+        );
+        // A code nobody translated (the catalogue test keeps this from happening): French.
+        let e = AppError::conflict("no_such_code", "Texte.");
+        assert_eq!(e.public_message_in(Language::En), "Texte.");
+    }
+
+    #[test]
+    fn denials_are_in_english_too() {
+        let rule = mds_policy::Rule::Blocked;
+        let mode = mds_policy::Mode::Professional(mds_policy::AccessMode::CareTeam);
+        let e = AppError::Denied {
+            rule: rule.id(),
+            message: rule.explanation(mode),
+        };
+        assert_eq!(
+            e.public_message(),
+            "Accès refusé : le patient vous a bloqué."
+        );
+        assert_eq!(
+            e.public_message_in(Language::En),
+            "Access denied: the patient has blocked you."
+        );
+        let e = AppError::Denied {
+            rule: "software.two_factor_missing".to_owned(),
+            message: "Le logiciel doit attester…",
+        };
+        assert_eq!(
+            e.public_message_in(Language::En),
+            "The software must attest that the professional signed in to it with two factors."
+        );
+        for e in [
+            AppError::InvalidCredentials,
+            AppError::Throttled {
+                retry_after_seconds: 1,
+            },
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Unavailable("x".to_owned()),
+            AppError::Internal("x".to_owned()),
+        ] {
+            let en = e.public_message_in(Language::En);
+            assert!(en.is_ascii() && en.ends_with('.'), "{en}");
+            assert_ne!(en, e.public_message());
         }
     }
 }

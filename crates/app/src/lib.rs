@@ -7,6 +7,7 @@
 mod app;
 mod audit_text;
 mod error;
+pub mod error_en;
 
 pub mod accounts;
 pub mod held_uploads;

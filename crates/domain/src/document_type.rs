@@ -2,20 +2,30 @@
 //! `reference/document-types.csv` embedded at build time; and the status of a document version.
 //! Reference data only: which profession may read which type is `mds-policy`'s habilitation.
 
+use crate::Language;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::OnceLock;
 
 /// The shipped copy of the reference file; the project must not read `reference/` at run time.
 const EMBEDDED: &str = include_str!("../../../reference/document-types.csv");
-const HEADER: [&str; 4] = ["type_code", "label_fr", "class_code", "class_label_fr"];
+const HEADER: [&str; 6] = [
+    "type_code",
+    "label_fr",
+    "label_en",
+    "class_code",
+    "class_label_fr",
+    "class_label_en",
+];
 
 /// A document type of the reference list. Cheap to copy; serialized as its code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DocumentType {
     code: &'static str,
     label_fr: &'static str,
+    label_en: &'static str,
     class_code: &'static str,
     class_label_fr: &'static str,
+    class_label_en: &'static str,
 }
 
 impl DocumentType {
@@ -40,6 +50,16 @@ impl DocumentType {
         self.label_fr
     }
 
+    /// English name of the type (« Operative report »), for pages read in English.
+    pub fn label_en(self) -> &'static str {
+        self.label_en
+    }
+
+    /// The type's name in `lang`.
+    pub fn label(self, lang: Language) -> &'static str {
+        lang.pick(self.label_fr, self.label_en)
+    }
+
     /// DMP class code (JDV_J57), e.g. `10` for « Compte rendu ».
     pub fn class_code(self) -> &'static str {
         self.class_code
@@ -47,6 +67,16 @@ impl DocumentType {
 
     pub fn class_label_fr(self) -> &'static str {
         self.class_label_fr
+    }
+
+    /// English name of the class (« Report »).
+    pub fn class_label_en(self) -> &'static str {
+        self.class_label_en
+    }
+
+    /// The class's name in `lang`.
+    pub fn class_label(self, lang: Language) -> &'static str {
+        lang.pick(self.class_label_fr, self.class_label_en)
     }
 }
 
@@ -111,20 +141,30 @@ fn parse(text: &'static str) -> Result<Vec<DocumentType>, usize> {
     let mut all: Vec<DocumentType> = Vec::new();
     for (index, line) in lines {
         let fields: Vec<&'static str> = line.trim().split(',').map(str::trim).collect();
-        let [code, label_fr, class_code, class_label_fr] = fields[..] else {
+        let [code, label_fr, label_en, class_code, class_label_fr, class_label_en] = fields[..]
+        else {
             return Err(index + 1);
         };
-        let blank = [code, label_fr, class_code, class_label_fr]
-            .iter()
-            .any(|f| f.is_empty());
+        let blank = [
+            code,
+            label_fr,
+            label_en,
+            class_code,
+            class_label_fr,
+            class_label_en,
+        ]
+        .iter()
+        .any(|f| f.is_empty());
         if blank || all.iter().any(|t| t.code == code) {
             return Err(index + 1);
         }
         all.push(DocumentType {
             code,
             label_fr,
+            label_en,
             class_code,
             class_label_fr,
+            class_label_en,
         });
     }
     Ok(all)
@@ -156,9 +196,15 @@ mod tests {
             "Compte rendu ou fiche de consultation ou de visite"
         );
         assert_eq!((t.class_code(), t.class_label_fr()), ("10", "Compte rendu"));
+        assert_eq!(t.label_en(), "Consultation or visit report");
+        assert_eq!(t.class_label_en(), "Report");
+        assert_eq!(t.label(Language::En), t.label_en());
+        assert_eq!(t.class_label(Language::Fr), "Compte rendu");
         let d = DocumentType::from_code("EXPPAT_3").unwrap();
         assert_eq!(d.label_fr(), "Directives anticipées");
         assert_eq!(d.class_code(), "90");
+        assert_eq!(d.label_en(), "Advance directives");
+        assert_eq!(d.class_label_en(), "Document added by the patient");
     }
 
     #[test]
@@ -171,14 +217,61 @@ mod tests {
     #[test]
     fn malformed_files_are_refused_with_their_line() {
         assert_eq!(parse("code,label\n"), Err(1));
-        let head = "type_code,label_fr,class_code,class_label_fr\n";
+        // The header before the English columns were added is refused, not misread.
+        assert_eq!(
+            parse("type_code,label_fr,class_code,class_label_fr\n"),
+            Err(1)
+        );
+        let head = "type_code,label_fr,label_en,class_code,class_label_fr,class_label_en\n";
         assert_eq!(parse(head), Ok(vec![]));
-        let short = "type_code,label_fr,class_code,class_label_fr\n1-1,A,10\n";
-        assert_eq!(parse(short), Err(2));
-        let blank = "type_code,label_fr,class_code,class_label_fr\n1-1,,10,A\n";
-        assert_eq!(parse(blank), Err(2));
-        let twice = "type_code,label_fr,class_code,class_label_fr\n1-1,A,10,B\n1-1,C,10,B\n";
-        assert_eq!(parse(twice), Err(3));
+        let short = format!("{head}1-1,A,10,B\n");
+        assert_eq!(parse(leak(short)), Err(2));
+        let blank = format!("{head}1-1,,A,10,B,B\n");
+        assert_eq!(parse(leak(blank)), Err(2));
+        let no_english = format!("{head}1-1,A,A,10,B,\n");
+        assert_eq!(parse(leak(no_english)), Err(2));
+        let twice = format!("{head}1-1,A,A,10,B,B\n1-1,C,C,10,B,B\n");
+        assert_eq!(parse(leak(twice)), Err(3));
+    }
+
+    fn leak(text: String) -> &'static str {
+        Box::leak(text.into_boxed_str())
+    }
+
+    /// Every type and class is named in English: not blank, plain ASCII (no French accents)
+    /// and none of the French words of the file; a type's English name differs from its
+    /// French one.
+    #[test]
+    fn every_type_and_class_has_an_english_label() {
+        let french = [
+            " de ",
+            " du ",
+            " d'",
+            " ou ",
+            "Compte rendu",
+            "Synthèse",
+            " le ",
+        ];
+        let english_ok = |en: &str| {
+            !en.trim().is_empty() && en.is_ascii() && !french.iter().any(|w| en.contains(w))
+        };
+        let failing: Vec<String> = DocumentType::all()
+            .iter()
+            .filter(|t| {
+                !english_ok(t.label_en())
+                    || t.label_en() == t.label_fr()
+                    || !english_ok(t.class_label_en())
+            })
+            .map(|t| {
+                format!(
+                    "{}: {:?} / {:?}",
+                    t.code(),
+                    t.label_en(),
+                    t.class_label_en()
+                )
+            })
+            .collect();
+        assert!(failing.is_empty(), "failing: {failing:?}");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Professions of the people who use MDS, from `reference/professions.csv` (embedded at build
 //! time). Holds reference data only: what a profession may see is decided by `mds-policy`.
 
+use crate::Language;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::OnceLock;
 
 /// The shipped copy of the reference file; the project must not read `reference/` at run time.
 const EMBEDDED: &str = include_str!("../../../reference/professions.csv");
-const HEADER: [&str; 4] = ["slug", "fr_code", "label_fr", "category"];
+const HEADER: [&str; 5] = ["slug", "fr_code", "label_fr", "label_en", "category"];
 
 /// Broad family of a profession. Only `health` professions may declare an emergency access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -43,6 +44,7 @@ pub struct Profession {
     slug: &'static str,
     fr_code: Option<&'static str>,
     label_fr: &'static str,
+    label_en: &'static str,
     category: ProfessionCategory,
 }
 
@@ -79,6 +81,16 @@ impl Profession {
 
     pub fn label_fr(self) -> &'static str {
         self.label_fr
+    }
+
+    /// English label (« Doctor », « Nurse »…), for pages and history lines read in English.
+    pub fn label_en(self) -> &'static str {
+        self.label_en
+    }
+
+    /// The label in `lang`.
+    pub fn label(self, lang: Language) -> &'static str {
+        lang.pick(self.label_fr, self.label_en)
     }
 
     pub fn category(self) -> ProfessionCategory {
@@ -141,17 +153,19 @@ fn parse(text: &'static str) -> Result<Vec<Profession>, usize> {
     let mut all: Vec<Profession> = Vec::new();
     for (index, line) in lines {
         let fields: Vec<&'static str> = line.trim().split(',').map(str::trim).collect();
-        let [slug, fr_code, label_fr, category] = fields[..] else {
+        let [slug, fr_code, label_fr, label_en, category] = fields[..] else {
             return Err(index + 1);
         };
         let category = ProfessionCategory::parse(category).ok_or(index + 1)?;
-        if slug.is_empty() || label_fr.is_empty() || all.iter().any(|p| p.slug == slug) {
+        let blank = slug.is_empty() || label_fr.is_empty() || label_en.is_empty();
+        if blank || all.iter().any(|p| p.slug == slug) {
             return Err(index + 1);
         }
         all.push(Profession {
             slug,
             fr_code: (!fr_code.is_empty()).then_some(fr_code),
             label_fr,
+            label_en,
             category,
         });
     }
@@ -181,6 +195,9 @@ mod tests {
         let medecin = Profession::from_slug("medecin").unwrap();
         assert_eq!(medecin.fr_code(), Some("10"));
         assert_eq!(medecin.label_fr(), "Médecin");
+        assert_eq!(medecin.label_en(), "Doctor");
+        assert_eq!(medecin.label(Language::En), "Doctor");
+        assert_eq!(medecin.label(Language::Fr), "Médecin");
         assert!(medecin.is_health());
         assert_eq!(
             Profession::from_fr_code("21").map(Profession::slug),
@@ -206,14 +223,42 @@ mod tests {
     #[test]
     fn malformed_files_are_refused_with_their_line() {
         assert_eq!(parse("slug,label\n"), Err(1));
-        let head = "slug,fr_code,label_fr,category\n";
+        // The header before the English column was added is refused, not misread.
+        assert_eq!(parse("slug,fr_code,label_fr,category\n"), Err(1));
+        let head = "slug,fr_code,label_fr,label_en,category\n";
         assert_eq!(parse(head), Ok(vec![]));
-        let bad_category = "slug,fr_code,label_fr,category\nx,,X,magic\n";
-        assert_eq!(parse(bad_category), Err(2));
-        let short = "slug,fr_code,label_fr,category\nx,,X\n";
-        assert_eq!(parse(short), Err(2));
-        let twice = "slug,fr_code,label_fr,category\nx,,X,health\nx,,Y,health\n";
-        assert_eq!(parse(twice), Err(3));
+        let bad_category = format!("{head}x,,X,X,magic\n");
+        assert_eq!(parse(leak(bad_category)), Err(2));
+        let short = format!("{head}x,,X,health\n");
+        assert_eq!(parse(leak(short)), Err(2));
+        let no_english = format!("{head}x,,X,,health\n");
+        assert_eq!(parse(leak(no_english)), Err(2));
+        let twice = format!("{head}x,,X,X,health\nx,,Y,Y,health\n");
+        assert_eq!(parse(leak(twice)), Err(3));
+    }
+
+    fn leak(text: String) -> &'static str {
+        Box::leak(text.into_boxed_str())
+    }
+
+    /// Every profession is named in English: not blank, plain ASCII (no French accents), and
+    /// none of the French words of the file.
+    #[test]
+    fn every_profession_has_an_english_label() {
+        let failing: Vec<String> = Profession::all()
+            .iter()
+            .filter(|p| {
+                let en = p.label_en();
+                en.trim().is_empty()
+                    || !en.is_ascii()
+                    || en == p.label_fr()
+                    || [" de ", " ou ", "Médecin", "Infirmier", "agit "]
+                        .iter()
+                        .any(|w| en.contains(w))
+            })
+            .map(|p| format!("{}: {:?}", p.slug(), p.label_en()))
+            .collect();
+        assert!(failing.is_empty(), "failing: {failing:?}");
     }
 
     #[test]

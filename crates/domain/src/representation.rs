@@ -116,25 +116,107 @@ mod tests {
     const CHILD: Date = date!(2015 - 03 - 10); // adult on 2033-03-10
     const ADULT: Date = date!(1950 - 06 - 01);
 
+    /// (name, kind, birth date, last day, expected)
+    type Case = (
+        &'static str,
+        RepresentationKind,
+        Date,
+        Date,
+        Result<(), TermRefusal>,
+    );
+
     #[test]
     fn term_table() {
-        let cases: [(&str, RepresentationKind, Date, Date, Result<(), TermRefusal>); 13] = [
-            ("parent of a child until the eve of majority", Parent, CHILD, date!(2033 - 03 - 09), Ok(())),
-            ("parent of a child, a shorter term", Parent, CHILD, date!(2027 - 01 - 01), Ok(())),
+        let cases: [Case; 13] = [
+            (
+                "parent of a child until the eve of majority",
+                Parent,
+                CHILD,
+                date!(2033 - 03 - 09),
+                Ok(()),
+            ),
+            (
+                "parent of a child, a shorter term",
+                Parent,
+                CHILD,
+                date!(2027 - 01 - 01),
+                Ok(()),
+            ),
             ("the last day may be today", Parent, CHILD, TODAY, Ok(())),
-            ("a last day in the past", Parent, CHILD, date!(2026 - 12 - 04), Err(TermRefusal::LastDayPast)),
-            ("parent up to the day of majority", Parent, CHILD, date!(2033 - 03 - 10),
-                Err(TermRefusal::BeyondMajority { adult_on: date!(2033 - 03 - 10) })),
-            ("parent of an adult", Parent, ADULT, date!(2027 - 01 - 01), Err(TermRefusal::ParentOfAdult)),
-            ("guardian of a child", Guardian, CHILD, date!(2030 - 01 - 01), Ok(())),
-            ("guardian of a child beyond majority", Guardian, CHILD, date!(2034 - 01 - 01),
-                Err(TermRefusal::BeyondMajority { adult_on: date!(2033 - 03 - 10) })),
-            ("guardian of an adult", Guardian, ADULT, date!(2031 - 12 - 05), Ok(())),
-            ("curator of an adult, twenty years", Curator, ADULT, date!(2046 - 12 - 01), Ok(())),
-            ("curator of an adult, beyond twenty years", Curator, ADULT, date!(2046 - 12 - 02), Err(TermRefusal::TooLong)),
-            ("curator of a child", Curator, CHILD, date!(2027 - 01 - 01), Err(TermRefusal::CuratorOfMinor)),
-            ("the eighteenth birthday is today: adult", Parent, date!(2008 - 12 - 05), date!(2027 - 01 - 01),
-                Err(TermRefusal::ParentOfAdult)),
+            (
+                "a last day in the past",
+                Parent,
+                CHILD,
+                date!(2026 - 12 - 04),
+                Err(TermRefusal::LastDayPast),
+            ),
+            (
+                "parent up to the day of majority",
+                Parent,
+                CHILD,
+                date!(2033 - 03 - 10),
+                Err(TermRefusal::BeyondMajority {
+                    adult_on: date!(2033 - 03 - 10),
+                }),
+            ),
+            (
+                "parent of an adult",
+                Parent,
+                ADULT,
+                date!(2027 - 01 - 01),
+                Err(TermRefusal::ParentOfAdult),
+            ),
+            (
+                "guardian of a child",
+                Guardian,
+                CHILD,
+                date!(2030 - 01 - 01),
+                Ok(()),
+            ),
+            (
+                "guardian of a child beyond majority",
+                Guardian,
+                CHILD,
+                date!(2034 - 01 - 01),
+                Err(TermRefusal::BeyondMajority {
+                    adult_on: date!(2033 - 03 - 10),
+                }),
+            ),
+            (
+                "guardian of an adult",
+                Guardian,
+                ADULT,
+                date!(2031 - 12 - 05),
+                Ok(()),
+            ),
+            (
+                "curator of an adult, twenty years",
+                Curator,
+                ADULT,
+                date!(2046 - 12 - 01),
+                Ok(()),
+            ),
+            (
+                "curator of an adult, beyond twenty years",
+                Curator,
+                ADULT,
+                date!(2046 - 12 - 02),
+                Err(TermRefusal::TooLong),
+            ),
+            (
+                "curator of a child",
+                Curator,
+                CHILD,
+                date!(2027 - 01 - 01),
+                Err(TermRefusal::CuratorOfMinor),
+            ),
+            (
+                "the eighteenth birthday is today: adult",
+                Parent,
+                date!(2008 - 12 - 05),
+                date!(2027 - 01 - 01),
+                Err(TermRefusal::ParentOfAdult),
+            ),
         ];
         let mut failures = Vec::new();
         for (name, kind, born, last, expected) in cases {
@@ -152,15 +234,22 @@ mod tests {
             TermRefusal::LastDayPast,
             TermRefusal::ParentOfAdult,
             TermRefusal::CuratorOfMinor,
-            TermRefusal::BeyondMajority { adult_on: date!(2033 - 03 - 10) },
+            TermRefusal::BeyondMajority {
+                adult_on: date!(2033 - 03 - 10),
+            },
             TermRefusal::TooLong,
         ] {
             assert!(r.code().starts_with("representation_"));
             let m = r.message_fr();
-            assert!(m.ends_with('.') && m.chars().next().is_some_and(char::is_uppercase), "{m}");
+            assert!(
+                m.ends_with('.') && m.chars().next().is_some_and(char::is_uppercase),
+                "{m}"
+            );
         }
-        assert!(TermRefusal::BeyondMajority { adult_on: date!(2033 - 03 - 10) }
-            .message_fr()
-            .contains("10/03/2033"));
+        assert!(TermRefusal::BeyondMajority {
+            adult_on: date!(2033 - 03 - 10)
+        }
+        .message_fr()
+        .contains("10/03/2033"));
     }
 }

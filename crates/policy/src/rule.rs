@@ -1,5 +1,6 @@
 //! The rules a decision can rest on: a stable identifier for the audit (never reworded once
-//! released) and the plain-French sentence shown to the patient or the professional.
+//! released) and the plain-French sentence shown to the patient or the professional, with its
+//! English beside it for the pages shown in English.
 
 use crate::matrix::{MatrixAction, MatrixCell};
 use crate::mode::{AccessMode, Mode};
@@ -153,6 +154,89 @@ impl Rule {
             Self::HiddenFromPatientByDepositor => "hidden_from_patient.depositor",
             Self::HiddenFromPatientDepositorOnly => "hidden_from_patient.depositor_only",
         }
+    }
+}
+
+/// Every mode a decision can be taken in (for the tests and the reverse lookup below).
+fn all_modes() -> impl Iterator<Item = Mode> {
+    [Mode::Patient, Mode::Representative, Mode::Support]
+        .into_iter()
+        .chain(AccessMode::ALL.into_iter().map(Mode::Professional))
+}
+
+impl Rule {
+    /// Every rule: each cell of each matrix action, then every other rule once.
+    pub fn all() -> Vec<Rule> {
+        let matrix = MatrixAction::ALL.into_iter().flat_map(|action| {
+            MatrixCell::ALL
+                .into_iter()
+                .map(move |cell| Rule::Matrix { action, cell })
+        });
+        matrix
+            .chain([
+                Self::Blocked,
+                Self::HabilitationTypeNotOpen,
+                Self::AttendingPhysicianSeesConfidential,
+                Self::RecordPending,
+                Self::RecordClosed,
+                Self::RecordErased,
+                Self::RecordDeceased,
+                Self::RecordLimited,
+                Self::IdentityNotValidated,
+                Self::FeedingOpposed,
+                Self::FeedingOppositionManaged,
+                Self::InformationDutyNotConfirmed,
+                Self::DocumentDeleted,
+                Self::DocumentSuperseded,
+                Self::DocumentOtherRecord,
+                Self::RequestInconsistent,
+                Self::PatientNotOwner,
+                Self::PatientNoPortal,
+                Self::RepresentationEnded,
+                Self::RepresentationRecordClosed,
+                Self::PatientControl,
+                Self::PatientOnly,
+                Self::ProfessionalOnly,
+                Self::AssistantAddOnly,
+                Self::SupportNoMedicalContent,
+                Self::SupportCareTeamInactiveOnly,
+                Self::SupportControl,
+                Self::SupportNotAllowed,
+                Self::SoftwareNotStructureMember,
+                Self::CareTeamPatientOrSupport,
+                Self::ConsentRequest,
+                Self::BreakGlassNotHealthProfessional,
+                Self::BreakGlassOpposed,
+                Self::BreakGlassReasonInsufficient,
+                Self::BreakGlassOpen,
+                Self::SamuNotRegulator,
+                Self::SamuOpposed,
+                Self::SamuCallReferenceRequired,
+                Self::SamuOpen,
+                Self::MaskAtPatientRequest,
+                Self::HiddenFromPatientByDepositor,
+                Self::HiddenFromPatientDepositorOnly,
+            ])
+            .collect()
+    }
+
+    /// The plain-French sentence of a denial on this rule, in `mode` (`Denial::reason`).
+    pub fn explanation(self, mode: Mode) -> &'static str {
+        deny_text(self, mode)
+    }
+
+    /// The same sentence in English, for the pages shown in English.
+    pub fn explanation_en(self, mode: Mode) -> &'static str {
+        deny_text_en(self, mode)
+    }
+
+    /// The English of a denial known only by its rule id and French sentence (what
+    /// `AppError::Denied` carries): the English of that very sentence when the policy worded
+    /// it, else the rule's English in the patient's mode; `None` for an id no rule has.
+    pub fn denial_en(rule_id: &str, french: &str) -> Option<&'static str> {
+        let rule = Self::all().into_iter().find(|r| r.id() == rule_id)?;
+        let worded = all_modes().find(|&mode| deny_text(rule, mode) == french);
+        Some(deny_text_en(rule, worded.unwrap_or(Mode::Patient)))
     }
 }
 
@@ -322,6 +406,111 @@ pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
     }
 }
 
+/// The English of [`deny_text`], case by case.
+pub(crate) fn deny_text_en(rule: Rule, mode: Mode) -> &'static str {
+    match rule {
+        Rule::Matrix { cell, .. } => match (cell, mode) {
+            (MatrixCell::UnlessConfidentialAndNotDepositor, _) => {
+                "Access denied: the patient has hidden this document from professionals."
+            }
+            (MatrixCell::UnlessHiddenFromPatient, _) => {
+                "This document is not visible yet: it will be presented to you during a consultation."
+            }
+            (MatrixCell::IfDepositor, Mode::Professional(AccessMode::NoAccess)) => {
+                "Access denied: you have no access to this record and you did not deposit this document."
+            }
+            (MatrixCell::IfDepositor, _) => {
+                "Denied: only the depositor of this document can perform this action."
+            }
+            (_, Mode::Professional(AccessMode::NoAccess)) => {
+                "Access denied: you have no access to this record (no care team, no consent from the patient, no emergency access)."
+            }
+            _ => "Denied: this action is not allowed in your access situation.",
+        },
+        Rule::Blocked => "Access denied: the patient has blocked you.",
+        Rule::HabilitationTypeNotOpen => {
+            "Access denied: your profession has no access to this type of document."
+        }
+        Rule::RecordPending => {
+            "Denied: this record is awaiting verification and is not open yet."
+        }
+        Rule::RecordClosed => "Denied: this record is closed.",
+        Rule::RecordErased => "Denied: this record has been deleted.",
+        Rule::RecordLimited => {
+            "Denied: the patient has limited the use of their record while a request is being \
+             examined; only an emergency access (break-glass, SAMU) remains possible."
+        }
+        Rule::RecordDeceased => {
+            "Denied: the patient has died; no document can be added any more."
+        }
+        Rule::IdentityNotValidated => {
+            "Denied: the patient's identity is not validated yet; no document can be added."
+        }
+        Rule::FeedingOpposed => {
+            "Denied: the patient has objected to your adding documents to their record."
+        }
+        Rule::InformationDutyNotConfirmed => {
+            "Denied: for a first deposit, confirm that the patient has been informed."
+        }
+        Rule::DocumentDeleted => "Denied: this document has been deleted.",
+        Rule::DocumentSuperseded => "Denied: a more recent version of this document exists.",
+        Rule::DocumentOtherRecord => "Denied: this document does not belong to this record.",
+        Rule::RequestInconsistent => "Denied: the request is inconsistent.",
+        Rule::PatientNotOwner => "Access denied: this record is not yours.",
+        Rule::PatientNoPortal => {
+            "Denied: this record has no online access; please contact support."
+        }
+        Rule::RepresentationEnded => {
+            "Denied: your legal representation of this person has ended."
+        }
+        Rule::RepresentationRecordClosed => {
+            "Denied: the record of the person you represent is closed."
+        }
+        Rule::PatientOnly => "Denied: only the patient can perform this action.",
+        Rule::ProfessionalOnly => "Denied: only a professional can perform this action.",
+        Rule::AssistantAddOnly => {
+            "Denied: an assistant can only add documents on behalf of their professional."
+        }
+        Rule::SupportNoMedicalContent => "Denied: support never has access to medical content.",
+        Rule::SupportCareTeamInactiveOnly => {
+            "Denied: support changes the care team only of records without online access."
+        }
+        Rule::SupportNotAllowed => "Denied: this action is not open to support.",
+        Rule::SoftwareNotStructureMember => {
+            "Denied: this professional does not belong to the structure whose software makes the request."
+        }
+        Rule::CareTeamPatientOrSupport => {
+            "Denied: the care team is managed by the patient, or by support for a record without online access."
+        }
+        Rule::BreakGlassNotHealthProfessional => {
+            "Denied: only health professionals can declare an emergency access."
+        }
+        Rule::BreakGlassOpposed => {
+            "Denied: the patient has objected to emergency access to their record."
+        }
+        Rule::BreakGlassReasonInsufficient => {
+            "Denied: describe the reason for the emergency in one sentence (at least 15 characters and 3 words)."
+        }
+        Rule::SamuNotRegulator => {
+            "Denied: only a SAMU regulating physician can open a regulation access."
+        }
+        Rule::SamuOpposed => "Denied: the patient has objected to SAMU access to their record.",
+        Rule::SamuCallReferenceRequired => "Denied: enter the reference of the call to the SAMU.",
+        Rule::HiddenFromPatientDepositorOnly => {
+            "Denied: only the professional who deposited this document can hide it from the patient or make it visible."
+        }
+        Rule::AttendingPhysicianSeesConfidential
+        | Rule::FeedingOppositionManaged
+        | Rule::PatientControl
+        | Rule::SupportControl
+        | Rule::ConsentRequest
+        | Rule::BreakGlassOpen
+        | Rule::SamuOpen
+        | Rule::MaskAtPatientRequest
+        | Rule::HiddenFromPatientByDepositor => "Denied.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +547,126 @@ mod tests {
             permit_text(read, care_team, false),
             "Autorisé : vous faites partie de l'équipe de soins."
         );
+    }
+
+    /// A position per variant: adding a rule breaks this match, and then `every_rule_is_listed`
+    /// until `Rule::all` has it.
+    fn variant(rule: Rule) -> usize {
+        match rule {
+            Rule::Matrix { .. } => 0,
+            Rule::Blocked => 1,
+            Rule::HabilitationTypeNotOpen => 2,
+            Rule::AttendingPhysicianSeesConfidential => 3,
+            Rule::RecordPending => 4,
+            Rule::RecordClosed => 5,
+            Rule::RecordErased => 6,
+            Rule::RecordDeceased => 7,
+            Rule::RecordLimited => 8,
+            Rule::IdentityNotValidated => 9,
+            Rule::FeedingOpposed => 10,
+            Rule::FeedingOppositionManaged => 11,
+            Rule::InformationDutyNotConfirmed => 12,
+            Rule::DocumentDeleted => 13,
+            Rule::DocumentSuperseded => 14,
+            Rule::DocumentOtherRecord => 15,
+            Rule::RequestInconsistent => 16,
+            Rule::PatientNotOwner => 17,
+            Rule::PatientNoPortal => 18,
+            Rule::RepresentationEnded => 19,
+            Rule::RepresentationRecordClosed => 20,
+            Rule::PatientControl => 21,
+            Rule::PatientOnly => 22,
+            Rule::ProfessionalOnly => 23,
+            Rule::AssistantAddOnly => 24,
+            Rule::SupportNoMedicalContent => 25,
+            Rule::SupportCareTeamInactiveOnly => 26,
+            Rule::SupportControl => 27,
+            Rule::SupportNotAllowed => 28,
+            Rule::SoftwareNotStructureMember => 29,
+            Rule::CareTeamPatientOrSupport => 30,
+            Rule::ConsentRequest => 31,
+            Rule::BreakGlassNotHealthProfessional => 32,
+            Rule::BreakGlassOpposed => 33,
+            Rule::BreakGlassReasonInsufficient => 34,
+            Rule::BreakGlassOpen => 35,
+            Rule::SamuNotRegulator => 36,
+            Rule::SamuOpposed => 37,
+            Rule::SamuCallReferenceRequired => 38,
+            Rule::SamuOpen => 39,
+            Rule::MaskAtPatientRequest => 40,
+            Rule::HiddenFromPatientByDepositor => 41,
+            Rule::HiddenFromPatientDepositorOnly => 42,
+        }
+    }
+
+    #[test]
+    fn every_rule_is_listed() {
+        let all = Rule::all();
+        let mut seen: Vec<usize> = all.iter().map(|&r| variant(r)).collect();
+        seen.dedup();
+        assert_eq!(seen, (0..=42).collect::<Vec<_>>());
+        let matrix = all.iter().filter(|r| matches!(r, Rule::Matrix { .. }));
+        assert_eq!(
+            matrix.count(),
+            MatrixAction::ALL.len() * MatrixCell::ALL.len()
+        );
+        let mut ids: Vec<String> = all.iter().map(Rule::id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len(), "two rules share an id");
+    }
+
+    /// Every rule, in every mode, has an English sentence beside its French one: capital
+    /// first, a full stop last, no French letter left, and another text than the French.
+    #[test]
+    fn every_rule_has_an_english_sentence() {
+        let mut wrong = Vec::new();
+        for rule in Rule::all() {
+            for mode in all_modes() {
+                let (fr, en) = (rule.explanation(mode), rule.explanation_en(mode));
+                let sentence = en.starts_with(|c: char| c.is_ascii_uppercase())
+                    && en.ends_with('.')
+                    && en.is_ascii()
+                    && en != fr;
+                if !sentence {
+                    wrong.push(format!("{rule} in {mode}: {en:?}"));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "not English sentences:\n{}",
+            wrong.join("\n")
+        );
+    }
+
+    /// A denial's English is found again from its rule id and French sentence, and the same
+    /// French sentence always has the same English (so the lookup cannot pick the wrong one).
+    #[test]
+    fn denials_are_found_in_english() {
+        let mut english_of = std::collections::HashMap::new();
+        for rule in Rule::all() {
+            for mode in all_modes() {
+                let fr = rule.explanation(mode);
+                let en = rule.explanation_en(mode);
+                assert_eq!(
+                    Rule::denial_en(&rule.id(), fr),
+                    Some(en),
+                    "{rule} in {mode}"
+                );
+                let first = *english_of.entry(fr).or_insert(en);
+                assert_eq!(first, en, "{fr:?} has two English sentences");
+            }
+        }
+        assert_eq!(
+            Rule::denial_en("blocked", "Accès refusé : le patient vous a bloqué."),
+            Some("Access denied: the patient has blocked you.")
+        );
+        // A sentence the policy did not word: the rule's own English.
+        assert_eq!(
+            Rule::denial_en("record.limited", "Ce dossier n'accepte pas de document."),
+            Some(Rule::RecordLimited.explanation_en(Mode::Patient))
+        );
+        assert_eq!(Rule::denial_en("software.not_authorised", "…"), None);
     }
 }

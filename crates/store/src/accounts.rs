@@ -247,6 +247,33 @@ pub async fn consume_totp_step(
 }
 
 /// The name an account is shown by (a professional's, after the directory changed it).
+/// The language the account reads in (migration 0027; French unless its holder chose English).
+pub async fn language(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+) -> Result<mds_domain::Language, StoreError> {
+    let code: Option<(String,)> = Query::new("SELECT language FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await?;
+    Ok(code
+        .and_then(|(c,)| mds_domain::Language::parse(&c))
+        .unwrap_or_default())
+}
+
+pub async fn set_language(
+    ex: impl Into<Ex<'_>>,
+    id: &AccountId,
+    language: mds_domain::Language,
+) -> Result<bool, StoreError> {
+    let done = Query::new("UPDATE accounts SET language = $1 WHERE id = $2 AND language <> $1")
+        .bind(language.code())
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(done == 1)
+}
+
 pub async fn set_display_name(
     ex: impl Into<Ex<'_>>,
     id: &AccountId,

@@ -143,6 +143,11 @@ const SQLITE: &[Migration] = &[
         name: "0026_representations",
         sql: include_str!("../migrations/sqlite/0026_representations.sql"),
     },
+    Migration {
+        version: 27,
+        name: "0027_languages",
+        sql: include_str!("../migrations/sqlite/0027_languages.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -275,6 +280,11 @@ const POSTGRES: &[Migration] = &[
         version: 26,
         name: "0026_representations",
         sql: include_str!("../migrations/postgres/0026_representations.sql"),
+    },
+    Migration {
+        version: 27,
+        name: "0027_languages",
+        sql: include_str!("../migrations/postgres/0027_languages.sql"),
     },
 ];
 

@@ -13,6 +13,8 @@ pub struct NotificationRow {
     /// A notification kind of `mds-app` (its stable text).
     pub kind: String,
     pub text: String,
+    /// The English text (migration 0027); `None` on rows written before.
+    pub text_en: Option<String>,
     pub created_at_ms: i64,
     pub read_at_ms: Option<i64>,
     /// The document it is about (migration 0014), if any.
@@ -32,6 +34,7 @@ impl FromRow for NotificationRow {
             read_at_ms: r.get(5)?,
             document_id: r.get(6)?,
             actor_id: r.get(7)?,
+            text_en: r.get(8)?,
         })
     }
 }
@@ -39,7 +42,7 @@ impl FromRow for NotificationRow {
 pub async fn insert(ex: impl Into<Ex<'_>>, n: &NotificationRow) -> Result<(), StoreError> {
     Query::new(
         "INSERT INTO notifications (id, account_id, kind, text, created_at_ms, read_at_ms, \
-         document_id, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         document_id, actor_id, text_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&n.id)
     .bind(&n.account_id)
@@ -49,6 +52,7 @@ pub async fn insert(ex: impl Into<Ex<'_>>, n: &NotificationRow) -> Result<(), St
     .bind(n.read_at_ms)
     .bind(&n.document_id)
     .bind(&n.actor_id)
+    .bind(&n.text_en)
     .execute(ex)
     .await?;
     Ok(())
@@ -63,8 +67,8 @@ pub async fn for_account(
     offset: i64,
 ) -> Result<Vec<NotificationRow>, StoreError> {
     Query::new(
-        "SELECT id, account_id, kind, text, created_at_ms, read_at_ms, document_id, actor_id \
-         FROM notifications WHERE account_id = $1 AND ($2 = 0 OR read_at_ms IS NULL) \
+        "SELECT id, account_id, kind, text, created_at_ms, read_at_ms, document_id, actor_id, \
+         text_en FROM notifications WHERE account_id = $1 AND ($2 = 0 OR read_at_ms IS NULL) \
          ORDER BY created_at_ms DESC, id LIMIT $3 OFFSET $4",
     )
     .bind(account_id)

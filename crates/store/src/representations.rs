@@ -76,10 +76,12 @@ pub async fn by_id(
     ex: impl Into<Ex<'_>>,
     id: &str,
 ) -> Result<Option<RepresentationRow>, StoreError> {
-    Query::new(format!("SELECT {COLUMNS} FROM representations WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    Query::new(format!(
+        "SELECT {COLUMNS} FROM representations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 /// Every representation of a record, ended ones included, newest first.

@@ -22,11 +22,12 @@
 use super::password::check_strength;
 use super::sign_in::{auth_event, second_factor_ready};
 use super::{enrolment, totp};
-use crate::information::notifications::{self, texts::FOOTER, Message};
+use crate::information::notifications::texts::{FOOTER, FOOTER_EN};
+use crate::information::notifications::{self, Message};
 use crate::secrets::{hash_password, random_token, token_hash};
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{AccountId, AccountKind, AccountState, Timestamp};
+use mds_domain::{AccountId, AccountKind, AccountState, Language, Timestamp};
 use mds_store::{accounts, outbox, password_resets, sessions, Tx};
 use serde::Serialize;
 
@@ -153,22 +154,38 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         let link = format!("{}{RESET_PATH}?token={token}", self.public_url);
-        let body = format!(
-            "Bonjour,\n\nUn changement du mot de passe de votre compte Mon Drive Santé a été \
-             demandé. Pour choisir un nouveau mot de passe, ouvrez ce lien :\n\n{link}\n\n\
-             Il est valable {LINK_MINUTES} minutes, jusqu'au {} (heure de Nouméa), et ne sert \
-             qu'une fois. Le code de votre application d'authentification vous sera demandé.\n\n\
-             Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change \
-             pas.{FOOTER}",
-            expires.to_noumea_display(),
-        );
+        let until = expires.to_noumea_display();
+        let language = accounts::language(&mut *tx, account).await?;
+        let (subject, body) = match language {
+            Language::Fr => (
+                "Changer le mot de passe de votre compte Mon Drive Santé",
+                format!(
+                    "Bonjour,\n\nUn changement du mot de passe de votre compte Mon Drive Santé a \
+                     été demandé. Pour choisir un nouveau mot de passe, ouvrez ce lien :\n\n\
+                     {link}\n\nIl est valable {LINK_MINUTES} minutes, jusqu'au {until} (heure de \
+                     Nouméa), et ne sert qu'une fois. Le code de votre application \
+                     d'authentification vous sera demandé.\n\nSi vous n'avez rien demandé, \
+                     ignorez ce message : votre mot de passe ne change pas.{FOOTER}"
+                ),
+            ),
+            Language::En => (
+                "Change the password of your Mon Drive Santé account",
+                format!(
+                    "Hello,\n\nA change of the password of your Mon Drive Santé account was \
+                     asked for. To choose a new password, open this link:\n\n{link}\n\nIt is \
+                     valid {LINK_MINUTES} minutes, until {until} (Nouméa time), and works once. \
+                     The code of your authenticator app will be asked.\n\nIf you asked for \
+                     nothing, ignore this message: your password does not change.{FOOTER_EN}"
+                ),
+            ),
+        };
         outbox::insert(
             &mut *tx,
             &outbox::EmailRow::queued(
                 Some(account.clone()),
                 email.to_owned(),
                 "password_reset".to_owned(),
-                "Changer le mot de passe de votre compte Mon Drive Santé".to_owned(),
+                subject.to_owned(),
                 body,
                 now.millis(),
             ),

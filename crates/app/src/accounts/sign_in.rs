@@ -310,6 +310,18 @@ impl App {
         })
     }
 
+    /// Any signed-in account. The language it reads in: its e-mails follow it (the portals
+    /// record the choice made with their language switch). A preference of the account, not
+    /// an action on a record: not audited.
+    pub async fn set_language(
+        &self,
+        actor: &Actor,
+        language: mds_domain::Language,
+    ) -> Result<(), AppError> {
+        accounts::set_language(&self.db, &actor.account_id, language).await?;
+        Ok(())
+    }
+
     pub async fn logout(
         &self,
         actor: &Actor,

@@ -7,11 +7,11 @@
 //! At sending time the account must still be active with an address, and a kind it has since
 //! switched to "never" is left out.
 
-use super::notifications::texts::FOOTER;
+use super::notifications::texts::{FOOTER, FOOTER_EN};
 use super::notifications::{EmailMode, Kind};
 use crate::{App, AppError};
 use mds_domain::time::NOUMEA_OFFSET_SECONDS;
-use mds_domain::Timestamp;
+use mds_domain::{Language, Timestamp};
 use mds_store::{accounts, email_digest, notifications, outbox};
 
 /// The hour (New Caledonia time) at which the digest's day turns.
@@ -32,33 +32,60 @@ pub fn boundary(now: Timestamp) -> Timestamp {
     Timestamp::from_millis(now.millis() - since_turn)
 }
 
-/// The digest e-mail of `lines` (oldest first): its subject and body. No professional is
-/// named and nothing medical is said: the lines are the notifications' e-mail subjects.
+/// The digest e-mail of `lines` (oldest first): its subject and body, in French. No
+/// professional is named and nothing medical is said: the lines are the notifications' e-mail
+/// subjects.
 pub fn digest_email(lines: &[String]) -> (String, String) {
-    let subject = "Votre résumé du jour — Mon Drive Santé".to_owned();
-    let mut body = format!(
-        "Bonjour,\n\nVoici ce qui s'est passé dans votre dossier Mon Drive Santé depuis votre \
-         dernier résumé ({} événement{}) :\n\n",
-        lines.len(),
-        if lines.len() > 1 { "s" } else { "" }
-    );
+    digest_email_in(Language::Fr, lines)
+}
+
+/// [`digest_email`] in `lang` (the account's language; its lines were written in it).
+pub fn digest_email_in(lang: Language, lines: &[String]) -> (String, String) {
+    let n = lines.len();
+    let plural = if n > 1 { "s" } else { "" };
+    let (subject, intro, more, outro, footer) = match lang {
+        Language::Fr => (
+            "Votre résumé du jour — Mon Drive Santé".to_owned(),
+            format!(
+                "Bonjour,\n\nVoici ce qui s'est passé dans votre dossier Mon Drive Santé depuis \
+                 votre dernier résumé ({n} événement{plural}) :\n\n"
+            ),
+            format!(
+                "- … et {} autres, à voir dans votre espace.\n",
+                n.saturating_sub(MAX_LINES)
+            ),
+            "\nConnectez-vous à Mon Drive Santé pour voir le détail dans votre historique. Vous \
+             choisissez, pour chaque type de notification, de la recevoir immédiatement, dans ce \
+             résumé quotidien ou jamais (Mon compte, rubrique Notifications).",
+            FOOTER,
+        ),
+        Language::En => (
+            "Your daily summary — Mon Drive Santé".to_owned(),
+            format!(
+                "Hello,\n\nHere is what happened in your Mon Drive Santé record since your last \
+                 summary ({n} event{plural}):\n\n"
+            ),
+            format!(
+                "- … and {} more, to see in your space.\n",
+                n.saturating_sub(MAX_LINES)
+            ),
+            "\nSign in to Mon Drive Santé to see the details in your history. You choose, for \
+             each kind of notification, to receive it at once, in this daily summary or never \
+             (My account, Notifications).",
+            FOOTER_EN,
+        ),
+    };
+    let mut body = intro;
     for line in lines.iter().take(MAX_LINES) {
         body.push_str("- ");
         body.push_str(line);
         body.push('\n');
     }
-    if lines.len() > MAX_LINES {
-        body.push_str(&format!(
-            "- … et {} autres, à voir dans votre espace.\n",
-            lines.len() - MAX_LINES
-        ));
+    if n > MAX_LINES {
+        body.push_str(&more);
     }
-    body.push_str(
-        "\nConnectez-vous à Mon Drive Santé pour voir le détail dans votre historique. Vous \
-         choisissez, pour chaque type de notification, de la recevoir immédiatement, dans ce \
-         résumé quotidien ou jamais (Mon compte, rubrique Notifications).",
-    );
-    body.push_str(FOOTER);
+    body.push_str(outro);
+    body.push_str(footer);
     (subject, body)
 }
 
@@ -89,7 +116,8 @@ impl App {
                 .and_then(|a| a.email)
                 .filter(|e| !e.trim().is_empty());
             if let (Some(address), false) = (address, lines.is_empty()) {
-                let (subject, body) = digest_email(&lines);
+                let language = accounts::language(&mut tx, &account_id).await?;
+                let (subject, body) = digest_email_in(language, &lines);
                 let row = outbox::EmailRow::queued(
                     Some(account_id.clone()),
                     address,

@@ -7,12 +7,13 @@
 //! At most [`MAX_LINKS_PER_DAY`] links a day. Everything is audited, without the addresses.
 
 use crate::accounts::sign_in::auth_event;
-use crate::information::notifications::{self, texts::FOOTER};
+use crate::information::notifications;
+use crate::information::notifications::texts::{FOOTER, FOOTER_EN};
 use crate::patients::identity::{email_address, phone_number};
 use crate::secrets::{random_token, token_hash};
 use crate::{Actor, App, AppError};
 use mds_audit::Outcome;
-use mds_domain::{AccountKind, AccountState, Timestamp};
+use mds_domain::{AccountKind, AccountState, Language, Timestamp};
 use mds_store::{accounts, contact_changes, outbox, patients, Tx};
 
 /// How long a confirmation link lives.
@@ -89,15 +90,31 @@ impl App {
         )
         .await?;
         let link = format!("{}{CONFIRM_PATH}?token={token}", self.public_url);
-        let body = format!(
-            "Bonjour,\n\nVous avez demandé que cette adresse devienne celle de votre compte Mon \
-             Drive Santé (elle servira aussi d'identifiant pour vous connecter). Pour le \
-             confirmer, ouvrez ce lien :\n\n{link}\n\nIl est valable {LINK_HOURS} heures, \
-             jusqu'au {} (heure de Nouméa), et ne sert qu'une fois.\n\nSi vous n'avez rien \
-             demandé, ignorez ce message : rien ne change.{FOOTER}",
-            expires.to_noumea_display()
-        );
-        let subject = "Confirmez votre nouvelle adresse e-mail — Mon Drive Santé";
+        let until = expires.to_noumea_display();
+        let language = accounts::language(&mut tx, &account.id).await?;
+        let (subject, body) = match language {
+            Language::Fr => (
+                "Confirmez votre nouvelle adresse e-mail — Mon Drive Santé",
+                format!(
+                    "Bonjour,\n\nVous avez demandé que cette adresse devienne celle de votre \
+                     compte Mon Drive Santé (elle servira aussi d'identifiant pour vous \
+                     connecter). Pour le confirmer, ouvrez ce lien :\n\n{link}\n\nIl est \
+                     valable {LINK_HOURS} heures, jusqu'au {until} (heure de Nouméa), et ne sert \
+                     qu'une fois.\n\nSi vous n'avez rien demandé, ignorez ce message : rien ne \
+                     change.{FOOTER}"
+                ),
+            ),
+            Language::En => (
+                "Confirm your new e-mail address — Mon Drive Santé",
+                format!(
+                    "Hello,\n\nYou asked for this address to become that of your Mon Drive \
+                     Santé account (it will also be your sign-in name). To confirm, open this \
+                     link:\n\n{link}\n\nIt is valid {LINK_HOURS} hours, until {until} (Nouméa \
+                     time), and works once.\n\nIf you asked for nothing, ignore this message: \
+                     nothing changes.{FOOTER_EN}"
+                ),
+            ),
+        };
         queue_email(
             &mut tx,
             &account.id,
@@ -109,13 +126,26 @@ impl App {
         )
         .await?;
         if let Some(old) = account.email.as_deref().filter(|e| !e.trim().is_empty()) {
-            let body = format!(
-                "Bonjour,\n\nUn changement de l'adresse e-mail de votre compte Mon Drive Santé \
-                 a été demandé depuis votre espace. Il ne prendra effet que si le lien envoyé à \
-                 la nouvelle adresse est suivi. Si ce n'était pas vous, changez votre mot de \
-                 passe et contactez le support.{FOOTER}"
-            );
-            let subject = "Changement d'adresse e-mail demandé — Mon Drive Santé";
+            let (subject, body) = match language {
+                Language::Fr => (
+                    "Changement d'adresse e-mail demandé — Mon Drive Santé",
+                    format!(
+                        "Bonjour,\n\nUn changement de l'adresse e-mail de votre compte Mon Drive \
+                         Santé a été demandé depuis votre espace. Il ne prendra effet que si le \
+                         lien envoyé à la nouvelle adresse est suivi. Si ce n'était pas vous, \
+                         changez votre mot de passe et contactez le support.{FOOTER}"
+                    ),
+                ),
+                Language::En => (
+                    "E-mail address change asked for — Mon Drive Santé",
+                    format!(
+                        "Hello,\n\nA change of the e-mail address of your Mon Drive Santé \
+                         account was asked for from your space. It takes effect only if the link \
+                         sent to the new address is followed. If it was not you, change your \
+                         password and contact support.{FOOTER_EN}"
+                    ),
+                ),
+            };
             queue_email(
                 &mut tx,
                 &account.id,

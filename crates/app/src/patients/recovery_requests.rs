@@ -18,12 +18,12 @@
 //!   scan sealed, one durable event), and an address sends a bounded number an hour.
 
 use crate::accounts::sign_in::auth_event;
-use crate::information::notifications::texts::FOOTER;
+use crate::information::notifications::texts::{FOOTER, FOOTER_EN};
 use crate::patients::identity::check_identity_file;
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
 use mds_domain::{
-    AccountId, AccountKind, AccountState, FileOwnerKind, FilePurpose, Format, PatientId,
+    AccountId, AccountKind, AccountState, FileOwnerKind, FilePurpose, Format, Language, PatientId,
     RecoveryState, Timestamp,
 };
 use mds_store::{accounts, identity_files, new_id, outbox, patients, recovery_requests};
@@ -188,21 +188,37 @@ impl App {
                 identity_files::insert(&mut tx, f).await?;
             }
             if let Some(email) = &account.email {
-                let body = format!(
-                    "Bonjour,\n\nUne demande d'aide pour retrouver l'accès à votre compte Mon \
-                     Drive Santé (second facteur perdu) vient d'être transmise au support, le {} \
-                     (heure de Nouméa). Le support vérifiera votre identité avant toute chose.\n\n\
-                     Si vous n'avez rien demandé, contactez le support : quelqu'un d'autre \
-                     essaie peut-être d'accéder à votre compte.{FOOTER}",
-                    now.to_noumea_display()
-                );
+                let when = now.to_noumea_display();
+                let (subject, body) = match accounts::language(&mut tx, &account.id).await? {
+                    Language::Fr => (
+                        "Demande d'aide pour votre compte Mon Drive Santé",
+                        format!(
+                            "Bonjour,\n\nUne demande d'aide pour retrouver l'accès à votre compte \
+                             Mon Drive Santé (second facteur perdu) vient d'être transmise au \
+                             support, le {when} (heure de Nouméa). Le support vérifiera votre \
+                             identité avant toute chose.\n\nSi vous n'avez rien demandé, \
+                             contactez le support : quelqu'un d'autre essaie peut-être d'accéder \
+                             à votre compte.{FOOTER}"
+                        ),
+                    ),
+                    Language::En => (
+                        "Request for help with your Mon Drive Santé account",
+                        format!(
+                            "Hello,\n\nA request for help to get back into your Mon Drive Santé \
+                             account (second factor lost) was just sent to support, on {when} \
+                             (Nouméa time). Support will check your identity before anything \
+                             else.\n\nIf you asked for nothing, contact support: someone else \
+                             may be trying to get into your account.{FOOTER_EN}"
+                        ),
+                    ),
+                };
                 outbox::insert(
                     &mut tx,
                     &outbox::EmailRow::queued(
                         Some(account.id.clone()),
                         email.clone(),
                         "recovery_request".to_owned(),
-                        "Demande d'aide pour votre compte Mon Drive Santé".to_owned(),
+                        subject.to_owned(),
                         body,
                         now.millis(),
                     ),
@@ -368,18 +384,32 @@ impl App {
         identity_files::delete_for_owner(&mut tx, FileOwnerKind::Recovery, &r.id).await?;
         if let (RecoveryState::Rejected, Some(a), Some(reason)) = (state, &account, &note) {
             if let Some(email) = &a.email {
-                let body = format!(
-                    "Bonjour,\n\nLe support de Mon Drive Santé n'a pas pu donner suite à votre \
-                     demande d'aide pour retrouver l'accès à votre compte :\n\n{reason}\n\n\
-                     Vous pouvez envoyer une nouvelle demande, ou contacter le support.{FOOTER}"
-                );
+                let (subject, body) = match accounts::language(&mut tx, &a.id).await? {
+                    Language::Fr => (
+                        "Votre demande d'aide pour votre compte Mon Drive Santé",
+                        format!(
+                            "Bonjour,\n\nLe support de Mon Drive Santé n'a pas pu donner suite à \
+                             votre demande d'aide pour retrouver l'accès à votre compte :\n\n\
+                             {reason}\n\nVous pouvez envoyer une nouvelle demande, ou contacter \
+                             le support.{FOOTER}"
+                        ),
+                    ),
+                    Language::En => (
+                        "Your request for help with your Mon Drive Santé account",
+                        format!(
+                            "Hello,\n\nMon Drive Santé support could not follow up your request \
+                             for help to get back into your account:\n\n{reason}\n\nYou can send \
+                             a new request, or contact support.{FOOTER_EN}"
+                        ),
+                    ),
+                };
                 outbox::insert(
                     &mut tx,
                     &outbox::EmailRow::queued(
                         Some(a.id.clone()),
                         email.clone(),
                         "recovery_request".to_owned(),
-                        "Votre demande d'aide pour votre compte Mon Drive Santé".to_owned(),
+                        subject.to_owned(),
                         body,
                         now.millis(),
                     ),

@@ -237,7 +237,11 @@ impl App {
                     "sha256": file.sha256,
                     "request": reference,
                 }),
-                ..NewEvent::new(ActorKind::Support, "representation.record", Outcome::Success)
+                ..NewEvent::new(
+                    ActorKind::Support,
+                    "representation.record",
+                    Outcome::Success,
+                )
             };
             mds_audit::append(&mut tx, ev, now.millis()).await?;
             if let Some(r) =
@@ -261,7 +265,12 @@ impl App {
                 .await;
             return Err(e);
         }
-        Ok(view(&row, &representative.display_name, &representative.login, now))
+        Ok(view(
+            &row,
+            &representative.display_name,
+            &representative.login,
+            now,
+        ))
     }
 
     /// Support only. Ends the running representation `id` of the record now (a judgment
@@ -377,7 +386,11 @@ impl App {
             ip,
             detail: serde_json::json!({ "representation_id": row.id, "file_id": file.id,
                 "sha256": file.sha256 }),
-            ..NewEvent::new(ActorKind::Support, "representation.document.read", Outcome::Success)
+            ..NewEvent::new(
+                ActorKind::Support,
+                "representation.document.read",
+                Outcome::Success,
+            )
         };
         self.record_event(ev, now.millis()).await?;
         Ok(LegalDocument {
@@ -396,13 +409,20 @@ impl App {
         actor.require(AccountKind::Patient)?;
         let mut out = Vec::new();
         for row in representations::held_by(&self.db, &actor.account_id).await? {
-            if !row.is_current(now.millis()) || out.iter().any(|r: &Represented| r.patient_id == row.patient_id) {
+            if !row.is_current(now.millis())
+                || out
+                    .iter()
+                    .any(|r: &Represented| r.patient_id == row.patient_id)
+            {
                 continue;
             }
             let Some(p) = patients::by_id(&self.db, &row.patient_id).await? else {
                 continue;
             };
-            let open = matches!(p.record_state, AccountState::Active | AccountState::Inactive);
+            let open = matches!(
+                p.record_state,
+                AccountState::Active | AccountState::Inactive
+            );
             if !open || p.died_on.is_some() {
                 continue;
             }
@@ -440,7 +460,11 @@ impl App {
                     patient_id: Some(pid.to_string()),
                     access_mode: Some("representative".to_owned()),
                     ip: ip.clone(),
-                    ..NewEvent::new(ActorKind::Patient, "representation.act_for", Outcome::Success)
+                    ..NewEvent::new(
+                        ActorKind::Patient,
+                        "representation.act_for",
+                        Outcome::Success,
+                    )
                 };
                 if !found {
                     let denied = NewEvent {

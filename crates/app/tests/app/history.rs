@@ -370,6 +370,7 @@ fn history_filters_and_pages() {
                     professional: Some(nurse_id.clone().to_string()),
                     kind: None,
                     who: Who::Everyone,
+                    ..HistoryFilter::default()
                 },
                 vec![],
             ),

@@ -17,7 +17,11 @@ fn day_after(days: i64) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
-fn input<'a>(login: &'a str, kind: RepresentationKind, last_day: &'a str) -> RepresentationInput<'a> {
+fn input<'a>(
+    login: &'a str,
+    kind: RepresentationKind,
+    last_day: &'a str,
+) -> RepresentationInput<'a> {
     RepresentationInput {
         login,
         kind,
@@ -27,7 +31,12 @@ fn input<'a>(login: &'a str, kind: RepresentationKind, last_day: &'a str) -> Rep
     }
 }
 
-async fn documents(f: &Fixture, who: &mds_app::Actor, pid: &PatientId, now: Timestamp) -> Result<i64, &'static str> {
+async fn documents(
+    f: &Fixture,
+    who: &mds_app::Actor,
+    pid: &PatientId,
+    now: Timestamp,
+) -> Result<i64, &'static str> {
     f.app
         .list_documents(who, pid, DocumentQuery::default(), None, now)
         .await
@@ -47,21 +56,40 @@ fn a_guardian_acts_on_the_record_with_the_patients_rights_until_the_end() {
         let before = last_seq(&f.app).await;
 
         // Before: Céline is nobody to Joseph's record.
-        assert_eq!(documents(&f, &celine, &joseph, at(MINUTE)).await, Err("not_found"), "{backend:?}");
+        assert_eq!(
+            documents(&f, &celine, &joseph, at(MINUTE)).await,
+            Err("not_found"),
+            "{backend:?}"
+        );
 
         let last_day = day_after(10);
         let view = f
             .app
-            .record_representation(&support, &joseph, input(OTHER_PATIENT, RepresentationKind::Guardian, &last_day), None, at(2 * MINUTE))
+            .record_representation(
+                &support,
+                &joseph,
+                input(OTHER_PATIENT, RepresentationKind::Guardian, &last_day),
+                None,
+                at(2 * MINUTE),
+            )
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: {e:?}"));
-        assert!(view.current && view.last_day == last_day, "{backend:?}: {view:?}");
+        assert!(
+            view.current && view.last_day == last_day,
+            "{backend:?}: {view:?}"
+        );
         // Her list of represented people, then acting for Joseph.
-        let people = f.app.represented_records(&celine, at(3 * MINUTE)).await.unwrap();
+        let people = f
+            .app
+            .represented_records(&celine, at(3 * MINUTE))
+            .await
+            .unwrap();
         assert_eq!(people.len(), 1, "{backend:?}");
         assert_eq!(people[0].patient_id, joseph);
         assert_eq!(people[0].name, "Joseph Poigoune", "{backend:?}");
-        let total = documents(&f, &celine, &joseph, at(4 * MINUTE)).await.unwrap();
+        let total = documents(&f, &celine, &joseph, at(4 * MINUTE))
+            .await
+            .unwrap();
         assert!(total > 0, "{backend:?}: she sees his documents");
         // The patient's rights, not more: a document hidden from the patient stays hidden, she
         // manages the emergency settings like him.
@@ -74,16 +102,29 @@ fn a_guardian_acts_on_the_record_with_the_patients_rights_until_the_end() {
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: {e:?}"));
         // Anyone else: as if the record did not exist.
-        assert_eq!(documents(&f, &marie, &joseph, at(6 * MINUTE)).await, Err("not_found"), "{backend:?}");
+        assert_eq!(
+            documents(&f, &marie, &joseph, at(6 * MINUTE)).await,
+            Err("not_found"),
+            "{backend:?}"
+        );
 
         // A professional's access is told to her, naming Joseph in the portal.
         f.app
-            .list_documents(&doctor, &joseph, DocumentQuery::default(), None, at(7 * MINUTE))
+            .list_documents(
+                &doctor,
+                &joseph,
+                DocumentQuery::default(),
+                None,
+                at(7 * MINUTE),
+            )
             .await
             .unwrap();
         let inbox = f.app.notifications(&celine, false, 50, 0).await.unwrap();
         assert!(
-            inbox.items.iter().any(|n| n.text.starts_with("Dossier de Joseph Poigoune, que vous représentez :") && n.kind == "first_access"),
+            inbox.items.iter().any(|n| n
+                .text
+                .starts_with("Dossier de Joseph Poigoune, que vous représentez :")
+                && n.kind == "first_access"),
             "{backend:?}: {:?}",
             inbox.items.iter().map(|n| &n.text).collect::<Vec<_>>()
         );
@@ -96,23 +137,51 @@ fn a_guardian_acts_on_the_record_with_the_patients_rights_until_the_end() {
         let events = events_after(&f.app, before).await;
         let search = events
             .iter()
-            .find(|e| e.action == "document.search" && e.actor_id.as_deref() == Some(celine.account_id.as_str()) && e.outcome == mds_audit::Outcome::Permit)
+            .find(|e| {
+                e.action == "document.search"
+                    && e.actor_id.as_deref() == Some(celine.account_id.as_str())
+                    && e.outcome == mds_audit::Outcome::Permit
+            })
             .expect("her search is audited");
-        assert_eq!(search.access_mode.as_deref(), Some("representative"), "{backend:?}");
+        assert_eq!(
+            search.access_mode.as_deref(),
+            Some("representative"),
+            "{backend:?}"
+        );
         assert_eq!(search.patient_id.as_deref(), Some(joseph.as_str()));
-        let recorded = events.iter().find(|e| e.action == "representation.record").unwrap();
-        assert_eq!(recorded.actor_id.as_deref(), Some(support.account_id.as_str()));
-        assert_eq!(recorded.detail["request"], "Demande 2026-118, jugement de tutelle du tribunal de Nouméa");
+        let recorded = events
+            .iter()
+            .find(|e| e.action == "representation.record")
+            .unwrap();
+        assert_eq!(
+            recorded.actor_id.as_deref(),
+            Some(support.account_id.as_str())
+        );
+        assert_eq!(
+            recorded.detail["request"],
+            "Demande 2026-118, jugement de tutelle du tribunal de Nouméa"
+        );
         let stored = stored_events_after(&f.app, before).await;
-        let recorded = stored.iter().find(|e| e.action == "representation.record").unwrap();
+        let recorded = stored
+            .iter()
+            .find(|e| e.action == "representation.record")
+            .unwrap();
         assert!(
-            recorded.detail.to_string().contains("\"sealed\"") && !recorded.detail.to_string().contains("tutelle"),
+            recorded.detail.to_string().contains("\"sealed\"")
+                && !recorded.detail.to_string().contains("tutelle"),
             "{backend:?}: the request's reference is sealed: {}",
             recorded.detail
         );
         let history = f
             .app
-            .record_history(&celine, &joseph, &HistoryFilter::default(), PageRequest::default(), None, at(8 * MINUTE))
+            .record_history(
+                &celine,
+                &joseph,
+                &HistoryFilter::default(),
+                PageRequest::default(),
+                None,
+                at(8 * MINUTE),
+            )
             .await
             .unwrap();
         assert!(
@@ -123,15 +192,31 @@ fn a_guardian_acts_on_the_record_with_the_patients_rights_until_the_end() {
 
         // The last day passed: refused with its own rule, answered as not found.
         let after_end = at(12 * DAY);
-        assert_eq!(documents(&f, &celine, &joseph, after_end).await, Err("not_found"), "{backend:?}");
+        assert_eq!(
+            documents(&f, &celine, &joseph, after_end).await,
+            Err("not_found"),
+            "{backend:?}"
+        );
         let denial = events_after(&f.app, before)
             .await
             .into_iter()
             .rev()
-            .find(|e| e.actor_id.as_deref() == Some(celine.account_id.as_str()) && e.outcome == mds_audit::Outcome::Deny)
+            .find(|e| {
+                e.actor_id.as_deref() == Some(celine.account_id.as_str())
+                    && e.outcome == mds_audit::Outcome::Deny
+            })
             .unwrap();
-        assert_eq!(denial.rule.as_deref(), Some("representation.ended"), "{backend:?}");
-        assert!(f.app.represented_records(&celine, after_end).await.unwrap().is_empty());
+        assert_eq!(
+            denial.rule.as_deref(),
+            Some("representation.ended"),
+            "{backend:?}"
+        );
+        assert!(f
+            .app
+            .represented_records(&celine, after_end)
+            .await
+            .unwrap()
+            .is_empty());
         assert_chain_intact(&f.app).await;
     });
 }
@@ -145,14 +230,27 @@ fn support_ends_a_representation_and_the_session_goes_back_to_its_own_record() {
         let last_day = day_after(30);
         let view = f
             .app
-            .record_representation(&support, &joseph, input(OTHER_PATIENT, RepresentationKind::Curator, &last_day), None, at(MINUTE))
+            .record_representation(
+                &support,
+                &joseph,
+                input(OTHER_PATIENT, RepresentationKind::Curator, &last_day),
+                None,
+                at(MINUTE),
+            )
             .await
             .unwrap();
         let session = sign_in(&f.app, OTHER_PATIENT, at(2 * MINUTE)).await;
         let celine = session.actor.clone();
-        f.app.act_for(&celine, Some(&joseph), None, at(3 * MINUTE)).await.unwrap();
+        f.app
+            .act_for(&celine, Some(&joseph), None, at(3 * MINUTE))
+            .await
+            .unwrap();
         // The session now works on Joseph's record (read again with the session).
-        let acting = f.app.authenticate(&session.token, at(4 * MINUTE)).await.unwrap();
+        let acting = f
+            .app
+            .authenticate(&session.token, at(4 * MINUTE))
+            .await
+            .unwrap();
         let record = f.app.portal_record(&acting, at(4 * MINUTE)).await.unwrap();
         assert_eq!(record.patient_id, joseph, "{backend:?}");
         assert_eq!(record.acting_for.as_deref(), Some("Joseph Poigoune"));
@@ -160,23 +258,55 @@ fn support_ends_a_representation_and_the_session_goes_back_to_its_own_record() {
         // A second running representation of the same pair is refused.
         let again = f
             .app
-            .record_representation(&support, &joseph, input(OTHER_PATIENT, RepresentationKind::Curator, &last_day), None, at(5 * MINUTE))
+            .record_representation(
+                &support,
+                &joseph,
+                input(OTHER_PATIENT, RepresentationKind::Curator, &last_day),
+                None,
+                at(5 * MINUTE),
+            )
             .await;
         assert_eq!(outcome(&again), "representation_exists", "{backend:?}");
 
-        f.app.end_representation(&support, &joseph, &view.id, None, at(6 * MINUTE)).await.unwrap();
-        let ended = f.app.end_representation(&support, &joseph, &view.id, None, at(7 * MINUTE)).await;
+        f.app
+            .end_representation(&support, &joseph, &view.id, None, at(6 * MINUTE))
+            .await
+            .unwrap();
+        let ended = f
+            .app
+            .end_representation(&support, &joseph, &view.id, None, at(7 * MINUTE))
+            .await;
         assert_eq!(outcome(&ended), "representation_ended", "{backend:?}");
-        let acting = f.app.authenticate(&session.token, at(8 * MINUTE)).await.unwrap();
-        assert_eq!(acting.acting_for, None, "{backend:?}: the session was sent back");
+        let acting = f
+            .app
+            .authenticate(&session.token, at(8 * MINUTE))
+            .await
+            .unwrap();
+        assert_eq!(
+            acting.acting_for, None,
+            "{backend:?}: the session was sent back"
+        );
         let record = f.app.portal_record(&acting, at(8 * MINUTE)).await.unwrap();
         assert_ne!(record.patient_id, joseph);
-        assert_eq!(documents(&f, &celine, &joseph, at(9 * MINUTE)).await, Err("not_found"));
-        let listed = f.app.representations(&support, &joseph, at(10 * MINUTE)).await.unwrap();
+        assert_eq!(
+            documents(&f, &celine, &joseph, at(9 * MINUTE)).await,
+            Err("not_found")
+        );
+        let listed = f
+            .app
+            .representations(&support, &joseph, at(10 * MINUTE))
+            .await
+            .unwrap();
         assert_eq!(listed.len(), 1);
-        assert!(!listed[0].current && listed[0].ended_at.is_some(), "{backend:?}: kept, ended");
+        assert!(
+            !listed[0].current && listed[0].ended_at.is_some(),
+            "{backend:?}: kept, ended"
+        );
         // Acting for a record one does not represent: not found, audited as a denial.
-        let refused = f.app.act_for(&acting, Some(&joseph), None, at(11 * MINUTE)).await;
+        let refused = f
+            .app
+            .act_for(&acting, Some(&joseph), None, at(11 * MINUTE))
+            .await;
         assert_eq!(outcome(&refused), "not_found", "{backend:?}");
     });
 }
@@ -192,25 +322,85 @@ fn recording_refuses_what_the_law_and_the_record_do_not_allow() {
         let soon = day_after(10);
         let past = day_after(-2);
         let far = day_after(21 * 365);
-        let record = |login: &'static str, kind, last: String, pid: PatientId, doc: &'static [u8]| {
-            let app = f.app.clone();
-            let support = support.clone();
-            async move {
-                let i = RepresentationInput { document: doc, ..input(login, kind, &last) };
-                outcome(&app.record_representation(&support, &pid, i, None, at(MINUTE)).await)
-            }
-        };
+        let record =
+            |login: &'static str, kind, last: String, pid: PatientId, doc: &'static [u8]| {
+                let app = f.app.clone();
+                let support = support.clone();
+                async move {
+                    let i = RepresentationInput {
+                        document: doc,
+                        ..input(login, kind, &last)
+                    };
+                    outcome(
+                        &app.record_representation(&support, &pid, i, None, at(MINUTE))
+                            .await,
+                    )
+                }
+            };
         use RepresentationKind::{Curator, Guardian, Parent};
         let pdf = mds_testkit::files::PDF;
         let cases: Vec<(&str, &str, &str)> = vec![
-            ("a parent for an adult", record(OTHER_PATIENT, Parent, soon.clone(), joseph.clone(), pdf).await, "representation_parent_of_adult"),
-            ("a last day in the past", record(OTHER_PATIENT, Guardian, past, joseph.clone(), pdf).await, "representation_end_past"),
-            ("beyond twenty years", record(OTHER_PATIENT, Curator, far, joseph.clone(), pdf).await, "representation_too_long"),
-            ("an unreadable last day", record(OTHER_PATIENT, Curator, "bientôt".to_owned(), joseph.clone(), pdf).await, "representation_end_invalid"),
-            ("an unknown login", record("personne@demo.mds.nc", Curator, soon.clone(), joseph.clone(), pdf).await, "representative_unknown"),
-            ("a professional's login", record(DOCTOR, Curator, soon.clone(), joseph.clone(), pdf).await, "representative_unknown"),
-            ("oneself", record(PATIENT, Curator, soon.clone(), marie_record.clone(), pdf).await, "representative_is_holder"),
-            ("a document that is not a PDF or an image", record(OTHER_PATIENT, Curator, soon.clone(), joseph.clone(), b"just text").await, "unsupported_format"),
+            (
+                "a parent for an adult",
+                record(OTHER_PATIENT, Parent, soon.clone(), joseph.clone(), pdf).await,
+                "representation_parent_of_adult",
+            ),
+            (
+                "a last day in the past",
+                record(OTHER_PATIENT, Guardian, past, joseph.clone(), pdf).await,
+                "representation_end_past",
+            ),
+            (
+                "beyond twenty years",
+                record(OTHER_PATIENT, Curator, far, joseph.clone(), pdf).await,
+                "representation_too_long",
+            ),
+            (
+                "an unreadable last day",
+                record(
+                    OTHER_PATIENT,
+                    Curator,
+                    "bientôt".to_owned(),
+                    joseph.clone(),
+                    pdf,
+                )
+                .await,
+                "representation_end_invalid",
+            ),
+            (
+                "an unknown login",
+                record(
+                    "personne@demo.mds.nc",
+                    Curator,
+                    soon.clone(),
+                    joseph.clone(),
+                    pdf,
+                )
+                .await,
+                "representative_unknown",
+            ),
+            (
+                "a professional's login",
+                record(DOCTOR, Curator, soon.clone(), joseph.clone(), pdf).await,
+                "representative_unknown",
+            ),
+            (
+                "oneself",
+                record(PATIENT, Curator, soon.clone(), marie_record.clone(), pdf).await,
+                "representative_is_holder",
+            ),
+            (
+                "a document that is not a PDF or an image",
+                record(
+                    OTHER_PATIENT,
+                    Curator,
+                    soon.clone(),
+                    joseph.clone(),
+                    b"just text",
+                )
+                .await,
+                "unsupported_format",
+            ),
         ];
         let failing: Vec<String> = cases
             .iter()
@@ -221,15 +411,29 @@ fn recording_refuses_what_the_law_and_the_record_do_not_allow() {
         // Only support records one.
         let by_patient = f
             .app
-            .record_representation(&marie, &joseph, input(OTHER_PATIENT, Curator, &soon), None, at(MINUTE))
+            .record_representation(
+                &marie,
+                &joseph,
+                input(OTHER_PATIENT, Curator, &soon),
+                None,
+                at(MINUTE),
+            )
             .await;
         assert_eq!(outcome(&by_patient), "forbidden", "{backend:?}");
-        assert_eq!(count(&f.app, "representations").await, 0, "{backend:?}: nothing stored");
+        assert_eq!(
+            count(&f.app, "representations").await,
+            0,
+            "{backend:?}: nothing stored"
+        );
         // The record's state: a closed record, or a person who died, gets no representative.
         f.app
             .record_death(&support, &joseph, "2026-09-01", at(2 * MINUTE))
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: {e:?}"));
-        assert_eq!(record(OTHER_PATIENT, Curator, soon, joseph.clone(), pdf).await, "patient_deceased", "{backend:?}");
+        assert_eq!(
+            record(OTHER_PATIENT, Curator, soon, joseph.clone(), pdf).await,
+            "patient_deceased",
+            "{backend:?}"
+        );
     });
 }

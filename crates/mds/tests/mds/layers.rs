@@ -231,6 +231,7 @@ const APP_LAYERS: &[Layer] = &[
             "app",
             "audit_text",
             "error",
+            "error_en",
             "settings",
             "secrets",
             "held_uploads",

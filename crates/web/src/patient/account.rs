@@ -269,7 +269,8 @@ pub async fn close(
             let to = format!("/patient/closed?what={}", form.what);
             Ok(([(header::SET_COOKIE, cleared)], Redirect::to(&to)).into_response())
         }
-        Err(AppError::Invalid { message, .. }) => {
+        Err(e @ AppError::Invalid { .. }) => {
+            let message = e.public_message_in(lang.into());
             let c = chrome(lang, &s, lang.t("settings.close.title"), "/patient/close");
             let days = web.app.settings().erasure_deadline_days;
             let page = layout::page(&c, close_form(lang, &s.csrf, days, Some(&message)));

@@ -43,7 +43,7 @@ pub async fn care_team(
             })
             .map(|p| crate::patient::controls::found::Found {
                 name: format!("{} {}", p.first_name, p.last_name),
-                profession: p.profession.label_fr().to_owned(),
+                profession: p.profession.label(lang.into()).to_owned(),
                 account_id: p.account_id.to_string(),
             })
             .collect(),
@@ -71,7 +71,7 @@ pub async fn care_team(
                     @for m in &team {
                         li {
                             strong { (m.name) }
-                            " — " (m.profession.map_or("", |p| p.label_fr()))
+                            " — " (views::profession_in(lang, &m.profession))
                             @if m.attending_physician { " " span.tag { (l.t("patient.care_team.attending")) } }
                             br;
                             span.muted { (l.t("patient.care_team.since")) " " (views::instant(m.added_at_ms)) }

@@ -118,7 +118,7 @@ async fn refused(web: &Web, lang: Lang, s: &Session, which: &'static str, e: App
         _ => return Err(e.into()),
     };
     let current = web.app.my_contact(&s.actor).await?;
-    let message = e.public_message();
+    let message = e.public_message_in(lang.into());
     let c = chrome(lang, s, lang.t("contact.title"), HERE);
     let page =
         crate::shell::layout::page(&c, body(lang, s, &current, None, Some((which, &message))));

@@ -1,5 +1,6 @@
-//! The patient's activity history: the record's audit trail as French lines rendered by the
-//! app, filtered by period, kind of action and professional, older pages through a cursor.
+//! The patient's activity history: the record's audit trail as lines rendered by the app in
+//! the page's language, filtered by period, kind of action and professional, older pages
+//! through a cursor.
 
 use crate::patient::{chrome, render, Patient};
 use crate::shared::form::non_empty;
@@ -25,7 +26,8 @@ pub struct HistoryQuery {
 }
 
 impl HistoryQuery {
-    fn filter(&self) -> Result<HistoryFilter, WebError> {
+    /// The filter of the query, the lines in `lang`.
+    fn filter(&self, lang: Lang) -> Result<HistoryFilter, WebError> {
         let date = |v: &Option<String>| non_empty(v).map(|t| parse_date(&t)).transpose();
         let kind = match non_empty(&self.kind) {
             Some(k) => Some(ActivityKind::parse(&k).ok_or(WebError::BadRequest)?),
@@ -37,6 +39,7 @@ impl HistoryQuery {
             professional: non_empty(&self.pro),
             kind,
             who: self.who()?,
+            language: lang.into(),
         })
     }
 
@@ -98,7 +101,7 @@ fn filter_form(lang: Lang, q: &HistoryQuery, pros: &[(AccountId, String)]) -> Ma
                 select #h-kind name="kind" {
                     option value="" { (l.t("documents.filter.any")) }
                     @for k in ActivityKind::ALL {
-                        option value=(k.as_str()) selected[sel(&q.kind, k.as_str())] { (k.label_fr()) }
+                        option value=(k.as_str()) selected[sel(&q.kind, k.as_str())] { (k.label(l.into())) }
                     }
                 }
             }
@@ -137,7 +140,7 @@ pub async fn history(
     q: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Page {
     let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
-    let filter = q.filter()?;
+    let filter = q.filter(lang)?;
     let now = crate::shell::now();
     let page = PageRequest {
         before: q.before,

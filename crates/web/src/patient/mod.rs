@@ -67,8 +67,12 @@ fn own_account_only(path: &str) -> bool {
         "/patient/contact",
         "/patient/closed",
     ];
-    OWN.iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    OWN.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 /// Who may enter the patient portal.
@@ -91,12 +95,10 @@ impl FromRequestParts<Web> for Patient {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, WebError> {
-        let SignedIn { mut s, lang, ip, .. } =
-            SignedIn::<PatientGuard>::from_request_parts(parts, web).await?;
-        let record = web
-            .app
-            .portal_record(&s.actor, crate::shell::now())
-            .await?;
+        let SignedIn {
+            mut s, lang, ip, ..
+        } = SignedIn::<PatientGuard>::from_request_parts(parts, web).await?;
+        let record = web.app.portal_record(&s.actor, crate::shell::now()).await?;
         // The portal is nested under /patient: the path as the browser asked for it.
         let path = parts
             .extensions

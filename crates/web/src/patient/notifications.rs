@@ -48,18 +48,18 @@ fn line(lang: Lang, g: &NotificationGroup) -> Markup {
             (text, Some(format!("/patient/documents/{}", encode(id))))
         }
         ("document_replaced", _, Some(id)) => (
-            n.text.clone(),
+            n.text_in(lang.into()).to_owned(),
             Some(format!("/patient/documents/{}", encode(id))),
         ),
         ("document_withdrawn", _, _) => (
-            n.text.clone(),
+            n.text_in(lang.into()).to_owned(),
             Some("/patient/history?kind=changes&who=others".to_owned()),
         ),
         ("break_glass" | "samu", _, _) => (
-            n.text.clone(),
+            n.text_in(lang.into()).to_owned(),
             Some("/patient/history?kind=emergency&who=others".to_owned()),
         ),
-        _ => (n.text.clone(), None),
+        _ => (n.text_in(lang.into()).to_owned(), None),
     };
     html! {
         p.notification-text {
@@ -90,7 +90,7 @@ pub fn unread_summary(lang: Lang, page: &NotificationPage) -> Markup {
         @for n in &emergencies {
             section.alert-card role="alert" aria-labelledby=(format!("alert-{}", n.id)) {
                 h2 id=(format!("alert-{}", n.id)) { (l.t("notifications.alert.title")) }
-                p { (n.text) }
+                p { (n.text_in(lang.into())) }
                 p { (l.t("notifications.alert.what")) }
                 ul {
                     li { a href="/patient/history?kind=emergency&who=others" { (l.t("notifications.alert.history")) } }

@@ -143,7 +143,7 @@ pub async fn add(
             | AppError::Conflict { .. }
             | AppError::Denied { .. }),
         ) => {
-            let mut r = add_page(&web, lang, &s, &f, Some(&e.public_message()))?;
+            let mut r = add_page(&web, lang, &s, &f, Some(&e.public_message_in(lang.into())))?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

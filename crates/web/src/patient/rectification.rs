@@ -213,15 +213,20 @@ pub async fn ask(
         .await;
     let (status, message, field) = match &sent {
         Ok(_) => return Ok(Redirect::to(&format!("{HERE}?ok=sent")).into_response()),
-        Err(e @ AppError::Invalid { message, .. }) => {
+        Err(e @ AppError::Invalid { .. }) => {
             let field = if e.code() == "unknown_field" {
                 "field"
             } else {
                 "value"
             };
-            (StatusCode::UNPROCESSABLE_ENTITY, message.clone(), field)
+            let message = e.public_message_in(lang.into());
+            (StatusCode::UNPROCESSABLE_ENTITY, message, field)
         }
-        Err(AppError::Conflict { message, .. }) => (StatusCode::CONFLICT, message.clone(), "field"),
+        Err(e @ AppError::Conflict { .. }) => (
+            StatusCode::CONFLICT,
+            e.public_message_in(lang.into()),
+            "field",
+        ),
         Err(_) => {
             return Err(sent
                 .err()

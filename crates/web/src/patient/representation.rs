@@ -6,9 +6,9 @@
 use crate::shared::{form, views};
 use crate::shell::csrf::Posted;
 use crate::shell::error::Page;
-use crate::shell::ids::named;
 use crate::shell::i18n::Lang;
-use crate::shell::session::{SignedIn, Session};
+use crate::shell::ids::named;
+use crate::shell::session::{Session, SignedIn};
 use crate::shell::Web;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};

@@ -1,6 +1,6 @@
 //! A professional's own access log: what they did on any record (and, for a professional,
-//! what their assistants did in their name), newest first, as French lines rendered by the
-//! app; filtered by period and kind of action, older pages through a cursor. Reading it is
+//! what their assistants did in their name), newest first, as lines rendered by the app in
+//! the page's language; filtered by period and kind of action, older pages through a cursor. Reading it is
 //! itself audited by the use case.
 
 use crate::pro::{chrome, render, Pro};
@@ -23,7 +23,8 @@ pub struct LogQuery {
 }
 
 impl LogQuery {
-    fn filter(&self) -> Result<HistoryFilter, WebError> {
+    /// The filter of the query, the lines in `lang`.
+    fn filter(&self, lang: Lang) -> Result<HistoryFilter, WebError> {
         let date = |v: &Option<String>| non_empty(v).map(|t| parse_date(&t)).transpose();
         let kind = match non_empty(&self.kind) {
             Some(k) => Some(ActivityKind::parse(&k).ok_or(WebError::BadRequest)?),
@@ -34,6 +35,7 @@ impl LogQuery {
             to: date(&self.to)?,
             professional: None,
             kind,
+            language: lang.into(),
             ..HistoryFilter::default()
         })
     }
@@ -67,7 +69,7 @@ fn filter_form(lang: Lang, q: &LogQuery) -> Markup {
                 select #l-kind name="kind" {
                     option value="" { (l.t("documents.filter.any")) }
                     @for k in ActivityKind::ALL {
-                        option value=(k.as_str()) selected[q.kind.as_deref() == Some(k.as_str())] { (k.label_fr()) }
+                        option value=(k.as_str()) selected[q.kind.as_deref() == Some(k.as_str())] { (k.label(l.into())) }
                     }
                 }
             }
@@ -87,7 +89,7 @@ pub async fn log(
     q: Result<Query<LogQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Page {
     let q = q.map(|q| q.0).map_err(|_| WebError::BadRequest)?;
-    let filter = q.filter()?;
+    let filter = q.filter(lang)?;
     let page = PageRequest {
         before: q.before,
         size: 50,

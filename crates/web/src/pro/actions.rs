@@ -93,7 +93,7 @@ fn add_page(
                     select #type_code name="type_code" required aria-describedby=[d(None, "type_code")] {
                         option value="" { (l.t("pro.add.type.choose")) }
                         @for t in DocumentType::all() {
-                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label_fr()) }
+                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label(l.into())) }
                         }
                     }
                 }
@@ -235,7 +235,7 @@ pub async fn add(
             if !matches!(e, AppError::TooLarge { .. }) {
                 f.held = file.keep(&web, &holder).await?;
             }
-            let message = e.public_message();
+            let message = e.public_message_in(lang.into());
             let banner = web
                 .app
                 .record_banner_after_refusal(&s.actor, &pid, now)
@@ -272,7 +272,7 @@ pub(crate) async fn again(
         return Err(e.into());
     }
     let (o, names) = overview(web, s, pid, Filters::default().query(), ip).await?;
-    let message = e.public_message();
+    let message = e.public_message_in(lang.into());
     let mut r = record_page(
         lang,
         s,
@@ -389,7 +389,13 @@ pub async fn enter_code(
     {
         Ok(_) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok=consent")).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
-            let mut r = code_page(lang, &s, &pid, &cid, Some(&e.public_message()))?;
+            let mut r = code_page(
+                lang,
+                &s,
+                &pid,
+                &cid,
+                Some(&e.public_message_in(lang.into())),
+            )?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -481,7 +487,7 @@ pub async fn set_opposition(
         Ok(()) => Ok(Redirect::to(&format!("/pro/records/{pid}?ok={key}")).into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Denied { .. })) => {
             let (o, names) = overview(&web, &s, &pid, Filters::default().query(), ip).await?;
-            let message = e.public_message();
+            let message = e.public_message_in(lang.into());
             let mut r = record_page(
                 lang,
                 &s,

@@ -111,7 +111,8 @@ pub async fn contextual(
         .await
     {
         Ok(found) => found,
-        Err(mds_app::AppError::Invalid { message, .. }) => {
+        Err(e @ mds_app::AppError::Invalid { .. }) => {
+            let message = e.public_message_in(lang.into());
             return find_page(lang, &s, &q, Some(&message), &[], &[]);
         }
         Err(e) => return Err(e.into()),

@@ -104,7 +104,7 @@ fn replace_page(
                     label for="type_code" { (l.t("pro.add.type")) }
                     select #type_code name="type_code" required aria-describedby=[by(None)] {
                         @for t in DocumentType::all() {
-                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label_fr()) }
+                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label(l.into())) }
                         }
                     }
                 }
@@ -219,7 +219,14 @@ pub async fn replace(
             | AppError::Conflict { .. }
             | AppError::Denied { .. }),
         ) => {
-            let mut r = replace_page(lang, &s, pid.as_str(), &d, &f, Some(&e.public_message()))?;
+            let mut r = replace_page(
+                lang,
+                &s,
+                pid.as_str(),
+                &d,
+                &f,
+                Some(&e.public_message_in(lang.into())),
+            )?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

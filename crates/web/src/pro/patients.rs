@@ -138,7 +138,7 @@ pub async fn search(
     {
         Ok(found) => search_page(lang, &s, &q, None, Some(&found)),
         Err(e @ AppError::Invalid { .. }) => {
-            let mut r = search_page(lang, &s, &q, Some(&e.public_message()), None)?;
+            let mut r = search_page(lang, &s, &q, Some(&e.public_message_in(lang.into())), None)?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -329,7 +329,7 @@ pub async fn create(
         }
         Ok(Creation::HeldForReview { .. }) => held_page(lang, &s),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let mut r = create_page(lang, &s, &f, Some(&e.public_message()))?;
+            let mut r = create_page(lang, &s, &f, Some(&e.public_message_in(lang.into())))?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

@@ -87,7 +87,7 @@ pub async fn activation(
             | AppError::Forbidden
             | AppError::NotFound),
         ) => {
-            let msg = e.public_message();
+            let msg = e.public_message_in(lang.into());
             with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
                 activation_page(lang, csrf, Some(&msg))
             })
@@ -110,7 +110,7 @@ pub async fn confirm(
     {
         Ok(()) => Redirect::to("/login").into_response(),
         Err(e @ AppError::Invalid { .. }) => {
-            let msg = e.public_message();
+            let msg = e.public_message_in(lang.into());
             let secret = f.secret.clone();
             with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
                 confirm_page(lang, csrf, f.token.trim(), &secret, Some(&msg))

@@ -92,7 +92,7 @@ pub async fn confirm(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let message = e.public_message();
+            let message = e.public_message_in(lang.into());
             with_nonce(&web, &parts, status, |csrf| {
                 confirm_page(lang, csrf, token, Some(&message))
             })

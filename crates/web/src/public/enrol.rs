@@ -277,7 +277,7 @@ pub async fn submit(
                     Err(e) => return e.into_response(),
                 }
             }
-            again.error = Some((enrol_field(&err), err.public_message()));
+            again.error = Some((enrol_field(&err), err.public_message_in(lang.into())));
             with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
                 enrol_page(lang, csrf, &again)
             })

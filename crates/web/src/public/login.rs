@@ -152,9 +152,10 @@ pub async fn submit(
         }
         Err(e) => {
             let (status, error) = match &e {
-                mds_app::AppError::Throttled { .. } => {
-                    (StatusCode::TOO_MANY_REQUESTS, e.public_message())
-                }
+                mds_app::AppError::Throttled { .. } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    e.public_message_in(lang.into()),
+                ),
                 mds_app::AppError::InvalidCredentials => {
                     (StatusCode::UNAUTHORIZED, lang.t("signin.wrong").to_owned())
                 }
@@ -196,15 +197,23 @@ pub struct LangQuery {
     next: Option<String>,
 }
 
-/// Anyone. Chooses the portals' language (a cookie) and goes back to the page.
+/// Anyone. Chooses the portals' language (a cookie; for a signed-in person, their account's
+/// language too) and goes back to the page.
 pub async fn lang(
     State(web): State<Web>,
     Path(code): Path<String>,
     Query(q): Query<LangQuery>,
+    parts: axum::http::request::Parts,
 ) -> Response {
     let Some(lang) = Lang::parse(&code) else {
         return error_pages::in_language(WebError::NotFound, Lang::Fr);
     };
+    // A signed-in person's choice is also their account's: their e-mails follow it.
+    if let Ok(Some(s)) = crate::shell::session::current(&parts, &web).await {
+        if let Err(e) = web.app.set_language(&s.actor, lang.into()).await {
+            tracing::warn!(error = %e, "could not record the account's language");
+        }
+    }
     let next = q.next.as_deref().and_then(local_path).unwrap_or("/");
     let secure = if web.options.secure_cookies {
         "; Secure"

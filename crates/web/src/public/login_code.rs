@@ -227,7 +227,10 @@ async fn second_step(
                 AppError::InvalidCredentials => {
                     (StatusCode::UNAUTHORIZED, lang.t(wrong).to_owned())
                 }
-                AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, e.public_message()),
+                AppError::Throttled { .. } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    e.public_message_in(lang.into()),
+                ),
                 _ => return WebError::from(e).into_response(),
             };
             let r = page_with_passkey(web, lang, &token, &next, Some(&error), status).await;

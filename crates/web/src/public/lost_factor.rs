@@ -102,7 +102,7 @@ pub async fn send(
             lost_page(lang, csrf, &Typed::default(), None, true)
         }),
         Err(e @ AppError::Invalid { .. }) => {
-            let msg = e.public_message();
+            let msg = e.public_message_in(lang.into());
             with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
                 lost_page(lang, csrf, &typed, Some(&msg), false)
             })

@@ -75,17 +75,23 @@ pub async fn add(
             .await;
         match added {
             Ok(_) => return Ok(Redirect::to("/passkeys?done=added").into_response()),
-            Err(AppError::Invalid { code, message }) => {
-                let field = if code == "wrong_password" {
+            Err(e @ AppError::Invalid { .. }) => {
+                let field = if e.code() == "wrong_password" {
                     "current"
                 } else {
                     "name"
                 };
-                refused(StatusCode::UNPROCESSABLE_ENTITY, field, message)
+                refused(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    field,
+                    e.public_message_in(lang.into()),
+                )
             }
-            Err(AppError::Conflict { message, .. }) => {
-                refused(StatusCode::CONFLICT, "name", message)
-            }
+            Err(e @ AppError::Conflict { .. }) => refused(
+                StatusCode::CONFLICT,
+                "name",
+                e.public_message_in(lang.into()),
+            ),
             Err(AppError::Throttled { .. }) => {
                 let text = lang.t("password.throttled").to_owned();
                 refused(StatusCode::TOO_MANY_REQUESTS, "current", text)

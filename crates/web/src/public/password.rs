@@ -69,13 +69,14 @@ pub async fn change(
         .await
     {
         Ok(ended) => Ok(Redirect::to(&format!("/password?ended={ended}")).into_response()),
-        Err(AppError::Invalid { code, message }) => {
-            let field = if code == "wrong_password" {
+        Err(e @ AppError::Invalid { .. }) => {
+            let field = if e.code() == "wrong_password" {
                 "current"
             } else {
                 "new"
             };
-            Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, field, message))
+            let text = e.public_message_in(lang.into());
+            Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, field, text))
         }
         Err(AppError::Throttled { .. }) => {
             let text = lang.t("password.throttled").to_owned();

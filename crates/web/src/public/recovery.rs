@@ -92,7 +92,7 @@ pub async fn request(
             request_page(lang, csrf, None, true)
         }),
         Err(e @ AppError::Invalid { .. }) => {
-            let msg = e.public_message();
+            let msg = e.public_message_in(lang.into());
             with_nonce(&web, &parts, StatusCode::UNPROCESSABLE_ENTITY, |csrf| {
                 request_page(lang, csrf, Some(&msg), false)
             })
@@ -195,7 +195,7 @@ pub async fn reset(
                 "invalid_code" => "code",
                 _ => "new",
             };
-            refused(field, e.public_message())
+            refused(field, e.public_message_in(lang.into()))
         }
         Err(e) => WebError::from(e).into_response(),
     }

@@ -89,12 +89,12 @@ impl Filters {
     }
 }
 
-/// The classes of the document types, each once, in the order of the types.
-fn classes() -> Vec<(&'static str, &'static str)> {
+/// The classes of the document types, each once, in the order of the types, named in `lang`.
+fn classes(lang: Lang) -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
     for t in DocumentType::all() {
         if !out.iter().any(|(c, _)| *c == t.class_code()) {
-            out.push((t.class_code(), t.class_label_fr()));
+            out.push((t.class_code(), t.class_label(lang.into())));
         }
     }
     out
@@ -116,7 +116,7 @@ pub fn filter_form(
                 select #f-type name="type" {
                     option value="" { (l.t("documents.filter.any")) }
                     @for t in DocumentType::all() {
-                        option value=(t.code()) selected[sel(&f.type_code, t.code())] { (t.label_fr()) }
+                        option value=(t.code()) selected[sel(&f.type_code, t.code())] { (t.label(l.into())) }
                     }
                 }
             }
@@ -124,7 +124,7 @@ pub fn filter_form(
                 label for="f-class" { (l.t("documents.filter.class")) }
                 select #f-class name="class" {
                     option value="" { (l.t("documents.filter.any")) }
-                    @for (code, label) in classes() {
+                    @for (code, label) in classes(l) {
                         option value=(code) selected[sel(&f.class, code)] { (label) }
                     }
                 }

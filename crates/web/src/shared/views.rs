@@ -63,26 +63,38 @@ pub fn patient_name(p: &PatientSummary) -> String {
     )
 }
 
-/// A profession in words (nothing for a professional who left the directory).
+/// A profession in words, in French (nothing for a professional who left the directory).
 pub fn profession(p: &impl ProfessionLabel) -> &'static str {
-    p.label()
+    p.label_in(Lang::Fr)
+}
+
+/// A profession in words in the page's language.
+pub fn profession_in(lang: Lang, p: &impl ProfessionLabel) -> &'static str {
+    p.label_in(lang)
 }
 
 /// What names a profession: one, or perhaps none.
 pub trait ProfessionLabel {
-    fn label(&self) -> &'static str;
+    fn label_in(&self, lang: Lang) -> &'static str;
 }
 
 impl ProfessionLabel for Profession {
-    fn label(&self) -> &'static str {
-        self.label_fr()
+    fn label_in(&self, lang: Lang) -> &'static str {
+        Profession::label(*self, lang.into())
     }
 }
 
 impl ProfessionLabel for Option<Profession> {
-    fn label(&self) -> &'static str {
-        self.map_or("", Profession::label_fr)
+    fn label_in(&self, lang: Lang) -> &'static str {
+        self.map_or("", |p| p.label(lang.into()))
     }
+}
+
+/// A document's type in the page's language (the app's French label for a type no longer in
+/// the reference list).
+pub fn type_label(lang: Lang, d: &DocumentView) -> String {
+    mds_domain::DocumentType::from_code(&d.type_code)
+        .map_or_else(|| d.type_label.clone(), |t| t.label(lang.into()).to_owned())
 }
 
 /// A birth place code in words, with its code: « Nouméa (98818) », « Vanuatu (99514) »; the
@@ -178,7 +190,7 @@ pub fn document_table(
                                     @if d.confidential { " " span.tag { (l.t("documents.confidential")) } }
                                     @if d.hidden_from_patient { " " span.tag { (l.t("documents.hidden")) } }
                                 }
-                                td { (d.type_label) }
+                                td { (type_label(l, d)) }
                                 td { (author(names, d)) }
                             }
                         }
@@ -211,7 +223,7 @@ pub fn document_details(
     let kb = (d.size_bytes + 1023) / 1024;
     html! {
         dl.meta {
-            dt { (l.t("document.type")) } dd { (d.type_label) }
+            dt { (l.t("document.type")) } dd { (type_label(l, d)) }
             dt { (l.t("document.act_date")) } dd { (date(&d.act_date)) }
             dt { (l.t("document.author")) }
             dd { @if d.source == DocumentSource::Patient { (l.t("pdocs.author.patient")) } @else { (author(names, d)) } }
@@ -266,7 +278,10 @@ pub fn attachment(
 }
 
 /// « tuteur », « guardian »…
-pub fn representation_kind(lang: crate::shell::i18n::Lang, kind: mds_domain::RepresentationKind) -> &'static str {
+pub fn representation_kind(
+    lang: crate::shell::i18n::Lang,
+    kind: mds_domain::RepresentationKind,
+) -> &'static str {
     match lang {
         crate::shell::i18n::Lang::Fr => kind.label_fr(),
         crate::shell::i18n::Lang::En => kind.label_en(),

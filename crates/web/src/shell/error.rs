@@ -7,6 +7,7 @@ use crate::shell::url::encode;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mds_app::AppError;
+use mds_domain::Language;
 
 #[derive(Debug)]
 pub enum WebError {
@@ -91,11 +92,12 @@ fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
-/// The message of an error page: a text of the catalogue, or the use case's own (French).
+/// The message of an error page: a text of the catalogue, or the use case's own, in French
+/// and in English (the page picks the request's language).
 #[derive(Clone, Debug)]
 pub enum Message {
     Key(&'static str),
-    Text(String),
+    Text { fr: String, en: String },
 }
 
 /// An error answer waiting for its page, carried in the answer's extensions.
@@ -117,7 +119,10 @@ impl WebError {
             Self::App(e) => (
                 status_of(e),
                 "error.title",
-                Message::Text(e.public_message()),
+                Message::Text {
+                    fr: e.public_message_in(Language::Fr),
+                    en: e.public_message_in(Language::En),
+                },
             ),
             Self::NotFound => (
                 StatusCode::NOT_FOUND,

@@ -27,7 +27,7 @@ fn page(mut response: Response, lang: Lang) -> Response {
     }
     let message = match &e.message {
         Message::Key(key) => lang.t(key),
-        Message::Text(text) => text,
+        Message::Text { fr, en } => mds_domain::Language::from(lang).pick(fr, en),
     };
     let body = layout::error_page(lang, lang.t(e.title), message).into_string();
     let (mut parts, _) = response.into_parts();

@@ -1,6 +1,6 @@
 //! French first, English on request: the language of a page comes from the `mds_lang` cookie
-//! (set by `/lang/{fr|en}`), French by default. Product messages from the use cases stay in
-//! French; the portal's own texts come from the tables in `catalogue/`.
+//! (set by `/lang/{fr|en}`), French by default. The portal's own texts come from the tables in
+//! `catalogue/`; the use cases' error messages from `AppError::public_message_in`.
 
 use crate::shell::catalogue;
 use crate::shell::cookies::cookie;

@@ -114,7 +114,7 @@ pub async fn edit_professional(
             Redirect::to(&format!("/support/professionals/{account}?ok=edited")).into_response(),
         ),
         Err(e) => {
-            let message = refusal(e)?;
+            let message = refusal(e, lang)?;
             professional_page(&web, lang, &s, &id, &t, Some(&message)).await
         }
     }
@@ -195,6 +195,6 @@ pub async fn edit_structure(
         .await
     {
         Ok(_) => Ok(Redirect::to("/support/structures?ok=edited").into_response()),
-        Err(e) => structure_page(lang, &s, &st, &t, Some(&refusal(e)?)),
+        Err(e) => structure_page(lang, &s, &st, &t, Some(&refusal(e, lang)?)),
     }
 }

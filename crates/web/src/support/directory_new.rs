@@ -119,10 +119,12 @@ pub(super) fn answer(
     r
 }
 
-/// A refusal the form can show, or the error to answer with.
-pub(super) fn refusal(e: AppError) -> Result<String, WebError> {
+/// A refusal the form can show, in the page's language, or the error to answer with.
+pub(super) fn refusal(e: AppError, lang: Lang) -> Result<String, WebError> {
     match e {
-        e @ (AppError::Invalid { .. } | AppError::Conflict { .. }) => Ok(e.public_message()),
+        e @ (AppError::Invalid { .. } | AppError::Conflict { .. }) => {
+            Ok(e.public_message_in(lang.into()))
+        }
         e => Err(e.into()),
     }
 }
@@ -348,7 +350,7 @@ pub async fn create_structure(
                 body,
             ))
         }
-        Err(e) => Ok(structure_page(lang, &s, &t, Some(&refusal(e)?))),
+        Err(e) => Ok(structure_page(lang, &s, &t, Some(&refusal(e, lang)?))),
     }
 }
 
@@ -399,7 +401,7 @@ pub async fn create_professional(
             ))
         }
         Err(e) => {
-            let message = refusal(e)?;
+            let message = refusal(e, lang)?;
             professional_page(&web, lang, &s, &t, Some(&message)).await
         }
     }
@@ -448,7 +450,7 @@ pub async fn create_assistant(
             ))
         }
         Err(e) => {
-            let message = refusal(e)?;
+            let message = refusal(e, lang)?;
             assistant_page(&web, lang, &s, &t, Some(&message)).await
         }
     }

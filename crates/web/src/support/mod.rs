@@ -50,6 +50,9 @@ pub fn page(lang: Lang, s: &Session, title: &str, here: &str, body: Markup) -> R
     Html(layout::page(&c, body).into_string()).into_response()
 }
 
+/// The console's record pages (`records`) and what hangs from them.
+pub const PATIENTS: &str = "/support/patients";
+
 /// Who may enter the support console: support agents.
 pub enum SupportGuard {}
 

@@ -20,7 +20,7 @@ use mds_app::AppError;
 use mds_domain::{AccountId, AccountState, IdentityStatus, PatientId};
 use serde::Deserialize;
 
-pub(crate) const HERE: &str = "/support/patients";
+pub(crate) const HERE: &str = crate::support::PATIENTS;
 
 /// The state of a record, in words.
 pub(crate) fn state_label(lang: Lang, state: &AccountState) -> &'static str {
@@ -169,7 +169,7 @@ pub async fn find(
             .await
         {
             Ok(rows) => (Some(rows), None),
-            Err(e @ AppError::Invalid { .. }) => (None, Some(e.public_message())),
+            Err(e @ AppError::Invalid { .. }) => (None, Some(e.public_message_in(lang.into()))),
             Err(e) => return Err(e.into()),
         },
     };
@@ -255,8 +255,10 @@ pub async fn show(
     };
     let attested = web.app.attested_consents(&s.actor, &p.id, now).await?;
     let reps = web.app.representations(&s.actor, &p.id, now).await?;
-    let representable = matches!(p.record_state, AccountState::Active | AccountState::Inactive)
-        && v.died_on.is_none();
+    let representable = matches!(
+        p.record_state,
+        AccountState::Active | AccountState::Inactive
+    ) && v.died_on.is_none();
     let l = lang;
     let base = format!("{HERE}/{}", p.id);
     let body = html! {

@@ -100,7 +100,7 @@ pub async fn reissue(
             } else {
                 StatusCode::CONFLICT
             };
-            let message = e.public_message();
+            let message = e.public_message_in(lang.into());
             let body = html! {
                 (form::form_error("reissue-error", Some(&message)))
                 p { a href=(back) { (l.t("supx.reissue.back")) } }

@@ -40,7 +40,13 @@ pub struct Typed {
 }
 
 /// The record page's section: the representations, then the form.
-pub fn section(l: Lang, s: &Session, reps: &[RepresentationView], base: &str, open: bool) -> Markup {
+pub fn section(
+    l: Lang,
+    s: &Session,
+    reps: &[RepresentationView],
+    base: &str,
+    open: bool,
+) -> Markup {
     html! {
         h2 #representatives { (l.t("supx.repr.title")) }
         @if reps.is_empty() {
@@ -141,7 +147,7 @@ pub async fn record(
         reference: up.text("reference").to_owned(),
     };
     let document = up.take("document").unwrap_or_default();
-    let base = format!("{}/{}", crate::support::records::HERE, pid);
+    let base = format!("{}/{}", crate::support::PATIENTS, pid);
     let outcome = match RepresentationKind::parse(&t.kind) {
         Some(kind) => {
             let input = RepresentationInput {
@@ -164,7 +170,7 @@ pub async fn record(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("{base}?done=repr#representatives")).into_response()),
         Err(e) => {
-            let message = refusal(e)?;
+            let message = refusal(e, lang)?;
             let body = html! {
                 (add_form(lang, &s, &base, &t, Some(&message)))
                 p { a href=(base) { (lang.t("supx.find.back")) } }
@@ -188,7 +194,7 @@ pub async fn end(
     web.app
         .end_representation(&s.actor, &pid, &rid, ip, crate::shell::now())
         .await?;
-    let base = format!("{}/{}", crate::support::records::HERE, pid);
+    let base = format!("{}/{}", crate::support::PATIENTS, pid);
     Ok(Redirect::to(&format!("{base}?done=repr_end#representatives")).into_response())
 }
 

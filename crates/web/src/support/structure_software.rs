@@ -37,10 +37,12 @@ fn day(ms: i64) -> String {
         })
 }
 
-/// A refusal the page can show, or the error to answer with.
-fn refusal(e: AppError) -> Result<String, WebError> {
+/// A refusal the page can show, in its language, or the error to answer with.
+fn refusal(e: AppError, lang: Lang) -> Result<String, WebError> {
     match e {
-        e @ (AppError::Invalid { .. } | AppError::Conflict { .. }) => Ok(e.public_message()),
+        e @ (AppError::Invalid { .. } | AppError::Conflict { .. }) => {
+            Ok(e.public_message_in(lang.into()))
+        }
         e => Err(e.into()),
     }
 }
@@ -265,7 +267,7 @@ async fn after(
     match result {
         Ok(()) => Ok(Redirect::to(&here(structure_id)).into_response()),
         Err(e) => {
-            let message = refusal(e)?;
+            let message = refusal(e, lang)?;
             software_page(web, lang, s, structure_id, None, Some(&message)).await
         }
     }
@@ -321,7 +323,7 @@ pub async fn create_credential(
             software_page(&web, lang, &s, &structure, Some(notice), None).await
         }
         Err(e) => {
-            let message = refusal(e)?;
+            let message = refusal(e, lang)?;
             software_page(&web, lang, &s, &structure, None, Some(&message)).await
         }
     }

@@ -8,6 +8,8 @@ mod birth_places;
 mod contact_change;
 mod document_viewer;
 mod enrol_no_disclosure;
+mod errors_in_english;
+mod history_in_english;
 mod identity_entry;
 mod lost_factor;
 mod patient_screens;

@@ -29,7 +29,9 @@ fn support_records_a_curator_who_then_acts_for_the_person() {
             .await
             .expect(StatusCode::OK, "record page");
         assert!(page.body.contains("Représentants légaux"), "{backend:?}");
-        assert!(page.body.contains("Aucun représentant légal n'est enregistré"));
+        assert!(page
+            .body
+            .contains("Aucun représentant légal n'est enregistré"));
         let action = format!("{record_page}/representatives");
         assert!(page.body.contains(&format!("action=\"{action}\"")));
 
@@ -42,11 +44,27 @@ fn support_records_a_curator_who_then_acts_for_the_person() {
             ("reference", "Demande 77"),
         ];
         let refused = support
-            .post_multipart(&action, &typed, ("document", "jugement.pdf", mds_testkit::files::PDF))
+            .post_multipart(
+                &action,
+                &typed,
+                ("document", "jugement.pdf", mds_testkit::files::PDF),
+            )
             .await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}: {}", refused.body);
-        assert!(refused.body.contains("Cette personne est majeure"), "{}", refused.body);
-        assert!(refused.body.contains("value=\"Demande 77\""), "what was typed is kept");
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}: {}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("Cette personne est majeure"),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("value=\"Demande 77\""),
+            "what was typed is kept"
+        );
         assert!(refused.body.contains(&format!("value=\"{OTHER_PATIENT}\"")));
         assert_safe_html(&refused, "refused form");
 
@@ -58,11 +76,26 @@ fn support_records_a_curator_who_then_acts_for_the_person() {
             ("reference", "Demande 77"),
         ];
         let done = support
-            .post_multipart(&action, &typed, ("document", "jugement.pdf", mds_testkit::files::PDF))
+            .post_multipart(
+                &action,
+                &typed,
+                ("document", "jugement.pdf", mds_testkit::files::PDF),
+            )
             .await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{backend:?}: {}", done.body);
-        let page = support.get(&record_page).await.expect(StatusCode::OK, "record page");
-        assert!(page.body.contains("Céline"), "{backend:?}: the representative is listed");
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            done.body
+        );
+        let page = support
+            .get(&record_page)
+            .await
+            .expect(StatusCode::OK, "record page");
+        assert!(
+            page.body.contains("Céline"),
+            "{backend:?}: the representative is listed"
+        );
         assert!(page.body.contains("curateur") && page.body.contains("en cours"));
         let doc_href = page
             .body
@@ -71,47 +104,84 @@ fn support_records_a_curator_who_then_acts_for_the_person() {
             .find(|h| h.ends_with("/document"))
             .unwrap()
             .to_owned();
-        let downloaded = support.get(&doc_href).await.expect(StatusCode::OK, "legal document");
+        let downloaded = support
+            .get(&doc_href)
+            .await
+            .expect(StatusCode::OK, "legal document");
         assert_eq!(
-            downloaded.headers.get(axum::http::header::CONTENT_TYPE).unwrap(),
+            downloaded
+                .headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .unwrap(),
             "application/pdf",
             "{backend:?}"
         );
-        assert!(downloaded.body.starts_with("%PDF"), "{backend:?}: the document sealed");
+        assert!(
+            downloaded.body.starts_with("%PDF"),
+            "{backend:?}: the document sealed"
+        );
 
         // Céline: her home offers to act for Joseph.
         let mut celine = site.browser();
         let c = celine.signed_in(OTHER_PATIENT).await;
         let home = celine.get("/patient").await.expect(StatusCode::OK, "home");
-        assert!(home.body.contains("Personnes que vous représentez"), "{backend:?}");
+        assert!(
+            home.body.contains("Personnes que vous représentez"),
+            "{backend:?}"
+        );
         assert!(home.body.contains("Agir pour Joseph Poigoune"));
-        assert!(home.body.contains(&format!("name=\"patient_id\" value=\"{joseph}\"")));
-        let own_docs = celine.get("/patient/documents").await.expect(StatusCode::OK, "own documents");
+        assert!(home
+            .body
+            .contains(&format!("name=\"patient_id\" value=\"{joseph}\"")));
+        let own_docs = celine
+            .get("/patient/documents")
+            .await
+            .expect(StatusCode::OK, "own documents");
         celine
-            .post("/patient/act-for", &[("csrf", &c), ("patient_id", joseph.as_str())])
+            .post(
+                "/patient/act-for",
+                &[("csrf", &c), ("patient_id", joseph.as_str())],
+            )
             .await
             .redirects_to("/patient", "act for Joseph");
-        let docs = celine.get("/patient/documents").await.expect(StatusCode::OK, "Joseph's documents");
-        assert!(docs.body.contains("Vous agissez pour"), "{backend:?}: the banner");
+        let docs = celine
+            .get("/patient/documents")
+            .await
+            .expect(StatusCode::OK, "Joseph's documents");
+        assert!(
+            docs.body.contains("Vous agissez pour"),
+            "{backend:?}: the banner"
+        );
         assert!(docs.body.contains("Joseph Poigoune"));
-        assert_ne!(docs.body, own_docs.body, "{backend:?}: another record's documents");
+        assert_ne!(
+            docs.body, own_docs.body,
+            "{backend:?}: another record's documents"
+        );
         assert_safe_html(&docs, "acting for");
         // Pages about her own account: sent back, with the reason.
         let close = celine.get("/patient/close").await;
         assert_eq!(close.status, StatusCode::CONFLICT, "{backend:?}");
-        assert!(close.body.contains("Ces démarches concernent votre propre dossier"));
+        assert!(close
+            .body
+            .contains("Ces démarches concernent votre propre dossier"));
         // Back to her own record.
         celine
             .post("/patient/act-for", &[("csrf", &c), ("patient_id", "")])
             .await
             .redirects_to("/patient", "back");
-        let docs = celine.get("/patient/documents").await.expect(StatusCode::OK, "own documents");
+        let docs = celine
+            .get("/patient/documents")
+            .await
+            .expect(StatusCode::OK, "own documents");
         assert!(!docs.body.contains("Vous agissez pour"), "{backend:?}");
         // Someone else cannot act for Joseph.
         let mut marie = site.browser();
         let m = marie.signed_in(PATIENT).await;
         let refused = marie
-            .post("/patient/act-for", &[("csrf", &m), ("patient_id", joseph.as_str())])
+            .post(
+                "/patient/act-for",
+                &[("csrf", &m), ("patient_id", joseph.as_str())],
+            )
             .await;
         assert_eq!(refused.status, StatusCode::NOT_FOUND, "{backend:?}");
 
@@ -123,12 +193,15 @@ fn support_records_a_curator_who_then_acts_for_the_person() {
             .find(|a| a.ends_with("/end"))
             .unwrap()
             .to_owned();
-        support
-            .post(&end, &[("csrf", &csrf)])
-            .await
-            .redirects_to(&format!("{record_page}?done=repr_end#representatives"), "end");
+        support.post(&end, &[("csrf", &csrf)]).await.redirects_to(
+            &format!("{record_page}?done=repr_end#representatives"),
+            "end",
+        );
         let home = celine.get("/patient").await.expect(StatusCode::OK, "home");
         let button = format!("name=\"patient_id\" value=\"{joseph}\"");
-        assert!(!home.body.contains(&button), "{backend:?}: no longer offered");
+        assert!(
+            !home.body.contains(&button),
+            "{backend:?}: no longer offered"
+        );
     });
 }

@@ -10,7 +10,7 @@
 
 use super::render::{self, Audience, Names};
 use mds_audit::{AuditRecord, Outcome};
-use mds_domain::Timestamp;
+use mds_domain::{Language, Timestamp};
 use std::collections::HashMap;
 
 #[derive(Hash, PartialEq, Eq)]
@@ -79,13 +79,14 @@ impl ReadsPerDay {
         false
     }
 
-    /// The lines to put in place of the newest read of each group of more than one read.
-    pub fn lines(self, audience: Audience) -> Vec<(usize, String)> {
+    /// The lines to put in place of the newest read of each group of more than one read, in
+    /// `lang`.
+    pub fn lines(self, audience: Audience, lang: Language) -> Vec<(usize, String)> {
         self.groups
             .into_iter()
             .filter(|g| g.reads.count() > 1)
             .map(|g| {
-                let text = render::reads_line(&g.newest, &g.names, &g.reads, audience);
+                let text = render::reads_line(&g.newest, &g.names, &g.reads, audience, lang);
                 (g.at, text)
             })
             .collect()
@@ -193,7 +194,7 @@ mod tests {
                 lines += 1;
             }
         }
-        let grouped = days.lines(Audience::Owner);
+        let grouped = days.lines(Audience::Owner, Language::Fr);
         assert_eq!(grouped.len(), 1, "one group of more than one read");
         assert_eq!(grouped[0].0, 0, "in place of the newest read");
         assert_eq!(
@@ -213,7 +214,7 @@ mod tests {
         assert!(!days.absorb(&first, &names("Bilan"), 0));
         assert!(days.absorb(&second, &names("Bilan"), 1));
         assert_eq!(
-            days.lines(Audience::Owner),
+            days.lines(Audience::Owner, Language::Fr),
             vec![(
                 0,
                 "04/12/2026 10:00 — Dr Jean Néa, médecin, a consulté 2 fois le document « Bilan » \
@@ -230,6 +231,6 @@ mod tests {
         let mut days = ReadsPerDay::default();
         assert!(!days.absorb(&ev, &names("A"), 0));
         assert!(!days.absorb(&ev, &names("A"), 1));
-        assert!(days.lines(Audience::Owner).is_empty());
+        assert!(days.lines(Audience::Owner, Language::Fr).is_empty());
     }
 }

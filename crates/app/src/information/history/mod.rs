@@ -1,5 +1,5 @@
-//! The activity history of a record, in plain French, for its patient, and a professional's
-//! own access log (support's extraction of a whole trail, `operator::audit_extract`, renders
+//! The activity history of a record, in plain French (or English, `HistoryFilter::language`),
+//! for its patient, and a professional's own access log (support's extraction of a whole trail, `operator::audit_extract`, renders
 //! its lines here too).
 //!
 //! Every line is rendered from an audit event by the pure [`render`] module, with names
@@ -15,7 +15,7 @@ pub mod render;
 
 use crate::{Actor, App, AppError};
 use mds_audit::{AuditQuery, AuditRecord, NewEvent, Outcome};
-use mds_domain::{AccountKind, PatientId, Timestamp};
+use mds_domain::{AccountKind, Language, PatientId, Timestamp};
 use mds_policy::Action;
 use names::{Reader, Resolver};
 use render::Audience;
@@ -77,6 +77,22 @@ impl ActivityKind {
             Self::Controls => "Contrôles et paramètres",
             Self::Denied => "Accès refusés",
         }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Reads => "Reads",
+            Self::Changes => "Additions, changes and deletions",
+            Self::Searches => "Searches",
+            Self::Emergency => "Emergency accesses",
+            Self::Controls => "Controls and settings",
+            Self::Denied => "Denied accesses",
+        }
+    }
+
+    /// The label in `lang`.
+    pub fn label(self, lang: Language) -> &'static str {
+        lang.pick(self.label_fr(), self.label_en())
     }
 
     /// The audit actions of this kind (empty for `Denied`, which filters on the outcome).
@@ -197,6 +213,9 @@ pub struct HistoryFilter {
     pub kind: Option<ActivityKind>,
     /// A patient's history only: whose actions (everyone when not said).
     pub who: Who,
+    /// The language of the lines: French unless a reader asks for English (the REST and FHIR
+    /// interfaces leave it so).
+    pub language: Language,
 }
 
 /// One line per event, or a professional's reads of one day as one line.
@@ -275,7 +294,8 @@ impl HistoryFilter {
 }
 
 impl App {
-    /// The patient owner of the record. Their record's activity, newest first, in French;
+    /// The patient owner of the record. Their record's activity, newest first, in the
+    /// filter's language (French by default);
     /// the read is audited (`history.read`) before the page is read, so it shows in it. One
     /// line per event (the REST and FHIR interfaces map lines to events).
     pub async fn record_history(
@@ -344,11 +364,12 @@ impl App {
             account_id: Some(actor.account_id.to_string()),
             owner_account_id: gate.patient.account_id.as_ref().map(ToString::to_string),
         };
-        self.history_page(q, page, reader, grouping).await
+        self.history_page(q, page, reader, grouping, filter.language)
+            .await
     }
 
     /// Professionals and assistants. What they did on any record (and, for a professional,
-    /// what assistants did in their name), newest first, in French. Audited
+    /// what assistants did in their name), newest first, in the filter's language. Audited
     /// (`access_log.read`); others get an audited denial and `Forbidden`.
     pub async fn my_access_log(
         &self,
@@ -375,7 +396,7 @@ impl App {
             owner_account_id: None,
         };
         let mut page = self
-            .history_page(q, page, reader, Grouping::PerEvent)
+            .history_page(q, page, reader, Grouping::PerEvent, filter.language)
             .await?;
         let names = self
             .names_of_records(page.entries.iter().filter_map(|e| e.patient_id.as_deref()))
@@ -424,6 +445,7 @@ impl App {
         page: PageRequest,
         reader: Reader,
         grouping: Grouping,
+        language: Language,
     ) -> Result<HistoryPage, AppError> {
         let size = match page.size {
             0 => DEFAULT_PAGE,
@@ -435,7 +457,7 @@ impl App {
         let more = rows.len() > size as usize;
         rows.truncate(size as usize);
         let audience = reader.audience;
-        let mut resolver = Resolver::new(self, reader);
+        let mut resolver = Resolver::new(self, reader).in_language(language);
         let mut entries = Vec::with_capacity(rows.len());
         let mut days = group::ReadsPerDay::default();
         for ev in &rows {
@@ -443,9 +465,9 @@ impl App {
             if grouping == Grouping::ReadsPerDay && days.absorb(ev, &names, entries.len()) {
                 continue;
             }
-            entries.push(entry(ev, render::line(ev, &names, audience)));
+            entries.push(entry(ev, render::line(ev, &names, audience, language)));
         }
-        for (at, text) in days.lines(audience) {
+        for (at, text) in days.lines(audience, language) {
             if let Some(e) = entries.get_mut(at) {
                 e.text = text;
             }

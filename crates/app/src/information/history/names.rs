@@ -1,12 +1,13 @@
 //! Resolving the names a history line needs (people, structures, document titles, emergency
 //! reasons) from the store, with a cache per page. It decides what the reader may see of a
 //! document — the title for the patient unless the document is hidden from them, the type
-//! only for anyone else — and nothing else.
+//! only for anyone else — and nothing else. Labels (professions, document types) are taken in
+//! the resolver's language, French unless [`Resolver::in_language`] says otherwise.
 
 use super::render::{detail_str, lower_first, Audience, DocumentName, Names, Person, Professional};
 use crate::{App, AppError};
 use mds_audit::{ActorKind, AuditQuery, AuditRecord, Outcome};
-use mds_domain::{AccountId, DocumentId, DocumentType, StructureId};
+use mds_domain::{AccountId, DocumentId, DocumentType, Language, StructureId};
 use mds_store::{accounts, directory, documents, record_access};
 use std::collections::HashMap;
 
@@ -24,6 +25,7 @@ pub(crate) struct Reader {
 pub(crate) struct Resolver<'a> {
     app: &'a App,
     reader: Reader,
+    language: Language,
     professionals: HashMap<String, Option<Professional>>,
     structures: HashMap<String, Option<String>>,
     documents: HashMap<String, Option<documents::DocumentRow>>,
@@ -34,16 +36,27 @@ impl<'a> Resolver<'a> {
         Self {
             app,
             reader,
+            language: Language::Fr,
             professionals: HashMap::new(),
             structures: HashMap::new(),
             documents: HashMap::new(),
         }
     }
 
-    /// The French line of `ev` for this reader.
+    /// The same resolver, naming in `language` (its lines too).
+    pub fn in_language(self, language: Language) -> Self {
+        Self { language, ..self }
+    }
+
+    /// The line of `ev` for this reader, in the resolver's language (French by default).
     pub async fn line(&mut self, ev: &AuditRecord) -> Result<String, AppError> {
         let names = self.names(ev).await?;
-        Ok(super::render::line(ev, &names, self.reader.audience))
+        Ok(super::render::line(
+            ev,
+            &names,
+            self.reader.audience,
+            self.language,
+        ))
     }
 
     pub async fn names(&mut self, ev: &AuditRecord) -> Result<Names, AppError> {
@@ -69,7 +82,7 @@ impl<'a> Resolver<'a> {
         let p = row.map(|r| Professional {
             name: format!("{} {}", r.first_name, r.last_name),
             doctor: r.profession.is_doctor(),
-            profession: Some(r.profession.label_fr().to_owned()),
+            profession: Some(r.profession.label(self.language).to_owned()),
             structure: None,
         });
         self.professionals.insert(account_id.to_owned(), p.clone());
@@ -205,7 +218,7 @@ impl<'a> Resolver<'a> {
             Audience::Owner => DocumentName::Titled(row.title.clone()),
             Audience::Actor | Audience::Authority => DocumentType::from_code(&row.type_code)
                 .map_or(DocumentName::Unnamed, |t| {
-                    DocumentName::Typed(t.label_fr().to_owned())
+                    DocumentName::Typed(t.label(self.language).to_owned())
                 }),
         })
     }
@@ -234,7 +247,7 @@ impl<'a> Resolver<'a> {
             return Ok(None);
         };
         if self.is_reader(Some(&account)) {
-            return Ok(Some("vous".to_owned()));
+            return Ok(Some(self.language.pick("vous", "you").to_owned()));
         }
         Ok(self.professional(&account).await?.map(|p| {
             let name = if p.doctor {

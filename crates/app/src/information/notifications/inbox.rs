@@ -13,6 +13,9 @@ pub struct NotificationView {
     pub id: String,
     pub kind: String,
     pub text: String,
+    /// The English text (`None` for notifications written before English was kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_en: Option<String>,
     pub created_at_ms: i64,
     pub read_at_ms: Option<i64>,
     /// The document it is about, when the account may still open it (a document the patient
@@ -28,6 +31,16 @@ pub struct NotificationView {
     /// Who acted: « Dr Jean Néa (médecin, Centre hospitalier X) ».
     #[serde(skip_serializing_if = "Option::is_none")]
     pub who: Option<String>,
+}
+
+impl NotificationView {
+    /// Its text in `lang` (French when no English text was kept).
+    pub fn text_in(&self, lang: mds_domain::Language) -> &str {
+        match (lang, &self.text_en) {
+            (mds_domain::Language::En, Some(en)) => en,
+            _ => &self.text,
+        }
+    }
 }
 
 /// The professionals and structures a page of notifications names, each read once.
@@ -156,6 +169,7 @@ impl App {
                 id: n.id,
                 kind: n.kind,
                 text: n.text,
+                text_en: n.text_en,
                 created_at_ms: n.created_at_ms,
                 read_at_ms: n.read_at_ms,
                 document_id,
@@ -348,6 +362,7 @@ mod tests {
             id: id.to_owned(),
             kind: kind.to_owned(),
             text: String::new(),
+            text_en: None,
             created_at_ms: at_ms,
             read_at_ms: read.then_some(at_ms),
             document_id: None,

@@ -13,7 +13,7 @@ pub mod mode;
 pub mod texts;
 
 use crate::AppError;
-use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
+use mds_domain::{AccountId, AccountState, Language, PatientId, Timestamp};
 use mds_store::{
     accounts, email_digest, new_id, notifications, outbox, patients, representations, Tx,
 };
@@ -186,6 +186,34 @@ impl Kind {
             Kind::Representation => "Représentation légale (début ou fin)",
         }
     }
+
+    /// English label shown with the preference.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Kind::DocumentAdded => "New document in my record",
+            Kind::DocumentReplaced => "New version of a document in my record",
+            Kind::DocumentWithdrawn => "Document withdrawn from my record",
+            Kind::FirstAccess => "A professional's first access to my record",
+            Kind::Access => "Every access of a professional to my record",
+            Kind::BreakGlass => "Emergency access (break-glass)",
+            Kind::Samu => "SAMU access (regulation)",
+            Kind::ConsentRequest => "Access request from a professional",
+            Kind::AnnouncementReminder => "Document awaiting a consultation",
+            Kind::DepositorReminder => "Reminder: document hidden from the patient",
+            Kind::AccountActivated => "Account activation",
+            Kind::AccountClosed => "Account closure",
+            Kind::ErasureDone => "Deletion of the data",
+            Kind::SignInFailures => "Failed sign-in attempts",
+            Kind::EnrolmentAttempt => "Sign-up request with my details",
+            Kind::PasswordChanged => "Password change",
+            Kind::SecondFactorReset => "Second factor reset",
+            Kind::Rectification => "Answer to a rectification request",
+            Kind::Limitation => "Restriction of the use of my record",
+            Kind::EmailChanged => "E-mail address change",
+            Kind::PasskeyChanged => "Passkey added or removed",
+            Kind::Representation => "Legal representation (start or end)",
+        }
+    }
 }
 
 /// Who is told: an account, its e-mail address and whether it is active.
@@ -194,6 +222,8 @@ pub(crate) struct Recipient {
     pub account_id: AccountId,
     pub email: Option<String>,
     pub active: bool,
+    /// The language of its e-mails.
+    pub language: Language,
 }
 
 /// What was queued for one notification.
@@ -231,10 +261,12 @@ pub(crate) async fn recipient_of_account(
     let Some(a) = accounts::by_id(&mut *tx, account_id).await? else {
         return Ok(None);
     };
+    let language = accounts::language(&mut *tx, &a.id).await?;
     Ok(Some(Recipient {
         account_id: a.id,
         email: a.email.filter(|e| !e.trim().is_empty()),
         active: a.state == AccountState::Active,
+        language,
     }))
 }
 
@@ -256,6 +288,7 @@ pub(crate) async fn queue(
                 account_id: r.account_id.clone(),
                 kind: m.kind.as_str().to_owned(),
                 text: m.in_app.clone(),
+                text_en: Some(m.en.in_app.clone()),
                 created_at_ms: now.millis(),
                 read_at_ms: None,
                 document_id: m.about.document_id.clone(),
@@ -275,8 +308,8 @@ pub(crate) async fn queue(
                     Some(r.account_id.clone()),
                     email.clone(),
                     m.kind.as_str().to_owned(),
-                    m.subject.clone(),
-                    m.email_body(),
+                    m.subject_in(r.language).to_owned(),
+                    m.email_body_in(r.language),
                     now.millis(),
                 ),
             )
@@ -284,7 +317,7 @@ pub(crate) async fn queue(
             queued.email = true;
         }
         (mode::Route::Digest, Some(_)) => {
-            let line = m.digest_line(now);
+            let line = m.digest_line_in(r.language, now);
             email_digest::insert(
                 &mut *tx,
                 &r.account_id,
@@ -347,6 +380,14 @@ pub(crate) async fn tell_patient(
             "Ce message concerne le dossier d'une personne que vous représentez légalement.\n\n{}",
             m.body
         ),
+        en: texts::English {
+            in_app: format!("Record of {person}, whom you represent: {}", m.en.in_app),
+            subject: format!("Person you represent — {}", m.en.subject),
+            body: format!(
+                "This message is about the record of a person you legally represent.\n\n{}",
+                m.en.body
+            ),
+        },
         ..m.clone()
     };
     for rep in running {

@@ -92,6 +92,7 @@ mod tests {
             account_id: AccountId::from_uuid_text("a".to_owned()),
             email: email.then(|| "p@example.nc".to_owned()),
             active,
+            language: mds_domain::Language::Fr,
         };
         // (name, kind, recipient, chosen, expected)
         let cases = [

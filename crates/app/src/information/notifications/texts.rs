@@ -1,9 +1,9 @@
-//! The French texts of notifications. None names a document, its type, a diagnosis, the
+//! The texts of notifications, in French and in English. None names a document, its type, a diagnosis, the
 //! reason of an emergency access or the purpose of a consent request: an e-mail may be read
 //! by someone else. The portal text may name the professional (the patient is signed in).
 
 use super::Kind;
-use mds_domain::Timestamp;
+use mds_domain::{Language, Timestamp};
 
 /// One notification: its in-app text and its e-mail, and what it is about (for the portal's
 /// words and link; never in the e-mail).
@@ -13,7 +13,34 @@ pub struct Message {
     pub in_app: String,
     pub subject: String,
     pub body: String,
+    /// The same texts in English (the account's language chooses the e-mail's; the portal
+    /// shows the in-app text of the page's language).
+    pub en: English,
     pub about: About,
+}
+
+/// A notification's texts in English.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct English {
+    pub in_app: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl English {
+    fn new(in_app: impl Into<String>, subject: impl Into<String>, body: impl Into<String>) -> Self {
+        Self {
+            in_app: in_app.into(),
+            subject: subject.into(),
+            body: body.into(),
+        }
+    }
+
+    /// The same text in the portal and in the e-mail.
+    fn same(text: impl Into<String>, subject: impl Into<String>) -> Self {
+        let text = text.into();
+        Self::new(text.clone(), subject, text)
+    }
 }
 
 /// What a notification is about: the document, the professional who acted.
@@ -24,6 +51,11 @@ pub struct About {
 }
 
 const SIGN_IN: &str = "Connectez-vous à Mon Drive Santé pour voir le détail dans votre historique.";
+const SIGN_IN_EN: &str = "Sign in to Mon Drive Santé to see the details in your history.";
+
+pub(crate) const FOOTER_EN: &str =
+    "\n\n--\nMon Drive Santé, the shared medical record of New Caledonia.\n\
+This message is sent automatically: do not reply to it. It contains no medical information.\n";
 
 pub(crate) const FOOTER: &str =
     "\n\n--\nMon Drive Santé, le dossier médical partagé de la Nouvelle-Calédonie.\n\
@@ -42,12 +74,30 @@ impl Message {
 
     /// Its line in the daily digest: when, and the subject (which names no one).
     pub fn digest_line(&self, at: Timestamp) -> String {
-        format!("{} — {}", at.to_noumea_display(), self.subject)
+        self.digest_line_in(Language::Fr, at)
+    }
+
+    /// Its digest line in `lang`.
+    pub fn digest_line_in(&self, lang: Language, at: Timestamp) -> String {
+        format!("{} — {}", at.to_noumea_display(), self.subject_in(lang))
     }
 
     /// The e-mail body: the text and a footer.
     pub fn email_body(&self) -> String {
-        format!("Bonjour,\n\n{}{FOOTER}", self.body)
+        self.email_body_in(Language::Fr)
+    }
+
+    /// The e-mail body in `lang`.
+    pub fn email_body_in(&self, lang: Language) -> String {
+        match lang {
+            Language::Fr => format!("Bonjour,\n\n{}{FOOTER}", self.body),
+            Language::En => format!("Hello,\n\n{}{FOOTER_EN}", self.en.body),
+        }
+    }
+
+    /// The e-mail subject in `lang`.
+    pub fn subject_in(&self, lang: Language) -> &str {
+        lang.pick(&self.subject, &self.en.subject)
     }
 
     pub fn document_added() -> Self {
@@ -58,6 +108,11 @@ impl Message {
             in_app: "Un nouveau document a été ajouté à votre dossier.".to_owned(),
             subject: "Nouveau document dans votre dossier Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            en: English::new(
+                "A new document was added to your record.",
+                "New document in your Mon Drive Santé record",
+                "A new document was added to your Mon Drive Santé record. Sign in to read it.",
+            ),
             about: About::default(),
         }
     }
@@ -73,6 +128,13 @@ impl Message {
                 .to_owned(),
             subject: "Document mis à jour dans votre dossier Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            en: English::new(
+                "A new version of a document of your record was deposited; it replaces the \
+                 previous one.",
+                "Document updated in your Mon Drive Santé record",
+                "A new version of a document of your Mon Drive Santé record was deposited; it \
+                 replaces the previous one. Sign in to read it.",
+            ),
             about: About::default(),
         }
     }
@@ -90,6 +152,15 @@ impl Message {
                    document qu'il y avait déposé. L'historique de votre dossier en garde la \
                    trace. Connectez-vous pour le voir."
                 .to_owned(),
+            en: English::new(
+                format!(
+                    "A document was withdrawn from your record by the professional who had \
+                     deposited it: {professional}. Your record's history keeps a trace of it."
+                ),
+                "Document withdrawn from your Mon Drive Santé record",
+                "A health professional withdrew from your Mon Drive Santé record a document \
+                 they had deposited. Your record's history keeps a trace of it. Sign in to see it.",
+            ),
             about: About::default(),
         }
     }
@@ -106,6 +177,18 @@ impl Message {
                 "Un professionnel de santé a accédé pour la première fois à votre dossier Mon \
                  Drive Santé le {}. {SIGN_IN}",
                 at.to_noumea_display()
+            ),
+            en: English::new(
+                format!(
+                    "{professional} accessed your record for the first time on {}.",
+                    at.to_noumea_display()
+                ),
+                "A professional accessed your Mon Drive Santé record",
+                format!(
+                    "A health professional accessed your Mon Drive Santé record for the first \
+                     time on {}. {SIGN_IN_EN}",
+                    at.to_noumea_display()
+                ),
             ),
             about: About::default(),
         }
@@ -124,6 +207,17 @@ impl Message {
                 "Un professionnel de santé a consulté votre dossier Mon Drive Santé le {}. \
                  {SIGN_IN}",
                 at.to_noumea_display()
+            ),
+            en: English::new(
+                format!(
+                    "{professional} read your record on {}.",
+                    at.to_noumea_display()
+                ),
+                "A professional read your Mon Drive Santé record",
+                format!(
+                    "A health professional read your Mon Drive Santé record on {}. {SIGN_IN_EN}",
+                    at.to_noumea_display()
+                ),
             ),
             about: About::default(),
         }
@@ -148,6 +242,21 @@ impl Message {
             body: format!(
                 "Le support de Mon Drive Santé a répondu à votre demande de rectification. \
                  {SIGN_IN}"
+            ),
+            en: English::new(
+                match note {
+                    None => format!(
+                        "Your rectification request was accepted: your {field} was corrected \
+                         in Mon Drive Santé."
+                    ),
+                    Some(note) => format!(
+                        "Your rectification request ({field}) was not accepted. Reason: {note}"
+                    ),
+                },
+                "Answer to your rectification request — Mon Drive Santé",
+                format!(
+                    "Mon Drive Santé support answered your rectification request. {SIGN_IN_EN}"
+                ),
             ),
             about: About::default(),
         }
@@ -175,6 +284,25 @@ impl Message {
             in_app: in_app.to_owned(),
             subject: "Limitation de votre dossier Mon Drive Santé".to_owned(),
             body: format!("{body} {SIGN_IN}"),
+            en: English::new(
+                if limited {
+                    "At your request, the use of your record is limited: professionals can no \
+                     longer read it or add to it, except for an emergency access, until the \
+                     limitation is lifted."
+                } else {
+                    "The limitation of your record is lifted: the usual access rules apply \
+                     again."
+                },
+                "Limitation of your Mon Drive Santé record",
+                if limited {
+                    format!(
+                        "At your request, support limited the use of your Mon Drive Santé \
+                         record. {SIGN_IN_EN}"
+                    )
+                } else {
+                    format!("Support lifted the limitation of your Mon Drive Santé record. {SIGN_IN_EN}")
+                },
+            ),
             about: About::default(),
         }
     }
@@ -194,6 +322,27 @@ impl Message {
                 "Un professionnel de santé a ouvert {what} à votre dossier Mon Drive Santé le \
                  {when}. {SIGN_IN} Si vous vous opposez à ces accès, vous pouvez le \
                  paramétrer dans votre espace."
+            ),
+            en: English::new(
+                format!(
+                    "{professional} opened {what_en} to your record on {when}.",
+                    what_en = if samu {
+                        "a SAMU regulation access"
+                    } else {
+                        "an emergency (break-glass) access"
+                    }
+                ),
+                "Emergency access to your Mon Drive Santé record",
+                format!(
+                    "A health professional opened {what_en} to your Mon Drive Santé record on \
+                     {when}. {SIGN_IN_EN} If you object to these accesses, you can set it in \
+                     your space.",
+                    what_en = if samu {
+                        "a SAMU regulation access"
+                    } else {
+                        "an emergency (break-glass) access"
+                    }
+                ),
             ),
             about: About::default(),
         }
@@ -223,6 +372,20 @@ impl Message {
                 "Un professionnel de santé demande à accéder à votre dossier Mon Drive Santé. \
                  {how}"
             ),
+            en: English::new(
+                format!(
+                    "{professional} asks to access your record. If this professional asks you \
+                     in person and you agree, give them this code: {code} (valid until \
+                     {until}). You can also accept or refuse the request from your space."
+                ),
+                "Access request to your Mon Drive Santé record",
+                format!(
+                    "A health professional asks to access your Mon Drive Santé record. If this \
+                     professional asks you in person and you agree, give them this code: {code} \
+                     (valid until {until}). You can also accept or refuse the request from your \
+                     space."
+                ),
+            ),
             about: About::default(),
         }
     }
@@ -236,6 +399,12 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Un document attend une consultation".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "A document of your Mon Drive Santé record will be presented to you during a \
+                 consultation with a health professional. Make an appointment with the \
+                 professional who follows you.",
+                "A document is waiting for a consultation",
+            ),
             about: About::default(),
         }
     }
@@ -253,6 +422,15 @@ impl Message {
             in_app: text.clone(),
             subject: "Rappel : un document est masqué au patient".to_owned(),
             body: text,
+            en: English::same(
+                format!(
+                    "A document you deposited on {} is still hidden from the patient until an \
+                     announcement consultation. Arrange this consultation or make the document \
+                     visible to the patient.",
+                    deposited_at.to_noumea_display()
+                ),
+                "Reminder: a document is hidden from the patient",
+            ),
             about: About::default(),
         }
     }
@@ -265,6 +443,11 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Votre compte Mon Drive Santé est activé".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "Your Mon Drive Santé account is activated. You can read your record and \
+                 choose who accesses it.",
+                "Your Mon Drive Santé account is activated",
+            ),
             about: About::default(),
         }
     }
@@ -280,6 +463,14 @@ impl Message {
             in_app: text.clone(),
             subject: "Votre compte Mon Drive Santé est clôturé".to_owned(),
             body: text,
+            en: English::same(
+                format!(
+                    "Your Mon Drive Santé account was closed on {}. No professional can read or \
+                     add to your record any more; it is archived for ten years, then deleted.",
+                    at.to_noumea_display()
+                ),
+                "Your Mon Drive Santé account is closed",
+            ),
             about: About::default(),
         }
     }
@@ -292,6 +483,10 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Les données de votre dossier Mon Drive Santé sont supprimées".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "As you asked, the data of your Mon Drive Santé record were deleted.",
+                "The data of your Mon Drive Santé record are deleted",
+            ),
             about: About::default(),
         }
     }
@@ -309,6 +504,13 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Tentatives de connexion à votre compte Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "Several sign-in attempts to your Mon Drive Santé account failed. If it was not \
+                 you, someone may be trying to guess your password: they cannot sign in \
+                 without your verification code, but change your password if you use it \
+                 elsewhere, and contact support if in doubt. You can still sign in normally.",
+                "Sign-in attempts to your Mon Drive Santé account",
+            ),
             about: About::default(),
         }
     }
@@ -324,6 +526,12 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Mot de passe changé sur votre compte Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "The password of your Mon Drive Santé account was just changed, and your other \
+                 sessions were closed. If it was not you, contact support at once: they will \
+                 block the account and help you recover it.",
+                "Password changed on your Mon Drive Santé account",
+            ),
             about: About::default(),
         }
     }
@@ -346,6 +554,19 @@ impl Message {
             in_app: text.clone(),
             subject: subject.to_owned(),
             body: text,
+            en: English::same(
+                format!(
+                    "The passkey “{name}” was {} your Mon Drive Santé account. If it was not \
+                     you, contact support at once: they will block the account and help you \
+                     recover it.",
+                    if added { "added to" } else { "removed from" }
+                ),
+                if added {
+                    "New passkey on your Mon Drive Santé account"
+                } else {
+                    "Passkey removed from your Mon Drive Santé account"
+                },
+            ),
             about: About::default(),
         }
     }
@@ -360,6 +581,11 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Adresse e-mail changée sur votre compte Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "The e-mail address of your Mon Drive Santé account was changed; it is also \
+                 your new sign-in name. If it was not you, contact support at once.",
+                "E-mail address changed on your Mon Drive Santé account",
+            ),
             about: About::default(),
         }
     }
@@ -377,6 +603,13 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Second facteur réinitialisé sur votre compte Mon Drive Santé".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "Mon Drive Santé support reset the second factor of your account, after \
+                 checking your identity, and closed your sessions. The activation code handed \
+                 over by support lets you choose a password and register your new phone. If \
+                 you asked for nothing, contact support at once.",
+                "Second factor reset on your Mon Drive Santé account",
+            ),
             about: About::default(),
         }
     }
@@ -393,6 +626,12 @@ impl Message {
             in_app: text.to_owned(),
             subject: "Demande d'inscription avec vos informations".to_owned(),
             body: text.to_owned(),
+            en: English::same(
+                "An enrolment request to Mon Drive Santé was sent with your e-mail address or \
+                 your record's details. Your account already exists: this request was not \
+                 accepted and support is informed. If it was not you, contact support.",
+                "Enrolment request with your details",
+            ),
             about: About::default(),
         }
     }
@@ -429,6 +668,30 @@ impl Message {
             in_app,
             subject: subject.to_owned(),
             body: body.to_owned(),
+            en: if started {
+                English::new(
+                    format!(
+                        "Support recorded that you are the legal representative of {person}, \
+                         until {last_day} included. Choose “Act for {person}” on your home page \
+                         to read and manage their record; your actions there are recorded as \
+                         those of their legal representative."
+                    ),
+                    "Legal representation recorded on Mon Drive Santé",
+                    "Mon Drive Santé support recorded that you legally represent a person. Sign \
+                     in to act on their record. If you asked for nothing, contact support at \
+                     once.",
+                )
+            } else {
+                English::new(
+                    format!(
+                        "Your legal representation of {person} has ended: you no longer have \
+                         access to their record."
+                    ),
+                    "End of a legal representation on Mon Drive Santé",
+                    "Mon Drive Santé support ended a legal representation you held. Sign in to \
+                     see the details.",
+                )
+            },
             about: About::default(),
         }
     }
@@ -453,6 +716,20 @@ impl Message {
             in_app,
             subject: "Représentation légale de votre dossier Mon Drive Santé".to_owned(),
             body: body.to_owned(),
+            en: English::new(
+                if started {
+                    format!(
+                        "Support recorded {representative} as your legal representative, until \
+                         {last_day} included: they can read and manage your record in your \
+                         name. Their actions appear in your history."
+                    )
+                } else {
+                    format!("{representative} is no longer your legal representative.")
+                },
+                "Legal representation of your Mon Drive Santé record",
+                "Mon Drive Santé support changed the legal representation of your record. Sign \
+                 in to see the details. If you asked for nothing, contact support at once.",
+            ),
             about: About::default(),
         }
     }
@@ -462,6 +739,72 @@ impl Message {
 mod tests {
     use super::Message;
     use mds_domain::Timestamp;
+
+    /// Every message, with plain names (the check looks for French in the English texts).
+    fn all() -> Vec<Message> {
+        let at = Timestamp::from_millis(1_795_318_320_000);
+        let pro = "Dr Jean Nea";
+        let mut out = vec![
+            Message::document_added(),
+            Message::document_replaced(),
+            Message::document_withdrawn(pro),
+            Message::first_access(pro, at),
+            Message::access(pro, at),
+            Message::announcement_reminder(),
+            Message::depositor_reminder(at),
+            Message::account_activated(),
+            Message::account_closed(at),
+            Message::erasure_done(),
+            Message::sign_in_failures(),
+            Message::password_changed(),
+            Message::contact_changed(),
+            Message::second_factor_reset(),
+            Message::enrolment_attempt(),
+            Message::consent_request(pro, "042317", at),
+            Message::rectification("date of birth", None),
+            Message::rectification("date of birth", Some("No document")),
+        ];
+        for b in [true, false] {
+            out.push(Message::limitation(b));
+            out.push(Message::emergency(b, pro, at));
+            out.push(Message::passkey_changed(b, "Phone"));
+            out.push(Message::representation(b, "Joseph Poigoune", "01/02/2027"));
+            out.push(Message::represented(b, "Celine Dupont", "01/02/2027"));
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_has_english_texts_without_french() {
+        const FRENCH: [&str; 9] = [
+            " votre ", " vous ", " le ", " la ", " les ", " des ", " un ", " une ", " est ",
+        ];
+        for m in all() {
+            for text in [&m.en.in_app, &m.en.subject, &m.en.body] {
+                assert!(
+                    !text.trim().is_empty(),
+                    "{:?}: an English text is empty",
+                    m.kind
+                );
+                let plain = format!(
+                    " {} ",
+                    text.replace("Mon Drive Santé", "").replace("Nouméa", "")
+                );
+                assert!(
+                    !plain.contains(['é', 'è', 'à', 'ç', 'ê', '«']),
+                    "{:?}: French in the English text {text:?}",
+                    m.kind
+                );
+                let lower = plain.to_lowercase();
+                assert!(
+                    !FRENCH.iter().any(|w| lower.contains(w)),
+                    "{:?}: French words in {text:?}",
+                    m.kind
+                );
+            }
+            assert_ne!(m.en.in_app, m.in_app, "{:?}", m.kind);
+        }
+    }
 
     #[test]
     fn the_code_of_a_consent_request_is_found_in_its_text() {

@@ -1,13 +1,17 @@
 //! One audit event as one plain-French line, « 22/11/2026 14:32 — Dr Jean Néa, médecin,
 //! Centre hospitalier X, a consulté le document « … » (accès en tant que membre de l'équipe de
-//! soins) », in New Caledonia time. Pure: the caller resolves every name (people, structures,
-//! document titles) and decides what the reader may see; this module never touches the store
-//! and never prints a raw action code, identifier or rule.
+//! soins) », in New Caledonia time; or in English when the reader asks for it ("… Dr Jean Néa,
+//! doctor, Centre hospitalier X, read the document “…” (access as a member of the care
+//! team)", `en`). Pure: the caller resolves every name (people, structures, document titles,
+//! in the reader's language) and decides what the reader may see; this module never touches
+//! the store and never prints a raw action code, identifier or rule.
 
+mod en;
 mod phrases;
+mod phrases_en;
 
 use mds_audit::{AuditRecord, Outcome};
-use mds_domain::Timestamp;
+use mds_domain::{Language, Timestamp};
 use phrases::Words;
 
 /// Who reads the line: it decides « vous » and how the record is named.
@@ -32,7 +36,10 @@ pub enum Person {
     OtherPatient,
     /// The legal representative of the record's holder, acting with the patient's rights
     /// (`for_owner`: the holder reads their own history).
-    Representative { name: String, for_owner: bool },
+    Representative {
+        name: String,
+        for_owner: bool,
+    },
     Professional(Professional),
     /// Staff acting in the name of a professional (`None`: the professional is unknown).
     Assistant {
@@ -59,7 +66,8 @@ pub struct Professional {
     pub name: String,
     /// « Dr » is written before doctors' names.
     pub doctor: bool,
-    /// French label of the profession, as in the reference file (« Médecin »).
+    /// Label of the profession in the reader's language, as in the reference file
+    /// (« Médecin », "Doctor").
     pub profession: Option<String>,
     /// Name of the structure the professional acted from.
     pub structure: Option<String>,
@@ -70,7 +78,7 @@ pub struct Professional {
 pub enum DocumentName {
     /// Its title (from the documents table, never from the audit detail).
     Titled(String),
-    /// Only its type label, for readers who must not see titles.
+    /// Only its type label (in the reader's language), for readers who must not see titles.
     Typed(String),
     /// Neither: hidden from the patient, or no longer known.
     Unnamed,
@@ -99,17 +107,20 @@ impl Names {
     }
 }
 
-/// « 22/11/2026 14:32 — <sentence> ».
-pub fn line(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
+/// « 22/11/2026 14:32 — <sentence> » (the same day and time in English).
+pub fn line(ev: &AuditRecord, names: &Names, audience: Audience, lang: Language) -> String {
     format!(
         "{} — {}",
         Timestamp::from_millis(ev.at_ms).to_noumea_display(),
-        sentence(ev, names, audience)
+        sentence(ev, names, audience, lang)
     )
 }
 
-/// The sentence of `ev` without its time.
-pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> String {
+/// The sentence of `ev` without its time, in `lang`.
+pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience, lang: Language) -> String {
+    if lang == Language::En {
+        return en::sentence(ev, names, audience);
+    }
     let w = Words {
         ev,
         names,
@@ -234,14 +245,19 @@ impl Reads {
 }
 
 /// « 04/12/2026 de 08:02 à 14:32 — Dr Jean Néa, médecin, a consulté 3 documents : « A », « B »
-/// et un document de type « Ordonnance » (accès en tant que membre de l'équipe de soins) »;
-/// `newest` is the latest read, whose access mode and emergency are said.
+/// et un document de type « Ordonnance » (accès en tant que membre de l'équipe de soins) »
+/// (or its English form); `newest` is the latest read, whose access mode and emergency are
+/// said.
 pub fn reads_line(
     newest: &AuditRecord,
     names: &Names,
     reads: &Reads,
     audience: Audience,
+    lang: Language,
 ) -> String {
+    if lang == Language::En {
+        return en::reads_line(newest, names, reads, audience);
+    }
     let last = Timestamp::from_millis(newest.at_ms).to_noumea_display();
     let first = Timestamp::from_millis(reads.oldest_ms).to_noumea_display();
     let when = match (first.split_once(' '), last.split_once(' ')) {
@@ -300,17 +316,24 @@ fn french_list(items: &[String]) -> String {
 
 /// « pour des soins prévus le 25/11/2026 », for a read declared as a preload.
 fn purpose_text(detail: &serde_json::Value) -> String {
-    if detail_str(detail, "purpose") != Some("preload") {
-        return String::new();
+    match preload_care_date(detail) {
+        None => String::new(),
+        Some(Some(date)) => format!(" pour des soins prévus le {date}"),
+        Some(None) => " avant des soins prévus".to_owned(),
     }
-    match detail_str(detail, "care_date").and_then(|d| {
+}
+
+/// For a read declared as a preload, the day of the care planned (`JJ/MM/AAAA`) if it is
+/// known; `None` for any other read.
+fn preload_care_date(detail: &serde_json::Value) -> Option<Option<String>> {
+    if detail_str(detail, "purpose") != Some("preload") {
+        return None;
+    }
+    Some(detail_str(detail, "care_date").and_then(|d| {
         let mut parts = d.splitn(3, '-');
         let (y, m, day) = (parts.next()?, parts.next()?, parts.next()?);
         Some(format!("{day}/{m}/{y}"))
-    }) {
-        Some(date) => format!(" pour des soins prévus le {date}"),
-        None => " avant des soins prévus".to_owned(),
-    }
+    }))
 }
 
 /// « de consulter », « d'ajouter ».
