@@ -1,7 +1,7 @@
 // Legal representatives (issue 15, item 5): support records Céline as the curator of Joseph
 // Poigoune (a record without an account) on the record's page, with the judgment attached;
 // Céline is told by e-mail, finds Joseph on her home page, acts for him — every page says so —,
-// reads his documents and his history, then goes back to her own record. Axe and CSP on every
+// reads his documents and his history, then goes back to her own record; support ends it. Axe and CSP on every
 // page, screenshots at phone and desktop widths.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -62,4 +62,12 @@ test("support records a curator, who then acts for the person", async () => {
   await Promise.all([c.page.waitForNavigation(), c.page.getByRole("button", { name: "Revenir à mon dossier" }).click()]);
   assert.equal(await c.page.locator(".acting-for").count(), 0);
   await check(c, "back to her own record");
+
+  // Support ends it (journey 6 counts on Céline being left as she was).
+  await s.page.reload();
+  await Promise.all([s.page.waitForNavigation(), s.page.getByRole("button", { name: /Mettre fin à la représentation/ }).click()]);
+  assert.match(await s.page.locator(".notice").innerText(), /La représentation a pris fin/);
+  await check(s, "record page after ending");
+  await c.page.goto(BASE + "/patient");
+  assert.equal(await c.page.locator("section[aria-labelledby='represented-title']").count(), 0);
 });

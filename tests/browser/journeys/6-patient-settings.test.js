@@ -1,4 +1,4 @@
-// The patient's settings (Céline, whom no other journey changes): the hub, the emergency
+// The patient's settings (Céline, whom other journeys leave as they found her): the hub, the emergency
 // accesses explained and changed, blocking a professional found in the directory and unblocking
 // them, the e-mail preferences, the export download; then a person who enrols for this journey
 // closes her account and is signed out for good. Every change made to Céline is undone.
