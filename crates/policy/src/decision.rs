@@ -3,7 +3,7 @@
 
 use crate::mode::Mode;
 use crate::request::ActionKind;
-use crate::rule::{deny_text, permit_text, Rule};
+use crate::rule::{deny_text, deny_text_en, permit_text, permit_text_en, Rule};
 use mds_domain::{DocumentId, PatientId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +20,7 @@ pub struct Permit {
     mode: Mode,
     rule: Rule,
     explanation: &'static str,
+    explanation_en: &'static str,
     action: ActionKind,
     patient: PatientId,
     document: Option<DocumentId>,
@@ -32,6 +33,8 @@ pub struct Denial {
     pub rule: Rule,
     /// Plain French, readable by a patient or shown to the professional.
     pub reason: &'static str,
+    /// The same sentence in English.
+    pub reason_en: &'static str,
 }
 
 impl Permit {
@@ -47,6 +50,7 @@ impl Permit {
             mode,
             rule,
             explanation: permit_text(rule, mode, as_depositor),
+            explanation_en: permit_text_en(rule, mode, as_depositor),
             action,
             patient,
             document,
@@ -64,6 +68,11 @@ impl Permit {
     /// Plain French, e.g. « Autorisé : vous faites partie de l'équipe de soins. »
     pub fn explanation(&self) -> &'static str {
         self.explanation
+    }
+
+    /// The same sentence in English.
+    pub fn explanation_en(&self) -> &'static str {
+        self.explanation_en
     }
 
     /// The action this permit covers.
@@ -98,6 +107,7 @@ impl Denial {
             mode,
             rule,
             reason: deny_text(rule, mode),
+            reason_en: deny_text_en(rule, mode),
         }
     }
 }
@@ -126,6 +136,14 @@ impl Decision {
         match self {
             Self::Permit(p) => p.explanation,
             Self::Deny(d) => d.reason,
+        }
+    }
+
+    /// The same sentence in English.
+    pub fn explanation_en(&self) -> &'static str {
+        match self {
+            Self::Permit(p) => p.explanation_en,
+            Self::Deny(d) => d.reason_en,
         }
     }
 

@@ -301,6 +301,53 @@ pub(crate) fn permit_text(rule: Rule, mode: Mode, as_depositor: bool) -> &'stati
     }
 }
 
+/// [`permit_text`] in English.
+pub(crate) fn permit_text_en(rule: Rule, mode: Mode, as_depositor: bool) -> &'static str {
+    if as_depositor {
+        return "Allowed: you deposited this document.";
+    }
+    match rule {
+        Rule::AttendingPhysicianSeesConfidential => {
+            "Allowed: you are the patient's declared attending physician."
+        }
+        Rule::FeedingOppositionManaged => {
+            "Allowed: you may record or lift the patient's opposition to your feeding their record."
+        }
+        Rule::ConsentRequest => "Allowed: you may ask for the patient's agreement.",
+        Rule::BreakGlassOpen => {
+            "Allowed: emergency (break-glass) access opened; the patient is told."
+        }
+        Rule::SamuOpen => "Allowed: SAMU regulation access opened; the patient is told.",
+        Rule::MaskAtPatientRequest => {
+            "Allowed: you may mask this document from professionals at the patient's request."
+        }
+        Rule::HiddenFromPatientByDepositor => "Allowed: you deposited this document.",
+        Rule::SupportControl => "Allowed: support management action, at the patient's request.",
+        Rule::Matrix {
+            action: MatrixAction::Add,
+            ..
+        } if mode == Mode::Professional(AccessMode::NoAccess) => {
+            "Allowed: any professional may feed a patient's record."
+        }
+        _ => match mode {
+            Mode::Patient => "Allowed: you hold this record.",
+            Mode::Representative => {
+                "Allowed: you are the legal representative of this record's holder."
+            }
+            Mode::Support => "Allowed: support management action.",
+            Mode::Professional(AccessMode::CareTeam) => "Allowed: you are in the care team.",
+            Mode::Professional(AccessMode::Consented) => {
+                "Allowed: the patient gave you a temporary access."
+            }
+            Mode::Professional(AccessMode::BreakGlass) => {
+                "Allowed: emergency (break-glass) access under way."
+            }
+            Mode::Professional(AccessMode::Samu) => "Allowed: SAMU regulation access under way.",
+            Mode::Professional(AccessMode::NoAccess | AccessMode::Blocked) => "Allowed.",
+        },
+    }
+}
+
 /// The sentence explaining a denial.
 pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
     match rule {
@@ -513,6 +560,28 @@ pub(crate) fn deny_text_en(rule: Rule, mode: Mode) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_permit_is_explained_in_both_languages() {
+        for rule in Rule::all() {
+            for mode in all_modes() {
+                for depositor in [false, true] {
+                    let fr = permit_text(rule, mode, depositor);
+                    let en = permit_text_en(rule, mode, depositor);
+                    assert!(fr.starts_with("Autorisé"), "{rule} {mode:?}: {fr}");
+                    assert!(
+                        en.starts_with("Allowed") && en.ends_with('.'),
+                        "{rule} {mode:?}: {en}"
+                    );
+                    assert!(
+                        !en.contains(['é', 'è', 'à', '«']),
+                        "{rule} {mode:?}: French in {en}"
+                    );
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -5,11 +5,12 @@
 //! count against the code they name, which is revoked at `MAX_FAILED_ATTEMPTS` (audited).
 
 use super::{password, totp};
+use crate::information::notifications::texts::{FOOTER, FOOTER_EN};
 use crate::secrets::{hash_password, verify_password};
 use crate::{App, AppError};
 use mds_audit::{NewEvent, Outcome};
 use mds_domain::enrolment_code::MAX_FAILED_ATTEMPTS;
-use mds_domain::{AccountId, AccountState, EnrolmentCode, Timestamp};
+use mds_domain::{AccountId, AccountState, EnrolmentCode, Language, Timestamp};
 use mds_store::{accounts, Tx};
 use serde::Serialize;
 
@@ -57,7 +58,8 @@ pub(crate) async fn issue_token(
 }
 
 /// Sends the code to the account's e-mail address, when it has one, through the outbox in the
-/// caller's transaction (an account event: no preference applies). French, no medical content.
+/// caller's transaction (an account event: no preference applies), in the account's language;
+/// no medical content.
 async fn email_code(
     tx: &mut Tx,
     account_id: &AccountId,
@@ -71,25 +73,39 @@ async fn email_code(
     let Some(email) = account.email.filter(|e| !e.trim().is_empty()) else {
         return Ok(());
     };
-    let body = format!(
-        "Bonjour,\n\nVoici votre code d'activation Mon Drive Santé : {}\n\n\
-         Saisissez-le sur la page « Activer mon compte » du portail, puis choisissez votre mot \
-         de passe et votre second facteur. Ce code est valable jusqu'au {} (heure de Nouméa) \
-         et ne sert qu'une fois ; après {} codes erronés, il est annulé et le support vous en \
-         donnera un nouveau.\n\nSi vous n'avez rien demandé, ne l'utilisez pas et prévenez le \
-         support de Mon Drive Santé.{}",
-        code.display(),
-        expires.to_noumea_display(),
-        MAX_FAILED_ATTEMPTS,
-        crate::information::notifications::texts::FOOTER,
-    );
+    let (code, until) = (code.display(), expires.to_noumea_display());
+    let (subject, body) = match accounts::language(&mut *tx, account_id).await? {
+        Language::Fr => (
+            "Votre code d'activation Mon Drive Santé",
+            format!(
+                "Bonjour,\n\nVoici votre code d'activation Mon Drive Santé : {code}\n\n\
+                 Saisissez-le sur la page « Activer mon compte » du portail, puis choisissez \
+                 votre mot de passe et votre second facteur. Ce code est valable jusqu'au \
+                 {until} (heure de Nouméa) et ne sert qu'une fois ; après \
+                 {MAX_FAILED_ATTEMPTS} codes erronés, il est annulé et le support vous en \
+                 donnera un nouveau.\n\nSi vous n'avez rien demandé, ne l'utilisez pas et \
+                 prévenez le support de Mon Drive Santé.{FOOTER}"
+            ),
+        ),
+        Language::En => (
+            "Your Mon Drive Santé activation code",
+            format!(
+                "Hello,\n\nHere is your Mon Drive Santé activation code: {code}\n\nType it \
+                 on the « Activer mon compte » (activate my account) page of the portal, then \
+                 choose your password and your second factor. This code is valid until {until} \
+                 (Nouméa time) and works once; after {MAX_FAILED_ATTEMPTS} wrong codes it is \
+                 cancelled and support will give you a new one.\n\nIf you asked for nothing, \
+                 do not use it and tell Mon Drive Santé support.{FOOTER_EN}"
+            ),
+        ),
+    };
     mds_store::outbox::insert(
         &mut *tx,
         &mds_store::outbox::EmailRow::queued(
             Some(account.id),
             email,
             "activation_code".to_owned(),
-            "Votre code d'activation Mon Drive Santé".to_owned(),
+            subject.to_owned(),
             body,
             now.millis(),
         ),

@@ -23,6 +23,9 @@ pub struct AccessView {
     pub rule: String,
     /// The policy's sentence, in French.
     pub explanation: String,
+    /// The same sentence in English.
+    #[serde(skip)]
+    pub explanation_en: String,
     /// When a consent or an emergency access ends (ms since the epoch); `None` for the care
     /// team and when there is no access.
     pub ends_at_ms: Option<i64>,
@@ -63,15 +66,12 @@ pub struct MissingConsentForm {
 }
 
 fn access_view(d: &Decision) -> AccessView {
-    let (permitted, explanation) = match d {
-        Decision::Permit(p) => (true, p.explanation()),
-        Decision::Deny(d) => (false, d.reason),
-    };
     AccessView {
         mode: d.mode().as_str().to_owned(),
-        permitted,
+        permitted: d.is_permit(),
         rule: d.rule().id(),
-        explanation: explanation.to_owned(),
+        explanation: d.explanation().to_owned(),
+        explanation_en: d.explanation_en().to_owned(),
         ends_at_ms: None,
     }
 }

@@ -47,7 +47,7 @@ pub async fn consents(
                 .await
             {
                 Ok(p) => {
-                    let profession = p.profession.label_fr().to_lowercase();
+                    let profession = p.profession.label(lang.into()).to_lowercase();
                     match p.structure_ids.first().and_then(|id| structures.get(id)) {
                         Some(st) => {
                             format!("{} {} — {profession}, {st}", p.first_name, p.last_name)

@@ -61,7 +61,7 @@ fn add_page(
                     select #type_code name="type_code" required aria-describedby=[d(None)] {
                         option value="" { (l.t("pdocs.add.type.choose")) }
                         @for t in DocumentType::all() {
-                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label_fr()) }
+                            option value=(t.code()) selected[f.type_code == t.code()] { (t.label(lang.into())) }
                         }
                     }
                 }

@@ -205,7 +205,7 @@ pub fn record_page(
             (banner(lang, &o.patient, o.identifier_kind, &o.cafat))
             section.access.(if a.permitted { "ok" } else { "no" }) aria-labelledby="access-title" {
                 h2 #access-title { (l.t("pro.record.access")) " : " (views::mode_label(lang, &a.mode)) }
-                p { (a.explanation) }
+                p { (mds_domain::Language::from(lang).pick(&a.explanation, &a.explanation_en)) }
                 @if let Some(end) = a.ends_at_ms {
                     p { (l.t("pro.record.until")) " " strong { (views::instant(end)) } }
                 }
