@@ -151,7 +151,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("representation_parent_of_adult", "This person is an adult: a parent no longer represents them. Choose guardian or curator, according to the judge's decision."),
     ("representation_too_long", "The end date is too far ahead: enter the one set by the judge's decision."),
     ("representative_is_holder", "A person cannot be their own legal representative."),
-    ("representative_own_only", "These steps concern your own record: go back to your record to take them. For the person you represent (closure, rectification, copy of their record), contact support."),
+    ("representative_own_only", "These steps concern your own record: go back to your record to take them. For the person you represent (closure, rectification), contact support."),
     ("representative_unknown", "No active patient account has this login: the representative must first have an account of their own."),
     ("request_reference_required", "Enter the reference of the patient's request (500 characters at most, without control characters)."),
     ("same_email", "This is already the email address of your account."),

@@ -377,7 +377,7 @@ impl App {
     }
 
     /// The archive of a record and the number of documents in it.
-    async fn record_archive(
+    pub(crate) async fn record_archive(
         &self,
         p: &patients::PatientRow,
         include_hidden: bool,

@@ -22,5 +22,6 @@ pub mod overview;
 pub mod patient_settings;
 mod read_audit;
 pub mod refused;
+mod represented_export;
 
 pub use gate::RecordRef;

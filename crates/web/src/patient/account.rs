@@ -179,10 +179,19 @@ pub async fn export(Patient { s, lang, .. }: Patient) -> Page {
     )
 }
 
-/// A patient. The whole record as a ZIP archive, as an attachment (audited by the use case).
-pub async fn download(State(web): State<Web>, Patient { s, .. }: Patient) -> Page {
+/// A patient, or a legal representative acting for one. The whole record as a ZIP archive, as
+/// an attachment (audited by the use case).
+pub async fn download(State(web): State<Web>, Patient { s, ip, pid, .. }: Patient) -> Page {
     let now = crate::shell::now();
-    let bytes = web.app.export_own_record(&s.actor, now).await?;
+    // Acting for a represented person: their record, as the policy allows.
+    let bytes = match s.acting_for {
+        Some(_) => {
+            web.app
+                .export_represented_record(&s.actor, &pid, ip, now)
+                .await?
+        }
+        None => web.app.export_own_record(&s.actor, now).await?,
+    };
     let day = now
         .noumea_date()
         .map_or_else(String::new, |d| format!("-{d}"));

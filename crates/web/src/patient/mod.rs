@@ -55,13 +55,13 @@ pub fn chrome<'a>(lang: Lang, s: &'a Session, title: &'a str, here: &'a str) -> 
     s.chrome(lang, &NAV, title, here)
 }
 
-/// Pages about the signed-in account's own record and account (closure, erasure, export,
+/// Pages about the signed-in account's own record and account (closure, erasure,
 /// rectification, limitation, contact data): a legal representative acting for someone is
 /// sent back to their own record for these; support handles them for the represented person.
+/// (The export is the represented person's right too: it follows the record acted on.)
 fn own_account_only(path: &str) -> bool {
-    const OWN: [&str; 6] = [
+    const OWN: [&str; 5] = [
         "/patient/close",
-        "/patient/export",
         "/patient/rectification",
         "/patient/limitation",
         "/patient/contact",
@@ -108,8 +108,8 @@ impl FromRequestParts<Web> for Patient {
             return Err(WebError::App(mds_app::AppError::conflict(
                 "representative_own_only",
                 "Ces démarches concernent votre propre dossier : revenez à votre dossier pour \
-                 les faire. Pour la personne que vous représentez (clôture, rectification, \
-                 copie de son dossier), adressez-vous au support.",
+                 les faire. Pour la personne que vous représentez (clôture, rectification), \
+                 adressez-vous au support.",
             )));
         }
         s.acting_for = record.acting_for;

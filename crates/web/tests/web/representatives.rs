@@ -158,6 +158,24 @@ fn support_records_a_curator_who_then_acts_for_the_person() {
             "{backend:?}: another record's documents"
         );
         assert_safe_html(&docs, "acting for");
+        // The represented person's export: their right, exercised by her.
+        let zip = celine
+            .get("/patient/export/download")
+            .await
+            .expect(StatusCode::OK, "export");
+        assert_eq!(
+            zip.headers.get(axum::http::header::CONTENT_TYPE).unwrap(),
+            "application/zip",
+            "{backend:?}"
+        );
+        let exported = events_of(&site.app, "patient.export").await;
+        let last = exported.last().unwrap();
+        assert_eq!(
+            last.patient_id.as_deref(),
+            Some(joseph.as_str()),
+            "{backend:?}"
+        );
+        assert_eq!(last.access_mode.as_deref(), Some("representative"));
         // Pages about her own account: sent back, with the reason.
         let close = celine.get("/patient/close").await;
         assert_eq!(close.status, StatusCode::CONFLICT, "{backend:?}");
