@@ -55,7 +55,7 @@ test("support reviews a near-duplicate, activates an account, changes a care tea
   await screenshot(support, "support-console-search");
   await follow(support, "WAKAINE Lucien", "record page");
   await screenshot(support, "support-console-record");
-  await page.getByLabel("Adresse e-mail").fill("lucien.wakaine@example.nc");
+  await page.getByLabel("Adresse e-mail", { exact: true }).fill("lucien.wakaine@example.nc");
   await page.locator("#request").fill("Appel du patient, pièce vue au guichet");
   await submit(support, "Activer le compte");
   await check(support, "account activated");

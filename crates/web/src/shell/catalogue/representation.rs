@@ -24,7 +24,7 @@ pub const ENTRIES: &[super::Entry] = &[
     ("supx.repr.document", "Document légal", "Legal document"),
     ("supx.repr.end", "Mettre fin à la représentation", "End the representation"),
     ("supx.repr.add", "Enregistrer un représentant légal", "Record a legal representative"),
-    ("supx.repr.login", "Identifiant du compte patient du représentant (son adresse e-mail)", "Sign-in name of the representative's patient account (their e-mail address)"),
+    ("supx.repr.login", "Identifiant du compte patient du représentant (son e-mail)", "Sign-in name of the representative's patient account (their e-mail)"),
     ("supx.repr.kind.parent", "Parent (titulaire de l'autorité parentale) d'un mineur", "Parent (holding parental authority) of a minor"),
     ("supx.repr.kind.guardian", "Tuteur (mineur ou majeur sous tutelle)", "Guardian (minor or adult under guardianship)"),
     ("supx.repr.kind.curator", "Curateur (majeur sous curatelle)", "Curator (adult under curatorship)"),
