@@ -29,6 +29,8 @@ pub(crate) struct Resolver<'a> {
     professionals: HashMap<String, Option<Professional>>,
     structures: HashMap<String, Option<String>>,
     documents: HashMap<String, Option<documents::DocumentRow>>,
+    /// Accounts named by their display name (legal representatives).
+    accounts: HashMap<String, String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -40,6 +42,7 @@ impl<'a> Resolver<'a> {
             professionals: HashMap::new(),
             structures: HashMap::new(),
             documents: HashMap::new(),
+            accounts: HashMap::new(),
         }
     }
 
@@ -89,6 +92,22 @@ impl<'a> Resolver<'a> {
         Ok(p)
     }
 
+    /// An account's display name, once per page (empty for an account that is gone).
+    async fn account_name(&mut self, account_id: &str) -> Result<String, AppError> {
+        if let Some(name) = self.accounts.get(account_id) {
+            return Ok(name.clone());
+        }
+        let name = match AccountId::parse(account_id) {
+            Some(id) => accounts::by_id(&self.app.db, &id)
+                .await?
+                .map(|a| a.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        self.accounts.insert(account_id.to_owned(), name.clone());
+        Ok(name)
+    }
+
     async fn structure(&mut self, id: &str) -> Result<Option<String>, AppError> {
         if let Some(s) = self.structures.get(id) {
             return Ok(s.clone());
@@ -133,13 +152,7 @@ impl<'a> Resolver<'a> {
                 if self.reader.owner_account_id.as_deref() == Some(id) {
                     Person::Patient
                 } else if ev.access_mode.as_deref() == Some("representative") {
-                    let name = match AccountId::parse(id) {
-                        Some(a) => accounts::by_id(&self.app.db, &a)
-                            .await?
-                            .map(|a| a.display_name)
-                            .unwrap_or_default(),
-                        None => String::new(),
-                    };
+                    let name = self.account_name(id).await?;
                     Person::Representative {
                         name,
                         for_owner: self.reader.audience == Audience::Owner,

@@ -11,6 +11,8 @@ pub mod hidden;
 pub mod inbox;
 pub mod mode;
 pub mod texts;
+#[cfg(test)]
+mod texts_tests;
 
 use crate::AppError;
 use mds_domain::{AccountId, AccountState, Language, PatientId, Timestamp};
