@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The FHIR suite (tests/fhir/suite.py): real FHIR clients — fhirpy (async) and fhirclient —
 # against the real `mds` binary, once on SQLite and once on a fresh PostgreSQL database, every
-# FHIR answer validated with fhir.resources (R4B) and fhirclient's R4 models. Installs the
+# FHIR answer validated with fhir.resources (R4B) and fhirclient's R4 models; then the
+# client-certificate suite (tests/fhir/mtls.py) on both backends, over real TLS. Installs the
 # Python packages (pip) when they are missing and fails loudly, with the command to run, when
 # it cannot. PostgreSQL comes from MDS_TEST_PG_URL (`eval "$(scripts/services.sh start)"`).
 # Ends with one line: `N passed, M failed`.
@@ -30,9 +31,13 @@ bin="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys
 [ -x "$bin" ] || die "no mds binary at $bin"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+certs=$(mktemp -d)
+trap 'rm -rf "$log" "$certs"' EXIT
 status=0
 (cd tests/fhir && python3 suite.py --bin "$bin") 2>&1 | tee -a "$log" || status=1
 (cd tests/fhir && python3 suite.py --bin "$bin" --pg "$MDS_TEST_PG_URL") 2>&1 | tee -a "$log" || status=1
+# Structure software proved by a TLS client certificate, against mds serving HTTPS itself.
+(cd tests/fhir && python3 mtls.py --bin "$bin" --dir "$certs") 2>&1 | tee -a "$log" || status=1
+(cd tests/fhir && python3 mtls.py --bin "$bin" --dir "$certs" --pg "$MDS_TEST_PG_URL") 2>&1 | tee -a "$log" || status=1
 awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 } END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

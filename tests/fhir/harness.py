@@ -69,9 +69,11 @@ class Forward(http.server.BaseHTTPRequestHandler):
 
 
 class Server:
-    """`mds serve --demo` on a free port, with its own data directory and database."""
+    """`mds serve --demo` on a free port, with its own data directory and database. With
+    `tls_env` (the `MDS_TLS_*` variables), it serves HTTPS itself and is reached directly, not
+    through the recording proxy."""
 
-    def __init__(self, binary, pg_admin_url=None):
+    def __init__(self, binary, pg_admin_url=None, tls_env=None):
         self.binary = binary
         self.dir = tempfile.mkdtemp(prefix="mds-fhir-")
         self.pg_admin_url = pg_admin_url
@@ -83,20 +85,28 @@ class Server:
             subprocess.run(["psql", "-qAt", pg_admin_url, "-c", f"CREATE DATABASE {self.db_name}"], check=True)
             parts = urllib.parse.urlsplit(pg_admin_url)
             env["MDS_DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path="/" + self.db_name))
+        env.update(tls_env or {})
         self.env = env
         self.proc = subprocess.Popen([binary, "serve", "--demo"], env=env, stdout=subprocess.PIPE, text=True)
         self.port = None
+        scheme = None
         for line in self.proc.stdout:
-            m = re.search(r"écoute sur http://127\.0\.0\.1:(\d+)", line)
+            m = re.search(r"écoute sur (https?)://127\.0\.0\.1:(\d+)", line)
             if m:
-                self.port = int(m.group(1))
+                scheme, self.port = m.group(1), int(m.group(2))
                 break
         if self.port is None:
             raise RuntimeError("mds serve did not announce its address")
         threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-        self.proxy = Recorder(self.port)
-        threading.Thread(target=self.proxy.serve_forever, daemon=True).start()
-        self.url = self.proxy.url
+        if tls_env:
+            if scheme != "https":
+                raise RuntimeError(f"mds serve announced {scheme}, not https")
+            self.proxy = None
+            self.url = f"https://127.0.0.1:{self.port}"
+        else:
+            self.proxy = Recorder(self.port)
+            threading.Thread(target=self.proxy.serve_forever, daemon=True).start()
+            self.url = self.proxy.url
         self.fhir = self.url + "/fhir"
 
     def code(self, login):
@@ -111,7 +121,8 @@ class Server:
         return count
 
     def stop(self):
-        self.proxy.shutdown()
+        if self.proxy:
+            self.proxy.shutdown()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=30)

@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use mds_app::structure_access::token::{Audience, TokenRequest};
-use mds_app::structure_access::TOKEN_PATH;
+use mds_app::structure_access::{SoftwareProof, TOKEN_PATH};
 use mds_app::{Actor, App, AppError};
+use mds_http::SoftwareCredential;
 use serde::Deserialize;
 
 pub use mds_http::software::{AMR_HEADER, PROFESSIONAL_HEADER};
@@ -148,25 +149,23 @@ pub async fn authenticate(
              X-MDS-Professional : son identifiant MDS ou son numéro professionnel).",
         ));
     };
-    app.authenticate_software_call(
-        &headers.token,
-        professional,
-        headers.two_factor_asserted,
-        ip,
-        now,
-    )
-    .await
+    let proof = match &headers.credential {
+        SoftwareCredential::Token(token) => SoftwareProof::Token(token),
+        SoftwareCredential::Certificate(sha256) => SoftwareProof::Certificate(sha256),
+    };
+    app.authenticate_software_call(proof, professional, headers.two_factor_asserted, ip, now)
+        .await
 }
 /// A structure's software acting for a professional of its structure, on the REST API:
-/// `Authorization: Bearer <access token or credential secret>`, `X-MDS-Professional` and
-/// `X-MDS-Professional-Amr: mfa`.
+/// `Authorization: Bearer <access token or credential secret>` (or, without it, a registered
+/// TLS client certificate), `X-MDS-Professional` and `X-MDS-Professional-Amr: mfa`.
 pub struct StructureSoftware(pub Actor);
 
 impl FromRequestParts<App> for StructureSoftware {
     type Rejection = crate::ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let headers = SoftwareHeaders::read(&parts.headers)
+        let headers = SoftwareHeaders::read(&parts.headers, &parts.extensions)
             .ok_or(crate::ApiError::App(AppError::Unauthenticated))?;
         let ip = ClientIp::from_request_parts(parts, app)
             .await

@@ -139,7 +139,8 @@ pub async fn capabilities(
                 cors: false,
                 description: "Authorization: Bearer <jeton de session> d'un professionnel, \
                               d'un assistant ou d'un patient ; ou l'identifiant logiciel \
-                              d'une structure (Bearer mds-sw-…) avec l'en-tête \
+                              d'une structure (Bearer mds-at-… ou mds-sw-…, ou son \
+                              certificat client TLS enregistré) avec l'en-tête \
                               X-MDS-Professional: <id de compte du professionnel>."
                     .to_owned(),
             },

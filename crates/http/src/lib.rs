@@ -14,4 +14,6 @@ pub mod software;
 
 pub use body_limit::BodyLimit;
 pub use multipart::{read, read_after_token, Form, Part, ReadError, TOKEN_PART};
-pub use software::{bearer, SoftwareHeaders};
+pub use software::{
+    bearer, peer_certificate, PeerCertificate, SoftwareCredential, SoftwareHeaders,
+};

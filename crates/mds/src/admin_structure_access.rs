@@ -1,5 +1,6 @@
 //! `mds admin` commands for structure authentication (the DMP's "AIR simplifié"): the public
-//! keys of a structure's software (register a JWK or JWKS from a file, list, revoke) and each
+//! keys or client certificates of a structure's software (register a JWK, a JWKS or a PEM
+//! certificate from a file, list, revoke) and each
 //! structure's list of authorised professionals with end dates. Each acts as a named support
 //! agent (`--as`), recorded in the audit trail like the same action in the console.
 
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 #[derive(Subcommand)]
 pub enum StructureAccessAdmin {
     /// Register the public key(s) of a software credential: a JWK or a JWKS read from a file
-    /// (`-` for standard input). Prints the keys registered (JSON).
+    /// (`-` for standard input), or its TLS client certificate (PEM; `--certificate` is the
+    /// same option). Prints the keys registered (JSON).
     RegisterStructureKeys {
         #[command(flatten)]
         config: ConfigArg,
@@ -21,8 +23,8 @@ pub enum StructureAccessAdmin {
         /// Credential id (the software's client id)
         #[arg(long)]
         credential: String,
-        /// File holding the JWK or JWKS (public keys only)
-        #[arg(long)]
+        /// File holding the JWK or JWKS (public keys only), or the PEM client certificate
+        #[arg(long, alias = "certificate")]
         jwks: PathBuf,
     },
     /// List the keys of a structure's software (JSON).

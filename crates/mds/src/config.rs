@@ -86,6 +86,11 @@ pub struct TlsConfig {
     /// PEM certificate chain; with `key_file`, the server speaks HTTPS itself.
     pub cert_file: String,
     pub key_file: String,
+    /// PEM certificate(s) of the CA that issues structure software's client certificates;
+    /// empty = none asked. With it, a client may present a certificate of that CA (browsers
+    /// and other clients still connect without one); a registered certificate then stands in
+    /// for the software's token (docs/FHIR.md).
+    pub client_ca_file: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -284,6 +289,13 @@ impl Config {
         if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
             return Err(ConfigError::Invalid(
                 "tls.cert_file and tls.key_file go together".into(),
+            ));
+        }
+        if !self.tls.client_ca_file.is_empty() && self.tls.cert_file.is_empty() {
+            return Err(ConfigError::Invalid(
+                "tls.client_ca_file needs tls.cert_file and tls.key_file: client certificates \
+                 are read only where mds terminates TLS"
+                    .into(),
             ));
         }
         let s = &self.security;

@@ -15,6 +15,7 @@ mod metrics;
 mod ops;
 mod runtime;
 mod serve;
+mod tls;
 
 use clap::Parser;
 use std::process::ExitCode;

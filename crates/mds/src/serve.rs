@@ -110,21 +110,11 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let header_read = Duration::from_secs(config.connections.header_read_timeout_seconds.max(1));
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     if tls {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let tls_config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-            &config.tls.cert_file,
-            &config.tls.key_file,
-        )
-        .await
-        .map_err(|e| {
-            RunError::Other(format!(
-                "cannot load the TLS certificate {} / key {}: {e}",
-                config.tls.cert_file, config.tls.key_file
-            ))
-        })?;
+        let tls_config = crate::tls::server_config(&config.tls).map_err(RunError::Other)?;
         announce(&format!("https://{local}"));
-        let acceptor =
-            axum_server::tls_rustls::RustlsAcceptor::new(tls_config).acceptor(per_address);
+        let acceptor = crate::tls::WithPeerCertificate::new(
+            axum_server::tls_rustls::RustlsAcceptor::new(tls_config).acceptor(per_address),
+        );
         let mut server = axum_server::from_tcp(listener)
             .acceptor(acceptor)
             .handle(handle);

@@ -148,6 +148,11 @@ const SQLITE: &[Migration] = &[
         name: "0027_languages",
         sql: include_str!("../migrations/sqlite/0027_languages.sql"),
     },
+    Migration {
+        version: 28,
+        name: "0028_structure_certificates",
+        sql: include_str!("../migrations/sqlite/0028_structure_certificates.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -285,6 +290,11 @@ const POSTGRES: &[Migration] = &[
         version: 27,
         name: "0027_languages",
         sql: include_str!("../migrations/postgres/0027_languages.sql"),
+    },
+    Migration {
+        version: 28,
+        name: "0028_structure_certificates",
+        sql: include_str!("../migrations/postgres/0028_structure_certificates.sql"),
     },
 ];
 

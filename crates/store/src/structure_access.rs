@@ -15,11 +15,14 @@ pub struct KeyRow {
     pub structure_id: StructureId,
     /// The `kid` the software puts in its assertions' header.
     pub kid: String,
-    /// ES256, ES384 or RS384: the only algorithm this key verifies.
+    /// ES256, ES384 or RS384: the only algorithm this key verifies; `x509` for a TLS client
+    /// certificate (it verifies no assertion).
     pub alg: String,
-    /// The public JWK as registered (public members only).
+    /// The public JWK as registered (public members only); for a certificate, a JSON object
+    /// with its `x5t#S256` and its DER (`x5c`).
     pub jwk: String,
-    /// RFC 7638 SHA-256 thumbprint, base64url.
+    /// RFC 7638 SHA-256 thumbprint, base64url; for a certificate, the SHA-256 of its DER
+    /// (RFC 8705 `x5t#S256`).
     pub thumbprint: String,
     pub state: CredentialState,
     pub created_by: AccountId,
@@ -93,6 +96,20 @@ pub async fn key_by_kid(
     ))
     .bind(credential_id)
     .bind(kid)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The TLS client certificate (a key of algorithm `x509`) whose SHA-256 is `thumbprint`,
+/// whatever its state.
+pub async fn certificate_by_thumbprint(
+    ex: impl Into<Ex<'_>>,
+    thumbprint: &str,
+) -> Result<Option<KeyRow>, StoreError> {
+    Query::new(format!(
+        "SELECT {KEY_COLUMNS} FROM structure_keys WHERE thumbprint = $1 AND alg = 'x509'"
+    ))
+    .bind(thumbprint)
     .fetch_optional(ex)
     .await
 }

@@ -9,6 +9,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use mds_app::structure_access::credentials::NewCredential;
+use mds_app::structure_access::SoftwareProof;
 use mds_domain::{AccountId, StructureId};
 use mds_testkit::api::*;
 use mds_testkit::jws::{claims, Alg, SoftwareKey};
@@ -726,7 +727,13 @@ fn refused_professionals_leave_one_denied_audit_event_and_change_nothing() {
             .unwrap_or_else(|e| panic!("{e:?}"));
         let seq = last_seq(app).await;
         let r = app
-            .authenticate_software_call(&late.access_token, w.doctor.as_str(), true, None, later)
+            .authenticate_software_call(
+                SoftwareProof::Token(&late.access_token),
+                w.doctor.as_str(),
+                true,
+                None,
+                later,
+            )
             .await;
         if r.is_ok() {
             failing.push("authorisation past its end date: accepted".to_owned());
@@ -750,7 +757,13 @@ fn refused_professionals_leave_one_denied_audit_event_and_change_nothing() {
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         if let Err(e) = app
-            .authenticate_software_call(&t.access_token, w.doctor.as_str(), true, None, on_time)
+            .authenticate_software_call(
+                SoftwareProof::Token(&t.access_token),
+                w.doctor.as_str(),
+                true,
+                None,
+                on_time,
+            )
             .await
         {
             failing.push(format!("authorisation before its end date: {e:?}"));

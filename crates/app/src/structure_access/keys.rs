@@ -1,8 +1,10 @@
 //! Support registers the public keys of a structure's software (a JWK or a JWKS, on one of
-//! the structure's credentials), lists them and revokes them. Several keys may be active at
-//! once, each with its own `kid`: a software rotates by registering the new key, switching,
-//! then having the old one revoked. Every change is audited.
+//! the structure's credentials) or its TLS client certificate (a PEM, see `certificates`),
+//! lists them and revokes them. Several keys may be active at once, each with its own `kid`:
+//! a software rotates by registering the new key, switching, then having the old one
+//! revoked. Every change is audited.
 
+use super::certificates::{self, CERTIFICATE_ALG};
 use super::jws;
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
@@ -19,9 +21,10 @@ pub struct KeyView {
     pub credential_id: String,
     pub structure_id: StructureId,
     pub kid: String,
-    /// ES256, ES384 or RS384.
+    /// ES256, ES384 or RS384; `x509` for a TLS client certificate.
     pub alg: String,
-    /// RFC 7638 SHA-256 thumbprint, base64url.
+    /// RFC 7638 SHA-256 thumbprint, base64url; for a certificate, the SHA-256 of its DER
+    /// (`x5t#S256`).
     pub thumbprint: String,
     /// active or revoked.
     pub state: CredentialState,
@@ -54,9 +57,10 @@ fn support_event(actor: &Actor, action: &str, structure: &StructureId) -> NewEve
 }
 
 impl App {
-    /// Support only. Registers the public key(s) of `jwks` (a JWK or a JWKS) for the
-    /// software of credential `credential_id`; all or none. A `kid` the credential already
-    /// used, even for a revoked key, is refused.
+    /// Support only. Registers the public key(s) of `jwks` (a JWK or a JWKS), or the TLS
+    /// client certificate it holds (PEM), for the software of credential `credential_id`;
+    /// all or none. A `kid` the credential already used, even for a revoked key, is
+    /// refused, and so is a certificate registered before, on any credential.
     pub async fn register_structure_keys(
         &self,
         actor: &Actor,
@@ -65,7 +69,18 @@ impl App {
         now: Timestamp,
     ) -> Result<Vec<KeyView>, AppError> {
         actor.require(AccountKind::Support)?;
-        let keys = jws::parse_jwk_set(jwks).map_err(|e| AppError::invalid("invalid_jwk", e.0))?;
+        let keys: Vec<(String, String, String, String)> = if certificates::is_pem_certificate(jwks)
+        {
+            let c = certificates::parse_certificate(jwks)
+                .map_err(|e| AppError::invalid("invalid_certificate", e.0))?;
+            vec![(c.kid, CERTIFICATE_ALG.to_owned(), c.json, c.thumbprint)]
+        } else {
+            jws::parse_jwk_set(jwks)
+                .map_err(|e| AppError::invalid("invalid_jwk", e.0))?
+                .into_iter()
+                .map(|k| (k.kid, k.alg.as_str().to_owned(), k.json, k.thumbprint))
+                .collect()
+        };
         let c = creds::by_id(&self.db, credential_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -77,14 +92,14 @@ impl App {
         }
         let new_keys: Vec<KeyRow> = keys
             .into_iter()
-            .map(|k| KeyRow {
+            .map(|(kid, alg, jwk, thumbprint)| KeyRow {
                 id: new_id(),
                 credential_id: c.id.clone(),
                 structure_id: c.structure_id.clone(),
-                kid: k.kid,
-                alg: k.alg.as_str().to_owned(),
-                jwk: k.json,
-                thumbprint: k.thumbprint,
+                kid,
+                alg,
+                jwk,
+                thumbprint,
                 state: CredentialState::Active,
                 created_by: actor.account_id.clone(),
                 created_at_ms: now.millis(),
@@ -96,6 +111,14 @@ impl App {
         for k in &new_keys {
             match rows::insert_key(&mut tx, k).await {
                 Ok(()) => {}
+                Err(StoreError::Conflict(_)) if k.alg == CERTIFICATE_ALG => {
+                    tx.rollback().await?;
+                    return Err(AppError::conflict(
+                        "duplicate_certificate",
+                        "Ce certificat est déjà enregistré (un certificat révoqué le reste) : \
+                         le logiciel doit en présenter un nouveau.",
+                    ));
+                }
                 Err(StoreError::Conflict(_)) => {
                     tx.rollback().await?;
                     return Err(AppError::conflict(

@@ -3,8 +3,9 @@
 //!
 //! - `credentials`: support creates and revokes a structure software's credentials (with an
 //!   end date, EXI 29) and the secret-bearing call is authenticated;
-//! - `keys`: support registers a credential's public keys (JWK or JWKS), lists and revokes
-//!   them; `authorised`: each structure's list of authorised professionals with end dates.
+//! - `keys`: support registers a credential's public keys (JWK or JWKS) or TLS client
+//!   certificates, lists and revokes them; `certificates`: a call proved by a client
+//!   certificate instead of a token; `authorised`: each structure's list of authorised professionals with end dates.
 //! - `token`: the token endpoint's use case (a `private_key_jwt` assertion, SMART Backend
 //!   Services style, for a short-lived access token) and the authentication of each call
 //!   made with such a token in the name of a named professional.
@@ -15,6 +16,7 @@
 //! professional in person; nothing here decides on a record.
 
 pub mod authorised;
+pub mod certificates;
 pub mod credentials;
 pub mod jws;
 pub mod keys;
@@ -48,25 +50,49 @@ pub fn is_software_token(token: &str) -> bool {
     token.starts_with(ACCESS_TOKEN_PREFIX) || token.starts_with(credentials::TOKEN_PREFIX)
 }
 
+/// What proves a software call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoftwareProof<'a> {
+    /// A bearer token: an access token of the token endpoint or a credential secret.
+    Token(&'a str),
+    /// The SHA-256 (`x5t#S256`) of the TLS client certificate the connection presented and
+    /// the TLS layer verified against the configured CA.
+    Certificate(&'a str),
+}
+
 impl App {
-    /// One call of a structure's software, whichever its token: an access token of the token
-    /// endpoint or a credential secret (`App::authenticate_structure_token`,
-    /// `App::authenticate_software`: the same checks of the named professional). Every
+    /// One call of a structure's software, whatever proves it: an access token of the token
+    /// endpoint, a credential secret or a registered client certificate
+    /// (`App::authenticate_structure_token`, `App::authenticate_software`,
+    /// `App::authenticate_certificate`: the same checks of the named professional). Every
     /// surface (`/api/v1/software`, `/fhir`) authenticates software through this one seam.
     pub async fn authenticate_software_call(
         &self,
-        token: &str,
+        proof: SoftwareProof<'_>,
         professional: &str,
         two_factor_asserted: bool,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Actor, AppError> {
-        if token.starts_with(credentials::TOKEN_PREFIX) {
-            self.authenticate_software(token, professional, two_factor_asserted, ip, now)
+        match proof {
+            SoftwareProof::Token(token) if token.starts_with(credentials::TOKEN_PREFIX) => {
+                self.authenticate_software(token, professional, two_factor_asserted, ip, now)
+                    .await
+            }
+            SoftwareProof::Token(token) => {
+                self.authenticate_structure_token(token, professional, two_factor_asserted, ip, now)
+                    .await
+            }
+            SoftwareProof::Certificate(thumbprint) => {
+                self.authenticate_certificate(
+                    thumbprint,
+                    professional,
+                    two_factor_asserted,
+                    ip,
+                    now,
+                )
                 .await
-        } else {
-            self.authenticate_structure_token(token, professional, two_factor_asserted, ip, now)
-                .await
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ mod self_enrolment;
 mod smtp_tls;
 mod software;
 mod structure_access;
+mod structure_certificates;
 mod supervision;
 mod support_console;
 mod throttling;
