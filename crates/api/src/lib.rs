@@ -18,6 +18,7 @@ mod notifications;
 mod openapi;
 mod openapi_complete;
 mod patients;
+mod preview;
 mod record;
 mod record_controls;
 mod record_settings;
@@ -183,6 +184,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/audit", get(audit::read))
         .route("/audit/extract", get(history::extract))
         .route(&format!("{rc}/history"), get(history::record_history))
+        .route(&format!("{rc}/preview"), get(preview::preview))
         .route("/me/access-log", get(history::access_log))
         .route(
             "/patients",

@@ -44,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         crate::enrolments::scan, crate::enrolments::validate, crate::enrolments::reject,
         crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
         crate::history::record_history, crate::history::access_log, crate::history::extract,
+        crate::preview::preview,
         crate::notifications::list, crate::notifications::mark_read,
         crate::notifications::preferences, crate::notifications::set_preferences,
         crate::supervision::list, crate::supervision::review,

@@ -39,6 +39,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/documents/{id}", get(patient::documents::document))
         .route("/documents/{id}/content", get(patient::documents::content))
         .route("/care-team", get(patient::care_team::care_team))
+        .route("/preview", get(patient::preview::preview))
         .route("/consents", get(patient::consents::consents))
         .route(
             "/consents/{id}/answer",

@@ -15,6 +15,7 @@ mod notifications;
 mod oversized;
 mod patients;
 mod plans;
+mod preview;
 mod protocol;
 mod record_controls;
 mod record_documents;

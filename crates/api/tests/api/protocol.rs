@@ -85,6 +85,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/recovery-requests/{id}/close"),
     ("get", "/api/v1/records/mine"),
     ("get", "/api/v1/records/{patient_id}/history"),
+    ("get", "/api/v1/records/{patient_id}/preview"),
     ("get", "/api/v1/me/access-log"),
     ("get", "/api/v1/audit/extract"),
     ("put", "/api/v1/records/{patient_id}/attending-physician"),

@@ -20,6 +20,7 @@ mod expiry;
 pub(crate) mod gate;
 pub mod overview;
 pub mod patient_settings;
+pub mod preview;
 mod read_audit;
 pub mod refused;
 mod represented_export;

@@ -30,6 +30,7 @@ mod patient_records;
 mod patient_settings;
 mod patients;
 mod preload;
+mod preview;
 mod record_expiry;
 mod record_export;
 mod record_overview;

@@ -64,6 +64,7 @@ pub async fn care_team(
                 p { a href="/patient/blocked" { (lang.t("team.done.block.undo")) } }
             }
             p.lead { (l.t("patient.care_team.intro")) }
+            p { a href="/patient/preview" { (l.t("preview.link")) } }
             @if team.is_empty() {
                 p { (l.t("patient.care_team.empty")) }
             } @else {
@@ -75,6 +76,7 @@ pub async fn care_team(
                             @if m.attending_physician { " " span.tag { (l.t("patient.care_team.attending")) } }
                             br;
                             span.muted { (l.t("patient.care_team.since")) " " (views::instant(m.added_at_ms)) }
+                            " · " a href=(format!("/patient/preview?professional={}", m.professional_account_id)) aria-label=(format!("{} : {}", l.t("preview.link.member"), m.name)) { (l.t("preview.link.member")) }
                             (crate::patient::controls::member_forms(lang, &s.csrf, m.professional_account_id.as_str(), m.attending_physician))
                         }
                     }

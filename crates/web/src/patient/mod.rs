@@ -12,6 +12,7 @@ pub mod history;
 pub mod home;
 pub mod notifications;
 pub mod own_documents;
+pub mod preview;
 pub mod rectification;
 pub mod representation;
 pub mod settings;

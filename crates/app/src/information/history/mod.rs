@@ -105,6 +105,7 @@ impl ActivityKind {
                 "care_team.read",
                 "consent.list",
                 "history.read",
+                "record.preview",
                 "record.emergency_settings.read",
                 "record.blocks.read",
                 "audit.read",

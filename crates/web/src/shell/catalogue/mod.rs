@@ -9,6 +9,7 @@ mod documents;
 mod passkeys;
 mod patient_settings;
 mod places;
+mod preview;
 mod pro;
 mod recovery;
 mod rectification;
@@ -30,6 +31,7 @@ pub const TABLES: &[&[Entry]] = &[
     passkeys::ENTRIES,
     patient_settings::ENTRIES,
     places::ENTRIES,
+    preview::ENTRIES,
     pro::ENTRIES,
     recovery::ENTRIES,
     rectification::ENTRIES,

@@ -48,12 +48,20 @@ pub(super) fn sentence(ev: &AuditRecord, names: &Names, audience: Audience) -> S
 /// Why a refusal happened, as the patient reads it, from the rule of the decision: the same
 /// table as the French one.
 fn owner_reason(ev: &AuditRecord) -> &'static str {
-    let rule = ev.rule.as_deref().unwrap_or_default();
+    owner_reason_of(
+        ev.rule.as_deref().unwrap_or_default(),
+        ev.access_mode.as_deref(),
+    )
+}
+
+/// [`owner_reason`] of a rule and an access mode (also what « voir mon dossier comme le
+/// Dr X » says of a document it would not be shown).
+pub(crate) fn owner_reason_of(rule: &str, access_mode: Option<&str>) -> &'static str {
     let cell = rule
         .strip_prefix("matrix.")
         .and_then(|r| r.split_once('.'))
         .map(|(_, cell)| cell);
-    match (rule, cell, ev.access_mode.as_deref()) {
+    match (rule, cell, access_mode) {
         ("blocked", ..) => ", because you blocked this professional",
         (_, Some("unless_confidential_and_not_depositor"), _) => {
             ", because you hid this document from professionals"

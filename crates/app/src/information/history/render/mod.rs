@@ -7,6 +7,7 @@
 //! the store and never prints a raw action code, identifier or rule.
 
 mod en;
+pub(crate) use en::owner_reason_of as owner_reason_of_en;
 mod phrases;
 mod phrases_en;
 
@@ -166,12 +167,20 @@ pub fn sentence(ev: &AuditRecord, names: &Names, audience: Audience, lang: Langu
 /// professionnel »), from the rule of the decision; nothing when the rule tells the patient
 /// no more than « accès refusé ».
 fn owner_reason(ev: &AuditRecord) -> &'static str {
-    let rule = ev.rule.as_deref().unwrap_or_default();
+    owner_reason_of(
+        ev.rule.as_deref().unwrap_or_default(),
+        ev.access_mode.as_deref(),
+    )
+}
+
+/// [`owner_reason`] of a rule and an access mode (also what « voir mon dossier comme le
+/// Dr X » says of a document it would not be shown).
+pub(crate) fn owner_reason_of(rule: &str, access_mode: Option<&str>) -> &'static str {
     let cell = rule
         .strip_prefix("matrix.")
         .and_then(|r| r.split_once('.'))
         .map(|(_, cell)| cell);
-    match (rule, cell, ev.access_mode.as_deref()) {
+    match (rule, cell, access_mode) {
         ("blocked", ..) => ", car vous avez bloqué ce professionnel",
         (_, Some("unless_confidential_and_not_depositor"), _) => {
             ", car vous avez masqué ce document aux professionnels"

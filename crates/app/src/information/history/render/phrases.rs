@@ -413,6 +413,11 @@ impl Words<'_> {
                 ),
                 false,
             ),
+            "record.preview" => phrase(
+                format!("regardé ce qu'un professionnel verrait de {rec} (simulation, rien ne lui a été ouvert)"),
+                format!("regarder ce qu'un professionnel verrait de {rec}"),
+                false,
+            ),
             "history.read" => phrase(
                 format!("consulté l'historique d'activité {}", self.of_record()),
                 format!("consulter l'historique d'activité {}", self.of_record()),

@@ -362,6 +362,11 @@ impl Words<'_> {
                 ),
                 false,
             ),
+            "record.preview" => phrase(
+                format!("looked at what a professional would see of {rec} (a simulation: nothing was opened to them)"),
+                format!("look at what a professional would see of {rec}"),
+                false,
+            ),
             "history.read" => phrase(
                 format!("viewed the activity history of {rec}"),
                 format!("view the activity history of {rec}"),
