@@ -32,6 +32,10 @@ pub struct UploadForm {
     pub confidential: Option<bool>,
     /// Professionals only: hidden from the patient until an announcement consultation.
     pub hidden_from_patient: Option<bool>,
+    /// Professionals only: a document of a type with an announcement delay (configuration)
+    /// is visible to the patient at once (they were already told); without it, such a
+    /// document is hidden from the patient for the delay.
+    pub visible_to_patient_now: Option<bool>,
     /// Professionals: required `true` the first time they feed this record.
     pub confirms_patient_informed: Option<bool>,
 }
@@ -127,6 +131,7 @@ const UPLOAD_PARTS: &[Part] = &[
     json("structure_id"),
     json("confidential"),
     json("hidden_from_patient"),
+    json("visible_to_patient_now"),
     json("confirms_patient_informed"),
 ];
 
@@ -183,6 +188,7 @@ pub(crate) async fn read_form(form: axum::extract::Multipart) -> Result<NewDocum
         structure_id: structure(&f.text("structure_id"))?,
         confidential: flag(&f.text("confidential"))?,
         hidden_from_patient: flag(&f.text("hidden_from_patient"))?,
+        visible_to_patient_now: flag(&f.text("visible_to_patient_now"))?,
         confirms_patient_informed: flag(&f.text("confirms_patient_informed"))?,
         content,
     })

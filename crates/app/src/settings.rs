@@ -1,6 +1,7 @@
 //! Settings the use cases need, filled by the binary from its configuration.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -74,6 +75,13 @@ pub struct Settings {
     /// Whether a hidden document becomes visible by itself after `hidden_release_days`; if
     /// not, the depositor is reminded instead.
     pub hidden_auto_release: bool,
+    /// Announcement delays (issue 17, item 6), in days (1 to 90), by document type code or
+    /// by class (`class:<code>`; the type's entry wins): a professional's or software's
+    /// deposit of such a document is hidden from the patient until an announcement
+    /// consultation — released after that many days (the reminder at half of it, at most
+    /// `hidden_reminder_days`) — unless the depositor makes it visible at once. Empty by
+    /// default: every deposit is visible unless its depositor hides it.
+    pub announcement_delay_days: BTreeMap<String, i64>,
     /// Supervision: alert when a professional reads more than this many distinct records
     /// in 24 h (50 by default).
     pub supervision_distinct_patients_24h: usize,
@@ -131,6 +139,7 @@ impl Default for Settings {
             hidden_reminder_days: 14,
             hidden_release_days: 30,
             hidden_auto_release: true,
+            announcement_delay_days: BTreeMap::new(),
             supervision_distinct_patients_24h: 50,
             supervision_break_glass_24h: 3,
             supervision_night_start_hour: 22,
@@ -142,5 +151,18 @@ impl Default for Settings {
             software_preload_days_ahead: 3,
             min_free_megabytes: 512,
         }
+    }
+}
+
+impl Settings {
+    /// The announcement delay of a document type, in days: its own entry, else its class's.
+    pub fn announcement_delay(&self, type_code: &str, class_code: &str) -> Option<i64> {
+        self.announcement_delay_days
+            .get(type_code)
+            .or_else(|| {
+                self.announcement_delay_days
+                    .get(&format!("class:{class_code}"))
+            })
+            .copied()
     }
 }

@@ -327,6 +327,20 @@ impl Config {
                     .into(),
             ));
         }
+        for (key, days) in &s.announcement_delay_days {
+            let known = match key.strip_prefix("class:") {
+                Some(class) => mds_domain::DocumentType::all()
+                    .iter()
+                    .any(|t| t.class_code() == class),
+                None => mds_domain::DocumentType::from_code(key).is_some(),
+            };
+            if !known || !(1..=90).contains(days) {
+                return Err(ConfigError::Invalid(format!(
+                    "security.announcement_delay_days: {key:?} = {days}: a document type code \
+                     or \"class:<code>\" of reference/document-types.csv, from 1 to 90 days"
+                )));
+            }
+        }
         if s.hidden_reminder_days < 1 || s.hidden_release_days <= s.hidden_reminder_days {
             return Err(ConfigError::Invalid(
                 "security: hidden_reminder_days must be positive and below hidden_release_days"
@@ -627,6 +641,38 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("invalid configuration file"), "{err}");
+    }
+
+    #[test]
+    fn announcement_delays_name_known_types_or_classes_within_90_days() {
+        // (case, table body, accepted)
+        let cases = [
+            (
+                "a type and a class",
+                "\"60568-3\" = 15\n\"class:31\" = 7",
+                true,
+            ),
+            ("the bounds", "\"60568-3\" = 1\n\"51969-4\" = 90", true),
+            ("unknown type", "\"99999-9\" = 15", false),
+            ("unknown class", "\"class:99\" = 15", false),
+            ("zero days", "\"60568-3\" = 0", false),
+            ("over 90 days", "\"60568-3\" = 91", false),
+        ];
+        let mut failing = Vec::new();
+        for (case, body, ok) in cases {
+            let mut file = tempfile::NamedTempFile::new().unwrap();
+            writeln!(file, "[security.announcement_delay_days]\n{body}").unwrap();
+            let loaded = Config::load(Some(file.path()), env(&[]));
+            if loaded.is_ok() != ok {
+                failing.push(format!("{case}: {:?}", loaded.err()));
+            }
+        }
+        assert!(failing.is_empty(), "{failing:#?}");
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        writeln!(file, "[security.announcement_delay_days]\n\"class:31\" = 7").unwrap();
+        let c = Config::load(Some(file.path()), env(&[])).unwrap();
+        assert_eq!(c.security.announcement_delay("18748-4", "31"), Some(7));
+        assert_eq!(c.security.announcement_delay("11488-4", "10"), None);
     }
 
     #[test]

@@ -433,6 +433,8 @@ impl SeedDocument {
             source,
             confidential: false,
             hidden_from_patient: self.hidden_from_patient,
+            // Seeded data states each document's visibility itself.
+            visible_to_patient_now: !self.hidden_from_patient,
             content: self.content,
         };
         (deposit, author, structure)

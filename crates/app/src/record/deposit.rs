@@ -32,6 +32,8 @@ pub struct Deposit {
     pub source: DocumentSource,
     pub confidential: bool,
     pub hidden_from_patient: bool,
+    /// The depositor lifts the announcement delay of the document's type, if it has one.
+    pub visible_to_patient_now: bool,
     pub content: Vec<u8>,
 }
 
@@ -127,6 +129,14 @@ impl App {
         now: Timestamp,
     ) -> Result<documents::DocumentRow, AppError> {
         let (doc_type, format) = check_content(&d)?;
+        // A type with an announcement delay: hidden from the patient unless its depositor
+        // (never the patient themselves) makes it visible at once.
+        let delayed = d.source != DocumentSource::Patient
+            && !d.visible_to_patient_now
+            && self
+                .settings
+                .announcement_delay(doc_type.code(), doc_type.class_code())
+                .is_some();
         self.ensure_room(d.content.len())?;
         let sealed = self.vault.put(&d.content).await?;
         Ok(documents::DocumentRow {
@@ -148,7 +158,7 @@ impl App {
             replaces_id: replaces.map(|(id, _)| id.clone()),
             status: DocumentStatus::Current,
             confidential: d.confidential,
-            hidden_from_patient: d.hidden_from_patient,
+            hidden_from_patient: d.hidden_from_patient || delayed,
             created_at_ms: now.millis(),
             content: Some(documents::ContentRef {
                 object_key: sealed.object_key,

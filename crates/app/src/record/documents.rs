@@ -99,6 +99,10 @@ pub struct NewDocument {
     pub structure_id: Option<StructureId>,
     pub confidential: bool,
     pub hidden_from_patient: bool,
+    /// The depositor makes a document of a type with an announcement delay visible to the
+    /// patient at once (the patient was already told); without it such a deposit is hidden
+    /// from the patient for the delay (`Settings::announcement_delay_days`).
+    pub visible_to_patient_now: bool,
     /// The professional confirms that the patient was informed (needed the first time).
     pub confirms_patient_informed: bool,
     pub content: Vec<u8>,
@@ -252,6 +256,7 @@ impl App {
             source,
             confidential: d.confidential,
             hidden_from_patient: d.hidden_from_patient && !is_patient,
+            visible_to_patient_now: d.visible_to_patient_now,
             content: d.content,
         })
     }

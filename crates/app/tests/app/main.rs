@@ -6,6 +6,7 @@ mod access_notices;
 mod acting_structure;
 mod activation_code;
 mod amg_numbers;
+mod announcement_delay;
 mod audit_erasure;
 mod audit_trail;
 mod auth;

@@ -364,6 +364,9 @@ fn new_document(
             structure_id,
             confidential: labels.masked,
             hidden_from_patient: labels.hidden_from_patient,
+            // No FHIR element says "announced already": a type with an announcement delay
+            // is hidden for it (docs/FHIR.md); the depositor releases it when told.
+            visible_to_patient_now: false,
             confirms_patient_informed: informed,
             content,
         },

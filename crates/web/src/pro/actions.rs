@@ -38,6 +38,7 @@ struct AddFields {
     act_date: String,
     confidential: bool,
     hidden_from_patient: bool,
+    visible_now: bool,
     informed: bool,
     held: Option<HeldFile>,
 }
@@ -134,6 +135,11 @@ fn add_page(
                         p.hint #hidden-hint { (l.t("pro.add.hidden.hint")) }
                     }
                     div.check {
+                        input #visible_to_patient_now type="checkbox" name="visible_to_patient_now" value="1" checked[f.visible_now] aria-describedby="visible-now-hint";
+                        label for="visible_to_patient_now" { (l.t("pro.add.visible_now")) }
+                        p.hint #visible-now-hint { (l.t("pro.add.visible_now.hint")) }
+                    }
+                    div.check {
                         input #confidential type="checkbox" name="confidential" value="1" checked[f.confidential] aria-describedby="confidential-hint";
                         label for="confidential" { (l.t("pro.add.confidential")) }
                         p.hint #confidential-hint { (l.t("pro.add.confidential.hint")) }
@@ -176,6 +182,7 @@ const ADD_PARTS: &[Part] = &[
     field("act_date"),
     field("confidential"),
     field("hidden_from_patient"),
+    field("visible_to_patient_now"),
     field("confirms_patient_informed"),
     field("held_file"),
 ];
@@ -192,6 +199,7 @@ async fn read_add_form(
         act_date: up.text("act_date"),
         confidential: up.has("confidential"),
         hidden_from_patient: up.has("hidden_from_patient"),
+        visible_now: up.has("visible_to_patient_now"),
         informed: up.has("confirms_patient_informed"),
         held: None,
     };
@@ -217,6 +225,7 @@ pub async fn add(
         structure_id: None,
         confidential: f.confidential,
         hidden_from_patient: f.hidden_from_patient,
+        visible_to_patient_now: f.visible_now,
         confirms_patient_informed: f.informed,
         content: file.content(),
     };

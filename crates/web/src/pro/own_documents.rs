@@ -200,6 +200,9 @@ pub async fn replace(
         structure_id: None,
         confidential: false,
         hidden_from_patient: f.hidden_from_patient,
+        // A new version of a document the patient may already have read: no announcement
+        // delay (hiding it stays the depositor's choice above).
+        visible_to_patient_now: true,
         confirms_patient_informed: f.informed,
         content,
     };

@@ -21,11 +21,26 @@ pub const HIDDEN_RELEASE: &str = "hidden_document.release";
 
 const DAY_MS: i64 = 86_400_000;
 
-/// When the reminder and the release of a document deposited at `deposited_ms` are due.
-pub fn hidden_due(settings: &Settings, deposited_ms: i64) -> (i64, i64) {
+/// When the reminder and the release of a document of type `type_code` (class
+/// `class_code`) deposited at `deposited_ms` are due: after `hidden_reminder_days` and
+/// `hidden_release_days`, or, for a type with an announcement delay of N days, after half of
+/// N (at most `hidden_reminder_days`) and after N.
+pub fn hidden_due(
+    settings: &Settings,
+    type_code: &str,
+    class_code: &str,
+    deposited_ms: i64,
+) -> (i64, i64) {
+    let (reminder, release) = match settings.announcement_delay(type_code, class_code) {
+        Some(days) => (
+            (days + 1).div_euclid(2).min(settings.hidden_reminder_days),
+            days,
+        ),
+        None => (settings.hidden_reminder_days, settings.hidden_release_days),
+    };
     (
-        deposited_ms + settings.hidden_reminder_days * DAY_MS,
-        deposited_ms + settings.hidden_release_days * DAY_MS,
+        deposited_ms + reminder * DAY_MS,
+        deposited_ms + release * DAY_MS,
     )
 }
 
@@ -60,7 +75,8 @@ pub(crate) async fn add_hidden_timers(
     tx: &mut Tx,
     row: &DocumentRow,
 ) -> Result<(), AppError> {
-    let (reminder, release) = hidden_due(settings, row.created_at_ms);
+    let (reminder, release) =
+        hidden_due(settings, &row.type_code, &row.class_code, row.created_at_ms);
     for (kind, due) in [(HIDDEN_REMINDER, reminder), (HIDDEN_RELEASE, release)] {
         timers::insert(
             &mut *tx,

@@ -247,6 +247,8 @@ pub const ENTRIES: &[super::Entry] = &[
     ("pro.add.file.hint", "PDF, CDA (XML), texte, PNG ou JPEG.", "PDF, CDA (XML), text, PNG or JPEG."),
     ("pro.add.flags", "Visibilité", "Visibility"),
     ("pro.add.hidden", "Ne pas montrer au patient avant une consultation d'annonce", "Do not show to the patient before an announcement consultation"),
+    ("pro.add.visible_now", "Le patient a déjà été informé : le montrer tout de suite", "The patient was already told: show it at once"),
+    ("pro.add.visible_now.hint", "Certains types de documents (par exemple un compte rendu d'anatomo-cytopathologie) sont cachés au patient quelques jours par défaut, le temps d'une consultation d'annonce. Cochez si vous lui avez déjà annoncé le résultat.", "Some types of documents (a pathology report, for instance) are hidden from the patient for a few days by default, for an announcement consultation. Tick if you have already told the patient the result."),
     ("pro.add.hidden.hint", "Le patient ne verra ce document qu'après que vous l'aurez rendu visible.", "The patient will only see this document once you make it visible."),
     ("pro.add.confidential", "Masquer aux autres professionnels, à la demande du patient", "Mask from other professionals, at the patient's request"),
     ("pro.add.confidential.hint", "Seuls le patient et vous pourrez le consulter.", "Only the patient and you will be able to read it."),
