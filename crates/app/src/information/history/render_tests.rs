@@ -506,8 +506,13 @@ fn refusals_say_why_to_the_patient() {
             ", because only you may take this action"),
         ("support.no_medical_content", "support", ", car le support n'a jamais accès au contenu médical",
             ", because support never has access to medical content"),
-        // a rule that tells the patient nothing more
-        ("request.inconsistent", "care_team", "", ""),
+        ("request.inconsistent", "care_team", ", car la demande était incohérente",
+            ", because the request was inconsistent"),
+        ("actor.professional_inactive", "care_team", ", car le compte de ce professionnel est suspendu ou inactif",
+            ", because this professional's account is suspended or inactive"),
+        // a rule id nobody knows: the general sentence, never the code
+        ("matrix.unknown.cell", "care_team", ", car les règles d'accès ne le permettent pas dans sa situation",
+            ", because the access rules do not allow it in their situation"),
     ];
     for (rule, mode, fr, en) in table {
         let got = line(
@@ -711,4 +716,48 @@ fn bilan(names: Names) -> Names {
         document: DocumentName::Titled("Bilan".into()),
         ..names
     }
+}
+
+/// Issue 17, item 2: every refusal the holder reads carries its reason in words, whatever the
+/// rule of the policy and the mode, in French and in English — and no line shows a rule's code
+/// or a mode's code.
+#[test]
+fn every_rule_of_the_policy_reads_in_words_never_as_a_code() {
+    let modes = [
+        "care_team",
+        "consented",
+        "break_glass",
+        "samu",
+        "no_access",
+        "blocked",
+        "patient",
+        "support",
+    ];
+    let mut failing = Vec::new();
+    for rule in mds_policy::Rule::all() {
+        let id = rule.id();
+        for mode in modes {
+            for (lang, because) in [(Language::Fr, ", car "), (Language::En, ", because ")] {
+                for outcome in [Outcome::Deny, Outcome::Permit] {
+                    let mut e = ev(
+                        "document.read",
+                        outcome,
+                        Some(mode),
+                        serde_json::Value::Null,
+                    );
+                    e.rule = Some(id.clone());
+                    let got = line(&e, &titled(kaloi(lang)), Audience::Owner, lang);
+                    // A code has a dot or an underscore (« blocked » is also a word).
+                    let raw = (id.contains(['.', '_']) && got.contains(&id))
+                        || got.contains("matrix.")
+                        || got.contains('_');
+                    let reasoned = outcome != Outcome::Deny || got.contains(because);
+                    if raw || !reasoned {
+                        failing.push(format!("{id} {mode} {outcome:?} {lang:?}: {got}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failing.is_empty(), "{failing:#?}");
 }

@@ -57,49 +57,7 @@ fn owner_reason(ev: &AuditRecord) -> &'static str {
 /// [`owner_reason`] of a rule and an access mode (also what « voir mon dossier comme le
 /// Dr X » says of a document it would not be shown).
 pub(crate) fn owner_reason_of(rule: &str, access_mode: Option<&str>) -> &'static str {
-    let cell = rule
-        .strip_prefix("matrix.")
-        .and_then(|r| r.split_once('.'))
-        .map(|(_, cell)| cell);
-    match (rule, cell, access_mode) {
-        ("blocked", ..) => ", because you blocked this professional",
-        (_, Some("unless_confidential_and_not_depositor"), _) => {
-            ", because you hid this document from professionals"
-        }
-        (_, Some("if_depositor"), Some(mode)) if mode != "no_access" => {
-            ", because only the professional who added this document may do this"
-        }
-        (_, Some(_), Some("no_access")) => {
-            ", because this professional is not in your care team and has neither your consent nor an emergency access"
-        }
-        ("habilitation.type_not_open", ..) => {
-            ", because their profession has no access to this type of document"
-        }
-        ("break_glass.opposed", ..) => ", because you refused emergency access to your record",
-        ("samu.opposed", ..) => ", because you refused SAMU access to your record",
-        ("opposition.feeding", ..) => {
-            ", because you objected to this professional adding to your record"
-        }
-        ("break_glass.reason_insufficient", ..) => {
-            ", because the emergency reason given was not sufficient"
-        }
-        ("break_glass.not_health_professional", ..) => {
-            ", because only health professionals may declare an emergency access"
-        }
-        ("samu.not_regulator", ..) => ", because only a SAMU regulating doctor may open this access",
-        ("samu.call_reference_required", ..) => ", because the SAMU call reference was missing",
-        ("information_duty.not_confirmed", ..) => {
-            ", because this professional did not confirm having informed you beforehand"
-        }
-        ("record.closed", ..) => ", because your record is closed",
-        ("control.patient_only" | "patient.not_owner", ..) => {
-            ", because only you may take this action"
-        }
-        ("support.no_medical_content", ..) => {
-            ", because support never has access to medical content"
-        }
-        _ => "",
-    }
+    super::reasons::owner_reason(rule, access_mode, mds_domain::Language::En)
 }
 
 /// "04/12/2026 from 08:02 to 14:32 — Dr Jean Néa, doctor, read 3 documents: “A”, “B” and a

@@ -7,6 +7,7 @@
 //! the store and never prints a raw action code, identifier or rule.
 
 mod en;
+mod reasons;
 pub(crate) use en::owner_reason_of as owner_reason_of_en;
 mod phrases;
 mod phrases_en;
@@ -176,43 +177,7 @@ fn owner_reason(ev: &AuditRecord) -> &'static str {
 /// [`owner_reason`] of a rule and an access mode (also what « voir mon dossier comme le
 /// Dr X » says of a document it would not be shown).
 pub(crate) fn owner_reason_of(rule: &str, access_mode: Option<&str>) -> &'static str {
-    let cell = rule
-        .strip_prefix("matrix.")
-        .and_then(|r| r.split_once('.'))
-        .map(|(_, cell)| cell);
-    match (rule, cell, access_mode) {
-        ("blocked", ..) => ", car vous avez bloqué ce professionnel",
-        (_, Some("unless_confidential_and_not_depositor"), _) => {
-            ", car vous avez masqué ce document aux professionnels"
-        }
-        (_, Some("if_depositor"), Some(mode)) if mode != "no_access" => {
-            ", car seul le professionnel qui a déposé ce document peut le faire"
-        }
-        (_, Some(_), Some("no_access")) => {
-            ", car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence"
-        }
-        ("habilitation.type_not_open", ..) => {
-            ", car sa profession n'a pas accès à ce type de document"
-        }
-        ("break_glass.opposed", ..) => ", car vous avez refusé les accès d'urgence à votre dossier",
-        ("samu.opposed", ..) => ", car vous avez refusé l'accès du SAMU à votre dossier",
-        ("opposition.feeding", ..) => {
-            ", car vous avez refusé que ce professionnel alimente votre dossier"
-        }
-        ("break_glass.reason_insufficient", ..) => ", car le motif d'urgence déclaré était insuffisant",
-        ("break_glass.not_health_professional", ..) => {
-            ", car seuls les professionnels de santé peuvent déclarer un accès d'urgence"
-        }
-        ("samu.not_regulator", ..) => ", car seul un médecin régulateur du SAMU peut ouvrir cet accès",
-        ("samu.call_reference_required", ..) => ", car la référence de l'appel au SAMU manquait",
-        ("information_duty.not_confirmed", ..) => {
-            ", car ce professionnel n'a pas confirmé vous avoir donné l'information préalable"
-        }
-        ("record.closed", ..) => ", car votre dossier est clôturé",
-        ("control.patient_only" | "patient.not_owner", ..) => ", car cette action vous est réservée",
-        ("support.no_medical_content", ..) => ", car le support n'a jamais accès au contenu médical",
-        _ => "",
-    }
+    reasons::owner_reason(rule, access_mode, mds_domain::Language::Fr)
 }
 
 /// The reads of documents by one professional on one day: each document once, in the order
