@@ -307,21 +307,46 @@ pub async fn professional_by_identifier(
 /// Directory search by (normalised, case-insensitive) name prefix, paginated by offset.
 pub async fn search_professionals(
     ex: impl Into<Ex<'_>>,
-    name_prefix: &str,
+    query: &str,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ProfessionalRow>, StoreError> {
     let mut ex = ex.into();
-    let pattern = format!("{}%", name_prefix.to_lowercase().replace(['%', '_'], ""));
-    let rows = Query::new(format!(
-        "{PRO_SELECT} WHERE lower(p.last_name) LIKE $1 OR lower(p.first_name) LIKE $1 \
-         ORDER BY p.last_name, p.first_name, p.account_id LIMIT $2 OFFSET $3"
-    ))
-    .bind(pattern)
-    .bind(limit)
-    .bind(offset)
+    // Each word of the query must begin one of the words of the first or last name, compared
+    // folded (accents, case, hyphens and apostrophes: « kaloi » finds « Kaloï », « marc »
+    // finds « Jean-Marc »). The folding is the domain's, so it runs here rather than in SQL
+    // (neither backend folds the same way); the directory is read by name only, then the
+    // page by id.
+    let words = mds_domain::identity::search_words(query);
+    let names: Vec<(AccountId, String, String)> = Query::new(
+        "SELECT account_id, first_name, last_name FROM professionals \
+         ORDER BY last_name, first_name, account_id",
+    )
     .fetch_all(ex.reborrow())
     .await?;
+    let chosen: Vec<AccountId> = names
+        .into_iter()
+        .filter(|(_, first, last)| {
+            let mut parts = mds_domain::identity::search_words(first);
+            parts.extend(mds_domain::identity::search_words(last));
+            words
+                .iter()
+                .all(|w| parts.iter().any(|p| p.starts_with(w.as_str())))
+        })
+        .skip(usize::try_from(offset).unwrap_or(0))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|(id, _, _)| id)
+        .collect();
+    if chosen.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Query::new(format!("{PRO_SELECT} WHERE p.account_id IN ("));
+    for (n, id) in chosen.iter().enumerate() {
+        q.push_sql(&format!("{}${}", if n == 0 { "" } else { ", " }, n + 1));
+        q.push(id);
+    }
+    q.push_sql(") ORDER BY p.last_name, p.first_name, p.account_id");
+    let rows = q.fetch_all(ex.reborrow()).await?;
     with_structures(ex, rows).await
 }
 

@@ -1,9 +1,10 @@
 // « Voir mon dossier comme un professionnel » (issue 17, item 1): Marie opens it from her care
 // team for Dr Néa and sees each document shown with its rule in words; she then finds the
-// nurse Kaloi in the directory and sees what an emergency (break-glass) would show — a
-// simulation: the nurse is not told and nothing opens. Her history names the simulation, in
-// words (among her own actions). Axe and CSP on every page, screenshots at desktop and phone widths. Leaves the record
-// as it was (a preview changes nothing but the audit).
+// nurse Kaloï in the directory (typed « kaloi »: the search folds accents and case) and sees
+// what an emergency (break-glass) would show — a simulation: the nurse is not told and nothing
+// opens. Her history names the simulation, in words (among her own actions). Axe and CSP on
+// every page, screenshots at desktop and phone widths. Leaves the record as it was (a preview
+// changes nothing but the audit).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { person, signIn, check, screenshot, BASE, PATIENT } from "../lib.js";
@@ -28,7 +29,7 @@ test("the patient sees her record as a professional would", async () => {
   await screenshot(m, "patient-preview-doctor");
 
   // Another professional, from the directory, in an emergency.
-  await m.page.getByLabel("Nom du professionnel").fill("Kaloï");
+  await m.page.getByLabel("Nom du professionnel").fill("kaloi");
   await Promise.all([m.page.waitForNavigation(), m.page.getByRole("button", { name: "Rechercher" }).click()]);
   const nurse = await m.page.locator("#pv-pro option", { hasText: "Kaloï" }).getAttribute("value");
   await m.page.getByLabel("Professionnel", { exact: true }).selectOption(nurse);

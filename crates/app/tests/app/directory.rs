@@ -383,3 +383,44 @@ fn suspension_follows_the_account_state() {
         assert!(failing.is_empty(), "failing cases: {failing:?}");
     });
 }
+
+/// A patient far from digital tools types names as they can: the directory search folds
+/// accents, case, hyphens and apostrophes, and each word may begin the first or the last name.
+#[test]
+fn the_directory_search_forgives_accents_case_and_word_order() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        let patient = actor(app, PATIENT, at(0)).await;
+        // (query, the names expected, in directory order)
+        let cases: [(&str, &[&str]); 6] = [
+            ("Kaloï", &["Paul Kaloï"]),
+            ("kaloi", &["Paul Kaloï"]),
+            ("KALOI paul", &["Paul Kaloï"]),
+            ("paul kal", &["Paul Kaloï"]),
+            ("nea", &["Jean Néa"]),
+            ("paul nea", &[]),
+        ];
+        let mut failing = Vec::new();
+        for (query, expected) in cases {
+            let found: Vec<String> = app
+                .search_professionals(&patient, query, 20, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| format!("{} {}", p.first_name, p.last_name))
+                .collect();
+            if found != expected {
+                failing.push(format!("{query}: {found:?}"));
+            }
+        }
+        assert!(failing.is_empty(), "{backend:?}: {failing:#?}");
+        // Paging over the folded matches: everyone, two at a time, in one order.
+        let all = app
+            .search_professionals(&patient, "", 100, 0)
+            .await
+            .unwrap();
+        let second = app.search_professionals(&patient, "", 2, 2).await.unwrap();
+        assert_eq!(second, all[2..4].to_vec(), "{backend:?}");
+    });
+}

@@ -62,7 +62,8 @@ pub use cafat::{CafatNumber, CafatRules, IdentifierRules};
 pub use error::{IdentityError, NameField};
 pub use matching::{damerau_levenshtein, likeness, similarity, Likeness, MatchKind, NearReason};
 pub use name::{
-    normalize_name, BirthName, FirstNames, PersonName, FIRST_NAMES_MAX, NAME_MAX_CHARS,
+    normalize_name, search_words, BirthName, FirstNames, PersonName, FIRST_NAMES_MAX,
+    NAME_MAX_CHARS,
 };
 pub use phonetic::phonetic_key;
 pub use traits::{IdentityInput, IdentityKey, IdentityTraits, Sex};

@@ -264,6 +264,26 @@ fn join_separators(run: &[Separator], field: NameField) -> Result<char, Identity
     }
 }
 
+/// The words of a name or of a search as a search compares them: letters folded to their
+/// lower-case base (`Kaloï` and `kaloi` alike, `Œ` as `oe`), digits kept, anything else a
+/// separator (`Jean-Marc N'Guyen` gives `jean`, `marc`, `n`, `guyen`).
+pub fn search_words(text: &str) -> Vec<String> {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        match fold_letter(c) {
+            Some((a, b)) => {
+                folded.push(a.to_ascii_lowercase());
+                if let Some(b) = b {
+                    folded.push(b.to_ascii_lowercase());
+                }
+            }
+            None if c.is_ascii_digit() => folded.push(c),
+            None => folded.push(' '),
+        }
+    }
+    folded.split_whitespace().map(str::to_owned).collect()
+}
+
 /// The upper-case base letter(s) of an accepted letter, `None` for anything else. This is the
 /// folding table: the Latin letters of French, of Kanak languages (diaeresis, circumflex,
 /// tilde), of Polynesian languages (macron), plus Spanish and Portuguese ones met in New
@@ -318,6 +338,21 @@ mod tests {
             name,
             input,
             expected: Err(code),
+        }
+    }
+
+    #[test]
+    fn search_words_fold_accents_case_and_separators() {
+        let cases = [
+            ("Kaloï", vec!["kaloi"]),
+            ("  paul   KALOI ", vec!["paul", "kaloi"]),
+            ("Jean-Marc N'Guyen", vec!["jean", "marc", "n", "guyen"]),
+            ("Œuvray", vec!["oeuvray"]),
+            ("Élise Wéa", vec!["elise", "wea"]),
+            ("%_*", vec![]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(search_words(text), expected, "{text}");
         }
     }
 
