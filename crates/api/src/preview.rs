@@ -5,7 +5,7 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Auth, ClientIp, Path, Query};
 use axum::extract::State;
-use mds_app::record::preview::{Preview, Situation};
+use mds_app::record::preview::{Preview, Situation, Subject};
 use mds_app::App;
 use mds_domain::PatientId;
 use serde::Deserialize;
@@ -14,9 +14,12 @@ use utoipa::IntoParams;
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewParams {
-    /// The professional: MDS account id or professional number (RPPS/ADELI-like).
+    /// The professional: MDS account id or professional number. Or, instead, `profession`.
     #[param(min_length = 1, max_length = 64)]
-    pub professional: String,
+    pub professional: Option<String>,
+    /// A profession (its code, e.g. `infirmier`): someone of it the record has never met.
+    #[param(min_length = 1, max_length = 64)]
+    pub profession: Option<String>,
     /// today (the default), break_glass or samu.
     #[param(pattern = "^(today|break_glass|samu)$")]
     pub situation: Option<String>,
@@ -38,15 +41,9 @@ pub async fn preview(
     Query(p): Query<PreviewParams>,
 ) -> Result<axum::Json<Preview>, ApiError> {
     let situation = Situation::parse_or_invalid(p.situation.as_deref().unwrap_or_default())?;
+    let subject = Subject::from_request(p.professional.as_deref(), p.profession.as_deref())?;
     let out = app
-        .preview_record_as(
-            &actor,
-            &patient_id,
-            &p.professional,
-            situation,
-            ip,
-            crate::now(),
-        )
+        .preview_record_as(&actor, &patient_id, subject, situation, ip, crate::now())
         .await?;
     Ok(axum::Json(out))
 }

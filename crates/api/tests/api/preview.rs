@@ -78,6 +78,48 @@ fn the_patient_previews_the_list_a_professional_then_gets() {
                 "unknown_professional",
             ),
         ];
+        let by_profession = w
+            .get(
+                PATIENT,
+                &format!(
+                    "/api/v1/records/{pid}/preview?profession=infirmier&situation=break_glass"
+                ),
+            )
+            .await;
+        assert_eq!(
+            by_profession.status,
+            StatusCode::OK,
+            "{backend:?}: {:?}",
+            by_profession.json
+        );
+        assert!(by_profession.json["professional_id"].is_null());
+        assert_eq!(
+            by_profession.json["professional_name"],
+            "un professionnel : infirmier"
+        );
+        let cases = cases.into_iter().chain([
+            (
+                "both a professional and a profession",
+                PATIENT,
+                format!("professional={doctor}&profession=infirmier"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "professional_or_profession",
+            ),
+            (
+                "neither",
+                PATIENT,
+                "situation=today".to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "professional_or_profession",
+            ),
+            (
+                "unknown profession",
+                PATIENT,
+                "profession=astronaute".to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_profession",
+            ),
+        ]);
         let mut failing = Vec::new();
         for (case, who, query, status, code) in cases {
             let r = w

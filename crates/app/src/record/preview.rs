@@ -1,6 +1,7 @@
 //! « Voir mon dossier comme le Dr X le verrait » (issue 17, item 1). The contract:
 //!
-//! - The patient (or their legal representative) names a professional and a situation —
+//! - The patient (or their legal representative) names a professional — or a profession:
+//!   someone of it the record has never met — and a situation —
 //!   today, in an emergency by break-glass, by the SAMU's regulation — and gets the list
 //!   that professional would get, each document with the rule, in words, that shows or hides
 //!   it, and what the patient could do about it.
@@ -20,10 +21,10 @@ use super::documents::DocumentView;
 use super::gate::{decide_counted, document_facts, visibility};
 use crate::information::history::render::{owner_reason_of, owner_reason_of_en};
 use crate::{Actor, App, AppError};
-use mds_domain::{AccountId, AccountKind, PatientId, Timestamp};
+use mds_domain::{AccountId, AccountKind, PatientId, Profession, Timestamp};
 use mds_policy::{
     AccessMode, Action, Actor as PolicyActor, Decision, EmergencyKind, EmergencySession, ListScope,
-    Lister, Mode, Request, Rule,
+    Lister, Mode, ProfessionalActor, Request, Rule,
 };
 use mds_store::{directory, documents};
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,45 @@ impl Situation {
     }
 }
 
+/// Whom the preview simulates: a named professional (an MDS account id or a professional
+/// number), or any professional of a profession who has no tie to the record (not in the
+/// care team, no consent, not blocked; a SAMU regulator in the SAMU situation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject<'a> {
+    Professional(&'a str),
+    Profession(Profession),
+}
+
+impl<'a> Subject<'a> {
+    /// The subject a request names: a professional or a profession (its code in
+    /// `reference/professions.csv`), exactly one of them.
+    pub fn from_request(
+        professional: Option<&'a str>,
+        profession: Option<&str>,
+    ) -> Result<Self, AppError> {
+        let given = |t: Option<&'a str>| t.map(str::trim).filter(|t| !t.is_empty());
+        match (
+            given(professional),
+            profession.map(str::trim).filter(|t| !t.is_empty()),
+        ) {
+            (Some(pro), None) => Ok(Self::Professional(pro)),
+            (None, Some(slug)) => Profession::from_slug(slug)
+                .map(Self::Profession)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "unknown_profession",
+                        "Profession inconnue : choisissez-la dans la liste (par exemple \
+                         infirmier).",
+                    )
+                }),
+            _ => Err(AppError::invalid(
+                "professional_or_profession",
+                "Choisissez soit un professionnel, soit une profession.",
+            )),
+        }
+    }
+}
+
 /// One document of the record and whether the professional would be shown it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct PreviewLine {
@@ -88,8 +128,10 @@ pub struct PreviewLine {
 /// What a professional would see of the record in a situation.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Preview {
-    #[schema(value_type = String)]
-    pub professional_id: AccountId,
+    /// The professional simulated; absent for a profession.
+    #[schema(value_type = Option<String>)]
+    pub professional_id: Option<AccountId>,
+    /// Their name, or « un professionnel : <profession> ».
     pub professional_name: String,
     pub situation: Situation,
     /// In an emergency situation, whether that access could be opened, in words.
@@ -188,32 +230,61 @@ impl App {
         &self,
         actor: &Actor,
         patient_id: &PatientId,
-        professional: &str,
+        subject: Subject<'_>,
         situation: Situation,
         ip: Option<String>,
         now: Timestamp,
     ) -> Result<Preview, AppError> {
         actor.require(AccountKind::Patient)?;
-        let pro = self.named_professional(professional).await?;
+        let named = match subject {
+            Subject::Professional(text) => Some(self.named_professional(text).await?),
+            Subject::Profession(_) => None,
+        };
         let gate = self.gate(actor, patient_id, PREVIEW, ip, now).await?;
+        let profession = match subject {
+            Subject::Profession(p) => Some(p.slug()),
+            Subject::Professional(_) => None,
+        };
         let detail = serde_json::json!({
-            "professional_id": pro.account_id, "situation": situation.as_str(),
+            "professional_id": named.as_ref().map(|p| &p.account_id),
+            "profession": profession,
+            "situation": situation.as_str(),
         });
         let (_, ev) = gate
             .authorize(self, Action::ListDocuments, PREVIEW, detail)
             .await?;
-        let professional = self
-            .professional_actor(&pro.account_id)
-            .await
-            .map_err(|_| {
-                AppError::invalid(
-                    "professional_inactive",
-                    "Ce professionnel n'exerce plus sur Mon Drive Santé : il ne verrait rien.",
-                )
-            })?;
+        let (professional, professional_name) = match (&named, subject) {
+            (Some(pro), _) => (
+                self.professional_actor(&pro.account_id)
+                    .await
+                    .map_err(|_| {
+                        AppError::invalid(
+                        "professional_inactive",
+                        "Ce professionnel n'exerce plus sur Mon Drive Santé : il ne verrait rien.",
+                    )
+                    })?,
+                format!("{} {}", pro.first_name, pro.last_name),
+            ),
+            (None, Subject::Profession(profession)) => (
+                // Someone of that profession the record has never met: an account id no row
+                // names.
+                ProfessionalActor {
+                    account: AccountId::from_uuid_text(mds_store::new_id()),
+                    profession,
+                    structure: None,
+                    samu_regulator: situation == Situation::Samu,
+                },
+                format!(
+                    "un professionnel : {}",
+                    profession.label_fr().to_lowercase()
+                ),
+            ),
+            (None, Subject::Professional(_)) => return Err(AppError::NotFound),
+        };
+        let pro_id = professional.account.clone();
         let simulated = PolicyActor::Professional(professional);
         let (mut facts, _) = self
-            .load_facts_in(&self.db, &gate.patient, Some(&pro.account_id), now)
+            .load_facts_in(&self.db, &gate.patient, Some(&pro_id), now)
             .await?;
         let record = facts.record.patient.clone();
         let request = |action: Action| Request {
@@ -246,7 +317,7 @@ impl App {
             opened = decision.is_permit();
             let words = if opened {
                 facts.emergency_sessions.push(EmergencySession {
-                    professional: pro.account_id.clone(),
+                    professional: pro_id.clone(),
                     kind,
                     expires_at: Timestamp::from_millis(now.millis() + hours * 3_600_000),
                 });
@@ -298,7 +369,7 @@ impl App {
                 hidden_from_you_shown += usize::from(shown);
                 continue;
             }
-            let deposited = d.depositor.as_ref() == Some(&pro.account_id);
+            let deposited = d.depositor.as_ref() == Some(&pro_id);
             let (why, why_en) = if shown {
                 shown_words(listing.mode(), listing.rule(), deposited)
             } else if !listing.is_permit() {
@@ -324,8 +395,8 @@ impl App {
             None => (None, None),
         };
         Ok(Preview {
-            professional_id: pro.account_id.clone(),
-            professional_name: format!("{} {}", pro.first_name, pro.last_name),
+            professional_id: named.map(|p| p.account_id),
+            professional_name,
             situation,
             emergency,
             emergency_en,

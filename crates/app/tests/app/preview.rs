@@ -7,7 +7,7 @@
 use mds_app::record::consent::ConsentAnswer;
 use mds_app::record::documents::DocumentQuery;
 use mds_app::record::emergency::EmergencyChoices;
-use mds_app::record::preview::{Preview, Situation};
+use mds_app::record::preview::{Preview, Situation, Subject};
 use mds_app::{Actor, App};
 use mds_domain::{PatientId, Timestamp};
 use mds_testkit::app::*;
@@ -54,7 +54,14 @@ async fn compare(
     let sessions = count(app, "emergency_sessions").await;
     let before = last_seq(app).await;
     let preview = app
-        .preview_record_as(patient, marie, pro.account_id.as_str(), situation, None, t)
+        .preview_record_as(
+            patient,
+            marie,
+            Subject::Professional(pro.account_id.as_str()),
+            situation,
+            None,
+            t,
+        )
         .await
         .map_err(|e| format!("{login} {situation:?}: {e:?}"))?;
     let events = events_after(app, before).await;
@@ -159,6 +166,41 @@ fn the_preview_is_what_the_professional_then_gets_in_every_mode() {
         app.block_professional(&patient, &marie, &pro(BIOLOGIST).1.account_id, None, t)
             .await
             .unwrap();
+        // A nurse the record has never met, by profession: nothing today; in an emergency,
+        // what the demo's nurse (no tie to Marie either) then really gets by break-glass.
+        let nurse_by_profession =
+            Subject::Profession(mds_domain::Profession::from_slug("infirmier").unwrap());
+        let nurse_today = app
+            .preview_record_as(
+                &patient,
+                &marie,
+                nurse_by_profession,
+                Situation::Today,
+                None,
+                t,
+            )
+            .await
+            .unwrap();
+        let nurse_emergency = app
+            .preview_record_as(
+                &patient,
+                &marie,
+                nurse_by_profession,
+                Situation::BreakGlass,
+                None,
+                t,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                nurse_today.shown_count(),
+                nurse_today.professional_id.is_none()
+            ),
+            (0, true),
+            "{backend:?}: {}",
+            nurse_today.access
+        );
         let cases = [
             (DOCTOR, Situation::Today),
             (PSYCHOLOGIST, Situation::Today),
@@ -233,6 +275,15 @@ fn the_preview_is_what_the_professional_then_gets_in_every_mode() {
             blocked.emergency
         );
         let nurse = words(NURSE, Situation::BreakGlass);
+        assert_eq!(
+            named_shown(&nurse_emergency),
+            named_shown(nurse),
+            "{backend:?}: a nurse by profession sees what the demo's nurse got"
+        );
+        assert_eq!(
+            nurse_emergency.professional_name,
+            "un professionnel : infirmier"
+        );
         assert!(
             nurse.shown_count() > 0 && nurse.access.contains("bris de glace"),
             "{}",
@@ -290,7 +341,14 @@ fn only_the_patient_previews_their_own_record() {
         let mut failing = Vec::new();
         for (case, who, pro, expected) in cases {
             let r = app
-                .preview_record_as(who, &marie, pro, Situation::Today, None, t)
+                .preview_record_as(
+                    who,
+                    &marie,
+                    Subject::Professional(pro),
+                    Situation::Today,
+                    None,
+                    t,
+                )
                 .await;
             if outcome(&r) != expected {
                 failing.push(format!("{case}: {}", outcome(&r)));

@@ -11,8 +11,8 @@ use crate::shell::i18n::Lang;
 use crate::shell::Web;
 use axum::extract::{Query, State};
 use maud::{html, Markup};
-use mds_app::record::preview::{Preview, Situation};
-use mds_domain::AccountState;
+use mds_app::record::preview::{Preview, Situation, Subject};
+use mds_domain::{AccountState, Profession};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -67,11 +67,19 @@ pub async fn preview(
     let situation = Situation::parse_or_invalid(query.situation.as_deref().unwrap_or_default())?;
     let chosen = form::non_empty(&query.professional);
     let preview = match &chosen {
-        Some(pro) => Some(
-            web.app
-                .preview_record_as(&s.actor, &pid, pro, situation, ip, now)
-                .await?,
-        ),
+        Some(choice) => {
+            // The select names a professional by account id, or a profession as
+            // `profession:<code>`.
+            let subject = match choice.strip_prefix("profession:") {
+                Some(slug) => Subject::from_request(None, Some(slug))?,
+                None => Subject::from_request(Some(choice), None)?,
+            };
+            Some(
+                web.app
+                    .preview_record_as(&s.actor, &pid, subject, situation, ip, now)
+                    .await?,
+            )
+        }
         None => None,
     };
     let c = chrome(lang, &s, l.t("preview.title"), "/patient/care-team");
@@ -112,16 +120,23 @@ fn choose(
         }
         section aria-labelledby="see-title" {
             h2 #see-title { (l.t("preview.see.title")) }
-            @if choices.is_empty() {
-                p { (l.t("preview.none")) }
-            } @else {
+            @if choices.is_empty() { p { (l.t("preview.none")) } }
+            {
                 form method="get" action="/patient/preview" {
                     @if let Some(q) = q { input type="hidden" name="q" value=(q); }
                     div.field {
                         label for="pv-pro" { (l.t("preview.professional")) }
                         select #pv-pro name="professional" required {
-                            @for c in choices {
-                                option value=(c.id) selected[chosen == Some(c.id.as_str())] { (c.text) }
+                            optgroup label=(l.t("preview.group.people")) {
+                                @for c in choices {
+                                    option value=(c.id) selected[chosen == Some(c.id.as_str())] { (c.text) }
+                                }
+                            }
+                            optgroup label=(l.t("preview.group.professions")) {
+                                @for p in Profession::all() {
+                                    @let value = format!("profession:{}", p.slug());
+                                    option value=(value) selected[chosen == Some(value.as_str())] { (p.label(lang.into())) }
+                                }
                             }
                         }
                     }
