@@ -43,10 +43,6 @@ test("the patient sees her record as a professional would", async () => {
   await check(m, "preview of an emergency access");
   await screenshot(m, "patient-preview-emergency");
 
-  await m.page.setViewportSize({ width: 390, height: 844 });
-  await check(m, "the emergency preview on a phone");
-  await screenshot(m, "patient-preview-phone");
-  await m.page.setViewportSize({ width: 1280, height: 800 });
 
   await m.page.goto(BASE + "/patient/history?who=mine");
   assert.match(await m.page.locator("main").innerText(), /Vous avez regardé ce qu'un professionnel verrait de votre dossier \(simulation, rien ne lui a été ouvert\)/);
