@@ -130,9 +130,11 @@ impl App {
     ) -> Result<documents::DocumentRow, AppError> {
         let (doc_type, format) = check_content(&d)?;
         // A type with an announcement delay: hidden from the patient unless its depositor
-        // (never the patient themselves) makes it visible at once.
+        // (never the patient themselves) makes it visible at once. A new version of a
+        // document is not delayed again (hiding it stays the depositor's explicit choice).
         let delayed = d.source != DocumentSource::Patient
             && !d.visible_to_patient_now
+            && replaces.is_none()
             && self
                 .settings
                 .announcement_delay(doc_type.code(), doc_type.class_code())

@@ -14,11 +14,13 @@
 //!   added to the facts, as it would be once opened.
 //! - The preview is itself audited as the patient's own action on their record
 //!   (`record.preview`, with the professional and the situation in its detail).
-//! - Documents hidden from the patient (pending an announcement consultation) are not named
-//!   to them: only how many of them this professional would see.
+//! - Documents hidden from the patient (pending an announcement consultation) are neither
+//!   named nor counted to them: the preview covers the documents the patient sees.
+//! - The simulated decisions are not counted in the decision metrics (nothing was decided
+//!   for anyone).
 
 use super::documents::DocumentView;
-use super::gate::{decide_counted, document_facts, visibility};
+use super::gate::{document_facts, visibility};
 use crate::information::history::render::{owner_reason_of, owner_reason_of_en};
 use crate::{Actor, App, AppError};
 use mds_domain::{AccountId, AccountKind, PatientId, Profession, Timestamp};
@@ -142,9 +144,6 @@ pub struct Preview {
     pub access_en: String,
     /// The documents you see, each shown to the professional or not.
     pub lines: Vec<PreviewLine>,
-    /// Documents hidden from you (pending an announcement consultation) this professional
-    /// would see.
-    pub hidden_from_you_shown: usize,
     /// What you could do, in words.
     pub remedies: Vec<Remedy>,
 }
@@ -157,9 +156,9 @@ pub struct Remedy {
 }
 
 impl Preview {
-    /// The identifiers of every document shown (those named and those hidden from you).
+    /// How many of the documents you see would be shown.
     pub fn shown_count(&self) -> usize {
-        self.lines.iter().filter(|l| l.shown).count() + self.hidden_from_you_shown
+        self.lines.iter().filter(|l| l.shown).count()
     }
 }
 
@@ -254,17 +253,16 @@ impl App {
             .authorize(self, Action::ListDocuments, PREVIEW, detail)
             .await?;
         let (professional, professional_name) = match (&named, subject) {
-            (Some(pro), _) => (
-                self.professional_actor(&pro.account_id)
-                    .await
-                    .map_err(|_| {
-                        AppError::invalid(
+            (Some(pro), _) => match self.professional_actor(&pro.account_id).await {
+                Ok(p) => (p, format!("{} {}", pro.first_name, pro.last_name)),
+                Err(_) => {
+                    self.record_event(ev, now.millis()).await?;
+                    return Err(AppError::invalid(
                         "professional_inactive",
                         "Ce professionnel n'exerce plus sur Mon Drive Santé : il ne verrait rien.",
-                    )
-                    })?,
-                format!("{} {}", pro.first_name, pro.last_name),
-            ),
+                    ));
+                }
+            },
             (None, Subject::Profession(profession)) => (
                 // Someone of that profession the record has never met: an account id no row
                 // names.
@@ -313,7 +311,7 @@ impl App {
         let mut emergency = None;
         let mut opened = false;
         if let Some((action, kind, hours)) = opening {
-            let decision = decide_counted(&request(action), &facts, now);
+            let decision = mds_policy::decide(&request(action), &facts, now);
             opened = decision.is_permit();
             let words = if opened {
                 facts.emergency_sessions.push(EmergencySession {
@@ -335,7 +333,7 @@ impl App {
             };
             emergency = Some(words);
         }
-        let listing = decide_counted(&request(Action::ListDocuments), &facts, now);
+        let listing = mds_policy::decide(&request(Action::ListDocuments), &facts, now);
         let (access, access_en) = if listing.is_permit() {
             shown_words(listing.mode(), listing.rule(), false)
         } else {
@@ -361,21 +359,28 @@ impl App {
         )
         .await?;
         let mut lines = Vec::new();
-        let mut hidden_from_you_shown = 0;
         for row in &rows {
             let d = document_facts(row);
-            let shown = lister.shows(&d);
+            // What is hidden from you is not named to you, nor counted: it awaits the
+            // consultation where a professional tells you.
             if !yours.shows(&d) {
-                hidden_from_you_shown += usize::from(shown);
                 continue;
             }
+            let shown = lister.shows(&d);
             let deposited = d.depositor.as_ref() == Some(&pro_id);
             let (why, why_en) = if shown {
-                shown_words(listing.mode(), listing.rule(), deposited)
+                // A masked document shown to someone who did not deposit it: only the declared
+                // attending physician sees those.
+                let rule = if d.confidential && !deposited {
+                    Rule::AttendingPhysicianSeesConfidential
+                } else {
+                    listing.rule()
+                };
+                shown_words(listing.mode(), rule, deposited)
             } else if !listing.is_permit() {
                 hidden_words(&listing)
             } else {
-                hidden_words(&decide_counted(
+                hidden_words(&mds_policy::decide(
                     &request(Action::ReadDocument(d.clone())),
                     &facts,
                     now,
@@ -388,7 +393,7 @@ impl App {
                 why_en,
             });
         }
-        let remedies = remedies(&listing, opened, &lines);
+        let remedies = remedies(&listing, opened, named.is_some(), &lines);
         self.record_event(ev, now.millis()).await?;
         let (emergency, emergency_en) = match emergency {
             Some((fr, en)) => (Some(fr), Some(en)),
@@ -403,7 +408,6 @@ impl App {
             access,
             access_en,
             lines,
-            hidden_from_you_shown,
             remedies,
         })
     }
@@ -435,7 +439,12 @@ impl App {
 
 /// What the patient could do about what the professional would see (opposing emergencies
 /// when the situation's emergency access would be opened).
-fn remedies(listing: &Decision, emergency_opened: bool, lines: &[PreviewLine]) -> Vec<Remedy> {
+fn remedies(
+    listing: &Decision,
+    emergency_opened: bool,
+    someone: bool,
+    lines: &[PreviewLine],
+) -> Vec<Remedy> {
     let mut out: Vec<(String, String)> = Vec::new();
     let blocked = listing.rule() == Rule::Blocked;
     if lines.iter().any(|l| l.shown) {
@@ -447,7 +456,7 @@ fn remedies(listing: &Decision, emergency_opened: bool, lines: &[PreviewLine]) -
              still see it."
                 .to_owned(),
         ));
-        if !blocked {
+        if someone && !blocked {
             out.push((
                 "Bloquer ce professionnel (Mes réglages) : il ne verra plus votre dossier."
                     .to_owned(),
@@ -456,7 +465,11 @@ fn remedies(listing: &Decision, emergency_opened: bool, lines: &[PreviewLine]) -
             ));
         }
     }
-    if emergency_opened && listing.is_permit() {
+    let by_emergency = matches!(
+        listing.mode(),
+        Mode::Professional(AccessMode::BreakGlass | AccessMode::Samu)
+    );
+    if emergency_opened && listing.is_permit() && by_emergency {
         out.push((
             "Vous opposer aux accès d'urgence (Mes réglages) : ni bris de glace, ni SAMU, selon \
              votre choix."

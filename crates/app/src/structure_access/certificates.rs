@@ -42,7 +42,7 @@ pub struct Certificate {
 
 /// Whether a registration text is a PEM certificate rather than a JWK or JWKS.
 pub fn is_pem_certificate(text: &str) -> bool {
-    text.trim_start().starts_with(BEGIN)
+    text.contains(BEGIN)
 }
 
 fn refuse(text: &str) -> JwkError {

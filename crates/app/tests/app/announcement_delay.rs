@@ -100,6 +100,39 @@ fn typed_deposits_wait_for_their_announcement_delay_unless_the_depositor_says_ot
             ],
             "{backend:?}: at once"
         );
+        // A new version of the announced report is not delayed again.
+        let q = DocumentQuery {
+            limit: 100,
+            ..DocumentQuery::default()
+        };
+        let announced = app
+            .list_documents(&doctor, &marie, q, None, t)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|d| d.title == "Délai — anatomopathologie annoncée")
+            .unwrap();
+        let v2 = app
+            .modify_document(
+                &doctor,
+                &marie,
+                &announced.id,
+                doc(
+                    "60568-3",
+                    "Délai — anatomopathologie annoncée v2",
+                    false,
+                    false,
+                ),
+                None,
+                t,
+            )
+            .await
+            .unwrap();
+        assert!(
+            !v2.hidden_from_patient,
+            "{backend:?}: a new version keeps the patient's view"
+        );
         // The doctor sees everything they deposited.
         let q = DocumentQuery {
             limit: 100,

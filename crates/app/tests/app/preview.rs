@@ -5,30 +5,36 @@
 //! nothing, and is audited once as the patient's own action. Both backends, fixed clock.
 
 use mds_app::record::consent::ConsentAnswer;
-use mds_app::record::documents::DocumentQuery;
+use mds_app::record::documents::{DocumentQuery, NewDocument};
 use mds_app::record::emergency::EmergencyChoices;
 use mds_app::record::preview::{Preview, Situation, Subject};
 use mds_app::{Actor, App};
 use mds_domain::{PatientId, Timestamp};
 use mds_testkit::app::*;
 
-/// What the professional really lists: the ids and the total (a refusal lists nothing).
+/// What the professional really lists: the ids, and each with whether it is hidden from the
+/// patient (a refusal lists nothing).
 async fn really_listed(
     app: &App,
     pro: &Actor,
     marie: &PatientId,
     t: Timestamp,
-) -> (Vec<String>, usize) {
+) -> (Vec<String>, Vec<(String, bool)>) {
     let q = DocumentQuery {
         limit: 100,
         ..DocumentQuery::default()
     };
     match app.list_documents(pro, marie, q, None, t).await {
-        Ok(page) => (
-            page.items.iter().map(|d| d.id.to_string()).collect(),
-            page.total,
-        ),
-        Err(_) => (Vec::new(), 0),
+        Ok(page) => {
+            let ids = page.items.iter().map(|d| d.id.to_string()).collect();
+            let flags = page
+                .items
+                .iter()
+                .map(|d| (d.id.to_string(), d.hidden_from_patient))
+                .collect();
+            (ids, flags)
+        }
+        Err(_) => (Vec::new(), Vec::new()),
     }
 }
 
@@ -94,21 +100,27 @@ async fn compare(
                 .await;
         }
     }
-    let (ids, total) = really_listed(app, pro, marie, t).await;
+    let (ids, real) = really_listed(app, pro, marie, t).await;
     let patient_sees: Vec<String> = preview
         .lines
         .iter()
         .map(|l| l.document.id.to_string())
         .collect();
     let expected: Vec<String> = ids
-        .into_iter()
+        .iter()
         .filter(|id| patient_sees.contains(id))
+        .cloned()
         .collect();
-    if named_shown(&preview) != expected || preview.shown_count() != total {
+    // What the professional got beyond the preview's lines is only what is hidden from the
+    // patient (never named nor counted to them).
+    let beyond_hidden = real
+        .iter()
+        .filter(|d| !patient_sees.contains(&d.0))
+        .all(|d| d.1);
+    if named_shown(&preview) != expected || !beyond_hidden {
         return Err(format!(
-            "{login} {situation:?}: preview {:?} (+{} hidden from the patient), real {expected:?} of {total}",
+            "{login} {situation:?}: preview {:?}, real {ids:?} (beyond the preview all hidden from the patient: {beyond_hidden})",
             named_shown(&preview),
-            preview.hidden_from_you_shown
         ));
     }
     Ok(preview)
@@ -160,6 +172,19 @@ fn the_preview_is_what_the_professional_then_gets_in_every_mode() {
             .await
             .unwrap();
         app.answer_consent(&patient, &marie, &asked.id, ConsentAnswer::Approve, None, t)
+            .await
+            .unwrap();
+        // A result hidden from Marie until its announcement: never named nor counted to her.
+        let hidden = NewDocument {
+            type_code: "60568-3".to_owned(),
+            title: "Résultat à annoncer".to_owned(),
+            act_date: "2026-11-20".to_owned(),
+            hidden_from_patient: true,
+            confirms_patient_informed: true,
+            content: b"Compte rendu a annoncer en consultation.".to_vec(),
+            ..NewDocument::default()
+        };
+        app.add_document(pro(DOCTOR).1, &marie, hidden, None, t)
             .await
             .unwrap();
         // The biologist, blocked.
@@ -259,6 +284,13 @@ fn the_preview_is_what_the_professional_then_gets_in_every_mode() {
         };
         let doctor = words(DOCTOR, Situation::Today);
         assert!(doctor.shown_count() > 0, "{backend:?}");
+        assert!(
+            !doctor
+                .lines
+                .iter()
+                .any(|l| l.document.title == "Résultat à annoncer"),
+            "{backend:?}: the hidden result is not named to the patient"
+        );
         assert!(
             doctor.access.contains("équipe de soins"),
             "{}",

@@ -176,9 +176,6 @@ fn result(lang: Lang, p: &Preview) -> Markup {
             }
             p { (pick(&p.access, &p.access_en)) }
             p { (format!("{shown} / {} ", p.lines.len())) (l.t("preview.result.count")) }
-            @if p.hidden_from_you_shown > 0 {
-                p { (format!("{} ", p.hidden_from_you_shown)) (l.t("preview.result.hidden_from_you")) }
-            }
             @if !p.lines.is_empty() {
                 ul.list {
                     @for line in &p.lines {

@@ -472,8 +472,8 @@ fn refusals_say_why_to_the_patient() {
     let table = [
         ("blocked", "blocked", ", car vous avez bloqué ce professionnel",
             ", because you blocked this professional"),
-        ("matrix.read.unless_confidential_and_not_depositor", "care_team", ", car vous avez masqué ce document aux professionnels",
-            ", because you hid this document from professionals"),
+        ("matrix.read.unless_confidential_and_not_depositor", "care_team", ", car ce document est masqué aux professionnels",
+            ", because this document is masked from professionals"),
         ("matrix.read.yes", "no_access", ", car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence",
             ", because this professional is not in your care team and has neither your consent nor an emergency access"),
         ("matrix.delete.if_depositor", "care_team", ", car seul le professionnel qui a déposé ce document peut le faire",

@@ -151,7 +151,9 @@ impl App {
                     patient_id: Some(d.patient_id.to_string()),
                     document_id: Some(d.id.to_string()),
                     detail: serde_json::json!({ "timer_id": t.id,
-                        "release_days": self.settings.hidden_release_days }),
+                        "release_days": self.settings
+                            .announcement_delay(&d.type_code, &d.class_code)
+                            .unwrap_or(self.settings.hidden_release_days) }),
                     ..NewEvent::new(
                         ActorKind::System,
                         "document.release_to_patient",

@@ -17,7 +17,6 @@ pub const ENTRIES: &[super::Entry] = &[
     ("preview.result.title", "Ce que verrait", "What would be seen by"),
     ("preview.result.simulation", "Simulation : aucun accès n'a été ouvert.", "Simulation: no access was opened."),
     ("preview.result.count", "de vos documents lui seraient montrés.", "of your documents would be shown to them."),
-    ("preview.result.hidden_from_you", "document(s) qui vous sont encore cachés (en attente d'une consultation d'annonce) lui seraient aussi montrés.", "document(s) still hidden from you (pending an announcement consultation) would also be shown to them."),
     ("preview.shown", "Visible", "Shown"),
     ("preview.hidden", "Caché", "Hidden"),
     ("preview.remedies", "Ce que vous pouvez faire", "What you can do"),

@@ -38,14 +38,14 @@ const GENERAL: (&str, &str) = (
 fn policy_reason(rule: Rule, mode: Option<&str>) -> (&'static str, &'static str) {
     match rule {
         Rule::Matrix { cell, .. } => match (cell, mode) {
+            // Masked by the patient, or deposited as confidential: said without naming who.
             (MatrixCell::UnlessConfidentialAndNotDepositor, _) => (
-                ", car vous avez masqué ce document aux professionnels",
-                ", because you hid this document from professionals",
+                ", car ce document est masqué aux professionnels",
+                ", because this document is masked from professionals",
             ),
-            (MatrixCell::UnlessHiddenFromPatient, _) => (
-                ", car ce document attend encore sa consultation d'annonce",
-                ", because this document still awaits its announcement consultation",
-            ),
+            // The patient's own read of a document hidden from them: its existence is not
+            // confirmed (the answer was « not found »).
+            (MatrixCell::UnlessHiddenFromPatient, _) => GENERAL,
             (_, Some("no_access")) => (
                 ", car ce professionnel n'est pas dans votre équipe de soins et n'a ni votre accord ni d'accès d'urgence",
                 ", because this professional is not in your care team and has neither your consent nor an emergency access",
