@@ -76,8 +76,8 @@ pub async fn care_team(
                             @if m.attending_physician { " " span.tag { (l.t("patient.care_team.attending")) } }
                             br;
                             span.muted { (l.t("patient.care_team.since")) " " (views::instant(m.added_at_ms)) }
-                            " · " a href=(format!("/patient/preview?professional={}", m.professional_account_id)) aria-label=(format!("{} : {}", l.t("preview.link.member"), m.name)) { (l.t("preview.link.member")) }
                             (crate::patient::controls::member_forms(lang, &s.csrf, m.professional_account_id.as_str(), m.attending_physician))
+                            p { a href=(format!("/patient/preview?professional={}", m.professional_account_id)) aria-label=(format!("{} : {}", l.t("preview.link.member"), m.name)) { (l.t("preview.link.member")) } }
                         }
                     }
                 }
