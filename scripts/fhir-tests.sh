@@ -2,7 +2,8 @@
 # The FHIR suite (tests/fhir/suite.py): real FHIR clients — fhirpy (async) and fhirclient —
 # against the real `mds` binary, once on SQLite and once on a fresh PostgreSQL database, every
 # FHIR answer validated with fhir.resources (R4B) and fhirclient's R4 models; then the
-# client-certificate suite (tests/fhir/mtls.py) on both backends, over real TLS. Installs the
+# client-certificate suite (tests/fhir/mtls.py) on both backends, over real TLS, and the
+# export verification suite (tests/audit/suite.py) on both backends. Installs the
 # Python packages (pip) when they are missing and fails loudly, with the command to run, when
 # it cannot. PostgreSQL comes from MDS_TEST_PG_URL (`eval "$(scripts/services.sh start)"`).
 # Ends with one line: `N passed, M failed`.
@@ -39,5 +40,9 @@ status=0
 # Structure software proved by a TLS client certificate, against mds serving HTTPS itself.
 (cd tests/fhir && python3 mtls.py --bin "$bin" --dir "$certs") 2>&1 | tee -a "$log" || status=1
 (cd tests/fhir && python3 mtls.py --bin "$bin" --dir "$certs" --pg "$MDS_TEST_PG_URL") 2>&1 | tee -a "$log" || status=1
+# A record's export checked by an independent verifier and by `mds audit verify-export`
+# (docs/AUDIT-PROOFS.md), intact and tampered with.
+(cd tests/audit && python3 suite.py --bin "$bin") 2>&1 | tee -a "$log" || status=1
+(cd tests/audit && python3 suite.py --bin "$bin" --pg "$MDS_TEST_PG_URL") 2>&1 | tee -a "$log" || status=1
 awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 } END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

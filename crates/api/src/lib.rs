@@ -7,6 +7,7 @@ mod acting_structure;
 mod attestations;
 mod audit;
 mod auth;
+mod checkpoints;
 mod contact;
 mod directory;
 mod enrolments;
@@ -182,6 +183,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/accounts/{id}/enrolment", post(recovery::reissue))
         .route("/assistants", post(directory::create_assistant))
         .route("/audit", get(audit::read))
+        .route("/audit/checkpoints", get(checkpoints::list))
         .route("/audit/extract", get(history::extract))
         .route(&format!("{rc}/history"), get(history::record_history))
         .route(&format!("{rc}/preview"), get(preview::preview))
@@ -294,6 +296,7 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/.well-known/mds-audit-key", get(checkpoints::keys))
         .nest("/api/v1", api)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

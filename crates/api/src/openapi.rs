@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
         crate::directory::create_professional, crate::directory::search_professionals, crate::directory::get_professional,
         crate::directory::edit_professional, crate::directory::edit_structure,
         crate::directory::suspend, crate::directory::reactivate, crate::directory::create_assistant,
-        crate::audit::read,
+        crate::audit::read, crate::checkpoints::list, crate::checkpoints::keys,
         crate::record::mine, crate::record::add, crate::record::list, crate::record::metadata,
         crate::record::content, crate::record::new_version, crate::record::delete,
         crate::record_controls::care_team, crate::record_controls::add_member,

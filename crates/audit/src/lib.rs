@@ -37,8 +37,10 @@
 
 mod bound;
 pub mod canonical;
+pub mod checkpoint;
 mod error;
 mod group;
+pub mod merkle;
 mod query;
 mod row;
 pub mod scope;
@@ -49,6 +51,7 @@ pub use bound::{bounded, bounded_text};
 pub use error::AuditError;
 pub use group::{GroupCommit, MAX_BATCH};
 pub use query::{query, AuditQuery, MAX_QUERY_LIMIT};
+pub use row::StoredRow;
 pub use verify::{verify, Problem, VerifyOutcome};
 pub use write::{append, append_batch, record, MAX_DETAIL_BYTES};
 

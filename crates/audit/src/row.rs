@@ -12,8 +12,10 @@ pub(crate) const COLUMNS: &str = "seq, id, at_ms, actor_kind, actor_id, on_behal
      structure_id, action, patient_id, document_id, access_mode, outcome, rule, detail, ip, \
      prev_hash, hash";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct StoredRow {
+/// Also what a record's export carries of each event (`checkpoint::ProvenEvent`): every
+/// hashed text, so that anyone can recompute its hash.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredRow {
     pub seq: i64,
     pub id: String,
     pub at_ms: i64,
@@ -80,6 +82,11 @@ impl StoredRow {
             ip: self.ip.as_deref(),
         }
         .hash()
+    }
+
+    /// The hash recomputed from the texts at the row's own position.
+    pub fn recomputed_hash(&self) -> String {
+        self.hash_at(self.seq, &self.prev_hash)
     }
 
     /// Whether the stored hash matches the row's own content at its own position.

@@ -1,9 +1,10 @@
-//! Command-line interface: `mds serve`, `mds demo`, `mds admin`, `mds audit`, `mds keys`,
+//! Command-line interface: `mds serve`, `mds demo`, `mds admin`, `mds audit`, `mds export`, `mds keys`,
 //! `mds vault`, `mds bench`, `mds openapi`.
 
 use crate::ops::{open, open_with_bars, print_json, support_actor, ConfigArg};
 use crate::runtime::{self, RunError};
 use clap::{Parser, Subcommand};
+use mds_app::patients::export_verify::Scope;
 use mds_domain::{AccountId, StructureId};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ enum Command {
     /// The tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// A record's export: check its signature and files offline.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Master keys of the document vault.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -219,6 +223,15 @@ enum AuditCommand {
         #[arg(long)]
         anchor_file: Option<PathBuf>,
     },
+    /// Check a record's export: its signature and files, and that none of the record's audit
+    /// events was removed or altered after a signed checkpoint (docs/AUDIT-PROOFS.md).
+    VerifyExport(crate::verify_export::VerifyExport),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Check the service's signature of the manifest and every file against it.
+    Verify(crate::verify_export::VerifyExport),
 }
 
 #[derive(Subcommand)]
@@ -356,6 +369,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
                     ExitCode::FAILURE
                 }
             });
+        }
+        Command::Audit(AuditCommand::VerifyExport(args)) => {
+            return crate::verify_export::run(&args, Scope::Everything).await;
+        }
+        Command::Export(ExportCommand::Verify(args)) => {
+            return crate::verify_export::run(&args, Scope::Files).await;
         }
         Command::Keys(KeysCommand::Rotate { config, reseal }) => {
             let (cfg, app) = open_with_bars(&config).await?;

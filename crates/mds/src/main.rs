@@ -16,6 +16,7 @@ mod ops;
 mod runtime;
 mod serve;
 mod tls;
+mod verify_export;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -153,6 +153,11 @@ const SQLITE: &[Migration] = &[
         name: "0028_structure_certificates",
         sql: include_str!("../migrations/sqlite/0028_structure_certificates.sql"),
     },
+    Migration {
+        version: 29,
+        name: "0029_audit_checkpoints",
+        sql: include_str!("../migrations/sqlite/0029_audit_checkpoints.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -295,6 +300,11 @@ const POSTGRES: &[Migration] = &[
         version: 28,
         name: "0028_structure_certificates",
         sql: include_str!("../migrations/postgres/0028_structure_certificates.sql"),
+    },
+    Migration {
+        version: 29,
+        name: "0029_audit_checkpoints",
+        sql: include_str!("../migrations/postgres/0029_audit_checkpoints.sql"),
     },
 ];
 

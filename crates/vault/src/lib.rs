@@ -55,6 +55,8 @@
 //! Vault::sweep_temp(&self, older_than).await -> Result<Vec<PathBuf>, VaultError>
 //! RecordKey::generate();  RecordKey::from_bytes(&[u8]);  RecordKey::seal_text/open_text(&self, context, text)
 //! Vault::reload_keys(&self, KeyRing);  Vault::current_key_id(&self) -> String
+//! Vault::signing_key(&self) -> Result<SigningKey, VaultError>   (Ed25519, derived: signing.rs)
+//! SigningKey::{key_id, public_key, sign};  verify_ed25519(public_key, message, signature) -> bool
 //! ```
 
 pub mod bench;
@@ -65,6 +67,7 @@ mod record_key;
 mod s3;
 mod seal;
 mod secret;
+mod signing;
 mod vault;
 
 pub use error::VaultError;
@@ -73,4 +76,5 @@ pub use local::LocalDir;
 pub use record_key::{RecordKey, MAX_RECORD_TEXT_LEN};
 pub use s3::{Retries, S3Config, S3Store};
 pub use seal::ContentFormat;
+pub use signing::{verify_ed25519, SigningKey};
 pub use vault::{Backend, ObjectInfo, Sealed, Vault};

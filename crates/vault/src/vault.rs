@@ -158,6 +158,19 @@ impl Vault {
         self.ring(|ring| ring.current_id().to_owned())
     }
 
+    /// Calls `f` with the current master key and its id.
+    pub(crate) fn current_master<T>(
+        &self,
+        f: impl FnOnce(&str, &seal::SecretKey) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.ring(|ring| {
+            let (id, master) = ring.current().ok_or(VaultError::UnknownKeyId {
+                key_id: String::new(),
+            })?;
+            f(id, master)
+        })
+    }
+
     // The ring is only ever replaced whole, so a panic while a lock was held cannot leave it
     // half-updated: a poisoned lock is safe to keep using.
     fn ring<T>(&self, f: impl FnOnce(&KeyRing) -> T) -> T {

@@ -427,7 +427,8 @@ async fn elsewhere(rest: Router, req: Request) -> Response {
         || path == "/fhir"
         || path.starts_with("/fhir/")
         || path == "/healthz"
-        || path == "/readyz";
+        || path == "/readyz"
+        || path == "/.well-known/mds-audit-key";
     if api {
         match rest.oneshot(req).await {
             Ok(r) => r,

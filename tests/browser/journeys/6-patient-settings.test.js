@@ -130,6 +130,15 @@ test("export: what it holds, then the ZIP download", async () => {
   assert.ok(body.includes("manifest.json"));
   // Issue 18, item 10: the readable list and its printable version.
   assert.ok(body.includes("index.html") && body.includes("index.pdf"));
+  // Issue 17, items 3 and 4: signed, with the history's proofs; the page says how to check it
+  // and links the keys it is checked with.
+  assert.ok(body.includes("signature.json") && body.includes("audit-proofs.json"));
+  assert.ok(await page.getByRole("heading", { name: "Prouver que le fichier est authentique" }).isVisible());
+  const keysHref = await page.getByRole("link", { name: "clés publiques de signature" }).getAttribute("href");
+  const keys = await c.context.request.get(BASE + keysHref);
+  assert.equal(keys.status(), 200);
+  const set = await keys.json();
+  assert.ok(set.keys.length >= 1 && set.keys.every((k) => k.kty === "OKP" && k.crv === "Ed25519"), JSON.stringify(set));
 });
 
 test("a new patient closes her account and is signed out for good", async () => {

@@ -16,6 +16,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/accounts/{id}/suspend"),
     ("post", "/api/v1/assistants"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/audit/checkpoints"),
+    ("get", "/.well-known/mds-audit-key"),
     ("post", "/api/v1/auth/enrolment"),
     ("post", "/api/v1/auth/enrolment/confirm"),
     ("post", "/api/v1/auth/login"),

@@ -194,3 +194,26 @@ impl Job for TokenHousekeeping {
         })
     }
 }
+
+/// Signed checkpoints of the audit chain (`operator::audit_checkpoints`), well within the hour
+/// the published promise states.
+pub struct AuditCheckpoints;
+
+impl Job for AuditCheckpoints {
+    fn name(&self) -> &'static str {
+        "audit_checkpoints"
+    }
+
+    fn every(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+
+    fn run_once<'a>(&'a self, app: &'a App, now: Timestamp) -> JobFuture<'a> {
+        Box::pin(async move {
+            Ok(JobReport {
+                done: app.sign_audit_checkpoints(now).await?,
+                ..JobReport::default()
+            })
+        })
+    }
+}

@@ -12,7 +12,8 @@ mod list;
 mod runner;
 
 pub use list::{
-    AccessExpiry, Digests, Housekeeping, Retention, Supervision, Timers, TokenHousekeeping,
+    AccessExpiry, AuditCheckpoints, Digests, Housekeeping, Retention, Supervision, Timers,
+    TokenHousekeeping,
 };
 pub use runner::run_loop;
 
@@ -65,5 +66,6 @@ pub fn product_jobs(smtp: SmtpSettings, smtp_password: Option<String>) -> Vec<Bo
         Box::new(Retention),
         Box::new(Supervision),
         Box::new(TokenHousekeeping),
+        Box::new(AuditCheckpoints),
     ]
 }

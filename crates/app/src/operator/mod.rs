@@ -7,6 +7,7 @@
 //! (`seed`) that the demo and the benchmarks drive.
 
 pub mod audit;
+pub mod audit_checkpoints;
 pub mod audit_extract;
 pub mod directory;
 pub mod directory_edit;

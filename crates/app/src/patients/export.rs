@@ -4,9 +4,11 @@
 //! authors, each linking to its file in `documents/`, named by date and title
 //! (`export_index`). For machines: `identity.json`, `documents.json` (each document's `file`),
 //! `care_team.json`, `settings.json`, `history.json` and `history.html` (every audit event
-//! about the record, each with its French line, `export_history`) and `manifest.json` with
-//! the SHA-256 of every other file. Documents hidden from the patient are
-//! not exported.
+//! about the record, each with its French line, `export_history`), `audit-proofs.json` (the
+//! same events with their proofs against the signed audit checkpoints, `export_proofs`),
+//! `manifest.json` with the size and SHA-256 of every other file, and `signature.json`, the
+//! service's Ed25519 signature of the manifest (`mds export verify`, `export_verify`).
+//! Documents hidden from the patient are not exported.
 
 use crate::information::history::render::Audience;
 use crate::patients::export_index::{self, Entry, Names};
@@ -141,7 +143,13 @@ impl Archive {
         self.add(name, &text)
     }
 
-    fn finish(mut self, generated_at: Timestamp) -> Result<Vec<u8>, AppError> {
+    /// Writes `manifest.json` (every other file's size and SHA-256) and `signature.json`
+    /// (the service's Ed25519 signature of the manifest's exact bytes), then closes the ZIP.
+    fn finish(
+        mut self,
+        generated_at: Timestamp,
+        key: &mds_vault::SigningKey,
+    ) -> Result<Vec<u8>, AppError> {
         self.end()?;
         let manifest = json!({
             "format": "mds-export/1",
@@ -150,21 +158,35 @@ impl Archive {
         });
         let text = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| AppError::Internal(format!("json: {e}")))?;
+        let signature = serde_json::to_vec_pretty(&signature_file(key, &text))
+            .map_err(|e| AppError::Internal(format!("json: {e}")))?;
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored);
-        self.zip
-            .start_file("manifest.json", options)
-            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
-        self.zip
-            .write_all(&text)
-            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
-        let cursor = self
-            .zip
-            .finish()
-            .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        for (name, bytes) in [(MANIFEST, &text), (SIGNATURE, &signature)] {
+            self.zip.start_file(name, options).map_err(zip_error)?;
+            self.zip.write_all(bytes).map_err(zip_error)?;
+        }
+        let cursor = self.zip.finish().map_err(zip_error)?;
         Ok(cursor.into_inner())
     }
 }
+
+/// The signature file of an export: the Ed25519 signature of `manifest.json`'s exact bytes.
+fn signature_file(key: &mds_vault::SigningKey, manifest: &[u8]) -> serde_json::Value {
+    json!({
+        "format": "mds-export-signature/v1",
+        "signed_file": "manifest.json",
+        "algorithm": "Ed25519",
+        "key_id": key.key_id(),
+        "public_key": data_encoding::BASE64URL_NOPAD.encode(&key.public_key()),
+        "signature": data_encoding::BASE64URL_NOPAD.encode(&key.sign(manifest)),
+    })
+}
+
+/// The manifest's name in the archive.
+pub const MANIFEST: &str = "manifest.json";
+/// The name of the manifest's signature in the archive.
+pub const SIGNATURE: &str = "signature.json";
 
 impl App {
     /// Who wrote a document, in words: the author's name, profession and structure, « Vous »
@@ -477,7 +499,10 @@ impl App {
         } else {
             Audience::Owner
         };
-        self.export_history(&mut archive, p, audience).await?;
-        Ok((archive.finish(now)?, listed.len()))
+        let newest = self.export_history(&mut archive, p, audience).await?;
+        self.export_audit_proofs(&mut archive, p, newest, !include_hidden, now)
+            .await?;
+        let key = self.published_signing_key(now).await?;
+        Ok((archive.finish(now, &key)?, listed.len()))
     }
 }

@@ -30,14 +30,14 @@ li{margin:.4rem 0}time{color:#444;font-size:.95rem;display:block}</style></head>
 impl App {
     /// Writes `history.json` and `history.html` into `archive`; `audience` says whose point
     /// of view the lines take (the owner's, or an authority's for a legal export). Returns the
-    /// number of events. Both files hold the same events: the second pass stops at the newest
-    /// event the first one saw.
+    /// seq of the newest event written (none for an empty history). Both files hold the same
+    /// events: the second pass stops at the newest event the first one saw.
     pub(crate) async fn export_history(
         &self,
         archive: &mut Archive,
         p: &PatientRow,
         audience: Audience,
-    ) -> Result<u64, AppError> {
+    ) -> Result<Option<i64>, AppError> {
         let reader = Reader {
             audience,
             account_id: p.account_id.as_ref().map(ToString::to_string),
@@ -54,6 +54,7 @@ impl App {
             newest = newest.or(page.first().map(|e| e.seq + 1));
             for ev in &page {
                 let item = json!({
+                    "seq": ev.seq, "id": ev.id,
                     "at": Timestamp::from_millis(ev.at_ms).to_rfc3339(),
                     "actor_kind": ev.actor_kind, "actor_id": ev.actor_id,
                     "action": ev.action, "document_id": ev.document_id,
@@ -85,7 +86,7 @@ impl App {
         }
         archive.write(b"</ol></body></html>\n")?;
         archive.end()?;
-        Ok(count)
+        Ok(newest.map(|n| n - 1))
     }
 
     /// The record's events older than `before_seq` (all if `None`), newest first, one page.

@@ -13,6 +13,8 @@ pub mod export;
 mod export_history;
 mod export_index;
 mod export_pdf;
+mod export_proofs;
+pub mod export_verify;
 pub mod identity;
 pub mod life;
 pub mod recovery_requests;

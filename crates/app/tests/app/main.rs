@@ -8,6 +8,7 @@ mod activation_code;
 mod amg_numbers;
 mod announcement_delay;
 mod audit_erasure;
+mod audit_proofs;
 mod audit_trail;
 mod auth;
 mod consent_form;

@@ -169,11 +169,15 @@ pub async fn export(Patient { s, lang, .. }: Patient) -> Page {
                 li { (l.t("settings.export.care_team")) }
                 li { (l.t("settings.export.settings")) }
                 li { (l.t("settings.export.history")) }
+                li { (l.t("settings.export.proofs")) }
                 li { (l.t("settings.export.manifest")) }
             }
             p { (l.t("settings.export.hidden")) }
             p.hint #export-hint { (l.t("settings.export.hint")) }
             p { a.button href="/patient/export/download" download aria-describedby="export-hint" { (l.t("settings.export.download")) } }
+            h2 { (l.t("settings.export.verify.title")) }
+            p { (l.t("settings.export.verify.why")) }
+            p { (l.t("settings.export.verify.how")) " " a href="/.well-known/mds-audit-key" { (l.t("settings.export.verify.keys")) } "." }
             p { a href="/patient/settings" { (l.t("settings.back")) } }
         },
     )
