@@ -160,6 +160,16 @@ class Suite:
         data = self.tampered(self.proofs_change(edit))
         self.expect(data, ("event_not_proved", seq["v"]), f"event {seq['v']}: not in its signed checkpoint")
 
+    def test_an_event_said_pending_inside_a_checkpoint_is_named(self):
+        seq = {}
+
+        def edit(p):
+            e = p["events"][1]
+            e.update(checkpoint=None, leaf_index=None, path=[])
+            seq["v"] = e["seq"]
+        data = self.tampered(self.proofs_change(edit))
+        self.expect(data, ("event_not_proved", seq["v"]), f"event {seq['v']}: not in its signed checkpoint")
+
     def test_events_reordered_are_named(self):
         moved = {}
 

@@ -89,6 +89,10 @@ def checkpoint_text(c):
             f"root {c['root']}\nat {c['signed_at_ms']}\nkey {c['key_id']}\n").encode("utf-8")
 
 
+# The members of a withheld event, exactly.
+WITHHELD_MEMBERS = {"seq", "id", "withheld", "hash", "checkpoint", "leaf_index", "path"}
+
+
 # --- The export ----------------------------------------------------------------------------
 
 def read_zip(data):
@@ -143,6 +147,8 @@ def verify(data, keys):
             problems.append(("checkpoint_unknown_key", c["to_seq"]))
         elif not ed25519_ok(key, checkpoint_text(c), c["signature"]):
             problems.append(("checkpoint_forged", c["to_seq"]))
+        if c["to_seq"] in checkpoints:
+            problems.append(("checkpoint_duplicated", c["to_seq"]))
         checkpoints[c["to_seq"]] = c
     previous = None
     seen = set()
@@ -150,18 +156,21 @@ def verify(data, keys):
         seq = e["seq"]
         if previous is not None and seq <= previous["seq"]:
             problems.append(("event_out_of_order", seq))
-        if not e.get("withheld"):
+        withheld = "withheld" in e
+        if withheld and (e["withheld"] is not True or set(e) != WITHHELD_MEMBERS):
+            problems.append(("event_unreadable", seq))
+        if not withheld:
             if chain_hash(e) != e["hash"]:
                 problems.append(("event_altered", seq))
             if e["patient_id"] != proofs["patient_id"]:
                 problems.append(("event_of_another_record", seq))
-            if (previous is not None and previous["seq"] == seq - 1 and not previous.get("withheld")
-                    and e["prev_hash"] != previous["hash"]):
+            if previous is not None and previous["seq"] == seq - 1 and e["prev_hash"] != previous["hash"]:
                 problems.append(("event_chain_broken", seq))
         seen.add((seq, e["id"]))
         to = e["checkpoint"]
         if to is None:
-            if any(c["from_seq"] < seq <= c["to_seq"] for c in checkpoints.values()):
+            # Pending only after every checkpoint of the file (the export includes the newest).
+            if checkpoints and seq <= max(checkpoints):
                 problems.append(("event_not_proved", seq))
         elif to not in checkpoints:
             problems.append(("event_without_checkpoint", seq))

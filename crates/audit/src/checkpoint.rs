@@ -225,6 +225,16 @@ pub async fn list(db: &Db, after: i64, limit: u32) -> Result<Vec<Checkpoint>, Au
     Ok(rows.into_iter().map(from_row).collect())
 }
 
+/// The last checkpoint signed, if any.
+pub async fn newest(db: &Db) -> Result<Option<Checkpoint>, AuditError> {
+    let row: Option<CheckpointRow> = Query::new(format!(
+        "SELECT {CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY to_seq DESC LIMIT 1"
+    ))
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(from_row))
+}
+
 /// One event of a record with what proves it: every hashed text as stored (docs/AUDIT-PROOFS.md
 /// names them), and, once a checkpoint covers it, that checkpoint's `to_seq`, the event's leaf
 /// index in it and the audit path (lowercase hex, nearest sibling first).
@@ -353,50 +363,55 @@ impl<'a> Prover<'a> {
     }
 }
 
-/// A public key the service signed with (table `signing_keys`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicKey {
-    pub key_id: String,
-    /// Base64url (no padding) of the 32-byte Ed25519 public key.
-    pub public_key: String,
-    pub first_used_ms: i64,
-}
-
-/// Records a public key before its first signature (once per key id; a different key under
-/// a known id is corruption, never a replacement).
-pub async fn publish_key(db: &Db, key: &PublicKey) -> Result<(), AuditError> {
-    Query::new(
-        "INSERT INTO signing_keys (key_id, public_key, first_used_ms) VALUES ($1, $2, $3) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(key.key_id.as_str())
-    .bind(key.public_key.as_str())
-    .bind(key.first_used_ms)
-    .execute(db)
-    .await?;
-    let stored = public_keys(db).await?;
-    match stored.iter().find(|k| k.key_id == key.key_id) {
-        Some(k) if k.public_key == key.public_key => Ok(()),
-        _ => Err(AuditError::Corrupt(format!(
-            "the signing key {} is stored with another public key",
-            key.key_id
-        ))),
+/// Checks every stored checkpoint against the chain: they follow each other from seq 0, each
+/// one's `head_hash` and `root` are those of the events it covers, and `signature_ok` accepts
+/// its signature. Returns the first one that fails (its `to_seq`) and why. Reads every chain
+/// hash once, a checkpoint at a time; for `mds audit verify`, after the chain itself.
+pub async fn check_stored(
+    db: &Db,
+    signature_ok: impl Fn(&Checkpoint) -> bool,
+) -> Result<Option<(i64, String)>, AuditError> {
+    let mut expected_from = 0;
+    loop {
+        let page = list(db, expected_from, 100).await?;
+        if page.is_empty() {
+            return Ok(None);
+        }
+        for c in page {
+            let wrong = |why: String| Ok(Some((c.to_seq, why)));
+            if c.from_seq != expected_from || c.to_seq <= c.from_seq {
+                return wrong(format!(
+                    "checkpoint {} covers events {}..={}, but the previous one ends at {}",
+                    c.to_seq,
+                    c.from_seq + 1,
+                    c.to_seq,
+                    expected_from
+                ));
+            }
+            let (leaves, head_hash) = match leaves(db, c.from_seq, c.to_seq).await {
+                Ok(found) => found,
+                Err(AuditError::Corrupt(why)) => return wrong(why),
+                Err(e) => return Err(e),
+            };
+            let root = merkle::Tree::new(merkle::block_roots(&leaves, merkle::BLOCK)).root();
+            if head_hash != c.head_hash
+                || root.map(|r| data_encoding::HEXLOWER.encode(&r)) != Some(c.root.clone())
+            {
+                return wrong(format!(
+                    "checkpoint {} no longer matches events {}..={}: they were changed after \
+                     it was signed",
+                    c.to_seq,
+                    c.from_seq + 1,
+                    c.to_seq
+                ));
+            }
+            if !signature_ok(&c) {
+                return wrong(format!(
+                    "checkpoint {} has no valid signature by a published key",
+                    c.to_seq
+                ));
+            }
+            expected_from = c.to_seq;
+        }
     }
-}
-
-/// Every public key the service signed with, oldest first.
-pub async fn public_keys(db: &Db) -> Result<Vec<PublicKey>, AuditError> {
-    let rows: Vec<(String, String, i64)> = Query::new(
-        "SELECT key_id, public_key, first_used_ms FROM signing_keys ORDER BY first_used_ms, key_id",
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(key_id, public_key, first_used_ms)| PublicKey {
-            key_id,
-            public_key,
-            first_used_ms,
-        })
-        .collect())
 }

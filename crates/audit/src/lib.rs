@@ -40,6 +40,7 @@ pub mod canonical;
 pub mod checkpoint;
 mod error;
 mod group;
+pub mod keys;
 pub mod merkle;
 mod query;
 mod row;

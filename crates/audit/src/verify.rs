@@ -45,6 +45,9 @@ pub enum Problem {
     HeadMismatch,
     /// The event at the anchor's seq does not have the anchor's hash.
     AnchorMismatch,
+    /// A signed checkpoint does not match the chain it was signed over, or its signature
+    /// fails (`checkpoint::check_stored`).
+    CheckpointMismatch,
 }
 
 /// Walks the chain from seq 1 in order and reports the first problem, comparing the end with

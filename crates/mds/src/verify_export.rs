@@ -32,7 +32,7 @@ pub(crate) async fn run(args: &VerifyExport, scope: Scope) -> Result<ExitCode, R
             .map_err(|e| RunError::Other(format!("{}: {e}", path.display())))?,
         None => {
             let (_, app) = open(&args.config).await?;
-            let keys = app.signing_public_keys().await?;
+            let keys = app.signing_public_keys(crate::runtime::now()).await?;
             let mut out = Vec::with_capacity(keys.len());
             for k in keys {
                 let public_key = data_encoding::BASE64URL_NOPAD

@@ -88,6 +88,12 @@ impl Vault {
     pub fn signing_key(&self) -> Result<SigningKey, VaultError> {
         self.current_master(SigningKey::derive)
     }
+
+    /// The public key of the signing key of each master key of the ring (the current one and
+    /// those not retired yet), by key id.
+    pub fn signing_public_keys(&self) -> Result<Vec<(String, [u8; 32])>, VaultError> {
+        self.each_master(|id, key| Ok((id.to_owned(), SigningKey::derive(id, key)?.public_key())))
+    }
 }
 
 #[cfg(test)]

@@ -171,6 +171,18 @@ impl Vault {
         })
     }
 
+    /// Calls `f` with each master key of the ring and its id, oldest first.
+    pub(crate) fn each_master<T>(
+        &self,
+        f: impl Fn(&str, &seal::SecretKey) -> Result<T, VaultError>,
+    ) -> Result<Vec<T>, VaultError> {
+        self.ring(|ring| {
+            ring.key_ids()
+                .filter_map(|id| ring.key(id).map(|key| f(id, key)))
+                .collect()
+        })
+    }
+
     // The ring is only ever replaced whole, so a panic while a lock was held cannot leave it
     // half-updated: a poisoned lock is safe to keep using.
     fn ring<T>(&self, f: impl FnOnce(&KeyRing) -> T) -> T {

@@ -51,13 +51,23 @@ impl App {
         self.audit_events(&query).await
     }
 
-    /// Walks the whole chain; the verification itself is recorded when it succeeds.
+    /// Walks the whole chain, then checks the signed checkpoints against it
+    /// (`operator::audit_checkpoints`); the verification itself is recorded when it succeeds.
     pub async fn verify_audit(
         &self,
         anchor: Option<(i64, String)>,
         now: Timestamp,
     ) -> Result<VerifyOutcome, AppError> {
-        let outcome = mds_audit::verify(&self.db, anchor).await?;
+        let mut outcome = mds_audit::verify(&self.db, anchor).await?;
+        if let VerifyOutcome::Intact { .. } = &outcome {
+            if let Some((seq, message)) = self.check_checkpoints(now).await? {
+                outcome = VerifyOutcome::Broken {
+                    seq,
+                    problem: mds_audit::Problem::CheckpointMismatch,
+                    message,
+                };
+            }
+        }
         if let VerifyOutcome::Intact { events, .. } = &outcome {
             let ev = NewEvent {
                 detail: serde_json::json!({ "events": events }),

@@ -4,8 +4,9 @@
 //! after the checkpoint. The events not yet under a checkpoint are signed first, so only
 //! what happens while the export is written is left `pending`.
 //!
-//! An event about a document still hidden from the patient (the announcement delay, or a
-//! professional's choice) is exported by its chain hash alone (`withheld`): its inclusion is
+//! An event about a document hidden from the patient (the announcement delay, or a
+//! professional's choice; any version of it) is exported by its chain hash alone (`withheld`),
+//! as the history says « un document » of it: its inclusion is
 //! proved, its content — the document's type, for one — waits for its release, like the
 //! document itself. The authority's legal export withholds nothing.
 
@@ -35,7 +36,7 @@ impl App {
     ) -> Result<u64, AppError> {
         self.sign_audit_checkpoints(now).await?;
         let hidden: HashSet<String> = if withhold_hidden {
-            documents::current_for_patient(&self.db, &p.id)
+            documents::all_for_patient(&self.db, &p.id)
                 .await?
                 .into_iter()
                 .filter(|d| d.hidden_from_patient)
@@ -44,7 +45,7 @@ impl App {
         } else {
             HashSet::new()
         };
-        let keys = self.signing_public_keys().await?;
+        let keys = self.signing_public_keys(now).await?;
         let mut checkpoints: BTreeMap<i64, Checkpoint> = BTreeMap::new();
         archive.start("audit-proofs.json", false)?;
         let head = json!({
@@ -90,6 +91,10 @@ impl App {
                 archive.write(&serde_json::to_vec(&item).map_err(json_error)?)?;
                 count += 1;
             }
+        }
+        // The newest checkpoint too, so that an event said pending is after every signed one.
+        if let Some(newest) = self.newest_audit_checkpoint().await? {
+            checkpoints.insert(newest.to_seq, newest);
         }
         archive.write(b"\n],\n\"checkpoints\": ")?;
         let list: Vec<&Checkpoint> = checkpoints.values().collect();

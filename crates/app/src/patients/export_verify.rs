@@ -45,6 +45,10 @@ pub enum Finding {
     FileNotInManifest(String),
     CheckpointUnknownKey(i64),
     CheckpointSignatureInvalid(i64),
+    /// Two checkpoints of the file end at the same event.
+    CheckpointDuplicated(i64),
+    /// An entry that is neither a whole event nor a withheld one as documented.
+    EventUnreadable(i64),
     /// The event's texts do not hash to its hash.
     EventAltered(i64),
     /// The event's proof does not lead to its checkpoint's signed root.
@@ -90,6 +94,10 @@ impl std::fmt::Display for Finding {
             ),
             Finding::CheckpointSignatureInvalid(s) => {
                 write!(f, "checkpoint {s}: forged or altered (signature invalid)")
+            }
+            Finding::CheckpointDuplicated(s) => write!(f, "checkpoint {s}: listed twice"),
+            Finding::EventUnreadable(s) => {
+                write!(f, "event {s}: neither a whole event nor a withheld one")
             }
             Finding::EventAltered(s) => write!(
                 f,
@@ -295,7 +303,7 @@ enum Entry {
 struct Withheld {
     seq: i64,
     id: String,
-    #[allow(dead_code)]
+    /// Always `true`: a whole event has no such member.
     withheld: bool,
     hash: String,
     checkpoint: Option<i64>,
@@ -356,7 +364,10 @@ fn check_proofs(files: &BTreeMap<String, Vec<u8>>, keys: &[TrustedKey], report: 
                 }
             }
         }
-        checkpoints.insert(c.to_seq, c);
+        let to_seq = c.to_seq;
+        if checkpoints.insert(to_seq, c).is_some() {
+            report.findings.push(Finding::CheckpointDuplicated(to_seq));
+        }
     }
     report.checkpoints = checkpoints.len();
     let mut listed = BTreeSet::new();
@@ -365,6 +376,9 @@ fn check_proofs(files: &BTreeMap<String, Vec<u8>>, keys: &[TrustedKey], report: 
         report.events += 1;
         let (seq, id, hash, place) = match &entry {
             Entry::Withheld(w) => {
+                if !w.withheld {
+                    report.findings.push(Finding::EventUnreadable(w.seq));
+                }
                 report.withheld += 1;
                 (
                     w.seq,
@@ -432,9 +446,11 @@ fn prove(
     report: &mut Report,
 ) {
     let Some(to) = checkpoint else {
+        // Pending only after every checkpoint of the file, whose newest the export includes.
         if checkpoints
-            .values()
-            .any(|c| c.from_seq < seq && seq <= c.to_seq)
+            .keys()
+            .next_back()
+            .is_some_and(|newest| seq <= *newest)
         {
             report.findings.push(Finding::EventNotProved(seq));
         } else {

@@ -22,7 +22,7 @@ use std::io::Write;
 type Files = BTreeMap<String, Vec<u8>>;
 
 async fn trusted(app: &App) -> Vec<TrustedKey> {
-    app.signing_public_keys()
+    app.signing_public_keys(at(0))
         .await
         .unwrap()
         .into_iter()
@@ -163,6 +163,7 @@ fn issue_17_an_export_verifies_and_every_kind_of_tampering_is_named() {
         assert_eq!(whole.recomputed_hash(), whole.hash);
         let first = events[1]["seq"].as_i64().unwrap();
         let whole_seq = whole.seq;
+        let withheld_seq = withheld[0]["seq"].as_i64().unwrap();
         let first_checkpoint = p["checkpoints"][0]["to_seq"].as_i64().unwrap();
 
         let rogue = rogue_key();
@@ -239,6 +240,37 @@ fn issue_17_an_export_verifies_and_every_kind_of_tampering_is_named() {
                 "two events swapped",
                 with_proofs(&files, |p| p["events"].as_array_mut().unwrap().swap(1, 2)),
                 Finding::EventOutOfOrder(first),
+            ),
+            (
+                "an event said pending inside a signed checkpoint",
+                with_proofs(&files, |p| {
+                    let e = &mut p["events"][1];
+                    e["checkpoint"] = Value::Null;
+                    e["leaf_index"] = Value::Null;
+                    e["path"] = serde_json::json!([]);
+                }),
+                Finding::EventNotProved(first),
+            ),
+            (
+                "a checkpoint listed twice",
+                with_proofs(&files, |p| {
+                    let twin = p["checkpoints"][0].clone();
+                    p["checkpoints"].as_array_mut().unwrap().push(twin);
+                }),
+                Finding::CheckpointDuplicated(first_checkpoint),
+            ),
+            (
+                "a withheld entry saying it is not",
+                with_proofs(&files, |p| {
+                    let e = p["events"]
+                        .as_array_mut()
+                        .unwrap()
+                        .iter_mut()
+                        .find(|e| e["withheld"] == true)
+                        .unwrap();
+                    e["withheld"] = false.into();
+                }),
+                Finding::EventUnreadable(withheld_seq),
             ),
             (
                 "a document removed",
@@ -364,5 +396,148 @@ fn issue_17_an_event_altered_in_the_database_after_its_checkpoint_is_named() {
         );
         // The earlier export, kept by the person, still proves the original event.
         assert_eq!(check(&before, &keys).findings, vec![], "{backend:?}");
+    });
+}
+
+#[test]
+fn issue_17_mds_audit_verify_names_a_checkpoint_the_chain_no_longer_matches() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        assert!(app.sign_audit_checkpoints(at(MINUTE)).await.unwrap() >= 1);
+        let outcome = app.verify_audit(None, at(2 * MINUTE)).await.unwrap();
+        assert!(
+            matches!(outcome, mds_audit::VerifyOutcome::Intact { .. }),
+            "{backend:?}: {outcome:?}"
+        );
+        // The last event, covered by the checkpoint, rewritten with its hash and the head: the
+        // chain alone still verifies (no anchor), the signed checkpoint does not.
+        assert!(app.sign_audit_checkpoints(at(3 * MINUTE)).await.unwrap() >= 1);
+        let db = app.db();
+        let (seq, _): (i64, String) = mds_store::Query::new("SELECT seq, hash FROM audit_head")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        let q = mds_audit::AuditQuery {
+            after_seq: Some(seq - 1),
+            limit: 1,
+            ..mds_audit::AuditQuery::default()
+        };
+        let last = mds_audit::query(db, &q).await.unwrap().remove(0);
+        let forged = StoredRow {
+            seq,
+            id: last.id.clone(),
+            at_ms: last.at_ms,
+            actor_kind: last.actor_kind.as_str().to_owned(),
+            actor_id: last.actor_id.clone(),
+            on_behalf_of: last.on_behalf_of.clone(),
+            structure_id: last.structure_id.clone(),
+            action: "audit.forged".to_owned(),
+            patient_id: last.patient_id.clone(),
+            document_id: last.document_id.clone(),
+            access_mode: last.access_mode.clone(),
+            outcome: last.outcome.as_str().to_owned(),
+            rule: last.rule.clone(),
+            detail: mds_audit::canonical::canonical_json(&last.detail),
+            ip: last.ip.clone(),
+            prev_hash: last.prev_hash.clone(),
+            hash: String::new(),
+        };
+        let hash = forged.recomputed_hash();
+        let drop = match db.backend() {
+            mds_store::Backend::Sqlite => "DROP TRIGGER audit_events_no_update;",
+            mds_store::Backend::Postgres => "DROP TRIGGER audit_events_no_update ON audit_events;",
+        };
+        db.execute_script(&format!(
+            "{drop} UPDATE audit_events SET action = 'audit.forged', hash = '{hash}' \
+             WHERE seq = {seq}; UPDATE audit_head SET hash = '{hash}' WHERE id = 1;"
+        ))
+        .await
+        .unwrap();
+        assert!(
+            matches!(
+                mds_audit::verify(db, None).await.unwrap(),
+                mds_audit::VerifyOutcome::Intact { .. }
+            ),
+            "{backend:?}: the chain alone is fooled"
+        );
+        match app.verify_audit(None, at(4 * MINUTE)).await.unwrap() {
+            mds_audit::VerifyOutcome::Broken {
+                seq: at_seq,
+                problem,
+                message,
+            } => {
+                assert_eq!(
+                    problem,
+                    mds_audit::Problem::CheckpointMismatch,
+                    "{backend:?}"
+                );
+                assert_eq!(
+                    at_seq, seq,
+                    "{backend:?}: the checkpoint ending at the forged event"
+                );
+                assert!(message.contains("changed after it was signed"), "{message}");
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+    });
+}
+
+#[test]
+fn issue_17_the_published_keys_survive_a_rotation_and_never_include_a_row_slipped_in() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let app = &f.app;
+        let patient = actor(app, PATIENT, at(0)).await;
+        let before = unzip(app.export_own_record(&patient, at(MINUTE)).await.unwrap());
+        let first = trusted(app).await;
+        assert_eq!(first.len(), 1, "{backend:?}");
+
+        // A key written into the table by someone without the key file, self-endorsed.
+        let rogue = rogue_key();
+        let x = b64(ring::signature::KeyPair::public_key(&rogue).as_ref());
+        let endorses = mds_audit::keys::endorsement_text(&[("mk-rogue".into(), x.clone())]);
+        let endorsement = b64(rogue.sign(endorses.as_bytes()).as_ref());
+        app.db()
+            .execute_script(&format!(
+                "INSERT INTO signing_keys (key_id, public_key, first_used_ms, endorses, \
+                 endorsement) VALUES ('mk-rogue', '{x}', {}, '{endorses}', '{endorsement}')",
+                at(2 * MINUTE).millis()
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            trusted(app).await,
+            first,
+            "{backend:?}: the rogue key is not published"
+        );
+
+        // A rotation: the new key endorses the old one (and not the rogue), which stays
+        // published after the old master key is retired; the old export still verifies.
+        app.rotate_master_key(&f.key_file(), at(3 * MINUTE))
+            .await
+            .unwrap();
+        let after = unzip(
+            app.export_own_record(&patient, at(4 * MINUTE))
+                .await
+                .unwrap(),
+        );
+        app.retire_master_keys(&f.key_file(), at(5 * MINUTE))
+            .await
+            .unwrap();
+        let keys = trusted(app).await;
+        assert_eq!(keys.len(), 2, "{backend:?}: {keys:?}");
+        assert_eq!(keys[0], first[0], "{backend:?}");
+        assert!(keys.iter().all(|k| k.key_id != "mk-rogue"));
+        assert_eq!(check(&before, &keys).findings, vec![], "{backend:?}");
+        let report = check(&after, &keys);
+        assert_eq!(report.findings, vec![], "{backend:?}");
+        assert_eq!(report.key_id.as_deref(), Some(keys[1].key_id.as_str()));
+        // The checkpoints signed under both keys still match the chain.
+        let outcome = app.verify_audit(None, at(6 * MINUTE)).await.unwrap();
+        assert!(
+            matches!(outcome, mds_audit::VerifyOutcome::Intact { .. }),
+            "{backend:?}: {outcome:?}"
+        );
     });
 }

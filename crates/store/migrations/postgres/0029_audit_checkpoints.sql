@@ -16,13 +16,28 @@ CREATE TABLE audit_checkpoints (
     -- reads besides its own block's leaves.
     blocks TEXT NOT NULL
 );
+CREATE FUNCTION audit_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END;
+$$;
 CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE OR DELETE ON audit_checkpoints
-FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+FOR EACH ROW EXECUTE FUNCTION audit_checkpoints_append_only();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+FOR EACH STATEMENT EXECUTE FUNCTION audit_checkpoints_append_only();
 
 -- Every public key the service ever signed with, so that a checkpoint or an export signed
--- before a key rotation still verifies after the master key is retired.
+-- before a key rotation still verifies after the master key is retired. Each key endorses
+-- (signs) the list of the keys before it and itself: the published set is the current key's
+-- list, so a row added by someone without the master key file is never published.
 CREATE TABLE signing_keys (
     key_id TEXT PRIMARY KEY,
     public_key TEXT NOT NULL,
-    first_used_ms BIGINT NOT NULL
+    first_used_ms BIGINT NOT NULL,
+    endorses TEXT NOT NULL,
+    endorsement TEXT NOT NULL
 );
+CREATE TRIGGER signing_keys_no_update BEFORE UPDATE OR DELETE ON signing_keys
+FOR EACH ROW EXECUTE FUNCTION audit_checkpoints_append_only();
+CREATE TRIGGER signing_keys_no_truncate BEFORE TRUNCATE ON signing_keys
+FOR EACH STATEMENT EXECUTE FUNCTION audit_checkpoints_append_only();

@@ -22,9 +22,17 @@ CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
 BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
 
 -- Every public key the service ever signed with, so that a checkpoint or an export signed
--- before a key rotation still verifies after the master key is retired.
+-- before a key rotation still verifies after the master key is retired. Each key endorses
+-- (signs) the list of the keys before it and itself: the published set is the current key's
+-- list, so a row added by someone without the master key file is never published.
 CREATE TABLE signing_keys (
     key_id TEXT PRIMARY KEY,
     public_key TEXT NOT NULL,
-    first_used_ms BIGINT NOT NULL
+    first_used_ms BIGINT NOT NULL,
+    endorses TEXT NOT NULL,
+    endorsement TEXT NOT NULL
 );
+CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
+BEGIN SELECT RAISE(ABORT, 'signing_keys is append-only'); END;
+CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
+BEGIN SELECT RAISE(ABORT, 'signing_keys is append-only'); END;
