@@ -31,13 +31,7 @@ pub struct App {
 impl App {
     pub fn new(db: Db, vault: Vault, settings: Settings) -> Result<Self, crate::AppError> {
         let dummy_hash = secrets::hash_password(&secrets::random_token())?;
-        let policy = mds_policy::Policy {
-            settings: mds_policy::PolicySettings {
-                attending_physician_sees_confidential: settings
-                    .attending_physician_sees_confidential,
-            },
-            ..mds_policy::Policy::default()
-        };
+        let policy = mds_policy::Policy::shipped(settings.policy_settings());
         Ok(Self {
             audit: Arc::new(mds_audit::GroupCommit::new(db.clone())),
             db,
@@ -49,6 +43,13 @@ impl App {
             progress: Arc::new(crate::progress::Silent),
             public_url: Arc::from(""),
         })
+    }
+
+    /// Judges record decisions by `policy` (matrices loaded from the configured files) instead
+    /// of the shipped one; its settings replace those taken from `Settings`.
+    pub fn with_policy(mut self, policy: mds_policy::Policy) -> Self {
+        self.policy = Arc::new(policy);
+        self
     }
 
     /// Reports the advance of long operator tasks to `progress` (an operator command's bar).

@@ -9,7 +9,9 @@
 //!   current master key (`record_audit_keys`); the hash chain covers the sealed bytes.
 //! - Every use case reads the audit through [`App::audit_events`], which opens these values in
 //!   place, so the history, the exports, the audit extraction and the FHIR AuditEvent view show
-//!   the text as before. Nothing else calls `mds_audit::query` (the layers test checks it).
+//!   the text as before; a reader that never shows them (the policy simulation) takes
+//!   `audit_events_unopened`. Nothing else calls `mds_audit::query` (the layers test checks
+//!   it).
 //! - Erasing a record destroys its key ([`destroy_record_key`], in the erasure's transaction):
 //!   its sealed texts stay in the audit as unreadable bytes, read as absent, and
 //!   `mds audit verify` still passes. A record that does not exist has no key: its text is kept
@@ -98,9 +100,19 @@ impl App {
 
     /// [`mds_audit::query`] with the sealed texts opened.
     pub(crate) async fn audit_events(&self, q: &AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
-        let mut events = mds_audit::query(&self.db, q).await?;
+        let mut events = self.audit_events_unopened(q).await?;
         self.open_audit_texts(&mut events).await?;
         Ok(events)
+    }
+
+    /// [`mds_audit::query`] with the sealed texts left sealed: for a reader that never shows
+    /// a detail's free text (the policy simulation reads only the decisions' stamps and
+    /// inputs), so that no record key is opened for nothing.
+    pub(crate) async fn audit_events_unopened(
+        &self,
+        q: &AuditQuery,
+    ) -> Result<Vec<AuditRecord>, AppError> {
+        Ok(mds_audit::query(&self.db, q).await?)
     }
 
     /// Opens in place the sealed texts of `events`. A text whose record key was destroyed is

@@ -155,6 +155,13 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The policy settings these carry.
+    pub fn policy_settings(&self) -> mds_policy::PolicySettings {
+        mds_policy::PolicySettings {
+            attending_physician_sees_confidential: self.attending_physician_sees_confidential,
+        }
+    }
+
     /// The announcement delay of a document type, in days: its own entry, else its class's.
     pub fn announcement_delay(&self, type_code: &str, class_code: &str) -> Option<i64> {
         self.announcement_delay_days

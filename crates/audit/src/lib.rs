@@ -85,6 +85,11 @@ pub struct NewEvent {
     /// Identifiers and reasons only, never medical content.
     pub detail: serde_json::Value,
     pub ip: Option<String>,
+    /// What an access decision records of the policy that took it (its stamps and inputs:
+    /// `mds-app`'s `record::policy_inputs`). Merged into `detail` when the event is written,
+    /// so that a use case replacing the detail of its decision's event keeps it; a key of
+    /// `detail` with the same name is replaced.
+    pub decision: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl NewEvent {
@@ -103,6 +108,7 @@ impl NewEvent {
             rule: None,
             detail: serde_json::Value::Null,
             ip: None,
+            decision: None,
         }
     }
 }

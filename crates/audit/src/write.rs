@@ -4,6 +4,7 @@
 use crate::canonical::{canonical_json, HashInput};
 use crate::{AuditError, AuditRecord, NewEvent};
 use mds_store::{Db, Query, Tx};
+use serde_json::{Map, Value};
 
 /// Upper bound of the canonical `detail` text. Identifiers and reasons fit easily; a larger
 /// detail is bounded (`crate::bounded`), never refused: what a client typed cannot make an
@@ -78,11 +79,27 @@ pub async fn append_batch(
     Ok(stored)
 }
 
-/// Bounds the event's detail in place (see [`crate::bounded`]); the stored record and the
-/// hash both carry the bounded detail.
+/// Merges the event's decision into its detail ([`NewEvent::decision`]), then bounds the
+/// detail in place (see [`crate::bounded`]); the stored record and the hash both carry the
+/// bounded detail.
 pub(crate) fn bound_detail(event: &mut NewEvent) {
-    let detail = std::mem::take(&mut event.detail);
+    let mut detail = std::mem::take(&mut event.detail);
+    if let Some(decision) = event.decision.take() {
+        detail = with_decision(detail, decision);
+    }
     event.detail = crate::bounded(detail, MAX_DETAIL_BYTES);
+}
+
+/// `detail` with the decision's keys: an object gains them, `null` becomes them, any other
+/// value goes under `value` beside them.
+fn with_decision(detail: Value, decision: Map<String, Value>) -> Value {
+    let mut merged = match detail {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        other => Map::from_iter([("value".to_owned(), other)]),
+    };
+    merged.extend(decision);
+    Value::Object(merged)
 }
 
 /// The checked event's canonical detail (bounded beforehand by [`bound_detail`]).
@@ -205,4 +222,44 @@ fn check(event: &NewEvent) -> Result<(), AuditError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decision() -> Map<String, Value> {
+        Map::from_iter([("policy".to_owned(), json!({"matrix": "v@1"}))])
+    }
+
+    #[test]
+    fn the_decision_joins_whatever_detail_the_use_case_left() {
+        let cases = [
+            (Value::Null, json!({"policy": {"matrix": "v@1"}})),
+            (
+                json!({"reason": "r", "policy": "forged"}),
+                json!({"reason": "r", "policy": {"matrix": "v@1"}}),
+            ),
+            (
+                json!(["x"]),
+                json!({"value": ["x"], "policy": {"matrix": "v@1"}}),
+            ),
+        ];
+        for (detail, want) in cases {
+            assert_eq!(with_decision(detail.clone(), decision()), want, "{detail}");
+        }
+        let mut event = NewEvent {
+            detail: json!({"reason": "r"}),
+            decision: Some(decision()),
+            ..NewEvent::new(crate::ActorKind::System, "x", crate::Outcome::Permit)
+        };
+        bound_detail(&mut event);
+        bound_detail(&mut event);
+        assert_eq!(
+            event.detail,
+            json!({"reason": "r", "policy": {"matrix": "v@1"}})
+        );
+        assert!(event.decision.is_none());
+    }
 }

@@ -38,6 +38,9 @@ enum Command {
     /// A record's export: check its signature and files offline.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The access policy as data: check candidate matrices, simulate them over the audit.
+    #[command(subcommand)]
+    Policy(crate::policy_cmd::PolicyCommand),
     /// Master keys of the document vault.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -376,6 +379,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, RunError> {
         Command::Export(ExportCommand::Verify(args)) => {
             return crate::verify_export::run(&args, Scope::Files).await;
         }
+        Command::Policy(command) => return crate::policy_cmd::run(command).await,
         Command::Keys(KeysCommand::Rotate { config, reseal }) => {
             let (cfg, app) = open_with_bars(&config).await?;
             let (id, rewrapped) = app.rotate_master_key(&cfg.master_key_file(), now).await?;

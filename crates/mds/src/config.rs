@@ -29,6 +29,21 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub connections: ConnectionsConfig,
     pub metrics: MetricsConfig,
+    pub policy: PolicyConfig,
+}
+
+/// The access policy's data: the access matrix and the habilitation matrix, each a CSV file
+/// that declares its version on a `# version: …` line. A file is accepted at start only if it
+/// keeps the safety properties (`mds policy check` says so before); check a new version's
+/// effect on the past with `mds policy simulate`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicyConfig {
+    /// Access matrix (action × access mode); empty = the shipped `reference/access-matrix.csv`.
+    pub access_matrix: String,
+    /// Habilitation matrix (profession, document type); empty = the shipped
+    /// `reference/habilitation.csv`.
+    pub habilitation: String,
 }
 
 /// The Prometheus endpoint (`GET /metrics`), on its own listener, never on the public port.
@@ -157,6 +172,7 @@ impl Default for Config {
             vault: VaultConfig::default(),
             log: LogConfig::default(),
             security: mds_app::Settings::default(),
+            policy: PolicyConfig::default(),
             smtp: mds_app::information::outbox::SmtpSettings::default(),
             jobs: JobsConfig::default(),
             connections: ConnectionsConfig::default(),

@@ -13,6 +13,7 @@ mod config;
 mod connections;
 mod metrics;
 mod ops;
+mod policy_cmd;
 mod runtime;
 mod serve;
 mod tls;

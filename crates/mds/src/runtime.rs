@@ -60,8 +60,38 @@ pub async fn open(config: &Config) -> Result<App, RunError> {
     let db = Db::connect(&config.database_url()?).await?;
     db.migrate().await?;
     Ok(App::new(db, vault, config.security.clone())?
+        .with_policy(load_policy(config, None, None)?)
         .with_key_file(key_file)
         .with_public_url(&config.public_url))
+}
+
+/// The policy: the configured matrix files (or the shipped ones), each replaced by `matrix` or
+/// `habilitation` when given (a candidate), parsed and checked against the safety properties.
+pub fn load_policy(
+    config: &Config,
+    matrix: Option<&Path>,
+    habilitation: Option<&Path>,
+) -> Result<mds_policy::Policy, RunError> {
+    let text = |given: Option<&Path>, configured: &str, shipped: &str| {
+        let path = given.or_else(|| (!configured.is_empty()).then(|| Path::new(configured)));
+        match path {
+            None => Ok(shipped.to_owned()),
+            Some(p) => std::fs::read_to_string(p)
+                .map_err(|e| RunError::Other(format!("policy file {}: {e}", p.display()))),
+        }
+    };
+    let m = text(
+        matrix,
+        &config.policy.access_matrix,
+        mds_policy::EMBEDDED_ACCESS_MATRIX,
+    )?;
+    let h = text(
+        habilitation,
+        &config.policy.habilitation,
+        mds_policy::EMBEDDED_HABILITATION,
+    )?;
+    mds_policy::Policy::load(&m, &h, config.security.policy_settings())
+        .map_err(|e| RunError::Other(format!("policy: {e}")))
 }
 
 /// The vault's storage as configured (local directory or S3 bucket, created if missing),

@@ -46,6 +46,8 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     if sealed > 0 {
         tracing::info!(sealed, "second-factor seeds sealed with the master key");
     }
+    // The policy files decisions will be stamped with, kept for `mds policy simulate`.
+    app.record_policy_in_force(crate::runtime::now()).await?;
     // Links sent by e-mail (a password reset) point at `public_url`, or at this address.
     let scheme = if tls { "https" } else { "http" };
     let app = match config.public_url.trim() {

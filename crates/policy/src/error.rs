@@ -1,5 +1,5 @@
-//! The one error type of the policy crate: a malformed matrix file. A refusal is never an error
-//! (it is a `Decision::Deny`).
+//! The one error type of the policy crate: a matrix file that is malformed or that would break
+//! a safety property. A refusal is never an error (it is a `Decision::Deny`).
 
 /// A matrix or habilitation file that cannot be loaded. `file` names which one; `line` is 1-based.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,12 +54,6 @@ pub enum PolicyError {
         file: &'static str,
         action: &'static str,
     },
-    #[error("{file} line {line}: the `blocked` column must be `no` (a block overrides everything), found `{value}`")]
-    BlockedMustDeny {
-        file: &'static str,
-        line: usize,
-        value: String,
-    },
     #[error("{file} line {line}: unknown profession `{value}`")]
     UnknownProfession {
         file: &'static str,
@@ -72,4 +66,11 @@ pub enum PolicyError {
         line: usize,
         value: String,
     },
+    #[error("{file}: no `# version: …` line")]
+    MissingVersion { file: &'static str },
+    #[error("{file}: version `{value}` must be 1 to 64 letters, digits, `.`, `-` or `_`")]
+    BadVersion { file: &'static str, value: String },
+    /// Each broken property, in words (`safety::check` gives them as values).
+    #[error("the candidate policy breaks {} safety propert{}: {}", .violations.len(), if .violations.len() == 1 { "y" } else { "ies" }, .violations.join("; "))]
+    Unsafe { violations: Vec<String> },
 }

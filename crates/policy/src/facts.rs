@@ -2,8 +2,10 @@
 //! (settings and matrices) it is judged by. Loading these is the caller's job; this module only
 //! answers simple questions about them at a given `now`.
 
-use crate::habilitation::Habilitation;
-use crate::matrix::Matrix;
+use crate::error::PolicyError;
+use crate::habilitation::{Habilitation, EMBEDDED_HABILITATION, FILE as HABILITATION_FILE};
+use crate::matrix::{Matrix, EMBEDDED_ACCESS_MATRIX, FILE as MATRIX_FILE};
+use crate::source::Source;
 use mds_domain::{AccountId, AccountState, PatientId, Timestamp};
 
 /// Settings of the policy (configuration, with documented defaults).
@@ -16,11 +18,82 @@ pub struct PolicySettings {
 }
 
 /// Everything configurable the decision uses, built once at start.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub matrix: Matrix,
     pub habilitation: Habilitation,
     pub settings: PolicySettings,
+    /// The versions and digests of the two files, written in each decision's audit event.
+    pub sources: Sources,
+}
+
+/// Where the two matrices of a policy came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sources {
+    pub matrix: Source,
+    pub habilitation: Source,
+}
+
+impl Policy {
+    /// Loads a policy from the text of its two files: each must parse, declare its version,
+    /// and the pair must keep every safety property ([`crate::safety::check`]), or the
+    /// policy is refused with the cells that break them.
+    pub fn load(
+        matrix: &str,
+        habilitation: &str,
+        settings: PolicySettings,
+    ) -> Result<Self, PolicyError> {
+        let sources = Sources {
+            matrix: Source::of(MATRIX_FILE, matrix)?,
+            habilitation: Source::of(HABILITATION_FILE, habilitation)?,
+        };
+        let matrix = Matrix::from_csv(matrix)?;
+        let habilitation = Habilitation::from_csv(habilitation)?;
+        let violations = crate::safety::check(&matrix, &habilitation);
+        if !violations.is_empty() {
+            return Err(PolicyError::Unsafe {
+                violations: violations.iter().map(ToString::to_string).collect(),
+            });
+        }
+        Ok(Self {
+            matrix,
+            habilitation,
+            settings,
+            sources,
+        })
+    }
+
+    /// The shipped matrices with these settings. Their loading is checked by the tests; if it
+    /// ever failed, the fallback refuses everything rather than guess.
+    pub fn shipped(settings: PolicySettings) -> Self {
+        Self::load(
+            EMBEDDED_ACCESS_MATRIX,
+            EMBEDDED_HABILITATION,
+            settings.clone(),
+        )
+        .unwrap_or_else(|_| {
+            let refused = Source {
+                version: "deny-all".to_owned(),
+                digest: String::new(),
+                text: std::sync::Arc::from(""),
+            };
+            Self {
+                matrix: Matrix::deny_all(),
+                habilitation: Habilitation::closed(),
+                settings,
+                sources: Sources {
+                    matrix: refused.clone(),
+                    habilitation: refused,
+                },
+            }
+        })
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::shipped(PolicySettings::default())
+    }
 }
 
 /// The record itself.

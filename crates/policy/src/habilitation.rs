@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The shipped copy of `reference/habilitation.csv`.
 pub const EMBEDDED_HABILITATION: &str = include_str!("../../../reference/habilitation.csv");
-const FILE: &str = "habilitation";
+pub(crate) const FILE: &str = "habilitation";
 const HEADER: &str = "profession,type_code[,source]";
 
 /// Profession slug → document type codes open to it.
@@ -81,6 +81,13 @@ impl Habilitation {
         self.open
             .get(profession.slug())
             .is_some_and(|types| types.contains(type_code))
+    }
+
+    /// Every open (profession slug, type code) pair, in order.
+    pub fn rows(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.open
+            .iter()
+            .flat_map(|(p, types)| types.iter().map(move |t| (*p, *t)))
     }
 
     /// The type codes open to a profession, e.g. to offer only those in a search form.

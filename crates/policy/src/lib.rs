@@ -2,8 +2,11 @@
 //!
 //! Pure: no I/O, no async, no clock. The caller (`mds-app`) loads the facts, asks, writes the
 //! decision to the audit, and acts only with the [`Permit`] it received. The MDS access matrix
-//! and the habilitation matrix are data (CSV, embedded defaults from `reference/`). A denial is
-//! a [`Decision`], never an error; [`PolicyError`] only reports a malformed matrix file.
+//! and the habilitation matrix are data (CSV files named in the configuration, embedded
+//! defaults from `reference/`), each with a version and a digest ([`Source`]); a candidate is
+//! accepted only if it keeps the [`safety`] properties, and [`replay`] re-decides a recorded
+//! decision under another policy. A denial is a [`Decision`], never an error; [`PolicyError`]
+//! only reports a malformed or unsafe matrix file.
 //!
 //! Order of checks for a professional (or an assistant or software acting for one): the record
 //! must be open (active or inactive), then the access mode (blocked first, DESIGN.md 4.1), then
@@ -21,8 +24,11 @@ mod habilitation;
 mod list;
 mod matrix;
 mod mode;
+pub mod replay;
 mod request;
 mod rule;
+pub mod safety;
+mod source;
 pub mod supervision;
 pub mod throttle;
 
@@ -35,7 +41,7 @@ pub use decision::{Decision, Denial, Permit};
 pub use error::PolicyError;
 pub use facts::{
     is_unexpired, CareTeamMember, Consent, EmergencyKind, EmergencySession, EmergencySettings,
-    Facts, Policy, PolicySettings, RecordFacts, Representative,
+    Facts, Policy, PolicySettings, RecordFacts, Representative, Sources,
 };
 pub use habilitation::{Habilitation, EMBEDDED_HABILITATION};
 pub use list::{visible_in_list, ListScope, Lister};
@@ -45,3 +51,4 @@ pub use matrix::{
 pub use mode::{access_ends, access_mode, AccessMode, Mode};
 pub use request::{Action, ActionKind, Actor, DocumentFacts, ProfessionalActor, Request};
 pub use rule::Rule;
+pub use source::{Source, STAMP_DIGEST_CHARS};

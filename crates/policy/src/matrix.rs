@@ -7,7 +7,7 @@ use crate::request::DocumentFacts;
 
 /// The shipped copy of `reference/access-matrix.csv`.
 pub const EMBEDDED_ACCESS_MATRIX: &str = include_str!("../../../reference/access-matrix.csv");
-const FILE: &str = "access-matrix";
+pub(crate) const FILE: &str = "access-matrix";
 
 /// The document actions the matrix speaks about (its rows).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -162,7 +162,8 @@ pub enum CellOutcome {
     Refused,
 }
 
-/// The typed matrix. Invariant checked at load: the `blocked` column is `no` everywhere.
+/// The typed matrix. Parsing checks its shape; the safety properties (a blocked professional
+/// gets nothing…) are checked by [`crate::safety::check`] when a policy is loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix {
     cells: [[MatrixCell; 7]; 5],
@@ -237,13 +238,6 @@ impl Matrix {
                     line,
                     value: (*value).to_owned(),
                 })?;
-                if *column == MatrixColumn::Blocked && cell != MatrixCell::No {
-                    return Err(PolicyError::BlockedMustDeny {
-                        file: FILE,
-                        line,
-                        value: (*value).to_owned(),
-                    });
-                }
                 row[column.index()] = cell;
             }
             rows[action.index()] = Some(row);
@@ -355,11 +349,6 @@ mod tests {
         assert!(matches!(
             Matrix::from_csv(&with(&rows)),
             Err(PolicyError::UnknownValue { line: 3, .. })
-        ));
-        rows[1] = "read,yes,yes,yes,yes,yes,yes,yes";
-        assert!(matches!(
-            Matrix::from_csv(&with(&rows)),
-            Err(PolicyError::BlockedMustDeny { line: 3, .. })
         ));
         rows[1] = "read,yes,yes";
         assert!(matches!(

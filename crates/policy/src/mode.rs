@@ -49,6 +49,10 @@ impl AccessMode {
         self.column().as_str()
     }
 
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
     pub fn column(self) -> MatrixColumn {
         match self {
             Self::Blocked => MatrixColumn::Blocked,
@@ -82,6 +86,16 @@ impl Mode {
             Self::Representative => "representative",
             Self::Support => "support",
             Self::Professional(mode) => mode.as_str(),
+        }
+    }
+
+    /// The mode `as_str` names, if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "patient" => Some(Self::Patient),
+            "representative" => Some(Self::Representative),
+            "support" => Some(Self::Support),
+            other => AccessMode::parse(other).map(Self::Professional),
         }
     }
 }

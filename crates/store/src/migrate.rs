@@ -158,6 +158,11 @@ const SQLITE: &[Migration] = &[
         name: "0029_audit_checkpoints",
         sql: include_str!("../migrations/sqlite/0029_audit_checkpoints.sql"),
     },
+    Migration {
+        version: 30,
+        name: "0030_policy_versions",
+        sql: include_str!("../migrations/sqlite/0030_policy_versions.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -305,6 +310,11 @@ const POSTGRES: &[Migration] = &[
         version: 29,
         name: "0029_audit_checkpoints",
         sql: include_str!("../migrations/postgres/0029_audit_checkpoints.sql"),
+    },
+    Migration {
+        version: 30,
+        name: "0030_policy_versions",
+        sql: include_str!("../migrations/postgres/0030_policy_versions.sql"),
     },
 ];
 

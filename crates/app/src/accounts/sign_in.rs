@@ -85,6 +85,7 @@ pub(crate) fn auth_event(
         rule: None,
         detail,
         ip,
+        decision: None,
     }
 }
 

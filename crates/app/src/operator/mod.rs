@@ -3,7 +3,8 @@
 //! `directory_edit`), supervision
 //! alerts, reading, verifying and extracting the audit trail for an authority, the vault's
 //! integrity check, master key rotation and retirement, the orphan sweep and housekeeping,
-//! re-sealing content written in an older format (`vault_reseal`), and the seeding of data
+//! re-sealing content written in an older format (`vault_reseal`), the simulation of a candidate
+//! access policy over the real audit (`policy_simulation`), and the seeding of data
 //! (`seed`) that the demo and the benchmarks drive.
 
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod audit_extract;
 pub mod directory;
 pub mod directory_edit;
 pub mod housekeeping;
+pub mod policy_simulation;
 pub mod seed;
 pub mod session_idle;
 pub mod supervision;

@@ -1,6 +1,7 @@
 //! The gate of a record: who acts (as the policy sees them), the facts of the record loaded
 //! from the store, one decision per request and its audit event. It decides nothing itself.
 
+use crate::record::policy_inputs;
 use crate::{Actor, App, AppError};
 use mds_audit::ActorKind;
 use mds_audit::{NewEvent, Outcome};
@@ -417,13 +418,10 @@ impl Gate<'_> {
         decide_counted(&self.request(action), &self.facts, self.now)
     }
 
-    /// The audit event of `decision` on this record.
-    pub fn event(
-        &self,
-        audit_action: &str,
-        decision: &Decision,
-        document: Option<&str>,
-    ) -> NewEvent {
+    /// The audit event of `decision` on `action` on this record, with the policy's stamps and
+    /// the inputs it read (`policy_inputs`).
+    pub fn event(&self, audit_action: &str, action: &Action, decision: &Decision) -> NewEvent {
+        let document = action.document().map(|d| d.id.to_string());
         let outcome = if decision.is_permit() {
             Outcome::Permit
         } else {
@@ -431,9 +429,13 @@ impl Gate<'_> {
         };
         NewEvent {
             patient_id: Some(self.patient.id.to_string()),
-            document_id: document.map(str::to_owned),
+            document_id: document,
             access_mode: Some(decision.mode().as_str().to_owned()),
             rule: Some(decision.rule().id()),
+            decision: Some(policy_inputs::decision_detail(
+                &self.request(action.clone()),
+                &self.facts,
+            )),
             ..base_event(
                 self.account,
                 &self.actor,
@@ -454,9 +456,8 @@ impl Gate<'_> {
         audit_action: &str,
         detail: serde_json::Value,
     ) -> Result<(Permit, NewEvent), AppError> {
-        let document = action.document().map(|d| d.id.to_string());
         let decision = self.decide(action.clone());
-        let mut ev = self.event(audit_action, &decision, document.as_deref());
+        let mut ev = self.event(audit_action, &action, &decision);
         ev.detail = detail;
         match decision {
             Decision::Permit(p) => Ok((p, ev)),

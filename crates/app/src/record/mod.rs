@@ -20,6 +20,7 @@ mod expiry;
 pub(crate) mod gate;
 pub mod overview;
 pub mod patient_settings;
+pub(crate) mod policy_inputs;
 pub mod preview;
 mod read_audit;
 pub mod refused;

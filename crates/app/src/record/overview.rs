@@ -157,7 +157,8 @@ impl App {
             return Err(AppError::NotFound);
         }
         let list = gate.decide(Action::ListDocuments);
-        mds_audit::record(&self.db, gate.event(name, &list, None), now.millis()).await?;
+        let ev = gate.event(name, &Action::ListDocuments, &list);
+        mds_audit::record(&self.db, ev, now.millis()).await?;
         let permits = |a: Action| gate.decide(a).is_permit();
         let next = NextSteps {
             add_document: permits(Action::AddDocument {

@@ -31,6 +31,7 @@ mod password_change;
 mod patient_records;
 mod patient_settings;
 mod patients;
+mod policy_simulation;
 mod preload;
 mod preview;
 mod record_expiry;

@@ -21,4 +21,5 @@ mod instances;
 mod layers;
 mod metrics;
 mod outbox;
+mod policy;
 mod slow_clients;

@@ -4,6 +4,7 @@
 
 mod decision_table;
 mod properties;
+mod replay;
 mod scenario;
 mod supervision;
 mod throttle;

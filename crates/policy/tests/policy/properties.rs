@@ -46,7 +46,7 @@ fn expiry() -> impl Strategy<Value = Option<i64>> {
     prop_oneof![Just(None), select(vec![-1, 0, 1, HOUR_MS]).prop_map(Some)]
 }
 
-fn scenario() -> impl Strategy<Value = Scenario> {
+pub(crate) fn scenario() -> impl Strategy<Value = Scenario> {
     let state = select(vec![
         AccountState::Active,
         AccountState::Inactive,
@@ -126,16 +126,16 @@ fn doc() -> impl Strategy<Value = Doc> {
 }
 
 #[derive(Clone, Debug)]
-struct Asked {
-    kind: ActorKind,
-    profession: &'static str,
-    samu_regulator: bool,
-    verb: &'static str,
-    text: &'static str,
-    doc: Doc,
+pub(crate) struct Asked {
+    pub(crate) kind: ActorKind,
+    pub(crate) profession: &'static str,
+    pub(crate) samu_regulator: bool,
+    pub(crate) verb: &'static str,
+    pub(crate) text: &'static str,
+    pub(crate) doc: Doc,
 }
 
-fn asked() -> impl Strategy<Value = Asked> {
+pub(crate) fn asked() -> impl Strategy<Value = Asked> {
     let kind = select(vec![
         ActorKind::Patient,
         ActorKind::StrangerPatient,
@@ -165,7 +165,7 @@ fn asked() -> impl Strategy<Value = Asked> {
         )
 }
 
-fn action(asked: &Asked) -> Action {
+pub(crate) fn action(asked: &Asked) -> Action {
     let d = asked.doc.facts();
     match asked.verb {
         "add" => Action::AddDocument {
