@@ -72,11 +72,11 @@ impl Policy {
             settings.clone(),
         )
         .unwrap_or_else(|_| {
-            let refused = Source {
-                version: "deny-all".to_owned(),
-                digest: String::new(),
-                text: std::sync::Arc::from(""),
-            };
+            let refused = Source::made(
+                "deny-all".to_owned(),
+                String::new(),
+                std::sync::Arc::from(""),
+            );
             Self {
                 matrix: Matrix::deny_all(),
                 habilitation: Habilitation::closed(),

@@ -113,7 +113,12 @@ pub struct DocumentInputs {
 impl Inputs {
     /// The inputs of `request` on `facts`, to record with its decision.
     pub fn of(request: &Request, facts: &Facts<'_>) -> Self {
-        let (role, acting) = match &request.actor {
+        Self::of_parts(&request.actor, &request.action, &request.record, facts)
+    }
+
+    /// [`Self::of`] from the request's parts (no request to build on the hot path).
+    pub fn of_parts(actor: &Actor, action: &Action, on: &PatientId, facts: &Facts<'_>) -> Self {
+        let (role, acting) = match actor {
             Actor::Patient { account } if facts.record.owner.as_ref() != Some(account) => {
                 (Role::Representative, Some(account))
             }
@@ -123,13 +128,13 @@ impl Inputs {
             Actor::Assistant { professional, .. } => (Role::Assistant, Some(&professional.account)),
             Actor::Software { professional, .. } => (Role::Software, Some(&professional.account)),
         };
-        let pro = request.actor.professional().map(|p| &p.account);
+        let pro = actor.professional().map(|p| &p.account);
         let record = &facts.record;
-        let same_record = request.record == record.patient;
+        let same_record = *on == record.patient;
         Self {
-            action: request.action.kind(),
+            action: action.kind(),
             role,
-            profession: request.actor.professional().map(|p| p.profession),
+            profession: actor.professional().map(|p| p.profession),
             record: RecordInputs {
                 state: record.state,
                 identity_validated: record.identity_validated,
@@ -137,15 +142,14 @@ impl Inputs {
                 limited: record.limited,
             },
             attending_physician: pro.is_some_and(|a| facts.is_attending_physician(a)),
-            informed: match &request.action {
+            informed: match action {
                 Action::AddDocument {
                     confirms_patient_informed,
                 } => *confirms_patient_informed || pro.is_some_and(|a| facts.was_informed_by(a)),
                 _ => false,
             },
             feeding_opposed: pro.is_some_and(|a| facts.opposes_feeding_by(a)),
-            document: request
-                .action
+            document: action
                 .document()
                 .filter(|d| same_record && d.patient == record.patient)
                 .map(|d| DocumentInputs {

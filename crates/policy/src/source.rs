@@ -20,6 +20,9 @@ pub struct Source {
     pub version: String,
     pub digest: String,
     pub text: Arc<str>,
+    /// `version@digest-prefix`, as written in the audit (made once: every decision event
+    /// carries it).
+    stamp: String,
 }
 
 impl Source {
@@ -43,20 +46,27 @@ impl Source {
                 value: version.to_owned(),
             });
         }
-        Ok(Self {
-            version: version.to_owned(),
-            digest: hex(&Sha256::digest(text.as_bytes())),
-            text: Arc::from(text),
-        })
+        Ok(Self::made(
+            version.to_owned(),
+            hex(&Sha256::digest(text.as_bytes())),
+            Arc::from(text),
+        ))
+    }
+
+    pub(crate) fn made(version: String, digest: String, text: Arc<str>) -> Self {
+        let short = digest.get(..STAMP_DIGEST_CHARS).unwrap_or(&digest);
+        let stamp = format!("{version}@{short}");
+        Self {
+            version,
+            digest,
+            text,
+            stamp,
+        }
     }
 
     /// `version@digest-prefix`, as written in the audit.
-    pub fn stamp(&self) -> String {
-        let short = self
-            .digest
-            .get(..STAMP_DIGEST_CHARS)
-            .unwrap_or(&self.digest);
-        format!("{}@{short}", self.version)
+    pub fn stamp(&self) -> &str {
+        &self.stamp
     }
 }
 

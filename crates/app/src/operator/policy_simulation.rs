@@ -99,7 +99,7 @@ impl App {
                 &self.db,
                 kind,
                 &source.digest,
-                &source.stamp(),
+                source.stamp(),
                 &source.version,
                 &source.text,
                 now.millis(),

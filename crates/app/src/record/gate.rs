@@ -433,7 +433,9 @@ impl Gate<'_> {
             access_mode: Some(decision.mode().as_str().to_owned()),
             rule: Some(decision.rule().id()),
             decision: Some(policy_inputs::decision_detail(
-                &self.request(action.clone()),
+                &self.actor,
+                action,
+                &self.patient.id,
                 &self.facts,
             )),
             ..base_event(

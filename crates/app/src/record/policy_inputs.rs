@@ -5,9 +5,9 @@
 //! `decision`, which the audit merges into whatever detail the use case leaves) and read back
 //! by `mds policy simulate`, so both directions sit in this file.
 
-use mds_domain::{AccountState, DocumentStatus, Profession};
+use mds_domain::{AccountState, DocumentStatus, PatientId, Profession};
 use mds_policy::replay::{governed_action, DocumentInputs, Inputs, RecordInputs, Role, GOVERNED};
-use mds_policy::{Facts, Policy, Request};
+use mds_policy::{Action, Actor, Facts, Policy};
 use serde_json::{json, Map, Value};
 
 pub(crate) const POLICY_KEY: &str = "policy";
@@ -33,12 +33,17 @@ pub(crate) fn stamps(policy: &Policy) -> Value {
 }
 
 /// The decision part of an event's detail: the stamps and the inputs of the decision.
-pub(crate) fn decision_detail(request: &Request, facts: &Facts<'_>) -> Map<String, Value> {
-    let kind = request.action.kind();
+pub(crate) fn decision_detail(
+    actor: &Actor,
+    action: &Action,
+    on: &PatientId,
+    facts: &Facts<'_>,
+) -> Map<String, Value> {
+    let kind = action.kind();
     let mut recorded = Map::new();
     recorded.insert("action".into(), kind.as_str().into());
     if GOVERNED.contains(&kind) {
-        let inputs = Inputs::of(request, facts);
+        let inputs = Inputs::of_parts(actor, action, on, facts);
         recorded.insert("role".into(), inputs.role.as_str().into());
         if let Some(p) = inputs.profession {
             recorded.insert("profession".into(), p.slug().into());
