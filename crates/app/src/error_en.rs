@@ -137,6 +137,8 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("professional_inactive", "This professional no longer practises on the service: they would see nothing."),
     ("professional_or_profession", "Choose either a professional or a profession."),
     ("professional_required", "Name the professional the software acts for (X-MDS-Professional header: their MDS identifier or professional number)."),
+    ("profile_document_unknown", "This document is not in the record."),
+    ("profile_entry_invalid", "This health profile entry is incomplete or has a value that is not accepted: check the required fields, the date (not in the future) and the ranges of measurements."),
     ("reason_required", "Enter the reason or the reference requested, within the length allowed and without control characters."),
     ("record_active", "The person exports their record themselves from their space (My account, Export my record)."),
     ("record_not_closed", "The legal export only concerns closed records."),

@@ -94,6 +94,10 @@ id_type!(
     DocumentId
 );
 id_type!(
+    /// One entry of a patient's health profile (`profile`).
+    ProfileEntryId
+);
+id_type!(
     /// A care structure (hospital, dispensary, pharmacy, laboratory…).
     StructureId
 );

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod language;
 pub mod place;
 pub mod profession;
+pub mod profile;
 pub mod representation;
 pub mod states;
 pub mod structure;
@@ -27,7 +28,7 @@ pub use identity::{
     check_adult, similarity, BirthDate, BirthName, BirthPlace, CafatNumber, CafatRules, FirstNames,
     IdentifierRules, IdentityError, IdentityInput, IdentityKey, IdentityTraits, MatchKind, Sex,
 };
-pub use ids::{AccountId, DocumentId, PatientId, StructureId};
+pub use ids::{AccountId, DocumentId, PatientId, ProfileEntryId, StructureId};
 pub use language::Language;
 pub use profession::{Profession, ProfessionCategory};
 pub use states::{

@@ -201,7 +201,10 @@ impl<'a, 'p> Ctx<'a, 'p> {
             | Action::MaskAll
             | Action::ReadHistory
             | Action::Export
-            | Action::Close => self.permit(Rule::PatientControl),
+            | Action::Close
+            | Action::ReadProfile
+            | Action::AddProfileEntry { .. }
+            | Action::RemoveProfileEntry { .. } => self.permit(Rule::PatientControl),
             Action::RequestConsent
             | Action::OpenBreakGlass { .. }
             | Action::OpenSamuAccess { .. }
@@ -303,6 +306,27 @@ impl<'a, 'p> Ctx<'a, 'p> {
             Action::RecordFeedingOpposition | Action::LiftFeedingOpposition => {
                 self.permit(Rule::FeedingOppositionManaged)
             }
+            Action::ReadProfile => self.profile(p, mode),
+            Action::AddProfileEntry { section } => {
+                let read = self.profile(p, mode);
+                if !read.is_permit() {
+                    read
+                } else if !section.professional_may_add() {
+                    self.deny(Rule::ProfilePatientSection)
+                } else if let Some(rule) = self.feeding_refusal(Some(&p.account)) {
+                    self.deny(rule)
+                } else {
+                    read
+                }
+            }
+            Action::RemoveProfileEntry { author, .. } => {
+                let read = self.profile(p, mode);
+                if read.is_permit() && author != &p.account {
+                    self.deny(Rule::ProfileAuthorOnly)
+                } else {
+                    read
+                }
+            }
             Action::Block
             | Action::Unblock
             | Action::SetEmergencySettings
@@ -338,7 +362,10 @@ impl<'a, 'p> Ctx<'a, 'p> {
             | Action::SetHiddenFromPatient(_)
             | Action::LiftHiddenFromPatient(_)
             | Action::ReadHistory
-            | Action::Export => self.deny(Rule::SupportNoMedicalContent),
+            | Action::Export
+            | Action::ReadProfile
+            | Action::AddProfileEntry { .. }
+            | Action::RemoveProfileEntry { .. } => self.deny(Rule::SupportNoMedicalContent),
             Action::RequestConsent
             | Action::OpenBreakGlass { .. }
             | Action::OpenSamuAccess { .. }
@@ -348,6 +375,25 @@ impl<'a, 'p> Ctx<'a, 'p> {
             | Action::MaskAll
             | Action::RecordFeedingOpposition
             | Action::LiftFeedingOpposition => self.deny(Rule::SupportNotAllowed),
+        }
+    }
+
+    /// The health profile is open to a health professional with an access to the record, in
+    /// any of its modes; what an emergency access shows of it is the emergency sections
+    /// (`mds_domain::profile::Section::emergency`), which the caller reads from the permit's
+    /// mode.
+    fn profile(&self, p: &ProfessionalActor, mode: AccessMode) -> Decision {
+        let with_access = matches!(
+            mode,
+            AccessMode::CareTeam
+                | AccessMode::Consented
+                | AccessMode::BreakGlass
+                | AccessMode::Samu
+        );
+        if with_access && p.profession.is_health() {
+            self.permit(Rule::ProfileAccess)
+        } else {
+            self.deny(Rule::ProfileNoAccess)
         }
     }
 
@@ -503,7 +549,7 @@ fn limitation_allows(action: &Action, mode: AccessMode) -> bool {
         | Action::OpenSamuAccess { .. }
         | Action::RecordFeedingOpposition
         | Action::LiftFeedingOpposition => true,
-        Action::ReadDocument(_) | Action::ListDocuments => emergency,
+        Action::ReadDocument(_) | Action::ListDocuments | Action::ReadProfile => emergency,
         _ => false,
     }
 }

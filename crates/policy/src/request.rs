@@ -1,6 +1,7 @@
 //! What is asked: who acts (and for whom), which action, on which record and document. Plain
 //! data filled in by the caller from the authenticated session; nothing here decides.
 
+use mds_domain::profile::Section;
 use mds_domain::{AccountId, DocumentId, DocumentStatus, PatientId, Profession, StructureId};
 
 /// The facts about a professional that the decision needs, whoever carries the request
@@ -109,6 +110,17 @@ pub enum Action {
     ReadHistory,
     Export,
     Close,
+    /// Read the record's health profile (what of it: the permit's mode says).
+    ReadProfile,
+    /// Add an entry to a section of the health profile.
+    AddProfileEntry {
+        section: Section,
+    },
+    /// Remove an entry of the health profile, written by `author`.
+    RemoveProfileEntry {
+        section: Section,
+        author: AccountId,
+    },
 }
 
 impl Action {
@@ -136,6 +148,9 @@ impl Action {
             Self::ReadHistory => ActionKind::ReadHistory,
             Self::Export => ActionKind::Export,
             Self::Close => ActionKind::Close,
+            Self::ReadProfile => ActionKind::ReadProfile,
+            Self::AddProfileEntry { .. } => ActionKind::AddProfileEntry,
+            Self::RemoveProfileEntry { .. } => ActionKind::RemoveProfileEntry,
         }
     }
 
@@ -179,6 +194,9 @@ pub enum ActionKind {
     ReadHistory,
     Export,
     Close,
+    ReadProfile,
+    AddProfileEntry,
+    RemoveProfileEntry,
 }
 
 impl ActionKind {
@@ -206,6 +224,9 @@ impl ActionKind {
             Self::ReadHistory => "read_history",
             Self::Export => "export",
             Self::Close => "close",
+            Self::ReadProfile => "read_profile",
+            Self::AddProfileEntry => "add_profile_entry",
+            Self::RemoveProfileEntry => "remove_profile_entry",
         }
     }
 }

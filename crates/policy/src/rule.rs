@@ -100,6 +100,15 @@ pub enum Rule {
     HiddenFromPatientByDepositor,
     /// `hidden_from_patient.depositor_only`
     HiddenFromPatientDepositorOnly,
+    /// `profile.access`: a health professional with an access to the record reads its health
+    /// profile (and adds vaccinations and measurements).
+    ProfileAccess,
+    /// `profile.no_access`
+    ProfileNoAccess,
+    /// `profile.patient_section`: only the patient writes this section.
+    ProfilePatientSection,
+    /// `profile.author_only`: a professional removes only what they added.
+    ProfileAuthorOnly,
 }
 
 impl Rule {
@@ -153,6 +162,10 @@ impl Rule {
             Self::MaskAtPatientRequest => "mask.at_patient_request",
             Self::HiddenFromPatientByDepositor => "hidden_from_patient.depositor",
             Self::HiddenFromPatientDepositorOnly => "hidden_from_patient.depositor_only",
+            Self::ProfileAccess => "profile.access",
+            Self::ProfileNoAccess => "profile.no_access",
+            Self::ProfilePatientSection => "profile.patient_section",
+            Self::ProfileAuthorOnly => "profile.author_only",
         }
     }
 }
@@ -216,6 +229,10 @@ impl Rule {
                 Self::MaskAtPatientRequest,
                 Self::HiddenFromPatientByDepositor,
                 Self::HiddenFromPatientDepositorOnly,
+                Self::ProfileAccess,
+                Self::ProfileNoAccess,
+                Self::ProfilePatientSection,
+                Self::ProfileAuthorOnly,
             ])
             .collect()
     }
@@ -441,6 +458,15 @@ pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
         Rule::HiddenFromPatientDepositorOnly => {
             "Refusé : seul le professionnel qui a déposé ce document peut le rendre invisible au patient ou visible."
         }
+        Rule::ProfileNoAccess => {
+            "Refusé : le profil médical s'ouvre aux professionnels de santé qui ont accès au dossier (équipe de soins, accord du patient, accès d'urgence)."
+        }
+        Rule::ProfilePatientSection => {
+            "Refusé : un professionnel ajoute au profil médical seulement des vaccinations et des mesures ; le reste est renseigné par le patient."
+        }
+        Rule::ProfileAuthorOnly => {
+            "Refusé : seul le professionnel qui a ajouté cette information peut la retirer."
+        }
         Rule::AttendingPhysicianSeesConfidential
         | Rule::FeedingOppositionManaged
         | Rule::PatientControl
@@ -449,7 +475,8 @@ pub(crate) fn deny_text(rule: Rule, mode: Mode) -> &'static str {
         | Rule::BreakGlassOpen
         | Rule::SamuOpen
         | Rule::MaskAtPatientRequest
-        | Rule::HiddenFromPatientByDepositor => "Refusé.",
+        | Rule::HiddenFromPatientByDepositor
+        | Rule::ProfileAccess => "Refusé.",
     }
 }
 
@@ -546,6 +573,15 @@ pub(crate) fn deny_text_en(rule: Rule, mode: Mode) -> &'static str {
         Rule::HiddenFromPatientDepositorOnly => {
             "Denied: only the professional who deposited this document can hide it from the patient or make it visible."
         }
+        Rule::ProfileNoAccess => {
+            "Denied: the health profile is open to health professionals who have access to the record (care team, patient's agreement, emergency access)."
+        }
+        Rule::ProfilePatientSection => {
+            "Denied: a professional adds only vaccinations and measurements to the health profile; the patient fills in the rest."
+        }
+        Rule::ProfileAuthorOnly => {
+            "Denied: only the professional who added this information may remove it."
+        }
         Rule::AttendingPhysicianSeesConfidential
         | Rule::FeedingOppositionManaged
         | Rule::PatientControl
@@ -554,7 +590,8 @@ pub(crate) fn deny_text_en(rule: Rule, mode: Mode) -> &'static str {
         | Rule::BreakGlassOpen
         | Rule::SamuOpen
         | Rule::MaskAtPatientRequest
-        | Rule::HiddenFromPatientByDepositor => "Denied.",
+        | Rule::HiddenFromPatientByDepositor
+        | Rule::ProfileAccess => "Denied.",
     }
 }
 
@@ -665,6 +702,10 @@ mod tests {
             Rule::MaskAtPatientRequest => 40,
             Rule::HiddenFromPatientByDepositor => 41,
             Rule::HiddenFromPatientDepositorOnly => 42,
+            Rule::ProfileAccess => 43,
+            Rule::ProfileNoAccess => 44,
+            Rule::ProfilePatientSection => 45,
+            Rule::ProfileAuthorOnly => 46,
         }
     }
 
@@ -673,7 +714,7 @@ mod tests {
         let all = Rule::all();
         let mut seen: Vec<usize> = all.iter().map(|&r| variant(r)).collect();
         seen.dedup();
-        assert_eq!(seen, (0..=42).collect::<Vec<_>>());
+        assert_eq!(seen, (0..=46).collect::<Vec<_>>());
         let matrix = all.iter().filter(|r| matches!(r, Rule::Matrix { .. }));
         assert_eq!(
             matrix.count(),

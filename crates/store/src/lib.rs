@@ -28,6 +28,7 @@ pub mod passkeys;
 pub mod password_resets;
 pub mod patients;
 pub mod policy_versions;
+pub mod profile;
 pub mod record_access;
 pub mod record_audit_keys;
 pub mod recovery_requests;

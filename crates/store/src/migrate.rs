@@ -163,6 +163,11 @@ const SQLITE: &[Migration] = &[
         name: "0030_policy_versions",
         sql: include_str!("../migrations/sqlite/0030_policy_versions.sql"),
     },
+    Migration {
+        version: 31,
+        name: "0031_profile_entries",
+        sql: include_str!("../migrations/sqlite/0031_profile_entries.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -315,6 +320,11 @@ const POSTGRES: &[Migration] = &[
         version: 30,
         name: "0030_policy_versions",
         sql: include_str!("../migrations/postgres/0030_policy_versions.sql"),
+    },
+    Migration {
+        version: 31,
+        name: "0031_profile_entries",
+        sql: include_str!("../migrations/postgres/0031_profile_entries.sql"),
     },
 ];
 

@@ -230,6 +230,7 @@ impl App {
         care_team::remove_all(&mut tx, id).await?;
         mds_store::record_access::remove_all_for_patient(&mut tx, id).await?;
         mds_store::rectifications::delete_for_patient(&mut tx, id).await?;
+        mds_store::profile::delete_for_patient(&mut tx, id).await?;
         mds_store::representations::remove_for_record(&mut tx, id, p.account_id.as_ref()).await?;
         identity_files::delete_for_owner(&mut tx, FileOwnerKind::Patient, id.as_str()).await?;
         // The free text the audit keeps about the person becomes unreadable for good.

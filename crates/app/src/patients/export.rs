@@ -3,7 +3,8 @@
 //! and its printable `index.pdf`, listing the documents with their dates, titles, types and
 //! authors, each linking to its file in `documents/`, named by date and title
 //! (`export_index`). For machines: `identity.json`, `documents.json` (each document's `file`),
-//! `care_team.json`, `settings.json`, `history.json` and `history.html` (every audit event
+//! `care_team.json`, `settings.json`, `profile.json` (the health profile, also listed in the
+//! index), `history.json` and `history.html` (every audit event
 //! about the record, each with its French line, `export_history`), `audit-proofs.json` (the
 //! same events with their proofs against the signed audit checkpoints, `export_proofs`),
 //! `manifest.json` with the size and SHA-256 of every other file, and `signature.json`, the
@@ -398,6 +399,59 @@ impl App {
         Ok(bytes)
     }
 
+    /// Writes `profile.json` (every entry of the health profile, typed, with its author and
+    /// its French line) and returns the sections that hold something, for the index.
+    async fn export_profile(
+        &self,
+        archive: &mut Archive,
+        p: &patients::PatientRow,
+    ) -> Result<Vec<(String, Vec<String>)>, AppError> {
+        let rows = mds_store::profile::for_patient(&self.db, &p.id).await?;
+        let reader = p
+            .account_id
+            .clone()
+            .unwrap_or_else(|| mds_domain::AccountId::named(""));
+        let profile = crate::record::profile::shape(
+            p.id.clone(),
+            rows,
+            crate::record::profile::ProfileScope::Full,
+            &reader,
+            Vec::new(),
+        );
+        let sections: Vec<serde_json::Value> = profile
+            .sections
+            .iter()
+            .map(|s| {
+                let entries: Vec<serde_json::Value> = s
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        json!({
+                            "id": e.id, "entry": e.entry, "summary": e.summary,
+                            "author_name": e.author_name, "by_professional": e.by_professional,
+                            "recorded_at": Timestamp::from_millis(e.recorded_at_ms).to_rfc3339(),
+                        })
+                    })
+                    .collect();
+                json!({ "section": s.section, "label": s.label, "entries": entries })
+            })
+            .collect();
+        archive.add_json("profile.json", &json!({ "sections": sections }))?;
+        Ok(profile
+            .sections
+            .into_iter()
+            .filter(|s| !s.entries.is_empty())
+            .map(|s| {
+                let lines = s
+                    .entries
+                    .iter()
+                    .map(|e| format!("{} — ajouté par {}", e.summary, e.author_name))
+                    .collect();
+                (s.label, lines)
+            })
+            .collect())
+    }
+
     /// The archive of a record and the number of documents in it.
     pub(crate) async fn record_archive(
         &self,
@@ -464,15 +518,16 @@ impl App {
             p.identifier_number
         );
         let generated = now.to_noumea_display();
+        let profile = self.export_profile(&mut archive, p).await?;
         archive.add(
             "index.html",
-            export_index::index_html(&who, &generated, &entries).as_bytes(),
+            export_index::index_html(&who, &generated, &entries, &profile).as_bytes(),
         )?;
         archive.add(
             "index.pdf",
             &export_pdf::document(
                 "Mon dossier Mon Drive Santé",
-                &export_index::index_lines(&who, &generated, &entries),
+                &export_index::index_lines(&who, &generated, &entries, &profile),
             ),
         )?;
         let mut team = Vec::new();

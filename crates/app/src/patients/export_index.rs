@@ -158,7 +158,30 @@ td::before{content:attr(data-label);display:block;font-size:.85rem;color:#444}}\
 @media print{a{color:inherit}}";
 
 /// The page listing the documents, each title linking to its file.
-pub(crate) fn index_html(patient: &str, generated: &str, entries: &[Entry]) -> String {
+/// The health profile's sections that hold something: each label with its entries' lines.
+pub(crate) type ProfileLines = [(String, Vec<String>)];
+
+fn profile_html(profile: &ProfileLines) -> String {
+    if profile.is_empty() {
+        return "<h2>Profil médical</h2>\n<p>Votre profil médical est vide.</p>".to_owned();
+    }
+    let mut out = "<h2>Profil médical</h2>\n".to_owned();
+    for (label, lines) in profile {
+        out.push_str(&format!("<h3>{}</h3>\n<ul>\n", escape(label)));
+        for l in lines {
+            out.push_str(&format!("<li>{}</li>\n", escape(l)));
+        }
+        out.push_str("</ul>\n");
+    }
+    out
+}
+
+pub(crate) fn index_html(
+    patient: &str,
+    generated: &str,
+    entries: &[Entry],
+    profile: &ProfileLines,
+) -> String {
     let mut rows = String::new();
     for e in entries {
         rows.push_str(&format!(
@@ -191,14 +214,20 @@ pub(crate) fn index_html(patient: &str, generated: &str, entries: &[Entry]) -> S
          <p class=\"note\">Cliquez sur un titre pour ouvrir le document. Une version à \
          imprimer de cette liste est dans <a href=\"index.pdf\">index.pdf</a>. Les fichiers \
          <code>.json</code> et <code>manifest.json</code> (empreintes SHA-256 de chaque \
-         fichier) sont destinés aux logiciels.</p>\n{list}\n</main>\n</body>\n</html>\n",
+         fichier) sont destinés aux logiciels.</p>\n{list}\n{profile}\n</main>\n</body>\n</html>\n",
+        profile = profile_html(profile),
         patient = escape(patient),
         generated = escape(generated),
     )
 }
 
 /// The same list as lines of the printable PDF.
-pub(crate) fn index_lines(patient: &str, generated: &str, entries: &[Entry]) -> Vec<Line> {
+pub(crate) fn index_lines(
+    patient: &str,
+    generated: &str,
+    entries: &[Entry],
+    profile: &ProfileLines,
+) -> Vec<Line> {
     let mut lines = vec![
         Line::heading("Mon dossier Mon Drive Santé"),
         Line::plain(patient),
@@ -216,6 +245,13 @@ pub(crate) fn index_lines(patient: &str, generated: &str, entries: &[Entry]) -> 
         )));
         lines.push(Line::plain(format!("{} · {}", e.kind, e.author)));
         lines.push(Line::plain(format!("Fichier : {}", e.file)));
+    }
+    if !profile.is_empty() {
+        lines.push(Line::heading("Profil médical"));
+    }
+    for (label, items) in profile {
+        lines.push(Line::heading(label.clone()));
+        lines.extend(items.iter().map(|i| Line::plain(format!("• {i}"))));
     }
     lines
 }
@@ -325,7 +361,7 @@ mod tests {
             author: "Dr \"Néa\"".into(),
             file: "documents/2026-09-01_script.pdf".into(),
         };
-        let html = index_html("Marie <i>Dupont</i>", "01/09/2026 10:00", &[e]);
+        let html = index_html("Marie <i>Dupont</i>", "01/09/2026 10:00", &[e], &[]);
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<b>") && !html.contains("<i>"));
         assert!(
@@ -339,8 +375,8 @@ mod tests {
 
     #[test]
     fn an_empty_record_says_so() {
-        let html = index_html("Marie", "01/09/2026 10:00", &[]);
+        let html = index_html("Marie", "01/09/2026 10:00", &[], &[]);
         assert!(html.contains("aucun document"));
-        assert_eq!(index_lines("Marie", "x", &[]).len(), 4);
+        assert_eq!(index_lines("Marie", "x", &[], &[]).len(), 4);
     }
 }

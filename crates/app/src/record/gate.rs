@@ -472,7 +472,12 @@ impl Gate<'_> {
 
     /// Denials answer `NotFound` whenever the actor may not see what was named (the record,
     /// or the document): existence is never revealed by an error.
-    fn denial_error(&self, action: &Action, rule: Rule, reason: &'static str) -> AppError {
+    pub(crate) fn denial_error(
+        &self,
+        action: &Action,
+        rule: Rule,
+        reason: &'static str,
+    ) -> AppError {
         let hides = matches!(
             rule,
             Rule::PatientNotOwner
@@ -481,8 +486,13 @@ impl Gate<'_> {
                 | Rule::SupportNoMedicalContent
                 | Rule::AssistantAddOnly
                 | Rule::RecordErased
+                | Rule::ProfileNoAccess
         );
-        if hides || action.kind() == ActionKind::ListDocuments {
+        let lists = matches!(
+            action.kind(),
+            ActionKind::ListDocuments | ActionKind::ReadProfile
+        );
+        if hides || lists {
             return AppError::NotFound;
         }
         if let Some(d) = action.document() {

@@ -22,6 +22,7 @@ pub mod overview;
 pub mod patient_settings;
 pub(crate) mod policy_inputs;
 pub mod preview;
+pub mod profile;
 mod read_audit;
 pub mod refused;
 mod represented_export;

@@ -19,6 +19,7 @@ mod documents;
 mod enrolment;
 mod error_catalogue;
 mod export_index;
+mod health_profile;
 mod held_uploads;
 mod history;
 mod instances;

@@ -3,7 +3,8 @@
 //! The grammar of each column is described at the top of the data file.
 
 use crate::scenario::{actor, ActorKind, Depositor, Doc, Scenario, HOUR_MS, NOW};
-use mds_domain::{AccountState, DocumentStatus};
+use mds_domain::profile::Section;
+use mds_domain::{AccountId, AccountState, DocumentStatus};
 use mds_policy::{decide, visible_in_list, Action, Decision, Request};
 use std::collections::BTreeSet;
 
@@ -148,7 +149,7 @@ fn parse_case(line: &str) -> Result<Case, String> {
     let (actor_kind, profession, samu_regulator) = parse_actor(actor_text)?;
     let (verb, argument) = action.split_once(' ').unwrap_or((action, ""));
     let doc_words: Vec<&str> = argument.split_whitespace().collect();
-    let carries_text = matches!(verb, "break_glass" | "samu");
+    let carries_text = matches!(verb, "break_glass" | "samu" | "profile_add");
     Ok(Case {
         name: name.to_owned(),
         actor_kind,
@@ -200,6 +201,19 @@ fn action(case: &Case) -> Result<Option<Action>, String> {
         "history" => Action::ReadHistory,
         "export" => Action::Export,
         "close" => Action::Close,
+        "profile" => Action::ReadProfile,
+        "profile_add" => Action::AddProfileEntry {
+            section: Section::parse(&case.argument)
+                .ok_or(format!("unknown section `{}`", case.argument))?,
+        },
+        "profile_remove" => Action::RemoveProfileEntry {
+            section: Section::Measurements,
+            author: case
+                .doc
+                .facts()
+                .depositor
+                .unwrap_or_else(|| AccountId::from_uuid_text(String::new())),
+        },
         "list_entry" => return Ok(None),
         other => return Err(format!("unknown action `{other}`")),
     }))

@@ -158,6 +158,7 @@ id_from_text!(
     mds_domain::PatientId,
     mds_domain::DocumentId,
     mds_domain::StructureId,
+    mds_domain::ProfileEntryId,
 );
 
 /// Enumerations stored as their text: an unknown value is corruption.
@@ -197,7 +198,21 @@ enum_from_text!(
     mds_domain::ActorKind,
     mds_domain::Outcome,
     mds_domain::TimerState,
+    mds_domain::profile::Section,
 );
+
+/// A health profile entry is stored as its JSON (`mds_domain::profile::Entry`): one that does
+/// not read back is corruption.
+impl FromCol for mds_domain::profile::Entry {
+    fn from_nullable(row: &Row<'_>, i: usize) -> Result<Option<Self>, StoreError> {
+        row.text(i)?
+            .map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| corrupt(i, format!("unreadable profile entry: {e}")))
+            })
+            .transpose()
+    }
+}
 
 /// Professions are stored as their slug (`medecin`, `infirmier`…).
 impl FromCol for mds_domain::Profession {

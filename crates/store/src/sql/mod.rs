@@ -166,6 +166,7 @@ bind_as_text!(
     mds_domain::PatientId,
     mds_domain::DocumentId,
     mds_domain::StructureId,
+    mds_domain::ProfileEntryId,
 );
 
 /// Enumerations are stored as their stable text (`as_str`).
@@ -208,6 +209,7 @@ bind_enum_as_text!(
     mds_domain::ActorKind,
     mds_domain::Outcome,
     mds_domain::TimerState,
+    mds_domain::profile::Section,
 );
 
 /// Professions are stored as their slug.

@@ -106,6 +106,7 @@ impl ActivityKind {
                 "consent.list",
                 "history.read",
                 "record.preview",
+                "profile.read",
                 "record.emergency_settings.read",
                 "record.blocks.read",
                 "audit.read",
@@ -116,7 +117,13 @@ impl ActivityKind {
                 "patient.export.heir",
                 "patient.legal_export",
             ],
-            Self::Changes => &["document.add", "document.modify", "document.delete"],
+            Self::Changes => &[
+                "document.add",
+                "document.modify",
+                "document.delete",
+                "profile.add",
+                "profile.remove",
+            ],
             Self::Searches => &["document.search", "patient.search"],
             Self::Emergency => &["record.break_glass.open", "record.samu.open"],
             Self::Controls => &[

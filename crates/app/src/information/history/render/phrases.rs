@@ -94,6 +94,14 @@ impl Words<'_> {
         detail_str(&self.ev.detail, key).map(str::to_owned)
     }
 
+    /// « , rubrique « Mesures » » for a profile change.
+    fn profile_section(&self) -> String {
+        detail_str(&self.ev.detail, "section")
+            .and_then(mds_domain::profile::Section::parse)
+            .map(|s| format!(", rubrique « {} »", s.label_fr()))
+            .unwrap_or_default()
+    }
+
     fn detail_flag(&self, key: &str) -> bool {
         self.ev
             .detail
@@ -156,6 +164,34 @@ impl Words<'_> {
                 true,
             ),
             "record.open" => phrase(format!("ouvert {rec}"), format!("ouvrir {rec}"), true),
+            "profile.read" => {
+                let what = if detail_str(&self.ev.detail, "scope") == Some("emergency") {
+                    "les informations d'urgence du profil médical"
+                } else {
+                    "le profil médical"
+                };
+                phrase(
+                    format!("consulté {what} {of_rec}"),
+                    format!("consulter le profil médical {of_rec}"),
+                    true,
+                )
+            }
+            "profile.add" => {
+                let section = self.profile_section();
+                phrase(
+                    format!("ajouté une information au profil médical {of_rec}{section}"),
+                    format!("ajouter une information au profil médical {of_rec}{section}"),
+                    true,
+                )
+            }
+            "profile.remove" => {
+                let section = self.profile_section();
+                phrase(
+                    format!("retiré une information du profil médical {of_rec}{section}"),
+                    format!("retirer une information du profil médical {of_rec}{section}"),
+                    true,
+                )
+            }
             // A request refused for its form before any use case (always a failure).
             "record.request_refused" => phrase(
                 format!("envoyé une demande concernant {rec}"),

@@ -59,6 +59,14 @@ impl Words<'_> {
         detail_str(&self.ev.detail, key).map(str::to_owned)
     }
 
+    /// `, section "Measurements"` for a profile change.
+    fn profile_section(&self) -> String {
+        detail_str(&self.ev.detail, "section")
+            .and_then(mds_domain::profile::Section::parse)
+            .map(|s| format!(", section \"{}\"", s.label_en()))
+            .unwrap_or_default()
+    }
+
     fn detail_flag(&self, key: &str) -> bool {
         self.ev
             .detail
@@ -116,6 +124,34 @@ impl Words<'_> {
                 phrase(format!("preloaded {doc}"), format!("preload {doc}"), true)
             }
             "record.open" => phrase(format!("opened {rec}"), format!("open {rec}"), true),
+            "profile.read" => {
+                let what = if detail_str(&self.ev.detail, "scope") == Some("emergency") {
+                    "the emergency items of the health profile"
+                } else {
+                    "the health profile"
+                };
+                phrase(
+                    format!("viewed {what} of {rec}"),
+                    format!("view the health profile of {rec}"),
+                    true,
+                )
+            }
+            "profile.add" => {
+                let section = self.profile_section();
+                phrase(
+                    format!("added an item to the health profile of {rec}{section}"),
+                    format!("add an item to the health profile of {rec}{section}"),
+                    true,
+                )
+            }
+            "profile.remove" => {
+                let section = self.profile_section();
+                phrase(
+                    format!("removed an item from the health profile of {rec}{section}"),
+                    format!("remove an item from the health profile of {rec}{section}"),
+                    true,
+                )
+            }
             // A request refused for its form before any use case (always a failure).
             "record.request_refused" => phrase(
                 format!("sent a request about {rec}"),

@@ -164,6 +164,18 @@ fn policy_reason(rule: Rule, mode: Option<&str>) -> (&'static str, &'static str)
             ", car seul le professionnel qui a déposé ce document peut vous le cacher ou vous le montrer",
             ", because only the professional who added this document may hide it from you or show it",
         ),
+        Rule::ProfileNoAccess => (
+            ", car ce professionnel n'a pas d'accès à votre dossier",
+            ", because this professional has no access to your record",
+        ),
+        Rule::ProfilePatientSection => (
+            ", car un professionnel n'ajoute à votre profil médical que des vaccinations et des mesures",
+            ", because a professional adds only vaccinations and measurements to your health profile",
+        ),
+        Rule::ProfileAuthorOnly => (
+            ", car seul le professionnel qui a ajouté cette information peut la retirer",
+            ", because only the professional who added this information may remove it",
+        ),
         // Rules that only ever permit: a refusal never carries them.
         Rule::AttendingPhysicianSeesConfidential
         | Rule::FeedingOppositionManaged
@@ -173,7 +185,8 @@ fn policy_reason(rule: Rule, mode: Option<&str>) -> (&'static str, &'static str)
         | Rule::BreakGlassOpen
         | Rule::SamuOpen
         | Rule::MaskAtPatientRequest
-        | Rule::HiddenFromPatientByDepositor => GENERAL,
+        | Rule::HiddenFromPatientByDepositor
+        | Rule::ProfileAccess => GENERAL,
     }
 }
 
