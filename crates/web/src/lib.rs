@@ -39,6 +39,12 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/documents/{id}", get(patient::documents::document))
         .route("/documents/{id}/content", get(patient::documents::content))
         .route("/care-team", get(patient::care_team::care_team))
+        .route("/profile", get(patient::profile::show))
+        .route("/profile/entries", post(patient::profile::add))
+        .route(
+            "/profile/entries/{id}/remove",
+            post(patient::profile::remove),
+        )
         .route("/preview", get(patient::preview::preview))
         .route("/consents", get(patient::consents::consents))
         .route(
@@ -108,6 +114,12 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .route("/", get(pro::find::find))
         .route("/patient", get(pro::find::contextual))
         .route("/records/{pid}", get(pro::record::record))
+        .route("/records/{pid}/profile", get(pro::profile::show))
+        .route("/records/{pid}/profile/entries", post(pro::profile::add))
+        .route(
+            "/records/{pid}/profile/entries/{id}/remove",
+            post(pro::profile::remove),
+        )
         .route("/records/{pid}/documents/{id}", get(pro::record::document))
         .route(
             "/records/{pid}/documents/{id}/content",

@@ -47,6 +47,8 @@ pub struct RecordOverview {
     pub identifier_kind: mds_domain::IdentifierKind,
     pub cafat: String,
     pub access: AccessView,
+    /// Whether the policy opens the record's health profile to this reader.
+    pub profile: bool,
     /// The documents the rules allow, when listing is permitted.
     pub documents: Option<DocumentPage>,
     pub next: NextSteps,
@@ -207,6 +209,7 @@ impl App {
             None => Vec::new(),
         };
         Ok(RecordOverview {
+            profile: permits(Action::ReadProfile),
             consent_forms_missing,
             identifier_kind: gate.patient.identifier_kind,
             cafat: gate.patient.identifier_number.clone(),

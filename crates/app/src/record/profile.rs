@@ -19,6 +19,7 @@
 //!   or an end of access that lands meanwhile wins.
 
 use super::gate::Gate;
+use crate::patients::identity::PatientBanner;
 use crate::{Actor, App, AppError};
 use mds_domain::profile::{Entry, Section};
 use mds_domain::{AccountId, ActorKind, PatientId, ProfileEntryId, Timestamp};
@@ -115,6 +116,10 @@ pub struct HealthProfile {
     /// Which sections the reader may add to.
     #[schema(value_type = Vec<String>)]
     pub may_add: Vec<Section>,
+    /// Who the record is, for the professional portal's banner (not sent by the API, whose
+    /// client named the record).
+    #[serde(skip)]
+    pub banner: Option<PatientBanner>,
 }
 
 impl HealthProfile {
@@ -163,6 +168,7 @@ pub(crate) fn shape(
         scope,
         sections,
         may_add,
+        banner: None,
     }
 }
 
@@ -208,13 +214,14 @@ impl App {
         let scope = ProfileScope::of(permit.mode());
         let rows = store::for_patient(&self.db, gate.patient_id()).await?;
         let reader = policy_author(&gate);
-        let profile = shape(
+        let mut profile = shape(
             gate.patient.id.clone(),
             rows,
             scope,
             &reader,
             gate.profile_sections_open(),
         );
+        profile.banner = Some(PatientBanner::of(&gate.patient));
         ev.detail = serde_json::json!({
             "scope": scope.as_str(), "entries": profile.entry_count(),
         });

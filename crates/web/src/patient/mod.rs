@@ -13,6 +13,7 @@ pub mod home;
 pub mod notifications;
 pub mod own_documents;
 pub mod preview;
+pub mod profile;
 pub mod rectification;
 pub mod representation;
 pub mod settings;
@@ -31,6 +32,7 @@ pub const NAV: Nav = Nav {
     links: &[
         ("/patient", "nav.patient.home"),
         ("/patient/documents", "nav.patient.documents"),
+        ("/patient/profile", "nav.patient.profile"),
         ("/patient/care-team", "nav.patient.care_team"),
         ("/patient/consents", "nav.patient.consents"),
         ("/patient/notifications", "nav.patient.notifications"),

@@ -10,6 +10,7 @@ pub mod find;
 pub mod opposition;
 pub mod own_documents;
 pub mod patients;
+pub mod profile;
 pub mod record;
 pub mod structure;
 

@@ -210,6 +210,9 @@ pub fn record_page(
                     p { (l.t("pro.record.until")) " " strong { (views::instant(end)) } }
                 }
             }
+            @if o.profile {
+                p { a.button href=(format!("/pro/records/{pid}/profile")) { (l.t("profile.link.pro")) } }
+            }
             @if let Some(page) = &o.documents {
                 section aria-labelledby="documents-title" {
                     h2 #documents-title { (l.t("pro.record.documents")) }

@@ -5,6 +5,9 @@
 pub mod birth_place;
 pub mod form;
 pub mod listing;
+pub mod profile;
+pub mod profile_chart;
+pub mod profile_form;
 pub mod upload;
 pub mod viewer;
 pub mod views;

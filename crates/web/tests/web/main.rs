@@ -9,6 +9,7 @@ mod contact_change;
 mod document_viewer;
 mod enrol_no_disclosure;
 mod errors_in_english;
+mod health_profile;
 mod history_in_english;
 mod identity_entry;
 mod lost_factor;

@@ -11,6 +11,7 @@ mod patient_settings;
 mod places;
 mod preview;
 mod pro;
+mod profile;
 mod recovery;
 mod rectification;
 mod representation;
@@ -32,6 +33,7 @@ pub const TABLES: &[&[Entry]] = &[
     patient_settings::ENTRIES,
     places::ENTRIES,
     preview::ENTRIES,
+    profile::ENTRIES,
     pro::ENTRIES,
     recovery::ENTRIES,
     rectification::ENTRIES,
