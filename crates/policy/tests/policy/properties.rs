@@ -2,7 +2,8 @@
 //! not only for the hand-written cases of the decision table.
 
 use crate::scenario::{actor, ActorKind, Depositor, Doc, Scenario, HOUR_MS, NOW};
-use mds_domain::{AccountState, DocumentStatus};
+use mds_domain::profile::Section;
+use mds_domain::{AccountId, AccountState, DocumentStatus};
 use mds_policy::{decide, visible_in_list, Action, Decision, Request};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -16,7 +17,7 @@ const PROFESSIONS: [&str; 5] = [
 ];
 const TYPES: [&str; 5] = ["11488-4", "60593-1", "68599-0", "11502-2", "00000-0"];
 const REASONS: [&str; 3] = ["", "urgence", "Patient inconscient aux urgences"];
-const VERBS: [&str; 22] = [
+const VERBS: [&str; 26] = [
     "add",
     "add_confirm",
     "read",
@@ -39,6 +40,10 @@ const VERBS: [&str; 22] = [
     "lift_opposition",
     "history",
     "export",
+    "profile",
+    "profile_add_measurement",
+    "profile_add_allergy",
+    "profile_remove",
 ];
 
 /// Expiry offsets around the boundary, and none.
@@ -198,6 +203,19 @@ pub(crate) fn action(asked: &Asked) -> Action {
         "lift_opposition" => Action::LiftFeedingOpposition,
         "history" => Action::ReadHistory,
         "export" => Action::Export,
+        "profile" => Action::ReadProfile,
+        "profile_add_measurement" => Action::AddProfileEntry {
+            section: Section::Measurements,
+        },
+        "profile_add_allergy" => Action::AddProfileEntry {
+            section: Section::Allergies,
+        },
+        "profile_remove" => Action::RemoveProfileEntry {
+            section: Section::Measurements,
+            author: d
+                .depositor
+                .unwrap_or_else(|| AccountId::from_uuid_text(String::new())),
+        },
         _ => Action::Close,
     }
 }
@@ -315,7 +333,7 @@ proptest! {
         a in asked(),
         kind in select(vec![ActorKind::Support, ActorKind::Assistant]),
     ) {
-        for verb in ["read", "list"] {
+        for verb in ["read", "list", "profile"] {
             let (decision, listed) = outcome(&s, &Asked { kind, verb, ..a.clone() });
             prop_assert!(!decision.is_permit() && !listed);
         }
