@@ -24,6 +24,7 @@ test("the patient sees her record as a professional would", async () => {
   assert.match(await result.innerText(), /Ce que verrait Jean Néa/);
   assert.match(await result.innerText(), /Visible : ce professionnel est membre de votre équipe de soins/);
   assert.match(await result.innerText(), /Simulation : aucun accès n'a été ouvert/);
+  assert.match(await result.innerText(), /Profil médical : il le verrait en entier/);
   assert.doesNotMatch(await result.innerText(), /matrix\.|habilitation\.|break_glass|care_team/, "no rule code");
   await check(m, "preview as the care team's doctor");
   await screenshot(m, "patient-preview-doctor");
@@ -40,6 +41,7 @@ test("the patient sees her record as a professional would", async () => {
   assert.match(text, /Cet accès d'urgence lui serait ouvert, et vous en seriez informé/);
   assert.match(text, /accès d'urgence \(bris de glace\)/);
   assert.match(text, /Vous opposer aux accès d'urgence/);
+  assert.match(text, /Profil médical : il en verrait les informations d'urgence/);
   await check(m, "preview of an emergency access");
   await screenshot(m, "patient-preview-emergency");
 

@@ -142,6 +142,9 @@ pub struct Preview {
     /// Whether the professional could list the record at all, in words.
     pub access: String,
     pub access_en: String,
+    /// What they would see of the health profile, in words.
+    pub profile: String,
+    pub profile_en: String,
     /// The documents you see, each shown to the professional or not.
     pub lines: Vec<PreviewLine>,
     /// What you could do, in words.
@@ -160,6 +163,25 @@ impl Preview {
     pub fn shown_count(&self) -> usize {
         self.lines.iter().filter(|l| l.shown).count()
     }
+}
+
+/// What the professional would see of the health profile, in French and English.
+fn profile_words(decision: &Decision) -> (String, String) {
+    let (fr, en) = match (decision.is_permit(), decision.mode()) {
+        (true, Mode::Professional(AccessMode::BreakGlass | AccessMode::Samu)) => (
+            "Profil médical : il en verrait les informations d'urgence (allergies, traitements, maladies chroniques, contacts, don d'organes, directives anticipées), pas les vaccinations ni les mesures.",
+            "Health profile: they would see its emergency items (allergies, treatments, chronic conditions, contacts, organ donation, advance directives), not the vaccinations nor the measurements.",
+        ),
+        (true, _) => (
+            "Profil médical : il le verrait en entier.",
+            "Health profile: they would see all of it.",
+        ),
+        (false, _) => (
+            "Profil médical : il ne le verrait pas.",
+            "Health profile: they would not see it.",
+        ),
+    };
+    (fr.to_owned(), en.to_owned())
 }
 
 /// « Visible : … » for a permitted listing or document, in French and English.
@@ -339,6 +361,11 @@ impl App {
         } else {
             hidden_words(&listing)
         };
+        let (profile, profile_en) = profile_words(&mds_policy::decide(
+            &request(Action::ReadProfile),
+            &facts,
+            now,
+        ));
         let lister = Lister::new(&simulated, &facts, now);
         let yours = Lister::new(&gate.actor, &gate.facts, now);
         let everything = ListScope {
@@ -407,6 +434,8 @@ impl App {
             emergency_en,
             access,
             access_en,
+            profile,
+            profile_en,
             lines,
             remedies,
         })

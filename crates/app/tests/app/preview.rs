@@ -123,6 +123,25 @@ async fn compare(
             named_shown(&preview),
         ));
     }
+    // The health profile: what the preview says is what the professional then reads.
+    let real_profile = match app.health_profile(pro, marie, None, t).await {
+        Ok(p) if p.scope == mds_app::record::profile::ProfileScope::Emergency => "emergency",
+        Ok(_) => "full",
+        Err(_) => "none",
+    };
+    let said = if preview.profile.contains("informations d'urgence") {
+        "emergency"
+    } else if preview.profile.contains("en entier") {
+        "full"
+    } else {
+        "none"
+    };
+    if said != real_profile {
+        return Err(format!(
+            "{login} {situation:?}: preview says {:?}, the profile read gave {real_profile}",
+            preview.profile
+        ));
+    }
     Ok(preview)
 }
 

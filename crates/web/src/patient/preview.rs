@@ -175,6 +175,7 @@ fn result(lang: Lang, p: &Preview) -> Markup {
                 p { strong { (pick(fr, english)) } }
             }
             p { (pick(&p.access, &p.access_en)) }
+            p #preview-profile { (pick(&p.profile, &p.profile_en)) }
             p { (format!("{shown} / {} ", p.lines.len())) (l.t("preview.result.count")) }
             @if !p.lines.is_empty() {
                 ul.list {
