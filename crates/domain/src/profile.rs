@@ -262,7 +262,13 @@ impl Day {
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        write!(f, "{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
     }
 }
 
@@ -349,6 +355,8 @@ pub enum ProfileError {
     Control { field: &'static str },
     #[error("La date ne peut pas être dans le futur.")]
     Future,
+    #[error("La date ne peut pas être antérieure au 01/01/1900.")]
+    TooOld,
     #[error("{quantity} : la valeur doit être comprise entre {min} et {max} {unit}.")]
     OutOfRange {
         quantity: &'static str,
@@ -392,6 +400,7 @@ fn optional(value: Option<&str>, field: &'static str) -> Result<Option<String>, 
 fn past(day: Option<Day>, today: Day) -> Result<Option<Day>, ProfileError> {
     match day {
         Some(d) if d > today => Err(ProfileError::Future),
+        Some(d) if d.0.year() < 1900 => Err(ProfileError::TooOld),
         other => Ok(other),
     }
 }

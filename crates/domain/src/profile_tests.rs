@@ -93,6 +93,14 @@ fn entries_are_checked_as_a_table() {
             Err("La date ne peut pas être dans le futur."),
         ),
         (
+            "not before 1900",
+            Entry::Condition {
+                name: "Asthme".to_owned(),
+                since: Some(day("0005-03-01")),
+            },
+            Err("La date ne peut pas être antérieure au 01/01/1900."),
+        ),
+        (
             "a phone number",
             Entry::Contact {
                 role: ContactRole::TrustedPerson,
