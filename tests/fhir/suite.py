@@ -2,6 +2,8 @@
 binary, on SQLite or PostgreSQL (`--pg ADMIN_URL`). It feeds a record (ITI-65), searches it
 following next pages (ITI-67), retrieves contents compared by SHA-256 (ITI-68), replaces and
 deletes documents, searches and creates patients (ITI-78), reads the history (AuditEvent),
+reads the health profile (AllergyIntolerance, MedicationStatement, Immunization, Observation,
+RelatedPerson),
 acts as a structure's software (SMART Backend Services: ES256 assertion, access token),
 runs the access-matrix cases against the REST API, a cross-patient sweep, bad input — then
 validates every FHIR JSON answer it received with fhir.resources (R4B) and fhirclient (R4).
@@ -37,6 +39,8 @@ from bundles import change, created_ids, cda_doc, pdf_bytes, pdf_doc, search_ids
 from harness import CAFAT, Person, Server
 
 MARIE_CAFAT, CELINE_CAFAT, JOSEPH_CAFAT = "1234567", "2345678", "7654321"
+# The health profile's resources (read-only, searched by record).
+PROFILE_TYPES = ("AllergyIntolerance", "MedicationStatement", "Immunization", "Observation", "RelatedPerson")
 LOGINS = {
     "patient": "marie.wea@demo.mds.nc", "other_patient": "celine.dk@demo.mds.nc",
     "doctor": "dr.nea@demo.mds.nc", "regulator": "dr.wamytan@demo.mds.nc",
@@ -222,6 +226,61 @@ class Suite:
         other = self.p["other_patient"].get(f"/fhir/AuditEvent?patient=Patient/{marie}")
         check(other.status_code == 404, other.text)
 
+    def test_health_profile(self):
+        asyncio.run(self._health_profile())
+
+    async def _health_profile(self):
+        """The patient and the care team's doctor fill the profile through REST; the doctor
+        searches each of its five resource types (fhirpy, and fhirclient for one), and every
+        resource validates against the R4B (fhir.resources) and R4 (fhirclient) models."""
+        marie = self.ids["marie"]
+        entries = f"/api/v1/records/{marie}/profile/entries"
+        today = datetime.date.today().isoformat()
+        for who, entry in [
+            ("patient", {"kind": "allergy", "substance": "Pénicilline", "severity": "severe", "reaction": "Urticaire"}),
+            ("patient", {"kind": "treatment", "medication": "Metformine", "dosage": "1 g matin et soir", "since": "2020-01-02"}),
+            ("patient", {"kind": "contact", "role": "trusted_person", "name": "Paul Wéa", "relation": "Frère", "phone": "+687 12 34 56"}),
+            ("patient", {"kind": "contact", "role": "emergency_contact", "name": "Anne Wéa"}),
+            ("patient", {"kind": "condition", "name": "Asthme"}),
+            ("patient", {"kind": "vaccination", "vaccine": "Grippe saisonnière", "on": "2024-10-01"}),
+            ("doctor", {"kind": "measurement", "quantity": "weight", "value": 72.5, "on": today}),
+            ("doctor", {"kind": "measurement", "quantity": "blood_pressure", "value": 130, "second": 80, "on": today}),
+            ("doctor", {"kind": "measurement", "quantity": "glucose", "value": 1.05, "on": today}),
+            ("doctor", {"kind": "vaccination", "vaccine": "DTP", "on": today, "lot": "A12"}),
+        ]:
+            r = self.p[who].post(entries, entry)
+            check(r.status_code == 201, (who, entry, r.status_code, r.text))
+        refused = self.p["doctor"].post(entries, {"kind": "allergy", "substance": "Latex", "severity": "mild"})
+        check(refused.status_code == 403, refused.text)
+
+        client = self.fhirpy("doctor")
+        found = {}
+        for kind in PROFILE_TYPES:
+            resources = await client.resources(kind).search(patient=f"Patient/{marie}").fetch_all()
+            found[kind] = [r.serialize() for r in resources]
+            for data in found[kind]:
+                check(data["resourceType"] == kind, data)
+                get_fhir_model_class(kind).model_validate(data)
+                FHIRElementFactory.instantiate(kind, data)
+        counts = {k: len(v) for k, v in found.items()}
+        check(counts == {"AllergyIntolerance": 1, "MedicationStatement": 1, "Immunization": 2,
+                         "Observation": 3, "RelatedPerson": 2}, counts)
+        loinc = {o["code"]["coding"][0]["code"] for o in found["Observation"]}
+        check(loinc == {"29463-7", "85354-9", "2339-0"}, loinc)
+        weight = next(o for o in found["Observation"] if o["code"]["coding"][0]["code"] == "29463-7")
+        check(weight["valueQuantity"] == {"value": 72.5, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}, weight)
+        check(found["AllergyIntolerance"][0]["code"]["text"] == "Pénicilline", found["AllergyIntolerance"])
+        check("Asthme" not in json.dumps(found, ensure_ascii=False), "conditions have no resource")
+        # fhirclient, the other client, reads the same vaccinations.
+        server = self.fhirclient("doctor")
+        bundle = server.request_json(f"Immunization?patient={marie}")
+        check(FcBundle(bundle).total == 2, bundle)
+        # Read-only; and a professional without access gets the uniform not-found.
+        r = self.p["doctor"].post("/fhir/Observation", {"resourceType": "Observation"})
+        check(r.status_code == 405, r.text)
+        r = self.p["nurse"].get(f"/fhir/AllergyIntolerance?patient={marie}")
+        check(r.status_code == 404 and r.json()["issue"][0]["code"] == "not-found", r.text)
+
     def test_patient_reads_assistant_provides(self):
         marie = self.ids["marie"]
         patient = self.fhirclient("patient")
@@ -392,7 +451,7 @@ class Suite:
                 ("POST", "/fhir", change(d, "entered-in-error")),
                 ("POST", "/fhir", change(d, "current", ["MASQUE_PS"])),
                 ("GET", f"/fhir/AuditEvent?patient=Patient/{p}", None),
-            ]
+            ] + [("GET", f"/fhir/{t}?patient=Patient/{p}", None) for t in PROFILE_TYPES]
 
         failures = []
         seqs = {}
@@ -509,7 +568,8 @@ def main():
         suite = Suite(server)
         tests = [t for t in dir(Suite) if t.startswith("test_")]
         order = ["test_metadata", "test_feed_search_retrieve_fhirpy", "test_feed_search_retrieve_fhirclient",
-                 "test_patients_iti78", "test_audit_events", "test_patient_reads_assistant_provides",
+                 "test_patients_iti78", "test_audit_events", "test_health_profile",
+                 "test_patient_reads_assistant_provides",
                  "test_structure_software", "test_bad_input", "test_cross_patient_sweep", "test_access_matrix"]
         check(sorted(order) == sorted(tests), f"every test is run: {tests}")
         for name in order:

@@ -20,6 +20,8 @@ mod openapi;
 mod openapi_complete;
 mod patients;
 mod preview;
+mod profile;
+mod profile_schema;
 mod record;
 mod record_controls;
 mod record_settings;
@@ -187,6 +189,12 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         .route("/audit/extract", get(history::extract))
         .route(&format!("{rc}/history"), get(history::record_history))
         .route(&format!("{rc}/preview"), get(preview::preview))
+        .route(&format!("{rc}/profile"), get(profile::read))
+        .route(&format!("{rc}/profile/entries"), post(profile::add))
+        .route(
+            &format!("{rc}/profile/entries/{{entry_id}}"),
+            delete(profile::remove),
+        )
         .route("/me/access-log", get(history::access_log))
         .route(
             "/patients",

@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         crate::reviews::list, crate::reviews::approve, crate::reviews::reject,
         crate::history::record_history, crate::history::access_log, crate::history::extract,
         crate::preview::preview,
+        crate::profile::read, crate::profile::add, crate::profile::remove,
         crate::notifications::list, crate::notifications::mark_read,
         crate::notifications::preferences, crate::notifications::set_preferences,
         crate::supervision::list, crate::supervision::review,
@@ -59,6 +60,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         mds_domain::AccountId, mds_domain::PatientId, mds_domain::DocumentId, mds_domain::StructureId,
+        mds_domain::ProfileEntryId,
     )),
     modifiers(&BearerAuth, &Complete),
     tags((name = "auth"), (name = "directory"), (name = "audit"), (name = "patients"), (name = "enrolments"), (name = "record"), (name = "record-controls"), (name = "health"), (name = "notifications"), (name = "supervision"), (name = "software"))

@@ -454,6 +454,14 @@ impl Entry {
         }
     }
 
+    /// The day a series entry is about (measurements, vaccinations): what orders them.
+    pub fn day(&self) -> Option<Day> {
+        match self {
+            Self::Measurement { on, .. } | Self::Vaccination { on, .. } => Some(*on),
+            _ => None,
+        }
+    }
+
     /// The entry as it may be stored: texts trimmed and bounded, dates not after `today`
     /// (Nouméa), values in range and rounded.
     pub fn checked(self, today: Day) -> Result<Self, ProfileError> {

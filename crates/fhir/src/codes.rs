@@ -33,6 +33,9 @@ pub const STRUCTURE_SYSTEM: &str = "https://mondrivesante.nc/fhir/sid/structure"
 pub const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
 
 pub const LOINC: &str = "http://loinc.org";
+/// The roles of a health profile's contact that HL7 has no code for (the « personne de
+/// confiance »).
+pub const CONTACT_ROLE: &str = "https://mondrivesante.nc/fhir/CodeSystem/role-contact";
 /// French document types that have no LOINC code (TRE_A05-TypeDocComplementaire, CI-SIS).
 pub const TYPE_CISIS: &str =
     "https://mos.esante.gouv.fr/NOS/TRE_A05-TypeDocComplementaire/FHIR/TRE-A05-TypeDocComplementaire";

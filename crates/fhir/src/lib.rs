@@ -1,9 +1,10 @@
 //! The HL7 FHIR R4 surface of Mon Drive Santé under `/fhir` (JSON): IHE MHD 4.2 (Provide
 //! Document Bundle ITI-65, Find Document References ITI-67, Retrieve Document ITI-68), IHE
-//! PDQm (ITI-78, and the creation of an inactive record), and the patient's history as IHE
-//! BALP `AuditEvent`s. Like `mds-api`, it translates: every request on a record goes to a
-//! use case of `mds-app`, whose gate decides with the policy and audits (denials included);
-//! nothing here decides. Errors become `OperationOutcome`s in one place (`error.rs`); logging
+//! PDQm (ITI-78, and the creation of an inactive record), the patient's history as IHE
+//! BALP `AuditEvent`s, and the health profile read-only (`AllergyIntolerance`,
+//! `MedicationStatement`, `Immunization`, `Observation`, `RelatedPerson`; `profile`). Like
+//! `mds-api`, it translates: every request on a record goes to a use case of `mds-app`,
+//! whose gate decides with the policy and audits (denials included); nothing here decides. Errors become `OperationOutcome`s in one place (`error.rs`); logging
 //! happens in the middleware. `docs/FHIR.md` documents the endpoints and code systems.
 
 mod audit_events;
@@ -15,6 +16,7 @@ mod format;
 mod metadata;
 mod model;
 mod patients;
+pub(crate) mod profile;
 mod wire;
 
 pub use error::FhirError;
@@ -70,6 +72,11 @@ pub fn router(app: App, options: FhirOptions) -> Router {
         )
         .route("/fhir/Patient/_search", post(patients::search_posted))
         .route("/fhir/AuditEvent", get(audit_events::search))
+        .route("/fhir/AllergyIntolerance", get(profile::allergies))
+        .route("/fhir/MedicationStatement", get(profile::treatments))
+        .route("/fhir/Immunization", get(profile::vaccinations))
+        .route("/fhir/Observation", get(profile::measurements))
+        .route("/fhir/RelatedPerson", get(profile::contacts))
         .route("/fhir/{*rest}", any(error::not_found))
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

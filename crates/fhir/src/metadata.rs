@@ -8,11 +8,12 @@ use crate::model::capability::{
     Software,
 };
 use crate::model::Resource;
+use crate::profile::Kind;
 use crate::{Base, FhirError};
 use axum::http::HeaderMap;
 
 /// Last change of what this statement lists.
-const DATE: &str = "2026-12-04";
+const DATE: &str = "2026-12-06";
 
 /// IHE MHD 4.2 Document Responder and Document Recipient, IHE PDQm Patient Demographics
 /// Supplier.
@@ -41,7 +42,7 @@ fn param(name: &str, type_: &str, documentation: &str) -> SearchParam {
 }
 
 fn resources() -> Vec<RestResource> {
-    vec![
+    let mut resources = vec![
         RestResource {
             type_: "DocumentReference".to_owned(),
             documentation: Some(
@@ -103,7 +104,20 @@ fn resources() -> Vec<RestResource> {
                 param("_count", "number", "Taille de page, 100 au plus (50 par défaut)."),
             ],
         },
-    ]
+    ];
+    // The health profile, read-only (`profile`): the searches of a record by patient alone.
+    resources.extend(Kind::ALL.into_iter().map(|kind| RestResource {
+        type_: kind.type_name().to_owned(),
+        documentation: Some(kind.documentation().to_owned()),
+        interaction: interactions(&["search-type"]),
+        search_param: vec![param(
+            "patient",
+            "reference",
+            "Dossier : Patient/<id> ou <id>. Obligatoire ; toutes les entrées de la rubrique \
+             (recherche tracée, sous les règles d'accès du profil).",
+        )],
+    }));
+    resources
 }
 
 /// Anyone, signed in or not. The CapabilityStatement of `/fhir`.
@@ -133,7 +147,11 @@ pub async fn capabilities(
         rest: vec![Rest {
             mode: "server".to_owned(),
             documentation: "Les règles d'accès de Mon Drive Santé s'appliquent à chaque \
-                            requête, comme sur les portails et l'API REST ; tout est tracé."
+                            requête, comme sur les portails et l'API REST ; tout est tracé. \
+                            Le profil de santé est en lecture seule ; ses maladies \
+                            chroniques, sa position sur le don d'organes et ses directives \
+                            anticipées ne sont pas exposées en FHIR (portails et API REST \
+                            seulement)."
                 .to_owned(),
             security: Security {
                 cors: false,

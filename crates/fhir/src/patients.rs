@@ -84,6 +84,7 @@ fn patient(summary: &PatientSummary, kind: IdentifierKind, number: &str) -> Pati
             use_: Some("official".to_owned()),
             family: Some(summary.birth_name.clone()),
             given: summary.first_names.clone(),
+            text: None,
         }],
         telecom: Vec::new(),
         gender: Some(gender_of(&summary.sex).to_owned()),

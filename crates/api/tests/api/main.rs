@@ -16,6 +16,7 @@ mod oversized;
 mod patients;
 mod plans;
 mod preview;
+mod profile;
 mod protocol;
 mod record_controls;
 mod record_documents;

@@ -167,6 +167,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/records/{patient_id}/mask-all"),
     ("post", "/api/v1/records/{patient_id}/unmask-all"),
     ("post", "/api/v1/records/{patient_id}/samu"),
+    ("get", "/api/v1/records/{patient_id}/profile"),
+    ("post", "/api/v1/records/{patient_id}/profile/entries"),
+    (
+        "delete",
+        "/api/v1/records/{patient_id}/profile/entries/{entry_id}",
+    ),
     ("get", "/api/v1/structures"),
     ("post", "/api/v1/structures"),
     ("get", "/healthz"),
@@ -559,4 +565,33 @@ fn openapi_declares_path_parameters_errors_and_content_types() {
         "{} defects: {failing:#?}",
         failing.len()
     );
+}
+
+/// Every `$ref` of the document names a component it holds (schemathesis refuses an
+/// operation whose schema names a missing one, e.g. an id type left out of `components`).
+#[test]
+fn every_schema_reference_resolves() {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let doc: Value = serde_json::from_str(&mds_api::openapi_json()).unwrap();
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    let missing: BTreeSet<&String> = all
+        .iter()
+        .filter(|r| {
+            r.strip_prefix("#/components/schemas/")
+                .is_none_or(|name| doc["components"]["schemas"].get(name).is_none())
+        })
+        .collect();
+    assert!(missing.is_empty(), "unresolved references: {missing:?}");
 }

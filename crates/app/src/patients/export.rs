@@ -17,6 +17,7 @@ use crate::patients::export_pdf;
 use crate::patients::identity::PatientSummary;
 use crate::{Actor, App, AppError};
 use mds_audit::{ActorKind, NewEvent, Outcome};
+use mds_domain::profile::Section;
 use mds_domain::{AccountState, DepositorKind, DocumentType, PatientId, Timestamp};
 use mds_store::{care_team, directory, documents, patients};
 use serde_json::json;
@@ -400,56 +401,52 @@ impl App {
     }
 
     /// Writes `profile.json` (every entry of the health profile, typed, with its author and
-    /// its French line) and returns the sections that hold something, for the index.
+    /// its French line, by section emergency first and series by day) and returns the
+    /// sections that hold something, for the index.
     async fn export_profile(
         &self,
         archive: &mut Archive,
         p: &patients::PatientRow,
     ) -> Result<Vec<(String, Vec<String>)>, AppError> {
-        let rows = mds_store::profile::for_patient(&self.db, &p.id).await?;
-        let reader = p
-            .account_id
-            .clone()
-            .unwrap_or_else(|| mds_domain::AccountId::named(""));
-        let profile = crate::record::profile::shape(
-            p.id.clone(),
-            rows,
-            crate::record::profile::ProfileScope::Full,
-            &reader,
-            Vec::new(),
-        );
-        let sections: Vec<serde_json::Value> = profile
-            .sections
-            .iter()
-            .map(|s| {
-                let entries: Vec<serde_json::Value> = s
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        json!({
-                            "id": e.id, "entry": e.entry, "summary": e.summary,
-                            "author_name": e.author_name, "by_professional": e.by_professional,
-                            "recorded_at": Timestamp::from_millis(e.recorded_at_ms).to_rfc3339(),
-                        })
+        let mut rows = mds_store::profile::for_patient(&self.db, &p.id).await?;
+        rows.sort_by(|a, b| {
+            (a.entry.section(), a.entry.day(), a.recorded_at_ms).cmp(&(
+                b.entry.section(),
+                b.entry.day(),
+                b.recorded_at_ms,
+            ))
+        });
+        let mut sections = Vec::new();
+        let mut index = Vec::new();
+        for section in Section::ALL {
+            let of: Vec<_> = rows
+                .iter()
+                .filter(|r| r.entry.section() == section)
+                .collect();
+            let entries: Vec<serde_json::Value> = of
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id, "entry": r.entry, "summary": r.entry.summary_fr(),
+                        "author_name": r.author_name,
+                        "by_professional": r.author_kind != ActorKind::Patient,
+                        "recorded_at": Timestamp::from_millis(r.recorded_at_ms).to_rfc3339(),
                     })
-                    .collect();
-                json!({ "section": s.section, "label": s.label, "entries": entries })
-            })
-            .collect();
-        archive.add_json("profile.json", &json!({ "sections": sections }))?;
-        Ok(profile
-            .sections
-            .into_iter()
-            .filter(|s| !s.entries.is_empty())
-            .map(|s| {
-                let lines = s
-                    .entries
+                })
+                .collect();
+            sections.push(json!({
+                "section": section, "label": section.label_fr(), "entries": entries,
+            }));
+            if !of.is_empty() {
+                let lines = of
                     .iter()
-                    .map(|e| format!("{} — ajouté par {}", e.summary, e.author_name))
+                    .map(|r| format!("{} — ajouté par {}", r.entry.summary_fr(), r.author_name))
                     .collect();
-                (s.label, lines)
-            })
-            .collect())
+                index.push((section.label_fr().to_owned(), lines));
+            }
+        }
+        archive.add_json("profile.json", &json!({ "sections": sections }))?;
+        Ok(index)
     }
 
     /// The archive of a record and the number of documents in it.

@@ -158,8 +158,9 @@ pub(crate) fn shape(
     }
     for s in &mut sections {
         s.entries.sort_by(|a, b| {
-            entry_day(&a.entry)
-                .cmp(&entry_day(&b.entry))
+            a.entry
+                .day()
+                .cmp(&b.entry.day())
                 .then(a.recorded_at_ms.cmp(&b.recorded_at_ms))
         });
     }
@@ -169,14 +170,6 @@ pub(crate) fn shape(
         sections,
         may_add,
         banner: None,
-    }
-}
-
-/// The day an entry is about, for ordering series (measurements, vaccinations).
-fn entry_day(entry: &Entry) -> Option<mds_domain::profile::Day> {
-    match entry {
-        Entry::Measurement { on, .. } | Entry::Vaccination { on, .. } => Some(*on),
-        _ => None,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod capability;
 pub mod common;
 pub mod documents;
 pub mod patient;
+pub mod profile;
 
 use serde::Serialize;
 
@@ -15,11 +16,16 @@ use serde::Serialize;
 #[serde(tag = "resourceType")]
 #[allow(clippy::large_enum_variant)]
 pub enum Resource {
+    AllergyIntolerance(profile::AllergyIntolerance),
     AuditEvent(audit::AuditEvent),
     Binary(documents::Binary),
     Bundle(bundle::Bundle),
     CapabilityStatement(capability::CapabilityStatement),
     DocumentReference(documents::DocumentReference),
+    Immunization(profile::Immunization),
+    MedicationStatement(profile::MedicationStatement),
+    Observation(profile::Observation),
     OperationOutcome(bundle::OperationOutcome),
     Patient(patient::Patient),
+    RelatedPerson(profile::RelatedPerson),
 }

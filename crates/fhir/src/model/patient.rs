@@ -12,6 +12,9 @@ pub struct HumanName {
     pub family: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub given: Vec<String>,
+    /// The name as one text (a contact of the health profile, typed as one field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ mod audit_events;
 mod bundles;
 mod matrix;
 mod patients;
+mod profile;
 mod protocol;
 mod provide;
 mod sweep;

@@ -40,7 +40,17 @@ fn the_capability_statement_lists_what_is_served_and_the_ihe_actors() {
             .collect();
         assert_eq!(
             types,
-            ["DocumentReference", "Binary", "Patient", "AuditEvent"]
+            [
+                "DocumentReference",
+                "Binary",
+                "Patient",
+                "AuditEvent",
+                "AllergyIntolerance",
+                "MedicationStatement",
+                "Immunization",
+                "Observation",
+                "RelatedPerson"
+            ]
         );
         assert_eq!(c["rest"][0]["interaction"][0]["code"], "transaction");
         assert!(r
@@ -84,7 +94,7 @@ fn json_only_errors_as_operation_outcomes() {
                 "not-supported",
             ),
             (
-                get("/fhir/Observation", None),
+                get("/fhir/Condition", None),
                 StatusCode::NOT_FOUND,
                 "not-found",
             ),
