@@ -30,6 +30,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhirclient.models.bundle import Bundle as FcBundle
 from fhirclient.models.binary import Binary as FcBinary
 from fhirclient.models.documentreference import DocumentReference as FcDocumentReference
+from fhirclient.models.observation import Observation as FcObservation
 from fhirclient.models.fhirelementfactory import FHIRElementFactory
 from fhirclient.models.patient import Patient as FcPatient
 from fhirclient.server import FHIRServer
@@ -275,6 +276,11 @@ class Suite:
         server = self.fhirclient("doctor")
         bundle = server.request_json(f"Immunization?patient={marie}")
         check(FcBundle(bundle).total == 2, bundle)
+        # Read by id, with both clients: the resource the search gave.
+        read = FcObservation.read(weight["id"], server)
+        check(read.as_json() == weight, (read.as_json(), weight))
+        again = await client.reference("Observation", weight["id"]).to_resource()
+        check(again.serialize() == weight, again.serialize())
         # Read-only; and a professional without access gets the uniform not-found.
         r = self.p["doctor"].post("/fhir/Observation", {"resourceType": "Observation"})
         check(r.status_code == 405, r.text)

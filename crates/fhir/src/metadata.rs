@@ -105,11 +105,12 @@ fn resources() -> Vec<RestResource> {
             ],
         },
     ];
-    // The health profile, read-only (`profile`): the searches of a record by patient alone.
+    // The health profile, read-only (`profile`): read by id, and the searches of a record by
+    // patient alone.
     resources.extend(Kind::ALL.into_iter().map(|kind| RestResource {
         type_: kind.type_name().to_owned(),
         documentation: Some(kind.documentation().to_owned()),
-        interaction: interactions(&["search-type"]),
+        interaction: interactions(&["read", "search-type"]),
         search_param: vec![param(
             "patient",
             "reference",

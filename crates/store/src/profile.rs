@@ -88,6 +88,19 @@ pub async fn one(
     .await
 }
 
+/// The record an entry belongs to, if the entry exists.
+pub async fn record_of(
+    ex: impl Into<Ex<'_>>,
+    id: &ProfileEntryId,
+) -> Result<Option<PatientId>, StoreError> {
+    let row: Option<(PatientId,)> =
+        Query::new("SELECT patient_id FROM profile_entries WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(row.map(|(p,)| p))
+}
+
 /// Removes one entry; false if it was already gone.
 pub async fn remove(
     tx: &mut Tx,

@@ -1,5 +1,6 @@
 //! The record a request is about, when the surface names it by something else than its
-//! identifier: a document alone (FHIR `Binary/{id}`, `DocumentReference/{id}`) or the
+//! identifier: a document alone (FHIR `Binary/{id}`, `DocumentReference/{id}`), an entry of
+//! the health profile alone (FHIR `AllergyIntolerance/{id}`…) or the
 //! patient's CAFAT number (`patient.identifier`). Finding it decides nothing and answers
 //! nothing to the caller: the use case called next goes through the record's gate, which
 //! decides and audits. What names nothing is audited here as a denial and answers
@@ -8,7 +9,9 @@
 use crate::record::gate::base_event;
 use crate::{Actor, App, AppError};
 use mds_audit::{NewEvent, Outcome};
-use mds_domain::{CafatNumber, DocumentId, IdentifierKind, IdentifierRules, PatientId, Timestamp};
+use mds_domain::{
+    CafatNumber, DocumentId, IdentifierKind, IdentifierRules, PatientId, ProfileEntryId, Timestamp,
+};
 use mds_store::{documents, patients};
 
 impl App {
@@ -29,6 +32,34 @@ impl App {
                 let detail = serde_json::json!({ "requested_document_id": document_id });
                 Err(self
                     .nothing_named(actor, audit_action, "document.unknown", detail, ip, now)
+                    .await)
+            }
+        }
+    }
+
+    /// Whoever authenticated. The record a health profile entry belongs to, for the profile
+    /// read that follows (which decides); an unknown entry is audited as a denial
+    /// (`profile.entry_unknown`, under `profile.read`) and answers `NotFound`.
+    pub async fn record_of_profile_entry(
+        &self,
+        actor: &Actor,
+        entry_id: &ProfileEntryId,
+        ip: Option<String>,
+        now: Timestamp,
+    ) -> Result<PatientId, AppError> {
+        match mds_store::profile::record_of(&self.db, entry_id).await? {
+            Some(patient_id) => Ok(patient_id),
+            None => {
+                let detail = serde_json::json!({ "requested_entry_id": entry_id });
+                Err(self
+                    .nothing_named(
+                        actor,
+                        "profile.read",
+                        "profile.entry_unknown",
+                        detail,
+                        ip,
+                        now,
+                    )
                     .await)
             }
         }

@@ -4,22 +4,23 @@
 //! gate decides (the patient, their representative, a health professional with an access;
 //! under break-glass or SAMU the emergency sections only) and audits, denials included — and
 //! answers the entries of one section as it was returned, nothing more. Chronic conditions,
-//! organ donation and advance directives have no resource here (`docs/FHIR.md`). No read by
-//! id: an entry's id does not name its record, and finding the record of an entry alone
-//! would be a use case of its own (as `record_of_document` is for documents).
+//! organ donation and advance directives have no resource here (`docs/FHIR.md`). A read by id
+//! (`GET [type]/<id>`) finds the entry's record (`record_of_profile_entry`, an unknown entry
+//! audited) and is the same profile read, answering the entry only if that read shows it and
+//! it is of the type asked.
 
 mod resources;
 
 use crate::auth::{ClientIp, FhirActor};
 use crate::documents::referenced_id;
-use crate::format::{wanted, Fhir, Params};
+use crate::format::{wanted, Fhir, IdPath, Params};
 use crate::model::bundle::{Bundle, BundleLink};
 use crate::{Base, FhirError};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use mds_app::App;
 use mds_domain::profile::Section;
-use mds_domain::PatientId;
+use mds_domain::{PatientId, ProfileEntryId};
 
 /// The resource types of the profile, each the image of one section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +135,75 @@ async fn search(
         total, link, entry,
     ))))
 }
+
+/// One read by id: the entry's record, its profile as the caller may see it, the entry if
+/// shown and of `kind`'s section; anything else is « not found ».
+async fn read(
+    kind: Kind,
+    app: App,
+    actor: mds_app::Actor,
+    ip: Option<String>,
+    params: Params,
+    headers: HeaderMap,
+    id: String,
+) -> Result<Fhir, FhirError> {
+    wanted(&params, &headers)?;
+    params.only(&[])?;
+    let entry_id = ProfileEntryId::named(&id);
+    let now = crate::now();
+    let patient_id = app
+        .record_of_profile_entry(&actor, &entry_id, ip.clone(), now)
+        .await?;
+    let profile = app.health_profile(&actor, &patient_id, ip, now).await?;
+    profile
+        .section(kind.section())
+        .and_then(|s| s.entries.iter().find(|e| e.id == entry_id))
+        .and_then(|e| resources::resource(kind, &profile.patient_id, e))
+        .map(|(r, _)| Fhir(r))
+        .ok_or_else(|| mds_app::AppError::NotFound.into())
+}
+
+macro_rules! read_handler {
+    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+        $(#[$doc])*
+        pub async fn $name(
+            State(app): State<App>,
+            FhirActor(actor): FhirActor,
+            ClientIp(ip): ClientIp,
+            params: Params,
+            headers: HeaderMap,
+            IdPath(id): IdPath,
+        ) -> Result<Fhir, FhirError> {
+            read($kind, app, actor, ip, params, headers, id).await
+        }
+    };
+}
+
+read_handler!(
+    /// Whoever may read the record's profile. One allergy or intolerance.
+    allergy,
+    Kind::AllergyIntolerance
+);
+read_handler!(
+    /// Whoever may read the record's profile. One treatment.
+    treatment,
+    Kind::MedicationStatement
+);
+read_handler!(
+    /// Whoever may read the full profile. One vaccination.
+    vaccination,
+    Kind::Immunization
+);
+read_handler!(
+    /// Whoever may read the full profile. One measurement.
+    measurement,
+    Kind::Observation
+);
+read_handler!(
+    /// Whoever may read the record's profile. One contact.
+    contact,
+    Kind::RelatedPerson
+);
 
 macro_rules! search_handler {
     ($(#[$doc:meta])* $name:ident, $kind:expr) => {

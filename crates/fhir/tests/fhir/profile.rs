@@ -178,10 +178,34 @@ fn the_care_team_reads_the_health_profile_as_fhir_resources() {
             .expect(StatusCode::OK, "patient");
         assert_eq!(resources(&own.json).len(), 3);
 
-        // Read-only, searched by record only.
+        // Read by id: the same resource as the search, one audited profile read; under
+        // another type, or for someone without access, or unknown, « not found ».
         let id = weight["id"].as_str().unwrap();
-        let r = w.get(DOCTOR, &format!("/fhir/Observation/{id}")).await;
-        assert_eq!((r.status, r.issue()), (StatusCode::NOT_FOUND, "not-found"));
+        let before = w.world.last_seq().await;
+        let one = w
+            .get(DOCTOR, &format!("/fhir/Observation/{id}"))
+            .await
+            .expect(StatusCode::OK, "read by id");
+        assert_eq!(one.json, weight);
+        let events = w.world.events_after(before).await;
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["profile.read"]);
+        for (who, path) in [
+            (DOCTOR, format!("/fhir/AllergyIntolerance/{id}")),
+            (NURSE, format!("/fhir/Observation/{id}")),
+            (
+                DOCTOR,
+                "/fhir/Observation/00000000-0000-4000-8000-000000000000".to_owned(),
+            ),
+            (DOCTOR, "/fhir/Observation/not-an-id".to_owned()),
+        ] {
+            let r = w.get(who, &path).await;
+            assert_eq!(
+                (r.status, r.issue()),
+                (StatusCode::NOT_FOUND, "not-found"),
+                "{who} {path}"
+            );
+        }
         let r = w
             .post(
                 DOCTOR,
