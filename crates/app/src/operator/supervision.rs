@@ -68,6 +68,7 @@ const READS: &[&str] = &[
     "document.read_metadata",
     "document.preload",
     "document.preload.read",
+    "profile.read",
 ];
 
 const BREAK_GLASS: &str = "record.break_glass.open";
