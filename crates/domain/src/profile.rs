@@ -118,6 +118,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Mild => "moderate reaction",
+            Self::Severe => "severe reaction",
+            Self::Unknown => "severity unknown",
+        }
+    }
+
     pub fn label_fr(self) -> &'static str {
         match self {
             Self::Mild => "réaction modérée",
@@ -171,6 +179,15 @@ impl Quantity {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Weight => "Weight",
+            Self::Height => "Height",
+            Self::BloodPressure => "Blood pressure",
+            Self::Glucose => "Blood glucose",
+        }
+    }
+
     /// The unit as written (UCUM in FHIR: see `ucum`).
     pub fn unit(self) -> &'static str {
         match self {
@@ -215,6 +232,13 @@ pub enum ContactRole {
 }
 
 impl ContactRole {
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::TrustedPerson => "Trusted person",
+            Self::EmergencyContact => "Emergency contact",
+        }
+    }
+
     pub fn label_fr(self) -> &'static str {
         match self {
             Self::TrustedPerson => "Personne de confiance",
@@ -234,6 +258,14 @@ pub enum DonationPosition {
 }
 
 impl DonationPosition {
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Accepts => "accepts organ donation",
+            Self::Refuses => "refuses organ donation",
+            Self::Restricted => "accepts organ donation with restrictions",
+        }
+    }
+
     pub fn label_fr(self) -> &'static str {
         match self {
             Self::Accepts => "accepte le don d'organes",
@@ -560,86 +592,10 @@ impl Entry {
             }
         })
     }
-
-    /// One line in French, for lists, exports and the history.
-    pub fn summary_fr(&self) -> String {
-        let with = |base: String, extra: &Option<String>| match extra {
-            Some(e) => format!("{base} ({e})"),
-            None => base,
-        };
-        match self {
-            Self::Allergy {
-                substance,
-                reaction,
-                severity,
-            } => with(format!("{substance}, {}", severity.label_fr()), reaction),
-            Self::Treatment {
-                medication,
-                dosage,
-                since,
-            } => {
-                let base = with(medication.clone(), dosage);
-                match since {
-                    Some(d) => format!("{base}, depuis le {}", d.to_french()),
-                    None => base,
-                }
-            }
-            Self::Condition { name, since } => match since {
-                Some(d) => format!("{name}, depuis le {}", d.to_french()),
-                None => name.clone(),
-            },
-            Self::Contact {
-                role,
-                name,
-                relation,
-                phone,
-            } => {
-                let mut s = format!("{} : {}", role.label_fr(), with(name.clone(), relation));
-                if let Some(p) = phone {
-                    s.push_str(&format!(", tél. {p}"));
-                }
-                s
-            }
-            Self::OrganDonation { position, note } => {
-                with(format!("Le patient {}", position.label_fr()), note)
-            }
-            Self::AdvanceDirectives {
-                document_id,
-                location,
-            } => {
-                let mut parts = Vec::new();
-                if document_id.is_some() {
-                    parts.push("un document du dossier".to_owned());
-                }
-                if let Some(l) = location {
-                    parts.push(format!("conservées : {l}"));
-                }
-                format!("Directives anticipées : {}", parts.join(" ; "))
-            }
-            Self::Vaccination { vaccine, on, lot } => with(
-                format!("{vaccine}, le {}", on.to_french()),
-                &lot.as_ref().map(|l| format!("lot {l}")),
-            ),
-            Self::Measurement {
-                quantity,
-                value,
-                second,
-                on,
-            } => {
-                let v = match second {
-                    Some(d) => format!("{}/{}", number_fr(*value), number_fr(*d)),
-                    None => number_fr(*value),
-                };
-                format!(
-                    "{} : {v} {}, le {}",
-                    quantity.label_fr(),
-                    quantity.unit(),
-                    on.to_french()
-                )
-            }
-        }
-    }
 }
+
+#[path = "profile_words.rs"]
+mod words;
 
 #[cfg(test)]
 #[path = "profile_tests.rs"]

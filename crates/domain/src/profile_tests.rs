@@ -188,3 +188,72 @@ fn numbers_are_read_in_both_notations() {
     assert_eq!(number_fr(0.3), "0,3");
     assert_eq!(number_fr(400.0), "400");
 }
+
+/// Every kind of entry has a line in both languages, and the English one holds no French word
+/// of the French one's frame.
+#[test]
+fn every_entry_reads_in_both_languages() {
+    let on = day("2026-11-30");
+    let entries = [
+        Entry::Allergy {
+            substance: "Latex".into(),
+            reaction: Some("urticaire".into()),
+            severity: Severity::Mild,
+        },
+        Entry::Treatment {
+            medication: "Metformine".into(),
+            dosage: Some("1 g".into()),
+            since: Some(on),
+        },
+        Entry::Condition {
+            name: "Asthme".into(),
+            since: Some(on),
+        },
+        Entry::Contact {
+            role: ContactRole::EmergencyContact,
+            name: "Paul".into(),
+            relation: None,
+            phone: Some("27 12 34".into()),
+        },
+        Entry::OrganDonation {
+            position: DonationPosition::Refuses,
+            note: None,
+        },
+        Entry::AdvanceDirectives {
+            document_id: None,
+            location: Some("chez mon notaire".into()),
+        },
+        Entry::Vaccination {
+            vaccine: "DTP".into(),
+            on,
+            lot: Some("A12".into()),
+        },
+        Entry::Measurement {
+            quantity: Quantity::Glucose,
+            value: 1.05,
+            second: None,
+            on,
+        },
+    ];
+    let en: Vec<String> = entries
+        .iter()
+        .map(|e| e.summary(crate::Language::En))
+        .collect();
+    assert_eq!(
+        en,
+        [
+            "Latex, moderate reaction (urticaire)",
+            "Metformine (1 g), since 30/11/2026",
+            "Asthme, since 30/11/2026",
+            "Emergency contact: Paul, tel. 27 12 34",
+            "The patient refuses organ donation",
+            "Advance directives: kept: chez mon notaire",
+            "DTP, on 30/11/2026 (batch A12)",
+            "Blood glucose: 1.05 g/L, on 30/11/2026",
+        ]
+    );
+    assert_eq!(
+        entries[7].summary_fr(),
+        "Glycémie : 1,05 g/L, le 30/11/2026"
+    );
+}

@@ -36,9 +36,10 @@ fn section_label(lang: Lang, section: Section) -> &'static str {
 fn entry_item(v: &View<'_>, e: &ProfileEntry) -> Markup {
     let l = v.lang;
     let removable = v.owner || e.mine;
+    let summary = e.entry.summary(l.into());
     html! {
         li {
-            span.entry { (e.summary) }
+            span.entry { (summary) }
             @if let Entry::AdvanceDirectives { document_id: Some(doc), .. } = &e.entry {
                 " " a href=(format!("{}/{}", v.documents, doc)) { (l.t("profile.directives.document")) }
             }
@@ -52,7 +53,7 @@ fn entry_item(v: &View<'_>, e: &ProfileEntry) -> Markup {
                 " "
                 form.inline method="post" action=(format!("{}/entries/{}/remove", v.base, e.id)) {
                     (form::csrf(v.csrf))
-                    button.secondary type="submit" aria-label=(format!("{} : {}", l.t("profile.remove.label"), e.summary)) { (l.t("profile.remove")) }
+                    button.secondary type="submit" aria-label=(format!("{} : {}", l.t("profile.remove.label"), summary)) { (l.t("profile.remove")) }
                 }
             }
         }

@@ -90,11 +90,16 @@ fn chart(lang: Lang, quantity: Quantity, pts: &[Point]) -> Markup {
     };
     let main = line(&|p| Some(p.value));
     let second = line(&|p| p.second);
-    let fmt = |p: &Point| match p.second {
-        Some(d) => format!("{}/{}", number_fr(p.value), number_fr(d)),
-        None => number_fr(p.value),
+    // Numbers as the page's language writes them.
+    let num = |v: f64| match lang {
+        Lang::Fr => number_fr(v),
+        Lang::En => format!("{v}"),
     };
-    let label = mds_domain::Language::from(lang).pick(quantity.label_fr(), quantity_en(quantity));
+    let fmt = |p: &Point| match p.second {
+        Some(d) => format!("{}/{}", num(p.value), num(d)),
+        None => num(p.value),
+    };
+    let label = mds_domain::Language::from(lang).pick(quantity.label_fr(), quantity.label_en());
     let desc = format!(
         "{label} : {} {}, {} {} {} ({}) {} {} {} ({}).",
         pts.len(),
@@ -117,9 +122,9 @@ fn chart(lang: Lang, quantity: Quantity, pts: &[Point]) -> Markup {
                 desc #(format!("{id}-desc")) { (desc) }
                 line x1=(LEFT) y1=(axis_y) x2=(WIDTH - RIGHT) y2=(axis_y) stroke="#4a4a4a" stroke-width="1" {}
                 line x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(axis_y) stroke="#4a4a4a" stroke-width="1" {}
-                text x=(LEFT - 4.0) y=(y(hi) + 4.0) text-anchor="end" font-size="11" fill="#1b1b1b" { (number_fr(hi)) }
+                text x=(LEFT - 4.0) y=(y(hi) + 4.0) text-anchor="end" font-size="11" fill="#1b1b1b" { (num(hi)) }
                 @if !flat {
-                    text x=(LEFT - 4.0) y=(y(lo) + 4.0) text-anchor="end" font-size="11" fill="#1b1b1b" { (number_fr(lo)) }
+                    text x=(LEFT - 4.0) y=(y(lo) + 4.0) text-anchor="end" font-size="11" fill="#1b1b1b" { (num(lo)) }
                 }
                 text x=(LEFT) y=(HEIGHT - 6.0) font-size="11" fill="#1b1b1b" { (first.to_french()) }
                 @if pts.len() > 1 {
@@ -142,15 +147,5 @@ fn chart(lang: Lang, quantity: Quantity, pts: &[Point]) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// The English name of a quantity.
-pub fn quantity_en(q: Quantity) -> &'static str {
-    match q {
-        Quantity::Weight => "Weight",
-        Quantity::Height => "Height",
-        Quantity::BloodPressure => "Blood pressure",
-        Quantity::Glucose => "Blood glucose",
     }
 }

@@ -263,7 +263,7 @@ pub fn add_form(
                             select #(id("quantity")) name="quantity" required {
                                 @for q in Quantity::ALL {
                                     option value=(q.as_str()) selected[f.quantity == q.as_str()] {
-                                        (mds_domain::Language::from(lang).pick(q.label_fr(), crate::shared::profile_chart::quantity_en(q))) " (" (q.unit()) ")"
+                                        (mds_domain::Language::from(lang).pick(q.label_fr(), q.label_en())) " (" (q.unit()) ")"
                                     }
                                 }
                             }

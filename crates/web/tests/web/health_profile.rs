@@ -74,6 +74,31 @@ fn the_patient_fills_in_and_the_professionals_see_what_the_policy_allows() {
             .expect(StatusCode::FORBIDDEN, "no CSRF token");
         assert_eq!(count(&site.app, "profile_entries").await, before);
 
+        // In English: the sections and the entries' lines.
+        marie
+            .get("/lang/en?next=/patient/profile")
+            .await
+            .redirects_to("/patient/profile", "switch");
+        let en = marie
+            .get("/patient/profile")
+            .await
+            .expect(StatusCode::OK, "in English");
+        assert!(
+            en.body.contains("Allergies and intolerances"),
+            "{}",
+            en.body
+        );
+        assert!(
+            en.body.contains("Arachide &lt;script&gt;, severe reaction"),
+            "{}",
+            en.body
+        );
+        assert!(!en.body.contains("réaction grave"), "{}", en.body);
+        marie
+            .get("/lang/fr?next=/patient/profile")
+            .await
+            .redirects_to("/patient/profile", "back to French");
+
         // The care team's doctor: from the record to the profile; measurements only.
         let mut doctor = site.browser();
         let dcsrf = doctor.signed_in(DOCTOR).await;
