@@ -108,7 +108,7 @@ test("a doctor in an emergency sees the emergency items only", async () => {
     await reason.fill("Patiente inconsciente amenée aux urgences, allergies à vérifier");
     await submit(r, "Ouvrir l'accès d'urgence");
   }
-  assert.match(await page.locator("main").innerText(), /Votre accès : accès (d'urgence|de régulation)/);
+  assert.match(await page.locator("main").innerText(), /Votre accès : (accès d'urgence \(bris de glace\)|régulation SAMU)/);
   await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: /Profil médical/ }).click()]);
   const main = page.locator("main");
   const text = await main.innerText();
