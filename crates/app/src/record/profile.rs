@@ -133,7 +133,7 @@ impl HealthProfile {
 }
 
 /// The profile's rows as `reader` sees them under `scope`.
-pub(crate) fn shape(
+fn shape(
     patient_id: PatientId,
     rows: Vec<ProfileRow>,
     scope: ProfileScope,

@@ -5,7 +5,7 @@
 use crate::patient::{chrome, render, Patient};
 use crate::shared::form;
 use crate::shared::profile::{sections, View};
-use crate::shared::profile_form::{EntryForm, Retry};
+use crate::shared::profile_form::{submit, EntryForm, Retry};
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
 use crate::shell::i18n::Lang;
@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use mds_app::record::documents::DocumentQuery;
-use mds_app::AppError;
 use mds_domain::{DocumentId, PatientId, ProfileEntryId};
 use serde::Deserialize;
 
@@ -96,20 +95,8 @@ pub async fn show(State(web): State<Web>, p: Patient, Query(done): Query<Done>) 
 /// A patient. Adds an entry; a refused one comes back in its form with the message (422).
 pub async fn add(State(web): State<Web>, p: Patient, Posted(form): Posted<EntryForm>) -> Page {
     let section = form.section().ok_or(WebError::BadRequest)?;
-    let refused = match form.entry(p.lang) {
-        Ok(entry) => {
-            let now = crate::shell::now();
-            match web
-                .app
-                .add_profile_entry(&p.s.actor, &p.pid, entry, p.ip.clone(), now)
-                .await
-            {
-                Ok(_) => return Ok(Redirect::to(&format!("{BASE}?ok=added")).into_response()),
-                Err(AppError::Invalid { message, .. }) => message,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(message) => message.to_owned(),
+    let Some(refused) = submit(&web, &p.s.actor, &p.pid, p.ip.clone(), p.lang, &form).await? else {
+        return Ok(Redirect::to(&format!("{BASE}?ok=added")).into_response());
     };
     let retry = Retry {
         section,

@@ -7,7 +7,7 @@ use crate::pro::record::banner;
 use crate::pro::{chrome, render, Pro};
 use crate::shared::form;
 use crate::shared::profile::{sections, View};
-use crate::shared::profile_form::{EntryForm, Retry};
+use crate::shared::profile_form::{submit, EntryForm, Retry};
 use crate::shared::views::patient_name;
 use crate::shell::csrf::Posted;
 use crate::shell::error::{Page, WebError};
@@ -17,7 +17,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use mds_app::AppError;
 use mds_domain::{PatientId, ProfileEntryId};
 use serde::Deserialize;
 
@@ -96,22 +95,9 @@ pub async fn add(
     Posted(form): Posted<EntryForm>,
 ) -> Page {
     let section = form.section().ok_or(WebError::BadRequest)?;
-    let refused = match form.entry(pro.lang) {
-        Ok(entry) => {
-            let now = crate::shell::now();
-            match web
-                .app
-                .add_profile_entry(&pro.s.actor, &pid, entry, pro.ip.clone(), now)
-                .await
-            {
-                Ok(_) => {
-                    return Ok(Redirect::to(&format!("{}?ok=added", base(&pid))).into_response())
-                }
-                Err(AppError::Invalid { message, .. }) => message,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(message) => message.to_owned(),
+    let Some(refused) = submit(&web, &pro.s.actor, &pid, pro.ip.clone(), pro.lang, &form).await?
+    else {
+        return Ok(Redirect::to(&format!("{}?ok=added", base(&pid))).into_response());
     };
     let retry = Retry {
         section,

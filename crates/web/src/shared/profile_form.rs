@@ -3,57 +3,41 @@
 //! the French message), and shown again with what was typed when refused.
 
 use crate::shared::form;
+use crate::shell::error::WebError;
 use crate::shell::i18n::Lang;
+use crate::shell::Web;
 use maud::{html, Markup};
+use mds_app::{Actor, AppError};
 use mds_domain::profile::{
     parse_number, ContactRole, Day, DonationPosition, Entry, Quantity, Section, Severity,
 };
-use mds_domain::DocumentId;
+use mds_domain::{DocumentId, PatientId};
 use serde::Deserialize;
 
-/// Every field of every add form; a section's form sends its own.
+/// Every field of every add form; a section's form sends its own (the others are empty).
 #[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct EntryForm {
     pub kind: String,
-    #[serde(default)]
     pub substance: String,
-    #[serde(default)]
     pub reaction: String,
-    #[serde(default)]
     pub severity: String,
-    #[serde(default)]
     pub medication: String,
-    #[serde(default)]
     pub dosage: String,
-    #[serde(default)]
     pub since: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub role: String,
-    #[serde(default)]
     pub relation: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub position: String,
-    #[serde(default)]
     pub note: String,
-    #[serde(default)]
     pub document_id: String,
-    #[serde(default)]
     pub location: String,
-    #[serde(default)]
     pub vaccine: String,
-    #[serde(default)]
     pub on: String,
-    #[serde(default)]
     pub lot: String,
-    #[serde(default)]
     pub quantity: String,
-    #[serde(default)]
     pub value: String,
-    #[serde(default)]
     pub second: String,
 }
 
@@ -145,6 +129,32 @@ impl EntryForm {
                 }
             }
         })
+    }
+}
+
+/// Adds the form's entry to the record `pid` as `actor`: `None` when added, the message when
+/// refused for what was typed (the form is shown again with it); any other refusal is the
+/// page's error.
+pub async fn submit(
+    web: &Web,
+    actor: &Actor,
+    pid: &PatientId,
+    ip: Option<String>,
+    lang: Lang,
+    form: &EntryForm,
+) -> Result<Option<String>, WebError> {
+    let entry = match form.entry(lang) {
+        Ok(entry) => entry,
+        Err(message) => return Ok(Some(message.to_owned())),
+    };
+    match web
+        .app
+        .add_profile_entry(actor, pid, entry, ip, crate::shell::now())
+        .await
+    {
+        Ok(_) => Ok(None),
+        Err(AppError::Invalid { message, .. }) => Ok(Some(message)),
+        Err(e) => Err(e.into()),
     }
 }
 
