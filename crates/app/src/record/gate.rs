@@ -516,10 +516,24 @@ impl Gate<'_> {
         audit_action: &str,
         document_id: &DocumentId,
     ) -> AppError {
+        let detail = serde_json::json!({ "requested_document_id": document_id });
+        self.unknown(app, audit_action, "document.unknown", detail)
+            .await
+    }
+
+    /// Audits a request naming something of the record that does not exist (a document, a
+    /// profile entry) as a denial on `rule`, and answers `NotFound`.
+    pub async fn unknown(
+        &self,
+        app: &App,
+        audit_action: &str,
+        rule: &str,
+        detail: serde_json::Value,
+    ) -> AppError {
         let ev = NewEvent {
             patient_id: Some(self.patient.id.to_string()),
-            rule: Some("document.unknown".to_owned()),
-            detail: serde_json::json!({ "requested_document_id": document_id }),
+            rule: Some(rule.to_owned()),
+            detail,
             ..base_event(
                 self.account,
                 &self.actor,

@@ -301,13 +301,10 @@ impl App {
         let name = "profile.remove";
         let gate = self.gate(actor, patient_id, name, ip, now).await?;
         let Some(row) = store::one(&self.db, gate.patient_id(), entry_id).await? else {
-            // Nothing to decide on: the refusal is audited like a request on nothing.
-            let read = gate.decide(Action::ReadProfile);
-            let mut ev = gate.event(name, &Action::ReadProfile, &read);
-            ev.outcome = mds_audit::Outcome::Failure;
-            ev.rule = Some("profile.entry_unknown".to_owned());
-            self.record_event(ev, now.millis()).await?;
-            return Err(AppError::NotFound);
+            let detail = serde_json::json!({ "requested_entry_id": entry_id });
+            return Err(gate
+                .unknown(self, name, "profile.entry_unknown", detail)
+                .await);
         };
         let section = row.entry.section();
         let action = Action::RemoveProfileEntry {

@@ -357,7 +357,7 @@ fn professionals_add_vaccinations_and_measurements_and_remove_only_theirs() {
                 ("profile.remove".to_owned(), Outcome::Deny),
                 ("profile.remove".to_owned(), Outcome::Permit),
                 ("profile.remove".to_owned(), Outcome::Permit),
-                ("profile.remove".to_owned(), Outcome::Failure),
+                ("profile.remove".to_owned(), Outcome::Deny),
             ]
         );
         assert_chain_intact(app).await;
