@@ -344,12 +344,15 @@ impl Situation {
                 deceased: inputs.record.deceased,
                 limited: inputs.record.limited,
             },
-            care_team: match mode {
-                Some(AccessMode::CareTeam) => vec![CareTeamMember {
+            // The attending physician is a care team member whatever mode applied: on a
+            // limited record the membership gives no mode, but the declaration still counts.
+            care_team: if mode == Some(AccessMode::CareTeam) || inputs.attending_physician {
+                vec![CareTeamMember {
                     professional: professional_account.clone(),
                     attending_physician: inputs.attending_physician,
-                }],
-                _ => Vec::new(),
+                }]
+            } else {
+                Vec::new()
             },
             consents: match mode {
                 Some(AccessMode::Consented) => vec![Consent {

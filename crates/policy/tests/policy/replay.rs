@@ -5,7 +5,7 @@
 //! answered on the real facts under them.
 
 use crate::properties::{action, asked, scenario, Asked};
-use crate::scenario::{actor, Scenario, NOW};
+use crate::scenario::{actor, ActorKind, Doc, Scenario, HOUR_MS, NOW};
 use mds_policy::replay::{replay, Inputs, RecordInputs, Recorded, Replay, Role, GOVERNED};
 use mds_policy::{
     decide, Decision, Facts, Habilitation, Matrix, MatrixCell, Policy, PolicySettings, Request,
@@ -73,6 +73,46 @@ proptest! {
             }
         }
     }
+}
+
+/// Found by the property above (CI, stop 15): the attending physician of a limited record
+/// reads a confidential document under SAMU; the declaration, which the care team carries,
+/// must survive the rebuild although the membership gives no mode there.
+#[test]
+fn the_attending_physician_of_a_limited_record_replays_under_samu() {
+    let s = Scenario {
+        limited: true,
+        team: true,
+        attending: true,
+        samu: Some(HOUR_MS),
+        attending_sees_confidential: true,
+        ..Scenario::default()
+    };
+    let a = Asked {
+        kind: ActorKind::Pro,
+        profession: "medecin",
+        samu_regulator: true,
+        verb: "read",
+        text: "",
+        doc: Doc {
+            confidential: true,
+            type_code: "11488-4".to_owned(),
+            ..Doc::default()
+        },
+    };
+    let (_, _, decision, inputs) = decided(&s, &a);
+    assert_eq!(
+        (decision.mode().as_str(), decision.rule().id().as_str()),
+        ("samu", "attending_physician.sees_confidential")
+    );
+    let rule = decision.rule().id();
+    let recorded = Recorded {
+        inputs: &inputs,
+        mode: decision.mode().as_str(),
+        rule: &rule,
+        permit: decision.is_permit(),
+    };
+    assert_eq!(replay(&recorded, s.policy(), s.policy()), Replay::Same);
 }
 
 /// A random access matrix (the blocked column `no`, as `decide` never reads it).
