@@ -2,7 +2,8 @@
 //! professionals and support run through the real router on SQLite with the store's
 //! statement watch on; then every statement they ran is checked twice — by its
 //! `EXPLAIN QUERY PLAN` (no `SCAN` of a table that grows with the population) and by SQLite's
-//! own counter of rows stepped through in full scans. PostgreSQL gets the same indexes from
+//! own counter of rows stepped through in full scans; and none of them is prepared again by
+//! SQLite when it is run from the statement cache. PostgreSQL gets the same indexes from
 //! its migrations; its plans depend on statistics, so they are not asserted here.
 
 use axum::http::StatusCode;
@@ -116,6 +117,29 @@ fn every_request_path_uses_an_index() {
             faults.is_empty(),
             "statements of request paths that scan a table whole:\n{}",
             faults.join("\n")
+        );
+        // A cached statement is never parsed and planned again: its plan does not depend on
+        // the values bound (query planner stability, see `mds_store::db`).
+        let reprepared: Vec<String> = statements
+            .iter()
+            .filter(|s| s.reprepares > 0)
+            .map(|s| {
+                format!(
+                    "{} ({} runs, prepared again {} times)",
+                    s.sql, s.runs, s.reprepares
+                )
+            })
+            .collect();
+        assert!(
+            reprepared.is_empty(),
+            "statements SQLite prepared again on request paths:\n{}",
+            reprepared.join("\n")
+        );
+        assert!(
+            statements
+                .iter()
+                .any(|s| s.runs > 1 && s.sql.contains("LIMIT $")),
+            "the watch saw a statement with a bound LIMIT run more than once"
         );
     });
 }

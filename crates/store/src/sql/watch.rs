@@ -1,6 +1,8 @@
 //! What the SQLite statements of a process really did: a watch that, when switched on,
-//! records every distinct statement text run on a database and how many rows SQLite stepped
-//! through in full-table scans for it, and the `EXPLAIN QUERY PLAN` of a statement text.
+//! records every distinct statement text run on a database, how many rows SQLite stepped
+//! through in full-table scans for it and how many times SQLite had to prepare it again
+//! (a cached statement that is re-parsed and re-planned), and the `EXPLAIN QUERY PLAN` of a
+//! statement text.
 //!
 //! The index test runs the request paths with the watch on, then checks that no statement
 //! scans a table whole (neither by its plan nor by SQLite's own counter). Off by default: one
@@ -18,13 +20,22 @@ pub struct WatchedStatement {
     pub sql: String,
     /// Rows stepped through by full-table scans, summed over the runs of this text.
     pub full_scan_steps: u64,
+    /// Times SQLite prepared the cached statement again before running it.
+    pub reprepares: u64,
     pub runs: u64,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    full_scan_steps: u64,
+    reprepares: u64,
+    runs: u64,
 }
 
 #[derive(Default)]
 pub(crate) struct StatementWatch {
     on: AtomicBool,
-    seen: Mutex<BTreeMap<String, (u64, u64)>>,
+    seen: Mutex<BTreeMap<String, Counts>>,
 }
 
 impl StatementWatch {
@@ -32,16 +43,19 @@ impl StatementWatch {
         self.on.load(Ordering::Relaxed)
     }
 
-    /// Records one run of `stmt` (a statement that has just run), resetting its counter.
+    /// Records one run of `stmt` (a statement that has just run), resetting its counters.
     pub(crate) fn record(&self, sql: &str, stmt: &rusqlite::Statement<'_>) {
-        let scanned = stmt.reset_status(rusqlite::StatementStatus::FullscanStep);
+        let count = |status| u64::try_from(stmt.reset_status(status)).unwrap_or_default();
+        let scanned = count(rusqlite::StatementStatus::FullscanStep);
+        let reprepared = count(rusqlite::StatementStatus::RePrepare);
         let mut seen = self
             .seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = seen.entry(sql.to_owned()).or_default();
-        entry.0 += u64::try_from(scanned).unwrap_or_default();
-        entry.1 += 1;
+        entry.full_scan_steps += scanned;
+        entry.reprepares += reprepared;
+        entry.runs += 1;
     }
 }
 
@@ -65,10 +79,11 @@ impl Db {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         std::mem::take(&mut *seen)
             .into_iter()
-            .map(|(sql, (full_scan_steps, runs))| WatchedStatement {
+            .map(|(sql, c)| WatchedStatement {
                 sql,
-                full_scan_steps,
-                runs,
+                full_scan_steps: c.full_scan_steps,
+                reprepares: c.reprepares,
+                runs: c.runs,
             })
             .collect()
     }
