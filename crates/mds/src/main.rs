@@ -20,6 +20,9 @@ mod tls;
 mod verify_export;
 
 use clap::Parser;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 /// Workers of the async runtime: one per core, and at least `MIN_WORKERS`. SQLite statements

@@ -187,22 +187,78 @@ fn sqlite_prepare<'c>(
     q: &Query<'_>,
 ) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
     let mut stmt = c.prepare_cached(&q.sql)?;
-    for index in 1..=stmt.parameter_count() {
-        let n = stmt
-            .parameter_name(index)
-            .and_then(|name| name.strip_prefix('$'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .ok_or_else(|| StoreError::Corrupt(format!("placeholder {index} is not $n")))?;
-        let arg = q.args.get(n - 1).ok_or_else(|| {
-            StoreError::Corrupt(format!("${n} has no bound value ({} bound)", q.args.len()))
-        })?;
-        match arg {
-            Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
-            Arg::Text(v) => stmt.raw_bind_parameter(index, v.as_deref())?,
-            Arg::Blob(v) => stmt.raw_bind_parameter(index, v.as_deref())?,
+    let count = stmt.parameter_count();
+    if count <= FEW_PARAMETERS {
+        for index in 1..=count {
+            let n = placeholder_number(&stmt, index)?;
+            bind(&mut stmt, q, index, n)?;
+        }
+    } else {
+        let numbers = placeholder_numbers(&stmt, &q.sql)?;
+        for (index, n) in (1..).zip(numbers.iter()) {
+            bind(&mut stmt, q, index, *n)?;
         }
     }
     Ok(stmt)
+}
+
+/// Binds the value of `$n` to the parameter SQLite numbered `index`.
+fn bind(
+    stmt: &mut rusqlite::Statement<'_>,
+    q: &Query<'_>,
+    index: usize,
+    n: usize,
+) -> Result<(), StoreError> {
+    let arg = q.args.get(n.wrapping_sub(1)).ok_or_else(|| {
+        StoreError::Corrupt(format!("${n} has no bound value ({} bound)", q.args.len()))
+    })?;
+    match arg {
+        Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
+        Arg::Text(v) => stmt.raw_bind_parameter(index, v.as_deref())?,
+        Arg::Blob(v) => stmt.raw_bind_parameter(index, v.as_deref())?,
+    }
+    Ok(())
+}
+
+/// Up to this many parameters, asking SQLite each one's name is cheaper than a lookup by text.
+const FEW_PARAMETERS: usize = 8;
+/// Statement texts whose placeholder numbers a thread remembers (bounded: texts built with a
+/// variable number of rows or values are few, but not fixed).
+const REMEMBERED_TEXTS: usize = 512;
+
+thread_local! {
+    /// The `$n` of each parameter index, per statement text with many parameters. SQLite finds
+    /// a parameter's name by walking the list of names, so asking every name of a multi-row
+    /// `INSERT` (hundreds of parameters) costs the square of their number; the numbering is a
+    /// function of the text alone, so it is asked once per thread and text.
+    static NUMBERS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<[usize]>>> =
+        std::cell::RefCell::default();
+}
+
+fn placeholder_numbers(
+    stmt: &rusqlite::Statement<'_>,
+    sql: &str,
+) -> Result<std::rc::Rc<[usize]>, StoreError> {
+    if let Some(known) = NUMBERS.with_borrow(|m| m.get(sql).cloned()) {
+        return Ok(known);
+    }
+    let numbers: std::rc::Rc<[usize]> = (1..=stmt.parameter_count())
+        .map(|index| placeholder_number(stmt, index))
+        .collect::<Result<_, _>>()?;
+    NUMBERS.with_borrow_mut(|m| {
+        if m.len() < REMEMBERED_TEXTS {
+            m.insert(sql.to_owned(), numbers.clone());
+        }
+    });
+    Ok(numbers)
+}
+
+/// The `n` of the parameter SQLite numbered `index` (its name is `$n`).
+fn placeholder_number(stmt: &rusqlite::Statement<'_>, index: usize) -> Result<usize, StoreError> {
+    stmt.parameter_name(index)
+        .and_then(|name| name.strip_prefix('$'))
+        .and_then(|n| n.parse::<usize>().ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("placeholder {index} is not $n")))
 }
 
 /// The watch, when it is on (see `super::watch`).
@@ -267,4 +323,38 @@ fn pg_decode<T: FromRow>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Db, Query};
+
+    /// Many placeholders (the remembered path), written out of order and one repeated: each
+    /// value lands on its `$n`, the first time and from the statement cache.
+    #[tokio::test]
+    async fn placeholders_bind_by_their_number_whatever_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        let sql = "SELECT $3 || '-' || $1 || '-' || $10 || '-' || $2 || '-' || $9 || '-' || $4 \
+                   || '-' || $5 || '-' || $6 || '-' || $7 || '-' || $8 || '-' || $1";
+        for round in ["a", "b"] {
+            let mut q = Query::new(sql);
+            for n in 1..=10 {
+                q.push(format!("{round}{n}"));
+            }
+            let (got,): (String,) = q.fetch_one(&db).await.unwrap();
+            let want = [3, 1, 10, 2, 9, 4, 5, 6, 7, 8, 1]
+                .map(|n| format!("{round}{n}"))
+                .join("-");
+            assert_eq!(got, want);
+        }
+        let (few,): (String,) = Query::new("SELECT $2 || $1")
+            .bind("x")
+            .bind("y")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(few, "yx");
+    }
 }
