@@ -15,6 +15,7 @@ mod error;
 mod extract;
 mod health;
 mod history;
+mod json;
 mod notifications;
 mod openapi;
 mod openapi_complete;

@@ -200,8 +200,8 @@ pub(crate) async fn read_form(form: axum::extract::Multipart) -> Result<NewDocum
 pub async fn mine(
     State(app): State<App>,
     Auth(actor): Auth,
-) -> Result<axum::Json<RecordRef>, ApiError> {
-    Ok(axum::Json(app.my_record(&actor).await?))
+) -> Result<crate::json::Json<RecordRef>, ApiError> {
+    Ok(crate::json::Json(app.my_record(&actor).await?))
 }
 
 /// Patients (own record, 5 MB), professionals and assistants (in their professional's name,
@@ -236,7 +236,7 @@ pub async fn list(
     ClientIp(ip): ClientIp,
     Path(patient_id): Path<PatientId>,
     Query(p): Query<SearchParams>,
-) -> Result<axum::Json<DocumentPage>, ApiError> {
+) -> Result<crate::json::Json<DocumentPage>, ApiError> {
     let q = DocumentQuery {
         filter: document_filter(
             [p.type_code, p.class_code, p.from, p.to],
@@ -249,7 +249,7 @@ pub async fn list(
     let page = app
         .list_documents(&actor, &patient_id, q, ip, crate::now())
         .await?;
-    Ok(axum::Json(page))
+    Ok(crate::json::Json(page))
 }
 
 /// Whoever may read the document. Its metadata.
@@ -260,11 +260,11 @@ pub async fn metadata(
     Auth(actor): Auth,
     ClientIp(ip): ClientIp,
     Path((patient_id, document_id)): Path<(PatientId, DocumentId)>,
-) -> Result<axum::Json<DocumentView>, ApiError> {
+) -> Result<crate::json::Json<DocumentView>, ApiError> {
     let v = app
         .document_metadata(&actor, &patient_id, &document_id, ip, crate::now())
         .await?;
-    Ok(axum::Json(v))
+    Ok(crate::json::Json(v))
 }
 
 /// Whoever may read the document. Its decrypted content, with its format as content type.
