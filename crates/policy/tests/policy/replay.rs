@@ -41,6 +41,18 @@ fn decided(s: &Scenario, a: &Asked) -> (Request, Facts<'static>, Decision, Input
     (request, facts, decision, inputs)
 }
 
+/// `decision`, recorded with `inputs`, replayed under the policy of `s` it was taken by.
+fn replayed_under_its_policy(s: &Scenario, decision: &Decision, inputs: &Inputs) -> Replay {
+    let rule = decision.rule().id();
+    let recorded = Recorded {
+        inputs,
+        mode: decision.mode().as_str(),
+        rule: &rule,
+        permit: decision.is_permit(),
+    };
+    replay(&recorded, s.policy(), s.policy())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 2000,
@@ -52,13 +64,7 @@ proptest! {
     fn a_recorded_decision_replays_to_itself(s in scenario(), a in asked()) {
         let (_, _, decision, inputs) = decided(&s, &a);
         let rule = decision.rule().id();
-        let recorded = Recorded {
-            inputs: &inputs,
-            mode: decision.mode().as_str(),
-            rule: &rule,
-            permit: decision.is_permit(),
-        };
-        match replay(&recorded, s.policy(), s.policy()) {
+        match replayed_under_its_policy(&s, &decision, &inputs) {
             Replay::Same => {}
             Replay::NotGoverned => prop_assert!(
                 inputs.role == Role::Support || !GOVERNED.contains(&inputs.action),
@@ -105,14 +111,10 @@ fn the_attending_physician_of_a_limited_record_replays_under_samu() {
         (decision.mode().as_str(), decision.rule().id().as_str()),
         ("samu", "attending_physician.sees_confidential")
     );
-    let rule = decision.rule().id();
-    let recorded = Recorded {
-        inputs: &inputs,
-        mode: decision.mode().as_str(),
-        rule: &rule,
-        permit: decision.is_permit(),
-    };
-    assert_eq!(replay(&recorded, s.policy(), s.policy()), Replay::Same);
+    assert_eq!(
+        replayed_under_its_policy(&s, &decision, &inputs),
+        Replay::Same
+    );
 }
 
 /// A random access matrix (the blocked column `no`, as `decide` never reads it).
