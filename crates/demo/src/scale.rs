@@ -195,21 +195,38 @@ fn content(i: u64, j: u32, title: &str) -> Vec<u8> {
     crate::drawing::minimal_pdf(title, &body)
 }
 
+/// Distinct birth dates of the seeded records: 90 years of 12 months of 28 days.
+const DATES: u64 = 90 * 12 * 28;
+/// Distinct (birth name, first name, sex, birth place) combinations.
+const NAMES: u64 = 18 * 16 * 2 * 6;
+
+/// The `i`-th seeded record. Its identity is distinct from every other seeded record's for
+/// `i` below `DATES × NAMES` (about 104 million), as the identity's uniqueness constraint
+/// requires: `i` is written in mixed radix, the birth date from `d = i mod DATES` and the
+/// names from `c = (i / DATES + d) mod NAMES` — `d` and `c` give `i` back, so no two records
+/// share both (the shift by `d` only spreads the names over the low ranks).
 fn patient(i: u64) -> SeedPatient {
-    let pick = |list: &[&'static str], salt: u64| list[((i / salt) % list.len() as u64) as usize];
-    let year = 1930 + (i % 90);
-    let month = 1 + (i / 90) % 12;
-    let day = 1 + (i / 1080) % 28;
+    let d = i % DATES;
+    let c = (i / DATES + d) % NAMES;
+    let pick = |list: &[&'static str], radix: u64| list[((c / radix) % list.len() as u64) as usize];
+    let year = 1930 + d % 90;
+    let month = 1 + (d / 90) % 12;
+    let day = 1 + d / 1080;
     SeedPatient {
         identity: IdentityInput {
             identifier_kind: String::new(),
             // Eight digits, apart from the demo's six- and seven-digit numbers.
             cafat: format!("{}", 80_000_000 + i),
             birth_name: pick(SURNAMES, 1).to_owned(),
-            first_names: vec![pick(FIRST_NAMES, 7).to_owned()],
+            first_names: vec![pick(FIRST_NAMES, 18).to_owned()],
             birth_date: format!("{year:04}-{month:02}-{day:02}"),
-            sex: if i.is_multiple_of(2) { "F" } else { "M" }.to_owned(),
-            birth_place: pick(COMMUNES, 3).to_owned(),
+            sex: if (c / 288).is_multiple_of(2) {
+                "F"
+            } else {
+                "M"
+            }
+            .to_owned(),
+            birth_place: pick(COMMUNES, 576).to_owned(),
         },
         account_id: None,
         email: None,
@@ -222,4 +239,62 @@ fn act_date(i: u64, j: u32) -> String {
     let month = 1 + (days % 365) / 31 % 12;
     let day = 1 + days % 28;
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn key(p: &SeedPatient) -> (String, Vec<String>, String, String, String) {
+        let id = &p.identity;
+        (
+            id.birth_name.clone(),
+            id.first_names.clone(),
+            id.birth_date.clone(),
+            id.sex.clone(),
+            id.birth_place.clone(),
+        )
+    }
+
+    #[test]
+    fn the_lists_give_the_radices() {
+        assert_eq!(
+            NAMES,
+            (SURNAMES.len() * FIRST_NAMES.len() * 2 * COMMUNES.len()) as u64
+        );
+    }
+
+    /// The identity's uniqueness constraint refused the 30,241st record of the first seeder
+    /// (its names and date repeated every 30,240): the 300,000 records, and more, are
+    /// distinct from each other and from the demo's patients.
+    #[test]
+    fn seeded_identities_are_distinct_beyond_the_scale_run() {
+        let mut seen: HashSet<_> = crate::data::PATIENTS
+            .iter()
+            .map(|p| {
+                (
+                    p.birth_name.to_owned(),
+                    p.first_names.iter().map(|s| (*s).to_owned()).collect(),
+                    p.birth_date.to_owned(),
+                    p.sex.to_owned(),
+                    p.birth_place.to_owned(),
+                )
+            })
+            .collect();
+        let demo = seen.len();
+        for i in 0..400_000 {
+            assert!(
+                seen.insert(key(&patient(i))),
+                "record {i} repeats an identity"
+            );
+        }
+        assert_eq!(seen.len(), demo + 400_000);
+        // Past the first cycle of dates the names change.
+        assert_ne!(key(&patient(0)), key(&patient(DATES)));
+        assert_eq!(
+            patient(0).identity.birth_date,
+            patient(DATES).identity.birth_date
+        );
+    }
 }
