@@ -20,16 +20,23 @@ pub const MAX_ITEMS: usize = 16;
 
 /// `detail` with every string, array and object bounded; see the module's contract.
 pub fn bounded(detail: Value, max_bytes: usize) -> Value {
+    bounded_canonical(detail, max_bytes).0
+}
+
+/// [`bounded`], with the bounded detail's canonical text (computed once, as the chain needs it).
+pub(crate) fn bounded_canonical(detail: Value, max_bytes: usize) -> (Value, String) {
     let detail = bound_value(detail);
     let text = crate::canonical::canonical_json(&detail);
     if text.len() <= max_bytes {
-        return detail;
+        return (detail, text);
     }
-    serde_json::json!({
+    let omitted = serde_json::json!({
         "detail_omitted": true,
         "bytes": text.len(),
         "sha256": digest(text.as_bytes()),
-    })
+    });
+    let text = crate::canonical::canonical_json(&omitted);
+    (omitted, text)
 }
 
 fn bound_value(v: Value) -> Value {

@@ -20,8 +20,7 @@ pub const MAX_BATCH: usize = 256;
 type Reply = oneshot::Sender<Result<AuditRecord, AuditError>>;
 
 struct Pending {
-    event: NewEvent,
-    at_ms: i64,
+    event: crate::write::Prepared,
     reply: Reply,
 }
 
@@ -54,14 +53,9 @@ impl GroupCommit {
         crate::scope::note(&event);
         crate::scope::stamp(&mut event);
         // An invalid event is the caller's bug: refuse it alone rather than fail its batch.
-        crate::write::bound_detail(&mut event);
-        crate::write::checked_detail(&event)?;
+        let event = crate::write::Prepared::new(event, at_ms)?;
         let (reply, mut answer) = oneshot::channel();
-        self.lock_queue().push(Pending {
-            event,
-            at_ms,
-            reply,
-        });
+        self.lock_queue().push(Pending { event, reply });
         loop {
             let turn = self.turn.lock().await;
             match answer.try_recv() {
@@ -104,15 +98,12 @@ fn lost() -> AuditError {
 
 /// Appends the batch in one transaction and answers every caller in it.
 async fn commit(db: Db, batch: Vec<Pending>) {
-    let (events, replies): (Vec<_>, Vec<_>) = batch
-        .into_iter()
-        .map(|p| ((p.event, p.at_ms), p.reply))
-        .unzip();
+    let (events, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|p| (p.event, p.reply)).unzip();
     let started = std::time::Instant::now();
     let size = events.len();
     let result = async {
         let mut tx = db.begin().await?;
-        let stored = crate::append_batch(&mut tx, events).await?;
+        let stored = crate::write::append_prepared(&mut tx, events).await?;
         tx.commit().await?;
         Ok::<_, AuditError>(stored)
     }

@@ -1,7 +1,7 @@
 //! Appending events to the chain, inside the caller's transaction. Never updates or deletes
 //! an event: the only row this module changes is `audit_head`.
 
-use crate::canonical::{canonical_json, HashInput};
+use crate::canonical::HashInput;
 use crate::{AuditError, AuditRecord, NewEvent};
 use mds_store::{Db, Query, Tx};
 use serde_json::{Map, Value};
@@ -41,14 +41,54 @@ pub async fn append_batch(
     tx: &mut Tx,
     events: Vec<(NewEvent, i64)>,
 ) -> Result<Vec<AuditRecord>, AuditError> {
+    let prepared = events
+        .into_iter()
+        .map(|(event, at_ms)| Prepared::new(event, at_ms))
+        .collect::<Result<Vec<_>, _>>()?;
+    append_prepared(tx, prepared).await
+}
+
+/// An event ready to chain: its decision merged into its detail, the detail bounded and
+/// checked, and the canonical text the hash covers — computed once, however the event is
+/// appended (alone, in a batch, or queued for a group commit).
+pub(crate) struct Prepared {
+    event: NewEvent,
+    at_ms: i64,
+    detail: String,
+}
+
+impl Prepared {
+    pub(crate) fn new(mut event: NewEvent, at_ms: i64) -> Result<Self, AuditError> {
+        check(&event)?;
+        let mut detail = std::mem::take(&mut event.detail);
+        if let Some(decision) = event.decision.take() {
+            detail = with_decision(detail, decision);
+        }
+        let (bounded, text) = crate::bound::bounded_canonical(detail, MAX_DETAIL_BYTES);
+        if text.len() > MAX_DETAIL_BYTES {
+            return Err(AuditError::InvalidEvent(format!(
+                "detail of {} is {} bytes, more than {MAX_DETAIL_BYTES}: audit detail holds \
+                 identifiers and reasons, never content",
+                event.action,
+                text.len()
+            )));
+        }
+        event.detail = bounded;
+        Ok(Self {
+            event,
+            at_ms,
+            detail: text,
+        })
+    }
+}
+
+/// [`append_batch`] of events already prepared.
+pub(crate) async fn append_prepared(
+    tx: &mut Tx,
+    events: Vec<Prepared>,
+) -> Result<Vec<AuditRecord>, AuditError> {
     if events.is_empty() {
         return Ok(Vec::new());
-    }
-    let mut details = Vec::with_capacity(events.len());
-    let mut events = events;
-    for (event, _) in &mut events {
-        bound_detail(event);
-        details.push(checked_detail(event)?);
     }
     let count = i64::try_from(events.len())
         .map_err(|_| AuditError::InvalidEvent("too many events in one batch".to_owned()))?;
@@ -60,11 +100,13 @@ pub async fn append_batch(
             .ok_or_else(|| AuditError::Corrupt("the audit_head row is missing".to_owned()))?;
 
     let mut stored = Vec::with_capacity(events.len());
-    for (n, ((event, at_ms), detail)) in events.into_iter().zip(&details).enumerate() {
+    let mut details = Vec::with_capacity(events.len());
+    for (n, p) in events.into_iter().enumerate() {
         let seq = last_seq - count + 1 + n as i64;
-        let record = chain(event, at_ms, detail, seq, prev_hash);
+        let record = chain(p.event, p.at_ms, &p.detail, seq, prev_hash);
         prev_hash = record.hash.clone();
         stored.push(record);
+        details.push(p.detail);
     }
     for (rows, texts) in stored
         .chunks(ROWS_PER_INSERT)
@@ -79,17 +121,6 @@ pub async fn append_batch(
     Ok(stored)
 }
 
-/// Merges the event's decision into its detail ([`NewEvent::decision`]), then bounds the
-/// detail in place (see [`crate::bounded`]); the stored record and the hash both carry the
-/// bounded detail.
-pub(crate) fn bound_detail(event: &mut NewEvent) {
-    let mut detail = std::mem::take(&mut event.detail);
-    if let Some(decision) = event.decision.take() {
-        detail = with_decision(detail, decision);
-    }
-    event.detail = crate::bounded(detail, MAX_DETAIL_BYTES);
-}
-
 /// `detail` with the decision's keys: an object gains them, `null` becomes them, any other
 /// value goes under `value` beside them.
 fn with_decision(detail: Value, decision: Map<String, Value>) -> Value {
@@ -100,21 +131,6 @@ fn with_decision(detail: Value, decision: Map<String, Value>) -> Value {
     };
     merged.extend(decision);
     Value::Object(merged)
-}
-
-/// The checked event's canonical detail (bounded beforehand by [`bound_detail`]).
-pub(crate) fn checked_detail(event: &NewEvent) -> Result<String, AuditError> {
-    check(event)?;
-    let detail = canonical_json(&event.detail);
-    if detail.len() > MAX_DETAIL_BYTES {
-        return Err(AuditError::InvalidEvent(format!(
-            "detail of {} is {} bytes, more than {MAX_DETAIL_BYTES}: audit detail holds \
-             identifiers and reasons, never content",
-            event.action,
-            detail.len()
-        )));
-    }
-    Ok(detail)
 }
 
 /// The event as stored at `seq` after `prev_hash`, with its hash. `detail` is the canonical
@@ -168,18 +184,7 @@ async fn insert_rows(
     rows: &[AuditRecord],
     details: &[String],
 ) -> Result<(), AuditError> {
-    let placeholders: Vec<String> = (0..rows.len())
-        .map(|r| {
-            let p: Vec<String> = (1..=17).map(|c| format!("${}", r * 17 + c)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO audit_events ({}) VALUES {}",
-        crate::row::COLUMNS,
-        placeholders.join(", ")
-    );
-    let mut q = Query::new(sql);
+    let mut q = Query::new(insert_sql(rows.len()));
     for (r, detail) in rows.iter().zip(details) {
         q.push(r.seq);
         q.push(&r.id);
@@ -201,6 +206,29 @@ async fn insert_rows(
     }
     q.execute(&mut *tx).await?;
     Ok(())
+}
+
+/// The multi-row `INSERT` of `rows` events (1 to [`ROWS_PER_INSERT`]), written once per size.
+fn insert_sql(rows: usize) -> &'static str {
+    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        (1..=ROWS_PER_INSERT)
+            .map(|n| {
+                let tuples: Vec<String> = (0..n)
+                    .map(|r| {
+                        let p: Vec<String> = (1..=17).map(|c| format!("${}", r * 17 + c)).collect();
+                        format!("({})", p.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO audit_events ({}) VALUES {}",
+                    crate::row::COLUMNS,
+                    tuples.join(", ")
+                )
+            })
+            .collect()
+    });
+    &texts[rows.clamp(1, ROWS_PER_INSERT) - 1]
 }
 
 /// Records an event that comes with no other state change (a denied request, a search, a
@@ -249,17 +277,39 @@ mod decision_tests {
         for (detail, want) in cases {
             assert_eq!(with_decision(detail.clone(), decision()), want, "{detail}");
         }
-        let mut event = NewEvent {
+        let event = NewEvent {
             detail: json!({"reason": "r"}),
             decision: Some(decision()),
             ..NewEvent::new(crate::ActorKind::System, "x", crate::Outcome::Permit)
         };
-        bound_detail(&mut event);
-        bound_detail(&mut event);
-        assert_eq!(
-            event.detail,
-            json!({"reason": "r", "policy": {"matrix": "v@1"}})
+        let prepared = Prepared::new(event, 0).expect("a valid event");
+        let want = json!({"reason": "r", "policy": {"matrix": "v@1"}});
+        assert_eq!(prepared.event.detail, want);
+        assert!(prepared.event.decision.is_none());
+        // The text the hash covers is the canonical form of the detail stored.
+        assert_eq!(prepared.detail, crate::canonical::canonical_json(&want));
+    }
+
+    #[test]
+    fn an_invalid_event_is_refused_before_any_write() {
+        let event = NewEvent::new(
+            crate::ActorKind::System,
+            "no spaces",
+            crate::Outcome::Permit,
         );
-        assert!(event.decision.is_none());
+        assert!(matches!(
+            Prepared::new(event, 0),
+            Err(AuditError::InvalidEvent(_))
+        ));
+    }
+
+    #[test]
+    fn the_insert_text_has_seventeen_parameters_a_row() {
+        assert!(insert_sql(1).ends_with(
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+        ));
+        let last = insert_sql(ROWS_PER_INSERT);
+        assert_eq!(last.matches('(').count(), ROWS_PER_INSERT + 1);
+        assert!(last.ends_with(&format!("${})", ROWS_PER_INSERT * 17)));
     }
 }
