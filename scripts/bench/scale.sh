@@ -5,6 +5,8 @@
 # a sample of those records (Dr Néa in their care team).
 # Usage: scripts/bench/scale.sh [--patients 300000] [--documents-per-patient 50] [--sample 100]
 #                               [--seconds 60] [--binary PATH] [--dir DIR]
+# Given the --dir of an earlier run (its seed.json and sample.txt), it measures that dataset
+# again without seeding.
 # The local vault holds one file per document: the script estimates the disk the dataset needs
 # (from the bytes per document measured here: about 8.2 KB in the vault, 1.5 KB in SQLite) and
 # refuses, naming the figures, when the disk of DIR cannot hold it.
@@ -31,6 +33,13 @@ fi
 BIN=$(realpath "$BIN")
 DIR=${DIR:-$(mktemp -d "$ROOT/target/scale.XXXXXX")}
 mkdir -p "$DIR"
+if [ -s "$DIR/seed.json" ] && [ -s "$DIR/sample.txt" ]; then
+  # A dataset seeded by an earlier run: measure it again without seeding.
+  echo "dataset already seeded in $DIR: $(cat "$DIR/seed.json")"
+  "$ROOT/scripts/bench/wrk.sh" --seconds "$SECS" --binary "$BIN" --data "$DIR" --sample "$DIR/sample.txt" \
+    --label "scale $PATIENTS × $DOCS"
+  exit
+fi
 DOCUMENTS=$((PATIENTS * DOCS))
 NEED_KB=$((DOCUMENTS * 97 / 10))
 FREE_KB=$(df -Pk "$DIR" | awk 'NR == 2 { print $4 }')

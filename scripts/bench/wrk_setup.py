@@ -11,7 +11,9 @@ DEPOSITS unique ~100 KB PDFs in Marie Wéa's record, and writes into OUT:
 With --sample FILE (one patient id per line, records where the bench doctor is in the care
 team, as written by `mds bench seed`), the paths cover those records instead: one unique
 ~100 KB PDF is deposited in each (so that the read scenario reads the same size as on the
-small dataset) and the list pages show the record's first 50 documents.
+small dataset), a record seeded with fewer documents is topped up to 50 with more of them
+(so that the list reads 50 rows whatever --documents-per-patient was), and the list pages
+show the record's first 50 documents.
 Usage: wrk_setup.py URL MDS_BINARY OUT [--deposits 50] [--sample FILE]
 The MDS_* environment of the server must be set (the binary reads the demo TOTP secret)."""
 import argparse, json, os, subprocess, sys, urllib.request, uuid
@@ -83,6 +85,12 @@ def main():
                 sys.exit(f"wrk_setup: deposit in sampled record {pid} answered {status}")
             reads.append(f"{docs}/{doc['id']}/content")
             patients.append(pid)
+            _, page = call("GET", a.url + docs + "?limit=50", doctor)
+            for k in range(50 - len(page["items"])):
+                body, ctype = form(pdf(2_000_000 + 50 * n + k))
+                status, _ = call("POST", a.url + docs, doctor, body, ctype)
+                if status != 201:
+                    sys.exit(f"wrk_setup: top-up deposit in sampled record {pid} answered {status}")
             _, page = call("GET", a.url + docs + "?limit=50", doctor)
             if len(page["items"]) != 50:
                 sys.exit(f"wrk_setup: sampled record {pid} lists {len(page['items'])} documents, not 50")

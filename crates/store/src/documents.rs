@@ -229,6 +229,29 @@ pub async fn object_is_referenced(
     Ok(row.is_some())
 }
 
+/// Which of `keys` some row references (a document, an identity file, a held upload): the
+/// orphan sweep's check of a slice of the vault, one statement for the slice.
+pub async fn referenced_objects(
+    ex: impl Into<Ex<'_>>,
+    keys: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    if keys.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let list: Vec<String> = (1..=keys.len()).map(|n| format!("${n}")).collect();
+    let list = list.join(", ");
+    let mut q = Query::new(format!(
+        "SELECT object_key FROM documents WHERE object_key IN ({list}) \
+         UNION SELECT object_key FROM identity_files WHERE object_key IN ({list}) \
+         UNION SELECT object_key FROM held_uploads WHERE object_key IN ({list})"
+    ));
+    for key in keys {
+        q.push(key);
+    }
+    let rows: Vec<(String,)> = q.fetch_all(ex).await?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
+}
+
 /// Master key ids still wrapping some data key (of a document or an identity file).
 pub async fn key_ids_in_use(ex: impl Into<Ex<'_>>) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> = Query::new(

@@ -131,6 +131,69 @@ impl LocalDir {
         Ok(out)
     }
 
+    /// Keys of the stored objects that sort after `after`, in key order, at most `limit`.
+    /// Only the shard directories from `after`'s on are read, and no file is inspected
+    /// beyond its directory entry: a slice of a vault of millions of objects costs its own
+    /// size. Entries without the vault's shape are skipped with a warning, as in [`Self::list`].
+    pub(crate) fn keys_after(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>, VaultError> {
+        let after = after.unwrap_or("");
+        let from = (after.get(0..2).unwrap_or(""), after.get(2..4).unwrap_or(""));
+        let mut out = Vec::new();
+        for xx in sorted_dirs(&self.objects)? {
+            if xx.as_str() < from.0 {
+                continue;
+            }
+            for yy in sorted_dirs(&self.objects.join(&xx))? {
+                if (xx.as_str(), yy.as_str()) < from {
+                    continue;
+                }
+                let dir = self.objects.join(&xx).join(&yy);
+                let mut keys = Vec::new();
+                for entry in
+                    fs::read_dir(&dir).map_err(|e| VaultError::io("cannot list", &dir, e))?
+                {
+                    let entry = entry.map_err(|e| VaultError::io("cannot list", &dir, e))?;
+                    let name = entry.file_name();
+                    let key = name
+                        .to_str()
+                        .filter(|k| check_object_key(k).is_ok() && k[0..2] == xx && k[2..4] == yy);
+                    match key {
+                        Some(k) if entry.file_type().is_ok_and(|t| t.is_file()) => {
+                            if k > after {
+                                keys.push(k.to_owned());
+                            }
+                        }
+                        _ => {
+                            tracing::warn!(path = %entry.path().display(), "unexpected entry in the vault directory, ignored")
+                        }
+                    }
+                }
+                keys.sort_unstable();
+                for key in keys {
+                    if out.len() == limit {
+                        return Ok(out);
+                    }
+                    out.push(key);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the object was last written (milliseconds), or `None` if it is not stored.
+    pub(crate) fn modified_ms(&self, key: &str) -> Result<Option<i64>, VaultError> {
+        let path = self.object_path(key)?;
+        match fs::metadata(&path) {
+            Ok(meta) => Ok(Some(modified_ms(&meta))),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(VaultError::io("cannot inspect", &path, e)),
+        }
+    }
+
     /// Deletes `.part` files older than `older_than` (left by a crash during a write; a younger
     /// one may belong to a write in progress) and returns their paths.
     pub(crate) fn sweep_temp(&self, older_than: Duration) -> Result<Vec<PathBuf>, VaultError> {
@@ -202,6 +265,21 @@ fn shard_member(objects: &Path, file: &Path) -> Option<String> {
     check_object_key(key).ok()?;
     let expected = objects.join(&key[0..2]).join(&key[2..4]).join(key);
     (expected == file && file.is_file()).then(|| key.to_owned())
+}
+
+/// The names of the directories in `dir`, sorted (other entries are not shards: skipped).
+fn sorted_dirs(dir: &Path) -> Result<Vec<String>, VaultError> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| VaultError::io("cannot list", dir, e))? {
+        let entry = entry.map_err(|e| VaultError::io("cannot list", dir, e))?;
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if let Some(name) = entry.file_name().to_str() {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names.sort_unstable();
+    Ok(names)
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, VaultError> {

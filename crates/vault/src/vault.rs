@@ -83,6 +83,29 @@ impl Backend {
         }
     }
 
+    pub async fn keys_after(
+        &self,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<String>, VaultError> {
+        match self {
+            Backend::Local(dir) => {
+                blocking(dir, move |d| d.keys_after(after.as_deref(), limit)).await
+            }
+            Backend::S3(s3) => s3.keys_after(after.as_deref(), limit).await,
+        }
+    }
+
+    pub async fn modified_ms(&self, key: &str) -> Result<Option<i64>, VaultError> {
+        match self {
+            Backend::Local(dir) => {
+                let key = key.to_owned();
+                blocking(dir, move |d| d.modified_ms(&key)).await
+            }
+            Backend::S3(s3) => s3.modified_ms(key).await,
+        }
+    }
+
     pub async fn ping(&self) -> Result<(), VaultError> {
         match self {
             Backend::Local(dir) => blocking(dir, |d| d.ping()).await,
@@ -356,9 +379,28 @@ impl Vault {
         })
     }
 
-    /// Every stored object, for orphan clean-up (objects with no committed row).
+    /// Every stored object, read whole: for tests and small vaults (the orphan sweep reads
+    /// the vault a slice at a time with [`Self::keys_after`]).
     pub async fn list(&self) -> Result<Vec<ObjectInfo>, VaultError> {
         self.backend.list_objects().await
+    }
+
+    /// The keys of stored objects that sort after `after` (from the first with `None`), in
+    /// key order, at most `limit`: a vault of any size read a slice at a time, each slice
+    /// costing its own size. An empty answer means the end was reached.
+    pub async fn keys_after(
+        &self,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<String>, VaultError> {
+        self.backend.keys_after(after, limit).await
+    }
+
+    /// When the object was last written (milliseconds since the epoch), or `None` if it is
+    /// not stored.
+    pub async fn modified_ms(&self, key: &str) -> Result<Option<i64>, VaultError> {
+        check_object_key(key)?;
+        self.backend.modified_ms(key).await
     }
 
     /// Readiness: the backend is reachable and an object can be written, read and removed.

@@ -62,7 +62,7 @@ pub fn product_jobs(smtp: SmtpSettings, smtp_password: Option<String>) -> Vec<Bo
         Box::new(AccessExpiry),
         Box::new(OutboxDelivery::new(smtp, smtp_password)),
         Box::new(Digests),
-        Box::new(Housekeeping),
+        Box::new(Housekeeping::default()),
         Box::new(Retention),
         Box::new(Supervision),
         Box::new(TokenHousekeeping),

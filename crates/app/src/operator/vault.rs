@@ -157,25 +157,103 @@ impl App {
     }
 
     /// Deletes vault objects that no row references and half-written upload files, when
-    /// older than the grace period (younger ones may belong to a deposit in flight).
+    /// older than the grace period (younger ones may belong to a deposit in flight): the
+    /// whole vault, a slice at a time (`mds vault sweep`, tests).
     pub async fn sweep_orphans(&self, now: Timestamp) -> Result<u64, AppError> {
-        let grace_ms = self.settings.orphan_grace_minutes * 60_000;
-        let grace = std::time::Duration::from_millis(u64::try_from(grace_ms).unwrap_or(0));
-        let mut removed = u64::try_from(self.vault.sweep_temp(grace).await?.len()).unwrap_or(0);
-        let objects = self.vault.list().await?;
-        self.progress
-            .begin("balayage du coffre", u64::try_from(objects.len()).ok());
-        for object in objects {
-            self.progress.advance();
-            if now.millis() - object.modified_ms < grace_ms {
-                continue;
-            }
-            if !documents::object_is_referenced(&self.db, &object.key).await? {
-                self.vault.delete(&object.key).await?;
-                removed += 1;
+        let mut removed = self.sweep_temp_files().await?;
+        let mut after = None;
+        self.progress.begin("balayage du coffre", None);
+        loop {
+            let slice = self.sweep_orphans_after(now, after, ORPHAN_SLICE).await?;
+            removed += slice.removed;
+            match slice.last {
+                Some(key) => after = Some(key),
+                None => break,
             }
         }
         self.progress.end();
+        self.audit_orphans_removed(removed, now).await?;
+        Ok(removed)
+    }
+
+    /// The periodic sweep: half-written upload files, then at most `budget` vault objects
+    /// from the one after `after` (the first with `None`), so that a run costs the same in a
+    /// vault of a thousand objects or of fifteen million. Returns how many were removed and
+    /// where the next run starts (`None`: the end was reached, start again from the first).
+    pub async fn sweep_orphans_from(
+        &self,
+        now: Timestamp,
+        after: Option<String>,
+        budget: usize,
+    ) -> Result<(u64, Option<String>), AppError> {
+        let mut removed = self.sweep_temp_files().await?;
+        let mut after = after;
+        let mut seen = 0;
+        while seen < budget {
+            let slice = self
+                .sweep_orphans_after(now, after, ORPHAN_SLICE.min(budget - seen))
+                .await?;
+            removed += slice.removed;
+            seen += slice.read;
+            after = slice.last;
+            if after.is_none() {
+                break;
+            }
+        }
+        self.audit_orphans_removed(removed, now).await?;
+        Ok((removed, after))
+    }
+
+    async fn sweep_temp_files(&self) -> Result<u64, AppError> {
+        let grace =
+            std::time::Duration::from_millis(u64::try_from(self.orphan_grace_ms()).unwrap_or(0));
+        Ok(u64::try_from(self.vault.sweep_temp(grace).await?.len()).unwrap_or(0))
+    }
+
+    fn orphan_grace_ms(&self) -> i64 {
+        self.settings.orphan_grace_minutes * 60_000
+    }
+
+    /// One slice: the keys after `after`, checked against the rows in one statement; an
+    /// unreferenced object older than the grace period is deleted (its age is read only
+    /// then: orphans are rare, and a slice inspects no file it keeps).
+    async fn sweep_orphans_after(
+        &self,
+        now: Timestamp,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<OrphanSlice, AppError> {
+        let keys = self.vault.keys_after(after, limit).await?;
+        let referenced = documents::referenced_objects(&self.db, &keys).await?;
+        for _ in &keys {
+            self.progress.advance();
+        }
+        let mut removed = 0;
+        for key in keys.iter().filter(|k| !referenced.contains(*k)) {
+            let Some(modified_ms) = self.vault.modified_ms(key).await? else {
+                continue;
+            };
+            if now.millis() - modified_ms < self.orphan_grace_ms() {
+                continue;
+            }
+            // Checked again alone: a deposit may have committed its row since the slice's check.
+            if !documents::object_is_referenced(&self.db, key).await? {
+                self.vault.delete(key).await?;
+                removed += 1;
+            }
+        }
+        // A short slice reached the end.
+        let last = (keys.len() == limit)
+            .then(|| keys.last().cloned())
+            .flatten();
+        Ok(OrphanSlice {
+            removed,
+            read: keys.len(),
+            last,
+        })
+    }
+
+    async fn audit_orphans_removed(&self, removed: u64, now: Timestamp) -> Result<(), AppError> {
         if removed > 0 {
             let ev = NewEvent {
                 detail: serde_json::json!({ "removed": removed }),
@@ -183,6 +261,18 @@ impl App {
             };
             self.record_event(ev, now.millis()).await?;
         }
-        Ok(removed)
+        Ok(())
     }
+}
+
+/// Vault keys read and checked against the rows at a time by the orphan sweep.
+const ORPHAN_SLICE: usize = 500;
+
+/// What one slice of the orphan sweep did.
+struct OrphanSlice {
+    removed: u64,
+    read: usize,
+    /// The slice's last key (where the next starts); `None` when the slice reached the
+    /// vault's end.
+    last: Option<String>,
 }

@@ -39,15 +39,15 @@ fn housekeeping_purges_only_sessions_ended_a_day_ago() {
             .unwrap_or_else(|e| panic!("logout: {e:?}"));
         let live = sign_in(&f.app, REGULATOR, at(0)).await;
         let day = 24 * HOUR;
-        let (_, purged) = f
+        let (_, purged, _) = f
             .app
-            .run_housekeeping(at(day))
+            .run_housekeeping(at(day), None, 100_000)
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(purged, 0, "the logout is not a day old yet");
-        let (_, purged) = f
+        let (_, purged, _) = f
             .app
-            .run_housekeeping(at(day + 1001))
+            .run_housekeeping(at(day + 1001), None, 100_000)
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(purged, 1, "the session logged out a day ago");
@@ -59,9 +59,9 @@ fn housekeeping_purges_only_sessions_ended_a_day_ago() {
                 .is_ok(),
             "the live session is kept"
         );
-        let (_, purged) = f
+        let (_, purged, _) = f
             .app
-            .run_housekeeping(at(absolute + day + 1))
+            .run_housekeeping(at(absolute + day + 1), None, 100_000)
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(purged, 1, "the session expired a day ago");
@@ -100,13 +100,76 @@ fn the_orphan_sweep_removes_only_old_unreferenced_objects() {
         );
         assert!(listed(&f.app).await.contains(&orphan.object_key));
         let later = Timestamp::from_millis(now.millis() + grace + MINUTE);
-        let (removed, _) = f
+        let (removed, _, next) = f
             .app
-            .run_housekeeping(later)
+            .run_housekeeping(later, None, 100_000)
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(removed, 1, "the old orphan");
+        assert_eq!(next, None, "a small vault is swept in one run");
         assert!(!listed(&f.app).await.contains(&orphan.object_key));
+        assert_eq!(
+            assert_vault_clean(&f.app, "after").await,
+            documents,
+            "referenced objects are kept"
+        );
+    });
+}
+
+/// The periodic sweep reads the vault a bounded slice per run and resumes where the previous
+/// run stopped: run after run, every old orphan goes and every document stays.
+#[test]
+fn the_periodic_sweep_resumes_where_it_stopped() {
+    on_both(|backend| async move {
+        let f = Fixture::demo(backend).await;
+        let documents = assert_vault_clean(&f.app, "before").await;
+        let mut orphans = Vec::new();
+        for i in 0..3u8 {
+            let o = f
+                .app
+                .vault()
+                .put(&[i; 64])
+                .await
+                .unwrap_or_else(|e| panic!("put: {e:?}"));
+            orphans.push(o.object_key);
+        }
+        let stored = f
+            .app
+            .vault()
+            .list()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .len();
+        let later = Timestamp::from_millis(
+            real_now().millis() + f.app.settings().orphan_grace_minutes * MINUTE + MINUTE,
+        );
+        let (mut removed, mut runs, mut after) = (0, 0, None);
+        loop {
+            let (n, next) = f
+                .app
+                .sweep_orphans_from(later, after, 2)
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            assert!(n <= 2, "a run of two objects removed {n}");
+            removed += n;
+            runs += 1;
+            after = next;
+            if after.is_none() {
+                break;
+            }
+        }
+        assert_eq!(removed, 3);
+        assert!(
+            runs >= stored / 2,
+            "{runs} runs for {stored} objects two at a time"
+        );
+        let left = f
+            .app
+            .vault()
+            .list()
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(left.iter().all(|o| !orphans.contains(&o.key)));
         assert_eq!(
             assert_vault_clean(&f.app, "after").await,
             documents,

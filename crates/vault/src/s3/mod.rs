@@ -216,6 +216,58 @@ impl S3Store {
         Ok(out)
     }
 
+    /// Keys after `after` in key order (S3 lists in that order), at most `limit`; the listing
+    /// stops at `limit` (ListObjectsV2 `start-after`, pages of 1,000).
+    pub(crate) async fn keys_after(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>, VaultError> {
+        let prefix = StorePath::from(PREFIX.trim_end_matches('/'));
+        let listing = match after {
+            Some(key) => self
+                .store
+                .list_with_offset(Some(&prefix), &StorePath::from(format!("{PREFIX}{key}"))),
+            None => self.store.list(Some(&prefix)),
+        };
+        let mut listing = listing;
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(meta) = listing
+                .try_next()
+                .await
+                .map_err(|e| self.error("ListObjectsV2", None, &e))?
+            else {
+                break;
+            };
+            let storage_key = meta.location.to_string();
+            match storage_key.strip_prefix(PREFIX) {
+                Some(key) if check_object_key(key).is_ok() => out.push(key.to_owned()),
+                _ => {
+                    tracing::warn!(bucket = %self.cfg.bucket, key = %storage_key, "unexpected object in the vault bucket, ignored")
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// When the object was last written (milliseconds), or `None` if it is not stored.
+    pub(crate) async fn modified_ms(&self, key: &str) -> Result<Option<i64>, VaultError> {
+        check_object_key(key)?;
+        let storage_key = format!("{PREFIX}{key}");
+        match self
+            .store
+            .head(&StorePath::from(storage_key.as_str()))
+            .await
+        {
+            Ok(meta) => Ok(Some(meta.last_modified.timestamp_millis())),
+            Err(e) => match self.error("HeadObject", Some(&storage_key), &e) {
+                VaultError::NotFound { .. } => Ok(None),
+                other => Err(other),
+            },
+        }
+    }
+
     /// The bucket exists, and an object can be written, read back and deleted.
     pub(crate) async fn ping(&self) -> Result<(), VaultError> {
         if !self.bucket_exists().await? {

@@ -370,6 +370,41 @@ pub async fn list_returns_what_was_put(f: Fixture) {
     assert!(listed.iter().all(|o| o.key != put[0]));
 }
 
+/// The orphan sweep's reading: slices in key order, each starting after the last key of
+/// the previous, together every object once; the modification time of one object.
+pub async fn keys_after_reads_the_vault_a_slice_at_a_time(f: Fixture) {
+    assert!(f.vault.keys_after(None, 10).await.unwrap().is_empty());
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let mut put = Vec::new();
+    for i in 0..7u8 {
+        put.push(f.vault.put(&[i; 10]).await.unwrap().object_key);
+    }
+    put.sort();
+    let mut read = Vec::new();
+    let mut after = None;
+    loop {
+        let slice = f.vault.keys_after(after.clone(), 3).await.unwrap();
+        assert!(slice.len() <= 3, "{slice:?}");
+        let Some(last) = slice.last().cloned() else {
+            break;
+        };
+        read.extend(slice);
+        after = Some(last);
+    }
+    assert_eq!(read, put);
+    // From the middle: exactly what sorts after.
+    let tail = f.vault.keys_after(Some(put[3].clone()), 100).await.unwrap();
+    assert_eq!(tail, put[4..].to_vec());
+    let modified = f.vault.modified_ms(&put[0]).await.unwrap().unwrap();
+    assert!(
+        (modified - now_ms).abs() < 10 * 60 * 1000,
+        "{modified} far from {now_ms}"
+    );
+    f.vault.delete(&put[0]).await.unwrap();
+    assert_eq!(f.vault.modified_ms(&put[0]).await.unwrap(), None);
+    assert!(f.vault.modified_ms("../etc/passwd").await.is_err());
+}
+
 pub async fn ping_leaves_nothing_behind(f: Fixture) {
     f.vault.ping().await.unwrap();
     f.vault.ping().await.unwrap();
@@ -386,7 +421,7 @@ macro_rules! vault_contract_tests {
             tampered_object_rejected, truncated_object_rejected, swapped_object_rejected,
             tampered_wrapped_key_rejected, wrong_master_key_rejected, key_rotation,
             path_traversal_keys_refused, delete_is_idempotent, list_returns_what_was_put,
-            ping_leaves_nothing_behind);
+            keys_after_reads_the_vault_a_slice_at_a_time, ping_leaves_nothing_behind);
     };
     (@cases $fixture:path; $($case:ident),*) => {
         $(
