@@ -33,11 +33,24 @@ fi
 BIN=$(realpath "$BIN")
 DIR=${DIR:-$(mktemp -d "$ROOT/target/scale.XXXXXX")}
 mkdir -p "$DIR"
+# Every measurement runs on a throwaway copy of the seeded dataset (the database copied, the
+# vault's immutable objects hard-linked), so that what one run adds — its deposits, hundreds
+# per sampled record, and its audit events — never reaches the next: each run starts from
+# the records as seeded, 50 documents in each sampled one.
+measure() {
+  local copy
+  copy=$(mktemp -d "$DIR.run.XXXXXX")
+  trap 'rm -rf "$copy"' EXIT
+  cp --reflink=auto "$DIR/mds.db" "$DIR/master.keys" "$DIR/sample.txt" "$copy/"
+  [ -e "$DIR/mds.db-wal" ] && cp "$DIR/mds.db-wal" "$copy/"
+  cp -al "$DIR/vault" "$copy/vault"
+  "$ROOT/scripts/bench/wrk.sh" --seconds "$SECS" --binary "$BIN" --data "$copy" --sample "$copy/sample.txt" \
+    --label "scale $PATIENTS × $DOCS"
+}
 if [ -s "$DIR/seed.json" ] && [ -s "$DIR/sample.txt" ]; then
   # A dataset seeded by an earlier run: measure it again without seeding.
   echo "dataset already seeded in $DIR: $(cat "$DIR/seed.json")"
-  "$ROOT/scripts/bench/wrk.sh" --seconds "$SECS" --binary "$BIN" --data "$DIR" --sample "$DIR/sample.txt" \
-    --label "scale $PATIENTS × $DOCS"
+  measure
   exit
 fi
 DOCUMENTS=$((PATIENTS * DOCS))
@@ -57,5 +70,4 @@ DB_MB=$(du -cm "$DIR"/mds.db* | awk 'END { print $1 }')
 VAULT_MB=$(du -sm "$DIR/vault" | awk '{ print $1 }')
 echo
 echo "dataset: $PATIENTS patients, $DOCUMENTS documents, seeded in $SEED_SECS s ($(cat "$DIR/seed.json")); SQLite $DB_MB MB, vault $VAULT_MB MB"
-"$ROOT/scripts/bench/wrk.sh" --seconds "$SECS" --binary "$BIN" --data "$DIR" --sample "$DIR/sample.txt" \
-  --label "scale $PATIENTS × $DOCS"
+measure
