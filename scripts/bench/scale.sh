@@ -37,13 +37,17 @@ mkdir -p "$DIR"
 # vault's immutable objects hard-linked), so that what one run adds — its deposits, hundreds
 # per sampled record, and its audit events — never reaches the next: each run starts from
 # the records as seeded, 50 documents in each sampled one.
+COPY=""
+# The copy is written out and its removal settled before anything is timed: otherwise the
+# kernel flushes gigabytes of it during the scenarios and the audit's fsyncs wait behind them.
+trap '[ -n "$COPY" ] && rm -rf "$COPY" && sync' EXIT
 measure() {
-  local copy
-  copy=$(mktemp -d "$DIR.run.XXXXXX")
-  trap 'rm -rf "$copy"' EXIT
+  COPY=$(mktemp -d "$DIR.run.XXXXXX")
+  local copy=$COPY
   cp --reflink=auto "$DIR/mds.db" "$DIR/master.keys" "$DIR/sample.txt" "$copy/"
   [ -e "$DIR/mds.db-wal" ] && cp "$DIR/mds.db-wal" "$copy/"
   cp -al "$DIR/vault" "$copy/vault"
+  sync
   "$ROOT/scripts/bench/wrk.sh" --seconds "$SECS" --binary "$BIN" --data "$copy" --sample "$copy/sample.txt" \
     --label "scale $PATIENTS × $DOCS"
 }
