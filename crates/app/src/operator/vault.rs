@@ -160,20 +160,10 @@ impl App {
     /// older than the grace period (younger ones may belong to a deposit in flight): the
     /// whole vault, a slice at a time (`mds vault sweep`, tests).
     pub async fn sweep_orphans(&self, now: Timestamp) -> Result<u64, AppError> {
-        let mut removed = self.sweep_temp_files().await?;
-        let mut after = None;
         self.progress.begin("balayage du coffre", None);
-        loop {
-            let slice = self.sweep_orphans_after(now, after, ORPHAN_SLICE).await?;
-            removed += slice.removed;
-            match slice.last {
-                Some(key) => after = Some(key),
-                None => break,
-            }
-        }
+        let swept = self.sweep_orphans_from(now, None, usize::MAX).await;
         self.progress.end();
-        self.audit_orphans_removed(removed, now).await?;
-        Ok(removed)
+        Ok(swept?.0)
     }
 
     /// The periodic sweep: half-written upload files, then at most `budget` vault objects

@@ -61,29 +61,7 @@ pub struct DocumentView {
 
 impl From<&documents::DocumentRow> for DocumentView {
     fn from(r: &documents::DocumentRow) -> Self {
-        Self {
-            id: r.id.clone(),
-            patient_id: r.patient_id.clone(),
-            type_code: r.type_code.clone(),
-            type_label: DocumentType::from_code(&r.type_code)
-                .map_or_else(String::new, |t| t.label_fr().to_owned()),
-            class_code: r.class_code.clone(),
-            title: r.title.clone(),
-            act_date: r.act_date.clone(),
-            author_account_id: r.author_account_id.clone(),
-            author_structure_id: r.author_structure_id.clone(),
-            depositor_account_id: r.depositor_account_id.clone(),
-            source: r.source,
-            format: r.format,
-            size_bytes: r.size_bytes,
-            sha256: r.sha256.clone(),
-            version: r.version,
-            replaces_id: r.replaces_id.clone(),
-            status: r.status,
-            confidential: r.confidential,
-            hidden_from_patient: r.hidden_from_patient,
-            created_at_ms: r.created_at_ms,
-        }
+        Self::from(r.clone())
     }
 }
 
