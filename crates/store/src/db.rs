@@ -5,7 +5,8 @@
 //! SQLite is touched, so SQLite never sees two writers of this process and no writer waits in
 //! SQLite's polling busy handler (the lock convoy that the `UPDATE audit_head` lock caused on
 //! sqlx's driver). Statements run on the calling thread; the durable `COMMIT` (an fsync) runs
-//! on a blocking thread so the async threads keep serving while the disk syncs.
+//! on a blocking thread so the async threads keep serving while the disk syncs, and the log is
+//! copied into the database file by a checkpoint thread, not by the writer (`checkpoint.rs`).
 //! PostgreSQL uses sqlx's native async `PgPool`; a write transaction starts by locking the
 //! single `audit_head` row, which serialises writers of every instance (hash-chain order =
 //! commit order) and wakes waiters when it is released.
@@ -47,6 +48,8 @@ const WRITE_LOCK_WAIT: Duration = Duration::from_secs(2);
 /// After a writer gave up on a lock held elsewhere, the writers queued behind it try once and
 /// give up at once during this time, so a locked database answers everyone quickly.
 const WRITE_LOCK_FAST_FAIL: Duration = Duration::from_secs(1);
+/// Attempts at emptying the log after an erasure (see [`Db::forget_deleted`]).
+const FORGET_ATTEMPTS: usize = 25;
 /// Reader connections kept open between requests.
 const SQLITE_IDLE_READERS: usize = 8;
 /// Prepared statements cached per connection (the product has about 300 distinct ones).
@@ -234,10 +237,21 @@ impl Db {
     pub async fn forget_deleted(&self) -> Result<bool, StoreError> {
         match &*self.driver {
             Driver::Sqlite(s) => {
-                let conn = s.writer.lock().await;
-                let busy: i64 =
-                    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-                Ok(busy == 0)
+                // SQLite answers "busy" at once, without waiting, while the checkpoint thread
+                // runs a checkpoint of its own (it is short): try again a few times, without
+                // holding the writer in between.
+                for _ in 0..FORGET_ATTEMPTS {
+                    let busy: i64 = s.writer.lock().await.query_row(
+                        "PRAGMA wal_checkpoint(TRUNCATE)",
+                        [],
+                        |r| r.get(0),
+                    )?;
+                    if busy == 0 {
+                        return Ok(true);
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Ok(false)
             }
             Driver::Postgres(_) => Ok(true),
         }
@@ -261,7 +275,7 @@ impl Db {
 
 impl Sqlite {
     fn open(path: &Path) -> Result<Self, StoreError> {
-        let writer = open_connection(path)?;
+        let mut writer = open_connection(path)?;
         // WAL is a property of the file: set once, by the writer.
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -269,6 +283,8 @@ impl Sqlite {
                 "SQLite refused WAL mode (journal_mode = {mode})"
             )));
         }
+        // The log is copied into the file by a thread of its own, never by a committing writer.
+        crate::checkpoint::start(open_connection(path)?, &mut writer)?;
         Ok(Self {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),

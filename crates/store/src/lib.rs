@@ -6,6 +6,7 @@
 //! rows, not rules: it never decides who may see what (that is `mds-policy`, called by
 //! `mds-app`).
 
+mod checkpoint;
 mod db;
 mod error;
 mod migrate;
