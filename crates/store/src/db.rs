@@ -275,7 +275,7 @@ impl Db {
 
 impl Sqlite {
     fn open(path: &Path) -> Result<Self, StoreError> {
-        let mut writer = open_connection(path)?;
+        let writer = open_connection(path)?;
         // WAL is a property of the file: set once, by the writer.
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -283,12 +283,12 @@ impl Sqlite {
                 "SQLite refused WAL mode (journal_mode = {mode})"
             )));
         }
-        // The log is copied into the file by a thread of its own, never by a committing writer.
-        crate::checkpoint::start(open_connection(path)?, &mut writer)?;
+        // The log is copied into the file by a thread of its own, not by committing writers.
+        let writer = crate::checkpoint::hooked_writer(writer, open_connection(path)?)?;
         Ok(Self {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),
-            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            writer,
             watch: Arc::default(),
             gave_up_at: Mutex::new(None),
         })
@@ -379,7 +379,7 @@ impl Sqlite {
 
 /// Whether an unavailability is a lock held by another connection (worth waiting for),
 /// rather than a full or read-only disk (not worth it).
-fn is_busy(e: &rusqlite::Error) -> bool {
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     use rusqlite::ffi::ErrorCode as C;
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if matches!(f.code, C::DatabaseBusy | C::DatabaseLocked))
