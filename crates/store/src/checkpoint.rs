@@ -142,7 +142,7 @@ fn copy(conn: &Connection, mode: CheckpointMode) -> Option<(i32, i32)> {
         }
         // Another checkpoint is running (an erasure's truncation, another process on the
         // same file), or a reader of older pages outlasted the wait.
-        Err(e) if crate::db::is_busy(&e) => None,
+        Err(e) if crate::error::is_busy(&e) => None,
         Err(e) => {
             tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
             None

@@ -11,6 +11,7 @@
 //! single `audit_head` row, which serialises writers of every instance (hash-chain order =
 //! commit order) and wakes waiters when it is released.
 
+use crate::error::is_busy;
 use crate::sql::watch::StatementWatch;
 use crate::{migrate, StoreError};
 use rusqlite::config::DbConfig;
@@ -375,14 +376,6 @@ impl Sqlite {
         let conn = self.writer.lock().await;
         f(&conn)
     }
-}
-
-/// Whether an unavailability is a lock held by another connection (worth waiting for),
-/// rather than a full or read-only disk (not worth it).
-pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
-    use rusqlite::ffi::ErrorCode as C;
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if matches!(f.code, C::DatabaseBusy | C::DatabaseLocked))
 }
 
 fn open_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {

@@ -37,6 +37,14 @@ impl StoreError {
     }
 }
 
+/// Whether an SQLite failure is a lock held by another connection (worth waiting for),
+/// rather than a full or read-only disk (not worth it).
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi::ErrorCode as C;
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, C::DatabaseBusy | C::DatabaseLocked))
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
