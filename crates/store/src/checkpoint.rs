@@ -106,7 +106,7 @@ fn run(
     let mut gave_up_at: Option<Instant> = None;
     while woken.recv().is_ok() {
         match copy(conn, CheckpointMode::PASSIVE) {
-            Some((log, _)) if log >= catch_up_at => {}
+            Some(log) if log >= catch_up_at => {}
             _ => continue,
         }
         if gave_up_at.is_some_and(|t| t.elapsed() < CATCH_UP_PAUSE) {
@@ -117,12 +117,11 @@ fn run(
         let Some(writer) = writer.upgrade() else {
             return;
         };
-        let held = writer.blocking_lock();
+        let _held = writer.blocking_lock();
         gave_up_at = match copy(conn, CheckpointMode::RESTART) {
             Some(_) => None,
             None => Some(Instant::now()),
         };
-        drop(held);
     }
 }
 
@@ -132,13 +131,13 @@ fn wait_for_readers(attempt: i32) -> bool {
     u128::try_from(attempt).unwrap_or(0) * READER_POLL.as_micros() < READER_WAIT.as_micros()
 }
 
-/// One checkpoint: the pages in the log when it ran, and how many of them are copied into
-/// the file; `None` if it could not run (already running elsewhere, readers too long).
-fn copy(conn: &Connection, mode: CheckpointMode) -> Option<(i32, i32)> {
+/// One checkpoint: the pages in the log when it ran; `None` if it could not run (already
+/// running elsewhere, readers too long).
+fn copy(conn: &Connection, mode: CheckpointMode) -> Option<i32> {
     match conn.wal_checkpoint_v2(None::<&str>, mode) {
         Ok((log, copied)) => {
             tracing::debug!(log, copied, "WAL checkpoint");
-            Some((log, copied))
+            Some(log)
         }
         // Another checkpoint is running (an erasure's truncation, another process on the
         // same file), or a reader of older pages outlasted the wait.
