@@ -47,10 +47,20 @@ pub struct ContentRef {
     pub key_id: String,
 }
 
-const COLUMNS: &str = "id, patient_id, type_code, class_code, title, act_date, \
-     author_account_id, author_structure_id, depositor_account_id, depositor_kind, source, \
-     format, size_bytes, sha256, version, replaces_id, status, confidential, \
-     hidden_from_patient, created_at_ms, object_key, wrapped_key, key_id";
+/// The metadata columns, in the order `FromRow` reads them; the content reference follows.
+macro_rules! metadata_columns {
+    () => {
+        "id, patient_id, type_code, class_code, title, act_date, author_account_id, \
+         author_structure_id, depositor_account_id, depositor_kind, source, format, size_bytes, \
+         sha256, version, replaces_id, status, confidential, hidden_from_patient, created_at_ms"
+    };
+}
+
+const COLUMNS: &str = concat!(metadata_columns!(), ", object_key, wrapped_key, key_id");
+
+/// A page's columns: a list never opens a content, so its rows carry no content reference
+/// (`content: None`) and the fifty wrapped keys are neither read nor copied.
+const LISTED_COLUMNS: &str = concat!(metadata_columns!(), ", NULL, NULL, NULL");
 
 pub async fn insert(ex: impl Into<Ex<'_>>, d: &DocumentRow) -> Result<(), StoreError> {
     let content = d.content.as_ref();
@@ -363,7 +373,8 @@ fn listing<'a>(
 }
 
 /// One page of the current documents of a patient matching `f` and visible as `v` says,
-/// newest act first, and how many there are in all: the page reads its own rows only.
+/// newest act first, and how many there are in all: the page reads its own rows only. Its
+/// rows carry no content reference (`content` is `None`): opening one reads it by id.
 pub async fn page(
     ex: impl Into<Ex<'_>>,
     patient_id: &PatientId,
@@ -373,7 +384,7 @@ pub async fn page(
     offset: usize,
 ) -> Result<(Vec<DocumentRow>, i64), StoreError> {
     let mut ex = ex.into();
-    let mut q = listing(COLUMNS, patient_id, f, v);
+    let mut q = listing(LISTED_COLUMNS, patient_id, f, v);
     q.push(i64::try_from(limit).unwrap_or(i64::MAX));
     q.push_sql(&format!(
         " ORDER BY act_date DESC, created_at_ms DESC, id LIMIT ${}",

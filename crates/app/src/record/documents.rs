@@ -29,7 +29,8 @@ pub struct DocumentView {
     pub patient_id: PatientId,
     /// LOINC or CI-SIS code (`reference/document-types.csv`).
     pub type_code: String,
-    pub type_label: String,
+    /// Its French label from the reference list (empty for a code the list no longer has).
+    pub type_label: &'static str,
     pub class_code: String,
     pub title: String,
     pub act_date: String,
@@ -70,8 +71,7 @@ impl From<documents::DocumentRow> for DocumentView {
     /// (a page of fifty rows is some five hundred strings).
     fn from(r: documents::DocumentRow) -> Self {
         Self {
-            type_label: DocumentType::from_code(&r.type_code)
-                .map_or_else(String::new, |t| t.label_fr().to_owned()),
+            type_label: DocumentType::from_code(&r.type_code).map_or("", DocumentType::label_fr),
             id: r.id,
             patient_id: r.patient_id,
             type_code: r.type_code,

@@ -67,6 +67,32 @@ impl Row<'_> {
         }
     }
 
+    /// Column `i` as borrowed text, handed to `f` without a copy (enumerations and slugs are
+    /// parsed from it, not from an owned string).
+    fn parse_text<T>(
+        &self,
+        i: usize,
+        f: impl FnOnce(&str) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        match &self.0 {
+            Inner::Sqlite(r) => match r.get_ref(i).map_err(|e| corrupt(i, e))? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                rusqlite::types::ValueRef::Text(t) => {
+                    f(std::str::from_utf8(t).map_err(|e| corrupt(i, e))?).map(Some)
+                }
+                other => Err(corrupt(
+                    i,
+                    format!("text expected, {:?}", other.data_type()),
+                )),
+            },
+            Inner::Pg(r) => r
+                .try_get::<Option<&str>, _>(i)
+                .map_err(|e| corrupt(i, e))?
+                .map(f)
+                .transpose(),
+        }
+    }
+
     fn blob(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
         match &self.0 {
             Inner::Sqlite(r) => match r.get_ref(i).map_err(|e| corrupt(i, e))? {
@@ -166,11 +192,11 @@ macro_rules! enum_from_text {
     ($($t:ty),* $(,)?) => {$(
         impl FromCol for $t {
             fn from_nullable(row: &Row<'_>, i: usize) -> Result<Option<Self>, StoreError> {
-                row.text(i)?
-                    .map(|t| <$t>::parse(&t).ok_or_else(|| {
+                row.parse_text(i, |t| {
+                    <$t>::parse(t).ok_or_else(|| {
                         corrupt(i, format!("unknown {} {t:?}", stringify!($t)))
-                    }))
-                    .transpose()
+                    })
+                })
             }
         }
     )*};
@@ -205,24 +231,20 @@ enum_from_text!(
 /// not read back is corruption.
 impl FromCol for mds_domain::profile::Entry {
     fn from_nullable(row: &Row<'_>, i: usize) -> Result<Option<Self>, StoreError> {
-        row.text(i)?
-            .map(|t| {
-                serde_json::from_str(&t)
-                    .map_err(|e| corrupt(i, format!("unreadable profile entry: {e}")))
-            })
-            .transpose()
+        row.parse_text(i, |t| {
+            serde_json::from_str(t)
+                .map_err(|e| corrupt(i, format!("unreadable profile entry: {e}")))
+        })
     }
 }
 
 /// Professions are stored as their slug (`medecin`, `infirmier`…).
 impl FromCol for mds_domain::Profession {
     fn from_nullable(row: &Row<'_>, i: usize) -> Result<Option<Self>, StoreError> {
-        row.text(i)?
-            .map(|t| {
-                mds_domain::Profession::from_slug(&t)
-                    .ok_or_else(|| corrupt(i, format!("unknown profession {t:?}")))
-            })
-            .transpose()
+        row.parse_text(i, |t| {
+            mds_domain::Profession::from_slug(t)
+                .ok_or_else(|| corrupt(i, format!("unknown profession {t:?}")))
+        })
     }
 }
 

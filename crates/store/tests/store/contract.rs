@@ -495,7 +495,31 @@ async fn patients_and_documents_round_trip_with_unique_content_per_patient() {
             documents::current_for_patient(&db, &typed::<PatientId>("x1"))
                 .await
                 .unwrap(),
-            vec![d]
+            vec![d.clone()]
+        );
+        // A page lists the metadata alone: no content reference is read for a list.
+        let everything = documents::Visibility {
+            nothing: false,
+            depositor: None,
+            only_deposited: false,
+            without_hidden: false,
+            without_confidential: false,
+            types: None,
+        };
+        let listed = documents::DocumentRow { content: None, ..d };
+        assert_eq!(
+            documents::page(
+                &db,
+                &typed::<PatientId>("x1"),
+                &documents::DocumentFilter::default(),
+                &everything,
+                10,
+                0
+            )
+            .await
+            .unwrap(),
+            (vec![listed], 1),
+            "{backend:?}"
         );
         documents::set_wrapped_key(&db, &typed::<DocumentId>("d1"), &[9, 9], "k2")
             .await

@@ -92,9 +92,8 @@ impl ProfessionLabel for Option<Profession> {
 
 /// A document's type in the page's language (the app's French label for a type no longer in
 /// the reference list).
-pub fn type_label(lang: Lang, d: &DocumentView) -> String {
-    mds_domain::DocumentType::from_code(&d.type_code)
-        .map_or_else(|| d.type_label.clone(), |t| t.label(lang.into()).to_owned())
+pub fn type_label(lang: Lang, d: &DocumentView) -> &'static str {
+    mds_domain::DocumentType::from_code(&d.type_code).map_or(d.type_label, |t| t.label(lang.into()))
 }
 
 /// A birth place code in words, with its code: « Nouméa (98818) », « Vanuatu (99514) »; the
