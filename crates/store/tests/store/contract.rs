@@ -536,6 +536,17 @@ async fn patients_and_documents_round_trip_with_unique_content_per_patient() {
         );
         assert!(documents::object_is_referenced(&db, "o1").await.unwrap());
         assert!(!documents::object_is_referenced(&db, "o2").await.unwrap());
+        // A stored value the code does not know is corruption, named with its column.
+        mds_store::Query::new("UPDATE documents SET format = 'application/x-inconnu' WHERE id = $1")
+            .bind("d1")
+            .execute(&db)
+            .await
+            .unwrap();
+        let unknown = documents::by_id(&db, &typed::<DocumentId>("d1")).await;
+        assert!(
+            matches!(&unknown, Err(StoreError::Corrupt(m)) if m.contains("column 11: unknown mds_domain::Format") && m.contains("application/x-inconnu")),
+            "{backend:?}: {unknown:?}"
+        );
     })
     .await;
 }
