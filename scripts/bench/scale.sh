@@ -42,6 +42,16 @@ COPY=""
 # kernel flushes gigabytes of it during the scenarios and the audit's fsyncs wait behind them.
 trap '[ -n "$COPY" ] && rm -rf "$COPY" && sync' EXIT
 measure() {
+  # Room for the copy (the database and its log; the vault is hard-linked) and for what the
+  # run writes: two adding scenarios of about 800 documents/s of 100 KB each, i.e. some
+  # 160 MB per second of run. Checked before copying, so a full disk is said, not met.
+  local db_kb free_kb need_kb
+  db_kb=$(du -ck "$DIR"/mds.db* | awk 'END { print $1 }')
+  need_kb=$((db_kb + SECS * 160 * 1024))
+  free_kb=$(df -Pk "$DIR" | awk 'NR == 2 { print $4 }')
+  if [ "$need_kb" -gt "$free_kb" ]; then
+    die "a run needs about $((need_kb / 1048576)) GB free (a copy of the $((db_kb / 1024)) MB database, and the documents added in $SECS s per scenario); $((free_kb / 1048576)) GB free on the disk of $DIR"
+  fi
   COPY=$(mktemp -d "$DIR.run.XXXXXX")
   local copy=$COPY
   cp --reflink=auto "$DIR/mds.db" "$DIR/master.keys" "$DIR/sample.txt" "$copy/"
