@@ -52,23 +52,11 @@ impl Row<'_> {
     }
 
     fn text(&self, i: usize) -> Result<Option<String>, StoreError> {
-        match &self.0 {
-            Inner::Sqlite(r) => match r.get_ref(i).map_err(|e| corrupt(i, e))? {
-                rusqlite::types::ValueRef::Null => Ok(None),
-                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
-                    .map(|s| Some(s.to_owned()))
-                    .map_err(|e| corrupt(i, e)),
-                other => Err(corrupt(
-                    i,
-                    format!("text expected, {:?}", other.data_type()),
-                )),
-            },
-            Inner::Pg(r) => r.try_get::<Option<String>, _>(i).map_err(|e| corrupt(i, e)),
-        }
+        self.parse_text(i, |t| Ok(t.to_owned()))
     }
 
     /// Column `i` as borrowed text, handed to `f` without a copy (enumerations and slugs are
-    /// parsed from it, not from an owned string).
+    /// parsed from it, not from an owned string; `text` copies it).
     fn parse_text<T>(
         &self,
         i: usize,
