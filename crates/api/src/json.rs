@@ -1,9 +1,9 @@
 //! JSON responses written straight into one buffer.
 //!
 //! `axum::Json` serialises through a `BytesMut` writer that starts at 128 bytes: a page of 50
-//! documents (about 35 KB) costs a dozen reallocations and a capacity check per token written
+//! documents (36 KB) costs a dozen reallocations and a capacity check per token written
 //! (4 % of the list scenario's CPU, docs/PERFORMANCE.md). [`Json`] writes into a `Vec` that
-//! starts at the size of a page, and hands it to the body without a copy. Same bytes, same
+//! starts larger than such a page, and hands it to the body without a copy. Same bytes, same
 //! `Content-Type`; a value that cannot be serialised is the API's internal error (500, its
 //! generic JSON message, the cause logged).
 
@@ -11,8 +11,9 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// Bytes reserved before serialising: a list page, with room (larger ones grow once or twice).
-const FIRST_CAPACITY: usize = 16 * 1024;
+/// Bytes reserved before serialising: a page of 50 documents (36 KB) with room for longer
+/// titles, so that it is written without a reallocation (the buffer lives for one response).
+const FIRST_CAPACITY: usize = 64 * 1024;
 
 /// A JSON response (`application/json`).
 #[derive(Debug)]
