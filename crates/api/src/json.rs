@@ -3,7 +3,8 @@
 //! `axum::Json` serialises through a `BytesMut` writer that starts at 128 bytes: a page of 50
 //! documents (36 KB) costs a dozen reallocations and a capacity check per token written
 //! (4 % of the list scenario's CPU, docs/PERFORMANCE.md). [`Json`] writes into a `Vec` that
-//! starts larger than such a page, and hands it to the body without a copy. Same bytes, same
+//! starts larger than such a page, and hands it to the body without a copy (a small answer
+//! is copied into a buffer of its own size, so that a slow client does not hold the room). Same bytes, same
 //! `Content-Type`; a value that cannot be serialised is the API's internal error (500, its
 //! generic JSON message, the cause logged).
 
@@ -12,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// Bytes reserved before serialising: a page of 50 documents (36 KB) with room for longer
-/// titles, so that it is written without a reallocation (the buffer lives for one response).
+/// titles, so that it is written without a reallocation; a small answer is then moved to a
+/// buffer of its size (`mds_http::answer::fitted`).
 const FIRST_CAPACITY: usize = 64 * 1024;
 
 /// A JSON response (`application/json`).
@@ -28,7 +30,7 @@ impl<T: Serialize> IntoResponse for Json<T> {
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
                 )],
-                body,
+                mds_http::answer::fitted(body),
             )
                 .into_response(),
             Err(e) => crate::error::ApiError::App(mds_app::AppError::Internal(format!(

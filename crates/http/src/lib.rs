@@ -4,6 +4,7 @@
 //! store, no audit — and answers with its own error, which each surface turns into its own
 //! answer (a JSON problem, a page).
 
+pub mod answer;
 pub mod body_idle;
 pub mod body_limit;
 pub mod edge;
