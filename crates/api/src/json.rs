@@ -4,9 +4,9 @@
 //! documents (36 KB) costs a dozen reallocations and a capacity check per token written
 //! (4 % of the list scenario's CPU, docs/PERFORMANCE.md). [`Json`] writes into a `Vec` that
 //! starts larger than such a page, and hands it to the body without a copy (a small answer
-//! is copied into a buffer of its own size, so that a slow client does not hold the room). Same bytes, same
-//! `Content-Type`; a value that cannot be serialised is the API's internal error (500, its
-//! generic JSON message, the cause logged).
+//! is moved to a buffer of its own size, so that a slow client does not hold the room). Same
+//! bytes, same `Content-Type`; a value that cannot be serialised is the API's internal error
+//! (500, its generic JSON message, the cause logged).
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
