@@ -14,7 +14,7 @@ use serde::Serialize;
 
 /// Bytes reserved before serialising: a page of 50 documents (36 KB) with room for longer
 /// titles, so that it is written without a reallocation; a small answer is then moved to a
-/// buffer of its size (`mds_http::answer::fitted`).
+/// buffer of its size (`mds_http::answer::json`).
 const FIRST_CAPACITY: usize = 64 * 1024;
 
 /// A JSON response (`application/json`).
@@ -23,14 +23,13 @@ pub struct Json<T>(pub T);
 
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
-        let mut body = Vec::with_capacity(FIRST_CAPACITY);
-        match serde_json::to_writer(&mut body, &self.0) {
-            Ok(()) => (
+        match mds_http::answer::json(&self.0, FIRST_CAPACITY) {
+            Ok(body) => (
                 [(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
                 )],
-                mds_http::answer::fitted(body),
+                body,
             )
                 .into_response(),
             Err(e) => crate::error::ApiError::App(mds_app::AppError::Internal(format!(

@@ -6,8 +6,16 @@ use mds_store::Db;
 use mds_vault::Vault;
 use std::sync::Arc;
 
+/// Cloned for every request by each layer and handler that holds it: one shared reference,
+/// so a clone is one increment however many parts the handle has.
 #[derive(Clone)]
 pub struct App {
+    shared: Arc<Shared>,
+}
+
+/// What an [`App`] holds, reached through it (`app.db`).
+#[derive(Clone)]
+pub struct Shared {
     pub(crate) db: Db,
     pub(crate) vault: Vault,
     pub(crate) settings: Arc<Settings>,
@@ -28,11 +36,19 @@ pub struct App {
     pub(crate) public_url: Arc<str>,
 }
 
+impl std::ops::Deref for App {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
+}
+
 impl App {
     pub fn new(db: Db, vault: Vault, settings: Settings) -> Result<Self, crate::AppError> {
         let dummy_hash = secrets::hash_password(&secrets::random_token())?;
         let policy = mds_policy::Policy::shipped(settings.policy_settings());
-        Ok(Self {
+        let shared = Shared {
             audit: Arc::new(mds_audit::GroupCommit::new(db.clone())),
             db,
             vault,
@@ -42,31 +58,40 @@ impl App {
             key_file: None,
             progress: Arc::new(crate::progress::Silent),
             public_url: Arc::from(""),
+        };
+        Ok(Self {
+            shared: Arc::new(shared),
         })
+    }
+
+    /// The parts, to change one while the handle is being built (before it is shared; a copy
+    /// of the parts otherwise).
+    fn parts(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.shared)
     }
 
     /// Judges record decisions by `policy` (matrices loaded from the configured files) instead
     /// of the shipped one; its settings replace those taken from `Settings`.
     pub fn with_policy(mut self, policy: mds_policy::Policy) -> Self {
-        self.policy = Arc::new(policy);
+        self.parts().policy = Arc::new(policy);
         self
     }
 
     /// Reports the advance of long operator tasks to `progress` (an operator command's bar).
     pub fn with_progress(mut self, progress: Arc<dyn crate::progress::Progress>) -> Self {
-        self.progress = progress;
+        self.parts().progress = progress;
         self
     }
 
     /// Names the address people reach the portals at, for links sent by e-mail.
     pub fn with_public_url(mut self, url: &str) -> Self {
-        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self.parts().public_url = Arc::from(url.trim_end_matches('/'));
         self
     }
 
     /// Names the master key file this instance's vault was loaded from.
     pub fn with_key_file(mut self, path: std::path::PathBuf) -> Self {
-        self.key_file = Some(Arc::new(path));
+        self.parts().key_file = Some(Arc::new(path));
         self
     }
 

@@ -3,7 +3,7 @@
 
 use crate::edge::RouteLabel;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Instant;
@@ -39,8 +39,16 @@ pub async fn trace_requests(req: Request, next: Next) -> Response {
     response
 }
 
+/// No powerful browser feature, for any answer of the service (the portals' pages too).
+pub const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+interest-cohort=()";
+const PERMISSIONS_POLICY: HeaderName = HeaderName::from_static("permissions-policy");
+const CROSS_ORIGIN_OPENER_POLICY: HeaderName =
+    HeaderName::from_static("cross-origin-opener-policy");
+
 /// Headers every data answer carries: nothing is cached, nothing is sniffed, nothing is
-/// framed, and answers may load nothing. A header the handler set is kept.
+/// framed, answers may load nothing and use no browser feature. A header the handler set is
+/// kept.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
@@ -56,6 +64,8 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; frame-ancestors 'none'",
     );
+    set(h, PERMISSIONS_POLICY, PERMISSIONS);
+    set(h, CROSS_ORIGIN_OPENER_POLICY, "same-origin");
     response
 }
 

@@ -12,6 +12,7 @@ pub mod layers;
 pub mod multipart;
 pub mod route;
 pub mod software;
+pub mod surfaces;
 
 pub use body_limit::BodyLimit;
 pub use multipart::{read, read_after_token, Form, Part, ReadError, TOKEN_PART};

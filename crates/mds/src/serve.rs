@@ -57,7 +57,11 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let secure_cookies = tls || config.public_url_is_https();
     let rest = mds_api::router_with(app.clone(), mds_api::ApiOptions { secure_cookies });
     // The portals answer their own paths; everything else goes to the REST API.
-    let portals = mds_web::router(app.clone(), mds_web::WebOptions { secure_cookies }, rest);
+    let portals = mds_web::router(
+        app.clone(),
+        mds_web::WebOptions { secure_cookies },
+        rest.clone(),
+    );
     // `/fhir` and below is the FHIR surface, except the token endpoint of structure software
     // (`/fhir/auth/token`, OAuth errors), which has no fallback and so merges beside it (its
     // static path wins over FHIR's `/fhir/{*rest}`); any other path goes to the portals.
@@ -66,9 +70,13 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
         tls,
     };
     let token = mds_api::structure_auth::router(app.clone(), Some(&config.public_url));
-    let router = mds_fhir::router(app.clone(), fhir_options)
+    let others = mds_fhir::router(app.clone(), fhir_options)
         .merge(token)
         .fallback_service(portals);
+    // A REST path goes straight to the REST router, past the other surfaces' routers and
+    // layers (which would hand it on to the same router).
+    let router =
+        axum::Router::new().fallback_service(mds_http::surfaces::BySurface { rest, others });
     let body_idle = Duration::from_secs(config.connections.body_idle_timeout_seconds.max(1));
     let router = router.layer(axum::middleware::from_fn_with_state(
         body_idle,

@@ -287,6 +287,11 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("cache-control", "no-store"),
     ("x-frame-options", "DENY"),
     ("referrer-policy", "no-referrer"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
 ];
 
 pub fn assert_security_headers(headers: &HeaderMap, what: &str) {

@@ -434,13 +434,7 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
 /// portals' not-found page.
 async fn elsewhere(rest: Router, req: Request) -> Response {
     let path = req.uri().path();
-    let api = path == "/api"
-        || path.starts_with("/api/")
-        || path == "/fhir"
-        || path.starts_with("/fhir/")
-        || path == "/healthz"
-        || path == "/readyz"
-        || path == "/.well-known/mds-audit-key";
+    let api = mds_http::surfaces::is_rest(path) || path == "/fhir" || path.starts_with("/fhir/");
     if api {
         match rest.oneshot(req).await {
             Ok(r) => r,

@@ -11,8 +11,7 @@ use axum::response::Response;
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
-interest-cohort=()";
+use mds_http::layers::PERMISSIONS;
 
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
