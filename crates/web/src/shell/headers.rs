@@ -6,12 +6,11 @@ use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use mds_http::layers::PERMISSIONS;
 
 /// The policy of every portal page.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-use mds_http::layers::PERMISSIONS;
 
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
