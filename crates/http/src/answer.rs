@@ -2,11 +2,12 @@
 //! a buffer that grows copies it at every doubling, so a surface reserves room for its usual
 //! large answer before writing ([`json`]); but the buffer lives as long as the answer is being
 //! sent, and a slow client would hold that room for a small answer (an error, one resource)
-//! too. [`fitted`] keeps what was written in a buffer of its own size when it used less than
+//! too. `fitted` keeps what was written in a buffer of its own size when it used less than
 //! half: no answer holds more than twice its length, as with a buffer that grew.
 
 /// `value` as JSON, written into `room` bytes reserved at once (the surface's usual large
-/// answer, so that it is written without a reallocation), then [`fitted`].
+/// answer, so that it is written without a reallocation), then moved to a buffer of its
+/// own size if it used less than half of the room.
 pub fn json<T: serde::Serialize + ?Sized>(
     value: &T,
     room: usize,
