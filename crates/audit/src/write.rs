@@ -3,7 +3,7 @@
 
 use crate::canonical::HashInput;
 use crate::{AuditError, AuditRecord, NewEvent};
-use mds_store::{Db, Query, Tx};
+use mds_store::{Backend, Db, Query, Tx};
 use serde_json::{Map, Value};
 
 /// Upper bound of the canonical `detail` text. Identifiers and reasons fit easily; a larger
@@ -30,9 +30,24 @@ pub async fn append(
         .ok_or_else(|| AuditError::Corrupt("an append stored no event".to_owned()))
 }
 
-/// Rows written by one multi-row `INSERT` (17 parameters each, well under both backends'
-/// limits on bound parameters).
+/// Rows written by one multi-row `INSERT` on PostgreSQL (17 parameters each, well under its
+/// limit on bound parameters): each statement is a round trip to the server.
 const ROWS_PER_INSERT: usize = 32;
+
+/// Rows written by one `INSERT` on the given backend. SQLite runs the statements of a
+/// transaction on the caller's thread, so grouping rows saves no round trip; and a multi-row
+/// `INSERT` after the transaction's first write (the head's `UPDATE`) needs a statement
+/// journal — the original of every page it touches, to undo a half-done statement — which
+/// SQLite spills to an unnamed temporary file past 64 KiB: about a tenth of the server's CPU
+/// per document read or list (docs/PERFORMANCE.md), and pages of the chain (identifiers,
+/// addresses) written outside the data directory. A single-row `INSERT` (no trigger on insert,
+/// no `REPLACE`) needs none.
+fn rows_per_insert(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => ROWS_PER_INSERT,
+    }
+}
 
 /// Appends `events` at the end of the chain, in this order, in `tx`: the same chain as as
 /// many [`append`] calls, with the head read and written once and the rows inserted a chunk
@@ -108,10 +123,8 @@ pub(crate) async fn append_prepared(
         stored.push(record);
         details.push(p.detail);
     }
-    for (rows, texts) in stored
-        .chunks(ROWS_PER_INSERT)
-        .zip(details.chunks(ROWS_PER_INSERT))
-    {
+    let chunk = rows_per_insert(tx.backend());
+    for (rows, texts) in stored.chunks(chunk).zip(details.chunks(chunk)) {
         insert_rows(tx, rows, texts).await?;
     }
     Query::new("UPDATE audit_head SET hash = $1 WHERE id = 1")

@@ -428,6 +428,14 @@ pub(crate) enum TxInner {
 }
 
 impl Tx {
+    /// The database the transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self.inner() {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
     pub(crate) fn inner(&self) -> &TxInner {
         // Only `commit` takes the inner value, and it consumes the transaction.
         self.inner.as_ref().unwrap_or_else(|| unreachable!())

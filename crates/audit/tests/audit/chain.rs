@@ -84,6 +84,38 @@ async fn append_joins_the_callers_transaction() {
     }
 }
 
+/// A batch is inserted a chunk at a time (several rows per statement on PostgreSQL, one on
+/// SQLite): after an earlier event of the same transaction, 70 events read back as written,
+/// in order, each linked to the one before.
+#[tokio::test]
+async fn a_batch_longer_than_one_insert_is_one_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    for backend in backends() {
+        let db = fresh_db(backend, dir.path()).await;
+        let mut tx = db.begin().await.unwrap();
+        let first = mds_audit::append(&mut tx, sample_event(0), T0)
+            .await
+            .unwrap();
+        let batch = (1..=70).map(|i| (sample_event(i), T0 + i)).collect();
+        let rest = mds_audit::append_batch(&mut tx, batch).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut prev = first.hash.clone();
+        for (i, r) in rest.iter().enumerate() {
+            assert_eq!(r.seq, i64::try_from(i).unwrap() + 2, "{backend:?}");
+            assert_eq!(r.prev_hash, prev, "{backend:?} seq {}", r.seq);
+            prev = r.hash.clone();
+        }
+        let mut written = vec![first];
+        written.extend(rest);
+        assert_eq!(all_records(&db).await, written, "{backend:?}");
+        assert!(
+            intact(71)(&mds_audit::verify(&db, None).await.unwrap()),
+            "{backend:?}"
+        );
+        db.close().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_keep_the_chain_intact() {
     const WRITERS: i64 = 8;
