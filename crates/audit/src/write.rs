@@ -190,8 +190,8 @@ fn chain(event: NewEvent, at_ms: i64, detail: &str, seq: i64, prev_hash: String)
     }
 }
 
-/// One multi-row `INSERT` of chained records; `details` are their canonical detail texts,
-/// stored exactly as hashed.
+/// One `INSERT` of chained records (one row on SQLite, up to 32 on PostgreSQL: see
+/// `rows_per_insert`); `details` are their canonical detail texts, stored exactly as hashed.
 async fn insert_rows(
     tx: &mut Tx,
     rows: &[AuditRecord],
