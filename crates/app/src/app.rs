@@ -34,6 +34,8 @@ pub struct Shared {
     /// The address people reach the portals at (`public_url`, or the address served), from
     /// which links sent by e-mail are made; empty: links are paths only.
     pub(crate) public_url: Arc<str>,
+    /// The actors of sessions, kept while the authentication epoch does not move.
+    pub(crate) sessions: Arc<crate::accounts::session_cache::SessionCache>,
 }
 
 impl std::ops::Deref for App {
@@ -58,6 +60,7 @@ impl App {
             key_file: None,
             progress: Arc::new(crate::progress::Silent),
             public_url: Arc::from(""),
+            sessions: Arc::default(),
         };
         Ok(Self {
             shared: Arc::new(shared),

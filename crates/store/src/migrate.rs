@@ -168,6 +168,11 @@ const SQLITE: &[Migration] = &[
         name: "0031_profile_entries",
         sql: include_str!("../migrations/sqlite/0031_profile_entries.sql"),
     },
+    Migration {
+        version: 32,
+        name: "0032_auth_epoch",
+        sql: include_str!("../migrations/sqlite/0032_auth_epoch.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -325,6 +330,11 @@ const POSTGRES: &[Migration] = &[
         version: 31,
         name: "0031_profile_entries",
         sql: include_str!("../migrations/postgres/0031_profile_entries.sql"),
+    },
+    Migration {
+        version: 32,
+        name: "0032_auth_epoch",
+        sql: include_str!("../migrations/postgres/0032_auth_epoch.sql"),
     },
 ];
 

@@ -70,8 +70,8 @@ pub async fn get(ex: impl Into<Ex<'_>>, id_hash: &str) -> Result<Option<SessionR
 
 /// A session with everything authentication and the policy need of who acts: the account
 /// and, for a professional or an assistant, the professional whose rights apply — read in ONE
-/// statement per request (no cache, so a logout, a suspension or a password change is seen
-/// by the very next request, on every instance and by operator commands alike).
+/// statement, with the [`auth_epoch`] it was read at (in the same snapshot): while the epoch
+/// has not moved, none of it changed, whoever wrote (any instance, an operator command).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionAccount {
     pub session: SessionRow,
@@ -85,6 +85,8 @@ pub struct SessionAccount {
     /// The record a legal representative chose to act for in this session (checked against
     /// the representations at each use: the policy decides).
     pub acting_for: Option<PatientId>,
+    /// The [`auth_epoch`] of the snapshot this was read in.
+    pub epoch: i64,
 }
 
 /// A professional's facts as the policy needs them.
@@ -122,6 +124,7 @@ impl FromRow for SessionAccount {
             display_name: r.get(11)?,
             acting_professional: acting,
             acting_for: r.get(18)?,
+            epoch: r.get(19)?,
         })
     }
 }
@@ -131,12 +134,15 @@ pub async fn get_with_account(
     id_hash: &str,
 ) -> Result<Option<SessionAccount>, StoreError> {
     // The acting professional: the account itself, or the professional an assistant works
-    // for; found only while that professional's account is active.
+    // for; found only while that professional's account is active. Every column read here
+    // moves the authentication epoch when it changes (its triggers, migration 0032; a test
+    // compares the two lists).
     Query::new(format!(
         "SELECT {COLUMNS}, a.kind, a.state, a.display_name, \
          p.account_id, p.profession, p.samu_regulator, ast.id, ast.name, \
          (SELECT COUNT(*) FROM professional_structures ps \
-          WHERE ps.professional_account_id = p.account_id), s.acting_for_patient_id \
+          WHERE ps.professional_account_id = p.account_id), s.acting_for_patient_id, \
+         (SELECT e.value FROM auth_epoch e WHERE e.id = 1) \
          FROM sessions s JOIN accounts a ON a.id = s.account_id \
          LEFT JOIN assistants asst ON asst.account_id = s.account_id \
          LEFT JOIN accounts pa ON pa.id = COALESCE(asst.professional_account_id, s.account_id) \
@@ -153,6 +159,16 @@ pub async fn get_with_account(
     .bind(id_hash)
     .fetch_optional(ex)
     .await
+}
+
+/// The authentication epoch: moved forward (by triggers, migration 0032) by every change to
+/// what [`get_with_account`] reads, except a session's idle timer. An actor read at the same
+/// epoch is still exact.
+pub async fn auth_epoch(ex: impl Into<Ex<'_>>) -> Result<i64, StoreError> {
+    let row: (i64,) = Query::new("SELECT value FROM auth_epoch WHERE id = 1")
+        .fetch_one(ex)
+        .await?;
+    Ok(row.0)
 }
 
 /// The structure the session's professional acts from (checked by the caller: one of theirs).

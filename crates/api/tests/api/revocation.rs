@@ -1,8 +1,9 @@
 //! Revocation takes effect on the very next request, under load (issue 13): while other
 //! clients keep listing, reading and adding documents, a logged-out session, a suspended
 //! professional (and the assistant who acts for them) are refused at once. Authentication
-//! reads the session, its account and the acting professional in one statement per request,
-//! with no cache that could lag behind a revocation.
+//! keeps the actor of a session in memory only while the authentication epoch, read by every
+//! request, has not moved; every revocation moves it (`app`'s `session_cache`; other
+//! instances: `crates/app/tests/app/session_cache.rs`).
 
 use axum::http::{Method, StatusCode};
 use mds_testkit::api::*;

@@ -247,8 +247,8 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        // The actor of the new session is what its token authenticates as (the same
-        // statement every later request runs).
+        // The actor of the new session is what its token authenticates as (read as every
+        // later request reads it, and kept for them).
         let actor = self.authenticate(&token, now).await?;
         Ok(NewSession {
             token,
@@ -258,57 +258,35 @@ impl App {
     }
 
     /// Resolves a session token: unknown, revoked, expired (absolute or idle) sessions and
-    /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer. One
-    /// statement reads the session, its account and the professional whose rights apply, on
-    /// every request (no cache: a logout, a suspension or a password change is seen by the
-    /// very next request).
+    /// accounts no longer active are all `Unauthenticated`. Refreshes the idle timer.
+    ///
+    /// The session, its account and the professional whose rights apply are read in one
+    /// statement and kept in memory with the authentication epoch of that read
+    /// (`accounts::session_cache`); a request whose epoch (one single-row read) is the kept
+    /// one's uses them: a logout, a suspension or a password change moves the epoch, so it is
+    /// seen by the very next request, whichever instance or command made it.
     pub async fn authenticate(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
         let hash = token_hash(token);
-        let Some(found) = sessions::get_with_account(&self.db, &hash).await? else {
+        let epoch = sessions::auth_epoch(&self.db).await?;
+        if let Some(kept) = self.sessions.get(&hash, epoch, now.millis()) {
+            if may_act(&kept, now) {
+                return Ok(actor_of(kept));
+            }
+        }
+        let Some(mut found) = sessions::get_with_account(&self.db, &hash).await? else {
             return Err(AppError::Unauthenticated);
         };
-        let s = &found.session;
-        let alive = s.revoked_at_ms.is_none()
-            && now.millis() < s.expires_at_ms
-            && now.millis() < s.last_seen_ms + s.idle_timeout_ms;
-        // A pending sign-in (password given, code not yet) is no session.
-        if !alive || Channel::parse(&s.channel).is_none() {
+        if !may_act(&found, now) {
             return Err(AppError::Unauthenticated);
         }
-        if !found.account_state.may_sign_in() {
-            return Err(AppError::Unauthenticated);
-        }
-        let kind = found.account_kind;
         // Avoid a write per request: the idle timer moves at most once a minute (so a session
         // may end up to a minute before its idle timeout; the timeout is 15 minutes).
-        if now.millis() - s.last_seen_ms > 60_000 {
+        if now.millis() - found.session.last_seen_ms > super::session_cache::FRESH_MS {
             sessions::touch(&self.db, &hash, now.millis()).await?;
+            found.session.last_seen_ms = now.millis();
         }
-        let acting_structure = found.acting_professional.as_ref().and_then(|p| {
-            p.structure_name.clone().map(|name| crate::ActingStructure {
-                name,
-                choosable: p.structure_count > 1,
-            })
-        });
-        let acting_professional =
-            found
-                .acting_professional
-                .map(|p| mds_policy::ProfessionalActor {
-                    account: p.account_id,
-                    profession: p.profession,
-                    structure: p.structure,
-                    samu_regulator: p.samu_regulator,
-                });
-        Ok(Actor {
-            account_id: found.session.account_id,
-            kind,
-            display_name: found.display_name,
-            session_hash: hash,
-            software: None,
-            acting_professional,
-            acting_structure,
-            acting_for: found.acting_for,
-        })
+        self.sessions.put(found.clone(), now.millis());
+        Ok(actor_of(found))
     }
 
     /// Any signed-in account. The language it reads in: its e-mails follow it (the portals
@@ -363,5 +341,45 @@ impl App {
             acting_structure: None,
             acting_for: None,
         })
+    }
+}
+
+/// Whether a session as read may act at `now`: not revoked, not expired (absolute or idle), a
+/// signed-in channel (a pending sign-in, password given and code not yet, is no session), an
+/// account that may sign in.
+fn may_act(found: &sessions::SessionAccount, now: Timestamp) -> bool {
+    let s = &found.session;
+    s.revoked_at_ms.is_none()
+        && now.millis() < s.expires_at_ms
+        && now.millis() < s.last_seen_ms + s.idle_timeout_ms
+        && Channel::parse(&s.channel).is_some()
+        && found.account_state.may_sign_in()
+}
+
+/// Who a session authenticates as.
+fn actor_of(found: sessions::SessionAccount) -> Actor {
+    let acting_structure = found.acting_professional.as_ref().and_then(|p| {
+        p.structure_name.clone().map(|name| crate::ActingStructure {
+            name,
+            choosable: p.structure_count > 1,
+        })
+    });
+    let acting_professional = found
+        .acting_professional
+        .map(|p| mds_policy::ProfessionalActor {
+            account: p.account_id,
+            profession: p.profession,
+            structure: p.structure,
+            samu_regulator: p.samu_regulator,
+        });
+    Actor {
+        account_id: found.session.account_id,
+        kind: found.account_kind,
+        display_name: found.display_name,
+        session_hash: found.session.id_hash,
+        software: None,
+        acting_professional,
+        acting_structure,
+        acting_for: found.acting_for,
     }
 }

@@ -44,6 +44,7 @@ mod rectification;
 mod representatives;
 mod seed;
 mod self_enrolment;
+mod session_cache;
 mod smtp_tls;
 mod software;
 mod structure_access;

@@ -10,7 +10,7 @@ use mds_store::{accounts, directory, documents, patients, sessions, Db, StoreErr
 use mds_testkit::typed;
 use mds_testkit::{backends, fresh_db, TestBackend};
 
-async fn each_backend<F, Fut>(body: F)
+pub(crate) async fn each_backend<F, Fut>(body: F)
 where
     F: Fn(TestBackend, Db) -> Fut,
     Fut: std::future::Future<Output = ()>,
