@@ -35,7 +35,7 @@ pub struct Shared {
     /// which links sent by e-mail are made; empty: links are paths only.
     pub(crate) public_url: Arc<str>,
     /// The actors of sessions, kept while the authentication epoch does not move.
-    pub(crate) sessions: Arc<crate::accounts::session_cache::SessionCache>,
+    pub(crate) sessions: Arc<crate::session_cache::SessionCache>,
 }
 
 impl std::ops::Deref for App {

@@ -8,6 +8,7 @@ mod app;
 mod audit_text;
 mod error;
 pub mod error_en;
+mod session_cache;
 
 pub mod accounts;
 pub mod held_uploads;

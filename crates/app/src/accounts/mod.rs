@@ -9,7 +9,6 @@ pub mod passkeys;
 pub mod password;
 pub mod password_change;
 pub mod recovery;
-pub(crate) mod session_cache;
 pub mod sign_in;
 pub(crate) mod throttle;
 pub mod totp;

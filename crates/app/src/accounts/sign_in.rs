@@ -262,7 +262,7 @@ impl App {
     ///
     /// The session, its account and the professional whose rights apply are read in one
     /// statement and kept in memory with the authentication epoch of that read
-    /// (`accounts::session_cache`); a request whose epoch (one single-row read) is the kept
+    /// (`crate::session_cache`); a request whose epoch (one single-row read) is the kept
     /// one's uses them: a logout, a suspension or a password change moves the epoch, so it is
     /// seen by the very next request, whichever instance or command made it.
     pub async fn authenticate(&self, token: &str, now: Timestamp) -> Result<Actor, AppError> {
@@ -281,7 +281,7 @@ impl App {
         }
         // Avoid a write per request: the idle timer moves at most once a minute (so a session
         // may end up to a minute before its idle timeout; the timeout is 15 minutes).
-        if now.millis() - found.session.last_seen_ms > super::session_cache::FRESH_MS {
+        if now.millis() - found.session.last_seen_ms > crate::session_cache::FRESH_MS {
             sessions::touch(&self.db, &hash, now.millis()).await?;
             found.session.last_seen_ms = now.millis();
         }

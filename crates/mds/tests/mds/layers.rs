@@ -204,8 +204,9 @@ const MODULE_LAYERS: &[(&str, &[Layer])] = &[("app", APP_LAYERS), ("web", WEB_LA
 /// - base: the crate root, the `App` handle and its `Actor`, errors, settings, and `secrets`
 ///   (random tokens, their hashes, password hashes: the handle keeps a dummy hash for unknown
 ///   logins, and several subjects issue tokens), `held_uploads` (a refused form's file kept
-///   for its holder, knowing no subject) and `audit_text` (reading the audit, sealing and
-///   opening its free text about a person) — what every use case stands on, knowing no subject;
+///   for its holder, knowing no subject), `audit_text` (reading the audit, sealing and
+///   opening its free text about a person) and `session_cache` (the actors of sessions the
+///   handle keeps between requests) — what every use case stands on, knowing no subject;
 /// - information: what people are told and shown (history, notifications, the outbox); it
 ///   writes messages in the caller's transaction and reads the audit, and decides nothing, so
 ///   every subject above may tell someone;
@@ -236,6 +237,7 @@ const APP_LAYERS: &[Layer] = &[
             "secrets",
             "held_uploads",
             "progress",
+            "session_cache",
         ],
         may_use: &[],
     },

@@ -2,7 +2,7 @@
 //! `sessions::get_with_account` reads — each column of it changed in turn, and rows of the
 //! tables it joins added and removed — and only then: the idle timer and the columns it does
 //! not read leave it where it was. An instance keeps session actors in memory on this
-//! promise (`mds_app::accounts::session_cache`), so a column read there and missing from the
+//! promise (`session_cache` of `mds_app`), so a column read there and missing from the
 //! triggers would let a revoked session act: this table is the list to extend with it.
 
 use crate::contract::each_backend;
