@@ -49,7 +49,7 @@ pub fn nonce_holder(nonce: &str) -> String {
 }
 
 /// A file name fit to show: its last path segment, without control characters, at most
-/// [`NAME_CHARS`] characters; « fichier » when nothing is left.
+/// `NAME_CHARS` characters; « fichier » when nothing is left.
 pub fn display_name(sent: &str) -> String {
     let last = sent.rsplit(['/', '\\']).next().unwrap_or_default();
     let clean: String = last

@@ -44,7 +44,7 @@ pub struct ProfessionalRow {
 }
 
 impl FromRow for ProfessionalRow {
-    /// The columns of [`PRO_SELECT`]; the structures are filled in afterwards.
+    /// The columns of `PRO_SELECT`; the structures are filled in afterwards.
     fn from_row(r: &Row<'_>) -> Result<Self, StoreError> {
         Ok(Self {
             account_id: r.get(0)?,

@@ -135,8 +135,8 @@ pub async fn get_with_account(
 ) -> Result<Option<SessionAccount>, StoreError> {
     // The acting professional: the account itself, or the professional an assistant works
     // for; found only while that professional's account is active. Every column read here
-    // moves the authentication epoch when it changes (its triggers, migration 0032; a test
-    // compares the two lists).
+    // moves the authentication epoch when it changes (its triggers, migration 0032; the
+    // store's test `auth_epoch` changes each one and checks that the epoch moved).
     Query::new(format!(
         "SELECT {COLUMNS}, a.kind, a.state, a.display_name, \
          p.account_id, p.profession, p.samu_regulator, ast.id, ast.name, \

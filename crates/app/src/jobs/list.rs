@@ -104,7 +104,7 @@ impl Job for AccessExpiry {
 }
 
 /// Orphan vault objects, stale sessions and idle throttle counters. The vault is swept a
-/// slice of [`ORPHANS_PER_RUN`] objects per run, resuming where the previous run stopped.
+/// slice of `ORPHANS_PER_RUN` objects per run, resuming where the previous run stopped.
 #[derive(Default)]
 pub struct Housekeeping {
     /// The last vault key the previous run examined (`None`: start from the first).

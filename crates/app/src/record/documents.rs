@@ -635,7 +635,7 @@ impl App {
 const MAX_CODE_CHARS: usize = 64;
 
 /// A listing's filters, parsed and bounded before the gate (issue 14): codes of at most
-/// [`MAX_CODE_CHARS`] printable characters, dates read as days (`AAAA-MM-JJ` or `JJ/MM/AAAA`)
+/// `MAX_CODE_CHARS` printable characters, dates read as days (`AAAA-MM-JJ` or `JJ/MM/AAAA`)
 /// and compared as ISO days — never as the text the client sent.
 pub fn checked_filter(
     mut f: documents::DocumentFilter,

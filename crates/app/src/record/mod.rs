@@ -3,7 +3,7 @@
 //! overview a professional opens, the audit of reads and the expiry of accesses (DESIGN.md 4
 //! and 5).
 //!
-//! Every use case here follows one shape: open the [`gate::Gate`] of the record (the actor as
+//! Every use case here follows one shape: open the `gate::Gate` of the record (the actor as
 //! the policy sees it, and the record's facts loaded from the store), ask `mds_policy`, write
 //! the decision to the audit — a denial too — and act only with the `Permit` it returned.
 //! A record or document the actor may not see answers `NotFound`, exactly like one that does

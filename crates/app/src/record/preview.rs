@@ -133,7 +133,7 @@ pub struct Preview {
     /// The professional simulated; absent for a profession.
     #[schema(value_type = Option<String>)]
     pub professional_id: Option<AccountId>,
-    /// Their name, or « un professionnel : <profession> ».
+    /// Their name, or `« un professionnel : <profession> »`.
     pub professional_name: String,
     pub situation: Situation,
     /// In an emergency situation, whether that access could be opened, in words.

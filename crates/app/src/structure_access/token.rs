@@ -5,7 +5,7 @@
 //! (the software credential's id), `aud` = the token URL, `exp` at most 5 minutes ahead, a
 //! `jti` used once, and a `kid` in the header naming one of the credential's active keys.
 //! It receives an access token of 5 minutes, kept only as a hash. Each call then names the
-//! professional it acts for and asserts their two-factor sign-in ([`super::professional`]).
+//! professional it acts for and asserts their two-factor sign-in (`super::professional`).
 
 use super::jws::{self, Alg};
 use super::professional::Call;

@@ -1,6 +1,6 @@
 //! How a notification reaches an account's mailbox: at once, in the daily digest, or not at
 //! all. The account chooses per kind, except for the mandatory kinds (emergency accesses,
-//! account events), which always go at once. The decision is [`route`], pure.
+//! account events), which always go at once. The decision is `route`, pure.
 
 use super::{Kind, Recipient};
 use serde::Serialize;

@@ -109,7 +109,7 @@ impl Names {
     }
 }
 
-/// « 22/11/2026 14:32 — <sentence> » (the same day and time in English).
+/// `« 22/11/2026 14:32 — <sentence> »` (the same day and time in English).
 pub fn line(ev: &AuditRecord, names: &Names, audience: Audience, lang: Language) -> String {
     format!(
         "{} — {}",
