@@ -149,7 +149,8 @@ fn with_decision(detail: Value, decision: Map<String, Value>) -> Value {
 /// The event as stored at `seq` after `prev_hash`, with its hash. `detail` is the canonical
 /// text the hash covers; the record keeps the caller's JSON value.
 fn chain(event: NewEvent, at_ms: i64, detail: &str, seq: i64, prev_hash: String) -> AuditRecord {
-    let id = mds_store::new_id();
+    // Ordered: the unique index on `id` then grows at its end, like the sequence's.
+    let id = mds_store::new_ordered_id();
     let hash = HashInput {
         prev_hash: &prev_hash,
         seq,

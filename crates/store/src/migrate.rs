@@ -173,6 +173,11 @@ const SQLITE: &[Migration] = &[
         name: "0032_auth_epoch",
         sql: include_str!("../migrations/sqlite/0032_auth_epoch.sql"),
     },
+    Migration {
+        version: 33,
+        name: "0033_audit_partial_indexes",
+        sql: include_str!("../migrations/sqlite/0033_audit_partial_indexes.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -335,6 +340,11 @@ const POSTGRES: &[Migration] = &[
         version: 32,
         name: "0032_auth_epoch",
         sql: include_str!("../migrations/postgres/0032_auth_epoch.sql"),
+    },
+    Migration {
+        version: 33,
+        name: "0033_audit_partial_indexes",
+        sql: include_str!("../migrations/postgres/0033_audit_partial_indexes.sql"),
     },
 ];
 

@@ -33,6 +33,8 @@ async fn appended_events_are_linked_and_read_back_unchanged() {
             assert_eq!(r.hash.len(), 64);
             prev = r.hash.clone();
         }
+        // Ids sort as the chain does (the unique index on them is appended to, not scattered).
+        assert!(written.windows(2).all(|w| w[0].id < w[1].id), "{backend:?}");
         assert_eq!(all_records(&db).await, written, "{backend:?}");
         let outcome = mds_audit::verify(&db, None).await.unwrap();
         assert_eq!(

@@ -2,6 +2,7 @@
 //! migrations of both backends.
 #![allow(clippy::unwrap_used)] // integration tests: a failed unwrap is a failed test
 
+mod audit_indexes;
 mod auth_epoch;
 mod contract;
 mod migrations;
