@@ -13,21 +13,21 @@ use mds_testkit::TestBackend;
 
 const AT: i64 = 1_800_000_000_000;
 
-/// An event read (permitted) by `actor` on `patient`'s document numbered `seq`, in the name
-/// of `on_behalf` if any: raw columns (the chain's hashes play no part here).
-async fn event(db: &Db, seq: u64, actor: u64, on_behalf: Option<u64>, patient_n: u64) {
+/// Event `seq`: `actor` read (permitted) document `1000 + seq` of record `record`, in the
+/// name of `on_behalf` if any. Raw columns (the chain's hashes play no part here).
+async fn event(db: &Db, seq: i64, actor: i64, on_behalf: Option<i64>, record: i64) {
     mds_store::Query::new(
         "INSERT INTO audit_events (seq, id, at_ms, actor_kind, actor_id, on_behalf_of, action, \
          patient_id, document_id, outcome, detail, prev_hash, hash) \
          VALUES ($1, $2, $3, 'professional', $4, $5, 'document.read', $6, $7, 'permit', '{}', \
          '', '')",
     )
-    .bind(i64::try_from(seq).unwrap())
+    .bind(seq)
     .bind(mds_store::new_ordered_id())
-    .bind(AT + i64::try_from(seq).unwrap())
+    .bind(AT + seq)
     .bind(uid(actor))
     .bind(on_behalf.map(uid))
-    .bind(patient(patient_n).as_str())
+    .bind(patient(record).as_str())
     .bind(uid(1000 + seq))
     .execute(db)
     .await
@@ -35,15 +35,15 @@ async fn event(db: &Db, seq: u64, actor: u64, on_behalf: Option<u64>, patient_n:
 }
 
 /// The identifier numbered `n` (identifiers have the UUID shape).
-fn uid(n: u64) -> String {
+fn uid(n: i64) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
-fn pro(n: u64) -> AccountId {
+fn pro(n: i64) -> AccountId {
     AccountId::from_uuid_text(uid(n))
 }
 
-fn patient(n: u64) -> PatientId {
+fn patient(n: i64) -> PatientId {
     PatientId::from_uuid_text(uid(100 + n))
 }
 
