@@ -77,4 +77,4 @@ pub use record_key::{RecordKey, MAX_RECORD_TEXT_LEN};
 pub use s3::{Retries, S3Config, S3Store};
 pub use seal::ContentFormat;
 pub use signing::{verify_ed25519, SigningKey};
-pub use vault::{Backend, ObjectInfo, Sealed, Vault};
+pub use vault::{Backend, ObjectInfo, Sealed, Vault, READ_ON_WORKER_MAX};

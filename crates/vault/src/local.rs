@@ -61,6 +61,49 @@ impl LocalDir {
         })
     }
 
+    /// Reads an object at most `limit` bytes long only if that needs no disk I/O: its path is in
+    /// the kernel's lookup cache (`openat2` with `RESOLVE_CACHED`) and its bytes in the page cache
+    /// (`preadv2` with `RWF_NOWAIT`). `None` otherwise — a larger object, anything not cached, a
+    /// kernel or file system without these calls, any error — for the caller to [`Self::read`]
+    /// it where waiting is allowed (which also reports the errors).
+    pub(crate) fn read_cached(&self, key: &str, limit: u64) -> Result<Option<Vec<u8>>, VaultError> {
+        use rustix::fs::{Mode, OFlags, ResolveFlags, CWD};
+        use rustix::io::{Errno, ReadWriteFlags};
+        let path = self.object_path(key)?;
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+        let Ok(fd) = rustix::fs::openat2(CWD, &path, flags, Mode::empty(), ResolveFlags::CACHED)
+        else {
+            return Ok(None);
+        };
+        let file = File::from(fd);
+        // The inode is in memory once the file is open: no I/O.
+        let len = match file.metadata() {
+            Ok(m) if m.len() <= limit => m.len(),
+            _ => return Ok(None),
+        };
+        let Ok(len) = usize::try_from(len) else {
+            return Ok(None);
+        };
+        let mut bytes = vec![0u8; len];
+        let mut filled = 0;
+        while filled < len {
+            let mut slice = [std::io::IoSliceMut::new(&mut bytes[filled..])];
+            match rustix::io::preadv2(&file, &mut slice, filled as u64, ReadWriteFlags::NOWAIT) {
+                // Shorter than its size said: what was read is returned, and the caller's
+                // authentication refuses a truncated object.
+                Ok(0) => {
+                    bytes.truncate(filled);
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(Errno::INTR) => {}
+                // EAGAIN: part of it is not in the page cache.
+                Err(_) => return Ok(None),
+            }
+        }
+        Ok(Some(bytes))
+    }
+
     /// Writes `bytes` to `tmp/<key>.part`, fsyncs it, renames it into place and fsyncs the
     /// directory, so after a crash the object is either complete or absent.
     pub(crate) fn write(&self, key: &str, bytes: &[u8]) -> Result<(), VaultError> {

@@ -7,7 +7,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use crate::contract::{local_fixture, vault_contract_tests};
-use mds_vault::VaultError;
+use mds_vault::{Backend, KeyRing, LocalDir, Sealed, Vault, VaultError, READ_ON_WORKER_MAX};
+use nix::fcntl::PosixFadviseAdvice;
 
 vault_contract_tests!(local_fixture);
 
@@ -74,4 +75,63 @@ async fn ping_fails_clearly_when_the_directory_is_gone() {
     let err = f.vault.ping().await.unwrap_err();
     let message = err.to_string();
     assert!(message.contains(&root.display().to_string()), "{message}");
+}
+
+/// A small object whose path and bytes are in the kernel's caches is read and decrypted where
+/// the caller runs; a larger one, or one whose pages left the cache, waits for the blocking
+/// pool. Shown on a runtime whose only blocking thread is held: the first read completes
+/// anyway, the other two only once the thread is free. The directory is under the build's
+/// target directory, on the disk (a tmpfs would keep every page in memory).
+#[test]
+fn only_small_cached_objects_are_read_without_the_blocking_pool() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(1)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+        let (ring, _) = KeyRing::load_or_create(&dir.path().join("master.keys")).unwrap();
+        let root = dir.path().join("vault");
+        let vault = Vault::new(Backend::Local(LocalDir::open(&root).unwrap()), ring);
+        let small_content = vec![7u8; 100_000];
+        let large_content = vec![9u8; READ_ON_WORKER_MAX as usize + 1];
+        let small = vault.put(&small_content).await.unwrap();
+        let large = vault.put(&large_content).await.unwrap();
+        // Read once with the pool free: both are now in the page cache.
+        assert_eq!(get(&vault, &small).await.unwrap(), small_content);
+        assert_eq!(get(&vault, &large).await.unwrap(), large_content);
+
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let holder = tokio::task::spawn_blocking(move || held.recv());
+        let within = |ms| Duration::from_millis(ms);
+        let read = tokio::time::timeout(within(10_000), get(&vault, &small))
+            .await
+            .expect(
+                "a small cached object waited for the pool (is the target directory on a file \
+                 system with RWF_NOWAIT reads, e.g. ext4, xfs, btrfs — not tmpfs?)",
+            );
+        assert_eq!(read.unwrap(), small_content);
+        let large_read = tokio::time::timeout(within(300), get(&vault, &large)).await;
+        assert!(large_read.is_err(), "a large object was read on the worker");
+        // The small object's pages leave the page cache (they are clean: written with fsync).
+        let k = &small.object_key;
+        let file = std::fs::File::open(root.join("objects").join(&k[0..2]).join(&k[2..4]).join(k))
+            .unwrap();
+        nix::fcntl::posix_fadvise(&file, 0, 0, PosixFadviseAdvice::POSIX_FADV_DONTNEED).unwrap();
+        let uncached = tokio::time::timeout(within(300), get(&vault, &small)).await;
+        assert!(
+            uncached.is_err(),
+            "an uncached object was read on the worker"
+        );
+
+        release.send(()).unwrap();
+        holder.await.unwrap().unwrap();
+        assert_eq!(get(&vault, &small).await.unwrap(), small_content);
+        assert_eq!(get(&vault, &large).await.unwrap(), large_content);
+    });
+}
+
+async fn get(vault: &Vault, s: &Sealed) -> Result<bytes::Bytes, VaultError> {
+    vault.get(&s.object_key, &s.wrapped_key, &s.key_id).await
 }
