@@ -126,7 +126,7 @@ impl Backend {
 /// The largest sealed object [`Vault::get`] reads and decrypts on the calling async worker, when
 /// no disk I/O is needed. Decrypting 256 KiB takes about 50 µs in content format 2 (AES-256-GCM,
 /// 0.2 ns per byte, docs/perf/aead.md) and 0.3 ms in the old format 1; copying it from the page
-/// cache, a few tens of microseconds. The thread hand-off this saves cost about 45 µs of CPU per
+/// cache, a few tens of microseconds. The thread hand-off this saves cost 20 to 40 µs of CPU per
 /// 100 KB read (docs/PERFORMANCE.md, runs of 2026-12-07 16:20 UTC).
 pub const READ_ON_WORKER_MAX: u64 = 256 * 1024;
 
@@ -290,10 +290,10 @@ impl Vault {
     /// The content is read once into one buffer, decrypted in place and returned as a slice of
     /// it (no copy). On the local directory, an object of at most [`READ_ON_WORKER_MAX`] bytes
     /// whose path and bytes are in the kernel's caches is read and decrypted where the caller
-    /// runs (tens of microseconds, less than a thread hand-off); any other — reading a file from
-    /// the disk, decrypting 20 MB take milliseconds — is read and decrypted in one blocking task
-    /// (one hand-off). From S3 the body arrives asynchronously and only the decryption is handed
-    /// off.
+    /// runs (tens of microseconds, about what a thread hand-off costs); any other — reading a
+    /// file from the disk, decrypting 20 MB take milliseconds — is read and decrypted in one
+    /// blocking task (one hand-off). From S3 the body arrives asynchronously and only the
+    /// decryption is handed off.
     pub async fn get(
         &self,
         object_key: &str,

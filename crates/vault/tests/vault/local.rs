@@ -81,7 +81,7 @@ async fn ping_fails_clearly_when_the_directory_is_gone() {
 /// the caller runs; a larger one, or one whose pages left the cache, waits for the blocking
 /// pool. Shown on a runtime whose only blocking thread is held: the first read completes
 /// anyway, the other two only once the thread is free. The directory is under the build's
-/// target directory, on the disk (a tmpfs would keep every page in memory).
+/// target directory, on the disk (tmpfs has no `RWF_NOWAIT` reads and keeps every page).
 #[test]
 fn only_small_cached_objects_are_read_without_the_blocking_pool() {
     let rt = tokio::runtime::Builder::new_current_thread()
