@@ -42,7 +42,6 @@ pub use error::ApiError;
 pub use extract::session_cookie;
 pub use openapi::openapi_json;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use mds_app::App;
@@ -302,20 +301,14 @@ pub fn router_with(app: App, options: ApiOptions) -> Router {
         ))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed);
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/.well-known/mds-audit-key", get(checkpoints::keys))
         .nest("/api/v1", api)
         .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(axum::Extension(options))
-        .layer(axum::middleware::from_fn(
-            mds_http::layers::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(mds_http::layers::trace_requests))
-        .with_state(app)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    mds_http::layers::data_surface(router, options, JSON_BODY_LIMIT).with_state(app)
 }
 
 /// The current instant, read once per request at the edge; everything below takes it as a

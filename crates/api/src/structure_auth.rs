@@ -43,13 +43,8 @@ pub fn router(app: App, public_url: Option<&str>) -> Router {
         Some(u) if !u.is_empty() => Audience::Url(format!("{u}{TOKEN_PATH}")),
         _ => Audience::AnyOrigin,
     };
-    Router::new()
-        .route(TOKEN_PATH, post(token))
-        .layer(axum::extract::DefaultBodyLimit::max(TOKEN_BODY_LIMIT))
-        .layer(axum::middleware::from_fn(
-            mds_http::layers::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(mds_http::layers::trace_requests))
+    let router = Router::new().route(TOKEN_PATH, post(token));
+    mds_http::layers::data_surface(router, (), TOKEN_BODY_LIMIT)
         .with_state(Endpoint { app, audience })
 }
 

@@ -21,7 +21,7 @@ mod wire;
 
 pub use error::FhirError;
 
-use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::{any, get, post};
@@ -51,7 +51,7 @@ pub fn router(app: App, options: FhirOptions) -> Router {
     // the largest size, which the use case then checks one by one against its own limits.
     let bundle_limit = 2 * (app.settings().max_document_bytes / 3 + 1) * 4 + BUNDLE_OVERHEAD;
     let provide = post(documents::provide::provide).layer(mds_http::BodyLimit(bundle_limit));
-    Router::new()
+    let router = Router::new()
         // `/fhir/` too: clients join the base URL with an empty path.
         .route("/fhir", provide.clone())
         .route("/fhir/", provide)
@@ -83,14 +83,8 @@ pub fn router(app: App, options: FhirOptions) -> Router {
         .route("/fhir/Observation/{id}", get(profile::measurement))
         .route("/fhir/RelatedPerson/{id}", get(profile::contact))
         .route("/fhir/{*rest}", any(error::not_found))
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::Extension(options))
-        .layer(axum::middleware::from_fn(
-            mds_http::layers::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(mds_http::layers::trace_requests))
-        .with_state(app)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    mds_http::layers::data_surface(router, options, BODY_LIMIT).with_state(app)
 }
 
 /// The current instant, read once per request at the edge.

@@ -1,5 +1,5 @@
 //! The layers every HTTP surface wraps its routes in (the REST API, FHIR): one log line per
-//! request, and the security headers of answers that are data, not pages.
+//! request, and the security headers of answers that are data, not pages (`data_surface`).
 
 use crate::edge::RouteLabel;
 use axum::extract::{MatchedPath, Request};
@@ -80,4 +80,22 @@ pub async fn strict_transport(req: Request, next: Next) -> Response {
         HeaderValue::from_static("max-age=31536000; includeSubDomains"),
     );
     response
+}
+
+/// The layers of a data surface (the REST API, FHIR, the token endpoint), outermost first: the
+/// request's log line, the security headers, the surface's `options` as an extension (`()` for
+/// none), its default body limit. Applied as one stack: axum's `Router::layer` boxes every route once per
+/// call, and a request clones each box of its route (ARCHITECTURE.md, http).
+pub fn data_surface<S, O>(router: axum::Router<S>, options: O, body_limit: usize) -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    router.layer(
+        tower::ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(trace_requests))
+            .layer(axum::middleware::from_fn(security_headers))
+            .layer(axum::Extension(options))
+            .layer(axum::extract::DefaultBodyLimit::max(body_limit)),
+    )
 }

@@ -78,19 +78,20 @@ pub async fn serve(config: Config, app: App) -> Result<(), RunError> {
     let router =
         axum::Router::new().fallback_service(mds_http::surfaces::BySurface { rest, others });
     let body_idle = Duration::from_secs(config.connections.body_idle_timeout_seconds.max(1));
-    let router = router.layer(axum::middleware::from_fn_with_state(
-        body_idle,
-        mds_http::body_idle::body_idle_timeout,
-    ));
-    let router = if secure_cookies {
-        router.layer(axum::middleware::from_fn(
-            mds_http::layers::strict_transport,
-        ))
-    } else {
-        router
-    };
-    // Outermost: the request id and the metrics of every request of every surface.
-    let router = router.layer(axum::middleware::from_fn(mds_http::edge::edge));
+    // One stack (ARCHITECTURE.md, http: one box per route), outermost first: the request id and
+    // the metrics of every request of every surface, HSTS when served over https, then the
+    // body's idle timeout.
+    let strict_transport =
+        secure_cookies.then(|| axum::middleware::from_fn(mds_http::layers::strict_transport));
+    let router = router.layer(
+        tower::ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(mds_http::edge::edge))
+            .option_layer(strict_transport)
+            .layer(axum::middleware::from_fn_with_state(
+                body_idle,
+                mds_http::body_idle::body_idle_timeout,
+            )),
+    );
     let (stop_tx, stop_rx) = watch::channel(false);
     let jobs = mds_app::jobs::product_jobs(
         config.smtp.clone(),

@@ -422,10 +422,14 @@ pub fn router(app: App, options: WebOptions, rest: Router) -> Router {
         .nest("/support", support)
         .method_not_allowed_fallback(error_pages::method_not_allowed)
         .fallback(move |req: Request| elsewhere(rest.clone(), req))
-        .layer(DefaultBodyLimit::max(shell::FORM_BODY_LIMIT))
-        .layer(axum::middleware::from_fn(error_pages::render))
-        .layer(axum::middleware::from_fn(shell::headers::security_headers))
-        .layer(axum::middleware::from_fn(mds_http::edge::label_route))
+        // The layers as one stack, outermost first (ARCHITECTURE.md, http: one box per route).
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(mds_http::edge::label_route))
+                .layer(axum::middleware::from_fn(shell::headers::security_headers))
+                .layer(axum::middleware::from_fn(error_pages::render))
+                .layer(DefaultBodyLimit::max(shell::FORM_BODY_LIMIT)),
+        )
         .with_state(state)
 }
 
