@@ -84,8 +84,9 @@ pub async fn strict_transport(req: Request, next: Next) -> Response {
 
 /// The layers of a data surface (the REST API, FHIR, the token endpoint), outermost first: the
 /// request's log line, the security headers, the surface's `options` as an extension (`()` for
-/// none), its default body limit. Applied as one stack: axum's `Router::layer` boxes every route once per
-/// call, and a request clones each box of its route (ARCHITECTURE.md, http).
+/// none), its default body limit. Applied as one stack: axum's `Router::layer` wraps every
+/// route in a new box per call, and a request clones each box of its route (ARCHITECTURE.md,
+/// http).
 pub fn data_surface<S, O>(router: axum::Router<S>, options: O, body_limit: usize) -> axum::Router<S>
 where
     S: Clone + Send + Sync + 'static,
