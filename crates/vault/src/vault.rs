@@ -302,12 +302,12 @@ impl Vault {
     ) -> Result<Bytes, VaultError> {
         check_object_key(object_key)?;
         let data_key = self.unwrap(object_key, wrapped_key, key_id)?;
-        let name = object_key.to_owned();
         match &self.backend {
             Backend::Local(dir) => {
-                if let Some(stored) = dir.read_cached(&name, READ_ON_WORKER_MAX)? {
-                    return seal::open_content(&data_key, &name, stored);
+                if let Some(stored) = dir.read_cached(object_key, READ_ON_WORKER_MAX)? {
+                    return seal::open_content(&data_key, object_key, stored);
                 }
+                let name = object_key.to_owned();
                 blocking(dir, move |d| {
                     let stored = d.read(&name)?;
                     seal::open_content(&data_key, &name, stored)
@@ -315,7 +315,8 @@ impl Vault {
                 .await
             }
             Backend::S3(s3) => {
-                let stored = s3.get(&name).await?;
+                let stored = s3.get(object_key).await?;
+                let name = object_key.to_owned();
                 tokio::task::spawn_blocking(move || seal::open_content(&data_key, &name, stored))
                     .await
                     .map_err(|e| VaultError::Task(e.to_string()))?
