@@ -36,12 +36,13 @@ use tokio::sync::Mutex;
 
 /// Pages of log between two wake-ups of the checkpointer: about 1 MB of log with 4 KB pages.
 /// Each copy ends with an fsync of the database file, whose writes compete with the commits'
-/// fsyncs for the disk: on a large file (2 GB, its pages scattered) the fsync after a copy of
-/// 1,000 pages took some 33 ms, and additions' p99 followed the size of the copies (measured
-/// at 300,000 patients: 100 pages 19–23 ms, 250 pages 16–24 ms, 1,000 pages 26–39 ms, 4,000
-/// pages 49–52 ms). Smaller copies write a page changed by consecutive commits more often:
-/// about 4 % more bytes written per read; additions per second 585–746 against 651–778 at
-/// scale, no difference on the demo data (docs/PERFORMANCE.md, runs of 2026-12-07 22:05).
+/// fsyncs for the disk: on a large file (2 GB, the copied pages scattered over it) each copy's
+/// fsync took some 36 ms, against 5 ms on the demo data, and additions' p99 followed the size
+/// of the copies (measured at 300,000 patients: 100 pages 19–23 ms, 250 pages 16–24 ms,
+/// 1,000 pages 26–39 ms, 4,000 pages 49–52 ms). Smaller copies write a page changed by
+/// consecutive commits more often: about 4 % more bytes written per read; additions per
+/// second 585–746 against 651–778 at scale, no difference on the demo data
+/// (docs/PERFORMANCE.md, runs of 2026-12-07 22:05).
 const WAKE_AT: i32 = 250;
 /// Pages still in the log after a copy from which the rest is copied under the writer lock
 /// (about 16 MB: a log that long is one that writers kept from starting again, not one copy).
