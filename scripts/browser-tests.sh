@@ -49,6 +49,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# The journeys' temporary files (identity scans to upload, browser profiles) land in $work and go
+# with it, whatever a journey forgets to clean.
+mkdir "$work/tmp"
+export TMPDIR="$work/tmp"
 
 # A real SMTP server (aiosmtpd with scripts/smtp_sink.py) receives the service's e-mails as
 # JSON files in $work/mail, where the journeys read them (a password reset link).

@@ -31,9 +31,13 @@ cargo build -q -p mds
 bin="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/mds"
 [ -x "$bin" ] || die "no mds binary at $bin"
 
+# Every temporary file of the suites (their servers' data directories, the exports they check)
+# lands in one directory removed on exit, whatever a suite forgets to clean.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 log=$(mktemp)
 certs=$(mktemp -d)
-trap 'rm -rf "$log" "$certs"' EXIT
 status=0
 (cd tests/fhir && python3 suite.py --bin "$bin") 2>&1 | tee -a "$log" || status=1
 (cd tests/fhir && python3 suite.py --bin "$bin" --pg "$MDS_TEST_PG_URL") 2>&1 | tee -a "$log" || status=1
