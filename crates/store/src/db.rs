@@ -386,6 +386,12 @@ fn open_connection(path: &Path) -> Result<rusqlite::Connection, StoreError> {
         "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
     )?;
     conn.set_prepared_statement_cache_capacity(SQLITE_STATEMENT_CACHE);
+    // No `cache_size` or `mmap_size` here, on purpose: SQLite discards a connection's page
+    // cache (and its mapping) when another connection has committed since its last
+    // transaction, which the audit's group commit does every few milliseconds under load. At
+    // 300,000 patients neither a 32 MB cache nor a 4 GB mapping lowered the pages a read
+    // request takes from the kernel (by `pread` or, mapped, by page fault) nor its CPU
+    // (docs/PERFORMANCE.md, runs of 2026-12-08).
     // Query planner stability: a statement keeps the plan it was prepared with, whatever
     // values are bound. Without it SQLite marks a statement whose plan may depend on a bound
     // value (a `LIMIT $n`, a `LIKE $n`, a term compared with a partial index) to be prepared
